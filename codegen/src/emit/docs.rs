@@ -1,0 +1,206 @@
+//! Spec prose -> rustdoc attributes that `cargo doc` accepts without warnings and that never become
+//! doctests: fences are marked `text`, indentation that would start a code block is dropped, stray
+//! brackets and HTML-looking tags are escaped, bare URLs are wrapped.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::Docs;
+
+/// `#[doc = ...]` attributes for `docs`, or for `fallback` when the spec has no text.
+pub fn attrs(docs: &Docs, fallback: &str) -> TokenStream {
+    let text = text(docs, fallback);
+    let lines = text.lines().map(|l| format!(" {l}"));
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// The sanitized markdown for `docs` (or `fallback`).
+pub fn text(docs: &Docs, fallback: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some(t) = docs.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        parts.push(t.to_string());
+    }
+    if let Some(d) = docs.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        if parts.first().map(|t| t.as_str()) != Some(d) {
+            parts.push(d.to_string());
+        }
+    }
+    if parts.is_empty() {
+        parts.push(fallback.to_string());
+    }
+    sanitize(&parts.join("\n\n"))
+}
+
+/// Makes markdown safe for rustdoc.
+pub fn sanitize(md: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for raw in md.replace("\r\n", "\n").split('\n') {
+        let trimmed = raw.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            if in_fence {
+                out.push("```".to_string());
+            } else {
+                out.push("```text".to_string());
+            }
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(raw.trim_end().to_string());
+        } else {
+            out.push(escape_line(trimmed.trim_end()));
+        }
+    }
+    if in_fence {
+        out.push("```".to_string());
+    }
+    // Collapse runs of blank lines.
+    let mut result: Vec<String> = Vec::new();
+    for l in out {
+        if l.is_empty() && result.last().is_some_and(|p| p.is_empty()) {
+            continue;
+        }
+        result.push(l);
+    }
+    while result.last().is_some_and(|l| l.is_empty()) {
+        result.pop();
+    }
+    result.join("\n")
+}
+
+fn escape_line(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        // Inline code span: copy verbatim up to the matching run of backticks.
+        if c == '`' {
+            let run = chars[i..].iter().take_while(|&&x| x == '`').count();
+            let close = find_run(&chars, i + run, run);
+            match close {
+                Some(end) => {
+                    out.extend(&chars[i..end + run]);
+                    i = end + run;
+                }
+                None => {
+                    for _ in 0..run {
+                        out.push_str("\\`");
+                    }
+                    i += run;
+                }
+            }
+            continue;
+        }
+        // Markdown link `[text](url)`: keep it.
+        if c == '[' {
+            if let Some(end) = link_end(&chars, i) {
+                out.extend(&chars[i..end]);
+                i = end;
+                continue;
+            }
+            out.push_str("\\[");
+            i += 1;
+            continue;
+        }
+        if c == ']' {
+            out.push_str("\\]");
+            i += 1;
+            continue;
+        }
+        if c == '<' {
+            // `<https://...>` autolinks stay; anything tag-like is escaped.
+            let rest: String = chars[i + 1..].iter().collect();
+            if (rest.starts_with("http://") || rest.starts_with("https://")) && rest.contains('>') {
+                let len = rest.find('>').map(|p| p + 2).unwrap_or(1);
+                out.extend(&chars[i..i + len]);
+                i += len;
+                continue;
+            }
+            out.push_str("&lt;");
+            i += 1;
+            continue;
+        }
+        if c == '>' && i > 0 {
+            out.push_str("&gt;");
+            i += 1;
+            continue;
+        }
+        if c == '\\' {
+            out.push_str("\\\\");
+            i += 1;
+            continue;
+        }
+        if (c == 'h') && starts_url(&chars, i) {
+            let end = (i..chars.len()).find(|&j| chars[j].is_whitespace() || chars[j] == ')' || chars[j] == '"').unwrap_or(chars.len());
+            let mut url_end = end;
+            while url_end > i && matches!(chars[url_end - 1], '.' | ',' | ';' | ':') {
+                url_end -= 1;
+            }
+            out.push('<');
+            out.extend(&chars[i..url_end]);
+            out.push('>');
+            i = url_end;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+fn starts_url(chars: &[char], i: usize) -> bool {
+    let rest: String = chars[i..chars.len().min(i + 8)].iter().collect();
+    (rest.starts_with("http://") || rest.starts_with("https://")) && (i == 0 || !chars[i - 1].is_alphanumeric())
+}
+
+fn find_run(chars: &[char], from: usize, run: usize) -> Option<usize> {
+    let mut j = from;
+    while j < chars.len() {
+        if chars[j] == '`' {
+            let r = chars[j..].iter().take_while(|&&x| x == '`').count();
+            if r == run {
+                return Some(j);
+            }
+            j += r;
+        } else {
+            j += 1;
+        }
+    }
+    None
+}
+
+/// End (exclusive) of a `[text](http...)` link starting at `i`.
+fn link_end(chars: &[char], i: usize) -> Option<usize> {
+    let close = (i + 1..chars.len()).find(|&j| chars[j] == ']')?;
+    if chars[i + 1..close].iter().any(|&c| c == '[' || c == '`') {
+        return None;
+    }
+    if chars.get(close + 1) != Some(&'(') {
+        return None;
+    }
+    let target: String = chars[close + 2..].iter().take_while(|&&c| c != ')').collect();
+    let end = close + 2 + target.len();
+    if end >= chars.len() || target.contains(char::is_whitespace) {
+        return None;
+    }
+    let is_url = target.starts_with("http://") || target.starts_with("https://") || target.starts_with("mailto:");
+    is_url.then_some(end + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_become_text_and_tags_are_escaped() {
+        let s = sanitize("Use <contact_id> and [this](https://x.io/a) or [that].\n    indented\n```\ncode\n```\nSee https://example.com.");
+        assert_eq!(s, "Use &lt;contact_id&gt; and [this](https://x.io/a) or \\[that\\].\nindented\n```text\ncode\n```\nSee <https://example.com>.");
+    }
+
+    #[test]
+    fn code_spans_are_verbatim() {
+        assert_eq!(sanitize("a `<b>[c]` d"), "a `<b>[c]` d");
+    }
+}

@@ -1,0 +1,195 @@
+//! Named types -> Rust items: structs, forward-compatible string enums, tagged and untagged unions,
+//! aliases.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs;
+use super::types::rust_type;
+use crate::ir::{Api, Struct, StringEnum, TypeDef, TypeKind, TypeRef, Union};
+
+/// The Rust item(s) for one named type.
+pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
+    let fallback = match &def.schema_name {
+        Some(s) => format!("The `{s}` object."),
+        None => format!("`{}` (defined inline at `{}`).", def.name, def.pointer.trim_start_matches('#')),
+    };
+    let doc = docs::attrs(&def.docs, &fallback);
+    let name = format_ident!("{}", def.name);
+    let lenient = def.usage.lenient();
+    match &def.kind {
+        TypeKind::Struct(s) => struct_item(api, &name, doc, s, lenient),
+        TypeKind::Enum(e) => enum_item(&name, doc, e),
+        TypeKind::Union(u) if u.tag.is_some() => tagged_union(&name, doc, u, lenient),
+        TypeKind::Union(u) => untagged_union(&name, doc, u, lenient),
+        TypeKind::Alias(t) => {
+            let ty = rust_type(t, &quote!());
+            quote! { #doc pub type #name = #ty; }
+        }
+    }
+}
+
+fn struct_item(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, s: &Struct, lenient: bool) -> TokenStream {
+    let mut fields = Vec::new();
+    let mut all_optional = true;
+    for f in &s.fields {
+        let ident = format_ident!("{}", f.rust_name);
+        let mut ty = rust_type(&f.ty, &quote!());
+        if f.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let fdoc = docs::attrs(&f.docs, &format!("`{}`", f.wire_name));
+        let rename = (f.rust_name != f.wire_name).then(|| {
+            let wire = &f.wire_name;
+            quote!(rename = #wire,)
+        });
+        let (ty, attr) = if lenient || !f.required {
+            (quote!(Option<#ty>), quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")]))
+        } else if f.nullable {
+            all_optional = false;
+            (quote!(Option<#ty>), quote!(#[serde(#rename)]))
+        } else {
+            all_optional = false;
+            (ty, quote!(#[serde(#rename)]))
+        };
+        let attr = if rename.is_none() && !(lenient || !f.required) { quote!() } else { attr };
+        fields.push(quote! { #fdoc #attr pub #ident: #ty, });
+    }
+    if let Some(extra) = &s.additional {
+        let ty = rust_type(extra, &quote!());
+        let taken: Vec<&str> = s.fields.iter().map(|f| f.rust_name.as_str()).collect();
+        let mut fname = "additional_properties".to_string();
+        while taken.contains(&fname.as_str()) {
+            fname.push('_');
+        }
+        let ident = format_ident!("{}", fname);
+        fields.push(quote! {
+            /// Members not declared in the spec (`additionalProperties`).
+            #[serde(flatten)]
+            pub #ident: std::collections::BTreeMap<String, #ty>,
+        });
+    }
+    let _ = api;
+    let default = all_optional.then(|| quote!(Default,));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        pub struct #name { #(#fields)* }
+    }
+}
+
+fn enum_item(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
+    let variants = e.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let d = format!(" `{}`", v.wire.replace('`', "'"));
+        quote! { #[doc = #d] #ident, }
+    });
+    let to_wire = e.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let wire = &v.wire;
+        quote! { Self::#ident => #wire, }
+    });
+    let from_wire = e.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let wire = &v.wire;
+        quote! { #wire => Self::#ident, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not know; kept verbatim.
+            Unknown(String),
+        }
+        impl #name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self { #(#to_wire)* Self::Unknown(other) => other.as_str() }
+            }
+            /// The variant for a wire value (`Unknown` for values this crate does not know).
+            pub fn from_wire(value: &str) -> Self {
+                match value { #(#from_wire)* other => Self::Unknown(other.to_string()) }
+            }
+        }
+        crate::codec::string_enum!(#name);
+    }
+}
+
+fn variant_payload(ty: &TypeRef) -> TokenStream {
+    rust_type(ty, &quote!())
+}
+
+fn untagged_union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union, lenient: bool) -> TokenStream {
+    let variants = u.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let vdoc = docs::attrs(&v.docs, &format!("`{}` variant.", v.rust_name));
+        if v.rust_name == "Null" && v.tag_value.is_none() && v.ty == TypeRef::Json {
+            quote! { #vdoc Null, }
+        } else {
+            let ty = variant_payload(&v.ty);
+            quote! { #vdoc #ident(#ty), }
+        }
+    });
+    let other = lenient.then(|| {
+        quote! {
+            /// A shape this version of the crate does not know; kept verbatim.
+            Other(serde_json::Value),
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name { #(#variants)* #other }
+    }
+}
+
+fn tagged_union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union, lenient: bool) -> TokenStream {
+    let tag = u.tag.clone().unwrap_or_default();
+    let variants = u.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let vdoc = docs::attrs(&v.docs, &format!("`{tag}: {}`", v.tag_value.clone().unwrap_or_default()));
+        let ty = variant_payload(&v.ty);
+        quote! { #vdoc #ident(#ty), }
+    });
+    let ser = u.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        quote! { Self::#ident(inner) => serde::Serialize::serialize(inner, serializer), }
+    });
+    let de = u.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let value = v.tag_value.clone().unwrap_or_default();
+        quote! { Some(#value) => crate::codec::from_value(value).map(Self::#ident), }
+    });
+    let known: Vec<String> = u.variants.iter().filter_map(|v| v.tag_value.clone()).collect();
+    let (unknown_variant, unknown_ser, fallback) = if lenient {
+        (
+            quote! {
+                /// A variant this version of the crate does not know; kept verbatim.
+                Unknown(serde_json::Value),
+            },
+            quote! { Self::Unknown(inner) => serde::Serialize::serialize(inner, serializer), },
+            quote! { _ => Ok(Self::Unknown(value)), },
+        )
+    } else {
+        (quote!(), quote!(), quote! { other => Err(crate::codec::unknown_tag(#tag, other, &[#(#known),*])), })
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name { #(#variants)* #unknown_variant }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self { #(#ser)* #unknown_ser }
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
+                let tag = crate::codec::tag_of(&value, #tag);
+                match tag.as_deref() { #(#de)* #fallback }
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! The intermediate representation: what the generator knows about an API version, independent of
+//! `openapiv3` (input) and of `quote` (output). `lower` builds it; `emit`, the API listing and the
+//! spec diff read it. Every collection is ordered so that output is deterministic.
+
+use std::collections::BTreeMap;
+
+use crate::error::Warning;
+
+/// One API version, lowered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// Version string, e.g. `2.11`.
+    pub version: String,
+    /// Every named type, keyed by Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Every operation, in spec order (path, then method).
+    pub operations: Vec<Operation>,
+    /// Constructs that took a fallback.
+    pub warnings: Vec<Warning>,
+}
+
+/// Where a type is used: decides strictness (requests) versus leniency (responses).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Reachable from a request body or parameter.
+    pub request: bool,
+    /// Reachable from a response body (or from nothing: unused schemas are treated as responses).
+    pub response: bool,
+}
+
+impl Usage {
+    /// Response policy applies: every field is optional and null-tolerant.
+    pub fn lenient(self) -> bool {
+        self.response || !self.request
+    }
+}
+
+/// Rustdoc text taken from the spec.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Docs {
+    /// `title` or `summary`.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust name, unique within the version.
+    pub name: String,
+    /// JSON pointer of the schema it comes from.
+    pub pointer: String,
+    /// Component schema name, when it is one.
+    pub schema_name: Option<String>,
+    /// Documentation.
+    pub docs: Docs,
+    /// Shape.
+    pub kind: TypeKind,
+    /// Where it is used.
+    pub usage: Usage,
+    /// File (module) it is emitted into.
+    pub module: String,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A JSON object with known properties.
+    Struct(Struct),
+    /// A string enum (always forward compatible: has an `Unknown(String)` fallback).
+    Enum(StringEnum),
+    /// oneOf / anyOf.
+    Union(Union),
+    /// A name for another type (`type: string`, an array, a map, a `$ref`).
+    Alias(TypeRef),
+}
+
+/// Fields of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// Properties in spec order.
+    pub fields: Vec<Field>,
+    /// `additionalProperties` value type, kept in a flattened map.
+    pub additional: Option<TypeRef>,
+}
+
+/// One struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Rust field name (escaped, unique within the struct).
+    pub rust_name: String,
+    /// Value type (without the `Option` that optionality adds).
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true` (on the property or the schema it refers to).
+    pub nullable: bool,
+    /// Documentation.
+    pub docs: Docs,
+    /// Needs `Box` to break a recursive cycle.
+    pub boxed: bool,
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StringEnum {
+    /// Known values in spec order.
+    pub variants: Vec<EnumVariant>,
+}
+
+/// One enum value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumVariant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// Value on the wire.
+    pub wire: String,
+}
+
+/// A oneOf / anyOf.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// The property whose constant value tells the variants apart (internally tagged), if any.
+    pub tag: Option<String>,
+    /// Variants in spec order.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// Payload type.
+    pub ty: TypeRef,
+    /// Constant tag value, for tagged unions.
+    pub tag_value: Option<String>,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// A reference to a type, as used by fields, aliases, parameters and bodies.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `type: string`.
+    String,
+    /// `type: integer` (always `i64`).
+    Integer,
+    /// `type: number` (`f64`).
+    Number,
+    /// `type: boolean`.
+    Boolean,
+    /// Any JSON value.
+    Json,
+    /// A JSON object with any members (`type: object` without properties).
+    JsonObject,
+    /// A named type.
+    Named(String),
+    /// `type: array`.
+    Array(Box<TypeRef>),
+    /// `additionalProperties` only: a string-keyed map.
+    Map(Box<TypeRef>),
+}
+
+/// An HTTP operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId` as written in the spec.
+    pub operation_id: String,
+    /// Rust method name (snake case of the operationId).
+    pub method_name: String,
+    /// HTTP method, upper case.
+    pub http_method: String,
+    /// Path template as in the spec, e.g. `/contacts/{contact_id}`.
+    pub path: String,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+    /// First tag (the group it is generated in).
+    pub tag: String,
+    /// Summary and description.
+    pub docs: Docs,
+    /// Path, query and header parameters (the `Intercom-Version` header is dropped: the runtime sends it).
+    pub parameters: Vec<Parameter>,
+    /// JSON request body.
+    pub body: Option<Body>,
+    /// Responses by status code (`200`, `404`, `default`), in spec order.
+    pub responses: Vec<ResponseDef>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    /// Path segment.
+    Path,
+    /// Query string.
+    Query,
+    /// Header.
+    Header,
+}
+
+/// One parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Wire name.
+    pub name: String,
+    /// Rust argument / setter name.
+    pub rust_name: String,
+    /// Location.
+    pub location: ParamLocation,
+    /// Required.
+    pub required: bool,
+    /// Type.
+    pub ty: TypeRef,
+    /// An object serialized as one query pair per property (`style: form`, `explode: true`).
+    pub exploded_object: bool,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// Media type (`application/json`).
+    pub media_type: String,
+    /// Type.
+    pub ty: TypeRef,
+    /// Required.
+    pub required: bool,
+}
+
+/// What a response carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// No content.
+    Empty,
+    /// JSON of this type.
+    Json(TypeRef),
+    /// Not JSON (raw bytes), with its media type.
+    Bytes(String),
+}
+
+/// One response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseDef {
+    /// Status code as written (`200`, `4XX`, `default`).
+    pub status: String,
+    /// Description.
+    pub description: String,
+    /// Body.
+    pub body: ResponseBody,
+}
+
+impl Operation {
+    /// The success response (the first 2xx), if any.
+    pub fn success(&self) -> Option<&ResponseDef> {
+        self.responses.iter().find(|r| r.status.starts_with('2'))
+    }
+}

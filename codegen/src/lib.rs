@@ -1,0 +1,24 @@
+//! OpenAPI 3.0 -> Rust code generator behind the `intercom-api` crate.
+//!
+//! Stages, one module each: [`load`] (YAML -> document) -> [`lower`] (the only code that touches
+//! `openapiv3`; -> [`ir`]) -> [`emit`] (IR -> `quote` tokens) -> [`render`] (`prettyplease` + header).
+//! Names come from [`naming`] only. [`specs`] pins and finds the upstream descriptions;
+//! [`workspace`] regenerates the whole crate.
+
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod naming;
+pub mod render;
+pub mod specs;
+pub mod workspace;
+
+pub use error::{Error, Warning};
+
+/// Loads and lowers one description (no files written): the IR, with its warnings.
+pub fn lower_str(text: &str, version: &str) -> Result<ir::Api, Error> {
+    let doc = load::load_str(text)?;
+    lower::lower(&doc, version)
+}

@@ -1,0 +1,248 @@
+//! Paths -> operations: parameters, request bodies and responses.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{Parameter as OaParameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+
+use super::Lowerer;
+use super::view::{Node, View};
+use crate::error::{Error, pointer_token};
+use crate::ir::{Body, Docs, Operation, ParamLocation, Parameter, ResponseBody, ResponseDef, TypeRef};
+use crate::naming;
+
+/// The header the runtime sends itself, from the module the call came from.
+const VERSION_HEADER: &str = "intercom-version";
+
+fn resolve<'a, T>(r: &'a ReferenceOr<T>, section: &str, lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>, ptr: &str) -> Result<&'a T, Error> {
+    let mut current = r;
+    for _ in 0..32 {
+        match current {
+            ReferenceOr::Item(t) => return Ok(t),
+            ReferenceOr::Reference { reference } => {
+                let prefix = format!("#/components/{section}/");
+                let name = reference
+                    .strip_prefix(&prefix)
+                    .ok_or_else(|| Error::at(ptr, format!("unsupported $ref {reference:?} (expected {prefix}*)")))?;
+                current = lookup(name).ok_or_else(|| Error::at(ptr, format!("dangling $ref {reference:?}")))?;
+            }
+        }
+    }
+    Err(Error::at(ptr, "$ref loop"))
+}
+
+impl<'a> Lowerer<'a> {
+    pub(crate) fn lower_operations(&mut self) -> Result<Vec<Operation>, Error> {
+        let doc = self.doc;
+        let mut out = Vec::new();
+        let mut methods_taken: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut ids_taken: BTreeSet<String> = BTreeSet::new();
+        for (path, item) in &doc.openapi.paths.paths {
+            let path_ptr = format!("#/paths/{}", pointer_token(path));
+            let item = match item {
+                ReferenceOr::Item(i) => i,
+                ReferenceOr::Reference { reference } => {
+                    return Err(Error::at(path_ptr, format!("unsupported path item $ref {reference:?}")));
+                }
+            };
+            let ops = [
+                ("GET", &item.get),
+                ("PUT", &item.put),
+                ("POST", &item.post),
+                ("DELETE", &item.delete),
+                ("OPTIONS", &item.options),
+                ("HEAD", &item.head),
+                ("PATCH", &item.patch),
+                ("TRACE", &item.trace),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
+                let ptr = format!("{path_ptr}/{}", method.to_lowercase());
+                let operation_id = match &op.operation_id {
+                    Some(id) if !id.trim().is_empty() => id.clone(),
+                    _ => {
+                        let id = format!("{}{}", method.to_lowercase(), naming::type_name(path));
+                        self.warn(&ptr, format!("operation has no operationId: named {id:?}"));
+                        id
+                    }
+                };
+                if !ids_taken.insert(operation_id.clone()) {
+                    return Err(Error::at(format!("{ptr}/operationId"), format!("duplicate operationId {operation_id:?}")));
+                }
+                let tag = op.tags.first().cloned().unwrap_or_else(|| "Misc".to_string());
+                let mut method_name = naming::method_name(&operation_id);
+                while !methods_taken.insert((tag.clone(), method_name.clone())) {
+                    method_name.push_str("_op");
+                }
+                let hint = naming::type_name(&operation_id);
+                let mut params = Vec::new();
+                let mut seen = BTreeSet::new();
+                // Operation-level parameters override path-level ones with the same name and location.
+                let all: Vec<(&ReferenceOr<OaParameter>, String)> = op
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, format!("{ptr}/parameters/{i}")))
+                    .chain(item.parameters.iter().enumerate().map(|(i, p)| (p, format!("{path_ptr}/parameters/{i}"))))
+                    .collect();
+                let mut arg_names: BTreeSet<String> = ["body", "client", "options"].iter().map(|s| s.to_string()).collect();
+                for (p, pptr) in all {
+                    let comps = doc.openapi.components.as_ref();
+                    let p = resolve(p, "parameters", |n| comps.and_then(|c| c.parameters.get(n)), &pptr)?;
+                    if let Some(param) = self.parameter(p, &pptr, &hint, &mut seen, &mut arg_names)? {
+                        params.push(param);
+                    }
+                }
+                let body = match &op.request_body {
+                    None => None,
+                    Some(rb) => {
+                        let bptr = format!("{ptr}/requestBody");
+                        let comps = doc.openapi.components.as_ref();
+                        let rb = resolve(rb, "requestBodies", |n| comps.and_then(|c| c.request_bodies.get(n)), &bptr)?;
+                        match rb.content.iter().find(|(ct, _)| is_json(ct)).or_else(|| rb.content.first()) {
+                            None => None,
+                            Some((ct, media)) => {
+                                let mptr = format!("{bptr}/content/{}/schema", pointer_token(ct));
+                                if !is_json(ct) {
+                                    self.warn(&mptr, format!("request body media type {ct:?} is not JSON: sent as JSON anyway"));
+                                }
+                                let ty = match &media.schema {
+                                    Some(s) => self.node(Node::of(s), &mptr, &format!("{hint}Request"))?,
+                                    None => {
+                                        self.warn(&mptr, "request body without schema: using serde_json::Value");
+                                        TypeRef::Json
+                                    }
+                                };
+                                Some(Body { media_type: ct.clone(), ty, required: rb.required })
+                            }
+                        }
+                    }
+                };
+                let mut responses = Vec::new();
+                let entries: Vec<(String, &ReferenceOr<openapiv3::Response>)> = op
+                    .responses
+                    .responses
+                    .iter()
+                    .map(|(code, r)| (status_name(code), r))
+                    .chain(op.responses.default.iter().map(|r| ("default".to_string(), r)))
+                    .collect();
+                let mut first_success = true;
+                for (status, r) in entries {
+                    let rptr = format!("{ptr}/responses/{}", pointer_token(&status));
+                    let comps = doc.openapi.components.as_ref();
+                    let r = resolve(r, "responses", |n| comps.and_then(|c| c.responses.get(n)), &rptr)?;
+                    let success = status.starts_with('2');
+                    let rhint = if success && first_success {
+                        format!("{hint}Response")
+                    } else {
+                        format!("{hint}Response{}", naming::type_name(&status))
+                    };
+                    if success {
+                        first_success = false;
+                    }
+                    let body = match r.content.iter().find(|(ct, _)| is_json(ct)) {
+                        Some((ct, media)) => {
+                            let mptr = format!("{rptr}/content/{}", pointer_token(ct));
+                            match &media.schema {
+                                Some(s) => ResponseBody::Json(self.node(Node::of(s), &format!("{mptr}/schema"), &rhint)?),
+                                None => {
+                                    self.warn(&mptr, "response has no schema: decoded as serde_json::Value");
+                                    ResponseBody::Json(TypeRef::Json)
+                                }
+                            }
+                        }
+                        None => match r.content.first() {
+                            Some((ct, _)) => ResponseBody::Bytes(ct.clone()),
+                            None => ResponseBody::Empty,
+                        },
+                    };
+                    responses.push(ResponseDef { status, description: r.description.clone(), body });
+                }
+                out.push(Operation {
+                    operation_id,
+                    method_name,
+                    http_method: method.to_string(),
+                    path: path.clone(),
+                    pointer: ptr,
+                    tag,
+                    docs: Docs { title: op.summary.clone(), description: op.description.clone() },
+                    parameters: params,
+                    body,
+                    responses,
+                    deprecated: op.deprecated,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn parameter(
+        &mut self,
+        p: &'a OaParameter,
+        ptr: &str,
+        hint: &str,
+        seen: &mut BTreeSet<(String, ParamLocation)>,
+        arg_names: &mut BTreeSet<String>,
+    ) -> Result<Option<Parameter>, Error> {
+        let (data, location, exploded) = match p {
+            OaParameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, false),
+            OaParameter::Query { parameter_data, style, .. } => {
+                let explode = parameter_data.explode.unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
+                (parameter_data, ParamLocation::Query, explode)
+            }
+            OaParameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, false),
+            OaParameter::Cookie { parameter_data, .. } => {
+                self.warn(ptr, format!("cookie parameter {:?} is not supported: skipped", parameter_data.name));
+                return Ok(None);
+            }
+        };
+        if location == ParamLocation::Header && data.name.eq_ignore_ascii_case(VERSION_HEADER) {
+            return Ok(None);
+        }
+        if !seen.insert((data.name.clone(), location)) {
+            return Ok(None);
+        }
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => {
+                let sptr = format!("{ptr}/schema");
+                self.node(Node::of(s), &sptr, &format!("{hint}{}", naming::type_name(&data.name)))?
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                self.warn(ptr, "parameter with `content` is not supported: sent as a JSON string");
+                TypeRef::Json
+            }
+        };
+        let object_like = match (&ty, &data.format) {
+            (TypeRef::Named(_), ParameterSchemaOrContent::Schema(s)) => match Node::of(s) {
+                Node::Inline(s) => {
+                    let v = View::new(s);
+                    v.ty == Some("object") || !v.properties.is_empty() || !v.one_of.is_empty() || !v.any_of.is_empty()
+                }
+                Node::Ref(_) => true,
+            },
+            _ => false,
+        };
+        let required = data.required || location == ParamLocation::Path;
+        let rust_name = naming::claim(arg_names, &naming::field_name(&data.name), &["_param"]);
+        Ok(Some(Parameter {
+            name: data.name.clone(),
+            rust_name,
+            location,
+            required,
+            ty,
+            exploded_object: location == ParamLocation::Query && exploded && object_like,
+            docs: Docs { title: None, description: data.description.clone() },
+        }))
+    }
+}
+
+fn is_json(ct: &str) -> bool {
+    let ct = ct.split(';').next().unwrap_or(ct).trim();
+    ct == "application/json" || ct.ends_with("+json")
+}
+
+fn status_name(code: &StatusCode) -> String {
+    match code {
+        StatusCode::Code(c) => c.to_string(),
+        StatusCode::Range(r) => format!("{r}XX"),
+    }
+}

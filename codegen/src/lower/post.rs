@@ -1,0 +1,186 @@
+//! Whole-API passes after lowering: usage (request/response), modules, recursion boxing and
+//! alias-loop detection.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::Error;
+use crate::ir::{Api, TypeKind, TypeRef};
+use crate::naming;
+
+/// Module of types reached from several tags.
+pub const SHARED_MODULE: &str = "shared";
+/// Module of types no operation reaches.
+pub const UNREFERENCED_MODULE: &str = "unreferenced";
+
+pub(crate) fn finish(api: &mut Api) -> Result<(), Error> {
+    check_alias_loops(api)?;
+    mark_usage(api);
+    assign_modules(api);
+    box_recursion(api);
+    Ok(())
+}
+
+/// Named types a type refers to, directly or inside arrays and maps.
+pub fn children(kind: &TypeKind) -> Vec<&TypeRef> {
+    match kind {
+        TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(s.additional.iter()).collect(),
+        TypeKind::Enum(_) => Vec::new(),
+        TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias(t) => vec![t],
+    }
+}
+
+/// Every named type inside `t`.
+pub fn named_in(t: &TypeRef, out: &mut Vec<String>) {
+    match t {
+        TypeRef::Named(n) => out.push(n.clone()),
+        TypeRef::Array(i) | TypeRef::Map(i) => named_in(i, out),
+        _ => {}
+    }
+}
+
+fn check_alias_loops(api: &Api) -> Result<(), Error> {
+    for (name, def) in &api.types {
+        let TypeKind::Alias(_) = def.kind else { continue };
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![name.clone()];
+        while let Some(n) = stack.pop() {
+            let Some(d) = api.types.get(&n) else { continue };
+            let TypeKind::Alias(t) = &d.kind else { continue };
+            let mut next = Vec::new();
+            named_in(t, &mut next);
+            for m in next {
+                if m == *name {
+                    return Err(Error::at(def.pointer.clone(), "reference loop: this schema refers to itself through $ref aliases only"));
+                }
+                if seen.insert(m.clone()) {
+                    stack.push(m);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// All named types reachable from `roots`.
+pub fn reachable(api: &Api, roots: impl IntoIterator<Item = String>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<String> = roots.into_iter().collect();
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n.clone()) {
+            continue;
+        }
+        if let Some(def) = api.types.get(&n) {
+            for c in children(&def.kind) {
+                let mut found = Vec::new();
+                named_in(c, &mut found);
+                stack.extend(found);
+            }
+        }
+    }
+    seen
+}
+
+fn roots_of(api: &Api, request: bool) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for op in &api.operations {
+        let mut found = Vec::new();
+        if request {
+            for p in &op.parameters {
+                named_in(&p.ty, &mut found);
+            }
+            if let Some(b) = &op.body {
+                named_in(&b.ty, &mut found);
+            }
+        } else {
+            for r in &op.responses {
+                if let crate::ir::ResponseBody::Json(t) = &r.body {
+                    named_in(t, &mut found);
+                }
+            }
+        }
+        out.extend(found.into_iter().map(|n| (op.tag.clone(), n)));
+    }
+    out
+}
+
+fn mark_usage(api: &mut Api) {
+    let req = reachable(api, roots_of(api, true).into_iter().map(|(_, n)| n));
+    let resp = reachable(api, roots_of(api, false).into_iter().map(|(_, n)| n));
+    for (name, def) in api.types.iter_mut() {
+        def.usage.request = req.contains(name);
+        def.usage.response = resp.contains(name);
+    }
+}
+
+fn assign_modules(api: &mut Api) {
+    let mut tags_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut by_tag: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for request in [true, false] {
+        for (tag, root) in roots_of(api, request) {
+            by_tag.entry(tag).or_default().push(root);
+        }
+    }
+    for (tag, roots) in by_tag {
+        for n in reachable(api, roots) {
+            tags_of.entry(n).or_default().insert(naming::module_name(&tag));
+        }
+    }
+    for (name, def) in api.types.iter_mut() {
+        def.module = match tags_of.get(name) {
+            Some(tags) if tags.len() == 1 => tags.iter().next().cloned().unwrap_or_default(),
+            Some(_) => SHARED_MODULE.to_string(),
+            None => UNREFERENCED_MODULE.to_string(),
+        };
+    }
+}
+
+/// Direct (not through `Vec`/map) named children.
+fn direct_children(kind: &TypeKind) -> Vec<String> {
+    children(kind)
+        .into_iter()
+        .filter_map(|t| match t {
+            TypeRef::Named(n) => Some(n.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn reaches_directly(api: &Api, from: &str, target: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from.to_string()];
+    while let Some(n) = stack.pop() {
+        if n == target {
+            return true;
+        }
+        if !seen.insert(n.clone()) {
+            continue;
+        }
+        if let Some(d) = api.types.get(&n) {
+            stack.extend(direct_children(&d.kind));
+        }
+    }
+    false
+}
+
+fn box_recursion(api: &mut Api) {
+    let mut to_box = Vec::new();
+    for (name, def) in &api.types {
+        if let TypeKind::Struct(s) = &def.kind {
+            for (i, f) in s.fields.iter().enumerate() {
+                if let TypeRef::Named(n) = &f.ty {
+                    if reaches_directly(api, n, name) {
+                        to_box.push((name.clone(), i));
+                    }
+                }
+            }
+        }
+    }
+    for (name, i) in to_box {
+        if let Some(def) = api.types.get_mut(&name) {
+            if let TypeKind::Struct(s) = &mut def.kind {
+                s.fields[i].boxed = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,629 @@
+//! Schemas -> named types and type references.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{ReferenceOr, Schema};
+
+use super::view::{Additional, Node, View};
+use super::{Lowerer, component_pointer};
+use crate::error::{Error, pointer_token};
+use crate::ir::{Docs, EnumVariant, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Usage};
+use crate::naming;
+
+/// How deep `allOf` / `$ref` chains may nest before we call it a loop.
+const MAX_DEPTH: usize = 64;
+
+/// The merged properties of an object-like schema (its own, plus everything from `allOf`).
+#[derive(Default)]
+pub(crate) struct ObjectShape<'a> {
+    pub properties: Vec<(&'a str, Node<'a>, String)>,
+    pub required: BTreeSet<&'a str>,
+    pub additional: Option<(Additional<'a>, String)>,
+}
+
+/// What a schema lowers to before it is given a name.
+enum Shape {
+    Ref(TypeRef),
+    Kind(TypeKind, &'static [&'static str]),
+}
+
+fn docs_of(v: &View<'_>) -> Docs {
+    Docs { title: v.title.map(str::to_string), description: v.description.map(str::to_string) }
+}
+
+impl<'a> Lowerer<'a> {
+    /// The component schema called `name`, following component-level `$ref` aliases.
+    pub(crate) fn component_schema(&self, name: &str) -> Option<&'a Schema> {
+        let comps = &self.doc.openapi.components.as_ref()?.schemas;
+        let mut current = comps.get(name)?;
+        for _ in 0..MAX_DEPTH {
+            match current {
+                ReferenceOr::Item(s) => return Some(s),
+                ReferenceOr::Reference { reference } => {
+                    current = comps.get(reference.strip_prefix("#/components/schemas/")?)?;
+                }
+            }
+        }
+        None
+    }
+
+    /// Lowers component schema `name` (once) and returns its Rust name.
+    pub(crate) fn ensure_component(&mut self, name: &str) -> Result<String, Error> {
+        let rust = match self.component_names.get(name) {
+            Some(r) => r.clone(),
+            None => return Err(Error::at(component_pointer(name), "unknown component schema")),
+        };
+        if !self.started.insert(name.to_string()) {
+            return Ok(rust);
+        }
+        let ptr = component_pointer(name);
+        let comps = &self.doc.openapi.components.as_ref().map(|c| &c.schemas);
+        let entry = comps.and_then(|c| c.get(name));
+        match entry {
+            Some(ReferenceOr::Item(s)) => {
+                self.schema(s, &ptr, &rust, Some(rust.clone()), Some(name))?;
+            }
+            Some(ReferenceOr::Reference { reference }) => {
+                let target = self.resolve_ref(reference, &ptr)?;
+                self.insert(TypeDef {
+                    name: rust.clone(),
+                    pointer: ptr,
+                    schema_name: Some(name.to_string()),
+                    docs: Docs::default(),
+                    kind: TypeKind::Alias(target),
+                    usage: Usage::default(),
+                    module: String::new(),
+                });
+            }
+            None => return Err(Error::at(ptr, "unknown component schema")),
+        }
+        Ok(rust)
+    }
+
+    fn insert(&mut self, def: TypeDef) {
+        self.types.insert(def.name.clone(), def);
+    }
+
+    /// A `$ref` target -> type. A dangling component ref becomes a free-form object (with a warning).
+    pub(crate) fn resolve_ref(&mut self, target: &str, ptr: &str) -> Result<TypeRef, Error> {
+        let Some(name) = target.strip_prefix("#/components/schemas/") else {
+            self.warn(ptr, format!("unsupported $ref {target:?} (only #/components/schemas/*): using serde_json::Value"));
+            return Ok(TypeRef::Json);
+        };
+        let name = name.replace("~1", "/").replace("~0", "~");
+        if self.component_names.contains_key(&name) {
+            return Ok(TypeRef::Named(self.ensure_component(&name)?));
+        }
+        let rust = match self.dangling.get(&name) {
+            Some(r) => r.clone(),
+            None => {
+                let rust = naming::claim(&mut self.taken, &naming::type_name(&name), &["Schema"]);
+                self.dangling.insert(name.clone(), rust.clone());
+                self.insert(TypeDef {
+                    name: rust.clone(),
+                    pointer: component_pointer(&name),
+                    schema_name: Some(name.clone()),
+                    docs: Docs {
+                        title: None,
+                        description: Some(format!(
+                            "Free-form JSON object standing in for `{name}`, which the spec references but does not define."
+                        )),
+                    },
+                    kind: TypeKind::Alias(TypeRef::JsonObject),
+                    usage: Usage::default(),
+                    module: String::new(),
+                });
+                rust
+            }
+        };
+        self.warn(ptr, format!("dangling $ref {target:?}: no such schema; using a free-form JSON object (`{rust}`)"));
+        Ok(TypeRef::Named(rust))
+    }
+
+    /// Lowers a schema position (`$ref` or inline) found at `ptr`; inline named types are called `hint`.
+    pub(crate) fn node(&mut self, node: Node<'a>, ptr: &str, hint: &str) -> Result<TypeRef, Error> {
+        match node {
+            Node::Ref(target) => self.resolve_ref(target, ptr),
+            Node::Inline(s) => {
+                if let Some(t) = self.memo.get(ptr) {
+                    return Ok(t.clone());
+                }
+                let t = self.schema(s, ptr, hint, None, None)?;
+                self.memo.insert(ptr.to_string(), t.clone());
+                Ok(t)
+            }
+        }
+    }
+
+    /// `nullable` of a schema position: on the inline schema, beside the `$ref`, or on the target.
+    pub(crate) fn node_nullable(&self, node: Node<'a>, ptr: &str) -> bool {
+        match node {
+            Node::Inline(s) => {
+                let v = View::new(s);
+                v.nullable || v.enum_has_null || v.one_of.iter().chain(&v.any_of).any(|n| self.node_nullable(*n, ""))
+            }
+            Node::Ref(target) => {
+                let beside = self.raw_at(ptr).and_then(|r| r.get("nullable")).and_then(|n| n.as_bool()).unwrap_or(false);
+                beside
+                    || target
+                        .strip_prefix("#/components/schemas/")
+                        .and_then(|n| self.component_schema(n))
+                        .is_some_and(|s| s.schema_data.nullable)
+            }
+        }
+    }
+
+    /// Docs of a schema position (a `$ref` keeps the description written beside it).
+    fn node_docs(&self, node: Node<'a>, ptr: &str) -> Docs {
+        match node {
+            Node::Inline(s) => docs_of(&View::new(s)),
+            Node::Ref(_) => {
+                let raw = self.raw_at(ptr);
+                let get = |k: &str| raw.and_then(|r| r.get(k)).and_then(|v| v.as_str()).map(str::to_string);
+                Docs { title: get("title"), description: get("description") }
+            }
+        }
+    }
+
+    /// Lowers one schema. With `name`, the result is always a named type of that name.
+    pub(crate) fn schema(
+        &mut self,
+        s: &'a Schema,
+        ptr: &str,
+        hint: &str,
+        name: Option<String>,
+        schema_name: Option<&str>,
+    ) -> Result<TypeRef, Error> {
+        let v = View::new(s);
+        // Unions name their inline variants after themselves, so they need their name first.
+        let union_name = if !v.one_of.is_empty() || !v.any_of.is_empty() {
+            Some(match &name {
+                Some(n) => n.clone(),
+                None => naming::claim(&mut self.taken, hint, &["Union"]),
+            })
+        } else {
+            None
+        };
+        let shape = self.shape(&v, ptr, hint, union_name.as_deref())?;
+        let (kind, suffixes) = match shape {
+            Shape::Ref(t) => match name {
+                None => {
+                    if let Some(u) = union_name {
+                        self.taken.remove(&u);
+                    }
+                    return Ok(t);
+                }
+                Some(_) => (TypeKind::Alias(t), &[][..]),
+            },
+            Shape::Kind(k, suffixes) => (k, suffixes),
+        };
+        let rust = match (name, union_name) {
+            (Some(n), _) => n,
+            (None, Some(u)) => u,
+            (None, None) => naming::claim(&mut self.taken, hint, suffixes),
+        };
+        self.insert(TypeDef {
+            name: rust.clone(),
+            pointer: ptr.to_string(),
+            schema_name: schema_name.map(str::to_string),
+            docs: docs_of(&v),
+            kind,
+            usage: Usage::default(),
+            module: String::new(),
+        });
+        Ok(TypeRef::Named(rust))
+    }
+
+    fn shape(&mut self, v: &View<'a>, ptr: &str, hint: &str, union_name: Option<&str>) -> Result<Shape, Error> {
+        if v.not {
+            self.warn(ptr, "`not` is not supported: using serde_json::Value");
+            return Ok(Shape::Ref(TypeRef::Json));
+        }
+        if !v.one_of.is_empty() || !v.any_of.is_empty() {
+            let (key, variants) = if v.one_of.is_empty() { ("anyOf", &v.any_of) } else { ("oneOf", &v.one_of) };
+            if !v.one_of.is_empty() && !v.any_of.is_empty() {
+                self.warn(ptr, "both oneOf and anyOf: anyOf is ignored");
+            }
+            let variants = variants.clone();
+            return self.union_shape(v, &variants, ptr, key, hint, union_name.unwrap_or(hint));
+        }
+        if !v.all_of.is_empty() {
+            if v.all_of.len() == 1 && v.properties.is_empty() {
+                let t = self.node(v.all_of[0], &format!("{ptr}/allOf/0"), hint)?;
+                return Ok(Shape::Ref(t));
+            }
+            let shape = self.object_shape_of_view(v, ptr, 0)?;
+            return self.struct_shape(shape, ptr, hint);
+        }
+        if !v.enum_values.is_empty() && matches!(v.ty, None | Some("string")) {
+            return Ok(Shape::Kind(TypeKind::Enum(enum_of(&v.enum_values)), &["Enum"]));
+        }
+        Ok(match v.ty {
+            Some("string") => Shape::Ref(TypeRef::String),
+            Some("integer") => Shape::Ref(TypeRef::Integer),
+            Some("number") => Shape::Ref(TypeRef::Number),
+            Some("boolean") => Shape::Ref(TypeRef::Boolean),
+            Some("array") => {
+                let item = match v.items {
+                    Some(n) => self.node(n, &format!("{ptr}/items"), &format!("{hint}Item"))?,
+                    None => TypeRef::Json,
+                };
+                Shape::Ref(TypeRef::Array(Box::new(item)))
+            }
+            Some("object") | None if !v.properties.is_empty() => {
+                let shape = self.object_shape_of_view(v, ptr, 0)?;
+                return self.struct_shape(shape, ptr, hint);
+            }
+            Some("object") => match v.additional {
+                Some(Additional::Schema(n)) => {
+                    let value = self.node(n, &format!("{ptr}/additionalProperties"), &format!("{hint}Value"))?;
+                    Shape::Ref(TypeRef::Map(Box::new(value)))
+                }
+                _ => Shape::Ref(TypeRef::JsonObject),
+            },
+            None => Shape::Ref(TypeRef::Json),
+            Some(other) => {
+                return Err(Error::at(format!("{ptr}/type"), format!("unknown schema type {other:?}")));
+            }
+        })
+    }
+
+    /// Own properties plus everything merged in through `allOf` (following `$ref`s).
+    pub(crate) fn object_shape_of_view(&mut self, v: &View<'a>, ptr: &str, depth: usize) -> Result<ObjectShape<'a>, Error> {
+        if depth > MAX_DEPTH {
+            return Err(Error::at(ptr, "allOf / $ref loop"));
+        }
+        let mut out = ObjectShape::default();
+        for (i, part) in v.all_of.iter().enumerate() {
+            let part_ptr = format!("{ptr}/allOf/{i}");
+            let sub = self.object_shape_of_node(*part, &part_ptr, depth + 1)?;
+            merge(&mut out, sub);
+        }
+        let mut own = ObjectShape::default();
+        for (name, node) in &v.properties {
+            own.properties.push((name, *node, format!("{ptr}/properties/{}", pointer_token(name))));
+        }
+        own.required = v.required.iter().copied().collect();
+        if let Some(a) = v.additional {
+            own.additional = Some((a, format!("{ptr}/additionalProperties")));
+        }
+        // anyOf/oneOf entries that only add `required`: a field is required when every entry requires it.
+        let constraints: Vec<&Node<'a>> = v.one_of.iter().chain(&v.any_of).collect();
+        if !constraints.is_empty() {
+            let mut common: Option<BTreeSet<&'a str>> = None;
+            for c in constraints {
+                if let Node::Inline(s) = c {
+                    let cv = View::new(s);
+                    let req: BTreeSet<&'a str> = cv.required.iter().copied().collect();
+                    common = Some(match common {
+                        None => req,
+                        Some(prev) => prev.intersection(&req).copied().collect(),
+                    });
+                }
+            }
+            own.required.extend(common.unwrap_or_default());
+        }
+        merge(&mut out, own);
+        Ok(out)
+    }
+
+    fn object_shape_of_node(&mut self, node: Node<'a>, ptr: &str, depth: usize) -> Result<ObjectShape<'a>, Error> {
+        if depth > MAX_DEPTH {
+            return Err(Error::at(ptr, "allOf / $ref loop"));
+        }
+        match node {
+            Node::Inline(s) => {
+                let v = View::new(s);
+                if !v.one_of.is_empty() || !v.any_of.is_empty() {
+                    if !v.one_of.iter().chain(&v.any_of).all(|n| matches!(n, Node::Inline(s) if View::new(s).is_constraint_only())) {
+                        self.warn(ptr, "a oneOf/anyOf inside allOf cannot be merged: its variants are ignored");
+                    }
+                }
+                self.object_shape_of_view(&v, ptr, depth + 1)
+            }
+            Node::Ref(target) => {
+                let name = target.strip_prefix("#/components/schemas/").map(|n| n.replace("~1", "/").replace("~0", "~"));
+                match name.as_deref().and_then(|n| self.component_schema(n).map(|s| (n.to_string(), s))) {
+                    Some((name, s)) => {
+                        let v = View::new(s);
+                        self.object_shape_of_view(&v, &component_pointer(&name), depth + 1)
+                    }
+                    None => {
+                        // Dangling: register the stand-in (and its warning); nothing to merge.
+                        self.resolve_ref(target, ptr)?;
+                        Ok(ObjectShape::default())
+                    }
+                }
+            }
+        }
+    }
+
+    fn struct_shape(&mut self, shape: ObjectShape<'a>, ptr: &str, hint: &str) -> Result<Shape, Error> {
+        let mut fields = Vec::new();
+        let mut taken = BTreeSet::new();
+        for (wire, node, fptr) in shape.properties {
+            let ty = self.node(node, &fptr, &format!("{hint}{}", naming::type_name(wire)))?;
+            let nullable = self.node_nullable(node, &fptr);
+            let docs = self.node_docs(node, &fptr);
+            let rust_name = naming::claim(&mut taken, &naming::field_name(wire), &["_"]);
+            fields.push(Field {
+                wire_name: wire.to_string(),
+                rust_name,
+                ty,
+                required: shape.required.contains(wire),
+                nullable,
+                docs,
+                boxed: false,
+            });
+        }
+        let additional = match shape.additional {
+            Some((Additional::Schema(n), aptr)) => Some(self.node(n, &aptr, &format!("{hint}Value"))?),
+            Some((Additional::Any, _)) => Some(TypeRef::Json),
+            Some((Additional::Deny, _)) | None => None,
+        };
+        if fields.is_empty() {
+            return Ok(Shape::Ref(match additional {
+                Some(TypeRef::Json) | None => TypeRef::JsonObject,
+                Some(t) => TypeRef::Map(Box::new(t)),
+            }));
+        }
+        let _ = ptr;
+        Ok(Shape::Kind(TypeKind::Struct(Struct { fields, additional }), &["Object"]))
+    }
+
+    fn union_shape(
+        &mut self,
+        v: &View<'a>,
+        variants: &[Node<'a>],
+        ptr: &str,
+        key: &str,
+        hint: &str,
+        union_name: &str,
+    ) -> Result<Shape, Error> {
+        // anyOf/oneOf entries that only add `required` constraints: a plain struct.
+        let constraint_only = variants.iter().all(|n| matches!(n, Node::Inline(s) if View::new(s).is_constraint_only()));
+        if constraint_only {
+            let shape = self.object_shape_of_view(v, ptr, 0)?;
+            return self.struct_shape(shape, ptr, hint);
+        }
+        if !v.properties.is_empty() {
+            self.warn(ptr, format!("properties beside {key} are ignored: the variants define the shape"));
+        }
+        if variants.len() == 1 {
+            let t = self.node(variants[0], &format!("{ptr}/{key}/0"), hint)?;
+            return Ok(Shape::Ref(t));
+        }
+        // Tag detection: one property with a distinct constant value in every variant.
+        let consts: Vec<BTreeMap<String, String>> =
+            variants.iter().enumerate().map(|(i, n)| self.const_props(*n, &format!("{ptr}/{key}/{i}"), 0)).collect();
+        let tag = find_tag(&consts);
+        // Variant names.
+        let bases: Vec<(String, bool)> = variants.iter().map(|n| self.variant_base(*n)).collect();
+        let mut names: Vec<String> = bases.iter().map(|(b, _)| b.clone()).collect();
+        if bases.iter().all(|(_, from_name)| *from_name) {
+            if let Some(stripped) = strip_common(&names) {
+                names = stripped;
+            }
+        }
+        if let Some(tag) = &tag {
+            let distinct: BTreeSet<&String> = names.iter().collect();
+            if distinct.len() != names.len() {
+                names = consts.iter().map(|c| naming::enum_variant_name(&c[tag])).collect();
+            }
+        }
+        let mut taken: BTreeSet<String> = ["Unknown", "Other", "Null"].iter().map(|s| s.to_string()).collect();
+        let mut out = Vec::new();
+        let mut has_null = v.nullable;
+        for (i, node) in variants.iter().enumerate() {
+            let vptr = format!("{ptr}/{key}/{i}");
+            let rust_name = naming::claim(&mut taken, &names[i], &["Variant"]);
+            if let Node::Inline(s) = node {
+                let vv = View::new(s);
+                has_null |= vv.nullable;
+                if vv.is_constraint_only() {
+                    self.warn(&vptr, "a constraint-only variant mixed with real variants: using serde_json::Value");
+                    out.push(UnionVariant { rust_name, ty: TypeRef::Json, tag_value: None, docs: docs_of(&vv) });
+                    continue;
+                }
+            }
+            let ty = self.node(*node, &vptr, &format!("{union_name}{rust_name}"))?;
+            let docs = self.node_docs(*node, &vptr);
+            let tag_value = tag.as_ref().map(|t| consts[i][t].clone());
+            out.push(UnionVariant { rust_name, ty, tag_value, docs });
+        }
+        if has_null && tag.is_none() {
+            out.push(UnionVariant {
+                rust_name: "Null".to_string(),
+                ty: TypeRef::Json,
+                tag_value: None,
+                docs: Docs { title: Some("JSON `null`.".to_string()), description: None },
+            });
+        }
+        Ok(Shape::Kind(TypeKind::Union(Union { tag, variants: out }), &["Union"]))
+    }
+
+    /// Base name of a union variant, and whether it comes from a schema name or title (strippable).
+    fn variant_base(&self, node: Node<'a>) -> (String, bool) {
+        match node {
+            Node::Ref(target) => {
+                let name = target.rsplit('/').next().unwrap_or(target).replace("~1", "/").replace("~0", "~");
+                let rust = self.component_names.get(&name).cloned().unwrap_or_else(|| naming::type_name(&name));
+                (rust, true)
+            }
+            Node::Inline(s) => {
+                let v = View::new(s);
+                if let Some(t) = v.title.filter(|t| !naming::type_name(t).is_empty()) {
+                    return (naming::type_name(t), true);
+                }
+                (json_type_name(&v), false)
+            }
+        }
+    }
+
+    /// Properties whose value is a single-valued string enum, with that value.
+    fn const_props(&mut self, node: Node<'a>, ptr: &str, depth: usize) -> BTreeMap<String, String> {
+        if depth > MAX_DEPTH {
+            return BTreeMap::new();
+        }
+        let (view, vptr) = match node {
+            Node::Inline(s) => (View::new(s), ptr.to_string()),
+            Node::Ref(target) => {
+                let Some(name) = target.strip_prefix("#/components/schemas/") else { return BTreeMap::new() };
+                match self.component_schema(name) {
+                    Some(s) => (View::new(s), component_pointer(name)),
+                    None => return BTreeMap::new(),
+                }
+            }
+        };
+        let nested: Vec<Node<'a>> = view.one_of.iter().chain(&view.any_of).copied().collect();
+        if !nested.is_empty() && !nested.iter().all(|n| matches!(n, Node::Inline(s) if View::new(s).is_constraint_only())) {
+            // A union: the constants all of its variants share.
+            let mut common: Option<BTreeMap<String, String>> = None;
+            for (i, n) in nested.iter().enumerate() {
+                let c = self.const_props(*n, &format!("{vptr}/oneOf/{i}"), depth + 1);
+                common = Some(match common {
+                    None => c,
+                    Some(prev) => prev.into_iter().filter(|(k, val)| c.get(k) == Some(val)).collect(),
+                });
+            }
+            return common.unwrap_or_default();
+        }
+        let shape = match self.object_shape_of_view(&view, &vptr, depth + 1) {
+            Ok(s) => s,
+            Err(_) => return BTreeMap::new(),
+        };
+        let mut out = BTreeMap::new();
+        for (name, n, _) in shape.properties {
+            let values = match n {
+                Node::Inline(s) => View::new(s).enum_values,
+                Node::Ref(t) => t
+                    .strip_prefix("#/components/schemas/")
+                    .and_then(|c| self.component_schema(c))
+                    .map(|s| View::new(s).enum_values)
+                    .unwrap_or_default(),
+            };
+            if values.len() == 1 && shape.required.contains(name) {
+                out.insert(name.to_string(), values[0].clone());
+            }
+        }
+        out
+    }
+}
+
+fn merge<'a>(into: &mut ObjectShape<'a>, from: ObjectShape<'a>) {
+    for (name, node, ptr) in from.properties {
+        match into.properties.iter_mut().find(|(n, _, _)| *n == name) {
+            Some(slot) => *slot = (name, node, ptr),
+            None => into.properties.push((name, node, ptr)),
+        }
+    }
+    into.required.extend(from.required);
+    if from.additional.is_some() {
+        into.additional = from.additional;
+    }
+}
+
+fn enum_of(values: &[String]) -> StringEnum {
+    let mut taken: BTreeSet<String> = ["Unknown".to_string()].into();
+    let mut seen = BTreeSet::new();
+    let mut variants = Vec::new();
+    for wire in values {
+        if !seen.insert(wire.clone()) {
+            continue;
+        }
+        let rust_name = naming::claim(&mut taken, &naming::enum_variant_name(wire), &["Value"]);
+        variants.push(EnumVariant { rust_name, wire: wire.clone() });
+    }
+    StringEnum { variants }
+}
+
+/// A property that every variant fixes to a different constant.
+fn find_tag(consts: &[BTreeMap<String, String>]) -> Option<String> {
+    let first = consts.first()?;
+    let mut candidates: Vec<&String> = first.keys().collect();
+    // Prefer the conventional tag names, then alphabetical.
+    candidates.sort_by_key(|k| (!matches!(k.as_str(), "type" | "message_type" | "object"), (*k).clone()));
+    candidates
+        .into_iter()
+        .find(|key| {
+            let values: Option<BTreeSet<&String>> = consts.iter().map(|c| c.get(*key)).collect();
+            values.is_some_and(|set| set.len() == consts.len())
+        })
+        .cloned()
+}
+
+fn json_type_name(v: &View<'_>) -> String {
+    let prim = |t: Option<&str>| match t {
+        Some("string") => "String",
+        Some("integer") => "Integer",
+        Some("number") => "Number",
+        Some("boolean") => "Boolean",
+        Some("array") => "Array",
+        _ => "Object",
+    };
+    match v.ty {
+        Some("array") => {
+            let item = match v.items {
+                Some(Node::Inline(s)) => prim(View::new(s).ty),
+                Some(Node::Ref(r)) => return format!("{}Array", naming::type_name(r.rsplit('/').next().unwrap_or(r))),
+                None => "",
+            };
+            format!("{item}Array")
+        }
+        Some("object") | None => match (v.required.first(), v.properties.first()) {
+            (Some(r), _) => naming::type_name(r),
+            (None, Some((p, _))) => naming::type_name(p),
+            _ => "Object".to_string(),
+        },
+        t => prim(t).to_string(),
+    }
+}
+
+/// Splits `IntercomUserId` into `Intercom`, `User`, `Id`.
+fn camel_words(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        let boundary = c.is_ascii_uppercase() && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+        match out.last_mut() {
+            Some(w) if !boundary => w.push(c),
+            _ => out.push(c.to_string()),
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+/// Drops the words all names share at the start and at the end, when what remains is distinct.
+fn strip_common(names: &[String]) -> Option<Vec<String>> {
+    if names.len() < 2 {
+        return None;
+    }
+    let words: Vec<Vec<String>> = names.iter().map(|n| camel_words(n)).collect();
+    let min = words.iter().map(Vec::len).min()?;
+    let prefix = (0..min).take_while(|&i| words.iter().all(|w| w[i] == words[0][i])).count();
+    let suffix = (0..min - prefix)
+        .take_while(|&i| words.iter().all(|w| w[w.len() - 1 - i] == words[0][words[0].len() - 1 - i]))
+        .count();
+    let out: Vec<String> = words.iter().map(|w| w[prefix..w.len() - suffix].concat()).collect();
+    let distinct: BTreeSet<&String> = out.iter().collect();
+    let ok = out.iter().all(|n| !n.is_empty() && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+        && distinct.len() == out.len();
+    ok.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_common_words() {
+        let names: Vec<String> = ["ContactReplyIntercomUserIdRequest", "ContactReplyEmailRequest", "ContactReplyUserIdRequest"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(strip_common(&names).unwrap(), ["IntercomUserId", "Email", "UserId"]);
+        let same: Vec<String> = ["FooBar", "FooBar"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(strip_common(&same), None);
+    }
+}

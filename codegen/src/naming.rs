@@ -1,0 +1,204 @@
+//! All naming: wire names -> Rust identifiers (via `heck`), keyword escaping, and deterministic
+//! collision handling. Nothing else in the generator invents identifiers.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords (strict and reserved, all editions) that cannot be plain identifiers.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
+    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Names of symbol-only enum values (the search `operator` enum and friends).
+const SYMBOLS: &[(&str, &str)] = &[
+    ("=", "Equals"),
+    ("!=", "NotEquals"),
+    ("<", "LessThan"),
+    ("<=", "LessThanOrEquals"),
+    (">", "GreaterThan"),
+    (">=", "GreaterThanOrEquals"),
+    ("~", "Contains"),
+    ("!~", "NotContains"),
+    ("^", "StartsWith"),
+    ("$", "EndsWith"),
+    ("*", "Any"),
+    ("+", "Plus"),
+    ("-", "Minus"),
+];
+
+/// Names of single symbol characters, for symbol strings not in [`SYMBOLS`].
+fn char_name(c: char) -> &'static str {
+    match c {
+        '=' => "Equals",
+        '!' => "Not",
+        '<' => "Less",
+        '>' => "Greater",
+        '~' => "Tilde",
+        '^' => "Caret",
+        '$' => "Dollar",
+        '*' => "Star",
+        '+' => "Plus",
+        '-' => "Minus",
+        '/' => "Slash",
+        '.' => "Dot",
+        '@' => "At",
+        '#' => "Hash",
+        '%' => "Percent",
+        '&' => "And",
+        '|' => "Or",
+        '?' => "Question",
+        ':' => "Colon",
+        ',' => "Comma",
+        ' ' => "Space",
+        _ => "Symbol",
+    }
+}
+
+fn is_keyword(s: &str) -> bool {
+    KEYWORDS.contains(&s)
+}
+
+/// Makes `s` a valid identifier start (identifiers cannot start with a digit).
+fn fix_leading_digit(s: String, prefix: &str) -> String {
+    match s.chars().next() {
+        Some(c) if c.is_ascii_digit() => format!("{prefix}{s}"),
+        Some(_) => s,
+        None => prefix.to_string(),
+    }
+}
+
+/// Keeps ASCII alphanumerics; everything else becomes a word break.
+fn words(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+/// A version-like value (`2.11`, `1.0`) keeps its dots as underscores: `V2_11`.
+fn version_like(s: &str) -> Option<String> {
+    let ok = !s.is_empty()
+        && s.contains('.')
+        && s.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    ok.then(|| format!("V{}", s.replace('.', "_")))
+}
+
+/// `ticket_type` -> `TicketType`; a type, variant or struct name.
+pub fn type_name(s: &str) -> String {
+    if let Some(v) = version_like(s) {
+        return v;
+    }
+    let camel = words(s).to_upper_camel_case();
+    let camel = fix_leading_digit(camel, "T");
+    if camel == "Self" { "SelfValue".to_string() } else { camel }
+}
+
+/// A string enum value -> variant name. Symbol-only values get spelled-out names.
+pub fn enum_variant_name(wire: &str) -> String {
+    if let Some((_, name)) = SYMBOLS.iter().find(|(sym, _)| *sym == wire) {
+        return (*name).to_string();
+    }
+    if let Some(v) = version_like(wire) {
+        return v;
+    }
+    if wire.is_empty() {
+        return "Empty".to_string();
+    }
+    if !wire.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return wire.chars().map(char_name).collect();
+    }
+    let camel = fix_leading_digit(words(wire).to_upper_camel_case(), "V");
+    match camel.as_str() {
+        // `Unknown` is the forward-compatibility fallback variant.
+        "Unknown" => "UnknownValue".to_string(),
+        "Self" => "SelfValue".to_string(),
+        _ => camel,
+    }
+}
+
+/// `created_at`, `type` -> `created_at`, `type_`; a field, argument or method name.
+pub fn field_name(s: &str) -> String {
+    let snake = words(s).to_snake_case();
+    let snake = fix_leading_digit(snake, "n");
+    if is_keyword(&snake) || snake == "_" { format!("{snake}_") } else { snake }
+}
+
+/// `ListAttachedContacts` -> `list_attached_contacts`; an operation method name.
+pub fn method_name(operation_id: &str) -> String {
+    field_name(operation_id)
+}
+
+/// `Data Events` -> `data_events`; a module (file) name.
+pub fn module_name(s: &str) -> String {
+    let m = field_name(s);
+    if m.is_empty() { "misc".to_string() } else { m }
+}
+
+/// `2.11` -> `v2_11`; the module and cargo feature of an API version.
+pub fn version_module(version: &str) -> String {
+    format!("v{}", version.replace(['.', '-'], "_"))
+}
+
+/// Returns `base`, or `base` + the first of `suffixes` + a counter, that is not in `taken`; records it.
+/// Deterministic: the same sequence of requests gives the same names.
+pub fn claim(taken: &mut BTreeSet<String>, base: &str, suffixes: &[&str]) -> String {
+    if taken.insert(base.to_string()) {
+        return base.to_string();
+    }
+    for suffix in suffixes {
+        let candidate = format!("{base}{suffix}");
+        if taken.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
+    let stem = suffixes.first().map(|s| format!("{base}{s}")).unwrap_or_else(|| base.to_string());
+    let mut n = 2usize;
+    loop {
+        let candidate = format!("{stem}{n}");
+        if taken.insert(candidate.clone()) {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operator_symbols_get_real_names() {
+        let names: Vec<_> =
+            ["=", "!=", "<", "<=", ">", ">=", "~", "!~", "^", "$", "IN", "NIN"].iter().map(|s| enum_variant_name(s)).collect();
+        assert_eq!(
+            names,
+            [
+                "Equals", "NotEquals", "LessThan", "LessThanOrEquals", "GreaterThan", "GreaterThanOrEquals",
+                "Contains", "NotContains", "StartsWith", "EndsWith", "In", "Nin"
+            ]
+        );
+    }
+
+    #[test]
+    fn keywords_and_digits_are_escaped() {
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("2fa"), "n2fa");
+        assert_eq!(type_name("ticket_type"), "TicketType");
+        assert_eq!(enum_variant_name("2.11"), "V2_11");
+        assert_eq!(enum_variant_name("unknown"), "UnknownValue");
+        assert_eq!(enum_variant_name("in_app"), "InApp");
+        assert_eq!(method_name("ListAttachedContacts"), "list_attached_contacts");
+        assert_eq!(method_name("retrieveContact"), "retrieve_contact");
+    }
+
+    #[test]
+    fn collisions_are_resolved_deterministically() {
+        let mut taken = BTreeSet::new();
+        assert_eq!(claim(&mut taken, "TicketType", &["Enum"]), "TicketType");
+        assert_eq!(claim(&mut taken, "TicketType", &["Enum"]), "TicketTypeEnum");
+        assert_eq!(claim(&mut taken, "TicketType", &["Enum"]), "TicketTypeEnum2");
+    }
+}

@@ -1,0 +1,175 @@
+//! Spec pins (`specs/<version>.toml`) and finding the pinned YAML: `$INTERCOM_OPENAPI_DIR`, then
+//! `../shared/intercom-openapi` beside the workspace, then the download cache, then a download of the
+//! pinned upstream commit. The sha256 is checked every time.
+
+use std::path::{Path, PathBuf};
+
+use std::io::Read as _;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::Error;
+
+/// File name of a description inside a version directory.
+pub const SPEC_FILE: &str = "api.intercom.io.yaml";
+
+/// One pinned upstream description.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pin {
+    /// API version, e.g. `2.11`.
+    pub version: String,
+    /// Upstream GitHub repository (`owner/name`).
+    pub repository: String,
+    /// Upstream commit.
+    pub commit: String,
+    /// Path of the file in the upstream repository.
+    pub path: String,
+    /// Expected sha256 of the file, lower-case hex.
+    pub sha256: String,
+}
+
+impl Pin {
+    /// Raw download URL of the pinned file.
+    pub fn url(&self) -> String {
+        format!("https://raw.githubusercontent.com/{}/{}/{}", self.repository, self.commit, self.path)
+    }
+
+    /// `specs/<version>.toml` of `workspace`.
+    pub fn file(workspace: &Path, version: &str) -> PathBuf {
+        workspace.join("specs").join(format!("{version}.toml"))
+    }
+
+    /// The TOML text of this pin, with a comment header.
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string(self).unwrap_or_default();
+        format!(
+            "# Pinned upstream OpenAPI description for Intercom API {}.\n# The YAML itself is never committed; see README \"How specs are found\".\n{body}",
+            self.version
+        )
+    }
+}
+
+/// A located, hash-checked description.
+#[derive(Debug, Clone)]
+pub struct SpecText {
+    /// The pin it satisfies.
+    pub pin: Pin,
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its text.
+    pub text: String,
+}
+
+/// Lower-case hex sha256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Orders versions numerically (`2.9` < `2.10`).
+pub fn version_key(v: &str) -> Vec<(u64, String)> {
+    v.split(['.', '-']).map(|p| (p.parse::<u64>().unwrap_or(u64::MAX), p.to_string())).collect()
+}
+
+/// Reads every `specs/*.toml`, sorted by version.
+pub fn load_pins(workspace: &Path) -> Result<Vec<Pin>, Error> {
+    let dir = workspace.join("specs");
+    let entries = std::fs::read_dir(&dir).map_err(|e| Error::other(format!("cannot read {}: {e}", dir.display())))?;
+    let mut pins = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| Error::other(format!("cannot read {}: {e}", dir.display())))?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::other(format!("cannot read {}: {e}", path.display())))?;
+        let pin: Pin = toml::from_str(&text).map_err(|e| Error::other(format!("invalid pin {}: {e}", path.display())))?;
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        if stem != pin.version {
+            return Err(Error::other(format!("{} pins version {} but is named {stem}", path.display(), pin.version)));
+        }
+        pins.push(pin);
+    }
+    pins.sort_by_key(|p| version_key(&p.version));
+    Ok(pins)
+}
+
+/// The places a pinned version is looked for, in order (the download cache last).
+pub fn candidates(workspace: &Path, pin: &Pin) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Some(dir) = std::env::var_os("INTERCOM_OPENAPI_DIR") {
+        out.push(PathBuf::from(dir).join(&pin.version).join(SPEC_FILE));
+    }
+    out.push(workspace.join("..").join("shared").join("intercom-openapi").join(&pin.version).join(SPEC_FILE));
+    out.push(cache_path(workspace, pin));
+    out
+}
+
+/// Where a downloaded description is cached (git-ignored).
+pub fn cache_path(workspace: &Path, pin: &Pin) -> PathBuf {
+    workspace.join(".cache").join("specs").join(format!("{}-{}.yaml", pin.version, pin.sha256))
+}
+
+/// Finds the pinned description, checking its hash; downloads it into the cache as a last resort.
+pub fn locate(workspace: &Path, pin: &Pin) -> Result<SpecText, Error> {
+    let places = candidates(workspace, pin);
+    for path in &places {
+        if let Ok(bytes) = std::fs::read(path) {
+            return checked(pin, path.clone(), bytes);
+        }
+    }
+    let tried: Vec<String> = places.iter().map(|p| p.display().to_string()).collect();
+    match download(&pin.url()) {
+        Ok(bytes) => {
+            let actual = sha256_hex(&bytes);
+            if actual != pin.sha256 {
+                return Err(mismatch(pin, &pin.url(), &actual));
+            }
+            let cache = cache_path(workspace, pin);
+            if let Some(parent) = cache.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            std::fs::write(&cache, &bytes).map_err(|e| Error::other(format!("cannot write {}: {e}", cache.display())))?;
+            checked(pin, cache, bytes)
+        }
+        Err(e) => Err(Error::other(format!(
+            "spec {} not found (expected sha256 {}): tried {}, then downloading {} failed: {e}",
+            pin.version,
+            pin.sha256,
+            tried.join(", "),
+            pin.url()
+        ))),
+    }
+}
+
+/// Reads a description from an explicit file and checks it against `pin`.
+pub fn read_checked(pin: &Pin, path: &Path) -> Result<SpecText, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::other(format!("spec {}: cannot read {}: {e}", pin.version, path.display())))?;
+    checked(pin, path.to_path_buf(), bytes)
+}
+
+fn checked(pin: &Pin, path: PathBuf, bytes: Vec<u8>) -> Result<SpecText, Error> {
+    let actual = sha256_hex(&bytes);
+    if actual != pin.sha256 {
+        return Err(mismatch(pin, &path.display().to_string(), &actual));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| Error::other(format!("spec {}: {} is not UTF-8", pin.version, path.display())))?;
+    Ok(SpecText { pin: pin.clone(), path, text })
+}
+
+fn mismatch(pin: &Pin, place: &str, actual: &str) -> Error {
+    Error::other(format!(
+        "spec {}: sha256 mismatch for {place}: expected {}, actual {actual} (update specs/{}.toml with `cargo xtask pin` if the new file is intended)",
+        pin.version, pin.sha256, pin.version
+    ))
+}
+
+fn download(url: &str) -> Result<Vec<u8>, String> {
+    let agent = ureq::AgentBuilder::new().timeout(std::time::Duration::from_secs(60)).build();
+    let resp = agent.get(url).call().map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut resp.into_reader().take(64 * 1024 * 1024), &mut bytes).map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+

@@ -1,0 +1,237 @@
+//! Regeneration of the whole workspace: every pinned version, plus the regions of hand-written files
+//! that list the versions (`lib.rs` modules, `Cargo.toml` features). Used by `cargo xtask regen` and
+//! by the golden-snapshot test.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::emit::{self, GeneratedFile};
+use crate::error::{Error, Warning};
+use crate::naming;
+use crate::render::Provenance;
+use crate::specs::{self, Pin};
+
+/// Marker lines of the managed region in `intercom-api/src/lib.rs`.
+pub const LIB_BEGIN: &str = "// @generated versions (begin): managed by `cargo xtask regen`";
+/// End marker in `lib.rs`.
+pub const LIB_END: &str = "// @generated versions (end)";
+/// Marker lines of the managed region in `intercom-api/Cargo.toml`.
+pub const FEATURES_BEGIN: &str = "# @generated features (begin): managed by `cargo xtask regen`";
+/// End marker in `Cargo.toml`.
+pub const FEATURES_END: &str = "# @generated features (end)";
+
+/// Time spent per stage.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// YAML -> document.
+    pub load: Duration,
+    /// Document -> IR.
+    pub lower: Duration,
+    /// IR -> tokens.
+    pub emit: Duration,
+    /// Tokens -> text (included in `emit` where emit renders as it goes).
+    pub render: Duration,
+}
+
+/// The outcome for one version.
+#[derive(Debug, Clone)]
+pub struct VersionReport {
+    /// Version.
+    pub version: String,
+    /// Named types generated.
+    pub types: usize,
+    /// Operations generated.
+    pub operations: usize,
+    /// Fallbacks taken.
+    pub warnings: Vec<Warning>,
+    /// Stage timings.
+    pub timings: Timings,
+}
+
+impl VersionReport {
+    /// `regen: <version>: <N> types, <M> operations, <W> warnings`.
+    pub fn summary(&self) -> String {
+        format!("regen: {}: {} types, {} operations, {} warnings", self.version, self.types, self.operations, self.warnings.len())
+    }
+}
+
+/// Everything regen would write.
+#[derive(Debug, Clone)]
+pub struct Generation {
+    /// Files, by workspace-relative path.
+    pub files: BTreeMap<String, String>,
+    /// Per-version reports, in version order.
+    pub reports: Vec<VersionReport>,
+    /// Directories wholly owned by regen (stale files in them are removed).
+    pub owned_dirs: Vec<String>,
+}
+
+/// Generates one version from spec text.
+pub fn generate_version(text: &str, version: &str, sha256: &str) -> Result<(Vec<GeneratedFile>, VersionReport), Error> {
+    let t0 = Instant::now();
+    let doc = crate::load::load_str(text)?;
+    let t1 = Instant::now();
+    let api = crate::lower::lower(&doc, version)?;
+    let t2 = Instant::now();
+    let files = emit::emit_version(&api, &Provenance::version(version, sha256))?;
+    let t3 = Instant::now();
+    let report = VersionReport {
+        version: version.to_string(),
+        types: api.types.len(),
+        operations: api.operations.len(),
+        warnings: api.warnings.clone(),
+        timings: Timings { load: t1 - t0, lower: t2 - t1, emit: t3 - t2, render: Duration::ZERO },
+    };
+    Ok((files, report))
+}
+
+/// Generates every pinned version of `workspace` (spec texts located with [`specs::locate`]).
+pub fn generate(workspace: &Path) -> Result<Generation, Error> {
+    let pins = specs::load_pins(workspace)?;
+    let mut texts = Vec::new();
+    for pin in &pins {
+        texts.push(specs::locate(workspace, pin)?);
+    }
+    generate_from(workspace, &pins, texts.iter().map(|t| t.text.as_str()).collect())
+}
+
+/// Generates from already located spec texts (one per pin, same order).
+pub fn generate_from(workspace: &Path, pins: &[Pin], texts: Vec<&str>) -> Result<Generation, Error> {
+    let mut files = BTreeMap::new();
+    let mut reports = Vec::new();
+    let mut owned_dirs = vec!["intercom-api/tests/generated".to_string()];
+    for (pin, text) in pins.iter().zip(texts) {
+        let (out, report) = generate_version(text, &pin.version, &pin.sha256)?;
+        for f in out {
+            files.insert(f.path, f.contents);
+        }
+        reports.push(report);
+        owned_dirs.push(format!("intercom-api/src/{}", naming::version_module(&pin.version)));
+    }
+    let versions: Vec<String> = pins.iter().map(|p| p.version.clone()).collect();
+    let reg = emit::emit_registry(&versions)?;
+    files.insert(reg.path, reg.contents);
+    let lib_path = "intercom-api/src/lib.rs";
+    let lib = read(workspace, lib_path)?;
+    files.insert(lib_path.to_string(), replace_region(&lib, LIB_BEGIN, LIB_END, &lib_region(&versions), lib_path)?);
+    let cargo_path = "intercom-api/Cargo.toml";
+    let cargo = read(workspace, cargo_path)?;
+    files.insert(cargo_path.to_string(), replace_region(&cargo, FEATURES_BEGIN, FEATURES_END, &features_region(&versions), cargo_path)?);
+    Ok(Generation { files, reports, owned_dirs })
+}
+
+fn read(workspace: &Path, rel: &str) -> Result<String, Error> {
+    std::fs::read_to_string(workspace.join(rel)).map_err(|e| Error::other(format!("cannot read {rel}: {e}")))
+}
+
+fn lib_region(versions: &[String]) -> String {
+    let mut s = String::new();
+    for v in versions {
+        let m = naming::version_module(v);
+        s.push_str(&format!("#[cfg(feature = \"{m}\")]\npub mod {m};\n"));
+    }
+    s
+}
+
+fn features_region(versions: &[String]) -> String {
+    let mut s = String::new();
+    if let Some(latest) = versions.last() {
+        s.push_str(&format!("default = [\"{}\"]\n", naming::version_module(latest)));
+    }
+    for v in versions {
+        s.push_str(&format!("{} = []\n", naming::version_module(v)));
+    }
+    s
+}
+
+/// Replaces what lies between the `begin` and `end` marker lines.
+pub fn replace_region(text: &str, begin: &str, end: &str, body: &str, what: &str) -> Result<String, Error> {
+    let b = text.find(begin).ok_or_else(|| Error::other(format!("{what}: marker line {begin:?} is missing")))?;
+    let after_begin = b + begin.len();
+    let e = text[after_begin..]
+        .find(end)
+        .map(|i| i + after_begin)
+        .ok_or_else(|| Error::other(format!("{what}: marker line {end:?} is missing")))?;
+    Ok(format!("{}\n{}{}", &text[..after_begin], body, &text[e..]))
+}
+
+/// A difference between the generation and the files on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stale {
+    /// Missing or different content.
+    Changed(String),
+    /// On disk in an owned directory but no longer generated.
+    Extra(String),
+}
+
+/// Compares a generation with the files under `workspace`.
+pub fn stale_files(workspace: &Path, generation: &Generation) -> Vec<Stale> {
+    let mut out = Vec::new();
+    for (path, contents) in &generation.files {
+        match std::fs::read_to_string(workspace.join(path)) {
+            Ok(existing) if existing == *contents => {}
+            _ => out.push(Stale::Changed(path.clone())),
+        }
+    }
+    for dir in &generation.owned_dirs {
+        for f in list_files(&workspace.join(dir)) {
+            let rel = relative(workspace, &f);
+            if !generation.files.contains_key(&rel) {
+                out.push(Stale::Extra(rel));
+            }
+        }
+    }
+    out
+}
+
+/// Writes a generation: changed files are written, extra files in owned directories removed.
+pub fn write(workspace: &Path, generation: &Generation) -> Result<Vec<Stale>, Error> {
+    let stale = stale_files(workspace, generation);
+    for s in &stale {
+        match s {
+            Stale::Changed(path) => {
+                let full = workspace.join(path);
+                if let Some(parent) = full.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| Error::other(format!("cannot create {}: {e}", parent.display())))?;
+                }
+                std::fs::write(&full, &generation.files[path]).map_err(|e| Error::other(format!("cannot write {path}: {e}")))?;
+            }
+            Stale::Extra(path) => {
+                std::fs::remove_file(workspace.join(path)).map_err(|e| Error::other(format!("cannot remove {path}: {e}")))?;
+            }
+        }
+    }
+    Ok(stale)
+}
+
+fn list_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(list_files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn relative(workspace: &Path, p: &Path) -> String {
+    p.strip_prefix(workspace).unwrap_or(p).components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+}
+
+/// The workspace root: the nearest ancestor of `start` whose `Cargo.toml` has `[workspace]`.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let mut cur = Some(start);
+    while let Some(dir) = cur {
+        if std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace]")) {
+            return Some(dir.to_path_buf());
+        }
+        cur = dir.parent();
+    }
+    None
+}

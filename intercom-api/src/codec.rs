@@ -1,0 +1,67 @@
+//! Serde helpers shared by the generated code (one copy instead of one per type).
+
+use serde::de::DeserializeOwned;
+
+/// Implements `Serialize`, `Deserialize`, `Display` and `From<&str>` for a generated string enum
+/// that has `as_str()` and `from_wire()`.
+macro_rules! string_enum {
+    ($name:ident) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_str($crate::codec::WireVisitor(Self::from_wire))
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self::from_wire(value)
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+/// Visits a string (borrowed or owned) and maps it with the enum's `from_wire`.
+pub struct WireVisitor<T>(pub fn(&str) -> T);
+
+impl<T> serde::de::Visitor<'_> for WireVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        Ok((self.0)(v))
+    }
+}
+
+/// The string value of member `tag` of a JSON object.
+pub fn tag_of(value: &serde_json::Value, tag: &str) -> Option<String> {
+    value.get(tag).and_then(serde_json::Value::as_str).map(str::to_owned)
+}
+
+/// Decodes a tagged-union variant from its buffered JSON, keeping the inner field path in the message.
+pub fn from_value<T: DeserializeOwned, E: serde::de::Error>(value: serde_json::Value) -> Result<T, E> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." { E::custom(e.into_inner()) } else { E::custom(format_args!("{path}: {}", e.into_inner())) }
+    })
+}
+
+/// The error for a tag value no variant has.
+pub fn unknown_tag<E: serde::de::Error>(tag: &str, found: Option<&str>, expected: &[&str]) -> E {
+    match found {
+        Some(v) => E::custom(format_args!("unknown {tag} {v:?}, expected one of {expected:?}")),
+        None => E::custom(format_args!("missing string member {tag:?} (expected one of {expected:?})")),
+    }
+}

@@ -1,0 +1,20 @@
+//! Typed client for the Intercom REST API.
+#![warn(missing_docs)]
+
+#[doc(hidden)]
+pub mod codec;
+pub mod runtime;
+
+// @generated versions (begin): managed by `cargo xtask regen`
+#[cfg(feature = "v2_10")]
+pub mod v2_10;
+#[cfg(feature = "v2_11")]
+pub mod v2_11;
+// @generated versions (end)
+
+// runtime re-exports (begin)
+pub use runtime::{
+    ApiError, ApiErrorItem, CallOptions, Client, ClientBuilder, DecodeError, Error,
+    InvalidRequestError, RateLimit, Region, Response, TransportError,
+};
+// runtime re-exports (end)

@@ -1,0 +1,350 @@
+//! [`Client`] and [`ClientBuilder`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::HeaderValue;
+
+use super::auth::AccessToken;
+use super::error::Error;
+use super::region::Region;
+use super::retry::RetryConfig;
+
+/// Default `User-Agent` header.
+const DEFAULT_USER_AGENT: &str = concat!("intercom-api/", env!("CARGO_PKG_VERSION"));
+/// Default connect timeout.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default whole-request timeout.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A client for the Intercom REST API.
+///
+/// Cheap to clone (the state is shared behind an [`Arc`]); create one per
+/// access token and reuse it. API operations live in the generated version
+/// modules; this type holds the connection pool, credentials, base URL,
+/// timeouts and retry policy. Its `Debug` output never shows the token.
+///
+/// ```no_run
+/// # fn main() -> Result<(), intercom_api::runtime::Error> {
+/// use intercom_api::runtime::{Client, Region};
+///
+/// let client = Client::builder("my-access-token").region(Region::Eu).build()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+/// The shared state of a [`Client`]. `Err` holds the reason a client made by
+/// [`Client::new`] cannot send requests (reported by every call).
+pub(crate) struct Inner {
+    pub(crate) ready: Result<Ready, String>,
+}
+
+/// Everything needed to send requests.
+pub(crate) struct Ready {
+    pub(crate) http: reqwest::Client,
+    pub(crate) auth: HeaderValue,
+    /// Base URL without trailing slash, e.g. `https://api.intercom.io`.
+    pub(crate) base_url: String,
+    /// Path of the base URL without trailing slash (usually empty).
+    pub(crate) base_path: String,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: RetryConfig,
+}
+
+impl Client {
+    /// A client for the US region with default settings.
+    ///
+    /// Never fails: if the client cannot be set up (for example the token
+    /// contains characters not allowed in an HTTP header), every request
+    /// returns [`Error::InvalidRequest`] explaining why. Use
+    /// [`Client::builder`] to get such problems reported up front.
+    pub fn new(token: impl Into<String>) -> Client {
+        let builder = Client::builder(token);
+        match builder.build() {
+            Ok(client) => client,
+            Err(error) => Client {
+                inner: Arc::new(Inner {
+                    ready: Err(error.to_string()),
+                }),
+            },
+        }
+    }
+
+    /// A builder to configure region, base URL, timeouts, retries and more.
+    pub fn builder(token: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(token)
+    }
+
+    /// The base URL requests are sent to (without trailing slash); `None`
+    /// when the client could not be set up.
+    pub fn base_url(&self) -> Option<&str> {
+        self.inner.ready.as_ref().ok().map(|r| r.base_url.as_str())
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Client");
+        match &self.inner.ready {
+            Ok(ready) => d
+                .field("base_url", &ready.base_url)
+                .field("token", &"<redacted>")
+                .field("user_agent", &ready.user_agent)
+                .field("timeout", &ready.timeout)
+                .field("max_attempts", &ready.retry.max_attempts)
+                .field("retry_non_idempotent", &ready.retry.retry_non_idempotent)
+                .field("max_retry_wait", &ready.retry.max_retry_wait),
+            Err(reason) => d.field("token", &"<redacted>").field("unusable", reason),
+        };
+        d.finish_non_exhaustive()
+    }
+}
+
+/// Where requests go: a known region or a custom URL.
+#[derive(Debug, Clone)]
+enum Target {
+    Region(Region),
+    Custom(String),
+}
+
+/// Configures and builds a [`Client`]; created by [`Client::builder`].
+///
+/// Its `Debug` output never shows the token.
+#[derive(Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    token: AccessToken,
+    target: Target,
+    connect_timeout: Duration,
+    timeout: Option<Duration>,
+    user_agent: String,
+    http_client: Option<reqwest::Client>,
+    retry: RetryConfig,
+}
+
+impl ClientBuilder {
+    fn new(token: impl Into<String>) -> Self {
+        Self {
+            token: AccessToken::new(token.into()),
+            target: Target::Region(Region::default()),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: Some(DEFAULT_TIMEOUT),
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            http_client: None,
+            retry: RetryConfig::default(),
+        }
+    }
+
+    /// Sends requests to the API host of `region` (default [`Region::Us`]).
+    /// Replaces an earlier [`base_url`](ClientBuilder::base_url).
+    pub fn region(mut self, region: Region) -> Self {
+        self.target = Target::Region(region);
+        self
+    }
+
+    /// Sends requests to a custom base URL (a proxy, a mock server), e.g.
+    /// `http://127.0.0.1:8080` or `https://proxy.example/intercom`.
+    /// Operation paths are appended to it. Must be an absolute `http` or
+    /// `https` URL without credentials, query or fragment; checked by
+    /// [`build`](ClientBuilder::build). Replaces an earlier
+    /// [`region`](ClientBuilder::region).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.target = Target::Custom(url.into());
+        self
+    }
+
+    /// Timeout for establishing a connection (default 10 s). Ignored when an
+    /// [`http_client`](ClientBuilder::http_client) is supplied.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Timeout for a whole attempt, from connecting until the response body
+    /// has been read (default 60 s). Each retry gets a fresh timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Removes the whole-request timeout.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
+        self
+    }
+
+    /// Overrides the `User-Agent` header (default `intercom-api/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Uses a caller-configured `reqwest` client (proxies, TLS settings,
+    /// connection pool sharing). Authentication, the `Intercom-Version`,
+    /// `Accept` and `User-Agent` headers, the request timeout and retries are
+    /// still handled per request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Total attempts per call, first try included (default 3). `0` is
+    /// treated as `1`. Can be overridden per call with
+    /// [`CallOptions`](super::CallOptions).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.retry.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Also retry non-idempotent requests (POST, PATCH) after 5xx responses
+    /// and transport errors, which may repeat a side effect (default
+    /// `false`; a 429 is always retried since the request was not
+    /// processed).
+    pub fn retry_non_idempotent(mut self, enabled: bool) -> Self {
+        self.retry.retry_non_idempotent = enabled;
+        self
+    }
+
+    /// Longest wait honoured from `Retry-After` or `X-RateLimit-Reset`
+    /// (default 60 s); longer requested waits are shortened to this.
+    pub fn max_retry_wait(mut self, max: Duration) -> Self {
+        self.retry.max_retry_wait = max;
+        self
+    }
+
+    /// First delay of the exponential backoff used when the server gives no
+    /// wait hint (default 500 ms; doubled per retry, plus up to 100 %
+    /// random jitter).
+    pub fn initial_backoff(mut self, delay: Duration) -> Self {
+        self.retry.initial_backoff = delay;
+        self
+    }
+
+    /// Largest backoff delay before jitter (default 30 s).
+    pub fn max_backoff(mut self, delay: Duration) -> Self {
+        self.retry.max_backoff = delay;
+        self
+    }
+
+    /// Validates the settings and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when the base URL is invalid, the token or
+    /// user agent contain characters not allowed in an HTTP header, or the
+    /// HTTP client cannot be created.
+    pub fn build(self) -> Result<Client, Error> {
+        let (base_url, base_path) = match &self.target {
+            Target::Region(region) => (region.base_url().to_owned(), String::new()),
+            Target::Custom(url) => validate_base_url(url)?,
+        };
+        let auth = self.token.bearer_header().ok_or_else(|| {
+            Error::invalid_request(
+                "the access token contains characters that are not allowed in an HTTP header",
+            )
+        })?;
+        let user_agent = HeaderValue::try_from(self.user_agent.as_str()).map_err(|e| {
+            Error::invalid_request_with(
+                "the user agent contains characters that are not allowed in an HTTP header",
+                e,
+            )
+        })?;
+        let http = match self.http_client {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .user_agent(user_agent.clone())
+                .build()
+                .map_err(|e| Error::invalid_request_with("cannot create the HTTP client", e))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                ready: Ok(Ready {
+                    http,
+                    auth,
+                    base_url,
+                    base_path,
+                    user_agent,
+                    timeout: self.timeout,
+                    retry: self.retry,
+                }),
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &self.token)
+            .field("target", &self.target)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .field("custom_http_client", &self.http_client.is_some())
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+/// Checks a custom base URL; returns it without trailing slash, and its path
+/// without trailing slash.
+fn validate_base_url(raw: &str) -> Result<(String, String), Error> {
+    let invalid = |why: &str| Error::invalid_request(format!("invalid base URL `{raw}`: {why}"));
+    let url = Url::parse(raw.trim())
+        .map_err(|e| Error::invalid_request_with(format!("invalid base URL `{raw}`"), e))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("a host is required"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("credentials in the URL are not supported"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("a query or fragment is not allowed"));
+    }
+    let base = url.as_str().trim_end_matches('/').to_owned();
+    let path = url.path().trim_end_matches('/').to_owned();
+    Ok((base, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate_base_url;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            validate_base_url("http://127.0.0.1:8080/").ok(),
+            Some(("http://127.0.0.1:8080".to_owned(), String::new()))
+        );
+        assert_eq!(
+            validate_base_url("https://proxy.example/intercom/").ok(),
+            Some((
+                "https://proxy.example/intercom".to_owned(),
+                "/intercom".to_owned()
+            ))
+        );
+        for bad in [
+            "",
+            "not a url",
+            "ftp://x.example",
+            "https://u:p@x.example",
+            "https://x.example/?a=1",
+            "https://x.example/#f",
+            "mailto:a@b.c",
+        ] {
+            assert!(validate_base_url(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,486 @@
+//! The runtime's single error type and its parts.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+
+use super::response::RateLimit;
+
+/// Maximum number of characters of a response body quoted in an error message.
+const SNIPPET_CHARS: usize = 200;
+
+/// Any error returned by the Intercom client.
+///
+/// Use the helper methods ([`status`](Error::status),
+/// [`is_not_found`](Error::is_not_found), [`codes`](Error::codes), ...) for the
+/// common questions, or match on the variants for full detail. The access token
+/// never appears in an error's `Display` or `Debug` output.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request could not be sent or its response could not be read:
+    /// connection refused or reset, DNS or TLS failure, timeout, connection
+    /// dropped while reading the body.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// Intercom answered with a non-success status code.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// A success response's body did not match the expected type.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// The request could not be built (body serialization, invalid path
+    /// parameter, invalid client configuration such as a bad base URL).
+    #[error(transparent)]
+    InvalidRequest(#[from] InvalidRequestError),
+}
+
+impl Error {
+    /// The HTTP status of an API error ([`Error::Api`]); `None` for every other
+    /// kind of error.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.as_api().map(ApiError::status)
+    }
+
+    /// `true` for an API error with status 404 Not Found.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// `true` for an API error with status 429 Too Many Requests.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// `true` when the request timed out (connect timeout or whole-request
+    /// timeout).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(e) if e.is_timeout())
+    }
+
+    /// `true` when the server could not be reached at all.
+    pub fn is_connect(&self) -> bool {
+        matches!(self, Error::Transport(e) if e.is_connect())
+    }
+
+    /// The Intercom error codes (such as `"not_found"` or `"unauthorized"`) of
+    /// an API error, in the order Intercom listed them; empty otherwise.
+    pub fn codes(&self) -> Vec<&str> {
+        self.api_errors().iter().map(|e| e.code.as_str()).collect()
+    }
+
+    /// The Intercom request id of the failed request, when known: from the
+    /// error body or the `x-request-id` response header.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id(),
+            Error::Decode(e) => e.request_id(),
+            _ => None,
+        }
+    }
+
+    /// The items of Intercom's `error.list` body; empty for other errors or
+    /// when the body was not an `error.list`.
+    pub fn api_errors(&self) -> &[ApiErrorItem] {
+        self.as_api().map_or(&[], ApiError::errors)
+    }
+
+    /// The rate-limit headers of the failed response, for API errors.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.as_api().map(ApiError::rate_limit)
+    }
+
+    /// The API error, if this is one.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid_request(message: impl Into<String>) -> Self {
+        Error::InvalidRequest(InvalidRequestError {
+            message: message.into(),
+            source: None,
+        })
+    }
+
+    pub(crate) fn invalid_request_with(
+        message: impl Into<String>,
+        source: impl StdError + Send + Sync + 'static,
+    ) -> Self {
+        Error::InvalidRequest(InvalidRequestError {
+            message: message.into(),
+            source: Some(Box::new(source)),
+        })
+    }
+}
+
+/// A transport-level failure; the underlying [`reqwest::Error`] is kept as the
+/// error [`source`](StdError::source).
+#[derive(Debug)]
+pub struct TransportError {
+    source: reqwest::Error,
+}
+
+impl TransportError {
+    pub(crate) fn new(source: reqwest::Error) -> Self {
+        Self { source }
+    }
+
+    /// `true` when the connect timeout or the whole-request timeout elapsed.
+    pub fn is_timeout(&self) -> bool {
+        self.source.is_timeout()
+    }
+
+    /// `true` when connecting to the server failed.
+    pub fn is_connect(&self) -> bool {
+        self.source.is_connect()
+    }
+
+    /// The underlying `reqwest` error.
+    pub fn reqwest_error(&self) -> &reqwest::Error {
+        &self.source
+    }
+
+    /// Whether retrying the request could help (connect failures, timeouts,
+    /// connections dropped while sending or reading).
+    pub(crate) fn is_retryable(&self) -> bool {
+        let e = &self.source;
+        e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() || e.is_decode()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = &self.source;
+        let what = if e.is_timeout() {
+            "the request timed out"
+        } else if e.is_connect() {
+            "could not connect to the server"
+        } else if e.is_body() || e.is_decode() {
+            "the connection failed while reading the response body"
+        } else if e.is_request() {
+            "sending the request failed"
+        } else {
+            "HTTP transport error"
+        };
+        write!(f, "transport error: {what}")
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// One item of Intercom's `error.list` error body.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ApiErrorItem {
+    /// Machine-readable error code, e.g. `"not_found"`, `"parameter_invalid"`.
+    #[serde(default)]
+    pub code: String,
+    /// Human-readable message.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// The request field the error is about, when Intercom names one.
+    #[serde(default)]
+    pub field: Option<String>,
+}
+
+/// Intercom's error body: `{"type":"error.list","request_id":"...","errors":[...]}`.
+#[derive(Deserialize)]
+struct ErrorList {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    request_id: Option<String>,
+    #[serde(default)]
+    errors: Vec<ApiErrorItem>,
+}
+
+/// Intercom answered with a non-success status.
+#[derive(Debug)]
+pub struct ApiError {
+    inner: Box<ApiErrorInner>,
+}
+
+#[derive(Debug)]
+struct ApiErrorInner {
+    status: StatusCode,
+    headers: HeaderMap,
+    rate_limit: RateLimit,
+    request_id: Option<String>,
+    errors: Vec<ApiErrorItem>,
+    body_text: Option<String>,
+}
+
+impl ApiError {
+    /// Builds the error from a non-success response. The body is decoded as
+    /// Intercom's `error.list` when possible and kept as raw text otherwise.
+    pub(crate) fn from_response(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Self {
+        let header_request_id = super::response::header_request_id(&headers).map(str::to_owned);
+        let rate_limit = RateLimit::from_headers(&headers);
+        let (request_id, errors, body_text) = match serde_json::from_slice::<ErrorList>(body) {
+            Ok(list) if list.kind.as_deref() == Some("error.list") || !list.errors.is_empty() => {
+                (list.request_id.or(header_request_id), list.errors, None)
+            }
+            _ => (
+                header_request_id,
+                Vec::new(),
+                Some(String::from_utf8_lossy(body).into_owned()),
+            ),
+        };
+        Self {
+            inner: Box::new(ApiErrorInner {
+                status,
+                headers,
+                rate_limit,
+                request_id,
+                errors,
+                body_text,
+            }),
+        }
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> StatusCode {
+        self.inner.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.inner.headers
+    }
+
+    /// The rate-limit headers of the response.
+    pub fn rate_limit(&self) -> RateLimit {
+        self.inner.rate_limit
+    }
+
+    /// Intercom's request id (from the error body, else the `x-request-id`
+    /// header).
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+
+    /// The decoded `error.list` items (empty when the body was not an
+    /// `error.list`).
+    pub fn errors(&self) -> &[ApiErrorItem] {
+        &self.inner.errors
+    }
+
+    /// The error codes of [`errors`](ApiError::errors).
+    pub fn codes(&self) -> Vec<&str> {
+        self.inner.errors.iter().map(|e| e.code.as_str()).collect()
+    }
+
+    /// The raw response body, when it was not an Intercom `error.list`
+    /// (for example an HTML page from a proxy).
+    pub fn body_text(&self) -> Option<&str> {
+        self.inner.body_text.as_deref()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        write!(f, "Intercom API error: HTTP {}", inner.status)?;
+        for (i, item) in inner.errors.iter().enumerate() {
+            f.write_str(if i == 0 { ": " } else { "; " })?;
+            f.write_str(if item.code.is_empty() {
+                "(no code)"
+            } else {
+                &item.code
+            })?;
+            if let Some(message) = &item.message {
+                write!(f, " ({message})")?;
+            }
+            if let Some(field) = &item.field {
+                write!(f, " [field `{field}`]")?;
+            }
+        }
+        if let Some(text) = &inner.body_text {
+            let text = text.trim();
+            if !text.is_empty() {
+                write!(f, ": {}", snippet(text, 0))?;
+            }
+        }
+        if let Some(id) = &inner.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for ApiError {}
+
+/// A success response's body could not be decoded into the expected type.
+#[derive(Debug)]
+pub struct DecodeError {
+    inner: Box<DecodeErrorInner>,
+}
+
+#[derive(Debug)]
+struct DecodeErrorInner {
+    status: StatusCode,
+    request_id: Option<String>,
+    path: String,
+    message: String,
+    snippet: String,
+}
+
+impl DecodeError {
+    pub(crate) fn new(
+        status: StatusCode,
+        request_id: Option<String>,
+        path: String,
+        error: &serde_json::Error,
+        body: &[u8],
+    ) -> Self {
+        let text = String::from_utf8_lossy(body);
+        let offset = byte_offset(&text, error.line(), error.column());
+        Self {
+            inner: Box::new(DecodeErrorInner {
+                status,
+                request_id,
+                path,
+                message: error.to_string(),
+                snippet: snippet(&text, offset),
+            }),
+        }
+    }
+
+    /// The path of the offending value inside the JSON document, e.g.
+    /// `data[3].custom_attributes.plan` (`.` for the document root).
+    pub fn path(&self) -> &str {
+        &self.inner.path
+    }
+
+    /// The `serde_json` error message (includes line and column).
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// Up to about 200 characters of the body around the error position.
+    pub fn body_snippet(&self) -> &str {
+        &self.inner.snippet
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.inner.status
+    }
+
+    /// The `x-request-id` response header, when present.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "failed to decode the response body at `{}`: {} (body: {})",
+            self.inner.path, self.inner.message, self.inner.snippet
+        )
+    }
+}
+
+impl StdError for DecodeError {}
+
+/// The request could not be built or the client is misconfigured.
+#[derive(Debug)]
+pub struct InvalidRequestError {
+    message: String,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+impl InvalidRequestError {
+    /// What is wrong with the request.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for InvalidRequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid request: {}", self.message)
+    }
+}
+
+impl StdError for InvalidRequestError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+/// Byte offset of a 1-based line / column position (as reported by
+/// `serde_json`) inside `text`; 0 when unknown.
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    if line == 0 {
+        return 0;
+    }
+    let line_start = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum::<usize>();
+    line_start
+        .saturating_add(column.saturating_sub(1))
+        .min(text.len())
+}
+
+/// At most [`SNIPPET_CHARS`] characters of `text` around byte `offset`, with
+/// `…` marking cut ends.
+pub(crate) fn snippet(text: &str, offset: usize) -> String {
+    let char_count = text.chars().count();
+    if char_count <= SNIPPET_CHARS {
+        return text.to_owned();
+    }
+    let offset_chars = text.char_indices().take_while(|(i, _)| *i < offset).count();
+    let start = offset_chars
+        .saturating_sub(SNIPPET_CHARS / 2)
+        .min(char_count - SNIPPET_CHARS);
+    let mut out = String::with_capacity(SNIPPET_CHARS + 8);
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(text.chars().skip(start).take(SNIPPET_CHARS));
+    if start + SNIPPET_CHARS < char_count {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{byte_offset, snippet};
+
+    #[test]
+    fn snippet_is_bounded_and_char_safe() {
+        let text = "é".repeat(1000);
+        let s = snippet(&text, 1000);
+        assert!(s.chars().count() <= 202);
+        assert!(s.starts_with('…') && s.ends_with('…'));
+        assert_eq!(snippet("short", 3), "short");
+        let s = snippet(&"x".repeat(500), 0);
+        assert_eq!(s.chars().count(), 201);
+        assert!(s.ends_with('…'));
+    }
+
+    #[test]
+    fn offsets() {
+        assert_eq!(byte_offset("abc\ndef", 2, 2), 5);
+        assert_eq!(byte_offset("abc", 0, 0), 0);
+        assert_eq!(byte_offset("abc", 1, 99), 3);
+    }
+}

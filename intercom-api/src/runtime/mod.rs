@@ -1,0 +1,30 @@
+//! Hand-written runtime: client, auth, regions, errors, the shared send path
+//! and retries.
+//!
+//! The generated API modules build a `RequestParts`, hand it to the
+//! [`Client`]'s shared send path and decode the result into a [`Response`].
+//! Everything a caller needs is re-exported at the crate root as well.
+
+mod auth;
+mod client;
+mod error;
+mod path;
+mod region;
+mod request;
+mod response;
+mod retry;
+
+pub use client::{Client, ClientBuilder};
+pub use error::{ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, TransportError};
+pub use region::Region;
+pub use request::CallOptions;
+pub use response::{RateLimit, Response};
+
+#[doc(hidden)]
+pub use request::RequestParts;
+#[doc(hidden)]
+pub use response::{RawResponse, decode_bytes, decode_empty, decode_json};
+
+/// The `reqwest` version used by the runtime, for generated code.
+#[doc(hidden)]
+pub use reqwest;

@@ -1,0 +1,377 @@
+//! Request assembly ([`RequestParts`], [`CallOptions`]) and the shared,
+//! non-generic send path (`Client::execute`).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use backon::Retryable;
+use bytes::Bytes;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::{Method, Url};
+use tracing::Instrument;
+use tracing::field::Empty;
+
+use super::client::{Client, Ready};
+use super::error::{ApiError, Error, TransportError};
+use super::path::push_encoded_segment;
+use super::response::RawResponse;
+use super::retry;
+
+/// The `Intercom-Version` request header.
+static INTERCOM_VERSION: HeaderName = HeaderName::from_static("intercom-version");
+
+/// Per-call overrides of the client's settings.
+///
+/// ```
+/// use intercom_api::runtime::CallOptions;
+///
+/// let options = CallOptions::new().max_attempts(5).retry_non_idempotent(true);
+/// assert_eq!(options.max_attempts, Some(5));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallOptions {
+    /// Total attempts for this call, first try included (`0` counts as `1`);
+    /// `None` uses the client's setting.
+    pub max_attempts: Option<u32>,
+    /// Whether this call may be retried after a 5xx response or a transport
+    /// error even though its method is not idempotent (POST, PATCH); `None`
+    /// uses the client's setting.
+    pub retry_non_idempotent: Option<bool>,
+    /// Timeout for each attempt of this call; `None` uses the client's
+    /// setting.
+    pub timeout: Option<Duration>,
+}
+
+impl CallOptions {
+    /// No overrides: the client's settings apply.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`max_attempts`](CallOptions::max_attempts).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = Some(attempts);
+        self
+    }
+
+    /// Sets [`retry_non_idempotent`](CallOptions::retry_non_idempotent).
+    pub fn retry_non_idempotent(mut self, enabled: bool) -> Self {
+        self.retry_non_idempotent = Some(enabled);
+        self
+    }
+
+    /// Sets [`timeout`](CallOptions::timeout).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+}
+
+/// A request being assembled by generated code; sent by `Client::execute`.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct RequestParts {
+    method: Method,
+    api_version: &'static str,
+    path_template: &'static str,
+    path: String,
+    query: Vec<(String, String)>,
+    body: Option<Bytes>,
+    options: CallOptions,
+    /// Set when a path parameter makes the request unsendable.
+    invalid: Option<String>,
+}
+
+impl RequestParts {
+    /// Starts a request for the operation at `path_template` (e.g.
+    /// `/contacts/{contact_id}`, used for tracing) in API version
+    /// `api_version` (e.g. `"2.11"`).
+    pub fn new(method: Method, api_version: &'static str, path_template: &'static str) -> Self {
+        Self {
+            method,
+            api_version,
+            path_template,
+            path: String::with_capacity(path_template.len() + 16),
+            query: Vec::new(),
+            body: None,
+            options: CallOptions::default(),
+            invalid: None,
+        }
+    }
+
+    /// Appends a literal chunk of the path, e.g. `/contacts/`.
+    pub fn push_path(&mut self, literal: &'static str) {
+        self.path.push_str(literal);
+    }
+
+    /// Appends a path parameter, percent-encoded as exactly one path
+    /// segment. An empty value makes the request fail with
+    /// [`Error::InvalidRequest`] (it would address a different endpoint).
+    pub fn push_path_param(&mut self, value: &str) {
+        if value.is_empty() && self.invalid.is_none() {
+            self.invalid = Some(format!("empty path parameter for `{}`", self.path_template));
+        }
+        push_encoded_segment(&mut self.path, value);
+    }
+
+    /// Appends a query parameter; order is kept and names may repeat.
+    pub fn push_query(&mut self, name: &str, value: String) {
+        self.query.push((name.to_owned(), value));
+    }
+
+    /// Serializes `body` as the JSON request body.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when serialization fails.
+    pub fn set_json_body<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+        let json = serde_json::to_vec(body)
+            .map_err(|e| Error::invalid_request_with("cannot serialize the request body", e))?;
+        self.body = Some(Bytes::from(json));
+        Ok(())
+    }
+
+    /// Applies per-call overrides.
+    pub fn set_options(&mut self, options: &CallOptions) {
+        self.options = options.clone();
+    }
+
+    /// The filled, percent-encoded path (without base URL and query).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+/// Outcome of one failed attempt, with what the retry loop needs to know.
+struct AttemptError {
+    error: Error,
+    retryable: bool,
+    /// Wait requested by the server (`Retry-After`, `X-RateLimit-Reset`).
+    server_wait: Option<Duration>,
+}
+
+/// Per-call settings shared by all attempts.
+struct Call<'a> {
+    ready: &'a Ready,
+    parts: &'a RequestParts,
+    url: Url,
+    api_version: HeaderValue,
+    timeout: Option<Duration>,
+    /// Idempotent method, or the caller opted in to retrying this one.
+    unsafe_retry_allowed: bool,
+}
+
+impl Client {
+    /// Sends a request assembled by generated code: builds the URL, adds the
+    /// authentication, `Intercom-Version`, `Accept` and `User-Agent`
+    /// headers, retries per the retry policy and turns non-2xx responses into
+    /// [`Error::Api`].
+    #[doc(hidden)]
+    pub async fn execute(&self, parts: RequestParts) -> Result<RawResponse, Error> {
+        let span = tracing::info_span!(
+            "intercom.request",
+            method = %parts.method,
+            path = parts.path_template,
+            api_version = parts.api_version,
+            attempts = Empty,
+            status = Empty,
+            duration_ms = Empty,
+        );
+        let started = Instant::now();
+        let attempts = AtomicU32::new(0);
+        let result = self
+            .execute_inner(&parts, &attempts)
+            .instrument(span.clone())
+            .await;
+        span.record("attempts", attempts.load(Ordering::Relaxed));
+        span.record("duration_ms", millis(started.elapsed()));
+        let status = match &result {
+            Ok(raw) => Some(raw.status()),
+            Err(error) => error.status(),
+        };
+        if let Some(status) = status {
+            span.record("status", status.as_u16());
+        }
+        if let Err(error) = &result {
+            span.in_scope(|| tracing::debug!(error = %error, "Intercom request failed"));
+        }
+        result
+    }
+
+    async fn execute_inner(
+        &self,
+        parts: &RequestParts,
+        attempts: &AtomicU32,
+    ) -> Result<RawResponse, Error> {
+        let ready = match &self.inner.ready {
+            Ok(ready) => ready,
+            Err(reason) => {
+                return Err(Error::invalid_request(format!(
+                    "the client could not be set up: {reason}"
+                )));
+            }
+        };
+        if let Some(reason) = &parts.invalid {
+            return Err(Error::invalid_request(reason.clone()));
+        }
+        let url = build_url(ready, parts)?;
+        let api_version = HeaderValue::from_str(parts.api_version).map_err(|e| {
+            Error::invalid_request_with(
+                format!("invalid Intercom-Version `{}`", parts.api_version),
+                e,
+            )
+        })?;
+        let max_attempts = parts
+            .options
+            .max_attempts
+            .unwrap_or(ready.retry.max_attempts)
+            .max(1);
+        let call = Call {
+            ready,
+            parts,
+            url,
+            api_version,
+            timeout: parts.options.timeout.or(ready.timeout),
+            unsafe_retry_allowed: retry::is_idempotent(&parts.method)
+                || parts
+                    .options
+                    .retry_non_idempotent
+                    .unwrap_or(ready.retry.retry_non_idempotent),
+        };
+        let call = &call;
+        let max_wait = ready.retry.max_retry_wait;
+        let result = (move || async move {
+            let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+            call.attempt(attempt).await
+        })
+        .retry(ready.retry.backoff(max_attempts))
+        .sleep(backon::TokioSleeper)
+        .when(|e: &AttemptError| e.retryable)
+        .adjust(move |e: &AttemptError, backoff: Option<Duration>| {
+            // `None` means the attempts are used up: give up either way.
+            backoff.map(|backoff| e.server_wait.map_or(backoff, |wait| wait.min(max_wait)))
+        })
+        .notify(|e: &AttemptError, wait: Duration| {
+            tracing::warn!(
+                error = %e.error,
+                wait_ms = millis(wait),
+                "retrying Intercom request"
+            );
+        })
+        .await;
+        result.map_err(|e| e.error)
+    }
+}
+
+impl Call<'_> {
+    /// One attempt: send, read the whole body, classify the outcome.
+    async fn attempt(&self, attempt: u32) -> Result<RawResponse, AttemptError> {
+        let span = tracing::debug_span!(
+            "intercom.attempt",
+            attempt,
+            status = Empty,
+            duration_ms = Empty
+        );
+        let started = Instant::now();
+        let result = self.send(&span).instrument(span.clone()).await;
+        span.record("duration_ms", millis(started.elapsed()));
+        result
+    }
+
+    async fn send(&self, span: &tracing::Span) -> Result<RawResponse, AttemptError> {
+        let ready = self.ready;
+        let mut request = ready
+            .http
+            .request(self.parts.method.clone(), self.url.clone())
+            .header(AUTHORIZATION, ready.auth.clone())
+            .header(&INTERCOM_VERSION, self.api_version.clone())
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(USER_AGENT, ready.user_agent.clone());
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        if let Some(body) = &self.parts.body {
+            request = request
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(body.clone());
+        }
+        let mut response = request.send().await.map_err(|e| self.transport(e))?;
+        let status = response.status();
+        span.record("status", status.as_u16());
+        let headers = std::mem::take(response.headers_mut());
+        let body = response.bytes().await.map_err(|e| self.transport(e))?;
+        if status.is_success() {
+            return Ok(RawResponse::new(status, headers, body));
+        }
+        let retryable = retry::should_retry_status(status, self.unsafe_retry_allowed);
+        let server_wait = if retryable {
+            retry::server_wait_hint(status, &headers, SystemTime::now())
+        } else {
+            None
+        };
+        Err(AttemptError {
+            error: ApiError::from_response(status, headers, &body).into(),
+            retryable,
+            server_wait,
+        })
+    }
+
+    fn transport(&self, error: reqwest::Error) -> AttemptError {
+        let error = TransportError::new(error);
+        AttemptError {
+            retryable: self.unsafe_retry_allowed && error.is_retryable(),
+            error: error.into(),
+            server_wait: None,
+        }
+    }
+}
+
+/// Base URL + encoded path + query. Fails instead of sending to a different
+/// path when URL parsing would normalise the path (dot segments).
+fn build_url(ready: &Ready, parts: &RequestParts) -> Result<Url, Error> {
+    let mut url = Url::parse(&format!("{}{}", ready.base_url, parts.path))
+        .map_err(|e| Error::invalid_request_with("cannot build the request URL", e))?;
+    let expected = format!("{}{}", ready.base_path, parts.path);
+    if url.path() != expected && !(expected.is_empty() && url.path() == "/") {
+        return Err(Error::invalid_request(format!(
+            "the path `{}` cannot be sent unchanged (URL normalisation turns it into `{}`); \
+             `.` and `..` are not valid path parameters",
+            parts.path,
+            url.path()
+        )));
+    }
+    if !parts.query.is_empty() {
+        let mut query = url.query_pairs_mut();
+        for (name, value) in &parts.query {
+            query.append_pair(name, value);
+        }
+    }
+    Ok(url)
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_and_query_assembly() {
+        let mut parts = RequestParts::new(Method::GET, "2.11", "/contacts/{id}");
+        parts.push_path("/contacts/");
+        parts.push_path_param("a/../b?c#d");
+        parts.push_query("per_page", "5".to_owned());
+        parts.push_query("tag", "x&y=z".to_owned());
+        parts.push_query("tag", "two".to_owned());
+        assert_eq!(parts.path(), "/contacts/a%2F..%2Fb%3Fc%23d");
+        assert_eq!(parts.query.len(), 3);
+        assert!(parts.invalid.is_none());
+        let mut empty = RequestParts::new(Method::GET, "2.11", "/contacts/{id}");
+        empty.push_path("/contacts/");
+        empty.push_path_param("");
+        assert!(empty.invalid.is_some());
+    }
+}

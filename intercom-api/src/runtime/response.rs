@@ -1,0 +1,196 @@
+//! Responses: the raw response handed to generated code, the typed
+//! [`Response`], rate-limit headers and body decoding.
+
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+
+use super::error::{DecodeError, Error};
+
+/// Header carrying Intercom's request id.
+const REQUEST_ID: &str = "x-request-id";
+
+/// A successful (2xx) response whose body has been read but not decoded.
+///
+/// Produced by `Client::execute` and consumed by [`decode_json`],
+/// [`decode_empty`] or [`decode_bytes`]; not meant to be used directly.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl RawResponse {
+    /// Assembles a raw response (used by the send path and by tests).
+    pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        Self {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The undecoded body.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    fn with_body<T>(self, body: T) -> Response<T> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }
+    }
+}
+
+/// A successful response: the decoded body plus status and headers.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status (always a 2xx).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Intercom's rate-limit headers of this response.
+    pub fn rate_limit(&self) -> RateLimit {
+        RateLimit::from_headers(&self.headers)
+    }
+
+    /// The `x-request-id` header: Intercom's id for this request, useful
+    /// when contacting support.
+    pub fn request_id(&self) -> Option<&str> {
+        header_request_id(&self.headers)
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// Consumes the response, returning the decoded body.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// Consumes the response, returning status, headers and body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.body)
+    }
+
+    /// Transforms the body, keeping status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+        }
+    }
+}
+
+/// Intercom's rate-limit state as reported by the `X-RateLimit-Limit`,
+/// `X-RateLimit-Remaining` and `X-RateLimit-Reset` response headers. Each
+/// field is `None` when the header is absent or not a number.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    /// Requests allowed in the current window (`X-RateLimit-Limit`).
+    pub limit: Option<u64>,
+    /// Requests left in the current window (`X-RateLimit-Remaining`).
+    pub remaining: Option<u64>,
+    /// When the window resets, in Unix epoch seconds (`X-RateLimit-Reset`).
+    pub reset: Option<u64>,
+}
+
+impl RateLimit {
+    /// Parses the rate-limit headers out of `headers`.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        let number = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        Self {
+            limit: number("x-ratelimit-limit"),
+            remaining: number("x-ratelimit-remaining"),
+            reset: number("x-ratelimit-reset"),
+        }
+    }
+
+    /// [`reset`](RateLimit::reset) as a point in time.
+    pub fn reset_at(&self) -> Option<SystemTime> {
+        self.reset
+            .and_then(|secs| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs)))
+    }
+}
+
+pub(crate) fn header_request_id(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// Decodes a JSON body into `T`. An empty body decodes as JSON `null` (so it
+/// works for `Option<_>` and `()`); failures name the offending field path.
+#[doc(hidden)]
+pub fn decode_json<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>, Error> {
+    let body: &[u8] = if raw.body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        &raw.body
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        // Reject trailing characters after the document.
+        Ok(value) => de.end().map(|()| value).map_err(|e| (".".to_owned(), e)),
+        Err(error) => Err((error.path().to_string(), error.into_inner())),
+    };
+    match value {
+        Ok(value) => Ok(raw.with_body(value)),
+        Err((path, error)) => {
+            let request_id = header_request_id(&raw.headers).map(str::to_owned);
+            Err(DecodeError::new(raw.status, request_id, path, &error, body).into())
+        }
+    }
+}
+
+/// Discards the body, for operations that return nothing useful.
+#[doc(hidden)]
+pub fn decode_empty(raw: RawResponse) -> Result<Response<()>, Error> {
+    Ok(raw.with_body(()))
+}
+
+/// Returns the body bytes as they are (file downloads).
+#[doc(hidden)]
+pub fn decode_bytes(raw: RawResponse) -> Result<Response<Bytes>, Error> {
+    let body = raw.body.clone();
+    Ok(raw.with_body(body))
+}
