@@ -14,12 +14,18 @@ pub struct Error {
 impl Error {
     /// An error about the node at `pointer`.
     pub fn at(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { pointer: pointer.into(), message: message.into() }
+        Error {
+            pointer: pointer.into(),
+            message: message.into(),
+        }
     }
 
     /// An error that is not about one node (I/O, pins, hashes).
     pub fn other(message: impl Into<String>) -> Self {
-        Error { pointer: String::new(), message: message.into() }
+        Error {
+            pointer: String::new(),
+            message: message.into(),
+        }
     }
 }
 

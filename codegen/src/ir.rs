@@ -163,6 +163,8 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// `additionalProperties` only: a string-keyed map.
     Map(Box<TypeRef>),
+    /// A `nullable` array item or map value (`Option<T>`).
+    Nullable(Box<TypeRef>),
 }
 
 /// An HTTP operation.

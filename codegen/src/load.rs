@@ -25,16 +25,32 @@ pub fn load_str(text: &str) -> Result<Document, Error> {
 /// Builds a [`Document`] from an already parsed JSON tree.
 pub fn from_json(raw: Value) -> Result<Document, Error> {
     if !raw.is_object() {
-        return Err(Error::at("#", "an OpenAPI description must be a mapping at the top level"));
+        return Err(Error::at(
+            "#",
+            "an OpenAPI description must be a mapping at the top level",
+        ));
     }
     match raw.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") => {}
-        Some(v) => return Err(Error::at("#/openapi", format!("unsupported OpenAPI version {v:?}: only 3.0.x is supported"))),
-        None => return Err(Error::at("#/openapi", "missing `openapi: 3.0.x` version field")),
+        Some(v) => {
+            return Err(Error::at(
+                "#/openapi",
+                format!("unsupported OpenAPI version {v:?}: only 3.0.x is supported"),
+            ));
+        }
+        None => {
+            return Err(Error::at(
+                "#/openapi",
+                "missing `openapi: 3.0.x` version field",
+            ));
+        }
     }
     let openapi = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw).map_err(|e| {
         let pointer = path_to_pointer(e.path());
-        Error::at(pointer, format!("not a valid OpenAPI 3.0 node: {}", e.inner()))
+        Error::at(
+            pointer,
+            format!("not a valid OpenAPI 3.0 node: {}", e.inner()),
+        )
     })?;
     Ok(Document { raw, openapi })
 }
@@ -74,7 +90,9 @@ fn yaml_to_json(v: serde_yaml::Value, ptr: &str) -> Result<Value, Error> {
                 let f = n.as_f64().unwrap_or(f64::NAN);
                 serde_json::Number::from_f64(f)
                     .map(Value::Number)
-                    .ok_or_else(|| Error::at(ptr, format!("number {f} cannot be represented in JSON")))?
+                    .ok_or_else(|| {
+                        Error::at(ptr, format!("number {f} cannot be represented in JSON"))
+                    })?
             }
         }
         serde_yaml::Value::String(s) => Value::String(s),

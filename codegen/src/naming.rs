@@ -7,11 +7,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords (strict and reserved, all editions) that cannot be plain identifiers.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
-    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Names of symbol-only enum values (the search `operator` enum and friends).
@@ -74,14 +74,17 @@ fn fix_leading_digit(s: String, prefix: &str) -> String {
 
 /// Keeps ASCII alphanumerics; everything else becomes a word break.
 fn words(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
 }
 
 /// A version-like value (`2.11`, `1.0`) keeps its dots as underscores: `V2_11`.
 fn version_like(s: &str) -> Option<String> {
     let ok = !s.is_empty()
         && s.contains('.')
-        && s.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
     ok.then(|| format!("V{}", s.replace('.', "_")))
 }
 
@@ -92,7 +95,11 @@ pub fn type_name(s: &str) -> String {
     }
     let camel = words(s).to_upper_camel_case();
     let camel = fix_leading_digit(camel, "T");
-    if camel == "Self" { "SelfValue".to_string() } else { camel }
+    if camel == "Self" {
+        "SelfValue".to_string()
+    } else {
+        camel
+    }
 }
 
 /// A string enum value -> variant name. Symbol-only values get spelled-out names.
@@ -122,7 +129,11 @@ pub fn enum_variant_name(wire: &str) -> String {
 pub fn field_name(s: &str) -> String {
     let snake = words(s).to_snake_case();
     let snake = fix_leading_digit(snake, "n");
-    if is_keyword(&snake) || snake == "_" { format!("{snake}_") } else { snake }
+    if is_keyword(&snake) || snake == "_" {
+        format!("{snake}_")
+    } else {
+        snake
+    }
 }
 
 /// `ListAttachedContacts` -> `list_attached_contacts`; an operation method name.
@@ -153,7 +164,10 @@ pub fn claim(taken: &mut BTreeSet<String>, base: &str, suffixes: &[&str]) -> Str
             return candidate;
         }
     }
-    let stem = suffixes.first().map(|s| format!("{base}{s}")).unwrap_or_else(|| base.to_string());
+    let stem = suffixes
+        .first()
+        .map(|s| format!("{base}{s}"))
+        .unwrap_or_else(|| base.to_string());
     let mut n = 2usize;
     loop {
         let candidate = format!("{stem}{n}");
@@ -170,13 +184,27 @@ mod tests {
 
     #[test]
     fn operator_symbols_get_real_names() {
-        let names: Vec<_> =
-            ["=", "!=", "<", "<=", ">", ">=", "~", "!~", "^", "$", "IN", "NIN"].iter().map(|s| enum_variant_name(s)).collect();
+        let names: Vec<_> = [
+            "=", "!=", "<", "<=", ">", ">=", "~", "!~", "^", "$", "IN", "NIN",
+        ]
+        .iter()
+        .map(|s| enum_variant_name(s))
+        .collect();
         assert_eq!(
             names,
             [
-                "Equals", "NotEquals", "LessThan", "LessThanOrEquals", "GreaterThan", "GreaterThanOrEquals",
-                "Contains", "NotContains", "StartsWith", "EndsWith", "In", "Nin"
+                "Equals",
+                "NotEquals",
+                "LessThan",
+                "LessThanOrEquals",
+                "GreaterThan",
+                "GreaterThanOrEquals",
+                "Contains",
+                "NotContains",
+                "StartsWith",
+                "EndsWith",
+                "In",
+                "Nin"
             ]
         );
     }
@@ -190,7 +218,10 @@ mod tests {
         assert_eq!(enum_variant_name("2.11"), "V2_11");
         assert_eq!(enum_variant_name("unknown"), "UnknownValue");
         assert_eq!(enum_variant_name("in_app"), "InApp");
-        assert_eq!(method_name("ListAttachedContacts"), "list_attached_contacts");
+        assert_eq!(
+            method_name("ListAttachedContacts"),
+            "list_attached_contacts"
+        );
         assert_eq!(method_name("retrieveContact"), "retrieve_contact");
     }
 
@@ -199,6 +230,9 @@ mod tests {
         let mut taken = BTreeSet::new();
         assert_eq!(claim(&mut taken, "TicketType", &["Enum"]), "TicketType");
         assert_eq!(claim(&mut taken, "TicketType", &["Enum"]), "TicketTypeEnum");
-        assert_eq!(claim(&mut taken, "TicketType", &["Enum"]), "TicketTypeEnum2");
+        assert_eq!(
+            claim(&mut taken, "TicketType", &["Enum"]),
+            "TicketTypeEnum2"
+        );
     }
 }

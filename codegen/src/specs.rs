@@ -32,7 +32,10 @@ pub struct Pin {
 impl Pin {
     /// Raw download URL of the pinned file.
     pub fn url(&self) -> String {
-        format!("https://raw.githubusercontent.com/{}/{}/{}", self.repository, self.commit, self.path)
+        format!(
+            "https://raw.githubusercontent.com/{}/{}/{}",
+            self.repository, self.commit, self.path
+        )
     }
 
     /// `specs/<version>.toml` of `workspace`.
@@ -69,24 +72,38 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Orders versions numerically (`2.9` < `2.10`).
 pub fn version_key(v: &str) -> Vec<(u64, String)> {
-    v.split(['.', '-']).map(|p| (p.parse::<u64>().unwrap_or(u64::MAX), p.to_string())).collect()
+    v.split(['.', '-'])
+        .map(|p| (p.parse::<u64>().unwrap_or(u64::MAX), p.to_string()))
+        .collect()
 }
 
 /// Reads every `specs/*.toml`, sorted by version.
 pub fn load_pins(workspace: &Path) -> Result<Vec<Pin>, Error> {
     let dir = workspace.join("specs");
-    let entries = std::fs::read_dir(&dir).map_err(|e| Error::other(format!("cannot read {}: {e}", dir.display())))?;
+    let entries = std::fs::read_dir(&dir)
+        .map_err(|e| Error::other(format!("cannot read {}: {e}", dir.display())))?;
     let mut pins = Vec::new();
     for entry in entries {
-        let path = entry.map_err(|e| Error::other(format!("cannot read {}: {e}", dir.display())))?.path();
+        let path = entry
+            .map_err(|e| Error::other(format!("cannot read {}: {e}", dir.display())))?
+            .path();
         if path.extension().and_then(|e| e.to_str()) != Some("toml") {
             continue;
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::other(format!("cannot read {}: {e}", path.display())))?;
-        let pin: Pin = toml::from_str(&text).map_err(|e| Error::other(format!("invalid pin {}: {e}", path.display())))?;
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::other(format!("cannot read {}: {e}", path.display())))?;
+        let pin: Pin = toml::from_str(&text)
+            .map_err(|e| Error::other(format!("invalid pin {}: {e}", path.display())))?;
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         if stem != pin.version {
-            return Err(Error::other(format!("{} pins version {} but is named {stem}", path.display(), pin.version)));
+            return Err(Error::other(format!(
+                "{} pins version {} but is named {stem}",
+                path.display(),
+                pin.version
+            )));
         }
         pins.push(pin);
     }
@@ -100,14 +117,24 @@ pub fn candidates(workspace: &Path, pin: &Pin) -> Vec<PathBuf> {
     if let Some(dir) = std::env::var_os("INTERCOM_OPENAPI_DIR") {
         out.push(PathBuf::from(dir).join(&pin.version).join(SPEC_FILE));
     }
-    out.push(workspace.join("..").join("shared").join("intercom-openapi").join(&pin.version).join(SPEC_FILE));
+    out.push(
+        workspace
+            .join("..")
+            .join("shared")
+            .join("intercom-openapi")
+            .join(&pin.version)
+            .join(SPEC_FILE),
+    );
     out.push(cache_path(workspace, pin));
     out
 }
 
 /// Where a downloaded description is cached (git-ignored).
 pub fn cache_path(workspace: &Path, pin: &Pin) -> PathBuf {
-    workspace.join(".cache").join("specs").join(format!("{}-{}.yaml", pin.version, pin.sha256))
+    workspace
+        .join(".cache")
+        .join("specs")
+        .join(format!("{}-{}.yaml", pin.version, pin.sha256))
 }
 
 /// Finds the pinned description, checking its hash; downloads it into the cache as a last resort.
@@ -129,7 +156,8 @@ pub fn locate(workspace: &Path, pin: &Pin) -> Result<SpecText, Error> {
             if let Some(parent) = cache.parent() {
                 let _ = std::fs::create_dir_all(parent);
             }
-            std::fs::write(&cache, &bytes).map_err(|e| Error::other(format!("cannot write {}: {e}", cache.display())))?;
+            std::fs::write(&cache, &bytes)
+                .map_err(|e| Error::other(format!("cannot write {}: {e}", cache.display())))?;
             checked(pin, cache, bytes)
         }
         Err(e) => Err(Error::other(format!(
@@ -144,7 +172,13 @@ pub fn locate(workspace: &Path, pin: &Pin) -> Result<SpecText, Error> {
 
 /// Reads a description from an explicit file and checks it against `pin`.
 pub fn read_checked(pin: &Pin, path: &Path) -> Result<SpecText, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::other(format!("spec {}: cannot read {}: {e}", pin.version, path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::other(format!(
+            "spec {}: cannot read {}: {e}",
+            pin.version,
+            path.display()
+        ))
+    })?;
     checked(pin, path.to_path_buf(), bytes)
 }
 
@@ -153,8 +187,18 @@ fn checked(pin: &Pin, path: PathBuf, bytes: Vec<u8>) -> Result<SpecText, Error> 
     if actual != pin.sha256 {
         return Err(mismatch(pin, &path.display().to_string(), &actual));
     }
-    let text = String::from_utf8(bytes).map_err(|_| Error::other(format!("spec {}: {} is not UTF-8", pin.version, path.display())))?;
-    Ok(SpecText { pin: pin.clone(), path, text })
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::other(format!(
+            "spec {}: {} is not UTF-8",
+            pin.version,
+            path.display()
+        ))
+    })?;
+    Ok(SpecText {
+        pin: pin.clone(),
+        path,
+        text,
+    })
 }
 
 fn mismatch(pin: &Pin, place: &str, actual: &str) -> Error {
@@ -165,11 +209,12 @@ fn mismatch(pin: &Pin, place: &str, actual: &str) -> Error {
 }
 
 fn download(url: &str) -> Result<Vec<u8>, String> {
-    let agent = ureq::AgentBuilder::new().timeout(std::time::Duration::from_secs(60)).build();
+    let agent = ureq::AgentBuilder::new()
+        .timeout(std::time::Duration::from_secs(60))
+        .build();
     let resp = agent.get(url).call().map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut resp.into_reader().take(64 * 1024 * 1024), &mut bytes).map_err(|e| e.to_string())?;
+    std::io::Read::read_to_end(&mut resp.into_reader().take(64 * 1024 * 1024), &mut bytes)
+        .map_err(|e| e.to_string())?;
     Ok(bytes)
 }
-
-

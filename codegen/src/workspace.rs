@@ -52,7 +52,13 @@ pub struct VersionReport {
 impl VersionReport {
     /// `regen: <version>: <N> types, <M> operations, <W> warnings`.
     pub fn summary(&self) -> String {
-        format!("regen: {}: {} types, {} operations, {} warnings", self.version, self.types, self.operations, self.warnings.len())
+        format!(
+            "regen: {}: {} types, {} operations, {} warnings",
+            self.version,
+            self.types,
+            self.operations,
+            self.warnings.len()
+        )
     }
 }
 
@@ -68,7 +74,11 @@ pub struct Generation {
 }
 
 /// Generates one version from spec text.
-pub fn generate_version(text: &str, version: &str, sha256: &str) -> Result<(Vec<GeneratedFile>, VersionReport), Error> {
+pub fn generate_version(
+    text: &str,
+    version: &str,
+    sha256: &str,
+) -> Result<(Vec<GeneratedFile>, VersionReport), Error> {
     let t0 = Instant::now();
     let doc = crate::load::load_str(text)?;
     let t1 = Instant::now();
@@ -81,7 +91,12 @@ pub fn generate_version(text: &str, version: &str, sha256: &str) -> Result<(Vec<
         types: api.types.len(),
         operations: api.operations.len(),
         warnings: api.warnings.clone(),
-        timings: Timings { load: t1 - t0, lower: t2 - t1, emit: t3 - t2, render: Duration::ZERO },
+        timings: Timings {
+            load: t1 - t0,
+            lower: t2 - t1,
+            emit: t3 - t2,
+            render: Duration::ZERO,
+        },
     };
     Ok((files, report))
 }
@@ -93,11 +108,19 @@ pub fn generate(workspace: &Path) -> Result<Generation, Error> {
     for pin in &pins {
         texts.push(specs::locate(workspace, pin)?);
     }
-    generate_from(workspace, &pins, texts.iter().map(|t| t.text.as_str()).collect())
+    generate_from(
+        workspace,
+        &pins,
+        texts.iter().map(|t| t.text.as_str()).collect(),
+    )
 }
 
 /// Generates from already located spec texts (one per pin, same order).
-pub fn generate_from(workspace: &Path, pins: &[Pin], texts: Vec<&str>) -> Result<Generation, Error> {
+pub fn generate_from(
+    workspace: &Path,
+    pins: &[Pin],
+    texts: Vec<&str>,
+) -> Result<Generation, Error> {
     let mut files = BTreeMap::new();
     let mut reports = Vec::new();
     let mut owned_dirs = vec!["intercom-api/tests/generated".to_string()];
@@ -107,29 +130,52 @@ pub fn generate_from(workspace: &Path, pins: &[Pin], texts: Vec<&str>) -> Result
             files.insert(f.path, f.contents);
         }
         reports.push(report);
-        owned_dirs.push(format!("intercom-api/src/{}", naming::version_module(&pin.version)));
+        owned_dirs.push(format!(
+            "intercom-api/src/{}",
+            naming::version_module(&pin.version)
+        ));
     }
     let versions: Vec<String> = pins.iter().map(|p| p.version.clone()).collect();
     let reg = emit::emit_registry(&versions)?;
     files.insert(reg.path, reg.contents);
     let lib_path = "intercom-api/src/lib.rs";
     let lib = read(workspace, lib_path)?;
-    files.insert(lib_path.to_string(), replace_region(&lib, LIB_BEGIN, LIB_END, &lib_region(&versions), lib_path)?);
+    files.insert(
+        lib_path.to_string(),
+        replace_region(&lib, LIB_BEGIN, LIB_END, &lib_region(&versions), lib_path)?,
+    );
     let cargo_path = "intercom-api/Cargo.toml";
     let cargo = read(workspace, cargo_path)?;
-    files.insert(cargo_path.to_string(), replace_region(&cargo, FEATURES_BEGIN, FEATURES_END, &features_region(&versions), cargo_path)?);
-    Ok(Generation { files, reports, owned_dirs })
+    files.insert(
+        cargo_path.to_string(),
+        replace_region(
+            &cargo,
+            FEATURES_BEGIN,
+            FEATURES_END,
+            &features_region(&versions),
+            cargo_path,
+        )?,
+    );
+    Ok(Generation {
+        files,
+        reports,
+        owned_dirs,
+    })
 }
 
 fn read(workspace: &Path, rel: &str) -> Result<String, Error> {
-    std::fs::read_to_string(workspace.join(rel)).map_err(|e| Error::other(format!("cannot read {rel}: {e}")))
+    std::fs::read_to_string(workspace.join(rel))
+        .map_err(|e| Error::other(format!("cannot read {rel}: {e}")))
 }
 
 fn lib_region(versions: &[String]) -> String {
     let mut s = String::new();
     for v in versions {
         let m = naming::version_module(v);
-        s.push_str(&format!("#[cfg(feature = \"{m}\")]\npub mod {m};\n"));
+        // Generated code is formatted by prettyplease; rustfmt leaves it alone.
+        s.push_str(&format!(
+            "#[cfg(feature = \"{m}\")]\n#[rustfmt::skip]\npub mod {m};\n"
+        ));
     }
     s
 }
@@ -137,7 +183,10 @@ fn lib_region(versions: &[String]) -> String {
 fn features_region(versions: &[String]) -> String {
     let mut s = String::new();
     if let Some(latest) = versions.last() {
-        s.push_str(&format!("default = [\"{}\"]\n", naming::version_module(latest)));
+        s.push_str(&format!(
+            "default = [\"{}\"]\n",
+            naming::version_module(latest)
+        ));
     }
     for v in versions {
         s.push_str(&format!("{} = []\n", naming::version_module(v)));
@@ -146,8 +195,16 @@ fn features_region(versions: &[String]) -> String {
 }
 
 /// Replaces what lies between the `begin` and `end` marker lines.
-pub fn replace_region(text: &str, begin: &str, end: &str, body: &str, what: &str) -> Result<String, Error> {
-    let b = text.find(begin).ok_or_else(|| Error::other(format!("{what}: marker line {begin:?} is missing")))?;
+pub fn replace_region(
+    text: &str,
+    begin: &str,
+    end: &str,
+    body: &str,
+    what: &str,
+) -> Result<String, Error> {
+    let b = text
+        .find(begin)
+        .ok_or_else(|| Error::other(format!("{what}: marker line {begin:?} is missing")))?;
     let after_begin = b + begin.len();
     let e = text[after_begin..]
         .find(end)
@@ -193,12 +250,16 @@ pub fn write(workspace: &Path, generation: &Generation) -> Result<Vec<Stale>, Er
             Stale::Changed(path) => {
                 let full = workspace.join(path);
                 if let Some(parent) = full.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| Error::other(format!("cannot create {}: {e}", parent.display())))?;
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        Error::other(format!("cannot create {}: {e}", parent.display()))
+                    })?;
                 }
-                std::fs::write(&full, &generation.files[path]).map_err(|e| Error::other(format!("cannot write {path}: {e}")))?;
+                std::fs::write(&full, &generation.files[path])
+                    .map_err(|e| Error::other(format!("cannot write {path}: {e}")))?;
             }
             Stale::Extra(path) => {
-                std::fs::remove_file(workspace.join(path)).map_err(|e| Error::other(format!("cannot remove {path}: {e}")))?;
+                std::fs::remove_file(workspace.join(path))
+                    .map_err(|e| Error::other(format!("cannot remove {path}: {e}")))?;
             }
         }
     }
@@ -207,7 +268,9 @@ pub fn write(workspace: &Path, generation: &Generation) -> Result<Vec<Stale>, Er
 
 fn list_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -221,14 +284,20 @@ fn list_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn relative(workspace: &Path, p: &Path) -> String {
-    p.strip_prefix(workspace).unwrap_or(p).components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+    p.strip_prefix(workspace)
+        .unwrap_or(p)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The workspace root: the nearest ancestor of `start` whose `Cargo.toml` has `[workspace]`.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
     let mut cur = Some(start);
     while let Some(dir) = cur {
-        if std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace]")) {
+        if std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace]"))
+        {
             return Some(dir.to_path_buf());
         }
         cur = dir.parent();

@@ -4,6 +4,7 @@ use serde::de::DeserializeOwned;
 
 /// Implements `Serialize`, `Deserialize`, `Display` and `From<&str>` for a generated string enum
 /// that has `as_str()` and `from_wire()`.
+#[allow(unused_macros)]
 macro_rules! string_enum {
     ($name:ident) => {
         impl serde::Serialize for $name {
@@ -28,6 +29,7 @@ macro_rules! string_enum {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use string_enum;
 
 /// Visits a string (borrowed or owned) and maps it with the enum's `from_wire`.
@@ -47,21 +49,106 @@ impl<T> serde::de::Visitor<'_> for WireVisitor<T> {
 
 /// The string value of member `tag` of a JSON object.
 pub fn tag_of(value: &serde_json::Value, tag: &str) -> Option<String> {
-    value.get(tag).and_then(serde_json::Value::as_str).map(str::to_owned)
+    value
+        .get(tag)
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned)
 }
 
 /// Decodes a tagged-union variant from its buffered JSON, keeping the inner field path in the message.
-pub fn from_value<T: DeserializeOwned, E: serde::de::Error>(value: serde_json::Value) -> Result<T, E> {
+pub fn from_value<T: DeserializeOwned, E: serde::de::Error>(
+    value: serde_json::Value,
+) -> Result<T, E> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        if path == "." { E::custom(e.into_inner()) } else { E::custom(format_args!("{path}: {}", e.into_inner())) }
+        if path == "." {
+            E::custom(e.into_inner())
+        } else {
+            E::custom(format_args!("{path}: {}", e.into_inner()))
+        }
     })
 }
 
 /// The error for a tag value no variant has.
 pub fn unknown_tag<E: serde::de::Error>(tag: &str, found: Option<&str>, expected: &[&str]) -> E {
     match found {
-        Some(v) => E::custom(format_args!("unknown {tag} {v:?}, expected one of {expected:?}")),
-        None => E::custom(format_args!("missing string member {tag:?} (expected one of {expected:?})")),
+        Some(v) => E::custom(format_args!(
+            "unknown {tag} {v:?}, expected one of {expected:?}"
+        )),
+        None => E::custom(format_args!(
+            "missing string member {tag:?} (expected one of {expected:?})"
+        )),
+    }
+}
+
+/// Decodes a `string` field that may arrive as a number or boolean (Intercom sends numeric ids as
+/// either); the value is kept as its JSON text, so nothing is lost.
+pub fn string<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    deserializer.deserialize_any(LenientString)
+}
+
+/// [`string`] for optional fields (`null` -> `None`).
+pub fn opt_string<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    deserializer.deserialize_option(OptLenientString)
+}
+
+struct LenientString;
+
+impl serde::de::Visitor<'_> for LenientString {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string (or a number)")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+}
+
+struct OptLenientString;
+
+impl<'de> serde::de::Visitor<'de> for OptLenientString {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string, a number or null")
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        string(deserializer).map(Some)
     }
 }

@@ -7,8 +7,10 @@ pub mod runtime;
 
 // @generated versions (begin): managed by `cargo xtask regen`
 #[cfg(feature = "v2_10")]
+#[rustfmt::skip]
 pub mod v2_10;
 #[cfg(feature = "v2_11")]
+#[rustfmt::skip]
 pub mod v2_11;
 // @generated versions (end)
 

@@ -483,3 +483,17 @@ async fn tracing_span_has_template_status_attempts_but_no_token_or_filled_path()
         "{output}"
     );
 }
+
+#[test]
+fn client_error_and_futures_are_thread_safe() {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    fn assert_send<T: Send>(_: &T) {}
+    assert_send_sync::<Client>();
+    assert_send_sync::<Error>();
+    assert_send_sync::<RequestParts>();
+    assert_send_sync::<intercom_api::runtime::Response<Contact>>();
+    assert!(std::mem::size_of::<Error>() <= 16);
+    let client = Client::new(TOKEN);
+    let future = client.execute(get("/me"));
+    assert_send(&future);
+}

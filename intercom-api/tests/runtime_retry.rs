@@ -478,6 +478,10 @@ async fn connection_dropped_mid_body_is_a_transport_error_and_retried_for_get() 
         .expect_err("truncated");
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert!(!error.is_timeout());
+    assert!(
+        error.to_string().contains("reading the response body"),
+        "{error}"
+    );
     assert_eq!(connections.load(Ordering::SeqCst), 1);
 }
 

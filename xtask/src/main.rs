@@ -24,7 +24,9 @@ fn main() -> ExitCode {
 }
 
 fn workspace_root() -> Option<PathBuf> {
-    let start = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).or_else(|| std::env::current_dir().ok())?;
+    let start = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())?;
     workspace::find_root(&start)
 }
 
@@ -47,7 +49,10 @@ fn regen(root: &std::path::Path, check: bool) -> ExitCode {
     if check {
         let stale = workspace::stale_files(root, &generation);
         if stale.is_empty() {
-            println!("regen --check: up to date ({} files)", generation.files.len());
+            println!(
+                "regen --check: up to date ({} files)",
+                generation.files.len()
+            );
             return ExitCode::SUCCESS;
         }
         for s in &stale {
@@ -61,7 +66,11 @@ fn regen(root: &std::path::Path, check: bool) -> ExitCode {
     }
     match workspace::write(root, &generation) {
         Ok(changed) => {
-            println!("regen: wrote {} files ({} changed)", generation.files.len(), changed.len());
+            println!(
+                "regen: wrote {} files ({} changed)",
+                generation.files.len(),
+                changed.len()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

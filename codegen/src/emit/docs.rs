@@ -17,10 +17,20 @@ pub fn attrs(docs: &Docs, fallback: &str) -> TokenStream {
 /// The sanitized markdown for `docs` (or `fallback`).
 pub fn text(docs: &Docs, fallback: &str) -> String {
     let mut parts = Vec::new();
-    if let Some(t) = docs.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    if let Some(t) = docs
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
         parts.push(t.to_string());
     }
-    if let Some(d) = docs.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+    if let Some(d) = docs
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
         if parts.first().map(|t| t.as_str()) != Some(d) {
             parts.push(d.to_string());
         }
@@ -133,7 +143,9 @@ fn escape_line(line: &str) -> String {
             continue;
         }
         if (c == 'h') && starts_url(&chars, i) {
-            let end = (i..chars.len()).find(|&j| chars[j].is_whitespace() || chars[j] == ')' || chars[j] == '"').unwrap_or(chars.len());
+            let end = (i..chars.len())
+                .find(|&j| chars[j].is_whitespace() || chars[j] == ')' || chars[j] == '"')
+                .unwrap_or(chars.len());
             let mut url_end = end;
             while url_end > i && matches!(chars[url_end - 1], '.' | ',' | ';' | ':') {
                 url_end -= 1;
@@ -152,7 +164,8 @@ fn escape_line(line: &str) -> String {
 
 fn starts_url(chars: &[char], i: usize) -> bool {
     let rest: String = chars[i..chars.len().min(i + 8)].iter().collect();
-    (rest.starts_with("http://") || rest.starts_with("https://")) && (i == 0 || !chars[i - 1].is_alphanumeric())
+    (rest.starts_with("http://") || rest.starts_with("https://"))
+        && (i == 0 || !chars[i - 1].is_alphanumeric())
 }
 
 fn find_run(chars: &[char], from: usize, run: usize) -> Option<usize> {
@@ -180,12 +193,17 @@ fn link_end(chars: &[char], i: usize) -> Option<usize> {
     if chars.get(close + 1) != Some(&'(') {
         return None;
     }
-    let target: String = chars[close + 2..].iter().take_while(|&&c| c != ')').collect();
+    let target: String = chars[close + 2..]
+        .iter()
+        .take_while(|&&c| c != ')')
+        .collect();
     let end = close + 2 + target.len();
     if end >= chars.len() || target.contains(char::is_whitespace) {
         return None;
     }
-    let is_url = target.starts_with("http://") || target.starts_with("https://") || target.starts_with("mailto:");
+    let is_url = target.starts_with("http://")
+        || target.starts_with("https://")
+        || target.starts_with("mailto:");
     is_url.then_some(end + 1)
 }
 
@@ -195,8 +213,13 @@ mod tests {
 
     #[test]
     fn fences_become_text_and_tags_are_escaped() {
-        let s = sanitize("Use <contact_id> and [this](https://x.io/a) or [that].\n    indented\n```\ncode\n```\nSee https://example.com.");
-        assert_eq!(s, "Use &lt;contact_id&gt; and [this](https://x.io/a) or \\[that\\].\nindented\n```text\ncode\n```\nSee <https://example.com>.");
+        let s = sanitize(
+            "Use <contact_id> and [this](https://x.io/a) or [that].\n    indented\n```\ncode\n```\nSee https://example.com.",
+        );
+        assert_eq!(
+            s,
+            "Use &lt;contact_id&gt; and [this](https://x.io/a) or \\[that\\].\nindented\n```text\ncode\n```\nSee <https://example.com>."
+        );
     }
 
     #[test]

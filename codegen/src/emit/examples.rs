@@ -31,7 +31,10 @@ pub fn dispatch(api: &Api, prov: &Provenance) -> Result<GeneratedFile, Error> {
             req_arms.push(quote! { #id => crate::roundtrip::<#ty>(value), });
         }
     }
-    let doc = format!(" (operationId, status) -> generated type, for Intercom API {}.", api.version);
+    let doc = format!(
+        " (operationId, status) -> generated type, for Intercom API {}.",
+        api.version
+    );
     let tokens = quote! {
         #![doc = #doc]
         #![allow(unused_imports)]
@@ -48,7 +51,10 @@ pub fn dispatch(api: &Api, prov: &Provenance) -> Result<GeneratedFile, Error> {
         }
     };
     Ok(GeneratedFile {
-        path: format!("intercom-api/tests/generated/{}.rs", naming::version_module(&api.version)),
+        path: format!(
+            "intercom-api/tests/generated/{}.rs",
+            naming::version_module(&api.version)
+        ),
         contents: render(tokens, prov, "example dispatch")?,
     })
 }
@@ -81,5 +87,8 @@ pub fn registry(versions: &[String]) -> Result<GeneratedFile, Error> {
         }
     };
     let prov = Provenance::all();
-    Ok(GeneratedFile { path: "intercom-api/tests/generated/mod.rs".to_string(), contents: render(tokens, &prov, "example registry")? })
+    Ok(GeneratedFile {
+        path: "intercom-api/tests/generated/mod.rs".to_string(),
+        contents: render(tokens, &prov, "example registry")?,
+    })
 }

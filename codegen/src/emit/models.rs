@@ -6,13 +6,17 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::types::rust_type;
-use crate::ir::{Api, Struct, StringEnum, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{Api, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union};
 
 /// The Rust item(s) for one named type.
 pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
     let fallback = match &def.schema_name {
         Some(s) => format!("The `{s}` object."),
-        None => format!("`{}` (defined inline at `{}`).", def.name, def.pointer.trim_start_matches('#')),
+        None => format!(
+            "`{}` (defined inline at `{}`).",
+            def.name,
+            def.pointer.trim_start_matches('#')
+        ),
     };
     let doc = docs::attrs(&def.docs, &fallback);
     let name = format_ident!("{}", def.name);
@@ -29,7 +33,13 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn struct_item(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, s: &Struct, lenient: bool) -> TokenStream {
+fn struct_item(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    s: &Struct,
+    lenient: bool,
+) -> TokenStream {
     let mut fields = Vec::new();
     let mut all_optional = true;
     for f in &s.fields {
@@ -43,19 +53,43 @@ fn struct_item(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, s: &Struc
             let wire = &f.wire_name;
             quote!(rename = #wire,)
         });
-        let (ty, attr) = if lenient || !f.required {
-            (quote!(Option<#ty>), quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")]))
-        } else if f.nullable {
-            all_optional = false;
-            (quote!(Option<#ty>), quote!(#[serde(#rename)]))
+        // `string` fields also accept numbers (kept as their text): Intercom sends numeric ids as either.
+        let lenient_string = f.ty == TypeRef::String && !f.boxed;
+        let (ty, attr) = if lenient || !f.required || f.nullable {
+            let with =
+                lenient_string.then(|| quote!(deserialize_with = "crate::codec::opt_string",));
+            let skip =
+                (lenient || !f.required).then(|| quote!(skip_serializing_if = "Option::is_none"));
+            if lenient || !f.required {
+                (
+                    quote!(Option<#ty>),
+                    quote!(#[serde(#rename default, #with #skip)]),
+                )
+            } else {
+                all_optional = false;
+                (
+                    quote!(Option<#ty>),
+                    quote!(#[serde(#rename default, #with)]),
+                )
+            }
         } else {
             all_optional = false;
-            (ty, quote!(#[serde(#rename)]))
+            let with = lenient_string.then(|| quote!(deserialize_with = "crate::codec::string"));
+            if rename.is_none() && with.is_none() {
+                (ty, quote!())
+            } else {
+                (ty, quote!(#[serde(#rename #with)]))
+            }
         };
-        let attr = if rename.is_none() && !(lenient || !f.required) { quote!() } else { attr };
         fields.push(quote! { #fdoc #attr pub #ident: #ty, });
     }
-    if let Some(extra) = &s.additional {
+    let extra = match (&s.additional, lenient) {
+        (Some(t), _) => Some(t.clone()),
+        // Responses keep members the spec does not declare, so nothing is dropped on re-encode.
+        (None, true) => Some(TypeRef::Json),
+        (None, false) => None,
+    };
+    if let Some(extra) = &extra {
         let ty = rust_type(extra, &quote!());
         let taken: Vec<&str> = s.fields.iter().map(|f| f.rust_name.as_str()).collect();
         let mut fname = "additional_properties".to_string();
@@ -71,9 +105,13 @@ fn struct_item(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, s: &Struc
     }
     let _ = api;
     let default = all_optional.then(|| quote!(Default,));
+    // Request types decode strictly: an undeclared member is an error (this also lets untagged
+    // request unions pick the right variant). `flatten` cannot be combined with it.
+    let deny = (!lenient && extra.is_none()).then(|| quote!(#[serde(deny_unknown_fields)]));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #deny
         pub struct #name { #(#fields)* }
     }
 }
@@ -120,7 +158,12 @@ fn variant_payload(ty: &TypeRef) -> TokenStream {
     rust_type(ty, &quote!())
 }
 
-fn untagged_union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union, lenient: bool) -> TokenStream {
+fn untagged_union(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    u: &Union,
+    lenient: bool,
+) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         let vdoc = docs::attrs(&v.docs, &format!("`{}` variant.", v.rust_name));
@@ -145,11 +188,19 @@ fn untagged_union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union, lenien
     }
 }
 
-fn tagged_union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union, lenient: bool) -> TokenStream {
+fn tagged_union(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    u: &Union,
+    lenient: bool,
+) -> TokenStream {
     let tag = u.tag.clone().unwrap_or_default();
     let variants = u.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
-        let vdoc = docs::attrs(&v.docs, &format!("`{tag}: {}`", v.tag_value.clone().unwrap_or_default()));
+        let vdoc = docs::attrs(
+            &v.docs,
+            &format!("`{tag}: {}`", v.tag_value.clone().unwrap_or_default()),
+        );
         let ty = variant_payload(&v.ty);
         quote! { #vdoc #ident(#ty), }
     });
@@ -162,7 +213,11 @@ fn tagged_union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union, lenient:
         let value = v.tag_value.clone().unwrap_or_default();
         quote! { Some(#value) => crate::codec::from_value(value).map(Self::#ident), }
     });
-    let known: Vec<String> = u.variants.iter().filter_map(|v| v.tag_value.clone()).collect();
+    let known: Vec<String> = u
+        .variants
+        .iter()
+        .filter_map(|v| v.tag_value.clone())
+        .collect();
     let (unknown_variant, unknown_ser, fallback) = if lenient {
         (
             quote! {
@@ -173,7 +228,11 @@ fn tagged_union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union, lenient:
             quote! { _ => Ok(Self::Unknown(value)), },
         )
     } else {
-        (quote!(), quote!(), quote! { other => Err(crate::codec::unknown_tag(#tag, other, &[#(#known),*])), })
+        (
+            quote!(),
+            quote!(),
+            quote! { other => Err(crate::codec::unknown_tag(#tag, other, &[#(#known),*])), },
+        )
     };
     quote! {
         #doc

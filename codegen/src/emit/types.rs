@@ -22,6 +22,10 @@ pub fn rust_type(t: &TypeRef, prefix: &TokenStream) -> TokenStream {
             let inner = rust_type(i, prefix);
             quote!(Vec<#inner>)
         }
+        TypeRef::Nullable(i) => {
+            let inner = rust_type(i, prefix);
+            quote!(Option<#inner>)
+        }
         TypeRef::Map(i) => {
             let inner = rust_type(i, prefix);
             quote!(std::collections::BTreeMap<String, #inner>)

@@ -23,9 +23,38 @@ use crate::load::Document;
 
 /// Names no generated type may take: they would shadow prelude or serde items in generated code.
 const RESERVED: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "BTreeMap", "Default", "Clone",
-    "Debug", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize", "Serializer", "Deserializer", "Value",
-    "Map", "Self", "From", "Into", "Display", "Send", "Sync", "Sized", "Copy", "Fn", "Iterator",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "BTreeMap",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Serialize",
+    "Deserialize",
+    "Serializer",
+    "Deserializer",
+    "Value",
+    "Map",
+    "Self",
+    "From",
+    "Into",
+    "Display",
+    "Send",
+    "Sync",
+    "Sized",
+    "Copy",
+    "Fn",
+    "Iterator",
 ];
 
 /// Lowers a loaded description into the IR for `version`.
@@ -34,7 +63,12 @@ pub fn lower(doc: &Document, version: &str) -> Result<Api, Error> {
     cx.claim_component_names();
     cx.lower_components()?;
     let operations = cx.lower_operations()?;
-    let mut api = Api { version: version.to_string(), types: cx.types, operations, warnings: cx.warnings };
+    let mut api = Api {
+        version: version.to_string(),
+        types: cx.types,
+        operations,
+        warnings: cx.warnings,
+    };
     post::finish(&mut api)?;
     api.warnings.sort();
     api.warnings.dedup();
@@ -75,7 +109,10 @@ impl<'a> Lowerer<'a> {
     }
 
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.warnings.push(Warning { pointer: pointer.to_string(), message: message.into() });
+        self.warnings.push(Warning {
+            pointer: pointer.to_string(),
+            message: message.into(),
+        });
     }
 
     /// The raw JSON node at `pointer` (`#/a/b`), for what `openapiv3` drops (siblings of `$ref`).
@@ -85,7 +122,12 @@ impl<'a> Lowerer<'a> {
     }
 
     fn component_schemas(&self) -> Vec<String> {
-        self.doc.openapi.components.as_ref().map(|c| c.schemas.keys().cloned().collect()).unwrap_or_default()
+        self.doc
+            .openapi
+            .components
+            .as_ref()
+            .map(|c| c.schemas.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Component schemas claim their names first (in sorted order), so inline names never take them.
@@ -93,7 +135,11 @@ impl<'a> Lowerer<'a> {
         let mut names = self.component_schemas();
         names.sort();
         for name in names {
-            let rust = crate::naming::claim(&mut self.taken, &crate::naming::type_name(&name), &["Schema"]);
+            let rust = crate::naming::claim(
+                &mut self.taken,
+                &crate::naming::type_name(&name),
+                &["Schema"],
+            );
             self.component_names.insert(name, rust);
         }
     }

@@ -7,23 +7,34 @@ use openapiv3::{Parameter as OaParameter, ParameterSchemaOrContent, ReferenceOr,
 use super::Lowerer;
 use super::view::{Node, View};
 use crate::error::{Error, pointer_token};
-use crate::ir::{Body, Docs, Operation, ParamLocation, Parameter, ResponseBody, ResponseDef, TypeRef};
+use crate::ir::{
+    Body, Docs, Operation, ParamLocation, Parameter, ResponseBody, ResponseDef, TypeRef,
+};
 use crate::naming;
 
 /// The header the runtime sends itself, from the module the call came from.
 const VERSION_HEADER: &str = "intercom-version";
 
-fn resolve<'a, T>(r: &'a ReferenceOr<T>, section: &str, lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>, ptr: &str) -> Result<&'a T, Error> {
+fn resolve<'a, T>(
+    r: &'a ReferenceOr<T>,
+    section: &str,
+    lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
+    ptr: &str,
+) -> Result<&'a T, Error> {
     let mut current = r;
     for _ in 0..32 {
         match current {
             ReferenceOr::Item(t) => return Ok(t),
             ReferenceOr::Reference { reference } => {
                 let prefix = format!("#/components/{section}/");
-                let name = reference
-                    .strip_prefix(&prefix)
-                    .ok_or_else(|| Error::at(ptr, format!("unsupported $ref {reference:?} (expected {prefix}*)")))?;
-                current = lookup(name).ok_or_else(|| Error::at(ptr, format!("dangling $ref {reference:?}")))?;
+                let name = reference.strip_prefix(&prefix).ok_or_else(|| {
+                    Error::at(
+                        ptr,
+                        format!("unsupported $ref {reference:?} (expected {prefix}*)"),
+                    )
+                })?;
+                current = lookup(name)
+                    .ok_or_else(|| Error::at(ptr, format!("dangling $ref {reference:?}")))?;
             }
         }
     }
@@ -41,7 +52,10 @@ impl<'a> Lowerer<'a> {
             let item = match item {
                 ReferenceOr::Item(i) => i,
                 ReferenceOr::Reference { reference } => {
-                    return Err(Error::at(path_ptr, format!("unsupported path item $ref {reference:?}")));
+                    return Err(Error::at(
+                        path_ptr,
+                        format!("unsupported path item $ref {reference:?}"),
+                    ));
                 }
             };
             let ops = [
@@ -66,9 +80,16 @@ impl<'a> Lowerer<'a> {
                     }
                 };
                 if !ids_taken.insert(operation_id.clone()) {
-                    return Err(Error::at(format!("{ptr}/operationId"), format!("duplicate operationId {operation_id:?}")));
+                    return Err(Error::at(
+                        format!("{ptr}/operationId"),
+                        format!("duplicate operationId {operation_id:?}"),
+                    ));
                 }
-                let tag = op.tags.first().cloned().unwrap_or_else(|| "Misc".to_string());
+                let tag = op
+                    .tags
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "Misc".to_string());
                 let mut method_name = naming::method_name(&operation_id);
                 while !methods_taken.insert((tag.clone(), method_name.clone())) {
                     method_name.push_str("_op");
@@ -82,13 +103,28 @@ impl<'a> Lowerer<'a> {
                     .iter()
                     .enumerate()
                     .map(|(i, p)| (p, format!("{ptr}/parameters/{i}")))
-                    .chain(item.parameters.iter().enumerate().map(|(i, p)| (p, format!("{path_ptr}/parameters/{i}"))))
+                    .chain(
+                        item.parameters
+                            .iter()
+                            .enumerate()
+                            .map(|(i, p)| (p, format!("{path_ptr}/parameters/{i}"))),
+                    )
                     .collect();
-                let mut arg_names: BTreeSet<String> = ["body", "client", "options"].iter().map(|s| s.to_string()).collect();
+                let mut arg_names: BTreeSet<String> = ["body", "client", "options"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
                 for (p, pptr) in all {
                     let comps = doc.openapi.components.as_ref();
-                    let p = resolve(p, "parameters", |n| comps.and_then(|c| c.parameters.get(n)), &pptr)?;
-                    if let Some(param) = self.parameter(p, &pptr, &hint, &mut seen, &mut arg_names)? {
+                    let p = resolve(
+                        p,
+                        "parameters",
+                        |n| comps.and_then(|c| c.parameters.get(n)),
+                        &pptr,
+                    )?;
+                    if let Some(param) =
+                        self.parameter(p, &pptr, &hint, &mut seen, &mut arg_names)?
+                    {
                         params.push(param);
                     }
                 }
@@ -97,8 +133,18 @@ impl<'a> Lowerer<'a> {
                     Some(rb) => {
                         let bptr = format!("{ptr}/requestBody");
                         let comps = doc.openapi.components.as_ref();
-                        let rb = resolve(rb, "requestBodies", |n| comps.and_then(|c| c.request_bodies.get(n)), &bptr)?;
-                        match rb.content.iter().find(|(ct, _)| is_json(ct)).or_else(|| rb.content.first()) {
+                        let rb = resolve(
+                            rb,
+                            "requestBodies",
+                            |n| comps.and_then(|c| c.request_bodies.get(n)),
+                            &bptr,
+                        )?;
+                        match rb
+                            .content
+                            .iter()
+                            .find(|(ct, _)| is_json(ct))
+                            .or_else(|| rb.content.first())
+                        {
                             None => None,
                             Some((ct, media)) => {
                                 let mptr = format!("{bptr}/content/{}/schema", pointer_token(ct));
@@ -106,13 +152,22 @@ impl<'a> Lowerer<'a> {
                                     self.warn(&mptr, format!("request body media type {ct:?} is not JSON: sent as JSON anyway"));
                                 }
                                 let ty = match &media.schema {
-                                    Some(s) => self.node(Node::of(s), &mptr, &format!("{hint}Request"))?,
+                                    Some(s) => {
+                                        self.node(Node::of(s), &mptr, &format!("{hint}Request"))?
+                                    }
                                     None => {
-                                        self.warn(&mptr, "request body without schema: using serde_json::Value");
+                                        self.warn(
+                                            &mptr,
+                                            "request body without schema: using serde_json::Value",
+                                        );
                                         TypeRef::Json
                                     }
                                 };
-                                Some(Body { media_type: ct.clone(), ty, required: rb.required })
+                                Some(Body {
+                                    media_type: ct.clone(),
+                                    ty,
+                                    required: rb.required,
+                                })
                             }
                         }
                     }
@@ -123,13 +178,23 @@ impl<'a> Lowerer<'a> {
                     .responses
                     .iter()
                     .map(|(code, r)| (status_name(code), r))
-                    .chain(op.responses.default.iter().map(|r| ("default".to_string(), r)))
+                    .chain(
+                        op.responses
+                            .default
+                            .iter()
+                            .map(|r| ("default".to_string(), r)),
+                    )
                     .collect();
                 let mut first_success = true;
                 for (status, r) in entries {
                     let rptr = format!("{ptr}/responses/{}", pointer_token(&status));
                     let comps = doc.openapi.components.as_ref();
-                    let r = resolve(r, "responses", |n| comps.and_then(|c| c.responses.get(n)), &rptr)?;
+                    let r = resolve(
+                        r,
+                        "responses",
+                        |n| comps.and_then(|c| c.responses.get(n)),
+                        &rptr,
+                    )?;
                     let success = status.starts_with('2');
                     let rhint = if success && first_success {
                         format!("{hint}Response")
@@ -143,9 +208,16 @@ impl<'a> Lowerer<'a> {
                         Some((ct, media)) => {
                             let mptr = format!("{rptr}/content/{}", pointer_token(ct));
                             match &media.schema {
-                                Some(s) => ResponseBody::Json(self.node(Node::of(s), &format!("{mptr}/schema"), &rhint)?),
+                                Some(s) => ResponseBody::Json(self.node(
+                                    Node::of(s),
+                                    &format!("{mptr}/schema"),
+                                    &rhint,
+                                )?),
                                 None => {
-                                    self.warn(&mptr, "response has no schema: decoded as serde_json::Value");
+                                    self.warn(
+                                        &mptr,
+                                        "response has no schema: decoded as serde_json::Value",
+                                    );
                                     ResponseBody::Json(TypeRef::Json)
                                 }
                             }
@@ -155,7 +227,11 @@ impl<'a> Lowerer<'a> {
                             None => ResponseBody::Empty,
                         },
                     };
-                    responses.push(ResponseDef { status, description: r.description.clone(), body });
+                    responses.push(ResponseDef {
+                        status,
+                        description: r.description.clone(),
+                        body,
+                    });
                 }
                 out.push(Operation {
                     operation_id,
@@ -164,7 +240,10 @@ impl<'a> Lowerer<'a> {
                     path: path.clone(),
                     pointer: ptr,
                     tag,
-                    docs: Docs { title: op.summary.clone(), description: op.description.clone() },
+                    docs: Docs {
+                        title: op.summary.clone(),
+                        description: op.description.clone(),
+                    },
                     parameters: params,
                     body,
                     responses,
@@ -184,14 +263,30 @@ impl<'a> Lowerer<'a> {
         arg_names: &mut BTreeSet<String>,
     ) -> Result<Option<Parameter>, Error> {
         let (data, location, exploded) = match p {
-            OaParameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, false),
-            OaParameter::Query { parameter_data, style, .. } => {
-                let explode = parameter_data.explode.unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
+            OaParameter::Path { parameter_data, .. } => {
+                (parameter_data, ParamLocation::Path, false)
+            }
+            OaParameter::Query {
+                parameter_data,
+                style,
+                ..
+            } => {
+                let explode = parameter_data
+                    .explode
+                    .unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
                 (parameter_data, ParamLocation::Query, explode)
             }
-            OaParameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, false),
+            OaParameter::Header { parameter_data, .. } => {
+                (parameter_data, ParamLocation::Header, false)
+            }
             OaParameter::Cookie { parameter_data, .. } => {
-                self.warn(ptr, format!("cookie parameter {:?} is not supported: skipped", parameter_data.name));
+                self.warn(
+                    ptr,
+                    format!(
+                        "cookie parameter {:?} is not supported: skipped",
+                        parameter_data.name
+                    ),
+                );
                 return Ok(None);
             }
         };
@@ -204,10 +299,17 @@ impl<'a> Lowerer<'a> {
         let ty = match &data.format {
             ParameterSchemaOrContent::Schema(s) => {
                 let sptr = format!("{ptr}/schema");
-                self.node(Node::of(s), &sptr, &format!("{hint}{}", naming::type_name(&data.name)))?
+                self.node(
+                    Node::of(s),
+                    &sptr,
+                    &format!("{hint}{}", naming::type_name(&data.name)),
+                )?
             }
             ParameterSchemaOrContent::Content(_) => {
-                self.warn(ptr, "parameter with `content` is not supported: sent as a JSON string");
+                self.warn(
+                    ptr,
+                    "parameter with `content` is not supported: sent as a JSON string",
+                );
                 TypeRef::Json
             }
         };
@@ -215,7 +317,10 @@ impl<'a> Lowerer<'a> {
             (TypeRef::Named(_), ParameterSchemaOrContent::Schema(s)) => match Node::of(s) {
                 Node::Inline(s) => {
                     let v = View::new(s);
-                    v.ty == Some("object") || !v.properties.is_empty() || !v.one_of.is_empty() || !v.any_of.is_empty()
+                    v.ty == Some("object")
+                        || !v.properties.is_empty()
+                        || !v.one_of.is_empty()
+                        || !v.any_of.is_empty()
                 }
                 Node::Ref(_) => true,
             },
@@ -230,7 +335,10 @@ impl<'a> Lowerer<'a> {
             required,
             ty,
             exploded_object: location == ParamLocation::Query && exploded && object_like,
-            docs: Docs { title: None, description: data.description.clone() },
+            docs: Docs {
+                title: None,
+                description: data.description.clone(),
+            },
         }))
     }
 }

@@ -23,7 +23,12 @@ pub(crate) fn finish(api: &mut Api) -> Result<(), Error> {
 /// Named types a type refers to, directly or inside arrays and maps.
 pub fn children(kind: &TypeKind) -> Vec<&TypeRef> {
     match kind {
-        TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(s.additional.iter()).collect(),
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .map(|f| &f.ty)
+            .chain(s.additional.iter())
+            .collect(),
         TypeKind::Enum(_) => Vec::new(),
         TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
         TypeKind::Alias(t) => vec![t],
@@ -34,24 +39,31 @@ pub fn children(kind: &TypeKind) -> Vec<&TypeRef> {
 pub fn named_in(t: &TypeRef, out: &mut Vec<String>) {
     match t {
         TypeRef::Named(n) => out.push(n.clone()),
-        TypeRef::Array(i) | TypeRef::Map(i) => named_in(i, out),
+        TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => named_in(i, out),
         _ => {}
     }
 }
 
 fn check_alias_loops(api: &Api) -> Result<(), Error> {
     for (name, def) in &api.types {
-        let TypeKind::Alias(_) = def.kind else { continue };
+        let TypeKind::Alias(_) = def.kind else {
+            continue;
+        };
         let mut seen = BTreeSet::new();
         let mut stack = vec![name.clone()];
         while let Some(n) = stack.pop() {
             let Some(d) = api.types.get(&n) else { continue };
-            let TypeKind::Alias(t) = &d.kind else { continue };
+            let TypeKind::Alias(t) = &d.kind else {
+                continue;
+            };
             let mut next = Vec::new();
             named_in(t, &mut next);
             for m in next {
                 if m == *name {
-                    return Err(Error::at(def.pointer.clone(), "reference loop: this schema refers to itself through $ref aliases only"));
+                    return Err(Error::at(
+                        def.pointer.clone(),
+                        "reference loop: this schema refers to itself through $ref aliases only",
+                    ));
                 }
                 if seen.insert(m.clone()) {
                     stack.push(m);
@@ -123,7 +135,10 @@ fn assign_modules(api: &mut Api) {
     }
     for (tag, roots) in by_tag {
         for n in reachable(api, roots) {
-            tags_of.entry(n).or_default().insert(naming::module_name(&tag));
+            tags_of
+                .entry(n)
+                .or_default()
+                .insert(naming::module_name(&tag));
         }
     }
     for (name, def) in api.types.iter_mut() {

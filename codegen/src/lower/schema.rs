@@ -7,7 +7,10 @@ use openapiv3::{ReferenceOr, Schema};
 use super::view::{Additional, Node, View};
 use super::{Lowerer, component_pointer};
 use crate::error::{Error, pointer_token};
-use crate::ir::{Docs, EnumVariant, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Usage};
+use crate::ir::{
+    Docs, EnumVariant, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
+    Usage,
+};
 use crate::naming;
 
 /// How deep `allOf` / `$ref` chains may nest before we call it a loop.
@@ -28,7 +31,10 @@ enum Shape {
 }
 
 fn docs_of(v: &View<'_>) -> Docs {
-    Docs { title: v.title.map(str::to_string), description: v.description.map(str::to_string) }
+    Docs {
+        title: v.title.map(str::to_string),
+        description: v.description.map(str::to_string),
+    }
 }
 
 impl<'a> Lowerer<'a> {
@@ -51,7 +57,12 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn ensure_component(&mut self, name: &str) -> Result<String, Error> {
         let rust = match self.component_names.get(name) {
             Some(r) => r.clone(),
-            None => return Err(Error::at(component_pointer(name), "unknown component schema")),
+            None => {
+                return Err(Error::at(
+                    component_pointer(name),
+                    "unknown component schema",
+                ));
+            }
         };
         if !self.started.insert(name.to_string()) {
             return Ok(rust);
@@ -116,7 +127,12 @@ impl<'a> Lowerer<'a> {
                 rust
             }
         };
-        self.warn(ptr, format!("dangling $ref {target:?}: no such schema; using a free-form JSON object (`{rust}`)"));
+        self.warn(
+            ptr,
+            format!(
+                "dangling $ref {target:?}: no such schema; using a free-form JSON object (`{rust}`)"
+            ),
+        );
         Ok(TypeRef::Named(rust))
     }
 
@@ -140,10 +156,19 @@ impl<'a> Lowerer<'a> {
         match node {
             Node::Inline(s) => {
                 let v = View::new(s);
-                v.nullable || v.enum_has_null || v.one_of.iter().chain(&v.any_of).any(|n| self.node_nullable(*n, ""))
+                v.nullable
+                    || v.enum_has_null
+                    || v.one_of
+                        .iter()
+                        .chain(&v.any_of)
+                        .any(|n| self.node_nullable(*n, ""))
             }
             Node::Ref(target) => {
-                let beside = self.raw_at(ptr).and_then(|r| r.get("nullable")).and_then(|n| n.as_bool()).unwrap_or(false);
+                let beside = self
+                    .raw_at(ptr)
+                    .and_then(|r| r.get("nullable"))
+                    .and_then(|n| n.as_bool())
+                    .unwrap_or(false);
                 beside
                     || target
                         .strip_prefix("#/components/schemas/")
@@ -159,8 +184,15 @@ impl<'a> Lowerer<'a> {
             Node::Inline(s) => docs_of(&View::new(s)),
             Node::Ref(_) => {
                 let raw = self.raw_at(ptr);
-                let get = |k: &str| raw.and_then(|r| r.get(k)).and_then(|v| v.as_str()).map(str::to_string);
-                Docs { title: get("title"), description: get("description") }
+                let get = |k: &str| {
+                    raw.and_then(|r| r.get(k))
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string)
+                };
+                Docs {
+                    title: get("title"),
+                    description: get("description"),
+                }
             }
         }
     }
@@ -214,13 +246,23 @@ impl<'a> Lowerer<'a> {
         Ok(TypeRef::Named(rust))
     }
 
-    fn shape(&mut self, v: &View<'a>, ptr: &str, hint: &str, union_name: Option<&str>) -> Result<Shape, Error> {
+    fn shape(
+        &mut self,
+        v: &View<'a>,
+        ptr: &str,
+        hint: &str,
+        union_name: Option<&str>,
+    ) -> Result<Shape, Error> {
         if v.not {
             self.warn(ptr, "`not` is not supported: using serde_json::Value");
             return Ok(Shape::Ref(TypeRef::Json));
         }
         if !v.one_of.is_empty() || !v.any_of.is_empty() {
-            let (key, variants) = if v.one_of.is_empty() { ("anyOf", &v.any_of) } else { ("oneOf", &v.one_of) };
+            let (key, variants) = if v.one_of.is_empty() {
+                ("anyOf", &v.any_of)
+            } else {
+                ("oneOf", &v.one_of)
+            };
             if !v.one_of.is_empty() && !v.any_of.is_empty() {
                 self.warn(ptr, "both oneOf and anyOf: anyOf is ignored");
             }
@@ -236,7 +278,10 @@ impl<'a> Lowerer<'a> {
             return self.struct_shape(shape, ptr, hint);
         }
         if !v.enum_values.is_empty() && matches!(v.ty, None | Some("string")) {
-            return Ok(Shape::Kind(TypeKind::Enum(enum_of(&v.enum_values)), &["Enum"]));
+            return Ok(Shape::Kind(
+                TypeKind::Enum(enum_of(&v.enum_values)),
+                &["Enum"],
+            ));
         }
         Ok(match v.ty {
             Some("string") => Shape::Ref(TypeRef::String),
@@ -245,7 +290,11 @@ impl<'a> Lowerer<'a> {
             Some("boolean") => Shape::Ref(TypeRef::Boolean),
             Some("array") => {
                 let item = match v.items {
-                    Some(n) => self.node(n, &format!("{ptr}/items"), &format!("{hint}Item"))?,
+                    Some(n) => {
+                        let iptr = format!("{ptr}/items");
+                        let t = self.node(n, &iptr, &format!("{hint}Item"))?;
+                        nullable_if(t, self.node_nullable(n, &iptr))
+                    }
                     None => TypeRef::Json,
                 };
                 Shape::Ref(TypeRef::Array(Box::new(item)))
@@ -256,20 +305,30 @@ impl<'a> Lowerer<'a> {
             }
             Some("object") => match v.additional {
                 Some(Additional::Schema(n)) => {
-                    let value = self.node(n, &format!("{ptr}/additionalProperties"), &format!("{hint}Value"))?;
+                    let aptr = format!("{ptr}/additionalProperties");
+                    let value = self.node(n, &aptr, &format!("{hint}Value"))?;
+                    let value = nullable_if(value, self.node_nullable(n, &aptr));
                     Shape::Ref(TypeRef::Map(Box::new(value)))
                 }
                 _ => Shape::Ref(TypeRef::JsonObject),
             },
             None => Shape::Ref(TypeRef::Json),
             Some(other) => {
-                return Err(Error::at(format!("{ptr}/type"), format!("unknown schema type {other:?}")));
+                return Err(Error::at(
+                    format!("{ptr}/type"),
+                    format!("unknown schema type {other:?}"),
+                ));
             }
         })
     }
 
     /// Own properties plus everything merged in through `allOf` (following `$ref`s).
-    pub(crate) fn object_shape_of_view(&mut self, v: &View<'a>, ptr: &str, depth: usize) -> Result<ObjectShape<'a>, Error> {
+    pub(crate) fn object_shape_of_view(
+        &mut self,
+        v: &View<'a>,
+        ptr: &str,
+        depth: usize,
+    ) -> Result<ObjectShape<'a>, Error> {
         if depth > MAX_DEPTH {
             return Err(Error::at(ptr, "allOf / $ref loop"));
         }
@@ -281,7 +340,11 @@ impl<'a> Lowerer<'a> {
         }
         let mut own = ObjectShape::default();
         for (name, node) in &v.properties {
-            own.properties.push((name, *node, format!("{ptr}/properties/{}", pointer_token(name))));
+            own.properties.push((
+                name,
+                *node,
+                format!("{ptr}/properties/{}", pointer_token(name)),
+            ));
         }
         own.required = v.required.iter().copied().collect();
         if let Some(a) = v.additional {
@@ -307,23 +370,39 @@ impl<'a> Lowerer<'a> {
         Ok(out)
     }
 
-    fn object_shape_of_node(&mut self, node: Node<'a>, ptr: &str, depth: usize) -> Result<ObjectShape<'a>, Error> {
+    fn object_shape_of_node(
+        &mut self,
+        node: Node<'a>,
+        ptr: &str,
+        depth: usize,
+    ) -> Result<ObjectShape<'a>, Error> {
         if depth > MAX_DEPTH {
             return Err(Error::at(ptr, "allOf / $ref loop"));
         }
         match node {
             Node::Inline(s) => {
                 let v = View::new(s);
-                if !v.one_of.is_empty() || !v.any_of.is_empty() {
-                    if !v.one_of.iter().chain(&v.any_of).all(|n| matches!(n, Node::Inline(s) if View::new(s).is_constraint_only())) {
-                        self.warn(ptr, "a oneOf/anyOf inside allOf cannot be merged: its variants are ignored");
-                    }
+                let real_union = v
+                    .one_of
+                    .iter()
+                    .chain(&v.any_of)
+                    .any(|n| !matches!(n, Node::Inline(s) if View::new(s).is_constraint_only()));
+                if real_union {
+                    self.warn(
+                        ptr,
+                        "a oneOf/anyOf inside allOf cannot be merged: its variants are ignored",
+                    );
                 }
                 self.object_shape_of_view(&v, ptr, depth + 1)
             }
             Node::Ref(target) => {
-                let name = target.strip_prefix("#/components/schemas/").map(|n| n.replace("~1", "/").replace("~0", "~"));
-                match name.as_deref().and_then(|n| self.component_schema(n).map(|s| (n.to_string(), s))) {
+                let name = target
+                    .strip_prefix("#/components/schemas/")
+                    .map(|n| n.replace("~1", "/").replace("~0", "~"));
+                match name
+                    .as_deref()
+                    .and_then(|n| self.component_schema(n).map(|s| (n.to_string(), s)))
+                {
                     Some((name, s)) => {
                         let v = View::new(s);
                         self.object_shape_of_view(&v, &component_pointer(&name), depth + 1)
@@ -338,7 +417,12 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn struct_shape(&mut self, shape: ObjectShape<'a>, ptr: &str, hint: &str) -> Result<Shape, Error> {
+    fn struct_shape(
+        &mut self,
+        shape: ObjectShape<'a>,
+        ptr: &str,
+        hint: &str,
+    ) -> Result<Shape, Error> {
         let mut fields = Vec::new();
         let mut taken = BTreeSet::new();
         for (wire, node, fptr) in shape.properties {
@@ -357,7 +441,9 @@ impl<'a> Lowerer<'a> {
             });
         }
         let additional = match shape.additional {
-            Some((Additional::Schema(n), aptr)) => Some(self.node(n, &aptr, &format!("{hint}Value"))?),
+            Some((Additional::Schema(n), aptr)) => {
+                Some(self.node(n, &aptr, &format!("{hint}Value"))?)
+            }
             Some((Additional::Any, _)) => Some(TypeRef::Json),
             Some((Additional::Deny, _)) | None => None,
         };
@@ -368,7 +454,10 @@ impl<'a> Lowerer<'a> {
             }));
         }
         let _ = ptr;
-        Ok(Shape::Kind(TypeKind::Struct(Struct { fields, additional }), &["Object"]))
+        Ok(Shape::Kind(
+            TypeKind::Struct(Struct { fields, additional }),
+            &["Object"],
+        ))
     }
 
     fn union_shape(
@@ -381,21 +470,29 @@ impl<'a> Lowerer<'a> {
         union_name: &str,
     ) -> Result<Shape, Error> {
         // anyOf/oneOf entries that only add `required` constraints: a plain struct.
-        let constraint_only = variants.iter().all(|n| matches!(n, Node::Inline(s) if View::new(s).is_constraint_only()));
+        let constraint_only = variants
+            .iter()
+            .all(|n| matches!(n, Node::Inline(s) if View::new(s).is_constraint_only()));
         if constraint_only {
             let shape = self.object_shape_of_view(v, ptr, 0)?;
             return self.struct_shape(shape, ptr, hint);
         }
         if !v.properties.is_empty() {
-            self.warn(ptr, format!("properties beside {key} are ignored: the variants define the shape"));
+            self.warn(
+                ptr,
+                format!("properties beside {key} are ignored: the variants define the shape"),
+            );
         }
         if variants.len() == 1 {
             let t = self.node(variants[0], &format!("{ptr}/{key}/0"), hint)?;
             return Ok(Shape::Ref(t));
         }
         // Tag detection: one property with a distinct constant value in every variant.
-        let consts: Vec<BTreeMap<String, String>> =
-            variants.iter().enumerate().map(|(i, n)| self.const_props(*n, &format!("{ptr}/{key}/{i}"), 0)).collect();
+        let consts: Vec<BTreeMap<String, String>> = variants
+            .iter()
+            .enumerate()
+            .map(|(i, n)| self.const_props(*n, &format!("{ptr}/{key}/{i}"), 0))
+            .collect();
         let tag = find_tag(&consts);
         // Variant names.
         let bases: Vec<(String, bool)> = variants.iter().map(|n| self.variant_base(*n)).collect();
@@ -408,10 +505,16 @@ impl<'a> Lowerer<'a> {
         if let Some(tag) = &tag {
             let distinct: BTreeSet<&String> = names.iter().collect();
             if distinct.len() != names.len() {
-                names = consts.iter().map(|c| naming::enum_variant_name(&c[tag])).collect();
+                names = consts
+                    .iter()
+                    .map(|c| naming::enum_variant_name(&c[tag]))
+                    .collect();
             }
         }
-        let mut taken: BTreeSet<String> = ["Unknown", "Other", "Null"].iter().map(|s| s.to_string()).collect();
+        let mut taken: BTreeSet<String> = ["Unknown", "Other", "Null"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let mut out = Vec::new();
         let mut has_null = v.nullable;
         for (i, node) in variants.iter().enumerate() {
@@ -422,32 +525,57 @@ impl<'a> Lowerer<'a> {
                 has_null |= vv.nullable;
                 if vv.is_constraint_only() {
                     self.warn(&vptr, "a constraint-only variant mixed with real variants: using serde_json::Value");
-                    out.push(UnionVariant { rust_name, ty: TypeRef::Json, tag_value: None, docs: docs_of(&vv) });
+                    out.push(UnionVariant {
+                        rust_name,
+                        ty: TypeRef::Json,
+                        tag_value: None,
+                        docs: docs_of(&vv),
+                    });
                     continue;
                 }
             }
             let ty = self.node(*node, &vptr, &format!("{union_name}{rust_name}"))?;
             let docs = self.node_docs(*node, &vptr);
             let tag_value = tag.as_ref().map(|t| consts[i][t].clone());
-            out.push(UnionVariant { rust_name, ty, tag_value, docs });
+            out.push(UnionVariant {
+                rust_name,
+                ty,
+                tag_value,
+                docs,
+            });
         }
         if has_null && tag.is_none() {
             out.push(UnionVariant {
                 rust_name: "Null".to_string(),
                 ty: TypeRef::Json,
                 tag_value: None,
-                docs: Docs { title: Some("JSON `null`.".to_string()), description: None },
+                docs: Docs {
+                    title: Some("JSON `null`.".to_string()),
+                    description: None,
+                },
             });
         }
-        Ok(Shape::Kind(TypeKind::Union(Union { tag, variants: out }), &["Union"]))
+        Ok(Shape::Kind(
+            TypeKind::Union(Union { tag, variants: out }),
+            &["Union"],
+        ))
     }
 
     /// Base name of a union variant, and whether it comes from a schema name or title (strippable).
     fn variant_base(&self, node: Node<'a>) -> (String, bool) {
         match node {
             Node::Ref(target) => {
-                let name = target.rsplit('/').next().unwrap_or(target).replace("~1", "/").replace("~0", "~");
-                let rust = self.component_names.get(&name).cloned().unwrap_or_else(|| naming::type_name(&name));
+                let name = target
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(target)
+                    .replace("~1", "/")
+                    .replace("~0", "~");
+                let rust = self
+                    .component_names
+                    .get(&name)
+                    .cloned()
+                    .unwrap_or_else(|| naming::type_name(&name));
                 (rust, true)
             }
             Node::Inline(s) => {
@@ -468,7 +596,9 @@ impl<'a> Lowerer<'a> {
         let (view, vptr) = match node {
             Node::Inline(s) => (View::new(s), ptr.to_string()),
             Node::Ref(target) => {
-                let Some(name) = target.strip_prefix("#/components/schemas/") else { return BTreeMap::new() };
+                let Some(name) = target.strip_prefix("#/components/schemas/") else {
+                    return BTreeMap::new();
+                };
                 match self.component_schema(name) {
                     Some(s) => (View::new(s), component_pointer(name)),
                     None => return BTreeMap::new(),
@@ -476,14 +606,21 @@ impl<'a> Lowerer<'a> {
             }
         };
         let nested: Vec<Node<'a>> = view.one_of.iter().chain(&view.any_of).copied().collect();
-        if !nested.is_empty() && !nested.iter().all(|n| matches!(n, Node::Inline(s) if View::new(s).is_constraint_only())) {
+        if !nested.is_empty()
+            && !nested
+                .iter()
+                .all(|n| matches!(n, Node::Inline(s) if View::new(s).is_constraint_only()))
+        {
             // A union: the constants all of its variants share.
             let mut common: Option<BTreeMap<String, String>> = None;
             for (i, n) in nested.iter().enumerate() {
                 let c = self.const_props(*n, &format!("{vptr}/oneOf/{i}"), depth + 1);
                 common = Some(match common {
                     None => c,
-                    Some(prev) => prev.into_iter().filter(|(k, val)| c.get(k) == Some(val)).collect(),
+                    Some(prev) => prev
+                        .into_iter()
+                        .filter(|(k, val)| c.get(k) == Some(val))
+                        .collect(),
                 });
             }
             return common.unwrap_or_default();
@@ -510,6 +647,15 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// `Option<T>` for nullable array items and map values (unions carry their own `Null` variant).
+fn nullable_if(t: TypeRef, nullable: bool) -> TypeRef {
+    match t {
+        TypeRef::Json | TypeRef::Nullable(_) => t,
+        _ if nullable => TypeRef::Nullable(Box::new(t)),
+        _ => t,
+    }
+}
+
 fn merge<'a>(into: &mut ObjectShape<'a>, from: ObjectShape<'a>) {
     for (name, node, ptr) in from.properties {
         match into.properties.iter_mut().find(|(n, _, _)| *n == name) {
@@ -532,7 +678,10 @@ fn enum_of(values: &[String]) -> StringEnum {
             continue;
         }
         let rust_name = naming::claim(&mut taken, &naming::enum_variant_name(wire), &["Value"]);
-        variants.push(EnumVariant { rust_name, wire: wire.clone() });
+        variants.push(EnumVariant {
+            rust_name,
+            wire: wire.clone(),
+        });
     }
     StringEnum { variants }
 }
@@ -542,7 +691,12 @@ fn find_tag(consts: &[BTreeMap<String, String>]) -> Option<String> {
     let first = consts.first()?;
     let mut candidates: Vec<&String> = first.keys().collect();
     // Prefer the conventional tag names, then alphabetical.
-    candidates.sort_by_key(|k| (!matches!(k.as_str(), "type" | "message_type" | "object"), (*k).clone()));
+    candidates.sort_by_key(|k| {
+        (
+            !matches!(k.as_str(), "type" | "message_type" | "object"),
+            (*k).clone(),
+        )
+    });
     candidates
         .into_iter()
         .find(|key| {
@@ -565,7 +719,12 @@ fn json_type_name(v: &View<'_>) -> String {
         Some("array") => {
             let item = match v.items {
                 Some(Node::Inline(s)) => prim(View::new(s).ty),
-                Some(Node::Ref(r)) => return format!("{}Array", naming::type_name(r.rsplit('/').next().unwrap_or(r))),
+                Some(Node::Ref(r)) => {
+                    return format!(
+                        "{}Array",
+                        naming::type_name(r.rsplit('/').next().unwrap_or(r))
+                    );
+                }
                 None => "",
             };
             format!("{item}Array")
@@ -584,7 +743,8 @@ fn camel_words(s: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut prev: Option<char> = None;
     for c in s.chars() {
-        let boundary = c.is_ascii_uppercase() && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+        let boundary = c.is_ascii_uppercase()
+            && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
         match out.last_mut() {
             Some(w) if !boundary => w.push(c),
             _ => out.push(c.to_string()),
@@ -601,13 +761,24 @@ fn strip_common(names: &[String]) -> Option<Vec<String>> {
     }
     let words: Vec<Vec<String>> = names.iter().map(|n| camel_words(n)).collect();
     let min = words.iter().map(Vec::len).min()?;
-    let prefix = (0..min).take_while(|&i| words.iter().all(|w| w[i] == words[0][i])).count();
-    let suffix = (0..min - prefix)
-        .take_while(|&i| words.iter().all(|w| w[w.len() - 1 - i] == words[0][words[0].len() - 1 - i]))
+    let prefix = (0..min)
+        .take_while(|&i| words.iter().all(|w| w[i] == words[0][i]))
         .count();
-    let out: Vec<String> = words.iter().map(|w| w[prefix..w.len() - suffix].concat()).collect();
+    let suffix = (0..min - prefix)
+        .take_while(|&i| {
+            words
+                .iter()
+                .all(|w| w[w.len() - 1 - i] == words[0][words[0].len() - 1 - i])
+        })
+        .count();
+    let out: Vec<String> = words
+        .iter()
+        .map(|w| w[prefix..w.len() - suffix].concat())
+        .collect();
     let distinct: BTreeSet<&String> = out.iter().collect();
-    let ok = out.iter().all(|n| !n.is_empty() && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+    let ok = out
+        .iter()
+        .all(|n| !n.is_empty() && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
         && distinct.len() == out.len();
     ok.then_some(out)
 }
@@ -618,11 +789,18 @@ mod tests {
 
     #[test]
     fn strips_common_words() {
-        let names: Vec<String> = ["ContactReplyIntercomUserIdRequest", "ContactReplyEmailRequest", "ContactReplyUserIdRequest"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(strip_common(&names).unwrap(), ["IntercomUserId", "Email", "UserId"]);
+        let names: Vec<String> = [
+            "ContactReplyIntercomUserIdRequest",
+            "ContactReplyEmailRequest",
+            "ContactReplyUserIdRequest",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            strip_common(&names).unwrap(),
+            ["IntercomUserId", "Email", "UserId"]
+        );
         let same: Vec<String> = ["FooBar", "FooBar"].iter().map(|s| s.to_string()).collect();
         assert_eq!(strip_common(&same), None);
     }

@@ -125,7 +125,11 @@ impl<'a> View<'a> {
             SchemaKind::Type(Type::Boolean(_)) => v.ty = Some("boolean"),
             SchemaKind::Type(Type::Object(o)) => {
                 v.ty = Some("object");
-                v.properties = o.properties.iter().map(|(k, p)| (k.as_str(), Node::of_boxed(p))).collect();
+                v.properties = o
+                    .properties
+                    .iter()
+                    .map(|(k, p)| (k.as_str(), Node::of_boxed(p)))
+                    .collect();
                 v.required = o.required.iter().map(String::as_str).collect();
                 v.additional = additional(&o.additional_properties);
             }
@@ -139,7 +143,11 @@ impl<'a> View<'a> {
             SchemaKind::Not { .. } => v.not = true,
             SchemaKind::Any(a) => {
                 v.ty = a.typ.as_deref();
-                v.properties = a.properties.iter().map(|(k, p)| (k.as_str(), Node::of_boxed(p))).collect();
+                v.properties = a
+                    .properties
+                    .iter()
+                    .map(|(k, p)| (k.as_str(), Node::of_boxed(p)))
+                    .collect();
                 v.required = a.required.iter().map(String::as_str).collect();
                 v.additional = additional(&a.additional_properties);
                 v.items = a.items.as_ref().map(Node::of_boxed);
@@ -178,8 +186,12 @@ fn fmt_name(f: &openapiv3::VariantOrUnknownOrEmpty<openapiv3::StringFormat>) -> 
         openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => Some("binary"),
         openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Byte) => Some("byte"),
         openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => Some("date"),
-        openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => Some("date-time"),
-        openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password) => Some("password"),
+        openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => {
+            Some("date-time")
+        }
+        openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password) => {
+            Some("password")
+        }
         openapiv3::VariantOrUnknownOrEmpty::Unknown(s) => Some(s.as_str()),
         openapiv3::VariantOrUnknownOrEmpty::Empty => None,
     }

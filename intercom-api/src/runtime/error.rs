@@ -103,8 +103,10 @@ impl Error {
 
     pub(crate) fn invalid_request(message: impl Into<String>) -> Self {
         Error::InvalidRequest(InvalidRequestError {
-            message: message.into(),
-            source: None,
+            inner: Box::new(InvalidRequestInner {
+                message: message.into(),
+                source: None,
+            }),
         })
     }
 
@@ -113,8 +115,10 @@ impl Error {
         source: impl StdError + Send + Sync + 'static,
     ) -> Self {
         Error::InvalidRequest(InvalidRequestError {
-            message: message.into(),
-            source: Some(Box::new(source)),
+            inner: Box::new(InvalidRequestInner {
+                message: message.into(),
+                source: Some(Box::new(source)),
+            }),
         })
     }
 }
@@ -398,6 +402,11 @@ impl StdError for DecodeError {}
 /// The request could not be built or the client is misconfigured.
 #[derive(Debug)]
 pub struct InvalidRequestError {
+    inner: Box<InvalidRequestInner>,
+}
+
+#[derive(Debug)]
+struct InvalidRequestInner {
     message: String,
     source: Option<Box<dyn StdError + Send + Sync>>,
 }
@@ -405,19 +414,20 @@ pub struct InvalidRequestError {
 impl InvalidRequestError {
     /// What is wrong with the request.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 }
 
 impl fmt::Display for InvalidRequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid request: {}", self.message)
+        write!(f, "invalid request: {}", self.inner.message)
     }
 }
 
 impl StdError for InvalidRequestError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
+        self.inner
+            .source
             .as_deref()
             .map(|e| e as &(dyn StdError + 'static))
     }

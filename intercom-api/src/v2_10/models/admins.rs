@@ -9,7 +9,11 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActivityLog {
     /// A sentence or two describing the activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub activity_description: Option<String>,
     /// `activity_type`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18,7 +22,11 @@ pub struct ActivityLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The id representing the activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// `metadata`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,6 +34,9 @@ pub struct ActivityLog {
     /// Details about the Admin involved in the activity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performed_by: Option<ActivityLogPerformedBy>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ActivityLogActivityType` (defined inline at `/components/schemas/activity_log/properties/activity_type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -335,13 +346,21 @@ crate::codec::string_enum!(ActivityLogActivityType);
 pub struct ActivityLogList {
     /// An array of activity logs
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activity_logs: Option<Vec<ActivityLog>>,
+    pub activity_logs: Option<Vec<Option<ActivityLog>>>,
     /// `pages`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// String representing the object's type. Always has the value `activity_log.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Activity Log Metadata
 ///
@@ -349,48 +368,95 @@ pub struct ActivityLogList {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActivityLogMetadata {
     /// Indicates if the status was changed automatically or manually.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_changed: Option<String>,
     /// The away mode status which is set to true when away and false when returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode: Option<bool>,
     /// The reason the Admin is away.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub away_status_reason: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// Indicates if conversations should be reassigned while an Admin is away.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reassign_conversations: Option<bool>,
     /// The way the admin signed in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sign_in_method: Option<String>,
     /// The action that initiated the status change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source: Option<String>,
     /// The ID of the Admin who initiated the activity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_by: Option<i64>,
     /// The name of the Admin who initiated the activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub update_by_name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Details about the Admin involved in the activity.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActivityLogPerformedBy {
     /// The email of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The id representing the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The IP address of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip: Option<String>,
     /// String representing the object's type. Always has the value `admin`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Admins
 ///
@@ -399,10 +465,18 @@ pub struct ActivityLogPerformedBy {
 pub struct AdminList {
     /// A list of admins associated with a given workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admins: Option<Vec<Admin>>,
+    pub admins: Option<Vec<Option<Admin>>>,
     /// String representing the object's type. Always has the value `admin.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Admin
 ///
@@ -422,7 +496,11 @@ pub struct AdminWithApp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode_reassign: Option<bool>,
     /// The email of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// Identifies if this admin's email is verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -431,30 +509,62 @@ pub struct AdminWithApp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The job title of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_title: Option<String>,
     /// The name of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// This is a list of ids of the teams that this admin is part of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<i64>>,
     /// String representing the object's type. Always has the value `admin`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// This object represents the avatar associated with the admin.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AdminWithAppAvatar {
     /// This object represents the avatar associated with the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_url: Option<String>,
     /// This is a string that identifies the type of the object. It will always have the value `avatar`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// App
 ///
@@ -465,26 +575,51 @@ pub struct App {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The id of the app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id_code: Option<String>,
     /// Whether or not the app uses identity verification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_verification: Option<bool>,
     /// The name of the app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The Intercom region the app is located in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// The timezone of the region where the app is located.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timezone: Option<String>,
     /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `SetAwayAdminRequest` (defined inline at `/paths/~1admins~1{id}~1away/put/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SetAwayAdminRequest {
     /// Set to "true" to change the status of the admin to away.
     pub away_mode_enabled: bool,

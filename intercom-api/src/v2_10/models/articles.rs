@@ -12,19 +12,35 @@ pub struct Article {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author_id: Option<i64>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_locale: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,13 +49,21 @@ pub struct Article {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_ids: Option<Vec<i64>>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_type: Option<String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleState>,
     /// The title of the article. For multilingual articles, this will be the title of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// `translated_content`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,14 +75,25 @@ pub struct Article {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The id of the workspace which the article belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// `statistics`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<ArticleStatistics>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Article Content
 ///
@@ -69,19 +104,31 @@ pub struct ArticleContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author_id: Option<i64>,
     /// The body of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time when the article was created (seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The description of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Whether the article is `published` or is a `draft` .
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleContentState>,
     /// The title of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The type of object - `article_content` .
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -90,8 +137,15 @@ pub struct ArticleContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The URL of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Whether the article is `published` or is a `draft` .
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -164,6 +218,9 @@ pub struct ArticleList {
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Articles
 ///
@@ -174,19 +231,35 @@ pub struct ArticleListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author_id: Option<i64>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_locale: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -195,13 +268,21 @@ pub struct ArticleListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_ids: Option<Vec<i64>>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_type: Option<String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleState>,
     /// The title of the article. For multilingual articles, this will be the title of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// `translated_content`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -213,11 +294,22 @@ pub struct ArticleListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The id of the workspace which the article belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object - `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -250,7 +342,11 @@ crate::codec::string_enum!(ArticleListType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ArticleSearchHighlights {
     /// The ID of the corresponding article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub article_id: Option<String>,
     /// An Article description and body text highlighted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -260,16 +356,26 @@ pub struct ArticleSearchHighlights {
     /// An Article title highlighted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub highlighted_title: Option<Vec<ArticleSearchHighlightsHighlightedTitleItem>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// An instance of highlighted summary text.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// The text of the title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleSearchHighlightsHighlightedSummaryItemItemType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of text - `highlight` or `plain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -304,11 +410,18 @@ crate::codec::string_enum!(ArticleSearchHighlightsHighlightedSummaryItemItemType
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// The text of the title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleSearchHighlightsHighlightedTitleItemType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of text - `highlight` or `plain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -356,6 +469,9 @@ pub struct ArticleSearchResponse {
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleSearchResponseType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// An object containing the results of the search.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -366,6 +482,9 @@ pub struct ArticleSearchResponseData {
     /// A corresponding array of highlighted Article content
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub highlights: Option<Vec<ArticleSearchHighlights>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object - `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -447,6 +566,9 @@ pub struct ArticleStatistics {
     /// The number of total views the article has received.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object - `article_statistics`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -592,6 +714,9 @@ pub struct ArticleTranslatedContent {
     /// The content of the article in Chinese (Taiwan)
     #[serde(rename = "zh-TW", default, skip_serializing_if = "Option::is_none")]
     pub zh_tw: Option<ArticleContent>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object - article_translated_content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -647,25 +772,39 @@ crate::codec::string_enum!(ArticleType);
 ///
 /// You can create an Article
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
     pub author_id: i64,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_type: Option<String>,
     /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<CreateArticleRequestState>,
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub title: String,
     /// `translated_content`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -709,11 +848,18 @@ pub struct DeletedArticleObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the article which you provided in the URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted. - article
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedArticleObjectObject>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object which was deleted. - article
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -744,27 +890,48 @@ crate::codec::string_enum!(DeletedArticleObjectObject);
 ///
 /// You can Update an Article
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author_id: Option<i64>,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<String>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_type: Option<String>,
     /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<UpdateArticleRequestState>,
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// `translated_content`
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,8 +5,10 @@
 use super::*;
 /// `AttachContactToACompanyRequest` (defined inline at `/paths/~1contacts~1{id}~1companies/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachContactToACompanyRequest {
     /// The unique identifier for the company which is given by Intercom
+    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
 }
 /// Company Attached Contacts
@@ -26,6 +28,9 @@ pub struct CompanyAttachedContacts {
     /// The type of object - `list`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyAttachedContactsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object - `list`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -63,6 +68,9 @@ pub struct CompanyAttachedSegments {
     /// The type of object - `list`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyAttachedSegmentsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object - `list`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -106,6 +114,9 @@ pub struct CompanyList {
     /// The type of object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object - `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -144,7 +155,11 @@ pub struct CompanyScroll {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The scroll parameter to use in the next request to fetch the next page of results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scroll_param: Option<String>,
     /// The total number of companies
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,6 +167,9 @@ pub struct CompanyScroll {
     /// The type of object - `list`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyScrollType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object - `list`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -182,24 +200,41 @@ crate::codec::string_enum!(CompanyScrollType);
 ///
 /// You can create or update a Company
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateOrUpdateCompanyRequest {
     /// The company id you have defined for the company. Can't be updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// A hash of key/value pairs containing any other data about the company you want Intercom to store.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The industry that this company operates in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub industry: Option<String>,
     /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_spend: Option<i64>,
     /// The name of the Company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The name of the plan you have associated with the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub plan: Option<String>,
     /// The time the company was created by you.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -208,7 +243,11 @@ pub struct CreateOrUpdateCompanyRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub website: Option<String>,
 }
 /// Deleted Company Object
@@ -220,11 +259,18 @@ pub struct DeletedCompanyObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the company which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted. - `company`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedCompanyObjectObject>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object which was deleted. - `company`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -7,8 +7,10 @@ use super::*;
 ///
 /// Payload of the request to reply on behalf of an admin
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AdminReplyConversationRequest {
     /// The id of the admin who is authoring the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// A list of files that will be added as attachments. You can include up to 10 files
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,7 +19,11 @@ pub struct AdminReplyConversationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,13 +92,20 @@ crate::codec::string_enum!(AdminReplyConversationRequestType);
 ///
 /// Payload of the request to assign a conversation
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AssignConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be assigned both an admin and a team.\\nSet `0` if you want this assign to no admin or team (ie. Unassigned).
+    #[serde(deserialize_with = "crate::codec::string")]
     pub assignee_id: String,
     /// Optionally you can send a response in the conversation when it is assigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// `message_type`
     pub message_type: AssignConversationRequestMessageType,
@@ -158,9 +171,14 @@ crate::codec::string_enum!(AssignConversationRequestType);
 ///
 /// Payload of the request to assign a conversation
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachContactToConversationRequest {
     /// The `id` of the admin who is adding the new participant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     /// `customer`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,40 +197,52 @@ pub enum AttachContactToConversationRequestCustomer {
 }
 /// Email
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachContactToConversationRequestCustomerEmail {
     /// `customer`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
     /// The email you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
 }
 /// Intercom User ID
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     /// `customer`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
 }
 /// User ID
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachContactToConversationRequestCustomerUserId {
     /// `customer`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
     /// The external_id you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
 }
 /// Close Conversation Request
 ///
 /// Payload of the request to close a conversation
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CloseConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// Optionally you can leave a message in the conversation to provide additional context to the user and other teammates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// `message_type`
     pub message_type: CloseConversationRequestMessageType,
@@ -285,6 +315,7 @@ pub enum ContactReplyConversationRequest {
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContactReplyEmailRequest {
     /// Attachment URLs
     ///
@@ -292,6 +323,7 @@ pub struct ContactReplyEmailRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// `message_type`
     pub message_type: ContactReplyBaseRequestMessageType,
@@ -302,12 +334,14 @@ pub struct ContactReplyEmailRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The email you have defined for the user.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
 }
 /// Intercom User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContactReplyIntercomUserIdRequest {
     /// Attachment URLs
     ///
@@ -315,6 +349,7 @@ pub struct ContactReplyIntercomUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// `message_type`
     pub message_type: ContactReplyBaseRequestMessageType,
@@ -325,12 +360,14 @@ pub struct ContactReplyIntercomUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
 }
 /// User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContactReplyUserIdRequest {
     /// Attachment URLs
     ///
@@ -338,6 +375,7 @@ pub struct ContactReplyUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// `message_type`
     pub message_type: ContactReplyBaseRequestMessageType,
@@ -348,6 +386,7 @@ pub struct ContactReplyUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The external_id you have defined for the contact.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
 }
 /// Conversation
@@ -374,7 +413,11 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// `linked_objects`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -413,10 +456,19 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// Always conversation.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The last time the conversation was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -424,20 +476,36 @@ pub struct Conversation {
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_since: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Conversation attachment files
 ///
 /// Properties of the attachment files in a conversation part
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ConversationAttachmentFiles {
     /// The content type of the file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// The base64 encoded file data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data: Option<String>,
     /// The name of the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
 }
 /// Contacts
@@ -451,6 +519,9 @@ pub struct ConversationContacts {
     /// `type`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationContactsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ConversationContactsType` (defined inline at `/components/schemas/conversation_contacts/properties/type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -486,11 +557,23 @@ pub struct ConversationFirstContactReply {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// `url`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Conversation List
 ///
@@ -509,6 +592,9 @@ pub struct ConversationList {
     /// Always conversation.list
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Conversation List Item
 ///
@@ -531,7 +617,11 @@ pub struct ConversationListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// `linked_objects`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -570,10 +660,19 @@ pub struct ConversationListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// Always conversation.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The last time the conversation was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -581,6 +680,9 @@ pub struct ConversationListItem {
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_since: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// If marked as priority, it will return priority or else not_priority.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -686,32 +788,56 @@ pub struct ConversationPart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<ConversationPartAuthor>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the conversation part was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The external id of the conversation part
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The id representing the conversation part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The time the user was notified with the conversation part.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notified_at: Option<i64>,
     /// The type of conversation part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub part_type: Option<String>,
     /// Whether or not the conversation part has been redacted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
     /// Always conversation_part
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The last time the conversation part was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Conversation part author
 ///
@@ -719,17 +845,37 @@ pub struct ConversationPart {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationPartAuthor {
     /// The email of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The id of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of the author
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Conversation Parts
 ///
@@ -747,6 +893,9 @@ pub struct ConversationParts {
     /// `type`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationPartsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ConversationPartsType` (defined inline at `/components/schemas/conversation_parts/properties/type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -817,11 +966,18 @@ pub struct ConversationRating {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<i64>,
     /// An optional field to add a remark to correspond to the number rating
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remark: Option<String>,
     /// `teammate`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammate: Option<Reference>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Conversation source
 ///
@@ -835,26 +991,49 @@ pub struct ConversationSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<ConversationPartAuthor>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The conversation's initiation type. Possible values are customer_initiated, campaigns_initiated (legacy campaigns), operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience message) and admin_initiated (fixed audience message, ticket initiated by an admin, group email).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delivered_as: Option<String>,
     /// The id representing the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
     /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationSourceType>,
     /// The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -989,7 +1168,11 @@ pub struct ConversationStatistics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_close_at: Option<i64>,
     /// The last admin who closed the conversation. Returns a reference to an Admin object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_closed_by_id: Option<String>,
     /// Time of the last conversation part from a contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1010,8 +1193,16 @@ pub struct ConversationStatistics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_to_last_close: Option<i64>,
     /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Conversation teammates
 ///
@@ -1022,40 +1213,58 @@ pub struct ConversationTeammates {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammates: Option<Vec<Reference>>,
     /// The type of the object - `admin.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Convert Ticket Request Payload
 ///
 /// You can convert a Conversation to a Ticket
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ConvertConversationToTicketRequest {
     /// `attributes`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to convert the conversation to
+    #[serde(deserialize_with = "crate::codec::string")]
     pub ticket_type_id: String,
 }
 /// Create Conversation Request Payload
 ///
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateConversationRequest {
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The content of the message. HTML is not supported.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// `from`
     pub from: CreateConversationRequestFrom,
     /// The title of the email. Only applicable if the message type is email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
 }
 /// `CreateConversationRequestFrom` (defined inline at `/components/schemas/create_conversation_request/properties/from`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateConversationRequestFrom {
     /// The identifier for the contact which is given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
     /// The role associated to the contact - user or lead.
     #[serde(rename = "type")]
@@ -1109,26 +1318,34 @@ pub enum CustomerRequest {
 }
 /// Email
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CustomerRequestEmail {
     /// The email you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
 }
 /// Intercom User ID
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CustomerRequestIntercomUserId {
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
 }
 /// User ID
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CustomerRequestUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
 }
 /// The `detach_contact_from_conversation_request` object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DetachContactFromConversationRequest {
     /// The `id` of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
 }
 /// `ManageConversationRequest` (defined inline at `/paths/~1conversations~1{id}~1parts/post/requestBody/content/application~1json/schema`).
@@ -1180,8 +1397,10 @@ impl<'de> serde::Deserialize<'de> for ManageConversationRequest {
 ///
 /// Payload of the request to open a conversation
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OpenConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// `message_type`
     pub message_type: OpenConversationRequestMessageType,
@@ -1256,10 +1475,13 @@ impl<'de> serde::Deserialize<'de> for RedactConversationRequest {
 ///
 /// Payload of the request to redact a conversation part
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RedactConversationRequestPart {
     /// The id of the conversation.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub conversation_id: String,
     /// The id of the conversation_part.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub conversation_part_id: String,
     /// The type of resource being redacted.
     #[serde(rename = "type")]
@@ -1294,10 +1516,13 @@ crate::codec::string_enum!(RedactConversationRequestPartType);
 ///
 /// Payload of the request to redact a conversation source
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RedactConversationRequestSource {
     /// The id of the conversation.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub conversation_id: String,
     /// The id of the source.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub source_id: String,
     /// The type of resource being redacted.
     #[serde(rename = "type")]
@@ -1364,7 +1589,11 @@ impl<'de> serde::Deserialize<'de> for ReplyConversationRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SlaApplied {
     /// The name of the SLA as given by the teammate when it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sla_name: Option<String>,
     /// SLA statuses:
     /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
@@ -1373,8 +1602,16 @@ pub struct SlaApplied {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_status: Option<SlaAppliedSlaStatus>,
     /// object type
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// SLA statuses:
 /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
@@ -1420,8 +1657,10 @@ crate::codec::string_enum!(SlaAppliedSlaStatus);
 ///
 /// Payload of the request to snooze a conversation
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SnoozeConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// `message_type`
     pub message_type: SnoozeConversationRequestMessageType,
@@ -1464,6 +1703,9 @@ pub struct Tags {
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1494,6 +1736,7 @@ crate::codec::string_enum!(TagsType);
 ///
 /// Payload of the request to update a conversation
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateConversationRequest {
     /// Mark a conversation as read within Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]

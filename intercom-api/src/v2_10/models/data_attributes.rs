@@ -5,11 +5,16 @@
 use super::*;
 /// Create Data Attribute Request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateDataAttributeRequest {
     /// The type of data stored for this attribute.
     pub data_type: CreateDataAttributeRequestDataType,
     /// The readable description you see in the UI for the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Can this attribute be updated by the Messenger
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,6 +22,7 @@ pub struct CreateDataAttributeRequest {
     /// The model that the data attribute belongs to.
     pub model: CreateDataAttributeRequestModel,
     /// The name of the data attribute.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
     /// To create list attributes. Provide a set of hashes with `value` as the key of the options you want to make. `data_type` must be `string`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,7 +108,11 @@ crate::codec::string_enum!(CreateDataAttributeRequestModel);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataAttribute {
     /// Teammate who created the attribute. Only applicable to CDAs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     /// Can this attribute be updated through API
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,16 +130,28 @@ pub struct DataAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_type: Option<DataAttributeDataType>,
     /// Readable description of the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub full_name: Option<String>,
     /// The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Readable name of the attribute (i.e. name you see in the UI)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub label: Option<String>,
     /// Can this attribute be updated by the Messenger
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,7 +160,11 @@ pub struct DataAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<DataAttributeModel>,
     /// Name of the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// List of predefined options for attribute value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,6 +178,9 @@ pub struct DataAttribute {
     /// The time the attribute was last updated as a UTC Unix timestamp
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The data type of the attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -205,6 +234,9 @@ pub struct DataAttributeList {
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataAttributeListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -320,12 +352,17 @@ impl LisDataAttributesModel {
 crate::codec::string_enum!(LisDataAttributesModel);
 /// Update Data Attribute Request
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateDataAttributeRequest {
     /// Whether the attribute is to be archived or not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The readable description you see in the UI for the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Can this attribute be updated by the Messenger
     #[serde(default, skip_serializing_if = "Option::is_none")]

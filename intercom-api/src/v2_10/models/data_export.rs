@@ -7,6 +7,7 @@ use super::*;
 ///
 /// Request for creating a data export
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateDataExportsRequest {
     /// The start date that you request data for. It must be formatted as a unix timestamp.
     pub created_at_after: i64,
@@ -19,17 +20,32 @@ pub struct CreateDataExportsRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataExport {
     /// The time after which you will not be able to access the data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_expires_at: Option<String>,
     /// The location where you can download your data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_url: Option<String>,
     /// The identifier for your job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_identfier: Option<String>,
     /// The current state of your job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DataExportStatus>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The current state of your job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

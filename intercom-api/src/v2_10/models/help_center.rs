@@ -12,28 +12,52 @@ pub struct Collection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_locale: Option<String>,
     /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The id of the help center the collection is in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help_center_id: Option<i64>,
     /// The icon of the collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub icon: Option<String>,
     /// The unique identifier for the collection which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// The id of the parent collection. If `null` then it is the first level collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<String>,
     /// `translated_content`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,11 +66,22 @@ pub struct Collection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The URL of the collection. For multilingual help centers, this will be the URL of the collection for the default language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The id of the workspace which the collection belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Collections
 ///
@@ -65,6 +100,9 @@ pub struct CollectionList {
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CollectionListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object - `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -95,17 +133,27 @@ crate::codec::string_enum!(CollectionListType);
 ///
 /// You can create a collection
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateCollectionRequest {
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help_center_id: Option<i64>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
     /// The id of the parent collection. If `null` then it will be created as the first level collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<String>,
     /// `translated_content`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,11 +168,18 @@ pub struct DeletedCollectionObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the collection which you provided in the URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted. - `collection`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedCollectionObjectObject>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object which was deleted. - `collection`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -157,14 +212,25 @@ crate::codec::string_enum!(DeletedCollectionObjectObject);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GroupContent {
     /// The description of the collection. Only available for collections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The name of the collection or section.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of object - `group_content` .
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<GroupContentType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object - `group_content` .
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -310,6 +376,9 @@ pub struct GroupTranslatedContent {
     /// The content of the group in Chinese (Taiwan)
     #[serde(rename = "zh-TW", default, skip_serializing_if = "Option::is_none")]
     pub zh_tw: Option<GroupContent>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object - group_translated_content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -345,29 +414,56 @@ pub struct HelpCenter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Custom domain configured for the help center
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_domain: Option<String>,
     /// The display name of the Help Center only seen by teammates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub display_name: Option<String>,
     /// The unique identifier for the Help Center which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The identifier of the Help Center. This is used in the URL of the Help Center.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub identifier: Option<String>,
     /// The time when the Help Center was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The URL for the help center, if you have a custom domain then this will show the URL using the custom domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Whether the Help Center is turned on or not. This is controlled in your Help Center settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website_turned_on: Option<bool>,
     /// The id of the workspace which the Help Center belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Help Centers
 ///
@@ -380,6 +476,9 @@ pub struct HelpCenterList {
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<HelpCenterListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object - `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -410,15 +509,28 @@ crate::codec::string_enum!(HelpCenterListType);
 ///
 /// You can update a collection
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateCollectionRequest {
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The id of the parent collection. If `null` then it will be updated as the first level collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<String>,
     /// `translated_content`
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,11 +12,18 @@ pub struct DeletedObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the news item which you provided in the URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted - news-item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedObjectObject>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object which was deleted - news-item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -47,9 +54,14 @@ crate::codec::string_enum!(DeletedObjectObject);
 ///
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewsItemRequest {
     /// The news item body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,13 +74,14 @@ pub struct NewsItemRequest {
     pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reactions: Option<Vec<String>>,
+    pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
     pub sender_id: i64,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NewsItemRequestState>,
     /// The title of the news item.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub title: String,
 }
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.

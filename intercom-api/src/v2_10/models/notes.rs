@@ -5,14 +5,24 @@
 use super::*;
 /// `CreateNoteRequest` (defined inline at `/paths/~1contacts~1{id}~1notes/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateNoteRequest {
     /// The unique identifier of a given admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     /// The text of the note.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The unique identifier of a given contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contact_id: Option<String>,
 }
 /// Note
@@ -24,7 +34,11 @@ pub struct Note {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<Admin>,
     /// The body text of the note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// Represents the contact that the note was created about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,21 +47,45 @@ pub struct Note {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The id of the note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// String representing the object's type. Always has the value `note`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Represents the contact that the note was created about.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NoteContact {
     /// The id of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// String representing the object's type. Always has the value `contact`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Paginated Response
 ///
@@ -64,6 +102,14 @@ pub struct NoteList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }

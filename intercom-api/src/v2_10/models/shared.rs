@@ -9,14 +9,30 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AddressableList {
     /// The id of the addressable object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The addressable object type
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Url to get more company resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Admin
 ///
@@ -24,7 +40,11 @@ pub struct AddressableList {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Admin {
     /// Image for the associated team or teammate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub avatar: Option<String>,
     /// Identifies if this admin is currently set in away mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,19 +53,35 @@ pub struct Admin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode_reassign: Option<bool>,
     /// The email of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The job title of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_title: Option<String>,
     /// The name of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// This object represents the avatar associated with the admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,8 +90,16 @@ pub struct Admin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_priority_level: Option<TeamPriorityLevel>,
     /// String representing the object's type. Always has the value `admin`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Company
 ///
@@ -63,10 +107,18 @@ pub struct Admin {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Company {
     /// The Intercom defined code of the workspace the company is associated to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_id: Option<String>,
     /// The company id you have defined for the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The time the company was added in Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,10 +127,18 @@ pub struct Company {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The Intercom defined id representing the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The industry that the company operates in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub industry: Option<String>,
     /// The time the company last recorded making a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,7 +147,11 @@ pub struct Company {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_spend: Option<i64>,
     /// The name of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `plan`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -117,8 +181,15 @@ pub struct Company {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_count: Option<i64>,
     /// The URL for the company website.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub website: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Company Data
 ///
@@ -126,14 +197,25 @@ pub struct Company {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompanyData {
     /// The unique identifier for the company which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyDataType>,
     /// The relative URL of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -164,14 +246,30 @@ crate::codec::string_enum!(CompanyDataType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompanyPlan {
     /// The id of the plan
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the plan
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Value is always "plan"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The list of segments associated with the company
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -182,6 +280,9 @@ pub struct CompanySegments {
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanySegmentsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -217,6 +318,9 @@ pub struct CompanyTags {
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyTagsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -274,34 +378,66 @@ crate::codec::string_enum!(CompanyType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Contact {
     /// The name of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_device: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_sdk_version: Option<String>,
     /// `avatar`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_version: Option<String>,
     /// `companies`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -313,40 +449,80 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_device: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -370,22 +546,38 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `notes`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -397,7 +589,12 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -406,18 +603,37 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ContactAvatar` (defined inline at `/components/schemas/contact/properties/avatar`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactAvatar {
     /// An image URL containing the avatar of a contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_url: Option<String>,
     /// The type of object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Contact companies
 ///
@@ -434,8 +650,15 @@ pub struct ContactCompanies {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Url to get more company resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Contact Location
 ///
@@ -443,17 +666,37 @@ pub struct ContactCompanies {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactLocation {
     /// The city that the contact is located in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub city: Option<String>,
     /// The country that the contact is located in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub country: Option<String>,
     /// The overal region that the contact is located in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// Always location
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Contact notes
 ///
@@ -470,8 +713,15 @@ pub struct ContactNotes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Url to get more company resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Contact Reference
 ///
@@ -479,14 +729,25 @@ pub struct ContactNotes {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactReference {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always contact
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactReferenceType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// always contact
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -571,6 +832,9 @@ pub struct ContactSocialProfiles {
     /// A list of social profiles objects associated with the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SocialProfile>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Contact Tags
 ///
@@ -587,8 +851,15 @@ pub struct ContactTags {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// url to get more tag resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Cursor based pages
 ///
@@ -611,6 +882,9 @@ pub struct CursorPages {
     /// the type of object `pages`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CursorPagesType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// the type of object `pages`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -646,24 +920,51 @@ pub struct Error {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ErrorErrorsItem>>,
     /// `request_id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub request_id: Option<String>,
     /// The type is error.list
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ErrorErrorsItem` (defined inline at `/components/schemas/error/properties/errors/items`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ErrorErrorsItem {
     /// A string indicating the kind of error, used to further qualify the HTTP response code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<String>,
     /// Optional. Used to identify a particular field or query parameter that was in error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub field: Option<String>,
     /// Optional. Human readable description of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// File
 ///
@@ -671,7 +972,11 @@ pub struct ErrorErrorsItem {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileAttribute {
     /// The type of file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// The size of the file in bytes
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -680,17 +985,33 @@ pub struct FileAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// The name of the file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The url of the file. This is a temporary URL and will expire after 30 minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The width of the file in pixels, if applicable
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Linked Object
 ///
@@ -701,11 +1022,18 @@ pub struct LinkedObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<LinkedObjectCategory>,
     /// The ID of the linked object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// ticket or conversation
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<LinkedObjectType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Category of the Linked Ticket Object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -757,6 +1085,9 @@ pub struct LinkedObjectList {
     /// Always list.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<LinkedObjectListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Always list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -818,26 +1149,50 @@ crate::codec::string_enum!(LinkedObjectType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     /// The message body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The associated conversation_id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_id: Option<String>,
     /// The time the conversation was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The id representing the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of message that was sent. Can be email, inapp, facebook or twitter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_type: Option<MessageMessageType>,
     /// The subject of the message. Only present if message_type: email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// The type of the message
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of message that was sent. Can be email, inapp, facebook or twitter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -880,6 +1235,7 @@ crate::codec::string_enum!(MessageMessageType);
 ///
 /// Search using Intercoms Search APIs with more than one filter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MultipleFilterSearchRequest {
     /// An operator to allow boolean inspection between multiple fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -932,10 +1288,18 @@ pub enum MultipleOrSingleFilterSearchRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NewsItem {
     /// The news item body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// URL of the image used as cover. Must have .jpg or .png extension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cover_image_url: Option<String>,
     /// Timestamp for when the news item was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -944,17 +1308,21 @@ pub struct NewsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deliver_silently: Option<bool>,
     /// The unique identifier for the news item which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Label names displayed to users to categorize the news item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub labels: Option<Vec<String>>,
+    pub labels: Option<Vec<Option<String>>>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reactions: Option<Vec<String>>,
+    pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender_id: Option<i64>,
@@ -962,7 +1330,11 @@ pub struct NewsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NewsItemState>,
     /// The title of the news item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The type of object.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -971,8 +1343,15 @@ pub struct NewsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the news item belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1039,10 +1418,18 @@ pub struct Newsfeed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The unique identifier for the newsfeed which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the newsfeed. This name will never be visible to your users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of object.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -1050,6 +1437,9 @@ pub struct Newsfeed {
     /// Timestamp for when the newsfeed was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Newsfeed Assignment
 ///
@@ -1062,6 +1452,9 @@ pub struct NewsfeedAssignment {
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1103,6 +1496,9 @@ pub struct PaginatedResponse {
     /// The type of object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PaginatedResponseType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PaginatedResponseDataItem` (defined inline at `/components/schemas/paginated_response/properties/data/items`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1150,7 +1546,11 @@ crate::codec::string_enum!(PaginatedResponseType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PartAttachment {
     /// The content type of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// The size of the attachment
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1159,17 +1559,33 @@ pub struct PartAttachment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// The name of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of attachment
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The URL of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The width of the attachment
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Reference
 ///
@@ -1177,16 +1593,29 @@ pub struct PartAttachment {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Reference {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Search data
 ///
 /// Search using Intercoms Search APIs.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SearchRequest {
     /// `pagination`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1215,10 +1644,18 @@ pub struct Segment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The unique identifier representing the segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Type of the contact: contact (lead) or user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1229,6 +1666,9 @@ pub struct Segment {
     /// The time the segment was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Type of the contact: contact (lead) or user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1288,9 +1728,14 @@ crate::codec::string_enum!(SegmentType);
 ///
 /// Search using Intercoms Search APIs with a single filter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SingleFilterSearchRequest {
     /// The accepted field that you want to search on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub field: Option<String>,
     /// The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that share this schema accept a different set per field:
     /// - `string` fields: `=`, `!=`, `IN`, `NIN`, `~`, `!~`, `^`, `$`
@@ -1401,14 +1846,30 @@ pub enum SingleFilterSearchRequestValue {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SocialProfile {
     /// The name of the Social media profile
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// value is "social_profile"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The name of the Social media profile
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Pagination: Starting After
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1417,8 +1878,15 @@ pub struct StartingAfterPaging {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// The cursor to use in the next request to get the next page of results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub starting_after: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Subscription Types
 ///
@@ -1435,7 +1903,11 @@ pub struct SubscriptionType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_translation: Option<Translation>,
     /// The unique identifier representing the subscription type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The state of the subscription type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1444,8 +1916,16 @@ pub struct SubscriptionType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translations: Option<Vec<Translation>>,
     /// The type of the object - subscription
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Describes the type of consent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1516,6 +1996,9 @@ pub struct SubscriptionTypeList {
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SubscriptionTypeListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1587,14 +2070,30 @@ pub struct Tag {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_by: Option<Reference>,
     /// The id of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// value is "tag"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Tag
 ///
@@ -1602,14 +2101,30 @@ pub struct Tag {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TagBasic {
     /// The id of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// value is "tag"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Tags
 ///
@@ -1622,6 +2137,9 @@ pub struct TagList {
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1659,6 +2177,9 @@ pub struct TeamPriorityLevel {
     /// The secondary team ids for the team
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secondary_team_ids: Option<Vec<i64>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Ticket
 ///
@@ -1666,7 +2187,11 @@ pub struct TeamPriorityLevel {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Ticket {
     /// The id representing the admin assigned to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_assignee_id: Option<String>,
     /// Category of the Ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1678,7 +2203,11 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The unique identifier for the ticket which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Whether or not the ticket is shared with the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1693,13 +2222,21 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<i64>,
     /// The id representing the team assigned to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub team_assignee_id: Option<String>,
     /// `ticket_attributes`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketCustomAttributes>,
     /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_id: Option<String>,
     /// `ticket_parts`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1708,10 +2245,18 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_state: Option<TicketTicketState>,
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_state_external_label: Option<String>,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_state_internal_label: Option<String>,
     /// `ticket_type`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1722,6 +2267,9 @@ pub struct Ticket {
     /// The last time the ticket was updated as a UTC Unix timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Category of the Ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1767,6 +2315,9 @@ pub struct TicketContacts {
     /// always contact.list
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketContactsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// always contact.list
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1798,7 +2349,7 @@ crate::codec::string_enum!(TicketContactsType);
 /// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
 pub type TicketCustomAttributes = std::collections::BTreeMap<
     String,
-    TicketCustomAttributesValue,
+    Option<TicketCustomAttributesValue>,
 >;
 /// `TicketCustomAttributesValue` (defined inline at `/components/schemas/ticket_custom_attributes/additionalProperties`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1836,19 +2387,35 @@ pub struct TicketPart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<TicketPartAuthor>,
     /// The message body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the ticket part was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The external id of the ticket part
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The id representing the ticket part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of ticket part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub part_type: Option<String>,
     /// The previous state of the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1860,11 +2427,19 @@ pub struct TicketPart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_state: Option<TicketPartTicketState>,
     /// Always ticket_part
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The last time the ticket part was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Ticket part author
 ///
@@ -1872,17 +2447,32 @@ pub struct TicketPart {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketPartAuthor {
     /// The email of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The id of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of the author
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartAuthorType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the author
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2011,6 +2601,9 @@ pub struct TicketParts {
     /// `type`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `TicketPartsType` (defined inline at `/components/schemas/ticket_parts/properties/type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2042,7 +2635,7 @@ crate::codec::string_enum!(TicketPartsType);
 /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
 pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     String,
-    TicketRequestCustomAttributesValue,
+    Option<TicketRequestCustomAttributesValue>,
 >;
 /// `TicketRequestCustomAttributesValue` (defined inline at `/components/schemas/ticket_request_custom_attributes/additionalProperties`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2111,29 +2704,57 @@ pub struct TicketType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The description of the ticket type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The icon of the ticket type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub icon: Option<String>,
     /// The id representing the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the ticket type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `ticket_type_attributes`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_type_attributes: Option<TicketTypeAttributeList>,
     /// String representing the object's type. Always has the value `ticket_type`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The date and time the ticket type was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The id of the workspace that the ticket type belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Ticket Type Attribute
 ///
@@ -2147,22 +2768,38 @@ pub struct TicketTypeAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_type: Option<String>,
     /// Whether the attribute is built in or not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// The description of the ticket type attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The id representing the ticket type attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Input options for the attribute
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_options: Option<serde_json::Map<String, serde_json::Value>>,
     /// The name of the ticket type attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The order of the attribute against other attributes
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2177,7 +2814,12 @@ pub struct TicketTypeAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_type_id: Option<i64>,
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The date and time the ticket type attribute was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2189,8 +2831,15 @@ pub struct TicketTypeAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
     /// The id of the workspace that the ticket type attribute belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Ticket Type Attributes
 ///
@@ -2199,10 +2848,18 @@ pub struct TicketTypeAttribute {
 pub struct TicketTypeAttributeList {
     /// A list of ticket type attributes associated with a given ticket type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_type_attributes: Option<Vec<TicketTypeAttribute>>,
+    pub ticket_type_attributes: Option<Vec<Option<TicketTypeAttribute>>>,
     /// String representing the object's type. Always has the value `ticket_type_attributes.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Category of the Ticket Type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2268,12 +2925,27 @@ crate::codec::string_enum!(TicketTypeEnum);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Translation {
     /// The localised description of the subscription type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The two character identifier for the language of the translation object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub locale: Option<String>,
     /// The localised name of the subscription type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }

@@ -8,20 +8,30 @@ use super::*;
 /// The request payload for creating a ticket type.
 /// You can copy the `icon` property for your ticket type from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTicketTypeRequest {
     /// Category of the Ticket Type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<CreateTicketTypeRequestCategory>,
     /// The description of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The icon of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub icon: Option<String>,
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
     /// The name of the ticket type.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
 }
 /// Category of the Ticket Type.
@@ -64,16 +74,25 @@ crate::codec::string_enum!(CreateTicketTypeRequestCategory);
 pub struct TicketTypeList {
     /// A list of ticket_types associated with a given workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_types: Option<Vec<TicketType>>,
+    pub ticket_types: Option<Vec<Option<TicketType>>>,
     /// String representing the object's type. Always has the value `ticket_type.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Update Ticket Type Request Payload
 ///
 /// The request payload for updating a ticket type.
 /// You can copy the `icon` property for your ticket type from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateTicketTypeRequest {
     /// The archived status of the ticket type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -82,16 +101,28 @@ pub struct UpdateTicketTypeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<UpdateTicketTypeRequestCategory>,
     /// The description of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The icon of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub icon: Option<String>,
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
     /// The name of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
 }
 /// Category of the Ticket Type.

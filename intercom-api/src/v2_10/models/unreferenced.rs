@@ -12,7 +12,11 @@ pub struct ContactReplyBaseRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// `message_type`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,6 +24,9 @@ pub struct ContactReplyBaseRequest {
     /// `type`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactReplyBaseRequestType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Contact Subscription Types
 ///
@@ -36,8 +43,15 @@ pub struct ContactSubscriptionTypes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Url to get more subscription type resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Create Ticket Reply Request Payload
 #[derive(Debug, Clone, PartialEq)]
@@ -80,16 +94,32 @@ pub struct DataEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_name: Option<String>,
     /// Your identifier for a lead or a user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The Intercom identifier for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub intercom_user_id: Option<String>,
     /// Optional metadata about the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -98,8 +128,15 @@ pub struct DataEvent {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventType>,
     /// Your identifier for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Data Event List
 ///
@@ -115,16 +152,30 @@ pub struct DataEventList {
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Pagination
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataEventListPages {
     /// `next`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next: Option<String>,
     /// `since`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub since: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -182,19 +233,39 @@ crate::codec::string_enum!(DataEventType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataExportCsv {
     /// The company ID of the user in relation to the message that was sent. Will return -1 if no company is present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The specific content that was received. In an A/B test each version has its own Content ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_id: Option<String>,
     /// The title of the content you see in your Intercom workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_title: Option<String>,
     /// Email, Chat, Post etc.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// The users email who was sent the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The first time the series the user clicked on a link within this message. Only events within the export job's requested date range are counted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -230,35 +301,74 @@ pub struct DataExportCsv {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_unsubscribe: Option<i64>,
     /// The full name of the user receiving the message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The id of the series node that this ruleset is associated with. Each block in a series has a corresponding node_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_id: Option<String>,
     /// ID for this receipt. Will be included with any related stats in other files to identify this specific delivery of a message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub receipt_id: Option<String>,
     /// Timestamp for when the receipt was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<i64>,
     /// The id of the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ruleset_id: Option<String>,
     /// As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ruleset_version_id: Option<String>,
     /// The id of the series that this content is part of. Will return -1 if not part of a series.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub series_id: Option<String>,
     /// The title of the series that this content is part of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub series_title: Option<String>,
     /// The external_user_id of the user who was sent the message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_external_id: Option<String>,
     /// The user_id of the user who was sent the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Intercom API version.&lt;/br&gt;By default, it's equal to the version set in the app package.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -351,14 +461,25 @@ crate::codec::string_enum!(IntercomVersion);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VisitorDeletedObject {
     /// The unique identifier for the visitor which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorDeletedObjectType>,
     /// Automatically generated identifier for the Visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object which was deleted
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

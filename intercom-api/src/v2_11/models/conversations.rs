@@ -7,8 +7,10 @@ use super::*;
 ///
 /// Payload of the request to reply on behalf of an admin
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AdminReplyConversationRequest {
     /// The id of the admin who is authoring the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// A list of files that will be added as attachments. You can include up to 10 files
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,7 +19,11 @@ pub struct AdminReplyConversationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,17 +103,28 @@ pub struct AiAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<i64>,
     /// The customer satisfaction rating remark given to AI Agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rating_remark: Option<String>,
     /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution_state: Option<AiAgentResolutionState>,
     /// The title of the source that triggered AI Agent involvement in the conversation. If this is `essentials_plan_setup` then it will return `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_title: Option<String>,
     /// The type of the source that triggered AI Agent involvement in the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<AiAgentSourceType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -220,13 +237,20 @@ crate::codec::string_enum!(AiAgentSourceType);
 ///
 /// Payload of the request to assign a conversation
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AssignConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be assigned both an admin and a team.\\nSet `0` if you want this assign to no admin or team (ie. Unassigned).
+    #[serde(deserialize_with = "crate::codec::string")]
     pub assignee_id: String,
     /// Optionally you can send a response in the conversation when it is assigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// `message_type`
     pub message_type: AssignConversationRequestMessageType,
@@ -292,9 +316,14 @@ crate::codec::string_enum!(AssignConversationRequestType);
 ///
 /// Payload of the request to assign a conversation
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachContactToConversationRequest {
     /// The `id` of the admin who is adding the new participant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     /// `customer`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -313,40 +342,52 @@ pub enum AttachContactToConversationRequestCustomer {
 }
 /// Email
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachContactToConversationRequestCustomerEmail {
     /// `customer`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
     /// The email you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
 }
 /// Intercom User ID
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     /// `customer`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
 }
 /// User ID
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachContactToConversationRequestCustomerUserId {
     /// `customer`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
     /// The external_id you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
 }
 /// Close Conversation Request
 ///
 /// Payload of the request to close a conversation
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CloseConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// Optionally you can leave a message in the conversation to provide additional context to the user and other teammates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// `message_type`
     pub message_type: CloseConversationRequestMessageType,
@@ -419,6 +460,7 @@ pub enum ContactReplyConversationRequest {
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContactReplyEmailRequest {
     /// Attachment URLs
     ///
@@ -426,6 +468,7 @@ pub struct ContactReplyEmailRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -439,12 +482,14 @@ pub struct ContactReplyEmailRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The email you have defined for the user.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
 }
 /// Intercom User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContactReplyIntercomUserIdRequest {
     /// Attachment URLs
     ///
@@ -452,6 +497,7 @@ pub struct ContactReplyIntercomUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -465,12 +511,14 @@ pub struct ContactReplyIntercomUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
 }
 /// User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContactReplyUserIdRequest {
     /// Attachment URLs
     ///
@@ -478,6 +526,7 @@ pub struct ContactReplyUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -491,6 +540,7 @@ pub struct ContactReplyUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The external_id you have defined for the contact.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
 }
 /// Content Source
@@ -502,14 +552,29 @@ pub struct ContentSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<ContentSourceContentType>,
     /// The ISO 639 language code of the content source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub locale: Option<String>,
     /// The title of the content source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The internal URL linking to the content source for teammates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the content source.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -564,6 +629,9 @@ pub struct ContentSourcesList {
     /// `type`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContentSourcesListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ContentSourcesListType` (defined inline at `/components/schemas/content_sources_list/properties/type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -623,7 +691,11 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// `linked_objects`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -662,7 +734,11 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// Always conversation.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -673,17 +749,24 @@ pub struct Conversation {
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_since: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Conversation attachment files
 ///
 /// Properties of the attachment files in a conversation part
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ConversationAttachmentFiles {
     /// The content type of the file
+    #[serde(deserialize_with = "crate::codec::string")]
     pub content_type: String,
     /// The base64 encoded file data.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub data: String,
     /// The name of the file.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
 }
 /// Contacts
@@ -697,6 +780,9 @@ pub struct ConversationContacts {
     /// `type`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationContactsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ConversationContactsType` (defined inline at `/components/schemas/conversation_contacts/properties/type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -732,11 +818,23 @@ pub struct ConversationFirstContactReply {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// `url`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Conversation List Item
 ///
@@ -768,7 +866,11 @@ pub struct ConversationListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// `linked_objects`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -807,7 +909,11 @@ pub struct ConversationListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// Always conversation.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -818,6 +924,9 @@ pub struct ConversationListItem {
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_since: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// If marked as priority, it will return priority or else not_priority.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -923,22 +1032,38 @@ pub struct ConversationPart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<ConversationPartAuthor>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the conversation part was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The external id of the conversation part
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The id representing the conversation part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The time the user was notified with the conversation part.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notified_at: Option<i64>,
     /// The type of conversation part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub part_type: Option<String>,
     /// Whether or not the conversation part has been redacted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -949,6 +1074,9 @@ pub struct ConversationPart {
     /// The last time the conversation part was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Conversation part author
 ///
@@ -956,17 +1084,37 @@ pub struct ConversationPart {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationPartAuthor {
     /// The email of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The id of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of the author
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Always conversation_part
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1009,6 +1157,9 @@ pub struct ConversationParts {
     /// `type`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationPartsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ConversationPartsType` (defined inline at `/components/schemas/conversation_parts/properties/type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1079,11 +1230,18 @@ pub struct ConversationRating {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<i64>,
     /// An optional field to add a remark to correspond to the number rating
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remark: Option<String>,
     /// `teammate`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammate: Option<Reference>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Conversation source
 ///
@@ -1097,26 +1255,49 @@ pub struct ConversationSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<ConversationPartAuthor>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The conversation's initiation type. Possible values are customer_initiated, campaigns_initiated (legacy campaigns), operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience message) and admin_initiated (fixed audience message, ticket initiated by an admin, group email).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delivered_as: Option<String>,
     /// The id representing the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
     /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationSourceType>,
     /// The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1251,7 +1432,11 @@ pub struct ConversationStatistics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_close_at: Option<i64>,
     /// The last admin who closed the conversation. Returns a reference to an Admin object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_closed_by_id: Option<String>,
     /// Time of the last conversation part from a contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1274,6 +1459,9 @@ pub struct ConversationStatistics {
     /// `type`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationStatisticsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ConversationStatisticsType` (defined inline at `/components/schemas/conversation_statistics/properties/type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1309,8 +1497,16 @@ pub struct ConversationTeammates {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammates: Option<Vec<Reference>>,
     /// The type of the object - `admin.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Always conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1341,22 +1537,26 @@ crate::codec::string_enum!(ConversationType);
 ///
 /// You can convert a Conversation to a Ticket
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ConvertConversationToTicketRequest {
     /// `attributes`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to convert the conversation to
+    #[serde(deserialize_with = "crate::codec::string")]
     pub ticket_type_id: String,
 }
 /// Create Conversation Request Payload
 ///
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateConversationRequest {
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The content of the message. HTML is not supported.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1364,13 +1564,19 @@ pub struct CreateConversationRequest {
     /// `from`
     pub from: CreateConversationRequestFrom,
     /// The title of the email. Only applicable if the message type is email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
 }
 /// `CreateConversationRequestFrom` (defined inline at `/components/schemas/create_conversation_request/properties/from`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateConversationRequestFrom {
     /// The identifier for the contact which is given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
     /// The role associated to the contact - user or lead.
     #[serde(rename = "type")]
@@ -1422,26 +1628,34 @@ pub enum CustomerRequest {
 }
 /// Email
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CustomerRequestEmail {
     /// The email you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
 }
 /// Intercom User ID
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CustomerRequestIntercomUserId {
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
 }
 /// User ID
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CustomerRequestUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
 }
 /// The `detach_contact_from_conversation_request` object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DetachContactFromConversationRequest {
     /// The `id` of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
 }
 /// `ManageConversationRequest` (defined inline at `/paths/~1conversations~1{conversation_id}~1parts/post/requestBody/content/application~1json/schema`).
@@ -1493,8 +1707,10 @@ impl<'de> serde::Deserialize<'de> for ManageConversationRequest {
 ///
 /// Payload of the request to open a conversation
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OpenConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// `message_type`
     pub message_type: OpenConversationRequestMessageType,
@@ -1541,6 +1757,9 @@ pub struct PaginatedConversationResponse {
     /// Always conversation.list
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PaginatedConversationResponseType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Always conversation.list
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1612,10 +1831,13 @@ impl<'de> serde::Deserialize<'de> for RedactConversationRequest {
 ///
 /// Payload of the request to redact a conversation part
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RedactConversationRequestPart {
     /// The id of the conversation.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub conversation_id: String,
     /// The id of the conversation_part.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub conversation_part_id: String,
     /// The type of resource being redacted.
     #[serde(rename = "type")]
@@ -1650,10 +1872,13 @@ crate::codec::string_enum!(RedactConversationRequestPartType);
 ///
 /// Payload of the request to redact a conversation source
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RedactConversationRequestSource {
     /// The id of the conversation.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub conversation_id: String,
     /// The id of the source.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub source_id: String,
     /// The type of resource being redacted.
     #[serde(rename = "type")]
@@ -1720,7 +1945,11 @@ impl<'de> serde::Deserialize<'de> for ReplyConversationRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SlaApplied {
     /// The name of the SLA as given by the teammate when it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sla_name: Option<String>,
     /// SLA statuses:
     /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
@@ -1729,8 +1958,16 @@ pub struct SlaApplied {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_status: Option<SlaAppliedSlaStatus>,
     /// object type
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// SLA statuses:
 /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
@@ -1776,8 +2013,10 @@ crate::codec::string_enum!(SlaAppliedSlaStatus);
 ///
 /// Payload of the request to snooze a conversation
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SnoozeConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// `message_type`
     pub message_type: SnoozeConversationRequestMessageType,
@@ -1820,6 +2059,9 @@ pub struct Tags {
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1850,6 +2092,7 @@ crate::codec::string_enum!(TagsType);
 ///
 /// Payload of the request to update a conversation
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateConversationRequest {
     /// `custom_attributes`
     #[serde(default, skip_serializing_if = "Option::is_none")]

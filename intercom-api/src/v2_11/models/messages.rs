@@ -7,8 +7,10 @@ use super::*;
 ///
 /// You can create a message
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateMessageRequest {
     /// The content of the message. HTML and plaintext are supported.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21,16 +23,25 @@ pub struct CreateMessageRequest {
     /// The kind of message being created. Values: `in_app` or `email`.
     pub message_type: CreateMessageRequestMessageType,
     /// The title of the email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// The style of the outgoing message. Possible values `plain` or `personal`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template: Option<String>,
     /// The recipient of the message. If not provided, the default recipient will be used.
     pub to: CreateMessageRequestTo,
 }
 /// The sender of the message. If not provided, the default sender will be used.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateMessageRequestFrom {
     /// The identifier for the sender which is given by Intercom.
     pub id: i64,
@@ -106,8 +117,10 @@ impl CreateMessageRequestMessageType {
 crate::codec::string_enum!(CreateMessageRequestMessageType);
 /// The recipient of the message. If not provided, the default recipient will be used.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateMessageRequestTo {
     /// The identifier for the contact which is given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
     /// The role associated to the contact - `user` or `lead`.
     #[serde(rename = "type")]

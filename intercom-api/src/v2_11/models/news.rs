@@ -12,11 +12,18 @@ pub struct DeletedObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the news item which you provided in the URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted - news-item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedObjectObject>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object which was deleted - news-item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -49,10 +56,18 @@ crate::codec::string_enum!(DeletedObjectObject);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NewsItem {
     /// The news item body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// URL of the image used as cover. Must have .jpg or .png extension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cover_image_url: Option<String>,
     /// Timestamp for when the news item was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,17 +76,21 @@ pub struct NewsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deliver_silently: Option<bool>,
     /// The unique identifier for the news item which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Label names displayed to users to categorize the news item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub labels: Option<Vec<String>>,
+    pub labels: Option<Vec<Option<String>>>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reactions: Option<Vec<String>>,
+    pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender_id: Option<i64>,
@@ -79,7 +98,11 @@ pub struct NewsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NewsItemState>,
     /// The title of the news item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The type of object.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -88,16 +111,28 @@ pub struct NewsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the news item belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Create News Item Request
 ///
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewsItemRequest {
     /// The news item body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,13 +145,14 @@ pub struct NewsItemRequest {
     pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reactions: Option<Vec<String>>,
+    pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
     pub sender_id: i64,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NewsItemRequestState>,
     /// The title of the news item.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub title: String,
 }
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
@@ -213,10 +249,18 @@ pub struct Newsfeed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The unique identifier for the newsfeed which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the newsfeed. This name will never be visible to your users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of object.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -224,6 +268,9 @@ pub struct Newsfeed {
     /// Timestamp for when the newsfeed was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Newsfeed Assignment
 ///
@@ -236,6 +283,9 @@ pub struct NewsfeedAssignment {
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -277,6 +327,9 @@ pub struct PaginatedNewsItemResponse {
     /// The type of object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PaginatedNewsItemResponseType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -318,6 +371,9 @@ pub struct PaginatedNewsfeedResponse {
     /// The type of object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PaginatedNewsfeedResponseType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -9,14 +9,30 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AddressableList {
     /// The id of the addressable object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The addressable object type
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Url to get more company resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Admin
 ///
@@ -33,19 +49,35 @@ pub struct Admin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode_reassign: Option<bool>,
     /// The email of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The job title of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_title: Option<String>,
     /// The name of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// This object represents the avatar associated with the admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -56,13 +88,23 @@ pub struct Admin {
     /// String representing the object's type. Always has the value `admin`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<AdminType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The avatar object associated with the admin
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AdminAvatar {
     /// URL of the admin's avatar image
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// String representing the object's type. Always has the value `admin`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -95,10 +137,18 @@ crate::codec::string_enum!(AdminType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Company {
     /// The Intercom defined code of the workspace the company is associated to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_id: Option<String>,
     /// The company id you have defined for the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The time the company was added in Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,10 +157,18 @@ pub struct Company {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The Intercom defined id representing the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The industry that the company operates in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub industry: Option<String>,
     /// The time the company last recorded making a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,7 +177,11 @@ pub struct Company {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_spend: Option<i64>,
     /// The name of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `plan`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -149,21 +211,39 @@ pub struct Company {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_count: Option<i64>,
     /// The URL for the company website.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub website: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `CompanyPlan` (defined inline at `/components/schemas/company/properties/plan`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompanyPlan {
     /// The id of the plan
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the plan
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Value is always "plan"
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyPlanType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Value is always "plan"
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -199,6 +279,9 @@ pub struct CompanySegments {
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanySegmentsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -234,6 +317,9 @@ pub struct CompanyTags {
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyTagsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -291,34 +377,66 @@ crate::codec::string_enum!(CompanyType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Contact {
     /// The name of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_device: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_sdk_version: Option<String>,
     /// `avatar`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_version: Option<String>,
     /// `companies`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -330,43 +448,87 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The contacts phone number normalized to the E164 format
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub formatted_phone: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_device: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -390,22 +552,38 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `notes`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -417,7 +595,12 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -426,18 +609,37 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ContactAvatar` (defined inline at `/components/schemas/contact/properties/avatar`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactAvatar {
     /// An image URL containing the avatar of a contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_url: Option<String>,
     /// The type of object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Contact companies
 ///
@@ -457,8 +659,15 @@ pub struct ContactCompanies {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactCompaniesType>,
     /// Url to get more company resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -491,14 +700,25 @@ crate::codec::string_enum!(ContactCompaniesType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactCompany {
     /// The unique identifier for the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactCompanyType>,
     /// URL to get the full company resource
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -531,17 +751,32 @@ crate::codec::string_enum!(ContactCompanyType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactLocation {
     /// The city that the contact is located in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub city: Option<String>,
     /// The country that the contact is located in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub country: Option<String>,
     /// The overal region that the contact is located in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// Always location
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactLocationType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Always location
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -583,8 +818,15 @@ pub struct ContactNotes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Url to get more company resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Contact Reference
 ///
@@ -592,14 +834,25 @@ pub struct ContactNotes {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactReference {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always contact
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactReferenceType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// always contact
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -684,6 +937,9 @@ pub struct ContactSocialProfiles {
     /// A list of social profiles objects associated with the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SocialProfile>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Contact Tags
 ///
@@ -700,8 +956,15 @@ pub struct ContactTags {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// url to get more tag resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Cursor based pages
 ///
@@ -724,6 +987,9 @@ pub struct CursorPages {
     /// the type of object `pages`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CursorPagesType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// the type of object `pages`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -761,24 +1027,51 @@ pub struct Error {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ErrorErrorsItem>>,
     /// `request_id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub request_id: Option<String>,
     /// The type is error.list
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ErrorErrorsItem` (defined inline at `/components/schemas/error/properties/errors/items`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ErrorErrorsItem {
     /// A string indicating the kind of error, used to further qualify the HTTP response code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<String>,
     /// Optional. Used to identify a particular field or query parameter that was in error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub field: Option<String>,
     /// Optional. Human readable description of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// File
 ///
@@ -786,7 +1079,11 @@ pub struct ErrorErrorsItem {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileAttribute {
     /// The type of file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// The size of the file in bytes
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -795,17 +1092,33 @@ pub struct FileAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// The name of the file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The url of the file. This is a temporary URL and will expire after 30 minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The width of the file in pixels, if applicable
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Linked Object
 ///
@@ -816,11 +1129,18 @@ pub struct LinkedObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<LinkedObjectCategory>,
     /// The ID of the linked object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// ticket or conversation
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<LinkedObjectType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Category of the Linked Ticket Object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -872,6 +1192,9 @@ pub struct LinkedObjectList {
     /// Always list.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<LinkedObjectListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Always list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -933,26 +1256,50 @@ crate::codec::string_enum!(LinkedObjectType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     /// The message body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The associated conversation_id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_id: Option<String>,
     /// The time the conversation was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The id representing the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of message that was sent. Can be email, inapp, facebook or twitter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_type: Option<MessageMessageType>,
     /// The subject of the message. Only present if message_type: email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// The type of the message
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of message that was sent. Can be email, inapp, facebook or twitter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -995,6 +1342,7 @@ crate::codec::string_enum!(MessageMessageType);
 ///
 /// Search using Intercoms Search APIs with more than one filter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MultipleFilterSearchRequest {
     /// An operator to allow boolean inspection between multiple fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1047,7 +1395,11 @@ pub enum MultipleOrSingleFilterSearchRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PartAttachment {
     /// The content type of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// The size of the attachment
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1056,17 +1408,33 @@ pub struct PartAttachment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// The name of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of attachment
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The URL of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The width of the attachment
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Reference
 ///
@@ -1074,16 +1442,29 @@ pub struct PartAttachment {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Reference {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Search data
 ///
 /// Search using Intercoms Search APIs.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SearchRequest {
     /// `pagination`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1112,10 +1493,18 @@ pub struct Segment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The unique identifier representing the segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Type of the contact: contact (lead) or user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1126,6 +1515,9 @@ pub struct Segment {
     /// The time the segment was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Type of the contact: contact (lead) or user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1185,9 +1577,14 @@ crate::codec::string_enum!(SegmentType);
 ///
 /// Search using Intercoms Search APIs with a single filter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SingleFilterSearchRequest {
     /// The accepted field that you want to search on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub field: Option<String>,
     /// The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that share this schema accept a different set per field:
     /// - `string` fields: `=`, `!=`, `IN`, `NIN`, `~`, `!~`, `^`, `$`
@@ -1298,14 +1695,30 @@ pub enum SingleFilterSearchRequestValue {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SocialProfile {
     /// The name of the Social media profile
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// value is "social_profile"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The name of the Social media profile
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Pagination: Starting After
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1314,8 +1727,15 @@ pub struct StartingAfterPaging {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// The cursor to use in the next request to get the next page of results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub starting_after: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Subscription Types
 ///
@@ -1332,7 +1752,11 @@ pub struct SubscriptionType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_translation: Option<Translation>,
     /// The unique identifier representing the subscription type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The state of the subscription type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1341,8 +1765,16 @@ pub struct SubscriptionType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translations: Option<Vec<Translation>>,
     /// The type of the object - subscription
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Describes the type of consent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1413,6 +1845,9 @@ pub struct SubscriptionTypeList {
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SubscriptionTypeListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1484,14 +1919,30 @@ pub struct Tag {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_by: Option<Reference>,
     /// The id of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// value is "tag"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Tag
 ///
@@ -1499,14 +1950,30 @@ pub struct Tag {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TagBasic {
     /// The id of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// value is "tag"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Tags
 ///
@@ -1519,6 +1986,9 @@ pub struct TagList {
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1556,6 +2026,9 @@ pub struct TeamPriorityLevel {
     /// The secondary team ids for the team
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secondary_team_ids: Option<Vec<i64>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Ticket
 ///
@@ -1563,7 +2036,11 @@ pub struct TeamPriorityLevel {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Ticket {
     /// The id representing the admin assigned to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_assignee_id: Option<String>,
     /// Category of the Ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1575,7 +2052,11 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The unique identifier for the ticket which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Whether or not the ticket is shared with the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1590,13 +2071,21 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<i64>,
     /// The id representing the team assigned to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub team_assignee_id: Option<String>,
     /// `ticket_attributes`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketCustomAttributes>,
     /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_id: Option<String>,
     /// `ticket_parts`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1605,10 +2094,18 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_state: Option<TicketTicketState>,
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_state_external_label: Option<String>,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_state_internal_label: Option<String>,
     /// `ticket_type`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1619,6 +2116,9 @@ pub struct Ticket {
     /// The last time the ticket was updated as a UTC Unix timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Category of the Ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1664,6 +2164,9 @@ pub struct TicketContacts {
     /// always contact.list
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketContactsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// always contact.list
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1695,7 +2198,7 @@ crate::codec::string_enum!(TicketContactsType);
 /// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
 pub type TicketCustomAttributes = std::collections::BTreeMap<
     String,
-    TicketCustomAttributesValue,
+    Option<TicketCustomAttributesValue>,
 >;
 /// `TicketCustomAttributesValue` (defined inline at `/components/schemas/ticket_custom_attributes/additionalProperties`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1733,19 +2236,35 @@ pub struct TicketPart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<TicketPartAuthor>,
     /// The message body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the ticket part was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The external id of the ticket part
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The id representing the ticket part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of ticket part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub part_type: Option<String>,
     /// The previous state of the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1762,6 +2281,9 @@ pub struct TicketPart {
     /// The last time the ticket part was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Ticket part author
 ///
@@ -1769,17 +2291,32 @@ pub struct TicketPart {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketPartAuthor {
     /// The email of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The id of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of the author
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartAuthorType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the author
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1933,6 +2470,9 @@ pub struct TicketParts {
     /// `type`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartsType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `TicketPartsType` (defined inline at `/components/schemas/ticket_parts/properties/type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1964,7 +2504,7 @@ crate::codec::string_enum!(TicketPartsType);
 /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
 pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     String,
-    TicketRequestCustomAttributesValue,
+    Option<TicketRequestCustomAttributesValue>,
 >;
 /// `TicketRequestCustomAttributesValue` (defined inline at `/components/schemas/ticket_request_custom_attributes/additionalProperties`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2033,16 +2573,32 @@ pub struct TicketType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The description of the ticket type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The icon of the ticket type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub icon: Option<String>,
     /// The id representing the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the ticket type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `ticket_type_attributes`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2054,8 +2610,15 @@ pub struct TicketType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The id of the workspace that the ticket type belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Ticket Type Attribute
 ///
@@ -2069,22 +2632,38 @@ pub struct TicketTypeAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_type: Option<String>,
     /// Whether the attribute is built in or not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// The description of the ticket type attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The id representing the ticket type attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Input options for the attribute
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_options: Option<serde_json::Map<String, serde_json::Value>>,
     /// The name of the ticket type attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The order of the attribute against other attributes
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2111,8 +2690,15 @@ pub struct TicketTypeAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
     /// The id of the workspace that the ticket type attribute belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Ticket Type Attributes
 ///
@@ -2125,6 +2711,9 @@ pub struct TicketTypeAttributeList {
     /// String representing the object's type. Always has the value `ticket_type_attributes.list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketTypeAttributeListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// String representing the object's type. Always has the value `ticket_type_attributes.list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2265,12 +2854,27 @@ crate::codec::string_enum!(TicketTypeType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Translation {
     /// The localised description of the subscription type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The two character identifier for the language of the translation object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub locale: Option<String>,
     /// The localised name of the subscription type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }

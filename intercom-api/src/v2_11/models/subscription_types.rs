@@ -5,9 +5,12 @@
 use super::*;
 /// `AttachSubscriptionTypeToContactRequest` (defined inline at `/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachSubscriptionTypeToContactRequest {
     /// The consent_type of a subscription, opt_out or opt_in.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub consent_type: String,
     /// The unique identifier for the subscription which is given by Intercom
+    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
 }

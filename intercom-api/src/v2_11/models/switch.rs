@@ -7,11 +7,13 @@ use super::*;
 ///
 /// You can create an phone switch
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePhoneSwitchRequest {
     /// `custom_attributes`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     /// Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub phone: String,
 }
 /// Phone Switch
@@ -20,11 +22,18 @@ pub struct CreatePhoneSwitchRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PhoneSwitch {
     /// Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// `type`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PhoneSwitchType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `PhoneSwitchType` (defined inline at `/components/schemas/phone_switch/properties/type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

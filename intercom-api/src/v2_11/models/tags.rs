@@ -5,35 +5,49 @@
 use super::*;
 /// `AttachTagToContactRequest` (defined inline at `/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachTagToContactRequest {
     /// The unique identifier for the tag which is given by Intercom
+    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
 }
 /// `AttachTagToConversationRequest` (defined inline at `/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachTagToConversationRequest {
     /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// The unique identifier for the tag which is given by Intercom
+    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
 }
 /// `AttachTagToTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachTagToTicketRequest {
     /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// The unique identifier for the tag which is given by Intercom
+    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
 }
 /// Create or Update Tag Request Payload
 ///
 /// You can create or update an existing tag.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateOrUpdateTagRequest {
     /// The id of tag to updates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the tag, which will be created if not found, or the new name for the tag if this is an update request. Names are case insensitive.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
 }
 /// `CreateTagRequest` (defined inline at `/paths/~1tags/post/requestBody/content/application~1json/schema`).
@@ -51,69 +65,96 @@ pub enum CreateTagRequest {
 }
 /// `DetachTagFromConversationRequest` (defined inline at `/paths/~1conversations~1{conversation_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DetachTagFromConversationRequest {
     /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
 }
 /// `DetachTagFromTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DetachTagFromTicketRequest {
     /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
 }
 /// Tag Company Request Payload
 ///
 /// You can tag a single company or a list of companies.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TagCompanyRequest {
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: Vec<TagCompanyRequestCompaniesItem>,
     /// The name of the tag, which will be created if not found.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
 }
 /// `TagCompanyRequestCompaniesItem` (defined inline at `/components/schemas/tag_company_request/properties/companies/items`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TagCompanyRequestCompaniesItem {
     /// The company id you have defined for the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The Intercom defined id representing the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
 }
 /// Tag Users Request Payload
 ///
 /// You can tag a list of users.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TagMultipleUsersRequest {
     /// The name of the tag, which will be created if not found.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
     /// `users`
     pub users: Vec<TagMultipleUsersRequestUsersItem>,
 }
 /// `TagMultipleUsersRequestUsersItem` (defined inline at `/components/schemas/tag_multiple_users_request/properties/users/items`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TagMultipleUsersRequestUsersItem {
     /// The Intercom defined id representing the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
 }
 /// Untag Company Request Payload
 ///
 /// You can tag a single company or a list of companies.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UntagCompanyRequest {
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: Vec<UntagCompanyRequestCompaniesItem>,
     /// The name of the tag which will be untagged from the company
+    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
 }
 /// `UntagCompanyRequestCompaniesItem` (defined inline at `/components/schemas/untag_company_request/properties/companies/items`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UntagCompanyRequestCompaniesItem {
     /// The company id you have defined for the company.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub company_id: String,
     /// The Intercom defined id representing the company.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
     /// Always set to true
     pub untag: bool,

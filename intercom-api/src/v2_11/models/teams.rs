@@ -14,6 +14,9 @@ pub struct AdminPriorityLevel {
     /// The secondary admin ids for the team
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secondary_admin_ids: Option<Vec<i64>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Team
 ///
@@ -27,14 +30,25 @@ pub struct Team {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_priority_level: Option<AdminPriorityLevel>,
     /// The id of the team
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the team
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Value is always "team"
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TeamType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Team List
 ///
@@ -47,6 +61,9 @@ pub struct TeamList {
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TeamListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -7,6 +7,7 @@ use super::*;
 ///
 /// You can create a Ticket Type Attribute
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTicketTypeAttributeRequest {
     /// Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14,14 +15,20 @@ pub struct CreateTicketTypeAttributeRequest {
     /// The data type of the attribute
     pub data_type: CreateTicketTypeAttributeRequestDataType,
     /// The description of the attribute presented to the teammate or contact
+    #[serde(deserialize_with = "crate::codec::string")]
     pub description: String,
     /// A comma delimited list of items for the attribute value (only applicable to list attributes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub list_items: Option<String>,
     /// Whether the attribute allows multiple lines of text (only applicable to string attributes)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiline: Option<bool>,
     /// The name of the ticket type attribute
+    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
     /// Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,6 +96,7 @@ crate::codec::string_enum!(CreateTicketTypeAttributeRequestDataType);
 ///
 /// You can update a Ticket Type Attribute
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateTicketTypeAttributeRequest {
     /// Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,16 +105,28 @@ pub struct UpdateTicketTypeAttributeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The description of the attribute presented to the teammate or contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// A comma delimited list of items for the attribute value (only applicable to list attributes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub list_items: Option<String>,
     /// Whether the attribute allows multiple lines of text (only applicable to string attributes)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiline: Option<bool>,
     /// The name of the ticket type attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]

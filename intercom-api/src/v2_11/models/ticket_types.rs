@@ -8,20 +8,30 @@ use super::*;
 /// The request payload for creating a ticket type.
 /// You can copy the `icon` property for your ticket type from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTicketTypeRequest {
     /// Category of the Ticket Type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<CreateTicketTypeRequestCategory>,
     /// The description of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The icon of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub icon: Option<String>,
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
     /// The name of the ticket type.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
 }
 /// Category of the Ticket Type.
@@ -68,6 +78,9 @@ pub struct TicketTypeList {
     /// String representing the object's type. Always has the value `ticket_type.list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketTypeListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// String representing the object's type. Always has the value `ticket_type.list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -99,6 +112,7 @@ crate::codec::string_enum!(TicketTypeListType);
 /// The request payload for updating a ticket type.
 /// You can copy the `icon` property for your ticket type from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateTicketTypeRequestBody {
     /// The archived status of the ticket type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,16 +121,28 @@ pub struct UpdateTicketTypeRequestBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<UpdateTicketTypeRequestBodyCategory>,
     /// The description of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The icon of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub icon: Option<String>,
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
     /// The name of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
 }
 /// Category of the Ticket Type.

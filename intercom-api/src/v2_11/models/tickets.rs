@@ -7,14 +7,20 @@ use super::*;
 ///
 /// Payload of the request to reply on behalf of an admin
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AdminReplyTicketRequest {
     /// The id of the admin who is authoring the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -68,10 +74,13 @@ impl AdminReplyTicketRequestMessageType {
 crate::codec::string_enum!(AdminReplyTicketRequestMessageType);
 /// Quick Reply Option
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// The text to display in this quick reply option.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub text: String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment ticket part that is created when a user clicks on this reply option.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub uuid: String,
 }
 /// `AdminReplyTicketRequestType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/type`).
@@ -103,6 +112,7 @@ crate::codec::string_enum!(AdminReplyTicketRequestType);
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContactReplyTicketEmailRequest {
     /// Attachment URLs
     ///
@@ -110,6 +120,7 @@ pub struct ContactReplyTicketEmailRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,12 +131,14 @@ pub struct ContactReplyTicketEmailRequest {
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The email you have defined for the user.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
 }
 /// Intercom User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContactReplyTicketIntercomUserIdRequest {
     /// Attachment URLs
     ///
@@ -133,6 +146,7 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -143,6 +157,7 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
 }
 /// Contact Reply on ticket
@@ -160,6 +175,7 @@ pub enum ContactReplyTicketRequest {
 ///
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContactReplyTicketUserIdRequest {
     /// Attachment URLs
     ///
@@ -167,6 +183,7 @@ pub struct ContactReplyTicketUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,15 +194,21 @@ pub struct ContactReplyTicketUserIdRequest {
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The external_id you have defined for the contact.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
 }
 /// Create Ticket Request Payload
 ///
 /// You can create a Ticket
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTicketRequest {
     /// The ID of the company that the ticket is associated with. The ID that you set upon company creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
     pub contacts: Vec<CreateTicketRequestContactsItem>,
@@ -196,6 +219,7 @@ pub struct CreateTicketRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to create
+    #[serde(deserialize_with = "crate::codec::string")]
     pub ticket_type_id: String,
 }
 /// `CreateTicketRequestContactsItem` (defined inline at `/components/schemas/create_ticket_request/properties/contacts/items`).
@@ -211,20 +235,26 @@ pub enum CreateTicketRequestContactsItem {
 }
 /// Email
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTicketRequestContactsItemEmail {
     /// The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
 }
 /// External ID
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTicketRequestContactsItemExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub external_id: String,
 }
 /// ID
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTicketRequestContactsItemId {
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
 }
 /// `ReplyTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`).
@@ -273,6 +303,9 @@ pub struct TicketList {
     /// Always ticket.list
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Always ticket.list
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -311,13 +344,21 @@ pub struct TicketReply {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<TicketPartAuthor>,
     /// The message body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the note was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The id representing the part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Type of the part
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -331,6 +372,9 @@ pub struct TicketReply {
     /// The last time the note was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Type of the part
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -394,6 +438,7 @@ crate::codec::string_enum!(TicketReplyType);
 ///
 /// You can update a Ticket
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateTicketRequest {
     /// `assignment`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -416,12 +461,21 @@ pub struct UpdateTicketRequest {
 }
 /// `UpdateTicketRequestAssignment` (defined inline at `/components/schemas/update_ticket_request/properties/assignment`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateTicketRequestAssignment {
     /// The ID of the admin performing the action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assignee_id: Option<String>,
 }
 /// The state of the ticket.

@@ -54,10 +54,18 @@ pub struct ButtonComponent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// A unique identifier for the component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The text that will be rendered inside the button.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub label: Option<String>,
     /// Styles the button. Default is 'primary'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +73,9 @@ pub struct ButtonComponent {
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ButtonComponentType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Styles the button. Default is 'primary'.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -138,11 +149,18 @@ pub struct CanvasObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<ContentObject>,
     /// The URL which we make Live Canvas requests to. You must respond to these with a content object. Max size is 64KB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_url: Option<String>,
     /// Optional Stored Data that you want to be returned in the next sent request. Max Size is 64KB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stored_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Checkbox Component
 ///
@@ -157,10 +175,18 @@ pub struct CheckboxComponent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// A unique identifier for the component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The text shown above the options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub label: Option<String>,
     /// The list of options. Minimum of 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,6 +200,9 @@ pub struct CheckboxComponent {
     /// The option's that are selected by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -242,14 +271,25 @@ pub struct CheckboxOption {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// A unique identifier for the option.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The text shown next to the checkbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub text: Option<String>,
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CheckboxOptionType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of component you are rendering.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -375,8 +415,15 @@ pub struct ConfigureRequestWorkspaceId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<Context>,
     /// The workspace ID of the teammate. Attribute is app_id for V1.2 and below.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ConfigureRequestWorkspaceIdVariant` (defined inline at `/components/schemas/configure_request/oneOf/1`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -385,7 +432,11 @@ pub struct ConfigureRequestWorkspaceIdVariant {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin: Option<Admin>,
     /// The id of the component clicked by the teammate to trigger the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub component_id: Option<String>,
     /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -397,11 +448,22 @@ pub struct ConfigureRequestWorkspaceIdVariant {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_values: Option<serde_json::Map<String, serde_json::Value>>,
     /// The workspace ID of the teammate. Attribute is app_id for V1.2 and below.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// The Intercom hosted region that this app is located in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_region: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Configure Response
 ///
@@ -424,6 +486,9 @@ pub struct ConfigureResponseCanvas {
     /// The canvas object that defines the new UI to be shown. This will replace the previous canvas that was visible until the teammate interacted with your app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canvas: Option<CanvasObject>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Contact Reply Base Object
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -434,7 +499,11 @@ pub struct ContactReplyBaseRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -445,6 +514,9 @@ pub struct ContactReplyBaseRequest {
     /// `type`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactReplyBaseRequestType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Contact Subscription Types
 ///
@@ -461,8 +533,15 @@ pub struct ContactSubscriptionTypes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Url to get more subscription type resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Content Object
 ///
@@ -474,6 +553,9 @@ pub struct ContentObject {
     /// The list of components to be rendered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<Component>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Context
 ///
@@ -486,20 +568,39 @@ pub struct Context {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<i64>,
     /// The default end-user language of the Messenger. Use to localise Messenger App content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub locale: Option<String>,
     /// Where the app is added or the action took place. Can be either 'conversation', 'home', 'message', or 'operator'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContextLocation>,
     /// The messengers action colour. Use in Sheets and Icons to make a Messenger App experience feel part of the host Messenger.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub messenger_action_colour: Option<String>,
     /// The messengers background colour. Use in Sheets and Icons to make a Messenger App experience feel part of the host Messenger.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub messenger_background_colour: Option<String>,
     /// The current page URL where the app is being used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub referrer: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Where the app is added or the action took place. Can be either 'conversation', 'home', 'message', or 'operator'.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -578,6 +679,9 @@ pub struct CurrentCanvas {
     /// The canvas object representing the current canvas state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_canvas: Option<CanvasObject>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Data Event
 ///
@@ -588,16 +692,32 @@ pub struct DataEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_name: Option<String>,
     /// Your identifier for a lead or a user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The Intercom identifier for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub intercom_user_id: Option<String>,
     /// Optional metadata about the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -606,8 +726,15 @@ pub struct DataEvent {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventType>,
     /// Your identifier for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Data Event List
 ///
@@ -623,16 +750,30 @@ pub struct DataEventList {
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventListType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Pagination
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataEventListPages {
     /// `next`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next: Option<String>,
     /// `since`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub since: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -690,19 +831,39 @@ crate::codec::string_enum!(DataEventType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataExportCsv {
     /// The company ID of the user in relation to the message that was sent. Will return -1 if no company is present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The specific content that was received. In an A/B test each version has its own Content ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_id: Option<String>,
     /// The title of the content you see in your Intercom workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_title: Option<String>,
     /// Email, Chat, Post etc.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// The users email who was sent the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The first time the series the user clicked on a link within this message. Only events within the export job's requested date range are counted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -738,35 +899,74 @@ pub struct DataExportCsv {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_unsubscribe: Option<i64>,
     /// The full name of the user receiving the message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The id of the series node that this ruleset is associated with. Each block in a series has a corresponding node_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_id: Option<String>,
     /// ID for this receipt. Will be included with any related stats in other files to identify this specific delivery of a message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub receipt_id: Option<String>,
     /// Timestamp for when the receipt was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<i64>,
     /// The id of the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ruleset_id: Option<String>,
     /// As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ruleset_version_id: Option<String>,
     /// The id of the series that this content is part of. Will return -1 if not part of a series.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub series_id: Option<String>,
     /// The title of the series that this content is part of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub series_title: Option<String>,
     /// The external_user_id of the user who was sent the message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_external_id: Option<String>,
     /// The user_id of the user who was sent the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Data Table Component
 ///
@@ -779,6 +979,9 @@ pub struct DataTableComponent {
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataTableComponentType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of component you are rendering.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -811,14 +1014,25 @@ crate::codec::string_enum!(DataTableComponentType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataTableItem {
     /// The text of the key in your key-value pair.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub field: Option<String>,
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataTableItemType>,
     /// The text of the value in your key-value pair.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of component you are rendering.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -854,11 +1068,18 @@ pub struct DividerComponent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bottom_margin: Option<DividerComponentBottomMargin>,
     /// A unique identifier for the component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DividerComponentType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Disables a component's margin-bottom of 10px.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -921,10 +1142,18 @@ pub struct DropdownComponent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// A unique identifier for the component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The text shown above the dropdown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub label: Option<String>,
     /// The list of options. Can provide 2 to 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -936,8 +1165,15 @@ pub struct DropdownComponent {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DropdownComponentType>,
     /// The option that is selected by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Styles all options and prevents the action. Default is `unsaved`. Will be overridden if `save_state` is `saved`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1006,14 +1242,25 @@ pub struct DropdownOption {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// A unique identifier for the option.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The text shown within this option.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub text: Option<String>,
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DropdownOptionType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of component you are rendering.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1048,6 +1295,9 @@ pub struct Event {
     /// What action took place. The only value currently accepted is `completed`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<EventType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// What action took place. The only value currently accepted is `completed`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1095,7 +1345,11 @@ pub struct ImageComponent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// A unique identifier for the component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Rounds the corners of the image. Default is `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1104,11 +1358,18 @@ pub struct ImageComponent {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ImageComponentType>,
     /// The URL where the image is located.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The exact width of the image in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Aligns the image inside the component. Default is `left`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1218,11 +1479,22 @@ pub struct InitializeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<Conversation>,
     /// The workspace ID of the teammate. Attribute is `app_id` for V1.2 and below.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// The Intercom hosted region that this app is located in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_region: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Initialize Response
 ///
@@ -1232,6 +1504,9 @@ pub struct InitializeResponse {
     /// The canvas object that defines the UI to be shown for the app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canvas: Option<CanvasObject>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Input Component
 ///
@@ -1248,13 +1523,25 @@ pub struct InputComponent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// A unique identifier for the component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The text shown above the input.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub label: Option<String>,
     /// An example value shown inside the component when it's empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub placeholder: Option<String>,
     /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1263,8 +1550,15 @@ pub struct InputComponent {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<InputComponentType>,
     /// An entered value which is already inside the component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1435,6 +1729,9 @@ pub struct ListComponent {
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ListComponentType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// `ListComponentItemsItem` (defined inline at `/components/schemas/list_component/properties/items/items`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1484,23 +1781,42 @@ pub struct ListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// A unique identifier for the item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Rounds the corners of the image. Default is `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rounded_image: Option<bool>,
     /// The text shown underneath the item's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subtitle: Option<String>,
     /// The text shown next to the subtitle, separates by a bullet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tertiary_text: Option<String>,
     /// The text shown as the title for the item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ListItemWithImageType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// List Item With Image
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1512,25 +1828,45 @@ pub struct ListItemWithImage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// A unique identifier for the item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Rounds the corners of the image. Default is `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rounded_image: Option<bool>,
     /// The text shown underneath the item's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subtitle: Option<String>,
     /// The text shown next to the subtitle, separates by a bullet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tertiary_text: Option<String>,
     /// The text shown as the title for the item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ListItemWithImageType>,
     /// An image that will be displayed to the left of the item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image: Option<String>,
     /// The exact height of the image in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1538,6 +1874,9 @@ pub struct ListItemWithImage {
     /// The exact width of the image in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_width: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of component you are rendering.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1574,25 +1913,45 @@ pub struct ListItemWithoutImage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// A unique identifier for the item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Rounds the corners of the image. Default is `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rounded_image: Option<bool>,
     /// The text shown underneath the item's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subtitle: Option<String>,
     /// The text shown next to the subtitle, separates by a bullet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tertiary_text: Option<String>,
     /// The text shown as the title for the item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ListItemWithImageType>,
     /// An image that will be displayed to the left of the item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image: Option<String>,
     /// The exact height of the image in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1600,6 +1959,9 @@ pub struct ListItemWithoutImage {
     /// The exact width of the image in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_width: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Live Canvas Request
 ///
@@ -1618,11 +1980,22 @@ pub struct LiveCanvasRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<Context>,
     /// The workspace ID of the teammate. Attribute is `app_id` for V1.2 and below.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// The Intercom hosted region that this app is located in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_region: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Live Canvas Response
 ///
@@ -1632,6 +2005,9 @@ pub struct LiveCanvasResponse {
     /// The content object that defines the components to be shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<ContentObject>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Results Response
 ///
@@ -1641,6 +2017,9 @@ pub struct ResultsResponse {
     /// Key-value pairs of data you want access to in the Initialize request
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Sheet Action Component
 ///
@@ -1653,8 +2032,15 @@ pub struct SheetActionComponent {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SheetActionComponentType>,
     /// The link which hosts your sheet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of action you are attaching to a component.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1698,10 +2084,18 @@ pub struct SingleSelectComponent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// A unique identifier for the component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The text shown above the options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub label: Option<String>,
     /// The list of options. Can provide 2 to 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1713,8 +2107,15 @@ pub struct SingleSelectComponent {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SingleSelectComponentType>,
     /// The option that is selected by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1783,14 +2184,25 @@ pub struct SingleSelectOption {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// A unique identifier for the option.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The text shown within this option.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub text: Option<String>,
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SingleSelectOptionType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of component you are rendering.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1823,7 +2235,11 @@ crate::codec::string_enum!(SingleSelectOptionType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SpacerComponent {
     /// A unique identifier for the component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The amount of space between components. Default is `s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1831,6 +2247,9 @@ pub struct SpacerComponent {
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SpacerComponentType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The amount of space between components. Default is `s`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1906,6 +2325,9 @@ pub struct SubmitActionComponent {
     /// The type of action you are attaching to a component.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SubmitActionComponentType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of action you are attaching to a component.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1941,7 +2363,11 @@ pub struct SubmitRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin: Option<Admin>,
     /// The id of the component clicked by the teammate to trigger the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub component_id: Option<String>,
     /// The contact which is currently being viewed by the teammate in the conversation details panel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1962,11 +2388,22 @@ pub struct SubmitRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<Contact>,
     /// The workspace ID of the teammate. Attribute is `app_id` for V1.2 and below.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// The Intercom hosted region that this app is located in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_region: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Submit Response
 ///
@@ -1990,6 +2427,9 @@ pub struct SubmitResponse {
     /// Optional. Indicates if the app has completed its purpose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<Event>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Text Area Component
 ///
@@ -2005,20 +2445,39 @@ pub struct TextAreaComponent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<bool>,
     /// A unique identifier for the component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The text shown above the text area.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub label: Option<String>,
     /// An example value shown inside the component when it's empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub placeholder: Option<String>,
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TextAreaComponentType>,
     /// An entered value which is already inside the component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of component you are rendering.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2057,17 +2516,28 @@ pub struct TextComponent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bottom_margin: Option<TextComponentBottomMargin>,
     /// A unique identifier for the component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Styles the text. Default is `paragraph`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<TextComponentStyle>,
     /// The text that will be rendered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub text: Option<String>,
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TextComponentType>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Aligns the text. Default is `left`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2198,8 +2668,15 @@ pub struct UrlActionComponent {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<UrlActionComponentType>,
     /// The link you want to open.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of action you are attaching to a component.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2232,14 +2709,25 @@ crate::codec::string_enum!(UrlActionComponentType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VisitorDeletedObject {
     /// The unique identifier for the visitor which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorDeletedObjectType>,
     /// Automatically generated identifier for the Visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of object which was deleted
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
