@@ -192,6 +192,81 @@ pub struct Operation {
     pub responses: Vec<ResponseDef>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// How the operation pages through results, when it does.
+    pub pagination: Option<Pagination>,
+}
+
+/// One step of a path through response fields (all of them `Option` in lenient response types).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldStep {
+    /// Wire name.
+    pub wire_name: String,
+    /// Rust field name.
+    pub rust_name: String,
+}
+
+/// How a paginated operation finds the next page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    /// `starting_after` query parameter; next cursor at `next` in the page.
+    Cursor {
+        /// Rust setter of the cursor parameter.
+        setter: String,
+        /// Path of the next cursor in the page.
+        next: Vec<FieldStep>,
+    },
+    /// Cursor inside the request body's `pagination` object; next cursor at `next` in the page.
+    SearchBody {
+        /// Rust name of the body's pagination field.
+        pagination_field: String,
+        /// Rust name of the cursor field inside it.
+        cursor_field: String,
+        /// Whether the operation's body is optional (held as `Option`).
+        body_optional: bool,
+        /// Path of the next cursor in the page.
+        next: Vec<FieldStep>,
+    },
+    /// `page` query parameter; current page and total pages in the page.
+    PageNumber {
+        /// Rust setter of the page parameter.
+        setter: String,
+        /// Path of the current page number.
+        page: Vec<FieldStep>,
+        /// Path of the total page count.
+        total: Vec<FieldStep>,
+    },
+    /// `scroll_param` query parameter echoed back at the top level of the page.
+    Scroll {
+        /// Rust setter of the scroll parameter.
+        setter: String,
+        /// Path of the next scroll parameter.
+        next: Vec<FieldStep>,
+    },
+}
+
+/// Pagination of an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// How the next page is requested.
+    pub kind: PageKind,
+    /// The page's array field holding the items.
+    pub items: FieldStep,
+    /// Item type.
+    pub item_ty: TypeRef,
+    /// Page type.
+    pub page_ty: TypeRef,
+}
+
+impl PageKind {
+    /// Short name for reports: `cursor`, `search`, `page-number`, `scroll`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            PageKind::Cursor { .. } => "cursor",
+            PageKind::SearchBody { .. } => "search",
+            PageKind::PageNumber { .. } => "page-number",
+            PageKind::Scroll { .. } => "scroll",
+        }
+    }
 }
 
 /// Where a parameter goes.

@@ -5,14 +5,18 @@
 //! Names come from [`naming`] only. [`specs`] pins and finds the upstream descriptions;
 //! [`workspace`] regenerates the whole crate.
 
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+pub mod normalize;
 pub mod render;
 pub mod specs;
+pub mod surface;
+pub mod versions;
 pub mod workspace;
 
 pub use error::{Error, Warning};

@@ -138,14 +138,25 @@ pub fn cache_path(workspace: &Path, pin: &Pin) -> PathBuf {
 }
 
 /// Finds the pinned description, checking its hash; downloads it into the cache as a last resort.
+/// A file with another hash (an older mirror) is passed over when a later place (the cache) has the
+/// pinned one; if none has it, the first mismatch is the error.
 pub fn locate(workspace: &Path, pin: &Pin) -> Result<SpecText, Error> {
     let places = candidates(workspace, pin);
+    let tried: Vec<String> = places.iter().map(|p| p.display().to_string()).collect();
+    let mut first_mismatch: Option<Error> = None;
     for path in &places {
         if let Ok(bytes) = std::fs::read(path) {
-            return checked(pin, path.clone(), bytes);
+            match checked(pin, path.clone(), bytes) {
+                Ok(found) => return Ok(found),
+                Err(e) => {
+                    first_mismatch.get_or_insert(e);
+                }
+            }
         }
     }
-    let tried: Vec<String> = places.iter().map(|p| p.display().to_string()).collect();
+    if let Some(e) = first_mismatch {
+        return Err(Error::other(format!("{e}; tried {}", tried.join(", "))));
+    }
     match download(&pin.url()) {
         Ok(bytes) => {
             let actual = sha256_hex(&bytes);

@@ -47,9 +47,16 @@ pub struct VersionReport {
     pub warnings: Vec<Warning>,
     /// Stage timings.
     pub timings: Timings,
+    /// Paginated operations: `(operationId, kind)`.
+    pub pagination: Vec<(String, &'static str)>,
 }
 
 impl VersionReport {
+    /// `pagination: <version>: <operationId>: <kind>`, one line per paginated operation.
+    pub fn pagination_lines(&self) -> Vec<String> {
+        self.pagination.iter().map(|(id, kind)| format!("pagination: {}: {id}: {kind}", self.version)).collect()
+    }
+
     /// `regen: <version>: <N> types, <M> operations, <W> warnings`.
     pub fn summary(&self) -> String {
         format!(
@@ -97,6 +104,11 @@ pub fn generate_version(
             emit: t3 - t2,
             render: Duration::ZERO,
         },
+        pagination: api
+            .operations
+            .iter()
+            .filter_map(|o| o.pagination.as_ref().map(|p| (o.operation_id.clone(), p.kind.label())))
+            .collect(),
     };
     Ok((files, report))
 }
@@ -123,12 +135,21 @@ pub fn generate_from(
 ) -> Result<Generation, Error> {
     let mut files = BTreeMap::new();
     let mut reports = Vec::new();
-    let mut owned_dirs = vec!["intercom-api/tests/generated".to_string()];
+    let mut owned_dirs = vec![
+        "intercom-api/tests/generated".to_string(),
+        "intercom-api/api".to_string(),
+    ];
     for (pin, text) in pins.iter().zip(texts) {
         let (out, report) = generate_version(text, &pin.version, &pin.sha256)?;
         for f in out {
             files.insert(f.path, f.contents);
         }
+        // The public API listing (`intercom-api/api/<vmod>.txt`), reviewed in pull requests.
+        let api = crate::lower_str(text, &pin.version)?;
+        files.insert(
+            crate::surface::path(&pin.version),
+            crate::surface::render(&api, &pin.sha256),
+        );
         reports.push(report);
         owned_dirs.push(format!(
             "intercom-api/src/{}",
@@ -136,8 +157,9 @@ pub fn generate_from(
         ));
     }
     let versions: Vec<String> = pins.iter().map(|p| p.version.clone()).collect();
-    let reg = emit::emit_registry(&versions)?;
-    files.insert(reg.path, reg.contents);
+    for reg in emit::emit_registries(&versions)? {
+        files.insert(reg.path, reg.contents);
+    }
     let lib_path = "intercom-api/src/lib.rs";
     let lib = read(workspace, lib_path)?;
     files.insert(

@@ -152,3 +152,34 @@ impl<'de> serde::de::Visitor<'de> for OptLenientString {
         string(deserializer).map(Some)
     }
 }
+
+/// An object query parameter with `style: form, explode: true`: one `(name, value)` pair per member
+/// (scalars as their text, anything else as JSON).
+pub fn query_object<T: serde::Serialize>(value: &T) -> Result<Vec<(String, String)>, crate::runtime::Error> {
+    let json = serde_json::to_value(value)
+        .map_err(|e| crate::runtime::Error::invalid_request_with("cannot encode a query parameter", e))?;
+    match json {
+        serde_json::Value::Object(members) => Ok(members
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k, scalar_text(v)))
+            .collect()),
+        other => Err(crate::runtime::Error::invalid_request(format!(
+            "an exploded query parameter must be an object, got {other}"
+        ))),
+    }
+}
+
+/// A non-scalar query parameter as JSON text (scalars as their text).
+pub fn query_json<T: serde::Serialize>(value: &T) -> Result<String, crate::runtime::Error> {
+    serde_json::to_value(value)
+        .map(scalar_text)
+        .map_err(|e| crate::runtime::Error::invalid_request_with("cannot encode a query parameter", e))
+}
+
+fn scalar_text(v: serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    }
+}

@@ -1,9 +1,30 @@
-//! `cargo xtask regen [--check]`: regenerate the `intercom-api` crate from the pinned specs.
+//! `cargo xtask`: maintenance commands of the workspace.
+//!
+//! - `regen [--check]`: regenerate the `intercom-api` crate from the pinned specs.
+//! - `add-version <VERSION> [--from FILE] [--commit SHA]`: pin a new version and regenerate.
+//! - `pin <VERSION> (--from FILE [--commit SHA] | --commit SHA)`: re-pin a version and regenerate.
+//! - `diff OLD NEW [--format text|markdown|json] [--fail-on breaking|potentially-breaking]`: what
+//!   changed between two specs, and whether users of the crate break.
+
+mod args;
+mod diff;
+mod regen;
+mod versions;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use codegen::workspace::{self, Stale};
+use codegen::workspace;
+
+/// Exit status for a usage error.
+const USAGE_ERROR: u8 = 2;
+
+const USAGE: &str = "usage:
+  cargo xtask regen [--check]
+  cargo xtask add-version <VERSION> [--from FILE] [--commit SHA]
+  cargo xtask pin <VERSION> (--from FILE [--commit SHA] | --commit SHA)
+  cargo xtask diff OLD NEW [--format text|markdown|json] [--fail-on breaking|potentially-breaking]
+    OLD, NEW: a pinned version (2.11), a spec file, or <git-rev>:<version> (origin/main:2.11)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -14,11 +35,30 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match args.first().map(String::as_str) {
-        Some("regen") => regen(&root, args.iter().any(|a| a == "--check")),
-        _ => {
-            eprintln!("usage: cargo xtask regen [--check]");
-            ExitCode::from(2)
+    let rest = args.get(1..).unwrap_or_default();
+    let result = match args.first().map(String::as_str) {
+        Some("regen") => return regen::run(&root, args.iter().any(|a| a == "--check")),
+        Some("add-version") => versions::run(&root, rest, versions::Command::AddVersion),
+        Some("pin") => versions::run(&root, rest, versions::Command::Pin),
+        Some("diff") => diff::run(&root, rest),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => Err(args::Failure::Usage(String::new())),
+    };
+    match result {
+        Ok(code) => code,
+        Err(args::Failure::Usage(msg)) => {
+            if !msg.is_empty() {
+                eprintln!("error: {msg}");
+            }
+            eprintln!("{USAGE}");
+            ExitCode::from(USAGE_ERROR)
+        }
+        Err(args::Failure::Error(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
         }
     }
 }
@@ -28,54 +68,4 @@ fn workspace_root() -> Option<PathBuf> {
         .map(PathBuf::from)
         .or_else(|| std::env::current_dir().ok())?;
     workspace::find_root(&start)
-}
-
-fn regen(root: &std::path::Path, check: bool) -> ExitCode {
-    let generation = match workspace::generate(root) {
-        Ok(g) => g,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    for r in &generation.reports {
-        println!("{}", r.summary());
-    }
-    for r in &generation.reports {
-        for w in &r.warnings {
-            println!("{}: {w}", r.version);
-        }
-    }
-    if check {
-        let stale = workspace::stale_files(root, &generation);
-        if stale.is_empty() {
-            println!(
-                "regen --check: up to date ({} files)",
-                generation.files.len()
-            );
-            return ExitCode::SUCCESS;
-        }
-        for s in &stale {
-            match s {
-                Stale::Changed(p) => eprintln!("stale: {p}"),
-                Stale::Extra(p) => eprintln!("stale (no longer generated): {p}"),
-            }
-        }
-        eprintln!("error: the generated crate is out of date: run `cargo xtask regen` and commit");
-        return ExitCode::FAILURE;
-    }
-    match workspace::write(root, &generation) {
-        Ok(changed) => {
-            println!(
-                "regen: wrote {} files ({} changed)",
-                generation.files.len(),
-                changed.len()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
 }

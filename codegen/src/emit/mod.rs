@@ -1,8 +1,10 @@
 //! Stage 4: IR -> Rust tokens (`quote`), one file per domain, rendered by `render`.
 
+mod calls;
 pub mod docs;
 mod examples;
 mod models;
+mod operations;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -72,13 +74,68 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
         contents: render(tokens, prov, "models")?,
     });
 
+    // Operations, one file per tag, and the `Api` accessor.
+    let tags = operations::tag_files(api);
+    let mut accessors = Vec::new();
+    let mut op_mods = Vec::new();
+    for t in &tags {
+        let module = format_ident!("{}", t.module);
+        let accessor = format_ident!("{}", t.accessor);
+        let doc = docs::attrs(&operations::tag_docs(&t.tag), "");
+        accessors.push(quote! {
+            #doc
+            pub fn #module(&self) -> #module::#accessor<'a> {
+                #module::#accessor::new(self.client)
+            }
+        });
+        op_mods.push(module);
+        files.push(GeneratedFile {
+            path: format!("{base}/operations/{}.rs", t.module),
+            contents: render(t.tokens.clone(), prov, &t.module)?,
+        });
+    }
+    let vmod_ident = format_ident!("{}", vmod);
     let version = &api.version;
+    let ops_doc = format!(
+        " Every operation of the Intercom API {version}, grouped by tag: `client.{vmod}().<tag>().<operation>(...)`, then optional setters, then `.send().await`."
+    );
+    let api_doc = format!(" Entry point to the {version} operations: see [`crate::Client::{vmod}`].");
+    let tokens = quote! {
+        #![doc = #ops_doc]
+        #( pub mod #op_mods; )*
+
+        #[doc = #api_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct Api<'a> {
+            client: &'a crate::runtime::Client,
+        }
+
+        impl<'a> Api<'a> {
+            pub(crate) fn new(client: &'a crate::runtime::Client) -> Self {
+                Self { client }
+            }
+            #(#accessors)*
+        }
+    };
+    files.push(GeneratedFile { path: format!("{base}/operations/mod.rs"), contents: render(tokens, prov, "operations")? });
+
     let vdoc = format!(" Intercom REST API version {version}: typed models and operations.");
+    let client_doc = format!(
+        " The Intercom API {version} operations. Every request made through it sends `Intercom-Version: {version}`."
+    );
     let tokens = quote! {
         #![doc = #vdoc]
         pub mod models;
+        pub mod operations;
         /// The `Intercom-Version` this module speaks.
         pub const VERSION: &str = #version;
+
+        impl crate::runtime::Client {
+            #[doc = #client_doc]
+            pub fn #vmod_ident(&self) -> operations::Api<'_> {
+                operations::Api::new(self)
+            }
+        }
     };
     files.push(GeneratedFile {
         path: format!("{base}/mod.rs"),
@@ -86,10 +143,11 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
     });
 
     files.push(examples::dispatch(api, prov)?);
+    files.push(calls::dispatch(api, prov)?);
     Ok(files)
 }
 
-/// Files that list every version: the test registry.
-pub fn emit_registry(versions: &[String]) -> Result<GeneratedFile, Error> {
-    examples::registry(versions)
+/// Files that list every version: the test registries.
+pub fn emit_registries(versions: &[String]) -> Result<Vec<GeneratedFile>, Error> {
+    Ok(vec![examples::registry(versions)?, calls::registry(versions)?])
 }

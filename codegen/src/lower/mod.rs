@@ -5,6 +5,7 @@
 //! and records where each type is used.
 
 mod operation;
+mod pagination;
 pub mod post_api {
     //! Graph helpers over the IR (reachability), shared with other tools.
     pub use super::post::{SHARED_MODULE, UNREFERENCED_MODULE, children, named_in, reachable};
@@ -70,6 +71,7 @@ pub fn lower(doc: &Document, version: &str) -> Result<Api, Error> {
         warnings: cx.warnings,
     };
     post::finish(&mut api)?;
+    pagination::detect(&mut api);
     api.warnings.sort();
     api.warnings.dedup();
     Ok(api)

@@ -248,6 +248,7 @@ impl<'a> Lowerer<'a> {
                     body,
                     responses,
                     deprecated: op.deprecated,
+                    pagination: None,
                 });
             }
         }

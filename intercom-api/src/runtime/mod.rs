@@ -8,6 +8,8 @@
 mod auth;
 mod client;
 mod error;
+#[doc(hidden)]
+pub mod pagination;
 mod path;
 mod region;
 mod request;
@@ -16,6 +18,7 @@ mod retry;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, TransportError};
+pub use pagination::{Items, Pages};
 pub use region::Region;
 pub use request::CallOptions;
 pub use response::{RateLimit, Response};

@@ -2,5 +2,12 @@
 
 //! Intercom REST API version 2.11: typed models and operations.
 pub mod models;
+pub mod operations;
 /// The `Intercom-Version` this module speaks.
 pub const VERSION: &str = "2.11";
+impl crate::runtime::Client {
+    /// The Intercom API 2.11 operations. Every request made through it sends `Intercom-Version: 2.11`.
+    pub fn v2_11(&self) -> operations::Api<'_> {
+        operations::Api::new(self)
+    }
+}

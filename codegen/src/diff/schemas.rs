@@ -1,0 +1,360 @@
+//! Schema-level rules: named types (matched by Rust name), their fields (matched by wire name),
+//! enum values (by wire value) and union variants (by tag value, or by Rust name when untagged).
+
+use std::collections::BTreeMap;
+
+use super::{Change, Context, Rule, Section};
+use crate::ir::{Field, StringEnum, Struct, TypeDef, TypeKind, Union, Usage};
+use crate::surface::{additional_field, field_is_option, field_type, kind_name, policy, rust_type};
+
+/// Every schema-level change.
+pub(crate) fn compare(cx: &Context<'_>) -> Vec<Change> {
+    let mut out = Vec::new();
+    for (name, def) in &cx.new.types {
+        match cx.old.types.get(name) {
+            None => out.push(change(
+                name,
+                type_path(cx.new_vmod, name),
+                Rule::TypeAdded,
+                format!("new {}, {}", kind_name(&def.kind), policy(def.usage)),
+            )),
+            Some(old) => type_changes(cx, old, def, &mut out),
+        }
+    }
+    for (name, def) in &cx.old.types {
+        if !cx.new.types.contains_key(name) {
+            out.push(change(
+                name,
+                type_path(cx.old_vmod, name),
+                Rule::TypeRemoved,
+                format!("{} removed", kind_name(&def.kind)),
+            ));
+        }
+    }
+    out
+}
+
+fn type_path(vmod: &str, name: &str) -> String {
+    crate::surface::type_item(vmod, name)
+}
+
+fn change(subject: &str, item: String, rule: Rule, message: String) -> Change {
+    Change {
+        section: Section::Schemas,
+        subject: subject.to_string(),
+        item,
+        rule,
+        message,
+    }
+}
+
+fn kind_id(kind: &TypeKind) -> &'static str {
+    match kind {
+        TypeKind::Struct(_) => "struct",
+        TypeKind::Enum(_) => "enum",
+        TypeKind::Union(_) => "union",
+        TypeKind::Alias(_) => "alias",
+    }
+}
+
+fn type_changes(cx: &Context<'_>, old: &TypeDef, new: &TypeDef, out: &mut Vec<Change>) {
+    let name = new.name.as_str();
+    let item = type_path(cx.new_vmod, name);
+    if kind_id(&old.kind) != kind_id(&new.kind) {
+        out.push(change(
+            name,
+            item,
+            Rule::TypeKindChanged,
+            format!("{} -> {}", kind_name(&old.kind), kind_name(&new.kind)),
+        ));
+        return;
+    }
+    match (old.usage.lenient(), new.usage.lenient()) {
+        (true, false) => out.push(change(
+            name,
+            item.clone(),
+            Rule::TypeBecameStrict,
+            format!("{} -> {}", policy(old.usage), policy(new.usage)),
+        )),
+        (false, true) => out.push(change(
+            name,
+            item.clone(),
+            Rule::TypeBecameLenient,
+            format!("{} -> {}", policy(old.usage), policy(new.usage)),
+        )),
+        _ => {}
+    }
+    match (&old.kind, &new.kind) {
+        (TypeKind::Struct(a), TypeKind::Struct(b)) => {
+            struct_changes(cx, name, (old.usage, a), (new.usage, b), out)
+        }
+        (TypeKind::Enum(a), TypeKind::Enum(b)) => enum_changes(cx, name, a, b, out),
+        (TypeKind::Union(a), TypeKind::Union(b)) => union_changes(cx, name, a, b, out),
+        (TypeKind::Alias(a), TypeKind::Alias(b)) => {
+            let (at, bt) = (rust_type(a), rust_type(b));
+            if at != bt {
+                out.push(change(
+                    name,
+                    item,
+                    Rule::AliasTargetChanged,
+                    format!("alias `{at}` -> `{bt}`"),
+                ));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn struct_changes(
+    cx: &Context<'_>,
+    name: &str,
+    (old_usage, old): (Usage, &Struct),
+    (new_usage, new): (Usage, &Struct),
+    out: &mut Vec<Change>,
+) {
+    let index = |s: &Struct| -> BTreeMap<String, Field> {
+        s.fields
+            .iter()
+            .map(|f| (f.wire_name.clone(), f.clone()))
+            .collect()
+    };
+    let (of, nf) = (index(old), index(new));
+    let field_item = |vmod: &str, f: &Field| format!("{}::{}", type_path(vmod, name), f.rust_name);
+    for (wire, f) in &nf {
+        let item = field_item(cx.new_vmod, f);
+        let Some(o) = of.get(wire) else {
+            let ty = field_type(new_usage, f);
+            let (rule, msg) = if !new_usage.request {
+                (Rule::PropertyAdded, format!("new field `{ty}`"))
+            } else if f.required {
+                (
+                    Rule::RequestPropertyAddedRequired,
+                    format!("new required field `{ty}` in a type used in requests"),
+                )
+            } else {
+                (
+                    Rule::RequestPropertyAdded,
+                    format!("new optional field `{ty}` in a type used in requests"),
+                )
+            };
+            out.push(change(name, item, rule, msg));
+            continue;
+        };
+        field_changes(name, item, (old_usage, o), (new_usage, f), out);
+    }
+    for (wire, f) in &of {
+        if !nf.contains_key(wire) {
+            out.push(change(
+                name,
+                field_item(cx.old_vmod, f),
+                Rule::PropertyRemoved,
+                format!(
+                    "field `{}: {}` removed",
+                    f.rust_name,
+                    field_type(old_usage, f)
+                ),
+            ));
+        }
+    }
+    let describe = |a: &Option<(String, crate::ir::TypeRef)>| match a {
+        Some((n, t)) => format!("`{n}: BTreeMap<String, {}>`", rust_type(t)),
+        None => "none".to_string(),
+    };
+    let (oa, na) = (
+        additional_field(old_usage, old),
+        additional_field(new_usage, new),
+    );
+    if oa != na {
+        out.push(change(
+            name,
+            type_path(cx.new_vmod, name),
+            Rule::AdditionalPropertiesChanged,
+            format!(
+                "map of undeclared members {} -> {}",
+                describe(&oa),
+                describe(&na)
+            ),
+        ));
+    }
+}
+
+fn field_changes(
+    name: &str,
+    item: String,
+    (old_usage, o): (Usage, &Field),
+    (new_usage, f): (Usage, &Field),
+    out: &mut Vec<Change>,
+) {
+    let (ot, nt) = (field_type(old_usage, o), field_type(new_usage, f));
+    let option_changed = field_is_option(old_usage, o) != field_is_option(new_usage, f);
+    let mut push = |rule: Rule, msg: String| out.push(change(name, item.clone(), rule, msg));
+    if o.rust_name != f.rust_name {
+        push(
+            Rule::PropertyRenamed,
+            format!(
+                "wire `{}`: field `{}` -> `{}`",
+                f.wire_name, o.rust_name, f.rust_name
+            ),
+        );
+    }
+    let spec_type_changed = o.ty != f.ty || o.boxed != f.boxed;
+    if spec_type_changed && ot != nt {
+        push(Rule::PropertyTypeChanged, format!("type `{ot}` -> `{nt}`"));
+    }
+    let types = if ot == nt {
+        format!(" (field stays `{nt}`)")
+    } else {
+        format!(" (field `{ot}` -> `{nt}`)")
+    };
+    if o.required != f.required {
+        if f.required {
+            let rule = if new_usage.request {
+                Rule::RequestPropertyBecameRequired
+            } else {
+                Rule::PropertyBecameRequired
+            };
+            push(rule, format!("became required{types}"));
+        } else {
+            let rule = if option_changed {
+                Rule::RequestPropertyBecameOptional
+            } else {
+                Rule::PropertyBecameOptional
+            };
+            push(rule, format!("became optional{types}"));
+        }
+    }
+    if o.nullable != f.nullable {
+        let rule = match (f.nullable, option_changed) {
+            (true, true) => Rule::RequestPropertyBecameNullable,
+            (true, false) => Rule::PropertyBecameNullable,
+            (false, true) => Rule::RequestPropertyBecameNonNullable,
+            (false, false) => Rule::PropertyBecameNonNullable,
+        };
+        let what = if f.nullable {
+            "became nullable"
+        } else {
+            "no longer nullable"
+        };
+        push(rule, format!("{what}{types}"));
+    }
+    if !spec_type_changed && o.required == f.required && o.nullable == f.nullable && ot != nt {
+        push(
+            Rule::PropertyRustTypeChanged,
+            format!(
+                "type `{ot}` -> `{nt}`: the type is now {}",
+                policy(new_usage)
+            ),
+        );
+    }
+}
+
+fn enum_changes(cx: &Context<'_>, name: &str, old: &StringEnum, new: &StringEnum, out: &mut Vec<Change>) {
+    let index = |e: &StringEnum| -> BTreeMap<String, String> {
+        e.variants
+            .iter()
+            .map(|v| (v.wire.clone(), v.rust_name.clone()))
+            .collect()
+    };
+    let (ov, nv) = (index(old), index(new));
+    for (wire, rust) in &nv {
+        let item = format!("{}::{rust}", type_path(cx.new_vmod, name));
+        match ov.get(wire) {
+            None => out.push(change(
+                name,
+                item,
+                Rule::EnumValueAdded,
+                format!("new value {wire:?}"),
+            )),
+            Some(old_rust) if old_rust != rust => out.push(change(
+                name,
+                item,
+                Rule::EnumVariantRenamed,
+                format!("value {wire:?}: variant `{old_rust}` -> `{rust}`"),
+            )),
+            Some(_) => {}
+        }
+    }
+    for (wire, rust) in &ov {
+        if !nv.contains_key(wire) {
+            out.push(change(
+                name,
+                format!("{}::{rust}", type_path(cx.old_vmod, name)),
+                Rule::EnumValueRemoved,
+                format!("value {wire:?} removed (now decodes as `Unknown`)"),
+            ));
+        }
+    }
+}
+
+fn union_changes(cx: &Context<'_>, name: &str, old: &Union, new: &Union, out: &mut Vec<Change>) {
+    let type_item = type_path(cx.new_vmod, name);
+    if old.tag != new.tag {
+        let show = |t: &Option<String>| match t {
+            Some(t) => format!("tagged by {t:?}"),
+            None => "untagged".to_string(),
+        };
+        out.push(change(
+            name,
+            type_item,
+            Rule::UnionTagChanged,
+            format!("{} -> {}", show(&old.tag), show(&new.tag)),
+        ));
+    }
+    // Tagged unions: variants are identified by their tag value; untagged ones by Rust name.
+    let tagged = old.tag.is_some() && new.tag.is_some();
+    let key = |v: &crate::ir::UnionVariant| {
+        if tagged {
+            v.tag_value.clone().unwrap_or_else(|| v.rust_name.clone())
+        } else {
+            v.rust_name.clone()
+        }
+    };
+    let index = |u: &Union| -> BTreeMap<String, crate::ir::UnionVariant> {
+        u.variants.iter().map(|v| (key(v), v.clone())).collect()
+    };
+    let (ov, nv) = (index(old), index(new));
+    let what = |v: &crate::ir::UnionVariant| match &v.tag_value {
+        Some(t) => format!("`{}({})` (tag {t:?})", v.rust_name, rust_type(&v.ty)),
+        None => format!("`{}({})`", v.rust_name, rust_type(&v.ty)),
+    };
+    for (k, v) in &nv {
+        let item = format!("{}::{}", type_path(cx.new_vmod, name), v.rust_name);
+        match ov.get(k) {
+            None => out.push(change(
+                name,
+                item,
+                Rule::UnionVariantAdded,
+                format!("new variant {}", what(v)),
+            )),
+            Some(o) => {
+                if o.rust_name != v.rust_name {
+                    out.push(change(
+                        name,
+                        item.clone(),
+                        Rule::UnionVariantRenamed,
+                        format!("variant `{}` -> `{}`", o.rust_name, v.rust_name),
+                    ));
+                }
+                let (ot, nt) = (rust_type(&o.ty), rust_type(&v.ty));
+                if ot != nt {
+                    out.push(change(
+                        name,
+                        item,
+                        Rule::UnionVariantTypeChanged,
+                        format!("variant `{}`: payload `{ot}` -> `{nt}`", v.rust_name),
+                    ));
+                }
+            }
+        }
+    }
+    for (k, v) in &ov {
+        if !nv.contains_key(k) {
+            out.push(change(
+                name,
+                format!("{}::{}", type_path(cx.old_vmod, name), v.rust_name),
+                Rule::UnionVariantRemoved,
+                format!("variant {} removed", what(v)),
+            ));
+        }
+    }
+}

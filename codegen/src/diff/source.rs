@@ -1,0 +1,196 @@
+//! The sides of `cargo xtask diff OLD NEW`: a pinned version (`2.10`), a spec file path, or
+//! `<git-rev>:<version>` (the spec pinned by `specs/<version>.toml` at that git revision).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::error::Error;
+use crate::ir::Api;
+use crate::specs::{self, Pin};
+
+/// What a diff argument names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpecRef {
+    /// A version pinned in the workspace's `specs/`.
+    Pinned(String),
+    /// A spec file; its version is its `info.version`.
+    File(PathBuf),
+    /// The pin of `version` at git revision `rev`.
+    GitPin {
+        /// Any revision `git show` understands (`origin/main`, `HEAD~1`, a commit).
+        rev: String,
+        /// The version.
+        version: String,
+    },
+}
+
+/// `2.11`, `3.0`: digits separated by single dots.
+pub fn is_version(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+impl SpecRef {
+    /// Interprets a command-line argument: an existing file wins, then a version, then
+    /// `<rev>:<version>`.
+    pub fn parse(arg: &str) -> Result<SpecRef, Error> {
+        let path = Path::new(arg);
+        if path.is_file() {
+            return Ok(SpecRef::File(path.to_path_buf()));
+        }
+        if is_version(arg) {
+            return Ok(SpecRef::Pinned(arg.to_string()));
+        }
+        if let Some((rev, version)) = arg.rsplit_once(':') {
+            if !rev.is_empty() && is_version(version) {
+                return Ok(SpecRef::GitPin {
+                    rev: rev.to_string(),
+                    version: version.to_string(),
+                });
+            }
+        }
+        Err(Error::other(format!(
+            "`{arg}` is not an existing file, a pinned version (like 2.11), or <git-rev>:<version> (like origin/main:2.11)"
+        )))
+    }
+
+    /// How the report names this side.
+    pub fn label(&self) -> String {
+        match self {
+            SpecRef::Pinned(v) => v.clone(),
+            SpecRef::File(p) => p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.display().to_string()),
+            SpecRef::GitPin { rev, version } => format!("{rev}:{version}"),
+        }
+    }
+}
+
+/// A spec text ready to lower.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    /// How the report names it.
+    pub label: String,
+    /// API version (`None` for a file: taken from its `info.version` when lowering).
+    pub version: Option<String>,
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// The text.
+    pub text: String,
+}
+
+impl LoadedSpec {
+    /// Lowers the text; a file's version is its `info.version`.
+    pub fn lower(&self) -> Result<Api, Error> {
+        let doc = crate::load::load_str(&self.text)
+            .map_err(|e| Error::other(format!("{}: {e}", self.path.display())))?;
+        let version = match &self.version {
+            Some(v) => v.clone(),
+            None => {
+                let v = doc.openapi.info.version.trim().to_string();
+                if !is_version(&v) {
+                    return Err(Error::at(
+                        "#/info/version",
+                        format!(
+                            "{}: info.version {v:?} is not a version like 2.11",
+                            self.path.display()
+                        ),
+                    ));
+                }
+                v
+            }
+        };
+        crate::lower::lower(&doc, &version)
+            .map_err(|e| Error::other(format!("{}: {e}", self.path.display())))
+    }
+}
+
+/// Reads the spec `r` names, relative to `workspace` (pins are hash-checked as in regen).
+pub fn load(workspace: &Path, r: &SpecRef) -> Result<LoadedSpec, Error> {
+    match r {
+        SpecRef::Pinned(version) => {
+            let file = Pin::file(workspace, version);
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                Error::other(format!(
+                    "version {version} is not pinned: cannot read {}: {e}",
+                    file.display()
+                ))
+            })?;
+            let pin: Pin = toml::from_str(&text)
+                .map_err(|e| Error::other(format!("invalid pin {}: {e}", file.display())))?;
+            located(r, workspace, &pin)
+        }
+        SpecRef::File(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::other(format!("cannot read {}: {e}", path.display())))?;
+            Ok(LoadedSpec {
+                label: r.label(),
+                version: None,
+                path: path.clone(),
+                text,
+            })
+        }
+        SpecRef::GitPin { rev, version } => {
+            let spec = format!("{rev}:specs/{version}.toml");
+            let output = Command::new("git")
+                .arg("-C")
+                .arg(workspace)
+                .args(["show", &spec])
+                .output()
+                .map_err(|e| Error::other(format!("cannot run `git show {spec}`: {e}")))?;
+            if !output.status.success() {
+                return Err(Error::other(format!(
+                    "`git show {spec}` failed: {}",
+                    String::from_utf8_lossy(&output.stderr).trim()
+                )));
+            }
+            let text = String::from_utf8(output.stdout)
+                .map_err(|_| Error::other(format!("{spec} is not UTF-8")))?;
+            let pin: Pin = toml::from_str(&text)
+                .map_err(|e| Error::other(format!("invalid pin {spec}: {e}")))?;
+            if pin.version != *version {
+                return Err(Error::other(format!(
+                    "{spec} pins version {} instead of {version}",
+                    pin.version
+                )));
+            }
+            located(r, workspace, &pin)
+        }
+    }
+}
+
+fn located(r: &SpecRef, workspace: &Path, pin: &Pin) -> Result<LoadedSpec, Error> {
+    let spec = specs::locate(workspace, pin)?;
+    Ok(LoadedSpec {
+        label: r.label(),
+        version: Some(pin.version.clone()),
+        path: spec.path,
+        text: spec.text,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments_parse() {
+        assert_eq!(
+            SpecRef::parse("2.10").ok(),
+            Some(SpecRef::Pinned("2.10".into()))
+        );
+        assert_eq!(
+            SpecRef::parse("origin/main:2.11").ok(),
+            Some(SpecRef::GitPin {
+                rev: "origin/main".into(),
+                version: "2.11".into()
+            })
+        );
+        let err = SpecRef::parse("no-such-file.yaml").err().map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("no-such-file.yaml")));
+        assert!(SpecRef::parse(":2.11").is_err());
+        assert!(!is_version("2..1") && !is_version("") && is_version("2.11"));
+    }
+}

@@ -1,0 +1,418 @@
+//! Operations -> one accessor struct per tag and one request builder per operation. Builders are thin:
+//! they fill a `RequestParts` and hand it to the runtime's single, non-generic send path.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs;
+use super::types::rust_type;
+use crate::ir::{Api, Docs, FieldStep, Operation, PageKind, Pagination, ParamLocation, Parameter, ResponseBody, TypeKind, TypeRef};
+use crate::naming;
+
+/// Names used by generated operation files that builders must not take.
+const RESERVED: &[&str] = &["Client", "Error", "RequestParts", "Response", "CallOptions", "Api", "Option", "String", "Vec", "Result"];
+
+/// One tag's operations: the accessor struct's name and the file's tokens.
+pub struct TagFile {
+    /// Module (file) name.
+    pub module: String,
+    /// Accessor struct name.
+    pub accessor: String,
+    /// Tag as written in the spec.
+    pub tag: String,
+    /// File contents (tokens).
+    pub tokens: TokenStream,
+}
+
+/// Tag -> module name of its operations file (deterministic, collision-free).
+pub fn tag_modules(api: &Api) -> BTreeMap<String, String> {
+    let tags: BTreeSet<&String> = api.operations.iter().map(|o| &o.tag).collect();
+    let mut taken = BTreeSet::new();
+    tags.into_iter().map(|t| (t.clone(), naming::claim(&mut taken, &naming::module_name(t), &["_ops"]))).collect()
+}
+
+/// Groups operations by first tag and emits one file per tag.
+pub fn tag_files(api: &Api) -> Vec<TagFile> {
+    let mut by_tag: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
+    for op in &api.operations {
+        by_tag.entry(op.tag.clone()).or_default().push(op);
+    }
+    let modules = tag_modules(api);
+    let mut out = Vec::new();
+    for (tag, ops) in by_tag {
+        let module = modules.get(&tag).cloned().unwrap_or_default();
+        let mut taken: BTreeSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+        let accessor = naming::claim(&mut taken, &naming::type_name(&tag), &["Operations"]);
+        let accessor_ident = format_ident!("{}", accessor);
+        let mut methods = Vec::new();
+        let mut builders = Vec::new();
+        for op in ops {
+            let builder = naming::claim(&mut taken, &naming::type_name(&op.operation_id), &["Request", "Call"]);
+            let (m, b) = operation(api, op, &accessor, &builder);
+            methods.push(m);
+            builders.push(b);
+        }
+        let doc = format!(" Operations tagged `{tag}` (Intercom API {}).", api.version);
+        let accessor_doc = format!(" Operations tagged `{tag}`. Get it from [`super::Api::{module}`].");
+        let tokens = quote! {
+            #![doc = #doc]
+            #[allow(unused_imports)]
+            use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+            #[allow(unused_imports)]
+            use super::super::models;
+
+            #[doc = #accessor_doc]
+            #[derive(Debug, Clone, Copy)]
+            pub struct #accessor_ident<'a> {
+                client: &'a Client,
+            }
+
+            impl<'a> #accessor_ident<'a> {
+                pub(crate) fn new(client: &'a Client) -> Self {
+                    Self { client }
+                }
+                #(#methods)*
+            }
+
+            #(#builders)*
+        };
+        out.push(TagFile { module, accessor, tag, tokens });
+    }
+    out
+}
+
+/// How a parameter is held and passed.
+struct ParamShape {
+    /// Field type in the builder.
+    field_ty: TokenStream,
+    /// Argument type (required) or setter type (optional).
+    arg_ty: TokenStream,
+    /// The argument needs `.into()` to become the field value.
+    into: bool,
+}
+
+fn param_shape(p: &Parameter) -> ParamShape {
+    let ty = rust_type(&p.ty, &quote!(models::));
+    if p.ty == TypeRef::String {
+        ParamShape { field_ty: quote!(String), arg_ty: quote!(impl Into<String>), into: true }
+    } else {
+        ParamShape { field_ty: ty.clone(), arg_ty: ty, into: false }
+    }
+}
+
+/// Follows aliases to the underlying type.
+fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
+    let mut cur = t;
+    for _ in 0..32 {
+        match cur {
+            TypeRef::Named(n) => match api.types.get(n).map(|d| &d.kind) {
+                Some(TypeKind::Alias(inner)) => cur = inner,
+                _ => return cur,
+            },
+            _ => return cur,
+        }
+    }
+    cur
+}
+
+/// Statements that push query parameter `name` with value expression `v` (a reference).
+fn push_query(api: &Api, name: &str, ty: &TypeRef, v: TokenStream, exploded: bool) -> TokenStream {
+    match resolve(api, ty) {
+        TypeRef::String => quote! { parts.push_query(#name, #v.clone()); },
+        TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => quote! { parts.push_query(#name, #v.to_string()); },
+        TypeRef::Array(item) => {
+            let inner = push_query(api, name, item, quote!(item), false);
+            quote! { for item in #v.iter() { #inner } }
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = push_query(api, name, inner, quote!(inner), exploded);
+            quote! { if let Some(inner) = #v.as_ref() { #inner } }
+        }
+        TypeRef::Named(n) => match api.types.get(n).map(|d| &d.kind) {
+            Some(TypeKind::Enum(_)) => quote! { parts.push_query(#name, #v.as_str().to_string()); },
+            _ if exploded => quote! {
+                for (key, value) in crate::codec::query_object(#v)? { parts.push_query(&key, value); }
+            },
+            _ => quote! { parts.push_query(#name, crate::codec::query_json(#v)?); },
+        },
+        _ if exploded => quote! {
+            for (key, value) in crate::codec::query_object(#v)? { parts.push_query(&key, value); }
+        },
+        _ => quote! { parts.push_query(#name, crate::codec::query_json(#v)?); },
+    }
+}
+
+fn operation(api: &Api, op: &Operation, accessor: &str, builder: &str) -> (TokenStream, TokenStream) {
+    let builder_ident = format_ident!("{}", builder);
+    let method_ident = format_ident!("{}", op.method_name);
+    let http = &op.http_method;
+    let route = format!("`{http} {}`", op.path);
+    let method_doc = docs::attrs(&op.docs, &format!("`{}`", op.operation_id));
+    let route_doc = format!(" {route} (operationId `{}`).", op.operation_id);
+    let deprecated_doc = op.deprecated.then(|| quote!(#[doc = ""] #[doc = " **Deprecated** in the spec."]));
+
+    let params: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location != ParamLocation::Header).collect();
+    let mut fields = Vec::new();
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    for p in &params {
+        let ident = format_ident!("{}", p.rust_name);
+        let shape = param_shape(p);
+        let field_ty = &shape.field_ty;
+        let arg_ty = &shape.arg_ty;
+        let convert = if shape.into { quote!(value.into()) } else { quote!(value) };
+        if p.required {
+            fields.push(quote! { #ident: #field_ty, });
+            args.push(quote! { #ident: #arg_ty, });
+            inits.push(if shape.into { quote! { #ident: #ident.into(), } } else { quote! { #ident, } });
+        } else {
+            fields.push(quote! { #ident: Option<#field_ty>, });
+            inits.push(quote! { #ident: None, });
+            let pdoc = docs::attrs(&p.docs, &format!("Sets the `{}` {} parameter.", p.name, location_name(p.location)));
+            setters.push(quote! {
+                #pdoc
+                pub fn #ident(mut self, value: #arg_ty) -> Self {
+                    self.#ident = Some(#convert);
+                    self
+                }
+            });
+        }
+    }
+    if let Some(body) = &op.body {
+        let ty = rust_type(&body.ty, &quote!(models::));
+        if body.required {
+            fields.push(quote! { body: #ty, });
+            args.push(quote! { body: #ty, });
+            inits.push(quote! { body, });
+        } else {
+            fields.push(quote! { body: Option<#ty>, });
+            inits.push(quote! { body: None, });
+            setters.push(quote! {
+                /// Sets the request body.
+                pub fn body(mut self, value: #ty) -> Self {
+                    self.body = Some(value);
+                    self
+                }
+            });
+        }
+    }
+
+    // Path: literal chunks and percent-encoded parameters.
+    let mut path_stmts = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else { break };
+        let lit = &rest[..open];
+        if !lit.is_empty() {
+            path_stmts.push(quote! { parts.push_path(#lit); });
+        }
+        let name = &rest[open + 1..close];
+        match params.iter().find(|p| p.location == ParamLocation::Path && p.name == name) {
+            Some(p) => {
+                let ident = format_ident!("{}", p.rust_name);
+                if resolve(api, &p.ty) == &TypeRef::String {
+                    path_stmts.push(quote! { parts.push_path_param(&self.#ident); });
+                } else if matches!(resolve(api, &p.ty), TypeRef::Named(_)) {
+                    path_stmts.push(quote! { parts.push_path_param(self.#ident.as_str()); });
+                } else {
+                    path_stmts.push(quote! { parts.push_path_param(&self.#ident.to_string()); });
+                }
+            }
+            None => {
+                let lit = &rest[open..=close];
+                path_stmts.push(quote! { parts.push_path(#lit); });
+            }
+        }
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        path_stmts.push(quote! { parts.push_path(#rest); });
+    }
+    let query_stmts: Vec<TokenStream> = params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .map(|p| {
+            let ident = format_ident!("{}", p.rust_name);
+            if p.required {
+                let inner = push_query(api, &p.name, &p.ty, quote!(value), p.exploded_object);
+                quote! { { let value = &self.#ident; #inner } }
+            } else {
+                let inner = push_query(api, &p.name, &p.ty, quote!(value), p.exploded_object);
+                quote! { if let Some(value) = &self.#ident { #inner } }
+            }
+        })
+        .collect();
+    let body_stmt = op.body.as_ref().map(|b| {
+        if b.required {
+            quote! { parts.set_json_body(&self.body)?; }
+        } else {
+            quote! { if let Some(body) = &self.body { parts.set_json_body(body)?; } }
+        }
+    });
+
+    let (ret, decode) = match op.success().map(|r| &r.body) {
+        Some(ResponseBody::Json(t)) => (rust_type(t, &quote!(models::)), quote!(crate::runtime::decode_json(raw))),
+        Some(ResponseBody::Empty) => (quote!(()), quote!(crate::runtime::decode_empty(raw))),
+        Some(ResponseBody::Bytes(_)) => (quote!(bytes::Bytes), quote!(crate::runtime::decode_bytes(raw))),
+        None => (quote!(serde_json::Value), quote!(crate::runtime::decode_json(raw))),
+    };
+    let method = format_ident!("{}", http.to_uppercase());
+    let path_template = &op.path;
+    let pagination = op.pagination.as_ref().map(pagination_methods);
+
+    let method_tokens = quote! {
+        #method_doc
+        #[doc = ""]
+        #[doc = #route_doc]
+        #deprecated_doc
+        pub fn #method_ident(&self, #(#args)*) -> #builder_ident<'a> {
+            #builder_ident { client: self.client, #(#inits)* options: CallOptions::default() }
+        }
+    };
+    let builder_doc = format!(
+        " Request builder for [`{accessor}::{}`]: {route}. Send it with [`send`](Self::send).",
+        op.method_name
+    );
+    let builder_tokens = quote! {
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until `.send().await`"]
+        pub struct #builder_ident<'a> {
+            client: &'a Client,
+            #(#fields)*
+            options: CallOptions,
+        }
+
+        impl<'a> #builder_ident<'a> {
+            #(#setters)*
+            #pagination
+
+            /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+            pub fn options(mut self, options: CallOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            /// Sends the request and returns the decoded body.
+            pub async fn send(self) -> Result<#ret, Error> {
+                self.send_with_response().await.map(Response::into_body)
+            }
+
+            /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+            pub async fn send_with_response(self) -> Result<Response<#ret>, Error> {
+                let mut parts = RequestParts::new(
+                    crate::runtime::reqwest::Method::#method,
+                    super::super::VERSION,
+                    #path_template,
+                );
+                #(#path_stmts)*
+                #(#query_stmts)*
+                #body_stmt
+                parts.set_options(&self.options);
+                let raw = self.client.execute(parts).await?;
+                #decode
+            }
+        }
+    };
+    (method_tokens, builder_tokens)
+}
+
+/// `a.b.c` through `Option` fields: `page.a.as_ref().and_then(|v| v.b.as_ref()).and_then(|v| v.c.clone())`.
+/// `copy`: the last field is `Copy` (an integer) and needs no `.clone()`.
+fn field_path(steps: &[FieldStep], copy: bool) -> TokenStream {
+    let mut tokens = quote!(page);
+    for (i, step) in steps.iter().enumerate() {
+        let f = format_ident!("{}", step.rust_name);
+        let last = i + 1 == steps.len();
+        tokens = match (i, last) {
+            (0, true) if copy => quote!(#tokens.#f),
+            (0, true) => quote!(#tokens.#f.clone()),
+            (0, false) => quote!(#tokens.#f.as_ref()),
+            (_, true) if copy => quote!(#tokens.and_then(|v| v.#f)),
+            (_, true) => quote!(#tokens.and_then(|v| v.#f.clone())),
+            (_, false) => quote!(#tokens.and_then(|v| v.#f.as_ref())),
+        };
+    }
+    tokens
+}
+
+/// `pages()` and `stream()` for a paginated operation.
+fn pagination_methods(p: &Pagination) -> TokenStream {
+    let page_ty = rust_type(&p.page_ty, &quote!(models::));
+    let item_ty = rust_type(&p.item_ty, &quote!(models::));
+    let items = format_ident!("{}", p.items.rust_name);
+    let (next_key, with_key, how) = match &p.kind {
+        PageKind::Cursor { setter, next } => {
+            let setter = format_ident!("{}", setter);
+            let next = field_path(next, false);
+            (quote!(|page: &#page_ty| #next), quote!(|call: Self, key: String| call.#setter(key)), "the `starting_after` cursor")
+        }
+        PageKind::Scroll { setter, next } => {
+            let setter = format_ident!("{}", setter);
+            let next = field_path(next, false);
+            (quote!(|page: &#page_ty| #next), quote!(|call: Self, key: String| call.#setter(key)), "the `scroll_param`")
+        }
+        PageKind::PageNumber { setter, page, total } => {
+            let setter = format_ident!("{}", setter);
+            let current = field_path(page, true);
+            let total = field_path(total, true);
+            (
+                quote!(|page: &#page_ty| {
+                    let (current, total) = (#current?, #total?);
+                    (current < total).then_some(current + 1)
+                }),
+                quote!(|call: Self, key: i64| call.#setter(key)),
+                "the `page` number",
+            )
+        }
+        PageKind::SearchBody { pagination_field, cursor_field, body_optional, next } => {
+            let pf = format_ident!("{}", pagination_field);
+            let cf = format_ident!("{}", cursor_field);
+            let next = field_path(next, false);
+            let set = if *body_optional {
+                quote! {
+                    if let Some(body) = call.body.as_mut() {
+                        body.#pf.get_or_insert_with(Default::default).#cf = Some(key);
+                    }
+                }
+            } else {
+                quote! { call.body.#pf.get_or_insert_with(Default::default).#cf = Some(key); }
+            };
+            (quote!(|page: &#page_ty| #next), quote!(|mut call: Self, key: String| { #set call }), "the body's `pagination` cursor")
+        }
+    };
+    let pages_doc = format!(
+        " Every page, lazily: no request is sent before the stream is polled. Follows {how}; stops at the last page or on a missing, empty or repeated cursor."
+    );
+    let stream_doc = format!(
+        " Every item (`{}`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).",
+        p.items.wire_name
+    );
+    quote! {
+        #[doc = #pages_doc]
+        pub fn pages(self) -> crate::runtime::Pages<'a, #page_ty> {
+            crate::runtime::pagination::pages(self, Self::send, #next_key, #with_key)
+        }
+
+        #[doc = #stream_doc]
+        pub fn stream(self) -> crate::runtime::Items<'a, #item_ty> {
+            crate::runtime::pagination::items(self.pages(), |page: #page_ty| page.#items.unwrap_or_default())
+        }
+    }
+}
+
+fn location_name(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    }
+}
+
+/// `Docs` for a tag accessor method on `Api`.
+pub fn tag_docs(tag: &str) -> Docs {
+    Docs { title: Some(format!("Operations tagged `{tag}`.")), description: None }
+}

@@ -1,0 +1,129 @@
+//! Pagination detection, from shapes only (no list of operation ids): the query parameters an
+//! operation takes, its request body, and the fields of its success response.
+//!
+//! - cursor: a `starting_after` query parameter and a string at `pages.next.starting_after`;
+//! - search: a body with a `pagination` object holding `starting_after`, and the same response cursor;
+//! - page number: a `page` query parameter and integers at `pages.page` and `pages.total_pages`;
+//! - scroll: a `scroll_param` query parameter echoed back as a top-level `scroll_param` string.
+//!
+//! The items are the page's one array field (`data`, `contacts`, ...).
+
+use crate::ir::{Api, FieldStep, Operation, PageKind, Pagination, ParamLocation, ResponseBody, Struct, TypeKind, TypeRef};
+
+/// Sets `pagination` on every operation whose shapes match one of the kinds.
+pub(crate) fn detect(api: &mut Api) {
+    let found: Vec<Option<Pagination>> = api.operations.iter().map(|op| detect_one(api, op)).collect();
+    for (op, p) in api.operations.iter_mut().zip(found) {
+        op.pagination = p;
+    }
+}
+
+/// The struct behind `t` (through aliases and `Nullable`), with whether it is lenient (all `Option`).
+fn struct_of<'a>(api: &'a Api, t: &'a TypeRef) -> Option<(&'a Struct, bool)> {
+    let mut cur = t;
+    for _ in 0..32 {
+        match cur {
+            TypeRef::Nullable(inner) => cur = inner,
+            TypeRef::Named(n) => {
+                let def = api.types.get(n)?;
+                match &def.kind {
+                    TypeKind::Alias(inner) => cur = inner,
+                    TypeKind::Struct(s) => return Some((s, def.usage.lenient())),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
+    let mut cur = t;
+    for _ in 0..32 {
+        match cur {
+            TypeRef::Named(n) => match api.types.get(n).map(|d| &d.kind) {
+                Some(TypeKind::Alias(inner)) => cur = inner,
+                _ => return cur,
+            },
+            _ => return cur,
+        }
+    }
+    cur
+}
+
+/// Follows `wire` names from `t` through lenient structs; returns the steps and the final type.
+fn path<'a>(api: &'a Api, t: &'a TypeRef, wire: &[&str]) -> Option<(Vec<FieldStep>, &'a TypeRef)> {
+    let mut steps = Vec::new();
+    let mut cur = t;
+    for name in wire {
+        let (s, lenient) = struct_of(api, cur)?;
+        if !lenient {
+            return None;
+        }
+        let f = s.fields.iter().find(|f| f.wire_name == *name && !f.boxed)?;
+        steps.push(FieldStep { wire_name: f.wire_name.clone(), rust_name: f.rust_name.clone() });
+        cur = &f.ty;
+    }
+    Some((steps, resolve(api, cur)))
+}
+
+fn query_setter(op: &Operation, name: &str, ty: &TypeRef) -> Option<String> {
+    op.parameters
+        .iter()
+        .find(|p| p.location == ParamLocation::Query && p.name == name && !p.required && &p.ty == ty)
+        .map(|p| p.rust_name.clone())
+}
+
+fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
+    let page_ty = match &op.success()?.body {
+        ResponseBody::Json(t) => t,
+        _ => return None,
+    };
+    let (page, lenient) = struct_of(api, page_ty)?;
+    if !lenient {
+        return None;
+    }
+    // The items: the page's one array field.
+    let arrays: Vec<_> = page.fields.iter().filter(|f| matches!(resolve(api, &f.ty), TypeRef::Array(_))).collect();
+    let [items] = arrays.as_slice() else { return None };
+    let TypeRef::Array(item_ty) = resolve(api, &items.ty) else { return None };
+    let items_step = FieldStep { wire_name: items.wire_name.clone(), rust_name: items.rust_name.clone() };
+
+    let cursor = path(api, page_ty, &["pages", "next", "starting_after"]).filter(|(_, t)| **t == TypeRef::String);
+    let kind = if let (Some(setter), Some((next, _))) = (query_setter(op, "starting_after", &TypeRef::String), &cursor) {
+        PageKind::Cursor { setter, next: next.clone() }
+    } else if let (Some(body), Some((next, _))) = (&op.body, &cursor) {
+        let (bs, _) = struct_of(api, &body.ty)?;
+        let pf = bs.fields.iter().find(|f| f.wire_name == "pagination" && !f.boxed)?;
+        let (ps, plenient) = struct_of(api, &pf.ty)?;
+        let all_optional = plenient || ps.fields.iter().all(|f| !f.required);
+        let cf = ps.fields.iter().find(|f| f.wire_name == "starting_after" && resolve(api, &f.ty) == &TypeRef::String)?;
+        // The body's pagination object must be optional and defaultable to be filled in.
+        if pf.required || !all_optional || !matches!(pf.ty, TypeRef::Named(_)) {
+            return None;
+        }
+        PageKind::SearchBody {
+            pagination_field: pf.rust_name.clone(),
+            cursor_field: cf.rust_name.clone(),
+            body_optional: !body.required,
+            next: next.clone(),
+        }
+    } else if let Some(setter) = query_setter(op, "page", &TypeRef::Integer) {
+        let (page_steps, pt) = path(api, page_ty, &["pages", "page"])?;
+        let (total_steps, tt) = path(api, page_ty, &["pages", "total_pages"])?;
+        if *pt != TypeRef::Integer || *tt != TypeRef::Integer {
+            return None;
+        }
+        PageKind::PageNumber { setter, page: page_steps, total: total_steps }
+    } else if let Some(setter) = query_setter(op, "scroll_param", &TypeRef::String) {
+        let (next, t) = path(api, page_ty, &["scroll_param"])?;
+        if *t != TypeRef::String {
+            return None;
+        }
+        PageKind::Scroll { setter, next }
+    } else {
+        return None;
+    };
+    Some(Pagination { kind, items: items_step, item_ty: (**item_ty).clone(), page_ty: page_ty.clone() })
+}

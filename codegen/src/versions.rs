@@ -1,0 +1,204 @@
+//! Adding a version and re-pinning one (`cargo xtask add-version`, `cargo xtask pin`): record the
+//! pin, put the file in the spec cache, regenerate. Regeneration rewrites the version module, the
+//! `lib.rs` module list and the cargo features, so no hand-written code changes.
+//!
+//! Everything is generated in memory first: a spec that does not load, or a workspace that does not
+//! regenerate with it, leaves every file untouched.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::specs::{self, Pin, SPEC_FILE};
+use crate::workspace::{self, Generation, Stale};
+
+/// Upstream repository of new pins.
+pub const UPSTREAM_REPOSITORY: &str = "intercom/Intercom-OpenAPI";
+/// Commit recorded when a pin is made from a local file without `--commit`.
+pub const UNKNOWN_COMMIT: &str = "unknown";
+
+/// Where the new description comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A local file (`--from FILE`); `commit` is recorded if given, else [`UNKNOWN_COMMIT`].
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Upstream commit it was taken from, if known.
+        commit: Option<String>,
+    },
+    /// A download of the upstream file at `commit` (the pin URL).
+    Download {
+        /// Upstream commit.
+        commit: String,
+    },
+}
+
+/// What [`add_version`] or [`pin`] did.
+#[derive(Debug, Clone)]
+pub struct Updated {
+    /// The recorded pin.
+    pub pin: Pin,
+    /// The pin it replaced (`None` for a new version).
+    pub previous: Option<Pin>,
+    /// Where the spec was cached.
+    pub cached: PathBuf,
+    /// The regeneration that was written.
+    pub generation: Generation,
+    /// Files written or removed by the regeneration (pin and cache not included).
+    pub written: Vec<Stale>,
+}
+
+/// `specs/<version>.toml` path inside the upstream repository.
+pub fn upstream_path(version: &str) -> String {
+    format!("descriptions/{version}/{SPEC_FILE}")
+}
+
+/// Checks that `version` looks like `2.11` (it becomes a file name, a module and a feature).
+pub fn check_version(version: &str) -> Result<(), Error> {
+    if crate::diff::source::is_version(version) {
+        Ok(())
+    } else {
+        Err(Error::other(format!(
+            "invalid version {version:?}: expected digits separated by dots, like 2.12"
+        )))
+    }
+}
+
+/// Adds a new version: fails if `specs/<version>.toml` exists.
+pub fn add_version(workspace: &Path, version: &str, source: &Source) -> Result<Updated, Error> {
+    update(workspace, version, source, false)
+}
+
+/// Re-pins an existing version to another revision of its description: fails if it is not pinned.
+pub fn pin(workspace: &Path, version: &str, source: &Source) -> Result<Updated, Error> {
+    update(workspace, version, source, true)
+}
+
+fn update(
+    workspace: &Path,
+    version: &str,
+    source: &Source,
+    existing: bool,
+) -> Result<Updated, Error> {
+    check_version(version)?;
+    let pin_file = Pin::file(workspace, version);
+    let mut pins = specs::load_pins(workspace)?;
+    let previous = pins.iter().find(|p| p.version == version).cloned();
+    match (&previous, existing) {
+        (Some(_), false) => {
+            return Err(Error::other(format!(
+                "version {version} is already pinned ({}); use `cargo xtask pin {version} --from FILE` to update it",
+                pin_file.display()
+            )));
+        }
+        (None, true) => {
+            return Err(Error::other(format!(
+                "version {version} is not pinned (no {}); use `cargo xtask add-version {version}` to add it",
+                pin_file.display()
+            )));
+        }
+        _ => {}
+    }
+    let (repository, path) = match &previous {
+        Some(p) => (p.repository.clone(), p.path.clone()),
+        None => (UPSTREAM_REPOSITORY.to_string(), upstream_path(version)),
+    };
+    let commit = match source {
+        Source::File { commit, .. } => commit.clone().unwrap_or_else(|| UNKNOWN_COMMIT.into()),
+        Source::Download { commit } => commit.clone(),
+    };
+    let mut pin = Pin {
+        version: version.to_string(),
+        repository,
+        commit,
+        path,
+        sha256: String::new(),
+    };
+    let (bytes, origin) = match source {
+        Source::File { path, .. } => (
+            std::fs::read(path).map_err(|e| {
+                Error::other(format!(
+                    "spec {version}: cannot read {}: {e}",
+                    path.display()
+                ))
+            })?,
+            path.display().to_string(),
+        ),
+        Source::Download { .. } => {
+            let url = pin.url();
+            let bytes = download(&url)
+                .map_err(|e| Error::other(format!("spec {version}: downloading {url} failed: {e}")))?;
+            (bytes, url)
+        }
+    };
+    pin.sha256 = specs::sha256_hex(&bytes);
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::other(format!("spec {version}: {origin} is not UTF-8")))?;
+
+    // Regenerate in memory with the new pin before writing anything.
+    pins.retain(|p| p.version != version);
+    pins.push(pin.clone());
+    pins.sort_by_key(|p| specs::version_key(&p.version));
+    let mut located = Vec::new();
+    for p in &pins {
+        if p.version == version {
+            located.push(None);
+        } else {
+            located.push(Some(specs::locate(workspace, p)?));
+        }
+    }
+    let texts: Vec<&str> = located
+        .iter()
+        .map(|l| l.as_ref().map_or(text.as_str(), |s| s.text.as_str()))
+        .collect();
+    let generation = workspace::generate_from(workspace, &pins, texts)
+        .map_err(|e| Error::other(format!("spec {version} from {origin}: {e}")))?;
+
+    let cached = specs::cache_path(workspace, &pin);
+    if let Some(parent) = cached.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Error::other(format!("cannot create {}: {e}", parent.display())))?;
+    }
+    std::fs::write(&cached, text.as_bytes())
+        .map_err(|e| Error::other(format!("cannot write {}: {e}", cached.display())))?;
+    std::fs::write(&pin_file, pin.to_toml())
+        .map_err(|e| Error::other(format!("cannot write {}: {e}", pin_file.display())))?;
+    let written = workspace::write(workspace, &generation)?;
+    Ok(Updated {
+        pin,
+        previous,
+        cached,
+        generation,
+        written,
+    })
+}
+
+fn download(url: &str) -> Result<Vec<u8>, String> {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(std::time::Duration::from_secs(60))
+        .build();
+    let resp = agent.get(url).call().map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    resp.into_reader()
+        .take(64 * 1024 * 1024)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_checked() {
+        assert!(check_version("2.12").is_ok());
+        let e = check_version("../2.12").err().map(|e| e.to_string());
+        assert!(e.is_some_and(|e| e.contains("../2.12")));
+        assert_eq!(
+            upstream_path("2.12"),
+            "descriptions/2.12/api.intercom.io.yaml"
+        );
+    }
+}

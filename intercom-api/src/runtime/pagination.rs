@@ -1,0 +1,362 @@
+//! Lazy pagination: [`Pages`] (whole pages) and [`Items`] (the items of
+//! every page, optionally capped with [`Items::max_items`]).
+//!
+//! Generated list operations get `.pages()` and `.stream()` built on
+//! [`pages`], [`scroll_pages`] and [`items`]. Both streams are lazy: no request
+//! is sent before the stream is first polled, and the next page is only
+//! requested once the previous one has been consumed. Every request goes
+//! through the client's send path, so each page is retried on its own per
+//! the retry policy (429, 5xx, transport errors).
+//!
+//! A stream ends after the last page: when a page has no next cursor (or page
+//! number), when the cursor is empty, when the server repeats a cursor it
+//! already sent (a server bug that would otherwise loop forever), or after
+//! the first error, which is yielded as the last element.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::future::Future;
+use std::hash::Hash;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use futures_core::stream::FusedStream;
+use futures_util::StreamExt;
+
+use super::error::Error;
+
+/// A boxed, type-erased stream.
+type BoxStream<'a, T> = Pin<Box<dyn Stream<Item = T> + Send + 'a>>;
+
+/// The key that selects the next page: a cursor (`String`) or a page number
+/// (`i64`, `i32`, `u32`, `u64`).
+///
+/// Implemented by the generated code's key types; a key can say that it marks
+/// the end of the listing.
+#[doc(hidden)]
+pub trait PageKey: Eq + Hash + Clone + Send {
+    /// `true` when this key means "no further page" (an empty cursor).
+    fn is_end(&self) -> bool;
+}
+
+impl PageKey for String {
+    /// An empty (or all-whitespace) cursor ends the listing.
+    fn is_end(&self) -> bool {
+        self.trim().is_empty()
+    }
+}
+
+macro_rules! page_number_key {
+    ($($ty:ty),*) => {$(
+        impl PageKey for $ty {
+            /// A page number never ends the listing by itself; the generated
+            /// `next_key` returns `None` after the last page.
+            fn is_end(&self) -> bool {
+                false
+            }
+        }
+    )*};
+}
+
+page_number_key!(i32, i64, u32, u64);
+
+/// A lazy stream of whole pages of a paginated operation.
+///
+/// Returned by the `.pages()` method of generated list operations. No
+/// request is sent before it is polled; each poll that needs a new page
+/// sends one call (retried per the client's retry policy). Yields
+/// `Err(..)` at most once, as its last element.
+///
+/// ```ignore
+/// # #[cfg(feature = "v2_11")]
+/// # async fn run(client: &intercom_api::Client) -> Result<(), intercom_api::Error> {
+/// use futures_util::TryStreamExt;
+///
+/// let mut pages = client.v2_11().contacts().list_contacts().per_page(150).pages();
+/// while let Some(page) = pages.try_next().await? {
+///     println!("{} contacts", page.data.map_or(0, |d| d.len()));
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "streams do nothing unless polled"]
+pub struct Pages<'a, P> {
+    inner: BoxStream<'a, Result<P, Error>>,
+    done: bool,
+}
+
+impl<P> fmt::Debug for Pages<'_, P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages")
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P> Stream for Pages<'_, P> {
+    type Item = Result<P, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        let polled = self.inner.as_mut().poll_next(cx);
+        if let Poll::Ready(None) = polled {
+            self.done = true;
+        }
+        polled
+    }
+}
+
+impl<P> FusedStream for Pages<'_, P> {
+    fn is_terminated(&self) -> bool {
+        self.done
+    }
+}
+
+/// A lazy stream of the items of every page of a paginated operation.
+///
+/// Returned by the `.stream()` method of generated list operations. No
+/// request is sent before it is polled, and the next page is only requested
+/// once every item of the previous one has been yielded. An error (after the
+/// client's retries) is yielded as the last element.
+///
+/// ```ignore
+/// # #[cfg(feature = "v2_11")]
+/// # async fn run(client: &intercom_api::Client) -> Result<(), intercom_api::Error> {
+/// use futures_util::TryStreamExt;
+///
+/// let first_500: Vec<_> = client
+///     .v2_11()
+///     .contacts()
+///     .list_contacts()
+///     .stream()
+///     .max_items(500)
+///     .try_collect()
+///     .await?;
+/// # let _ = first_500;
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "streams do nothing unless polled"]
+pub struct Items<'a, I> {
+    pages: Option<BoxStream<'a, Result<Vec<I>, Error>>>,
+    buffer: std::vec::IntoIter<I>,
+    remaining: Option<usize>,
+}
+
+// No field is structurally pinned: `pages` is boxed and `buffer` is only
+// moved out of by value.
+impl<I> Unpin for Items<'_, I> {}
+
+impl<I> fmt::Debug for Items<'_, I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items")
+            .field("buffered", &self.buffer.len())
+            .field("remaining", &self.remaining)
+            .field("done", &self.is_terminated())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<I> Items<'_, I> {
+    /// Stops the stream after `n` items. Once the `n`th item has been
+    /// yielded no further request is sent; `max_items(0)` sends none at all.
+    /// A second call replaces the cap, counting from the items still to
+    /// come.
+    pub fn max_items(mut self, n: usize) -> Self {
+        self.remaining = Some(n);
+        if n == 0 {
+            self.finish();
+        }
+        self
+    }
+
+    fn finish(&mut self) {
+        self.pages = None;
+        self.buffer = Vec::new().into_iter();
+    }
+}
+
+impl<I> Stream for Items<'_, I> {
+    type Item = Result<I, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if this.remaining == Some(0) {
+                this.finish();
+                return Poll::Ready(None);
+            }
+            if let Some(item) = this.buffer.next() {
+                if let Some(remaining) = &mut this.remaining {
+                    *remaining -= 1;
+                }
+                return Poll::Ready(Some(Ok(item)));
+            }
+            let Some(pages) = this.pages.as_mut() else {
+                return Poll::Ready(None);
+            };
+            match pages.as_mut().poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(items))) => this.buffer = items.into_iter(),
+                Poll::Ready(Some(Err(error))) => {
+                    this.finish();
+                    return Poll::Ready(Some(Err(error)));
+                }
+                Poll::Ready(None) => {
+                    this.finish();
+                    return Poll::Ready(None);
+                }
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let buffered = self.buffer.len();
+        let (low, high) = match (self.pages.is_some(), self.remaining) {
+            (_, Some(n)) if n <= buffered => (n, Some(n)),
+            (false, _) => (buffered, Some(buffered)),
+            (true, remaining) => (buffered, remaining),
+        };
+        (low, high)
+    }
+}
+
+impl<I> FusedStream for Items<'_, I> {
+    fn is_terminated(&self) -> bool {
+        self.pages.is_none() && self.buffer.len() == 0
+    }
+}
+
+/// The state carried from one page request to the next.
+struct Cursor<C, K, S, N, W> {
+    /// The call as first built; every later call is `with_key(template, key)`.
+    template: C,
+    /// The call to send on the next poll; `None` once the listing is over.
+    next: Option<C>,
+    /// Keys already followed, to stop on a repeated cursor; `None` for scroll
+    /// APIs, which legitimately repeat their key.
+    seen: Option<HashSet<K>>,
+    send: S,
+    next_key: N,
+    with_key: W,
+}
+
+fn paginate<'a, C, P, K, Fut, S, N, W>(
+    first: C,
+    send: S,
+    next_key: N,
+    with_key: W,
+    detect_repeats: bool,
+) -> Pages<'a, P>
+where
+    C: Clone + Send + 'a,
+    P: Send + 'a,
+    K: PageKey + 'a,
+    Fut: Future<Output = Result<P, Error>> + Send + 'a,
+    S: Fn(C) -> Fut + Send + 'a,
+    N: Fn(&P) -> Option<K> + Send + 'a,
+    W: Fn(C, K) -> C + Send + 'a,
+{
+    let state = Cursor {
+        template: first.clone(),
+        next: Some(first),
+        seen: detect_repeats.then(HashSet::new),
+        send,
+        next_key,
+        with_key,
+    };
+    let stream = futures_util::stream::unfold(state, |mut state| async move {
+        let call = state.next.take()?;
+        match (state.send)(call).await {
+            Ok(page) => {
+                if let Some(key) = (state.next_key)(&page) {
+                    let fresh = match &mut state.seen {
+                        Some(seen) => seen.insert(key.clone()),
+                        None => true,
+                    };
+                    if fresh && !key.is_end() {
+                        state.next = Some((state.with_key)(state.template.clone(), key));
+                    } else if !fresh {
+                        tracing::warn!(
+                            "Intercom repeated a pagination cursor; stopping the listing"
+                        );
+                    }
+                }
+                Some((Ok(page), state))
+            }
+            // `state.next` is `None`: the stream ends after the error.
+            Err(error) => Some((Err(error), state)),
+        }
+    });
+    Pages {
+        inner: Box::pin(stream),
+        done: false,
+    }
+}
+
+/// Pages through a cursor or page-number paginated operation.
+///
+/// Sends `first` when the stream is first polled and yields the page. Then
+/// `next_key(&page)` gives the key of the next page: the stream ends when it
+/// is `None`, when the key [is an end marker](PageKey::is_end) (an empty
+/// cursor), or when the same key was already followed (the server repeated a
+/// cursor). Otherwise the next call is `with_key(first.clone(), key)`: the
+/// original call with the key applied (a query parameter, or the
+/// `pagination` member of a search body). After an error the stream yields
+/// it and ends.
+#[doc(hidden)]
+pub fn pages<'a, C, P, K, Fut, S, N, W>(first: C, send: S, next_key: N, with_key: W) -> Pages<'a, P>
+where
+    C: Clone + Send + 'a,
+    P: Send + 'a,
+    K: PageKey + 'a,
+    Fut: Future<Output = Result<P, Error>> + Send + 'a,
+    S: Fn(C) -> Fut + Send + 'a,
+    N: Fn(&P) -> Option<K> + Send + 'a,
+    W: Fn(C, K) -> C + Send + 'a,
+{
+    paginate(first, send, next_key, with_key, true)
+}
+
+/// Like [`pages`], for scroll APIs (`GET /companies/scroll`), whose scroll
+/// parameter may stay the same on every page: a repeated key does not end
+/// the stream. `next_key` must return `None` for a page without items (the
+/// end of a scroll); a missing or empty key ends it too.
+#[doc(hidden)]
+pub fn scroll_pages<'a, C, P, K, Fut, S, N, W>(
+    first: C,
+    send: S,
+    next_key: N,
+    with_key: W,
+) -> Pages<'a, P>
+where
+    C: Clone + Send + 'a,
+    P: Send + 'a,
+    K: PageKey + 'a,
+    Fut: Future<Output = Result<P, Error>> + Send + 'a,
+    S: Fn(C) -> Fut + Send + 'a,
+    N: Fn(&P) -> Option<K> + Send + 'a,
+    W: Fn(C, K) -> C + Send + 'a,
+{
+    paginate(first, send, next_key, with_key, false)
+}
+
+/// The items of every page of `pages`, in order; `extract` takes a page's
+/// items out of it (an empty `Vec` for a page without items, which does not
+/// end the stream).
+#[doc(hidden)]
+pub fn items<'a, P, I, F>(pages: Pages<'a, P>, extract: F) -> Items<'a, I>
+where
+    P: Send + 'a,
+    I: Send + 'a,
+    F: Fn(P) -> Vec<I> + Send + 'a,
+{
+    Items {
+        pages: Some(Box::pin(pages.map(move |page| page.map(&extract)))),
+        buffer: Vec::new().into_iter(),
+        remaining: None,
+    }
+}
