@@ -306,7 +306,12 @@ mod tests {
             response: true,
         };
         let req = field("a", TypeRef::String, true, false);
-        let opt = field("b", TypeRef::Array(Box::new(TypeRef::Integer)), false, false);
+        let opt = field(
+            "b",
+            TypeRef::Array(Box::new(TypeRef::Integer)),
+            false,
+            false,
+        );
         let null = field("c", TypeRef::Named("X".into()), true, true);
         assert_eq!(field_type(strict, &req), "String");
         assert_eq!(field_type(strict, &opt), "Option<Vec<i64>>");
@@ -321,7 +326,12 @@ mod tests {
     #[test]
     fn additional_field_avoids_declared_names() {
         let s = Struct {
-            fields: vec![field("additional_properties", TypeRef::String, false, false)],
+            fields: vec![field(
+                "additional_properties",
+                TypeRef::String,
+                false,
+                false,
+            )],
             additional: None,
         };
         let lenient = Usage::default();

@@ -127,8 +127,9 @@ fn update(
         ),
         Source::Download { .. } => {
             let url = pin.url();
-            let bytes = download(&url)
-                .map_err(|e| Error::other(format!("spec {version}: downloading {url} failed: {e}")))?;
+            let bytes = download(&url).map_err(|e| {
+                Error::other(format!("spec {version}: downloading {url} failed: {e}"))
+            })?;
             (bytes, url)
         }
     };

@@ -45,11 +45,7 @@ pub fn summary_line(report: &Report) -> String {
         .iter()
         .map(|c| format!("{} {}", report.count(*c), c.id()))
         .collect();
-    format!(
-        "{} changes: {}",
-        report.changes.len(),
-        classes.join(", ")
-    )
+    format!("{} changes: {}", report.changes.len(), classes.join(", "))
 }
 
 fn counts_line(report: &Report) -> String {
@@ -360,7 +356,8 @@ fn upper_first(s: &str) -> String {
 
 fn json(report: &Report) -> String {
     let side = |s: &super::Side| json!({ "label": s.label, "version": s.version });
-    let counts = |c: super::Counts| json!({ "added": c.added, "removed": c.removed, "changed": c.changed });
+    let counts =
+        |c: super::Counts| json!({ "added": c.added, "removed": c.removed, "changed": c.changed });
     let mut by_class = serde_json::Map::new();
     for c in Class::ALL {
         by_class.insert(c.id().to_string(), json!(report.count(c)));
@@ -402,7 +399,10 @@ fn json(report: &Report) -> String {
         if items.is_empty() {
             return "[]".to_string();
         }
-        let lines: Vec<String> = items.iter().map(|v| format!("    {}", compact(v))).collect();
+        let lines: Vec<String> = items
+            .iter()
+            .map(|v| format!("    {}", compact(v)))
+            .collect();
         format!("[\n{}\n  ]", lines.join(",\n"))
     };
     let summary = json!({

@@ -42,7 +42,10 @@ impl Matching<'_> {
     pub fn renamed_path_params(&self) -> BTreeSet<(String, String)> {
         self.pairs
             .iter()
-            .filter(|p| p.old.path != p.new.path && normalize_path(&p.old.path) == normalize_path(&p.new.path))
+            .filter(|p| {
+                p.old.path != p.new.path
+                    && normalize_path(&p.old.path) == normalize_path(&p.new.path)
+            })
             .map(|p| (p.old.path.clone(), p.new.path.clone()))
             .collect()
     }

@@ -241,11 +241,7 @@ fn roots(op: &Operation, request: bool) -> Vec<String> {
     out
 }
 
-fn affected(
-    cx: &Context<'_>,
-    m: &Matching<'_>,
-    changed: &BTreeMap<&str, Class>,
-) -> Vec<Affected> {
+fn affected(cx: &Context<'_>, m: &Matching<'_>, changed: &BTreeMap<&str, Class>) -> Vec<Affected> {
     let mut out = Vec::new();
     for p in &m.pairs {
         let side = |request: bool| -> Vec<(String, Class)> {

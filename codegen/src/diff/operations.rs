@@ -46,7 +46,10 @@ pub(crate) fn compare(cx: &Context<'_>, m: &Matching<'_>) -> Vec<Change> {
 }
 
 fn param_index(op: &Operation) -> BTreeMap<ParamKey, &Parameter> {
-    op.parameters.iter().map(|p| (param_key(op, p), p)).collect()
+    op.parameters
+        .iter()
+        .map(|p| (param_key(op, p), p))
+        .collect()
 }
 
 fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
@@ -274,9 +277,8 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
             format!("returns `{ort}` -> `{nrt}`"),
         );
     }
-    let statuses = |op: &Operation| -> Vec<String> {
-        op.responses.iter().map(|r| r.status.clone()).collect()
-    };
+    let statuses =
+        |op: &Operation| -> Vec<String> { op.responses.iter().map(|r| r.status.clone()).collect() };
     let (os, ns) = (statuses(old), statuses(new));
     for s in ns.iter().filter(|s| !os.contains(s)) {
         push(

@@ -248,7 +248,13 @@ fn field_changes(
     }
 }
 
-fn enum_changes(cx: &Context<'_>, name: &str, old: &StringEnum, new: &StringEnum, out: &mut Vec<Change>) {
+fn enum_changes(
+    cx: &Context<'_>,
+    name: &str,
+    old: &StringEnum,
+    new: &StringEnum,
+    out: &mut Vec<Change>,
+) {
     let index = |e: &StringEnum| -> BTreeMap<String, String> {
         e.variants
             .iter()

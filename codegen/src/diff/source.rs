@@ -188,7 +188,9 @@ mod tests {
                 version: "2.11".into()
             })
         );
-        let err = SpecRef::parse("no-such-file.yaml").err().map(|e| e.to_string());
+        let err = SpecRef::parse("no-such-file.yaml")
+            .err()
+            .map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("no-such-file.yaml")));
         assert!(SpecRef::parse(":2.11").is_err());
         assert!(!is_version("2..1") && !is_version("") && is_version("2.11"));

@@ -24,8 +24,16 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(s) => struct_item(api, &name, doc, s, lenient),
         TypeKind::Enum(e) => enum_item(&name, doc, e),
-        TypeKind::Union(u) if u.tag.is_some() => tagged_union(&name, doc, u, lenient),
-        TypeKind::Union(u) => untagged_union(&name, doc, u, lenient),
+        TypeKind::Union(u) if u.tag.is_some() => {
+            let from = union_from_impls(&name, u);
+            let item = tagged_union(&name, doc, u, lenient);
+            quote! { #item #from }
+        }
+        TypeKind::Union(u) => {
+            let from = union_from_impls(&name, u);
+            let item = untagged_union(&name, doc, u, lenient);
+            quote! { #item #from }
+        }
         TypeKind::Alias(t) => {
             let ty = rust_type(t, &quote!());
             quote! { #doc pub type #name = #ty; }
@@ -91,11 +99,7 @@ fn struct_item(
     };
     if let Some(extra) = &extra {
         let ty = rust_type(extra, &quote!());
-        let taken: Vec<&str> = s.fields.iter().map(|f| f.rust_name.as_str()).collect();
-        let mut fname = "additional_properties".to_string();
-        while taken.contains(&fname.as_str()) {
-            fname.push('_');
-        }
+        let fname = extra_field_name(s);
         let ident = format_ident!("{}", fname);
         fields.push(quote! {
             /// Members not declared in the spec (`additionalProperties`).
@@ -108,11 +112,79 @@ fn struct_item(
     // Request types decode strictly: an undeclared member is an error (this also lets untagged
     // request unions pick the right variant). `flatten` cannot be combined with it.
     let deny = (!lenient && extra.is_none()).then(|| quote!(#[serde(deny_unknown_fields)]));
+    let constructor = (!lenient).then(|| constructor(api, name, s, extra.is_some()));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         #deny
         pub struct #name { #(#fields)* }
+        #constructor
+    }
+}
+
+/// Rust name of the flattened map of undeclared members (`additional_properties` unless taken).
+fn extra_field_name(s: &Struct) -> String {
+    let mut fname = "additional_properties".to_string();
+    while s.fields.iter().any(|f| f.rust_name == fname) {
+        fname.push('_');
+    }
+    fname
+}
+
+/// The single wire value of a one-variant string enum type, with its variant name.
+fn constant_of<'a>(api: &'a Api, t: &TypeRef) -> Option<&'a str> {
+    let TypeRef::Named(n) = t else { return None };
+    match &api.types.get(n)?.kind {
+        TypeKind::Enum(e) if e.variants.len() == 1 => Some(e.variants[0].rust_name.as_str()),
+        _ => None,
+    }
+}
+
+/// `new(required...)` for a strict (request) struct: required constant fields (single-value enums,
+/// such as a union tag) are filled in; optional fields start as `None`.
+fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct, has_extra: bool) -> TokenStream {
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for f in &s.fields {
+        let ident = format_ident!("{}", f.rust_name);
+        let required = f.required && !f.nullable;
+        if !f.required {
+            inits.push(quote! { #ident: None, });
+            continue;
+        }
+        if let Some(variant) = constant_of(api, &f.ty) {
+            let ty = rust_type(&f.ty, &quote!());
+            let variant = format_ident!("{}", variant);
+            let value = if f.boxed { quote!(Box::new(#ty::#variant)) } else { quote!(#ty::#variant) };
+            inits.push(if required { quote! { #ident: #value, } } else { quote! { #ident: Some(#value), } });
+            continue;
+        }
+        let mut ty = rust_type(&f.ty, &quote!());
+        if f.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let ty = if required { ty } else { quote!(Option<#ty>) };
+        if f.ty == TypeRef::String && required && !f.boxed {
+            args.push(quote! { #ident: impl Into<String>, });
+            inits.push(quote! { #ident: #ident.into(), });
+        } else {
+            args.push(quote! { #ident: #ty, });
+            inits.push(quote! { #ident, });
+        }
+    }
+    let extra = has_extra.then(|| {
+        let f = format_ident!("{}", extra_field_name(s));
+        quote! { #f: Default::default(), }
+    });
+    let too_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        impl #name {
+            /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+            #too_many
+            pub fn new(#(#args)*) -> Self {
+                Self { #(#inits)* #extra }
+            }
+        }
     }
 }
 
@@ -152,6 +224,26 @@ fn enum_item(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> Tok
         }
         crate::codec::string_enum!(#name);
     }
+}
+
+/// `From<Payload>` for each variant whose payload is a named type used by no other variant.
+fn union_from_impls(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    let impls = u.variants.iter().filter_map(|v| {
+        let TypeRef::Named(_) = &v.ty else { return None };
+        if u.variants.iter().filter(|w| w.ty == v.ty).count() != 1 {
+            return None;
+        }
+        let ty = variant_payload(&v.ty);
+        let ident = format_ident!("{}", v.rust_name);
+        Some(quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#ident(value)
+                }
+            }
+        })
+    });
+    quote! { #(#impls)* }
 }
 
 fn variant_payload(ty: &TypeRef) -> TokenStream {

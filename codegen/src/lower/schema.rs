@@ -495,7 +495,8 @@ impl<'a> Lowerer<'a> {
             .collect();
         let tag = find_tag(&consts);
         // Variant names.
-        let bases: Vec<(String, bool)> = variants.iter().map(|n| self.variant_base(*n)).collect();
+        let mut bases: Vec<(String, bool)> = variants.iter().map(|n| self.variant_base(*n)).collect();
+        distinguish_inline_objects(variants, &mut bases);
         let mut names: Vec<String> = bases.iter().map(|(b, _)| b.clone()).collect();
         if bases.iter().all(|(_, from_name)| *from_name) {
             if let Some(stripped) = strip_common(&names) {
@@ -704,6 +705,30 @@ fn find_tag(consts: &[BTreeMap<String, String>]) -> Option<String> {
             values.is_some_and(|set| set.len() == consts.len())
         })
         .cloned()
+}
+
+/// Untitled inline object variants are named after a property that sets them apart: the first
+/// required property the other variants do not all require, else the first property the others lack.
+fn distinguish_inline_objects(variants: &[Node<'_>], bases: &mut [(String, bool)]) {
+    let views: Vec<Option<View<'_>>> = variants
+        .iter()
+        .map(|n| match n {
+            Node::Inline(s) => Some(View::new(s)).filter(|v| v.title.is_none() && !v.properties.is_empty()),
+            Node::Ref(_) => None,
+        })
+        .collect();
+    for (i, view) in views.iter().enumerate() {
+        let Some(v) = view else { continue };
+        let others: Vec<&View<'_>> = views.iter().enumerate().filter(|(j, _)| *j != i).filter_map(|(_, o)| o.as_ref()).collect();
+        if others.is_empty() {
+            continue;
+        }
+        let unique_required = v.required.iter().find(|r| !others.iter().all(|o| o.required.contains(r)));
+        let unique_property = v.properties.iter().map(|(p, _)| p).find(|p| !others.iter().any(|o| o.properties.iter().any(|(q, _)| q == *p)));
+        if let Some(name) = unique_required.or(unique_property) {
+            bases[i].0 = naming::type_name(name);
+        }
+    }
 }
 
 fn json_type_name(v: &View<'_>) -> String {

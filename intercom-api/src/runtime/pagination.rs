@@ -68,7 +68,7 @@ page_number_key!(i32, i64, u32, u64);
 /// sends one call (retried per the client's retry policy). Yields
 /// `Err(..)` at most once, as its last element.
 ///
-/// ```ignore
+/// ```no_run
 /// # #[cfg(feature = "v2_11")]
 /// # async fn run(client: &intercom_api::Client) -> Result<(), intercom_api::Error> {
 /// use futures_util::TryStreamExt;
@@ -122,7 +122,7 @@ impl<P> FusedStream for Pages<'_, P> {
 /// once every item of the previous one has been yielded. An error (after the
 /// client's retries) is yielded as the last element.
 ///
-/// ```ignore
+/// ```no_run
 /// # #[cfg(feature = "v2_11")]
 /// # async fn run(client: &intercom_api::Client) -> Result<(), intercom_api::Error> {
 /// use futures_util::TryStreamExt;

@@ -810,6 +810,21 @@ pub struct CreateArticleRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
 }
+impl CreateArticleRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(author_id: i64, title: impl Into<String>) -> Self {
+        Self {
+            author_id,
+            body: None,
+            description: None,
+            parent_id: None,
+            parent_type: None,
+            state: None,
+            title: title.into(),
+            translated_content: None,
+        }
+    }
+}
 /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateArticleRequestState {
@@ -936,6 +951,21 @@ pub struct UpdateArticleRequest {
     /// `translated_content`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
+}
+impl UpdateArticleRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            author_id: None,
+            body: None,
+            description: None,
+            parent_id: None,
+            parent_type: None,
+            state: None,
+            title: None,
+            translated_content: None,
+        }
+    }
 }
 /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

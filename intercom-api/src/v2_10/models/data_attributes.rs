@@ -28,6 +28,23 @@ pub struct CreateDataAttributeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
 }
+impl CreateDataAttributeRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(
+        data_type: CreateDataAttributeRequestDataType,
+        model: CreateDataAttributeRequestModel,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type,
+            description: None,
+            messenger_writable: None,
+            model,
+            name: name.into(),
+            options: None,
+        }
+    }
+}
 /// The type of data stored for this attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateDataAttributeRequestDataType {
@@ -370,4 +387,15 @@ pub struct UpdateDataAttributeRequest {
     /// To create list attributes. Provide a set of hashes with `value` as the key of the options you want to make. `data_type` must be `string`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
+}
+impl UpdateDataAttributeRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            archived: None,
+            description: None,
+            messenger_writable: None,
+            options: None,
+        }
+    }
 }

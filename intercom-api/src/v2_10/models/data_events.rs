@@ -37,6 +37,19 @@ pub struct CreateDataEventRequest {
     )]
     pub user_id: Option<String>,
 }
+impl CreateDataEventRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(created_at: i64, event_name: impl Into<String>) -> Self {
+        Self {
+            created_at,
+            email: None,
+            event_name: event_name.into(),
+            id: None,
+            metadata: None,
+            user_id: None,
+        }
+    }
+}
 /// Create Data Event Summaries Request
 ///
 /// You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense "verb-noun" combination, to improve readability, for example `updated-plan`.
@@ -53,6 +66,15 @@ pub struct CreateDataEventSummariesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
+}
+impl CreateDataEventSummariesRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            event_summaries: None,
+            user_id: None,
+        }
+    }
 }
 /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -74,6 +96,17 @@ pub struct CreateDataEventSummariesRequestEventSummaries {
     /// The last time the event was sent
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<i64>,
+}
+impl CreateDataEventSummariesRequestEventSummaries {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            count: None,
+            event_name: None,
+            first: None,
+            last: None,
+        }
+    }
 }
 /// Data Event Summary
 ///
@@ -187,6 +220,21 @@ pub enum LisDataEventsFilter {
     /// email query parameter
     Email(LisDataEventsFilterEmail),
 }
+impl From<LisDataEventsFilterUserId> for LisDataEventsFilter {
+    fn from(value: LisDataEventsFilterUserId) -> Self {
+        Self::UserId(value)
+    }
+}
+impl From<LisDataEventsFilterIntercomUserId> for LisDataEventsFilter {
+    fn from(value: LisDataEventsFilterIntercomUserId) -> Self {
+        Self::IntercomUserId(value)
+    }
+}
+impl From<LisDataEventsFilterEmail> for LisDataEventsFilter {
+    fn from(value: LisDataEventsFilterEmail) -> Self {
+        Self::Email(value)
+    }
+}
 /// email query parameter
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -194,6 +242,12 @@ pub struct LisDataEventsFilterEmail {
     /// `email`
     #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
+}
+impl LisDataEventsFilterEmail {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
+    }
 }
 /// intercom_user_id query parameter
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -203,6 +257,14 @@ pub struct LisDataEventsFilterIntercomUserId {
     #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
 }
+impl LisDataEventsFilterIntercomUserId {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            intercom_user_id: intercom_user_id.into(),
+        }
+    }
+}
 /// user_id query parameter
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -210,4 +272,10 @@ pub struct LisDataEventsFilterUserId {
     /// `user_id`
     #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
+}
+impl LisDataEventsFilterUserId {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
+    }
 }

@@ -36,6 +36,25 @@ pub struct CreateMessageRequest {
     /// The sender of the message. If not provided, the default sender will be used.
     pub to: CreateMessageRequestTo,
 }
+impl CreateMessageRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(
+        body: impl Into<String>,
+        from: CreateMessageRequestFrom,
+        message_type: CreateMessageRequestMessageType,
+        to: CreateMessageRequestTo,
+    ) -> Self {
+        Self {
+            body: body.into(),
+            create_conversation_without_contact_reply: None,
+            from,
+            message_type,
+            subject: None,
+            template: None,
+            to,
+        }
+    }
+}
 /// The sender of the message. If not provided, the default sender will be used.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +64,15 @@ pub struct CreateMessageRequestFrom {
     /// Always `admin`.
     #[serde(rename = "type")]
     pub type_: CreateMessageRequestFromType,
+}
+impl CreateMessageRequestFrom {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(id: i64) -> Self {
+        Self {
+            id,
+            type_: CreateMessageRequestFromType::Admin,
+        }
+    }
 }
 /// Always `admin`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -110,6 +138,12 @@ pub struct CreateMessageRequestTo {
     /// The role associated to the contact - `user` or `lead`.
     #[serde(rename = "type")]
     pub type_: CreateMessageRequestToType,
+}
+impl CreateMessageRequestTo {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(id: impl Into<String>, type_: CreateMessageRequestToType) -> Self {
+        Self { id: id.into(), type_ }
+    }
 }
 /// The role associated to the contact - `user` or `lead`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -25,6 +25,16 @@ pub struct CreateNoteRequest {
     )]
     pub contact_id: Option<String>,
 }
+impl CreateNoteRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(body: impl Into<String>) -> Self {
+        Self {
+            admin_id: None,
+            body: body.into(),
+            contact_id: None,
+        }
+    }
+}
 /// Note
 ///
 /// Notes allow you to annotate and comment on your contacts.

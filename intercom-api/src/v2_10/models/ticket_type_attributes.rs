@@ -43,6 +43,27 @@ pub struct CreateTicketTypeAttributeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
 }
+impl CreateTicketTypeAttributeRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(
+        data_type: CreateTicketTypeAttributeRequestDataType,
+        description: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            allow_multiple_values: None,
+            data_type,
+            description: description.into(),
+            list_items: None,
+            multiline: None,
+            name: name.into(),
+            required_to_create: None,
+            required_to_create_for_contacts: None,
+            visible_on_create: None,
+            visible_to_contacts: None,
+        }
+    }
+}
 /// The data type of the attribute
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateTicketTypeAttributeRequestDataType {
@@ -140,4 +161,21 @@ pub struct UpdateTicketTypeAttributeRequest {
     /// Whether the attribute is visible to contacts when creating a ticket in Messenger.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
+}
+impl UpdateTicketTypeAttributeRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            allow_multiple_values: None,
+            archived: None,
+            description: None,
+            list_items: None,
+            multiline: None,
+            name: None,
+            required_to_create: None,
+            required_to_create_for_contacts: None,
+            visible_on_create: None,
+            visible_to_contacts: None,
+        }
+    }
 }

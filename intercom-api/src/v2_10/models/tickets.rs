@@ -36,6 +36,23 @@ pub struct AdminReplyTicketRequest {
     #[serde(rename = "type")]
     pub type_: AdminReplyTicketRequestType,
 }
+impl AdminReplyTicketRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(
+        admin_id: impl Into<String>,
+        message_type: AdminReplyTicketRequestMessageType,
+    ) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            attachment_urls: None,
+            body: None,
+            cross_post: None,
+            message_type,
+            reply_options: None,
+            type_: AdminReplyTicketRequestType::Admin,
+        }
+    }
+}
 /// `AdminReplyTicketRequestMessageType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/message_type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdminReplyTicketRequestMessageType {
@@ -79,6 +96,15 @@ pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment ticket part that is created when a user clicks on this reply option.
     #[serde(deserialize_with = "crate::codec::string")]
     pub uuid: String,
+}
+impl AdminReplyTicketRequestReplyOptionsItem {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            uuid: uuid.into(),
+        }
+    }
 }
 /// `AdminReplyTicketRequestType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -128,6 +154,18 @@ pub struct ContactReplyTicketEmailRequest {
     #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
 }
+impl ContactReplyTicketEmailRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
+        Self {
+            attachment_urls: None,
+            body: body.into(),
+            message_type: ContactReplyBaseRequestMessageType::Comment,
+            type_: ContactReplyBaseRequestType::User,
+            email: email.into(),
+        }
+    }
+}
 /// Intercom User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
@@ -151,6 +189,18 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
     #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
 }
+impl ContactReplyTicketIntercomUserIdRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            attachment_urls: None,
+            body: body.into(),
+            message_type: ContactReplyBaseRequestMessageType::Comment,
+            type_: ContactReplyBaseRequestType::User,
+            intercom_user_id: intercom_user_id.into(),
+        }
+    }
+}
 /// Contact Reply on ticket
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -161,6 +211,21 @@ pub enum ContactReplyTicketRequest {
     UserId(ContactReplyTicketUserIdRequest),
     /// `Email` variant.
     Email(ContactReplyTicketEmailRequest),
+}
+impl From<ContactReplyTicketIntercomUserIdRequest> for ContactReplyTicketRequest {
+    fn from(value: ContactReplyTicketIntercomUserIdRequest) -> Self {
+        Self::IntercomUserId(value)
+    }
+}
+impl From<ContactReplyTicketUserIdRequest> for ContactReplyTicketRequest {
+    fn from(value: ContactReplyTicketUserIdRequest) -> Self {
+        Self::UserId(value)
+    }
+}
+impl From<ContactReplyTicketEmailRequest> for ContactReplyTicketRequest {
+    fn from(value: ContactReplyTicketEmailRequest) -> Self {
+        Self::Email(value)
+    }
 }
 /// User ID
 ///
@@ -185,6 +250,18 @@ pub struct ContactReplyTicketUserIdRequest {
     #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
 }
+impl ContactReplyTicketUserIdRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
+        Self {
+            attachment_urls: None,
+            body: body.into(),
+            message_type: ContactReplyBaseRequestMessageType::Comment,
+            type_: ContactReplyBaseRequestType::User,
+            user_id: user_id.into(),
+        }
+    }
+}
 /// Create Ticket Request Payload
 ///
 /// You can create a Ticket
@@ -207,6 +284,20 @@ pub struct CreateTicketRequest {
     #[serde(deserialize_with = "crate::codec::string")]
     pub ticket_type_id: String,
 }
+impl CreateTicketRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(
+        contacts: Vec<CreateTicketRequestContactsItem>,
+        ticket_type_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            company_id: None,
+            contacts,
+            ticket_attributes: None,
+            ticket_type_id: ticket_type_id.into(),
+        }
+    }
+}
 /// `CreateTicketRequestContactsItem` (defined inline at `/components/schemas/create_ticket_request/properties/contacts/items`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -218,6 +309,22 @@ pub enum CreateTicketRequestContactsItem {
     /// Email
     Email(CreateTicketRequestContactsItemEmail),
 }
+impl From<CreateTicketRequestContactsItemId> for CreateTicketRequestContactsItem {
+    fn from(value: CreateTicketRequestContactsItemId) -> Self {
+        Self::Id(value)
+    }
+}
+impl From<CreateTicketRequestContactsItemExternalId>
+for CreateTicketRequestContactsItem {
+    fn from(value: CreateTicketRequestContactsItemExternalId) -> Self {
+        Self::ExternalId(value)
+    }
+}
+impl From<CreateTicketRequestContactsItemEmail> for CreateTicketRequestContactsItem {
+    fn from(value: CreateTicketRequestContactsItemEmail) -> Self {
+        Self::Email(value)
+    }
+}
 /// Email
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -225,6 +332,12 @@ pub struct CreateTicketRequestContactsItemEmail {
     /// The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
     #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
+}
+impl CreateTicketRequestContactsItemEmail {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
+    }
 }
 /// External ID
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -234,6 +347,14 @@ pub struct CreateTicketRequestContactsItemExternalId {
     #[serde(deserialize_with = "crate::codec::string")]
     pub external_id: String,
 }
+impl CreateTicketRequestContactsItemExternalId {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(external_id: impl Into<String>) -> Self {
+        Self {
+            external_id: external_id.into(),
+        }
+    }
+}
 /// ID
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -241,6 +362,12 @@ pub struct CreateTicketRequestContactsItemId {
     /// The identifier for the contact as given by Intercom.
     #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
+}
+impl CreateTicketRequestContactsItemId {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
 }
 /// `ReplyTicketRequest` (defined inline at `/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq)]
@@ -269,6 +396,16 @@ impl<'de> serde::Deserialize<'de> for ReplyTicketRequest {
             Some("admin") => crate::codec::from_value(value).map(Self::Admin),
             other => Err(crate::codec::unknown_tag("type", other, &["user", "admin"])),
         }
+    }
+}
+impl From<ContactReplyTicketRequest> for ReplyTicketRequest {
+    fn from(value: ContactReplyTicketRequest) -> Self {
+        Self::Contact(value)
+    }
+}
+impl From<AdminReplyTicketRequest> for ReplyTicketRequest {
+    fn from(value: AdminReplyTicketRequest) -> Self {
+        Self::Admin(value)
     }
 }
 /// Ticket List
@@ -444,6 +581,19 @@ pub struct UpdateTicketRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
+impl UpdateTicketRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            assignment: None,
+            is_shared: None,
+            open: None,
+            snoozed_until: None,
+            state: None,
+            ticket_attributes: None,
+        }
+    }
+}
 /// `UpdateTicketRequestAssignment` (defined inline at `/components/schemas/update_ticket_request/properties/assignment`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -462,6 +612,15 @@ pub struct UpdateTicketRequestAssignment {
         skip_serializing_if = "Option::is_none"
     )]
     pub assignee_id: Option<String>,
+}
+impl UpdateTicketRequestAssignment {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            admin_id: None,
+            assignee_id: None,
+        }
+    }
 }
 /// The state of the ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -85,6 +85,16 @@ impl<'de> serde::Deserialize<'de> for CreateTicketReplyWithCommentRequest {
         }
     }
 }
+impl From<ContactReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
+    fn from(value: ContactReplyTicketRequest) -> Self {
+        Self::Contact(value)
+    }
+}
+impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
+    fn from(value: AdminReplyTicketRequest) -> Self {
+        Self::Admin(value)
+    }
+}
 /// Data Event
 ///
 /// Data events are used to notify Intercom of changes to your data.

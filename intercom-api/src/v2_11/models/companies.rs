@@ -11,6 +11,12 @@ pub struct AttachContactToACompanyRequest {
     #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
 }
+impl AttachContactToACompanyRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// Company Attached Contacts
 ///
 /// A list of Contact Objects
@@ -249,6 +255,22 @@ pub struct CreateOrUpdateCompanyRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub website: Option<String>,
+}
+impl CreateOrUpdateCompanyRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            company_id: None,
+            custom_attributes: None,
+            industry: None,
+            monthly_spend: None,
+            name: None,
+            plan: None,
+            remote_created_at: None,
+            size: None,
+            website: None,
+        }
+    }
 }
 /// Deleted Company Object
 ///

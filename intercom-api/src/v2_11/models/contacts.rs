@@ -361,6 +361,24 @@ pub struct CreateContactRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
 }
+impl CreateContactRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            avatar: None,
+            custom_attributes: None,
+            email: None,
+            external_id: None,
+            last_seen_at: None,
+            name: None,
+            owner_id: None,
+            phone: None,
+            role: None,
+            signed_up_at: None,
+            unsubscribed_from_emails: None,
+        }
+    }
+}
 /// Merge contact data
 ///
 /// Merge contact data.
@@ -373,6 +391,15 @@ pub struct MergeContactsRequest {
     /// The unique identifier for the contact to merge into. Must be a user.
     #[serde(deserialize_with = "crate::codec::string")]
     pub into: String,
+}
+impl MergeContactsRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(from: impl Into<String>, into: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            into: into.into(),
+        }
+    }
 }
 /// Pagination Object
 ///
@@ -492,4 +519,22 @@ pub struct UpdateContactRequest {
     /// Whether the contact is unsubscribed from emails
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
+}
+impl UpdateContactRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            avatar: None,
+            custom_attributes: None,
+            email: None,
+            external_id: None,
+            last_seen_at: None,
+            name: None,
+            owner_id: None,
+            phone: None,
+            role: None,
+            signed_up_at: None,
+            unsubscribed_from_emails: None,
+        }
+    }
 }

@@ -28,6 +28,23 @@ pub struct CreateDataAttributeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
 }
+impl CreateDataAttributeRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(
+        data_type: CreateDataAttributeRequestDataType,
+        model: CreateDataAttributeRequestModel,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type,
+            description: None,
+            messenger_writable: None,
+            model,
+            name: name.into(),
+            options: None,
+        }
+    }
+}
 /// The type of data stored for this attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateDataAttributeRequestDataType {
@@ -371,6 +388,17 @@ pub struct UpdateDataAttributeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<UpdateDataAttributeRequestOptionsItem>>,
 }
+impl UpdateDataAttributeRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            archived: None,
+            description: None,
+            messenger_writable: None,
+            options: None,
+        }
+    }
+}
 /// `UpdateDataAttributeRequestOptionsItem` (defined inline at `/components/schemas/update_data_attribute_request/properties/options/items`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -378,4 +406,10 @@ pub struct UpdateDataAttributeRequestOptionsItem {
     /// `value`
     #[serde(deserialize_with = "crate::codec::string")]
     pub value: String,
+}
+impl UpdateDataAttributeRequestOptionsItem {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self { value: value.into() }
+    }
 }

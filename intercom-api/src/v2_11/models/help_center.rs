@@ -159,6 +159,18 @@ pub struct CreateCollectionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<GroupTranslatedContent>,
 }
+impl CreateCollectionRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            description: None,
+            help_center_id: None,
+            name: name.into(),
+            parent_id: None,
+            translated_content: None,
+        }
+    }
+}
 /// Deleted Collection Object
 ///
 /// Response returned when an object is deleted
@@ -535,4 +547,15 @@ pub struct UpdateCollectionRequest {
     /// `translated_content`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<GroupTranslatedContent>,
+}
+impl UpdateCollectionRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            description: None,
+            name: None,
+            parent_id: None,
+            translated_content: None,
+        }
+    }
 }

@@ -39,6 +39,26 @@ pub struct CreateMessageRequest {
     /// The recipient of the message. If not provided, the default recipient will be used.
     pub to: CreateMessageRequestTo,
 }
+impl CreateMessageRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(
+        body: impl Into<String>,
+        from: CreateMessageRequestFrom,
+        message_type: CreateMessageRequestMessageType,
+        to: CreateMessageRequestTo,
+    ) -> Self {
+        Self {
+            body: body.into(),
+            create_conversation_without_contact_reply: None,
+            created_at: None,
+            from,
+            message_type,
+            subject: None,
+            template: None,
+            to,
+        }
+    }
+}
 /// The sender of the message. If not provided, the default sender will be used.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,6 +68,12 @@ pub struct CreateMessageRequestFrom {
     /// One of `lead`, `user`, `contact`, or `admin`.
     #[serde(rename = "type")]
     pub type_: CreateMessageRequestFromType,
+}
+impl CreateMessageRequestFrom {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(id: i64, type_: CreateMessageRequestFromType) -> Self {
+        Self { id, type_ }
+    }
 }
 /// One of `lead`, `user`, `contact`, or `admin`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -125,6 +151,12 @@ pub struct CreateMessageRequestTo {
     /// The role associated to the contact - `user` or `lead`.
     #[serde(rename = "type")]
     pub type_: CreateMessageRequestToType,
+}
+impl CreateMessageRequestTo {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(id: impl Into<String>, type_: CreateMessageRequestToType) -> Self {
+        Self { id: id.into(), type_ }
+    }
 }
 /// The role associated to the contact - `user` or `lead`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

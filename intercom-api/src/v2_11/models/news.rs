@@ -155,6 +155,21 @@ pub struct NewsItemRequest {
     #[serde(deserialize_with = "crate::codec::string")]
     pub title: String,
 }
+impl NewsItemRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(sender_id: i64, title: impl Into<String>) -> Self {
+        Self {
+            body: None,
+            deliver_silently: None,
+            labels: None,
+            newsfeed_assignments: None,
+            reactions: None,
+            sender_id,
+            state: None,
+            title: title.into(),
+        }
+    }
+}
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NewsItemRequestState {

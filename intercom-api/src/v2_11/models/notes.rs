@@ -18,6 +18,15 @@ pub struct CreateNoteRequest {
     #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
 }
+impl CreateNoteRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(body: impl Into<String>) -> Self {
+        Self {
+            admin_id: None,
+            body: body.into(),
+        }
+    }
+}
 /// Note
 ///
 /// Notes allow you to annotate and comment on your contacts.

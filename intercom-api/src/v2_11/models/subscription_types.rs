@@ -14,3 +14,12 @@ pub struct AttachSubscriptionTypeToContactRequest {
     #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
 }
+impl AttachSubscriptionTypeToContactRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(consent_type: impl Into<String>, id: impl Into<String>) -> Self {
+        Self {
+            consent_type: consent_type.into(),
+            id: id.into(),
+        }
+    }
+}

@@ -16,6 +16,15 @@ pub struct CreatePhoneSwitchRequest {
     #[serde(deserialize_with = "crate::codec::string")]
     pub phone: String,
 }
+impl CreatePhoneSwitchRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(phone: impl Into<String>) -> Self {
+        Self {
+            custom_attributes: None,
+            phone: phone.into(),
+        }
+    }
+}
 /// Phone Switch
 ///
 /// Phone Switch Response

@@ -11,6 +11,12 @@ pub struct AttachTagToContactRequest {
     #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
 }
+impl AttachTagToContactRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// `AttachTagToConversationRequest` (defined inline at `/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,6 +28,15 @@ pub struct AttachTagToConversationRequest {
     #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
 }
+impl AttachTagToConversationRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(admin_id: impl Into<String>, id: impl Into<String>) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            id: id.into(),
+        }
+    }
+}
 /// `AttachTagToTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +47,15 @@ pub struct AttachTagToTicketRequest {
     /// The unique identifier for the tag which is given by Intercom
     #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
+}
+impl AttachTagToTicketRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(admin_id: impl Into<String>, id: impl Into<String>) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            id: id.into(),
+        }
+    }
 }
 /// Create or Update Tag Request Payload
 ///
@@ -50,6 +74,15 @@ pub struct CreateOrUpdateTagRequest {
     #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
 }
+impl CreateOrUpdateTagRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            name: name.into(),
+        }
+    }
+}
 /// `CreateTagRequest` (defined inline at `/paths/~1tags/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -63,6 +96,26 @@ pub enum CreateTagRequest {
     /// `TagMultipleUsers` variant.
     TagMultipleUsers(TagMultipleUsersRequest),
 }
+impl From<CreateOrUpdateTagRequest> for CreateTagRequest {
+    fn from(value: CreateOrUpdateTagRequest) -> Self {
+        Self::CreateOrUpdateTag(value)
+    }
+}
+impl From<TagCompanyRequest> for CreateTagRequest {
+    fn from(value: TagCompanyRequest) -> Self {
+        Self::TagCompany(value)
+    }
+}
+impl From<UntagCompanyRequest> for CreateTagRequest {
+    fn from(value: UntagCompanyRequest) -> Self {
+        Self::UntagCompany(value)
+    }
+}
+impl From<TagMultipleUsersRequest> for CreateTagRequest {
+    fn from(value: TagMultipleUsersRequest) -> Self {
+        Self::TagMultipleUsers(value)
+    }
+}
 /// `DetachTagFromConversationRequest` (defined inline at `/paths/~1conversations~1{conversation_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -71,6 +124,12 @@ pub struct DetachTagFromConversationRequest {
     #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
 }
+impl DetachTagFromConversationRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self { admin_id: admin_id.into() }
+    }
+}
 /// `DetachTagFromTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,6 +137,12 @@ pub struct DetachTagFromTicketRequest {
     /// The unique identifier for the admin which is given by Intercom.
     #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
+}
+impl DetachTagFromTicketRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self { admin_id: admin_id.into() }
+    }
 }
 /// Tag Company Request Payload
 ///
@@ -90,6 +155,18 @@ pub struct TagCompanyRequest {
     /// The name of the tag, which will be created if not found.
     #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
+}
+impl TagCompanyRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(
+        companies: Vec<TagCompanyRequestCompaniesItem>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            companies,
+            name: name.into(),
+        }
+    }
 }
 /// `TagCompanyRequestCompaniesItem` (defined inline at `/components/schemas/tag_company_request/properties/companies/items`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -110,6 +187,12 @@ pub struct TagCompanyRequestCompaniesItem {
     )]
     pub id: Option<String>,
 }
+impl TagCompanyRequestCompaniesItem {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self { company_id: None, id: None }
+    }
+}
 /// Tag Users Request Payload
 ///
 /// You can tag a list of users.
@@ -121,6 +204,15 @@ pub struct TagMultipleUsersRequest {
     pub name: String,
     /// `users`
     pub users: Vec<TagMultipleUsersRequestUsersItem>,
+}
+impl TagMultipleUsersRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(
+        name: impl Into<String>,
+        users: Vec<TagMultipleUsersRequestUsersItem>,
+    ) -> Self {
+        Self { name: name.into(), users }
+    }
 }
 /// `TagMultipleUsersRequestUsersItem` (defined inline at `/components/schemas/tag_multiple_users_request/properties/users/items`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -134,6 +226,12 @@ pub struct TagMultipleUsersRequestUsersItem {
     )]
     pub id: Option<String>,
 }
+impl TagMultipleUsersRequestUsersItem {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+}
 /// Untag Company Request Payload
 ///
 /// You can tag a single company or a list of companies.
@@ -145,6 +243,18 @@ pub struct UntagCompanyRequest {
     /// The name of the tag which will be untagged from the company
     #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
+}
+impl UntagCompanyRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(
+        companies: Vec<UntagCompanyRequestCompaniesItem>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            companies,
+            name: name.into(),
+        }
+    }
 }
 /// `UntagCompanyRequestCompaniesItem` (defined inline at `/components/schemas/untag_company_request/properties/companies/items`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -158,4 +268,18 @@ pub struct UntagCompanyRequestCompaniesItem {
     pub id: String,
     /// Always set to true
     pub untag: bool,
+}
+impl UntagCompanyRequestCompaniesItem {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(
+        company_id: impl Into<String>,
+        id: impl Into<String>,
+        untag: bool,
+    ) -> Self {
+        Self {
+            company_id: company_id.into(),
+            id: id.into(),
+            untag,
+        }
+    }
 }

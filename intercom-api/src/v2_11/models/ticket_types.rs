@@ -34,6 +34,18 @@ pub struct CreateTicketTypeRequest {
     #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
 }
+impl CreateTicketTypeRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            category: None,
+            description: None,
+            icon: None,
+            is_internal: None,
+            name: name.into(),
+        }
+    }
+}
 /// Category of the Ticket Type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateTicketTypeRequestCategory {
@@ -144,6 +156,19 @@ pub struct UpdateTicketTypeRequestBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
+}
+impl UpdateTicketTypeRequestBody {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            archived: None,
+            category: None,
+            description: None,
+            icon: None,
+            is_internal: None,
+            name: None,
+        }
+    }
 }
 /// Category of the Ticket Type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -17,6 +17,20 @@ pub struct ConvertVisitorRequest {
     /// The unique identifiers to convert a single Visitor.
     pub visitor: ConvertVisitorRequestVisitor,
 }
+impl ConvertVisitorRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(
+        type_: impl Into<String>,
+        user: ConvertVisitorRequestUser,
+        visitor: ConvertVisitorRequestVisitor,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            user,
+            visitor,
+        }
+    }
+}
 /// The unique identifiers retained after converting or merging.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,6 +57,16 @@ pub struct ConvertVisitorRequestUser {
     )]
     pub user_id: Option<String>,
 }
+impl ConvertVisitorRequestUser {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            email: None,
+            id: None,
+            user_id: None,
+        }
+    }
+}
 /// The unique identifiers to convert a single Visitor.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -68,6 +92,16 @@ pub struct ConvertVisitorRequestVisitor {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
+}
+impl ConvertVisitorRequestVisitor {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            email: None,
+            id: None,
+            user_id: None,
+        }
+    }
 }
 /// Update Visitor Request Payload
 ///
@@ -99,6 +133,17 @@ pub struct UpdateVisitorRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
+}
+impl UpdateVisitorRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            custom_attributes: None,
+            id: None,
+            name: None,
+            user_id: None,
+        }
+    }
 }
 /// Visitor
 ///
