@@ -5,7 +5,8 @@
 # `cargo clean -p intercom-api` and `cargo build -p intercom-api ... --timings` with
 # CARGO_INCREMENTAL=0, and report the median of cargo's own timing of the `intercom-api` unit (its
 # "frontend" part ends when the metadata is written; "codegen" is the LLVM part after it) and of the
-# wall time of the whole `cargo build` (cargo's start-up and fingerprinting included).
+# wall and CPU (user + sys) time of the whole `cargo build` (cargo's start-up and fingerprinting
+# included; CPU time is the steadier figure when other builds share the machine).
 #
 # Uses its own target directory (default target/bench-compile) so it does not hold the shared
 # target directory's lock; the first run compiles the dependencies there (a few minutes).
@@ -46,7 +47,9 @@ flags_of() {
     esac
 }
 
-now() { date +%s.%N; }
+TIMEFORMAT='%R %U %S'
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 median() { # numbers on stdin -> median
     sort -g | awk '{ a[NR] = $1 } END {
@@ -92,29 +95,36 @@ for config in $configs; do
     # Dependencies first (not measured).
     cargo build -q -p intercom-api "${flags[@]}"
     walls=()
+    cpus=()
     units=()
     fronts=()
     for ((i = 1; i <= runs; i++)); do
         cargo clean -q -p intercom-api "${profile_flag[@]}"
-        t0=$(now)
-        cargo build -q -p intercom-api "${flags[@]}" --timings 2>/dev/null
-        t1=$(now)
-        walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')")
+        # `time` reports the wall and CPU time of the build (cargo's own share is ~0.1 s); CPU
+        # time is the figure least disturbed by other processes on a shared machine.
+        if ! { time cargo build -q -p intercom-api "${flags[@]}" --timings 2>"$tmp/err"; } 2>"$tmp/time"; then
+            cat "$tmp/err" >&2
+            exit 1
+        fi
+        read -r wall_s user_s sys_s <"$tmp/time"
+        walls+=("$wall_s")
+        cpus+=("$(awk -v u="$user_s" -v s="$sys_s" 'BEGIN { printf "%.2f", u + s }')")
         read -r unit front < <(unit_times)
         units+=("$unit")
         fronts+=("$front")
-        echo "   run $i: wall ${walls[-1]} s, intercom-api unit $unit s (frontend $front s)" >&2
+        echo "   run $i: wall $wall_s s, CPU ${cpus[-1]} s, intercom-api unit $unit s (frontend $front s)" >&2
     done
     wall=$(printf '%s\n' "${walls[@]}" | median)
+    cpu=$(printf '%s\n' "${cpus[@]}" | median)
     unit=$(printf '%s\n' "${units[@]}" | grep -v n/a | median)
     front=$(printf '%s\n' "${fronts[@]}" | grep -v n/a | median)
     codegen=$(awk -v u="$unit" -v f="$front" 'BEGIN { if (u + 0 > 0 && f + 0 > 0) printf "%.2f", u - f; else print "n/a" }')
-    results+=("| $config | \`${flags[*]}\` | $unit | $front | $codegen | $wall |")
+    results+=("| $config | \`${flags[*]}\` | $unit | $front | $codegen | $wall | $cpu |")
 done
 
 echo
-echo "| config | flags | intercom-api s | frontend s | codegen s | cargo build wall s |"
-echo "|---|---|---:|---:|---:|---:|"
+echo "| config | flags | intercom-api s | frontend s | codegen s | cargo build wall s | cargo build CPU s |"
+echo "|---|---|---:|---:|---:|---:|---:|"
 printf '%s\n' "${results[@]}"
 echo
 echo "Generated lines (\`wc -l\` of the .rs files):"

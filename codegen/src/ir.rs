@@ -140,6 +140,8 @@ pub struct UnionVariant {
     pub tag_value: Option<String>,
     /// Documentation.
     pub docs: Docs,
+    /// Needs `Box` to break a recursive cycle.
+    pub boxed: bool,
 }
 
 /// A reference to a type, as used by fields, aliases, parameters and bodies.

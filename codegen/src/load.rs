@@ -39,10 +39,13 @@ pub fn from_json(raw: Value) -> Result<Document, Error> {
             ));
         }
         None => {
-            return Err(Error::at(
-                "#/openapi",
-                "missing `openapi: 3.0.x` version field",
-            ));
+            let message = match raw.get("openapi") {
+                Some(v) if !v.is_null() => format!(
+                    "the `openapi` version must be a string such as \"3.0.3\" (found {v}; quote it in YAML)"
+                ),
+                _ => "missing `openapi: 3.0.x` version field".to_string(),
+            };
+            return Err(Error::at("#/openapi", message));
         }
     }
     let openapi = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw).map_err(|e| {

@@ -1,8 +1,12 @@
 //! The repaired ("normalized") description: the same spec with the defects that lowering works around
 //! fixed in the document itself, so that other tools (the Prism mock server) accept it.
 //!
-//! Repairs, all generic: a `$ref` to a missing `#/components/schemas/<name>` gets a free-form object
-//! schema of that name (the same fallback the generator uses).
+//! Repairs, all generic, each reported with the pointer of the node:
+//! - a `$ref` to a missing `#/components/schemas/<name>` gets a free-form object schema of that name
+//!   (the same fallback the generator uses);
+//! - an exploded object query parameter declared only through `oneOf` variants gets their properties
+//!   at the top level too;
+//! - `format: uuid` with `maxLength` below 36 (unsatisfiable) loses the format.
 
 use serde_json::{Map, Value, json};
 
@@ -52,7 +56,79 @@ pub fn normalize(raw: &Value) -> Result<Normalized, Error> {
             });
         }
     }
+    explode_query_objects(&mut document, &mut repairs);
+    let mut uuid = Vec::new();
+    contradictory_uuid_formats(&mut document, "#", &mut uuid);
+    repairs.extend(uuid);
     Ok(Normalized { document, repairs })
+}
+
+/// A `style: form, explode: true` object query parameter whose members are declared only inside its
+/// `oneOf`/`anyOf` variants: mock servers collect query keys from the top-level `properties`, so the
+/// variants' properties are copied up (the variants still decide which combination is valid).
+fn explode_query_objects(document: &mut Value, repairs: &mut Vec<Warning>) {
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for (method, op) in item.iter_mut() {
+            let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else { continue };
+            for (i, p) in params.iter_mut().enumerate() {
+                let is_form_query = p.get("in").and_then(Value::as_str) == Some("query")
+                    && p.get("style").and_then(Value::as_str).is_none_or(|s| s == "form")
+                    && p.get("explode").and_then(Value::as_bool).unwrap_or(true);
+                let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) else { continue };
+                if !is_form_query || schema.get("properties").is_some() {
+                    continue;
+                }
+                let mut merged = Map::new();
+                for key in ["oneOf", "anyOf"] {
+                    for variant in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+                        for (name, prop) in variant.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                            merged.entry(name.clone()).or_insert_with(|| prop.clone());
+                        }
+                    }
+                }
+                if merged.is_empty() {
+                    continue;
+                }
+                schema.insert("properties".to_string(), Value::Object(merged));
+                repairs.push(Warning {
+                    pointer: format!("#/paths/{}/{method}/parameters/{i}/schema", pointer_token(path)),
+                    message: "exploded object query parameter: copied its variants' properties to the top level".to_string(),
+                });
+            }
+        }
+    }
+}
+
+/// `format: uuid` with `maxLength` below 36 can never be satisfied (a UUID has 36 characters): the
+/// format is dropped, the length kept.
+fn contradictory_uuid_formats(v: &mut Value, ptr: &str, repairs: &mut Vec<Warning>) {
+    match v {
+        Value::Object(m) => {
+            let contradictory = m.get("format").and_then(Value::as_str) == Some("uuid")
+                && m.get("maxLength").and_then(Value::as_u64).is_some_and(|n| n < 36);
+            if contradictory {
+                m.remove("format");
+                repairs.push(Warning {
+                    pointer: ptr.to_string(),
+                    message: "`format: uuid` contradicts `maxLength` below 36: format dropped".to_string(),
+                });
+            }
+            for (k, x) in m.iter_mut() {
+                if k == "example" || k == "examples" {
+                    continue;
+                }
+                contradictory_uuid_formats(x, &format!("{ptr}/{}", pointer_token(k)), repairs);
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter_mut().enumerate() {
+                contradictory_uuid_formats(x, &format!("{ptr}/{i}"), repairs);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn collect_refs(v: &Value, ptr: &str, out: &mut Vec<(String, String)>) {
@@ -90,5 +166,164 @@ mod tests {
         assert_eq!(n.document["components"]["schemas"]["custom_attributes"]["type"], "object");
         // Idempotent.
         assert!(normalize(&n.document).expect("normalizes").repairs.is_empty());
+    }
+}
+
+/// Rewrites the response side of a normalized description to the crate's decoding policy, for a mock
+/// server that validates responses (Prism `--errors`): every schema reachable from a response loses
+/// `required`, `format` and `enum` and becomes `nullable` — exactly what the generated response types
+/// accept (absent/null fields, any string format, unknown enum values). Component schemas used by
+/// requests too are copied (`<name>_response`) first, so request validation keeps its full strength.
+pub fn relax_responses(document: &mut Value) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let components: Vec<String> = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let schema_of = |doc: &Value, name: &str| doc.pointer(&format!("/components/schemas/{}", pointer_token(name))).cloned();
+    // Roots: every response schema and every request schema (body and parameters).
+    let mut response_roots = Vec::new();
+    let mut request_roots = Vec::new();
+    if let Some(paths) = document.get("paths").and_then(Value::as_object) {
+        for item in paths.values() {
+            for op in item.as_object().into_iter().flat_map(|m| m.values()) {
+                if let Some(r) = op.get("responses") {
+                    response_roots.push(r.clone());
+                }
+                for key in ["requestBody", "parameters"] {
+                    if let Some(r) = op.get(key) {
+                        request_roots.push(r.clone());
+                    }
+                }
+            }
+        }
+    }
+    let closure = |doc: &Value, roots: &[Value]| {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack: Vec<String> = Vec::new();
+        for r in roots {
+            schema_refs(r, &mut stack);
+        }
+        while let Some(n) = stack.pop() {
+            if seen.insert(n.clone()) {
+                if let Some(s) = schema_of(doc, &n) {
+                    schema_refs(&s, &mut stack);
+                }
+            }
+        }
+        seen
+    };
+    let responses = closure(document, &response_roots);
+    let requests = closure(document, &request_roots);
+    let shared: Vec<&String> = components.iter().filter(|c| responses.contains(*c) && requests.contains(*c)).collect();
+    let rename: std::collections::BTreeMap<String, String> = shared
+        .iter()
+        .map(|c| {
+            let mut n = format!("{c}_response");
+            while components.contains(&n) {
+                n.push('_');
+            }
+            ((*c).clone(), n)
+        })
+        .collect();
+    // Copies of shared schemas, then rewrite refs on the response side.
+    if let Some(schemas) = document.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        for (old, new) in &rename {
+            if let Some(s) = schemas.get(old).cloned() {
+                schemas.insert(new.clone(), s);
+            }
+        }
+        for name in responses.iter().filter(|n| !requests.contains(*n)).chain(rename.values()) {
+            if let Some(s) = schemas.get_mut(name) {
+                rewrite_refs(s, &rename);
+                relax(s);
+                out.push(Warning {
+                    pointer: format!("#/components/schemas/{}", pointer_token(name)),
+                    message: "response schema relaxed to the lenient decoding policy".to_string(),
+                });
+            }
+        }
+    }
+    if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            for op in item.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+                if let Some(r) = op.get_mut("responses") {
+                    rewrite_refs(r, &rename);
+                    for resp in r.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+                        for media in resp.get_mut("content").and_then(Value::as_object_mut).into_iter().flat_map(|m| m.values_mut()) {
+                            if let Some(s) = media.get_mut("schema") {
+                                relax(s);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn schema_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(name) = m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")) {
+                out.push(name.replace("~1", "/").replace("~0", "~"));
+            }
+            for (k, x) in m {
+                if k != "example" && k != "examples" {
+                    schema_refs(x, out);
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| schema_refs(x, out)),
+        _ => {}
+    }
+}
+
+fn rewrite_refs(v: &mut Value, rename: &std::collections::BTreeMap<String, String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get_mut("$ref") {
+                if let Some(new) = r.strip_prefix("#/components/schemas/").and_then(|n| rename.get(n)) {
+                    *r = format!("#/components/schemas/{}", pointer_token(new));
+                }
+            }
+            for (k, x) in m.iter_mut() {
+                if k != "example" && k != "examples" {
+                    rewrite_refs(x, rename);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| rewrite_refs(x, rename)),
+        _ => {}
+    }
+}
+
+/// Drops `required`, `format` and `enum` and adds `nullable` on a schema and its inline sub-schemas
+/// (walking schema positions only, so properties named `format` or `required` are kept).
+fn relax(v: &mut Value) {
+    let Value::Object(m) = v else { return };
+    if m.contains_key("$ref") {
+        return;
+    }
+    m.remove("required");
+    m.remove("format");
+    m.remove("enum");
+    if m.contains_key("type") || m.contains_key("properties") {
+        m.insert("nullable".to_string(), Value::Bool(true));
+    }
+    if let Some(props) = m.get_mut("properties").and_then(Value::as_object_mut) {
+        props.values_mut().for_each(relax);
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(x) = m.get_mut(key) {
+            relax(x);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(a) = m.get_mut(key).and_then(Value::as_array_mut) {
+            a.iter_mut().for_each(relax);
+        }
     }
 }

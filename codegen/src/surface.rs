@@ -22,7 +22,8 @@
 //! members sorted by name.
 
 use crate::ir::{
-    Api, Field, Operation, ParamLocation, ResponseBody, Struct, TypeDef, TypeKind, TypeRef, Usage,
+    Api, Field, Operation, ParamLocation, ResponseBody, Struct, TypeDef, TypeKind, TypeRef,
+    UnionVariant, Usage,
 };
 use crate::naming;
 
@@ -116,6 +117,12 @@ pub fn field_type(usage: Usage, f: &Field) -> String {
         ty = format!("Option<{ty}>");
     }
     ty
+}
+
+/// The payload type of a union variant as users see it (`Box` included).
+pub fn variant_payload(v: &UnionVariant) -> String {
+    let ty = rust_type(&v.ty);
+    if v.boxed { format!("Box<{ty}>") } else { ty }
 }
 
 /// The Rust return type of an operation: the first 2xx response's body type; `()` when it has no
@@ -260,7 +267,7 @@ fn type_lines(def: &TypeDef) -> Vec<String> {
                     members.push(format!(
                         "variant {item}::{}({}){tag}",
                         v.rust_name,
-                        rust_type(&v.ty)
+                        variant_payload(v)
                     ));
                 }
             }

@@ -49,7 +49,7 @@ pub struct Updated {
     pub written: Vec<Stale>,
 }
 
-/// `specs/<version>.toml` path inside the upstream repository.
+/// Path of a version's description in the upstream repository: `descriptions/<version>/api.intercom.io.yaml`.
 pub fn upstream_path(version: &str) -> String {
     format!("descriptions/{version}/{SPEC_FILE}")
 }

@@ -46,14 +46,14 @@ pub fn run(root: &Path, rest: &[String]) -> Result<ExitCode, Failure> {
     let new_api = new_spec.lower()?;
     let report = diff::compare(&old_api, &new_api, &old_spec.label, &new_spec.label);
     write_stdout(&report.render(format))?;
-    if let Some(threshold) = fail_on {
-        if report.fails(threshold) {
-            eprintln!(
-                "diff: {} (--fail-on {threshold})",
-                diff::format::summary_line(&report)
-            );
-            return Ok(ExitCode::from(FAIL_ON_EXIT));
-        }
+    if let Some(threshold) = fail_on
+        && report.fails(threshold)
+    {
+        eprintln!(
+            "diff: {} (--fail-on {threshold})",
+            diff::format::summary_line(&report)
+        );
+        return Ok(ExitCode::from(FAIL_ON_EXIT));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,11 +3,13 @@
 //! - `regen [--check]`: regenerate the `intercom-api` crate from the pinned specs.
 //! - `add-version <VERSION> [--from FILE] [--commit SHA]`: pin a new version and regenerate.
 //! - `pin <VERSION> (--from FILE [--commit SHA] | --commit SHA)`: re-pin a version and regenerate.
+//! - `normalize <VERSION> [--out FILE] [--lenient-responses yes]`: the repaired spec, as JSON.
 //! - `diff OLD NEW [--format text|markdown|json] [--fail-on breaking|potentially-breaking]`: what
 //!   changed between two specs, and whether users of the crate break.
 
 mod args;
 mod diff;
+mod normalize;
 mod regen;
 mod versions;
 
@@ -24,7 +26,9 @@ const USAGE: &str = "usage:
   cargo xtask add-version <VERSION> [--from FILE] [--commit SHA]
   cargo xtask pin <VERSION> (--from FILE [--commit SHA] | --commit SHA)
   cargo xtask diff OLD NEW [--format text|markdown|json] [--fail-on breaking|potentially-breaking]
-    OLD, NEW: a pinned version (2.11), a spec file, or <git-rev>:<version> (origin/main:2.11)";
+    OLD, NEW: a pinned version (2.11), a spec file, or <git-rev>:<version> (origin/main:2.11)
+  cargo xtask normalize <VERSION> [--out FILE] [--lenient-responses yes|no]
+    the repaired spec as JSON (dangling refs and other defects fixed generically), e.g. for Prism";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         Some("add-version") => versions::run(&root, rest, versions::Command::AddVersion),
         Some("pin") => versions::run(&root, rest, versions::Command::Pin),
         Some("diff") => diff::run(&root, rest),
+        Some("normalize") => normalize::run(&root, rest),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

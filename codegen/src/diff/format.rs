@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::{Change, Class, Report, Section, by_subject};
 
@@ -354,71 +354,143 @@ fn upper_first(s: &str) -> String {
     }
 }
 
-fn json(report: &Report) -> String {
-    let side = |s: &super::Side| json!({ "label": s.label, "version": s.version });
-    let counts =
-        |c: super::Counts| json!({ "added": c.added, "removed": c.removed, "changed": c.changed });
-    let mut by_class = serde_json::Map::new();
-    for c in Class::ALL {
-        by_class.insert(c.id().to_string(), json!(report.count(c)));
+// JSON shapes. Derived `Serialize` keeps keys in declaration order whatever serde_json's features.
+
+#[derive(Serialize)]
+struct JsonSide<'a> {
+    label: &'a str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonCounts {
+    added: usize,
+    removed: usize,
+    changed: usize,
+}
+
+#[derive(Serialize)]
+struct JsonByClass {
+    breaking: usize,
+    #[serde(rename = "potentially-breaking")]
+    potentially_breaking: usize,
+    #[serde(rename = "non-breaking")]
+    non_breaking: usize,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    changes: usize,
+    by_class: JsonByClass,
+    operations: JsonCounts,
+    types: JsonCounts,
+    renamed_path_params: usize,
+    renamed_param_paths: usize,
+}
+
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    section: &'a str,
+    subject: &'a str,
+    item: &'a str,
+    rule: &'a str,
+    class: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonType<'a> {
+    #[serde(rename = "type")]
+    name: &'a str,
+    class: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonAffected<'a> {
+    subject: &'a str,
+    item: &'a str,
+    request_types: Vec<JsonType<'a>>,
+    response_types: Vec<JsonType<'a>>,
+}
+
+fn json_side(s: &super::Side) -> JsonSide<'_> {
+    JsonSide {
+        label: &s.label,
+        version: &s.version,
     }
-    let changes: Vec<Value> = report
+}
+
+fn json_types(v: &[(String, Class)]) -> Vec<JsonType<'_>> {
+    v.iter()
+        .map(|(n, c)| JsonType {
+            name: n,
+            class: c.id(),
+        })
+        .collect()
+}
+
+fn compact<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// A JSON array with one element per line: valid JSON that still diffs and reads line by line.
+fn json_lines<T: Serialize>(items: &[T]) -> String {
+    if items.is_empty() {
+        return "[]".to_string();
+    }
+    let lines: Vec<String> = items
+        .iter()
+        .map(|v| format!("    {}", compact(v)))
+        .collect();
+    format!("[\n{}\n  ]", lines.join(",\n"))
+}
+
+fn json(report: &Report) -> String {
+    let counts = |c: super::Counts| JsonCounts {
+        added: c.added,
+        removed: c.removed,
+        changed: c.changed,
+    };
+    let summary = JsonSummary {
+        changes: report.changes.len(),
+        by_class: JsonByClass {
+            breaking: report.count(Class::Breaking),
+            potentially_breaking: report.count(Class::PotentiallyBreaking),
+            non_breaking: report.count(Class::NonBreaking),
+        },
+        operations: counts(report.operations),
+        types: counts(report.types),
+        renamed_path_params: report.renamed_path_params,
+        renamed_param_paths: report.renamed_param_paths,
+    };
+    let changes: Vec<JsonChange<'_>> = report
         .changes
         .iter()
-        .map(|c| {
-            json!({
-                "section": c.section.id(),
-                "subject": c.subject,
-                "item": c.item,
-                "rule": c.rule.id(),
-                "class": c.class().id(),
-                "message": c.message,
-            })
+        .map(|c| JsonChange {
+            section: c.section.id(),
+            subject: &c.subject,
+            item: &c.item,
+            rule: c.rule.id(),
+            class: c.class().id(),
+            message: &c.message,
         })
         .collect();
-    let types = |v: &[(String, Class)]| -> Vec<Value> {
-        v.iter()
-            .map(|(n, c)| json!({ "type": n, "class": c.id() }))
-            .collect()
-    };
-    let affected: Vec<Value> = report
+    let affected: Vec<JsonAffected<'_>> = report
         .affected
         .iter()
-        .map(|a| {
-            json!({
-                "subject": a.subject,
-                "item": a.item,
-                "request_types": types(&a.request_types),
-                "response_types": types(&a.response_types),
-            })
+        .map(|a| JsonAffected {
+            subject: &a.subject,
+            item: &a.item,
+            request_types: json_types(&a.request_types),
+            response_types: json_types(&a.response_types),
         })
         .collect();
-    // One change per line: valid JSON that still diffs and reads line by line.
-    let compact = |v: &Value| serde_json::to_string(v).unwrap_or_default();
-    let list = |items: &[Value]| -> String {
-        if items.is_empty() {
-            return "[]".to_string();
-        }
-        let lines: Vec<String> = items
-            .iter()
-            .map(|v| format!("    {}", compact(v)))
-            .collect();
-        format!("[\n{}\n  ]", lines.join(",\n"))
-    };
-    let summary = json!({
-        "changes": report.changes.len(),
-        "by_class": Value::Object(by_class),
-        "operations": counts(report.operations),
-        "types": counts(report.types),
-        "renamed_path_params": report.renamed_path_params,
-        "renamed_param_paths": report.renamed_param_paths,
-    });
     format!(
         "{{\n  \"old\": {},\n  \"new\": {},\n  \"summary\": {},\n  \"changes\": {},\n  \"affected_operations\": {}\n}}\n",
-        compact(&side(&report.old)),
-        compact(&side(&report.new)),
+        compact(&json_side(&report.old)),
+        compact(&json_side(&report.new)),
         compact(&summary),
-        list(&changes),
-        list(&affected)
+        json_lines(&changes),
+        json_lines(&affected)
     )
 }

@@ -3,7 +3,7 @@
 //!
 //! [`compare`] pairs operations ([`match_ops`]), compares their parameters, bodies and responses
 //! ([`operations`]) and every named type ([`schemas`]); each finding is a [`Change`] under a stable
-//! [`Rule`] with a [`Class`]. [`format`] renders the [`Report`] as text, Markdown (a PR comment)
+//! [`Rule`] with a [`Class`]. [`format`](mod@format) renders the [`Report`] as text, Markdown (a PR comment)
 //! or JSON. [`source`] resolves the command's arguments (a pinned version, a file, or
 //! `<git-rev>:<version>`) to spec texts.
 

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use super::{Change, Context, Rule, Section};
 use crate::ir::{Field, StringEnum, Struct, TypeDef, TypeKind, Union, Usage};
-use crate::surface::{additional_field, field_is_option, field_type, kind_name, policy, rust_type};
+use crate::surface::{
+    additional_field, field_is_option, field_type, kind_name, policy, rust_type, variant_payload,
+};
 
 /// Every schema-level change.
 pub(crate) fn compare(cx: &Context<'_>) -> Vec<Change> {
@@ -320,8 +322,8 @@ fn union_changes(cx: &Context<'_>, name: &str, old: &Union, new: &Union, out: &m
     };
     let (ov, nv) = (index(old), index(new));
     let what = |v: &crate::ir::UnionVariant| match &v.tag_value {
-        Some(t) => format!("`{}({})` (tag {t:?})", v.rust_name, rust_type(&v.ty)),
-        None => format!("`{}({})`", v.rust_name, rust_type(&v.ty)),
+        Some(t) => format!("`{}({})` (tag {t:?})", v.rust_name, variant_payload(v)),
+        None => format!("`{}({})`", v.rust_name, variant_payload(v)),
     };
     for (k, v) in &nv {
         let item = format!("{}::{}", type_path(cx.new_vmod, name), v.rust_name);
@@ -341,7 +343,7 @@ fn union_changes(cx: &Context<'_>, name: &str, old: &Union, new: &Union, out: &m
                         format!("variant `{}` -> `{}`", o.rust_name, v.rust_name),
                     ));
                 }
-                let (ot, nt) = (rust_type(&o.ty), rust_type(&v.ty));
+                let (ot, nt) = (variant_payload(o), variant_payload(v));
                 if ot != nt {
                     out.push(change(
                         name,

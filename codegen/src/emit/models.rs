@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::types::rust_type;
-use crate::ir::{Api, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{Api, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant};
 
 /// The Rust item(s) for one named type.
 pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
@@ -25,12 +25,12 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => struct_item(api, &name, doc, s, lenient),
         TypeKind::Enum(e) => enum_item(&name, doc, e),
         TypeKind::Union(u) if u.tag.is_some() => {
-            let from = union_from_impls(&name, u);
+            let from = union_from_impls(api, &name, u);
             let item = tagged_union(&name, doc, u, lenient);
             quote! { #item #from }
         }
         TypeKind::Union(u) => {
-            let from = union_from_impls(&name, u);
+            let from = union_from_impls(api, &name, u);
             let item = untagged_union(&name, doc, u, lenient);
             quote! { #item #from }
         }
@@ -74,11 +74,9 @@ fn struct_item(
                     quote!(#[serde(#rename default, #with #skip)]),
                 )
             } else {
+                // Required and nullable: the key must be present (possibly `null`).
                 all_optional = false;
-                (
-                    quote!(Option<#ty>),
-                    quote!(#[serde(#rename default, #with)]),
-                )
+                (quote!(Option<#ty>), quote!(#[serde(#rename #with)]))
             }
         } else {
             all_optional = false;
@@ -226,28 +224,34 @@ fn enum_item(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> Tok
     }
 }
 
-/// `From<Payload>` for each variant whose payload is a named type used by no other variant.
-fn union_from_impls(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
-    let impls = u.variants.iter().filter_map(|v| {
-        let TypeRef::Named(_) = &v.ty else { return None };
-        if u.variants.iter().filter(|w| w.ty == v.ty).count() != 1 {
-            return None;
+/// `From<Payload>` for each variant whose payload is a named, non-alias type that no other variant
+/// carries and that is not the union itself (those would conflict with each other or with std).
+fn union_from_impls(api: &Api, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    let distinct = |v: &UnionVariant| match &v.ty {
+        TypeRef::Named(n) if name != n => {
+            !matches!(api.types.get(n).map(|d| &d.kind), Some(TypeKind::Alias(_)) | None)
+                && u.variants.iter().filter(|w| w.ty == v.ty).count() == 1
         }
-        let ty = variant_payload(&v.ty);
+        _ => false,
+    };
+    let impls = u.variants.iter().filter(|v| distinct(v)).map(|v| {
+        let ty = rust_type(&v.ty, &quote!());
         let ident = format_ident!("{}", v.rust_name);
-        Some(quote! {
+        let value = if v.boxed { quote!(Box::new(value)) } else { quote!(value) };
+        quote! {
             impl From<#ty> for #name {
                 fn from(value: #ty) -> Self {
-                    Self::#ident(value)
+                    Self::#ident(#value)
                 }
             }
-        })
+        }
     });
     quote! { #(#impls)* }
 }
 
-fn variant_payload(ty: &TypeRef) -> TokenStream {
-    rust_type(ty, &quote!())
+fn variant_payload(v: &UnionVariant) -> TokenStream {
+    let ty = rust_type(&v.ty, &quote!());
+    if v.boxed { quote!(Box<#ty>) } else { ty }
 }
 
 fn untagged_union(
@@ -262,7 +266,7 @@ fn untagged_union(
         if v.rust_name == "Null" && v.tag_value.is_none() && v.ty == TypeRef::Json {
             quote! { #vdoc Null, }
         } else {
-            let ty = variant_payload(&v.ty);
+            let ty = variant_payload(v);
             quote! { #vdoc #ident(#ty), }
         }
     });
@@ -293,7 +297,7 @@ fn tagged_union(
             &v.docs,
             &format!("`{tag}: {}`", v.tag_value.clone().unwrap_or_default()),
         );
-        let ty = variant_payload(&v.ty);
+        let ty = variant_payload(v);
         quote! { #vdoc #ident(#ty), }
     });
     let ser = u.variants.iter().map(|v| {

@@ -353,8 +353,15 @@ fn pagination_methods(p: &Pagination) -> TokenStream {
         PageKind::Scroll { setter, next } => {
             let setter = format_ident!("{}", setter);
             let next = field_path(next, false);
-            (quote!(|page: &#page_ty| #next), quote!(|call: Self, key: String| call.#setter(key)), "the `scroll_param`")
+            // A scroll ends with an empty page (its parameter then expires) and may repeat the
+            // same parameter on every page.
+            (
+                quote!(|page: &#page_ty| if page.#items.as_ref().is_none_or(Vec::is_empty) { None } else { #next }),
+                quote!(|call: Self, key: String| call.#setter(key)),
+                "the `scroll_param`",
+            )
         }
+
         PageKind::PageNumber { setter, page, total } => {
             let setter = format_ident!("{}", setter);
             let current = field_path(page, true);
@@ -391,10 +398,14 @@ fn pagination_methods(p: &Pagination) -> TokenStream {
         " Every item (`{}`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).",
         p.items.wire_name
     );
+    let driver = match p.kind {
+        PageKind::Scroll { .. } => quote!(scroll_pages),
+        _ => quote!(pages),
+    };
     quote! {
         #[doc = #pages_doc]
         pub fn pages(self) -> crate::runtime::Pages<'a, #page_ty> {
-            crate::runtime::pagination::pages(self, Self::send, #next_key, #with_key)
+            crate::runtime::pagination::#driver(self, Self::send, #next_key, #with_key)
         }
 
         #[doc = #stream_doc]

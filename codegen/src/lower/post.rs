@@ -62,7 +62,7 @@ fn check_alias_loops(api: &Api) -> Result<(), Error> {
                 if m == *name {
                     return Err(Error::at(
                         def.pointer.clone(),
-                        "reference loop: this schema refers to itself through $ref aliases only",
+                        "reference loop: this schema contains itself without an object in between (through $ref aliases, arrays or maps only)",
                     ));
                 }
                 if seen.insert(m.clone()) {
@@ -178,24 +178,29 @@ fn reaches_directly(api: &Api, from: &str, target: &str) -> bool {
     false
 }
 
+/// Boxes every struct field and union variant whose named type leads back to its owner without
+/// an indirection (`Vec`, map) in between: such types would otherwise have infinite size.
 fn box_recursion(api: &mut Api) {
     let mut to_box = Vec::new();
     for (name, def) in &api.types {
-        if let TypeKind::Struct(s) = &def.kind {
-            for (i, f) in s.fields.iter().enumerate() {
-                if let TypeRef::Named(n) = &f.ty {
-                    if reaches_directly(api, n, name) {
-                        to_box.push((name.clone(), i));
-                    }
+        let direct: Vec<(usize, &TypeRef)> = match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).enumerate().collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).enumerate().collect(),
+            _ => Vec::new(),
+        };
+        for (i, t) in direct {
+            if let TypeRef::Named(n) = t {
+                if reaches_directly(api, n, name) {
+                    to_box.push((name.clone(), i));
                 }
             }
         }
     }
     for (name, i) in to_box {
-        if let Some(def) = api.types.get_mut(&name) {
-            if let TypeKind::Struct(s) = &mut def.kind {
-                s.fields[i].boxed = true;
-            }
+        match api.types.get_mut(&name).map(|d| &mut d.kind) {
+            Some(TypeKind::Struct(s)) => s.fields[i].boxed = true,
+            Some(TypeKind::Union(u)) => u.variants[i].boxed = true,
+            _ => {}
         }
     }
 }

@@ -103,7 +103,9 @@ impl<'a> Lowerer<'a> {
         };
         let name = name.replace("~1", "/").replace("~0", "~");
         if self.component_names.contains_key(&name) {
-            return Ok(TypeRef::Named(self.ensure_component(&name)?));
+            // Every component is lowered by `lower_components`; its name is already claimed, so a
+            // reference needs no recursion (long $ref chains cannot overflow the stack).
+            return Ok(TypeRef::Named(self.component_names[&name].clone()));
         }
         let rust = match self.dangling.get(&name) {
             Some(r) => r.clone(),
@@ -531,6 +533,7 @@ impl<'a> Lowerer<'a> {
                         ty: TypeRef::Json,
                         tag_value: None,
                         docs: docs_of(&vv),
+                        boxed: false,
                     });
                     continue;
                 }
@@ -543,6 +546,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 tag_value,
                 docs,
+                boxed: false,
             });
         }
         if has_null && tag.is_none() {
@@ -554,6 +558,7 @@ impl<'a> Lowerer<'a> {
                     title: Some("JSON `null`.".to_string()),
                     description: None,
                 },
+                boxed: false,
             });
         }
         Ok(Shape::Kind(

@@ -99,7 +99,14 @@ fn build(workspace: &Path, examples_dir: &Path) -> Result<(), String> {
     let mut command = Command::new(&cargo);
     command
         .current_dir(workspace)
-        .args(["build", "-q", "-p", "intercom-api", "--examples", "--features"])
+        .args([
+            "build",
+            "-q",
+            "-p",
+            "intercom-api",
+            "--examples",
+            "--features",
+        ])
         .arg(features.join(","))
         .env("CARGO_TARGET_DIR", target_dir)
         .stdin(Stdio::null());
@@ -136,7 +143,8 @@ pub fn run(bin: &Path, base_url: &str, work_dir: &Path) -> Result<String, String
         .unwrap_or("example");
     let out_path = work_dir.join(format!("{name}.stdout"));
     let err_path = work_dir.join(format!("{name}.stderr"));
-    let open = |p: &Path| File::create(p).map_err(|e| format!("cannot create {}: {e}", p.display()));
+    let open =
+        |p: &Path| File::create(p).map_err(|e| format!("cannot create {}: {e}", p.display()));
     let mut child = Command::new(bin)
         .env("INTERCOM_TOKEN", "contract-test-token")
         .env("INTERCOM_BASE_URL", base_url)

@@ -196,6 +196,9 @@ impl Prism {
             .map_err(|e| format!("cannot reopen {}: {e}", log.display()))?;
         let child = Command::new(node())
             .arg(cli)
+            // `--errors`: a request that violates the spec gets a 4xx (and the violations in the
+            // `sl-violations` header). Responses are validated too; the spec fed to Prism describes
+            // them with the crate's lenient decoding policy (`codegen::normalize::relax_responses`).
             .args(["mock", "--errors", "-h", "127.0.0.1", "-p"])
             .arg(port.to_string())
             .arg(spec)

@@ -30,10 +30,33 @@ pub struct Operation {
 
 /// One argument set and where its body came from.
 pub struct Candidate {
-    /// `example <name>`, `synthesized`, or `no body`.
+    /// Where the body came from.
+    pub source: Source,
+    /// A label for reports.
     pub label: String,
     /// The arguments.
     pub args: Args,
+}
+
+/// Where a request body came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The spec's request example of that name.
+    Example(String),
+    /// Synthesized from the schema.
+    Synthesized,
+    /// The operation has no request body.
+    NoBody,
+}
+
+impl Source {
+    fn label(&self) -> String {
+        match self {
+            Source::Example(name) => format!("example `{name}`"),
+            Source::Synthesized => "synthesized from the schema".to_owned(),
+            Source::NoBody => "no body".to_owned(),
+        }
+    }
 }
 
 /// Every operation of `doc` (in document order) with its candidate arguments.
@@ -53,8 +76,9 @@ pub fn operations(doc: &Value) -> Vec<Operation> {
             let params = parameters(doc, shared, op.get("parameters"));
             let candidates = bodies(doc, op)
                 .into_iter()
-                .map(|(label, body)| Candidate {
-                    label,
+                .map(|(source, body)| Candidate {
+                    label: source.label(),
+                    source,
                     args: Args::new(params.clone(), body),
                 })
                 .collect();
@@ -133,7 +157,7 @@ fn parameter_value(doc: &Value, p: &Value) -> Value {
 /// Body candidates of an operation: request examples whose name matches a 2xx response example
 /// name, the other request examples, then a body synthesized from the schema. An operation without
 /// a JSON request body gets one candidate without a body.
-fn bodies(doc: &Value, op: &Value) -> Vec<(String, Option<Value>)> {
+fn bodies(doc: &Value, op: &Value) -> Vec<(Source, Option<Value>)> {
     let Some(media) = op
         .get("requestBody")
         .map(|b| resolve(doc, b))
@@ -147,7 +171,7 @@ fn bodies(doc: &Value, op: &Value) -> Vec<(String, Option<Value>)> {
                 .map(|(_, media)| media)
         })
     else {
-        return vec![("no body".to_owned(), None)];
+        return vec![(Source::NoBody, None)];
     };
     let success_names = success_example_names(doc, op);
     let examples = media_examples(doc, media);
@@ -155,20 +179,18 @@ fn bodies(doc: &Value, op: &Value) -> Vec<(String, Option<Value>)> {
         .into_iter()
         .partition(|(name, _)| success_names.contains(name));
     matching.extend(others);
-    let mut out: Vec<(String, Option<Value>)> = Vec::new();
+    let mut out: Vec<(Source, Option<Value>)> = Vec::new();
     for (name, value) in matching {
         if !out.iter().any(|(_, b)| b.as_ref() == Some(&value)) {
-            out.push((format!("example `{name}`"), Some(value)));
+            out.push((Source::Example(name), Some(value)));
         }
     }
-    if let Some(schema) = media.get("schema") {
-        let value = synthesize(doc, schema);
-        if !out.iter().any(|(_, b)| b.as_ref() == Some(&value)) {
-            out.push(("synthesized from the schema".to_owned(), Some(value)));
-        }
-    }
-    if out.is_empty() {
-        out.push(("empty object".to_owned(), Some(Value::Object(Map::new()))));
+    // Without a schema: an empty object.
+    let value = media
+        .get("schema")
+        .map_or_else(|| Value::Object(Map::new()), |s| synthesize(doc, s));
+    if !out.iter().any(|(_, b)| b.as_ref() == Some(&value)) {
+        out.push((Source::Synthesized, Some(value)));
     }
     out
 }
@@ -237,38 +259,64 @@ fn synth(doc: &Value, schema: &Value, depth: usize) -> Value {
         return Value::Null;
     }
     if let Some(parts) = s.get("allOf").and_then(Value::as_array) {
-        let mut merged = Map::new();
-        let mut scalar = None;
+        // Merge the parts (and the members declared next to them) into one schema.
+        let mut merged = without(s, &["allOf"]);
         for part in parts {
-            match synth(doc, part, depth + 1) {
-                Value::Object(m) => merged.extend(m),
-                other => scalar = Some(other),
-            }
+            merged = merge(&merged, resolve(doc, part));
         }
-        if let Value::Object(own) = synth_own(doc, s, depth) {
-            merged.extend(own);
-        }
-        return match scalar {
-            Some(v) if merged.is_empty() => v,
-            _ => Value::Object(merged),
-        };
+        return synth(doc, &merged, depth + 1);
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(first) = s.get(key).and_then(Value::as_array).and_then(|v| v.first()) {
-            let variant = synth(doc, first, depth + 1);
-            // Members declared next to the union apply to every variant.
-            return match (variant, synth_own(doc, s, depth)) {
-                (Value::Object(mut v), Value::Object(own)) => {
-                    for (k, x) in own {
-                        v.entry(k).or_insert(x);
-                    }
-                    Value::Object(v)
-                }
-                (variant, _) => variant,
-            };
+            // The first variant, with the members declared next to the union (variants are often
+            // bare constraints such as `{required: [id]}` on the outer properties).
+            let merged = merge(&without(s, &["oneOf", "anyOf"]), resolve(doc, first));
+            return synth(doc, &merged, depth + 1);
         }
     }
     synth_own(doc, s, depth)
+}
+
+/// `schema` without the members `keys`.
+fn without(schema: &Value, keys: &[&str]) -> Value {
+    match schema {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| !keys.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// `base` refined by `extra`: `properties` are merged, `required` lists joined, other members of
+/// `extra` win.
+fn merge(base: &Value, extra: &Value) -> Value {
+    let (Value::Object(base), Value::Object(extra)) = (base, extra) else {
+        return extra.clone();
+    };
+    let mut out = base.clone();
+    for (k, v) in extra {
+        match (k.as_str(), out.get_mut(k), v) {
+            ("properties", Some(Value::Object(mine)), Value::Object(theirs)) => {
+                for (name, prop) in theirs {
+                    mine.insert(name.clone(), prop.clone());
+                }
+            }
+            ("required", Some(Value::Array(mine)), Value::Array(theirs)) => {
+                for name in theirs {
+                    if !mine.contains(name) {
+                        mine.push(name.clone());
+                    }
+                }
+            }
+            _ => {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    Value::Object(out)
 }
 
 /// The schema's own type, ignoring combinators.

@@ -11,155 +11,114 @@ pub fn response(
 ) -> Option<Result<serde_json::Value, String>> {
     Some(
         match (operation_id, status) {
-            ("listAdmins", "200") => crate::roundtrip::<models::AdminList>(value),
-            ("listAdmins", "401") => crate::roundtrip::<models::Error>(value),
+            ("identifyAdmin", "200") => crate::roundtrip::<models::AdminWithApp>(value),
+            ("setAwayAdmin", "200") => crate::roundtrip::<models::Admin>(value),
+            ("setAwayAdmin", "404") => crate::roundtrip::<models::Error>(value),
+            ("setAwayAdmin", "401") => crate::roundtrip::<models::Error>(value),
             ("listActivityLogs", "200") => {
                 crate::roundtrip::<models::ActivityLogList>(value)
             }
             ("listActivityLogs", "401") => crate::roundtrip::<models::Error>(value),
+            ("listAdmins", "200") => crate::roundtrip::<models::AdminList>(value),
+            ("listAdmins", "401") => crate::roundtrip::<models::Error>(value),
             ("retrieveAdmin", "200") => crate::roundtrip::<models::Admin>(value),
-            ("retrieveAdmin", "401") => crate::roundtrip::<models::Error>(value),
             ("retrieveAdmin", "404") => crate::roundtrip::<models::Error>(value),
-            ("setAwayAdmin", "200") => crate::roundtrip::<models::Admin>(value),
-            ("setAwayAdmin", "401") => crate::roundtrip::<models::Error>(value),
-            ("setAwayAdmin", "404") => crate::roundtrip::<models::Error>(value),
+            ("retrieveAdmin", "401") => crate::roundtrip::<models::Error>(value),
             ("listArticles", "200") => crate::roundtrip::<models::ArticleList>(value),
             ("listArticles", "401") => crate::roundtrip::<models::Error>(value),
             ("createArticle", "200") => crate::roundtrip::<models::Article>(value),
             ("createArticle", "400") => crate::roundtrip::<models::Error>(value),
             ("createArticle", "401") => crate::roundtrip::<models::Error>(value),
+            ("retrieveArticle", "200") => crate::roundtrip::<models::Article>(value),
+            ("retrieveArticle", "404") => crate::roundtrip::<models::Error>(value),
+            ("retrieveArticle", "401") => crate::roundtrip::<models::Error>(value),
+            ("updateArticle", "200") => crate::roundtrip::<models::Article>(value),
+            ("updateArticle", "404") => crate::roundtrip::<models::Error>(value),
+            ("updateArticle", "401") => crate::roundtrip::<models::Error>(value),
+            ("deleteArticle", "200") => {
+                crate::roundtrip::<models::DeletedArticleObject>(value)
+            }
+            ("deleteArticle", "404") => crate::roundtrip::<models::Error>(value),
+            ("deleteArticle", "401") => crate::roundtrip::<models::Error>(value),
             ("searchArticles", "200") => {
                 crate::roundtrip::<models::ArticleSearchResponse>(value)
             }
             ("searchArticles", "401") => crate::roundtrip::<models::Error>(value),
-            ("retrieveArticle", "200") => crate::roundtrip::<models::Article>(value),
-            ("retrieveArticle", "401") => crate::roundtrip::<models::Error>(value),
-            ("retrieveArticle", "404") => crate::roundtrip::<models::Error>(value),
-            ("updateArticle", "200") => crate::roundtrip::<models::Article>(value),
-            ("updateArticle", "401") => crate::roundtrip::<models::Error>(value),
-            ("updateArticle", "404") => crate::roundtrip::<models::Error>(value),
-            ("deleteArticle", "200") => {
-                crate::roundtrip::<models::DeletedArticleObject>(value)
+            ("listAllCollections", "200") => {
+                crate::roundtrip::<models::CollectionList>(value)
             }
-            ("deleteArticle", "401") => crate::roundtrip::<models::Error>(value),
-            ("deleteArticle", "404") => crate::roundtrip::<models::Error>(value),
+            ("listAllCollections", "401") => crate::roundtrip::<models::Error>(value),
+            ("createCollection", "200") => crate::roundtrip::<models::Collection>(value),
+            ("createCollection", "400") => crate::roundtrip::<models::Error>(value),
+            ("createCollection", "401") => crate::roundtrip::<models::Error>(value),
+            ("retrieveCollection", "200") => {
+                crate::roundtrip::<models::Collection>(value)
+            }
+            ("retrieveCollection", "404") => crate::roundtrip::<models::Error>(value),
+            ("retrieveCollection", "401") => crate::roundtrip::<models::Error>(value),
+            ("updateCollection", "200") => crate::roundtrip::<models::Collection>(value),
+            ("updateCollection", "404") => crate::roundtrip::<models::Error>(value),
+            ("updateCollection", "401") => crate::roundtrip::<models::Error>(value),
+            ("deleteCollection", "200") => {
+                crate::roundtrip::<models::DeletedCollectionObject>(value)
+            }
+            ("deleteCollection", "404") => crate::roundtrip::<models::Error>(value),
+            ("deleteCollection", "401") => crate::roundtrip::<models::Error>(value),
+            ("retrieveHelpCenter", "200") => {
+                crate::roundtrip::<models::HelpCenter>(value)
+            }
+            ("retrieveHelpCenter", "404") => crate::roundtrip::<models::Error>(value),
+            ("retrieveHelpCenter", "401") => crate::roundtrip::<models::Error>(value),
+            ("listHelpCenters", "200") => {
+                crate::roundtrip::<models::HelpCenterList>(value)
+            }
+            ("listHelpCenters", "401") => crate::roundtrip::<models::Error>(value),
             ("retrieveCompany", "200") => crate::roundtrip::<models::CompanyList>(value),
-            ("retrieveCompany", "401") => crate::roundtrip::<models::Error>(value),
             ("retrieveCompany", "404") => crate::roundtrip::<models::Error>(value),
+            ("retrieveCompany", "401") => crate::roundtrip::<models::Error>(value),
             ("createOrUpdateCompany", "200") => {
                 crate::roundtrip::<models::Company>(value)
             }
             ("createOrUpdateCompany", "400") => crate::roundtrip::<models::Error>(value),
             ("createOrUpdateCompany", "401") => crate::roundtrip::<models::Error>(value),
+            ("RetrieveACompanyById", "200") => crate::roundtrip::<models::Company>(value),
+            ("RetrieveACompanyById", "404") => crate::roundtrip::<models::Error>(value),
+            ("RetrieveACompanyById", "401") => crate::roundtrip::<models::Error>(value),
+            ("UpdateCompany", "200") => crate::roundtrip::<models::Company>(value),
+            ("UpdateCompany", "404") => crate::roundtrip::<models::Error>(value),
+            ("UpdateCompany", "401") => crate::roundtrip::<models::Error>(value),
+            ("deleteCompany", "200") => {
+                crate::roundtrip::<models::DeletedCompanyObject>(value)
+            }
+            ("deleteCompany", "404") => crate::roundtrip::<models::Error>(value),
+            ("deleteCompany", "401") => crate::roundtrip::<models::Error>(value),
+            ("ListAttachedContacts", "200") => {
+                crate::roundtrip::<models::CompanyAttachedContacts>(value)
+            }
+            ("ListAttachedContacts", "404") => crate::roundtrip::<models::Error>(value),
+            ("ListAttachedContacts", "401") => crate::roundtrip::<models::Error>(value),
+            ("ListAttachedSegmentsForCompanies", "200") => {
+                crate::roundtrip::<models::CompanyAttachedSegments>(value)
+            }
+            ("ListAttachedSegmentsForCompanies", "404") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("ListAttachedSegmentsForCompanies", "401") => {
+                crate::roundtrip::<models::Error>(value)
+            }
             ("listAllCompanies", "200") => crate::roundtrip::<models::CompanyList>(value),
             ("listAllCompanies", "401") => crate::roundtrip::<models::Error>(value),
             ("scrollOverAllCompanies", "200") => {
                 crate::roundtrip::<models::CompanyScroll>(value)
             }
             ("scrollOverAllCompanies", "401") => crate::roundtrip::<models::Error>(value),
-            ("RetrieveACompanyById", "200") => crate::roundtrip::<models::Company>(value),
-            ("RetrieveACompanyById", "401") => crate::roundtrip::<models::Error>(value),
-            ("RetrieveACompanyById", "404") => crate::roundtrip::<models::Error>(value),
-            ("UpdateCompany", "200") => crate::roundtrip::<models::Company>(value),
-            ("UpdateCompany", "401") => crate::roundtrip::<models::Error>(value),
-            ("UpdateCompany", "404") => crate::roundtrip::<models::Error>(value),
-            ("deleteCompany", "200") => {
-                crate::roundtrip::<models::DeletedCompanyObject>(value)
-            }
-            ("deleteCompany", "401") => crate::roundtrip::<models::Error>(value),
-            ("deleteCompany", "404") => crate::roundtrip::<models::Error>(value),
-            ("ListAttachedContacts", "200") => {
-                crate::roundtrip::<models::CompanyAttachedContacts>(value)
-            }
-            ("ListAttachedContacts", "401") => crate::roundtrip::<models::Error>(value),
-            ("ListAttachedContacts", "404") => crate::roundtrip::<models::Error>(value),
-            ("ListAttachedSegmentsForCompanies", "200") => {
-                crate::roundtrip::<models::CompanyAttachedSegments>(value)
-            }
-            ("ListAttachedSegmentsForCompanies", "401") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("ListAttachedSegmentsForCompanies", "404") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("ListContacts", "200") => crate::roundtrip::<models::ContactList>(value),
-            ("ListContacts", "401") => crate::roundtrip::<models::Error>(value),
-            ("CreateContact", "200") => crate::roundtrip::<models::Contact>(value),
-            ("CreateContact", "401") => crate::roundtrip::<models::Error>(value),
-            ("MergeContact", "200") => crate::roundtrip::<models::Contact>(value),
-            ("MergeContact", "401") => crate::roundtrip::<models::Error>(value),
-            ("SearchContacts", "200") => crate::roundtrip::<models::ContactList>(value),
-            ("SearchContacts", "401") => crate::roundtrip::<models::Error>(value),
-            ("detachContactFromACompany", "200") => {
-                crate::roundtrip::<models::Company>(value)
-            }
-            ("detachContactFromACompany", "401") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("detachContactFromACompany", "404") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("listSegmentsForAContact", "200") => {
-                crate::roundtrip::<models::ContactSegments>(value)
-            }
-            ("listSegmentsForAContact", "401") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("listSegmentsForAContact", "404") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("listSubscriptionsForAContact", "200") => {
-                crate::roundtrip::<models::SubscriptionTypeList>(value)
-            }
-            ("listSubscriptionsForAContact", "401") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("listSubscriptionsForAContact", "404") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("attachSubscriptionTypeToContact", "200") => {
-                crate::roundtrip::<models::SubscriptionType>(value)
-            }
-            ("attachSubscriptionTypeToContact", "401") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("attachSubscriptionTypeToContact", "404") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("detachSubscriptionTypeToContact", "200") => {
-                crate::roundtrip::<models::SubscriptionType>(value)
-            }
-            ("detachSubscriptionTypeToContact", "401") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("detachSubscriptionTypeToContact", "404") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("listTagsForAContact", "200") => crate::roundtrip::<models::TagList>(value),
-            ("listTagsForAContact", "401") => crate::roundtrip::<models::Error>(value),
-            ("listTagsForAContact", "404") => crate::roundtrip::<models::Error>(value),
-            ("attachTagToContact", "200") => crate::roundtrip::<models::Tag>(value),
-            ("attachTagToContact", "401") => crate::roundtrip::<models::Error>(value),
-            ("attachTagToContact", "404") => crate::roundtrip::<models::Error>(value),
-            ("detachTagFromContact", "200") => crate::roundtrip::<models::Tag>(value),
-            ("detachTagFromContact", "401") => crate::roundtrip::<models::Error>(value),
-            ("detachTagFromContact", "404") => crate::roundtrip::<models::Error>(value),
-            ("ShowContact", "200") => crate::roundtrip::<models::Contact>(value),
-            ("ShowContact", "401") => crate::roundtrip::<models::Error>(value),
-            ("UpdateContact", "200") => crate::roundtrip::<models::Contact>(value),
-            ("UpdateContact", "401") => crate::roundtrip::<models::Error>(value),
-            ("DeleteContact", "200") => crate::roundtrip::<models::ContactDeleted>(value),
-            ("DeleteContact", "401") => crate::roundtrip::<models::Error>(value),
-            ("ArchiveContact", "200") => {
-                crate::roundtrip::<models::ContactArchived>(value)
-            }
             ("listCompaniesForAContact", "200") => {
                 crate::roundtrip::<models::ContactAttachedCompanies>(value)
             }
-            ("listCompaniesForAContact", "401") => {
+            ("listCompaniesForAContact", "404") => {
                 crate::roundtrip::<models::Error>(value)
             }
-            ("listCompaniesForAContact", "404") => {
+            ("listCompaniesForAContact", "401") => {
                 crate::roundtrip::<models::Error>(value)
             }
             ("attachContactToACompany", "200") => {
@@ -168,18 +127,105 @@ pub fn response(
             ("attachContactToACompany", "400") => {
                 crate::roundtrip::<models::Error>(value)
             }
+            ("attachContactToACompany", "404") => {
+                crate::roundtrip::<models::Error>(value)
+            }
             ("attachContactToACompany", "401") => {
                 crate::roundtrip::<models::Error>(value)
             }
-            ("attachContactToACompany", "404") => {
+            ("detachContactFromACompany", "200") => {
+                crate::roundtrip::<models::Company>(value)
+            }
+            ("detachContactFromACompany", "404") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("detachContactFromACompany", "401") => {
                 crate::roundtrip::<models::Error>(value)
             }
             ("listNotes", "200") => crate::roundtrip::<models::NoteList>(value),
             ("listNotes", "404") => crate::roundtrip::<models::Error>(value),
             ("createNote", "200") => crate::roundtrip::<models::Note>(value),
             ("createNote", "404") => crate::roundtrip::<models::Error>(value),
+            ("listSegmentsForAContact", "200") => {
+                crate::roundtrip::<models::ContactSegments>(value)
+            }
+            ("listSegmentsForAContact", "404") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("listSegmentsForAContact", "401") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("listSubscriptionsForAContact", "200") => {
+                crate::roundtrip::<models::SubscriptionTypeList>(value)
+            }
+            ("listSubscriptionsForAContact", "404") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("listSubscriptionsForAContact", "401") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("attachSubscriptionTypeToContact", "200") => {
+                crate::roundtrip::<models::SubscriptionType>(value)
+            }
+            ("attachSubscriptionTypeToContact", "404") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("attachSubscriptionTypeToContact", "401") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("detachSubscriptionTypeToContact", "200") => {
+                crate::roundtrip::<models::SubscriptionType>(value)
+            }
+            ("detachSubscriptionTypeToContact", "404") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("detachSubscriptionTypeToContact", "401") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("listTagsForAContact", "200") => crate::roundtrip::<models::TagList>(value),
+            ("listTagsForAContact", "404") => crate::roundtrip::<models::Error>(value),
+            ("listTagsForAContact", "401") => crate::roundtrip::<models::Error>(value),
+            ("attachTagToContact", "200") => crate::roundtrip::<models::Tag>(value),
+            ("attachTagToContact", "404") => crate::roundtrip::<models::Error>(value),
+            ("attachTagToContact", "401") => crate::roundtrip::<models::Error>(value),
+            ("detachTagFromContact", "200") => crate::roundtrip::<models::Tag>(value),
+            ("detachTagFromContact", "404") => crate::roundtrip::<models::Error>(value),
+            ("detachTagFromContact", "401") => crate::roundtrip::<models::Error>(value),
+            ("ShowContact", "200") => crate::roundtrip::<models::Contact>(value),
+            ("ShowContact", "401") => crate::roundtrip::<models::Error>(value),
+            ("UpdateContact", "200") => crate::roundtrip::<models::Contact>(value),
+            ("UpdateContact", "401") => crate::roundtrip::<models::Error>(value),
+            ("DeleteContact", "200") => crate::roundtrip::<models::ContactDeleted>(value),
+            ("DeleteContact", "401") => crate::roundtrip::<models::Error>(value),
+            ("MergeContact", "200") => crate::roundtrip::<models::Contact>(value),
+            ("MergeContact", "401") => crate::roundtrip::<models::Error>(value),
+            ("SearchContacts", "200") => crate::roundtrip::<models::ContactList>(value),
+            ("SearchContacts", "401") => crate::roundtrip::<models::Error>(value),
+            ("ListContacts", "200") => crate::roundtrip::<models::ContactList>(value),
+            ("ListContacts", "401") => crate::roundtrip::<models::Error>(value),
+            ("CreateContact", "200") => crate::roundtrip::<models::Contact>(value),
+            ("CreateContact", "401") => crate::roundtrip::<models::Error>(value),
+            ("ArchiveContact", "200") => {
+                crate::roundtrip::<models::ContactArchived>(value)
+            }
             ("UnarchiveContact", "200") => {
                 crate::roundtrip::<models::ContactUnarchived>(value)
+            }
+            ("attachTagToConversation", "200") => crate::roundtrip::<models::Tag>(value),
+            ("attachTagToConversation", "404") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("attachTagToConversation", "401") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("detachTagFromConversation", "200") => {
+                crate::roundtrip::<models::Tag>(value)
+            }
+            ("detachTagFromConversation", "404") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("detachTagFromConversation", "401") => {
+                crate::roundtrip::<models::Error>(value)
             }
             ("listConversations", "200") => {
                 crate::roundtrip::<models::PaginatedResponse>(value)
@@ -187,68 +233,47 @@ pub fn response(
             ("listConversations", "401") => crate::roundtrip::<models::Error>(value),
             ("listConversations", "403") => crate::roundtrip::<models::Error>(value),
             ("createConversation", "200") => crate::roundtrip::<models::Message>(value),
+            ("createConversation", "404") => crate::roundtrip::<models::Error>(value),
             ("createConversation", "401") => crate::roundtrip::<models::Error>(value),
             ("createConversation", "403") => crate::roundtrip::<models::Error>(value),
-            ("createConversation", "404") => crate::roundtrip::<models::Error>(value),
-            ("redactConversation", "200") => {
-                crate::roundtrip::<models::Conversation>(value)
-            }
-            ("redactConversation", "401") => crate::roundtrip::<models::Error>(value),
-            ("redactConversation", "404") => crate::roundtrip::<models::Error>(value),
-            ("searchConversations", "200") => {
-                crate::roundtrip::<models::ConversationList>(value)
-            }
-            ("detachContactFromConversation", "200") => {
-                crate::roundtrip::<models::Conversation>(value)
-            }
-            ("detachContactFromConversation", "401") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("detachContactFromConversation", "403") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("detachContactFromConversation", "404") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("detachContactFromConversation", "422") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("attachTagToConversation", "200") => crate::roundtrip::<models::Tag>(value),
-            ("attachTagToConversation", "401") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("attachTagToConversation", "404") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("detachTagFromConversation", "200") => {
-                crate::roundtrip::<models::Tag>(value)
-            }
-            ("detachTagFromConversation", "401") => {
-                crate::roundtrip::<models::Error>(value)
-            }
-            ("detachTagFromConversation", "404") => {
-                crate::roundtrip::<models::Error>(value)
-            }
             ("retrieveConversation", "200") => {
                 crate::roundtrip::<models::Conversation>(value)
             }
+            ("retrieveConversation", "404") => crate::roundtrip::<models::Error>(value),
             ("retrieveConversation", "401") => crate::roundtrip::<models::Error>(value),
             ("retrieveConversation", "403") => crate::roundtrip::<models::Error>(value),
-            ("retrieveConversation", "404") => crate::roundtrip::<models::Error>(value),
             ("updateConversation", "200") => {
                 crate::roundtrip::<models::Conversation>(value)
             }
+            ("updateConversation", "404") => crate::roundtrip::<models::Error>(value),
             ("updateConversation", "401") => crate::roundtrip::<models::Error>(value),
             ("updateConversation", "403") => crate::roundtrip::<models::Error>(value),
-            ("updateConversation", "404") => crate::roundtrip::<models::Error>(value),
-            ("convertConversationToTicket", "200") => {
-                crate::roundtrip::<models::Ticket>(value)
+            ("searchConversations", "200") => {
+                crate::roundtrip::<models::ConversationList>(value)
             }
-            ("convertConversationToTicket", "400") => {
-                crate::roundtrip::<models::Error>(value)
+            ("replyConversation", "200") => {
+                crate::roundtrip::<models::Conversation>(value)
             }
+            ("replyConversation", "404") => crate::roundtrip::<models::Error>(value),
+            ("replyConversation", "401") => crate::roundtrip::<models::Error>(value),
+            ("replyConversation", "403") => crate::roundtrip::<models::Error>(value),
+            ("manageConversation", "200") => {
+                crate::roundtrip::<models::Conversation>(value)
+            }
+            ("manageConversation", "404") => crate::roundtrip::<models::Error>(value),
+            ("manageConversation", "401") => crate::roundtrip::<models::Error>(value),
+            ("manageConversation", "403") => crate::roundtrip::<models::Error>(value),
+            ("autoAssignConversation", "200") => {
+                crate::roundtrip::<models::Conversation>(value)
+            }
+            ("autoAssignConversation", "404") => crate::roundtrip::<models::Error>(value),
+            ("autoAssignConversation", "401") => crate::roundtrip::<models::Error>(value),
+            ("autoAssignConversation", "403") => crate::roundtrip::<models::Error>(value),
             ("attachContactToConversation", "200") => {
                 crate::roundtrip::<models::Conversation>(value)
+            }
+            ("attachContactToConversation", "404") => {
+                crate::roundtrip::<models::Error>(value)
             }
             ("attachContactToConversation", "401") => {
                 crate::roundtrip::<models::Error>(value)
@@ -256,27 +281,32 @@ pub fn response(
             ("attachContactToConversation", "403") => {
                 crate::roundtrip::<models::Error>(value)
             }
-            ("attachContactToConversation", "404") => {
+            ("detachContactFromConversation", "200") => {
+                crate::roundtrip::<models::Conversation>(value)
+            }
+            ("detachContactFromConversation", "404") => {
                 crate::roundtrip::<models::Error>(value)
             }
-            ("manageConversation", "200") => {
+            ("detachContactFromConversation", "422") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("detachContactFromConversation", "401") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("detachContactFromConversation", "403") => {
+                crate::roundtrip::<models::Error>(value)
+            }
+            ("redactConversation", "200") => {
                 crate::roundtrip::<models::Conversation>(value)
             }
-            ("manageConversation", "401") => crate::roundtrip::<models::Error>(value),
-            ("manageConversation", "403") => crate::roundtrip::<models::Error>(value),
-            ("manageConversation", "404") => crate::roundtrip::<models::Error>(value),
-            ("replyConversation", "200") => {
-                crate::roundtrip::<models::Conversation>(value)
+            ("redactConversation", "404") => crate::roundtrip::<models::Error>(value),
+            ("redactConversation", "401") => crate::roundtrip::<models::Error>(value),
+            ("convertConversationToTicket", "200") => {
+                crate::roundtrip::<models::Ticket>(value)
             }
-            ("replyConversation", "401") => crate::roundtrip::<models::Error>(value),
-            ("replyConversation", "403") => crate::roundtrip::<models::Error>(value),
-            ("replyConversation", "404") => crate::roundtrip::<models::Error>(value),
-            ("autoAssignConversation", "200") => {
-                crate::roundtrip::<models::Conversation>(value)
+            ("convertConversationToTicket", "400") => {
+                crate::roundtrip::<models::Error>(value)
             }
-            ("autoAssignConversation", "401") => crate::roundtrip::<models::Error>(value),
-            ("autoAssignConversation", "403") => crate::roundtrip::<models::Error>(value),
-            ("autoAssignConversation", "404") => crate::roundtrip::<models::Error>(value),
             ("lisDataAttributes", "200") => {
                 crate::roundtrip::<models::DataAttributeList>(value)
             }
@@ -290,53 +320,23 @@ pub fn response(
                 crate::roundtrip::<models::DataAttribute>(value)
             }
             ("updateDataAttribute", "400") => crate::roundtrip::<models::Error>(value),
-            ("updateDataAttribute", "401") => crate::roundtrip::<models::Error>(value),
             ("updateDataAttribute", "404") => crate::roundtrip::<models::Error>(value),
             ("updateDataAttribute", "422") => crate::roundtrip::<models::Error>(value),
+            ("updateDataAttribute", "401") => crate::roundtrip::<models::Error>(value),
             ("lisDataEvents", "200") => {
                 crate::roundtrip::<models::DataEventSummary>(value)
             }
             ("lisDataEvents", "401") => crate::roundtrip::<models::Error>(value),
             ("createDataEvent", "401") => crate::roundtrip::<models::Error>(value),
             ("dataEventSummaries", "401") => crate::roundtrip::<models::Error>(value),
-            ("cancelDataExport", "200") => crate::roundtrip::<models::DataExport>(value),
             ("createDataExport", "200") => crate::roundtrip::<models::DataExport>(value),
             ("getDataExport", "200") => crate::roundtrip::<models::DataExport>(value),
-            ("listAllCollections", "200") => {
-                crate::roundtrip::<models::CollectionList>(value)
-            }
-            ("listAllCollections", "401") => crate::roundtrip::<models::Error>(value),
-            ("createCollection", "200") => crate::roundtrip::<models::Collection>(value),
-            ("createCollection", "400") => crate::roundtrip::<models::Error>(value),
-            ("createCollection", "401") => crate::roundtrip::<models::Error>(value),
-            ("retrieveCollection", "200") => {
-                crate::roundtrip::<models::Collection>(value)
-            }
-            ("retrieveCollection", "401") => crate::roundtrip::<models::Error>(value),
-            ("retrieveCollection", "404") => crate::roundtrip::<models::Error>(value),
-            ("updateCollection", "200") => crate::roundtrip::<models::Collection>(value),
-            ("updateCollection", "401") => crate::roundtrip::<models::Error>(value),
-            ("updateCollection", "404") => crate::roundtrip::<models::Error>(value),
-            ("deleteCollection", "200") => {
-                crate::roundtrip::<models::DeletedCollectionObject>(value)
-            }
-            ("deleteCollection", "401") => crate::roundtrip::<models::Error>(value),
-            ("deleteCollection", "404") => crate::roundtrip::<models::Error>(value),
-            ("listHelpCenters", "200") => {
-                crate::roundtrip::<models::HelpCenterList>(value)
-            }
-            ("listHelpCenters", "401") => crate::roundtrip::<models::Error>(value),
-            ("retrieveHelpCenter", "200") => {
-                crate::roundtrip::<models::HelpCenter>(value)
-            }
-            ("retrieveHelpCenter", "401") => crate::roundtrip::<models::Error>(value),
-            ("retrieveHelpCenter", "404") => crate::roundtrip::<models::Error>(value),
-            ("identifyAdmin", "200") => crate::roundtrip::<models::AdminWithApp>(value),
+            ("cancelDataExport", "200") => crate::roundtrip::<models::DataExport>(value),
             ("createMessage", "200") => crate::roundtrip::<models::Message>(value),
             ("createMessage", "400") => crate::roundtrip::<models::Error>(value),
+            ("createMessage", "422") => crate::roundtrip::<models::Error>(value),
             ("createMessage", "401") => crate::roundtrip::<models::Error>(value),
             ("createMessage", "403") => crate::roundtrip::<models::Error>(value),
-            ("createMessage", "422") => crate::roundtrip::<models::Error>(value),
             ("listNewsItems", "200") => {
                 crate::roundtrip::<models::PaginatedResponse>(value)
             }
@@ -344,69 +344,59 @@ pub fn response(
             ("createNewsItem", "200") => crate::roundtrip::<models::NewsItem>(value),
             ("createNewsItem", "401") => crate::roundtrip::<models::Error>(value),
             ("retrieveNewsItem", "200") => crate::roundtrip::<models::NewsItem>(value),
-            ("retrieveNewsItem", "401") => crate::roundtrip::<models::Error>(value),
             ("retrieveNewsItem", "404") => crate::roundtrip::<models::Error>(value),
+            ("retrieveNewsItem", "401") => crate::roundtrip::<models::Error>(value),
             ("updateNewsItem", "200") => crate::roundtrip::<models::NewsItem>(value),
-            ("updateNewsItem", "401") => crate::roundtrip::<models::Error>(value),
             ("updateNewsItem", "404") => crate::roundtrip::<models::Error>(value),
+            ("updateNewsItem", "401") => crate::roundtrip::<models::Error>(value),
             ("deleteNewsItem", "200") => crate::roundtrip::<models::DeletedObject>(value),
-            ("deleteNewsItem", "401") => crate::roundtrip::<models::Error>(value),
             ("deleteNewsItem", "404") => crate::roundtrip::<models::Error>(value),
+            ("deleteNewsItem", "401") => crate::roundtrip::<models::Error>(value),
+            ("listLiveNewsfeedItems", "200") => {
+                crate::roundtrip::<models::PaginatedResponse>(value)
+            }
+            ("listLiveNewsfeedItems", "401") => crate::roundtrip::<models::Error>(value),
             ("listNewsfeeds", "200") => {
                 crate::roundtrip::<models::PaginatedResponse>(value)
             }
             ("listNewsfeeds", "401") => crate::roundtrip::<models::Error>(value),
             ("retrieveNewsfeed", "200") => crate::roundtrip::<models::Newsfeed>(value),
             ("retrieveNewsfeed", "401") => crate::roundtrip::<models::Error>(value),
-            ("listLiveNewsfeedItems", "200") => {
-                crate::roundtrip::<models::PaginatedResponse>(value)
-            }
-            ("listLiveNewsfeedItems", "401") => crate::roundtrip::<models::Error>(value),
             ("retrieveNote", "200") => crate::roundtrip::<models::Note>(value),
-            ("retrieveNote", "401") => crate::roundtrip::<models::Error>(value),
             ("retrieveNote", "404") => crate::roundtrip::<models::Error>(value),
-            ("createPhoneSwitch", "200") => {
-                crate::roundtrip::<models::PhoneSwitch>(value)
-            }
-            ("createPhoneSwitch", "400") => crate::roundtrip::<serde_json::Value>(value),
-            ("createPhoneSwitch", "401") => crate::roundtrip::<models::Error>(value),
-            ("createPhoneSwitch", "422") => crate::roundtrip::<serde_json::Value>(value),
+            ("retrieveNote", "401") => crate::roundtrip::<models::Error>(value),
             ("listSegments", "200") => crate::roundtrip::<models::SegmentList>(value),
             ("listSegments", "401") => crate::roundtrip::<models::Error>(value),
             ("retrieveSegment", "200") => crate::roundtrip::<models::Segment>(value),
-            ("retrieveSegment", "401") => crate::roundtrip::<models::Error>(value),
             ("retrieveSegment", "404") => crate::roundtrip::<models::Error>(value),
+            ("retrieveSegment", "401") => crate::roundtrip::<models::Error>(value),
             ("listSubscriptionTypes", "200") => {
                 crate::roundtrip::<models::SubscriptionTypeList>(value)
             }
             ("listSubscriptionTypes", "401") => crate::roundtrip::<models::Error>(value),
+            ("createPhoneSwitch", "200") => {
+                crate::roundtrip::<models::PhoneSwitch>(value)
+            }
+            ("createPhoneSwitch", "400") => crate::roundtrip::<serde_json::Value>(value),
+            ("createPhoneSwitch", "422") => crate::roundtrip::<serde_json::Value>(value),
+            ("createPhoneSwitch", "401") => crate::roundtrip::<models::Error>(value),
             ("listTags", "200") => crate::roundtrip::<models::TagList>(value),
             ("listTags", "401") => crate::roundtrip::<models::Error>(value),
             ("createTag", "200") => crate::roundtrip::<models::TagBasic>(value),
             ("createTag", "400") => crate::roundtrip::<models::Error>(value),
-            ("createTag", "401") => crate::roundtrip::<models::Error>(value),
             ("createTag", "404") => crate::roundtrip::<models::Error>(value),
+            ("createTag", "401") => crate::roundtrip::<models::Error>(value),
             ("findTag", "200") => crate::roundtrip::<models::TagBasic>(value),
-            ("findTag", "401") => crate::roundtrip::<models::Error>(value),
             ("findTag", "404") => crate::roundtrip::<models::Error>(value),
+            ("findTag", "401") => crate::roundtrip::<models::Error>(value),
+            ("deleteTag", "404") => crate::roundtrip::<models::Error>(value),
             ("deleteTag", "400") => crate::roundtrip::<models::Error>(value),
             ("deleteTag", "401") => crate::roundtrip::<models::Error>(value),
-            ("deleteTag", "404") => crate::roundtrip::<models::Error>(value),
             ("listTeams", "200") => crate::roundtrip::<models::TeamList>(value),
             ("listTeams", "401") => crate::roundtrip::<models::Error>(value),
             ("retrieveTeam", "200") => crate::roundtrip::<models::Team>(value),
-            ("retrieveTeam", "401") => crate::roundtrip::<models::Error>(value),
             ("retrieveTeam", "404") => crate::roundtrip::<models::Error>(value),
-            ("listTicketTypes", "200") => {
-                crate::roundtrip::<models::TicketTypeList>(value)
-            }
-            ("listTicketTypes", "401") => crate::roundtrip::<models::Error>(value),
-            ("createTicketType", "200") => crate::roundtrip::<models::TicketType>(value),
-            ("createTicketType", "401") => crate::roundtrip::<models::Error>(value),
-            ("getTicketType", "200") => crate::roundtrip::<models::TicketType>(value),
-            ("getTicketType", "401") => crate::roundtrip::<models::Error>(value),
-            ("updateTicketType", "200") => crate::roundtrip::<models::TicketType>(value),
-            ("updateTicketType", "401") => crate::roundtrip::<models::Error>(value),
+            ("retrieveTeam", "401") => crate::roundtrip::<models::Error>(value),
             ("createTicketTypeAttribute", "200") => {
                 crate::roundtrip::<models::TicketTypeAttribute>(value)
             }
@@ -419,35 +409,45 @@ pub fn response(
             ("updateTicketTypeAttribute", "401") => {
                 crate::roundtrip::<models::Error>(value)
             }
+            ("listTicketTypes", "200") => {
+                crate::roundtrip::<models::TicketTypeList>(value)
+            }
+            ("listTicketTypes", "401") => crate::roundtrip::<models::Error>(value),
+            ("createTicketType", "200") => crate::roundtrip::<models::TicketType>(value),
+            ("createTicketType", "401") => crate::roundtrip::<models::Error>(value),
+            ("getTicketType", "200") => crate::roundtrip::<models::TicketType>(value),
+            ("getTicketType", "401") => crate::roundtrip::<models::Error>(value),
+            ("updateTicketType", "200") => crate::roundtrip::<models::TicketType>(value),
+            ("updateTicketType", "401") => crate::roundtrip::<models::Error>(value),
+            ("replyTicket", "200") => crate::roundtrip::<models::TicketReply>(value),
+            ("replyTicket", "404") => crate::roundtrip::<models::Error>(value),
+            ("replyTicket", "401") => crate::roundtrip::<models::Error>(value),
+            ("attachTagToTicket", "200") => crate::roundtrip::<models::Tag>(value),
+            ("attachTagToTicket", "404") => crate::roundtrip::<models::Error>(value),
+            ("attachTagToTicket", "401") => crate::roundtrip::<models::Error>(value),
+            ("detachTagFromTicket", "200") => crate::roundtrip::<models::Tag>(value),
+            ("detachTagFromTicket", "404") => crate::roundtrip::<models::Error>(value),
+            ("detachTagFromTicket", "401") => crate::roundtrip::<models::Error>(value),
             ("createTicket", "200") => crate::roundtrip::<models::Ticket>(value),
             ("createTicket", "401") => crate::roundtrip::<models::Error>(value),
-            ("searchTickets", "200") => crate::roundtrip::<models::TicketList>(value),
             ("getTicket", "200") => crate::roundtrip::<models::Ticket>(value),
             ("getTicket", "401") => crate::roundtrip::<models::Error>(value),
             ("updateTicket", "200") => crate::roundtrip::<models::Ticket>(value),
-            ("updateTicket", "401") => crate::roundtrip::<models::Error>(value),
             ("updateTicket", "404") => crate::roundtrip::<serde_json::Value>(value),
-            ("replyTicket", "200") => crate::roundtrip::<models::TicketReply>(value),
-            ("replyTicket", "401") => crate::roundtrip::<models::Error>(value),
-            ("replyTicket", "404") => crate::roundtrip::<models::Error>(value),
-            ("attachTagToTicket", "200") => crate::roundtrip::<models::Tag>(value),
-            ("attachTagToTicket", "401") => crate::roundtrip::<models::Error>(value),
-            ("attachTagToTicket", "404") => crate::roundtrip::<models::Error>(value),
-            ("detachTagFromTicket", "200") => crate::roundtrip::<models::Tag>(value),
-            ("detachTagFromTicket", "401") => crate::roundtrip::<models::Error>(value),
-            ("detachTagFromTicket", "404") => crate::roundtrip::<models::Error>(value),
+            ("updateTicket", "401") => crate::roundtrip::<models::Error>(value),
+            ("searchTickets", "200") => crate::roundtrip::<models::TicketList>(value),
             ("retrieveVisitorWithUserId", "200") => {
                 crate::roundtrip::<models::Visitor>(value)
-            }
-            ("retrieveVisitorWithUserId", "401") => {
-                crate::roundtrip::<models::Error>(value)
             }
             ("retrieveVisitorWithUserId", "404") => {
                 crate::roundtrip::<models::Error>(value)
             }
+            ("retrieveVisitorWithUserId", "401") => {
+                crate::roundtrip::<models::Error>(value)
+            }
             ("updateVisitor", "200") => crate::roundtrip::<models::Visitor>(value),
-            ("updateVisitor", "401") => crate::roundtrip::<models::Error>(value),
             ("updateVisitor", "404") => crate::roundtrip::<models::Error>(value),
+            ("updateVisitor", "401") => crate::roundtrip::<models::Error>(value),
             ("convertVisitor", "200") => crate::roundtrip::<models::Contact>(value),
             ("convertVisitor", "401") => crate::roundtrip::<models::Error>(value),
             _ => return None,
@@ -464,12 +464,19 @@ pub fn request(
             "setAwayAdmin" => crate::roundtrip::<models::SetAwayAdminRequest>(value),
             "createArticle" => crate::roundtrip::<models::CreateArticleRequest>(value),
             "updateArticle" => crate::roundtrip::<models::UpdateArticleRequest>(value),
+            "createCollection" => {
+                crate::roundtrip::<models::CreateCollectionRequest>(value)
+            }
+            "updateCollection" => {
+                crate::roundtrip::<models::UpdateCollectionRequest>(value)
+            }
             "createOrUpdateCompany" => {
                 crate::roundtrip::<models::CreateOrUpdateCompanyRequest>(value)
             }
-            "CreateContact" => crate::roundtrip::<models::CreateContactRequest>(value),
-            "MergeContact" => crate::roundtrip::<models::MergeContactsRequest>(value),
-            "SearchContacts" => crate::roundtrip::<models::SearchRequest>(value),
+            "attachContactToACompany" => {
+                crate::roundtrip::<models::AttachContactToACompanyRequest>(value)
+            }
+            "createNote" => crate::roundtrip::<models::CreateNoteRequest>(value),
             "attachSubscriptionTypeToContact" => {
                 crate::roundtrip::<models::AttachSubscriptionTypeToContactRequest>(value)
             }
@@ -477,40 +484,39 @@ pub fn request(
                 crate::roundtrip::<models::AttachTagToContactRequest>(value)
             }
             "UpdateContact" => crate::roundtrip::<models::UpdateContactRequest>(value),
-            "attachContactToACompany" => {
-                crate::roundtrip::<models::AttachContactToACompanyRequest>(value)
-            }
-            "createNote" => crate::roundtrip::<models::CreateNoteRequest>(value),
-            "createConversation" => {
-                crate::roundtrip::<models::CreateConversationRequest>(value)
-            }
-            "redactConversation" => {
-                crate::roundtrip::<models::RedactConversationRequest>(value)
-            }
-            "searchConversations" => crate::roundtrip::<models::SearchRequest>(value),
-            "detachContactFromConversation" => {
-                crate::roundtrip::<models::DetachContactFromConversationRequest>(value)
-            }
+            "MergeContact" => crate::roundtrip::<models::MergeContactsRequest>(value),
+            "SearchContacts" => crate::roundtrip::<models::SearchRequest>(value),
+            "CreateContact" => crate::roundtrip::<models::CreateContactRequest>(value),
             "attachTagToConversation" => {
                 crate::roundtrip::<models::AttachTagToConversationRequest>(value)
             }
             "detachTagFromConversation" => {
                 crate::roundtrip::<models::DetachTagFromConversationRequest>(value)
             }
+            "createConversation" => {
+                crate::roundtrip::<models::CreateConversationRequest>(value)
+            }
             "updateConversation" => {
                 crate::roundtrip::<models::UpdateConversationRequest>(value)
             }
-            "convertConversationToTicket" => {
-                crate::roundtrip::<models::ConvertConversationToTicketRequest>(value)
-            }
-            "attachContactToConversation" => {
-                crate::roundtrip::<models::AttachContactToConversationRequest>(value)
+            "searchConversations" => crate::roundtrip::<models::SearchRequest>(value),
+            "replyConversation" => {
+                crate::roundtrip::<models::ReplyConversationRequest>(value)
             }
             "manageConversation" => {
                 crate::roundtrip::<models::ManageConversationRequest>(value)
             }
-            "replyConversation" => {
-                crate::roundtrip::<models::ReplyConversationRequest>(value)
+            "attachContactToConversation" => {
+                crate::roundtrip::<models::AttachContactToConversationRequest>(value)
+            }
+            "detachContactFromConversation" => {
+                crate::roundtrip::<models::DetachContactFromConversationRequest>(value)
+            }
+            "redactConversation" => {
+                crate::roundtrip::<models::RedactConversationRequest>(value)
+            }
+            "convertConversationToTicket" => {
+                crate::roundtrip::<models::ConvertConversationToTicketRequest>(value)
             }
             "createDataAttribute" => {
                 crate::roundtrip::<models::CreateDataAttributeRequest>(value)
@@ -527,12 +533,6 @@ pub fn request(
             "createDataExport" => {
                 crate::roundtrip::<models::CreateDataExportsRequest>(value)
             }
-            "createCollection" => {
-                crate::roundtrip::<models::CreateCollectionRequest>(value)
-            }
-            "updateCollection" => {
-                crate::roundtrip::<models::UpdateCollectionRequest>(value)
-            }
             "createMessage" => crate::roundtrip::<models::CreateMessageRequest>(value),
             "createNewsItem" => crate::roundtrip::<models::NewsItemRequest>(value),
             "updateNewsItem" => crate::roundtrip::<models::NewsItemRequest>(value),
@@ -540,21 +540,18 @@ pub fn request(
                 crate::roundtrip::<models::CreatePhoneSwitchRequest>(value)
             }
             "createTag" => crate::roundtrip::<models::CreateTagRequest>(value),
-            "createTicketType" => {
-                crate::roundtrip::<models::CreateTicketTypeRequest>(value)
-            }
-            "updateTicketType" => {
-                crate::roundtrip::<models::UpdateTicketTypeRequest>(value)
-            }
             "createTicketTypeAttribute" => {
                 crate::roundtrip::<models::CreateTicketTypeAttributeRequest>(value)
             }
             "updateTicketTypeAttribute" => {
                 crate::roundtrip::<models::UpdateTicketTypeAttributeRequest>(value)
             }
-            "createTicket" => crate::roundtrip::<models::CreateTicketRequest>(value),
-            "searchTickets" => crate::roundtrip::<models::SearchRequest>(value),
-            "updateTicket" => crate::roundtrip::<models::UpdateTicketRequest>(value),
+            "createTicketType" => {
+                crate::roundtrip::<models::CreateTicketTypeRequest>(value)
+            }
+            "updateTicketType" => {
+                crate::roundtrip::<models::UpdateTicketTypeRequest>(value)
+            }
             "replyTicket" => crate::roundtrip::<models::ReplyTicketRequest>(value),
             "attachTagToTicket" => {
                 crate::roundtrip::<models::AttachTagToTicketRequest>(value)
@@ -562,6 +559,9 @@ pub fn request(
             "detachTagFromTicket" => {
                 crate::roundtrip::<models::DetachTagFromTicketRequest>(value)
             }
+            "createTicket" => crate::roundtrip::<models::CreateTicketRequest>(value),
+            "updateTicket" => crate::roundtrip::<models::UpdateTicketRequest>(value),
+            "searchTickets" => crate::roundtrip::<models::SearchRequest>(value),
             "updateVisitor" => crate::roundtrip::<models::UpdateVisitorRequest>(value),
             "convertVisitor" => crate::roundtrip::<models::ConvertVisitorRequest>(value),
             _ => return None,

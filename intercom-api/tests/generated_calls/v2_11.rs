@@ -4,13 +4,20 @@
 #![allow(unused_imports, non_snake_case)]
 use intercom_api::v2_11::models;
 use intercom_api::Client;
-async fn admins__list_admins(
+async fn admins__identify_admin(
+    client: &Client,
+    _args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().admins().identify_admin();
+    crate::finish(call.send_with_response().await)
+}
+async fn admins__set_away_admin(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().admins().list_admins();
-    let call = match args.optional_param::<bool>("display_avatar")? {
-        Some(v) => call.display_avatar(v),
+    let call = client.v2_11().admins().set_away_admin(args.param::<String>("admin_id")?);
+    let call = match args.optional_body::<models::SetAwayAdminRequest>()? {
+        Some(v) => call.body(v),
         None => call,
     };
     crate::finish(call.send_with_response().await)
@@ -29,22 +36,22 @@ async fn admins__list_activity_logs(
     };
     crate::finish(call.send_with_response().await)
 }
+async fn admins__list_admins(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().admins().list_admins();
+    let call = match args.optional_param::<bool>("display_avatar")? {
+        Some(v) => call.display_avatar(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
 async fn admins__retrieve_admin(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
     let call = client.v2_11().admins().retrieve_admin(args.param::<String>("admin_id")?);
-    crate::finish(call.send_with_response().await)
-}
-async fn admins__set_away_admin(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().admins().set_away_admin(args.param::<String>("admin_id")?);
-    let call = match args.optional_body::<models::SetAwayAdminRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
     crate::finish(call.send_with_response().await)
 }
 async fn articles__list_articles(
@@ -69,29 +76,6 @@ async fn articles__create_article(
     let call = client.v2_11().articles().create_article();
     let call = match args.optional_body::<models::CreateArticleRequest>()? {
         Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn articles__search_articles(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().articles().search_articles();
-    let call = match args.optional_param::<String>("phrase")? {
-        Some(v) => call.phrase(v),
-        None => call,
-    };
-    let call = match args.optional_param::<String>("state")? {
-        Some(v) => call.state(v),
-        None => call,
-    };
-    let call = match args.optional_param::<i64>("help_center_id")? {
-        Some(v) => call.help_center_id(v),
-        None => call,
-    };
-    let call = match args.optional_param::<bool>("highlight")? {
-        Some(v) => call.highlight(v),
         None => call,
     };
     crate::finish(call.send_with_response().await)
@@ -128,6 +112,114 @@ async fn articles__delete_article(
         .v2_11()
         .articles()
         .delete_article(args.param::<String>("article_id")?);
+    crate::finish(call.send_with_response().await)
+}
+async fn articles__search_articles(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().articles().search_articles();
+    let call = match args.optional_param::<String>("phrase")? {
+        Some(v) => call.phrase(v),
+        None => call,
+    };
+    let call = match args.optional_param::<String>("state")? {
+        Some(v) => call.state(v),
+        None => call,
+    };
+    let call = match args.optional_param::<i64>("help_center_id")? {
+        Some(v) => call.help_center_id(v),
+        None => call,
+    };
+    let call = match args.optional_param::<bool>("highlight")? {
+        Some(v) => call.highlight(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn help_center__list_all_collections(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().help_center().list_all_collections();
+    let call = match args.optional_param::<i64>("page")? {
+        Some(v) => call.page(v),
+        None => call,
+    };
+    let call = match args.optional_param::<i64>("per_page")? {
+        Some(v) => call.per_page(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn help_center__create_collection(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().help_center().create_collection();
+    let call = match args.optional_body::<models::CreateCollectionRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn help_center__retrieve_collection(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .help_center()
+        .retrieve_collection(args.param::<String>("collection_id")?);
+    crate::finish(call.send_with_response().await)
+}
+async fn help_center__update_collection(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .help_center()
+        .update_collection(args.param::<String>("collection_id")?);
+    let call = match args.optional_body::<models::UpdateCollectionRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn help_center__delete_collection(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .help_center()
+        .delete_collection(args.param::<String>("collection_id")?);
+    crate::finish(call.send_with_response().await)
+}
+async fn help_center__retrieve_help_center(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .help_center()
+        .retrieve_help_center(args.param::<String>("help_center_id")?);
+    crate::finish(call.send_with_response().await)
+}
+async fn help_center__list_help_centers(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().help_center().list_help_centers();
+    let call = match args.optional_param::<i64>("page")? {
+        Some(v) => call.page(v),
+        None => call,
+    };
+    let call = match args.optional_param::<i64>("per_page")? {
+        Some(v) => call.per_page(v),
+        None => call,
+    };
     crate::finish(call.send_with_response().await)
 }
 async fn companies__retrieve_company(
@@ -168,36 +260,6 @@ async fn companies__create_or_update_company(
     let call = client.v2_11().companies().create_or_update_company();
     let call = match args.optional_body::<models::CreateOrUpdateCompanyRequest>()? {
         Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn companies__list_all_companies(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().companies().list_all_companies();
-    let call = match args.optional_param::<i64>("page")? {
-        Some(v) => call.page(v),
-        None => call,
-    };
-    let call = match args.optional_param::<i64>("per_page")? {
-        Some(v) => call.per_page(v),
-        None => call,
-    };
-    let call = match args.optional_param::<String>("order")? {
-        Some(v) => call.order(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn companies__scroll_over_all_companies(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().companies().scroll_over_all_companies();
-    let call = match args.optional_param::<String>("scroll_param")? {
-        Some(v) => call.scroll_param(v),
         None => call,
     };
     crate::finish(call.send_with_response().await)
@@ -260,11 +322,11 @@ async fn companies__list_attached_segments_for_companies(
         .list_attached_segments_for_companies(args.param::<String>("company_id")?);
     crate::finish(call.send_with_response().await)
 }
-async fn contacts__list_contacts(
+async fn companies__list_all_companies(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().contacts().list_contacts();
+    let call = client.v2_11().companies().list_all_companies();
     let call = match args.optional_param::<i64>("page")? {
         Some(v) => call.page(v),
         None => call,
@@ -273,87 +335,21 @@ async fn contacts__list_contacts(
         Some(v) => call.per_page(v),
         None => call,
     };
-    let call = match args.optional_param::<String>("starting_after")? {
-        Some(v) => call.starting_after(v),
+    let call = match args.optional_param::<String>("order")? {
+        Some(v) => call.order(v),
         None => call,
     };
     crate::finish(call.send_with_response().await)
 }
-async fn contacts__create_contact(
+async fn companies__scroll_over_all_companies(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().contacts().create_contact();
-    let call = match args.optional_body::<models::CreateContactRequest>()? {
-        Some(v) => call.body(v),
+    let call = client.v2_11().companies().scroll_over_all_companies();
+    let call = match args.optional_param::<String>("scroll_param")? {
+        Some(v) => call.scroll_param(v),
         None => call,
     };
-    crate::finish(call.send_with_response().await)
-}
-async fn contacts__merge_contact(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().contacts().merge_contact();
-    let call = match args.optional_body::<models::MergeContactsRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn contacts__search_contacts(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().contacts().search_contacts();
-    let call = match args.optional_body::<models::SearchRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn contacts__show_contact(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .contacts()
-        .show_contact(args.param::<String>("contact_id")?);
-    crate::finish(call.send_with_response().await)
-}
-async fn contacts__update_contact(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .contacts()
-        .update_contact(args.param::<String>("contact_id")?);
-    let call = match args.optional_body::<models::UpdateContactRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn contacts__delete_contact(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .contacts()
-        .delete_contact(args.param::<String>("contact_id")?);
-    crate::finish(call.send_with_response().await)
-}
-async fn contacts__archive_contact(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .contacts()
-        .archive_contact(args.param::<String>("contact_id")?);
     crate::finish(call.send_with_response().await)
 }
 async fn contacts__list_companies_for_a_contact(
@@ -513,6 +509,102 @@ async fn tags__detach_tag_from_contact(
         );
     crate::finish(call.send_with_response().await)
 }
+async fn contacts__show_contact(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .contacts()
+        .show_contact(args.param::<String>("contact_id")?);
+    crate::finish(call.send_with_response().await)
+}
+async fn contacts__update_contact(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .contacts()
+        .update_contact(args.param::<String>("contact_id")?);
+    let call = match args.optional_body::<models::UpdateContactRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn contacts__delete_contact(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .contacts()
+        .delete_contact(args.param::<String>("contact_id")?);
+    crate::finish(call.send_with_response().await)
+}
+async fn contacts__merge_contact(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().contacts().merge_contact();
+    let call = match args.optional_body::<models::MergeContactsRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn contacts__search_contacts(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().contacts().search_contacts();
+    let call = match args.optional_body::<models::SearchRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn contacts__list_contacts(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().contacts().list_contacts();
+    let call = match args.optional_param::<i64>("page")? {
+        Some(v) => call.page(v),
+        None => call,
+    };
+    let call = match args.optional_param::<i64>("per_page")? {
+        Some(v) => call.per_page(v),
+        None => call,
+    };
+    let call = match args.optional_param::<String>("starting_after")? {
+        Some(v) => call.starting_after(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn contacts__create_contact(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().contacts().create_contact();
+    let call = match args.optional_body::<models::CreateContactRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn contacts__archive_contact(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .contacts()
+        .archive_contact(args.param::<String>("contact_id")?);
+    crate::finish(call.send_with_response().await)
+}
 async fn contacts__unarchive_contact(
     client: &Client,
     args: &crate::Args,
@@ -521,6 +613,37 @@ async fn contacts__unarchive_contact(
         .v2_11()
         .contacts()
         .unarchive_contact(args.param::<String>("contact_id")?);
+    crate::finish(call.send_with_response().await)
+}
+async fn tags__attach_tag_to_conversation(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .tags()
+        .attach_tag_to_conversation(args.param::<String>("conversation_id")?);
+    let call = match args.optional_body::<models::AttachTagToConversationRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn tags__detach_tag_from_conversation(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .tags()
+        .detach_tag_from_conversation(
+            args.param::<String>("conversation_id")?,
+            args.param::<String>("tag_id")?,
+        );
+    let call = match args.optional_body::<models::DetachTagFromConversationRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
     crate::finish(call.send_with_response().await)
 }
 async fn conversations__list_conversations(
@@ -544,28 +667,6 @@ async fn conversations__create_conversation(
 ) -> Result<crate::Outcome, String> {
     let call = client.v2_11().conversations().create_conversation();
     let call = match args.optional_body::<models::CreateConversationRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn conversations__redact_conversation(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().conversations().redact_conversation();
-    let call = match args.optional_body::<models::RedactConversationRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn conversations__search_conversations(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().conversations().search_conversations();
-    let call = match args.optional_body::<models::SearchRequest>()? {
         Some(v) => call.body(v),
         None => call,
     };
@@ -603,19 +704,53 @@ async fn conversations__update_conversation(
     };
     crate::finish(call.send_with_response().await)
 }
-async fn conversations__convert_conversation_to_ticket(
+async fn conversations__search_conversations(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().conversations().search_conversations();
+    let call = match args.optional_body::<models::SearchRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn conversations__reply_conversation(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
     let call = client
         .v2_11()
         .conversations()
-        .convert_conversation_to_ticket(args.param::<String>("conversation_id")?);
-    let call = match args.optional_body::<models::ConvertConversationToTicketRequest>()?
-    {
+        .reply_conversation(args.param::<String>("conversation_id")?);
+    let call = match args.optional_body::<models::ReplyConversationRequest>()? {
         Some(v) => call.body(v),
         None => call,
     };
+    crate::finish(call.send_with_response().await)
+}
+async fn conversations__manage_conversation(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .conversations()
+        .manage_conversation(args.param::<String>("conversation_id")?);
+    let call = match args.optional_body::<models::ManageConversationRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn conversations__auto_assign_conversation(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .conversations()
+        .auto_assign_conversation(args.param::<String>("conversation_id")?);
     crate::finish(call.send_with_response().await)
 }
 async fn conversations__attach_contact_to_conversation(
@@ -652,70 +787,27 @@ async fn conversations__detach_contact_from_conversation(
     };
     crate::finish(call.send_with_response().await)
 }
-async fn conversations__manage_conversation(
+async fn conversations__redact_conversation(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().conversations().redact_conversation();
+    let call = match args.optional_body::<models::RedactConversationRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn conversations__convert_conversation_to_ticket(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
     let call = client
         .v2_11()
         .conversations()
-        .manage_conversation(args.param::<String>("conversation_id")?);
-    let call = match args.optional_body::<models::ManageConversationRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn conversations__reply_conversation(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .conversations()
-        .reply_conversation(args.param::<String>("conversation_id")?);
-    let call = match args.optional_body::<models::ReplyConversationRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn conversations__auto_assign_conversation(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .conversations()
-        .auto_assign_conversation(args.param::<String>("conversation_id")?);
-    crate::finish(call.send_with_response().await)
-}
-async fn tags__attach_tag_to_conversation(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .tags()
-        .attach_tag_to_conversation(args.param::<String>("conversation_id")?);
-    let call = match args.optional_body::<models::AttachTagToConversationRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn tags__detach_tag_from_conversation(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .tags()
-        .detach_tag_from_conversation(
-            args.param::<String>("conversation_id")?,
-            args.param::<String>("tag_id")?,
-        );
-    let call = match args.optional_body::<models::DetachTagFromConversationRequest>()? {
+        .convert_conversation_to_ticket(args.param::<String>("conversation_id")?);
+    let call = match args.optional_body::<models::ConvertConversationToTicketRequest>()?
+    {
         Some(v) => call.body(v),
         None => call,
     };
@@ -761,16 +853,6 @@ async fn data_attributes__update_data_attribute(
     };
     crate::finish(call.send_with_response().await)
 }
-async fn data_export__download_data_export(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .data_export()
-        .download_data_export(args.param::<String>("job_identifier")?);
-    crate::finish(call.send_with_response().await)
-}
 async fn data_events__lis_data_events(
     client: &Client,
     args: &crate::Args,
@@ -814,16 +896,6 @@ async fn data_events__data_event_summaries(
     };
     crate::finish(call.send_with_response().await)
 }
-async fn data_export__cancel_data_export(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .data_export()
-        .cancel_data_export(args.param::<String>("job_identifier")?);
-    crate::finish(call.send_with_response().await)
-}
 async fn data_export__create_data_export(
     client: &Client,
     args: &crate::Args,
@@ -845,96 +917,24 @@ async fn data_export__get_data_export(
         .get_data_export(args.param::<String>("job_identifier")?);
     crate::finish(call.send_with_response().await)
 }
-async fn help_center__list_all_collections(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().help_center().list_all_collections();
-    let call = match args.optional_param::<i64>("page")? {
-        Some(v) => call.page(v),
-        None => call,
-    };
-    let call = match args.optional_param::<i64>("per_page")? {
-        Some(v) => call.per_page(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn help_center__create_collection(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().help_center().create_collection();
-    let call = match args.optional_body::<models::CreateCollectionRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn help_center__retrieve_collection(
+async fn data_export__cancel_data_export(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
     let call = client
         .v2_11()
-        .help_center()
-        .retrieve_collection(args.param::<String>("collection_id")?);
+        .data_export()
+        .cancel_data_export(args.param::<String>("job_identifier")?);
     crate::finish(call.send_with_response().await)
 }
-async fn help_center__update_collection(
+async fn data_export__download_data_export(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
     let call = client
         .v2_11()
-        .help_center()
-        .update_collection(args.param::<String>("collection_id")?);
-    let call = match args.optional_body::<models::UpdateCollectionRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn help_center__delete_collection(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .help_center()
-        .delete_collection(args.param::<String>("collection_id")?);
-    crate::finish(call.send_with_response().await)
-}
-async fn help_center__list_help_centers(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().help_center().list_help_centers();
-    let call = match args.optional_param::<i64>("page")? {
-        Some(v) => call.page(v),
-        None => call,
-    };
-    let call = match args.optional_param::<i64>("per_page")? {
-        Some(v) => call.per_page(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn help_center__retrieve_help_center(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .help_center()
-        .retrieve_help_center(args.param::<String>("help_center_id")?);
-    crate::finish(call.send_with_response().await)
-}
-async fn admins__identify_admin(
-    client: &Client,
-    _args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().admins().identify_admin();
+        .data_export()
+        .download_data_export(args.param::<String>("job_identifier")?);
     crate::finish(call.send_with_response().await)
 }
 async fn messages__create_message(
@@ -1000,6 +1000,16 @@ async fn news__delete_news_item(
         .delete_news_item(args.param::<String>("news_item_id")?);
     crate::finish(call.send_with_response().await)
 }
+async fn news__list_live_newsfeed_items(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .news()
+        .list_live_newsfeed_items(args.param::<String>("newsfeed_id")?);
+    crate::finish(call.send_with_response().await)
+}
 async fn news__list_newsfeeds(
     client: &Client,
     _args: &crate::Args,
@@ -1017,32 +1027,11 @@ async fn news__retrieve_newsfeed(
         .retrieve_newsfeed(args.param::<String>("newsfeed_id")?);
     crate::finish(call.send_with_response().await)
 }
-async fn news__list_live_newsfeed_items(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .news()
-        .list_live_newsfeed_items(args.param::<String>("newsfeed_id")?);
-    crate::finish(call.send_with_response().await)
-}
 async fn notes__retrieve_note(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
     let call = client.v2_11().notes().retrieve_note(args.param::<String>("note_id")?);
-    crate::finish(call.send_with_response().await)
-}
-async fn switch__create_phone_switch(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().switch().create_phone_switch();
-    let call = match args.optional_body::<models::CreatePhoneSwitchRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
     crate::finish(call.send_with_response().await)
 }
 async fn segments__list_segments(
@@ -1071,6 +1060,17 @@ async fn subscription_types__list_subscription_types(
     _args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
     let call = client.v2_11().subscription_types().list_subscription_types();
+    crate::finish(call.send_with_response().await)
+}
+async fn switch__create_phone_switch(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().switch().create_phone_switch();
+    let call = match args.optional_body::<models::CreatePhoneSwitchRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
     crate::finish(call.send_with_response().await)
 }
 async fn tags__list_tags(
@@ -1119,6 +1119,37 @@ async fn teams__retrieve_team(
     let call = client.v2_11().teams().retrieve_team(args.param::<String>("team_id")?);
     crate::finish(call.send_with_response().await)
 }
+async fn ticket_type_attributes__create_ticket_type_attribute(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .ticket_type_attributes()
+        .create_ticket_type_attribute(args.param::<String>("ticket_type_id")?);
+    let call = match args.optional_body::<models::CreateTicketTypeAttributeRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn ticket_type_attributes__update_ticket_type_attribute(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .ticket_type_attributes()
+        .update_ticket_type_attribute(
+            args.param::<String>("ticket_type_id")?,
+            args.param::<String>("attribute_id")?,
+        );
+    let call = match args.optional_body::<models::UpdateTicketTypeAttributeRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
 async fn ticket_types__list_ticket_types(
     client: &Client,
     _args: &crate::Args,
@@ -1156,80 +1187,6 @@ async fn ticket_types__update_ticket_type(
         .ticket_types()
         .update_ticket_type(args.param::<String>("ticket_type_id")?);
     let call = match args.optional_body::<models::UpdateTicketTypeRequestBody>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn ticket_type_attributes__create_ticket_type_attribute(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .ticket_type_attributes()
-        .create_ticket_type_attribute(args.param::<String>("ticket_type_id")?);
-    let call = match args.optional_body::<models::CreateTicketTypeAttributeRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn ticket_type_attributes__update_ticket_type_attribute(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .ticket_type_attributes()
-        .update_ticket_type_attribute(
-            args.param::<String>("ticket_type_id")?,
-            args.param::<String>("attribute_id")?,
-        );
-    let call = match args.optional_body::<models::UpdateTicketTypeAttributeRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn tickets__create_ticket(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().tickets().create_ticket();
-    let call = match args.optional_body::<models::CreateTicketRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn tickets__search_tickets(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().tickets().search_tickets();
-    let call = match args.optional_body::<models::SearchRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
-    crate::finish(call.send_with_response().await)
-}
-async fn tickets__get_ticket(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client.v2_11().tickets().get_ticket(args.param::<String>("ticket_id")?);
-    crate::finish(call.send_with_response().await)
-}
-async fn tickets__update_ticket(
-    client: &Client,
-    args: &crate::Args,
-) -> Result<crate::Outcome, String> {
-    let call = client
-        .v2_11()
-        .tickets()
-        .update_ticket(args.param::<String>("ticket_id")?);
-    let call = match args.optional_body::<models::UpdateTicketRequest>()? {
         Some(v) => call.body(v),
         None => call,
     };
@@ -1277,6 +1234,49 @@ async fn tags__detach_tag_from_ticket(
     };
     crate::finish(call.send_with_response().await)
 }
+async fn tickets__create_ticket(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().tickets().create_ticket();
+    let call = match args.optional_body::<models::CreateTicketRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn tickets__get_ticket(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().tickets().get_ticket(args.param::<String>("ticket_id")?);
+    crate::finish(call.send_with_response().await)
+}
+async fn tickets__update_ticket(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client
+        .v2_11()
+        .tickets()
+        .update_ticket(args.param::<String>("ticket_id")?);
+    let call = match args.optional_body::<models::UpdateTicketRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
+async fn tickets__search_tickets(
+    client: &Client,
+    args: &crate::Args,
+) -> Result<crate::Outcome, String> {
+    let call = client.v2_11().tickets().search_tickets();
+    let call = match args.optional_body::<models::SearchRequest>()? {
+        Some(v) => call.body(v),
+        None => call,
+    };
+    crate::finish(call.send_with_response().await)
+}
 async fn visitors__retrieve_visitor_with_user_id(
     client: &Client,
     args: &crate::Args,
@@ -1317,23 +1317,27 @@ pub async fn call(
 ) -> Option<Result<crate::Outcome, String>> {
     Some(
         match operation_id {
-            "listAdmins" => admins__list_admins(client, args).await,
-            "listActivityLogs" => admins__list_activity_logs(client, args).await,
-            "retrieveAdmin" => admins__retrieve_admin(client, args).await,
+            "identifyAdmin" => admins__identify_admin(client, args).await,
             "setAwayAdmin" => admins__set_away_admin(client, args).await,
+            "listActivityLogs" => admins__list_activity_logs(client, args).await,
+            "listAdmins" => admins__list_admins(client, args).await,
+            "retrieveAdmin" => admins__retrieve_admin(client, args).await,
             "listArticles" => articles__list_articles(client, args).await,
             "createArticle" => articles__create_article(client, args).await,
-            "searchArticles" => articles__search_articles(client, args).await,
             "retrieveArticle" => articles__retrieve_article(client, args).await,
             "updateArticle" => articles__update_article(client, args).await,
             "deleteArticle" => articles__delete_article(client, args).await,
+            "searchArticles" => articles__search_articles(client, args).await,
+            "listAllCollections" => help_center__list_all_collections(client, args).await,
+            "createCollection" => help_center__create_collection(client, args).await,
+            "retrieveCollection" => help_center__retrieve_collection(client, args).await,
+            "updateCollection" => help_center__update_collection(client, args).await,
+            "deleteCollection" => help_center__delete_collection(client, args).await,
+            "retrieveHelpCenter" => help_center__retrieve_help_center(client, args).await,
+            "listHelpCenters" => help_center__list_help_centers(client, args).await,
             "retrieveCompany" => companies__retrieve_company(client, args).await,
             "createOrUpdateCompany" => {
                 companies__create_or_update_company(client, args).await
-            }
-            "listAllCompanies" => companies__list_all_companies(client, args).await,
-            "scrollOverAllCompanies" => {
-                companies__scroll_over_all_companies(client, args).await
             }
             "RetrieveACompanyById" => {
                 companies__retrieve_a_company_by_id(client, args).await
@@ -1346,14 +1350,10 @@ pub async fn call(
             "ListAttachedSegmentsForCompanies" => {
                 companies__list_attached_segments_for_companies(client, args).await
             }
-            "ListContacts" => contacts__list_contacts(client, args).await,
-            "CreateContact" => contacts__create_contact(client, args).await,
-            "MergeContact" => contacts__merge_contact(client, args).await,
-            "SearchContacts" => contacts__search_contacts(client, args).await,
-            "ShowContact" => contacts__show_contact(client, args).await,
-            "UpdateContact" => contacts__update_contact(client, args).await,
-            "DeleteContact" => contacts__delete_contact(client, args).await,
-            "ArchiveContact" => contacts__archive_contact(client, args).await,
+            "listAllCompanies" => companies__list_all_companies(client, args).await,
+            "scrollOverAllCompanies" => {
+                companies__scroll_over_all_companies(client, args).await
+            }
             "listCompaniesForAContact" => {
                 contacts__list_companies_for_a_contact(client, args).await
             }
@@ -1384,16 +1384,24 @@ pub async fn call(
             }
             "attachTagToContact" => tags__attach_tag_to_contact(client, args).await,
             "detachTagFromContact" => tags__detach_tag_from_contact(client, args).await,
+            "ShowContact" => contacts__show_contact(client, args).await,
+            "UpdateContact" => contacts__update_contact(client, args).await,
+            "DeleteContact" => contacts__delete_contact(client, args).await,
+            "MergeContact" => contacts__merge_contact(client, args).await,
+            "SearchContacts" => contacts__search_contacts(client, args).await,
+            "ListContacts" => contacts__list_contacts(client, args).await,
+            "CreateContact" => contacts__create_contact(client, args).await,
+            "ArchiveContact" => contacts__archive_contact(client, args).await,
             "UnarchiveContact" => contacts__unarchive_contact(client, args).await,
+            "attachTagToConversation" => {
+                tags__attach_tag_to_conversation(client, args).await
+            }
+            "detachTagFromConversation" => {
+                tags__detach_tag_from_conversation(client, args).await
+            }
             "listConversations" => conversations__list_conversations(client, args).await,
             "createConversation" => {
                 conversations__create_conversation(client, args).await
-            }
-            "redactConversation" => {
-                conversations__redact_conversation(client, args).await
-            }
-            "searchConversations" => {
-                conversations__search_conversations(client, args).await
             }
             "retrieveConversation" => {
                 conversations__retrieve_conversation(client, args).await
@@ -1401,8 +1409,15 @@ pub async fn call(
             "updateConversation" => {
                 conversations__update_conversation(client, args).await
             }
-            "convertConversationToTicket" => {
-                conversations__convert_conversation_to_ticket(client, args).await
+            "searchConversations" => {
+                conversations__search_conversations(client, args).await
+            }
+            "replyConversation" => conversations__reply_conversation(client, args).await,
+            "manageConversation" => {
+                conversations__manage_conversation(client, args).await
+            }
+            "autoAssignConversation" => {
+                conversations__auto_assign_conversation(client, args).await
             }
             "attachContactToConversation" => {
                 conversations__attach_contact_to_conversation(client, args).await
@@ -1410,18 +1425,11 @@ pub async fn call(
             "detachContactFromConversation" => {
                 conversations__detach_contact_from_conversation(client, args).await
             }
-            "manageConversation" => {
-                conversations__manage_conversation(client, args).await
+            "redactConversation" => {
+                conversations__redact_conversation(client, args).await
             }
-            "replyConversation" => conversations__reply_conversation(client, args).await,
-            "autoAssignConversation" => {
-                conversations__auto_assign_conversation(client, args).await
-            }
-            "attachTagToConversation" => {
-                tags__attach_tag_to_conversation(client, args).await
-            }
-            "detachTagFromConversation" => {
-                tags__detach_tag_from_conversation(client, args).await
+            "convertConversationToTicket" => {
+                conversations__convert_conversation_to_ticket(client, args).await
             }
             "listDataAttributes" => {
                 data_attributes__list_data_attributes(client, args).await
@@ -1432,60 +1440,52 @@ pub async fn call(
             "updateDataAttribute" => {
                 data_attributes__update_data_attribute(client, args).await
             }
-            "downloadDataExport" => data_export__download_data_export(client, args).await,
             "lisDataEvents" => data_events__lis_data_events(client, args).await,
             "createDataEvent" => data_events__create_data_event(client, args).await,
             "dataEventSummaries" => data_events__data_event_summaries(client, args).await,
-            "cancelDataExport" => data_export__cancel_data_export(client, args).await,
             "createDataExport" => data_export__create_data_export(client, args).await,
             "getDataExport" => data_export__get_data_export(client, args).await,
-            "listAllCollections" => help_center__list_all_collections(client, args).await,
-            "createCollection" => help_center__create_collection(client, args).await,
-            "retrieveCollection" => help_center__retrieve_collection(client, args).await,
-            "updateCollection" => help_center__update_collection(client, args).await,
-            "deleteCollection" => help_center__delete_collection(client, args).await,
-            "listHelpCenters" => help_center__list_help_centers(client, args).await,
-            "retrieveHelpCenter" => help_center__retrieve_help_center(client, args).await,
-            "identifyAdmin" => admins__identify_admin(client, args).await,
+            "cancelDataExport" => data_export__cancel_data_export(client, args).await,
+            "downloadDataExport" => data_export__download_data_export(client, args).await,
             "createMessage" => messages__create_message(client, args).await,
             "listNewsItems" => news__list_news_items(client, args).await,
             "createNewsItem" => news__create_news_item(client, args).await,
             "retrieveNewsItem" => news__retrieve_news_item(client, args).await,
             "updateNewsItem" => news__update_news_item(client, args).await,
             "deleteNewsItem" => news__delete_news_item(client, args).await,
+            "listLiveNewsfeedItems" => news__list_live_newsfeed_items(client, args).await,
             "listNewsfeeds" => news__list_newsfeeds(client, args).await,
             "retrieveNewsfeed" => news__retrieve_newsfeed(client, args).await,
-            "listLiveNewsfeedItems" => news__list_live_newsfeed_items(client, args).await,
             "retrieveNote" => notes__retrieve_note(client, args).await,
-            "createPhoneSwitch" => switch__create_phone_switch(client, args).await,
             "listSegments" => segments__list_segments(client, args).await,
             "retrieveSegment" => segments__retrieve_segment(client, args).await,
             "listSubscriptionTypes" => {
                 subscription_types__list_subscription_types(client, args).await
             }
+            "createPhoneSwitch" => switch__create_phone_switch(client, args).await,
             "listTags" => tags__list_tags(client, args).await,
             "createTag" => tags__create_tag(client, args).await,
             "findTag" => tags__find_tag(client, args).await,
             "deleteTag" => tags__delete_tag(client, args).await,
             "listTeams" => teams__list_teams(client, args).await,
             "retrieveTeam" => teams__retrieve_team(client, args).await,
-            "listTicketTypes" => ticket_types__list_ticket_types(client, args).await,
-            "createTicketType" => ticket_types__create_ticket_type(client, args).await,
-            "getTicketType" => ticket_types__get_ticket_type(client, args).await,
-            "updateTicketType" => ticket_types__update_ticket_type(client, args).await,
             "createTicketTypeAttribute" => {
                 ticket_type_attributes__create_ticket_type_attribute(client, args).await
             }
             "updateTicketTypeAttribute" => {
                 ticket_type_attributes__update_ticket_type_attribute(client, args).await
             }
-            "createTicket" => tickets__create_ticket(client, args).await,
-            "searchTickets" => tickets__search_tickets(client, args).await,
-            "getTicket" => tickets__get_ticket(client, args).await,
-            "updateTicket" => tickets__update_ticket(client, args).await,
+            "listTicketTypes" => ticket_types__list_ticket_types(client, args).await,
+            "createTicketType" => ticket_types__create_ticket_type(client, args).await,
+            "getTicketType" => ticket_types__get_ticket_type(client, args).await,
+            "updateTicketType" => ticket_types__update_ticket_type(client, args).await,
             "replyTicket" => tickets__reply_ticket(client, args).await,
             "attachTagToTicket" => tags__attach_tag_to_ticket(client, args).await,
             "detachTagFromTicket" => tags__detach_tag_from_ticket(client, args).await,
+            "createTicket" => tickets__create_ticket(client, args).await,
+            "getTicket" => tickets__get_ticket(client, args).await,
+            "updateTicket" => tickets__update_ticket(client, args).await,
+            "searchTickets" => tickets__search_tickets(client, args).await,
             "retrieveVisitorWithUserId" => {
                 visitors__retrieve_visitor_with_user_id(client, args).await
             }

@@ -8,19 +8,6 @@ use super::*;
 /// Activities performed by Admins.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActivityLog {
-    /// A sentence or two describing the activity.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub activity_description: Option<String>,
-    /// `activity_type`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activity_type: Option<ActivityLogActivityType>,
-    /// The time the activity was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
     /// The id representing the activity.
     #[serde(
         default,
@@ -28,12 +15,25 @@ pub struct ActivityLog {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ActivityLogMetadata>,
     /// Details about the Admin involved in the activity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performed_by: Option<ActivityLogPerformedBy>,
+    /// `metadata`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<ActivityLogMetadata>,
+    /// The time the activity was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// `activity_type`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_type: Option<ActivityLogActivityType>,
+    /// A sentence or two describing the activity.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub activity_description: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -344,12 +344,6 @@ crate::codec::string_enum!(ActivityLogActivityType);
 /// A paginated list of activity logs.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActivityLogList {
-    /// An array of activity logs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activity_logs: Option<Vec<Option<ActivityLog>>>,
-    /// `pages`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
     /// String representing the object's type. Always has the value `activity_log.list`.
     #[serde(
         rename = "type",
@@ -358,6 +352,12 @@ pub struct ActivityLogList {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// `pages`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// An array of activity logs
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_logs: Option<Vec<Option<ActivityLog>>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -367,13 +367,20 @@ pub struct ActivityLogList {
 /// Additional data provided about Admin activity.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActivityLogMetadata {
-    /// Indicates if the status was changed automatically or manually.
+    /// The way the admin signed in.
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub auto_changed: Option<String>,
+    pub sign_in_method: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub external_id: Option<String>,
     /// The away mode status which is set to true when away and false when returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode: Option<bool>,
@@ -384,23 +391,9 @@ pub struct ActivityLogMetadata {
         skip_serializing_if = "Option::is_none"
     )]
     pub away_status_reason: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub external_id: Option<String>,
     /// Indicates if conversations should be reassigned while an Admin is away.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reassign_conversations: Option<bool>,
-    /// The way the admin signed in.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sign_in_method: Option<String>,
     /// The action that initiated the status change.
     #[serde(
         default,
@@ -408,6 +401,13 @@ pub struct ActivityLogMetadata {
         skip_serializing_if = "Option::is_none"
     )]
     pub source: Option<String>,
+    /// Indicates if the status was changed automatically or manually.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_changed: Option<String>,
     /// The ID of the Admin who initiated the activity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_by: Option<i64>,
@@ -425,27 +425,6 @@ pub struct ActivityLogMetadata {
 /// Details about the Admin involved in the activity.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActivityLogPerformedBy {
-    /// The email of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// The id representing the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// The IP address of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip: Option<String>,
     /// String representing the object's type. Always has the value `admin`.
     #[serde(
         rename = "type",
@@ -454,6 +433,27 @@ pub struct ActivityLogPerformedBy {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// The id representing the admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// The email of the admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
+    /// The IP address of the admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ip: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -463,9 +463,6 @@ pub struct ActivityLogPerformedBy {
 /// A list of admins associated with a given workspace.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AdminList {
-    /// A list of admins associated with a given workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admins: Option<Vec<Option<Admin>>>,
     /// String representing the object's type. Always has the value `admin.list`.
     #[serde(
         rename = "type",
@@ -474,6 +471,9 @@ pub struct AdminList {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// A list of admins associated with a given workspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admins: Option<Vec<Option<Admin>>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -483,55 +483,6 @@ pub struct AdminList {
 /// Admins are the teammate accounts that have access to a workspace
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AdminWithApp {
-    /// App that the admin belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app: Option<App>,
-    /// This object represents the avatar associated with the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<AdminWithAppAvatar>,
-    /// Identifies if this admin is currently set in away mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub away_mode_enabled: Option<bool>,
-    /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub away_mode_reassign: Option<bool>,
-    /// The email of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// Identifies if this admin's email is verified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_inbox_seat: Option<bool>,
-    /// The id representing the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// The job title of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub job_title: Option<String>,
-    /// The name of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// This is a list of ids of the teams that this admin is part of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team_ids: Option<Vec<i64>>,
     /// String representing the object's type. Always has the value `admin`.
     #[serde(
         rename = "type",
@@ -540,6 +491,55 @@ pub struct AdminWithApp {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// The id representing the admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// The name of the admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// The email of the admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
+    /// The job title of the admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub job_title: Option<String>,
+    /// Identifies if this admin is currently set in away mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub away_mode_enabled: Option<bool>,
+    /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub away_mode_reassign: Option<bool>,
+    /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_inbox_seat: Option<bool>,
+    /// This is a list of ids of the teams that this admin is part of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_ids: Option<Vec<i64>>,
+    /// This object represents the avatar associated with the admin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<AdminWithAppAvatar>,
+    /// Identifies if this admin's email is verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    /// App that the admin belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<App>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -547,13 +547,6 @@ pub struct AdminWithApp {
 /// This object represents the avatar associated with the admin.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AdminWithAppAvatar {
-    /// This object represents the avatar associated with the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub image_url: Option<String>,
     /// This is a string that identifies the type of the object. It will always have the value `avatar`.
     #[serde(
         rename = "type",
@@ -562,6 +555,13 @@ pub struct AdminWithAppAvatar {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// This object represents the avatar associated with the admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -571,9 +571,14 @@ pub struct AdminWithAppAvatar {
 /// App is a workspace on Intercom
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct App {
-    /// When the app was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    /// `type`
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
     /// The id of the app.
     #[serde(
         default,
@@ -581,9 +586,6 @@ pub struct App {
         skip_serializing_if = "Option::is_none"
     )]
     pub id_code: Option<String>,
-    /// Whether or not the app uses identity verification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_verification: Option<bool>,
     /// The name of the app.
     #[serde(
         default,
@@ -605,14 +607,12 @@ pub struct App {
         skip_serializing_if = "Option::is_none"
     )]
     pub timezone: Option<String>,
-    /// `type`
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
+    /// When the app was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Whether or not the app uses identity verification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_verification: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

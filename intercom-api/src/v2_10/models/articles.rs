@@ -8,33 +8,9 @@ use super::*;
 /// The Articles API is a central place to gather all information and take actions on your articles. Articles can live within collections and sections, or alternatively they can stand alone.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Article {
-    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author_id: Option<i64>,
-    /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub body: Option<String>,
-    /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_locale: Option<String>,
-    /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
+    /// The type of object - `article`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ArticleType>,
     /// The unique identifier for the article which is given by Intercom.
     #[serde(
         default,
@@ -42,6 +18,53 @@ pub struct Article {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
+    /// The id of the workspace which the article belongs to.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub workspace_id: Option<String>,
+    /// The title of the article. For multilingual articles, this will be the title of the default language's content.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// The description of the article. For multilingual articles, this will be the description of the default language's content.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub body: Option<String>,
+    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<i64>,
+    /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<ArticleState>,
+    /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub url: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
@@ -55,39 +78,16 @@ pub struct Article {
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_type: Option<String>,
-    /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<ArticleState>,
-    /// The title of the article. For multilingual articles, this will be the title of the default language's content.
+    /// The default locale of the help center. This field is only returned for multilingual help centers.
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub title: Option<String>,
+    pub default_locale: Option<String>,
     /// `translated_content`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
-    /// The type of object - `article`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ArticleType>,
-    /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
-    /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub url: Option<String>,
-    /// The id of the workspace which the article belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub workspace_id: Option<String>,
     /// `statistics`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<ArticleStatistics>,
@@ -100,29 +100,9 @@ pub struct Article {
 /// The Content of an Article.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ArticleContent {
-    /// The ID of the author of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author_id: Option<i64>,
-    /// The body of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub body: Option<String>,
-    /// The time when the article was created (seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The description of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
-    /// Whether the article is `published` or is a `draft` .
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<ArticleContentState>,
+    /// The type of object - `article_content` .
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ArticleContentType>,
     /// The title of the article.
     #[serde(
         default,
@@ -130,9 +110,29 @@ pub struct ArticleContent {
         skip_serializing_if = "Option::is_none"
     )]
     pub title: Option<String>,
-    /// The type of object - `article_content` .
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ArticleContentType>,
+    /// The description of the article.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// The body of the article.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub body: Option<String>,
+    /// The ID of the author of the article.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<i64>,
+    /// Whether the article is `published` or is a `draft` .
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<ArticleContentState>,
+    /// The time when the article was created (seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
     /// The time when the article was last updated (seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
@@ -206,18 +206,18 @@ crate::codec::string_enum!(ArticleContentType);
 /// This will return a list of articles for the App.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ArticleList {
-    /// An array of Article objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<ArticleListItem>>,
+    /// The type of the object - `list`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ArticleListType>,
     /// `pages`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of articles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// The type of the object - `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ArticleListType>,
+    /// An array of Article objects
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<ArticleListItem>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -227,33 +227,9 @@ pub struct ArticleList {
 /// The data returned about your articles when you list them.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ArticleListItem {
-    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author_id: Option<i64>,
-    /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub body: Option<String>,
-    /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_locale: Option<String>,
-    /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
+    /// The type of object - `article`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ArticleType>,
     /// The unique identifier for the article which is given by Intercom.
     #[serde(
         default,
@@ -261,6 +237,53 @@ pub struct ArticleListItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
+    /// The id of the workspace which the article belongs to.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub workspace_id: Option<String>,
+    /// The title of the article. For multilingual articles, this will be the title of the default language's content.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// The description of the article. For multilingual articles, this will be the description of the default language's content.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub body: Option<String>,
+    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<i64>,
+    /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<ArticleState>,
+    /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub url: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
@@ -274,39 +297,16 @@ pub struct ArticleListItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_type: Option<String>,
-    /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<ArticleState>,
-    /// The title of the article. For multilingual articles, this will be the title of the default language's content.
+    /// The default locale of the help center. This field is only returned for multilingual help centers.
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub title: Option<String>,
+    pub default_locale: Option<String>,
     /// `translated_content`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
-    /// The type of object - `article`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ArticleType>,
-    /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
-    /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub url: Option<String>,
-    /// The id of the workspace which the article belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub workspace_id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -348,14 +348,14 @@ pub struct ArticleSearchHighlights {
         skip_serializing_if = "Option::is_none"
     )]
     pub article_id: Option<String>,
+    /// An Article title highlighted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub highlighted_title: Option<Vec<ArticleSearchHighlightsHighlightedTitleItem>>,
     /// An Article description and body text highlighted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub highlighted_summary: Option<
         Vec<Vec<ArticleSearchHighlightsHighlightedSummaryItemItem>>,
     >,
-    /// An Article title highlighted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub highlighted_title: Option<Vec<ArticleSearchHighlightsHighlightedTitleItem>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -363,6 +363,9 @@ pub struct ArticleSearchHighlights {
 /// An instance of highlighted summary text.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
+    /// The type of text - `highlight` or `plain`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ArticleSearchHighlightsHighlightedSummaryItemItemType>,
     /// The text of the title.
     #[serde(
         default,
@@ -370,9 +373,6 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub text: Option<String>,
-    /// The type of text - `highlight` or `plain`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ArticleSearchHighlightsHighlightedSummaryItemItemType>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -409,6 +409,9 @@ crate::codec::string_enum!(ArticleSearchHighlightsHighlightedSummaryItemItemType
 /// A highlighted article title.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ArticleSearchHighlightsHighlightedTitleItem {
+    /// The type of text - `highlight` or `plain`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ArticleSearchHighlightsHighlightedTitleItemType>,
     /// The text of the title.
     #[serde(
         default,
@@ -416,9 +419,6 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub text: Option<String>,
-    /// The type of text - `highlight` or `plain`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ArticleSearchHighlightsHighlightedTitleItemType>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -457,18 +457,18 @@ crate::codec::string_enum!(ArticleSearchHighlightsHighlightedTitleItemType);
 /// The results of an Article search
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ArticleSearchResponse {
+    /// The type of the object - `list`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ArticleSearchResponseType>,
+    /// The total number of Articles matching the search query
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
     /// An object containing the results of the search.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<ArticleSearchResponseData>,
     /// `pages`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
-    /// The total number of Articles matching the search query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    /// The type of the object - `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ArticleSearchResponseType>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -545,27 +545,27 @@ crate::codec::string_enum!(ArticleState);
 /// The statistics of an article.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ArticleStatistics {
-    /// The number of conversations started from the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversions: Option<i64>,
-    /// The percentage of happy reactions the article has received against other types of reaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub happy_reaction_percentage: Option<f64>,
-    /// The percentage of neutral reactions the article has received against other types of reaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neutral_reaction_percentage: Option<f64>,
-    /// The number of total reactions the article has received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reactions: Option<i64>,
-    /// The percentage of sad reactions the article has received against other types of reaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sad_reaction_percentage: Option<f64>,
     /// The type of object - `article_statistics`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleStatisticsType>,
     /// The number of total views the article has received.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<i64>,
+    /// The number of conversations started from the article.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversions: Option<i64>,
+    /// The number of total reactions the article has received.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reactions: Option<i64>,
+    /// The percentage of happy reactions the article has received against other types of reaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub happy_reaction_percentage: Option<f64>,
+    /// The percentage of neutral reactions the article has received against other types of reaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neutral_reaction_percentage: Option<f64>,
+    /// The percentage of sad reactions the article has received against other types of reaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sad_reaction_percentage: Option<f64>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -600,6 +600,9 @@ crate::codec::string_enum!(ArticleStatisticsType);
 /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ArticleTranslatedContent {
+    /// The type of object - article_translated_content.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ArticleTranslatedContentType>,
     /// The content of the article in Arabic
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ar: Option<ArticleContent>,
@@ -681,9 +684,6 @@ pub struct ArticleTranslatedContent {
     /// The content of the article in Portuguese (Portugal)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pt: Option<ArticleContent>,
-    /// The content of the article in Portuguese (Brazil)
-    #[serde(rename = "pt-BR", default, skip_serializing_if = "Option::is_none")]
-    pub pt_br: Option<ArticleContent>,
     /// The content of the article in Romanian
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ro: Option<ArticleContent>,
@@ -702,12 +702,12 @@ pub struct ArticleTranslatedContent {
     /// The content of the article in Turkish
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tr: Option<ArticleContent>,
-    /// The type of object - article_translated_content.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ArticleTranslatedContentType>,
     /// The content of the article in Vietnamese
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vi: Option<ArticleContent>,
+    /// The content of the article in Portuguese (Brazil)
+    #[serde(rename = "pt-BR", default, skip_serializing_if = "Option::is_none")]
+    pub pt_br: Option<ArticleContent>,
     /// The content of the article in Chinese (China)
     #[serde(rename = "zh-CN", default, skip_serializing_if = "Option::is_none")]
     pub zh_cn: Option<ArticleContent>,
@@ -774,15 +774,9 @@ crate::codec::string_enum!(ArticleType);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateArticleRequest {
-    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: i64,
-    /// The content of the article. For multilingual articles, this will be the body of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub body: Option<String>,
+    /// The title of the article.For multilingual articles, this will be the title of the default language's content.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub title: String,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     #[serde(
         default,
@@ -790,6 +784,18 @@ pub struct CreateArticleRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
+    /// The content of the article. For multilingual articles, this will be the body of the default language's content.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub body: Option<String>,
+    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
+    pub author_id: i64,
+    /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<CreateArticleRequestState>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
@@ -800,27 +806,21 @@ pub struct CreateArticleRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_type: Option<String>,
-    /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<CreateArticleRequestState>,
-    /// The title of the article.For multilingual articles, this will be the title of the default language's content.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub title: String,
     /// `translated_content`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
 }
 impl CreateArticleRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(author_id: i64, title: impl Into<String>) -> Self {
+    pub fn new(title: impl Into<String>, author_id: i64) -> Self {
         Self {
-            author_id,
-            body: None,
+            title: title.into(),
             description: None,
+            body: None,
+            author_id,
+            state: None,
             parent_id: None,
             parent_type: None,
-            state: None,
-            title: title.into(),
             translated_content: None,
         }
     }
@@ -859,9 +859,6 @@ crate::codec::string_enum!(CreateArticleRequestState);
 /// Response returned when an object is deleted
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeletedArticleObject {
-    /// Whether the article was deleted successfully or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
     /// The unique identifier for the article which you provided in the URL.
     #[serde(
         default,
@@ -872,6 +869,9 @@ pub struct DeletedArticleObject {
     /// The type of object which was deleted. - article
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedArticleObjectObject>,
+    /// Whether the article was deleted successfully or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -907,16 +907,13 @@ crate::codec::string_enum!(DeletedArticleObjectObject);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateArticleRequest {
-    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author_id: Option<i64>,
-    /// The content of the article. For multilingual articles, this will be the body of the default language's content.
+    /// The title of the article.For multilingual articles, this will be the title of the default language's content.
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub body: Option<String>,
+    pub title: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     #[serde(
         default,
@@ -924,6 +921,19 @@ pub struct UpdateArticleRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
+    /// The content of the article. For multilingual articles, this will be the body of the default language's content.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub body: Option<String>,
+    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<i64>,
+    /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<UpdateArticleRequestState>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
     #[serde(
         default,
@@ -938,16 +948,6 @@ pub struct UpdateArticleRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_type: Option<String>,
-    /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<UpdateArticleRequestState>,
-    /// The title of the article.For multilingual articles, this will be the title of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub title: Option<String>,
     /// `translated_content`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
@@ -956,13 +956,13 @@ impl UpdateArticleRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
         Self {
-            author_id: None,
-            body: None,
+            title: None,
             description: None,
+            body: None,
+            author_id: None,
+            state: None,
             parent_id: None,
             parent_type: None,
-            state: None,
-            title: None,
             translated_content: None,
         }
     }

@@ -9,15 +9,11 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdminReplyConversationRequest {
-    /// The id of the admin who is authoring the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub admin_id: String,
-    /// A list of files that will be added as attachments. You can include up to 10 files
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
+    /// `message_type`
+    pub message_type: AdminReplyConversationRequestMessageType,
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: AdminReplyConversationRequestType,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     #[serde(
         default,
@@ -25,29 +21,33 @@ pub struct AdminReplyConversationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub body: Option<String>,
+    /// The id of the admin who is authoring the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub admin_id: String,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// `message_type`
-    pub message_type: AdminReplyConversationRequestMessageType,
-    /// `type`
-    #[serde(rename = "type")]
-    pub type_: AdminReplyConversationRequestType,
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_urls: Option<Vec<String>>,
+    /// A list of files that will be added as attachments. You can include up to 10 files
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
 impl AdminReplyConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
-        admin_id: impl Into<String>,
         message_type: AdminReplyConversationRequestMessageType,
+        admin_id: impl Into<String>,
     ) -> Self {
         Self {
-            admin_id: admin_id.into(),
-            attachment_files: None,
-            attachment_urls: None,
-            body: None,
-            created_at: None,
             message_type,
             type_: AdminReplyConversationRequestType::Admin,
+            body: None,
+            admin_id: admin_id.into(),
+            created_at: None,
+            attachment_urls: None,
+            attachment_files: None,
         }
     }
 }
@@ -111,6 +111,11 @@ crate::codec::string_enum!(AdminReplyConversationRequestType);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssignConversationRequest {
+    /// `message_type`
+    pub message_type: AssignConversationRequestMessageType,
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: AssignConversationRequestType,
     /// The id of the admin who is performing the action.
     #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
@@ -124,25 +129,20 @@ pub struct AssignConversationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub body: Option<String>,
-    /// `message_type`
-    pub message_type: AssignConversationRequestMessageType,
-    /// `type`
-    #[serde(rename = "type")]
-    pub type_: AssignConversationRequestType,
 }
 impl AssignConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
+        type_: AssignConversationRequestType,
         admin_id: impl Into<String>,
         assignee_id: impl Into<String>,
-        type_: AssignConversationRequestType,
     ) -> Self {
         Self {
+            message_type: AssignConversationRequestMessageType::Assignment,
+            type_,
             admin_id: admin_id.into(),
             assignee_id: assignee_id.into(),
             body: None,
-            message_type: AssignConversationRequestMessageType::Assignment,
-            type_,
         }
     }
 }
@@ -259,19 +259,19 @@ for AttachContactToConversationRequestCustomer {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachContactToConversationRequestCustomerEmail {
-    /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer: Option<CustomerRequest>,
     /// The email you have defined for the contact who is being added as a participant.
     #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CustomerRequest>,
 }
 impl AttachContactToConversationRequestCustomerEmail {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
         Self {
-            customer: None,
             email: email.into(),
+            customer: None,
         }
     }
 }
@@ -279,19 +279,19 @@ impl AttachContactToConversationRequestCustomerEmail {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
-    /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer: Option<CustomerRequest>,
     /// The identifier for the contact as given by Intercom.
     #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CustomerRequest>,
 }
 impl AttachContactToConversationRequestCustomerIntercomUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(intercom_user_id: impl Into<String>) -> Self {
         Self {
-            customer: None,
             intercom_user_id: intercom_user_id.into(),
+            customer: None,
         }
     }
 }
@@ -299,19 +299,19 @@ impl AttachContactToConversationRequestCustomerIntercomUserId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachContactToConversationRequestCustomerUserId {
-    /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer: Option<CustomerRequest>,
     /// The external_id you have defined for the contact who is being added as a participant.
     #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CustomerRequest>,
 }
 impl AttachContactToConversationRequestCustomerUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
-            customer: None,
             user_id: user_id.into(),
+            customer: None,
         }
     }
 }
@@ -321,6 +321,11 @@ impl AttachContactToConversationRequestCustomerUserId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CloseConversationRequest {
+    /// `message_type`
+    pub message_type: CloseConversationRequestMessageType,
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: CloseConversationRequestType,
     /// The id of the admin who is performing the action.
     #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
@@ -331,20 +336,15 @@ pub struct CloseConversationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub body: Option<String>,
-    /// `message_type`
-    pub message_type: CloseConversationRequestMessageType,
-    /// `type`
-    #[serde(rename = "type")]
-    pub type_: CloseConversationRequestType,
 }
 impl CloseConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
         Self {
-            admin_id: admin_id.into(),
-            body: None,
             message_type: CloseConversationRequestMessageType::Close,
             type_: CloseConversationRequestType::Admin,
+            admin_id: admin_id.into(),
+            body: None,
         }
     }
 }
@@ -430,36 +430,36 @@ impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactReplyEmailRequest {
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub body: String,
     /// `message_type`
     pub message_type: ContactReplyBaseRequestMessageType,
     /// `type`
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
-    /// A list of files that will be added as attachments.
+    /// The text body of the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub body: String,
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
+    pub attachment_urls: Option<Vec<String>>,
     /// The email you have defined for the user.
     #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
+    /// A list of files that will be added as attachments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
 impl ContactReplyEmailRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
         Self {
-            attachment_urls: None,
-            body: body.into(),
             message_type: ContactReplyBaseRequestMessageType::Comment,
             type_: ContactReplyBaseRequestType::User,
-            attachment_files: None,
+            body: body.into(),
+            attachment_urls: None,
             email: email.into(),
+            attachment_files: None,
         }
     }
 }
@@ -469,36 +469,36 @@ impl ContactReplyEmailRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactReplyIntercomUserIdRequest {
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub body: String,
     /// `message_type`
     pub message_type: ContactReplyBaseRequestMessageType,
     /// `type`
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
-    /// A list of files that will be added as attachments.
+    /// The text body of the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub body: String,
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
+    pub attachment_urls: Option<Vec<String>>,
     /// The identifier for the contact as given by Intercom.
     #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
+    /// A list of files that will be added as attachments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
 impl ContactReplyIntercomUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
         Self {
-            attachment_urls: None,
-            body: body.into(),
             message_type: ContactReplyBaseRequestMessageType::Comment,
             type_: ContactReplyBaseRequestType::User,
-            attachment_files: None,
+            body: body.into(),
+            attachment_urls: None,
             intercom_user_id: intercom_user_id.into(),
+            attachment_files: None,
         }
     }
 }
@@ -508,36 +508,36 @@ impl ContactReplyIntercomUserIdRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactReplyUserIdRequest {
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub body: String,
     /// `message_type`
     pub message_type: ContactReplyBaseRequestMessageType,
     /// `type`
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
-    /// A list of files that will be added as attachments. You can include up to 10 files.
+    /// The text body of the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub body: String,
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
+    pub attachment_urls: Option<Vec<String>>,
     /// The external_id you have defined for the contact.
     #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
+    /// A list of files that will be added as attachments. You can include up to 10 files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
 impl ContactReplyUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
-            attachment_urls: None,
-            body: body.into(),
             message_type: ContactReplyBaseRequestMessageType::Comment,
             type_: ContactReplyBaseRequestType::User,
-            attachment_files: None,
+            body: body.into(),
+            attachment_urls: None,
             user_id: user_id.into(),
+            attachment_files: None,
         }
     }
 }
@@ -546,74 +546,6 @@ impl ContactReplyUserIdRequest {
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Conversation {
-    /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin_assignee_id: Option<i64>,
-    /// `contacts`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts: Option<ConversationContacts>,
-    /// `conversation_parts`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation_parts: Option<ConversationParts>,
-    /// `conversation_rating`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation_rating: Option<ConversationRating>,
-    /// The time the conversation was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// `first_contact_reply`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_contact_reply: Option<ConversationFirstContactReply>,
-    /// The id representing the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// `linked_objects`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub linked_objects: Option<LinkedObjectList>,
-    /// Indicates whether a conversation is open (true) or closed (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open: Option<bool>,
-    /// If marked as priority, it will return priority or else not_priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<ConversationPriority>,
-    /// Indicates whether a conversation has been read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read: Option<bool>,
-    /// `sla_applied`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sla_applied: Option<SlaApplied>,
-    /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snoozed_until: Option<i64>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<ConversationSource>,
-    /// Can be set to "open", "closed" or "snoozed".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<ConversationState>,
-    /// `statistics`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statistics: Option<ConversationStatistics>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Tags>,
-    /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team_assignee_id: Option<i64>,
-    /// `teammates`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub teammates: Option<ConversationTeammates>,
-    /// The title given to the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub title: Option<String>,
     /// Always conversation.
     #[serde(
         rename = "type",
@@ -622,12 +554,80 @@ pub struct Conversation {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// The id representing the conversation.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// The title given to the conversation.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// The time the conversation was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
     /// The last time the conversation was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_since: Option<i64>,
+    /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<i64>,
+    /// Indicates whether a conversation is open (true) or closed (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    /// Can be set to "open", "closed" or "snoozed".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<ConversationState>,
+    /// Indicates whether a conversation has been read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<bool>,
+    /// If marked as priority, it will return priority or else not_priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<ConversationPriority>,
+    /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_assignee_id: Option<i64>,
+    /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_assignee_id: Option<i64>,
+    /// `tags`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
+    /// `conversation_rating`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_rating: Option<ConversationRating>,
+    /// `source`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ConversationSource>,
+    /// `contacts`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<ConversationContacts>,
+    /// `teammates`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teammates: Option<ConversationTeammates>,
+    /// `first_contact_reply`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_contact_reply: Option<ConversationFirstContactReply>,
+    /// `sla_applied`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla_applied: Option<SlaApplied>,
+    /// `statistics`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<ConversationStatistics>,
+    /// `conversation_parts`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_parts: Option<ConversationParts>,
+    /// `linked_objects`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked_objects: Option<LinkedObjectList>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -675,12 +675,12 @@ impl ConversationAttachmentFiles {
 /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationContacts {
-    /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts: Option<Vec<ContactReference>>,
     /// `type`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationContactsType>,
+    /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Vec<ContactReference>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -742,18 +742,18 @@ pub struct ConversationFirstContactReply {
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationList {
-    /// The list of conversation objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversations: Option<Vec<ConversationListItem>>,
-    /// `pages`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
-    /// A count of the total number of objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
     /// Always conversation.list
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationListType>,
+    /// The list of conversation objects
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversations: Option<Vec<ConversationListItem>>,
+    /// A count of the total number of objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// `pages`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -763,71 +763,6 @@ pub struct ConversationList {
 /// The data returned about your conversations when you list or search them.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationListItem {
-    /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin_assignee_id: Option<i64>,
-    /// `contacts`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts: Option<ConversationContacts>,
-    /// `conversation_rating`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation_rating: Option<ConversationRating>,
-    /// The time the conversation was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// `first_contact_reply`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_contact_reply: Option<ConversationFirstContactReply>,
-    /// The id representing the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// `linked_objects`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub linked_objects: Option<LinkedObjectList>,
-    /// Indicates whether a conversation is open (true) or closed (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open: Option<bool>,
-    /// If marked as priority, it will return priority or else not_priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<ConversationListItemPriority>,
-    /// Indicates whether a conversation has been read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read: Option<bool>,
-    /// `sla_applied`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sla_applied: Option<SlaApplied>,
-    /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snoozed_until: Option<i64>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<ConversationSource>,
-    /// Can be set to "open", "closed" or "snoozed".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<ConversationListItemState>,
-    /// `statistics`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statistics: Option<ConversationStatistics>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Tags>,
-    /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team_assignee_id: Option<i64>,
-    /// `teammates`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub teammates: Option<ConversationTeammates>,
-    /// The title given to the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub title: Option<String>,
     /// Always conversation.
     #[serde(
         rename = "type",
@@ -836,12 +771,77 @@ pub struct ConversationListItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// The id representing the conversation.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// The title given to the conversation.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// The time the conversation was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
     /// The last time the conversation was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_since: Option<i64>,
+    /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<i64>,
+    /// Indicates whether a conversation is open (true) or closed (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    /// Can be set to "open", "closed" or "snoozed".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<ConversationListItemState>,
+    /// Indicates whether a conversation has been read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<bool>,
+    /// If marked as priority, it will return priority or else not_priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<ConversationListItemPriority>,
+    /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_assignee_id: Option<i64>,
+    /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_assignee_id: Option<i64>,
+    /// `tags`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
+    /// `conversation_rating`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_rating: Option<ConversationRating>,
+    /// `source`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ConversationSource>,
+    /// `contacts`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<ConversationContacts>,
+    /// `teammates`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teammates: Option<ConversationTeammates>,
+    /// `first_contact_reply`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_contact_reply: Option<ConversationFirstContactReply>,
+    /// `sla_applied`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla_applied: Option<SlaApplied>,
+    /// `statistics`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<ConversationStatistics>,
+    /// `linked_objects`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked_objects: Option<LinkedObjectList>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -938,17 +938,28 @@ crate::codec::string_enum!(ConversationListType);
 /// A Conversation Part represents a message in the conversation.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationPart {
-    /// The id of the admin that was assigned the conversation by this conversation_part (null if there has been no change in assignment.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assigned_to: Option<Reference>,
-    /// Conversation part attachments
-    ///
-    /// A list of attachments for the part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<PartAttachment>>,
-    /// `author`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author: Option<ConversationPartAuthor>,
+    /// Always conversation_part
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
+    /// The id representing the conversation part.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// The type of conversation part.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub part_type: Option<String>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
     #[serde(
         default,
@@ -959,6 +970,23 @@ pub struct ConversationPart {
     /// The time the conversation part was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
+    /// The last time the conversation part was updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    /// The time the user was notified with the conversation part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notified_at: Option<i64>,
+    /// The id of the admin that was assigned the conversation by this conversation_part (null if there has been no change in assignment.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_to: Option<Reference>,
+    /// `author`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<ConversationPartAuthor>,
+    /// Conversation part attachments
+    ///
+    /// A list of attachments for the part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<PartAttachment>>,
     /// The external id of the conversation part
     #[serde(
         default,
@@ -966,37 +994,9 @@ pub struct ConversationPart {
         skip_serializing_if = "Option::is_none"
     )]
     pub external_id: Option<String>,
-    /// The id representing the conversation part.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// The time the user was notified with the conversation part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notified_at: Option<i64>,
-    /// The type of conversation part.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub part_type: Option<String>,
     /// Whether or not the conversation part has been redacted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
-    /// Always conversation_part
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
-    /// The last time the conversation part was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1006,13 +1006,14 @@ pub struct ConversationPart {
 /// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationPartAuthor {
-    /// The email of the author
+    /// The type of the author
     #[serde(
+        rename = "type",
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub email: Option<String>,
+    pub type_: Option<String>,
     /// The id of the author
     #[serde(
         default,
@@ -1027,14 +1028,13 @@ pub struct ConversationPartAuthor {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The type of the author
+    /// The email of the author
     #[serde(
-        rename = "type",
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub type_: Option<String>,
+    pub email: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1044,6 +1044,9 @@ pub struct ConversationPartAuthor {
 /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationParts {
+    /// `type`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ConversationPartsType>,
     /// Conversation Parts
     ///
     /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
@@ -1052,9 +1055,6 @@ pub struct ConversationParts {
     /// `total_count`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationPartsType>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1118,12 +1118,6 @@ crate::codec::string_enum!(ConversationPriority);
 /// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationRating {
-    /// `contact`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact: Option<ContactReference>,
-    /// The time the rating was requested in the conversation being rated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
     /// The rating, between 1 and 5, for the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<i64>,
@@ -1134,6 +1128,12 @@ pub struct ConversationRating {
         skip_serializing_if = "Option::is_none"
     )]
     pub remark: Option<String>,
+    /// The time the rating was requested in the conversation being rated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// `contact`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<ContactReference>,
     /// `teammate`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammate: Option<Reference>,
@@ -1146,26 +1146,9 @@ pub struct ConversationRating {
 /// The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or Operator initiated.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationSource {
-    /// A list of attachments for the part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<PartAttachment>>,
-    /// `author`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author: Option<ConversationPartAuthor>,
-    /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub body: Option<String>,
-    /// The conversation's initiation type. Possible values are customer_initiated, campaigns_initiated (legacy campaigns), operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience message) and admin_initiated (fixed audience message, ticket initiated by an admin, group email).
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delivered_as: Option<String>,
+    /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ConversationSourceType>,
     /// The id representing the message.
     #[serde(
         default,
@@ -1173,9 +1156,13 @@ pub struct ConversationSource {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redacted: Option<bool>,
+    /// The conversation's initiation type. Possible values are customer_initiated, campaigns_initiated (legacy campaigns), operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience message) and admin_initiated (fixed audience message, ticket initiated by an admin, group email).
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delivered_as: Option<String>,
     /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured.
     #[serde(
         default,
@@ -1183,9 +1170,19 @@ pub struct ConversationSource {
         skip_serializing_if = "Option::is_none"
     )]
     pub subject: Option<String>,
-    /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationSourceType>,
+    /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub body: Option<String>,
+    /// `author`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<ConversationPartAuthor>,
+    /// A list of attachments for the part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<PartAttachment>>,
     /// The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank.
     #[serde(
         default,
@@ -1193,6 +1190,9 @@ pub struct ConversationSource {
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<String>,
+    /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1296,36 +1296,53 @@ crate::codec::string_enum!(ConversationState);
 /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationStatistics {
-    /// Number of assignments after first_contact_reply_at.
+    /// `type`
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
+    /// Duration until last assignment before first admin reply. In seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count_assignments: Option<i64>,
-    /// Total number of conversation parts.
+    pub time_to_assignment: Option<i64>,
+    /// Duration until first admin reply. Subtracts out of business hours. In seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count_conversation_parts: Option<i64>,
-    /// Number of reopens after first_contact_reply_at.
+    pub time_to_admin_reply: Option<i64>,
+    /// Duration until conversation was closed first time. Subtracts out of business hours. In seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count_reopens: Option<i64>,
-    /// Time of first admin reply after first_contact_reply_at.
+    pub time_to_first_close: Option<i64>,
+    /// Duration until conversation was closed last time. Subtracts out of business hours. In seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_admin_reply_at: Option<i64>,
-    /// Time of first assignment after first_contact_reply_at.
+    pub time_to_last_close: Option<i64>,
+    /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_assignment_at: Option<i64>,
-    /// Time of first close after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_close_at: Option<i64>,
+    pub median_time_to_reply: Option<i64>,
     /// Time of first text conversation part from a contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_contact_reply_at: Option<i64>,
-    /// Time of the last conversation part from an admin.
+    /// Time of first assignment after first_contact_reply_at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_admin_reply_at: Option<i64>,
-    /// Time of first admin reply since most recent assignment.
+    pub first_assignment_at: Option<i64>,
+    /// Time of first admin reply after first_contact_reply_at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_assignment_admin_reply_at: Option<i64>,
+    pub first_admin_reply_at: Option<i64>,
+    /// Time of first close after first_contact_reply_at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_close_at: Option<i64>,
     /// Time of last assignment after first_contact_reply_at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_assignment_at: Option<i64>,
+    /// Time of first admin reply since most recent assignment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_assignment_admin_reply_at: Option<i64>,
+    /// Time of the last conversation part from a contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_contact_reply_at: Option<i64>,
+    /// Time of the last conversation part from an admin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_admin_reply_at: Option<i64>,
     /// Time of the last conversation close.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_close_at: Option<i64>,
@@ -1336,32 +1353,15 @@ pub struct ConversationStatistics {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_closed_by_id: Option<String>,
-    /// Time of the last conversation part from a contact.
+    /// Number of reopens after first_contact_reply_at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_contact_reply_at: Option<i64>,
-    /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
+    pub count_reopens: Option<i64>,
+    /// Number of assignments after first_contact_reply_at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub median_time_to_reply: Option<i64>,
-    /// Duration until first admin reply. Subtracts out of business hours. In seconds.
+    pub count_assignments: Option<i64>,
+    /// Total number of conversation parts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_to_admin_reply: Option<i64>,
-    /// Duration until last assignment before first admin reply. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_to_assignment: Option<i64>,
-    /// Duration until conversation was closed first time. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_to_first_close: Option<i64>,
-    /// Duration until conversation was closed last time. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_to_last_close: Option<i64>,
-    /// `type`
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
+    pub count_conversation_parts: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1371,9 +1371,6 @@ pub struct ConversationStatistics {
 /// The list of teammates who participated in the conversation (wrote at least one conversation part).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationTeammates {
-    /// The list of teammates who participated in the conversation (wrote at least one conversation part).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub teammates: Option<Vec<Reference>>,
     /// The type of the object - `admin.list`.
     #[serde(
         rename = "type",
@@ -1382,6 +1379,9 @@ pub struct ConversationTeammates {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// The list of teammates who participated in the conversation (wrote at least one conversation part).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teammates: Option<Vec<Reference>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1392,19 +1392,19 @@ pub struct ConversationTeammates {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConvertConversationToTicketRequest {
-    /// `attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to convert the conversation to
     #[serde(deserialize_with = "crate::codec::string")]
     pub ticket_type_id: String,
+    /// `attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<TicketRequestCustomAttributes>,
 }
 impl ConvertConversationToTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(ticket_type_id: impl Into<String>) -> Self {
         Self {
-            attributes: None,
             ticket_type_id: ticket_type_id.into(),
+            attributes: None,
         }
     }
 }
@@ -1414,14 +1414,11 @@ impl ConvertConversationToTicketRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateConversationRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
+    /// `from`
+    pub from: CreateConversationRequestFrom,
     /// The content of the message. HTML is not supported.
     #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
-    /// `from`
-    pub from: CreateConversationRequestFrom,
     /// The title of the email. Only applicable if the message type is email.
     #[serde(
         default,
@@ -1429,15 +1426,18 @@ pub struct CreateConversationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub subject: Option<String>,
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_urls: Option<Vec<String>>,
 }
 impl CreateConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(body: impl Into<String>, from: CreateConversationRequestFrom) -> Self {
+    pub fn new(from: CreateConversationRequestFrom, body: impl Into<String>) -> Self {
         Self {
-            attachment_urls: None,
-            body: body.into(),
             from,
+            body: body.into(),
             subject: None,
+            attachment_urls: None,
         }
     }
 }
@@ -1445,16 +1445,16 @@ impl CreateConversationRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateConversationRequestFrom {
-    /// The identifier for the contact which is given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub id: String,
     /// The role associated to the contact - user or lead.
     #[serde(rename = "type")]
     pub type_: CreateConversationRequestFromType,
+    /// The identifier for the contact which is given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub id: String,
 }
 impl CreateConversationRequestFrom {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(id: impl Into<String>, type_: CreateConversationRequestFromType) -> Self {
-        Self { id: id.into(), type_ }
+    pub fn new(type_: CreateConversationRequestFromType, id: impl Into<String>) -> Self {
+        Self { type_, id: id.into() }
     }
 }

@@ -193,18 +193,18 @@ impl From<AssignConversationRequest> for ManageConversationRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OpenConversationRequest {
+    /// `message_type`
+    pub message_type: OpenConversationRequestMessageType,
     /// The id of the admin who is performing the action.
     #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
-    /// `message_type`
-    pub message_type: OpenConversationRequestMessageType,
 }
 impl OpenConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
         Self {
-            admin_id: admin_id.into(),
             message_type: OpenConversationRequestMessageType::Open,
+            admin_id: admin_id.into(),
         }
     }
 }
@@ -290,15 +290,15 @@ impl From<RedactConversationRequestSource> for RedactConversationRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RedactConversationRequestPart {
+    /// The type of resource being redacted.
+    #[serde(rename = "type")]
+    pub type_: RedactConversationRequestPartType,
     /// The id of the conversation.
     #[serde(deserialize_with = "crate::codec::string")]
     pub conversation_id: String,
     /// The id of the conversation_part.
     #[serde(deserialize_with = "crate::codec::string")]
     pub conversation_part_id: String,
-    /// The type of resource being redacted.
-    #[serde(rename = "type")]
-    pub type_: RedactConversationRequestPartType,
 }
 impl RedactConversationRequestPart {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
@@ -307,9 +307,9 @@ impl RedactConversationRequestPart {
         conversation_part_id: impl Into<String>,
     ) -> Self {
         Self {
+            type_: RedactConversationRequestPartType::ConversationPart,
             conversation_id: conversation_id.into(),
             conversation_part_id: conversation_part_id.into(),
-            type_: RedactConversationRequestPartType::ConversationPart,
         }
     }
 }
@@ -344,15 +344,15 @@ crate::codec::string_enum!(RedactConversationRequestPartType);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RedactConversationRequestSource {
+    /// The type of resource being redacted.
+    #[serde(rename = "type")]
+    pub type_: RedactConversationRequestSourceType,
     /// The id of the conversation.
     #[serde(deserialize_with = "crate::codec::string")]
     pub conversation_id: String,
     /// The id of the source.
     #[serde(deserialize_with = "crate::codec::string")]
     pub source_id: String,
-    /// The type of resource being redacted.
-    #[serde(rename = "type")]
-    pub type_: RedactConversationRequestSourceType,
 }
 impl RedactConversationRequestSource {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
@@ -361,9 +361,9 @@ impl RedactConversationRequestSource {
         source_id: impl Into<String>,
     ) -> Self {
         Self {
+            type_: RedactConversationRequestSourceType::Source,
             conversation_id: conversation_id.into(),
             source_id: source_id.into(),
-            type_: RedactConversationRequestSourceType::Source,
         }
     }
 }
@@ -437,6 +437,14 @@ impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
 /// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SlaApplied {
+    /// object type
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
     /// The name of the SLA as given by the teammate when it was created.
     #[serde(
         default,
@@ -450,14 +458,6 @@ pub struct SlaApplied {
     /// - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_status: Option<SlaAppliedSlaStatus>,
-    /// object type
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -508,11 +508,11 @@ crate::codec::string_enum!(SlaAppliedSlaStatus);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SnoozeConversationRequest {
+    /// `message_type`
+    pub message_type: SnoozeConversationRequestMessageType,
     /// The id of the admin who is performing the action.
     #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
-    /// `message_type`
-    pub message_type: SnoozeConversationRequestMessageType,
     /// The time you want the conversation to reopen.
     pub snoozed_until: i64,
 }
@@ -520,8 +520,8 @@ impl SnoozeConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(admin_id: impl Into<String>, snoozed_until: i64) -> Self {
         Self {
-            admin_id: admin_id.into(),
             message_type: SnoozeConversationRequestMessageType::Snoozed,
+            admin_id: admin_id.into(),
             snoozed_until,
         }
     }
@@ -556,12 +556,12 @@ crate::codec::string_enum!(SnoozeConversationRequestMessageType);
 /// A list of tags objects associated with a conversation
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Tags {
-    /// A list of tags objects associated with the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagsType>,
+    /// A list of tags objects associated with the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -7,6 +7,11 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDataAttributeRequest {
+    /// The name of the data attribute.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub name: String,
+    /// The model that the data attribute belongs to.
+    pub model: CreateDataAttributeRequestModel,
     /// The type of data stored for this attribute.
     pub data_type: CreateDataAttributeRequestDataType,
     /// The readable description you see in the UI for the attribute.
@@ -16,32 +21,27 @@ pub struct CreateDataAttributeRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// Can this attribute be updated by the Messenger
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messenger_writable: Option<bool>,
-    /// The model that the data attribute belongs to.
-    pub model: CreateDataAttributeRequestModel,
-    /// The name of the data attribute.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub name: String,
     /// To create list attributes. Provide a set of hashes with `value` as the key of the options you want to make. `data_type` must be `string`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
+    /// Can this attribute be updated by the Messenger
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messenger_writable: Option<bool>,
 }
 impl CreateDataAttributeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
-        data_type: CreateDataAttributeRequestDataType,
-        model: CreateDataAttributeRequestModel,
         name: impl Into<String>,
+        model: CreateDataAttributeRequestModel,
+        data_type: CreateDataAttributeRequestDataType,
     ) -> Self {
         Self {
+            name: name.into(),
+            model,
             data_type,
             description: None,
-            messenger_writable: None,
-            model,
-            name: name.into(),
             options: None,
+            messenger_writable: None,
         }
     }
 }
@@ -124,55 +124,12 @@ crate::codec::string_enum!(CreateDataAttributeRequestModel);
 /// Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataAttribute {
-    /// Teammate who created the attribute. Only applicable to CDAs
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub admin_id: Option<String>,
-    /// Can this attribute be updated through API
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_writable: Option<bool>,
-    /// Is this attribute archived. (Only applicable to CDAs)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archived: Option<bool>,
-    /// The time the attribute was created as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// Set to true if this is a CDA
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom: Option<bool>,
-    /// The data type of the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_type: Option<DataAttributeDataType>,
-    /// Readable description of the attribute.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
-    /// Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub full_name: Option<String>,
+    /// Value is `data_attribute`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<DataAttributeType>,
     /// The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Readable name of the attribute (i.e. name you see in the UI)
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub label: Option<String>,
-    /// Can this attribute be updated by the Messenger
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messenger_writable: Option<bool>,
     /// Value is `contact` for user/lead attributes and `company` for company attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<DataAttributeModel>,
@@ -183,18 +140,61 @@ pub struct DataAttribute {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
+    /// Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub full_name: Option<String>,
+    /// Readable name of the attribute (i.e. name you see in the UI)
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub label: Option<String>,
+    /// Readable description of the attribute.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// The data type of the attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<DataAttributeDataType>,
     /// List of predefined options for attribute value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
-    /// Value is `data_attribute`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<DataAttributeType>,
+    /// Can this attribute be updated through API
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_writable: Option<bool>,
+    /// Can this attribute be updated by the Messenger
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messenger_writable: Option<bool>,
     /// Can this attribute be updated in the UI
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_writable: Option<bool>,
+    /// Set to true if this is a CDA
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom: Option<bool>,
+    /// Is this attribute archived. (Only applicable to CDAs)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    /// The time the attribute was created as a UTC Unix timestamp
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
     /// The time the attribute was last updated as a UTC Unix timestamp
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Teammate who created the attribute. Only applicable to CDAs
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub admin_id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -245,12 +245,12 @@ crate::codec::string_enum!(DataAttributeDataType);
 /// A list of all data attributes belonging to a workspace for contacts, companies or conversations.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataAttributeList {
-    /// A list of data attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<DataAttribute>>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataAttributeListType>,
+    /// A list of data attributes
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<DataAttribute>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -381,12 +381,12 @@ pub struct UpdateDataAttributeRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// Can this attribute be updated by the Messenger
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messenger_writable: Option<bool>,
     /// To create list attributes. Provide a set of hashes with `value` as the key of the options you want to make. `data_type` must be `string`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
+    /// Can this attribute be updated by the Messenger
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messenger_writable: Option<bool>,
 }
 impl UpdateDataAttributeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
@@ -394,8 +394,8 @@ impl UpdateDataAttributeRequest {
         Self {
             archived: None,
             description: None,
-            messenger_writable: None,
             options: None,
+            messenger_writable: None,
         }
     }
 }

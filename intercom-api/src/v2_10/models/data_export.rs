@@ -28,6 +28,16 @@ impl CreateDataExportsRequest {
 /// The data export API is used to export message delivery and engagement statistics for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more) sent in a given timeframe. The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataExport {
+    /// The identifier for your job.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub job_identfier: Option<String>,
+    /// The current state of your job.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DataExportStatus>,
     /// The time after which you will not be able to access the data.
     #[serde(
         default,
@@ -42,16 +52,6 @@ pub struct DataExport {
         skip_serializing_if = "Option::is_none"
     )]
     pub download_url: Option<String>,
-    /// The identifier for your job.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub job_identfier: Option<String>,
-    /// The current state of your job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<DataExportStatus>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

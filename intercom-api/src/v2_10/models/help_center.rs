@@ -8,33 +8,6 @@ use super::*;
 /// Collections are top level containers for Articles within the Help Center.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Collection {
-    /// The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_locale: Option<String>,
-    /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
-    /// The id of the help center the collection is in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub help_center_id: Option<i64>,
-    /// The icon of the collection.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub icon: Option<String>,
     /// The unique identifier for the collection which is given by Intercom.
     #[serde(
         default,
@@ -42,6 +15,13 @@ pub struct Collection {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
+    /// The id of the workspace which the collection belongs to.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub workspace_id: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
     #[serde(
         default,
@@ -49,19 +29,16 @@ pub struct Collection {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order: Option<i64>,
-    /// The id of the parent collection. If `null` then it is the first level collection.
+    /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub parent_id: Option<String>,
-    /// `translated_content`
+    pub description: Option<String>,
+    /// The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub translated_content: Option<GroupTranslatedContent>,
+    pub created_at: Option<i64>,
     /// The time when the article was last updated (seconds). For multilingual articles, this will be the timestamp of last update of the default language's content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
@@ -72,13 +49,36 @@ pub struct Collection {
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<String>,
-    /// The id of the workspace which the collection belongs to.
+    /// The icon of the collection.
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub workspace_id: Option<String>,
+    pub icon: Option<String>,
+    /// The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<i64>,
+    /// The default locale of the help center. This field is only returned for multilingual help centers.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub default_locale: Option<String>,
+    /// `translated_content`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translated_content: Option<GroupTranslatedContent>,
+    /// The id of the parent collection. If `null` then it is the first level collection.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parent_id: Option<String>,
+    /// The id of the help center the collection is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help_center_id: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -88,18 +88,18 @@ pub struct Collection {
 /// This will return a list of Collections for the App.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CollectionList {
-    /// An array of collection objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Collection>>,
+    /// The type of the object - `list`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CollectionListType>,
     /// `pages`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of collections.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// The type of the object - `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CollectionListType>,
+    /// An array of collection objects
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Collection>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -135,6 +135,9 @@ crate::codec::string_enum!(CollectionListType);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCollectionRequest {
+    /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub name: String,
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
     #[serde(
         default,
@@ -142,12 +145,9 @@ pub struct CreateCollectionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
+    /// `translated_content`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub help_center_id: Option<i64>,
-    /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub name: String,
+    pub translated_content: Option<GroupTranslatedContent>,
     /// The id of the parent collection. If `null` then it will be created as the first level collection.
     #[serde(
         default,
@@ -155,19 +155,19 @@ pub struct CreateCollectionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_id: Option<String>,
-    /// `translated_content`
+    /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub translated_content: Option<GroupTranslatedContent>,
+    pub help_center_id: Option<i64>,
 }
 impl CreateCollectionRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            description: None,
-            help_center_id: None,
             name: name.into(),
-            parent_id: None,
+            description: None,
             translated_content: None,
+            parent_id: None,
+            help_center_id: None,
         }
     }
 }
@@ -176,9 +176,6 @@ impl CreateCollectionRequest {
 /// Response returned when an object is deleted
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeletedCollectionObject {
-    /// Whether the collection was deleted successfully or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
     /// The unique identifier for the collection which you provided in the URL.
     #[serde(
         default,
@@ -189,6 +186,9 @@ pub struct DeletedCollectionObject {
     /// The type of object which was deleted. - `collection`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedCollectionObjectObject>,
+    /// Whether the collection was deleted successfully or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -223,13 +223,9 @@ crate::codec::string_enum!(DeletedCollectionObjectObject);
 /// The Content of a Group.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GroupContent {
-    /// The description of the collection. Only available for collections.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
+    /// The type of object - `group_content` .
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<GroupContentType>,
     /// The name of the collection or section.
     #[serde(
         default,
@@ -237,9 +233,13 @@ pub struct GroupContent {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The type of object - `group_content` .
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<GroupContentType>,
+    /// The description of the collection. Only available for collections.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -274,6 +274,9 @@ crate::codec::string_enum!(GroupContentType);
 /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GroupTranslatedContent {
+    /// The type of object - group_translated_content.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<GroupTranslatedContentType>,
     /// The content of the group in Arabic
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ar: Option<GroupContent>,
@@ -355,9 +358,6 @@ pub struct GroupTranslatedContent {
     /// The content of the group in Portuguese (Portugal)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pt: Option<GroupContent>,
-    /// The content of the group in Portuguese (Brazil)
-    #[serde(rename = "pt-BR", default, skip_serializing_if = "Option::is_none")]
-    pub pt_br: Option<GroupContent>,
     /// The content of the group in Romanian
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ro: Option<GroupContent>,
@@ -376,12 +376,12 @@ pub struct GroupTranslatedContent {
     /// The content of the group in Turkish
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tr: Option<GroupContent>,
-    /// The type of object - group_translated_content.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<GroupTranslatedContentType>,
     /// The content of the group in Vietnamese
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vi: Option<GroupContent>,
+    /// The content of the group in Portuguese (Brazil)
+    #[serde(rename = "pt-BR", default, skip_serializing_if = "Option::is_none")]
+    pub pt_br: Option<GroupContent>,
     /// The content of the group in Chinese (China)
     #[serde(rename = "zh-CN", default, skip_serializing_if = "Option::is_none")]
     pub zh_cn: Option<GroupContent>,
@@ -422,23 +422,6 @@ crate::codec::string_enum!(GroupTranslatedContentType);
 /// Help Centers contain collections
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct HelpCenter {
-    /// The time when the Help Center was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// Custom domain configured for the help center
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub custom_domain: Option<String>,
-    /// The display name of the Help Center only seen by teammates.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub display_name: Option<String>,
     /// The unique identifier for the Help Center which is given by Intercom.
     #[serde(
         default,
@@ -446,26 +429,6 @@ pub struct HelpCenter {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The identifier of the Help Center. This is used in the URL of the Help Center.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identifier: Option<String>,
-    /// The time when the Help Center was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
-    /// The URL for the help center, if you have a custom domain then this will show the URL using the custom domain.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub url: Option<String>,
-    /// Whether the Help Center is turned on or not. This is controlled in your Help Center settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub website_turned_on: Option<bool>,
     /// The id of the workspace which the Help Center belongs to.
     #[serde(
         default,
@@ -473,6 +436,43 @@ pub struct HelpCenter {
         skip_serializing_if = "Option::is_none"
     )]
     pub workspace_id: Option<String>,
+    /// The time when the Help Center was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// The time when the Help Center was last updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    /// The identifier of the Help Center. This is used in the URL of the Help Center.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identifier: Option<String>,
+    /// Whether the Help Center is turned on or not. This is controlled in your Help Center settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website_turned_on: Option<bool>,
+    /// The display name of the Help Center only seen by teammates.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub display_name: Option<String>,
+    /// The URL for the help center, if you have a custom domain then this will show the URL using the custom domain.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub url: Option<String>,
+    /// Custom domain configured for the help center
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub custom_domain: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -482,12 +482,12 @@ pub struct HelpCenter {
 /// A list of Help Centers belonging to the App
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct HelpCenterList {
-    /// An array of Help Center objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<HelpCenter>>,
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<HelpCenterListType>,
+    /// An array of Help Center objects
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<HelpCenter>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -523,13 +523,6 @@ crate::codec::string_enum!(HelpCenterListType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCollectionRequest {
-    /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
     #[serde(
         default,
@@ -537,6 +530,16 @@ pub struct UpdateCollectionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
+    /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// `translated_content`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translated_content: Option<GroupTranslatedContent>,
     /// The id of the parent collection. If `null` then it will be updated as the first level collection.
     #[serde(
         default,
@@ -544,18 +547,15 @@ pub struct UpdateCollectionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_id: Option<String>,
-    /// `translated_content`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub translated_content: Option<GroupTranslatedContent>,
 }
 impl UpdateCollectionRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
         Self {
-            description: None,
             name: None,
-            parent_id: None,
+            description: None,
             translated_content: None,
+            parent_id: None,
         }
     }
 }

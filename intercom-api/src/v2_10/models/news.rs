@@ -8,9 +8,6 @@ use super::*;
 /// Response returned when an object is deleted
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeletedObject {
-    /// Whether the news item was deleted successfully or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
     /// The unique identifier for the news item which you provided in the URL.
     #[serde(
         default,
@@ -21,6 +18,9 @@ pub struct DeletedObject {
     /// The type of object which was deleted - news-item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedObjectObject>,
+    /// Whether the news item was deleted successfully or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -56,6 +56,9 @@ crate::codec::string_enum!(DeletedObjectObject);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewsItemRequest {
+    /// The title of the news item.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub title: String,
     /// The news item body, which may contain HTML.
     #[serde(
         default,
@@ -63,39 +66,36 @@ pub struct NewsItemRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub body: Option<String>,
+    /// The id of the sender of the news item. Must be a teammate on the workspace.
+    pub sender_id: i64,
+    /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<NewsItemRequestState>,
     /// When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deliver_silently: Option<bool>,
     /// Label names displayed to users to categorize the news item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
-    /// A list of newsfeed_assignments to assign to the specified newsfeed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactions: Option<Vec<Option<String>>>,
-    /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: i64,
-    /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
+    /// A list of newsfeed_assignments to assign to the specified newsfeed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<NewsItemRequestState>,
-    /// The title of the news item.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub title: String,
+    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
 }
 impl NewsItemRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(sender_id: i64, title: impl Into<String>) -> Self {
+    pub fn new(title: impl Into<String>, sender_id: i64) -> Self {
         Self {
+            title: title.into(),
             body: None,
-            deliver_silently: None,
-            labels: None,
-            newsfeed_assignments: None,
-            reactions: None,
             sender_id,
             state: None,
-            title: title.into(),
+            deliver_silently: None,
+            labels: None,
+            reactions: None,
+            newsfeed_assignments: None,
         }
     }
 }

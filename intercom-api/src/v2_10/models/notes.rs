@@ -7,13 +7,6 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateNoteRequest {
-    /// The unique identifier of a given admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub admin_id: Option<String>,
     /// The text of the note.
     #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
@@ -24,14 +17,21 @@ pub struct CreateNoteRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_id: Option<String>,
+    /// The unique identifier of a given admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub admin_id: Option<String>,
 }
 impl CreateNoteRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>) -> Self {
         Self {
-            admin_id: None,
             body: body.into(),
             contact_id: None,
+            admin_id: None,
         }
     }
 }
@@ -40,6 +40,27 @@ impl CreateNoteRequest {
 /// Notes allow you to annotate and comment on your contacts.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Note {
+    /// String representing the object's type. Always has the value `note`.
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
+    /// The id of the note.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// The time the note was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Represents the contact that the note was created about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<NoteContact>,
     /// Optional. Represents the Admin that created the note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<Admin>,
@@ -50,27 +71,6 @@ pub struct Note {
         skip_serializing_if = "Option::is_none"
     )]
     pub body: Option<String>,
-    /// Represents the contact that the note was created about.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact: Option<NoteContact>,
-    /// The time the note was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The id of the note.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// String representing the object's type. Always has the value `note`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -78,13 +78,6 @@ pub struct Note {
 /// Represents the contact that the note was created about.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NoteContact {
-    /// The id of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
     /// String representing the object's type. Always has the value `contact`.
     #[serde(
         rename = "type",
@@ -93,6 +86,13 @@ pub struct NoteContact {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// The id of the contact.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -102,15 +102,6 @@ pub struct NoteContact {
 /// A paginated list of notes associated with a contact.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NoteList {
-    /// An array of notes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Note>>,
-    /// `pages`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
-    /// A count of the total number of notes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
     /// String representing the object's type. Always has the value `list`.
     #[serde(
         rename = "type",
@@ -119,6 +110,15 @@ pub struct NoteList {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// An array of notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Note>>,
+    /// A count of the total number of notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// `pages`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -8,15 +8,15 @@ use super::*;
 /// This will return a list of Segment Objects. The result may also have a pages object if the response is paginated.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SegmentList {
-    /// A pagination object, which may be empty, indicating no further pages to fetch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages: Option<serde_json::Map<String, serde_json::Value>>,
-    /// A list of Segment objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub segments: Option<Vec<Segment>>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SegmentListType>,
+    /// A list of Segment objects
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments: Option<Vec<Segment>>,
+    /// A pagination object, which may be empty, indicating no further pages to fetch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

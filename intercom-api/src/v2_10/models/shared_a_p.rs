@@ -8,13 +8,6 @@ use super::*;
 /// A list used to access other resources from a parent model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AddressableList {
-    /// The id of the addressable object
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
     /// The addressable object type
     #[serde(
         rename = "type",
@@ -23,6 +16,13 @@ pub struct AddressableList {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// The id of the addressable object
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
     /// Url to get more company resources for this contact
     #[serde(
         default,
@@ -39,56 +39,6 @@ pub struct AddressableList {
 /// Admins are teammate accounts that have access to a workspace.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Admin {
-    /// Image for the associated team or teammate
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub avatar: Option<String>,
-    /// Identifies if this admin is currently set in away mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub away_mode_enabled: Option<bool>,
-    /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub away_mode_reassign: Option<bool>,
-    /// The email of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_inbox_seat: Option<bool>,
-    /// The id representing the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// The job title of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub job_title: Option<String>,
-    /// The name of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// This object represents the avatar associated with the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team_ids: Option<Vec<i64>>,
-    /// `team_priority_level`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team_priority_level: Option<TeamPriorityLevel>,
     /// String representing the object's type. Always has the value `admin`.
     #[serde(
         rename = "type",
@@ -97,6 +47,56 @@ pub struct Admin {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// The id representing the admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// The name of the admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// The email of the admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
+    /// The job title of the admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub job_title: Option<String>,
+    /// Identifies if this admin is currently set in away mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub away_mode_enabled: Option<bool>,
+    /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub away_mode_reassign: Option<bool>,
+    /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_inbox_seat: Option<bool>,
+    /// This object represents the avatar associated with the admin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_ids: Option<Vec<i64>>,
+    /// Image for the associated team or teammate
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub avatar: Option<String>,
+    /// `team_priority_level`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_priority_level: Option<TeamPriorityLevel>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -106,26 +106,9 @@ pub struct Admin {
 /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Company {
-    /// The Intercom defined code of the workspace the company is associated to.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub app_id: Option<String>,
-    /// The company id you have defined for the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub company_id: Option<String>,
-    /// The time the company was added in Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The custom attributes you have set on the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
+    /// Value is `company`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CompanyType>,
     /// The Intercom defined id representing the company.
     #[serde(
         default,
@@ -133,19 +116,6 @@ pub struct Company {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The industry that the company operates in.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub industry: Option<String>,
-    /// The time the company last recorded making a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_request_at: Option<i64>,
-    /// How much revenue the company generates for your business.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monthly_spend: Option<i64>,
     /// The name of the company.
     #[serde(
         default,
@@ -153,33 +123,38 @@ pub struct Company {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
+    /// The Intercom defined code of the workspace the company is associated to.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub app_id: Option<String>,
     /// `plan`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<CompanyPlan>,
+    /// The company id you have defined for the company.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub company_id: Option<String>,
     /// The time the company was created by you.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_created_at: Option<i64>,
-    /// The list of segments associated with the company
+    /// The time the company was added in Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub segments: Option<CompanySegments>,
-    /// How many sessions the company has recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_count: Option<i64>,
-    /// The number of employees in the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
-    /// The list of tags associated with the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<CompanyTags>,
-    /// Value is `company`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CompanyType>,
+    pub created_at: Option<i64>,
     /// The last time the company was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
-    /// The number of users in the company.
+    /// The time the company last recorded making a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_count: Option<i64>,
+    pub last_request_at: Option<i64>,
+    /// The number of employees in the company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
     /// The URL for the company website.
     #[serde(
         default,
@@ -187,6 +162,31 @@ pub struct Company {
         skip_serializing_if = "Option::is_none"
     )]
     pub website: Option<String>,
+    /// The industry that the company operates in.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub industry: Option<String>,
+    /// How much revenue the company generates for your business.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_spend: Option<i64>,
+    /// How many sessions the company has recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_count: Option<i64>,
+    /// The number of users in the company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_count: Option<i64>,
+    /// The custom attributes you have set on the company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
+    /// The list of tags associated with the company
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<CompanyTags>,
+    /// The list of segments associated with the company
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments: Option<CompanySegments>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -245,6 +245,14 @@ crate::codec::string_enum!(CompanyDataType);
 /// `CompanyPlan` (defined inline at `/components/schemas/company/properties/plan`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompanyPlan {
+    /// Value is always "plan"
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
     /// The id of the plan
     #[serde(
         default,
@@ -259,14 +267,6 @@ pub struct CompanyPlan {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Value is always "plan"
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -274,12 +274,12 @@ pub struct CompanyPlan {
 /// The list of segments associated with the company
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompanySegments {
-    /// `segments`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub segments: Option<Vec<Segment>>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanySegmentsType>,
+    /// `segments`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments: Option<Vec<Segment>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -312,12 +312,12 @@ crate::codec::string_enum!(CompanySegmentsType);
 /// The list of tags associated with the company
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompanyTags {
-    /// `tags`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<TagBasic>>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyTagsType>,
+    /// `tags`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<TagBasic>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -377,6 +377,141 @@ crate::codec::string_enum!(CompanyType);
 /// Contact are the objects that represent your leads and users in Intercom.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Contact {
+    /// The type of object.
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
+    /// The unique identifier for the contact which is given by Intercom.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub external_id: Option<String>,
+    /// The id of the workspace which the contact belongs to.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub workspace_id: Option<String>,
+    /// The role of the contact.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role: Option<String>,
+    /// The contact's email.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
+    /// The contact's email domain.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email_domain: Option<String>,
+    /// The contacts phone.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone: Option<String>,
+    /// The contacts name.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// The id of an admin that has been assigned account ownership of the contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// Whether the contact has had an email sent to them hard bounce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_hard_bounced: Option<bool>,
+    /// Whether the contact has marked an email sent to them as spam.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marked_email_as_spam: Option<bool>,
+    /// Whether the contact is unsubscribed from emails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribed_from_emails: Option<bool>,
+    /// (Unix timestamp in seconds) The time when the contact was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_up_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last messaged in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_replied_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last messaged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_contacted_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last opened an email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_email_opened_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_email_clicked_at: Option<i64>,
+    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub language_override: Option<String>,
+    /// The name of the browser which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser: Option<String>,
+    /// The version of the browser which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser_version: Option<String>,
+    /// The language set by the browser which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser_language: Option<String>,
+    /// The operating system which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub os: Option<String>,
     /// The name of the Android app which the contact is using.
     #[serde(
         default,
@@ -398,9 +533,6 @@ pub struct Contact {
         skip_serializing_if = "Option::is_none"
     )]
     pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
     #[serde(
         default,
@@ -415,70 +547,9 @@ pub struct Contact {
         skip_serializing_if = "Option::is_none"
     )]
     pub android_sdk_version: Option<String>,
-    /// `avatar`
+    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser_version: Option<String>,
-    /// `companies`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// The contact's email domain.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub external_id: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
+    pub android_last_seen_at: Option<i64>,
     /// The name of the iOS app which the contact is using.
     #[serde(
         default,
@@ -500,9 +571,6 @@ pub struct Contact {
         skip_serializing_if = "Option::is_none"
     )]
     pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
     #[serde(
         default,
@@ -517,98 +585,30 @@ pub struct Contact {
         skip_serializing_if = "Option::is_none"
     )]
     pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
+    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+    pub ios_last_seen_at: Option<i64>,
+    /// The custom attributes which are set for the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `avatar`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<i64>,
-    /// `location`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub phone: Option<String>,
-    /// The role of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_up_at: Option<i64>,
-    /// `social_profiles`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub social_profiles: Option<ContactSocialProfiles>,
+    pub avatar: Option<ContactAvatar>,
     /// `tags`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
-    /// The type of object.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
+    /// `notes`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
+    pub notes: Option<ContactNotes>,
+    /// `companies`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub workspace_id: Option<String>,
+    pub companies: Option<ContactCompanies>,
+    /// `location`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<ContactLocation>,
+    /// `social_profiles`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_profiles: Option<ContactSocialProfiles>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -616,13 +616,6 @@ pub struct Contact {
 /// `ContactAvatar` (defined inline at `/components/schemas/contact/properties/avatar`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactAvatar {
-    /// An image URL containing the avatar of a contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub image_url: Option<String>,
     /// The type of object
     #[serde(
         rename = "type",
@@ -631,6 +624,13 @@ pub struct ContactAvatar {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// An image URL containing the avatar of a contact.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -643,12 +643,6 @@ pub struct ContactCompanies {
     /// An array of company data objects attached to the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<CompanyData>>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_more: Option<bool>,
-    /// Int representing the total number of companyies attached to this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
     /// Url to get more company resources for this contact
     #[serde(
         default,
@@ -656,6 +650,12 @@ pub struct ContactCompanies {
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<String>,
+    /// Int representing the total number of companyies attached to this contact
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -665,13 +665,14 @@ pub struct ContactCompanies {
 /// An object containing location meta data about a Intercom contact.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactLocation {
-    /// The city that the contact is located in
+    /// Always location
     #[serde(
+        rename = "type",
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub city: Option<String>,
+    pub type_: Option<String>,
     /// The country that the contact is located in
     #[serde(
         default,
@@ -686,14 +687,13 @@ pub struct ContactLocation {
         skip_serializing_if = "Option::is_none"
     )]
     pub region: Option<String>,
-    /// Always location
+    /// The city that the contact is located in
     #[serde(
-        rename = "type",
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub type_: Option<String>,
+    pub city: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -706,12 +706,6 @@ pub struct ContactNotes {
     /// This object represents the notes attached to a contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<AddressableList>>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_more: Option<bool>,
-    /// Int representing the total number of companyies attached to this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
     /// Url to get more company resources for this contact
     #[serde(
         default,
@@ -719,6 +713,12 @@ pub struct ContactNotes {
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<String>,
+    /// Int representing the total number of companyies attached to this contact
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -728,13 +728,9 @@ pub struct ContactNotes {
 /// reference to contact object
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactReference {
-    /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub external_id: Option<String>,
+    /// always contact
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ContactReferenceType>,
     /// The unique identifier for the contact which is given by Intercom.
     #[serde(
         default,
@@ -742,9 +738,13 @@ pub struct ContactReference {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// always contact
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ContactReferenceType>,
+    /// The unique identifier for the contact which is provided by the Client.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub external_id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -844,12 +844,6 @@ pub struct ContactTags {
     /// This object represents the tags attached to a contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<AddressableList>>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_more: Option<bool>,
-    /// Int representing the total number of tags attached to this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
     /// url to get more tag resources for this contact
     #[serde(
         default,
@@ -857,6 +851,12 @@ pub struct ContactTags {
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<String>,
+    /// Int representing the total number of tags attached to this contact
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -867,21 +867,21 @@ pub struct ContactTags {
 /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CursorPages {
-    /// `next`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<StartingAfterPaging>,
+    /// the type of object `pages`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CursorPagesType>,
     /// The current page
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
+    /// `next`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<StartingAfterPaging>,
     /// Number of results per page
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// Total number of pages
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<i64>,
-    /// the type of object `pages`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CursorPagesType>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -916,16 +916,6 @@ crate::codec::string_enum!(CursorPagesType);
 /// The API will return an Error List for a failed request, which will contain one or more Error objects.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Error {
-    /// An array of one or more error objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<ErrorErrorsItem>>,
-    /// `request_id`
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_id: Option<String>,
     /// The type is error.list
     #[serde(
         rename = "type",
@@ -934,6 +924,16 @@ pub struct Error {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// `request_id`
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_id: Option<String>,
+    /// An array of one or more error objects
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<ErrorErrorsItem>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -948,13 +948,6 @@ pub struct ErrorErrorsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub code: Option<String>,
-    /// Optional. Used to identify a particular field or query parameter that was in error.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub field: Option<String>,
     /// Optional. Human readable description of the error.
     #[serde(
         default,
@@ -962,6 +955,13 @@ pub struct ErrorErrorsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub message: Option<String>,
+    /// Optional. Used to identify a particular field or query parameter that was in error.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub field: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -971,6 +971,28 @@ pub struct ErrorErrorsItem {
 /// The value describing a file upload set for a custom attribute
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileAttribute {
+    /// `type`
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
+    /// The name of the file
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// The url of the file. This is a temporary URL and will expire after 30 minutes.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub url: Option<String>,
     /// The type of file
     #[serde(
         default,
@@ -981,34 +1003,12 @@ pub struct FileAttribute {
     /// The size of the file in bytes
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filesize: Option<i64>,
-    /// The height of the file in pixels, if applicable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub height: Option<i64>,
-    /// The name of the file
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// `type`
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
-    /// The url of the file. This is a temporary URL and will expire after 30 minutes.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub url: Option<String>,
     /// The width of the file in pixels, if applicable
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
+    /// The height of the file in pixels, if applicable
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1018,9 +1018,9 @@ pub struct FileAttribute {
 /// A linked conversation or ticket.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LinkedObject {
-    /// Category of the Linked Ticket Object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<LinkedObjectCategory>,
+    /// ticket or conversation
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<LinkedObjectType>,
     /// The ID of the linked object
     #[serde(
         default,
@@ -1028,9 +1028,9 @@ pub struct LinkedObject {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// ticket or conversation
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<LinkedObjectType>,
+    /// Category of the Linked Ticket Object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<LinkedObjectCategory>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1073,18 +1073,18 @@ crate::codec::string_enum!(LinkedObjectCategory);
 /// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LinkedObjectList {
-    /// An array containing the linked conversations and linked tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<LinkedObject>>,
-    /// Whether or not there are more linked objects than returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_more: Option<bool>,
-    /// The total number of linked objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
     /// Always list.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<LinkedObjectListType>,
+    /// The total number of linked objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Whether or not there are more linked objects than returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// An array containing the linked conversations and linked tickets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<LinkedObject>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1148,40 +1148,6 @@ crate::codec::string_enum!(LinkedObjectType);
 /// Message are how you reach out to contacts in Intercom. They are created when an admin sends an outbound message to a contact.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Message {
-    /// The message body, which may contain HTML.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub body: Option<String>,
-    /// The associated conversation_id
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub conversation_id: Option<String>,
-    /// The time the conversation was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The id representing the message.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// The type of message that was sent. Can be email, inapp, facebook or twitter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_type: Option<MessageMessageType>,
-    /// The subject of the message. Only present if message_type: email.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub subject: Option<String>,
     /// The type of the message
     #[serde(
         rename = "type",
@@ -1190,6 +1156,40 @@ pub struct Message {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// The id representing the message.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// The time the conversation was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// The subject of the message. Only present if message_type: email.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub subject: Option<String>,
+    /// The message body, which may contain HTML.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub body: Option<String>,
+    /// The type of message that was sent. Can be email, inapp, facebook or twitter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_type: Option<MessageMessageType>,
+    /// The associated conversation_id
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub conversation_id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1306,26 +1306,9 @@ impl From<SingleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NewsItem {
-    /// The news item body, which may contain HTML.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub body: Option<String>,
-    /// URL of the image used as cover. Must have .jpg or .png extension.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cover_image_url: Option<String>,
-    /// Timestamp for when the news item was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deliver_silently: Option<bool>,
+    /// The type of object.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsItemType>,
     /// The unique identifier for the news item which is given by Intercom.
     #[serde(
         default,
@@ -1333,34 +1316,6 @@ pub struct NewsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Label names displayed to users to categorize the news item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub labels: Option<Vec<Option<String>>>,
-    /// A list of newsfeed_assignments to assign to the specified newsfeed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
-    /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reactions: Option<Vec<Option<String>>>,
-    /// The id of the sender of the news item. Must be a teammate on the workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sender_id: Option<i64>,
-    /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<NewsItemState>,
-    /// The title of the news item.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub title: Option<String>,
-    /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<NewsItemType>,
-    /// Timestamp for when the news item was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
     /// The id of the workspace which the news item belongs to.
     #[serde(
         default,
@@ -1368,6 +1323,51 @@ pub struct NewsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub workspace_id: Option<String>,
+    /// The title of the news item.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// The news item body, which may contain HTML.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub body: Option<String>,
+    /// The id of the sender of the news item. Must be a teammate on the workspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_id: Option<i64>,
+    /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<NewsItemState>,
+    /// A list of newsfeed_assignments to assign to the specified newsfeed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
+    /// Label names displayed to users to categorize the news item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<Option<String>>>,
+    /// URL of the image used as cover. Must have .jpg or .png extension.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cover_image_url: Option<String>,
+    /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reactions: Option<Vec<Option<String>>>,
+    /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deliver_silently: Option<bool>,
+    /// Timestamp for when the news item was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Timestamp for when the news item was last updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1433,9 +1433,6 @@ crate::codec::string_enum!(NewsItemType);
 /// Newsfeeds currently cannot be edited through the API, please refer to [this article](https://www.intercom.com/help/en/articles/6362267-getting-started-with-news) to set up your newsfeeds in Intercom.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Newsfeed {
-    /// Timestamp for when the newsfeed was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
     /// The unique identifier for the newsfeed which is given by Intercom.
     #[serde(
         default,
@@ -1443,6 +1440,9 @@ pub struct Newsfeed {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
+    /// The type of object.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsfeedType>,
     /// The name of the newsfeed. This name will never be visible to your users.
     #[serde(
         default,
@@ -1450,9 +1450,9 @@ pub struct Newsfeed {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<NewsfeedType>,
+    /// Timestamp for when the newsfeed was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
     /// Timestamp for when the newsfeed was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
@@ -1503,18 +1503,18 @@ crate::codec::string_enum!(NewsfeedType);
 /// Paginated Response
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaginatedResponse {
-    /// An array of Objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<PaginatedResponseDataItem>>,
+    /// The type of object
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<PaginatedResponseType>,
     /// `pages`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// The type of object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<PaginatedResponseType>,
+    /// An array of Objects
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<PaginatedResponseDataItem>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

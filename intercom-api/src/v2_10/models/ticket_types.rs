@@ -10,9 +10,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTicketTypeRequest {
-    /// Category of the Ticket Type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<CreateTicketTypeRequestCategory>,
+    /// The name of the ticket type.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub name: String,
     /// The description of the ticket type.
     #[serde(
         default,
@@ -20,6 +20,9 @@ pub struct CreateTicketTypeRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
+    /// Category of the Ticket Type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<CreateTicketTypeRequestCategory>,
     /// The icon of the ticket type.
     #[serde(
         default,
@@ -30,19 +33,16 @@ pub struct CreateTicketTypeRequest {
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
-    /// The name of the ticket type.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub name: String,
 }
 impl CreateTicketTypeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            category: None,
+            name: name.into(),
             description: None,
+            category: None,
             icon: None,
             is_internal: None,
-            name: name.into(),
         }
     }
 }
@@ -84,9 +84,6 @@ crate::codec::string_enum!(CreateTicketTypeRequestCategory);
 /// A list of ticket types associated with a given workspace.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketTypeList {
-    /// A list of ticket_types associated with a given workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_types: Option<Vec<Option<TicketType>>>,
     /// String representing the object's type. Always has the value `ticket_type.list`.
     #[serde(
         rename = "type",
@@ -95,6 +92,9 @@ pub struct TicketTypeList {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// A list of ticket_types associated with a given workspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_types: Option<Vec<Option<TicketType>>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -106,29 +106,6 @@ pub struct TicketTypeList {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTicketTypeRequest {
-    /// The archived status of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archived: Option<bool>,
-    /// Category of the Ticket Type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<UpdateTicketTypeRequestCategory>,
-    /// The description of the ticket type.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
-    /// The icon of the ticket type.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub icon: Option<String>,
-    /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_internal: Option<bool>,
     /// The name of the ticket type.
     #[serde(
         default,
@@ -136,17 +113,40 @@ pub struct UpdateTicketTypeRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
+    /// The description of the ticket type.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// Category of the Ticket Type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<UpdateTicketTypeRequestCategory>,
+    /// The icon of the ticket type.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub icon: Option<String>,
+    /// The archived status of the ticket type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_internal: Option<bool>,
 }
 impl UpdateTicketTypeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
         Self {
-            archived: None,
-            category: None,
-            description: None,
-            icon: None,
-            is_internal: None,
             name: None,
+            description: None,
+            category: None,
+            icon: None,
+            archived: None,
+            is_internal: None,
         }
     }
 }

@@ -6,11 +6,12 @@ use super::*;
 /// Contact Reply Base Object
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactReplyBaseRequest {
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    /// `message_type`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
+    pub message_type: Option<ContactReplyBaseRequestMessageType>,
+    /// `type`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ContactReplyBaseRequestType>,
     /// The text body of the comment.
     #[serde(
         default,
@@ -18,12 +19,11 @@ pub struct ContactReplyBaseRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub body: Option<String>,
-    /// `message_type`
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_type: Option<ContactReplyBaseRequestMessageType>,
-    /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ContactReplyBaseRequestType>,
+    pub attachment_urls: Option<Vec<String>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -36,12 +36,6 @@ pub struct ContactSubscriptionTypes {
     /// This object represents the subscriptions attached to a contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<AddressableList>>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_more: Option<bool>,
-    /// Int representing the total number of subscription types attached to this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
     /// Url to get more subscription type resources for this contact
     #[serde(
         default,
@@ -49,6 +43,12 @@ pub struct ContactSubscriptionTypes {
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<String>,
+    /// Int representing the total number of subscription types attached to this contact
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -100,16 +100,9 @@ impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
 /// Data events are used to notify Intercom of changes to your data.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataEvent {
-    /// The time the event occurred as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
+    /// The type of the object
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<DataEventType>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
     #[serde(
         default,
@@ -117,6 +110,16 @@ pub struct DataEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub event_name: Option<String>,
+    /// The time the event occurred as a UTC Unix timestamp
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Your identifier for the user.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_id: Option<String>,
     /// Your identifier for a lead or a user.
     #[serde(
         default,
@@ -131,19 +134,16 @@ pub struct DataEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub intercom_user_id: Option<String>,
-    /// Optional metadata about the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<DataEventType>,
-    /// Your identifier for the user.
+    /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub user_id: Option<String>,
+    pub email: Option<String>,
+    /// Optional metadata about the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -153,15 +153,15 @@ pub struct DataEvent {
 /// This will return a list of data events for the App.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataEventList {
+    /// The type of the object
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<DataEventListType>,
     /// A list of data events
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<DataEvent>>,
     /// Pagination
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<DataEventListPages>,
-    /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<DataEventListType>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -242,6 +242,20 @@ crate::codec::string_enum!(DataEventType);
 /// A CSV output file
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataExportCsv {
+    /// The user_id of the user who was sent the message.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_id: Option<String>,
+    /// The external_user_id of the user who was sent the message
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_external_id: Option<String>,
     /// The company ID of the user in relation to the message that was sent. Will return -1 if no company is present.
     #[serde(
         default,
@@ -249,27 +263,6 @@ pub struct DataExportCsv {
         skip_serializing_if = "Option::is_none"
     )]
     pub company_id: Option<String>,
-    /// The specific content that was received. In an A/B test each version has its own Content ID.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub content_id: Option<String>,
-    /// The title of the content you see in your Intercom workspace.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub content_title: Option<String>,
-    /// Email, Chat, Post etc.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub content_type: Option<String>,
     /// The users email who was sent the message.
     #[serde(
         default,
@@ -277,39 +270,6 @@ pub struct DataExportCsv {
         skip_serializing_if = "Option::is_none"
     )]
     pub email: Option<String>,
-    /// The first time the series the user clicked on a link within this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_click: Option<i64>,
-    /// The first time a user completed this message if the content was able to be completed e.g. Tours, Surveys. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_completion: Option<i64>,
-    /// The first time the series the user dismissed this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_dismisall: Option<i64>,
-    /// The first time the user met this messages associated goal if one exists. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_goal_success: Option<i64>,
-    /// The first time this message hard bounced for this user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_hard_bounce: Option<i64>,
-    /// The first time the user opened this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_open: Option<i64>,
-    /// The first time a user replied to this message if the content was able to receive replies. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_reply: Option<i64>,
-    /// The first time the series this message was a part of was completed by the user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_series_completion: Option<i64>,
-    /// The first time the series this message was a part of was disengaged by the user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_series_disengagement: Option<i64>,
-    /// The first time the series this message was a part of was exited by the user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_series_exit: Option<i64>,
-    /// The first time the user unsubscribed from this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_unsubscribe: Option<i64>,
     /// The full name of the user receiving the message
     #[serde(
         default,
@@ -317,13 +277,41 @@ pub struct DataExportCsv {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The id of the series node that this ruleset is associated with. Each block in a series has a corresponding node_id.
+    /// The id of the message.
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_id: Option<String>,
+    pub ruleset_id: Option<String>,
+    /// The specific content that was received. In an A/B test each version has its own Content ID.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_id: Option<String>,
+    /// Email, Chat, Post etc.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_type: Option<String>,
+    /// The title of the content you see in your Intercom workspace.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_title: Option<String>,
+    /// As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ruleset_version_id: Option<String>,
     /// ID for this receipt. Will be included with any related stats in other files to identify this specific delivery of a message.
     #[serde(
         default,
@@ -334,20 +322,6 @@ pub struct DataExportCsv {
     /// Timestamp for when the receipt was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<i64>,
-    /// The id of the message.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ruleset_id: Option<String>,
-    /// As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ruleset_version_id: Option<String>,
     /// The id of the series that this content is part of. Will return -1 if not part of a series.
     #[serde(
         default,
@@ -362,20 +336,46 @@ pub struct DataExportCsv {
         skip_serializing_if = "Option::is_none"
     )]
     pub series_title: Option<String>,
-    /// The external_user_id of the user who was sent the message
+    /// The id of the series node that this ruleset is associated with. Each block in a series has a corresponding node_id.
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub user_external_id: Option<String>,
-    /// The user_id of the user who was sent the message.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_id: Option<String>,
+    pub node_id: Option<String>,
+    /// The first time a user replied to this message if the content was able to receive replies. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_reply: Option<i64>,
+    /// The first time a user completed this message if the content was able to be completed e.g. Tours, Surveys. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_completion: Option<i64>,
+    /// The first time the series this message was a part of was completed by the user. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_series_completion: Option<i64>,
+    /// The first time the series this message was a part of was disengaged by the user. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_series_disengagement: Option<i64>,
+    /// The first time the series this message was a part of was exited by the user. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_series_exit: Option<i64>,
+    /// The first time the user met this messages associated goal if one exists. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_goal_success: Option<i64>,
+    /// The first time the user opened this message. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_open: Option<i64>,
+    /// The first time the series the user clicked on a link within this message. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_click: Option<i64>,
+    /// The first time the series the user dismissed this message. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_dismisall: Option<i64>,
+    /// The first time the user unsubscribed from this message. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_unsubscribe: Option<i64>,
+    /// The first time this message hard bounced for this user. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_hard_bounce: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -35,13 +35,6 @@ impl ConvertVisitorRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConvertVisitorRequestUser {
-    /// The contact's email, retained by default if one is present.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
     #[serde(
         default,
@@ -56,14 +49,21 @@ pub struct ConvertVisitorRequestUser {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
+    /// The contact's email, retained by default if one is present.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
 }
 impl ConvertVisitorRequestUser {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
         Self {
-            email: None,
             id: None,
             user_id: None,
+            email: None,
         }
     }
 }
@@ -71,13 +71,6 @@ impl ConvertVisitorRequestUser {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConvertVisitorRequestVisitor {
-    /// The visitor's email.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
     #[serde(
         default,
@@ -92,14 +85,21 @@ pub struct ConvertVisitorRequestVisitor {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
+    /// The visitor's email.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
 }
 impl ConvertVisitorRequestVisitor {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
         Self {
-            email: None,
             id: None,
             user_id: None,
+            email: None,
         }
     }
 }
@@ -109,9 +109,6 @@ impl ConvertVisitorRequestVisitor {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateVisitorRequest {
-    /// The custom attributes which are set for the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// A unique identified for the visitor which is given by Intercom.
     #[serde(
         default,
@@ -119,13 +116,6 @@ pub struct UpdateVisitorRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The visitor's name.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
     /// A unique identified for the visitor which is given by you.
     #[serde(
         default,
@@ -133,15 +123,25 @@ pub struct UpdateVisitorRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
+    /// The visitor's name.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// The custom attributes which are set for the visitor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
 }
 impl UpdateVisitorRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
         Self {
-            custom_attributes: None,
             id: None,
-            name: None,
             user_id: None,
+            name: None,
+            custom_attributes: None,
         }
     }
 }
@@ -150,110 +150,6 @@ impl UpdateVisitorRequest {
 /// Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Visitor {
-    /// Identifies if this visitor is anonymous.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anonymous: Option<bool>,
-    /// The id of the app the visitor is associated with.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub app_id: Option<String>,
-    /// `avatar`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<VisitorAvatar>,
-    /// `companies`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub companies: Option<VisitorCompanies>,
-    /// The time the Visitor was added to Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The custom attributes you have set on the Visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
-    /// Identifies if this visitor has do not track enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub do_not_track: Option<bool>,
-    /// The email of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// Identifies if this visitor has had a hard bounce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_hard_bounced: Option<bool>,
-    /// The Intercom defined id representing the Visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// The time the Lead last recorded making a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub las_request_at: Option<i64>,
-    /// `location_data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location_data: Option<VisitorLocationData>,
-    /// Identifies if this visitor has marked an email as spam.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub marked_email_as_spam: Option<bool>,
-    /// The name of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// The id of the admin that owns the Visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub owner_id: Option<String>,
-    /// The phone number of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub phone: Option<String>,
-    /// The pseudonym of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pseudonym: Option<String>,
-    /// The referer of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub referrer: Option<String>,
-    /// The time the Visitor was added to Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_created_at: Option<i64>,
-    /// `segments`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub segments: Option<VisitorSegments>,
-    /// The number of sessions the Visitor has had.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_count: Option<i64>,
-    /// The time the Visitor signed up for your product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_up_at: Option<i64>,
-    /// `social_profiles`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub social_profiles: Option<VisitorSocialProfiles>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<VisitorTags>,
     /// Value is 'visitor'
     #[serde(
         rename = "type",
@@ -262,12 +158,13 @@ pub struct Visitor {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
-    /// Whether the Visitor is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unsubscribed_from_emails: Option<bool>,
-    /// The last time the Visitor was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
+    /// The Intercom defined id representing the Visitor.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
     /// Automatically generated identifier for the Visitor.
     #[serde(
         default,
@@ -275,6 +172,106 @@ pub struct Visitor {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
+    /// Identifies if this visitor is anonymous.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous: Option<bool>,
+    /// The email of the visitor.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
+    /// The phone number of the visitor.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone: Option<String>,
+    /// The name of the visitor.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// The pseudonym of the visitor.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pseudonym: Option<String>,
+    /// `avatar`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<VisitorAvatar>,
+    /// The id of the app the visitor is associated with.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub app_id: Option<String>,
+    /// `companies`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub companies: Option<VisitorCompanies>,
+    /// `location_data`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_data: Option<VisitorLocationData>,
+    /// The time the Lead last recorded making a request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub las_request_at: Option<i64>,
+    /// The time the Visitor was added to Intercom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// The time the Visitor was added to Intercom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_created_at: Option<i64>,
+    /// The time the Visitor signed up for your product.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_up_at: Option<i64>,
+    /// The last time the Visitor was updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    /// The number of sessions the Visitor has had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_count: Option<i64>,
+    /// `social_profiles`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_profiles: Option<VisitorSocialProfiles>,
+    /// The id of the admin that owns the Visitor.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub owner_id: Option<String>,
+    /// Whether the Visitor is unsubscribed from emails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribed_from_emails: Option<bool>,
+    /// Identifies if this visitor has marked an email as spam.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marked_email_as_spam: Option<bool>,
+    /// Identifies if this visitor has had a hard bounce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_hard_bounced: Option<bool>,
+    /// `tags`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<VisitorTags>,
+    /// `segments`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments: Option<VisitorSegments>,
+    /// The custom attributes you have set on the Visitor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
+    /// The referer of the visitor.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub referrer: Option<String>,
     /// The utm_campaign of the visitor.
     #[serde(
         default,
@@ -310,6 +307,9 @@ pub struct Visitor {
         skip_serializing_if = "Option::is_none"
     )]
     pub utm_term: Option<String>,
+    /// Identifies if this visitor has do not track enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub do_not_track: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -317,13 +317,6 @@ pub struct Visitor {
 /// `VisitorAvatar` (defined inline at `/components/schemas/visitor/properties/avatar`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VisitorAvatar {
-    /// This object represents the avatar associated with the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub image_url: Option<String>,
     /// `type`
     #[serde(
         rename = "type",
@@ -332,6 +325,13 @@ pub struct VisitorAvatar {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// This object represents the avatar associated with the visitor.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -339,12 +339,12 @@ pub struct VisitorAvatar {
 /// `VisitorCompanies` (defined inline at `/components/schemas/visitor/properties/companies`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VisitorCompanies {
-    /// `companies`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub companies: Option<Vec<Company>>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorCompaniesType>,
+    /// `companies`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub companies: Option<Vec<Company>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -377,6 +377,14 @@ crate::codec::string_enum!(VisitorCompaniesType);
 /// `VisitorLocationData` (defined inline at `/components/schemas/visitor/properties/location_data`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VisitorLocationData {
+    /// `type`
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
     /// The city name of the visitor.
     #[serde(
         default,
@@ -426,14 +434,6 @@ pub struct VisitorLocationData {
         skip_serializing_if = "Option::is_none"
     )]
     pub timezone: Option<String>,
-    /// `type`
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -441,12 +441,12 @@ pub struct VisitorLocationData {
 /// `VisitorSegments` (defined inline at `/components/schemas/visitor/properties/segments`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VisitorSegments {
-    /// `segments`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub segments: Option<Vec<String>>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorSegmentsType>,
+    /// `segments`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments: Option<Vec<String>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -479,12 +479,12 @@ crate::codec::string_enum!(VisitorSegmentsType);
 /// `VisitorSocialProfiles` (defined inline at `/components/schemas/visitor/properties/social_profiles`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VisitorSocialProfiles {
-    /// `social_profiles`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub social_profiles: Option<Vec<String>>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorSocialProfilesType>,
+    /// `social_profiles`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_profiles: Option<Vec<String>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -517,12 +517,12 @@ crate::codec::string_enum!(VisitorSocialProfilesType);
 /// `VisitorTags` (defined inline at `/components/schemas/visitor/properties/tags`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VisitorTags {
-    /// `tags`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<VisitorTagsTagsItem>>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorTagsType>,
+    /// `tags`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<VisitorTagsTagsItem>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -530,6 +530,9 @@ pub struct VisitorTags {
 /// `VisitorTagsTagsItem` (defined inline at `/components/schemas/visitor/properties/tags/properties/tags/items`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VisitorTagsTagsItem {
+    /// The type of the object
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<VisitorTagsTagsItemType>,
     /// The id of the tag.
     #[serde(
         default,
@@ -544,9 +547,6 @@ pub struct VisitorTagsTagsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<VisitorTagsTagsItemType>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

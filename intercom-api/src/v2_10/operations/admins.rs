@@ -14,15 +14,31 @@ impl<'a> Admins<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
-    /// List all admins
+    /// Identify an admin
     ///
-    /// You can fetch a list of admins for a given workspace.
+    /// You can view the currently authorised admin along with the embedded app object (a "workspace" in legacy terminology).
     ///
-    /// `GET /admins` (operationId `listAdmins`).
-    pub fn list_admins(&self) -> ListAdmins<'a> {
-        ListAdmins {
+    /// > 🚧 Single Sign On
+    /// >
+    /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
+    ///
+    /// `GET /me` (operationId `identifyAdmin`).
+    pub fn identify_admin(&self) -> IdentifyAdmin<'a> {
+        IdentifyAdmin {
             client: self.client,
-            display_avatar: None,
+            options: CallOptions::default(),
+        }
+    }
+    /// Set an admin to away
+    ///
+    /// You can set an Admin as away for the Inbox.
+    ///
+    /// `PUT /admins/{id}/away` (operationId `setAwayAdmin`).
+    pub fn set_away_admin(&self, id: i64) -> SetAwayAdmin<'a> {
+        SetAwayAdmin {
+            client: self.client,
+            id,
+            body: None,
             options: CallOptions::default(),
         }
     }
@@ -42,6 +58,18 @@ impl<'a> Admins<'a> {
             options: CallOptions::default(),
         }
     }
+    /// List all admins
+    ///
+    /// You can fetch a list of admins for a given workspace.
+    ///
+    /// `GET /admins` (operationId `listAdmins`).
+    pub fn list_admins(&self) -> ListAdmins<'a> {
+        ListAdmins {
+            client: self.client,
+            display_avatar: None,
+            options: CallOptions::default(),
+        }
+    }
     /// Retrieve an admin
     ///
     /// You can retrieve the details of a single admin.
@@ -54,47 +82,52 @@ impl<'a> Admins<'a> {
             options: CallOptions::default(),
         }
     }
-    /// Set an admin to away
-    ///
-    /// You can set an Admin as away for the Inbox.
-    ///
-    /// `PUT /admins/{id}/away` (operationId `setAwayAdmin`).
-    pub fn set_away_admin(&self, id: i64) -> SetAwayAdmin<'a> {
-        SetAwayAdmin {
-            client: self.client,
-            id,
-            body: None,
-            options: CallOptions::default(),
-        }
-    }
-    /// Identify an admin
-    ///
-    /// You can view the currently authorised admin along with the embedded app object (a "workspace" in legacy terminology).
-    ///
-    /// > 🚧 Single Sign On
-    /// >
-    /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
-    ///
-    /// `GET /me` (operationId `identifyAdmin`).
-    pub fn identify_admin(&self) -> IdentifyAdmin<'a> {
-        IdentifyAdmin {
-            client: self.client,
-            options: CallOptions::default(),
-        }
-    }
 }
-/// Request builder for [`Admins::list_admins`]: `GET /admins`. Send it with [`send`](Self::send).
+/// Request builder for [`Admins::identify_admin`]: `GET /me`. Send it with [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListAdmins<'a> {
+pub struct IdentifyAdmin<'a> {
     client: &'a Client,
-    display_avatar: Option<bool>,
     options: CallOptions,
 }
-impl<'a> ListAdmins<'a> {
-    /// If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
-    pub fn display_avatar(mut self, value: bool) -> Self {
-        self.display_avatar = Some(value);
+impl<'a> IdentifyAdmin<'a> {
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::AdminWithApp, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::AdminWithApp>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::GET,
+            super::super::VERSION,
+            "/me",
+        );
+        parts.push_path("/me");
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`Admins::set_away_admin`]: `PUT /admins/{id}/away`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct SetAwayAdmin<'a> {
+    client: &'a Client,
+    id: i64,
+    body: Option<models::SetAwayAdminRequest>,
+    options: CallOptions,
+}
+impl<'a> SetAwayAdmin<'a> {
+    /// Sets the request body.
+    pub fn body(mut self, value: models::SetAwayAdminRequest) -> Self {
+        self.body = Some(value);
         self
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
@@ -103,19 +136,21 @@ impl<'a> ListAdmins<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::AdminList, Error> {
+    pub async fn send(self) -> Result<models::Admin, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::AdminList>, Error> {
+    pub async fn send_with_response(self) -> Result<Response<models::Admin>, Error> {
         let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
+            crate::runtime::reqwest::Method::PUT,
             super::super::VERSION,
-            "/admins",
+            "/admins/{id}/away",
         );
-        parts.push_path("/admins");
-        if let Some(value) = &self.display_avatar {
-            parts.push_query("display_avatar", value.to_string());
+        parts.push_path("/admins/");
+        parts.push_path_param(&self.id.to_string());
+        parts.push_path("/away");
+        if let Some(body) = &self.body {
+            parts.set_json_body(body)?;
         }
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
@@ -168,6 +203,45 @@ impl<'a> ListActivityLogs<'a> {
         crate::runtime::decode_json(raw)
     }
 }
+/// Request builder for [`Admins::list_admins`]: `GET /admins`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ListAdmins<'a> {
+    client: &'a Client,
+    display_avatar: Option<bool>,
+    options: CallOptions,
+}
+impl<'a> ListAdmins<'a> {
+    /// If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
+    pub fn display_avatar(mut self, value: bool) -> Self {
+        self.display_avatar = Some(value);
+        self
+    }
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::AdminList, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(self) -> Result<Response<models::AdminList>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::GET,
+            super::super::VERSION,
+            "/admins",
+        );
+        parts.push_path("/admins");
+        if let Some(value) = &self.display_avatar {
+            parts.push_query("display_avatar", value.to_string());
+        }
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
 /// Request builder for [`Admins::retrieve_admin`]: `GET /admins/{id}`. Send it with [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -195,80 +269,6 @@ impl<'a> RetrieveAdmin<'a> {
         );
         parts.push_path("/admins/");
         parts.push_path_param(&self.id.to_string());
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Admins::set_away_admin`]: `PUT /admins/{id}/away`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct SetAwayAdmin<'a> {
-    client: &'a Client,
-    id: i64,
-    body: Option<models::SetAwayAdminRequest>,
-    options: CallOptions,
-}
-impl<'a> SetAwayAdmin<'a> {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::SetAwayAdminRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Admin, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Admin>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/admins/{id}/away",
-        );
-        parts.push_path("/admins/");
-        parts.push_path_param(&self.id.to_string());
-        parts.push_path("/away");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Admins::identify_admin`]: `GET /me`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct IdentifyAdmin<'a> {
-    client: &'a Client,
-    options: CallOptions,
-}
-impl<'a> IdentifyAdmin<'a> {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::AdminWithApp, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::AdminWithApp>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/me",
-        );
-        parts.push_path("/me");
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
         crate::runtime::decode_json(raw)

@@ -41,21 +41,6 @@ impl<'a> Articles<'a> {
             options: CallOptions::default(),
         }
     }
-    /// Search for articles
-    ///
-    /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
-    ///
-    /// `GET /articles/search` (operationId `searchArticles`).
-    pub fn search_articles(&self) -> SearchArticles<'a> {
-        SearchArticles {
-            client: self.client,
-            phrase: None,
-            state: None,
-            help_center_id: None,
-            highlight: None,
-            options: CallOptions::default(),
-        }
-    }
     /// Retrieve an article
     ///
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
@@ -90,6 +75,21 @@ impl<'a> Articles<'a> {
         DeleteArticle {
             client: self.client,
             id,
+            options: CallOptions::default(),
+        }
+    }
+    /// Search for articles
+    ///
+    /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
+    ///
+    /// `GET /articles/search` (operationId `searchArticles`).
+    pub fn search_articles(&self) -> SearchArticles<'a> {
+        SearchArticles {
+            client: self.client,
+            phrase: None,
+            state: None,
+            help_center_id: None,
+            highlight: None,
             options: CallOptions::default(),
         }
     }
@@ -159,74 +159,6 @@ impl<'a> CreateArticle<'a> {
         parts.push_path("/articles");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
-        }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Articles::search_articles`]: `GET /articles/search`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct SearchArticles<'a> {
-    client: &'a Client,
-    phrase: Option<String>,
-    state: Option<String>,
-    help_center_id: Option<i64>,
-    highlight: Option<bool>,
-    options: CallOptions,
-}
-impl<'a> SearchArticles<'a> {
-    /// The phrase within your articles to search for.
-    pub fn phrase(mut self, value: impl Into<String>) -> Self {
-        self.phrase = Some(value.into());
-        self
-    }
-    /// The state of the Articles returned. One of `published`, `draft` or `all`.
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// The ID of the Help Center to search in.
-    pub fn help_center_id(mut self, value: i64) -> Self {
-        self.help_center_id = Some(value);
-        self
-    }
-    /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
-    pub fn highlight(mut self, value: bool) -> Self {
-        self.highlight = Some(value);
-        self
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ArticleSearchResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::ArticleSearchResponse>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/articles/search",
-        );
-        parts.push_path("/articles/search");
-        if let Some(value) = &self.phrase {
-            parts.push_query("phrase", value.clone());
-        }
-        if let Some(value) = &self.state {
-            parts.push_query("state", value.clone());
-        }
-        if let Some(value) = &self.help_center_id {
-            parts.push_query("help_center_id", value.to_string());
-        }
-        if let Some(value) = &self.highlight {
-            parts.push_query("highlight", value.to_string());
         }
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
@@ -335,6 +267,74 @@ impl<'a> DeleteArticle<'a> {
         );
         parts.push_path("/articles/");
         parts.push_path_param(&self.id.to_string());
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`Articles::search_articles`]: `GET /articles/search`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct SearchArticles<'a> {
+    client: &'a Client,
+    phrase: Option<String>,
+    state: Option<String>,
+    help_center_id: Option<i64>,
+    highlight: Option<bool>,
+    options: CallOptions,
+}
+impl<'a> SearchArticles<'a> {
+    /// The phrase within your articles to search for.
+    pub fn phrase(mut self, value: impl Into<String>) -> Self {
+        self.phrase = Some(value.into());
+        self
+    }
+    /// The state of the Articles returned. One of `published`, `draft` or `all`.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// The ID of the Help Center to search in.
+    pub fn help_center_id(mut self, value: i64) -> Self {
+        self.help_center_id = Some(value);
+        self
+    }
+    /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
+    pub fn highlight(mut self, value: bool) -> Self {
+        self.highlight = Some(value);
+        self
+    }
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::ArticleSearchResponse, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::ArticleSearchResponse>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::GET,
+            super::super::VERSION,
+            "/articles/search",
+        );
+        parts.push_path("/articles/search");
+        if let Some(value) = &self.phrase {
+            parts.push_query("phrase", value.clone());
+        }
+        if let Some(value) = &self.state {
+            parts.push_query("state", value.clone());
+        }
+        if let Some(value) = &self.help_center_id {
+            parts.push_query("help_center_id", value.to_string());
+        }
+        if let Some(value) = &self.highlight {
+            parts.push_query("highlight", value.to_string());
+        }
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
         crate::runtime::decode_json(raw)

@@ -14,33 +14,112 @@ impl<'a> Contacts<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
-    /// List all contacts
+    /// List attached companies for contact
     ///
-    /// You can fetch a list of all contacts (ie. users or leads) in your workspace.
-    /// {% admonition type="info" name="Merged contacts" %}
-    /// Contacts that have been merged (via POST /contacts/merge) will not appear in list results. Only the target contact from the merge remains accessible.
-    /// {% /admonition %}
-    /// {% admonition type="warning" name="Pagination" %}
-    /// You can use pagination to limit the number of results returned. The default is `50` results per page.
-    /// See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
-    /// {% /admonition %}
+    /// You can fetch a list of companies that are associated to a contact.
     ///
-    /// `GET /contacts` (operationId `ListContacts`).
-    pub fn list_contacts(&self) -> ListContacts<'a> {
-        ListContacts {
+    /// `GET /contacts/{id}/companies` (operationId `listCompaniesForAContact`).
+    pub fn list_companies_for_a_contact(
+        &self,
+        id: impl Into<String>,
+    ) -> ListCompaniesForAContact<'a> {
+        ListCompaniesForAContact {
             client: self.client,
+            id: id.into(),
             options: CallOptions::default(),
         }
     }
-    /// Create contact
+    /// List attached segments for contact
     ///
-    /// You can create a new contact (ie. user or lead).
+    /// You can fetch a list of segments that are associated to a contact.
     ///
-    /// `POST /contacts` (operationId `CreateContact`).
-    pub fn create_contact(&self) -> CreateContact<'a> {
-        CreateContact {
+    /// `GET /contacts/{contact_id}/segments` (operationId `listSegmentsForAContact`).
+    pub fn list_segments_for_a_contact(
+        &self,
+        contact_id: impl Into<String>,
+    ) -> ListSegmentsForAContact<'a> {
+        ListSegmentsForAContact {
             client: self.client,
+            contact_id: contact_id.into(),
+            options: CallOptions::default(),
+        }
+    }
+    /// List subscriptions for a contact
+    ///
+    /// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
+    /// This will return a list of Subscription Type objects that the contact is associated with.
+    ///
+    /// The data property will show a combined list of:
+    ///
+    /// 1.Opt-out subscription types that the user has opted-out from.
+    /// 2.Opt-in subscription types that the user has opted-in to receiving.
+    ///
+    /// **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
+    ///
+    /// `GET /contacts/{contact_id}/subscriptions` (operationId `listSubscriptionsForAContact`).
+    pub fn list_subscriptions_for_a_contact(
+        &self,
+        contact_id: impl Into<String>,
+    ) -> ListSubscriptionsForAContact<'a> {
+        ListSubscriptionsForAContact {
+            client: self.client,
+            contact_id: contact_id.into(),
+            options: CallOptions::default(),
+        }
+    }
+    /// List tags attached to a contact
+    ///
+    /// You can fetch a list of all tags that are attached to a specific contact.
+    ///
+    /// `GET /contacts/{contact_id}/tags` (operationId `listTagsForAContact`).
+    pub fn list_tags_for_a_contact(
+        &self,
+        contact_id: impl Into<String>,
+    ) -> ListTagsForAContact<'a> {
+        ListTagsForAContact {
+            client: self.client,
+            contact_id: contact_id.into(),
+            options: CallOptions::default(),
+        }
+    }
+    /// Get a contact
+    ///
+    /// You can fetch the details of a single contact.
+    ///
+    /// {% admonition type="warning" name="Merged contacts" %}
+    /// If a contact has been merged into another contact via the Merge endpoint (POST /contacts/merge), requesting it by its original ID will return a `404 Not Found` error. Use the merged-into contact's ID instead.
+    /// {% /admonition %}
+    ///
+    /// `GET /contacts/{id}` (operationId `ShowContact`).
+    pub fn show_contact(&self, id: impl Into<String>) -> ShowContact<'a> {
+        ShowContact {
+            client: self.client,
+            id: id.into(),
+            options: CallOptions::default(),
+        }
+    }
+    /// Update a contact
+    ///
+    /// You can update an existing contact (ie. user or lead).
+    ///
+    /// `PUT /contacts/{id}` (operationId `UpdateContact`).
+    pub fn update_contact(&self, id: impl Into<String>) -> UpdateContact<'a> {
+        UpdateContact {
+            client: self.client,
+            id: id.into(),
             body: None,
+            options: CallOptions::default(),
+        }
+    }
+    /// Delete a contact
+    ///
+    /// You can delete a single contact.
+    ///
+    /// `DELETE /contacts/{id}` (operationId `DeleteContact`).
+    pub fn delete_contact(&self, id: impl Into<String>) -> DeleteContact<'a> {
+        DeleteContact {
+            client: self.client,
+            id: id.into(),
             options: CallOptions::default(),
         }
     }
@@ -194,97 +273,33 @@ impl<'a> Contacts<'a> {
             options: CallOptions::default(),
         }
     }
-    /// List attached segments for contact
+    /// List all contacts
     ///
-    /// You can fetch a list of segments that are associated to a contact.
-    ///
-    /// `GET /contacts/{contact_id}/segments` (operationId `listSegmentsForAContact`).
-    pub fn list_segments_for_a_contact(
-        &self,
-        contact_id: impl Into<String>,
-    ) -> ListSegmentsForAContact<'a> {
-        ListSegmentsForAContact {
-            client: self.client,
-            contact_id: contact_id.into(),
-            options: CallOptions::default(),
-        }
-    }
-    /// List subscriptions for a contact
-    ///
-    /// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
-    /// This will return a list of Subscription Type objects that the contact is associated with.
-    ///
-    /// The data property will show a combined list of:
-    ///
-    /// 1.Opt-out subscription types that the user has opted-out from.
-    /// 2.Opt-in subscription types that the user has opted-in to receiving.
-    ///
-    /// **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
-    ///
-    /// `GET /contacts/{contact_id}/subscriptions` (operationId `listSubscriptionsForAContact`).
-    pub fn list_subscriptions_for_a_contact(
-        &self,
-        contact_id: impl Into<String>,
-    ) -> ListSubscriptionsForAContact<'a> {
-        ListSubscriptionsForAContact {
-            client: self.client,
-            contact_id: contact_id.into(),
-            options: CallOptions::default(),
-        }
-    }
-    /// List tags attached to a contact
-    ///
-    /// You can fetch a list of all tags that are attached to a specific contact.
-    ///
-    /// `GET /contacts/{contact_id}/tags` (operationId `listTagsForAContact`).
-    pub fn list_tags_for_a_contact(
-        &self,
-        contact_id: impl Into<String>,
-    ) -> ListTagsForAContact<'a> {
-        ListTagsForAContact {
-            client: self.client,
-            contact_id: contact_id.into(),
-            options: CallOptions::default(),
-        }
-    }
-    /// Get a contact
-    ///
-    /// You can fetch the details of a single contact.
-    ///
-    /// {% admonition type="warning" name="Merged contacts" %}
-    /// If a contact has been merged into another contact via the Merge endpoint (POST /contacts/merge), requesting it by its original ID will return a `404 Not Found` error. Use the merged-into contact's ID instead.
+    /// You can fetch a list of all contacts (ie. users or leads) in your workspace.
+    /// {% admonition type="info" name="Merged contacts" %}
+    /// Contacts that have been merged (via POST /contacts/merge) will not appear in list results. Only the target contact from the merge remains accessible.
+    /// {% /admonition %}
+    /// {% admonition type="warning" name="Pagination" %}
+    /// You can use pagination to limit the number of results returned. The default is `50` results per page.
+    /// See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
     /// {% /admonition %}
     ///
-    /// `GET /contacts/{id}` (operationId `ShowContact`).
-    pub fn show_contact(&self, id: impl Into<String>) -> ShowContact<'a> {
-        ShowContact {
+    /// `GET /contacts` (operationId `ListContacts`).
+    pub fn list_contacts(&self) -> ListContacts<'a> {
+        ListContacts {
             client: self.client,
-            id: id.into(),
             options: CallOptions::default(),
         }
     }
-    /// Update a contact
+    /// Create contact
     ///
-    /// You can update an existing contact (ie. user or lead).
+    /// You can create a new contact (ie. user or lead).
     ///
-    /// `PUT /contacts/{id}` (operationId `UpdateContact`).
-    pub fn update_contact(&self, id: impl Into<String>) -> UpdateContact<'a> {
-        UpdateContact {
+    /// `POST /contacts` (operationId `CreateContact`).
+    pub fn create_contact(&self) -> CreateContact<'a> {
+        CreateContact {
             client: self.client,
-            id: id.into(),
             body: None,
-            options: CallOptions::default(),
-        }
-    }
-    /// Delete a contact
-    ///
-    /// You can delete a single contact.
-    ///
-    /// `DELETE /contacts/{id}` (operationId `DeleteContact`).
-    pub fn delete_contact(&self, id: impl Into<String>) -> DeleteContact<'a> {
-        DeleteContact {
-            client: self.client,
-            id: id.into(),
             options: CallOptions::default(),
         }
     }
@@ -295,21 +310,6 @@ impl<'a> Contacts<'a> {
     /// `POST /contacts/{id}/archive` (operationId `ArchiveContact`).
     pub fn archive_contact(&self, id: impl Into<String>) -> ArchiveContact<'a> {
         ArchiveContact {
-            client: self.client,
-            id: id.into(),
-            options: CallOptions::default(),
-        }
-    }
-    /// List attached companies for contact
-    ///
-    /// You can fetch a list of companies that are associated to a contact.
-    ///
-    /// `GET /contacts/{id}/companies` (operationId `listCompaniesForAContact`).
-    pub fn list_companies_for_a_contact(
-        &self,
-        id: impl Into<String>,
-    ) -> ListCompaniesForAContact<'a> {
-        ListCompaniesForAContact {
             client: self.client,
             id: id.into(),
             options: CallOptions::default(),
@@ -328,182 +328,36 @@ impl<'a> Contacts<'a> {
         }
     }
 }
-/// Request builder for [`Contacts::list_contacts`]: `GET /contacts`. Send it with [`send`](Self::send).
+/// Request builder for [`Contacts::list_companies_for_a_contact`]: `GET /contacts/{id}/companies`. Send it with [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListContacts<'a> {
+pub struct ListCompaniesForAContact<'a> {
     client: &'a Client,
+    id: String,
     options: CallOptions,
 }
-impl<'a> ListContacts<'a> {
+impl<'a> ListCompaniesForAContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ContactList, Error> {
+    pub async fn send(self) -> Result<models::ContactAttachedCompanies, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::ContactList>, Error> {
+    ) -> Result<Response<models::ContactAttachedCompanies>, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
-            "/contacts",
+            "/contacts/{id}/companies",
         );
-        parts.push_path("/contacts");
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Contacts::create_contact`]: `POST /contacts`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateContact<'a> {
-    client: &'a Client,
-    body: Option<models::CreateContactRequest>,
-    options: CallOptions,
-}
-impl<'a> CreateContact<'a> {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreateContactRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Contact, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Contact>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/contacts",
-        );
-        parts.push_path("/contacts");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Contacts::merge_contact`]: `POST /contacts/merge`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct MergeContact<'a> {
-    client: &'a Client,
-    body: Option<models::MergeContactsRequest>,
-    options: CallOptions,
-}
-impl<'a> MergeContact<'a> {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::MergeContactsRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Contact, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Contact>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/contacts/merge",
-        );
-        parts.push_path("/contacts/merge");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Contacts::search_contacts`]: `POST /contacts/search`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct SearchContacts<'a> {
-    client: &'a Client,
-    body: Option<models::SearchRequest>,
-    options: CallOptions,
-}
-impl<'a> SearchContacts<'a> {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::SearchRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactList> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::ContactList| {
-                page
-                    .pages
-                    .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone())
-            },
-            |mut call: Self, key: String| {
-                if let Some(body) = call.body.as_mut() {
-                    body
-                        .pagination
-                        .get_or_insert_with(Default::default)
-                        .starting_after = Some(key);
-                }
-                call
-            },
-        )
-    }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Contact> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::ContactList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ContactList, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::ContactList>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/contacts/search",
-        );
-        parts.push_path("/contacts/search");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.push_path("/contacts/");
+        parts.push_path_param(&self.id);
+        parts.push_path("/companies");
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
         crate::runtime::decode_json(raw)
@@ -719,6 +573,187 @@ impl<'a> DeleteContact<'a> {
         crate::runtime::decode_json(raw)
     }
 }
+/// Request builder for [`Contacts::merge_contact`]: `POST /contacts/merge`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct MergeContact<'a> {
+    client: &'a Client,
+    body: Option<models::MergeContactsRequest>,
+    options: CallOptions,
+}
+impl<'a> MergeContact<'a> {
+    /// Sets the request body.
+    pub fn body(mut self, value: models::MergeContactsRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::Contact, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(self) -> Result<Response<models::Contact>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::POST,
+            super::super::VERSION,
+            "/contacts/merge",
+        );
+        parts.push_path("/contacts/merge");
+        if let Some(body) = &self.body {
+            parts.set_json_body(body)?;
+        }
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`Contacts::search_contacts`]: `POST /contacts/search`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct SearchContacts<'a> {
+    client: &'a Client,
+    body: Option<models::SearchRequest>,
+    options: CallOptions,
+}
+impl<'a> SearchContacts<'a> {
+    /// Sets the request body.
+    pub fn body(mut self, value: models::SearchRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactList> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::ContactList| {
+                page
+                    .pages
+                    .as_ref()
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.clone())
+            },
+            |mut call: Self, key: String| {
+                if let Some(body) = call.body.as_mut() {
+                    body
+                        .pagination
+                        .get_or_insert_with(Default::default)
+                        .starting_after = Some(key);
+                }
+                call
+            },
+        )
+    }
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    pub fn stream(self) -> crate::runtime::Items<'a, models::Contact> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::ContactList| page.data.unwrap_or_default(),
+        )
+    }
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::ContactList, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::ContactList>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::POST,
+            super::super::VERSION,
+            "/contacts/search",
+        );
+        parts.push_path("/contacts/search");
+        if let Some(body) = &self.body {
+            parts.set_json_body(body)?;
+        }
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`Contacts::list_contacts`]: `GET /contacts`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ListContacts<'a> {
+    client: &'a Client,
+    options: CallOptions,
+}
+impl<'a> ListContacts<'a> {
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::ContactList, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::ContactList>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::GET,
+            super::super::VERSION,
+            "/contacts",
+        );
+        parts.push_path("/contacts");
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`Contacts::create_contact`]: `POST /contacts`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct CreateContact<'a> {
+    client: &'a Client,
+    body: Option<models::CreateContactRequest>,
+    options: CallOptions,
+}
+impl<'a> CreateContact<'a> {
+    /// Sets the request body.
+    pub fn body(mut self, value: models::CreateContactRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::Contact, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(self) -> Result<Response<models::Contact>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::POST,
+            super::super::VERSION,
+            "/contacts",
+        );
+        parts.push_path("/contacts");
+        if let Some(body) = &self.body {
+            parts.set_json_body(body)?;
+        }
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
 /// Request builder for [`Contacts::archive_contact`]: `POST /contacts/{id}/archive`. Send it with [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -749,41 +784,6 @@ impl<'a> ArchiveContact<'a> {
         parts.push_path("/contacts/");
         parts.push_path_param(&self.id);
         parts.push_path("/archive");
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Contacts::list_companies_for_a_contact`]: `GET /contacts/{id}/companies`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ListCompaniesForAContact<'a> {
-    client: &'a Client,
-    id: String,
-    options: CallOptions,
-}
-impl<'a> ListCompaniesForAContact<'a> {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ContactAttachedCompanies, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::ContactAttachedCompanies>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/contacts/{id}/companies",
-        );
-        parts.push_path("/contacts/");
-        parts.push_path_param(&self.id);
-        parts.push_path("/companies");
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
         crate::runtime::decode_json(raw)

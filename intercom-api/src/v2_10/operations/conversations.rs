@@ -53,18 +53,45 @@ impl<'a> Conversations<'a> {
             options: CallOptions::default(),
         }
     }
-    /// Redact a conversation part
+    /// Retrieve a conversation
     ///
-    /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
+    /// You can fetch the details of a single conversation.
     ///
-    /// {% admonition type="info" name="Redacting parts and messages" %}
-    /// If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
+    /// This will return a single Conversation model with all its conversation parts.
+    ///
+    /// {% admonition type="warning" name="Hard limit of 500 parts" %}
+    /// The maximum number of conversation parts that can be returned via the API is 500. If you have more than that we will return the 500 most recent conversation parts.
     /// {% /admonition %}
     ///
-    /// `POST /conversations/redact` (operationId `redactConversation`).
-    pub fn redact_conversation(&self) -> RedactConversation<'a> {
-        RedactConversation {
+    /// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
+    ///
+    /// `GET /conversations/{id}` (operationId `retrieveConversation`).
+    pub fn retrieve_conversation(&self, id: i64) -> RetrieveConversation<'a> {
+        RetrieveConversation {
             client: self.client,
+            id,
+            display_as: None,
+            options: CallOptions::default(),
+        }
+    }
+    /// Update a conversation
+    ///
+    /// You can update an existing conversation.
+    ///
+    /// {% admonition type="info" name="Replying and other actions" %}
+    /// If you want to reply to a coveration or take an action such as assign, unassign, open, close or snooze, take a look at the reply and manage endpoints.
+    /// {% /admonition %}
+    ///
+    /// {% admonition type="danger" name="Breaking change: duplicate custom attribute names" %}
+    /// The `PUT /conversations/{id}` endpoint now returns a `400 INVALID_PARAMETER` error when the request includes `custom_attributes` and your workspace contains multiple non-archived conversation custom attributes with the same name. Previously, the update would silently apply to a non-deterministic attribute. To resolve, rename or archive the duplicate attribute in your workspace settings, then retry the request.
+    /// {% /admonition %}
+    ///
+    /// `PUT /conversations/{id}` (operationId `updateConversation`).
+    pub fn update_conversation(&self, id: i64) -> UpdateConversation<'a> {
+        UpdateConversation {
+            client: self.client,
+            id,
+            display_as: None,
             body: None,
             options: CallOptions::default(),
         }
@@ -179,101 +206,19 @@ impl<'a> Conversations<'a> {
             options: CallOptions::default(),
         }
     }
-    /// Detach a contact from a group conversation
+    /// Reply to a conversation
     ///
-    /// You can remove participants who are contacts from a group conversation, on behalf of an admin.
+    /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
-    /// {% admonition type="warning" name="Removing the last participant" %}
-    /// You cannot remove the last remaining contact from a conversation.
+    /// {% admonition type="warning" name="Bot replies to inbound email" %}
+    /// By default, bot or Operator replies to an inbound email conversation aren't sent to your customer. The reply is stored as an unnotifiable bot comment, and no `seen` receipt is generated until an email is actually delivered.
+    ///
+    /// To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
     /// {% /admonition %}
     ///
-    /// `DELETE /conversations/{conversation_id}/customers/{contact_id}` (operationId `detachContactFromConversation`).
-    pub fn detach_contact_from_conversation(
-        &self,
-        conversation_id: impl Into<String>,
-        contact_id: impl Into<String>,
-    ) -> DetachContactFromConversation<'a> {
-        DetachContactFromConversation {
-            client: self.client,
-            conversation_id: conversation_id.into(),
-            contact_id: contact_id.into(),
-            body: None,
-            options: CallOptions::default(),
-        }
-    }
-    /// Retrieve a conversation
-    ///
-    /// You can fetch the details of a single conversation.
-    ///
-    /// This will return a single Conversation model with all its conversation parts.
-    ///
-    /// {% admonition type="warning" name="Hard limit of 500 parts" %}
-    /// The maximum number of conversation parts that can be returned via the API is 500. If you have more than that we will return the 500 most recent conversation parts.
-    /// {% /admonition %}
-    ///
-    /// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
-    ///
-    /// `GET /conversations/{id}` (operationId `retrieveConversation`).
-    pub fn retrieve_conversation(&self, id: i64) -> RetrieveConversation<'a> {
-        RetrieveConversation {
-            client: self.client,
-            id,
-            display_as: None,
-            options: CallOptions::default(),
-        }
-    }
-    /// Update a conversation
-    ///
-    /// You can update an existing conversation.
-    ///
-    /// {% admonition type="info" name="Replying and other actions" %}
-    /// If you want to reply to a coveration or take an action such as assign, unassign, open, close or snooze, take a look at the reply and manage endpoints.
-    /// {% /admonition %}
-    ///
-    /// {% admonition type="danger" name="Breaking change: duplicate custom attribute names" %}
-    /// The `PUT /conversations/{id}` endpoint now returns a `400 INVALID_PARAMETER` error when the request includes `custom_attributes` and your workspace contains multiple non-archived conversation custom attributes with the same name. Previously, the update would silently apply to a non-deterministic attribute. To resolve, rename or archive the duplicate attribute in your workspace settings, then retry the request.
-    /// {% /admonition %}
-    ///
-    /// `PUT /conversations/{id}` (operationId `updateConversation`).
-    pub fn update_conversation(&self, id: i64) -> UpdateConversation<'a> {
-        UpdateConversation {
-            client: self.client,
-            id,
-            display_as: None,
-            body: None,
-            options: CallOptions::default(),
-        }
-    }
-    /// Convert a conversation to a ticket
-    ///
-    /// You can convert a conversation to a ticket.
-    ///
-    /// `POST /conversations/{id}/convert` (operationId `convertConversationToTicket`).
-    pub fn convert_conversation_to_ticket(
-        &self,
-        id: i64,
-    ) -> ConvertConversationToTicket<'a> {
-        ConvertConversationToTicket {
-            client: self.client,
-            id,
-            body: None,
-            options: CallOptions::default(),
-        }
-    }
-    /// Attach a contact to a conversation
-    ///
-    /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
-    ///
-    /// {% admonition type="warning" name="Contacts without an email" %}
-    /// If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
-    /// {% /admonition %}
-    ///
-    /// `POST /conversations/{id}/customers` (operationId `attachContactToConversation`).
-    pub fn attach_contact_to_conversation(
-        &self,
-        id: impl Into<String>,
-    ) -> AttachContactToConversation<'a> {
-        AttachContactToConversation {
+    /// `POST /conversations/{id}/reply` (operationId `replyConversation`).
+    pub fn reply_conversation(&self, id: impl Into<String>) -> ReplyConversation<'a> {
+        ReplyConversation {
             client: self.client,
             id: id.into(),
             body: None,
@@ -291,25 +236,6 @@ impl<'a> Conversations<'a> {
     /// `POST /conversations/{id}/parts` (operationId `manageConversation`).
     pub fn manage_conversation(&self, id: impl Into<String>) -> ManageConversation<'a> {
         ManageConversation {
-            client: self.client,
-            id: id.into(),
-            body: None,
-            options: CallOptions::default(),
-        }
-    }
-    /// Reply to a conversation
-    ///
-    /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
-    ///
-    /// {% admonition type="warning" name="Bot replies to inbound email" %}
-    /// By default, bot or Operator replies to an inbound email conversation aren't sent to your customer. The reply is stored as an unnotifiable bot comment, and no `seen` receipt is generated until an email is actually delivered.
-    ///
-    /// To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
-    /// {% /admonition %}
-    ///
-    /// `POST /conversations/{id}/reply` (operationId `replyConversation`).
-    pub fn reply_conversation(&self, id: impl Into<String>) -> ReplyConversation<'a> {
-        ReplyConversation {
             client: self.client,
             id: id.into(),
             body: None,
@@ -334,6 +260,80 @@ impl<'a> Conversations<'a> {
         AutoAssignConversation {
             client: self.client,
             id: id.into(),
+            options: CallOptions::default(),
+        }
+    }
+    /// Attach a contact to a conversation
+    ///
+    /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
+    ///
+    /// {% admonition type="warning" name="Contacts without an email" %}
+    /// If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
+    /// {% /admonition %}
+    ///
+    /// `POST /conversations/{id}/customers` (operationId `attachContactToConversation`).
+    pub fn attach_contact_to_conversation(
+        &self,
+        id: impl Into<String>,
+    ) -> AttachContactToConversation<'a> {
+        AttachContactToConversation {
+            client: self.client,
+            id: id.into(),
+            body: None,
+            options: CallOptions::default(),
+        }
+    }
+    /// Detach a contact from a group conversation
+    ///
+    /// You can remove participants who are contacts from a group conversation, on behalf of an admin.
+    ///
+    /// {% admonition type="warning" name="Removing the last participant" %}
+    /// You cannot remove the last remaining contact from a conversation.
+    /// {% /admonition %}
+    ///
+    /// `DELETE /conversations/{conversation_id}/customers/{contact_id}` (operationId `detachContactFromConversation`).
+    pub fn detach_contact_from_conversation(
+        &self,
+        conversation_id: impl Into<String>,
+        contact_id: impl Into<String>,
+    ) -> DetachContactFromConversation<'a> {
+        DetachContactFromConversation {
+            client: self.client,
+            conversation_id: conversation_id.into(),
+            contact_id: contact_id.into(),
+            body: None,
+            options: CallOptions::default(),
+        }
+    }
+    /// Redact a conversation part
+    ///
+    /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
+    ///
+    /// {% admonition type="info" name="Redacting parts and messages" %}
+    /// If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
+    /// {% /admonition %}
+    ///
+    /// `POST /conversations/redact` (operationId `redactConversation`).
+    pub fn redact_conversation(&self) -> RedactConversation<'a> {
+        RedactConversation {
+            client: self.client,
+            body: None,
+            options: CallOptions::default(),
+        }
+    }
+    /// Convert a conversation to a ticket
+    ///
+    /// You can convert a conversation to a ticket.
+    ///
+    /// `POST /conversations/{id}/convert` (operationId `convertConversationToTicket`).
+    pub fn convert_conversation_to_ticket(
+        &self,
+        id: i64,
+    ) -> ConvertConversationToTicket<'a> {
+        ConvertConversationToTicket {
+            client: self.client,
+            id,
+            body: None,
             options: CallOptions::default(),
         }
     }
@@ -449,164 +449,6 @@ impl<'a> CreateConversation<'a> {
         crate::runtime::decode_json(raw)
     }
 }
-/// Request builder for [`Conversations::redact_conversation`]: `POST /conversations/redact`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct RedactConversation<'a> {
-    client: &'a Client,
-    body: Option<models::RedactConversationRequest>,
-    options: CallOptions,
-}
-impl<'a> RedactConversation<'a> {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::RedactConversationRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Conversation, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::Conversation>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/redact",
-        );
-        parts.push_path("/conversations/redact");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Conversations::search_conversations`]: `POST /conversations/search`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct SearchConversations<'a> {
-    client: &'a Client,
-    body: Option<models::SearchRequest>,
-    options: CallOptions,
-}
-impl<'a> SearchConversations<'a> {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::SearchRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::ConversationList> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::ConversationList| {
-                page
-                    .pages
-                    .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone())
-            },
-            |mut call: Self, key: String| {
-                if let Some(body) = call.body.as_mut() {
-                    body
-                        .pagination
-                        .get_or_insert_with(Default::default)
-                        .starting_after = Some(key);
-                }
-                call
-            },
-        )
-    }
-    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
-    pub fn stream(self) -> crate::runtime::Items<'a, models::ConversationListItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::ConversationList| page.conversations.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ConversationList, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::ConversationList>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/search",
-        );
-        parts.push_path("/conversations/search");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Conversations::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct DetachContactFromConversation<'a> {
-    client: &'a Client,
-    conversation_id: String,
-    contact_id: String,
-    body: Option<models::DetachContactFromConversationRequest>,
-    options: CallOptions,
-}
-impl<'a> DetachContactFromConversation<'a> {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::DetachContactFromConversationRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Conversation, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::Conversation>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/conversations/{conversation_id}/customers/{contact_id}",
-        );
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
-        parts.push_path("/customers/");
-        parts.push_path_param(&self.contact_id);
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
 /// Request builder for [`Conversations::retrieve_conversation`]: `GET /conversations/{id}`. Send it with [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -702,20 +544,49 @@ impl<'a> UpdateConversation<'a> {
         crate::runtime::decode_json(raw)
     }
 }
-/// Request builder for [`Conversations::convert_conversation_to_ticket`]: `POST /conversations/{id}/convert`. Send it with [`send`](Self::send).
+/// Request builder for [`Conversations::search_conversations`]: `POST /conversations/search`. Send it with [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ConvertConversationToTicket<'a> {
+pub struct SearchConversations<'a> {
     client: &'a Client,
-    id: i64,
-    body: Option<models::ConvertConversationToTicketRequest>,
+    body: Option<models::SearchRequest>,
     options: CallOptions,
 }
-impl<'a> ConvertConversationToTicket<'a> {
+impl<'a> SearchConversations<'a> {
     /// Sets the request body.
-    pub fn body(mut self, value: models::ConvertConversationToTicketRequest) -> Self {
+    pub fn body(mut self, value: models::SearchRequest) -> Self {
         self.body = Some(value);
         self
+    }
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::ConversationList> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::ConversationList| {
+                page
+                    .pages
+                    .as_ref()
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.clone())
+            },
+            |mut call: Self, key: String| {
+                if let Some(body) = call.body.as_mut() {
+                    body
+                        .pagination
+                        .get_or_insert_with(Default::default)
+                        .starting_after = Some(key);
+                }
+                call
+            },
+        )
+    }
+    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    pub fn stream(self) -> crate::runtime::Items<'a, models::ConversationListItem> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::ConversationList| page.conversations.unwrap_or_default(),
+        )
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
@@ -723,107 +594,19 @@ impl<'a> ConvertConversationToTicket<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Ticket, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Ticket>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/{id}/convert",
-        );
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.id.to_string());
-        parts.push_path("/convert");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Conversations::attach_contact_to_conversation`]: `POST /conversations/{id}/customers`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct AttachContactToConversation<'a> {
-    client: &'a Client,
-    id: String,
-    body: Option<models::AttachContactToConversationRequest>,
-    options: CallOptions,
-}
-impl<'a> AttachContactToConversation<'a> {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::AttachContactToConversationRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Conversation, Error> {
+    pub async fn send(self) -> Result<models::ConversationList, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::Conversation>, Error> {
+    ) -> Result<Response<models::ConversationList>, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::POST,
             super::super::VERSION,
-            "/conversations/{id}/customers",
+            "/conversations/search",
         );
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.id);
-        parts.push_path("/customers");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Conversations::manage_conversation`]: `POST /conversations/{id}/parts`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ManageConversation<'a> {
-    client: &'a Client,
-    id: String,
-    body: Option<models::ManageConversationRequest>,
-    options: CallOptions,
-}
-impl<'a> ManageConversation<'a> {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::ManageConversationRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Conversation, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::Conversation>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/{id}/parts",
-        );
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.id);
-        parts.push_path("/parts");
+        parts.push_path("/conversations/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
@@ -876,6 +659,50 @@ impl<'a> ReplyConversation<'a> {
         crate::runtime::decode_json(raw)
     }
 }
+/// Request builder for [`Conversations::manage_conversation`]: `POST /conversations/{id}/parts`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ManageConversation<'a> {
+    client: &'a Client,
+    id: String,
+    body: Option<models::ManageConversationRequest>,
+    options: CallOptions,
+}
+impl<'a> ManageConversation<'a> {
+    /// Sets the request body.
+    pub fn body(mut self, value: models::ManageConversationRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::Conversation>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::POST,
+            super::super::VERSION,
+            "/conversations/{id}/parts",
+        );
+        parts.push_path("/conversations/");
+        parts.push_path_param(&self.id);
+        parts.push_path("/parts");
+        if let Some(body) = &self.body {
+            parts.set_json_body(body)?;
+        }
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
 /// Request builder for [`Conversations::auto_assign_conversation`]: `POST /conversations/{id}/run_assignment_rules`. Send it with [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -906,6 +733,179 @@ impl<'a> AutoAssignConversation<'a> {
         parts.push_path("/conversations/");
         parts.push_path_param(&self.id);
         parts.push_path("/run_assignment_rules");
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`Conversations::attach_contact_to_conversation`]: `POST /conversations/{id}/customers`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct AttachContactToConversation<'a> {
+    client: &'a Client,
+    id: String,
+    body: Option<models::AttachContactToConversationRequest>,
+    options: CallOptions,
+}
+impl<'a> AttachContactToConversation<'a> {
+    /// Sets the request body.
+    pub fn body(mut self, value: models::AttachContactToConversationRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::Conversation>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::POST,
+            super::super::VERSION,
+            "/conversations/{id}/customers",
+        );
+        parts.push_path("/conversations/");
+        parts.push_path_param(&self.id);
+        parts.push_path("/customers");
+        if let Some(body) = &self.body {
+            parts.set_json_body(body)?;
+        }
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`Conversations::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DetachContactFromConversation<'a> {
+    client: &'a Client,
+    conversation_id: String,
+    contact_id: String,
+    body: Option<models::DetachContactFromConversationRequest>,
+    options: CallOptions,
+}
+impl<'a> DetachContactFromConversation<'a> {
+    /// Sets the request body.
+    pub fn body(mut self, value: models::DetachContactFromConversationRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::Conversation>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::DELETE,
+            super::super::VERSION,
+            "/conversations/{conversation_id}/customers/{contact_id}",
+        );
+        parts.push_path("/conversations/");
+        parts.push_path_param(&self.conversation_id);
+        parts.push_path("/customers/");
+        parts.push_path_param(&self.contact_id);
+        if let Some(body) = &self.body {
+            parts.set_json_body(body)?;
+        }
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`Conversations::redact_conversation`]: `POST /conversations/redact`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct RedactConversation<'a> {
+    client: &'a Client,
+    body: Option<models::RedactConversationRequest>,
+    options: CallOptions,
+}
+impl<'a> RedactConversation<'a> {
+    /// Sets the request body.
+    pub fn body(mut self, value: models::RedactConversationRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::Conversation>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::POST,
+            super::super::VERSION,
+            "/conversations/redact",
+        );
+        parts.push_path("/conversations/redact");
+        if let Some(body) = &self.body {
+            parts.set_json_body(body)?;
+        }
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`Conversations::convert_conversation_to_ticket`]: `POST /conversations/{id}/convert`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ConvertConversationToTicket<'a> {
+    client: &'a Client,
+    id: i64,
+    body: Option<models::ConvertConversationToTicketRequest>,
+    options: CallOptions,
+}
+impl<'a> ConvertConversationToTicket<'a> {
+    /// Sets the request body.
+    pub fn body(mut self, value: models::ConvertConversationToTicketRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::Ticket, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(self) -> Result<Response<models::Ticket>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::POST,
+            super::super::VERSION,
+            "/conversations/{id}/convert",
+        );
+        parts.push_path("/conversations/");
+        parts.push_path_param(&self.id.to_string());
+        parts.push_path("/convert");
+        if let Some(body) = &self.body {
+            parts.set_json_body(body)?;
+        }
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
         crate::runtime::decode_json(raw)

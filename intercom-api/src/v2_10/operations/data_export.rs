@@ -14,42 +14,6 @@ impl<'a> DataExport<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
-    /// Download content data export
-    ///
-    /// When a job has a status of complete, and thus a filled download_url, you can download your data by hitting that provided URL, formatted like so: <https://api.intercom.io/download/content/data/xyz1234>.
-    ///
-    /// Your exported message data will be streamed continuously back down to you in a gzipped CSV format.
-    ///
-    /// > 📘 Octet header required
-    /// >
-    /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
-    ///
-    /// `GET /download/content/data/{job_identifier}` (operationId `downloadDataExport`).
-    pub fn download_data_export(
-        &self,
-        job_identifier: impl Into<String>,
-    ) -> DownloadDataExport<'a> {
-        DownloadDataExport {
-            client: self.client,
-            job_identifier: job_identifier.into(),
-            options: CallOptions::default(),
-        }
-    }
-    /// Cancel content data export
-    ///
-    /// You can cancel your job
-    ///
-    /// `POST /export/cancel/{job_identifier}` (operationId `cancelDataExport`).
-    pub fn cancel_data_export(
-        &self,
-        job_identifier: impl Into<String>,
-    ) -> CancelDataExport<'a> {
-        CancelDataExport {
-            client: self.client,
-            job_identifier: job_identifier.into(),
-            options: CallOptions::default(),
-        }
-    }
     /// Create content data export
     ///
     /// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
@@ -97,71 +61,41 @@ impl<'a> DataExport<'a> {
             options: CallOptions::default(),
         }
     }
-}
-/// Request builder for [`DataExport::download_data_export`]: `GET /download/content/data/{job_identifier}`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct DownloadDataExport<'a> {
-    client: &'a Client,
-    job_identifier: String,
-    options: CallOptions,
-}
-impl<'a> DownloadDataExport<'a> {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
+    /// Cancel content data export
+    ///
+    /// You can cancel your job
+    ///
+    /// `POST /export/cancel/{job_identifier}` (operationId `cancelDataExport`).
+    pub fn cancel_data_export(
+        &self,
+        job_identifier: impl Into<String>,
+    ) -> CancelDataExport<'a> {
+        CancelDataExport {
+            client: self.client,
+            job_identifier: job_identifier.into(),
+            options: CallOptions::default(),
+        }
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/download/content/data/{job_identifier}",
-        );
-        parts.push_path("/download/content/data/");
-        parts.push_path_param(&self.job_identifier);
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_empty(raw)
-    }
-}
-/// Request builder for [`DataExport::cancel_data_export`]: `POST /export/cancel/{job_identifier}`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct CancelDataExport<'a> {
-    client: &'a Client,
-    job_identifier: String,
-    options: CallOptions,
-}
-impl<'a> CancelDataExport<'a> {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DataExport, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::DataExport>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/export/cancel/{job_identifier}",
-        );
-        parts.push_path("/export/cancel/");
-        parts.push_path_param(&self.job_identifier);
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+    /// Download content data export
+    ///
+    /// When a job has a status of complete, and thus a filled download_url, you can download your data by hitting that provided URL, formatted like so: <https://api.intercom.io/download/content/data/xyz1234>.
+    ///
+    /// Your exported message data will be streamed continuously back down to you in a gzipped CSV format.
+    ///
+    /// > 📘 Octet header required
+    /// >
+    /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
+    ///
+    /// `GET /download/content/data/{job_identifier}` (operationId `downloadDataExport`).
+    pub fn download_data_export(
+        &self,
+        job_identifier: impl Into<String>,
+    ) -> DownloadDataExport<'a> {
+        DownloadDataExport {
+            client: self.client,
+            job_identifier: job_identifier.into(),
+            options: CallOptions::default(),
+        }
     }
 }
 /// Request builder for [`DataExport::create_data_export`]: `POST /export/content/data`. Send it with [`send`](Self::send).
@@ -237,5 +171,71 @@ impl<'a> GetDataExport<'a> {
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
         crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`DataExport::cancel_data_export`]: `POST /export/cancel/{job_identifier}`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct CancelDataExport<'a> {
+    client: &'a Client,
+    job_identifier: String,
+    options: CallOptions,
+}
+impl<'a> CancelDataExport<'a> {
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::DataExport, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::DataExport>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::POST,
+            super::super::VERSION,
+            "/export/cancel/{job_identifier}",
+        );
+        parts.push_path("/export/cancel/");
+        parts.push_path_param(&self.job_identifier);
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`DataExport::download_data_export`]: `GET /download/content/data/{job_identifier}`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DownloadDataExport<'a> {
+    client: &'a Client,
+    job_identifier: String,
+    options: CallOptions,
+}
+impl<'a> DownloadDataExport<'a> {
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::GET,
+            super::super::VERSION,
+            "/download/content/data/{job_identifier}",
+        );
+        parts.push_path("/download/content/data/");
+        parts.push_path_param(&self.job_identifier);
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_empty(raw)
     }
 }

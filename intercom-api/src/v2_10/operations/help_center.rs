@@ -76,17 +76,6 @@ impl<'a> HelpCenter<'a> {
             options: CallOptions::default(),
         }
     }
-    /// List all Help Centers
-    ///
-    /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
-    ///
-    /// `GET /help_center/help_centers` (operationId `listHelpCenters`).
-    pub fn list_help_centers(&self) -> ListHelpCenters<'a> {
-        ListHelpCenters {
-            client: self.client,
-            options: CallOptions::default(),
-        }
-    }
     /// Retrieve a Help Center
     ///
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
@@ -96,6 +85,17 @@ impl<'a> HelpCenter<'a> {
         RetrieveHelpCenter {
             client: self.client,
             id,
+            options: CallOptions::default(),
+        }
+    }
+    /// List all Help Centers
+    ///
+    /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
+    ///
+    /// `GET /help_center/help_centers` (operationId `listHelpCenters`).
+    pub fn list_help_centers(&self) -> ListHelpCenters<'a> {
+        ListHelpCenters {
+            client: self.client,
             options: CallOptions::default(),
         }
     }
@@ -284,38 +284,6 @@ impl<'a> DeleteCollection<'a> {
         crate::runtime::decode_json(raw)
     }
 }
-/// Request builder for [`HelpCenter::list_help_centers`]: `GET /help_center/help_centers`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ListHelpCenters<'a> {
-    client: &'a Client,
-    options: CallOptions,
-}
-impl<'a> ListHelpCenters<'a> {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::HelpCenterList, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::HelpCenterList>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/help_center/help_centers",
-        );
-        parts.push_path("/help_center/help_centers");
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
 /// Request builder for [`HelpCenter::retrieve_help_center`]: `GET /help_center/help_centers/{id}`. Send it with [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -345,6 +313,38 @@ impl<'a> RetrieveHelpCenter<'a> {
         );
         parts.push_path("/help_center/help_centers/");
         parts.push_path_param(&self.id.to_string());
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`HelpCenter::list_help_centers`]: `GET /help_center/help_centers`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ListHelpCenters<'a> {
+    client: &'a Client,
+    options: CallOptions,
+}
+impl<'a> ListHelpCenters<'a> {
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::HelpCenterList, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::HelpCenterList>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::GET,
+            super::super::VERSION,
+            "/help_center/help_centers",
+        );
+        parts.push_path("/help_center/help_centers");
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
         crate::runtime::decode_json(raw)

@@ -14,6 +14,19 @@ impl<'a> Tickets<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+    /// Reply to a ticket
+    ///
+    /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
+    ///
+    /// `POST /tickets/{id}/reply` (operationId `replyTicket`).
+    pub fn reply_ticket(&self, id: impl Into<String>) -> ReplyTicket<'a> {
+        ReplyTicket {
+            client: self.client,
+            id: id.into(),
+            body: None,
+            options: CallOptions::default(),
+        }
+    }
     /// Create a ticket
     ///
     /// You can create a new ticket.
@@ -22,6 +35,31 @@ impl<'a> Tickets<'a> {
     pub fn create_ticket(&self) -> CreateTicket<'a> {
         CreateTicket {
             client: self.client,
+            body: None,
+            options: CallOptions::default(),
+        }
+    }
+    /// Retrieve a ticket
+    ///
+    /// You can fetch the details of a single ticket.
+    ///
+    /// `GET /tickets/{id}` (operationId `getTicket`).
+    pub fn get_ticket(&self, id: impl Into<String>) -> GetTicket<'a> {
+        GetTicket {
+            client: self.client,
+            id: id.into(),
+            options: CallOptions::default(),
+        }
+    }
+    /// Update a ticket
+    ///
+    /// You can update a ticket.
+    ///
+    /// `PUT /tickets/{id}` (operationId `updateTicket`).
+    pub fn update_ticket(&self, id: impl Into<String>) -> UpdateTicket<'a> {
+        UpdateTicket {
+            client: self.client,
+            id: id.into(),
             body: None,
             options: CallOptions::default(),
         }
@@ -99,43 +137,49 @@ impl<'a> Tickets<'a> {
             options: CallOptions::default(),
         }
     }
-    /// Retrieve a ticket
-    ///
-    /// You can fetch the details of a single ticket.
-    ///
-    /// `GET /tickets/{id}` (operationId `getTicket`).
-    pub fn get_ticket(&self, id: impl Into<String>) -> GetTicket<'a> {
-        GetTicket {
-            client: self.client,
-            id: id.into(),
-            options: CallOptions::default(),
-        }
+}
+/// Request builder for [`Tickets::reply_ticket`]: `POST /tickets/{id}/reply`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ReplyTicket<'a> {
+    client: &'a Client,
+    id: String,
+    body: Option<models::ReplyTicketRequest>,
+    options: CallOptions,
+}
+impl<'a> ReplyTicket<'a> {
+    /// Sets the request body.
+    pub fn body(mut self, value: models::ReplyTicketRequest) -> Self {
+        self.body = Some(value);
+        self
     }
-    /// Update a ticket
-    ///
-    /// You can update a ticket.
-    ///
-    /// `PUT /tickets/{id}` (operationId `updateTicket`).
-    pub fn update_ticket(&self, id: impl Into<String>) -> UpdateTicket<'a> {
-        UpdateTicket {
-            client: self.client,
-            id: id.into(),
-            body: None,
-            options: CallOptions::default(),
-        }
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
-    /// Reply to a ticket
-    ///
-    /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
-    ///
-    /// `POST /tickets/{id}/reply` (operationId `replyTicket`).
-    pub fn reply_ticket(&self, id: impl Into<String>) -> ReplyTicket<'a> {
-        ReplyTicket {
-            client: self.client,
-            id: id.into(),
-            body: None,
-            options: CallOptions::default(),
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::TicketReply, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::TicketReply>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::POST,
+            super::super::VERSION,
+            "/tickets/{id}/reply",
+        );
+        parts.push_path("/tickets/");
+        parts.push_path_param(&self.id);
+        parts.push_path("/reply");
+        if let Some(body) = &self.body {
+            parts.set_json_body(body)?;
         }
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
     }
 }
 /// Request builder for [`Tickets::create_ticket`]: `POST /tickets`. Send it with [`send`](Self::send).
@@ -169,77 +213,6 @@ impl<'a> CreateTicket<'a> {
             "/tickets",
         );
         parts.push_path("/tickets");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Tickets::search_tickets`]: `POST /tickets/search`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct SearchTickets<'a> {
-    client: &'a Client,
-    body: Option<models::SearchRequest>,
-    options: CallOptions,
-}
-impl<'a> SearchTickets<'a> {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::SearchRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::TicketList> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::TicketList| {
-                page
-                    .pages
-                    .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone())
-            },
-            |mut call: Self, key: String| {
-                if let Some(body) = call.body.as_mut() {
-                    body
-                        .pagination
-                        .get_or_insert_with(Default::default)
-                        .starting_after = Some(key);
-                }
-                call
-            },
-        )
-    }
-    /// Every item (`tickets`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
-    pub fn stream(self) -> crate::runtime::Items<'a, Option<models::Ticket>> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::TicketList| page.tickets.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::TicketList, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::TicketList>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/tickets/search",
-        );
-        parts.push_path("/tickets/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
@@ -321,20 +294,49 @@ impl<'a> UpdateTicket<'a> {
         crate::runtime::decode_json(raw)
     }
 }
-/// Request builder for [`Tickets::reply_ticket`]: `POST /tickets/{id}/reply`. Send it with [`send`](Self::send).
+/// Request builder for [`Tickets::search_tickets`]: `POST /tickets/search`. Send it with [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ReplyTicket<'a> {
+pub struct SearchTickets<'a> {
     client: &'a Client,
-    id: String,
-    body: Option<models::ReplyTicketRequest>,
+    body: Option<models::SearchRequest>,
     options: CallOptions,
 }
-impl<'a> ReplyTicket<'a> {
+impl<'a> SearchTickets<'a> {
     /// Sets the request body.
-    pub fn body(mut self, value: models::ReplyTicketRequest) -> Self {
+    pub fn body(mut self, value: models::SearchRequest) -> Self {
         self.body = Some(value);
         self
+    }
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::TicketList> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::TicketList| {
+                page
+                    .pages
+                    .as_ref()
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.clone())
+            },
+            |mut call: Self, key: String| {
+                if let Some(body) = call.body.as_mut() {
+                    body
+                        .pagination
+                        .get_or_insert_with(Default::default)
+                        .starting_after = Some(key);
+                }
+                call
+            },
+        )
+    }
+    /// Every item (`tickets`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    pub fn stream(self) -> crate::runtime::Items<'a, Option<models::Ticket>> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::TicketList| page.tickets.unwrap_or_default(),
+        )
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
@@ -342,21 +344,19 @@ impl<'a> ReplyTicket<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::TicketReply, Error> {
+    pub async fn send(self) -> Result<models::TicketList, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::TicketReply>, Error> {
+    ) -> Result<Response<models::TicketList>, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::POST,
             super::super::VERSION,
-            "/tickets/{id}/reply",
+            "/tickets/search",
         );
-        parts.push_path("/tickets/");
-        parts.push_path_param(&self.id);
-        parts.push_path("/reply");
+        parts.push_path("/tickets/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }

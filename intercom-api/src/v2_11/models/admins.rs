@@ -8,19 +8,6 @@ use super::*;
 /// Activities performed by Admins.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActivityLog {
-    /// A sentence or two describing the activity.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub activity_description: Option<String>,
-    /// `activity_type`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activity_type: Option<ActivityLogActivityType>,
-    /// The time the activity was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
     /// The id representing the activity.
     #[serde(
         default,
@@ -28,12 +15,25 @@ pub struct ActivityLog {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ActivityLogMetadata>,
     /// Details about the Admin involved in the activity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performed_by: Option<ActivityLogPerformedBy>,
+    /// `metadata`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<ActivityLogMetadata>,
+    /// The time the activity was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// `activity_type`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_type: Option<ActivityLogActivityType>,
+    /// A sentence or two describing the activity.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub activity_description: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -344,15 +344,15 @@ crate::codec::string_enum!(ActivityLogActivityType);
 /// A paginated list of activity logs.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActivityLogList {
-    /// An array of activity logs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activity_logs: Option<Vec<ActivityLog>>,
-    /// `pages`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
     /// String representing the object's type. Always has the value `activity_log.list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ActivityLogListType>,
+    /// `pages`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// An array of activity logs
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_logs: Option<Vec<ActivityLog>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -387,13 +387,20 @@ crate::codec::string_enum!(ActivityLogListType);
 /// Additional data provided about Admin activity.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActivityLogMetadata {
-    /// Indicates if the status was changed automatically or manually.
+    /// The way the admin signed in.
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub auto_changed: Option<String>,
+    pub sign_in_method: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub external_id: Option<String>,
     /// The away mode status which is set to true when away and false when returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode: Option<bool>,
@@ -404,23 +411,9 @@ pub struct ActivityLogMetadata {
         skip_serializing_if = "Option::is_none"
     )]
     pub away_status_reason: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub external_id: Option<String>,
     /// Indicates if conversations should be reassigned while an Admin is away.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reassign_conversations: Option<bool>,
-    /// The way the admin signed in.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sign_in_method: Option<String>,
     /// The action that initiated the status change.
     #[serde(
         default,
@@ -428,6 +421,13 @@ pub struct ActivityLogMetadata {
         skip_serializing_if = "Option::is_none"
     )]
     pub source: Option<String>,
+    /// Indicates if the status was changed automatically or manually.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_changed: Option<String>,
     /// The ID of the Admin who initiated the activity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_by: Option<i64>,
@@ -445,13 +445,9 @@ pub struct ActivityLogMetadata {
 /// Details about the Admin involved in the activity.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActivityLogPerformedBy {
-    /// The email of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
+    /// String representing the object's type. Always has the value `admin`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ActivityLogPerformedByType>,
     /// The id representing the admin.
     #[serde(
         default,
@@ -459,6 +455,13 @@ pub struct ActivityLogPerformedBy {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
+    /// The email of the admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
     /// The IP address of the admin.
     #[serde(
         default,
@@ -466,9 +469,6 @@ pub struct ActivityLogPerformedBy {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip: Option<String>,
-    /// String representing the object's type. Always has the value `admin`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ActivityLogPerformedByType>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -503,12 +503,12 @@ crate::codec::string_enum!(ActivityLogPerformedByType);
 /// A list of admins associated with a given workspace.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AdminList {
-    /// A list of admins associated with a given workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admins: Option<Vec<Admin>>,
     /// String representing the object's type. Always has the value `admin.list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<AdminListType>,
+    /// A list of admins associated with a given workspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admins: Option<Vec<Admin>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -543,31 +543,9 @@ crate::codec::string_enum!(AdminListType);
 /// Admins are the teammate accounts that have access to a workspace
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AdminWithApp {
-    /// App that the admin belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app: Option<App>,
-    /// This object represents the avatar associated with the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<AdminWithAppAvatar>,
-    /// Identifies if this admin is currently set in away mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub away_mode_enabled: Option<bool>,
-    /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub away_mode_reassign: Option<bool>,
-    /// The email of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// Identifies if this admin's email is verified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_inbox_seat: Option<bool>,
+    /// String representing the object's type. Always has the value `admin`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<AdminWithAppType>,
     /// The id representing the admin.
     #[serde(
         default,
@@ -575,13 +553,6 @@ pub struct AdminWithApp {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The job title of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub job_title: Option<String>,
     /// The name of the admin.
     #[serde(
         default,
@@ -589,12 +560,41 @@ pub struct AdminWithApp {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
+    /// The email of the admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
+    /// The job title of the admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub job_title: Option<String>,
+    /// Identifies if this admin is currently set in away mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub away_mode_enabled: Option<bool>,
+    /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub away_mode_reassign: Option<bool>,
+    /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_inbox_seat: Option<bool>,
     /// This is a list of ids of the teams that this admin is part of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<i64>>,
-    /// String representing the object's type. Always has the value `admin`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<AdminWithAppType>,
+    /// This object represents the avatar associated with the admin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<AdminWithAppAvatar>,
+    /// Identifies if this admin's email is verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    /// App that the admin belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<App>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -602,6 +602,9 @@ pub struct AdminWithApp {
 /// This object represents the avatar associated with the admin.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AdminWithAppAvatar {
+    /// This is a string that identifies the type of the object. It will always have the value `avatar`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<AdminWithAppAvatarType>,
     /// This object represents the avatar associated with the admin.
     #[serde(
         default,
@@ -609,9 +612,6 @@ pub struct AdminWithAppAvatar {
         skip_serializing_if = "Option::is_none"
     )]
     pub image_url: Option<String>,
-    /// This is a string that identifies the type of the object. It will always have the value `avatar`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<AdminWithAppAvatarType>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -671,9 +671,14 @@ crate::codec::string_enum!(AdminWithAppType);
 /// App is a workspace on Intercom
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct App {
-    /// When the app was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    /// `type`
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
     /// The id of the app.
     #[serde(
         default,
@@ -681,9 +686,6 @@ pub struct App {
         skip_serializing_if = "Option::is_none"
     )]
     pub id_code: Option<String>,
-    /// Whether or not the app uses identity verification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_verification: Option<bool>,
     /// The name of the app.
     #[serde(
         default,
@@ -705,14 +707,12 @@ pub struct App {
         skip_serializing_if = "Option::is_none"
     )]
     pub timezone: Option<String>,
-    /// `type`
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
+    /// When the app was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Whether or not the app uses identity verification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_verification: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

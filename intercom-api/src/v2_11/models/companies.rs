@@ -22,18 +22,18 @@ impl AttachContactToACompanyRequest {
 /// A list of Contact Objects
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompanyAttachedContacts {
-    /// An array containing Contact Objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Contact>>,
-    /// `pages`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
-    /// The total number of contacts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
     /// The type of object - `list`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyAttachedContactsType>,
+    /// An array containing Contact Objects
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Contact>>,
+    /// The total number of contacts
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// `pages`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -68,12 +68,12 @@ crate::codec::string_enum!(CompanyAttachedContactsType);
 /// A list of Segment Objects
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompanyAttachedSegments {
-    /// An array containing Segment Objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Segment>>,
     /// The type of object - `list`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyAttachedSegmentsType>,
+    /// An array containing Segment Objects
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Segment>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -108,18 +108,18 @@ crate::codec::string_enum!(CompanyAttachedSegmentsType);
 /// This will return a list of companies for the App.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompanyList {
-    /// An array containing Company Objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Company>>,
+    /// The type of object - `list`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CompanyListType>,
     /// `pages`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The total number of companies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// The type of object - `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CompanyListType>,
+    /// An array containing Company Objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Company>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -154,12 +154,18 @@ crate::codec::string_enum!(CompanyListType);
 /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompanyScroll {
+    /// The type of object - `list`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CompanyScrollType>,
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Company>>,
     /// `pages`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
+    /// The total number of companies
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
     /// The scroll parameter to use in the next request to fetch the next page of results.
     #[serde(
         default,
@@ -167,12 +173,6 @@ pub struct CompanyScroll {
         skip_serializing_if = "Option::is_none"
     )]
     pub scroll_param: Option<String>,
-    /// The total number of companies
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    /// The type of object - `list`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CompanyScrollType>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -208,26 +208,6 @@ crate::codec::string_enum!(CompanyScrollType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrUpdateCompanyRequest {
-    /// The company id you have defined for the company. Can't be updated
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub company_id: Option<String>,
-    /// A hash of key/value pairs containing any other data about the company you want Intercom to store.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
-    /// The industry that this company operates in.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub industry: Option<String>,
-    /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monthly_spend: Option<i64>,
     /// The name of the Company
     #[serde(
         default,
@@ -235,6 +215,13 @@ pub struct CreateOrUpdateCompanyRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
+    /// The company id you have defined for the company. Can't be updated
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub company_id: Option<String>,
     /// The name of the plan you have associated with the company.
     #[serde(
         default,
@@ -242,9 +229,6 @@ pub struct CreateOrUpdateCompanyRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub plan: Option<String>,
-    /// The time the company was created by you.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_created_at: Option<i64>,
     /// The number of employees in this company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
@@ -255,20 +239,36 @@ pub struct CreateOrUpdateCompanyRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub website: Option<String>,
+    /// The industry that this company operates in.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub industry: Option<String>,
+    /// A hash of key/value pairs containing any other data about the company you want Intercom to store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
+    /// The time the company was created by you.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_created_at: Option<i64>,
+    /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_spend: Option<i64>,
 }
 impl CreateOrUpdateCompanyRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
         Self {
-            company_id: None,
-            custom_attributes: None,
-            industry: None,
-            monthly_spend: None,
             name: None,
+            company_id: None,
             plan: None,
-            remote_created_at: None,
             size: None,
             website: None,
+            industry: None,
+            custom_attributes: None,
+            remote_created_at: None,
+            monthly_spend: None,
         }
     }
 }
@@ -277,9 +277,6 @@ impl CreateOrUpdateCompanyRequest {
 /// Response returned when an object is deleted
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeletedCompanyObject {
-    /// Whether the company was deleted successfully or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
     /// The unique identifier for the company which is given by Intercom.
     #[serde(
         default,
@@ -290,6 +287,9 @@ pub struct DeletedCompanyObject {
     /// The type of object which was deleted. - `company`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedCompanyObjectObject>,
+    /// Whether the company was deleted successfully or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -9,15 +9,11 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdminReplyConversationRequest {
-    /// The id of the admin who is authoring the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub admin_id: String,
-    /// A list of files that will be added as attachments. You can include up to 10 files
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
+    /// `message_type`
+    pub message_type: AdminReplyConversationRequestMessageType,
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: AdminReplyConversationRequestType,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     #[serde(
         default,
@@ -25,29 +21,33 @@ pub struct AdminReplyConversationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub body: Option<String>,
+    /// The id of the admin who is authoring the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub admin_id: String,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// `message_type`
-    pub message_type: AdminReplyConversationRequestMessageType,
-    /// `type`
-    #[serde(rename = "type")]
-    pub type_: AdminReplyConversationRequestType,
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_urls: Option<Vec<String>>,
+    /// A list of files that will be added as attachments. You can include up to 10 files
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
 impl AdminReplyConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
-        admin_id: impl Into<String>,
         message_type: AdminReplyConversationRequestMessageType,
+        admin_id: impl Into<String>,
     ) -> Self {
         Self {
-            admin_id: admin_id.into(),
-            attachment_files: None,
-            attachment_urls: None,
-            body: None,
-            created_at: None,
             message_type,
             type_: AdminReplyConversationRequestType::Admin,
+            body: None,
+            admin_id: admin_id.into(),
+            created_at: None,
+            attachment_urls: None,
+            attachment_files: None,
         }
     }
 }
@@ -110,12 +110,22 @@ crate::codec::string_enum!(AdminReplyConversationRequestType);
 /// Data related to AI Agent involvement in the conversation.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AiAgent {
-    /// `content_sources`
+    /// The type of the source that triggered AI Agent involvement in the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_sources: Option<ContentSourcesList>,
+    pub source_type: Option<AiAgentSourceType>,
+    /// The title of the source that triggered AI Agent involvement in the conversation. If this is `essentials_plan_setup` then it will return `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_title: Option<String>,
     /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_answer_type: Option<AiAgentLastAnswerType>,
+    /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution_state: Option<AiAgentResolutionState>,
     /// The customer satisfaction rating given to AI Agent, from 1-5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<i64>,
@@ -126,19 +136,9 @@ pub struct AiAgent {
         skip_serializing_if = "Option::is_none"
     )]
     pub rating_remark: Option<String>,
-    /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
+    /// `content_sources`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution_state: Option<AiAgentResolutionState>,
-    /// The title of the source that triggered AI Agent involvement in the conversation. If this is `essentials_plan_setup` then it will return `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub source_title: Option<String>,
-    /// The type of the source that triggered AI Agent involvement in the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_type: Option<AiAgentSourceType>,
+    pub content_sources: Option<ContentSourcesList>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -256,6 +256,11 @@ crate::codec::string_enum!(AiAgentSourceType);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssignConversationRequest {
+    /// `message_type`
+    pub message_type: AssignConversationRequestMessageType,
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: AssignConversationRequestType,
     /// The id of the admin who is performing the action.
     #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
@@ -269,25 +274,20 @@ pub struct AssignConversationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub body: Option<String>,
-    /// `message_type`
-    pub message_type: AssignConversationRequestMessageType,
-    /// `type`
-    #[serde(rename = "type")]
-    pub type_: AssignConversationRequestType,
 }
 impl AssignConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
+        type_: AssignConversationRequestType,
         admin_id: impl Into<String>,
         assignee_id: impl Into<String>,
-        type_: AssignConversationRequestType,
     ) -> Self {
         Self {
+            message_type: AssignConversationRequestMessageType::Assignment,
+            type_,
             admin_id: admin_id.into(),
             assignee_id: assignee_id.into(),
             body: None,
-            message_type: AssignConversationRequestMessageType::Assignment,
-            type_,
         }
     }
 }
@@ -404,19 +404,19 @@ for AttachContactToConversationRequestCustomer {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachContactToConversationRequestCustomerEmail {
-    /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer: Option<CustomerRequest>,
     /// The email you have defined for the contact who is being added as a participant.
     #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CustomerRequest>,
 }
 impl AttachContactToConversationRequestCustomerEmail {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
         Self {
-            customer: None,
             email: email.into(),
+            customer: None,
         }
     }
 }
@@ -424,19 +424,19 @@ impl AttachContactToConversationRequestCustomerEmail {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
-    /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer: Option<CustomerRequest>,
     /// The identifier for the contact as given by Intercom.
     #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CustomerRequest>,
 }
 impl AttachContactToConversationRequestCustomerIntercomUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(intercom_user_id: impl Into<String>) -> Self {
         Self {
-            customer: None,
             intercom_user_id: intercom_user_id.into(),
+            customer: None,
         }
     }
 }
@@ -444,19 +444,19 @@ impl AttachContactToConversationRequestCustomerIntercomUserId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachContactToConversationRequestCustomerUserId {
-    /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer: Option<CustomerRequest>,
     /// The external_id you have defined for the contact who is being added as a participant.
     #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CustomerRequest>,
 }
 impl AttachContactToConversationRequestCustomerUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
-            customer: None,
             user_id: user_id.into(),
+            customer: None,
         }
     }
 }
@@ -466,6 +466,11 @@ impl AttachContactToConversationRequestCustomerUserId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CloseConversationRequest {
+    /// `message_type`
+    pub message_type: CloseConversationRequestMessageType,
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: CloseConversationRequestType,
     /// The id of the admin who is performing the action.
     #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
@@ -476,20 +481,15 @@ pub struct CloseConversationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub body: Option<String>,
-    /// `message_type`
-    pub message_type: CloseConversationRequestMessageType,
-    /// `type`
-    #[serde(rename = "type")]
-    pub type_: CloseConversationRequestType,
 }
 impl CloseConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
         Self {
-            admin_id: admin_id.into(),
-            body: None,
             message_type: CloseConversationRequestMessageType::Close,
             type_: CloseConversationRequestType::Admin,
+            admin_id: admin_id.into(),
+            body: None,
         }
     }
 }
@@ -575,40 +575,40 @@ impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactReplyEmailRequest {
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
+    /// `message_type`
+    pub message_type: ContactReplyBaseRequestMessageType,
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// `message_type`
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
-    #[serde(rename = "type")]
-    pub type_: ContactReplyBaseRequestType,
-    /// A list of files that will be added as attachments.
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
+    pub attachment_urls: Option<Vec<String>>,
     /// The email you have defined for the user.
     #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
+    /// A list of files that will be added as attachments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
 impl ContactReplyEmailRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
         Self {
-            attachment_urls: None,
-            body: body.into(),
-            created_at: None,
             message_type: ContactReplyBaseRequestMessageType::Comment,
             type_: ContactReplyBaseRequestType::User,
-            attachment_files: None,
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
             email: email.into(),
+            attachment_files: None,
         }
     }
 }
@@ -618,40 +618,40 @@ impl ContactReplyEmailRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactReplyIntercomUserIdRequest {
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
+    /// `message_type`
+    pub message_type: ContactReplyBaseRequestMessageType,
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// `message_type`
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
-    #[serde(rename = "type")]
-    pub type_: ContactReplyBaseRequestType,
-    /// A list of files that will be added as attachments.
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
+    pub attachment_urls: Option<Vec<String>>,
     /// The identifier for the contact as given by Intercom.
     #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
+    /// A list of files that will be added as attachments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
 impl ContactReplyIntercomUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
         Self {
-            attachment_urls: None,
-            body: body.into(),
-            created_at: None,
             message_type: ContactReplyBaseRequestMessageType::Comment,
             type_: ContactReplyBaseRequestType::User,
-            attachment_files: None,
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
             intercom_user_id: intercom_user_id.into(),
+            attachment_files: None,
         }
     }
 }
@@ -661,40 +661,40 @@ impl ContactReplyIntercomUserIdRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactReplyUserIdRequest {
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
+    /// `message_type`
+    pub message_type: ContactReplyBaseRequestMessageType,
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// `message_type`
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
-    #[serde(rename = "type")]
-    pub type_: ContactReplyBaseRequestType,
-    /// A list of files that will be added as attachments. You can include up to 10 files.
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
+    pub attachment_urls: Option<Vec<String>>,
     /// The external_id you have defined for the contact.
     #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
+    /// A list of files that will be added as attachments. You can include up to 10 files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
 impl ContactReplyUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
-            attachment_urls: None,
-            body: body.into(),
-            created_at: None,
             message_type: ContactReplyBaseRequestMessageType::Comment,
             type_: ContactReplyBaseRequestType::User,
-            attachment_files: None,
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
             user_id: user_id.into(),
+            attachment_files: None,
         }
     }
 }
@@ -706,20 +706,6 @@ pub struct ContentSource {
     /// The type of the content source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<ContentSourceContentType>,
-    /// The ISO 639 language code of the content source.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub locale: Option<String>,
-    /// The title of the content source.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub title: Option<String>,
     /// The internal URL linking to the content source for teammates.
     #[serde(
         default,
@@ -727,6 +713,20 @@ pub struct ContentSource {
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<String>,
+    /// The title of the content source.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// The ISO 639 language code of the content source.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub locale: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -775,15 +775,15 @@ crate::codec::string_enum!(ContentSourceContentType);
 /// Content Source List
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContentSourcesList {
-    /// The content sources used by AI Agent in the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_sources: Option<Vec<ContentSource>>,
-    /// The total number of content sources used by AI Agent in the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
     /// `type`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContentSourcesListType>,
+    /// The total number of content sources used by AI Agent in the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// The content sources used by AI Agent in the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_sources: Option<Vec<ContentSource>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -818,33 +818,9 @@ crate::codec::string_enum!(ContentSourcesListType);
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Conversation {
-    /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin_assignee_id: Option<i64>,
-    /// `ai_agent`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ai_agent: Option<AiAgent>,
-    /// Indicates whether the AI Agent participated in the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ai_agent_participated: Option<bool>,
-    /// `contacts`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts: Option<ConversationContacts>,
-    /// `conversation_parts`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation_parts: Option<ConversationParts>,
-    /// `conversation_rating`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation_rating: Option<ConversationRating>,
-    /// The time the conversation was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// `custom_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<CustomAttributes>,
-    /// `first_contact_reply`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_contact_reply: Option<ConversationFirstContactReply>,
+    /// Always conversation.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ConversationType>,
     /// The id representing the conversation.
     #[serde(
         default,
@@ -852,42 +828,6 @@ pub struct Conversation {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// `linked_objects`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub linked_objects: Option<LinkedObjectList>,
-    /// Indicates whether a conversation is open (true) or closed (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open: Option<bool>,
-    /// If marked as priority, it will return priority or else not_priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<ConversationPriority>,
-    /// Indicates whether a conversation has been read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read: Option<bool>,
-    /// `sla_applied`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sla_applied: Option<SlaApplied>,
-    /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snoozed_until: Option<i64>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<ConversationSource>,
-    /// Can be set to "open", "closed" or "snoozed".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<ConversationState>,
-    /// `statistics`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statistics: Option<ConversationStatistics>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Tags>,
-    /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team_assignee_id: Option<i64>,
-    /// `teammates`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
     #[serde(
         default,
@@ -895,15 +835,75 @@ pub struct Conversation {
         skip_serializing_if = "Option::is_none"
     )]
     pub title: Option<String>,
-    /// Always conversation.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationType>,
+    /// The time the conversation was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
     /// The last time the conversation was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_since: Option<i64>,
+    /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<i64>,
+    /// Indicates whether a conversation is open (true) or closed (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    /// Can be set to "open", "closed" or "snoozed".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<ConversationState>,
+    /// Indicates whether a conversation has been read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<bool>,
+    /// If marked as priority, it will return priority or else not_priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<ConversationPriority>,
+    /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_assignee_id: Option<i64>,
+    /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_assignee_id: Option<i64>,
+    /// `tags`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
+    /// `conversation_rating`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_rating: Option<ConversationRating>,
+    /// `source`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ConversationSource>,
+    /// `contacts`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<ConversationContacts>,
+    /// `teammates`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teammates: Option<ConversationTeammates>,
+    /// `custom_attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<CustomAttributes>,
+    /// `first_contact_reply`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_contact_reply: Option<ConversationFirstContactReply>,
+    /// `sla_applied`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla_applied: Option<SlaApplied>,
+    /// `statistics`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<ConversationStatistics>,
+    /// `conversation_parts`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_parts: Option<ConversationParts>,
+    /// `linked_objects`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked_objects: Option<LinkedObjectList>,
+    /// Indicates whether the AI Agent participated in the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai_agent_participated: Option<bool>,
+    /// `ai_agent`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai_agent: Option<AiAgent>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -943,12 +943,12 @@ impl ConversationAttachmentFiles {
 /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationContacts {
-    /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts: Option<Vec<ContactReference>>,
     /// `type`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationContactsType>,
+    /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Vec<ContactReference>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1010,30 +1010,9 @@ pub struct ConversationFirstContactReply {
 /// The data returned about your conversations when you list or search them.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationListItem {
-    /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin_assignee_id: Option<i64>,
-    /// `ai_agent`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ai_agent: Option<AiAgent>,
-    /// Indicates whether the AI Agent participated in the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ai_agent_participated: Option<bool>,
-    /// `contacts`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts: Option<ConversationContacts>,
-    /// `conversation_rating`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation_rating: Option<ConversationRating>,
-    /// The time the conversation was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// `custom_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<CustomAttributes>,
-    /// `first_contact_reply`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_contact_reply: Option<ConversationFirstContactReply>,
+    /// Always conversation.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ConversationListItemType>,
     /// The id representing the conversation.
     #[serde(
         default,
@@ -1041,42 +1020,6 @@ pub struct ConversationListItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// `linked_objects`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub linked_objects: Option<LinkedObjectList>,
-    /// Indicates whether a conversation is open (true) or closed (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open: Option<bool>,
-    /// If marked as priority, it will return priority or else not_priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<ConversationListItemPriority>,
-    /// Indicates whether a conversation has been read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read: Option<bool>,
-    /// `sla_applied`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sla_applied: Option<SlaApplied>,
-    /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snoozed_until: Option<i64>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<ConversationSource>,
-    /// Can be set to "open", "closed" or "snoozed".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<ConversationListItemState>,
-    /// `statistics`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statistics: Option<ConversationStatistics>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Tags>,
-    /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team_assignee_id: Option<i64>,
-    /// `teammates`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
     #[serde(
         default,
@@ -1084,15 +1027,72 @@ pub struct ConversationListItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub title: Option<String>,
-    /// Always conversation.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationListItemType>,
+    /// The time the conversation was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
     /// The last time the conversation was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_since: Option<i64>,
+    /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<i64>,
+    /// Indicates whether a conversation is open (true) or closed (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    /// Can be set to "open", "closed" or "snoozed".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<ConversationListItemState>,
+    /// Indicates whether a conversation has been read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<bool>,
+    /// If marked as priority, it will return priority or else not_priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<ConversationListItemPriority>,
+    /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_assignee_id: Option<i64>,
+    /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_assignee_id: Option<i64>,
+    /// `tags`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
+    /// `conversation_rating`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_rating: Option<ConversationRating>,
+    /// `source`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ConversationSource>,
+    /// `contacts`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<ConversationContacts>,
+    /// `teammates`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teammates: Option<ConversationTeammates>,
+    /// `custom_attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<CustomAttributes>,
+    /// `first_contact_reply`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_contact_reply: Option<ConversationFirstContactReply>,
+    /// `sla_applied`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla_applied: Option<SlaApplied>,
+    /// `statistics`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<ConversationStatistics>,
+    /// `linked_objects`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked_objects: Option<LinkedObjectList>,
+    /// Indicates whether the AI Agent participated in the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai_agent_participated: Option<bool>,
+    /// `ai_agent`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai_agent: Option<AiAgent>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1189,17 +1189,23 @@ crate::codec::string_enum!(ConversationListItemType);
 /// A Conversation Part represents a message in the conversation.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationPart {
-    /// The id of the admin that was assigned the conversation by this conversation_part (null if there has been no change in assignment.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assigned_to: Option<Reference>,
-    /// Conversation part attachments
-    ///
-    /// A list of attachments for the part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<PartAttachment>>,
-    /// `author`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author: Option<ConversationPartAuthor>,
+    /// Always conversation_part
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ConversationPartType>,
+    /// The id representing the conversation part.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// The type of conversation part.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub part_type: Option<String>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
     #[serde(
         default,
@@ -1210,6 +1216,23 @@ pub struct ConversationPart {
     /// The time the conversation part was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
+    /// The last time the conversation part was updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    /// The time the user was notified with the conversation part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notified_at: Option<i64>,
+    /// The id of the admin that was assigned the conversation by this conversation_part (null if there has been no change in assignment.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_to: Option<Reference>,
+    /// `author`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<ConversationPartAuthor>,
+    /// Conversation part attachments
+    ///
+    /// A list of attachments for the part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<PartAttachment>>,
     /// The external id of the conversation part
     #[serde(
         default,
@@ -1217,32 +1240,9 @@ pub struct ConversationPart {
         skip_serializing_if = "Option::is_none"
     )]
     pub external_id: Option<String>,
-    /// The id representing the conversation part.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// The time the user was notified with the conversation part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notified_at: Option<i64>,
-    /// The type of conversation part.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub part_type: Option<String>,
     /// Whether or not the conversation part has been redacted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
-    /// Always conversation_part
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationPartType>,
-    /// The last time the conversation part was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1252,13 +1252,14 @@ pub struct ConversationPart {
 /// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationPartAuthor {
-    /// The email of the author
+    /// The type of the author
     #[serde(
+        rename = "type",
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub email: Option<String>,
+    pub type_: Option<String>,
     /// The id of the author
     #[serde(
         default,
@@ -1273,14 +1274,13 @@ pub struct ConversationPartAuthor {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The type of the author
+    /// The email of the author
     #[serde(
-        rename = "type",
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub type_: Option<String>,
+    pub email: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1315,6 +1315,9 @@ crate::codec::string_enum!(ConversationPartType);
 /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationParts {
+    /// `type`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ConversationPartsType>,
     /// Conversation Parts
     ///
     /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
@@ -1323,9 +1326,6 @@ pub struct ConversationParts {
     /// `total_count`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationPartsType>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1389,12 +1389,6 @@ crate::codec::string_enum!(ConversationPriority);
 /// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationRating {
-    /// `contact`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact: Option<ContactReference>,
-    /// The time the rating was requested in the conversation being rated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
     /// The rating, between 1 and 5, for the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<i64>,
@@ -1405,6 +1399,12 @@ pub struct ConversationRating {
         skip_serializing_if = "Option::is_none"
     )]
     pub remark: Option<String>,
+    /// The time the rating was requested in the conversation being rated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// `contact`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<ContactReference>,
     /// `teammate`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammate: Option<Reference>,
@@ -1417,26 +1417,9 @@ pub struct ConversationRating {
 /// The Conversation Part that originated this conversation, which can be Contact, Admin, Campaign, Automated or Operator initiated.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationSource {
-    /// A list of attachments for the part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<PartAttachment>>,
-    /// `author`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author: Option<ConversationPartAuthor>,
-    /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub body: Option<String>,
-    /// The conversation's initiation type. Possible values are customer_initiated, campaigns_initiated (legacy campaigns), operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience message) and admin_initiated (fixed audience message, ticket initiated by an admin, group email).
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delivered_as: Option<String>,
+    /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ConversationSourceType>,
     /// The id representing the message.
     #[serde(
         default,
@@ -1444,9 +1427,13 @@ pub struct ConversationSource {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redacted: Option<bool>,
+    /// The conversation's initiation type. Possible values are customer_initiated, campaigns_initiated (legacy campaigns), operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience message) and admin_initiated (fixed audience message, ticket initiated by an admin, group email).
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delivered_as: Option<String>,
     /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured.
     #[serde(
         default,
@@ -1454,9 +1441,19 @@ pub struct ConversationSource {
         skip_serializing_if = "Option::is_none"
     )]
     pub subject: Option<String>,
-    /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationSourceType>,
+    /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub body: Option<String>,
+    /// `author`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<ConversationPartAuthor>,
+    /// A list of attachments for the part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<PartAttachment>>,
     /// The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank.
     #[serde(
         default,
@@ -1464,6 +1461,9 @@ pub struct ConversationSource {
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<String>,
+    /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -102,36 +102,48 @@ crate::codec::string_enum!(ConversationState);
 /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationStatistics {
-    /// Number of assignments after first_contact_reply_at.
+    /// `type`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ConversationStatisticsType>,
+    /// Duration until last assignment before first admin reply. In seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count_assignments: Option<i64>,
-    /// Total number of conversation parts.
+    pub time_to_assignment: Option<i64>,
+    /// Duration until first admin reply. Subtracts out of business hours. In seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count_conversation_parts: Option<i64>,
-    /// Number of reopens after first_contact_reply_at.
+    pub time_to_admin_reply: Option<i64>,
+    /// Duration until conversation was closed first time. Subtracts out of business hours. In seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count_reopens: Option<i64>,
-    /// Time of first admin reply after first_contact_reply_at.
+    pub time_to_first_close: Option<i64>,
+    /// Duration until conversation was closed last time. Subtracts out of business hours. In seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_admin_reply_at: Option<i64>,
-    /// Time of first assignment after first_contact_reply_at.
+    pub time_to_last_close: Option<i64>,
+    /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_assignment_at: Option<i64>,
-    /// Time of first close after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_close_at: Option<i64>,
+    pub median_time_to_reply: Option<i64>,
     /// Time of first text conversation part from a contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_contact_reply_at: Option<i64>,
-    /// Time of the last conversation part from an admin.
+    /// Time of first assignment after first_contact_reply_at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_admin_reply_at: Option<i64>,
-    /// Time of first admin reply since most recent assignment.
+    pub first_assignment_at: Option<i64>,
+    /// Time of first admin reply after first_contact_reply_at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_assignment_admin_reply_at: Option<i64>,
+    pub first_admin_reply_at: Option<i64>,
+    /// Time of first close after first_contact_reply_at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_close_at: Option<i64>,
     /// Time of last assignment after first_contact_reply_at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_assignment_at: Option<i64>,
+    /// Time of first admin reply since most recent assignment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_assignment_admin_reply_at: Option<i64>,
+    /// Time of the last conversation part from a contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_contact_reply_at: Option<i64>,
+    /// Time of the last conversation part from an admin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_admin_reply_at: Option<i64>,
     /// Time of the last conversation close.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_close_at: Option<i64>,
@@ -142,27 +154,15 @@ pub struct ConversationStatistics {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_closed_by_id: Option<String>,
-    /// Time of the last conversation part from a contact.
+    /// Number of reopens after first_contact_reply_at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_contact_reply_at: Option<i64>,
-    /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
+    pub count_reopens: Option<i64>,
+    /// Number of assignments after first_contact_reply_at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub median_time_to_reply: Option<i64>,
-    /// Duration until first admin reply. Subtracts out of business hours. In seconds.
+    pub count_assignments: Option<i64>,
+    /// Total number of conversation parts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_to_admin_reply: Option<i64>,
-    /// Duration until last assignment before first admin reply. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_to_assignment: Option<i64>,
-    /// Duration until conversation was closed first time. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_to_first_close: Option<i64>,
-    /// Duration until conversation was closed last time. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_to_last_close: Option<i64>,
-    /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationStatisticsType>,
+    pub count_conversation_parts: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -197,9 +197,6 @@ crate::codec::string_enum!(ConversationStatisticsType);
 /// The list of teammates who participated in the conversation (wrote at least one conversation part).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationTeammates {
-    /// The list of teammates who participated in the conversation (wrote at least one conversation part).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub teammates: Option<Vec<Reference>>,
     /// The type of the object - `admin.list`.
     #[serde(
         rename = "type",
@@ -208,6 +205,9 @@ pub struct ConversationTeammates {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// The list of teammates who participated in the conversation (wrote at least one conversation part).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teammates: Option<Vec<Reference>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -243,19 +243,19 @@ crate::codec::string_enum!(ConversationType);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConvertConversationToTicketRequest {
-    /// `attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to convert the conversation to
     #[serde(deserialize_with = "crate::codec::string")]
     pub ticket_type_id: String,
+    /// `attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<TicketRequestCustomAttributes>,
 }
 impl ConvertConversationToTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(ticket_type_id: impl Into<String>) -> Self {
         Self {
-            attributes: None,
             ticket_type_id: ticket_type_id.into(),
+            attributes: None,
         }
     }
 }
@@ -265,17 +265,11 @@ impl ConvertConversationToTicketRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateConversationRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
+    /// `from`
+    pub from: CreateConversationRequestFrom,
     /// The content of the message. HTML is not supported.
     #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
-    /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// `from`
-    pub from: CreateConversationRequestFrom,
     /// The title of the email. Only applicable if the message type is email.
     #[serde(
         default,
@@ -283,16 +277,22 @@ pub struct CreateConversationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub subject: Option<String>,
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_urls: Option<Vec<String>>,
+    /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
 }
 impl CreateConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(body: impl Into<String>, from: CreateConversationRequestFrom) -> Self {
+    pub fn new(from: CreateConversationRequestFrom, body: impl Into<String>) -> Self {
         Self {
-            attachment_urls: None,
-            body: body.into(),
-            created_at: None,
             from,
+            body: body.into(),
             subject: None,
+            attachment_urls: None,
+            created_at: None,
         }
     }
 }
@@ -300,17 +300,17 @@ impl CreateConversationRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateConversationRequestFrom {
-    /// The identifier for the contact which is given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub id: String,
     /// The role associated to the contact - user or lead.
     #[serde(rename = "type")]
     pub type_: CreateConversationRequestFromType,
+    /// The identifier for the contact which is given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub id: String,
 }
 impl CreateConversationRequestFrom {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(id: impl Into<String>, type_: CreateConversationRequestFromType) -> Self {
-        Self { id: id.into(), type_ }
+    pub fn new(type_: CreateConversationRequestFromType, id: impl Into<String>) -> Self {
+        Self { type_, id: id.into() }
     }
 }
 /// The role associated to the contact - user or lead.
@@ -501,18 +501,18 @@ impl From<AssignConversationRequest> for ManageConversationRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OpenConversationRequest {
+    /// `message_type`
+    pub message_type: OpenConversationRequestMessageType,
     /// The id of the admin who is performing the action.
     #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
-    /// `message_type`
-    pub message_type: OpenConversationRequestMessageType,
 }
 impl OpenConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
         Self {
-            admin_id: admin_id.into(),
             message_type: OpenConversationRequestMessageType::Open,
+            admin_id: admin_id.into(),
         }
     }
 }
@@ -546,18 +546,18 @@ crate::codec::string_enum!(OpenConversationRequestMessageType);
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaginatedConversationResponse {
-    /// The list of conversation objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversations: Option<Vec<ConversationListItem>>,
-    /// `pages`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
-    /// A count of the total number of objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
     /// Always conversation.list
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PaginatedConversationResponseType>,
+    /// The list of conversation objects
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversations: Option<Vec<ConversationListItem>>,
+    /// A count of the total number of objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// `pages`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -644,15 +644,15 @@ impl From<RedactConversationRequestSource> for RedactConversationRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RedactConversationRequestPart {
+    /// The type of resource being redacted.
+    #[serde(rename = "type")]
+    pub type_: RedactConversationRequestPartType,
     /// The id of the conversation.
     #[serde(deserialize_with = "crate::codec::string")]
     pub conversation_id: String,
     /// The id of the conversation_part.
     #[serde(deserialize_with = "crate::codec::string")]
     pub conversation_part_id: String,
-    /// The type of resource being redacted.
-    #[serde(rename = "type")]
-    pub type_: RedactConversationRequestPartType,
 }
 impl RedactConversationRequestPart {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
@@ -661,9 +661,9 @@ impl RedactConversationRequestPart {
         conversation_part_id: impl Into<String>,
     ) -> Self {
         Self {
+            type_: RedactConversationRequestPartType::ConversationPart,
             conversation_id: conversation_id.into(),
             conversation_part_id: conversation_part_id.into(),
-            type_: RedactConversationRequestPartType::ConversationPart,
         }
     }
 }
@@ -698,15 +698,15 @@ crate::codec::string_enum!(RedactConversationRequestPartType);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RedactConversationRequestSource {
+    /// The type of resource being redacted.
+    #[serde(rename = "type")]
+    pub type_: RedactConversationRequestSourceType,
     /// The id of the conversation.
     #[serde(deserialize_with = "crate::codec::string")]
     pub conversation_id: String,
     /// The id of the source.
     #[serde(deserialize_with = "crate::codec::string")]
     pub source_id: String,
-    /// The type of resource being redacted.
-    #[serde(rename = "type")]
-    pub type_: RedactConversationRequestSourceType,
 }
 impl RedactConversationRequestSource {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
@@ -715,9 +715,9 @@ impl RedactConversationRequestSource {
         source_id: impl Into<String>,
     ) -> Self {
         Self {
+            type_: RedactConversationRequestSourceType::Source,
             conversation_id: conversation_id.into(),
             source_id: source_id.into(),
-            type_: RedactConversationRequestSourceType::Source,
         }
     }
 }
@@ -791,6 +791,14 @@ impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
 /// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SlaApplied {
+    /// object type
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
     /// The name of the SLA as given by the teammate when it was created.
     #[serde(
         default,
@@ -804,14 +812,6 @@ pub struct SlaApplied {
     /// - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_status: Option<SlaAppliedSlaStatus>,
-    /// object type
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -862,11 +862,11 @@ crate::codec::string_enum!(SlaAppliedSlaStatus);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SnoozeConversationRequest {
+    /// `message_type`
+    pub message_type: SnoozeConversationRequestMessageType,
     /// The id of the admin who is performing the action.
     #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
-    /// `message_type`
-    pub message_type: SnoozeConversationRequestMessageType,
     /// The time you want the conversation to reopen.
     pub snoozed_until: i64,
 }
@@ -874,8 +874,8 @@ impl SnoozeConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(admin_id: impl Into<String>, snoozed_until: i64) -> Self {
         Self {
-            admin_id: admin_id.into(),
             message_type: SnoozeConversationRequestMessageType::Snoozed,
+            admin_id: admin_id.into(),
             snoozed_until,
         }
     }
@@ -910,12 +910,12 @@ crate::codec::string_enum!(SnoozeConversationRequestMessageType);
 /// A list of tags objects associated with a conversation
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Tags {
-    /// A list of tags objects associated with the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagsType>,
+    /// A list of tags objects associated with the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -951,19 +951,19 @@ crate::codec::string_enum!(TagsType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateConversationRequest {
-    /// `custom_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<CustomAttributes>,
     /// Mark a conversation as read within Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
+    /// `custom_attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<CustomAttributes>,
 }
 impl UpdateConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
         Self {
-            custom_attributes: None,
             read: None,
+            custom_attributes: None,
         }
     }
 }

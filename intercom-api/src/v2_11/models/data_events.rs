@@ -7,28 +7,11 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDataEventRequest {
-    /// The time the event occurred as a UTC Unix timestamp
-    pub created_at: i64,
-    /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
     #[serde(deserialize_with = "crate::codec::string")]
     pub event_name: String,
-    /// The unique identifier for the contact (lead or user) which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// Optional metadata about the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// The time the event occurred as a UTC Unix timestamp
+    pub created_at: i64,
     /// Your identifier for the user.
     #[serde(
         default,
@@ -36,17 +19,34 @@ pub struct CreateDataEventRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
+    /// The unique identifier for the contact (lead or user) which is given by Intercom.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
+    /// Optional metadata about the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 impl CreateDataEventRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(created_at: i64, event_name: impl Into<String>) -> Self {
+    pub fn new(event_name: impl Into<String>, created_at: i64) -> Self {
         Self {
-            created_at,
-            email: None,
             event_name: event_name.into(),
-            id: None,
-            metadata: None,
+            created_at,
             user_id: None,
+            id: None,
+            email: None,
+            metadata: None,
         }
     }
 }
@@ -56,9 +56,6 @@ impl CreateDataEventRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDataEventSummariesRequest {
-    /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_summaries: Option<CreateDataEventSummariesRequestEventSummaries>,
     /// Your identifier for the user.
     #[serde(
         default,
@@ -66,13 +63,16 @@ pub struct CreateDataEventSummariesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
+    /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_summaries: Option<CreateDataEventSummariesRequestEventSummaries>,
 }
 impl CreateDataEventSummariesRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
         Self {
-            event_summaries: None,
             user_id: None,
+            event_summaries: None,
         }
     }
 }
@@ -80,9 +80,6 @@ impl CreateDataEventSummariesRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDataEventSummariesRequestEventSummaries {
-    /// The number of times the event occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
     /// The name of the event that occurred. A good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
     #[serde(
         default,
@@ -90,6 +87,9 @@ pub struct CreateDataEventSummariesRequestEventSummaries {
         skip_serializing_if = "Option::is_none"
     )]
     pub event_name: Option<String>,
+    /// The number of times the event occurred.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
     /// The first time the event was sent
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<i64>,
@@ -101,8 +101,8 @@ impl CreateDataEventSummariesRequestEventSummaries {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
         Self {
-            count: None,
             event_name: None,
+            count: None,
             first: None,
             last: None,
         }
@@ -113,6 +113,9 @@ impl CreateDataEventSummariesRequestEventSummaries {
 /// This will return a summary of data events for the App.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataEventSummary {
+    /// The type of the object
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<DataEventSummaryType>,
     /// The email address of the user
     #[serde(
         default,
@@ -120,9 +123,6 @@ pub struct DataEventSummary {
         skip_serializing_if = "Option::is_none"
     )]
     pub email: Option<String>,
-    /// A summary of data events
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<DataEventSummaryItem>>,
     /// The Intercom user ID of the user
     #[serde(
         default,
@@ -130,9 +130,6 @@ pub struct DataEventSummary {
         skip_serializing_if = "Option::is_none"
     )]
     pub intercom_user_id: Option<String>,
-    /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<DataEventSummaryType>,
     /// The user ID of the user
     #[serde(
         default,
@@ -140,6 +137,9 @@ pub struct DataEventSummary {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
+    /// A summary of data events
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<DataEventSummaryItem>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -149,16 +149,13 @@ pub struct DataEventSummary {
 /// This will return a summary of a data event for the App.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataEventSummaryItem {
-    /// The number of times the event was sent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
-    /// The description of the event
+    /// The name of the event
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub description: Option<String>,
+    pub name: Option<String>,
     /// The first time the event was sent
     #[serde(
         default,
@@ -173,13 +170,16 @@ pub struct DataEventSummaryItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub last: Option<String>,
-    /// The name of the event
+    /// The number of times the event was sent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// The description of the event
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub name: Option<String>,
+    pub description: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -9,17 +9,6 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateMessageRequest {
-    /// The content of the message. HTML and plaintext are supported.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub body: String,
-    /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub create_conversation_without_contact_reply: Option<bool>,
-    /// The time the message was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The sender of the message. If not provided, the default sender will be used.
-    pub from: CreateMessageRequestFrom,
     /// The kind of message being created. Values: `in_app` or `email`.
     pub message_type: CreateMessageRequestMessageType,
     /// The title of the email.
@@ -29,6 +18,9 @@ pub struct CreateMessageRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub subject: Option<String>,
+    /// The content of the message. HTML and plaintext are supported.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub body: String,
     /// The style of the outgoing message. Possible values `plain` or `personal`.
     #[serde(
         default,
@@ -36,26 +28,34 @@ pub struct CreateMessageRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub template: Option<String>,
+    /// The sender of the message. If not provided, the default sender will be used.
+    pub from: CreateMessageRequestFrom,
     /// The recipient of the message. If not provided, the default recipient will be used.
     pub to: CreateMessageRequestTo,
+    /// The time the message was created. If not provided, the current time will be used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_conversation_without_contact_reply: Option<bool>,
 }
 impl CreateMessageRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
+        message_type: CreateMessageRequestMessageType,
         body: impl Into<String>,
         from: CreateMessageRequestFrom,
-        message_type: CreateMessageRequestMessageType,
         to: CreateMessageRequestTo,
     ) -> Self {
         Self {
-            body: body.into(),
-            create_conversation_without_contact_reply: None,
-            created_at: None,
-            from,
             message_type,
             subject: None,
+            body: body.into(),
             template: None,
+            from,
             to,
+            created_at: None,
+            create_conversation_without_contact_reply: None,
         }
     }
 }
@@ -63,16 +63,16 @@ impl CreateMessageRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateMessageRequestFrom {
-    /// The identifier for the sender which is given by Intercom.
-    pub id: i64,
     /// One of `lead`, `user`, `contact`, or `admin`.
     #[serde(rename = "type")]
     pub type_: CreateMessageRequestFromType,
+    /// The identifier for the sender which is given by Intercom.
+    pub id: i64,
 }
 impl CreateMessageRequestFrom {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(id: i64, type_: CreateMessageRequestFromType) -> Self {
-        Self { id, type_ }
+    pub fn new(type_: CreateMessageRequestFromType, id: i64) -> Self {
+        Self { type_, id }
     }
 }
 /// One of `lead`, `user`, `contact`, or `admin`.
@@ -145,17 +145,17 @@ crate::codec::string_enum!(CreateMessageRequestMessageType);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateMessageRequestTo {
-    /// The identifier for the contact which is given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub id: String,
     /// The role associated to the contact - `user` or `lead`.
     #[serde(rename = "type")]
     pub type_: CreateMessageRequestToType,
+    /// The identifier for the contact which is given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub id: String,
 }
 impl CreateMessageRequestTo {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(id: impl Into<String>, type_: CreateMessageRequestToType) -> Self {
-        Self { id: id.into(), type_ }
+    pub fn new(type_: CreateMessageRequestToType, id: impl Into<String>) -> Self {
+        Self { type_, id: id.into() }
     }
 }
 /// The role associated to the contact - `user` or `lead`.

@@ -8,9 +8,6 @@ use super::*;
 /// Response returned when an object is deleted
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeletedObject {
-    /// Whether the news item was deleted successfully or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
     /// The unique identifier for the news item which you provided in the URL.
     #[serde(
         default,
@@ -21,6 +18,9 @@ pub struct DeletedObject {
     /// The type of object which was deleted - news-item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedObjectObject>,
+    /// Whether the news item was deleted successfully or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -55,26 +55,9 @@ crate::codec::string_enum!(DeletedObjectObject);
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NewsItem {
-    /// The news item body, which may contain HTML.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub body: Option<String>,
-    /// URL of the image used as cover. Must have .jpg or .png extension.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cover_image_url: Option<String>,
-    /// Timestamp for when the news item was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deliver_silently: Option<bool>,
+    /// The type of object.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsItemType>,
     /// The unique identifier for the news item which is given by Intercom.
     #[serde(
         default,
@@ -82,34 +65,6 @@ pub struct NewsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Label names displayed to users to categorize the news item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub labels: Option<Vec<Option<String>>>,
-    /// A list of newsfeed_assignments to assign to the specified newsfeed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
-    /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reactions: Option<Vec<Option<String>>>,
-    /// The id of the sender of the news item. Must be a teammate on the workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sender_id: Option<i64>,
-    /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<NewsItemState>,
-    /// The title of the news item.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub title: Option<String>,
-    /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<NewsItemType>,
-    /// Timestamp for when the news item was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
     /// The id of the workspace which the news item belongs to.
     #[serde(
         default,
@@ -117,6 +72,51 @@ pub struct NewsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub workspace_id: Option<String>,
+    /// The title of the news item.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// The news item body, which may contain HTML.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub body: Option<String>,
+    /// The id of the sender of the news item. Must be a teammate on the workspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_id: Option<i64>,
+    /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<NewsItemState>,
+    /// A list of newsfeed_assignments to assign to the specified newsfeed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
+    /// Label names displayed to users to categorize the news item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<Option<String>>>,
+    /// URL of the image used as cover. Must have .jpg or .png extension.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cover_image_url: Option<String>,
+    /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reactions: Option<Vec<Option<String>>>,
+    /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deliver_silently: Option<bool>,
+    /// Timestamp for when the news item was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Timestamp for when the news item was last updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -127,6 +127,9 @@ pub struct NewsItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewsItemRequest {
+    /// The title of the news item.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub title: String,
     /// The news item body, which may contain HTML.
     #[serde(
         default,
@@ -134,39 +137,36 @@ pub struct NewsItemRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub body: Option<String>,
+    /// The id of the sender of the news item. Must be a teammate on the workspace.
+    pub sender_id: i64,
+    /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<NewsItemRequestState>,
     /// When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deliver_silently: Option<bool>,
     /// Label names displayed to users to categorize the news item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
-    /// A list of newsfeed_assignments to assign to the specified newsfeed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactions: Option<Vec<Option<String>>>,
-    /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: i64,
-    /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
+    /// A list of newsfeed_assignments to assign to the specified newsfeed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<NewsItemRequestState>,
-    /// The title of the news item.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub title: String,
+    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
 }
 impl NewsItemRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(sender_id: i64, title: impl Into<String>) -> Self {
+    pub fn new(title: impl Into<String>, sender_id: i64) -> Self {
         Self {
+            title: title.into(),
             body: None,
-            deliver_silently: None,
-            labels: None,
-            newsfeed_assignments: None,
-            reactions: None,
             sender_id,
             state: None,
-            title: title.into(),
+            deliver_silently: None,
+            labels: None,
+            reactions: None,
+            newsfeed_assignments: None,
         }
     }
 }
@@ -260,9 +260,6 @@ crate::codec::string_enum!(NewsItemType);
 /// Newsfeeds currently cannot be edited through the API, please refer to [this article](https://www.intercom.com/help/en/articles/6362267-getting-started-with-news) to set up your newsfeeds in Intercom.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Newsfeed {
-    /// Timestamp for when the newsfeed was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
     /// The unique identifier for the newsfeed which is given by Intercom.
     #[serde(
         default,
@@ -270,6 +267,9 @@ pub struct Newsfeed {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
+    /// The type of object.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsfeedType>,
     /// The name of the newsfeed. This name will never be visible to your users.
     #[serde(
         default,
@@ -277,9 +277,9 @@ pub struct Newsfeed {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<NewsfeedType>,
+    /// Timestamp for when the newsfeed was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
     /// Timestamp for when the newsfeed was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
@@ -330,18 +330,18 @@ crate::codec::string_enum!(NewsfeedType);
 /// Paginated News Item Response
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaginatedNewsItemResponse {
-    /// An array of News Items
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<NewsItem>>,
+    /// The type of object
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<PaginatedNewsItemResponseType>,
     /// `pages`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of News Items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// The type of object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<PaginatedNewsItemResponseType>,
+    /// An array of News Items
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<NewsItem>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -374,18 +374,18 @@ crate::codec::string_enum!(PaginatedNewsItemResponseType);
 /// Paginated Newsfeed Response
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaginatedNewsfeedResponse {
-    /// An array of Newsfeeds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Newsfeed>>,
+    /// The type of object
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<PaginatedNewsfeedResponseType>,
     /// `pages`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of Newsfeeds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// The type of object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<PaginatedNewsfeedResponseType>,
+    /// An array of Newsfeeds
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Newsfeed>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

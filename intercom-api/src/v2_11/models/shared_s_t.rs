@@ -134,13 +134,6 @@ pub enum SingleFilterSearchRequestValue {
 /// A Social Profile allows you to label your contacts, companies, and conversations and list them using that Social Profile.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SocialProfile {
-    /// The name of the Social media profile
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
     /// value is "social_profile"
     #[serde(
         rename = "type",
@@ -149,6 +142,13 @@ pub struct SocialProfile {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_: Option<String>,
+    /// The name of the Social media profile
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
     /// The name of the Social media profile
     #[serde(
         default,
@@ -182,15 +182,14 @@ pub struct StartingAfterPaging {
 /// A subscription type lets customers easily opt out of non-essential communications without missing what's important to them.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionType {
-    /// Describes the type of consent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consent_type: Option<SubscriptionTypeConsentType>,
-    /// The message types that this subscription supports - can contain `email` or `sms_message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_types: Option<Vec<SubscriptionTypeContentTypesItem>>,
-    /// `default_translation`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_translation: Option<Translation>,
+    /// The type of the object - subscription
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
     /// The unique identifier representing the subscription type.
     #[serde(
         default,
@@ -201,17 +200,18 @@ pub struct SubscriptionType {
     /// The state of the subscription type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<SubscriptionTypeState>,
+    /// `default_translation`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_translation: Option<Translation>,
     /// An array of translations objects with the localised version of the subscription type in each available locale within your translation settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translations: Option<Vec<Translation>>,
-    /// The type of the object - subscription
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
+    /// Describes the type of consent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_type: Option<SubscriptionTypeConsentType>,
+    /// The message types that this subscription supports - can contain `email` or `sms_message`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_types: Option<Vec<SubscriptionTypeContentTypesItem>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -279,12 +279,12 @@ crate::codec::string_enum!(SubscriptionTypeContentTypesItem);
 /// A list of subscription type objects.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionTypeList {
-    /// A list of subscription type objects associated with the workspace .
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<SubscriptionType>>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SubscriptionTypeListType>,
+    /// A list of subscription type objects associated with the workspace .
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<SubscriptionType>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -352,12 +352,14 @@ crate::codec::string_enum!(SubscriptionTypeState);
 /// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Tag {
-    /// The time when the tag was applied to the object. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applied_at: Option<i64>,
-    /// The admin who applied the tag. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applied_by: Option<Reference>,
+    /// value is "tag"
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
     /// The id of the tag
     #[serde(
         default,
@@ -372,14 +374,12 @@ pub struct Tag {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// value is "tag"
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
+    /// The time when the tag was applied to the object. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_at: Option<i64>,
+    /// The admin who applied the tag. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_by: Option<Reference>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -389,6 +389,14 @@ pub struct Tag {
 /// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TagBasic {
+    /// value is "tag"
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
     /// The id of the tag
     #[serde(
         default,
@@ -403,14 +411,6 @@ pub struct TagBasic {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// value is "tag"
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -420,12 +420,12 @@ pub struct TagBasic {
 /// A list of tags objects in the workspace.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TagList {
-    /// A list of tags objects associated with the workspace .
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Tag>>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagListType>,
+    /// A list of tags objects associated with the workspace .
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Tag>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -475,22 +475,9 @@ pub struct TeamPriorityLevel {
 /// Tickets are how you track requests from your users.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Ticket {
-    /// The id representing the admin assigned to the ticket.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub admin_assignee_id: Option<String>,
-    /// Category of the Ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<TicketCategory>,
-    /// `contacts`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts: Option<TicketContacts>,
-    /// The time the ticket was created as a UTC Unix timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    /// Always ticket
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketTypeEnum>,
     /// The unique identifier for the ticket which is given by Intercom.
     #[serde(
         default,
@@ -498,28 +485,6 @@ pub struct Ticket {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Whether or not the ticket is shared with the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_shared: Option<bool>,
-    /// `linked_objects`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub linked_objects: Option<LinkedObjectList>,
-    /// Whether or not the ticket is open. If false, the ticket is closed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open: Option<bool>,
-    /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snoozed_until: Option<i64>,
-    /// The id representing the team assigned to the ticket.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub team_assignee_id: Option<String>,
-    /// `ticket_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_attributes: Option<TicketCustomAttributes>,
     /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
     #[serde(
         default,
@@ -527,19 +492,56 @@ pub struct Ticket {
         skip_serializing_if = "Option::is_none"
     )]
     pub ticket_id: Option<String>,
-    /// `ticket_parts`
+    /// Category of the Ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_parts: Option<TicketParts>,
+    pub category: Option<TicketCategory>,
+    /// `ticket_attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_attributes: Option<TicketCustomAttributes>,
     /// The state the ticket is currently in
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_state: Option<TicketTicketState>,
-    /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
+    /// `ticket_type`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_type: Option<TicketType>,
+    /// `contacts`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<TicketContacts>,
+    /// The id representing the admin assigned to the ticket.
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub ticket_state_external_label: Option<String>,
+    pub admin_assignee_id: Option<String>,
+    /// The id representing the team assigned to the ticket.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub team_assignee_id: Option<String>,
+    /// The time the ticket was created as a UTC Unix timestamp.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// The last time the ticket was updated as a UTC Unix timestamp.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    /// Whether or not the ticket is open. If false, the ticket is closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<i64>,
+    /// `linked_objects`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked_objects: Option<LinkedObjectList>,
+    /// `ticket_parts`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_parts: Option<TicketParts>,
+    /// Whether or not the ticket is shared with the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_shared: Option<bool>,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
     #[serde(
         default,
@@ -547,15 +549,13 @@ pub struct Ticket {
         skip_serializing_if = "Option::is_none"
     )]
     pub ticket_state_internal_label: Option<String>,
-    /// `ticket_type`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_type: Option<TicketType>,
-    /// Always ticket
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TicketTypeEnum>,
-    /// The last time the ticket was updated as a UTC Unix timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
+    /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ticket_state_external_label: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -598,12 +598,12 @@ crate::codec::string_enum!(TicketCategory);
 /// The list of contacts affected by a ticket.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketContacts {
-    /// The list of contacts affected by this ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts: Option<Vec<ContactReference>>,
     /// always contact.list
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketContactsType>,
+    /// The list of contacts affected by this ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Vec<ContactReference>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -669,34 +669,9 @@ impl From<FileAttribute> for TicketCustomAttributesValue {
 /// A Ticket Part represents a message in the ticket.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketPart {
-    /// The id of the admin that was assigned the ticket by this ticket_part (null if there has been no change in assignment.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assigned_to: Option<Reference>,
-    /// Ticket part attachments
-    ///
-    /// A list of attachments for the part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<PartAttachment>>,
-    /// `author`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author: Option<TicketPartAuthor>,
-    /// The message body, which may contain HTML.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub body: Option<String>,
-    /// The time the ticket part was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The external id of the ticket part
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub external_id: Option<String>,
+    /// Always ticket_part
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketPartType>,
     /// The id representing the ticket part.
     #[serde(
         default,
@@ -711,21 +686,46 @@ pub struct TicketPart {
         skip_serializing_if = "Option::is_none"
     )]
     pub part_type: Option<String>,
+    /// The message body, which may contain HTML.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub body: Option<String>,
     /// The previous state of the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_ticket_state: Option<TicketPartPreviousTicketState>,
-    /// Whether or not the ticket part has been redacted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redacted: Option<bool>,
     /// The state of the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_state: Option<TicketPartTicketState>,
-    /// Always ticket_part
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TicketPartType>,
+    /// The time the ticket part was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
     /// The last time the ticket part was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// The id of the admin that was assigned the ticket by this ticket_part (null if there has been no change in assignment.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_to: Option<Reference>,
+    /// `author`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<TicketPartAuthor>,
+    /// Ticket part attachments
+    ///
+    /// A list of attachments for the part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<PartAttachment>>,
+    /// The external id of the ticket part
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub external_id: Option<String>,
+    /// Whether or not the ticket part has been redacted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -735,13 +735,9 @@ pub struct TicketPart {
 /// The author that wrote or triggered the part. Can be a bot, admin, team or user.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketPartAuthor {
-    /// The email of the author
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
+    /// The type of the author
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketPartAuthorType>,
     /// The id of the author
     #[serde(
         default,
@@ -756,9 +752,13 @@ pub struct TicketPartAuthor {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The type of the author
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TicketPartAuthorType>,
+    /// The email of the author
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -904,6 +904,9 @@ crate::codec::string_enum!(TicketPartType);
 /// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketParts {
+    /// `type`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketPartsType>,
     /// Tickt Parts
     ///
     /// A list of Ticket Part objects for each ticket. There is a limit of 500 parts.
@@ -912,9 +915,6 @@ pub struct TicketParts {
     /// `total_count`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TicketPartsType>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1008,15 +1008,26 @@ crate::codec::string_enum!(TicketTicketState);
 /// A ticket type, used to define the data fields to be captured in a ticket.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketType {
-    /// Whether the ticket type is archived or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archived: Option<bool>,
+    /// String representing the object's type. Always has the value `ticket_type`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketTypeType>,
+    /// The id representing the ticket type.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
     /// Category of the Ticket Type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<TicketTypeCategory>,
-    /// The date and time the ticket type was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    /// The name of the ticket type
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
     /// The description of the ticket type
     #[serde(
         default,
@@ -1031,29 +1042,6 @@ pub struct TicketType {
         skip_serializing_if = "Option::is_none"
     )]
     pub icon: Option<String>,
-    /// The id representing the ticket type.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// The name of the ticket type
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// `ticket_type_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_type_attributes: Option<TicketTypeAttributeList>,
-    /// String representing the object's type. Always has the value `ticket_type`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TicketTypeType>,
-    /// The date and time the ticket type was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
     /// The id of the workspace that the ticket type belongs to.
     #[serde(
         default,
@@ -1061,6 +1049,18 @@ pub struct TicketType {
         skip_serializing_if = "Option::is_none"
     )]
     pub workspace_id: Option<String>,
+    /// `ticket_type_attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_type_attributes: Option<TicketTypeAttributeList>,
+    /// Whether the ticket type is archived or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    /// The date and time the ticket type was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// The date and time the ticket type was last updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1070,29 +1070,9 @@ pub struct TicketType {
 /// Ticket type attribute, used to define each data field to be captured in a ticket.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketTypeAttribute {
-    /// Whether the ticket type attribute is archived or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archived: Option<bool>,
-    /// The date and time the ticket type attribute was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub data_type: Option<String>,
-    /// Whether the attribute is built in or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<bool>,
-    /// The description of the ticket type attribute
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
+    /// String representing the object's type. Always has the value `ticket_type_attribute`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketTypeAttributeType>,
     /// The id representing the ticket type attribute.
     #[serde(
         default,
@@ -1100,9 +1080,13 @@ pub struct TicketTypeAttribute {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Input options for the attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_options: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The id of the workspace that the ticket type attribute belongs to.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub workspace_id: Option<String>,
     /// The name of the ticket type attribute
     #[serde(
         default,
@@ -1110,6 +1094,23 @@ pub struct TicketTypeAttribute {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
+    /// The description of the ticket type attribute
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub data_type: Option<String>,
+    /// Input options for the attribute
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_options: Option<serde_json::Map<String, serde_json::Value>>,
     /// The order of the attribute against other attributes
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
@@ -1119,28 +1120,27 @@ pub struct TicketTypeAttribute {
     /// Whether the attribute is required or not for contacts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_to_create_for_contacts: Option<bool>,
-    /// The id of the ticket type that the attribute belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_type_id: Option<i64>,
-    /// String representing the object's type. Always has the value `ticket_type_attribute`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TicketTypeAttributeType>,
-    /// The date and time the ticket type attribute was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
     /// Whether the attribute is visible or not to teammates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_on_create: Option<bool>,
     /// Whether the attribute is visible or not to contacts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
-    /// The id of the workspace that the ticket type attribute belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub workspace_id: Option<String>,
+    /// Whether the attribute is built in or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<bool>,
+    /// The id of the ticket type that the attribute belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_type_id: Option<i64>,
+    /// Whether the ticket type attribute is archived or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    /// The date and time the ticket type attribute was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// The date and time the ticket type attribute was last updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1150,12 +1150,12 @@ pub struct TicketTypeAttribute {
 /// A list of attributes associated with a given ticket type.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketTypeAttributeList {
-    /// A list of ticket type attributes associated with a given ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_type_attributes: Option<Vec<TicketTypeAttribute>>,
     /// String representing the object's type. Always has the value `ticket_type_attributes.list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketTypeAttributeListType>,
+    /// A list of ticket type attributes associated with a given ticket type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_type_attributes: Option<Vec<TicketTypeAttribute>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1298,6 +1298,13 @@ crate::codec::string_enum!(TicketTypeType);
 /// A translation object contains the localised details of a subscription type.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Translation {
+    /// The localised name of the subscription type.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
     /// The localised description of the subscription type.
     #[serde(
         default,
@@ -1312,13 +1319,6 @@ pub struct Translation {
         skip_serializing_if = "Option::is_none"
     )]
     pub locale: Option<String>,
-    /// The localised name of the subscription type.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

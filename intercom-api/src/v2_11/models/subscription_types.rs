@@ -7,19 +7,19 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachSubscriptionTypeToContactRequest {
-    /// The consent_type of a subscription, opt_out or opt_in.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub consent_type: String,
     /// The unique identifier for the subscription which is given by Intercom
     #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
+    /// The consent_type of a subscription, opt_out or opt_in.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub consent_type: String,
 }
 impl AttachSubscriptionTypeToContactRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(consent_type: impl Into<String>, id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<String>, consent_type: impl Into<String>) -> Self {
         Self {
-            consent_type: consent_type.into(),
             id: id.into(),
+            consent_type: consent_type.into(),
         }
     }
 }

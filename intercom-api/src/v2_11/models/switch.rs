@@ -9,19 +9,19 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePhoneSwitchRequest {
-    /// `custom_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<CustomAttributes>,
     /// Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger.
     #[serde(deserialize_with = "crate::codec::string")]
     pub phone: String,
+    /// `custom_attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<CustomAttributes>,
 }
 impl CreatePhoneSwitchRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(phone: impl Into<String>) -> Self {
         Self {
-            custom_attributes: None,
             phone: phone.into(),
+            custom_attributes: None,
         }
     }
 }
@@ -30,6 +30,9 @@ impl CreatePhoneSwitchRequest {
 /// Phone Switch Response
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PhoneSwitch {
+    /// `type`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<PhoneSwitchType>,
     /// Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
     #[serde(
         default,
@@ -37,9 +40,6 @@ pub struct PhoneSwitch {
         skip_serializing_if = "Option::is_none"
     )]
     pub phone: Option<String>,
-    /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<PhoneSwitchType>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -21,19 +21,19 @@ impl AttachTagToContactRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachTagToConversationRequest {
-    /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub admin_id: String,
     /// The unique identifier for the tag which is given by Intercom
     #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
+    /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub admin_id: String,
 }
 impl AttachTagToConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(admin_id: impl Into<String>, id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<String>, admin_id: impl Into<String>) -> Self {
         Self {
-            admin_id: admin_id.into(),
             id: id.into(),
+            admin_id: admin_id.into(),
         }
     }
 }
@@ -41,19 +41,19 @@ impl AttachTagToConversationRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachTagToTicketRequest {
-    /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub admin_id: String,
     /// The unique identifier for the tag which is given by Intercom
     #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
+    /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub admin_id: String,
 }
 impl AttachTagToTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(admin_id: impl Into<String>, id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<String>, admin_id: impl Into<String>) -> Self {
         Self {
-            admin_id: admin_id.into(),
             id: id.into(),
+            admin_id: admin_id.into(),
         }
     }
 }
@@ -63,6 +63,9 @@ impl AttachTagToTicketRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrUpdateTagRequest {
+    /// The name of the tag, which will be created if not found, or the new name for the tag if this is an update request. Names are case insensitive.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub name: String,
     /// The id of tag to updates.
     #[serde(
         default,
@@ -70,16 +73,13 @@ pub struct CreateOrUpdateTagRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The name of the tag, which will be created if not found, or the new name for the tag if this is an update request. Names are case insensitive.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub name: String,
 }
 impl CreateOrUpdateTagRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            id: None,
             name: name.into(),
+            id: None,
         }
     }
 }
@@ -150,21 +150,21 @@ impl DetachTagFromTicketRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TagCompanyRequest {
-    /// The id or company_id of the company can be passed as input parameters.
-    pub companies: Vec<TagCompanyRequestCompaniesItem>,
     /// The name of the tag, which will be created if not found.
     #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
+    /// The id or company_id of the company can be passed as input parameters.
+    pub companies: Vec<TagCompanyRequestCompaniesItem>,
 }
 impl TagCompanyRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
-        companies: Vec<TagCompanyRequestCompaniesItem>,
         name: impl Into<String>,
+        companies: Vec<TagCompanyRequestCompaniesItem>,
     ) -> Self {
         Self {
-            companies,
             name: name.into(),
+            companies,
         }
     }
 }
@@ -172,13 +172,6 @@ impl TagCompanyRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TagCompanyRequestCompaniesItem {
-    /// The company id you have defined for the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub company_id: Option<String>,
     /// The Intercom defined id representing the company.
     #[serde(
         default,
@@ -186,11 +179,18 @@ pub struct TagCompanyRequestCompaniesItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
+    /// The company id you have defined for the company.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub company_id: Option<String>,
 }
 impl TagCompanyRequestCompaniesItem {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
-        Self { company_id: None, id: None }
+        Self { id: None, company_id: None }
     }
 }
 /// Tag Users Request Payload
@@ -238,21 +238,21 @@ impl TagMultipleUsersRequestUsersItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UntagCompanyRequest {
-    /// The id or company_id of the company can be passed as input parameters.
-    pub companies: Vec<UntagCompanyRequestCompaniesItem>,
     /// The name of the tag which will be untagged from the company
     #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
+    /// The id or company_id of the company can be passed as input parameters.
+    pub companies: Vec<UntagCompanyRequestCompaniesItem>,
 }
 impl UntagCompanyRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
-        companies: Vec<UntagCompanyRequestCompaniesItem>,
         name: impl Into<String>,
+        companies: Vec<UntagCompanyRequestCompaniesItem>,
     ) -> Self {
         Self {
-            companies,
             name: name.into(),
+            companies,
         }
     }
 }
@@ -260,25 +260,25 @@ impl UntagCompanyRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UntagCompanyRequestCompaniesItem {
-    /// The company id you have defined for the company.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub company_id: String,
     /// The Intercom defined id representing the company.
     #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
+    /// The company id you have defined for the company.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub company_id: String,
     /// Always set to true
     pub untag: bool,
 }
 impl UntagCompanyRequestCompaniesItem {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
-        company_id: impl Into<String>,
         id: impl Into<String>,
+        company_id: impl Into<String>,
         untag: bool,
     ) -> Self {
         Self {
-            company_id: company_id.into(),
             id: id.into(),
+            company_id: company_id.into(),
             untag,
         }
     }

@@ -23,12 +23,9 @@ pub struct AdminPriorityLevel {
 /// Teams are groups of admins in Intercom.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Team {
-    /// The list of admin IDs that are a part of the team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin_ids: Option<Vec<i64>>,
-    /// `admin_priority_level`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin_priority_level: Option<AdminPriorityLevel>,
+    /// Value is always "team"
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TeamType>,
     /// The id of the team
     #[serde(
         default,
@@ -43,9 +40,12 @@ pub struct Team {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Value is always "team"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TeamType>,
+    /// The list of admin IDs that are a part of the team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_ids: Option<Vec<i64>>,
+    /// `admin_priority_level`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_priority_level: Option<AdminPriorityLevel>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -55,12 +55,12 @@ pub struct Team {
 /// This will return a list of team objects for the App.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TeamList {
-    /// A list of team objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub teams: Option<Vec<Team>>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TeamListType>,
+    /// A list of team objects
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<Team>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

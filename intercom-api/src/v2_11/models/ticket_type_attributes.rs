@@ -9,27 +9,14 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTicketTypeAttributeRequest {
-    /// Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_multiple_values: Option<bool>,
-    /// The data type of the attribute
-    pub data_type: CreateTicketTypeAttributeRequestDataType,
-    /// The description of the attribute presented to the teammate or contact
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub description: String,
-    /// A comma delimited list of items for the attribute value (only applicable to list attributes)
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub list_items: Option<String>,
-    /// Whether the attribute allows multiple lines of text (only applicable to string attributes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub multiline: Option<bool>,
     /// The name of the ticket type attribute
     #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
+    /// The description of the attribute presented to the teammate or contact
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub description: String,
+    /// The data type of the attribute
+    pub data_type: CreateTicketTypeAttributeRequestDataType,
     /// Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_to_create: Option<bool>,
@@ -42,25 +29,38 @@ pub struct CreateTicketTypeAttributeRequest {
     /// Whether the attribute is visible to contacts when creating a ticket in Messenger.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
+    /// Whether the attribute allows multiple lines of text (only applicable to string attributes)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiline: Option<bool>,
+    /// A comma delimited list of items for the attribute value (only applicable to list attributes)
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub list_items: Option<String>,
+    /// Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_multiple_values: Option<bool>,
 }
 impl CreateTicketTypeAttributeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
-        data_type: CreateTicketTypeAttributeRequestDataType,
-        description: impl Into<String>,
         name: impl Into<String>,
+        description: impl Into<String>,
+        data_type: CreateTicketTypeAttributeRequestDataType,
     ) -> Self {
         Self {
-            allow_multiple_values: None,
-            data_type,
-            description: description.into(),
-            list_items: None,
-            multiline: None,
             name: name.into(),
+            description: description.into(),
+            data_type,
             required_to_create: None,
             required_to_create_for_contacts: None,
             visible_on_create: None,
             visible_to_contacts: None,
+            multiline: None,
+            list_items: None,
+            allow_multiple_values: None,
         }
     }
 }
@@ -119,29 +119,6 @@ crate::codec::string_enum!(CreateTicketTypeAttributeRequestDataType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTicketTypeAttributeRequest {
-    /// Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_multiple_values: Option<bool>,
-    /// Whether the attribute should be archived and not shown during creation of the ticket (it will still be present on previously created tickets)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archived: Option<bool>,
-    /// The description of the attribute presented to the teammate or contact
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
-    /// A comma delimited list of items for the attribute value (only applicable to list attributes)
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub list_items: Option<String>,
-    /// Whether the attribute allows multiple lines of text (only applicable to string attributes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub multiline: Option<bool>,
     /// The name of the ticket type attribute
     #[serde(
         default,
@@ -149,6 +126,13 @@ pub struct UpdateTicketTypeAttributeRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
+    /// The description of the attribute presented to the teammate or contact
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
     /// Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_to_create: Option<bool>,
@@ -161,21 +145,37 @@ pub struct UpdateTicketTypeAttributeRequest {
     /// Whether the attribute is visible to contacts when creating a ticket in Messenger.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
+    /// Whether the attribute allows multiple lines of text (only applicable to string attributes)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiline: Option<bool>,
+    /// A comma delimited list of items for the attribute value (only applicable to list attributes)
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub list_items: Option<String>,
+    /// Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_multiple_values: Option<bool>,
+    /// Whether the attribute should be archived and not shown during creation of the ticket (it will still be present on previously created tickets)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
 }
 impl UpdateTicketTypeAttributeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
         Self {
-            allow_multiple_values: None,
-            archived: None,
-            description: None,
-            list_items: None,
-            multiline: None,
             name: None,
+            description: None,
             required_to_create: None,
             required_to_create_for_contacts: None,
             visible_on_create: None,
             visible_to_contacts: None,
+            multiline: None,
+            list_items: None,
+            allow_multiple_values: None,
+            archived: None,
         }
     }
 }

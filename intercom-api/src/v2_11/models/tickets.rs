@@ -9,12 +9,11 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdminReplyTicketRequest {
-    /// The id of the admin who is authoring the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub admin_id: String,
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
+    /// `message_type`
+    pub message_type: AdminReplyTicketRequestMessageType,
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: AdminReplyTicketRequestType,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     #[serde(
         default,
@@ -22,38 +21,39 @@ pub struct AdminReplyTicketRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub body: Option<String>,
+    /// The id of the admin who is authoring the comment.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub admin_id: String,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cross_post: Option<bool>,
-    /// `message_type`
-    pub message_type: AdminReplyTicketRequestMessageType,
     /// Quick Reply Options
     ///
     /// The quick reply options to display. Must be present for quick_reply message types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_options: Option<Vec<AdminReplyTicketRequestReplyOptionsItem>>,
-    /// `type`
-    #[serde(rename = "type")]
-    pub type_: AdminReplyTicketRequestType,
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_urls: Option<Vec<String>>,
+    /// If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_post: Option<bool>,
 }
 impl AdminReplyTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
-        admin_id: impl Into<String>,
         message_type: AdminReplyTicketRequestMessageType,
+        admin_id: impl Into<String>,
     ) -> Self {
         Self {
-            admin_id: admin_id.into(),
-            attachment_urls: None,
-            body: None,
-            created_at: None,
-            cross_post: None,
             message_type,
-            reply_options: None,
             type_: AdminReplyTicketRequestType::Admin,
+            body: None,
+            admin_id: admin_id.into(),
+            created_at: None,
+            reply_options: None,
+            attachment_urls: None,
+            cross_post: None,
         }
     }
 }
@@ -141,22 +141,22 @@ crate::codec::string_enum!(AdminReplyTicketRequestType);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactReplyTicketEmailRequest {
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
+    /// `message_type`
+    pub message_type: ContactReplyBaseRequestMessageType,
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// `message_type`
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
-    #[serde(rename = "type")]
-    pub type_: ContactReplyBaseRequestType,
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_urls: Option<Vec<String>>,
     /// The email you have defined for the user.
     #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
@@ -165,11 +165,11 @@ impl ContactReplyTicketEmailRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
         Self {
-            attachment_urls: None,
-            body: body.into(),
-            created_at: None,
             message_type: ContactReplyBaseRequestMessageType::Comment,
             type_: ContactReplyBaseRequestType::User,
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
             email: email.into(),
         }
     }
@@ -180,22 +180,22 @@ impl ContactReplyTicketEmailRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactReplyTicketIntercomUserIdRequest {
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
+    /// `message_type`
+    pub message_type: ContactReplyBaseRequestMessageType,
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// `message_type`
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
-    #[serde(rename = "type")]
-    pub type_: ContactReplyBaseRequestType,
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_urls: Option<Vec<String>>,
     /// The identifier for the contact as given by Intercom.
     #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
@@ -204,11 +204,11 @@ impl ContactReplyTicketIntercomUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
         Self {
-            attachment_urls: None,
-            body: body.into(),
-            created_at: None,
             message_type: ContactReplyBaseRequestMessageType::Comment,
             type_: ContactReplyBaseRequestType::User,
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
             intercom_user_id: intercom_user_id.into(),
         }
     }
@@ -245,22 +245,22 @@ impl From<ContactReplyTicketEmailRequest> for ContactReplyTicketRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactReplyTicketUserIdRequest {
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
+    /// `message_type`
+    pub message_type: ContactReplyBaseRequestMessageType,
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// `message_type`
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
-    #[serde(rename = "type")]
-    pub type_: ContactReplyBaseRequestType,
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_urls: Option<Vec<String>>,
     /// The external_id you have defined for the contact.
     #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
@@ -269,11 +269,11 @@ impl ContactReplyTicketUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
-            attachment_urls: None,
-            body: body.into(),
-            created_at: None,
             message_type: ContactReplyBaseRequestMessageType::Comment,
             type_: ContactReplyBaseRequestType::User,
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
             user_id: user_id.into(),
         }
     }
@@ -284,6 +284,11 @@ impl ContactReplyTicketUserIdRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTicketRequest {
+    /// The ID of the type of ticket you want to create
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub ticket_type_id: String,
+    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
+    pub contacts: Vec<CreateTicketRequestContactsItem>,
     /// The ID of the company that the ticket is associated with. The ID that you set upon company creation.
     #[serde(
         default,
@@ -291,30 +296,25 @@ pub struct CreateTicketRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
     /// The time the ticket was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// `ticket_attributes`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub ticket_type_id: String,
 }
 impl CreateTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
-        contacts: Vec<CreateTicketRequestContactsItem>,
         ticket_type_id: impl Into<String>,
+        contacts: Vec<CreateTicketRequestContactsItem>,
     ) -> Self {
         Self {
-            company_id: None,
+            ticket_type_id: ticket_type_id.into(),
             contacts,
+            company_id: None,
             created_at: None,
             ticket_attributes: None,
-            ticket_type_id: ticket_type_id.into(),
         }
     }
 }
@@ -433,18 +433,18 @@ impl From<AdminReplyTicketRequest> for ReplyTicketRequest {
 /// Tickets are how you track requests from your users.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketList {
-    /// `pages`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
+    /// Always ticket.list
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketListType>,
     /// The list of ticket objects
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tickets: Option<Vec<Ticket>>,
     /// A count of the total number of objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// Always ticket.list
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TicketListType>,
+    /// `pages`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -477,24 +477,9 @@ crate::codec::string_enum!(TicketListType);
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketReply {
-    /// Ticket part attachments
-    ///
-    /// A list of attachments for the part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<PartAttachment>>,
-    /// `author`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author: Option<TicketPartAuthor>,
-    /// The message body, which may contain HTML.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub body: Option<String>,
-    /// The time the note was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    /// Always ticket_part
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketReplyType>,
     /// The id representing the part.
     #[serde(
         default,
@@ -505,15 +490,30 @@ pub struct TicketReply {
     /// Type of the part
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_type: Option<TicketReplyPartType>,
-    /// Whether or not the ticket part has been redacted.
+    /// The message body, which may contain HTML.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub body: Option<String>,
+    /// The time the note was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redacted: Option<bool>,
-    /// Always ticket_part
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TicketReplyType>,
+    pub created_at: Option<i64>,
     /// The last time the note was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// `author`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<TicketPartAuthor>,
+    /// Ticket part attachments
+    ///
+    /// A list of attachments for the part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<PartAttachment>>,
+    /// Whether or not the ticket part has been redacted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -582,35 +582,35 @@ crate::codec::string_enum!(TicketReplyType);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTicketRequest {
-    /// `assignment`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assignment: Option<UpdateTicketRequestAssignment>,
-    /// Specify whether the ticket is visible to users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_shared: Option<bool>,
-    /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open: Option<bool>,
-    /// The time you want the ticket to reopen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snoozed_until: Option<i64>,
-    /// The state of the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<UpdateTicketRequestState>,
     /// The attributes set on the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The state of the ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<UpdateTicketRequestState>,
+    /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    /// Specify whether the ticket is visible to users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_shared: Option<bool>,
+    /// The time you want the ticket to reopen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<i64>,
+    /// `assignment`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<UpdateTicketRequestAssignment>,
 }
 impl UpdateTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
         Self {
-            assignment: None,
-            is_shared: None,
-            open: None,
-            snoozed_until: None,
-            state: None,
             ticket_attributes: None,
+            state: None,
+            open: None,
+            is_shared: None,
+            snoozed_until: None,
+            assignment: None,
         }
     }
 }

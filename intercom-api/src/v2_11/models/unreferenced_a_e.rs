@@ -62,12 +62,9 @@ impl From<SubmitActionComponent> for ActionComponent {
 /// - [Open a sheet](https://developers.intercom.com/docs/references/canvas-kit/actioncomponents/sheets-action) Messenger
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ButtonComponent {
-    /// This can be a Submit Action, URL Action, or Sheets Action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<ActionComponent>,
-    /// Styles the button and prevents the action. Default is false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ButtonComponentType>,
     /// A unique identifier for the component.
     #[serde(
         default,
@@ -82,12 +79,15 @@ pub struct ButtonComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub label: Option<String>,
+    /// This can be a Submit Action, URL Action, or Sheets Action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<ActionComponent>,
     /// Styles the button. Default is 'primary'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<ButtonComponentStyle>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ButtonComponentType>,
+    /// Styles the button and prevents the action. Default is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -186,9 +186,9 @@ pub struct CanvasObject {
 /// When a submit action takes place, the results are given in a hash with the `id` from the checkbox component used as the key and an array containing the `id` of each chosen option as the value.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CheckboxComponent {
-    /// Styles all options and prevents the action. Default is false. Will be overridden if save_state is saved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CheckboxComponentType>,
     /// A unique identifier for the component.
     #[serde(
         default,
@@ -196,6 +196,9 @@ pub struct CheckboxComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
+    /// The list of options. Minimum of 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option: Option<Vec<CheckboxOption>>,
     /// The text shown above the options.
     #[serde(
         default,
@@ -203,18 +206,15 @@ pub struct CheckboxComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub label: Option<String>,
-    /// The list of options. Minimum of 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub option: Option<Vec<CheckboxOption>>,
-    /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub save_state: Option<CheckboxComponentSaveState>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CheckboxComponentType>,
     /// The option's that are selected by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
+    /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub save_state: Option<CheckboxComponentSaveState>,
+    /// Styles all options and prevents the action. Default is false. Will be overridden if save_state is saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -282,9 +282,9 @@ crate::codec::string_enum!(CheckboxComponentType);
 /// A checkbox option component that can be selected.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CheckboxOption {
-    /// Styles the option and prevents the action. Default is false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CheckboxOptionType>,
     /// A unique identifier for the option.
     #[serde(
         default,
@@ -299,9 +299,9 @@ pub struct CheckboxOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub text: Option<String>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CheckboxOptionType>,
+    /// Styles the option and prevents the action. Default is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -493,12 +493,6 @@ impl From<ConfigureRequestWorkspaceRegion> for ConfigureRequest {
 /// `ConfigureRequestWorkspaceId` (defined inline at `/components/schemas/configure_request/oneOf/0`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConfigureRequestWorkspaceId {
-    /// The Intercom teammate configuring the app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin: Option<Admin>,
-    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<Context>,
     /// The workspace ID of the teammate. Attribute is app_id for V1.2 and below.
     #[serde(
         default,
@@ -506,6 +500,12 @@ pub struct ConfigureRequestWorkspaceId {
         skip_serializing_if = "Option::is_none"
     )]
     pub workspace_id: Option<String>,
+    /// The Intercom teammate configuring the app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<Admin>,
+    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Context>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -513,25 +513,6 @@ pub struct ConfigureRequestWorkspaceId {
 /// `ConfigureRequestWorkspaceRegion` (defined inline at `/components/schemas/configure_request/oneOf/1`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConfigureRequestWorkspaceRegion {
-    /// The Intercom teammate configuring the app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin: Option<Admin>,
-    /// The id of the component clicked by the teammate to trigger the request.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub component_id: Option<String>,
-    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<Context>,
-    /// The current canvas the teammate can see.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_canvas: Option<CanvasObject>,
-    /// A list of key/value pairs of data, inputted by the teammate on the current canvas.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_values: Option<serde_json::Map<String, serde_json::Value>>,
     /// The workspace ID of the teammate. Attribute is app_id for V1.2 and below.
     #[serde(
         default,
@@ -546,6 +527,25 @@ pub struct ConfigureRequestWorkspaceRegion {
         skip_serializing_if = "Option::is_none"
     )]
     pub workspace_region: Option<String>,
+    /// The id of the component clicked by the teammate to trigger the request.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub component_id: Option<String>,
+    /// The Intercom teammate configuring the app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<Admin>,
+    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Context>,
+    /// The current canvas the teammate can see.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_canvas: Option<CanvasObject>,
+    /// A list of key/value pairs of data, inputted by the teammate on the current canvas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_values: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -588,11 +588,12 @@ pub struct ConfigureResponseCanvas {
 /// Contact Reply Base Object
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactReplyBaseRequest {
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    /// `message_type`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
+    pub message_type: Option<ContactReplyBaseRequestMessageType>,
+    /// `type`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ContactReplyBaseRequestType>,
     /// The text body of the comment.
     #[serde(
         default,
@@ -603,12 +604,11 @@ pub struct ContactReplyBaseRequest {
     /// The time the reply was created. If not provided, the current time will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// `message_type`
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_type: Option<ContactReplyBaseRequestMessageType>,
-    /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ContactReplyBaseRequestType>,
+    pub attachment_urls: Option<Vec<String>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -621,12 +621,6 @@ pub struct ContactSubscriptionTypes {
     /// This object represents the subscriptions attached to a contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<AddressableList>>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_more: Option<bool>,
-    /// Int representing the total number of subscription types attached to this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
     /// Url to get more subscription type resources for this contact
     #[serde(
         default,
@@ -634,6 +628,12 @@ pub struct ContactSubscriptionTypes {
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<String>,
+    /// Int representing the total number of subscription types attached to this contact
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -662,6 +662,9 @@ pub struct Context {
     /// The id of the conversation where the app is added or being used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<i64>,
+    /// Where the app is added or the action took place. Can be either 'conversation', 'home', 'message', or 'operator'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<ContextLocation>,
     /// The default end-user language of the Messenger. Use to localise Messenger App content.
     #[serde(
         default,
@@ -669,9 +672,6 @@ pub struct Context {
         skip_serializing_if = "Option::is_none"
     )]
     pub locale: Option<String>,
-    /// Where the app is added or the action took place. Can be either 'conversation', 'home', 'message', or 'operator'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<ContextLocation>,
     /// The messengers action colour. Use in Sheets and Icons to make a Messenger App experience feel part of the host Messenger.
     #[serde(
         default,
@@ -793,16 +793,9 @@ pub struct CurrentCanvas {
 /// Data events are used to notify Intercom of changes to your data.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataEvent {
-    /// The time the event occurred as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
+    /// The type of the object
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<DataEventType>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
     #[serde(
         default,
@@ -810,6 +803,16 @@ pub struct DataEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub event_name: Option<String>,
+    /// The time the event occurred as a UTC Unix timestamp
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Your identifier for the user.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_id: Option<String>,
     /// Your identifier for a lead or a user.
     #[serde(
         default,
@@ -824,19 +827,16 @@ pub struct DataEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub intercom_user_id: Option<String>,
-    /// Optional metadata about the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<DataEventType>,
-    /// Your identifier for the user.
+    /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub user_id: Option<String>,
+    pub email: Option<String>,
+    /// Optional metadata about the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -846,15 +846,15 @@ pub struct DataEvent {
 /// This will return a list of data events for the App.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataEventList {
+    /// The type of the object
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<DataEventListType>,
     /// A list of data events
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<DataEvent>>,
     /// Pagination
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<DataEventListPages>,
-    /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<DataEventListType>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -935,6 +935,20 @@ crate::codec::string_enum!(DataEventType);
 /// A CSV output file
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataExportCsv {
+    /// The user_id of the user who was sent the message.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_id: Option<String>,
+    /// The external_user_id of the user who was sent the message
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_external_id: Option<String>,
     /// The company ID of the user in relation to the message that was sent. Will return -1 if no company is present.
     #[serde(
         default,
@@ -942,27 +956,6 @@ pub struct DataExportCsv {
         skip_serializing_if = "Option::is_none"
     )]
     pub company_id: Option<String>,
-    /// The specific content that was received. In an A/B test each version has its own Content ID.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub content_id: Option<String>,
-    /// The title of the content you see in your Intercom workspace.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub content_title: Option<String>,
-    /// Email, Chat, Post etc.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub content_type: Option<String>,
     /// The users email who was sent the message.
     #[serde(
         default,
@@ -970,39 +963,6 @@ pub struct DataExportCsv {
         skip_serializing_if = "Option::is_none"
     )]
     pub email: Option<String>,
-    /// The first time the series the user clicked on a link within this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_click: Option<i64>,
-    /// The first time a user completed this message if the content was able to be completed e.g. Tours, Surveys. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_completion: Option<i64>,
-    /// The first time the series the user dismissed this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_dismisall: Option<i64>,
-    /// The first time the user met this messages associated goal if one exists. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_goal_success: Option<i64>,
-    /// The first time this message hard bounced for this user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_hard_bounce: Option<i64>,
-    /// The first time the user opened this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_open: Option<i64>,
-    /// The first time a user replied to this message if the content was able to receive replies. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_reply: Option<i64>,
-    /// The first time the series this message was a part of was completed by the user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_series_completion: Option<i64>,
-    /// The first time the series this message was a part of was disengaged by the user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_series_disengagement: Option<i64>,
-    /// The first time the series this message was a part of was exited by the user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_series_exit: Option<i64>,
-    /// The first time the user unsubscribed from this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_unsubscribe: Option<i64>,
     /// The full name of the user receiving the message
     #[serde(
         default,
@@ -1010,13 +970,41 @@ pub struct DataExportCsv {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The id of the series node that this ruleset is associated with. Each block in a series has a corresponding node_id.
+    /// The id of the message.
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_id: Option<String>,
+    pub ruleset_id: Option<String>,
+    /// The specific content that was received. In an A/B test each version has its own Content ID.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_id: Option<String>,
+    /// Email, Chat, Post etc.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_type: Option<String>,
+    /// The title of the content you see in your Intercom workspace.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_title: Option<String>,
+    /// As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ruleset_version_id: Option<String>,
     /// ID for this receipt. Will be included with any related stats in other files to identify this specific delivery of a message.
     #[serde(
         default,
@@ -1027,20 +1015,6 @@ pub struct DataExportCsv {
     /// Timestamp for when the receipt was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<i64>,
-    /// The id of the message.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ruleset_id: Option<String>,
-    /// As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ruleset_version_id: Option<String>,
     /// The id of the series that this content is part of. Will return -1 if not part of a series.
     #[serde(
         default,
@@ -1055,20 +1029,46 @@ pub struct DataExportCsv {
         skip_serializing_if = "Option::is_none"
     )]
     pub series_title: Option<String>,
-    /// The external_user_id of the user who was sent the message
+    /// The id of the series node that this ruleset is associated with. Each block in a series has a corresponding node_id.
     #[serde(
         default,
         deserialize_with = "crate::codec::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub user_external_id: Option<String>,
-    /// The user_id of the user who was sent the message.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_id: Option<String>,
+    pub node_id: Option<String>,
+    /// The first time a user replied to this message if the content was able to receive replies. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_reply: Option<i64>,
+    /// The first time a user completed this message if the content was able to be completed e.g. Tours, Surveys. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_completion: Option<i64>,
+    /// The first time the series this message was a part of was completed by the user. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_series_completion: Option<i64>,
+    /// The first time the series this message was a part of was disengaged by the user. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_series_disengagement: Option<i64>,
+    /// The first time the series this message was a part of was exited by the user. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_series_exit: Option<i64>,
+    /// The first time the user met this messages associated goal if one exists. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_goal_success: Option<i64>,
+    /// The first time the user opened this message. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_open: Option<i64>,
+    /// The first time the series the user clicked on a link within this message. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_click: Option<i64>,
+    /// The first time the series the user dismissed this message. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_dismisall: Option<i64>,
+    /// The first time the user unsubscribed from this message. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_unsubscribe: Option<i64>,
+    /// The first time this message hard bounced for this user. Only events within the export job's requested date range are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_hard_bounce: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1078,12 +1078,12 @@ pub struct DataExportCsv {
 /// A data-table component is used for rendering a table of key-value pairs. For Messenger, text will wrap around on multiple lines. For Inbox and Frame (ie. Configure) views, we will truncate and use tooltips on hover if the text overflows.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataTableComponent {
-    /// The items that will be rendered in the data-table.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<DataTableItem>>,
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataTableComponentType>,
+    /// The items that will be rendered in the data-table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<DataTableItem>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1118,6 +1118,9 @@ crate::codec::string_enum!(DataTableComponentType);
 /// A field-value pair component for use in a data table.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataTableItem {
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<DataTableItemType>,
     /// The text of the key in your key-value pair.
     #[serde(
         default,
@@ -1125,9 +1128,6 @@ pub struct DataTableItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub field: Option<String>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<DataTableItemType>,
     /// The text of the value in your key-value pair.
     #[serde(
         default,
@@ -1169,9 +1169,9 @@ crate::codec::string_enum!(DataTableItemType);
 /// A divider component is used to separate components with a line.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DividerComponent {
-    /// Disables a component's margin-bottom of 10px.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bottom_margin: Option<DividerComponentBottomMargin>,
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<DividerComponentType>,
     /// A unique identifier for the component.
     #[serde(
         default,
@@ -1179,9 +1179,9 @@ pub struct DividerComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<DividerComponentType>,
+    /// Disables a component's margin-bottom of 10px.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bottom_margin: Option<DividerComponentBottomMargin>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1243,9 +1243,9 @@ crate::codec::string_enum!(DividerComponentType);
 /// When submitted, the dropdown choices are returned in a hash with the id from the dropdown component used as the key and the id from the chosen option as the value.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DropdownComponent {
-    /// Styles all options and prevents the action. Default is false. Will be overridden if save_state is saved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<DropdownComponentType>,
     /// A unique identifier for the component.
     #[serde(
         default,
@@ -1253,6 +1253,9 @@ pub struct DropdownComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
+    /// The list of options. Can provide 2 to 10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<DropdownOption>>,
     /// The text shown above the dropdown.
     #[serde(
         default,
@@ -1260,15 +1263,6 @@ pub struct DropdownComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub label: Option<String>,
-    /// The list of options. Can provide 2 to 10.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<DropdownOption>>,
-    /// Styles all options and prevents the action. Default is `unsaved`. Will be overridden if `save_state` is `saved`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub save_state: Option<DropdownComponentSaveState>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<DropdownComponentType>,
     /// The option that is selected by default.
     #[serde(
         default,
@@ -1276,6 +1270,12 @@ pub struct DropdownComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub value: Option<String>,
+    /// Styles all options and prevents the action. Default is `unsaved`. Will be overridden if `save_state` is `saved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub save_state: Option<DropdownComponentSaveState>,
+    /// Styles all options and prevents the action. Default is false. Will be overridden if save_state is saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1343,9 +1343,9 @@ crate::codec::string_enum!(DropdownComponentType);
 /// A dropdown option component that can be selected.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DropdownOption {
-    /// Styles the option and prevents the action. Default is false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<DropdownOptionType>,
     /// A unique identifier for the option.
     #[serde(
         default,
@@ -1360,9 +1360,9 @@ pub struct DropdownOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub text: Option<String>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<DropdownOptionType>,
+    /// Styles the option and prevents the action. Default is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

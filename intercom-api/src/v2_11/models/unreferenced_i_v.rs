@@ -11,18 +11,9 @@ use super::*;
 /// If your request URLs (or website URLs) are over HTTPS, you will need to ensure that images are loaded over HTTPS likewise. Otherwise, they will not work.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ImageComponent {
-    /// This can be a URL Action only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<UrlActionComponent>,
-    /// Aligns the image inside the component. Default is `left`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub align: Option<ImageComponentAlign>,
-    /// Disables a component's margin-bottom of 10px.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bottom_margin: Option<ImageComponentBottomMargin>,
-    /// The exact height of the image in pixels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub height: Option<i64>,
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ImageComponentType>,
     /// A unique identifier for the component.
     #[serde(
         default,
@@ -30,12 +21,6 @@ pub struct ImageComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Rounds the corners of the image. Default is `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rounded: Option<bool>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ImageComponentType>,
     /// The URL where the image is located.
     #[serde(
         default,
@@ -43,9 +28,24 @@ pub struct ImageComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<String>,
+    /// Aligns the image inside the component. Default is `left`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub align: Option<ImageComponentAlign>,
     /// The exact width of the image in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
+    /// The exact height of the image in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    /// Rounds the corners of the image. Default is `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounded: Option<bool>,
+    /// Disables a component's margin-bottom of 10px.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bottom_margin: Option<ImageComponentBottomMargin>,
+    /// This can be a URL Action only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<UrlActionComponent>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -142,21 +142,6 @@ crate::codec::string_enum!(ImageComponentType);
 /// The request payload will have all the data needed for you to understand who is using your app, where they are using it, and how you should respond. There are different request payloads for Messenger capabilities and Inbox capabilities.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InitializeRequest {
-    /// The Intercom teammate viewing the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin: Option<Admin>,
-    /// Key-value pairs which were given as results in response to the Configure request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_creation_options: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact which is currently being viewed by the teammate in the conversation details panel. We send an individual initialize request for each customer when it's a group conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact: Option<Contact>,
-    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<Context>,
-    /// The conversation your app is being shown for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation: Option<Conversation>,
     /// The workspace ID of the teammate. Attribute is `app_id` for V1.2 and below.
     #[serde(
         default,
@@ -171,6 +156,21 @@ pub struct InitializeRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub workspace_region: Option<String>,
+    /// The Intercom teammate viewing the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<Admin>,
+    /// Key-value pairs which were given as results in response to the Configure request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_creation_options: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Context>,
+    /// The conversation your app is being shown for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<Conversation>,
+    /// The contact which is currently being viewed by the teammate in the conversation details panel. We send an individual initialize request for each customer when it's a group conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -195,12 +195,9 @@ pub struct InitializeResponse {
 /// - Using a ButtonComponent (which will submit all interactive components in the canvas)
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InputComponent {
-    /// This can be a Submit Action, URL Action, or Sheets Action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<ActionComponent>,
-    /// Styles the input and prevents the action. Default is false. Will be overridden if save_state is saved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<InputComponentType>,
     /// A unique identifier for the component.
     #[serde(
         default,
@@ -222,12 +219,6 @@ pub struct InputComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub placeholder: Option<String>,
-    /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub save_state: Option<InputComponentSaveState>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<InputComponentType>,
     /// An entered value which is already inside the component.
     #[serde(
         default,
@@ -235,6 +226,15 @@ pub struct InputComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub value: Option<String>,
+    /// This can be a Submit Action, URL Action, or Sheets Action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<ActionComponent>,
+    /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub save_state: Option<InputComponentSaveState>,
+    /// Styles the input and prevents the action. Default is false. Will be overridden if save_state is saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -399,15 +399,15 @@ crate::codec::string_enum!(IntercomVersion);
 /// - [Open a sheet](https://developers.intercom.com/docs/references/canvas-kit/actioncomponents/sheets-action) Messenger
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListComponent {
-    /// Styles all list items and prevents the action. Default is `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-    /// The items that will be rendered in the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<ListComponentItemsItem>>,
     /// The type of component you are rendering.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ListComponentType>,
+    /// The items that will be rendered in the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<ListComponentItemsItem>>,
+    /// Styles all list items and prevents the action. Default is `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -463,12 +463,9 @@ crate::codec::string_enum!(ListComponentType);
 /// A list item component that can be rendered in a list.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// This can be a Submit Action, URL Action, or Sheets Action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<ActionComponent>,
-    /// Styles all list items and prevents the action. Default is `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ListItemType>,
     /// A unique identifier for the item.
     #[serde(
         default,
@@ -476,9 +473,13 @@ pub struct ListItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Rounds the corners of the image. Default is `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rounded_image: Option<bool>,
+    /// The text shown as the title for the item.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
     /// The text shown underneath the item's title.
     #[serde(
         default,
@@ -493,89 +494,28 @@ pub struct ListItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub tertiary_text: Option<String>,
-    /// The text shown as the title for the item.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub title: Option<String>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ListItemWithImageType>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-/// List Item With Image
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ListItemWithImage {
-    /// This can be a Submit Action, URL Action, or Sheets Action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<ActionComponent>,
-    /// Styles all list items and prevents the action. Default is `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-    /// A unique identifier for the item.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
     /// Rounds the corners of the image. Default is `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rounded_image: Option<bool>,
-    /// The text shown underneath the item's title.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub subtitle: Option<String>,
-    /// The text shown next to the subtitle, separates by a bullet.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tertiary_text: Option<String>,
-    /// The text shown as the title for the item.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub title: Option<String>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ListItemWithImageType>,
-    /// An image that will be displayed to the left of the item.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub image: Option<String>,
-    /// The exact height of the image in pixels.
+    /// Styles all list items and prevents the action. Default is `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_height: Option<i64>,
-    /// The exact width of the image in pixels.
+    pub disabled: Option<bool>,
+    /// This can be a Submit Action, URL Action, or Sheets Action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_width: Option<i64>,
+    pub action: Option<ActionComponent>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of component you are rendering.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListItemWithImageType {
+pub enum ListItemType {
     /// `item`
     Item,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(String),
 }
-impl ListItemWithImageType {
+impl ListItemType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -591,16 +531,13 @@ impl ListItemWithImageType {
         }
     }
 }
-crate::codec::string_enum!(ListItemWithImageType);
-/// List Item Without Image
+crate::codec::string_enum!(ListItemType);
+/// List Item With Image
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ListItemWithoutImage {
-    /// This can be a Submit Action, URL Action, or Sheets Action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<ActionComponent>,
-    /// Styles all list items and prevents the action. Default is `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
+pub struct ListItemWithImage {
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ListItemType>,
     /// A unique identifier for the item.
     #[serde(
         default,
@@ -608,9 +545,13 @@ pub struct ListItemWithoutImage {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Rounds the corners of the image. Default is `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rounded_image: Option<bool>,
+    /// The text shown as the title for the item.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
     /// The text shown underneath the item's title.
     #[serde(
         default,
@@ -625,16 +566,15 @@ pub struct ListItemWithoutImage {
         skip_serializing_if = "Option::is_none"
     )]
     pub tertiary_text: Option<String>,
-    /// The text shown as the title for the item.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub title: Option<String>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ListItemWithImageType>,
+    /// Rounds the corners of the image. Default is `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounded_image: Option<bool>,
+    /// Styles all list items and prevents the action. Default is `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// This can be a Submit Action, URL Action, or Sheets Action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<ActionComponent>,
     /// An image that will be displayed to the left of the item.
     #[serde(
         default,
@@ -642,12 +582,72 @@ pub struct ListItemWithoutImage {
         skip_serializing_if = "Option::is_none"
     )]
     pub image: Option<String>,
-    /// The exact height of the image in pixels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_height: Option<i64>,
     /// The exact width of the image in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_width: Option<i64>,
+    /// The exact height of the image in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_height: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// List Item Without Image
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListItemWithoutImage {
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ListItemType>,
+    /// A unique identifier for the item.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// The text shown as the title for the item.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// The text shown underneath the item's title.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub subtitle: Option<String>,
+    /// The text shown next to the subtitle, separates by a bullet.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tertiary_text: Option<String>,
+    /// Rounds the corners of the image. Default is `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounded_image: Option<bool>,
+    /// Styles all list items and prevents the action. Default is `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// This can be a Submit Action, URL Action, or Sheets Action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<ActionComponent>,
+    /// An image that will be displayed to the left of the item.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image: Option<String>,
+    /// The exact width of the image in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_width: Option<i64>,
+    /// The exact height of the image in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_height: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -659,15 +659,6 @@ pub struct ListItemWithoutImage {
 /// This works for every Messenger request that you can respond with a canvas object to. Instead of returning the content object within the canvas object, you should provide a `content_url` attribute instead with the value being the URL you want us to send a POST request to when someone views the app.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LiveCanvasRequest {
-    /// The current_canvas the teammate can see.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub canvas: Option<CanvasObject>,
-    /// The contact who viewed the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact: Option<Contact>,
-    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<Context>,
     /// The workspace ID of the teammate. Attribute is `app_id` for V1.2 and below.
     #[serde(
         default,
@@ -682,6 +673,15 @@ pub struct LiveCanvasRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub workspace_region: Option<String>,
+    /// The current_canvas the teammate can see.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canvas: Option<CanvasObject>,
+    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Context>,
+    /// The contact who viewed the card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -766,12 +766,9 @@ crate::codec::string_enum!(SheetActionComponentType);
 /// When a submit action takes place, the results are given in a hash with the `id` from the single-select component used as the key and the `id` from the chosen option as the value.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SingleSelectComponent {
-    /// This can be a Submit Action, URL Action, or Sheets Action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<ActionComponent>,
-    /// Styles all options and prevents the action. Default is false. Will be overridden if save_state is saved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<SingleSelectComponentType>,
     /// A unique identifier for the component.
     #[serde(
         default,
@@ -779,6 +776,9 @@ pub struct SingleSelectComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
+    /// The list of options. Can provide 2 to 10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<SingleSelectOption>>,
     /// The text shown above the options.
     #[serde(
         default,
@@ -786,15 +786,6 @@ pub struct SingleSelectComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub label: Option<String>,
-    /// The list of options. Can provide 2 to 10.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<SingleSelectOption>>,
-    /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub save_state: Option<SingleSelectComponentSaveState>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<SingleSelectComponentType>,
     /// The option that is selected by default.
     #[serde(
         default,
@@ -802,6 +793,15 @@ pub struct SingleSelectComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub value: Option<String>,
+    /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub save_state: Option<SingleSelectComponentSaveState>,
+    /// Styles all options and prevents the action. Default is false. Will be overridden if save_state is saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// This can be a Submit Action, URL Action, or Sheets Action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<ActionComponent>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -869,9 +869,9 @@ crate::codec::string_enum!(SingleSelectComponentType);
 /// A single select option component that can be selected.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SingleSelectOption {
-    /// Styles the option and prevents the action. Default is false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<SingleSelectOptionType>,
     /// A unique identifier for the option.
     #[serde(
         default,
@@ -886,9 +886,9 @@ pub struct SingleSelectOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub text: Option<String>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<SingleSelectOptionType>,
+    /// Styles the option and prevents the action. Default is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -923,6 +923,9 @@ crate::codec::string_enum!(SingleSelectOptionType);
 /// A spacer component is used to create empty space between components.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SpacerComponent {
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<SpacerComponentType>,
     /// A unique identifier for the component.
     #[serde(
         default,
@@ -933,9 +936,6 @@ pub struct SpacerComponent {
     /// The amount of space between components. Default is `s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<SpacerComponentSize>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<SpacerComponentType>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1048,34 +1048,6 @@ crate::codec::string_enum!(SubmitActionComponentType);
 /// The Submit request is triggered when a component with a submit action is interacted with in Messenger Inbox.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubmitRequest {
-    /// The Intercom teammate viewing the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin: Option<Admin>,
-    /// The id of the component clicked by the teammate to trigger the request.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub component_id: Option<String>,
-    /// The contact which is currently being viewed by the teammate in the conversation details panel.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact: Option<Contact>,
-    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<Context>,
-    /// The conversation where your app is being shown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation: Option<Conversation>,
-    /// The current canvas the teammate can see.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_canvas: Option<CurrentCanvas>,
-    /// A list of key/value pairs of data, inputted by the teammate on the current canvas.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_values: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The user who took the action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<Contact>,
     /// The workspace ID of the teammate. Attribute is `app_id` for V1.2 and below.
     #[serde(
         default,
@@ -1090,6 +1062,34 @@ pub struct SubmitRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub workspace_region: Option<String>,
+    /// The Intercom teammate viewing the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<Admin>,
+    /// The id of the component clicked by the teammate to trigger the request.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub component_id: Option<String>,
+    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Context>,
+    /// The conversation where your app is being shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<Conversation>,
+    /// The current canvas the teammate can see.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_canvas: Option<CurrentCanvas>,
+    /// The contact which is currently being viewed by the teammate in the conversation details panel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    /// A list of key/value pairs of data, inputted by the teammate on the current canvas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_values: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The user who took the action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<Contact>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1127,12 +1127,9 @@ pub struct SubmitResponse {
 /// - Using a ButtonComponent (which will submit all interactive components in the canvas)
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TextAreaComponent {
-    /// Styles the input and prevents the action. Default is false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-    /// Styles the input as failed. Default is false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<bool>,
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TextAreaComponentType>,
     /// A unique identifier for the component.
     #[serde(
         default,
@@ -1154,9 +1151,6 @@ pub struct TextAreaComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub placeholder: Option<String>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TextAreaComponentType>,
     /// An entered value which is already inside the component.
     #[serde(
         default,
@@ -1164,6 +1158,12 @@ pub struct TextAreaComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub value: Option<String>,
+    /// Styles the input as failed. Default is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<bool>,
+    /// Styles the input and prevents the action. Default is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1198,12 +1198,9 @@ crate::codec::string_enum!(TextAreaComponentType);
 /// A text component is used for rendering blocks of text. Links and bold font can be rendered through Markdown. There are different styles provided which edit the color, weight, and font size. These cannot be edited through Markdown.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TextComponent {
-    /// Aligns the text. Default is `left`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub align: Option<TextComponentAlign>,
-    /// Disables a component's margin-bottom of 10px.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bottom_margin: Option<TextComponentBottomMargin>,
+    /// The type of component you are rendering.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TextComponentType>,
     /// A unique identifier for the component.
     #[serde(
         default,
@@ -1211,9 +1208,6 @@ pub struct TextComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Styles the text. Default is `paragraph`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub style: Option<TextComponentStyle>,
     /// The text that will be rendered.
     #[serde(
         default,
@@ -1221,9 +1215,15 @@ pub struct TextComponent {
         skip_serializing_if = "Option::is_none"
     )]
     pub text: Option<String>,
-    /// The type of component you are rendering.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TextComponentType>,
+    /// Aligns the text. Default is `left`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub align: Option<TextComponentAlign>,
+    /// Styles the text. Default is `paragraph`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<TextComponentStyle>,
+    /// Disables a component's margin-bottom of 10px.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bottom_margin: Option<TextComponentBottomMargin>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

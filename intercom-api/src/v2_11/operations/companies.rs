@@ -61,54 +61,6 @@ impl<'a> Companies<'a> {
             options: CallOptions::default(),
         }
     }
-    /// List all companies
-    ///
-    /// You can list companies. The company list is sorted by the `last_request_at` field and by default is ordered descending, most recently requested first.
-    ///
-    /// Note that the API does not include companies who have no associated users in list responses.
-    ///
-    /// When using the Companies endpoint and the pages object to iterate through the returned companies, there is a limit of 10,000 Companies that can be returned. If you need to list or iterate on more than 10,000 Companies, please use the [Scroll API](https://developers.intercom.com/reference#iterating-over-all-companies).
-    /// {% admonition type="warning" name="Pagination" %}
-    /// You can use pagination to limit the number of results returned. The default is `20` results per page.
-    /// See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
-    /// {% /admonition %}
-    ///
-    /// `POST /companies/list` (operationId `listAllCompanies`).
-    pub fn list_all_companies(&self) -> ListAllCompanies<'a> {
-        ListAllCompanies {
-            client: self.client,
-            page: None,
-            per_page: None,
-            order: None,
-            options: CallOptions::default(),
-        }
-    }
-    /// Scroll over all companies
-    ///
-    /// The `list all companies` functionality does not work well for huge datasets, and can result in errors and performance problems when paging deeply. The Scroll API provides an efficient mechanism for iterating over all companies in a dataset.
-    ///
-    /// - Each app can only have 1 scroll open at a time. You'll get an error message if you try to have more than one open per app.
-    /// - If the scroll isn't used for 1 minute, it expires and calls with that scroll param will fail
-    /// - If the end of the scroll is reached, "companies" will be empty and the scroll parameter will expire
-    ///
-    /// {% admonition type="info" name="Scroll Parameter" %}
-    /// You can get the first page of companies by simply sending a GET request to the scroll endpoint.
-    /// For subsequent requests you will need to use the scroll parameter from the response.
-    /// {% /admonition %}
-    /// {% admonition type="danger" name="Scroll network timeouts" %}
-    /// Since scroll is often used on large datasets network errors such as timeouts can be encountered. When this occurs you will see a HTTP 500 error with the following message:
-    /// "Request failed due to an internal network error. Please restart the scroll operation."
-    /// If this happens, you will need to restart your scroll query: It is not possible to continue from a specific point when using scroll.
-    /// {% /admonition %}
-    ///
-    /// `GET /companies/scroll` (operationId `scrollOverAllCompanies`).
-    pub fn scroll_over_all_companies(&self) -> ScrollOverAllCompanies<'a> {
-        ScrollOverAllCompanies {
-            client: self.client,
-            scroll_param: None,
-            options: CallOptions::default(),
-        }
-    }
     /// Retrieve a company by ID
     ///
     /// You can fetch a single company.
@@ -189,6 +141,54 @@ impl<'a> Companies<'a> {
         ListAttachedSegmentsForCompanies {
             client: self.client,
             company_id: company_id.into(),
+            options: CallOptions::default(),
+        }
+    }
+    /// List all companies
+    ///
+    /// You can list companies. The company list is sorted by the `last_request_at` field and by default is ordered descending, most recently requested first.
+    ///
+    /// Note that the API does not include companies who have no associated users in list responses.
+    ///
+    /// When using the Companies endpoint and the pages object to iterate through the returned companies, there is a limit of 10,000 Companies that can be returned. If you need to list or iterate on more than 10,000 Companies, please use the [Scroll API](https://developers.intercom.com/reference#iterating-over-all-companies).
+    /// {% admonition type="warning" name="Pagination" %}
+    /// You can use pagination to limit the number of results returned. The default is `20` results per page.
+    /// See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
+    /// {% /admonition %}
+    ///
+    /// `POST /companies/list` (operationId `listAllCompanies`).
+    pub fn list_all_companies(&self) -> ListAllCompanies<'a> {
+        ListAllCompanies {
+            client: self.client,
+            page: None,
+            per_page: None,
+            order: None,
+            options: CallOptions::default(),
+        }
+    }
+    /// Scroll over all companies
+    ///
+    /// The `list all companies` functionality does not work well for huge datasets, and can result in errors and performance problems when paging deeply. The Scroll API provides an efficient mechanism for iterating over all companies in a dataset.
+    ///
+    /// - Each app can only have 1 scroll open at a time. You'll get an error message if you try to have more than one open per app.
+    /// - If the scroll isn't used for 1 minute, it expires and calls with that scroll param will fail
+    /// - If the end of the scroll is reached, "companies" will be empty and the scroll parameter will expire
+    ///
+    /// {% admonition type="info" name="Scroll Parameter" %}
+    /// You can get the first page of companies by simply sending a GET request to the scroll endpoint.
+    /// For subsequent requests you will need to use the scroll parameter from the response.
+    /// {% /admonition %}
+    /// {% admonition type="danger" name="Scroll network timeouts" %}
+    /// Since scroll is often used on large datasets network errors such as timeouts can be encountered. When this occurs you will see a HTTP 500 error with the following message:
+    /// "Request failed due to an internal network error. Please restart the scroll operation."
+    /// If this happens, you will need to restart your scroll query: It is not possible to continue from a specific point when using scroll.
+    /// {% /admonition %}
+    ///
+    /// `GET /companies/scroll` (operationId `scrollOverAllCompanies`).
+    pub fn scroll_over_all_companies(&self) -> ScrollOverAllCompanies<'a> {
+        ScrollOverAllCompanies {
+            client: self.client,
+            scroll_param: None,
             options: CallOptions::default(),
         }
     }
@@ -367,144 +367,6 @@ impl<'a> CreateOrUpdateCompany<'a> {
         parts.push_path("/companies");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
-        }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Companies::list_all_companies`]: `POST /companies/list`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ListAllCompanies<'a> {
-    client: &'a Client,
-    page: Option<i64>,
-    per_page: Option<i64>,
-    order: Option<String>,
-    options: CallOptions,
-}
-impl<'a> ListAllCompanies<'a> {
-    /// The page of results to fetch. Defaults to first page
-    pub fn page(mut self, value: i64) -> Self {
-        self.page = Some(value);
-        self
-    }
-    /// How many results to return per page. Defaults to 15
-    pub fn per_page(mut self, value: i64) -> Self {
-        self.per_page = Some(value);
-        self
-    }
-    /// `asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc
-    pub fn order(mut self, value: impl Into<String>) -> Self {
-        self.order = Some(value.into());
-        self
-    }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyList> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::CompanyList| {
-                let (current, total) = (
-                    page.pages.as_ref().and_then(|v| v.page)?,
-                    page.pages.as_ref().and_then(|v| v.total_pages)?,
-                );
-                (current < total).then_some(current + 1)
-            },
-            |call: Self, key: i64| call.page(key),
-        )
-    }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::CompanyList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CompanyList, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::CompanyList>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/companies/list",
-        );
-        parts.push_path("/companies/list");
-        if let Some(value) = &self.page {
-            parts.push_query("page", value.to_string());
-        }
-        if let Some(value) = &self.per_page {
-            parts.push_query("per_page", value.to_string());
-        }
-        if let Some(value) = &self.order {
-            parts.push_query("order", value.clone());
-        }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Companies::scroll_over_all_companies`]: `GET /companies/scroll`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ScrollOverAllCompanies<'a> {
-    client: &'a Client,
-    scroll_param: Option<String>,
-    options: CallOptions,
-}
-impl<'a> ScrollOverAllCompanies<'a> {
-    /// Sets the `scroll_param` query parameter.
-    pub fn scroll_param(mut self, value: impl Into<String>) -> Self {
-        self.scroll_param = Some(value.into());
-        self
-    }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `scroll_param`; stops at the last page or on a missing, empty or repeated cursor.
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyScroll> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::CompanyScroll| page.scroll_param.clone(),
-            |call: Self, key: String| call.scroll_param(key),
-        )
-    }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::CompanyScroll| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CompanyScroll, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::CompanyScroll>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/companies/scroll",
-        );
-        parts.push_path("/companies/scroll");
-        if let Some(value) = &self.scroll_param {
-            parts.push_query("scroll_param", value.clone());
         }
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
@@ -714,6 +576,150 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
         parts.push_path("/companies/");
         parts.push_path_param(&self.company_id);
         parts.push_path("/segments");
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`Companies::list_all_companies`]: `POST /companies/list`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ListAllCompanies<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    order: Option<String>,
+    options: CallOptions,
+}
+impl<'a> ListAllCompanies<'a> {
+    /// The page of results to fetch. Defaults to first page
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many results to return per page. Defaults to 15
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// `asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc
+    pub fn order(mut self, value: impl Into<String>) -> Self {
+        self.order = Some(value.into());
+        self
+    }
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyList> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::CompanyList| {
+                let (current, total) = (
+                    page.pages.as_ref().and_then(|v| v.page)?,
+                    page.pages.as_ref().and_then(|v| v.total_pages)?,
+                );
+                (current < total).then_some(current + 1)
+            },
+            |call: Self, key: i64| call.page(key),
+        )
+    }
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::CompanyList| page.data.unwrap_or_default(),
+        )
+    }
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::CompanyList, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::CompanyList>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::POST,
+            super::super::VERSION,
+            "/companies/list",
+        );
+        parts.push_path("/companies/list");
+        if let Some(value) = &self.page {
+            parts.push_query("page", value.to_string());
+        }
+        if let Some(value) = &self.per_page {
+            parts.push_query("per_page", value.to_string());
+        }
+        if let Some(value) = &self.order {
+            parts.push_query("order", value.clone());
+        }
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`Companies::scroll_over_all_companies`]: `GET /companies/scroll`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ScrollOverAllCompanies<'a> {
+    client: &'a Client,
+    scroll_param: Option<String>,
+    options: CallOptions,
+}
+impl<'a> ScrollOverAllCompanies<'a> {
+    /// Sets the `scroll_param` query parameter.
+    pub fn scroll_param(mut self, value: impl Into<String>) -> Self {
+        self.scroll_param = Some(value.into());
+        self
+    }
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the `scroll_param`; stops at the last page or on a missing, empty or repeated cursor.
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyScroll> {
+        crate::runtime::pagination::scroll_pages(
+            self,
+            Self::send,
+            |page: &models::CompanyScroll| {
+                if page.data.as_ref().is_none_or(Vec::is_empty) {
+                    None
+                } else {
+                    page.scroll_param.clone()
+                }
+            },
+            |call: Self, key: String| call.scroll_param(key),
+        )
+    }
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::CompanyScroll| page.data.unwrap_or_default(),
+        )
+    }
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::CompanyScroll, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::CompanyScroll>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::GET,
+            super::super::VERSION,
+            "/companies/scroll",
+        );
+        parts.push_path("/companies/scroll");
+        if let Some(value) = &self.scroll_param {
+            parts.push_query("scroll_param", value.clone());
+        }
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
         crate::runtime::decode_json(raw)

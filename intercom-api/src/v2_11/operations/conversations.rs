@@ -53,18 +53,51 @@ impl<'a> Conversations<'a> {
             options: CallOptions::default(),
         }
     }
-    /// Redact a conversation part
+    /// Retrieve a conversation
     ///
-    /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
+    /// You can fetch the details of a single conversation.
     ///
-    /// {% admonition type="info" name="Redacting parts and messages" %}
-    /// If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
+    /// This will return a single Conversation model with all its conversation parts.
+    ///
+    /// {% admonition type="warning" name="Hard limit of 500 parts" %}
+    /// The maximum number of conversation parts that can be returned via the API is 500. If you have more than that we will return the 500 most recent conversation parts.
     /// {% /admonition %}
     ///
-    /// `POST /conversations/redact` (operationId `redactConversation`).
-    pub fn redact_conversation(&self) -> RedactConversation<'a> {
-        RedactConversation {
+    /// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
+    ///
+    /// `GET /conversations/{conversation_id}` (operationId `retrieveConversation`).
+    pub fn retrieve_conversation(
+        &self,
+        conversation_id: impl Into<String>,
+    ) -> RetrieveConversation<'a> {
+        RetrieveConversation {
             client: self.client,
+            conversation_id: conversation_id.into(),
+            display_as: None,
+            options: CallOptions::default(),
+        }
+    }
+    /// Update a conversation
+    ///
+    /// You can update an existing conversation.
+    ///
+    /// {% admonition type="info" name="Replying and other actions" %}
+    /// If you want to reply to a coveration or take an action such as assign, unassign, open, close or snooze, take a look at the reply and manage endpoints.
+    /// {% /admonition %}
+    ///
+    /// {% admonition type="danger" name="Breaking change: duplicate custom attribute names" %}
+    /// The `PUT /conversations/{id}` endpoint now returns a `400 INVALID_PARAMETER` error when the request includes `custom_attributes` and your workspace contains multiple non-archived conversation custom attributes with the same name. Previously, the update would silently apply to a non-deterministic attribute. To resolve, rename or archive the duplicate attribute in your workspace settings, then retry the request.
+    /// {% /admonition %}
+    ///
+    /// `PUT /conversations/{conversation_id}` (operationId `updateConversation`).
+    pub fn update_conversation(
+        &self,
+        conversation_id: impl Into<String>,
+    ) -> UpdateConversation<'a> {
+        UpdateConversation {
+            client: self.client,
+            conversation_id: conversation_id.into(),
+            display_as: None,
             body: None,
             options: CallOptions::default(),
         }
@@ -179,68 +212,66 @@ impl<'a> Conversations<'a> {
             options: CallOptions::default(),
         }
     }
-    /// Retrieve a conversation
+    /// Reply to a conversation
     ///
-    /// You can fetch the details of a single conversation.
+    /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
-    /// This will return a single Conversation model with all its conversation parts.
+    /// {% admonition type="warning" name="Bot replies to inbound email" %}
+    /// By default, bot or Operator replies to an inbound email conversation aren't sent to your customer. The reply is stored as an unnotifiable bot comment, and no `seen` receipt is generated until an email is actually delivered.
     ///
-    /// {% admonition type="warning" name="Hard limit of 500 parts" %}
-    /// The maximum number of conversation parts that can be returned via the API is 500. If you have more than that we will return the 500 most recent conversation parts.
+    /// To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
     /// {% /admonition %}
     ///
-    /// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
-    ///
-    /// `GET /conversations/{conversation_id}` (operationId `retrieveConversation`).
-    pub fn retrieve_conversation(
+    /// `POST /conversations/{conversation_id}/reply` (operationId `replyConversation`).
+    pub fn reply_conversation(
         &self,
         conversation_id: impl Into<String>,
-    ) -> RetrieveConversation<'a> {
-        RetrieveConversation {
+    ) -> ReplyConversation<'a> {
+        ReplyConversation {
             client: self.client,
             conversation_id: conversation_id.into(),
-            display_as: None,
-            options: CallOptions::default(),
-        }
-    }
-    /// Update a conversation
-    ///
-    /// You can update an existing conversation.
-    ///
-    /// {% admonition type="info" name="Replying and other actions" %}
-    /// If you want to reply to a coveration or take an action such as assign, unassign, open, close or snooze, take a look at the reply and manage endpoints.
-    /// {% /admonition %}
-    ///
-    /// {% admonition type="danger" name="Breaking change: duplicate custom attribute names" %}
-    /// The `PUT /conversations/{id}` endpoint now returns a `400 INVALID_PARAMETER` error when the request includes `custom_attributes` and your workspace contains multiple non-archived conversation custom attributes with the same name. Previously, the update would silently apply to a non-deterministic attribute. To resolve, rename or archive the duplicate attribute in your workspace settings, then retry the request.
-    /// {% /admonition %}
-    ///
-    /// `PUT /conversations/{conversation_id}` (operationId `updateConversation`).
-    pub fn update_conversation(
-        &self,
-        conversation_id: impl Into<String>,
-    ) -> UpdateConversation<'a> {
-        UpdateConversation {
-            client: self.client,
-            conversation_id: conversation_id.into(),
-            display_as: None,
             body: None,
             options: CallOptions::default(),
         }
     }
-    /// Convert a conversation to a ticket
+    /// Manage a conversation
     ///
-    /// You can convert a conversation to a ticket.
+    /// For managing conversations you can:
+    /// - Close a conversation
+    /// - Snooze a conversation to reopen on a future date
+    /// - Open a conversation which is `snoozed` or `closed`
+    /// - Assign a conversation to an admin and/or team.
     ///
-    /// `POST /conversations/{conversation_id}/convert` (operationId `convertConversationToTicket`).
-    pub fn convert_conversation_to_ticket(
+    /// `POST /conversations/{conversation_id}/parts` (operationId `manageConversation`).
+    pub fn manage_conversation(
         &self,
         conversation_id: impl Into<String>,
-    ) -> ConvertConversationToTicket<'a> {
-        ConvertConversationToTicket {
+    ) -> ManageConversation<'a> {
+        ManageConversation {
             client: self.client,
             conversation_id: conversation_id.into(),
             body: None,
+            options: CallOptions::default(),
+        }
+    }
+    /// Run Assignment Rules on a conversation
+    ///
+    /// {% admonition type="danger" name="Deprecation of Run Assignment Rules" %}
+    /// Run assignment rules is now deprecated in version 2.12 and future versions and will be permanently removed on December 31, 2026. After this date, any requests made to this endpoint will fail.
+    /// {% /admonition %}
+    /// You can let a conversation be automatically assigned following assignment rules.
+    /// {% admonition type="warning" name="When using workflows" %}
+    /// It is not possible to use this endpoint with Workflows.
+    /// {% /admonition %}
+    ///
+    /// `POST /conversations/{conversation_id}/run_assignment_rules` (operationId `autoAssignConversation`).
+    pub fn auto_assign_conversation(
+        &self,
+        conversation_id: impl Into<String>,
+    ) -> AutoAssignConversation<'a> {
+        AutoAssignConversation {
+            client: self.client,
+            conversation_id: conversation_id.into(),
             options: CallOptions::default(),
         }
     }
@@ -286,66 +317,35 @@ impl<'a> Conversations<'a> {
             options: CallOptions::default(),
         }
     }
-    /// Manage a conversation
+    /// Redact a conversation part
     ///
-    /// For managing conversations you can:
-    /// - Close a conversation
-    /// - Snooze a conversation to reopen on a future date
-    /// - Open a conversation which is `snoozed` or `closed`
-    /// - Assign a conversation to an admin and/or team.
+    /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
     ///
-    /// `POST /conversations/{conversation_id}/parts` (operationId `manageConversation`).
-    pub fn manage_conversation(
-        &self,
-        conversation_id: impl Into<String>,
-    ) -> ManageConversation<'a> {
-        ManageConversation {
+    /// {% admonition type="info" name="Redacting parts and messages" %}
+    /// If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
+    /// {% /admonition %}
+    ///
+    /// `POST /conversations/redact` (operationId `redactConversation`).
+    pub fn redact_conversation(&self) -> RedactConversation<'a> {
+        RedactConversation {
             client: self.client,
-            conversation_id: conversation_id.into(),
             body: None,
             options: CallOptions::default(),
         }
     }
-    /// Reply to a conversation
+    /// Convert a conversation to a ticket
     ///
-    /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
+    /// You can convert a conversation to a ticket.
     ///
-    /// {% admonition type="warning" name="Bot replies to inbound email" %}
-    /// By default, bot or Operator replies to an inbound email conversation aren't sent to your customer. The reply is stored as an unnotifiable bot comment, and no `seen` receipt is generated until an email is actually delivered.
-    ///
-    /// To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
-    /// {% /admonition %}
-    ///
-    /// `POST /conversations/{conversation_id}/reply` (operationId `replyConversation`).
-    pub fn reply_conversation(
+    /// `POST /conversations/{conversation_id}/convert` (operationId `convertConversationToTicket`).
+    pub fn convert_conversation_to_ticket(
         &self,
         conversation_id: impl Into<String>,
-    ) -> ReplyConversation<'a> {
-        ReplyConversation {
+    ) -> ConvertConversationToTicket<'a> {
+        ConvertConversationToTicket {
             client: self.client,
             conversation_id: conversation_id.into(),
             body: None,
-            options: CallOptions::default(),
-        }
-    }
-    /// Run Assignment Rules on a conversation
-    ///
-    /// {% admonition type="danger" name="Deprecation of Run Assignment Rules" %}
-    /// Run assignment rules is now deprecated in version 2.12 and future versions and will be permanently removed on December 31, 2026. After this date, any requests made to this endpoint will fail.
-    /// {% /admonition %}
-    /// You can let a conversation be automatically assigned following assignment rules.
-    /// {% admonition type="warning" name="When using workflows" %}
-    /// It is not possible to use this endpoint with Workflows.
-    /// {% /admonition %}
-    ///
-    /// `POST /conversations/{conversation_id}/run_assignment_rules` (operationId `autoAssignConversation`).
-    pub fn auto_assign_conversation(
-        &self,
-        conversation_id: impl Into<String>,
-    ) -> AutoAssignConversation<'a> {
-        AutoAssignConversation {
-            client: self.client,
-            conversation_id: conversation_id.into(),
             options: CallOptions::default(),
         }
     }
@@ -465,122 +465,6 @@ impl<'a> CreateConversation<'a> {
         crate::runtime::decode_json(raw)
     }
 }
-/// Request builder for [`Conversations::redact_conversation`]: `POST /conversations/redact`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct RedactConversation<'a> {
-    client: &'a Client,
-    body: Option<models::RedactConversationRequest>,
-    options: CallOptions,
-}
-impl<'a> RedactConversation<'a> {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::RedactConversationRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Conversation, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::Conversation>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/redact",
-        );
-        parts.push_path("/conversations/redact");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Conversations::search_conversations`]: `POST /conversations/search`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct SearchConversations<'a> {
-    client: &'a Client,
-    body: Option<models::SearchRequest>,
-    options: CallOptions,
-}
-impl<'a> SearchConversations<'a> {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::SearchRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
-    pub fn pages(
-        self,
-    ) -> crate::runtime::Pages<'a, models::PaginatedConversationResponse> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::PaginatedConversationResponse| {
-                page
-                    .pages
-                    .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone())
-            },
-            |mut call: Self, key: String| {
-                if let Some(body) = call.body.as_mut() {
-                    body
-                        .pagination
-                        .get_or_insert_with(Default::default)
-                        .starting_after = Some(key);
-                }
-                call
-            },
-        )
-    }
-    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
-    pub fn stream(self) -> crate::runtime::Items<'a, models::ConversationListItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::PaginatedConversationResponse| {
-                page.conversations.unwrap_or_default()
-            },
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::PaginatedConversationResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::PaginatedConversationResponse>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/search",
-        );
-        parts.push_path("/conversations/search");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
 /// Request builder for [`Conversations::retrieve_conversation`]: `GET /conversations/{conversation_id}`. Send it with [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -676,18 +560,93 @@ impl<'a> UpdateConversation<'a> {
         crate::runtime::decode_json(raw)
     }
 }
-/// Request builder for [`Conversations::convert_conversation_to_ticket`]: `POST /conversations/{conversation_id}/convert`. Send it with [`send`](Self::send).
+/// Request builder for [`Conversations::search_conversations`]: `POST /conversations/search`. Send it with [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ConvertConversationToTicket<'a> {
+pub struct SearchConversations<'a> {
     client: &'a Client,
-    conversation_id: String,
-    body: Option<models::ConvertConversationToTicketRequest>,
+    body: Option<models::SearchRequest>,
     options: CallOptions,
 }
-impl<'a> ConvertConversationToTicket<'a> {
+impl<'a> SearchConversations<'a> {
     /// Sets the request body.
-    pub fn body(mut self, value: models::ConvertConversationToTicketRequest) -> Self {
+    pub fn body(mut self, value: models::SearchRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    pub fn pages(
+        self,
+    ) -> crate::runtime::Pages<'a, models::PaginatedConversationResponse> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::PaginatedConversationResponse| {
+                page
+                    .pages
+                    .as_ref()
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.clone())
+            },
+            |mut call: Self, key: String| {
+                if let Some(body) = call.body.as_mut() {
+                    body
+                        .pagination
+                        .get_or_insert_with(Default::default)
+                        .starting_after = Some(key);
+                }
+                call
+            },
+        )
+    }
+    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    pub fn stream(self) -> crate::runtime::Items<'a, models::ConversationListItem> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::PaginatedConversationResponse| {
+                page.conversations.unwrap_or_default()
+            },
+        )
+    }
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::PaginatedConversationResponse, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::PaginatedConversationResponse>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::POST,
+            super::super::VERSION,
+            "/conversations/search",
+        );
+        parts.push_path("/conversations/search");
+        if let Some(body) = &self.body {
+            parts.set_json_body(body)?;
+        }
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`Conversations::reply_conversation`]: `POST /conversations/{conversation_id}/reply`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ReplyConversation<'a> {
+    client: &'a Client,
+    conversation_id: String,
+    body: Option<models::ReplyConversationRequest>,
+    options: CallOptions,
+}
+impl<'a> ReplyConversation<'a> {
+    /// Sets the request body.
+    pub fn body(mut self, value: models::ReplyConversationRequest) -> Self {
         self.body = Some(value);
         self
     }
@@ -697,22 +656,103 @@ impl<'a> ConvertConversationToTicket<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Ticket, Error> {
+    pub async fn send(self) -> Result<models::Conversation, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Ticket>, Error> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::Conversation>, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::POST,
             super::super::VERSION,
-            "/conversations/{conversation_id}/convert",
+            "/conversations/{conversation_id}/reply",
         );
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
-        parts.push_path("/convert");
+        parts.push_path("/reply");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`Conversations::manage_conversation`]: `POST /conversations/{conversation_id}/parts`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ManageConversation<'a> {
+    client: &'a Client,
+    conversation_id: String,
+    body: Option<models::ManageConversationRequest>,
+    options: CallOptions,
+}
+impl<'a> ManageConversation<'a> {
+    /// Sets the request body.
+    pub fn body(mut self, value: models::ManageConversationRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::Conversation>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::POST,
+            super::super::VERSION,
+            "/conversations/{conversation_id}/parts",
+        );
+        parts.push_path("/conversations/");
+        parts.push_path_param(&self.conversation_id);
+        parts.push_path("/parts");
+        if let Some(body) = &self.body {
+            parts.set_json_body(body)?;
+        }
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
+/// Request builder for [`Conversations::auto_assign_conversation`]: `POST /conversations/{conversation_id}/run_assignment_rules`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct AutoAssignConversation<'a> {
+    client: &'a Client,
+    conversation_id: String,
+    options: CallOptions,
+}
+impl<'a> AutoAssignConversation<'a> {
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::Conversation>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::POST,
+            super::super::VERSION,
+            "/conversations/{conversation_id}/run_assignment_rules",
+        );
+        parts.push_path("/conversations/");
+        parts.push_path_param(&self.conversation_id);
+        parts.push_path("/run_assignment_rules");
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
         crate::runtime::decode_json(raw)
@@ -808,18 +848,17 @@ impl<'a> DetachContactFromConversation<'a> {
         crate::runtime::decode_json(raw)
     }
 }
-/// Request builder for [`Conversations::manage_conversation`]: `POST /conversations/{conversation_id}/parts`. Send it with [`send`](Self::send).
+/// Request builder for [`Conversations::redact_conversation`]: `POST /conversations/redact`. Send it with [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ManageConversation<'a> {
+pub struct RedactConversation<'a> {
     client: &'a Client,
-    conversation_id: String,
-    body: Option<models::ManageConversationRequest>,
+    body: Option<models::RedactConversationRequest>,
     options: CallOptions,
 }
-impl<'a> ManageConversation<'a> {
+impl<'a> RedactConversation<'a> {
     /// Sets the request body.
-    pub fn body(mut self, value: models::ManageConversationRequest) -> Self {
+    pub fn body(mut self, value: models::RedactConversationRequest) -> Self {
         self.body = Some(value);
         self
     }
@@ -839,11 +878,9 @@ impl<'a> ManageConversation<'a> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::POST,
             super::super::VERSION,
-            "/conversations/{conversation_id}/parts",
+            "/conversations/redact",
         );
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
-        parts.push_path("/parts");
+        parts.push_path("/conversations/redact");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
@@ -852,18 +889,18 @@ impl<'a> ManageConversation<'a> {
         crate::runtime::decode_json(raw)
     }
 }
-/// Request builder for [`Conversations::reply_conversation`]: `POST /conversations/{conversation_id}/reply`. Send it with [`send`](Self::send).
+/// Request builder for [`Conversations::convert_conversation_to_ticket`]: `POST /conversations/{conversation_id}/convert`. Send it with [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ReplyConversation<'a> {
+pub struct ConvertConversationToTicket<'a> {
     client: &'a Client,
     conversation_id: String,
-    body: Option<models::ReplyConversationRequest>,
+    body: Option<models::ConvertConversationToTicketRequest>,
     options: CallOptions,
 }
-impl<'a> ReplyConversation<'a> {
+impl<'a> ConvertConversationToTicket<'a> {
     /// Sets the request body.
-    pub fn body(mut self, value: models::ReplyConversationRequest) -> Self {
+    pub fn body(mut self, value: models::ConvertConversationToTicketRequest) -> Self {
         self.body = Some(value);
         self
     }
@@ -873,59 +910,22 @@ impl<'a> ReplyConversation<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Conversation, Error> {
+    pub async fn send(self) -> Result<models::Ticket, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::Conversation>, Error> {
+    pub async fn send_with_response(self) -> Result<Response<models::Ticket>, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::POST,
             super::super::VERSION,
-            "/conversations/{conversation_id}/reply",
+            "/conversations/{conversation_id}/convert",
         );
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
-        parts.push_path("/reply");
+        parts.push_path("/convert");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`Conversations::auto_assign_conversation`]: `POST /conversations/{conversation_id}/run_assignment_rules`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct AutoAssignConversation<'a> {
-    client: &'a Client,
-    conversation_id: String,
-    options: CallOptions,
-}
-impl<'a> AutoAssignConversation<'a> {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Conversation, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::Conversation>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/{conversation_id}/run_assignment_rules",
-        );
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
-        parts.push_path("/run_assignment_rules");
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
         crate::runtime::decode_json(raw)

@@ -87,19 +87,6 @@ impl<'a> HelpCenter<'a> {
             options: CallOptions::default(),
         }
     }
-    /// List all Help Centers
-    ///
-    /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
-    ///
-    /// `GET /help_center/help_centers` (operationId `listHelpCenters`).
-    pub fn list_help_centers(&self) -> ListHelpCenters<'a> {
-        ListHelpCenters {
-            client: self.client,
-            page: None,
-            per_page: None,
-            options: CallOptions::default(),
-        }
-    }
     /// Retrieve a Help Center
     ///
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
@@ -112,6 +99,19 @@ impl<'a> HelpCenter<'a> {
         RetrieveHelpCenter {
             client: self.client,
             help_center_id: help_center_id.into(),
+            options: CallOptions::default(),
+        }
+    }
+    /// List all Help Centers
+    ///
+    /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
+    ///
+    /// `GET /help_center/help_centers` (operationId `listHelpCenters`).
+    pub fn list_help_centers(&self) -> ListHelpCenters<'a> {
+        ListHelpCenters {
+            client: self.client,
+            page: None,
+            per_page: None,
             options: CallOptions::default(),
         }
     }
@@ -340,6 +340,40 @@ impl<'a> DeleteCollection<'a> {
         crate::runtime::decode_json(raw)
     }
 }
+/// Request builder for [`HelpCenter::retrieve_help_center`]: `GET /help_center/help_centers/{help_center_id}`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct RetrieveHelpCenter<'a> {
+    client: &'a Client,
+    help_center_id: String,
+    options: CallOptions,
+}
+impl<'a> RetrieveHelpCenter<'a> {
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::HelpCenter, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::HelpCenter>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::GET,
+            super::super::VERSION,
+            "/help_center/help_centers/{help_center_id}",
+        );
+        parts.push_path("/help_center/help_centers/");
+        parts.push_path_param(&self.help_center_id);
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
 /// Request builder for [`HelpCenter::list_help_centers`]: `GET /help_center/help_centers`. Send it with [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -385,40 +419,6 @@ impl<'a> ListHelpCenters<'a> {
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`HelpCenter::retrieve_help_center`]: `GET /help_center/help_centers/{help_center_id}`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveHelpCenter<'a> {
-    client: &'a Client,
-    help_center_id: String,
-    options: CallOptions,
-}
-impl<'a> RetrieveHelpCenter<'a> {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::HelpCenter, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::HelpCenter>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/help_center/help_centers/{help_center_id}",
-        );
-        parts.push_path("/help_center/help_centers/");
-        parts.push_path_param(&self.help_center_id);
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
         crate::runtime::decode_json(raw)

@@ -81,6 +81,21 @@ impl<'a> News<'a> {
             options: CallOptions::default(),
         }
     }
+    /// List all live newsfeed items
+    ///
+    /// You can fetch a list of all news items that are live on a given newsfeed
+    ///
+    /// `GET /news/newsfeeds/{newsfeed_id}/items` (operationId `listLiveNewsfeedItems`).
+    pub fn list_live_newsfeed_items(
+        &self,
+        newsfeed_id: impl Into<String>,
+    ) -> ListLiveNewsfeedItems<'a> {
+        ListLiveNewsfeedItems {
+            client: self.client,
+            newsfeed_id: newsfeed_id.into(),
+            options: CallOptions::default(),
+        }
+    }
     /// List all newsfeeds
     ///
     /// You can fetch a list of all newsfeeds
@@ -102,21 +117,6 @@ impl<'a> News<'a> {
         newsfeed_id: impl Into<String>,
     ) -> RetrieveNewsfeed<'a> {
         RetrieveNewsfeed {
-            client: self.client,
-            newsfeed_id: newsfeed_id.into(),
-            options: CallOptions::default(),
-        }
-    }
-    /// List all live newsfeed items
-    ///
-    /// You can fetch a list of all news items that are live on a given newsfeed
-    ///
-    /// `GET /news/newsfeeds/{newsfeed_id}/items` (operationId `listLiveNewsfeedItems`).
-    pub fn list_live_newsfeed_items(
-        &self,
-        newsfeed_id: impl Into<String>,
-    ) -> ListLiveNewsfeedItems<'a> {
-        ListLiveNewsfeedItems {
             client: self.client,
             newsfeed_id: newsfeed_id.into(),
             options: CallOptions::default(),
@@ -301,6 +301,41 @@ impl<'a> DeleteNewsItem<'a> {
         crate::runtime::decode_json(raw)
     }
 }
+/// Request builder for [`News::list_live_newsfeed_items`]: `GET /news/newsfeeds/{newsfeed_id}/items`. Send it with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ListLiveNewsfeedItems<'a> {
+    client: &'a Client,
+    newsfeed_id: String,
+    options: CallOptions,
+}
+impl<'a> ListLiveNewsfeedItems<'a> {
+    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::PaginatedNewsItemResponse, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::PaginatedNewsItemResponse>, Error> {
+        let mut parts = RequestParts::new(
+            crate::runtime::reqwest::Method::GET,
+            super::super::VERSION,
+            "/news/newsfeeds/{newsfeed_id}/items",
+        );
+        parts.push_path("/news/newsfeeds/");
+        parts.push_path_param(&self.newsfeed_id);
+        parts.push_path("/items");
+        parts.set_options(&self.options);
+        let raw = self.client.execute(parts).await?;
+        crate::runtime::decode_json(raw)
+    }
+}
 /// Request builder for [`News::list_newsfeeds`]: `GET /news/newsfeeds`. Send it with [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -360,41 +395,6 @@ impl<'a> RetrieveNewsfeed<'a> {
         );
         parts.push_path("/news/newsfeeds/");
         parts.push_path_param(&self.newsfeed_id);
-        parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
-    }
-}
-/// Request builder for [`News::list_live_newsfeed_items`]: `GET /news/newsfeeds/{newsfeed_id}/items`. Send it with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ListLiveNewsfeedItems<'a> {
-    client: &'a Client,
-    newsfeed_id: String,
-    options: CallOptions,
-}
-impl<'a> ListLiveNewsfeedItems<'a> {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::PaginatedNewsItemResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<models::PaginatedNewsItemResponse>, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/news/newsfeeds/{newsfeed_id}/items",
-        );
-        parts.push_path("/news/newsfeeds/");
-        parts.push_path_param(&self.newsfeed_id);
-        parts.push_path("/items");
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
         crate::runtime::decode_json(raw)

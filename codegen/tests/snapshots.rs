@@ -1,0 +1,577 @@
+//! Snapshot tests: one small spec per hazard of the Intercom description (`tests/fixtures/*.yaml`),
+//! generated as a whole version. Each fixture has two snapshots: the regen report (summary line and
+//! warnings) and the generated model files.
+//!
+//! Update with `INSTA_UPDATE=always cargo test -p intercom-api-codegen --test snapshots`, then read
+//! the diff. The `ir_*` tests below pin the intent independently of the snapshots.
+
+use std::path::PathBuf;
+
+use codegen::emit::GeneratedFile;
+use codegen::ir::{Api, Field, ResponseBody, Struct, TypeDef, TypeKind, TypeRef, Union};
+use codegen::workspace::{VersionReport, generate_version};
+
+const VERSION: &str = "9.99";
+
+/// Every fixture in `tests/fixtures`, each with a snapshot test below.
+const FIXTURES: &[&str] = &[
+    "allof",
+    "anyof_additional",
+    "anyof_required_only",
+    "dangling_ref",
+    "enum_values",
+    "examples_no_schema",
+    "keywords",
+    "maps",
+    "name_collision",
+    "nullable",
+    "recursive",
+    "reply_request",
+    "request_response",
+    "search_operator",
+    "tagged_oneof",
+    "untagged_json",
+];
+
+fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures")
+}
+
+fn fixture(name: &str) -> String {
+    let path = fixtures_dir().join(format!("{name}.yaml"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn generate(name: &str) -> (Vec<GeneratedFile>, VersionReport) {
+    generate_version(&fixture(name), VERSION, "0000")
+        .unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+fn lower(name: &str) -> Api {
+    codegen::lower_str(&fixture(name), VERSION).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+/// The summary line, then one line per warning.
+fn report_text(report: &VersionReport) -> String {
+    let mut out = report.summary();
+    out.push('\n');
+    for w in &report.warnings {
+        out.push_str(&w.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// The model files (path header + contents), in path order. The version `mod.rs` and the example
+/// dispatch table are left out: they only repeat what the models say.
+fn models_text(files: &[GeneratedFile]) -> String {
+    let prefix = format!(
+        "intercom-api/src/{}/models/",
+        codegen::naming::version_module(VERSION)
+    );
+    let mut models: Vec<&GeneratedFile> = files
+        .iter()
+        .filter(|f| f.path.starts_with(&prefix))
+        .collect();
+    models.sort_by(|a, b| a.path.cmp(&b.path));
+    assert!(!models.is_empty(), "no model files generated");
+    let mut out = String::new();
+    for f in models {
+        out.push_str(&format!("===== {} =====\n", f.path));
+        out.push_str(&f.contents);
+        if !f.contents.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn check(name: &str) {
+    let (files, report) = generate(name);
+    insta::assert_snapshot!(format!("{name}__report"), report_text(&report));
+    insta::assert_snapshot!(format!("{name}__models"), models_text(&files));
+}
+
+macro_rules! snapshot_tests {
+    ($($name:ident),* $(,)?) => {
+        mod snapshot {
+            $(
+                #[test]
+                fn $name() {
+                    super::check(stringify!($name));
+                }
+            )*
+        }
+    };
+}
+
+snapshot_tests!(
+    allof,
+    anyof_additional,
+    anyof_required_only,
+    dangling_ref,
+    enum_values,
+    examples_no_schema,
+    keywords,
+    maps,
+    name_collision,
+    nullable,
+    recursive,
+    reply_request,
+    request_response,
+    search_operator,
+    tagged_oneof,
+    untagged_json,
+);
+
+#[test]
+fn every_fixture_has_a_snapshot_test() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(fixtures_dir())
+        .expect("fixtures dir")
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".yaml"))
+                .map(str::to_string)
+        })
+        .collect();
+    on_disk.sort();
+    assert_eq!(
+        on_disk, FIXTURES,
+        "tests/fixtures/*.yaml and FIXTURES (and snapshot_tests!) must list the same fixtures"
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    for name in FIXTURES {
+        let (a, ra) = generate(name);
+        let (b, rb) = generate(name);
+        assert_eq!(a, b, "{name}: two runs differ");
+        assert_eq!(
+            report_text(&ra),
+            report_text(&rb),
+            "{name}: two reports differ"
+        );
+    }
+}
+
+// ---- Direct checks on the IR: the intent behind the snapshots. ----
+
+fn ty<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
+    api.types.get(name).unwrap_or_else(|| {
+        panic!(
+            "no type {name}; types: {:?}",
+            api.types.keys().collect::<Vec<_>>()
+        )
+    })
+}
+
+fn strukt<'a>(api: &'a Api, name: &str) -> &'a Struct {
+    match &ty(api, name).kind {
+        TypeKind::Struct(s) => s,
+        other => panic!("{name} is not a struct: {other:?}"),
+    }
+}
+
+fn union<'a>(api: &'a Api, name: &str) -> &'a Union {
+    match &ty(api, name).kind {
+        TypeKind::Union(u) => u,
+        other => panic!("{name} is not a union: {other:?}"),
+    }
+}
+
+fn field<'a>(api: &'a Api, strukt_name: &str, wire: &str) -> &'a Field {
+    strukt(api, strukt_name)
+        .fields
+        .iter()
+        .find(|f| f.wire_name == wire)
+        .unwrap_or_else(|| panic!("{strukt_name} has no field {wire}"))
+}
+
+/// `(wire name, required)` of every field, sorted by wire name (field order is not what is tested).
+fn required_by_wire<'a>(api: &'a Api, strukt_name: &str) -> Vec<(&'a str, bool)> {
+    let mut out: Vec<(&str, bool)> = strukt(api, strukt_name)
+        .fields
+        .iter()
+        .map(|f| (f.wire_name.as_str(), f.required))
+        .collect();
+    out.sort();
+    out
+}
+
+fn variant_names(u: &Union) -> Vec<&str> {
+    u.variants.iter().map(|v| v.rust_name.as_str()).collect()
+}
+
+fn tag_values(u: &Union) -> Vec<Option<&str>> {
+    u.variants.iter().map(|v| v.tag_value.as_deref()).collect()
+}
+
+fn named(n: &str) -> TypeRef {
+    TypeRef::Named(n.to_string())
+}
+
+#[test]
+fn ir_dangling_ref_is_a_free_form_object_with_a_warning_at_the_property() {
+    let api = lower("dangling_ref");
+    let f = field(&api, "Contact", "custom_attributes");
+    assert_eq!(f.ty, named("CustomAttributes"));
+    let stand_in = ty(&api, "CustomAttributes");
+    assert_eq!(stand_in.kind, TypeKind::Alias(TypeRef::JsonObject));
+    assert_eq!(stand_in.schema_name.as_deref(), Some("custom_attributes"));
+    let dangling: Vec<_> = api
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("dangling"))
+        .collect();
+    assert_eq!(dangling.len(), 1, "{:?}", api.warnings);
+    assert_eq!(
+        dangling[0].pointer,
+        "#/components/schemas/contact/properties/custom_attributes"
+    );
+    assert!(
+        dangling[0]
+            .message
+            .contains("#/components/schemas/custom_attributes"),
+        "{}",
+        dangling[0].message
+    );
+}
+
+#[test]
+fn ir_nullable_beside_ref_and_on_components() {
+    let api = lower("nullable");
+    // `nullable: true` beside a `$ref` in a request schema: required, but may be null.
+    let p = field(&api, "SearchRequest", "pagination");
+    assert_eq!(p.ty, named("StartingAfterPaging"));
+    assert!(p.required && p.nullable);
+    assert!(ty(&api, "SearchRequest").usage.request);
+    assert!(!ty(&api, "SearchRequest").usage.lenient());
+    // A `$ref` to a component that is itself `nullable: true`.
+    assert!(field(&api, "Conversation", "first_contact_reply").nullable);
+    assert!(field(&api, "Conversation", "sla_applied").nullable);
+    assert_eq!(
+        ty(&api, "SlaApplied").kind,
+        TypeKind::Alias(TypeRef::String)
+    );
+}
+
+#[test]
+fn ir_response_without_schema_is_json_with_a_warning() {
+    let api = lower("examples_no_schema");
+    let op = api
+        .operations
+        .iter()
+        .find(|o| o.operation_id == "downloadDataExport")
+        .expect("operation");
+    assert_eq!(op.responses[0].body, ResponseBody::Json(TypeRef::Json));
+    let ptr = "#/paths/~1download~1content~1data~1{job_identifier}/get/responses/200/content/application~1json";
+    assert!(
+        api.warnings
+            .iter()
+            .any(|w| w.pointer == ptr && w.message.contains("no schema")),
+        "{:?}",
+        api.warnings
+    );
+}
+
+#[test]
+fn ir_search_operator_variants_are_spelled_out() {
+    let api = lower("search_operator");
+    let op = field(&api, "SingleFilterSearchRequest", "operator");
+    let TypeRef::Named(name) = &op.ty else {
+        panic!("operator is {:?}", op.ty)
+    };
+    let TypeKind::Enum(e) = &ty(&api, name).kind else {
+        panic!("{name} is not an enum")
+    };
+    let names: Vec<&str> = e.variants.iter().map(|v| v.rust_name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Equals",
+            "NotEquals",
+            "In",
+            "Nin",
+            "LessThan",
+            "LessThanOrEquals",
+            "GreaterThan",
+            "GreaterThanOrEquals",
+            "Contains",
+            "NotContains",
+            "StartsWith",
+            "EndsWith"
+        ]
+    );
+    let wires: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
+    assert_eq!(
+        wires,
+        [
+            "=", "!=", "IN", "NIN", "<", "<=", ">", ">=", "~", "!~", "^", "$"
+        ]
+    );
+}
+
+#[test]
+fn ir_component_keeps_its_name_over_an_inline_enum() {
+    let api = lower("name_collision");
+    let tt = ty(&api, "TicketType");
+    assert_eq!(tt.schema_name.as_deref(), Some("ticket_type"));
+    assert!(matches!(tt.kind, TypeKind::Struct(_)));
+    let f = field(&api, "Ticket", "type");
+    let TypeRef::Named(inline) = &f.ty else {
+        panic!("ticket.type is {:?}", f.ty)
+    };
+    assert_ne!(inline, "TicketType");
+    assert!(matches!(ty(&api, inline).kind, TypeKind::Enum(_)));
+    assert_eq!(ty(&api, inline).schema_name, None);
+    assert_eq!(field(&api, "Ticket", "ticket_type").ty, named("TicketType"));
+}
+
+#[test]
+fn ir_keywords_are_escaped() {
+    let api = lower("keywords");
+    let rust = |s: &str, w: &str| field(&api, s, w).rust_name.clone();
+    assert_eq!(rust("LinkRequest", "type"), "type_");
+    assert_eq!(rust("LinkRequest", "self"), "self_");
+    assert_eq!(rust("LinkRequest", "match"), "match_");
+    assert_eq!(rust("LinkRequest", "async"), "async_");
+    // `type_` is taken by the escaped `type`; the wire field `type_` gets another (distinct) name.
+    assert_eq!(rust("Link", "type"), "type_");
+    assert_ne!(rust("Link", "type_"), "type_");
+    let mut link: Vec<String> = strukt(&api, "Link")
+        .fields
+        .iter()
+        .map(|f| f.rust_name.clone())
+        .collect();
+    link.sort();
+    link.dedup();
+    assert_eq!(link.len(), 4);
+    // A schema called `self` cannot be `Self`.
+    assert_eq!(ty(&api, "SelfValue").schema_name.as_deref(), Some("self"));
+}
+
+#[test]
+fn ir_conversation_parts_union_is_tagged_by_message_type() {
+    let api = lower("tagged_oneof");
+    let u = union(&api, "ManageConversationRequest");
+    assert_eq!(u.tag.as_deref(), Some("message_type"));
+    assert_eq!(variant_names(u), ["Close", "Snooze", "Open", "Assign"]);
+    assert_eq!(
+        tag_values(u),
+        [
+            Some("close"),
+            Some("snooze"),
+            Some("open"),
+            Some("assignment")
+        ]
+    );
+    let op = &api.operations[0];
+    assert_eq!(
+        op.body.as_ref().map(|b| &b.ty),
+        Some(&named("ManageConversationRequest"))
+    );
+}
+
+#[test]
+fn ir_reply_request_is_tagged_by_type_and_contact_reply_is_untagged() {
+    let api = lower("reply_request");
+    let outer = union(&api, "ReplyConversationRequest");
+    assert_eq!(outer.tag.as_deref(), Some("type"));
+    assert_eq!(variant_names(outer), ["Contact", "Admin"]);
+    assert_eq!(tag_values(outer), [Some("user"), Some("admin")]);
+    assert_eq!(
+        outer.variants[0].ty,
+        named("ContactReplyConversationRequest")
+    );
+    let inner = union(&api, "ContactReplyConversationRequest");
+    assert_eq!(inner.tag, None);
+    assert_eq!(variant_names(inner), ["IntercomUserId", "Email", "UserId"]);
+    // The base fields are merged into each contact reply; its own id field is required.
+    assert_eq!(
+        required_by_wire(&api, "ContactReplyEmailRequest"),
+        [
+            ("body", true),
+            ("created_at", false),
+            ("email", true),
+            ("message_type", true),
+            ("type", true)
+        ]
+    );
+    // Request types are strict.
+    assert!(!ty(&api, "ContactReplyEmailRequest").usage.lenient());
+}
+
+#[test]
+fn ir_untagged_json_value_union() {
+    let api = lower("untagged_json");
+    let f = field(&api, "SingleFilterSearchRequest", "value");
+    assert!(f.required && f.nullable);
+    let TypeRef::Named(name) = &f.ty else {
+        panic!("value is {:?}", f.ty)
+    };
+    let u = union(&api, name);
+    assert_eq!(u.tag, None);
+    assert_eq!(
+        variant_names(u),
+        [
+            "String",
+            "Integer",
+            "Boolean",
+            "StringArray",
+            "IntegerArray",
+            "Null"
+        ]
+    );
+    let tys: Vec<&TypeRef> = u.variants.iter().map(|v| &v.ty).collect();
+    assert_eq!(
+        tys,
+        [
+            &TypeRef::String,
+            &TypeRef::Integer,
+            &TypeRef::Boolean,
+            &TypeRef::Array(Box::new(TypeRef::String)),
+            &TypeRef::Array(Box::new(TypeRef::Integer)),
+            &TypeRef::Json,
+        ]
+    );
+}
+
+#[test]
+fn ir_anyof_map_values() {
+    let api = lower("anyof_additional");
+    let TypeKind::Alias(TypeRef::Map(value)) = &ty(&api, "TicketCustomAttributes").kind else {
+        panic!(
+            "TicketCustomAttributes: {:?}",
+            ty(&api, "TicketCustomAttributes").kind
+        )
+    };
+    let mut inner = &**value;
+    if let TypeRef::Nullable(i) = inner {
+        inner = i;
+    }
+    let TypeRef::Named(name) = inner else {
+        panic!("map value is {value:?}")
+    };
+    let u = union(&api, name);
+    assert_eq!(u.tag, None);
+    let names = variant_names(u);
+    assert_eq!(
+        names[..5],
+        ["String", "Number", "Boolean", "Array", "FileAttribute"]
+    );
+    assert_eq!(u.variants[4].ty, named("FileAttribute"));
+}
+
+#[test]
+fn ir_required_only_anyof_is_a_plain_struct() {
+    let api = lower("anyof_required_only");
+    assert_eq!(
+        required_by_wire(&api, "CreateContactRequest"),
+        [
+            ("email", false),
+            ("external_id", false),
+            ("name", false),
+            ("role", false)
+        ]
+    );
+    assert_eq!(
+        required_by_wire(&api, "CreateMessageRequest"),
+        [
+            ("body", true),
+            ("message_type", true),
+            ("subject", false),
+            ("template", false)
+        ]
+    );
+    assert!(api.warnings.is_empty(), "{:?}", api.warnings);
+}
+
+#[test]
+fn ir_allof_merges_and_single_ref_allof_is_an_alias() {
+    let api = lower("allof");
+    assert_eq!(
+        required_by_wire(&api, "ContactReplyEmailRequest"),
+        [
+            ("body", true),
+            ("created_at", false),
+            ("email", true),
+            ("message_type", true),
+            ("skip_notifications", false)
+        ]
+    );
+    // The own `body` (with its own description) wins over the base's.
+    let body = field(&api, "ContactReplyEmailRequest", "body");
+    assert_eq!(
+        body.docs.description.as_deref(),
+        Some("Overrides the base property.")
+    );
+    assert_eq!(
+        ty(&api, "ConversationSource").kind,
+        TypeKind::Alias(named("Admin"))
+    );
+    assert_eq!(field(&api, "Conversation", "author").ty, named("Admin"));
+}
+
+#[test]
+fn ir_maps() {
+    let api = lower("maps");
+    let f = |w: &str| field(&api, "CreateDataEventRequest", w).ty.clone();
+    assert_eq!(f("metadata"), TypeRef::Map(Box::new(TypeRef::String)));
+    assert_eq!(
+        f("counts"),
+        TypeRef::Map(Box::new(TypeRef::Nullable(Box::new(TypeRef::Integer))))
+    );
+    assert_eq!(f("items"), TypeRef::Map(Box::new(named("DataEventItem"))));
+    assert_eq!(f("anything"), TypeRef::JsonObject);
+    assert_eq!(f("empty_schema"), TypeRef::JsonObject);
+    assert_eq!(f("bare"), TypeRef::JsonObject);
+    assert_eq!(
+        ty(&api, "BareObject").kind,
+        TypeKind::Alias(TypeRef::JsonObject)
+    );
+    assert_eq!(
+        ty(&api, "StringMap").kind,
+        TypeKind::Alias(TypeRef::Map(Box::new(TypeRef::String)))
+    );
+    assert_eq!(
+        strukt(&api, "DataEventSummary").additional,
+        Some(TypeRef::Integer)
+    );
+}
+
+#[test]
+fn ir_request_is_strict_and_response_is_lenient() {
+    let api = lower("request_response");
+    let req = ty(&api, "CreateNoteRequest");
+    assert!(req.usage.request && !req.usage.response && !req.usage.lenient());
+    assert!(ty(&api, "Note").usage.lenient());
+    let admin = ty(&api, "AdminReference");
+    assert!(admin.usage.request && admin.usage.response && admin.usage.lenient());
+    let unused = ty(&api, "Unused");
+    assert!(!unused.usage.request && !unused.usage.response && unused.usage.lenient());
+    assert!(field(&api, "CreateNoteRequest", "body").required);
+    assert!(!field(&api, "CreateNoteRequest", "admin_id").required);
+}
+
+#[test]
+fn ir_recursion_is_boxed_only_where_direct() {
+    let api = lower("recursive");
+    assert!(field(&api, "Team", "parent").boxed);
+    assert!(!field(&api, "Team", "members").boxed);
+    assert!(!field(&api, "Team", "id").boxed);
+    let value = field(&api, "MultipleFilterSearchRequest", "value");
+    assert_eq!(
+        value.ty,
+        TypeRef::Array(Box::new(named("MultipleOrSingleFilterSearchRequest")))
+    );
+    assert!(!value.boxed);
+    let u = union(&api, "MultipleOrSingleFilterSearchRequest");
+    assert_eq!(variant_names(u), ["Multiple", "Single"]);
+    // Mutual recursion through optional fields: at least one side is boxed.
+    assert!(field(&api, "Tag", "applied_by").boxed || field(&api, "TagAdmin", "last_tag").boxed);
+}

@@ -1,0 +1,60 @@
+//! Create a draft article in the help center.
+//!
+//! ```sh
+//! INTERCOM_TOKEN=... cargo run --example create_article -- <author_admin_id>
+//! ```
+//!
+//! `INTERCOM_BASE_URL` (optional) sends the requests elsewhere, e.g. to a mock server.
+
+use std::process::ExitCode;
+
+use intercom_api::Client;
+use intercom_api::v2_11::models::{CreateArticleRequest, CreateArticleRequestState};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let token = std::env::var("INTERCOM_TOKEN").map_err(|_| "set INTERCOM_TOKEN")?;
+    let client = match std::env::var("INTERCOM_BASE_URL") {
+        Ok(url) => Client::builder(token).base_url(url).build()?,
+        Err(_) => Client::new(token),
+    };
+    let mut args = std::env::args().skip(1);
+    let author_id: i64 = args.next().as_deref().unwrap_or("991267407").parse()?;
+
+    let request = CreateArticleRequest {
+        author_id,
+        title: "Getting started".to_owned(),
+        description: Some("Everything you need on day one".to_owned()),
+        body: Some("<p>Welcome aboard!</p>".to_owned()),
+        state: Some(CreateArticleRequestState::Draft),
+        parent_id: None,
+        parent_type: None,
+        translated_content: None,
+    };
+    let article = client
+        .v2_11()
+        .articles()
+        .create_article()
+        .body(request)
+        .send()
+        .await?;
+    println!(
+        "created article {} \"{}\" ({})",
+        article.id.as_deref().unwrap_or("?"),
+        article.title.as_deref().unwrap_or(""),
+        article
+            .state
+            .map_or_else(|| "?".to_owned(), |s| s.to_string()),
+    );
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! Send an in-app message from an admin to a user.
+//!
+//! ```sh
+//! INTERCOM_TOKEN=... cargo run --example create_inapp_message -- <admin_id> <contact_id>
+//! ```
+//!
+//! `INTERCOM_BASE_URL` (optional) sends the requests elsewhere, e.g. to a mock server.
+
+use std::process::ExitCode;
+
+use intercom_api::Client;
+use intercom_api::v2_11::models::{
+    CreateMessageRequest, CreateMessageRequestFrom, CreateMessageRequestFromType,
+    CreateMessageRequestMessageType, CreateMessageRequestTo, CreateMessageRequestToType,
+};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let token = std::env::var("INTERCOM_TOKEN").map_err(|_| "set INTERCOM_TOKEN")?;
+    let client = match std::env::var("INTERCOM_BASE_URL") {
+        Ok(url) => Client::builder(token).base_url(url).build()?,
+        Err(_) => Client::new(token),
+    };
+    let mut args = std::env::args().skip(1);
+    let admin_id: i64 = args.next().as_deref().unwrap_or("991267716").parse()?;
+    let contact_id = args
+        .next()
+        .unwrap_or_else(|| "667d616c8a68186f43bafe52".to_owned());
+
+    let request = CreateMessageRequest {
+        message_type: CreateMessageRequestMessageType::InApp,
+        from: CreateMessageRequestFrom {
+            type_: CreateMessageRequestFromType::Admin,
+            id: admin_id,
+        },
+        to: CreateMessageRequestTo {
+            type_: CreateMessageRequestToType::User,
+            id: contact_id,
+        },
+        body: "Hi! Your export is ready.".to_owned(),
+        subject: None,
+        template: None,
+        created_at: None,
+        create_conversation_without_contact_reply: None,
+    };
+    let message = client
+        .v2_11()
+        .messages()
+        .create_message()
+        .body(request)
+        .send()
+        .await?;
+    println!(
+        "sent {} message {}",
+        message
+            .message_type
+            .map_or_else(|| "?".to_owned(), |t| t.to_string()),
+        message.id.as_deref().unwrap_or("?"),
+    );
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! Reply to a conversation on behalf of a contact identified by their Intercom id.
+//!
+//! ```sh
+//! INTERCOM_TOKEN=... cargo run --example reply_conversation_contact_intercom_user_id -- <conversation_id> <contact_id>
+//! ```
+//!
+//! `INTERCOM_BASE_URL` (optional) sends the requests elsewhere, e.g. to a mock server.
+
+use std::process::ExitCode;
+
+use intercom_api::Client;
+use intercom_api::v2_11::models::{
+    ContactReplyBaseRequestMessageType, ContactReplyBaseRequestType,
+    ContactReplyConversationRequest, ContactReplyIntercomUserIdRequest, ReplyConversationRequest,
+};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let token = std::env::var("INTERCOM_TOKEN").map_err(|_| "set INTERCOM_TOKEN")?;
+    let client = match std::env::var("INTERCOM_BASE_URL") {
+        Ok(url) => Client::builder(token).base_url(url).build()?,
+        Err(_) => Client::new(token),
+    };
+    let mut args = std::env::args().skip(1);
+    let conversation_id = args.next().unwrap_or_else(|| "123".to_owned());
+    let contact_id = args
+        .next()
+        .unwrap_or_else(|| "6762f1e31bb69f9f2193bb9f".to_owned());
+
+    let reply = ReplyConversationRequest::Contact(ContactReplyConversationRequest::IntercomUserId(
+        ContactReplyIntercomUserIdRequest {
+            message_type: ContactReplyBaseRequestMessageType::Comment,
+            type_: ContactReplyBaseRequestType::User,
+            intercom_user_id: contact_id,
+            body: "Thanks, that fixed it!".to_owned(),
+            attachment_urls: None,
+            attachment_files: None,
+            created_at: None,
+        },
+    ));
+    let conversation = client
+        .v2_11()
+        .conversations()
+        .reply_conversation(conversation_id)
+        .body(reply)
+        .send()
+        .await?;
+    let parts = conversation
+        .conversation_parts
+        .as_ref()
+        .and_then(|p| p.total_count)
+        .unwrap_or(0);
+    println!(
+        "replied to conversation {} ({parts} parts)",
+        conversation.id.as_deref().unwrap_or("?"),
+    );
+    Ok(())
+}

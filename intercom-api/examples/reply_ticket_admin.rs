@@ -1,0 +1,62 @@
+//! Reply to a ticket as an admin.
+//!
+//! ```sh
+//! INTERCOM_TOKEN=... cargo run --example reply_ticket_admin -- <ticket_id> <admin_id>
+//! ```
+//!
+//! `INTERCOM_BASE_URL` (optional) sends the requests elsewhere, e.g. to a mock server.
+
+use std::process::ExitCode;
+
+use intercom_api::Client;
+use intercom_api::v2_11::models::{
+    AdminReplyTicketRequest, AdminReplyTicketRequestMessageType, AdminReplyTicketRequestType,
+    ReplyTicketRequest,
+};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let token = std::env::var("INTERCOM_TOKEN").map_err(|_| "set INTERCOM_TOKEN")?;
+    let client = match std::env::var("INTERCOM_BASE_URL") {
+        Ok(url) => Client::builder(token).base_url(url).build()?,
+        Err(_) => Client::new(token),
+    };
+    let mut args = std::env::args().skip(1);
+    let ticket_id = args.next().unwrap_or_else(|| "123".to_owned());
+    let admin_id = args.next().unwrap_or_else(|| "991267536".to_owned());
+
+    let reply = ReplyTicketRequest::Admin(AdminReplyTicketRequest {
+        message_type: AdminReplyTicketRequestMessageType::Comment,
+        type_: AdminReplyTicketRequestType::Admin,
+        admin_id,
+        body: Some("We are on it and will update you shortly.".to_owned()),
+        attachment_urls: None,
+        created_at: None,
+        cross_post: None,
+        reply_options: None,
+    });
+    let part = client
+        .v2_11()
+        .tickets()
+        .reply_ticket(ticket_id)
+        .body(reply)
+        .send()
+        .await?;
+    println!(
+        "added ticket part {} ({})",
+        part.id.as_deref().unwrap_or("?"),
+        part.part_type
+            .map_or_else(|| "?".to_owned(), |t| t.to_string()),
+    );
+    Ok(())
+}
