@@ -66,7 +66,9 @@ fn proc_status_kb(field: &str) -> Option<u64> {
 }
 
 fn mib(kb: Option<u64>) -> String {
-    kb.map_or("n/a".to_string(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+    kb.map_or("n/a".to_string(), |k| {
+        format!("{:.1} MiB", k as f64 / 1024.0)
+    })
 }
 
 fn workspace_root() -> PathBuf {

@@ -28,7 +28,9 @@ pub fn normalize(raw: &Value) -> Result<Normalized, Error> {
     collect_refs(&document, "#", &mut refs);
     let mut repairs = Vec::new();
     for (pointer, target) in refs {
-        let Some(name) = target.strip_prefix("#/components/schemas/") else { continue };
+        let Some(name) = target.strip_prefix("#/components/schemas/") else {
+            continue;
+        };
         let name = name.replace("~1", "/").replace("~0", "~");
         let schemas = document
             .as_object_mut()
@@ -52,7 +54,9 @@ pub fn normalize(raw: &Value) -> Result<Normalized, Error> {
             );
             repairs.push(Warning {
                 pointer: format!("#/components/schemas/{}", pointer_token(&name)),
-                message: format!("added a free-form object schema for the dangling $ref at {pointer}"),
+                message: format!(
+                    "added a free-form object schema for the dangling $ref at {pointer}"
+                ),
             });
         }
     }
@@ -67,23 +71,43 @@ pub fn normalize(raw: &Value) -> Result<Normalized, Error> {
 /// `oneOf`/`anyOf` variants: mock servers collect query keys from the top-level `properties`, so the
 /// variants' properties are copied up (the variants still decide which combination is valid).
 fn explode_query_objects(document: &mut Value, repairs: &mut Vec<Warning>) {
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
     for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else { continue };
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
         for (method, op) in item.iter_mut() {
-            let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else { continue };
+            let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
+                continue;
+            };
             for (i, p) in params.iter_mut().enumerate() {
                 let is_form_query = p.get("in").and_then(Value::as_str) == Some("query")
-                    && p.get("style").and_then(Value::as_str).is_none_or(|s| s == "form")
+                    && p.get("style")
+                        .and_then(Value::as_str)
+                        .is_none_or(|s| s == "form")
                     && p.get("explode").and_then(Value::as_bool).unwrap_or(true);
-                let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) else { continue };
+                let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) else {
+                    continue;
+                };
                 if !is_form_query || schema.get("properties").is_some() {
                     continue;
                 }
                 let mut merged = Map::new();
                 for key in ["oneOf", "anyOf"] {
-                    for variant in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
-                        for (name, prop) in variant.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                    for variant in schema
+                        .get(key)
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        for (name, prop) in variant
+                            .get("properties")
+                            .and_then(Value::as_object)
+                            .into_iter()
+                            .flatten()
+                        {
                             merged.entry(name.clone()).or_insert_with(|| prop.clone());
                         }
                     }
@@ -107,12 +131,15 @@ fn contradictory_uuid_formats(v: &mut Value, ptr: &str, repairs: &mut Vec<Warnin
     match v {
         Value::Object(m) => {
             let contradictory = m.get("format").and_then(Value::as_str) == Some("uuid")
-                && m.get("maxLength").and_then(Value::as_u64).is_some_and(|n| n < 36);
+                && m.get("maxLength")
+                    .and_then(Value::as_u64)
+                    .is_some_and(|n| n < 36);
             if contradictory {
                 m.remove("format");
                 repairs.push(Warning {
                     pointer: ptr.to_string(),
-                    message: "`format: uuid` contradicts `maxLength` below 36: format dropped".to_string(),
+                    message: "`format: uuid` contradicts `maxLength` below 36: format dropped"
+                        .to_string(),
                 });
             }
             for (k, x) in m.iter_mut() {
@@ -150,25 +177,6 @@ fn collect_refs(v: &Value, ptr: &str, out: &mut Vec<(String, String)>) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dangling_schema_refs_get_a_free_form_object() {
-        let raw = json!({
-            "openapi": "3.0.1",
-            "components": {"schemas": {"a": {"properties": {"x": {"$ref": "#/components/schemas/custom_attributes"}}}}}
-        });
-        let n = normalize(&raw).expect("normalizes");
-        assert_eq!(n.repairs.len(), 1);
-        assert_eq!(n.repairs[0].pointer, "#/components/schemas/custom_attributes");
-        assert_eq!(n.document["components"]["schemas"]["custom_attributes"]["type"], "object");
-        // Idempotent.
-        assert!(normalize(&n.document).expect("normalizes").repairs.is_empty());
-    }
-}
-
 /// Rewrites the response side of a normalized description to the crate's decoding policy, for a mock
 /// server that validates responses (Prism `--errors`): every schema reachable from a response loses
 /// `required`, `format` and `enum` and becomes `nullable` — exactly what the generated response types
@@ -181,7 +189,10 @@ pub fn relax_responses(document: &mut Value) -> Vec<Warning> {
         .and_then(Value::as_object)
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
-    let schema_of = |doc: &Value, name: &str| doc.pointer(&format!("/components/schemas/{}", pointer_token(name))).cloned();
+    let schema_of = |doc: &Value, name: &str| {
+        doc.pointer(&format!("/components/schemas/{}", pointer_token(name)))
+            .cloned()
+    };
     // Roots: every response schema and every request schema (body and parameters).
     let mut response_roots = Vec::new();
     let mut request_roots = Vec::new();
@@ -216,7 +227,10 @@ pub fn relax_responses(document: &mut Value) -> Vec<Warning> {
     };
     let responses = closure(document, &response_roots);
     let requests = closure(document, &request_roots);
-    let shared: Vec<&String> = components.iter().filter(|c| responses.contains(*c) && requests.contains(*c)).collect();
+    let shared: Vec<&String> = components
+        .iter()
+        .filter(|c| responses.contains(*c) && requests.contains(*c))
+        .collect();
     let rename: std::collections::BTreeMap<String, String> = shared
         .iter()
         .map(|c| {
@@ -228,13 +242,20 @@ pub fn relax_responses(document: &mut Value) -> Vec<Warning> {
         })
         .collect();
     // Copies of shared schemas, then rewrite refs on the response side.
-    if let Some(schemas) = document.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+    if let Some(schemas) = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
         for (old, new) in &rename {
             if let Some(s) = schemas.get(old).cloned() {
                 schemas.insert(new.clone(), s);
             }
         }
-        for name in responses.iter().filter(|n| !requests.contains(*n)).chain(rename.values()) {
+        for name in responses
+            .iter()
+            .filter(|n| !requests.contains(*n))
+            .chain(rename.values())
+        {
             if let Some(s) = schemas.get_mut(name) {
                 rewrite_refs(s, &rename);
                 relax(s);
@@ -247,11 +268,20 @@ pub fn relax_responses(document: &mut Value) -> Vec<Warning> {
     }
     if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
-            for op in item.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+            for op in item
+                .as_object_mut()
+                .into_iter()
+                .flat_map(|m| m.values_mut())
+            {
                 if let Some(r) = op.get_mut("responses") {
                     rewrite_refs(r, &rename);
                     for resp in r.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
-                        for media in resp.get_mut("content").and_then(Value::as_object_mut).into_iter().flat_map(|m| m.values_mut()) {
+                        for media in resp
+                            .get_mut("content")
+                            .and_then(Value::as_object_mut)
+                            .into_iter()
+                            .flat_map(|m| m.values_mut())
+                        {
                             if let Some(s) = media.get_mut("schema") {
                                 relax(s);
                             }
@@ -267,7 +297,11 @@ pub fn relax_responses(document: &mut Value) -> Vec<Warning> {
 fn schema_refs(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
-            if let Some(name) = m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")) {
+            if let Some(name) = m
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
                 out.push(name.replace("~1", "/").replace("~0", "~"));
             }
             for (k, x) in m {
@@ -285,7 +319,10 @@ fn rewrite_refs(v: &mut Value, rename: &std::collections::BTreeMap<String, Strin
     match v {
         Value::Object(m) => {
             if let Some(Value::String(r)) = m.get_mut("$ref") {
-                if let Some(new) = r.strip_prefix("#/components/schemas/").and_then(|n| rename.get(n)) {
+                if let Some(new) = r
+                    .strip_prefix("#/components/schemas/")
+                    .and_then(|n| rename.get(n))
+                {
                     *r = format!("#/components/schemas/{}", pointer_token(new));
                 }
             }
@@ -325,5 +362,74 @@ fn relax(v: &mut Value) {
         if let Some(a) = m.get_mut(key).and_then(Value::as_array_mut) {
             a.iter_mut().for_each(relax);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dangling_schema_refs_get_a_free_form_object() {
+        let raw = json!({
+            "openapi": "3.0.1",
+            "components": {"schemas": {"a": {"properties": {"x": {"$ref": "#/components/schemas/custom_attributes"}}}}}
+        });
+        let n = normalize(&raw).expect("normalizes");
+        assert_eq!(n.repairs.len(), 1);
+        assert_eq!(
+            n.repairs[0].pointer,
+            "#/components/schemas/custom_attributes"
+        );
+        assert_eq!(
+            n.document["components"]["schemas"]["custom_attributes"]["type"],
+            "object"
+        );
+        // Idempotent.
+        assert!(
+            normalize(&n.document)
+                .expect("normalizes")
+                .repairs
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn relaxing_responses_keeps_request_schemas_strict() {
+        let raw = json!({
+            "openapi": "3.0.1",
+            "paths": {"/a": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/shared"}}}},
+                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/shared"}}}}}
+            }}},
+            "components": {"schemas": {"shared": {
+                "type": "object",
+                "required": ["format"],
+                "properties": {"format": {"type": "string", "format": "uri", "enum": ["a"]}}
+            }}}
+        });
+        let mut doc = normalize(&raw).expect("normalizes").document;
+        let relaxed = relax_responses(&mut doc);
+        assert_eq!(relaxed.len(), 1);
+        // The request keeps the strict original; the response points at a relaxed copy.
+        assert_eq!(
+            doc["components"]["schemas"]["shared"]["required"],
+            json!(["format"])
+        );
+        let copy = &doc["components"]["schemas"]["shared_response"];
+        assert!(copy.get("required").is_none());
+        // A property called `format` is a property, not the keyword.
+        assert_eq!(copy["properties"]["format"]["type"], "string");
+        assert!(copy["properties"]["format"].get("enum").is_none());
+        assert_eq!(copy["properties"]["format"]["nullable"], true);
+        assert_eq!(
+            doc["paths"]["/a"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+                ["$ref"],
+            "#/components/schemas/shared_response"
+        );
+        assert_eq!(
+            doc["paths"]["/a"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/shared"
+        );
     }
 }

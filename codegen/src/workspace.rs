@@ -54,7 +54,10 @@ pub struct VersionReport {
 impl VersionReport {
     /// `pagination: <version>: <operationId>: <kind>`, one line per paginated operation.
     pub fn pagination_lines(&self) -> Vec<String> {
-        self.pagination.iter().map(|(id, kind)| format!("pagination: {}: {id}: {kind}", self.version)).collect()
+        self.pagination
+            .iter()
+            .map(|(id, kind)| format!("pagination: {}: {id}: {kind}", self.version))
+            .collect()
     }
 
     /// `regen: <version>: <N> types, <M> operations, <W> warnings`.
@@ -107,7 +110,11 @@ pub fn generate_version(
         pagination: api
             .operations
             .iter()
-            .filter_map(|o| o.pagination.as_ref().map(|p| (o.operation_id.clone(), p.kind.label())))
+            .filter_map(|o| {
+                o.pagination
+                    .as_ref()
+                    .map(|p| (o.operation_id.clone(), p.kind.label()))
+            })
             .collect(),
     };
     Ok((files, report))

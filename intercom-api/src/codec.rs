@@ -155,9 +155,12 @@ impl<'de> serde::de::Visitor<'de> for OptLenientString {
 
 /// An object query parameter with `style: form, explode: true`: one `(name, value)` pair per member
 /// (scalars as their text, anything else as JSON).
-pub fn query_object<T: serde::Serialize>(value: &T) -> Result<Vec<(String, String)>, crate::runtime::Error> {
-    let json = serde_json::to_value(value)
-        .map_err(|e| crate::runtime::Error::invalid_request_with("cannot encode a query parameter", e))?;
+pub fn query_object<T: serde::Serialize>(
+    value: &T,
+) -> Result<Vec<(String, String)>, crate::runtime::Error> {
+    let json = serde_json::to_value(value).map_err(|e| {
+        crate::runtime::Error::invalid_request_with("cannot encode a query parameter", e)
+    })?;
     match json {
         serde_json::Value::Object(members) => Ok(members
             .into_iter()
@@ -172,9 +175,9 @@ pub fn query_object<T: serde::Serialize>(value: &T) -> Result<Vec<(String, Strin
 
 /// A non-scalar query parameter as JSON text (scalars as their text).
 pub fn query_json<T: serde::Serialize>(value: &T) -> Result<String, crate::runtime::Error> {
-    serde_json::to_value(value)
-        .map(scalar_text)
-        .map_err(|e| crate::runtime::Error::invalid_request_with("cannot encode a query parameter", e))
+    serde_json::to_value(value).map(scalar_text).map_err(|e| {
+        crate::runtime::Error::invalid_request_with("cannot encode a query parameter", e)
+    })
 }
 
 fn scalar_text(v: serde_json::Value) -> String {

@@ -379,7 +379,8 @@ fn every_operation_and_example_passes_against_prism() {
         let version = pin.version.as_str();
         let spec = codegen::specs::locate(&root, pin).unwrap_or_else(|e| panic!("{e}"));
         let doc = codegen::load::load_str(&spec.text).unwrap_or_else(|e| panic!("{e}"));
-        let mut normalized = codegen::normalize::normalize(&doc.raw).unwrap_or_else(|e| panic!("{e}"));
+        let mut normalized =
+            codegen::normalize::normalize(&doc.raw).unwrap_or_else(|e| panic!("{e}"));
         // Prism runs with `--errors`, which also validates its responses (the spec's examples):
         // describe them with the crate's lenient decoding policy, as the generated types do.
         codegen::normalize::relax_responses(&mut normalized.document);
@@ -387,13 +388,16 @@ fn every_operation_and_example_passes_against_prism() {
             match check_version(&runtime, &cli, &work_dir, version, &normalized.document) {
                 Ok(r) => r,
                 Err(e) => {
-                    println!("contract: {version}: 0/0");
+                    progress(&format!("contract: {version}: 0/0"));
                     println!("  FAIL {e}");
                     failed.push(format!("{version}: {e}"));
                     continue;
                 }
             };
-        println!("contract: {version}: {}/{}", tally.passed, tally.total);
+        progress(&format!(
+            "contract: {version}: {}/{}",
+            tally.passed, tally.total
+        ));
         let [examples, synthesized, none] = tally.sources;
         println!(
             "  bodies of the passing calls: {examples} spec examples, {synthesized} synthesized from the schema, {none} without a body"
@@ -481,7 +485,7 @@ fn check_examples(root: &Path, base_url: &str, work_dir: &Path) -> Result<(), St
             Err(e) => failures.push(format!("{name}: {e}")),
         }
     }
-    println!("contract examples: {passed}/{}", names.len());
+    progress(&format!("contract examples: {passed}/{}", names.len()));
     for f in &failures {
         println!("  FAIL {f}");
     }
@@ -517,4 +521,11 @@ fn readme_quickstart_is_the_example_program() {
         "the README Quickstart must show {} exactly",
         example_path.display()
     );
+}
+
+/// A progress line that shows even when the test passes: written to the process's stderr directly,
+/// which libtest's output capture (it only captures `print!`/`eprint!`) does not swallow.
+fn progress(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }

@@ -10,7 +10,9 @@ use crate::args::{self, Failure};
 pub fn run(root: &Path, rest: &[String]) -> Result<ExitCode, Failure> {
     let parsed = args::parse(rest, &["out", "lenient-responses"])?;
     let [version] = parsed.positional.as_slice() else {
-        return Err(Failure::Usage("expected one pinned version, e.g. 2.11".to_string()));
+        return Err(Failure::Usage(
+            "expected one pinned version, e.g. 2.11".to_string(),
+        ));
     };
     let pins = codegen::specs::load_pins(root)?;
     let pin = pins
@@ -23,7 +25,11 @@ pub fn run(root: &Path, rest: &[String]) -> Result<ExitCode, Failure> {
     let lenient = match parsed.option("lenient-responses") {
         None | Some("no") => false,
         Some("yes") => true,
-        Some(other) => return Err(Failure::Usage(format!("--lenient-responses takes yes or no, not {other:?}"))),
+        Some(other) => {
+            return Err(Failure::Usage(format!(
+                "--lenient-responses takes yes or no, not {other:?}"
+            )));
+        }
     };
     let mut relaxed = Vec::new();
     if lenient {
@@ -33,9 +39,13 @@ pub fn run(root: &Path, rest: &[String]) -> Result<ExitCode, Failure> {
         .map_err(|e| Failure::Error(format!("cannot encode the normalized spec: {e}")))?;
     match parsed.option("out") {
         Some(out) => {
-            std::fs::write(out, text + "\n").map_err(|e| Failure::Error(format!("cannot write {out}: {e}")))?;
+            std::fs::write(out, text + "\n")
+                .map_err(|e| Failure::Error(format!("cannot write {out}: {e}")))?;
             for r in &normalized.repairs {
-                eprintln!("normalize: {version}: repaired {}: {}", r.pointer, r.message);
+                eprintln!(
+                    "normalize: {version}: repaired {}: {}",
+                    r.pointer, r.message
+                );
             }
             eprintln!(
                 "normalize: {version}: {} repairs, {} response schemas relaxed, written to {out}",

@@ -27,7 +27,11 @@ pub fn dispatch(api: &Api, prov: &Provenance) -> Result<GeneratedFile, Error> {
         let method_ident = format_ident!("{}", op.method_name);
         let mut required = Vec::new();
         let mut optional = Vec::new();
-        for p in op.parameters.iter().filter(|p| p.location != ParamLocation::Header) {
+        for p in op
+            .parameters
+            .iter()
+            .filter(|p| p.location != ParamLocation::Header)
+        {
             let name = &p.name;
             let ty = rust_type(&p.ty, &prefix);
             let setter = format_ident!("{}", p.rust_name);
@@ -49,7 +53,11 @@ pub fn dispatch(api: &Api, prov: &Provenance) -> Result<GeneratedFile, Error> {
                 });
             }
         }
-        let args_ident = if required.is_empty() && optional.is_empty() { format_ident!("_args") } else { format_ident!("args") };
+        let args_ident = if required.is_empty() && optional.is_empty() {
+            format_ident!("_args")
+        } else {
+            format_ident!("args")
+        };
         fns.push(quote! {
             async fn #fn_ident(client: &Client, #args_ident: &crate::Args) -> Result<crate::Outcome, String> {
                 let call = client.#vmod_ident().#module_ident().#method_ident(#(#required)*);
@@ -60,7 +68,10 @@ pub fn dispatch(api: &Api, prov: &Provenance) -> Result<GeneratedFile, Error> {
         let id = &op.operation_id;
         arms.push(quote! { #id => #fn_ident(client, args).await, });
     }
-    let doc = format!(" operationId -> a call through the generated client, for Intercom API {}.", api.version);
+    let doc = format!(
+        " operationId -> a call through the generated client, for Intercom API {}.",
+        api.version
+    );
     let tokens = quote! {
         #![doc = #doc]
         #![allow(unused_imports, non_snake_case)]

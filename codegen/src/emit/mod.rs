@@ -105,7 +105,8 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
     let ops_doc = format!(
         " Every operation of the Intercom API {version}, grouped by tag: `client.{vmod}().<tag>().<operation>(...)`, then optional setters, then `.send().await`."
     );
-    let api_doc = format!(" Entry point to the {version} operations: see [`crate::Client::{vmod}`].");
+    let api_doc =
+        format!(" Entry point to the {version} operations: see [`crate::Client::{vmod}`].");
     let tokens = quote! {
         #![doc = #ops_doc]
         #( pub mod #op_mods; )*
@@ -123,7 +124,10 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
             #(#accessors)*
         }
     };
-    files.push(GeneratedFile { path: format!("{base}/operations/mod.rs"), contents: render(tokens, prov, "operations")? });
+    files.push(GeneratedFile {
+        path: format!("{base}/operations/mod.rs"),
+        contents: render(tokens, prov, "operations")?,
+    });
 
     let vdoc = format!(" Intercom REST API version {version}: typed models and operations.");
     let client_doc = format!(
@@ -162,7 +166,10 @@ fn split_module(module: &str, items: Vec<(&str, TokenStream)>) -> Vec<(String, V
     let sizes: Vec<usize> = items.iter().map(|(_, t)| t.to_string().len()).collect();
     let total: usize = sizes.iter().sum();
     if total <= FILE_BUDGET {
-        return vec![(module.to_string(), items.into_iter().map(|(_, t)| t).collect())];
+        return vec![(
+            module.to_string(),
+            items.into_iter().map(|(_, t)| t).collect(),
+        )];
     }
     let mut groups: Vec<Vec<(&str, TokenStream)>> = vec![Vec::new()];
     let mut size = 0;
@@ -180,8 +187,16 @@ fn split_module(module: &str, items: Vec<(&str, TokenStream)>) -> Vec<(String, V
     groups
         .into_iter()
         .map(|g| {
-            let first = g.first().and_then(|(n, _)| n.chars().next()).unwrap_or('a').to_ascii_lowercase();
-            let last = g.last().and_then(|(n, _)| n.chars().next()).unwrap_or('z').to_ascii_lowercase();
+            let first = g
+                .first()
+                .and_then(|(n, _)| n.chars().next())
+                .unwrap_or('a')
+                .to_ascii_lowercase();
+            let last = g
+                .last()
+                .and_then(|(n, _)| n.chars().next())
+                .unwrap_or('z')
+                .to_ascii_lowercase();
             let name = naming::claim(&mut taken, &format!("{module}_{first}_{last}"), &["_part"]);
             (name, g.into_iter().map(|(_, t)| t).collect())
         })
@@ -190,5 +205,8 @@ fn split_module(module: &str, items: Vec<(&str, TokenStream)>) -> Vec<(String, V
 
 /// Files that list every version: the test registries.
 pub fn emit_registries(versions: &[String]) -> Result<Vec<GeneratedFile>, Error> {
-    Ok(vec![examples::registry(versions)?, calls::registry(versions)?])
+    Ok(vec![
+        examples::registry(versions)?,
+        calls::registry(versions)?,
+    ])
 }

@@ -153,8 +153,16 @@ fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct, has_extra: bool
         if let Some(variant) = constant_of(api, &f.ty) {
             let ty = rust_type(&f.ty, &quote!());
             let variant = format_ident!("{}", variant);
-            let value = if f.boxed { quote!(Box::new(#ty::#variant)) } else { quote!(#ty::#variant) };
-            inits.push(if required { quote! { #ident: #value, } } else { quote! { #ident: Some(#value), } });
+            let value = if f.boxed {
+                quote!(Box::new(#ty::#variant))
+            } else {
+                quote!(#ty::#variant)
+            };
+            inits.push(if required {
+                quote! { #ident: #value, }
+            } else {
+                quote! { #ident: Some(#value), }
+            });
             continue;
         }
         let mut ty = rust_type(&f.ty, &quote!());
@@ -229,15 +237,21 @@ fn enum_item(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> Tok
 fn union_from_impls(api: &Api, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
     let distinct = |v: &UnionVariant| match &v.ty {
         TypeRef::Named(n) if name != n => {
-            !matches!(api.types.get(n).map(|d| &d.kind), Some(TypeKind::Alias(_)) | None)
-                && u.variants.iter().filter(|w| w.ty == v.ty).count() == 1
+            !matches!(
+                api.types.get(n).map(|d| &d.kind),
+                Some(TypeKind::Alias(_)) | None
+            ) && u.variants.iter().filter(|w| w.ty == v.ty).count() == 1
         }
         _ => false,
     };
     let impls = u.variants.iter().filter(|v| distinct(v)).map(|v| {
         let ty = rust_type(&v.ty, &quote!());
         let ident = format_ident!("{}", v.rust_name);
-        let value = if v.boxed { quote!(Box::new(value)) } else { quote!(value) };
+        let value = if v.boxed {
+            quote!(Box::new(value))
+        } else {
+            quote!(value)
+        };
         quote! {
             impl From<#ty> for #name {
                 fn from(value: #ty) -> Self {

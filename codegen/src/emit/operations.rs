@@ -8,11 +8,25 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::types::rust_type;
-use crate::ir::{Api, Docs, FieldStep, Operation, PageKind, Pagination, ParamLocation, Parameter, ResponseBody, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Docs, FieldStep, Operation, PageKind, Pagination, ParamLocation, Parameter, ResponseBody,
+    TypeKind, TypeRef,
+};
 use crate::naming;
 
 /// Names used by generated operation files that builders must not take.
-const RESERVED: &[&str] = &["Client", "Error", "RequestParts", "Response", "CallOptions", "Api", "Option", "String", "Vec", "Result"];
+const RESERVED: &[&str] = &[
+    "Client",
+    "Error",
+    "RequestParts",
+    "Response",
+    "CallOptions",
+    "Api",
+    "Option",
+    "String",
+    "Vec",
+    "Result",
+];
 
 /// One tag's operations: the accessor struct's name and the file's tokens.
 pub struct TagFile {
@@ -30,7 +44,14 @@ pub struct TagFile {
 pub fn tag_modules(api: &Api) -> BTreeMap<String, String> {
     let tags: BTreeSet<&String> = api.operations.iter().map(|o| &o.tag).collect();
     let mut taken = BTreeSet::new();
-    tags.into_iter().map(|t| (t.clone(), naming::claim(&mut taken, &naming::module_name(t), &["_ops"]))).collect()
+    tags.into_iter()
+        .map(|t| {
+            (
+                t.clone(),
+                naming::claim(&mut taken, &naming::module_name(t), &["_ops"]),
+            )
+        })
+        .collect()
 }
 
 /// Groups operations by first tag and emits one file per tag.
@@ -49,13 +70,18 @@ pub fn tag_files(api: &Api) -> Vec<TagFile> {
         let mut methods = Vec::new();
         let mut builders = Vec::new();
         for op in ops {
-            let builder = naming::claim(&mut taken, &naming::type_name(&op.operation_id), &["Request", "Call"]);
+            let builder = naming::claim(
+                &mut taken,
+                &naming::type_name(&op.operation_id),
+                &["Request", "Call"],
+            );
             let (m, b) = operation(api, op, &accessor, &builder);
             methods.push(m);
             builders.push(b);
         }
         let doc = format!(" Operations tagged `{tag}` (Intercom API {}).", api.version);
-        let accessor_doc = format!(" Operations tagged `{tag}`. Get it from [`super::Api::{module}`].");
+        let accessor_doc =
+            format!(" Operations tagged `{tag}`. Get it from [`super::Api::{module}`].");
         let tokens = quote! {
             #![doc = #doc]
             #[allow(unused_imports)]
@@ -78,7 +104,12 @@ pub fn tag_files(api: &Api) -> Vec<TagFile> {
 
             #(#builders)*
         };
-        out.push(TagFile { module, accessor, tag, tokens });
+        out.push(TagFile {
+            module,
+            accessor,
+            tag,
+            tokens,
+        });
     }
     out
 }
@@ -96,9 +127,17 @@ struct ParamShape {
 fn param_shape(p: &Parameter) -> ParamShape {
     let ty = rust_type(&p.ty, &quote!(models::));
     if p.ty == TypeRef::String {
-        ParamShape { field_ty: quote!(String), arg_ty: quote!(impl Into<String>), into: true }
+        ParamShape {
+            field_ty: quote!(String),
+            arg_ty: quote!(impl Into<String>),
+            into: true,
+        }
     } else {
-        ParamShape { field_ty: ty.clone(), arg_ty: ty, into: false }
+        ParamShape {
+            field_ty: ty.clone(),
+            arg_ty: ty,
+            into: false,
+        }
     }
 }
 
@@ -121,7 +160,9 @@ fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
 fn push_query(api: &Api, name: &str, ty: &TypeRef, v: TokenStream, exploded: bool) -> TokenStream {
     match resolve(api, ty) {
         TypeRef::String => quote! { parts.push_query(#name, #v.clone()); },
-        TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => quote! { parts.push_query(#name, #v.to_string()); },
+        TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => {
+            quote! { parts.push_query(#name, #v.to_string()); }
+        }
         TypeRef::Array(item) => {
             let inner = push_query(api, name, item, quote!(item), false);
             quote! { for item in #v.iter() { #inner } }
@@ -144,16 +185,27 @@ fn push_query(api: &Api, name: &str, ty: &TypeRef, v: TokenStream, exploded: boo
     }
 }
 
-fn operation(api: &Api, op: &Operation, accessor: &str, builder: &str) -> (TokenStream, TokenStream) {
+fn operation(
+    api: &Api,
+    op: &Operation,
+    accessor: &str,
+    builder: &str,
+) -> (TokenStream, TokenStream) {
     let builder_ident = format_ident!("{}", builder);
     let method_ident = format_ident!("{}", op.method_name);
     let http = &op.http_method;
     let route = format!("`{http} {}`", op.path);
     let method_doc = docs::attrs(&op.docs, &format!("`{}`", op.operation_id));
     let route_doc = format!(" {route} (operationId `{}`).", op.operation_id);
-    let deprecated_doc = op.deprecated.then(|| quote!(#[doc = ""] #[doc = " **Deprecated** in the spec."]));
+    let deprecated_doc = op
+        .deprecated
+        .then(|| quote!(#[doc = ""] #[doc = " **Deprecated** in the spec."]));
 
-    let params: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location != ParamLocation::Header).collect();
+    let params: Vec<&Parameter> = op
+        .parameters
+        .iter()
+        .filter(|p| p.location != ParamLocation::Header)
+        .collect();
     let mut fields = Vec::new();
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -163,15 +215,30 @@ fn operation(api: &Api, op: &Operation, accessor: &str, builder: &str) -> (Token
         let shape = param_shape(p);
         let field_ty = &shape.field_ty;
         let arg_ty = &shape.arg_ty;
-        let convert = if shape.into { quote!(value.into()) } else { quote!(value) };
+        let convert = if shape.into {
+            quote!(value.into())
+        } else {
+            quote!(value)
+        };
         if p.required {
             fields.push(quote! { #ident: #field_ty, });
             args.push(quote! { #ident: #arg_ty, });
-            inits.push(if shape.into { quote! { #ident: #ident.into(), } } else { quote! { #ident, } });
+            inits.push(if shape.into {
+                quote! { #ident: #ident.into(), }
+            } else {
+                quote! { #ident, }
+            });
         } else {
             fields.push(quote! { #ident: Option<#field_ty>, });
             inits.push(quote! { #ident: None, });
-            let pdoc = docs::attrs(&p.docs, &format!("Sets the `{}` {} parameter.", p.name, location_name(p.location)));
+            let pdoc = docs::attrs(
+                &p.docs,
+                &format!(
+                    "Sets the `{}` {} parameter.",
+                    p.name,
+                    location_name(p.location)
+                ),
+            );
             setters.push(quote! {
                 #pdoc
                 pub fn #ident(mut self, value: #arg_ty) -> Self {
@@ -204,13 +271,18 @@ fn operation(api: &Api, op: &Operation, accessor: &str, builder: &str) -> (Token
     let mut path_stmts = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| c + open) else { break };
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
+            break;
+        };
         let lit = &rest[..open];
         if !lit.is_empty() {
             path_stmts.push(quote! { parts.push_path(#lit); });
         }
         let name = &rest[open + 1..close];
-        match params.iter().find(|p| p.location == ParamLocation::Path && p.name == name) {
+        match params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.name == name)
+        {
             Some(p) => {
                 let ident = format_ident!("{}", p.rust_name);
                 if resolve(api, &p.ty) == &TypeRef::String {
@@ -254,10 +326,19 @@ fn operation(api: &Api, op: &Operation, accessor: &str, builder: &str) -> (Token
     });
 
     let (ret, decode) = match op.success().map(|r| &r.body) {
-        Some(ResponseBody::Json(t)) => (rust_type(t, &quote!(models::)), quote!(crate::runtime::decode_json(raw))),
+        Some(ResponseBody::Json(t)) => (
+            rust_type(t, &quote!(models::)),
+            quote!(crate::runtime::decode_json(raw)),
+        ),
         Some(ResponseBody::Empty) => (quote!(()), quote!(crate::runtime::decode_empty(raw))),
-        Some(ResponseBody::Bytes(_)) => (quote!(bytes::Bytes), quote!(crate::runtime::decode_bytes(raw))),
-        None => (quote!(serde_json::Value), quote!(crate::runtime::decode_json(raw))),
+        Some(ResponseBody::Bytes(_)) => (
+            quote!(bytes::Bytes),
+            quote!(crate::runtime::decode_bytes(raw)),
+        ),
+        None => (
+            quote!(serde_json::Value),
+            quote!(crate::runtime::decode_json(raw)),
+        ),
     };
     let method = format_ident!("{}", http.to_uppercase());
     let path_template = &op.path;
@@ -348,7 +429,11 @@ fn pagination_methods(p: &Pagination) -> TokenStream {
         PageKind::Cursor { setter, next } => {
             let setter = format_ident!("{}", setter);
             let next = field_path(next, false);
-            (quote!(|page: &#page_ty| #next), quote!(|call: Self, key: String| call.#setter(key)), "the `starting_after` cursor")
+            (
+                quote!(|page: &#page_ty| #next),
+                quote!(|call: Self, key: String| call.#setter(key)),
+                "the `starting_after` cursor",
+            )
         }
         PageKind::Scroll { setter, next } => {
             let setter = format_ident!("{}", setter);
@@ -362,7 +447,11 @@ fn pagination_methods(p: &Pagination) -> TokenStream {
             )
         }
 
-        PageKind::PageNumber { setter, page, total } => {
+        PageKind::PageNumber {
+            setter,
+            page,
+            total,
+        } => {
             let setter = format_ident!("{}", setter);
             let current = field_path(page, true);
             let total = field_path(total, true);
@@ -375,7 +464,12 @@ fn pagination_methods(p: &Pagination) -> TokenStream {
                 "the `page` number",
             )
         }
-        PageKind::SearchBody { pagination_field, cursor_field, body_optional, next } => {
+        PageKind::SearchBody {
+            pagination_field,
+            cursor_field,
+            body_optional,
+            next,
+        } => {
             let pf = format_ident!("{}", pagination_field);
             let cf = format_ident!("{}", cursor_field);
             let next = field_path(next, false);
@@ -388,7 +482,11 @@ fn pagination_methods(p: &Pagination) -> TokenStream {
             } else {
                 quote! { call.body.#pf.get_or_insert_with(Default::default).#cf = Some(key); }
             };
-            (quote!(|page: &#page_ty| #next), quote!(|mut call: Self, key: String| { #set call }), "the body's `pagination` cursor")
+            (
+                quote!(|page: &#page_ty| #next),
+                quote!(|mut call: Self, key: String| { #set call }),
+                "the body's `pagination` cursor",
+            )
         }
     };
     let pages_doc = format!(
@@ -425,5 +523,8 @@ fn location_name(l: ParamLocation) -> &'static str {
 
 /// `Docs` for a tag accessor method on `Api`.
 pub fn tag_docs(tag: &str) -> Docs {
-    Docs { title: Some(format!("Operations tagged `{tag}`.")), description: None }
+    Docs {
+        title: Some(format!("Operations tagged `{tag}`.")),
+        description: None,
+    }
 }

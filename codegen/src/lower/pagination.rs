@@ -8,11 +8,18 @@
 //!
 //! The items are the page's one array field (`data`, `contacts`, ...).
 
-use crate::ir::{Api, FieldStep, Operation, PageKind, Pagination, ParamLocation, ResponseBody, Struct, TypeKind, TypeRef};
+use crate::ir::{
+    Api, FieldStep, Operation, PageKind, Pagination, ParamLocation, ResponseBody, Struct, TypeKind,
+    TypeRef,
+};
 
 /// Sets `pagination` on every operation whose shapes match one of the kinds.
 pub(crate) fn detect(api: &mut Api) {
-    let found: Vec<Option<Pagination>> = api.operations.iter().map(|op| detect_one(api, op)).collect();
+    let found: Vec<Option<Pagination>> = api
+        .operations
+        .iter()
+        .map(|op| detect_one(api, op))
+        .collect();
     for (op, p) in api.operations.iter_mut().zip(found) {
         op.pagination = p;
     }
@@ -62,7 +69,10 @@ fn path<'a>(api: &'a Api, t: &'a TypeRef, wire: &[&str]) -> Option<(Vec<FieldSte
             return None;
         }
         let f = s.fields.iter().find(|f| f.wire_name == *name && !f.boxed)?;
-        steps.push(FieldStep { wire_name: f.wire_name.clone(), rust_name: f.rust_name.clone() });
+        steps.push(FieldStep {
+            wire_name: f.wire_name.clone(),
+            rust_name: f.rust_name.clone(),
+        });
         cur = &f.ty;
     }
     Some((steps, resolve(api, cur)))
@@ -71,7 +81,9 @@ fn path<'a>(api: &'a Api, t: &'a TypeRef, wire: &[&str]) -> Option<(Vec<FieldSte
 fn query_setter(op: &Operation, name: &str, ty: &TypeRef) -> Option<String> {
     op.parameters
         .iter()
-        .find(|p| p.location == ParamLocation::Query && p.name == name && !p.required && &p.ty == ty)
+        .find(|p| {
+            p.location == ParamLocation::Query && p.name == name && !p.required && &p.ty == ty
+        })
         .map(|p| p.rust_name.clone())
 }
 
@@ -85,20 +97,44 @@ fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
         return None;
     }
     // The items: the page's one array field.
-    let arrays: Vec<_> = page.fields.iter().filter(|f| matches!(resolve(api, &f.ty), TypeRef::Array(_))).collect();
-    let [items] = arrays.as_slice() else { return None };
-    let TypeRef::Array(item_ty) = resolve(api, &items.ty) else { return None };
-    let items_step = FieldStep { wire_name: items.wire_name.clone(), rust_name: items.rust_name.clone() };
+    let arrays: Vec<_> = page
+        .fields
+        .iter()
+        .filter(|f| matches!(resolve(api, &f.ty), TypeRef::Array(_)))
+        .collect();
+    let [items] = arrays.as_slice() else {
+        return None;
+    };
+    let TypeRef::Array(item_ty) = resolve(api, &items.ty) else {
+        return None;
+    };
+    let items_step = FieldStep {
+        wire_name: items.wire_name.clone(),
+        rust_name: items.rust_name.clone(),
+    };
 
-    let cursor = path(api, page_ty, &["pages", "next", "starting_after"]).filter(|(_, t)| **t == TypeRef::String);
-    let kind = if let (Some(setter), Some((next, _))) = (query_setter(op, "starting_after", &TypeRef::String), &cursor) {
-        PageKind::Cursor { setter, next: next.clone() }
+    let cursor = path(api, page_ty, &["pages", "next", "starting_after"])
+        .filter(|(_, t)| **t == TypeRef::String);
+    let kind = if let (Some(setter), Some((next, _))) = (
+        query_setter(op, "starting_after", &TypeRef::String),
+        &cursor,
+    ) {
+        PageKind::Cursor {
+            setter,
+            next: next.clone(),
+        }
     } else if let (Some(body), Some((next, _))) = (&op.body, &cursor) {
         let (bs, _) = struct_of(api, &body.ty)?;
-        let pf = bs.fields.iter().find(|f| f.wire_name == "pagination" && !f.boxed)?;
+        let pf = bs
+            .fields
+            .iter()
+            .find(|f| f.wire_name == "pagination" && !f.boxed)?;
         let (ps, plenient) = struct_of(api, &pf.ty)?;
         let all_optional = plenient || ps.fields.iter().all(|f| !f.required);
-        let cf = ps.fields.iter().find(|f| f.wire_name == "starting_after" && resolve(api, &f.ty) == &TypeRef::String)?;
+        let cf = ps
+            .fields
+            .iter()
+            .find(|f| f.wire_name == "starting_after" && resolve(api, &f.ty) == &TypeRef::String)?;
         // The body's pagination object must be optional and defaultable to be filled in.
         if pf.required || !all_optional || !matches!(pf.ty, TypeRef::Named(_)) {
             return None;
@@ -115,7 +151,11 @@ fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
         if *pt != TypeRef::Integer || *tt != TypeRef::Integer {
             return None;
         }
-        PageKind::PageNumber { setter, page: page_steps, total: total_steps }
+        PageKind::PageNumber {
+            setter,
+            page: page_steps,
+            total: total_steps,
+        }
     } else if let Some(setter) = query_setter(op, "scroll_param", &TypeRef::String) {
         let (next, t) = path(api, page_ty, &["scroll_param"])?;
         if *t != TypeRef::String {
@@ -125,5 +165,10 @@ fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
     } else {
         return None;
     };
-    Some(Pagination { kind, items: items_step, item_ty: (**item_ty).clone(), page_ty: page_ty.clone() })
+    Some(Pagination {
+        kind,
+        items: items_step,
+        item_ty: (**item_ty).clone(),
+        page_ty: page_ty.clone(),
+    })
 }

@@ -384,11 +384,10 @@ impl<'a> Lowerer<'a> {
         match node {
             Node::Inline(s) => {
                 let v = View::new(s);
-                let real_union = v
-                    .one_of
-                    .iter()
-                    .chain(&v.any_of)
-                    .any(|n| !matches!(n, Node::Inline(s) if View::new(s).is_constraint_only()));
+                let real_union =
+                    v.one_of.iter().chain(&v.any_of).any(
+                        |n| !matches!(n, Node::Inline(s) if View::new(s).is_constraint_only()),
+                    );
                 if real_union {
                     self.warn(
                         ptr,
@@ -497,7 +496,8 @@ impl<'a> Lowerer<'a> {
             .collect();
         let tag = find_tag(&consts);
         // Variant names.
-        let mut bases: Vec<(String, bool)> = variants.iter().map(|n| self.variant_base(*n)).collect();
+        let mut bases: Vec<(String, bool)> =
+            variants.iter().map(|n| self.variant_base(*n)).collect();
         distinguish_inline_objects(variants, &mut bases);
         let mut names: Vec<String> = bases.iter().map(|(b, _)| b.clone()).collect();
         if bases.iter().all(|(_, from_name)| *from_name) {
@@ -718,18 +718,32 @@ fn distinguish_inline_objects(variants: &[Node<'_>], bases: &mut [(String, bool)
     let views: Vec<Option<View<'_>>> = variants
         .iter()
         .map(|n| match n {
-            Node::Inline(s) => Some(View::new(s)).filter(|v| v.title.is_none() && !v.properties.is_empty()),
+            Node::Inline(s) => {
+                Some(View::new(s)).filter(|v| v.title.is_none() && !v.properties.is_empty())
+            }
             Node::Ref(_) => None,
         })
         .collect();
     for (i, view) in views.iter().enumerate() {
         let Some(v) = view else { continue };
-        let others: Vec<&View<'_>> = views.iter().enumerate().filter(|(j, _)| *j != i).filter_map(|(_, o)| o.as_ref()).collect();
+        let others: Vec<&View<'_>> = views
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .filter_map(|(_, o)| o.as_ref())
+            .collect();
         if others.is_empty() {
             continue;
         }
-        let unique_required = v.required.iter().find(|r| !others.iter().all(|o| o.required.contains(r)));
-        let unique_property = v.properties.iter().map(|(p, _)| p).find(|p| !others.iter().any(|o| o.properties.iter().any(|(q, _)| q == *p)));
+        let unique_required = v
+            .required
+            .iter()
+            .find(|r| !others.iter().all(|o| o.required.contains(r)));
+        let unique_property = v.properties.iter().map(|(p, _)| p).find(|p| {
+            !others
+                .iter()
+                .any(|o| o.properties.iter().any(|(q, _)| q == *p))
+        });
         if let Some(name) = unique_required.or(unique_property) {
             bases[i].0 = naming::type_name(name);
         }

@@ -239,7 +239,12 @@ fn bodies(spec: &Value) -> Vec<Body> {
         MIB,
         300_000,
     );
-    let tickets = grow_list(first_example(&examples, "searchTickets"), "tickets", MIB, 400_000);
+    let tickets = grow_list(
+        first_example(&examples, "searchTickets"),
+        "tickets",
+        MIB,
+        400_000,
+    );
     let n_search = search["conversations"].as_array().map_or(0, Vec::len);
     let n_tickets = tickets["tickets"].as_array().map_or(0, Vec::len);
 
@@ -249,7 +254,11 @@ fn bodies(spec: &Value) -> Vec<Body> {
             format!("Conversation, 500 parts ({distinct} distinct from the examples)"),
             &conversation,
         ),
-        Body::new("contacts_150", "ContactList, 150 contacts".into(), &contacts),
+        Body::new(
+            "contacts_150",
+            "ContactList, 150 contacts".into(),
+            &contacts,
+        ),
         Body::new(
             "search_1mb",
             format!("PaginatedConversationResponse, {n_search} conversations"),
@@ -446,15 +455,14 @@ fn main() {
         };
         measure(&cfg, &mut cases);
         if cfg.smoke {
-            println!("| {} | {} | ran | ran | | | | | | |", body.name, body.bytes.len());
+            println!(
+                "| {} | {} | ran | ran | | | | | | |",
+                body.name,
+                body.bytes.len()
+            );
             continue;
         }
-        let t = |name: &str| {
-            cases
-                .iter()
-                .find(|c| c.name == name)
-                .expect("case exists")
-        };
+        let t = |name: &str| cases.iter().find(|c| c.name == name).expect("case exists");
         let ratio = |a: &str, b: &str| t(a).median().as_secs_f64() / t(b).median().as_secs_f64();
         worst = worst.max(ratio("typed_slice", "value_slice"));
         println!(
@@ -481,9 +489,7 @@ fn main() {
         } else {
             "misses"
         };
-        println!(
-            "worst typed/Value (from_slice): {worst:.2}; target <= {TARGET_RATIO}: {verdict}"
-        );
+        println!("worst typed/Value (from_slice): {worst:.2}; target <= {TARGET_RATIO}: {verdict}");
     }
 
     what_if(&cfg, &bodies);
@@ -539,9 +545,7 @@ fn what_if(cfg: &Config, bodies: &[Body]) {
                     black_box(decode_slice::<models::PaginatedConversationResponse>(b));
                 }),
                 Case::new("no_flatten", n, move || {
-                    black_box(decode_slice::<no_flatten::PaginatedConversationResponse>(
-                        b,
-                    ));
+                    black_box(decode_slice::<no_flatten::PaginatedConversationResponse>(b));
                 }),
                 Case::new("catch_all", n, move || {
                     black_box(decode_slice::<catch_all::PaginatedConversationResponse>(b));
@@ -584,7 +588,9 @@ fn unions(cfg: &Config) {
         json!({"type": "upload", "name": "a.png", "url": "https://example.com/a.png",
                "content_type": "image/png", "filesize": 100, "width": 10, "height": 10}),
     ];
-    let attrs: Vec<Value> = (0..20_000).map(|i| shapes[i % shapes.len()].clone()).collect();
+    let attrs: Vec<Value> = (0..20_000)
+        .map(|i| shapes[i % shapes.len()].clone())
+        .collect();
     let attrs = serde_json::to_vec(&attrs).expect("encode");
 
     // 5 000 canvas components, mostly text, as a canvas-kit response lists them.
@@ -606,7 +612,9 @@ fn unions(cfg: &Config) {
             "Vec<Option<TicketCustomAttributesValue>> (untagged, generated)",
             a.len(),
             move || {
-                black_box(decode_slice::<Vec<Option<models::TicketCustomAttributesValue>>>(a));
+                black_box(decode_slice::<
+                    Vec<Option<models::TicketCustomAttributesValue>>,
+                >(a));
             },
         ),
         Case::new(

@@ -322,8 +322,8 @@ pub mod no_flatten {
 
 /// Catch-all map visitor: undeclared members kept, no flatten.
 pub mod catch_all {
-    use super::{BTreeMap, Deserialize, Deserializer, LStr, MapAccess, Value, Visitor, de, fmt};
     use super::models;
+    use super::{BTreeMap, Deserialize, Deserializer, LStr, MapAccess, Value, Visitor, de, fmt};
     hot_types!(catch_all);
 }
 
