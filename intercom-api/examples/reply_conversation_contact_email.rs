@@ -10,7 +10,6 @@ use std::process::ExitCode;
 
 use intercom_api::Client;
 use intercom_api::v2_11::models::{
-    ContactReplyBaseRequestMessageType, ContactReplyBaseRequestType,
     ContactReplyConversationRequest, ContactReplyEmailRequest, ReplyConversationRequest,
 };
 
@@ -35,17 +34,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let conversation_id = args.next().unwrap_or_else(|| "123".to_owned());
     let email = args.next().unwrap_or_else(|| "jdoe@example.com".to_owned());
 
-    let reply = ReplyConversationRequest::Contact(ContactReplyConversationRequest::Email(
-        ContactReplyEmailRequest {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
-            email,
-            body: "Thanks, that fixed it!".to_owned(),
-            attachment_urls: None,
-            attachment_files: None,
-            created_at: None,
-        },
-    ));
+    // `new` takes the required fields and fills in the constant ones (`type: user`,
+    // `message_type: comment`); `into()` wraps it in the union variants.
+    let reply: ReplyConversationRequest = ContactReplyConversationRequest::from(
+        ContactReplyEmailRequest::new("Thanks, that fixed it!", email),
+    )
+    .into();
     let conversation = client
         .v2_11()
         .conversations()
