@@ -600,3 +600,29 @@ async fn scroll_pages_end_on_an_empty_page() {
         assert_eq!(received(&server).await.len(), 4, "same param {same_param}");
     }
 }
+
+#[tokio::test]
+async fn the_data_export_download_asks_for_octet_stream_and_returns_raw_bytes() {
+    let server = MockServer::start().await;
+    let gzipped_csv: &[u8] = &[0x1f, 0x8b, 0x08, 0x00, b'a', b',', b'b'];
+    Mock::given(method("GET"))
+        .and(path("/download/content/data/job%2F1"))
+        .and(wiremock::matchers::header(
+            "accept",
+            "application/octet-stream",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(gzipped_csv, "application/octet-stream"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = client(&server)
+        .v2_11()
+        .data_export()
+        .download_data_export("job/1")
+        .send()
+        .await
+        .expect("download succeeds");
+    assert_eq!(body.as_ref(), gzipped_csv);
+}

@@ -333,12 +333,19 @@ fn operation(
         Some(ResponseBody::Empty) => (quote!(()), quote!(crate::runtime::decode_empty(raw))),
         Some(ResponseBody::Bytes(_)) => (
             quote!(bytes::Bytes),
-            quote!(crate::runtime::decode_bytes(raw)),
+            quote! { crate::runtime::decode_bytes(raw) },
         ),
         None => (
             quote!(serde_json::Value),
             quote!(crate::runtime::decode_json(raw)),
         ),
+    };
+    let accept = match op.success().map(|r| &r.body) {
+        Some(ResponseBody::Bytes(media)) => {
+            // `Accept` is `&'static str`: a literal from the spec.
+            Some(quote! { parts.set_accept(#media); })
+        }
+        _ => None,
     };
     let method = format_ident!("{}", http.to_uppercase());
     let path_template = &op.path;
@@ -392,6 +399,7 @@ fn operation(
                 #(#path_stmts)*
                 #(#query_stmts)*
                 #body_stmt
+                #accept
                 parts.set_options(&self.options);
                 let raw = self.client.execute(parts).await?;
                 #decode

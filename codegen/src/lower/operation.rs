@@ -224,6 +224,15 @@ impl<'a> Lowerer<'a> {
                         }
                         None => match r.content.first() {
                             Some((ct, _)) => ResponseBody::Bytes(ct.clone()),
+                            // A GET answers with data: a success that declares no content is
+                            // returned as raw bytes (Intercom's data export download does this).
+                            None if success && method == "GET" => {
+                                self.warn(
+                                    &rptr,
+                                    "GET success response declares no content: returned as raw bytes (Accept: application/octet-stream)",
+                                );
+                                ResponseBody::Bytes("application/octet-stream".to_string())
+                            }
                             None => ResponseBody::Empty,
                         },
                     };

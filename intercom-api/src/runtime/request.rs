@@ -78,6 +78,8 @@ pub struct RequestParts {
     path: String,
     query: Vec<(String, String)>,
     body: Option<Bytes>,
+    /// Media type asked for in `Accept`.
+    accept: &'static str,
     options: CallOptions,
     /// Set when a path parameter makes the request unsendable.
     invalid: Option<String>,
@@ -95,6 +97,7 @@ impl RequestParts {
             path: String::with_capacity(path_template.len() + 16),
             query: Vec::new(),
             body: None,
+            accept: "application/json",
             options: CallOptions::default(),
             invalid: None,
         }
@@ -130,6 +133,11 @@ impl RequestParts {
             .map_err(|e| Error::invalid_request_with("cannot serialize the request body", e))?;
         self.body = Some(Bytes::from(json));
         Ok(())
+    }
+
+    /// Asks for another media type than `application/json` (e.g. a raw download).
+    pub fn set_accept(&mut self, media_type: &'static str) {
+        self.accept = media_type;
     }
 
     /// Applies per-call overrides.
@@ -286,7 +294,7 @@ impl Call<'_> {
             .request(self.parts.method.clone(), self.url.clone())
             .header(AUTHORIZATION, ready.auth.clone())
             .header(&INTERCOM_VERSION, self.api_version.clone())
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(ACCEPT, HeaderValue::from_static(self.parts.accept))
             .header(USER_AGENT, ready.user_agent.clone());
         if let Some(timeout) = self.timeout {
             request = request.timeout(timeout);

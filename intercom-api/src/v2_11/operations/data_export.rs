@@ -222,11 +222,11 @@ impl<'a> DownloadDataExport<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<bytes::Bytes, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    pub async fn send_with_response(self) -> Result<Response<bytes::Bytes>, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -234,8 +234,9 @@ impl<'a> DownloadDataExport<'a> {
         );
         parts.push_path("/download/content/data/");
         parts.push_path_param(&self.job_identifier);
+        parts.set_accept("application/octet-stream");
         parts.set_options(&self.options);
         let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_empty(raw)
+        crate::runtime::decode_bytes(raw)
     }
 }
