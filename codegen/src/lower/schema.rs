@@ -279,6 +279,12 @@ impl<'a> Lowerer<'a> {
             let shape = self.object_shape_of_view(v, ptr, 0)?;
             return self.struct_shape(shape, ptr, hint);
         }
+        if v.enum_other && matches!(v.ty, None | Some("string")) {
+            self.warn(
+                ptr,
+                "enum values that are not strings are ignored: only the string values get variants",
+            );
+        }
         if !v.enum_values.is_empty() && matches!(v.ty, None | Some("string")) {
             return Ok(Shape::Kind(
                 TypeKind::Enum(enum_of(&v.enum_values)),
@@ -539,6 +545,12 @@ impl<'a> Lowerer<'a> {
                 }
             }
             let ty = self.node(*node, &vptr, &format!("{union_name}{rust_name}"))?;
+            if tag.is_none() && out.iter().any(|o: &UnionVariant| o.ty == ty) {
+                self.warn(
+                    &vptr,
+                    "this variant has the same Rust type as an earlier one: untagged decoding never picks it",
+                );
+            }
             let docs = self.node_docs(*node, &vptr);
             let tag_value = tag.as_ref().map(|t| consts[i][t].clone());
             out.push(UnionVariant {

@@ -53,6 +53,8 @@ pub(crate) struct View<'a> {
     pub enum_values: Vec<String>,
     /// `enum` contains `null`.
     pub enum_has_null: bool,
+    /// `enum` contains values that are neither strings nor `null` (dropped, with a warning).
+    pub enum_other: bool,
     pub one_of: Vec<Node<'a>>,
     pub any_of: Vec<Node<'a>>,
     pub all_of: Vec<Node<'a>>,
@@ -103,6 +105,7 @@ impl<'a> View<'a> {
             items: None,
             enum_values: Vec::new(),
             enum_has_null: false,
+            enum_other: false,
             one_of: Vec::new(),
             any_of: Vec::new(),
             all_of: Vec::new(),
@@ -155,7 +158,7 @@ impl<'a> View<'a> {
                     match e {
                         serde_json::Value::String(s) => v.enum_values.push(s.clone()),
                         serde_json::Value::Null => v.enum_has_null = true,
-                        _ => {}
+                        _ => v.enum_other = true,
                     }
                 }
                 v.one_of = a.one_of.iter().map(Node::of).collect();
