@@ -148,6 +148,7 @@ fn main() {
             pins.len(),
             ms(whole[0])
         );
+        anatomy(&cfg, &pins, &texts, &stages);
         return;
     }
     println!(
@@ -196,4 +197,61 @@ fn main() {
         mib(hwm),
         mib(rss_before)
     );
+    anatomy(&cfg, &pins, &texts, &stages);
+}
+
+/// Where load and emit spend their time: the YAML parse versus the typed `openapiv3` decode, and
+/// the rendering of the emitted files (`syn` parse + `prettyplease`, the `render` step) versus
+/// building their tokens. Each part is timed on its own, `runs` times, median.
+fn anatomy(cfg: &Config, pins: &[codegen::specs::Pin], texts: &[String], stages: &[Stage]) {
+    println!();
+    println!("anatomy (median of {} runs each):", cfg.runs);
+    println!();
+    println!(
+        "| version | YAML parse ms | JSON -> openapiv3 ms | render (syn + prettyplease) ms | render share of emit |"
+    );
+    println!("|---|---:|---:|---:|---:|");
+    for ((pin, text), stage) in pins.iter().zip(texts).zip(stages) {
+        let raw = codegen::load::load_str(text)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .raw;
+        let (files, _) = workspace::generate_version(text, &pin.version, &pin.sha256)
+            .unwrap_or_else(|e| panic!("{}: {e}", pin.version));
+        // The emitted Rust files as token streams, as `render` receives them.
+        let streams: Vec<proc_macro2::TokenStream> = files
+            .iter()
+            .filter(|f| f.path.ends_with(".rs"))
+            .map(|f| f.contents.parse().expect("generated files lex"))
+            .collect();
+        let (mut yaml, mut typed, mut render) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..cfg.runs {
+            let t = Instant::now();
+            let v: serde_yaml::Value = serde_yaml::from_str(text).expect("spec is YAML");
+            yaml.push(t.elapsed());
+            std::hint::black_box(v);
+
+            let r = raw.clone();
+            let t = Instant::now();
+            let doc = codegen::load::from_json(r).unwrap_or_else(|e| panic!("{e}"));
+            typed.push(t.elapsed());
+            std::hint::black_box(doc);
+
+            let s = streams.clone();
+            let t = Instant::now();
+            for ts in s {
+                let file: syn::File = syn::parse2(ts).expect("generated files parse");
+                std::hint::black_box(prettyplease::unparse(&file));
+            }
+            render.push(t.elapsed());
+        }
+        let emit = median(&stage.emit).as_secs_f64();
+        println!(
+            "| {} | {} | {} | {} | {:.0}% |",
+            pin.version,
+            ms(median(&yaml)),
+            ms(median(&typed)),
+            ms(median(&render)),
+            100.0 * median(&render).as_secs_f64() / emit.max(1e-9)
+        );
+    }
 }
