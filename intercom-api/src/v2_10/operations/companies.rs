@@ -269,6 +269,7 @@ impl<'a> RetrieveCompany<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyList> {
         crate::runtime::pagination::pages(
             self,
@@ -284,6 +285,7 @@ impl<'a> RetrieveCompany<'a> {
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
@@ -566,6 +568,7 @@ impl<'a> ListAllCompanies<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyList> {
         crate::runtime::pagination::pages(
             self,
@@ -581,6 +584,7 @@ impl<'a> ListAllCompanies<'a> {
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
@@ -635,6 +639,7 @@ impl<'a> ScrollOverAllCompanies<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `scroll_param`; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyScroll> {
         crate::runtime::pagination::scroll_pages(
             self,
@@ -650,6 +655,7 @@ impl<'a> ScrollOverAllCompanies<'a> {
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
         crate::runtime::pagination::items(
             self.pages(),

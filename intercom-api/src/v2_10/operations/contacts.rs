@@ -627,6 +627,7 @@ impl<'a> SearchContacts<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactList> {
         crate::runtime::pagination::pages(
             self,
@@ -650,6 +651,7 @@ impl<'a> SearchContacts<'a> {
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::Contact> {
         crate::runtime::pagination::items(
             self.pages(),

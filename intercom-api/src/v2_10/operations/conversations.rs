@@ -359,6 +359,7 @@ impl<'a> ListConversations<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedResponse> {
         crate::runtime::pagination::pages(
             self,
@@ -374,6 +375,7 @@ impl<'a> ListConversations<'a> {
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::PaginatedResponseDataItem> {
         crate::runtime::pagination::items(
             self.pages(),
@@ -559,6 +561,7 @@ impl<'a> SearchConversations<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::ConversationList> {
         crate::runtime::pagination::pages(
             self,
@@ -582,6 +585,7 @@ impl<'a> SearchConversations<'a> {
         )
     }
     /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::ConversationListItem> {
         crate::runtime::pagination::items(
             self.pages(),

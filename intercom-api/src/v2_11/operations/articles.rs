@@ -120,6 +120,7 @@ impl<'a> ListArticles<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::ArticleList> {
         crate::runtime::pagination::pages(
             self,
@@ -135,6 +136,7 @@ impl<'a> ListArticles<'a> {
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::ArticleListItem> {
         crate::runtime::pagination::items(
             self.pages(),

@@ -271,6 +271,7 @@ impl<'a> RetrieveCompany<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyList> {
         crate::runtime::pagination::pages(
             self,
@@ -286,6 +287,7 @@ impl<'a> RetrieveCompany<'a> {
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
@@ -493,6 +495,7 @@ impl<'a> ListAttachedContacts<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyAttachedContacts> {
         crate::runtime::pagination::pages(
             self,
@@ -508,6 +511,7 @@ impl<'a> ListAttachedContacts<'a> {
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::Contact> {
         crate::runtime::pagination::items(
             self.pages(),
@@ -608,6 +612,7 @@ impl<'a> ListAllCompanies<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyList> {
         crate::runtime::pagination::pages(
             self,
@@ -623,6 +628,7 @@ impl<'a> ListAllCompanies<'a> {
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
@@ -677,6 +683,7 @@ impl<'a> ScrollOverAllCompanies<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `scroll_param`; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyScroll> {
         crate::runtime::pagination::scroll_pages(
             self,
@@ -692,6 +699,7 @@ impl<'a> ScrollOverAllCompanies<'a> {
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
         crate::runtime::pagination::items(
             self.pages(),

@@ -358,6 +358,7 @@ impl<'a> ListCompaniesForAContact<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactAttachedCompanies> {
         crate::runtime::pagination::pages(
             self,
@@ -373,6 +374,7 @@ impl<'a> ListCompaniesForAContact<'a> {
         )
     }
     /// Every item (`companies`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
@@ -675,6 +677,7 @@ impl<'a> SearchContacts<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactList> {
         crate::runtime::pagination::pages(
             self,
@@ -698,6 +701,7 @@ impl<'a> SearchContacts<'a> {
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::Contact> {
         crate::runtime::pagination::items(
             self.pages(),
@@ -758,6 +762,7 @@ impl<'a> ListContacts<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactList> {
         crate::runtime::pagination::pages(
             self,
@@ -773,6 +778,7 @@ impl<'a> ListContacts<'a> {
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::Contact> {
         crate::runtime::pagination::items(
             self.pages(),

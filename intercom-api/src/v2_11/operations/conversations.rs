@@ -371,6 +371,7 @@ impl<'a> ListConversations<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(
         self,
     ) -> crate::runtime::Pages<'a, models::PaginatedConversationResponse> {
@@ -388,6 +389,7 @@ impl<'a> ListConversations<'a> {
         )
     }
     /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::ConversationListItem> {
         crate::runtime::pagination::items(
             self.pages(),
@@ -575,6 +577,7 @@ impl<'a> SearchConversations<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(
         self,
     ) -> crate::runtime::Pages<'a, models::PaginatedConversationResponse> {
@@ -600,6 +603,7 @@ impl<'a> SearchConversations<'a> {
         )
     }
     /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::ConversationListItem> {
         crate::runtime::pagination::items(
             self.pages(),

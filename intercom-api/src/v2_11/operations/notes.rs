@@ -76,6 +76,7 @@ impl<'a> ListNotes<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::NoteList> {
         crate::runtime::pagination::pages(
             self,
@@ -91,6 +92,7 @@ impl<'a> ListNotes<'a> {
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::Note> {
         crate::runtime::pagination::items(
             self.pages(),

@@ -308,6 +308,7 @@ impl<'a> SearchTickets<'a> {
         self
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::TicketList> {
         crate::runtime::pagination::pages(
             self,
@@ -331,6 +332,7 @@ impl<'a> SearchTickets<'a> {
         )
     }
     /// Every item (`tickets`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
     pub fn stream(self) -> crate::runtime::Items<'a, models::Ticket> {
         crate::runtime::pagination::items(
             self.pages(),
