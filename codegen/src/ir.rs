@@ -19,6 +19,23 @@ pub struct Api {
     pub warnings: Vec<Warning>,
 }
 
+impl Api {
+    /// `t` with named aliases followed to the type they stand for (at most 32 steps).
+    pub fn resolve_alias<'a>(&'a self, t: &'a TypeRef) -> &'a TypeRef {
+        let mut cur = t;
+        for _ in 0..32 {
+            match cur {
+                TypeRef::Named(n) => match self.types.get(n).map(|d| &d.kind) {
+                    Some(TypeKind::Alias(inner)) => cur = inner,
+                    _ => return cur,
+                },
+                _ => return cur,
+            }
+        }
+        cur
+    }
+}
+
 /// Where a type is used: decides strictness (requests) versus leniency (responses).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Usage {

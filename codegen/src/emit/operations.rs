@@ -141,24 +141,9 @@ fn param_shape(p: &Parameter) -> ParamShape {
     }
 }
 
-/// Follows aliases to the underlying type.
-fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
-    let mut cur = t;
-    for _ in 0..32 {
-        match cur {
-            TypeRef::Named(n) => match api.types.get(n).map(|d| &d.kind) {
-                Some(TypeKind::Alias(inner)) => cur = inner,
-                _ => return cur,
-            },
-            _ => return cur,
-        }
-    }
-    cur
-}
-
 /// Statements that push query parameter `name` with value expression `v` (a reference).
 fn push_query(api: &Api, name: &str, ty: &TypeRef, v: TokenStream, exploded: bool) -> TokenStream {
-    match resolve(api, ty) {
+    match api.resolve_alias(ty) {
         TypeRef::String => quote! { parts.push_query(#name, #v.clone()); },
         TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => {
             quote! { parts.push_query(#name, #v.to_string()); }
@@ -285,9 +270,9 @@ fn operation(
         {
             Some(p) => {
                 let ident = format_ident!("{}", p.rust_name);
-                if resolve(api, &p.ty) == &TypeRef::String {
+                if api.resolve_alias(&p.ty) == &TypeRef::String {
                     path_stmts.push(quote! { parts.push_path_param(&self.#ident); });
-                } else if matches!(resolve(api, &p.ty), TypeRef::Named(_)) {
+                } else if matches!(api.resolve_alias(&p.ty), TypeRef::Named(_)) {
                     path_stmts.push(quote! { parts.push_path_param(self.#ident.as_str()); });
                 } else {
                     path_stmts.push(quote! { parts.push_path_param(&self.#ident.to_string()); });

@@ -45,20 +45,6 @@ fn struct_of<'a>(api: &'a Api, t: &'a TypeRef) -> Option<(&'a Struct, bool)> {
     None
 }
 
-fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
-    let mut cur = t;
-    for _ in 0..32 {
-        match cur {
-            TypeRef::Named(n) => match api.types.get(n).map(|d| &d.kind) {
-                Some(TypeKind::Alias(inner)) => cur = inner,
-                _ => return cur,
-            },
-            _ => return cur,
-        }
-    }
-    cur
-}
-
 /// Follows `wire` names from `t` through lenient structs; returns the steps and the final type.
 fn path<'a>(api: &'a Api, t: &'a TypeRef, wire: &[&str]) -> Option<(Vec<FieldStep>, &'a TypeRef)> {
     let mut steps = Vec::new();
@@ -75,7 +61,7 @@ fn path<'a>(api: &'a Api, t: &'a TypeRef, wire: &[&str]) -> Option<(Vec<FieldSte
         });
         cur = &f.ty;
     }
-    Some((steps, resolve(api, cur)))
+    Some((steps, api.resolve_alias(cur)))
 }
 
 fn query_setter(op: &Operation, name: &str, ty: &TypeRef) -> Option<String> {
@@ -100,12 +86,12 @@ fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
     let arrays: Vec<_> = page
         .fields
         .iter()
-        .filter(|f| matches!(resolve(api, &f.ty), TypeRef::Array(_)))
+        .filter(|f| matches!(api.resolve_alias(&f.ty), TypeRef::Array(_)))
         .collect();
     let [items] = arrays.as_slice() else {
         return None;
     };
-    let TypeRef::Array(item_ty) = resolve(api, &items.ty) else {
+    let TypeRef::Array(item_ty) = api.resolve_alias(&items.ty) else {
         return None;
     };
     let items_step = FieldStep {
@@ -131,10 +117,9 @@ fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
             .find(|f| f.wire_name == "pagination" && !f.boxed)?;
         let (ps, plenient) = struct_of(api, &pf.ty)?;
         let all_optional = plenient || ps.fields.iter().all(|f| !f.required);
-        let cf = ps
-            .fields
-            .iter()
-            .find(|f| f.wire_name == "starting_after" && resolve(api, &f.ty) == &TypeRef::String)?;
+        let cf = ps.fields.iter().find(|f| {
+            f.wire_name == "starting_after" && api.resolve_alias(&f.ty) == &TypeRef::String
+        })?;
         // The body's pagination object must be optional and defaultable to be filled in.
         if pf.required || !all_optional || !matches!(pf.ty, TypeRef::Named(_)) {
             return None;
