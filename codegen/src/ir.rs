@@ -36,6 +36,43 @@ impl Api {
     }
 }
 
+impl Field {
+    /// Whether the field is an `Option` in Rust: always in lenient types; in strict types when it is
+    /// not required or nullable.
+    pub fn is_option(&self, usage: Usage) -> bool {
+        usage.lenient() || !self.required || self.nullable
+    }
+}
+
+impl Struct {
+    /// The flattened map of undeclared members, if the struct has one (lenient types always do;
+    /// strict types when the spec declares `additionalProperties`): its Rust name
+    /// (`additional_properties` unless a field has it) and its value type.
+    pub fn additional_field(&self, usage: Usage) -> Option<(String, TypeRef)> {
+        let value = match (&self.additional, usage.lenient()) {
+            (Some(t), _) => t.clone(),
+            (None, true) => TypeRef::Json,
+            (None, false) => return None,
+        };
+        let mut name = "additional_properties".to_string();
+        while self.fields.iter().any(|f| f.rust_name == name) {
+            name.push('_');
+        }
+        Some((name, value))
+    }
+}
+
+impl ParamLocation {
+    /// `path`, `query`, `header`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        }
+    }
+}
+
 /// Where a type is used: decides strictness (requests) versus leniency (responses).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Usage {

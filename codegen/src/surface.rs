@@ -22,8 +22,7 @@
 //! members sorted by name.
 
 use crate::ir::{
-    Api, Field, Operation, ParamLocation, ResponseBody, Struct, TypeDef, TypeKind, TypeRef,
-    UnionVariant, Usage,
+    Api, Field, Operation, ResponseBody, TypeDef, TypeKind, TypeRef, UnionVariant, Usage,
 };
 use crate::naming;
 
@@ -101,19 +100,13 @@ pub fn rust_type(t: &TypeRef) -> String {
     }
 }
 
-/// Whether a field of a type with `usage` is an `Option` in Rust: always in lenient types; in
-/// strict types when not required or nullable.
-pub fn field_is_option(usage: Usage, f: &Field) -> bool {
-    usage.lenient() || !f.required || f.nullable
-}
-
 /// The Rust type of a struct field as users see it (`Option`, `Box` included).
 pub fn field_type(usage: Usage, f: &Field) -> String {
     let mut ty = rust_type(&f.ty);
     if f.boxed {
         ty = format!("Box<{ty}>");
     }
-    if field_is_option(usage, f) {
+    if f.is_option(usage) {
         ty = format!("Option<{ty}>");
     }
     ty
@@ -148,15 +141,6 @@ pub fn policy(usage: Usage) -> String {
     format!("{strictness} ({uses})")
 }
 
-/// `path`, `query`, `header`.
-pub fn location_name(l: ParamLocation) -> &'static str {
-    match l {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-    }
-}
-
 /// The kind of a type as listed: `struct`, `enum`, `union tagged by "type"`, `untagged union`,
 /// `alias = T`.
 pub fn kind_name(kind: &TypeKind) -> String {
@@ -169,21 +153,6 @@ pub fn kind_name(kind: &TypeKind) -> String {
         },
         TypeKind::Alias(t) => format!("alias = {}", rust_type(t)),
     }
-}
-
-/// Name of the flattened map holding undeclared members, if the struct has one (response types
-/// always do; request types when the spec declares `additionalProperties`), with its value type.
-pub fn additional_field(usage: Usage, s: &Struct) -> Option<(String, TypeRef)> {
-    let value = match (&s.additional, usage.lenient()) {
-        (Some(t), _) => t.clone(),
-        (None, true) => TypeRef::Json,
-        (None, false) => return None,
-    };
-    let mut name = "additional_properties".to_string();
-    while s.fields.iter().any(|f| f.rust_name == name) {
-        name.push('_');
-    }
-    Some((name, value))
 }
 
 fn operation_lines(vmod: &str, op: &Operation) -> Vec<String> {
@@ -200,7 +169,7 @@ fn operation_lines(vmod: &str, op: &Operation) -> Vec<String> {
         members.push(format!(
             "op {call} param {}: {} {:?}, {}, {}",
             p.rust_name,
-            location_name(p.location),
+            p.location.as_str(),
             p.name,
             if p.required { "required" } else { "optional" },
             rust_type(&p.ty)
@@ -240,7 +209,7 @@ fn type_lines(def: &TypeDef) -> Vec<String> {
                     field_type(def.usage, f)
                 ));
             }
-            if let Some((name, value)) = additional_field(def.usage, s) {
+            if let Some((name, value)) = s.additional_field(def.usage) {
                 members.push(format!(
                     "field {item}::{name}: std::collections::BTreeMap<String, {}> (undeclared members)",
                     rust_type(&value)
@@ -343,13 +312,13 @@ mod tests {
         };
         let lenient = Usage::default();
         assert_eq!(
-            additional_field(lenient, &s),
+            s.additional_field(lenient),
             Some(("additional_properties_".to_string(), TypeRef::Json))
         );
         let strict = Usage {
             request: true,
             response: false,
         };
-        assert_eq!(additional_field(strict, &s), None);
+        assert_eq!(s.additional_field(strict), None);
     }
 }

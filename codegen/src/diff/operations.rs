@@ -7,7 +7,7 @@ use super::match_ops::{Matching, OpPair, ParamKey, normalize_path, param_key, pa
 use super::{Change, Context, Rule, Section, op_subject};
 use crate::ir::{Operation, Parameter};
 use crate::naming;
-use crate::surface::{self, location_name, operation_item, return_type, rust_type};
+use crate::surface::{self, operation_item, return_type, rust_type};
 
 /// Every operation-level change between the paired, added and removed operations.
 pub(crate) fn compare(cx: &Context<'_>, m: &Matching<'_>) -> Vec<Change> {
@@ -156,7 +156,7 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
     let describe = |p: &Parameter| {
         format!(
             "{} parameter `{}` (`{}`)",
-            location_name(p.location),
+            p.location.as_str(),
             p.name,
             rust_type(&p.ty)
         )
@@ -203,7 +203,7 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
                         &pi,
                         format!(
                             "{} parameter `{}`: type `{ot}` -> `{nt}`",
-                            location_name(np.location),
+                            np.location.as_str(),
                             np.name
                         ),
                     );

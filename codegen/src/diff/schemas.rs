@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Change, Context, Rule, Section};
 use crate::ir::{Field, StringEnum, Struct, TypeDef, TypeKind, Union, Usage};
-use crate::surface::{
-    additional_field, field_is_option, field_type, kind_name, policy, rust_type, variant_payload,
-};
+use crate::surface::{field_type, kind_name, policy, rust_type, variant_payload};
 
 /// Every schema-level change.
 pub(crate) fn compare(cx: &Context<'_>) -> Vec<Change> {
@@ -163,8 +161,8 @@ fn struct_changes(
         None => "none".to_string(),
     };
     let (oa, na) = (
-        additional_field(old_usage, old),
-        additional_field(new_usage, new),
+        old.additional_field(old_usage),
+        new.additional_field(new_usage),
     );
     if oa != na {
         out.push(change(
@@ -188,7 +186,7 @@ fn field_changes(
     out: &mut Vec<Change>,
 ) {
     let (ot, nt) = (field_type(old_usage, o), field_type(new_usage, f));
-    let option_changed = field_is_option(old_usage, o) != field_is_option(new_usage, f);
+    let option_changed = o.is_option(old_usage) != f.is_option(new_usage);
     let mut push = |rule: Rule, msg: String| out.push(change(name, item.clone(), rule, msg));
     if o.rust_name != f.rust_name {
         push(

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::types::rust_type;
-use crate::ir::{Api, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant};
+use crate::ir::{Api, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Usage};
 
 /// The Rust item(s) for one named type.
 pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
@@ -22,7 +22,7 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let lenient = def.usage.lenient();
     match &def.kind {
-        TypeKind::Struct(s) => struct_item(api, &name, doc, s, lenient),
+        TypeKind::Struct(s) => struct_item(api, &name, doc, s, def.usage),
         TypeKind::Enum(e) => enum_item(&name, doc, e),
         TypeKind::Union(u) if u.tag.is_some() => {
             let from = union_from_impls(api, &name, u);
@@ -46,8 +46,9 @@ fn struct_item(
     name: &proc_macro2::Ident,
     doc: TokenStream,
     s: &Struct,
-    lenient: bool,
+    usage: Usage,
 ) -> TokenStream {
+    let lenient = usage.lenient();
     let mut fields = Vec::new();
     let mut all_optional = true;
     for f in &s.fields {
@@ -63,7 +64,7 @@ fn struct_item(
         });
         // `string` fields also accept numbers (kept as their text): Intercom sends numeric ids as either.
         let lenient_string = f.ty == TypeRef::String && !f.boxed;
-        let (ty, attr) = if lenient || !f.required || f.nullable {
+        let (ty, attr) = if f.is_option(usage) {
             let with =
                 lenient_string.then(|| quote!(deserialize_with = "crate::codec::opt_string",));
             let skip =
@@ -89,15 +90,10 @@ fn struct_item(
         };
         fields.push(quote! { #fdoc #attr pub #ident: #ty, });
     }
-    let extra = match (&s.additional, lenient) {
-        (Some(t), _) => Some(t.clone()),
-        // Responses keep members the spec does not declare, so nothing is dropped on re-encode.
-        (None, true) => Some(TypeRef::Json),
-        (None, false) => None,
-    };
-    if let Some(extra) = &extra {
+    // Responses keep members the spec does not declare, so nothing is dropped on re-encode.
+    let extra = s.additional_field(usage);
+    if let Some((fname, extra)) = &extra {
         let ty = rust_type(extra, &quote!());
-        let fname = extra_field_name(s);
         let ident = format_ident!("{}", fname);
         fields.push(quote! {
             /// Members not declared in the spec (`additionalProperties`).
@@ -110,7 +106,8 @@ fn struct_item(
     // Request types decode strictly: an undeclared member is an error (this also lets untagged
     // request unions pick the right variant). `flatten` cannot be combined with it.
     let deny = (!lenient && extra.is_none()).then(|| quote!(#[serde(deny_unknown_fields)]));
-    let constructor = (!lenient).then(|| constructor(api, name, s, extra.is_some()));
+    let constructor =
+        (!lenient).then(|| constructor(api, name, s, extra.as_ref().map(|(n, _)| n.as_str())));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
@@ -118,15 +115,6 @@ fn struct_item(
         pub struct #name { #(#fields)* }
         #constructor
     }
-}
-
-/// Rust name of the flattened map of undeclared members (`additional_properties` unless taken).
-fn extra_field_name(s: &Struct) -> String {
-    let mut fname = "additional_properties".to_string();
-    while s.fields.iter().any(|f| f.rust_name == fname) {
-        fname.push('_');
-    }
-    fname
 }
 
 /// The single wire value of a one-variant string enum type, with its variant name.
@@ -140,7 +128,12 @@ fn constant_of<'a>(api: &'a Api, t: &TypeRef) -> Option<&'a str> {
 
 /// `new(required...)` for a strict (request) struct: required constant fields (single-value enums,
 /// such as a union tag) are filled in; optional fields start as `None`.
-fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct, has_extra: bool) -> TokenStream {
+fn constructor(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    s: &Struct,
+    extra: Option<&str>,
+) -> TokenStream {
     let mut args = Vec::new();
     let mut inits = Vec::new();
     for f in &s.fields {
@@ -178,8 +171,8 @@ fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct, has_extra: bool
             inits.push(quote! { #ident, });
         }
     }
-    let extra = has_extra.then(|| {
-        let f = format_ident!("{}", extra_field_name(s));
+    let extra = extra.map(|name| {
+        let f = format_ident!("{}", name);
         quote! { #f: Default::default(), }
     });
     let too_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));

@@ -218,11 +218,7 @@ fn operation(
             inits.push(quote! { #ident: None, });
             let pdoc = docs::attrs(
                 &p.docs,
-                &format!(
-                    "Sets the `{}` {} parameter.",
-                    p.name,
-                    location_name(p.location)
-                ),
+                &format!("Sets the `{}` {} parameter.", p.name, p.location.as_str()),
             );
             setters.push(quote! {
                 #pdoc
@@ -507,14 +503,6 @@ fn pagination_methods(p: &Pagination) -> TokenStream {
         pub fn stream(self) -> crate::runtime::Items<'a, #item_ty> {
             crate::runtime::pagination::items(self.pages(), |page: #page_ty| page.#items.unwrap_or_default())
         }
-    }
-}
-
-fn location_name(l: ParamLocation) -> &'static str {
-    match l {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
     }
 }
 
