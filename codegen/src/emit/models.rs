@@ -64,7 +64,13 @@ fn struct_item(
         });
         // `string` fields also accept numbers (kept as their text): Intercom sends numeric ids as either.
         let lenient_string = f.ty == TypeRef::String && !f.boxed;
-        let (ty, attr) = if f.is_option(usage) {
+        let (ty, attr) = if lenient {
+            // Decoded by the generated `LenientStruct` impl below; serde only serializes.
+            (
+                quote!(Option<#ty>),
+                quote!(#[serde(#rename skip_serializing_if = "Option::is_none")]),
+            )
+        } else if f.is_option(usage) {
             let with =
                 lenient_string.then(|| quote!(deserialize_with = "crate::codec::opt_string",));
             let skip =
@@ -101,19 +107,79 @@ fn struct_item(
             pub #ident: std::collections::BTreeMap<String, #ty>,
         });
     }
-    let _ = api;
     let default = all_optional.then(|| quote!(Default,));
     // Request types decode strictly: an undeclared member is an error (this also lets untagged
     // request unions pick the right variant). `flatten` cannot be combined with it.
     let deny = (!lenient && extra.is_none()).then(|| quote!(#[serde(deny_unknown_fields)]));
     let constructor =
         (!lenient).then(|| constructor(api, name, s, extra.as_ref().map(|(n, _)| n.as_str())));
+    if lenient {
+        let decode = lenient_deserialize(name, s, extra.as_ref().map(|(n, _)| n.as_str()));
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+            pub struct #name { #(#fields)* }
+            #decode
+        };
+    }
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         #deny
         pub struct #name { #(#fields)* }
         #constructor
+    }
+}
+
+/// `Deserialize` for a lenient (response) struct through `crate::codec::LenientStruct`: one `match`
+/// on the member name, undeclared members into the extra map. Much less code for the compiler than
+/// derive + `#[serde(flatten)]` + per-field `deserialize_with`, and faster to decode.
+fn lenient_deserialize(name: &proc_macro2::Ident, s: &Struct, extra: Option<&str>) -> TokenStream {
+    let arms = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        let wire = &f.wire_name;
+        if f.ty == TypeRef::String && !f.boxed {
+            // `string` fields also accept numbers (kept as their text).
+            quote! { #wire => self.#ident = map.next_value_seed(crate::codec::OptString)?, }
+        } else {
+            quote! { #wire => self.#ident = map.next_value()?, }
+        }
+    });
+    let rest = match extra {
+        Some(extra) => {
+            let extra = format_ident!("{}", extra);
+            quote! { self.#extra.insert(key.into_owned(), map.next_value()?); }
+        }
+        None => quote! { map.next_value::<serde::de::IgnoredAny>()?; },
+    };
+    let body = if s.fields.is_empty() {
+        quote! { #rest }
+    } else {
+        quote! {
+            match key.as_str() {
+                #(#arms)*
+                _ => { #rest }
+            }
+        }
+    };
+    let wire_name = name.to_string();
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::codec::lenient_struct(deserializer)
+            }
+        }
+        impl crate::codec::LenientStruct for #name {
+            const NAME: &'static str = #wire_name;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                #body
+                Ok(())
+            }
+        }
     }
 }
 

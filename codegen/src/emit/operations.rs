@@ -306,20 +306,14 @@ fn operation(
         }
     });
 
-    let (ret, decode) = match op.success().map(|r| &r.body) {
+    let (ret, send) = match op.success().map(|r| &r.body) {
         Some(ResponseBody::Json(t)) => (
             rust_type(t, &quote!(models::)),
-            quote!(crate::runtime::decode_json(raw)),
+            quote!(crate::runtime::send_json),
         ),
-        Some(ResponseBody::Empty) => (quote!(()), quote!(crate::runtime::decode_empty(raw))),
-        Some(ResponseBody::Bytes(_)) => (
-            quote!(bytes::Bytes),
-            quote! { crate::runtime::decode_bytes(raw) },
-        ),
-        None => (
-            quote!(serde_json::Value),
-            quote!(crate::runtime::decode_json(raw)),
-        ),
+        Some(ResponseBody::Empty) => (quote!(()), quote!(crate::runtime::send_empty)),
+        Some(ResponseBody::Bytes(_)) => (quote!(bytes::Bytes), quote!(crate::runtime::send_bytes)),
+        None => (quote!(serde_json::Value), quote!(crate::runtime::send_json)),
     };
     let accept = match op.success().map(|r| &r.body) {
         Some(ResponseBody::Bytes(media)) => {
@@ -345,6 +339,8 @@ fn operation(
         " Request builder for [`{accessor}::{}`]: {route}. Send it with [`send`](Self::send).",
         op.method_name
     );
+    // `send`, `send_with_response` and `request_parts` are `inline`: like the body of an `async
+    // fn`, they are compiled where an operation is sent, not for every operation in this crate.
     let builder_tokens = quote! {
         #[doc = #builder_doc]
         #[derive(Debug, Clone)]
@@ -366,12 +362,22 @@ fn operation(
             }
 
             /// Sends the request and returns the decoded body.
-            pub async fn send(self) -> Result<#ret, Error> {
-                self.send_with_response().await.map(Response::into_body)
+            #[inline]
+            pub fn send(self) -> impl Future<Output = Result<#ret, Error>> + 'a {
+                crate::runtime::body(self.send_with_response())
             }
 
             /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-            pub async fn send_with_response(self) -> Result<Response<#ret>, Error> {
+            #[inline]
+            pub fn send_with_response(
+                self,
+            ) -> impl Future<Output = Result<Response<#ret>, Error>> + 'a {
+                #send(self.client, self.request_parts())
+            }
+
+            /// The request, built before anything is sent.
+            #[inline]
+            fn request_parts(&self) -> Result<RequestParts, Error> {
                 let mut parts = RequestParts::new(
                     crate::runtime::reqwest::Method::#method,
                     super::super::VERSION,
@@ -382,8 +388,7 @@ fn operation(
                 #body_stmt
                 #accept
                 parts.set_options(&self.options);
-                let raw = self.client.execute(parts).await?;
-                #decode
+                Ok(parts)
             }
         }
     };

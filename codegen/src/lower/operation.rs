@@ -110,10 +110,19 @@ impl<'a> Lowerer<'a> {
                             .map(|(i, p)| (p, format!("{path_ptr}/parameters/{i}"))),
                     )
                     .collect();
-                let mut arg_names: BTreeSet<String> = ["body", "client", "options"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect();
+                let mut arg_names: BTreeSet<String> = [
+                    "body",
+                    "client",
+                    "options",
+                    "pages",
+                    "request_parts",
+                    "send",
+                    "send_with_response",
+                    "stream",
+                ]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
                 for (p, pptr) in all {
                     let comps = doc.openapi.components.as_ref();
                     let p = resolve(

@@ -15,6 +15,7 @@ mod region;
 mod request;
 mod response;
 mod retry;
+mod send;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, TransportError};
@@ -27,6 +28,8 @@ pub use response::{RateLimit, Response};
 pub use request::RequestParts;
 #[doc(hidden)]
 pub use response::{RawResponse, decode_bytes, decode_empty, decode_json};
+#[doc(hidden)]
+pub use send::{body, send_bytes, send_empty, send_json};
 
 /// The `reqwest` version used by the runtime, for generated code.
 #[doc(hidden)]

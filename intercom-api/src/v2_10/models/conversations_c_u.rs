@@ -3,6 +3,263 @@
 //! Models of the `conversations_c_u` group (Intercom API 2.10).
 #[allow(unused_imports)]
 use super::*;
+/// Can be set to "open", "closed" or "snoozed".
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConversationState {
+    /// `open`
+    Open,
+    /// `closed`
+    Closed,
+    /// `snoozed`
+    Snoozed,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(String),
+}
+impl ConversationState {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Snoozed => "snoozed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "snoozed" => Self::Snoozed,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::codec::string_enum!(ConversationState);
+/// Conversation statistics
+///
+/// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ConversationStatistics {
+    /// `type`
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Duration until last assignment before first admin reply. In seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_assignment: Option<i64>,
+    /// Duration until first admin reply. Subtracts out of business hours. In seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_admin_reply: Option<i64>,
+    /// Duration until conversation was closed first time. Subtracts out of business hours. In seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_first_close: Option<i64>,
+    /// Duration until conversation was closed last time. Subtracts out of business hours. In seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_last_close: Option<i64>,
+    /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub median_time_to_reply: Option<i64>,
+    /// Time of first text conversation part from a contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_contact_reply_at: Option<i64>,
+    /// Time of first assignment after first_contact_reply_at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_assignment_at: Option<i64>,
+    /// Time of first admin reply after first_contact_reply_at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_admin_reply_at: Option<i64>,
+    /// Time of first close after first_contact_reply_at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_close_at: Option<i64>,
+    /// Time of last assignment after first_contact_reply_at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_assignment_at: Option<i64>,
+    /// Time of first admin reply since most recent assignment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_assignment_admin_reply_at: Option<i64>,
+    /// Time of the last conversation part from a contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_contact_reply_at: Option<i64>,
+    /// Time of the last conversation part from an admin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_admin_reply_at: Option<i64>,
+    /// Time of the last conversation close.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_close_at: Option<i64>,
+    /// The last admin who closed the conversation. Returns a reference to an Admin object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_closed_by_id: Option<String>,
+    /// Number of reopens after first_contact_reply_at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count_reopens: Option<i64>,
+    /// Number of assignments after first_contact_reply_at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count_assignments: Option<i64>,
+    /// Total number of conversation parts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count_conversation_parts: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ConversationStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for ConversationStatistics {
+    const NAME: &'static str = "ConversationStatistics";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
+            "time_to_assignment" => self.time_to_assignment = map.next_value()?,
+            "time_to_admin_reply" => self.time_to_admin_reply = map.next_value()?,
+            "time_to_first_close" => self.time_to_first_close = map.next_value()?,
+            "time_to_last_close" => self.time_to_last_close = map.next_value()?,
+            "median_time_to_reply" => self.median_time_to_reply = map.next_value()?,
+            "first_contact_reply_at" => self.first_contact_reply_at = map.next_value()?,
+            "first_assignment_at" => self.first_assignment_at = map.next_value()?,
+            "first_admin_reply_at" => self.first_admin_reply_at = map.next_value()?,
+            "first_close_at" => self.first_close_at = map.next_value()?,
+            "last_assignment_at" => self.last_assignment_at = map.next_value()?,
+            "last_assignment_admin_reply_at" => {
+                self.last_assignment_admin_reply_at = map.next_value()?;
+            }
+            "last_contact_reply_at" => self.last_contact_reply_at = map.next_value()?,
+            "last_admin_reply_at" => self.last_admin_reply_at = map.next_value()?,
+            "last_close_at" => self.last_close_at = map.next_value()?,
+            "last_closed_by_id" => {
+                self.last_closed_by_id = map.next_value_seed(crate::codec::OptString)?;
+            }
+            "count_reopens" => self.count_reopens = map.next_value()?,
+            "count_assignments" => self.count_assignments = map.next_value()?,
+            "count_conversation_parts" => {
+                self.count_conversation_parts = map.next_value()?;
+            }
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
+}
+/// Conversation teammates
+///
+/// The list of teammates who participated in the conversation (wrote at least one conversation part).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ConversationTeammates {
+    /// The type of the object - `admin.list`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// The list of teammates who participated in the conversation (wrote at least one conversation part).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teammates: Option<Vec<Reference>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ConversationTeammates {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for ConversationTeammates {
+    const NAME: &'static str = "ConversationTeammates";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
+            "teammates" => self.teammates = map.next_value()?,
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
+}
+/// Convert Ticket Request Payload
+///
+/// You can convert a Conversation to a Ticket
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConvertConversationToTicketRequest {
+    /// The ID of the type of ticket you want to convert the conversation to
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub ticket_type_id: String,
+    /// `attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<TicketRequestCustomAttributes>,
+}
+impl ConvertConversationToTicketRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(ticket_type_id: impl Into<String>) -> Self {
+        Self {
+            ticket_type_id: ticket_type_id.into(),
+            attributes: None,
+        }
+    }
+}
+/// Create Conversation Request Payload
+///
+/// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateConversationRequest {
+    /// `from`
+    pub from: CreateConversationRequestFrom,
+    /// The content of the message. HTML is not supported.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub body: String,
+    /// The title of the email. Only applicable if the message type is email.
+    #[serde(
+        default,
+        deserialize_with = "crate::codec::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub subject: Option<String>,
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_urls: Option<Vec<String>>,
+}
+impl CreateConversationRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(from: CreateConversationRequestFrom, body: impl Into<String>) -> Self {
+        Self {
+            from,
+            body: body.into(),
+            subject: None,
+            attachment_urls: None,
+        }
+    }
+}
+/// `CreateConversationRequestFrom` (defined inline at `/components/schemas/create_conversation_request/properties/from`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateConversationRequestFrom {
+    /// The role associated to the contact - user or lead.
+    #[serde(rename = "type")]
+    pub type_: CreateConversationRequestFromType,
+    /// The identifier for the contact which is given by Intercom.
+    #[serde(deserialize_with = "crate::codec::string")]
+    pub id: String,
+}
+impl CreateConversationRequestFrom {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(type_: CreateConversationRequestFromType, id: impl Into<String>) -> Self {
+        Self { type_, id: id.into() }
+    }
+}
 /// The role associated to the contact - user or lead.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateConversationRequestFromType {
@@ -435,32 +692,48 @@ impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
 ///
 /// The SLA Applied object contains the details for which SLA has been applied to this conversation.
 /// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SlaApplied {
     /// object type
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The name of the SLA as given by the teammate when it was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sla_name: Option<String>,
     /// SLA statuses:
     /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
     /// - `missed`: If there are any missed sla_events for the conversation and no canceled events. If there’s even a single missed sla event, the status will always be missed. A missed status is not applied when the SLA expires, only the next time a teammate replies.
     /// - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sla_status: Option<SlaAppliedSlaStatus>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SlaApplied {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for SlaApplied {
+    const NAME: &'static str = "SlaApplied";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
+            "sla_name" => self.sla_name = map.next_value_seed(crate::codec::OptString)?,
+            "sla_status" => self.sla_status = map.next_value()?,
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
 }
 /// SLA statuses:
 /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
@@ -554,17 +827,41 @@ crate::codec::string_enum!(SnoozeConversationRequestMessageType);
 /// Tags
 ///
 /// A list of tags objects associated with a conversation
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Tags {
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagsType>,
     /// A list of tags objects associated with the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Tags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for Tags {
+    const NAME: &'static str = "Tags";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => self.type_ = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -111,78 +111,108 @@ impl CreateDataEventSummariesRequestEventSummaries {
 /// Data Event Summary
 ///
 /// This will return a summary of data events for the App.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DataEventSummary {
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventSummaryType>,
     /// The email address of the user
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The Intercom user ID of the user
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub intercom_user_id: Option<String>,
     /// The user ID of the user
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// A summary of data events
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<Option<DataEventSummaryItem>>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for DataEventSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for DataEventSummary {
+    const NAME: &'static str = "DataEventSummary";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => self.type_ = map.next_value()?,
+            "email" => self.email = map.next_value_seed(crate::codec::OptString)?,
+            "intercom_user_id" => {
+                self.intercom_user_id = map.next_value_seed(crate::codec::OptString)?;
+            }
+            "user_id" => self.user_id = map.next_value_seed(crate::codec::OptString)?,
+            "events" => self.events = map.next_value()?,
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
+}
 /// Data Event Summary Item
 ///
 /// This will return a summary of a data event for the App.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DataEventSummaryItem {
     /// The name of the event
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The first time the event was sent
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first: Option<String>,
     /// The last time the event was sent
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last: Option<String>,
     /// The number of times the event was sent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// The description of the event
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DataEventSummaryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for DataEventSummaryItem {
+    const NAME: &'static str = "DataEventSummaryItem";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
+            "first" => self.first = map.next_value_seed(crate::codec::OptString)?,
+            "last" => self.last = map.next_value_seed(crate::codec::OptString)?,
+            "count" => self.count = map.next_value()?,
+            "description" => {
+                self.description = map.next_value_seed(crate::codec::OptString)?;
+            }
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -26,35 +26,55 @@ impl CreateDataExportsRequest {
 /// Data Export
 ///
 /// The data export API is used to export message delivery and engagement statistics for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more) sent in a given timeframe. The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DataExport {
     /// The identifier for your job.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_identfier: Option<String>,
     /// The current state of your job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DataExportStatus>,
     /// The time after which you will not be able to access the data.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub download_expires_at: Option<String>,
     /// The location where you can download your data.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DataExport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for DataExport {
+    const NAME: &'static str = "DataExport";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "job_identfier" => {
+                self.job_identfier = map.next_value_seed(crate::codec::OptString)?;
+            }
+            "status" => self.status = map.next_value()?,
+            "download_expires_at" => {
+                self.download_expires_at = map.next_value_seed(crate::codec::OptString)?;
+            }
+            "download_url" => {
+                self.download_url = map.next_value_seed(crate::codec::OptString)?;
+            }
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
 }
 /// The current state of your job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -6,24 +6,45 @@ use super::*;
 /// Deleted Object
 ///
 /// Response returned when an object is deleted
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeletedObject {
     /// The unique identifier for the news item which you provided in the URL.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of object which was deleted - news-item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedObjectObject>,
     /// Whether the news item was deleted successfully or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DeletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for DeletedObject {
+    const NAME: &'static str = "DeletedObject";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
+            "object" => self.object = map.next_value()?,
+            "deleted" => self.deleted = map.next_value()?,
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
 }
 /// The type of object which was deleted - news-item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -77,11 +77,20 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Visitor, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::Visitor, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Visitor>, Error> {
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Visitor>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -93,8 +102,7 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
             parts.push_query("user_id", value.clone());
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`Visitors::update_visitor`]: `PUT /visitors`. Send it with [`send`](Self::send).
@@ -117,11 +125,20 @@ impl<'a> UpdateVisitor<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Visitor, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::Visitor, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Visitor>, Error> {
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Visitor>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::PUT,
             super::super::VERSION,
@@ -132,8 +149,7 @@ impl<'a> UpdateVisitor<'a> {
             parts.set_json_body(body)?;
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`Visitors::convert_visitor`]: `POST /visitors/convert`. Send it with [`send`](Self::send).
@@ -156,11 +172,20 @@ impl<'a> ConvertVisitor<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Contact, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::Contact, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Contact>, Error> {
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Contact>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::POST,
             super::super::VERSION,
@@ -171,7 +196,6 @@ impl<'a> ConvertVisitor<'a> {
             parts.set_json_body(body)?;
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }

@@ -3,6 +3,297 @@
 //! Models of the `conversations_c_u` group (Intercom API 2.11).
 #[allow(unused_imports)]
 use super::*;
+/// Conversation part author
+///
+/// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ConversationPartAuthor {
+    /// The type of the author
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// The id of the author
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the author
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The email of the author
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ConversationPartAuthor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for ConversationPartAuthor {
+    const NAME: &'static str = "ConversationPartAuthor";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
+            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
+            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
+            "email" => self.email = map.next_value_seed(crate::codec::OptString)?,
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
+}
+/// Always conversation_part
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConversationPartType {
+    /// `conversation_part`
+    ConversationPart,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(String),
+}
+impl ConversationPartType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConversationPart => "conversation_part",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "conversation_part" => Self::ConversationPart,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::codec::string_enum!(ConversationPartType);
+/// Conversation Parts
+///
+/// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ConversationParts {
+    /// `type`
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ConversationPartsType>,
+    /// Conversation Parts
+    ///
+    /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_parts: Option<Vec<ConversationPart>>,
+    /// `total_count`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ConversationParts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for ConversationParts {
+    const NAME: &'static str = "ConversationParts";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => self.type_ = map.next_value()?,
+            "conversation_parts" => self.conversation_parts = map.next_value()?,
+            "total_count" => self.total_count = map.next_value()?,
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
+}
+/// `ConversationPartsType` (defined inline at `/components/schemas/conversation_parts/properties/type`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConversationPartsType {
+    /// `conversation_part.list`
+    ConversationPartList,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(String),
+}
+impl ConversationPartsType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConversationPartList => "conversation_part.list",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "conversation_part.list" => Self::ConversationPartList,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::codec::string_enum!(ConversationPartsType);
+/// If marked as priority, it will return priority or else not_priority.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConversationPriority {
+    /// `priority`
+    Priority,
+    /// `not_priority`
+    NotPriority,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(String),
+}
+impl ConversationPriority {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Priority => "priority",
+            Self::NotPriority => "not_priority",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "priority" => Self::Priority,
+            "not_priority" => Self::NotPriority,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::codec::string_enum!(ConversationPriority);
+/// Conversation Rating
+///
+/// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ConversationRating {
+    /// The rating, between 1 and 5, for the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating: Option<i64>,
+    /// An optional field to add a remark to correspond to the number rating
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+    /// The time the rating was requested in the conversation being rated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// `contact`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<ContactReference>,
+    /// `teammate`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teammate: Option<Reference>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ConversationRating {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for ConversationRating {
+    const NAME: &'static str = "ConversationRating";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "rating" => self.rating = map.next_value()?,
+            "remark" => self.remark = map.next_value_seed(crate::codec::OptString)?,
+            "created_at" => self.created_at = map.next_value()?,
+            "contact" => self.contact = map.next_value()?,
+            "teammate" => self.teammate = map.next_value()?,
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
+}
+/// Conversation source
+///
+/// The Conversation Part that originated this conversation, which can be Contact, Admin, Campaign, Automated or Operator initiated.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ConversationSource {
+    /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ConversationSourceType>,
+    /// The id representing the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The conversation's initiation type. Possible values are customer_initiated, campaigns_initiated (legacy campaigns), operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience message) and admin_initiated (fixed audience message, ticket initiated by an admin, group email).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered_as: Option<String>,
+    /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// `author`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<ConversationPartAuthor>,
+    /// A list of attachments for the part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<PartAttachment>>,
+    /// The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ConversationSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for ConversationSource {
+    const NAME: &'static str = "ConversationSource";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => self.type_ = map.next_value()?,
+            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
+            "delivered_as" => {
+                self.delivered_as = map.next_value_seed(crate::codec::OptString)?;
+            }
+            "subject" => self.subject = map.next_value_seed(crate::codec::OptString)?,
+            "body" => self.body = map.next_value_seed(crate::codec::OptString)?,
+            "author" => self.author = map.next_value()?,
+            "attachments" => self.attachments = map.next_value()?,
+            "url" => self.url = map.next_value_seed(crate::codec::OptString)?,
+            "redacted" => self.redacted = map.next_value()?,
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
+}
 /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationSourceType {
@@ -100,72 +391,115 @@ crate::codec::string_enum!(ConversationState);
 /// Conversation statistics
 ///
 /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ConversationStatistics {
     /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationStatisticsType>,
     /// Duration until last assignment before first admin reply. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_assignment: Option<i64>,
     /// Duration until first admin reply. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_admin_reply: Option<i64>,
     /// Duration until conversation was closed first time. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_first_close: Option<i64>,
     /// Duration until conversation was closed last time. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_last_close: Option<i64>,
     /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub median_time_to_reply: Option<i64>,
     /// Time of first text conversation part from a contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_contact_reply_at: Option<i64>,
     /// Time of first assignment after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_assignment_at: Option<i64>,
     /// Time of first admin reply after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_admin_reply_at: Option<i64>,
     /// Time of first close after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_close_at: Option<i64>,
     /// Time of last assignment after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_assignment_at: Option<i64>,
     /// Time of first admin reply since most recent assignment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_assignment_admin_reply_at: Option<i64>,
     /// Time of the last conversation part from a contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_contact_reply_at: Option<i64>,
     /// Time of the last conversation part from an admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_admin_reply_at: Option<i64>,
     /// Time of the last conversation close.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_close_at: Option<i64>,
     /// The last admin who closed the conversation. Returns a reference to an Admin object.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_closed_by_id: Option<String>,
     /// Number of reopens after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_reopens: Option<i64>,
     /// Number of assignments after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_assignments: Option<i64>,
     /// Total number of conversation parts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_conversation_parts: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ConversationStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for ConversationStatistics {
+    const NAME: &'static str = "ConversationStatistics";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => self.type_ = map.next_value()?,
+            "time_to_assignment" => self.time_to_assignment = map.next_value()?,
+            "time_to_admin_reply" => self.time_to_admin_reply = map.next_value()?,
+            "time_to_first_close" => self.time_to_first_close = map.next_value()?,
+            "time_to_last_close" => self.time_to_last_close = map.next_value()?,
+            "median_time_to_reply" => self.median_time_to_reply = map.next_value()?,
+            "first_contact_reply_at" => self.first_contact_reply_at = map.next_value()?,
+            "first_assignment_at" => self.first_assignment_at = map.next_value()?,
+            "first_admin_reply_at" => self.first_admin_reply_at = map.next_value()?,
+            "first_close_at" => self.first_close_at = map.next_value()?,
+            "last_assignment_at" => self.last_assignment_at = map.next_value()?,
+            "last_assignment_admin_reply_at" => {
+                self.last_assignment_admin_reply_at = map.next_value()?;
+            }
+            "last_contact_reply_at" => self.last_contact_reply_at = map.next_value()?,
+            "last_admin_reply_at" => self.last_admin_reply_at = map.next_value()?,
+            "last_close_at" => self.last_close_at = map.next_value()?,
+            "last_closed_by_id" => {
+                self.last_closed_by_id = map.next_value_seed(crate::codec::OptString)?;
+            }
+            "count_reopens" => self.count_reopens = map.next_value()?,
+            "count_assignments" => self.count_assignments = map.next_value()?,
+            "count_conversation_parts" => {
+                self.count_conversation_parts = map.next_value()?;
+            }
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
 }
 /// `ConversationStatisticsType` (defined inline at `/components/schemas/conversation_statistics/properties/type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -195,22 +529,41 @@ crate::codec::string_enum!(ConversationStatisticsType);
 /// Conversation teammates
 ///
 /// The list of teammates who participated in the conversation (wrote at least one conversation part).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ConversationTeammates {
     /// The type of the object - `admin.list`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The list of teammates who participated in the conversation (wrote at least one conversation part).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub teammates: Option<Vec<Reference>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ConversationTeammates {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for ConversationTeammates {
+    const NAME: &'static str = "ConversationTeammates";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
+            "teammates" => self.teammates = map.next_value()?,
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
 }
 /// Always conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -544,23 +897,49 @@ crate::codec::string_enum!(OpenConversationRequestMessageType);
 /// Conversation List
 ///
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PaginatedConversationResponse {
     /// Always conversation.list
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<PaginatedConversationResponseType>,
     /// The list of conversation objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversations: Option<Vec<ConversationListItem>>,
     /// A count of the total number of objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// `pages`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PaginatedConversationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for PaginatedConversationResponse {
+    const NAME: &'static str = "PaginatedConversationResponse";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => self.type_ = map.next_value()?,
+            "conversations" => self.conversations = map.next_value()?,
+            "total_count" => self.total_count = map.next_value()?,
+            "pages" => self.pages = map.next_value()?,
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
 }
 /// Always conversation.list
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -789,32 +1168,48 @@ impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
 ///
 /// The SLA Applied object contains the details for which SLA has been applied to this conversation.
 /// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SlaApplied {
     /// object type
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The name of the SLA as given by the teammate when it was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sla_name: Option<String>,
     /// SLA statuses:
     /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
     /// - `missed`: If there are any missed sla_events for the conversation and no canceled events. If there’s even a single missed sla event, the status will always be missed. A missed status is not applied when the SLA expires, only the next time a teammate replies.
     /// - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sla_status: Option<SlaAppliedSlaStatus>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SlaApplied {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for SlaApplied {
+    const NAME: &'static str = "SlaApplied";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
+            "sla_name" => self.sla_name = map.next_value_seed(crate::codec::OptString)?,
+            "sla_status" => self.sla_status = map.next_value()?,
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
 }
 /// SLA statuses:
 /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
@@ -908,17 +1303,41 @@ crate::codec::string_enum!(SnoozeConversationRequestMessageType);
 /// Tags
 ///
 /// A list of tags objects associated with a conversation
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Tags {
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagsType>,
     /// A list of tags objects associated with the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Members not declared in the spec (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Tags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::lenient_struct(deserializer)
+    }
+}
+impl crate::codec::LenientStruct for Tags {
+    const NAME: &'static str = "Tags";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => self.type_ = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            _ => {
+                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            }
+        }
+        Ok(())
+    }
 }
 /// The type of the object
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

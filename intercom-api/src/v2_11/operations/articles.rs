@@ -149,13 +149,20 @@ impl<'a> ListArticles<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ArticleList, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::ArticleList, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ArticleList>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ArticleList>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -169,8 +176,7 @@ impl<'a> ListArticles<'a> {
             parts.push_query("per_page", value.to_string());
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`Articles::create_article`]: `POST /articles`. Send it with [`send`](Self::send).
@@ -193,11 +199,20 @@ impl<'a> CreateArticle<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Article, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::Article, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Article>, Error> {
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Article>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::POST,
             super::super::VERSION,
@@ -208,8 +223,7 @@ impl<'a> CreateArticle<'a> {
             parts.set_json_body(body)?;
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`Articles::retrieve_article`]: `GET /articles/{article_id}`. Send it with [`send`](Self::send).
@@ -227,11 +241,20 @@ impl<'a> RetrieveArticle<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Article, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::Article, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Article>, Error> {
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Article>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -240,8 +263,7 @@ impl<'a> RetrieveArticle<'a> {
         parts.push_path("/articles/");
         parts.push_path_param(&self.article_id);
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`Articles::update_article`]: `PUT /articles/{article_id}`. Send it with [`send`](Self::send).
@@ -265,11 +287,20 @@ impl<'a> UpdateArticle<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Article, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::Article, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Article>, Error> {
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Article>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::PUT,
             super::super::VERSION,
@@ -281,8 +312,7 @@ impl<'a> UpdateArticle<'a> {
             parts.set_json_body(body)?;
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`Articles::delete_article`]: `DELETE /articles/{article_id}`. Send it with [`send`](Self::send).
@@ -300,13 +330,24 @@ impl<'a> DeleteArticle<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedArticleObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DeletedArticleObject, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedArticleObject>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::DeletedArticleObject>, Error>,
+    > + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::DELETE,
             super::super::VERSION,
@@ -315,8 +356,7 @@ impl<'a> DeleteArticle<'a> {
         parts.push_path("/articles/");
         parts.push_path_param(&self.article_id);
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`Articles::search_articles`]: `GET /articles/search`. Send it with [`send`](Self::send).
@@ -357,13 +397,24 @@ impl<'a> SearchArticles<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::SearchArticlesResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SearchArticlesResponse, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::SearchArticlesResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::SearchArticlesResponse>, Error>,
+    > + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -383,7 +434,6 @@ impl<'a> SearchArticles<'a> {
             parts.push_query("highlight", value.to_string());
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }

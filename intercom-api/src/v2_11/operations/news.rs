@@ -137,13 +137,24 @@ impl<'a> ListNewsItems<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::PaginatedNewsItemResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PaginatedNewsItemResponse, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::PaginatedNewsItemResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::PaginatedNewsItemResponse>, Error>,
+    > + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -151,8 +162,7 @@ impl<'a> ListNewsItems<'a> {
         );
         parts.push_path("/news/news_items");
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`News::create_news_item`]: `POST /news/news_items`. Send it with [`send`](Self::send).
@@ -175,11 +185,20 @@ impl<'a> CreateNewsItem<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::NewsItem, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::NewsItem, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::NewsItem>, Error> {
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::NewsItem>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::POST,
             super::super::VERSION,
@@ -190,8 +209,7 @@ impl<'a> CreateNewsItem<'a> {
             parts.set_json_body(body)?;
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`News::retrieve_news_item`]: `GET /news/news_items/{news_item_id}`. Send it with [`send`](Self::send).
@@ -209,11 +227,20 @@ impl<'a> RetrieveNewsItem<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::NewsItem, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::NewsItem, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::NewsItem>, Error> {
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::NewsItem>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -222,8 +249,7 @@ impl<'a> RetrieveNewsItem<'a> {
         parts.push_path("/news/news_items/");
         parts.push_path_param(&self.news_item_id);
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`News::update_news_item`]: `PUT /news/news_items/{news_item_id}`. Send it with [`send`](Self::send).
@@ -247,11 +273,20 @@ impl<'a> UpdateNewsItem<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::NewsItem, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::NewsItem, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::NewsItem>, Error> {
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::NewsItem>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::PUT,
             super::super::VERSION,
@@ -263,8 +298,7 @@ impl<'a> UpdateNewsItem<'a> {
             parts.set_json_body(body)?;
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`News::delete_news_item`]: `DELETE /news/news_items/{news_item_id}`. Send it with [`send`](Self::send).
@@ -282,13 +316,22 @@ impl<'a> DeleteNewsItem<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DeletedObject, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::DELETE,
             super::super::VERSION,
@@ -297,8 +340,7 @@ impl<'a> DeleteNewsItem<'a> {
         parts.push_path("/news/news_items/");
         parts.push_path_param(&self.news_item_id);
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`News::list_live_newsfeed_items`]: `GET /news/newsfeeds/{newsfeed_id}/items`. Send it with [`send`](Self::send).
@@ -316,13 +358,24 @@ impl<'a> ListLiveNewsfeedItems<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::PaginatedNewsItemResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PaginatedNewsItemResponse, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::PaginatedNewsItemResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::PaginatedNewsItemResponse>, Error>,
+    > + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -332,8 +385,7 @@ impl<'a> ListLiveNewsfeedItems<'a> {
         parts.push_path_param(&self.newsfeed_id);
         parts.push_path("/items");
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`News::list_newsfeeds`]: `GET /news/newsfeeds`. Send it with [`send`](Self::send).
@@ -350,13 +402,24 @@ impl<'a> ListNewsfeeds<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::PaginatedNewsfeedResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PaginatedNewsfeedResponse, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::PaginatedNewsfeedResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::PaginatedNewsfeedResponse>, Error>,
+    > + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -364,8 +427,7 @@ impl<'a> ListNewsfeeds<'a> {
         );
         parts.push_path("/news/newsfeeds");
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`News::retrieve_newsfeed`]: `GET /news/newsfeeds/{newsfeed_id}`. Send it with [`send`](Self::send).
@@ -383,11 +445,20 @@ impl<'a> RetrieveNewsfeed<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Newsfeed, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::Newsfeed, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Newsfeed>, Error> {
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Newsfeed>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -396,7 +467,6 @@ impl<'a> RetrieveNewsfeed<'a> {
         parts.push_path("/news/newsfeeds/");
         parts.push_path_param(&self.newsfeed_id);
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }

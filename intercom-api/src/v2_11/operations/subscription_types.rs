@@ -89,13 +89,22 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::SubscriptionType, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SubscriptionType, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::SubscriptionType>, Error> {
+    ) -> impl Future<Output = Result<Response<models::SubscriptionType>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::POST,
             super::super::VERSION,
@@ -108,8 +117,7 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
             parts.set_json_body(body)?;
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`SubscriptionTypes::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}`. Send it with [`send`](Self::send).
@@ -128,13 +136,22 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::SubscriptionType, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SubscriptionType, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::SubscriptionType>, Error> {
+    ) -> impl Future<Output = Result<Response<models::SubscriptionType>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::DELETE,
             super::super::VERSION,
@@ -145,8 +162,7 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
         parts.push_path("/subscriptions/");
         parts.push_path_param(&self.subscription_id);
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`SubscriptionTypes::list_subscription_types`]: `GET /subscription_types`. Send it with [`send`](Self::send).
@@ -163,13 +179,24 @@ impl<'a> ListSubscriptionTypes<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::SubscriptionTypeList, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SubscriptionTypeList, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::SubscriptionTypeList>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::SubscriptionTypeList>, Error>,
+    > + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -177,7 +204,6 @@ impl<'a> ListSubscriptionTypes<'a> {
         );
         parts.push_path("/subscription_types");
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }

@@ -52,11 +52,20 @@ impl<'a> ListTeams<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::TeamList, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::TeamList, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::TeamList>, Error> {
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::TeamList>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -64,8 +73,7 @@ impl<'a> ListTeams<'a> {
         );
         parts.push_path("/teams");
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`Teams::retrieve_team`]: `GET /teams/{team_id}`. Send it with [`send`](Self::send).
@@ -83,11 +91,20 @@ impl<'a> RetrieveTeam<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Team, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::Team, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Team>, Error> {
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Team>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -96,7 +113,6 @@ impl<'a> RetrieveTeam<'a> {
         parts.push_path("/teams/");
         parts.push_path_param(&self.team_id);
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }

@@ -91,13 +91,22 @@ impl<'a> ListTicketTypes<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::TicketTypeList, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TicketTypeList, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::TicketTypeList>, Error> {
+    ) -> impl Future<Output = Result<Response<models::TicketTypeList>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -105,8 +114,7 @@ impl<'a> ListTicketTypes<'a> {
         );
         parts.push_path("/ticket_types");
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`TicketTypes::create_ticket_type`]: `POST /ticket_types`. Send it with [`send`](Self::send).
@@ -129,13 +137,20 @@ impl<'a> CreateTicketType<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::TicketType, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::TicketType, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::TicketType>, Error> {
+    ) -> impl Future<Output = Result<Response<models::TicketType>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::POST,
             super::super::VERSION,
@@ -146,8 +161,7 @@ impl<'a> CreateTicketType<'a> {
             parts.set_json_body(body)?;
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`TicketTypes::get_ticket_type`]: `GET /ticket_types/{ticket_type_id}`. Send it with [`send`](Self::send).
@@ -165,13 +179,20 @@ impl<'a> GetTicketType<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::TicketType, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::TicketType, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::TicketType>, Error> {
+    ) -> impl Future<Output = Result<Response<models::TicketType>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -180,8 +201,7 @@ impl<'a> GetTicketType<'a> {
         parts.push_path("/ticket_types/");
         parts.push_path_param(&self.ticket_type_id);
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`TicketTypes::update_ticket_type`]: `PUT /ticket_types/{ticket_type_id}`. Send it with [`send`](Self::send).
@@ -205,13 +225,20 @@ impl<'a> UpdateTicketType<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::TicketType, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::TicketType, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::TicketType>, Error> {
+    ) -> impl Future<Output = Result<Response<models::TicketType>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::PUT,
             super::super::VERSION,
@@ -223,7 +250,6 @@ impl<'a> UpdateTicketType<'a> {
             parts.set_json_body(body)?;
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }

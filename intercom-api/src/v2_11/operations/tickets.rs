@@ -158,13 +158,20 @@ impl<'a> ReplyTicket<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::TicketReply, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::TicketReply, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::TicketReply>, Error> {
+    ) -> impl Future<Output = Result<Response<models::TicketReply>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::POST,
             super::super::VERSION,
@@ -177,8 +184,7 @@ impl<'a> ReplyTicket<'a> {
             parts.set_json_body(body)?;
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`Tickets::create_ticket`]: `POST /tickets`. Send it with [`send`](Self::send).
@@ -201,11 +207,20 @@ impl<'a> CreateTicket<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Ticket, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::Ticket, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Ticket>, Error> {
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::POST,
             super::super::VERSION,
@@ -216,8 +231,7 @@ impl<'a> CreateTicket<'a> {
             parts.set_json_body(body)?;
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`Tickets::get_ticket`]: `GET /tickets/{ticket_id}`. Send it with [`send`](Self::send).
@@ -235,11 +249,20 @@ impl<'a> GetTicket<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Ticket, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::Ticket, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Ticket>, Error> {
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::GET,
             super::super::VERSION,
@@ -248,8 +271,7 @@ impl<'a> GetTicket<'a> {
         parts.push_path("/tickets/");
         parts.push_path_param(&self.ticket_id);
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`Tickets::update_ticket`]: `PUT /tickets/{ticket_id}`. Send it with [`send`](Self::send).
@@ -273,11 +295,20 @@ impl<'a> UpdateTicket<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Ticket, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::Ticket, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(self) -> Result<Response<models::Ticket>, Error> {
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::PUT,
             super::super::VERSION,
@@ -289,8 +320,7 @@ impl<'a> UpdateTicket<'a> {
             parts.set_json_body(body)?;
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }
 /// Request builder for [`Tickets::search_tickets`]: `POST /tickets/search`. Send it with [`send`](Self::send).
@@ -345,13 +375,20 @@ impl<'a> SearchTickets<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::TicketList, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    #[inline]
+    pub fn send(self) -> impl Future<Output = Result<models::TicketList, Error>> + 'a {
+        crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::TicketList>, Error> {
+    ) -> impl Future<Output = Result<Response<models::TicketList>, Error>> + 'a {
+        crate::runtime::send_json(self.client, self.request_parts())
+    }
+    /// The request, built before anything is sent.
+    #[inline]
+    fn request_parts(&self) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(
             crate::runtime::reqwest::Method::POST,
             super::super::VERSION,
@@ -362,7 +399,6 @@ impl<'a> SearchTickets<'a> {
             parts.set_json_body(body)?;
         }
         parts.set_options(&self.options);
-        let raw = self.client.execute(parts).await?;
-        crate::runtime::decode_json(raw)
+        Ok(parts)
     }
 }

@@ -1,0 +1,109 @@
+//! The generated `Deserialize` of lenient (response) structs (`codec::LenientStruct`): what it keeps,
+//! what it tolerates and what it reports, from every kind of input serde_json offers (borrowed
+//! text, a reader, a `Value`).
+#![cfg(feature = "v2_11")]
+
+use intercom_api::v2_11::models::{ContactArchived, ContactArchivedType, ContactList, CursorPages};
+use serde_json::json;
+
+const BODY: &str = r#"{
+    "type": "list",
+    "total_count": 2,
+    "data": [{"type": "contact", "id": 42, "email": "a@example.com", "new_member": {"x": [1, 2]}}],
+    "pages": {"type": "pages", "page": 1, "per_page": 50, "total_pages": 3, "next": null},
+    "brand_new": true
+}"#;
+
+fn check(list: &ContactList) {
+    assert_eq!(list.total_count, Some(2));
+    let pages = list.pages.as_ref().expect("pages");
+    assert_eq!((pages.page, pages.total_pages), (Some(1), Some(3)));
+    assert_eq!(pages.next, None, "null is None");
+    let contact = &list.data.as_ref().expect("data")[0];
+    // A number in a `string` field is kept as its text.
+    assert_eq!(contact.id.as_deref(), Some("42"));
+    assert_eq!(contact.email.as_deref(), Some("a@example.com"));
+    // Undeclared members are kept, at every level.
+    assert_eq!(
+        contact.additional_properties.get("new_member"),
+        Some(&json!({"x": [1, 2]}))
+    );
+    assert_eq!(
+        list.additional_properties.get("brand_new"),
+        Some(&json!(true))
+    );
+    assert_eq!(list.additional_properties.len(), 1);
+}
+
+#[test]
+fn decodes_from_str_slice_reader_and_value() {
+    check(&serde_json::from_str(BODY).expect("str"));
+    check(&serde_json::from_slice(BODY.as_bytes()).expect("slice"));
+    check(&serde_json::from_reader(BODY.as_bytes()).expect("reader"));
+    let value: serde_json::Value = serde_json::from_str(BODY).expect("json");
+    check(&serde_json::from_value(value.clone()).expect("value"));
+    // And re-encodes to the same document.
+    let list: ContactList = serde_json::from_value(value.clone()).expect("value");
+    assert_eq!(serde_json::to_value(&list).expect("encode"), {
+        let mut expected = value;
+        expected["pages"]
+            .as_object_mut()
+            .expect("pages")
+            .remove("next");
+        expected["data"][0]["id"] = json!("42");
+        expected
+    });
+}
+
+#[test]
+fn escaped_member_names_are_matched_and_kept() {
+    // `t\u0079pe` is `type` once unescaped: it must fill the field, not the extra map.
+    let archived: ContactArchived =
+        serde_json::from_str(r#"{"t\u0079pe": "contact", "new\nline": 1}"#).expect("decode");
+    assert_eq!(archived.type_, Some(ContactArchivedType::Contact));
+    assert_eq!(
+        archived.additional_properties.get("new\nline"),
+        Some(&json!(1))
+    );
+}
+
+#[test]
+fn missing_members_and_unknown_enum_values_are_tolerated() {
+    let empty: ContactArchived = serde_json::from_str("{}").expect("empty object");
+    assert_eq!(empty, ContactArchived::default());
+    let odd: ContactArchived =
+        serde_json::from_str(r#"{"type": "robot", "archived": null}"#).expect("decode");
+    assert_eq!(
+        odd.type_,
+        Some(ContactArchivedType::Unknown("robot".into()))
+    );
+    assert_eq!(odd.archived, None);
+}
+
+#[test]
+fn a_repeated_member_keeps_the_last_value() {
+    let archived: ContactArchived =
+        serde_json::from_str(r#"{"archived": true, "archived": false}"#).expect("decode");
+    assert_eq!(archived.archived, Some(false));
+}
+
+#[test]
+fn wrong_types_name_the_field_path_and_the_struct() {
+    let body = r#"{"data": [{"id": "1"}, {"id": "2", "email": ["not", "a", "string"]}]}"#;
+    let mut de = serde_json::Deserializer::from_str(body);
+    let error = serde_path_to_error::deserialize::<_, ContactList>(&mut de).expect_err("bad email");
+    assert_eq!(error.path().to_string(), "data[1].email");
+
+    let body = r#"{"pages": {"total_pages": "three"}}"#;
+    let mut de = serde_json::Deserializer::from_str(body);
+    let error = serde_path_to_error::deserialize::<_, ContactList>(&mut de).expect_err("bad pages");
+    assert_eq!(error.path().to_string(), "pages.total_pages");
+
+    let error = serde_json::from_str::<CursorPages>("[1, 2]").expect_err("not an object");
+    assert!(
+        error.to_string().contains("expected struct CursorPages"),
+        "{error}"
+    );
+    let error = serde_json::from_str::<CursorPages>(r#"{"page": 1"#).expect_err("truncated");
+    assert!(error.is_eof(), "{error}");
+}
