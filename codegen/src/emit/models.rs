@@ -6,7 +6,9 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::types::rust_type;
-use crate::ir::{Api, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Usage};
+use crate::ir::{
+    Api, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Usage,
+};
 
 /// The Rust item(s) for one named type.
 pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
@@ -53,48 +55,12 @@ fn struct_item(
     let mut all_optional = true;
     for f in &s.fields {
         let ident = format_ident!("{}", f.rust_name);
-        let mut ty = rust_type(&f.ty, &quote!());
-        if f.boxed {
-            ty = quote!(Box<#ty>);
+        let ty = field_type(f, usage);
+        if !f.is_option(usage) || (!lenient && f.required) {
+            all_optional = false;
         }
         let fdoc = docs::attrs(&f.docs, &format!("`{}`", f.wire_name));
-        let rename = (f.rust_name != f.wire_name).then(|| {
-            let wire = &f.wire_name;
-            quote!(rename = #wire,)
-        });
-        // `string` fields also accept numbers (kept as their text): Intercom sends numeric ids as either.
-        let lenient_string = f.ty == TypeRef::String && !f.boxed;
-        let (ty, attr) = if lenient {
-            // Decoded by the generated `LenientStruct` impl below; serde only serializes.
-            (
-                quote!(Option<#ty>),
-                quote!(#[serde(#rename skip_serializing_if = "Option::is_none")]),
-            )
-        } else if f.is_option(usage) {
-            let with =
-                lenient_string.then(|| quote!(deserialize_with = "crate::codec::opt_string",));
-            let skip =
-                (lenient || !f.required).then(|| quote!(skip_serializing_if = "Option::is_none"));
-            if lenient || !f.required {
-                (
-                    quote!(Option<#ty>),
-                    quote!(#[serde(#rename default, #with #skip)]),
-                )
-            } else {
-                // Required and nullable: the key must be present (possibly `null`).
-                all_optional = false;
-                (quote!(Option<#ty>), quote!(#[serde(#rename #with)]))
-            }
-        } else {
-            all_optional = false;
-            let with = lenient_string.then(|| quote!(deserialize_with = "crate::codec::string"));
-            if rename.is_none() && with.is_none() {
-                (ty, quote!())
-            } else {
-                (ty, quote!(#[serde(#rename #with)]))
-            }
-        };
-        fields.push(quote! { #fdoc #attr pub #ident: #ty, });
+        fields.push(quote! { #fdoc pub #ident: #ty, });
     }
     // Responses keep members the spec does not declare, so nothing is dropped on re-encode.
     let extra = s.additional_field(usage);
@@ -103,83 +69,211 @@ fn struct_item(
         let ident = format_ident!("{}", fname);
         fields.push(quote! {
             /// Members not declared in the spec (`additionalProperties`).
-            #[serde(flatten)]
             pub #ident: std::collections::BTreeMap<String, #ty>,
         });
     }
+    let extra_name = extra.as_ref().map(|(n, _)| n.as_str());
     let default = all_optional.then(|| quote!(Default,));
-    // Request types decode strictly: an undeclared member is an error (this also lets untagged
-    // request unions pick the right variant). `flatten` cannot be combined with it.
-    let deny = (!lenient && extra.is_none()).then(|| quote!(#[serde(deny_unknown_fields)]));
-    let constructor =
-        (!lenient).then(|| constructor(api, name, s, extra.as_ref().map(|(n, _)| n.as_str())));
-    if lenient {
-        let decode = lenient_deserialize(name, s, extra.as_ref().map(|(n, _)| n.as_str()));
-        return quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-            pub struct #name { #(#fields)* }
-            #decode
-        };
-    }
+    let serialize = struct_serialize(name, s, usage, extra_name);
+    let deserialize = if lenient {
+        lenient_deserialize(name, s, extra_name)
+    } else {
+        strict_deserialize(name, s, usage, extra_name)
+    };
+    let constructor = (!lenient).then(|| constructor(api, name, s, extra_name));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
-        #deny
+        #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name { #(#fields)* }
+        #serialize
+        #deserialize
         #constructor
     }
 }
 
-/// `Deserialize` for a lenient (response) struct through `crate::codec::LenientStruct`: one `match`
-/// on the member name, undeclared members into the extra map. Much less code for the compiler than
-/// derive + `#[serde(flatten)]` + per-field `deserialize_with`, and faster to decode.
+/// The Rust type of a struct field: `Option<T>` for lenient types, optional or nullable fields.
+fn field_type(f: &Field, usage: Usage) -> TokenStream {
+    let mut ty = rust_type(&f.ty, &quote!());
+    if f.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    if f.is_option(usage) {
+        quote!(Option<#ty>)
+    } else {
+        ty
+    }
+}
+
+/// `string` fields also accept numbers (kept as their text): Intercom sends numeric ids as either.
+fn lenient_string(f: &Field) -> bool {
+    f.ty == TypeRef::String && !f.boxed
+}
+
+/// `Serialize` through `crate::codec::ObjectWriter`: optional members are skipped when `None`,
+/// required ones are always written (`null` for a required nullable field), undeclared members last.
+fn struct_serialize(
+    name: &proc_macro2::Ident,
+    s: &Struct,
+    usage: Usage,
+    extra: Option<&str>,
+) -> TokenStream {
+    let lenient = usage.lenient();
+    let members = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        let wire = &f.wire_name;
+        if lenient || !f.required {
+            quote! { .opt(#wire, &self.#ident) }
+        } else {
+            quote! { .req(#wire, &self.#ident) }
+        }
+    });
+    let extra = extra.map(|e| {
+        let e = format_ident!("{}", e);
+        quote! { .extra(&self.#e) }
+    });
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                crate::codec::ObjectWriter::new(serializer) #(#members)* #extra .end()
+            }
+        }
+    }
+}
+
+/// `Deserialize` for a lenient (response) struct through `crate::codec::StructDecode`: one `match`
+/// on the member name fills the struct itself; undeclared members go to the extra map.
 fn lenient_deserialize(name: &proc_macro2::Ident, s: &Struct, extra: Option<&str>) -> TokenStream {
     let arms = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
         let wire = &f.wire_name;
-        if f.ty == TypeRef::String && !f.boxed {
-            // `string` fields also accept numbers (kept as their text).
-            quote! { #wire => self.#ident = map.next_value_seed(crate::codec::OptString)?, }
+        if lenient_string(f) {
+            quote! { #wire => crate::codec::set_string(&mut slots.#ident, map), }
         } else {
-            quote! { #wire => self.#ident = map.next_value()?, }
+            quote! { #wire => crate::codec::set(&mut slots.#ident, map), }
         }
     });
     let rest = match extra {
         Some(extra) => {
             let extra = format_ident!("{}", extra);
-            quote! { self.#extra.insert(key.into_owned(), map.next_value()?); }
+            quote! { crate::codec::set_extra(&mut slots.#extra, key, map) }
         }
-        None => quote! { map.next_value::<serde::de::IgnoredAny>()?; },
+        None => quote! { map.next_value::<serde::de::IgnoredAny>().map(drop) },
     };
     let body = if s.fields.is_empty() {
-        quote! { #rest }
+        rest
     } else {
         quote! {
             match key.as_str() {
                 #(#arms)*
-                _ => { #rest }
+                _ => #rest,
             }
         }
     };
-    let wire_name = name.to_string();
+    let type_name = name.to_string();
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::codec::lenient_struct(deserializer)
+                crate::codec::decode_struct(deserializer)
             }
         }
-        impl crate::codec::LenientStruct for #name {
-            const NAME: &'static str = #wire_name;
+        impl crate::codec::StructDecode for #name {
+            const NAME: &'static str = #type_name;
+            type Slots = Self;
             fn member<'de, A: serde::de::MapAccess<'de>>(
-                &mut self,
+                slots: &mut Self,
                 key: crate::codec::Key<'de>,
                 map: &mut A,
             ) -> Result<(), A::Error> {
                 #body
-                Ok(())
+            }
+            fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+                Ok(slots)
             }
         }
+    }
+}
+
+/// `Deserialize` for a strict (request) struct: members are collected into one `Option` slot per
+/// field (a private type), then required ones are checked. A repeated member is an error, and so
+/// is an undeclared one unless the spec declares `additionalProperties`.
+fn strict_deserialize(
+    name: &proc_macro2::Ident,
+    s: &Struct,
+    usage: Usage,
+    extra: Option<&str>,
+) -> TokenStream {
+    let mut slots = Vec::new();
+    let mut arms = Vec::new();
+    let mut inits = Vec::new();
+    for f in &s.fields {
+        let ident = format_ident!("{}", f.rust_name);
+        let wire = &f.wire_name;
+        let ty = field_type(f, usage);
+        slots.push(quote! { #ident: Option<#ty>, });
+        let fill = match (lenient_string(f), f.is_option(usage)) {
+            (true, true) => quote!(crate::codec::fill_opt_string),
+            (true, false) => quote!(crate::codec::fill_string),
+            (false, _) => quote!(crate::codec::fill),
+        };
+        arms.push(quote! { #wire => #fill(&mut slots.#ident, #wire, map), });
+        inits.push(if f.required {
+            // Required (nullable or not): the member must be present.
+            quote! { #ident: crate::codec::missing(slots.#ident, #wire)?, }
+        } else {
+            quote! { #ident: slots.#ident.flatten(), }
+        });
+    }
+    let rest = match extra {
+        Some(extra) => {
+            let extra = format_ident!("{}", extra);
+            let ty = match &s.additional {
+                Some(t) => rust_type(t, &quote!()),
+                None => quote!(serde_json::Value),
+            };
+            slots.push(quote! { #extra: std::collections::BTreeMap<String, #ty>, });
+            inits.push(quote! { #extra: slots.#extra, });
+            quote! { crate::codec::set_extra(&mut slots.#extra, key, map) }
+        }
+        None => {
+            let known = s.fields.iter().map(|f| &f.wire_name);
+            quote! { Err(crate::codec::unknown_member(key, &[#(#known),*])) }
+        }
+    };
+    let body = if s.fields.is_empty() {
+        rest
+    } else {
+        quote! {
+            match key.as_str() {
+                #(#arms)*
+                _ => #rest,
+            }
+        }
+    };
+    let type_name = name.to_string();
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::codec::decode_struct(deserializer)
+            }
+        }
+        const _: () = {
+            #[derive(Default)]
+            pub struct Slots { #(#slots)* }
+            impl crate::codec::StructDecode for #name {
+                const NAME: &'static str = #type_name;
+                type Slots = Slots;
+                fn member<'de, A: serde::de::MapAccess<'de>>(
+                    slots: &mut Slots,
+                    key: crate::codec::Key<'de>,
+                    map: &mut A,
+                ) -> Result<(), A::Error> {
+                    #body
+                }
+                fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                    Ok(Self { #(#inits)* })
+                }
+            }
+        };
     }
 }
 
@@ -271,7 +365,7 @@ fn enum_item(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> Tok
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#variants)*
             /// A value this version of the crate does not know; kept verbatim.

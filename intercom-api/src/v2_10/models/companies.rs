@@ -4,13 +4,48 @@
 #[allow(unused_imports)]
 use super::*;
 /// `AttachContactToACompanyRequest` (defined inline at `/paths/~1contacts~1{id}~1companies/post/requestBody/content/application~1json/schema`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToACompanyRequest {
     /// The unique identifier for the company which is given by Intercom
-    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
 }
+impl serde::Serialize for AttachContactToACompanyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachContactToACompanyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        id: Option<String>,
+    }
+    impl crate::codec::StructDecode for AttachContactToACompanyRequest {
+        const NAME: &'static str = "AttachContactToACompanyRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                _ => Err(crate::codec::unknown_member(key, &["id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                id: crate::codec::missing(slots.id, "id")?,
+            })
+        }
+    }
+};
 impl AttachContactToACompanyRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(id: impl Into<String>) -> Self {
@@ -20,52 +55,59 @@ impl AttachContactToACompanyRequest {
 /// Company Attached Contacts
 ///
 /// A list of Contact Objects
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyAttachedContacts {
     /// The type of object - `list`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyAttachedContactsType>,
     /// An array containing Contact Objects
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Contact>>,
     /// The total number of contacts
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// `pages`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CompanyAttachedContacts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("data", &self.data)
+            .opt("total_count", &self.total_count)
+            .opt("pages", &self.pages)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CompanyAttachedContacts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for CompanyAttachedContacts {
+impl crate::codec::StructDecode for CompanyAttachedContacts {
     const NAME: &'static str = "CompanyAttachedContacts";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "data" => self.data = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "data" => crate::codec::set(&mut slots.data, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of object - `list`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CompanyAttachedContactsType {
     /// `list`
     List,
@@ -92,44 +134,51 @@ crate::codec::string_enum!(CompanyAttachedContactsType);
 /// Company Attached Segments
 ///
 /// A list of Segment Objects
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyAttachedSegments {
     /// The type of object - `list`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyAttachedSegmentsType>,
     /// An array containing Segment Objects
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Segment>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CompanyAttachedSegments {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("data", &self.data)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CompanyAttachedSegments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for CompanyAttachedSegments {
+impl crate::codec::StructDecode for CompanyAttachedSegments {
     const NAME: &'static str = "CompanyAttachedSegments";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "data" => self.data = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "data" => crate::codec::set(&mut slots.data, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of object - `list`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CompanyAttachedSegmentsType {
     /// `list`
     List,
@@ -156,52 +205,59 @@ crate::codec::string_enum!(CompanyAttachedSegmentsType);
 /// Companies
 ///
 /// This will return a list of companies for the App.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyList {
     /// The type of object - `list`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyListType>,
     /// `pages`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The total number of companies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// An array containing Company Objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Company>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CompanyList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("pages", &self.pages)
+            .opt("total_count", &self.total_count)
+            .opt("data", &self.data)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CompanyList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for CompanyList {
+impl crate::codec::StructDecode for CompanyList {
     const NAME: &'static str = "CompanyList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            "data" => self.data = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "data" => crate::codec::set(&mut slots.data, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of object - `list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CompanyListType {
     /// `list`
     List,
@@ -228,58 +284,63 @@ crate::codec::string_enum!(CompanyListType);
 /// Company Scroll
 ///
 /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyScroll {
     /// The type of object - `list`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyScrollType>,
     /// `data`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Company>>,
     /// `pages`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The total number of companies
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// The scroll parameter to use in the next request to fetch the next page of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scroll_param: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CompanyScroll {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("data", &self.data)
+            .opt("pages", &self.pages)
+            .opt("total_count", &self.total_count)
+            .opt("scroll_param", &self.scroll_param)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CompanyScroll {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for CompanyScroll {
+impl crate::codec::StructDecode for CompanyScroll {
     const NAME: &'static str = "CompanyScroll";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "data" => self.data = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            "scroll_param" => {
-                self.scroll_param = map.next_value_seed(crate::codec::OptString)?;
-            }
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "data" => crate::codec::set(&mut slots.data, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "scroll_param" => crate::codec::set_string(&mut slots.scroll_param, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of object - `list`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CompanyScrollType {
     /// `list`
     List,
@@ -306,57 +367,139 @@ crate::codec::string_enum!(CompanyScrollType);
 /// Create Or Update Company Request Payload
 ///
 /// You can create or update a Company
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrUpdateCompanyRequest {
     /// The name of the Company
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The company id you have defined for the company. Can't be updated
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_id: Option<String>,
     /// The name of the plan you have associated with the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub plan: Option<String>,
     /// The number of employees in this company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub website: Option<String>,
     /// The industry that this company operates in.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub industry: Option<String>,
     /// A hash of key/value pairs containing any other data about the company you want Intercom to store.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The time the company was created by you.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_created_at: Option<i64>,
     /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_spend: Option<i64>,
 }
+impl serde::Serialize for CreateOrUpdateCompanyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("name", &self.name)
+            .opt("company_id", &self.company_id)
+            .opt("plan", &self.plan)
+            .opt("size", &self.size)
+            .opt("website", &self.website)
+            .opt("industry", &self.industry)
+            .opt("custom_attributes", &self.custom_attributes)
+            .opt("remote_created_at", &self.remote_created_at)
+            .opt("monthly_spend", &self.monthly_spend)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateOrUpdateCompanyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        name: Option<Option<String>>,
+        company_id: Option<Option<String>>,
+        plan: Option<Option<String>>,
+        size: Option<Option<i64>>,
+        website: Option<Option<String>>,
+        industry: Option<Option<String>>,
+        custom_attributes: Option<Option<std::collections::BTreeMap<String, String>>>,
+        remote_created_at: Option<Option<i64>>,
+        monthly_spend: Option<Option<i64>>,
+    }
+    impl crate::codec::StructDecode for CreateOrUpdateCompanyRequest {
+        const NAME: &'static str = "CreateOrUpdateCompanyRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                "company_id" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.company_id,
+                        "company_id",
+                        map,
+                    )
+                }
+                "plan" => crate::codec::fill_opt_string(&mut slots.plan, "plan", map),
+                "size" => crate::codec::fill(&mut slots.size, "size", map),
+                "website" => {
+                    crate::codec::fill_opt_string(&mut slots.website, "website", map)
+                }
+                "industry" => {
+                    crate::codec::fill_opt_string(&mut slots.industry, "industry", map)
+                }
+                "custom_attributes" => {
+                    crate::codec::fill(
+                        &mut slots.custom_attributes,
+                        "custom_attributes",
+                        map,
+                    )
+                }
+                "remote_created_at" => {
+                    crate::codec::fill(
+                        &mut slots.remote_created_at,
+                        "remote_created_at",
+                        map,
+                    )
+                }
+                "monthly_spend" => {
+                    crate::codec::fill(&mut slots.monthly_spend, "monthly_spend", map)
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "name",
+                                "company_id",
+                                "plan",
+                                "size",
+                                "website",
+                                "industry",
+                                "custom_attributes",
+                                "remote_created_at",
+                                "monthly_spend",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                name: slots.name.flatten(),
+                company_id: slots.company_id.flatten(),
+                plan: slots.plan.flatten(),
+                size: slots.size.flatten(),
+                website: slots.website.flatten(),
+                industry: slots.industry.flatten(),
+                custom_attributes: slots.custom_attributes.flatten(),
+                remote_created_at: slots.remote_created_at.flatten(),
+                monthly_spend: slots.monthly_spend.flatten(),
+            })
+        }
+    }
+};
 impl CreateOrUpdateCompanyRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
@@ -376,48 +519,55 @@ impl CreateOrUpdateCompanyRequest {
 /// Deleted Company Object
 ///
 /// Response returned when an object is deleted
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedCompanyObject {
     /// The unique identifier for the company which is given by Intercom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of object which was deleted. - `company`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedCompanyObjectObject>,
     /// Whether the company was deleted successfully or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DeletedCompanyObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("id", &self.id)
+            .opt("object", &self.object)
+            .opt("deleted", &self.deleted)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DeletedCompanyObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DeletedCompanyObject {
+impl crate::codec::StructDecode for DeletedCompanyObject {
     const NAME: &'static str = "DeletedCompanyObject";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "object" => self.object = map.next_value()?,
-            "deleted" => self.deleted = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "object" => crate::codec::set(&mut slots.object, map),
+            "deleted" => crate::codec::set(&mut slots.deleted, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of object which was deleted. - `company`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeletedCompanyObjectObject {
     /// `company`
     Company,

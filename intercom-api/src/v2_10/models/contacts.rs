@@ -6,54 +6,59 @@ use super::*;
 /// Contact Archived
 ///
 /// archived contact object
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactArchived {
     /// always contact
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactArchivedType>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Whether the contact is archived or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactArchived {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("external_id", &self.external_id)
+            .opt("archived", &self.archived)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactArchived {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ContactArchived {
+impl crate::codec::StructDecode for ContactArchived {
     const NAME: &'static str = "ContactArchived";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "external_id" => {
-                self.external_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "archived" => self.archived = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "external_id" => crate::codec::set_string(&mut slots.external_id, map),
+            "archived" => crate::codec::set(&mut slots.archived, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// always contact
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactArchivedType {
     /// `contact`
     Contact,
@@ -80,52 +85,59 @@ crate::codec::string_enum!(ContactArchivedType);
 /// Contact Attached Companies
 ///
 /// A list of Company Objects
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactAttachedCompanies {
     /// The type of object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactAttachedCompaniesType>,
     /// An array containing Company Objects
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub companies: Option<Vec<Company>>,
     /// The total number of companies associated to this contact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// `pages`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<PagesLink>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactAttachedCompanies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("companies", &self.companies)
+            .opt("total_count", &self.total_count)
+            .opt("pages", &self.pages)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactAttachedCompanies {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ContactAttachedCompanies {
+impl crate::codec::StructDecode for ContactAttachedCompanies {
     const NAME: &'static str = "ContactAttachedCompanies";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "companies" => self.companies = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "companies" => crate::codec::set(&mut slots.companies, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactAttachedCompaniesType {
     /// `list`
     List,
@@ -152,54 +164,59 @@ crate::codec::string_enum!(ContactAttachedCompaniesType);
 /// Contact Deleted
 ///
 /// deleted contact object
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactDeleted {
     /// always contact
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactDeletedType>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Whether the contact is deleted or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactDeleted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("external_id", &self.external_id)
+            .opt("deleted", &self.deleted)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactDeleted {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ContactDeleted {
+impl crate::codec::StructDecode for ContactDeleted {
     const NAME: &'static str = "ContactDeleted";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "external_id" => {
-                self.external_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "deleted" => self.deleted = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "external_id" => crate::codec::set_string(&mut slots.external_id, map),
+            "deleted" => crate::codec::set(&mut slots.deleted, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// always contact
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactDeletedType {
     /// `contact`
     Contact,
@@ -226,52 +243,59 @@ crate::codec::string_enum!(ContactDeletedType);
 /// Contact List
 ///
 /// Contacts are your users in Intercom.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactList {
     /// Always list
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactListType>,
     /// The list of contact objects
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Contact>>,
     /// A count of the total number of objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// `pages`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("data", &self.data)
+            .opt("total_count", &self.total_count)
+            .opt("pages", &self.pages)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ContactList {
+impl crate::codec::StructDecode for ContactList {
     const NAME: &'static str = "ContactList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "data" => self.data = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "data" => crate::codec::set(&mut slots.data, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Always list
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactListType {
     /// `list`
     List,
@@ -298,44 +322,51 @@ crate::codec::string_enum!(ContactListType);
 /// Segments
 ///
 /// A list of segments objects attached to a specific contact.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactSegments {
     /// The type of the object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactSegmentsType>,
     /// Segment objects associated with the contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Segment>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactSegments {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("data", &self.data)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactSegments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ContactSegments {
+impl crate::codec::StructDecode for ContactSegments {
     const NAME: &'static str = "ContactSegments";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "data" => self.data = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "data" => crate::codec::set(&mut slots.data, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactSegmentsType {
     /// `list`
     List,
@@ -362,54 +393,59 @@ crate::codec::string_enum!(ContactSegmentsType);
 /// Contact Unarchived
 ///
 /// unarchived contact object
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactUnarchived {
     /// always contact
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactUnarchivedType>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Whether the contact is archived or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactUnarchived {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("external_id", &self.external_id)
+            .opt("archived", &self.archived)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactUnarchived {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ContactUnarchived {
+impl crate::codec::StructDecode for ContactUnarchived {
     const NAME: &'static str = "ContactUnarchived";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "external_id" => {
-                self.external_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "archived" => self.archived = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "external_id" => crate::codec::set_string(&mut slots.external_id, map),
+            "archived" => crate::codec::set(&mut slots.archived, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// always contact
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactUnarchivedType {
     /// `contact`
     Contact,
@@ -436,67 +472,153 @@ crate::codec::string_enum!(ContactUnarchivedType);
 /// Create Contact Request Payload
 ///
 /// Payload to create a contact
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateContactRequest {
     /// The role of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub role: Option<String>,
     /// A unique identifier for the contact which is given to Intercom
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// The contacts email
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The contacts phone
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone: Option<String>,
     /// The contacts name
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// An image URL containing the avatar of a contact
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub avatar: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_up_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen_at: Option<i64>,
     /// The id of an admin that has been assigned account ownership of the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<i64>,
     /// Whether the contact is unsubscribed from emails
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// The custom attributes which are set for the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
+impl serde::Serialize for CreateContactRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("role", &self.role)
+            .opt("external_id", &self.external_id)
+            .opt("email", &self.email)
+            .opt("phone", &self.phone)
+            .opt("name", &self.name)
+            .opt("avatar", &self.avatar)
+            .opt("signed_up_at", &self.signed_up_at)
+            .opt("last_seen_at", &self.last_seen_at)
+            .opt("owner_id", &self.owner_id)
+            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+            .opt("custom_attributes", &self.custom_attributes)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateContactRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        role: Option<Option<String>>,
+        external_id: Option<Option<String>>,
+        email: Option<Option<String>>,
+        phone: Option<Option<String>>,
+        name: Option<Option<String>>,
+        avatar: Option<Option<String>>,
+        signed_up_at: Option<Option<i64>>,
+        last_seen_at: Option<Option<i64>>,
+        owner_id: Option<Option<i64>>,
+        unsubscribed_from_emails: Option<Option<bool>>,
+        custom_attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    }
+    impl crate::codec::StructDecode for CreateContactRequest {
+        const NAME: &'static str = "CreateContactRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "role" => crate::codec::fill_opt_string(&mut slots.role, "role", map),
+                "external_id" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.external_id,
+                        "external_id",
+                        map,
+                    )
+                }
+                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
+                "phone" => crate::codec::fill_opt_string(&mut slots.phone, "phone", map),
+                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                "avatar" => {
+                    crate::codec::fill_opt_string(&mut slots.avatar, "avatar", map)
+                }
+                "signed_up_at" => {
+                    crate::codec::fill(&mut slots.signed_up_at, "signed_up_at", map)
+                }
+                "last_seen_at" => {
+                    crate::codec::fill(&mut slots.last_seen_at, "last_seen_at", map)
+                }
+                "owner_id" => crate::codec::fill(&mut slots.owner_id, "owner_id", map),
+                "unsubscribed_from_emails" => {
+                    crate::codec::fill(
+                        &mut slots.unsubscribed_from_emails,
+                        "unsubscribed_from_emails",
+                        map,
+                    )
+                }
+                "custom_attributes" => {
+                    crate::codec::fill(
+                        &mut slots.custom_attributes,
+                        "custom_attributes",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "role",
+                                "external_id",
+                                "email",
+                                "phone",
+                                "name",
+                                "avatar",
+                                "signed_up_at",
+                                "last_seen_at",
+                                "owner_id",
+                                "unsubscribed_from_emails",
+                                "custom_attributes",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                role: slots.role.flatten(),
+                external_id: slots.external_id.flatten(),
+                email: slots.email.flatten(),
+                phone: slots.phone.flatten(),
+                name: slots.name.flatten(),
+                avatar: slots.avatar.flatten(),
+                signed_up_at: slots.signed_up_at.flatten(),
+                last_seen_at: slots.last_seen_at.flatten(),
+                owner_id: slots.owner_id.flatten(),
+                unsubscribed_from_emails: slots.unsubscribed_from_emails.flatten(),
+                custom_attributes: slots.custom_attributes.flatten(),
+            })
+        }
+    }
+};
 impl CreateContactRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
@@ -518,16 +640,56 @@ impl CreateContactRequest {
 /// Merge contact data
 ///
 /// Merge contact data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MergeContactsRequest {
     /// The unique identifier for the contact to merge away from. Must be a lead.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub from: String,
     /// The unique identifier for the contact to merge into. Must be a user.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub into: String,
 }
+impl serde::Serialize for MergeContactsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("from", &self.from)
+            .req("into", &self.into)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MergeContactsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        from: Option<String>,
+        into: Option<String>,
+    }
+    impl crate::codec::StructDecode for MergeContactsRequest {
+        const NAME: &'static str = "MergeContactsRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "from" => crate::codec::fill_string(&mut slots.from, "from", map),
+                "into" => crate::codec::fill_string(&mut slots.into, "into", map),
+                _ => Err(crate::codec::unknown_member(key, &["from", "into"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                from: crate::codec::missing(slots.from, "from")?,
+                into: crate::codec::missing(slots.into, "into")?,
+            })
+        }
+    }
+};
 impl MergeContactsRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(from: impl Into<String>, into: impl Into<String>) -> Self {
@@ -542,56 +704,63 @@ impl MergeContactsRequest {
 /// The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
 ///
 /// Their responses are likely to contain a pages object that hosts pagination links which a client can use to paginate through the data without having to construct a query. The link relations for the pages field are as follows.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PagesLink {
     /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<PagesLinkType>,
     /// `page`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// A link to the next page of results. A response that does not contain a next link does not have further data to fetch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// `per_page`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// `total_pages`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for PagesLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("page", &self.page)
+            .opt("next", &self.next)
+            .opt("per_page", &self.per_page)
+            .opt("total_pages", &self.total_pages)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PagesLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for PagesLink {
+impl crate::codec::StructDecode for PagesLink {
     const NAME: &'static str = "PagesLink";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "page" => self.page = map.next_value()?,
-            "next" => self.next = map.next_value_seed(crate::codec::OptString)?,
-            "per_page" => self.per_page = map.next_value()?,
-            "total_pages" => self.total_pages = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "page" => crate::codec::set(&mut slots.page, map),
+            "next" => crate::codec::set_string(&mut slots.next, map),
+            "per_page" => crate::codec::set(&mut slots.per_page, map),
+            "total_pages" => crate::codec::set(&mut slots.total_pages, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// `PagesLinkType` (defined inline at `/components/schemas/pages_link/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PagesLinkType {
     /// `pages`
     Pages,
@@ -618,67 +787,153 @@ crate::codec::string_enum!(PagesLinkType);
 /// Update Contact Request Payload
 ///
 /// You can update a contact
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateContactRequest {
     /// The role of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub role: Option<String>,
     /// A unique identifier for the contact which is given to Intercom
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// The contacts email
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The contacts phone
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone: Option<String>,
     /// The contacts name
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// An image URL containing the avatar of a contact
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub avatar: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_up_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen_at: Option<i64>,
     /// The id of an admin that has been assigned account ownership of the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<i64>,
     /// Whether the contact is unsubscribed from emails
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// The custom attributes which are set for the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
+impl serde::Serialize for UpdateContactRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("role", &self.role)
+            .opt("external_id", &self.external_id)
+            .opt("email", &self.email)
+            .opt("phone", &self.phone)
+            .opt("name", &self.name)
+            .opt("avatar", &self.avatar)
+            .opt("signed_up_at", &self.signed_up_at)
+            .opt("last_seen_at", &self.last_seen_at)
+            .opt("owner_id", &self.owner_id)
+            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+            .opt("custom_attributes", &self.custom_attributes)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateContactRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        role: Option<Option<String>>,
+        external_id: Option<Option<String>>,
+        email: Option<Option<String>>,
+        phone: Option<Option<String>>,
+        name: Option<Option<String>>,
+        avatar: Option<Option<String>>,
+        signed_up_at: Option<Option<i64>>,
+        last_seen_at: Option<Option<i64>>,
+        owner_id: Option<Option<i64>>,
+        unsubscribed_from_emails: Option<Option<bool>>,
+        custom_attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    }
+    impl crate::codec::StructDecode for UpdateContactRequest {
+        const NAME: &'static str = "UpdateContactRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "role" => crate::codec::fill_opt_string(&mut slots.role, "role", map),
+                "external_id" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.external_id,
+                        "external_id",
+                        map,
+                    )
+                }
+                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
+                "phone" => crate::codec::fill_opt_string(&mut slots.phone, "phone", map),
+                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                "avatar" => {
+                    crate::codec::fill_opt_string(&mut slots.avatar, "avatar", map)
+                }
+                "signed_up_at" => {
+                    crate::codec::fill(&mut slots.signed_up_at, "signed_up_at", map)
+                }
+                "last_seen_at" => {
+                    crate::codec::fill(&mut slots.last_seen_at, "last_seen_at", map)
+                }
+                "owner_id" => crate::codec::fill(&mut slots.owner_id, "owner_id", map),
+                "unsubscribed_from_emails" => {
+                    crate::codec::fill(
+                        &mut slots.unsubscribed_from_emails,
+                        "unsubscribed_from_emails",
+                        map,
+                    )
+                }
+                "custom_attributes" => {
+                    crate::codec::fill(
+                        &mut slots.custom_attributes,
+                        "custom_attributes",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "role",
+                                "external_id",
+                                "email",
+                                "phone",
+                                "name",
+                                "avatar",
+                                "signed_up_at",
+                                "last_seen_at",
+                                "owner_id",
+                                "unsubscribed_from_emails",
+                                "custom_attributes",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                role: slots.role.flatten(),
+                external_id: slots.external_id.flatten(),
+                email: slots.email.flatten(),
+                phone: slots.phone.flatten(),
+                name: slots.name.flatten(),
+                avatar: slots.avatar.flatten(),
+                signed_up_at: slots.signed_up_at.flatten(),
+                last_seen_at: slots.last_seen_at.flatten(),
+                owner_id: slots.owner_id.flatten(),
+                unsubscribed_from_emails: slots.unsubscribed_from_emails.flatten(),
+                custom_attributes: slots.custom_attributes.flatten(),
+            })
+        }
+    }
+};
 impl UpdateContactRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {

@@ -6,34 +6,119 @@ use super::*;
 /// Admin Reply
 ///
 /// Payload of the request to reply on behalf of an admin
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyConversationRequest {
     /// `message_type`
     pub message_type: AdminReplyConversationRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: AdminReplyConversationRequestType,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The id of the admin who is authoring the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// A list of files that will be added as attachments. You can include up to 10 files
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
+impl serde::Serialize for AdminReplyConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .opt("body", &self.body)
+            .req("admin_id", &self.admin_id)
+            .opt("created_at", &self.created_at)
+            .opt("attachment_urls", &self.attachment_urls)
+            .opt("attachment_files", &self.attachment_files)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AdminReplyConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<AdminReplyConversationRequestMessageType>,
+        type_: Option<AdminReplyConversationRequestType>,
+        body: Option<Option<String>>,
+        admin_id: Option<String>,
+        created_at: Option<Option<i64>>,
+        attachment_urls: Option<Option<Vec<String>>>,
+        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+    }
+    impl crate::codec::StructDecode for AdminReplyConversationRequest {
+        const NAME: &'static str = "AdminReplyConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                "admin_id" => {
+                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                }
+                "created_at" => {
+                    crate::codec::fill(&mut slots.created_at, "created_at", map)
+                }
+                "attachment_urls" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_urls,
+                        "attachment_urls",
+                        map,
+                    )
+                }
+                "attachment_files" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_files,
+                        "attachment_files",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "message_type",
+                                "type",
+                                "body",
+                                "admin_id",
+                                "created_at",
+                                "attachment_urls",
+                                "attachment_files",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                body: slots.body.flatten(),
+                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                created_at: slots.created_at.flatten(),
+                attachment_urls: slots.attachment_urls.flatten(),
+                attachment_files: slots.attachment_files.flatten(),
+            })
+        }
+    }
+};
 impl AdminReplyConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
@@ -52,7 +137,7 @@ impl AdminReplyConversationRequest {
     }
 }
 /// `AdminReplyConversationRequestMessageType` (defined inline at `/components/schemas/admin_reply_conversation_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdminReplyConversationRequestMessageType {
     /// `comment`
     Comment,
@@ -81,7 +166,7 @@ impl AdminReplyConversationRequestMessageType {
 }
 crate::codec::string_enum!(AdminReplyConversationRequestMessageType);
 /// `AdminReplyConversationRequestType` (defined inline at `/components/schemas/admin_reply_conversation_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdminReplyConversationRequestType {
     /// `admin`
     Admin,
@@ -108,28 +193,87 @@ crate::codec::string_enum!(AdminReplyConversationRequestType);
 /// Assign Conversation Request
 ///
 /// Payload of the request to assign a conversation
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssignConversationRequest {
     /// `message_type`
     pub message_type: AssignConversationRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: AssignConversationRequestType,
     /// The id of the admin who is performing the action.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be assigned both an admin and a team.\\nSet `0` if you want this assign to no admin or team (ie. Unassigned).
-    #[serde(deserialize_with = "crate::codec::string")]
     pub assignee_id: String,
     /// Optionally you can send a response in the conversation when it is assigned.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
 }
+impl serde::Serialize for AssignConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .req("admin_id", &self.admin_id)
+            .req("assignee_id", &self.assignee_id)
+            .opt("body", &self.body)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssignConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<AssignConversationRequestMessageType>,
+        type_: Option<AssignConversationRequestType>,
+        admin_id: Option<String>,
+        assignee_id: Option<String>,
+        body: Option<Option<String>>,
+    }
+    impl crate::codec::StructDecode for AssignConversationRequest {
+        const NAME: &'static str = "AssignConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "admin_id" => {
+                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                }
+                "assignee_id" => {
+                    crate::codec::fill_string(&mut slots.assignee_id, "assignee_id", map)
+                }
+                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["message_type", "type", "admin_id", "assignee_id", "body"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                assignee_id: crate::codec::missing(slots.assignee_id, "assignee_id")?,
+                body: slots.body.flatten(),
+            })
+        }
+    }
+};
 impl AssignConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
@@ -147,7 +291,7 @@ impl AssignConversationRequest {
     }
 }
 /// `AssignConversationRequestMessageType` (defined inline at `/components/schemas/assign_conversation_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AssignConversationRequestMessageType {
     /// `assignment`
     Assignment,
@@ -172,7 +316,7 @@ impl AssignConversationRequestMessageType {
 }
 crate::codec::string_enum!(AssignConversationRequestMessageType);
 /// `AssignConversationRequestType` (defined inline at `/components/schemas/assign_conversation_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AssignConversationRequestType {
     /// `admin`
     Admin,
@@ -203,20 +347,58 @@ crate::codec::string_enum!(AssignConversationRequestType);
 /// Assign Conversation Request
 ///
 /// Payload of the request to assign a conversation
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachContactToConversationRequest {
     /// The `id` of the admin who is adding the new participant.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub admin_id: Option<String>,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<AttachContactToConversationRequestCustomer>,
 }
+impl serde::Serialize for AttachContactToConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("admin_id", &self.admin_id)
+            .opt("customer", &self.customer)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        admin_id: Option<Option<String>>,
+        customer: Option<Option<AttachContactToConversationRequestCustomer>>,
+    }
+    impl crate::codec::StructDecode for AttachContactToConversationRequest {
+        const NAME: &'static str = "AttachContactToConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "admin_id" => {
+                    crate::codec::fill_opt_string(&mut slots.admin_id, "admin_id", map)
+                }
+                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
+                _ => Err(crate::codec::unknown_member(key, &["admin_id", "customer"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                admin_id: slots.admin_id.flatten(),
+                customer: slots.customer.flatten(),
+            })
+        }
+    }
+};
 impl AttachContactToConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
@@ -256,16 +438,56 @@ for AttachContactToConversationRequestCustomer {
     }
 }
 /// Email
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerEmail {
     /// The email you have defined for the contact who is being added as a participant.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
 }
+impl serde::Serialize for AttachContactToConversationRequestCustomerEmail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("email", &self.email)
+            .opt("customer", &self.customer)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequestCustomerEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        email: Option<String>,
+        customer: Option<Option<CustomerRequest>>,
+    }
+    impl crate::codec::StructDecode for AttachContactToConversationRequestCustomerEmail {
+        const NAME: &'static str = "AttachContactToConversationRequestCustomerEmail";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
+                _ => Err(crate::codec::unknown_member(key, &["email", "customer"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                email: crate::codec::missing(slots.email, "email")?,
+                customer: slots.customer.flatten(),
+            })
+        }
+    }
+};
 impl AttachContactToConversationRequestCustomerEmail {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
@@ -276,16 +498,74 @@ impl AttachContactToConversationRequestCustomerEmail {
     }
 }
 /// Intercom User ID
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     /// The identifier for the contact as given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
 }
+impl serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("intercom_user_id", &self.intercom_user_id)
+            .opt("customer", &self.customer)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for AttachContactToConversationRequestCustomerIntercomUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        intercom_user_id: Option<String>,
+        customer: Option<Option<CustomerRequest>>,
+    }
+    impl crate::codec::StructDecode
+    for AttachContactToConversationRequestCustomerIntercomUserId {
+        const NAME: &'static str = "AttachContactToConversationRequestCustomerIntercomUserId";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "intercom_user_id" => {
+                    crate::codec::fill_string(
+                        &mut slots.intercom_user_id,
+                        "intercom_user_id",
+                        map,
+                    )
+                }
+                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["intercom_user_id", "customer"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                intercom_user_id: crate::codec::missing(
+                    slots.intercom_user_id,
+                    "intercom_user_id",
+                )?,
+                customer: slots.customer.flatten(),
+            })
+        }
+    }
+};
 impl AttachContactToConversationRequestCustomerIntercomUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(intercom_user_id: impl Into<String>) -> Self {
@@ -296,16 +576,59 @@ impl AttachContactToConversationRequestCustomerIntercomUserId {
     }
 }
 /// User ID
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
 }
+impl serde::Serialize for AttachContactToConversationRequestCustomerUserId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("user_id", &self.user_id)
+            .opt("customer", &self.customer)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequestCustomerUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        user_id: Option<String>,
+        customer: Option<Option<CustomerRequest>>,
+    }
+    impl crate::codec::StructDecode
+    for AttachContactToConversationRequestCustomerUserId {
+        const NAME: &'static str = "AttachContactToConversationRequestCustomerUserId";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "user_id" => {
+                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                }
+                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
+                _ => Err(crate::codec::unknown_member(key, &["user_id", "customer"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                customer: slots.customer.flatten(),
+            })
+        }
+    }
+};
 impl AttachContactToConversationRequestCustomerUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -318,25 +641,79 @@ impl AttachContactToConversationRequestCustomerUserId {
 /// Close Conversation Request
 ///
 /// Payload of the request to close a conversation
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CloseConversationRequest {
     /// `message_type`
     pub message_type: CloseConversationRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: CloseConversationRequestType,
     /// The id of the admin who is performing the action.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// Optionally you can leave a message in the conversation to provide additional context to the user and other teammates.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
 }
+impl serde::Serialize for CloseConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .req("admin_id", &self.admin_id)
+            .opt("body", &self.body)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CloseConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<CloseConversationRequestMessageType>,
+        type_: Option<CloseConversationRequestType>,
+        admin_id: Option<String>,
+        body: Option<Option<String>>,
+    }
+    impl crate::codec::StructDecode for CloseConversationRequest {
+        const NAME: &'static str = "CloseConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "admin_id" => {
+                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                }
+                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["message_type", "type", "admin_id", "body"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                body: slots.body.flatten(),
+            })
+        }
+    }
+};
 impl CloseConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
@@ -349,7 +726,7 @@ impl CloseConversationRequest {
     }
 }
 /// `CloseConversationRequestMessageType` (defined inline at `/components/schemas/close_conversation_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CloseConversationRequestMessageType {
     /// `close`
     Close,
@@ -374,7 +751,7 @@ impl CloseConversationRequestMessageType {
 }
 crate::codec::string_enum!(CloseConversationRequestMessageType);
 /// `CloseConversationRequestType` (defined inline at `/components/schemas/close_conversation_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CloseConversationRequestType {
     /// `admin`
     Admin,
@@ -427,29 +804,110 @@ impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
 /// Email
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyEmailRequest {
     /// `message_type`
     pub message_type: ContactReplyBaseRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// Attachment URLs
     ///
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The email you have defined for the user.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
     /// A list of files that will be added as attachments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
+impl serde::Serialize for ContactReplyEmailRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .req("body", &self.body)
+            .opt("attachment_urls", &self.attachment_urls)
+            .req("email", &self.email)
+            .opt("attachment_files", &self.attachment_files)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactReplyEmailRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<ContactReplyBaseRequestMessageType>,
+        type_: Option<ContactReplyBaseRequestType>,
+        body: Option<String>,
+        attachment_urls: Option<Option<Vec<String>>>,
+        email: Option<String>,
+        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+    }
+    impl crate::codec::StructDecode for ContactReplyEmailRequest {
+        const NAME: &'static str = "ContactReplyEmailRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                "attachment_urls" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_urls,
+                        "attachment_urls",
+                        map,
+                    )
+                }
+                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                "attachment_files" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_files,
+                        "attachment_files",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "message_type",
+                                "type",
+                                "body",
+                                "attachment_urls",
+                                "email",
+                                "attachment_files",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                body: crate::codec::missing(slots.body, "body")?,
+                attachment_urls: slots.attachment_urls.flatten(),
+                email: crate::codec::missing(slots.email, "email")?,
+                attachment_files: slots.attachment_files.flatten(),
+            })
+        }
+    }
+};
 impl ContactReplyEmailRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
@@ -466,29 +924,119 @@ impl ContactReplyEmailRequest {
 /// Intercom User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyIntercomUserIdRequest {
     /// `message_type`
     pub message_type: ContactReplyBaseRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// Attachment URLs
     ///
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The identifier for the contact as given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
     /// A list of files that will be added as attachments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
+impl serde::Serialize for ContactReplyIntercomUserIdRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .req("body", &self.body)
+            .opt("attachment_urls", &self.attachment_urls)
+            .req("intercom_user_id", &self.intercom_user_id)
+            .opt("attachment_files", &self.attachment_files)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactReplyIntercomUserIdRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<ContactReplyBaseRequestMessageType>,
+        type_: Option<ContactReplyBaseRequestType>,
+        body: Option<String>,
+        attachment_urls: Option<Option<Vec<String>>>,
+        intercom_user_id: Option<String>,
+        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+    }
+    impl crate::codec::StructDecode for ContactReplyIntercomUserIdRequest {
+        const NAME: &'static str = "ContactReplyIntercomUserIdRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                "attachment_urls" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_urls,
+                        "attachment_urls",
+                        map,
+                    )
+                }
+                "intercom_user_id" => {
+                    crate::codec::fill_string(
+                        &mut slots.intercom_user_id,
+                        "intercom_user_id",
+                        map,
+                    )
+                }
+                "attachment_files" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_files,
+                        "attachment_files",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "message_type",
+                                "type",
+                                "body",
+                                "attachment_urls",
+                                "intercom_user_id",
+                                "attachment_files",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                body: crate::codec::missing(slots.body, "body")?,
+                attachment_urls: slots.attachment_urls.flatten(),
+                intercom_user_id: crate::codec::missing(
+                    slots.intercom_user_id,
+                    "intercom_user_id",
+                )?,
+                attachment_files: slots.attachment_files.flatten(),
+            })
+        }
+    }
+};
 impl ContactReplyIntercomUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
@@ -505,29 +1053,112 @@ impl ContactReplyIntercomUserIdRequest {
 /// User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `user_id`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyUserIdRequest {
     /// `message_type`
     pub message_type: ContactReplyBaseRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// Attachment URLs
     ///
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The external_id you have defined for the contact.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
     /// A list of files that will be added as attachments. You can include up to 10 files.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
+impl serde::Serialize for ContactReplyUserIdRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .req("body", &self.body)
+            .opt("attachment_urls", &self.attachment_urls)
+            .req("user_id", &self.user_id)
+            .opt("attachment_files", &self.attachment_files)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactReplyUserIdRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<ContactReplyBaseRequestMessageType>,
+        type_: Option<ContactReplyBaseRequestType>,
+        body: Option<String>,
+        attachment_urls: Option<Option<Vec<String>>>,
+        user_id: Option<String>,
+        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+    }
+    impl crate::codec::StructDecode for ContactReplyUserIdRequest {
+        const NAME: &'static str = "ContactReplyUserIdRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                "attachment_urls" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_urls,
+                        "attachment_urls",
+                        map,
+                    )
+                }
+                "user_id" => {
+                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                }
+                "attachment_files" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_files,
+                        "attachment_files",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "message_type",
+                                "type",
+                                "body",
+                                "attachment_urls",
+                                "user_id",
+                                "attachment_files",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                body: crate::codec::missing(slots.body, "body")?,
+                attachment_urls: slots.attachment_urls.flatten(),
+                user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                attachment_files: slots.attachment_files.flatten(),
+            })
+        }
+    }
+};
 impl ContactReplyUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
@@ -544,154 +1175,209 @@ impl ContactReplyUserIdRequest {
 /// Conversation
 ///
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
     /// Always conversation.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The id representing the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The title given to the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The time the conversation was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The last time the conversation was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub waiting_since: Option<i64>,
     /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<i64>,
     /// Indicates whether a conversation is open (true) or closed (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     /// Can be set to "open", "closed" or "snoozed".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ConversationState>,
     /// Indicates whether a conversation has been read.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
     /// If marked as priority, it will return priority or else not_priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<ConversationPriority>,
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_assignee_id: Option<i64>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_assignee_id: Option<i64>,
     /// `tags`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
     /// `conversation_rating`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_rating: Option<ConversationRating>,
     /// `source`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ConversationSource>,
     /// `contacts`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<ConversationContacts>,
     /// `teammates`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub teammates: Option<ConversationTeammates>,
     /// `first_contact_reply`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// `sla_applied`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sla_applied: Option<SlaApplied>,
     /// `statistics`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub statistics: Option<ConversationStatistics>,
     /// `conversation_parts`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_parts: Option<ConversationParts>,
     /// `linked_objects`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub linked_objects: Option<LinkedObjectList>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Conversation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("title", &self.title)
+            .opt("created_at", &self.created_at)
+            .opt("updated_at", &self.updated_at)
+            .opt("waiting_since", &self.waiting_since)
+            .opt("snoozed_until", &self.snoozed_until)
+            .opt("open", &self.open)
+            .opt("state", &self.state)
+            .opt("read", &self.read)
+            .opt("priority", &self.priority)
+            .opt("admin_assignee_id", &self.admin_assignee_id)
+            .opt("team_assignee_id", &self.team_assignee_id)
+            .opt("tags", &self.tags)
+            .opt("conversation_rating", &self.conversation_rating)
+            .opt("source", &self.source)
+            .opt("contacts", &self.contacts)
+            .opt("teammates", &self.teammates)
+            .opt("first_contact_reply", &self.first_contact_reply)
+            .opt("sla_applied", &self.sla_applied)
+            .opt("statistics", &self.statistics)
+            .opt("conversation_parts", &self.conversation_parts)
+            .opt("linked_objects", &self.linked_objects)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Conversation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for Conversation {
+impl crate::codec::StructDecode for Conversation {
     const NAME: &'static str = "Conversation";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "title" => self.title = map.next_value_seed(crate::codec::OptString)?,
-            "created_at" => self.created_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            "waiting_since" => self.waiting_since = map.next_value()?,
-            "snoozed_until" => self.snoozed_until = map.next_value()?,
-            "open" => self.open = map.next_value()?,
-            "state" => self.state = map.next_value()?,
-            "read" => self.read = map.next_value()?,
-            "priority" => self.priority = map.next_value()?,
-            "admin_assignee_id" => self.admin_assignee_id = map.next_value()?,
-            "team_assignee_id" => self.team_assignee_id = map.next_value()?,
-            "tags" => self.tags = map.next_value()?,
-            "conversation_rating" => self.conversation_rating = map.next_value()?,
-            "source" => self.source = map.next_value()?,
-            "contacts" => self.contacts = map.next_value()?,
-            "teammates" => self.teammates = map.next_value()?,
-            "first_contact_reply" => self.first_contact_reply = map.next_value()?,
-            "sla_applied" => self.sla_applied = map.next_value()?,
-            "statistics" => self.statistics = map.next_value()?,
-            "conversation_parts" => self.conversation_parts = map.next_value()?,
-            "linked_objects" => self.linked_objects = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "title" => crate::codec::set_string(&mut slots.title, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+            "waiting_since" => crate::codec::set(&mut slots.waiting_since, map),
+            "snoozed_until" => crate::codec::set(&mut slots.snoozed_until, map),
+            "open" => crate::codec::set(&mut slots.open, map),
+            "state" => crate::codec::set(&mut slots.state, map),
+            "read" => crate::codec::set(&mut slots.read, map),
+            "priority" => crate::codec::set(&mut slots.priority, map),
+            "admin_assignee_id" => crate::codec::set(&mut slots.admin_assignee_id, map),
+            "team_assignee_id" => crate::codec::set(&mut slots.team_assignee_id, map),
+            "tags" => crate::codec::set(&mut slots.tags, map),
+            "conversation_rating" => {
+                crate::codec::set(&mut slots.conversation_rating, map)
             }
+            "source" => crate::codec::set(&mut slots.source, map),
+            "contacts" => crate::codec::set(&mut slots.contacts, map),
+            "teammates" => crate::codec::set(&mut slots.teammates, map),
+            "first_contact_reply" => {
+                crate::codec::set(&mut slots.first_contact_reply, map)
+            }
+            "sla_applied" => crate::codec::set(&mut slots.sla_applied, map),
+            "statistics" => crate::codec::set(&mut slots.statistics, map),
+            "conversation_parts" => crate::codec::set(&mut slots.conversation_parts, map),
+            "linked_objects" => crate::codec::set(&mut slots.linked_objects, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Conversation attachment files
 ///
 /// Properties of the attachment files in a conversation part
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttachmentFiles {
     /// The content type of the file
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_type: Option<String>,
     /// The base64 encoded file data.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub data: Option<String>,
     /// The name of the file.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
 }
+impl serde::Serialize for ConversationAttachmentFiles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("content_type", &self.content_type)
+            .opt("data", &self.data)
+            .opt("name", &self.name)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationAttachmentFiles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        content_type: Option<Option<String>>,
+        data: Option<Option<String>>,
+        name: Option<Option<String>>,
+    }
+    impl crate::codec::StructDecode for ConversationAttachmentFiles {
+        const NAME: &'static str = "ConversationAttachmentFiles";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "content_type" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.content_type,
+                        "content_type",
+                        map,
+                    )
+                }
+                "data" => crate::codec::fill_opt_string(&mut slots.data, "data", map),
+                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["content_type", "data", "name"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                content_type: slots.content_type.flatten(),
+                data: slots.data.flatten(),
+                name: slots.name.flatten(),
+            })
+        }
+    }
+};
 impl ConversationAttachmentFiles {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
@@ -705,44 +1391,51 @@ impl ConversationAttachmentFiles {
 /// Contacts
 ///
 /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationContacts {
     /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationContactsType>,
     /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<ContactReference>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ConversationContacts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("contacts", &self.contacts)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ConversationContacts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ConversationContacts {
+impl crate::codec::StructDecode for ConversationContacts {
     const NAME: &'static str = "ConversationContacts";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "contacts" => self.contacts = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "contacts" => crate::codec::set(&mut slots.contacts, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// `ConversationContactsType` (defined inline at `/components/schemas/conversation_contacts/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConversationContactsType {
     /// `contact.list`
     ContactList,
@@ -769,706 +1462,104 @@ crate::codec::string_enum!(ConversationContactsType);
 /// First contact reply
 ///
 /// An object containing information on the first users message. For a contact initiated message this will represent the users original message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationFirstContactReply {
     /// `created_at`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// `url`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ConversationFirstContactReply {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("created_at", &self.created_at)
+            .opt("type", &self.type_)
+            .opt("url", &self.url)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ConversationFirstContactReply {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ConversationFirstContactReply {
+impl crate::codec::StructDecode for ConversationFirstContactReply {
     const NAME: &'static str = "ConversationFirstContactReply";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "created_at" => self.created_at = map.next_value()?,
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "url" => self.url = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "url" => crate::codec::set_string(&mut slots.url, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Conversation List
 ///
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationList {
     /// Always conversation.list
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationListType>,
     /// The list of conversation objects
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversations: Option<Vec<ConversationListItem>>,
     /// A count of the total number of objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// `pages`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ConversationList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("conversations", &self.conversations)
+            .opt("total_count", &self.total_count)
+            .opt("pages", &self.pages)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ConversationList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ConversationList {
+impl crate::codec::StructDecode for ConversationList {
     const NAME: &'static str = "ConversationList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "conversations" => self.conversations = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// Conversation List Item
-///
-/// The data returned about your conversations when you list or search them.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationListItem {
-    /// Always conversation.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// The id representing the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The title given to the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// The time the conversation was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The last time the conversation was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
-    /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub waiting_since: Option<i64>,
-    /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub snoozed_until: Option<i64>,
-    /// Indicates whether a conversation is open (true) or closed (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub open: Option<bool>,
-    /// Can be set to "open", "closed" or "snoozed".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<ConversationListItemState>,
-    /// Indicates whether a conversation has been read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub read: Option<bool>,
-    /// If marked as priority, it will return priority or else not_priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<ConversationListItemPriority>,
-    /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub admin_assignee_id: Option<i64>,
-    /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub team_assignee_id: Option<i64>,
-    /// `tags`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Tags>,
-    /// `conversation_rating`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversation_rating: Option<ConversationRating>,
-    /// `source`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<ConversationSource>,
-    /// `contacts`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contacts: Option<ConversationContacts>,
-    /// `teammates`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub teammates: Option<ConversationTeammates>,
-    /// `first_contact_reply`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_contact_reply: Option<ConversationFirstContactReply>,
-    /// `sla_applied`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sla_applied: Option<SlaApplied>,
-    /// `statistics`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub statistics: Option<ConversationStatistics>,
-    /// `linked_objects`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub linked_objects: Option<LinkedObjectList>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationListItem {
-    const NAME: &'static str = "ConversationListItem";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "title" => self.title = map.next_value_seed(crate::codec::OptString)?,
-            "created_at" => self.created_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            "waiting_since" => self.waiting_since = map.next_value()?,
-            "snoozed_until" => self.snoozed_until = map.next_value()?,
-            "open" => self.open = map.next_value()?,
-            "state" => self.state = map.next_value()?,
-            "read" => self.read = map.next_value()?,
-            "priority" => self.priority = map.next_value()?,
-            "admin_assignee_id" => self.admin_assignee_id = map.next_value()?,
-            "team_assignee_id" => self.team_assignee_id = map.next_value()?,
-            "tags" => self.tags = map.next_value()?,
-            "conversation_rating" => self.conversation_rating = map.next_value()?,
-            "source" => self.source = map.next_value()?,
-            "contacts" => self.contacts = map.next_value()?,
-            "teammates" => self.teammates = map.next_value()?,
-            "first_contact_reply" => self.first_contact_reply = map.next_value()?,
-            "sla_applied" => self.sla_applied = map.next_value()?,
-            "statistics" => self.statistics = map.next_value()?,
-            "linked_objects" => self.linked_objects = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// If marked as priority, it will return priority or else not_priority.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationListItemPriority {
-    /// `priority`
-    Priority,
-    /// `not_priority`
-    NotPriority,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationListItemPriority {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Priority => "priority",
-            Self::NotPriority => "not_priority",
-            Self::Unknown(other) => other.as_str(),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "conversations" => crate::codec::set(&mut slots.conversations, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "priority" => Self::Priority,
-            "not_priority" => Self::NotPriority,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
-crate::codec::string_enum!(ConversationListItemPriority);
-/// Can be set to "open", "closed" or "snoozed".
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationListItemState {
-    /// `open`
-    Open,
-    /// `closed`
-    Closed,
-    /// `snoozed`
-    Snoozed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationListItemState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Snoozed => "snoozed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            "snoozed" => Self::Snoozed,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationListItemState);
-/// Always conversation.list
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationListType {
-    /// `conversation.list`
-    ConversationList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationList => "conversation.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation.list" => Self::ConversationList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationListType);
-/// Conversation Part
-///
-/// A Conversation Part represents a message in the conversation.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationPart {
-    /// Always conversation_part
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// The id representing the conversation part.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The type of conversation part.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub part_type: Option<String>,
-    /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// The time the conversation part was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The last time the conversation part was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
-    /// The time the user was notified with the conversation part.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notified_at: Option<i64>,
-    /// The id of the admin that was assigned the conversation by this conversation_part (null if there has been no change in assignment.)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_to: Option<Reference>,
-    /// `author`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author: Option<ConversationPartAuthor>,
-    /// Conversation part attachments
-    ///
-    /// A list of attachments for the part.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<PartAttachment>>,
-    /// The external id of the conversation part
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// Whether or not the conversation part has been redacted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redacted: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationPart {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationPart {
-    const NAME: &'static str = "ConversationPart";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "part_type" => self.part_type = map.next_value_seed(crate::codec::OptString)?,
-            "body" => self.body = map.next_value_seed(crate::codec::OptString)?,
-            "created_at" => self.created_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            "notified_at" => self.notified_at = map.next_value()?,
-            "assigned_to" => self.assigned_to = map.next_value()?,
-            "author" => self.author = map.next_value()?,
-            "attachments" => self.attachments = map.next_value()?,
-            "external_id" => {
-                self.external_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "redacted" => self.redacted = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// Conversation part author
-///
-/// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationPartAuthor {
-    /// The type of the author
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// The id of the author
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the author
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The email of the author
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationPartAuthor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationPartAuthor {
-    const NAME: &'static str = "ConversationPartAuthor";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "email" => self.email = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// Conversation Parts
-///
-/// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationParts {
-    /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationPartsType>,
-    /// Conversation Parts
-    ///
-    /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversation_parts: Option<Vec<ConversationPart>>,
-    /// `total_count`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationParts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationParts {
-    const NAME: &'static str = "ConversationParts";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "conversation_parts" => self.conversation_parts = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// `ConversationPartsType` (defined inline at `/components/schemas/conversation_parts/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationPartsType {
-    /// `conversation_part.list`
-    ConversationPartList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationPartsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationPartList => "conversation_part.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation_part.list" => Self::ConversationPartList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationPartsType);
-/// If marked as priority, it will return priority or else not_priority.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationPriority {
-    /// `priority`
-    Priority,
-    /// `not_priority`
-    NotPriority,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationPriority {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Priority => "priority",
-            Self::NotPriority => "not_priority",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "priority" => Self::Priority,
-            "not_priority" => Self::NotPriority,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationPriority);
-/// Conversation Rating
-///
-/// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationRating {
-    /// The rating, between 1 and 5, for the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rating: Option<i64>,
-    /// An optional field to add a remark to correspond to the number rating
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remark: Option<String>,
-    /// The time the rating was requested in the conversation being rated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// `contact`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact: Option<ContactReference>,
-    /// `teammate`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub teammate: Option<Reference>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationRating {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationRating {
-    const NAME: &'static str = "ConversationRating";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "rating" => self.rating = map.next_value()?,
-            "remark" => self.remark = map.next_value_seed(crate::codec::OptString)?,
-            "created_at" => self.created_at = map.next_value()?,
-            "contact" => self.contact = map.next_value()?,
-            "teammate" => self.teammate = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// Conversation source
-///
-/// The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or Operator initiated.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationSource {
-    /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationSourceType>,
-    /// The id representing the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The conversation's initiation type. Possible values are customer_initiated, campaigns_initiated (legacy campaigns), operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience message) and admin_initiated (fixed audience message, ticket initiated by an admin, group email).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivered_as: Option<String>,
-    /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// `author`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author: Option<ConversationPartAuthor>,
-    /// A list of attachments for the part.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<PartAttachment>>,
-    /// The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redacted: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationSource {
-    const NAME: &'static str = "ConversationSource";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "delivered_as" => {
-                self.delivered_as = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "subject" => self.subject = map.next_value_seed(crate::codec::OptString)?,
-            "body" => self.body = map.next_value_seed(crate::codec::OptString)?,
-            "author" => self.author = map.next_value()?,
-            "attachments" => self.attachments = map.next_value()?,
-            "url" => self.url = map.next_value_seed(crate::codec::OptString)?,
-            "redacted" => self.redacted = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationSourceType {
-    /// `conversation`
-    Conversation,
-    /// `email`
-    Email,
-    /// `facebook`
-    Facebook,
-    /// `instagram`
-    Instagram,
-    /// `phone_call`
-    PhoneCall,
-    /// `phone_switch`
-    PhoneSwitch,
-    /// `push`
-    Push,
-    /// `sms`
-    Sms,
-    /// `twitter`
-    Twitter,
-    /// `whatsapp`
-    Whatsapp,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationSourceType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Conversation => "conversation",
-            Self::Email => "email",
-            Self::Facebook => "facebook",
-            Self::Instagram => "instagram",
-            Self::PhoneCall => "phone_call",
-            Self::PhoneSwitch => "phone_switch",
-            Self::Push => "push",
-            Self::Sms => "sms",
-            Self::Twitter => "twitter",
-            Self::Whatsapp => "whatsapp",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation" => Self::Conversation,
-            "email" => Self::Email,
-            "facebook" => Self::Facebook,
-            "instagram" => Self::Instagram,
-            "phone_call" => Self::PhoneCall,
-            "phone_switch" => Self::PhoneSwitch,
-            "push" => Self::Push,
-            "sms" => Self::Sms,
-            "twitter" => Self::Twitter,
-            "whatsapp" => Self::Whatsapp,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationSourceType);

@@ -4,30 +4,106 @@
 #[allow(unused_imports)]
 use super::*;
 /// Create Data Attribute Request
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataAttributeRequest {
     /// The name of the data attribute.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
     /// The model that the data attribute belongs to.
     pub model: CreateDataAttributeRequestModel,
     /// The type of data stored for this attribute.
     pub data_type: CreateDataAttributeRequestDataType,
     /// The readable description you see in the UI for the attribute.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// To create list attributes. Provide a set of hashes with `value` as the key of the options you want to make. `data_type` must be `string`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
     /// Can this attribute be updated by the Messenger
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messenger_writable: Option<bool>,
 }
+impl serde::Serialize for CreateDataAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("name", &self.name)
+            .req("model", &self.model)
+            .req("data_type", &self.data_type)
+            .opt("description", &self.description)
+            .opt("options", &self.options)
+            .opt("messenger_writable", &self.messenger_writable)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        name: Option<String>,
+        model: Option<CreateDataAttributeRequestModel>,
+        data_type: Option<CreateDataAttributeRequestDataType>,
+        description: Option<Option<String>>,
+        options: Option<Option<Vec<String>>>,
+        messenger_writable: Option<Option<bool>>,
+    }
+    impl crate::codec::StructDecode for CreateDataAttributeRequest {
+        const NAME: &'static str = "CreateDataAttributeRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                "model" => crate::codec::fill(&mut slots.model, "model", map),
+                "data_type" => crate::codec::fill(&mut slots.data_type, "data_type", map),
+                "description" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.description,
+                        "description",
+                        map,
+                    )
+                }
+                "options" => crate::codec::fill(&mut slots.options, "options", map),
+                "messenger_writable" => {
+                    crate::codec::fill(
+                        &mut slots.messenger_writable,
+                        "messenger_writable",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "name",
+                                "model",
+                                "data_type",
+                                "description",
+                                "options",
+                                "messenger_writable",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                name: crate::codec::missing(slots.name, "name")?,
+                model: crate::codec::missing(slots.model, "model")?,
+                data_type: crate::codec::missing(slots.data_type, "data_type")?,
+                description: slots.description.flatten(),
+                options: slots.options.flatten(),
+                messenger_writable: slots.messenger_writable.flatten(),
+            })
+        }
+    }
+};
 impl CreateDataAttributeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
@@ -46,7 +122,7 @@ impl CreateDataAttributeRequest {
     }
 }
 /// The type of data stored for this attribute.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateDataAttributeRequestDataType {
     /// `string`
     String,
@@ -91,7 +167,7 @@ impl CreateDataAttributeRequestDataType {
 }
 crate::codec::string_enum!(CreateDataAttributeRequestDataType);
 /// The model that the data attribute belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateDataAttributeRequestModel {
     /// `contact`
     Contact,
@@ -122,106 +198,111 @@ crate::codec::string_enum!(CreateDataAttributeRequestModel);
 /// Data Attribute
 ///
 /// Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataAttribute {
     /// Value is `data_attribute`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataAttributeType>,
     /// The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Value is `contact` for user/lead attributes and `company` for company attributes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<DataAttributeModel>,
     /// Name of the attribute.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// Readable name of the attribute (i.e. name you see in the UI)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Readable description of the attribute.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The data type of the attribute.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_type: Option<DataAttributeDataType>,
     /// List of predefined options for attribute value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
     /// Can this attribute be updated through API
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_writable: Option<bool>,
     /// Can this attribute be updated by the Messenger
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub messenger_writable: Option<bool>,
     /// Can this attribute be updated in the UI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ui_writable: Option<bool>,
     /// Set to true if this is a CDA
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<bool>,
     /// Is this attribute archived. (Only applicable to CDAs)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Teammate who created the attribute. Only applicable to CDAs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DataAttribute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("model", &self.model)
+            .opt("name", &self.name)
+            .opt("full_name", &self.full_name)
+            .opt("label", &self.label)
+            .opt("description", &self.description)
+            .opt("data_type", &self.data_type)
+            .opt("options", &self.options)
+            .opt("api_writable", &self.api_writable)
+            .opt("messenger_writable", &self.messenger_writable)
+            .opt("ui_writable", &self.ui_writable)
+            .opt("custom", &self.custom)
+            .opt("archived", &self.archived)
+            .opt("created_at", &self.created_at)
+            .opt("updated_at", &self.updated_at)
+            .opt("admin_id", &self.admin_id)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DataAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DataAttribute {
+impl crate::codec::StructDecode for DataAttribute {
     const NAME: &'static str = "DataAttribute";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "model" => self.model = map.next_value()?,
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "full_name" => self.full_name = map.next_value_seed(crate::codec::OptString)?,
-            "label" => self.label = map.next_value_seed(crate::codec::OptString)?,
-            "description" => {
-                self.description = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "data_type" => self.data_type = map.next_value()?,
-            "options" => self.options = map.next_value()?,
-            "api_writable" => self.api_writable = map.next_value()?,
-            "messenger_writable" => self.messenger_writable = map.next_value()?,
-            "ui_writable" => self.ui_writable = map.next_value()?,
-            "custom" => self.custom = map.next_value()?,
-            "archived" => self.archived = map.next_value()?,
-            "created_at" => self.created_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            "admin_id" => self.admin_id = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "model" => crate::codec::set(&mut slots.model, map),
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            "full_name" => crate::codec::set_string(&mut slots.full_name, map),
+            "label" => crate::codec::set_string(&mut slots.label, map),
+            "description" => crate::codec::set_string(&mut slots.description, map),
+            "data_type" => crate::codec::set(&mut slots.data_type, map),
+            "options" => crate::codec::set(&mut slots.options, map),
+            "api_writable" => crate::codec::set(&mut slots.api_writable, map),
+            "messenger_writable" => crate::codec::set(&mut slots.messenger_writable, map),
+            "ui_writable" => crate::codec::set(&mut slots.ui_writable, map),
+            "custom" => crate::codec::set(&mut slots.custom, map),
+            "archived" => crate::codec::set(&mut slots.archived, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+            "admin_id" => crate::codec::set_string(&mut slots.admin_id, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The data type of the attribute.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DataAttributeDataType {
     /// `string`
     String,
@@ -264,44 +345,51 @@ crate::codec::string_enum!(DataAttributeDataType);
 /// Data Attribute List
 ///
 /// A list of all data attributes belonging to a workspace for contacts, companies or conversations.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataAttributeList {
     /// The type of the object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataAttributeListType>,
     /// A list of data attributes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<DataAttribute>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DataAttributeList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("data", &self.data)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DataAttributeList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DataAttributeList {
+impl crate::codec::StructDecode for DataAttributeList {
     const NAME: &'static str = "DataAttributeList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "data" => self.data = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "data" => crate::codec::set(&mut slots.data, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DataAttributeListType {
     /// `list`
     List,
@@ -326,7 +414,7 @@ impl DataAttributeListType {
 }
 crate::codec::string_enum!(DataAttributeListType);
 /// Value is `contact` for user/lead attributes and `company` for company attributes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DataAttributeModel {
     /// `contact`
     Contact,
@@ -355,7 +443,7 @@ impl DataAttributeModel {
 }
 crate::codec::string_enum!(DataAttributeModel);
 /// Value is `data_attribute`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DataAttributeType {
     /// `data_attribute`
     DataAttribute,
@@ -380,7 +468,7 @@ impl DataAttributeType {
 }
 crate::codec::string_enum!(DataAttributeType);
 /// `LisDataAttributesModel` (defined inline at `/paths/~1data_attributes/get/parameters/1/schema`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LisDataAttributesModel {
     /// `contact`
     Contact,
@@ -413,26 +501,87 @@ impl LisDataAttributesModel {
 }
 crate::codec::string_enum!(LisDataAttributesModel);
 /// Update Data Attribute Request
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequest {
     /// Whether the attribute is to be archived or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The readable description you see in the UI for the attribute.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// To create list attributes. Provide a set of hashes with `value` as the key of the options you want to make. `data_type` must be `string`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
     /// Can this attribute be updated by the Messenger
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messenger_writable: Option<bool>,
 }
+impl serde::Serialize for UpdateDataAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("archived", &self.archived)
+            .opt("description", &self.description)
+            .opt("options", &self.options)
+            .opt("messenger_writable", &self.messenger_writable)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateDataAttributeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        archived: Option<Option<bool>>,
+        description: Option<Option<String>>,
+        options: Option<Option<Vec<String>>>,
+        messenger_writable: Option<Option<bool>>,
+    }
+    impl crate::codec::StructDecode for UpdateDataAttributeRequest {
+        const NAME: &'static str = "UpdateDataAttributeRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "archived" => crate::codec::fill(&mut slots.archived, "archived", map),
+                "description" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.description,
+                        "description",
+                        map,
+                    )
+                }
+                "options" => crate::codec::fill(&mut slots.options, "options", map),
+                "messenger_writable" => {
+                    crate::codec::fill(
+                        &mut slots.messenger_writable,
+                        "messenger_writable",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["archived", "description", "options", "messenger_writable"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                archived: slots.archived.flatten(),
+                description: slots.description.flatten(),
+                options: slots.options.flatten(),
+                messenger_writable: slots.messenger_writable.flatten(),
+            })
+        }
+    }
+};
 impl UpdateDataAttributeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {

@@ -4,39 +4,100 @@
 #[allow(unused_imports)]
 use super::*;
 /// Create Data Event Request
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataEventRequest {
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub event_name: String,
     /// The time the event occurred as a UTC Unix timestamp
     pub created_at: i64,
     /// Your identifier for the user.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
     /// The unique identifier for the contact (lead or user) which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// Optional metadata about the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
 }
+impl serde::Serialize for CreateDataEventRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("event_name", &self.event_name)
+            .req("created_at", &self.created_at)
+            .opt("user_id", &self.user_id)
+            .opt("id", &self.id)
+            .opt("email", &self.email)
+            .opt("metadata", &self.metadata)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDataEventRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        event_name: Option<String>,
+        created_at: Option<i64>,
+        user_id: Option<Option<String>>,
+        id: Option<Option<String>>,
+        email: Option<Option<String>>,
+        metadata: Option<Option<std::collections::BTreeMap<String, String>>>,
+    }
+    impl crate::codec::StructDecode for CreateDataEventRequest {
+        const NAME: &'static str = "CreateDataEventRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "event_name" => {
+                    crate::codec::fill_string(&mut slots.event_name, "event_name", map)
+                }
+                "created_at" => {
+                    crate::codec::fill(&mut slots.created_at, "created_at", map)
+                }
+                "user_id" => {
+                    crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
+                }
+                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
+                "metadata" => crate::codec::fill(&mut slots.metadata, "metadata", map),
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "event_name",
+                                "created_at",
+                                "user_id",
+                                "id",
+                                "email",
+                                "metadata",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                event_name: crate::codec::missing(slots.event_name, "event_name")?,
+                created_at: crate::codec::missing(slots.created_at, "created_at")?,
+                user_id: slots.user_id.flatten(),
+                id: slots.id.flatten(),
+                email: slots.email.flatten(),
+                metadata: slots.metadata.flatten(),
+            })
+        }
+    }
+};
 impl CreateDataEventRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(event_name: impl Into<String>, created_at: i64) -> Self {
@@ -53,20 +114,71 @@ impl CreateDataEventRequest {
 /// Create Data Event Summaries Request
 ///
 /// You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense "verb-noun" combination, to improve readability, for example `updated-plan`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataEventSummariesRequest {
     /// Your identifier for the user.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
     /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_summaries: Option<CreateDataEventSummariesRequestEventSummaries>,
 }
+impl serde::Serialize for CreateDataEventSummariesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("user_id", &self.user_id)
+            .opt("event_summaries", &self.event_summaries)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        user_id: Option<Option<String>>,
+        event_summaries: Option<Option<CreateDataEventSummariesRequestEventSummaries>>,
+    }
+    impl crate::codec::StructDecode for CreateDataEventSummariesRequest {
+        const NAME: &'static str = "CreateDataEventSummariesRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "user_id" => {
+                    crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
+                }
+                "event_summaries" => {
+                    crate::codec::fill(
+                        &mut slots.event_summaries,
+                        "event_summaries",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["user_id", "event_summaries"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                user_id: slots.user_id.flatten(),
+                event_summaries: slots.event_summaries.flatten(),
+            })
+        }
+    }
+};
 impl CreateDataEventSummariesRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
@@ -77,26 +189,81 @@ impl CreateDataEventSummariesRequest {
     }
 }
 /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataEventSummariesRequestEventSummaries {
     /// The name of the event that occurred. A good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub event_name: Option<String>,
     /// The number of times the event occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// The first time the event was sent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<i64>,
     /// The last time the event was sent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<i64>,
 }
+impl serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("event_name", &self.event_name)
+            .opt("count", &self.count)
+            .opt("first", &self.first)
+            .opt("last", &self.last)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequestEventSummaries {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        event_name: Option<Option<String>>,
+        count: Option<Option<i64>>,
+        first: Option<Option<i64>>,
+        last: Option<Option<i64>>,
+    }
+    impl crate::codec::StructDecode for CreateDataEventSummariesRequestEventSummaries {
+        const NAME: &'static str = "CreateDataEventSummariesRequestEventSummaries";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "event_name" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.event_name,
+                        "event_name",
+                        map,
+                    )
+                }
+                "count" => crate::codec::fill(&mut slots.count, "count", map),
+                "first" => crate::codec::fill(&mut slots.first, "first", map),
+                "last" => crate::codec::fill(&mut slots.last, "last", map),
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["event_name", "count", "first", "last"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                event_name: slots.event_name.flatten(),
+                count: slots.count.flatten(),
+                first: slots.first.flatten(),
+                last: slots.last.flatten(),
+            })
+        }
+    }
+};
 impl CreateDataEventSummariesRequestEventSummaries {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
@@ -111,111 +278,123 @@ impl CreateDataEventSummariesRequestEventSummaries {
 /// Data Event Summary
 ///
 /// This will return a summary of data events for the App.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventSummary {
     /// The type of the object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventSummaryType>,
     /// The email address of the user
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The Intercom user ID of the user
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intercom_user_id: Option<String>,
     /// The user ID of the user
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// A summary of data events
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<Option<DataEventSummaryItem>>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DataEventSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("email", &self.email)
+            .opt("intercom_user_id", &self.intercom_user_id)
+            .opt("user_id", &self.user_id)
+            .opt("events", &self.events)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DataEventSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DataEventSummary {
+impl crate::codec::StructDecode for DataEventSummary {
     const NAME: &'static str = "DataEventSummary";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "email" => self.email = map.next_value_seed(crate::codec::OptString)?,
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "email" => crate::codec::set_string(&mut slots.email, map),
             "intercom_user_id" => {
-                self.intercom_user_id = map.next_value_seed(crate::codec::OptString)?;
+                crate::codec::set_string(&mut slots.intercom_user_id, map)
             }
-            "user_id" => self.user_id = map.next_value_seed(crate::codec::OptString)?,
-            "events" => self.events = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "user_id" => crate::codec::set_string(&mut slots.user_id, map),
+            "events" => crate::codec::set(&mut slots.events, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Data Event Summary Item
 ///
 /// This will return a summary of a data event for the App.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventSummaryItem {
     /// The name of the event
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The first time the event was sent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first: Option<String>,
     /// The last time the event was sent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last: Option<String>,
     /// The number of times the event was sent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// The description of the event
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DataEventSummaryItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("name", &self.name)
+            .opt("first", &self.first)
+            .opt("last", &self.last)
+            .opt("count", &self.count)
+            .opt("description", &self.description)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DataEventSummaryItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DataEventSummaryItem {
+impl crate::codec::StructDecode for DataEventSummaryItem {
     const NAME: &'static str = "DataEventSummaryItem";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "first" => self.first = map.next_value_seed(crate::codec::OptString)?,
-            "last" => self.last = map.next_value_seed(crate::codec::OptString)?,
-            "count" => self.count = map.next_value()?,
-            "description" => {
-                self.description = map.next_value_seed(crate::codec::OptString)?;
-            }
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            "first" => crate::codec::set_string(&mut slots.first, map),
+            "last" => crate::codec::set_string(&mut slots.last, map),
+            "count" => crate::codec::set(&mut slots.count, map),
+            "description" => crate::codec::set_string(&mut slots.description, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DataEventSummaryType {
     /// `event.summary`
     EventSummary,
@@ -266,13 +445,48 @@ impl From<LisDataEventsFilterEmail> for LisDataEventsFilter {
     }
 }
 /// email query parameter
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LisDataEventsFilterEmail {
     /// `email`
-    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
 }
+impl serde::Serialize for LisDataEventsFilterEmail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LisDataEventsFilterEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        email: Option<String>,
+    }
+    impl crate::codec::StructDecode for LisDataEventsFilterEmail {
+        const NAME: &'static str = "LisDataEventsFilterEmail";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                _ => Err(crate::codec::unknown_member(key, &["email"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                email: crate::codec::missing(slots.email, "email")?,
+            })
+        }
+    }
+};
 impl LisDataEventsFilterEmail {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
@@ -280,13 +494,59 @@ impl LisDataEventsFilterEmail {
     }
 }
 /// intercom_user_id query parameter
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LisDataEventsFilterIntercomUserId {
     /// `intercom_user_id`
-    #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
 }
+impl serde::Serialize for LisDataEventsFilterIntercomUserId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("intercom_user_id", &self.intercom_user_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LisDataEventsFilterIntercomUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        intercom_user_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for LisDataEventsFilterIntercomUserId {
+        const NAME: &'static str = "LisDataEventsFilterIntercomUserId";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "intercom_user_id" => {
+                    crate::codec::fill_string(
+                        &mut slots.intercom_user_id,
+                        "intercom_user_id",
+                        map,
+                    )
+                }
+                _ => Err(crate::codec::unknown_member(key, &["intercom_user_id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                intercom_user_id: crate::codec::missing(
+                    slots.intercom_user_id,
+                    "intercom_user_id",
+                )?,
+            })
+        }
+    }
+};
 impl LisDataEventsFilterIntercomUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(intercom_user_id: impl Into<String>) -> Self {
@@ -296,13 +556,50 @@ impl LisDataEventsFilterIntercomUserId {
     }
 }
 /// user_id query parameter
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LisDataEventsFilterUserId {
     /// `user_id`
-    #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
 }
+impl serde::Serialize for LisDataEventsFilterUserId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer).req("user_id", &self.user_id).end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LisDataEventsFilterUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        user_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for LisDataEventsFilterUserId {
+        const NAME: &'static str = "LisDataEventsFilterUserId";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "user_id" => {
+                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                }
+                _ => Err(crate::codec::unknown_member(key, &["user_id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                user_id: crate::codec::missing(slots.user_id, "user_id")?,
+            })
+        }
+    }
+};
 impl LisDataEventsFilterUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {

@@ -6,36 +6,118 @@ use super::*;
 /// Create Message Request Payload
 ///
 /// You can create a message
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequest {
     /// The kind of message being created. Values: `in_app` or `email`.
     pub message_type: CreateMessageRequestMessageType,
     /// The title of the email.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub subject: Option<String>,
     /// The content of the message. HTML and plaintext are supported.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The style of the outgoing message. Possible values `plain` or `personal`.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub template: Option<String>,
     /// The sender of the message. If not provided, the default sender will be used.
     pub from: CreateMessageRequestFrom,
     /// The sender of the message. If not provided, the default sender will be used.
     pub to: CreateMessageRequestTo,
     /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_conversation_without_contact_reply: Option<bool>,
 }
+impl serde::Serialize for CreateMessageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .opt("subject", &self.subject)
+            .req("body", &self.body)
+            .opt("template", &self.template)
+            .req("from", &self.from)
+            .req("to", &self.to)
+            .opt(
+                "create_conversation_without_contact_reply",
+                &self.create_conversation_without_contact_reply,
+            )
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateMessageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<CreateMessageRequestMessageType>,
+        subject: Option<Option<String>>,
+        body: Option<String>,
+        template: Option<Option<String>>,
+        from: Option<CreateMessageRequestFrom>,
+        to: Option<CreateMessageRequestTo>,
+        create_conversation_without_contact_reply: Option<Option<bool>>,
+    }
+    impl crate::codec::StructDecode for CreateMessageRequest {
+        const NAME: &'static str = "CreateMessageRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "subject" => {
+                    crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
+                }
+                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                "template" => {
+                    crate::codec::fill_opt_string(&mut slots.template, "template", map)
+                }
+                "from" => crate::codec::fill(&mut slots.from, "from", map),
+                "to" => crate::codec::fill(&mut slots.to, "to", map),
+                "create_conversation_without_contact_reply" => {
+                    crate::codec::fill(
+                        &mut slots.create_conversation_without_contact_reply,
+                        "create_conversation_without_contact_reply",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "message_type",
+                                "subject",
+                                "body",
+                                "template",
+                                "from",
+                                "to",
+                                "create_conversation_without_contact_reply",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                subject: slots.subject.flatten(),
+                body: crate::codec::missing(slots.body, "body")?,
+                template: slots.template.flatten(),
+                from: crate::codec::missing(slots.from, "from")?,
+                to: crate::codec::missing(slots.to, "to")?,
+                create_conversation_without_contact_reply: slots
+                    .create_conversation_without_contact_reply
+                    .flatten(),
+            })
+        }
+    }
+};
 impl CreateMessageRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
@@ -56,15 +138,56 @@ impl CreateMessageRequest {
     }
 }
 /// The sender of the message. If not provided, the default sender will be used.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestFrom {
     /// Always `admin`.
-    #[serde(rename = "type")]
     pub type_: CreateMessageRequestFromType,
     /// The identifier for the admin which is given by Intercom.
     pub id: i64,
 }
+impl serde::Serialize for CreateMessageRequestFrom {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("type", &self.type_)
+            .req("id", &self.id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateMessageRequestFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        type_: Option<CreateMessageRequestFromType>,
+        id: Option<i64>,
+    }
+    impl crate::codec::StructDecode for CreateMessageRequestFrom {
+        const NAME: &'static str = "CreateMessageRequestFrom";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "id" => crate::codec::fill(&mut slots.id, "id", map),
+                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                type_: crate::codec::missing(slots.type_, "type")?,
+                id: crate::codec::missing(slots.id, "id")?,
+            })
+        }
+    }
+};
 impl CreateMessageRequestFrom {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(id: i64) -> Self {
@@ -75,7 +198,7 @@ impl CreateMessageRequestFrom {
     }
 }
 /// Always `admin`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateMessageRequestFromType {
     /// `admin`
     Admin,
@@ -100,7 +223,7 @@ impl CreateMessageRequestFromType {
 }
 crate::codec::string_enum!(CreateMessageRequestFromType);
 /// The kind of message being created. Values: `in_app` or `email`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateMessageRequestMessageType {
     /// `in_app`
     InApp,
@@ -129,16 +252,56 @@ impl CreateMessageRequestMessageType {
 }
 crate::codec::string_enum!(CreateMessageRequestMessageType);
 /// The sender of the message. If not provided, the default sender will be used.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestTo {
     /// The role associated to the contact - `user` or `lead`.
-    #[serde(rename = "type")]
     pub type_: CreateMessageRequestToType,
     /// The identifier for the contact which is given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
 }
+impl serde::Serialize for CreateMessageRequestTo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("type", &self.type_)
+            .req("id", &self.id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateMessageRequestTo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        type_: Option<CreateMessageRequestToType>,
+        id: Option<String>,
+    }
+    impl crate::codec::StructDecode for CreateMessageRequestTo {
+        const NAME: &'static str = "CreateMessageRequestTo";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                type_: crate::codec::missing(slots.type_, "type")?,
+                id: crate::codec::missing(slots.id, "id")?,
+            })
+        }
+    }
+};
 impl CreateMessageRequestTo {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(type_: CreateMessageRequestToType, id: impl Into<String>) -> Self {
@@ -146,7 +309,7 @@ impl CreateMessageRequestTo {
     }
 }
 /// The role associated to the contact - `user` or `lead`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateMessageRequestToType {
     /// `user`
     User,

@@ -6,48 +6,55 @@ use super::*;
 /// Deleted Object
 ///
 /// Response returned when an object is deleted
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedObject {
     /// The unique identifier for the news item which you provided in the URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of object which was deleted - news-item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedObjectObject>,
     /// Whether the news item was deleted successfully or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DeletedObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("id", &self.id)
+            .opt("object", &self.object)
+            .opt("deleted", &self.deleted)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DeletedObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DeletedObject {
+impl crate::codec::StructDecode for DeletedObject {
     const NAME: &'static str = "DeletedObject";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "object" => self.object = map.next_value()?,
-            "deleted" => self.deleted = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "object" => crate::codec::set(&mut slots.object, map),
+            "deleted" => crate::codec::set(&mut slots.deleted, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of object which was deleted - news-item.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeletedObjectObject {
     /// `news-item`
     NewsItem,
@@ -74,37 +81,120 @@ crate::codec::string_enum!(DeletedObjectObject);
 /// Create News Item Request
 ///
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewsItemRequest {
     /// The title of the news item.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub title: String,
     /// The news item body, which may contain HTML.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
     pub sender_id: i64,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NewsItemRequestState>,
     /// When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deliver_silently: Option<bool>,
     /// Label names displayed to users to categorize the news item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactions: Option<Vec<Option<String>>>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
 }
+impl serde::Serialize for NewsItemRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("title", &self.title)
+            .opt("body", &self.body)
+            .req("sender_id", &self.sender_id)
+            .opt("state", &self.state)
+            .opt("deliver_silently", &self.deliver_silently)
+            .opt("labels", &self.labels)
+            .opt("reactions", &self.reactions)
+            .opt("newsfeed_assignments", &self.newsfeed_assignments)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewsItemRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        title: Option<String>,
+        body: Option<Option<String>>,
+        sender_id: Option<i64>,
+        state: Option<Option<NewsItemRequestState>>,
+        deliver_silently: Option<Option<bool>>,
+        labels: Option<Option<Vec<String>>>,
+        reactions: Option<Option<Vec<Option<String>>>>,
+        newsfeed_assignments: Option<Option<Vec<NewsfeedAssignment>>>,
+    }
+    impl crate::codec::StructDecode for NewsItemRequest {
+        const NAME: &'static str = "NewsItemRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "title" => crate::codec::fill_string(&mut slots.title, "title", map),
+                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                "sender_id" => crate::codec::fill(&mut slots.sender_id, "sender_id", map),
+                "state" => crate::codec::fill(&mut slots.state, "state", map),
+                "deliver_silently" => {
+                    crate::codec::fill(
+                        &mut slots.deliver_silently,
+                        "deliver_silently",
+                        map,
+                    )
+                }
+                "labels" => crate::codec::fill(&mut slots.labels, "labels", map),
+                "reactions" => crate::codec::fill(&mut slots.reactions, "reactions", map),
+                "newsfeed_assignments" => {
+                    crate::codec::fill(
+                        &mut slots.newsfeed_assignments,
+                        "newsfeed_assignments",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "title",
+                                "body",
+                                "sender_id",
+                                "state",
+                                "deliver_silently",
+                                "labels",
+                                "reactions",
+                                "newsfeed_assignments",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                title: crate::codec::missing(slots.title, "title")?,
+                body: slots.body.flatten(),
+                sender_id: crate::codec::missing(slots.sender_id, "sender_id")?,
+                state: slots.state.flatten(),
+                deliver_silently: slots.deliver_silently.flatten(),
+                labels: slots.labels.flatten(),
+                reactions: slots.reactions.flatten(),
+                newsfeed_assignments: slots.newsfeed_assignments.flatten(),
+            })
+        }
+    }
+};
 impl NewsItemRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(title: impl Into<String>, sender_id: i64) -> Self {
@@ -121,7 +211,7 @@ impl NewsItemRequest {
     }
 }
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NewsItemRequestState {
     /// `draft`
     Draft,

@@ -4,27 +4,77 @@
 #[allow(unused_imports)]
 use super::*;
 /// `CreateNoteRequest` (defined inline at `/paths/~1contacts~1{id}~1notes/post/requestBody/content/application~1json/schema`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateNoteRequest {
     /// The text of the note.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The unique identifier of a given contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub contact_id: Option<String>,
     /// The unique identifier of a given admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub admin_id: Option<String>,
 }
+impl serde::Serialize for CreateNoteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("body", &self.body)
+            .opt("contact_id", &self.contact_id)
+            .opt("admin_id", &self.admin_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateNoteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        body: Option<String>,
+        contact_id: Option<Option<String>>,
+        admin_id: Option<Option<String>>,
+    }
+    impl crate::codec::StructDecode for CreateNoteRequest {
+        const NAME: &'static str = "CreateNoteRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                "contact_id" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.contact_id,
+                        "contact_id",
+                        map,
+                    )
+                }
+                "admin_id" => {
+                    crate::codec::fill_opt_string(&mut slots.admin_id, "admin_id", map)
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["body", "contact_id", "admin_id"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                body: crate::codec::missing(slots.body, "body")?,
+                contact_id: slots.contact_id.flatten(),
+                admin_id: slots.admin_id.flatten(),
+            })
+        }
+    }
+};
 impl CreateNoteRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>) -> Self {
@@ -38,139 +88,160 @@ impl CreateNoteRequest {
 /// Note
 ///
 /// Notes allow you to annotate and comment on your contacts.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Note {
     /// String representing the object's type. Always has the value `note`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The id of the note.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The time the note was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Represents the contact that the note was created about.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<NoteContact>,
     /// Optional. Represents the Admin that created the note.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<Admin>,
     /// The body text of the note.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Note {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("created_at", &self.created_at)
+            .opt("contact", &self.contact)
+            .opt("author", &self.author)
+            .opt("body", &self.body)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Note {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for Note {
+impl crate::codec::StructDecode for Note {
     const NAME: &'static str = "Note";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "created_at" => self.created_at = map.next_value()?,
-            "contact" => self.contact = map.next_value()?,
-            "author" => self.author = map.next_value()?,
-            "body" => self.body = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "contact" => crate::codec::set(&mut slots.contact, map),
+            "author" => crate::codec::set(&mut slots.author, map),
+            "body" => crate::codec::set_string(&mut slots.body, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Represents the contact that the note was created about.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoteContact {
     /// String representing the object's type. Always has the value `contact`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The id of the contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for NoteContact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for NoteContact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for NoteContact {
+impl crate::codec::StructDecode for NoteContact {
     const NAME: &'static str = "NoteContact";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Paginated Response
 ///
 /// A paginated list of notes associated with a contact.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoteList {
     /// String representing the object's type. Always has the value `list`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// An array of notes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Note>>,
     /// A count of the total number of notes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// `pages`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for NoteList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("data", &self.data)
+            .opt("total_count", &self.total_count)
+            .opt("pages", &self.pages)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for NoteList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for NoteList {
+impl crate::codec::StructDecode for NoteList {
     const NAME: &'static str = "NoteList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "data" => self.data = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "data" => crate::codec::set(&mut slots.data, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }

@@ -3,47 +3,434 @@
 //! Models of the `shared_t_t` group (Intercom API 2.10).
 #[allow(unused_imports)]
 use super::*;
+/// Tag
+///
+/// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Tag {
+    /// value is "tag"
+    pub type_: Option<String>,
+    /// The id of the tag
+    pub id: Option<String>,
+    /// The name of the tag
+    pub name: Option<String>,
+    /// The time when the tag was applied to the object. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
+    pub applied_at: Option<i64>,
+    /// The admin who applied the tag. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
+    pub applied_by: Option<Reference>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("name", &self.name)
+            .opt("applied_at", &self.applied_at)
+            .opt("applied_by", &self.applied_by)
+            .extra(&self.additional_properties)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+impl crate::codec::StructDecode for Tag {
+    const NAME: &'static str = "Tag";
+    type Slots = Self;
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            "applied_at" => crate::codec::set(&mut slots.applied_at, map),
+            "applied_by" => crate::codec::set(&mut slots.applied_by, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
+    }
+}
+/// Tag
+///
+/// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TagBasic {
+    /// value is "tag"
+    pub type_: Option<String>,
+    /// The id of the tag
+    pub id: Option<String>,
+    /// The name of the tag
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TagBasic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("name", &self.name)
+            .extra(&self.additional_properties)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TagBasic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+impl crate::codec::StructDecode for TagBasic {
+    const NAME: &'static str = "TagBasic";
+    type Slots = Self;
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
+    }
+}
+/// Tags
+///
+/// A list of tags objects in the workspace.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TagList {
+    /// The type of the object
+    pub type_: Option<TagListType>,
+    /// A list of tags objects associated with the workspace .
+    pub data: Option<Vec<Tag>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TagList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("data", &self.data)
+            .extra(&self.additional_properties)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TagList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+impl crate::codec::StructDecode for TagList {
+    const NAME: &'static str = "TagList";
+    type Slots = Self;
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "data" => crate::codec::set(&mut slots.data, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
+    }
+}
+/// The type of the object
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TagListType {
+    /// `list`
+    List,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(String),
+}
+impl TagListType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::codec::string_enum!(TagListType);
+/// Team Priority Level
+///
+/// Admin priority levels for teams
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamPriorityLevel {
+    /// The primary team ids for the team
+    pub primary_team_ids: Option<Vec<i64>>,
+    /// The secondary team ids for the team
+    pub secondary_team_ids: Option<Vec<i64>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TeamPriorityLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("primary_team_ids", &self.primary_team_ids)
+            .opt("secondary_team_ids", &self.secondary_team_ids)
+            .extra(&self.additional_properties)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TeamPriorityLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+impl crate::codec::StructDecode for TeamPriorityLevel {
+    const NAME: &'static str = "TeamPriorityLevel";
+    type Slots = Self;
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "primary_team_ids" => crate::codec::set(&mut slots.primary_team_ids, map),
+            "secondary_team_ids" => crate::codec::set(&mut slots.secondary_team_ids, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
+    }
+}
+/// Ticket
+///
+/// Tickets are how you track requests from your users.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ticket {
+    /// Always ticket
+    pub type_: Option<TicketTypeEnum>,
+    /// The unique identifier for the ticket which is given by Intercom.
+    pub id: Option<String>,
+    /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
+    pub ticket_id: Option<String>,
+    /// Category of the Ticket.
+    pub category: Option<TicketCategory>,
+    /// `ticket_attributes`
+    pub ticket_attributes: Option<TicketCustomAttributes>,
+    /// The state the ticket is currenly in
+    pub ticket_state: Option<TicketTicketState>,
+    /// The state the ticket is currently in, in a human readable form - visible in Intercom
+    pub ticket_state_internal_label: Option<String>,
+    /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
+    pub ticket_state_external_label: Option<String>,
+    /// `ticket_type`
+    pub ticket_type: Option<TicketType>,
+    /// `contacts`
+    pub contacts: Option<TicketContacts>,
+    /// The id representing the admin assigned to the ticket.
+    pub admin_assignee_id: Option<String>,
+    /// The id representing the team assigned to the ticket.
+    pub team_assignee_id: Option<String>,
+    /// The time the ticket was created as a UTC Unix timestamp.
+    pub created_at: Option<i64>,
+    /// The last time the ticket was updated as a UTC Unix timestamp.
+    pub updated_at: Option<i64>,
+    /// Whether or not the ticket is open. If false, the ticket is closed.
+    pub open: Option<bool>,
+    /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
+    pub snoozed_until: Option<i64>,
+    /// `linked_objects`
+    pub linked_objects: Option<LinkedObjectList>,
+    /// `ticket_parts`
+    pub ticket_parts: Option<TicketParts>,
+    /// Whether or not the ticket is shared with the customer.
+    pub is_shared: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Ticket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("ticket_id", &self.ticket_id)
+            .opt("category", &self.category)
+            .opt("ticket_attributes", &self.ticket_attributes)
+            .opt("ticket_state", &self.ticket_state)
+            .opt("ticket_state_internal_label", &self.ticket_state_internal_label)
+            .opt("ticket_state_external_label", &self.ticket_state_external_label)
+            .opt("ticket_type", &self.ticket_type)
+            .opt("contacts", &self.contacts)
+            .opt("admin_assignee_id", &self.admin_assignee_id)
+            .opt("team_assignee_id", &self.team_assignee_id)
+            .opt("created_at", &self.created_at)
+            .opt("updated_at", &self.updated_at)
+            .opt("open", &self.open)
+            .opt("snoozed_until", &self.snoozed_until)
+            .opt("linked_objects", &self.linked_objects)
+            .opt("ticket_parts", &self.ticket_parts)
+            .opt("is_shared", &self.is_shared)
+            .extra(&self.additional_properties)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Ticket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+impl crate::codec::StructDecode for Ticket {
+    const NAME: &'static str = "Ticket";
+    type Slots = Self;
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self,
+        key: crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "ticket_id" => crate::codec::set_string(&mut slots.ticket_id, map),
+            "category" => crate::codec::set(&mut slots.category, map),
+            "ticket_attributes" => crate::codec::set(&mut slots.ticket_attributes, map),
+            "ticket_state" => crate::codec::set(&mut slots.ticket_state, map),
+            "ticket_state_internal_label" => {
+                crate::codec::set_string(&mut slots.ticket_state_internal_label, map)
+            }
+            "ticket_state_external_label" => {
+                crate::codec::set_string(&mut slots.ticket_state_external_label, map)
+            }
+            "ticket_type" => crate::codec::set(&mut slots.ticket_type, map),
+            "contacts" => crate::codec::set(&mut slots.contacts, map),
+            "admin_assignee_id" => {
+                crate::codec::set_string(&mut slots.admin_assignee_id, map)
+            }
+            "team_assignee_id" => {
+                crate::codec::set_string(&mut slots.team_assignee_id, map)
+            }
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+            "open" => crate::codec::set(&mut slots.open, map),
+            "snoozed_until" => crate::codec::set(&mut slots.snoozed_until, map),
+            "linked_objects" => crate::codec::set(&mut slots.linked_objects, map),
+            "ticket_parts" => crate::codec::set(&mut slots.ticket_parts, map),
+            "is_shared" => crate::codec::set(&mut slots.is_shared, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
+    }
+}
+/// Category of the Ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TicketCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(String),
+}
+impl TicketCategory {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "Customer" => Self::Customer,
+            "Back-office" => Self::BackOffice,
+            "Tracker" => Self::Tracker,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::codec::string_enum!(TicketCategory);
 /// Contacts
 ///
 /// The list of contacts affected by a ticket.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketContacts {
     /// always contact.list
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketContactsType>,
     /// The list of contacts affected by this ticket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<ContactReference>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TicketContacts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("contacts", &self.contacts)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TicketContacts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for TicketContacts {
+impl crate::codec::StructDecode for TicketContacts {
     const NAME: &'static str = "TicketContacts";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "contacts" => self.contacts = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "contacts" => crate::codec::set(&mut slots.contacts, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// always contact.list
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketContactsType {
     /// `contact.list`
     ContactList,
@@ -101,139 +488,153 @@ impl From<FileAttribute> for TicketCustomAttributesValue {
 /// Ticket Part
 ///
 /// A Ticket Part represents a message in the ticket.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketPart {
     /// Always ticket_part
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The id representing the ticket part.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of ticket part.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub part_type: Option<String>,
     /// The message body, which may contain HTML.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The previous state of the ticket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_ticket_state: Option<TicketPartPreviousTicketState>,
     /// The state of the ticket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_state: Option<TicketPartTicketState>,
     /// The time the ticket part was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The last time the ticket part was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The id of the admin that was assigned the ticket by this ticket_part (null if there has been no change in assignment.)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<Reference>,
     /// `author`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<TicketPartAuthor>,
     /// Ticket part attachments
     ///
     /// A list of attachments for the part.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<PartAttachment>>,
     /// The external id of the ticket part
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Whether or not the ticket part has been redacted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TicketPart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("part_type", &self.part_type)
+            .opt("body", &self.body)
+            .opt("previous_ticket_state", &self.previous_ticket_state)
+            .opt("ticket_state", &self.ticket_state)
+            .opt("created_at", &self.created_at)
+            .opt("updated_at", &self.updated_at)
+            .opt("assigned_to", &self.assigned_to)
+            .opt("author", &self.author)
+            .opt("attachments", &self.attachments)
+            .opt("external_id", &self.external_id)
+            .opt("redacted", &self.redacted)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TicketPart {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for TicketPart {
+impl crate::codec::StructDecode for TicketPart {
     const NAME: &'static str = "TicketPart";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "part_type" => self.part_type = map.next_value_seed(crate::codec::OptString)?,
-            "body" => self.body = map.next_value_seed(crate::codec::OptString)?,
-            "previous_ticket_state" => self.previous_ticket_state = map.next_value()?,
-            "ticket_state" => self.ticket_state = map.next_value()?,
-            "created_at" => self.created_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            "assigned_to" => self.assigned_to = map.next_value()?,
-            "author" => self.author = map.next_value()?,
-            "attachments" => self.attachments = map.next_value()?,
-            "external_id" => {
-                self.external_id = map.next_value_seed(crate::codec::OptString)?;
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "part_type" => crate::codec::set_string(&mut slots.part_type, map),
+            "body" => crate::codec::set_string(&mut slots.body, map),
+            "previous_ticket_state" => {
+                crate::codec::set(&mut slots.previous_ticket_state, map)
             }
-            "redacted" => self.redacted = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "ticket_state" => crate::codec::set(&mut slots.ticket_state, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+            "assigned_to" => crate::codec::set(&mut slots.assigned_to, map),
+            "author" => crate::codec::set(&mut slots.author, map),
+            "attachments" => crate::codec::set(&mut slots.attachments, map),
+            "external_id" => crate::codec::set_string(&mut slots.external_id, map),
+            "redacted" => crate::codec::set(&mut slots.redacted, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Ticket part author
 ///
 /// The author that wrote or triggered the part. Can be a bot, admin, team or user.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketPartAuthor {
     /// The type of the author
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartAuthorType>,
     /// The id of the author
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The name of the author
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The email of the author
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TicketPartAuthor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("name", &self.name)
+            .opt("email", &self.email)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TicketPartAuthor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for TicketPartAuthor {
+impl crate::codec::StructDecode for TicketPartAuthor {
     const NAME: &'static str = "TicketPartAuthor";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "email" => self.email = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            "email" => crate::codec::set_string(&mut slots.email, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the author
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketPartAuthorType {
     /// `admin`
     Admin,
@@ -270,7 +671,7 @@ impl TicketPartAuthorType {
 }
 crate::codec::string_enum!(TicketPartAuthorType);
 /// The previous state of the ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketPartPreviousTicketState {
     /// `submitted`
     Submitted,
@@ -307,7 +708,7 @@ impl TicketPartPreviousTicketState {
 }
 crate::codec::string_enum!(TicketPartPreviousTicketState);
 /// The state of the ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketPartTicketState {
     /// `submitted`
     Submitted,
@@ -346,50 +747,57 @@ crate::codec::string_enum!(TicketPartTicketState);
 /// Ticket Parts
 ///
 /// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketParts {
     /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartsType>,
     /// Tickt Parts
     ///
     /// A list of Ticket Part objects for each ticket. There is a limit of 500 parts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_parts: Option<Vec<TicketPart>>,
     /// `total_count`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TicketParts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("ticket_parts", &self.ticket_parts)
+            .opt("total_count", &self.total_count)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TicketParts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for TicketParts {
+impl crate::codec::StructDecode for TicketParts {
     const NAME: &'static str = "TicketParts";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "ticket_parts" => self.ticket_parts = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "ticket_parts" => crate::codec::set(&mut slots.ticket_parts, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// `TicketPartsType` (defined inline at `/components/schemas/ticket_parts/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketPartsType {
     /// `ticket_part.list`
     TicketPartList,
@@ -436,7 +844,7 @@ pub enum TicketRequestCustomAttributesValue {
     Null,
 }
 /// The state the ticket is currenly in
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketTicketState {
     /// `submitted`
     Submitted,
@@ -475,228 +883,250 @@ crate::codec::string_enum!(TicketTicketState);
 /// Ticket Type
 ///
 /// A ticket type, used to define the data fields to be captured in a ticket.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketType {
     /// String representing the object's type. Always has the value `ticket_type`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The id representing the ticket type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Category of the Ticket Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<TicketTypeCategory>,
     /// The name of the ticket type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The description of the ticket type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The icon of the ticket type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The id of the workspace that the ticket type belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
     /// `ticket_type_attributes`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_type_attributes: Option<TicketTypeAttributeList>,
     /// Whether the ticket type is archived or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The date and time the ticket type was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The date and time the ticket type was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TicketType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("category", &self.category)
+            .opt("name", &self.name)
+            .opt("description", &self.description)
+            .opt("icon", &self.icon)
+            .opt("workspace_id", &self.workspace_id)
+            .opt("ticket_type_attributes", &self.ticket_type_attributes)
+            .opt("archived", &self.archived)
+            .opt("created_at", &self.created_at)
+            .opt("updated_at", &self.updated_at)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TicketType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for TicketType {
+impl crate::codec::StructDecode for TicketType {
     const NAME: &'static str = "TicketType";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "category" => self.category = map.next_value()?,
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "description" => {
-                self.description = map.next_value_seed(crate::codec::OptString)?;
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "category" => crate::codec::set(&mut slots.category, map),
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            "description" => crate::codec::set_string(&mut slots.description, map),
+            "icon" => crate::codec::set_string(&mut slots.icon, map),
+            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
+            "ticket_type_attributes" => {
+                crate::codec::set(&mut slots.ticket_type_attributes, map)
             }
-            "icon" => self.icon = map.next_value_seed(crate::codec::OptString)?,
-            "workspace_id" => {
-                self.workspace_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "ticket_type_attributes" => self.ticket_type_attributes = map.next_value()?,
-            "archived" => self.archived = map.next_value()?,
-            "created_at" => self.created_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "archived" => crate::codec::set(&mut slots.archived, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Ticket Type Attribute
 ///
 /// Ticket type attribute, used to define each data field to be captured in a ticket.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketTypeAttribute {
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The id representing the ticket type attribute.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The id of the workspace that the ticket type attribute belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
     /// The name of the ticket type attribute
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The description of the ticket type attribute
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_type: Option<String>,
     /// Input options for the attribute
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_options: Option<serde_json::Map<String, serde_json::Value>>,
     /// The order of the attribute against other attributes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// Whether the attribute is required or not for teammates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_to_create: Option<bool>,
     /// Whether the attribute is required or not for contacts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_to_create_for_contacts: Option<bool>,
     /// Whether the attribute is visible or not to teammates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible_on_create: Option<bool>,
     /// Whether the attribute is visible or not to contacts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
     /// Whether the attribute is built in or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// The id of the ticket type that the attribute belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_type_id: Option<i64>,
     /// Whether the ticket type attribute is archived or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The date and time the ticket type attribute was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The date and time the ticket type attribute was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TicketTypeAttribute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("workspace_id", &self.workspace_id)
+            .opt("name", &self.name)
+            .opt("description", &self.description)
+            .opt("data_type", &self.data_type)
+            .opt("input_options", &self.input_options)
+            .opt("order", &self.order)
+            .opt("required_to_create", &self.required_to_create)
+            .opt(
+                "required_to_create_for_contacts",
+                &self.required_to_create_for_contacts,
+            )
+            .opt("visible_on_create", &self.visible_on_create)
+            .opt("visible_to_contacts", &self.visible_to_contacts)
+            .opt("default", &self.default)
+            .opt("ticket_type_id", &self.ticket_type_id)
+            .opt("archived", &self.archived)
+            .opt("created_at", &self.created_at)
+            .opt("updated_at", &self.updated_at)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TicketTypeAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for TicketTypeAttribute {
+impl crate::codec::StructDecode for TicketTypeAttribute {
     const NAME: &'static str = "TicketTypeAttribute";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "workspace_id" => {
-                self.workspace_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "description" => {
-                self.description = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "data_type" => self.data_type = map.next_value_seed(crate::codec::OptString)?,
-            "input_options" => self.input_options = map.next_value()?,
-            "order" => self.order = map.next_value()?,
-            "required_to_create" => self.required_to_create = map.next_value()?,
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            "description" => crate::codec::set_string(&mut slots.description, map),
+            "data_type" => crate::codec::set_string(&mut slots.data_type, map),
+            "input_options" => crate::codec::set(&mut slots.input_options, map),
+            "order" => crate::codec::set(&mut slots.order, map),
+            "required_to_create" => crate::codec::set(&mut slots.required_to_create, map),
             "required_to_create_for_contacts" => {
-                self.required_to_create_for_contacts = map.next_value()?;
+                crate::codec::set(&mut slots.required_to_create_for_contacts, map)
             }
-            "visible_on_create" => self.visible_on_create = map.next_value()?,
-            "visible_to_contacts" => self.visible_to_contacts = map.next_value()?,
-            "default" => self.default = map.next_value()?,
-            "ticket_type_id" => self.ticket_type_id = map.next_value()?,
-            "archived" => self.archived = map.next_value()?,
-            "created_at" => self.created_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            "visible_on_create" => crate::codec::set(&mut slots.visible_on_create, map),
+            "visible_to_contacts" => {
+                crate::codec::set(&mut slots.visible_to_contacts, map)
             }
+            "default" => crate::codec::set(&mut slots.default, map),
+            "ticket_type_id" => crate::codec::set(&mut slots.ticket_type_id, map),
+            "archived" => crate::codec::set(&mut slots.archived, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Ticket Type Attributes
 ///
 /// A list of attributes associated with a given ticket type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketTypeAttributeList {
     /// String representing the object's type. Always has the value `ticket_type_attributes.list`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// A list of ticket type attributes associated with a given ticket type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_type_attributes: Option<Vec<Option<TicketTypeAttribute>>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TicketTypeAttributeList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("ticket_type_attributes", &self.ticket_type_attributes)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TicketTypeAttributeList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for TicketTypeAttributeList {
+impl crate::codec::StructDecode for TicketTypeAttributeList {
     const NAME: &'static str = "TicketTypeAttributeList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "ticket_type_attributes" => self.ticket_type_attributes = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "ticket_type_attributes" => {
+                crate::codec::set(&mut slots.ticket_type_attributes, map)
             }
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Category of the Ticket Type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketTypeCategory {
     /// `Customer`
     Customer,
@@ -729,7 +1159,7 @@ impl TicketTypeCategory {
 }
 crate::codec::string_enum!(TicketTypeCategory);
 /// Always ticket
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketTypeEnum {
     /// `ticket`
     Ticket,
@@ -756,45 +1186,50 @@ crate::codec::string_enum!(TicketTypeEnum);
 /// Translation
 ///
 /// A translation object contains the localised details of a subscription type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Translation {
     /// The localised name of the subscription type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The localised description of the subscription type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The two character identifier for the language of the translation object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Translation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("name", &self.name)
+            .opt("description", &self.description)
+            .opt("locale", &self.locale)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Translation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for Translation {
+impl crate::codec::StructDecode for Translation {
     const NAME: &'static str = "Translation";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "description" => {
-                self.description = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "locale" => self.locale = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            "description" => crate::codec::set_string(&mut slots.description, map),
+            "locale" => crate::codec::set_string(&mut slots.locale, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }

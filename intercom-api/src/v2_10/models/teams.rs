@@ -6,134 +6,159 @@ use super::*;
 /// Admin Priority Level
 ///
 /// Admin priority levels for the team
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminPriorityLevel {
     /// The primary admin ids for the team
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_admin_ids: Option<Vec<i64>>,
     /// The secondary admin ids for the team
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_admin_ids: Option<Vec<i64>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for AdminPriorityLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("primary_admin_ids", &self.primary_admin_ids)
+            .opt("secondary_admin_ids", &self.secondary_admin_ids)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AdminPriorityLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for AdminPriorityLevel {
+impl crate::codec::StructDecode for AdminPriorityLevel {
     const NAME: &'static str = "AdminPriorityLevel";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "primary_admin_ids" => self.primary_admin_ids = map.next_value()?,
-            "secondary_admin_ids" => self.secondary_admin_ids = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            "primary_admin_ids" => crate::codec::set(&mut slots.primary_admin_ids, map),
+            "secondary_admin_ids" => {
+                crate::codec::set(&mut slots.secondary_admin_ids, map)
             }
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Team
 ///
 /// Teams are groups of admins in Intercom.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Team {
     /// Value is always "team"
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The id of the team
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The name of the team
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The list of admin IDs that are a part of the team.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_ids: Option<Vec<i64>>,
     /// `admin_priority_level`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_priority_level: Option<AdminPriorityLevel>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Team {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("name", &self.name)
+            .opt("admin_ids", &self.admin_ids)
+            .opt("admin_priority_level", &self.admin_priority_level)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Team {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for Team {
+impl crate::codec::StructDecode for Team {
     const NAME: &'static str = "Team";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "admin_ids" => self.admin_ids = map.next_value()?,
-            "admin_priority_level" => self.admin_priority_level = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            "admin_ids" => crate::codec::set(&mut slots.admin_ids, map),
+            "admin_priority_level" => {
+                crate::codec::set(&mut slots.admin_priority_level, map)
             }
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Team List
 ///
 /// This will return a list of team objects for the App.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamList {
     /// The type of the object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TeamListType>,
     /// A list of team objects
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub teams: Option<Vec<Team>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TeamList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("teams", &self.teams)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TeamList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for TeamList {
+impl crate::codec::StructDecode for TeamList {
     const NAME: &'static str = "TeamList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "teams" => self.teams = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "teams" => crate::codec::set(&mut slots.teams, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TeamListType {
     /// `team.list`
     TeamList,

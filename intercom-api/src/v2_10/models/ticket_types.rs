@@ -7,33 +7,89 @@ use super::*;
 ///
 /// The request payload for creating a ticket type.
 /// You can copy the `icon` property for your ticket type from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketTypeRequest {
     /// The name of the ticket type.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
     /// The description of the ticket type.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// Category of the Ticket Type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<CreateTicketTypeRequestCategory>,
     /// The icon of the ticket type.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub icon: Option<String>,
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
 }
+impl serde::Serialize for CreateTicketTypeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("name", &self.name)
+            .opt("description", &self.description)
+            .opt("category", &self.category)
+            .opt("icon", &self.icon)
+            .opt("is_internal", &self.is_internal)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateTicketTypeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        name: Option<String>,
+        description: Option<Option<String>>,
+        category: Option<Option<CreateTicketTypeRequestCategory>>,
+        icon: Option<Option<String>>,
+        is_internal: Option<Option<bool>>,
+    }
+    impl crate::codec::StructDecode for CreateTicketTypeRequest {
+        const NAME: &'static str = "CreateTicketTypeRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                "description" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.description,
+                        "description",
+                        map,
+                    )
+                }
+                "category" => crate::codec::fill(&mut slots.category, "category", map),
+                "icon" => crate::codec::fill_opt_string(&mut slots.icon, "icon", map),
+                "is_internal" => {
+                    crate::codec::fill(&mut slots.is_internal, "is_internal", map)
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["name", "description", "category", "icon", "is_internal"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                name: crate::codec::missing(slots.name, "name")?,
+                description: slots.description.flatten(),
+                category: slots.category.flatten(),
+                icon: slots.icon.flatten(),
+                is_internal: slots.is_internal.flatten(),
+            })
+        }
+    }
+};
 impl CreateTicketTypeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(name: impl Into<String>) -> Self {
@@ -47,7 +103,7 @@ impl CreateTicketTypeRequest {
     }
 }
 /// Category of the Ticket Type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -82,80 +138,149 @@ crate::codec::string_enum!(CreateTicketTypeRequestCategory);
 /// Ticket Types
 ///
 /// A list of ticket types associated with a given workspace.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketTypeList {
     /// String representing the object's type. Always has the value `ticket_type.list`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// A list of ticket_types associated with a given workspace.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_types: Option<Vec<Option<TicketType>>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TicketTypeList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("ticket_types", &self.ticket_types)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TicketTypeList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for TicketTypeList {
+impl crate::codec::StructDecode for TicketTypeList {
     const NAME: &'static str = "TicketTypeList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "ticket_types" => self.ticket_types = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "ticket_types" => crate::codec::set(&mut slots.ticket_types, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Update Ticket Type Request Payload
 ///
 /// The request payload for updating a ticket type.
 /// You can copy the `icon` property for your ticket type from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketTypeRequest {
     /// The name of the ticket type.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The description of the ticket type.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// Category of the Ticket Type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<UpdateTicketTypeRequestCategory>,
     /// The icon of the ticket type.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub icon: Option<String>,
     /// The archived status of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
 }
+impl serde::Serialize for UpdateTicketTypeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("name", &self.name)
+            .opt("description", &self.description)
+            .opt("category", &self.category)
+            .opt("icon", &self.icon)
+            .opt("archived", &self.archived)
+            .opt("is_internal", &self.is_internal)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateTicketTypeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        name: Option<Option<String>>,
+        description: Option<Option<String>>,
+        category: Option<Option<UpdateTicketTypeRequestCategory>>,
+        icon: Option<Option<String>>,
+        archived: Option<Option<bool>>,
+        is_internal: Option<Option<bool>>,
+    }
+    impl crate::codec::StructDecode for UpdateTicketTypeRequest {
+        const NAME: &'static str = "UpdateTicketTypeRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                "description" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.description,
+                        "description",
+                        map,
+                    )
+                }
+                "category" => crate::codec::fill(&mut slots.category, "category", map),
+                "icon" => crate::codec::fill_opt_string(&mut slots.icon, "icon", map),
+                "archived" => crate::codec::fill(&mut slots.archived, "archived", map),
+                "is_internal" => {
+                    crate::codec::fill(&mut slots.is_internal, "is_internal", map)
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "name",
+                                "description",
+                                "category",
+                                "icon",
+                                "archived",
+                                "is_internal",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                name: slots.name.flatten(),
+                description: slots.description.flatten(),
+                category: slots.category.flatten(),
+                icon: slots.icon.flatten(),
+                archived: slots.archived.flatten(),
+                is_internal: slots.is_internal.flatten(),
+            })
+        }
+    }
+};
 impl UpdateTicketTypeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
@@ -170,7 +295,7 @@ impl UpdateTicketTypeRequest {
     }
 }
 /// Category of the Ticket Type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpdateTicketTypeRequestCategory {
     /// `Customer`
     Customer,

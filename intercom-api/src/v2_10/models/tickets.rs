@@ -6,36 +6,117 @@ use super::*;
 /// Admin Reply on ticket
 ///
 /// Payload of the request to reply on behalf of an admin
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyTicketRequest {
     /// `message_type`
     pub message_type: AdminReplyTicketRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: AdminReplyTicketRequestType,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The id of the admin who is authoring the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// Quick Reply Options
     ///
     /// The quick reply options to display. Must be present for quick_reply message types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_options: Option<Vec<AdminReplyTicketRequestReplyOptionsItem>>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_post: Option<bool>,
 }
+impl serde::Serialize for AdminReplyTicketRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .opt("body", &self.body)
+            .req("admin_id", &self.admin_id)
+            .opt("reply_options", &self.reply_options)
+            .opt("attachment_urls", &self.attachment_urls)
+            .opt("cross_post", &self.cross_post)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<AdminReplyTicketRequestMessageType>,
+        type_: Option<AdminReplyTicketRequestType>,
+        body: Option<Option<String>>,
+        admin_id: Option<String>,
+        reply_options: Option<Option<Vec<AdminReplyTicketRequestReplyOptionsItem>>>,
+        attachment_urls: Option<Option<Vec<String>>>,
+        cross_post: Option<Option<bool>>,
+    }
+    impl crate::codec::StructDecode for AdminReplyTicketRequest {
+        const NAME: &'static str = "AdminReplyTicketRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                "admin_id" => {
+                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                }
+                "reply_options" => {
+                    crate::codec::fill(&mut slots.reply_options, "reply_options", map)
+                }
+                "attachment_urls" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_urls,
+                        "attachment_urls",
+                        map,
+                    )
+                }
+                "cross_post" => {
+                    crate::codec::fill(&mut slots.cross_post, "cross_post", map)
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "message_type",
+                                "type",
+                                "body",
+                                "admin_id",
+                                "reply_options",
+                                "attachment_urls",
+                                "cross_post",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                body: slots.body.flatten(),
+                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                reply_options: slots.reply_options.flatten(),
+                attachment_urls: slots.attachment_urls.flatten(),
+                cross_post: slots.cross_post.flatten(),
+            })
+        }
+    }
+};
 impl AdminReplyTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
@@ -54,7 +135,7 @@ impl AdminReplyTicketRequest {
     }
 }
 /// `AdminReplyTicketRequestMessageType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdminReplyTicketRequestMessageType {
     /// `comment`
     Comment,
@@ -87,16 +168,56 @@ impl AdminReplyTicketRequestMessageType {
 }
 crate::codec::string_enum!(AdminReplyTicketRequestMessageType);
 /// Quick Reply Option
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// The text to display in this quick reply option.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub text: String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment ticket part that is created when a user clicks on this reply option.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub uuid: String,
 }
+impl serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("text", &self.text)
+            .req("uuid", &self.uuid)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequestReplyOptionsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        text: Option<String>,
+        uuid: Option<String>,
+    }
+    impl crate::codec::StructDecode for AdminReplyTicketRequestReplyOptionsItem {
+        const NAME: &'static str = "AdminReplyTicketRequestReplyOptionsItem";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "text" => crate::codec::fill_string(&mut slots.text, "text", map),
+                "uuid" => crate::codec::fill_string(&mut slots.uuid, "uuid", map),
+                _ => Err(crate::codec::unknown_member(key, &["text", "uuid"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                text: crate::codec::missing(slots.text, "text")?,
+                uuid: crate::codec::missing(slots.uuid, "uuid")?,
+            })
+        }
+    }
+};
 impl AdminReplyTicketRequestReplyOptionsItem {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
@@ -107,7 +228,7 @@ impl AdminReplyTicketRequestReplyOptionsItem {
     }
 }
 /// `AdminReplyTicketRequestType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdminReplyTicketRequestType {
     /// `admin`
     Admin,
@@ -134,26 +255,91 @@ crate::codec::string_enum!(AdminReplyTicketRequestType);
 /// Email
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketEmailRequest {
     /// `message_type`
     pub message_type: ContactReplyBaseRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// Attachment URLs
     ///
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The email you have defined for the user.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
 }
+impl serde::Serialize for ContactReplyTicketEmailRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .req("body", &self.body)
+            .opt("attachment_urls", &self.attachment_urls)
+            .req("email", &self.email)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactReplyTicketEmailRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<ContactReplyBaseRequestMessageType>,
+        type_: Option<ContactReplyBaseRequestType>,
+        body: Option<String>,
+        attachment_urls: Option<Option<Vec<String>>>,
+        email: Option<String>,
+    }
+    impl crate::codec::StructDecode for ContactReplyTicketEmailRequest {
+        const NAME: &'static str = "ContactReplyTicketEmailRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                "attachment_urls" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_urls,
+                        "attachment_urls",
+                        map,
+                    )
+                }
+                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["message_type", "type", "body", "attachment_urls", "email"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                body: crate::codec::missing(slots.body, "body")?,
+                attachment_urls: slots.attachment_urls.flatten(),
+                email: crate::codec::missing(slots.email, "email")?,
+            })
+        }
+    }
+};
 impl ContactReplyTicketEmailRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
@@ -169,26 +355,106 @@ impl ContactReplyTicketEmailRequest {
 /// Intercom User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketIntercomUserIdRequest {
     /// `message_type`
     pub message_type: ContactReplyBaseRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// Attachment URLs
     ///
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The identifier for the contact as given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
 }
+impl serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .req("body", &self.body)
+            .opt("attachment_urls", &self.attachment_urls)
+            .req("intercom_user_id", &self.intercom_user_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactReplyTicketIntercomUserIdRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<ContactReplyBaseRequestMessageType>,
+        type_: Option<ContactReplyBaseRequestType>,
+        body: Option<String>,
+        attachment_urls: Option<Option<Vec<String>>>,
+        intercom_user_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for ContactReplyTicketIntercomUserIdRequest {
+        const NAME: &'static str = "ContactReplyTicketIntercomUserIdRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                "attachment_urls" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_urls,
+                        "attachment_urls",
+                        map,
+                    )
+                }
+                "intercom_user_id" => {
+                    crate::codec::fill_string(
+                        &mut slots.intercom_user_id,
+                        "intercom_user_id",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "message_type",
+                                "type",
+                                "body",
+                                "attachment_urls",
+                                "intercom_user_id",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                body: crate::codec::missing(slots.body, "body")?,
+                attachment_urls: slots.attachment_urls.flatten(),
+                intercom_user_id: crate::codec::missing(
+                    slots.intercom_user_id,
+                    "intercom_user_id",
+                )?,
+            })
+        }
+    }
+};
 impl ContactReplyTicketIntercomUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
@@ -230,26 +496,99 @@ impl From<ContactReplyTicketEmailRequest> for ContactReplyTicketRequest {
 /// User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `user_id`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketUserIdRequest {
     /// `message_type`
     pub message_type: ContactReplyBaseRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// Attachment URLs
     ///
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The external_id you have defined for the contact.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
 }
+impl serde::Serialize for ContactReplyTicketUserIdRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .req("body", &self.body)
+            .opt("attachment_urls", &self.attachment_urls)
+            .req("user_id", &self.user_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactReplyTicketUserIdRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<ContactReplyBaseRequestMessageType>,
+        type_: Option<ContactReplyBaseRequestType>,
+        body: Option<String>,
+        attachment_urls: Option<Option<Vec<String>>>,
+        user_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for ContactReplyTicketUserIdRequest {
+        const NAME: &'static str = "ContactReplyTicketUserIdRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                "attachment_urls" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_urls,
+                        "attachment_urls",
+                        map,
+                    )
+                }
+                "user_id" => {
+                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "message_type",
+                                "type",
+                                "body",
+                                "attachment_urls",
+                                "user_id",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                body: crate::codec::missing(slots.body, "body")?,
+                attachment_urls: slots.attachment_urls.flatten(),
+                user_id: crate::codec::missing(slots.user_id, "user_id")?,
+            })
+        }
+    }
+};
 impl ContactReplyTicketUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
@@ -265,25 +604,101 @@ impl ContactReplyTicketUserIdRequest {
 /// Create Ticket Request Payload
 ///
 /// You can create a Ticket
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequest {
     /// The ID of the type of ticket you want to create
-    #[serde(deserialize_with = "crate::codec::string")]
     pub ticket_type_id: String,
     /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
     pub contacts: Vec<CreateTicketRequestContactsItem>,
     /// The ID of the company that the ticket is associated with. The ID that you set upon company creation.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_id: Option<String>,
     /// `ticket_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
 }
+impl serde::Serialize for CreateTicketRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("ticket_type_id", &self.ticket_type_id)
+            .req("contacts", &self.contacts)
+            .opt("company_id", &self.company_id)
+            .opt("ticket_attributes", &self.ticket_attributes)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateTicketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        ticket_type_id: Option<String>,
+        contacts: Option<Vec<CreateTicketRequestContactsItem>>,
+        company_id: Option<Option<String>>,
+        ticket_attributes: Option<Option<TicketRequestCustomAttributes>>,
+    }
+    impl crate::codec::StructDecode for CreateTicketRequest {
+        const NAME: &'static str = "CreateTicketRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "ticket_type_id" => {
+                    crate::codec::fill_string(
+                        &mut slots.ticket_type_id,
+                        "ticket_type_id",
+                        map,
+                    )
+                }
+                "contacts" => crate::codec::fill(&mut slots.contacts, "contacts", map),
+                "company_id" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.company_id,
+                        "company_id",
+                        map,
+                    )
+                }
+                "ticket_attributes" => {
+                    crate::codec::fill(
+                        &mut slots.ticket_attributes,
+                        "ticket_attributes",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "ticket_type_id",
+                                "contacts",
+                                "company_id",
+                                "ticket_attributes",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                ticket_type_id: crate::codec::missing(
+                    slots.ticket_type_id,
+                    "ticket_type_id",
+                )?,
+                contacts: crate::codec::missing(slots.contacts, "contacts")?,
+                company_id: slots.company_id.flatten(),
+                ticket_attributes: slots.ticket_attributes.flatten(),
+            })
+        }
+    }
+};
 impl CreateTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
@@ -326,13 +741,48 @@ impl From<CreateTicketRequestContactsItemEmail> for CreateTicketRequestContactsI
     }
 }
 /// Email
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestContactsItemEmail {
     /// The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
 }
+impl serde::Serialize for CreateTicketRequestContactsItemEmail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        email: Option<String>,
+    }
+    impl crate::codec::StructDecode for CreateTicketRequestContactsItemEmail {
+        const NAME: &'static str = "CreateTicketRequestContactsItemEmail";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                _ => Err(crate::codec::unknown_member(key, &["email"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                email: crate::codec::missing(slots.email, "email")?,
+            })
+        }
+    }
+};
 impl CreateTicketRequestContactsItemEmail {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
@@ -340,13 +790,52 @@ impl CreateTicketRequestContactsItemEmail {
     }
 }
 /// External ID
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestContactsItemExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub external_id: String,
 }
+impl serde::Serialize for CreateTicketRequestContactsItemExternalId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("external_id", &self.external_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemExternalId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        external_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for CreateTicketRequestContactsItemExternalId {
+        const NAME: &'static str = "CreateTicketRequestContactsItemExternalId";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "external_id" => {
+                    crate::codec::fill_string(&mut slots.external_id, "external_id", map)
+                }
+                _ => Err(crate::codec::unknown_member(key, &["external_id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                external_id: crate::codec::missing(slots.external_id, "external_id")?,
+            })
+        }
+    }
+};
 impl CreateTicketRequestContactsItemExternalId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(external_id: impl Into<String>) -> Self {
@@ -356,13 +845,48 @@ impl CreateTicketRequestContactsItemExternalId {
     }
 }
 /// ID
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestContactsItemId {
     /// The identifier for the contact as given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
 }
+impl serde::Serialize for CreateTicketRequestContactsItemId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        id: Option<String>,
+    }
+    impl crate::codec::StructDecode for CreateTicketRequestContactsItemId {
+        const NAME: &'static str = "CreateTicketRequestContactsItemId";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                _ => Err(crate::codec::unknown_member(key, &["id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                id: crate::codec::missing(slots.id, "id")?,
+            })
+        }
+    }
+};
 impl CreateTicketRequestContactsItemId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(id: impl Into<String>) -> Self {
@@ -411,52 +935,59 @@ impl From<AdminReplyTicketRequest> for ReplyTicketRequest {
 /// Ticket List
 ///
 /// Tickets are how you track requests from your users.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketList {
     /// Always ticket.list
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketListType>,
     /// The list of ticket objects
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tickets: Option<Vec<Option<Ticket>>>,
     /// A count of the total number of objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// `pages`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TicketList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("tickets", &self.tickets)
+            .opt("total_count", &self.total_count)
+            .opt("pages", &self.pages)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TicketList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for TicketList {
+impl crate::codec::StructDecode for TicketList {
     const NAME: &'static str = "TicketList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "tickets" => self.tickets = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "tickets" => crate::codec::set(&mut slots.tickets, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Always ticket.list
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketListType {
     /// `ticket.list`
     TicketList,
@@ -481,74 +1012,81 @@ impl TicketListType {
 }
 crate::codec::string_enum!(TicketListType);
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketReply {
     /// Always ticket_part
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketReplyType>,
     /// The id representing the part.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Type of the part
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub part_type: Option<TicketReplyPartType>,
     /// The message body, which may contain HTML.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The time the note was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The last time the note was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// `author`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<TicketPartAuthor>,
     /// Ticket part attachments
     ///
     /// A list of attachments for the part.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<PartAttachment>>,
     /// Whether or not the ticket part has been redacted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TicketReply {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("part_type", &self.part_type)
+            .opt("body", &self.body)
+            .opt("created_at", &self.created_at)
+            .opt("updated_at", &self.updated_at)
+            .opt("author", &self.author)
+            .opt("attachments", &self.attachments)
+            .opt("redacted", &self.redacted)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TicketReply {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for TicketReply {
+impl crate::codec::StructDecode for TicketReply {
     const NAME: &'static str = "TicketReply";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "part_type" => self.part_type = map.next_value()?,
-            "body" => self.body = map.next_value_seed(crate::codec::OptString)?,
-            "created_at" => self.created_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            "author" => self.author = map.next_value()?,
-            "attachments" => self.attachments = map.next_value()?,
-            "redacted" => self.redacted = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "part_type" => crate::codec::set(&mut slots.part_type, map),
+            "body" => crate::codec::set_string(&mut slots.body, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+            "author" => crate::codec::set(&mut slots.author, map),
+            "attachments" => crate::codec::set(&mut slots.attachments, map),
+            "redacted" => crate::codec::set(&mut slots.redacted, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Type of the part
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketReplyPartType {
     /// `note`
     Note,
@@ -581,7 +1119,7 @@ impl TicketReplyPartType {
 }
 crate::codec::string_enum!(TicketReplyPartType);
 /// Always ticket_part
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketReplyType {
     /// `ticket_part`
     TicketPart,
@@ -608,28 +1146,104 @@ crate::codec::string_enum!(TicketReplyType);
 /// Update Ticket Request Payload
 ///
 /// You can update a Ticket
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequest {
     /// The attributes set on the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The state of the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<UpdateTicketRequestState>,
     /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     /// Specify whether the ticket is visible to users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shared: Option<bool>,
     /// The time you want the ticket to reopen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<i64>,
     /// `assignment`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment: Option<UpdateTicketRequestAssignment>,
 }
+impl serde::Serialize for UpdateTicketRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("ticket_attributes", &self.ticket_attributes)
+            .opt("state", &self.state)
+            .opt("open", &self.open)
+            .opt("is_shared", &self.is_shared)
+            .opt("snoozed_until", &self.snoozed_until)
+            .opt("assignment", &self.assignment)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateTicketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        ticket_attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+        state: Option<Option<UpdateTicketRequestState>>,
+        open: Option<Option<bool>>,
+        is_shared: Option<Option<bool>>,
+        snoozed_until: Option<Option<i64>>,
+        assignment: Option<Option<UpdateTicketRequestAssignment>>,
+    }
+    impl crate::codec::StructDecode for UpdateTicketRequest {
+        const NAME: &'static str = "UpdateTicketRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "ticket_attributes" => {
+                    crate::codec::fill(
+                        &mut slots.ticket_attributes,
+                        "ticket_attributes",
+                        map,
+                    )
+                }
+                "state" => crate::codec::fill(&mut slots.state, "state", map),
+                "open" => crate::codec::fill(&mut slots.open, "open", map),
+                "is_shared" => crate::codec::fill(&mut slots.is_shared, "is_shared", map),
+                "snoozed_until" => {
+                    crate::codec::fill(&mut slots.snoozed_until, "snoozed_until", map)
+                }
+                "assignment" => {
+                    crate::codec::fill(&mut slots.assignment, "assignment", map)
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "ticket_attributes",
+                                "state",
+                                "open",
+                                "is_shared",
+                                "snoozed_until",
+                                "assignment",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                ticket_attributes: slots.ticket_attributes.flatten(),
+                state: slots.state.flatten(),
+                open: slots.open.flatten(),
+                is_shared: slots.is_shared.flatten(),
+                snoozed_until: slots.snoozed_until.flatten(),
+                assignment: slots.assignment.flatten(),
+            })
+        }
+    }
+};
 impl UpdateTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
@@ -644,24 +1258,64 @@ impl UpdateTicketRequest {
     }
 }
 /// `UpdateTicketRequestAssignment` (defined inline at `/components/schemas/update_ticket_request/properties/assignment`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequestAssignment {
     /// The ID of the admin performing the action.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub admin_id: Option<String>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub assignee_id: Option<String>,
 }
+impl serde::Serialize for UpdateTicketRequestAssignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("admin_id", &self.admin_id)
+            .opt("assignee_id", &self.assignee_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateTicketRequestAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        admin_id: Option<Option<String>>,
+        assignee_id: Option<Option<String>>,
+    }
+    impl crate::codec::StructDecode for UpdateTicketRequestAssignment {
+        const NAME: &'static str = "UpdateTicketRequestAssignment";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "admin_id" => {
+                    crate::codec::fill_opt_string(&mut slots.admin_id, "admin_id", map)
+                }
+                "assignee_id" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.assignee_id,
+                        "assignee_id",
+                        map,
+                    )
+                }
+                _ => Err(crate::codec::unknown_member(key, &["admin_id", "assignee_id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                admin_id: slots.admin_id.flatten(),
+                assignee_id: slots.assignee_id.flatten(),
+            })
+        }
+    }
+};
 impl UpdateTicketRequestAssignment {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
@@ -672,7 +1326,7 @@ impl UpdateTicketRequestAssignment {
     }
 }
 /// The state of the ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpdateTicketRequestState {
     /// `in_progress`
     InProgress,

@@ -4,97 +4,111 @@
 #[allow(unused_imports)]
 use super::*;
 /// Contact Reply Base Object
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyBaseRequest {
     /// `message_type`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_type: Option<ContactReplyBaseRequestMessageType>,
     /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactReplyBaseRequestType>,
     /// The text body of the comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Attachment URLs
     ///
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactReplyBaseRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("message_type", &self.message_type)
+            .opt("type", &self.type_)
+            .opt("body", &self.body)
+            .opt("attachment_urls", &self.attachment_urls)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactReplyBaseRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ContactReplyBaseRequest {
+impl crate::codec::StructDecode for ContactReplyBaseRequest {
     const NAME: &'static str = "ContactReplyBaseRequest";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "message_type" => self.message_type = map.next_value()?,
-            "type" => self.type_ = map.next_value()?,
-            "body" => self.body = map.next_value_seed(crate::codec::OptString)?,
-            "attachment_urls" => self.attachment_urls = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "message_type" => crate::codec::set(&mut slots.message_type, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "body" => crate::codec::set_string(&mut slots.body, map),
+            "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Contact Subscription Types
 ///
 /// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactSubscriptionTypes {
     /// This object represents the subscriptions attached to a contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<AddressableList>>,
     /// Url to get more subscription type resources for this contact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Int representing the total number of subscription types attached to this contact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactSubscriptionTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("data", &self.data)
+            .opt("url", &self.url)
+            .opt("total_count", &self.total_count)
+            .opt("has_more", &self.has_more)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactSubscriptionTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ContactSubscriptionTypes {
+impl crate::codec::StructDecode for ContactSubscriptionTypes {
     const NAME: &'static str = "ContactSubscriptionTypes";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "data" => self.data = map.next_value()?,
-            "url" => self.url = map.next_value_seed(crate::codec::OptString)?,
-            "total_count" => self.total_count = map.next_value()?,
-            "has_more" => self.has_more = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "data" => crate::codec::set(&mut slots.data, map),
+            "url" => crate::codec::set_string(&mut slots.url, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "has_more" => crate::codec::set(&mut slots.has_more, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Create Ticket Reply Request Payload
@@ -142,152 +156,171 @@ impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
 /// Data Event
 ///
 /// Data events are used to notify Intercom of changes to your data.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEvent {
     /// The type of the object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventType>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
     /// The time the event occurred as a UTC Unix timestamp
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Your identifier for the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Your identifier for a lead or a user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The Intercom identifier for the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intercom_user_id: Option<String>,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Optional metadata about the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DataEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("event_name", &self.event_name)
+            .opt("created_at", &self.created_at)
+            .opt("user_id", &self.user_id)
+            .opt("id", &self.id)
+            .opt("intercom_user_id", &self.intercom_user_id)
+            .opt("email", &self.email)
+            .opt("metadata", &self.metadata)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DataEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DataEvent {
+impl crate::codec::StructDecode for DataEvent {
     const NAME: &'static str = "DataEvent";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "event_name" => {
-                self.event_name = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "created_at" => self.created_at = map.next_value()?,
-            "user_id" => self.user_id = map.next_value_seed(crate::codec::OptString)?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "event_name" => crate::codec::set_string(&mut slots.event_name, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "user_id" => crate::codec::set_string(&mut slots.user_id, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
             "intercom_user_id" => {
-                self.intercom_user_id = map.next_value_seed(crate::codec::OptString)?;
+                crate::codec::set_string(&mut slots.intercom_user_id, map)
             }
-            "email" => self.email = map.next_value_seed(crate::codec::OptString)?,
-            "metadata" => self.metadata = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "email" => crate::codec::set_string(&mut slots.email, map),
+            "metadata" => crate::codec::set(&mut slots.metadata, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Data Event List
 ///
 /// This will return a list of data events for the App.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventList {
     /// The type of the object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventListType>,
     /// A list of data events
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<DataEvent>>,
     /// Pagination
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<DataEventListPages>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DataEventList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("events", &self.events)
+            .opt("pages", &self.pages)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DataEventList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DataEventList {
+impl crate::codec::StructDecode for DataEventList {
     const NAME: &'static str = "DataEventList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "events" => self.events = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "events" => crate::codec::set(&mut slots.events, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Pagination
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventListPages {
     /// `next`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// `since`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DataEventListPages {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("next", &self.next)
+            .opt("since", &self.since)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DataEventListPages {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DataEventListPages {
+impl crate::codec::StructDecode for DataEventListPages {
     const NAME: &'static str = "DataEventListPages";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "next" => self.next = map.next_value_seed(crate::codec::OptString)?,
-            "since" => self.since = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "next" => crate::codec::set_string(&mut slots.next, map),
+            "since" => crate::codec::set_string(&mut slots.since, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DataEventListType {
     /// `event.list`
     EventList,
@@ -312,7 +345,7 @@ impl DataEventListType {
 }
 crate::codec::string_enum!(DataEventListType);
 /// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DataEventType {
     /// `event`
     Event,
@@ -339,160 +372,155 @@ crate::codec::string_enum!(DataEventType);
 /// Data Export CSV
 ///
 /// A CSV output file
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataExportCsv {
     /// The user_id of the user who was sent the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The external_user_id of the user who was sent the message
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_external_id: Option<String>,
     /// The company ID of the user in relation to the message that was sent. Will return -1 if no company is present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
     /// The users email who was sent the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The full name of the user receiving the message
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The id of the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ruleset_id: Option<String>,
     /// The specific content that was received. In an A/B test each version has its own Content ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_id: Option<String>,
     /// Email, Chat, Post etc.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// The title of the content you see in your Intercom workspace.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_title: Option<String>,
     /// As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ruleset_version_id: Option<String>,
     /// ID for this receipt. Will be included with any related stats in other files to identify this specific delivery of a message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_id: Option<String>,
     /// Timestamp for when the receipt was recorded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_at: Option<i64>,
     /// The id of the series that this content is part of. Will return -1 if not part of a series.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub series_id: Option<String>,
     /// The title of the series that this content is part of.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub series_title: Option<String>,
     /// The id of the series node that this ruleset is associated with. Each block in a series has a corresponding node_id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// The first time a user replied to this message if the content was able to receive replies. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_reply: Option<i64>,
     /// The first time a user completed this message if the content was able to be completed e.g. Tours, Surveys. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_completion: Option<i64>,
     /// The first time the series this message was a part of was completed by the user. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_series_completion: Option<i64>,
     /// The first time the series this message was a part of was disengaged by the user. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_series_disengagement: Option<i64>,
     /// The first time the series this message was a part of was exited by the user. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_series_exit: Option<i64>,
     /// The first time the user met this messages associated goal if one exists. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_goal_success: Option<i64>,
     /// The first time the user opened this message. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_open: Option<i64>,
     /// The first time the series the user clicked on a link within this message. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_click: Option<i64>,
     /// The first time the series the user dismissed this message. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_dismisall: Option<i64>,
     /// The first time the user unsubscribed from this message. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_unsubscribe: Option<i64>,
     /// The first time this message hard bounced for this user. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_hard_bounce: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DataExportCsv {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("user_id", &self.user_id)
+            .opt("user_external_id", &self.user_external_id)
+            .opt("company_id", &self.company_id)
+            .opt("email", &self.email)
+            .opt("name", &self.name)
+            .opt("ruleset_id", &self.ruleset_id)
+            .opt("content_id", &self.content_id)
+            .opt("content_type", &self.content_type)
+            .opt("content_title", &self.content_title)
+            .opt("ruleset_version_id", &self.ruleset_version_id)
+            .opt("receipt_id", &self.receipt_id)
+            .opt("received_at", &self.received_at)
+            .opt("series_id", &self.series_id)
+            .opt("series_title", &self.series_title)
+            .opt("node_id", &self.node_id)
+            .opt("first_reply", &self.first_reply)
+            .opt("first_completion", &self.first_completion)
+            .opt("first_series_completion", &self.first_series_completion)
+            .opt("first_series_disengagement", &self.first_series_disengagement)
+            .opt("first_series_exit", &self.first_series_exit)
+            .opt("first_goal_success", &self.first_goal_success)
+            .opt("first_open", &self.first_open)
+            .opt("first_click", &self.first_click)
+            .opt("first_dismisall", &self.first_dismisall)
+            .opt("first_unsubscribe", &self.first_unsubscribe)
+            .opt("first_hard_bounce", &self.first_hard_bounce)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DataExportCsv {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DataExportCsv {
+impl crate::codec::StructDecode for DataExportCsv {
     const NAME: &'static str = "DataExportCsv";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "user_id" => self.user_id = map.next_value_seed(crate::codec::OptString)?,
+            "user_id" => crate::codec::set_string(&mut slots.user_id, map),
             "user_external_id" => {
-                self.user_external_id = map.next_value_seed(crate::codec::OptString)?;
+                crate::codec::set_string(&mut slots.user_external_id, map)
             }
-            "company_id" => {
-                self.company_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "email" => self.email = map.next_value_seed(crate::codec::OptString)?,
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "ruleset_id" => {
-                self.ruleset_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "content_id" => {
-                self.content_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "content_type" => {
-                self.content_type = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "content_title" => {
-                self.content_title = map.next_value_seed(crate::codec::OptString)?;
-            }
+            "company_id" => crate::codec::set_string(&mut slots.company_id, map),
+            "email" => crate::codec::set_string(&mut slots.email, map),
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            "ruleset_id" => crate::codec::set_string(&mut slots.ruleset_id, map),
+            "content_id" => crate::codec::set_string(&mut slots.content_id, map),
+            "content_type" => crate::codec::set_string(&mut slots.content_type, map),
+            "content_title" => crate::codec::set_string(&mut slots.content_title, map),
             "ruleset_version_id" => {
-                self.ruleset_version_id = map.next_value_seed(crate::codec::OptString)?;
+                crate::codec::set_string(&mut slots.ruleset_version_id, map)
             }
-            "receipt_id" => {
-                self.receipt_id = map.next_value_seed(crate::codec::OptString)?;
+            "receipt_id" => crate::codec::set_string(&mut slots.receipt_id, map),
+            "received_at" => crate::codec::set(&mut slots.received_at, map),
+            "series_id" => crate::codec::set_string(&mut slots.series_id, map),
+            "series_title" => crate::codec::set_string(&mut slots.series_title, map),
+            "node_id" => crate::codec::set_string(&mut slots.node_id, map),
+            "first_reply" => crate::codec::set(&mut slots.first_reply, map),
+            "first_completion" => crate::codec::set(&mut slots.first_completion, map),
+            "first_series_completion" => {
+                crate::codec::set(&mut slots.first_series_completion, map)
             }
-            "received_at" => self.received_at = map.next_value()?,
-            "series_id" => self.series_id = map.next_value_seed(crate::codec::OptString)?,
-            "series_title" => {
-                self.series_title = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "node_id" => self.node_id = map.next_value_seed(crate::codec::OptString)?,
-            "first_reply" => self.first_reply = map.next_value()?,
-            "first_completion" => self.first_completion = map.next_value()?,
-            "first_series_completion" => self.first_series_completion = map.next_value()?,
             "first_series_disengagement" => {
-                self.first_series_disengagement = map.next_value()?;
+                crate::codec::set(&mut slots.first_series_disengagement, map)
             }
-            "first_series_exit" => self.first_series_exit = map.next_value()?,
-            "first_goal_success" => self.first_goal_success = map.next_value()?,
-            "first_open" => self.first_open = map.next_value()?,
-            "first_click" => self.first_click = map.next_value()?,
-            "first_dismisall" => self.first_dismisall = map.next_value()?,
-            "first_unsubscribe" => self.first_unsubscribe = map.next_value()?,
-            "first_hard_bounce" => self.first_hard_bounce = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "first_series_exit" => crate::codec::set(&mut slots.first_series_exit, map),
+            "first_goal_success" => crate::codec::set(&mut slots.first_goal_success, map),
+            "first_open" => crate::codec::set(&mut slots.first_open, map),
+            "first_click" => crate::codec::set(&mut slots.first_click, map),
+            "first_dismisall" => crate::codec::set(&mut slots.first_dismisall, map),
+            "first_unsubscribe" => crate::codec::set(&mut slots.first_unsubscribe, map),
+            "first_hard_bounce" => crate::codec::set(&mut slots.first_hard_bounce, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Intercom API version.&lt;/br&gt;By default, it's equal to the version set in the app package.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IntercomVersion {
     /// `1.0`
     V1_0,
@@ -579,48 +607,55 @@ crate::codec::string_enum!(IntercomVersion);
 /// Visitor Deleted Object
 ///
 /// Response returned when an object is deleted
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorDeletedObject {
     /// The unique identifier for the visitor which is given by Intercom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of object which was deleted
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorDeletedObjectType>,
     /// Automatically generated identifier for the Visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for VisitorDeletedObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("id", &self.id)
+            .opt("type", &self.type_)
+            .opt("user_id", &self.user_id)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VisitorDeletedObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for VisitorDeletedObject {
+impl crate::codec::StructDecode for VisitorDeletedObject {
     const NAME: &'static str = "VisitorDeletedObject";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "type" => self.type_ = map.next_value()?,
-            "user_id" => self.user_id = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "user_id" => crate::codec::set_string(&mut slots.user_id, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of object which was deleted
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VisitorDeletedObjectType {
     /// `visitor`
     Visitor,

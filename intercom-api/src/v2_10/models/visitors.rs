@@ -6,17 +6,62 @@ use super::*;
 /// Convert Visitor Request Payload
 ///
 /// You can merge a Visitor to a Contact of role type lead or user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConvertVisitorRequest {
     /// Represents the role of the Contact model. Accepts `lead` or `user`.
-    #[serde(rename = "type", deserialize_with = "crate::codec::string")]
     pub type_: String,
     /// The unique identifiers retained after converting or merging.
     pub user: ConvertVisitorRequestUser,
     /// The unique identifiers to convert a single Visitor.
     pub visitor: ConvertVisitorRequestVisitor,
 }
+impl serde::Serialize for ConvertVisitorRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("type", &self.type_)
+            .req("user", &self.user)
+            .req("visitor", &self.visitor)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConvertVisitorRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        type_: Option<String>,
+        user: Option<ConvertVisitorRequestUser>,
+        visitor: Option<ConvertVisitorRequestVisitor>,
+    }
+    impl crate::codec::StructDecode for ConvertVisitorRequest {
+        const NAME: &'static str = "ConvertVisitorRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::fill_string(&mut slots.type_, "type", map),
+                "user" => crate::codec::fill(&mut slots.user, "user", map),
+                "visitor" => crate::codec::fill(&mut slots.visitor, "visitor", map),
+                _ => Err(crate::codec::unknown_member(key, &["type", "user", "visitor"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                type_: crate::codec::missing(slots.type_, "type")?,
+                user: crate::codec::missing(slots.user, "user")?,
+                visitor: crate::codec::missing(slots.visitor, "visitor")?,
+            })
+        }
+    }
+};
 impl ConvertVisitorRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
@@ -32,31 +77,64 @@ impl ConvertVisitorRequest {
     }
 }
 /// The unique identifiers retained after converting or merging.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertVisitorRequestUser {
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// A unique identifier for the contact which is given to Intercom, which will be represented as external_id.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
     /// The contact's email, retained by default if one is present.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
 }
+impl serde::Serialize for ConvertVisitorRequestUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("id", &self.id)
+            .opt("user_id", &self.user_id)
+            .opt("email", &self.email)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        id: Option<Option<String>>,
+        user_id: Option<Option<String>>,
+        email: Option<Option<String>>,
+    }
+    impl crate::codec::StructDecode for ConvertVisitorRequestUser {
+        const NAME: &'static str = "ConvertVisitorRequestUser";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                "user_id" => {
+                    crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
+                }
+                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
+                _ => Err(crate::codec::unknown_member(key, &["id", "user_id", "email"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                id: slots.id.flatten(),
+                user_id: slots.user_id.flatten(),
+                email: slots.email.flatten(),
+            })
+        }
+    }
+};
 impl ConvertVisitorRequestUser {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
@@ -68,31 +146,64 @@ impl ConvertVisitorRequestUser {
     }
 }
 /// The unique identifiers to convert a single Visitor.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertVisitorRequestVisitor {
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// A unique identifier for the contact which is given to Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
     /// The visitor's email.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
 }
+impl serde::Serialize for ConvertVisitorRequestVisitor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("id", &self.id)
+            .opt("user_id", &self.user_id)
+            .opt("email", &self.email)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        id: Option<Option<String>>,
+        user_id: Option<Option<String>>,
+        email: Option<Option<String>>,
+    }
+    impl crate::codec::StructDecode for ConvertVisitorRequestVisitor {
+        const NAME: &'static str = "ConvertVisitorRequestVisitor";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                "user_id" => {
+                    crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
+                }
+                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
+                _ => Err(crate::codec::unknown_member(key, &["id", "user_id", "email"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                id: slots.id.flatten(),
+                user_id: slots.user_id.flatten(),
+                email: slots.email.flatten(),
+            })
+        }
+    }
+};
 impl ConvertVisitorRequestVisitor {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
@@ -106,34 +217,83 @@ impl ConvertVisitorRequestVisitor {
 /// Update Visitor Request Payload
 ///
 /// Update an existing visitor.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateVisitorRequest {
     /// A unique identified for the visitor which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// A unique identified for the visitor which is given by you.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
     /// The visitor's name.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The custom attributes which are set for the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
 }
+impl serde::Serialize for UpdateVisitorRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("id", &self.id)
+            .opt("user_id", &self.user_id)
+            .opt("name", &self.name)
+            .opt("custom_attributes", &self.custom_attributes)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateVisitorRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        id: Option<Option<String>>,
+        user_id: Option<Option<String>>,
+        name: Option<Option<String>>,
+        custom_attributes: Option<Option<std::collections::BTreeMap<String, String>>>,
+    }
+    impl crate::codec::StructDecode for UpdateVisitorRequest {
+        const NAME: &'static str = "UpdateVisitorRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                "user_id" => {
+                    crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
+                }
+                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                "custom_attributes" => {
+                    crate::codec::fill(
+                        &mut slots.custom_attributes,
+                        "custom_attributes",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["id", "user_id", "name", "custom_attributes"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                id: slots.id.flatten(),
+                user_id: slots.user_id.flatten(),
+                name: slots.name.flatten(),
+                custom_attributes: slots.custom_attributes.flatten(),
+            })
+        }
+    }
+};
 impl UpdateVisitorRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
@@ -148,252 +308,267 @@ impl UpdateVisitorRequest {
 /// Visitor
 ///
 /// Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Visitor {
     /// Value is 'visitor'
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The Intercom defined id representing the Visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Automatically generated identifier for the Visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Identifies if this visitor is anonymous.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymous: Option<bool>,
     /// The email of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The phone number of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The name of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The pseudonym of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pseudonym: Option<String>,
     /// `avatar`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<VisitorAvatar>,
     /// The id of the app the visitor is associated with.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// `companies`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub companies: Option<VisitorCompanies>,
     /// `location_data`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_data: Option<VisitorLocationData>,
     /// The time the Lead last recorded making a request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub las_request_at: Option<i64>,
     /// The time the Visitor was added to Intercom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The time the Visitor was added to Intercom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_created_at: Option<i64>,
     /// The time the Visitor signed up for your product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_up_at: Option<i64>,
     /// The last time the Visitor was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The number of sessions the Visitor has had.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_count: Option<i64>,
     /// `social_profiles`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<VisitorSocialProfiles>,
     /// The id of the admin that owns the Visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
     /// Whether the Visitor is unsubscribed from emails.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// Identifies if this visitor has marked an email as spam.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// Identifies if this visitor has had a hard bounce.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// `tags`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<VisitorTags>,
     /// `segments`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<VisitorSegments>,
     /// The custom attributes you have set on the Visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The referer of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub referrer: Option<String>,
     /// The utm_campaign of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,
     /// The utm_content of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_content: Option<String>,
     /// The utm_medium of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_medium: Option<String>,
     /// The utm_source of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
     /// The utm_term of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_term: Option<String>,
     /// Identifies if this visitor has do not track enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub do_not_track: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Visitor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("user_id", &self.user_id)
+            .opt("anonymous", &self.anonymous)
+            .opt("email", &self.email)
+            .opt("phone", &self.phone)
+            .opt("name", &self.name)
+            .opt("pseudonym", &self.pseudonym)
+            .opt("avatar", &self.avatar)
+            .opt("app_id", &self.app_id)
+            .opt("companies", &self.companies)
+            .opt("location_data", &self.location_data)
+            .opt("las_request_at", &self.las_request_at)
+            .opt("created_at", &self.created_at)
+            .opt("remote_created_at", &self.remote_created_at)
+            .opt("signed_up_at", &self.signed_up_at)
+            .opt("updated_at", &self.updated_at)
+            .opt("session_count", &self.session_count)
+            .opt("social_profiles", &self.social_profiles)
+            .opt("owner_id", &self.owner_id)
+            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+            .opt("marked_email_as_spam", &self.marked_email_as_spam)
+            .opt("has_hard_bounced", &self.has_hard_bounced)
+            .opt("tags", &self.tags)
+            .opt("segments", &self.segments)
+            .opt("custom_attributes", &self.custom_attributes)
+            .opt("referrer", &self.referrer)
+            .opt("utm_campaign", &self.utm_campaign)
+            .opt("utm_content", &self.utm_content)
+            .opt("utm_medium", &self.utm_medium)
+            .opt("utm_source", &self.utm_source)
+            .opt("utm_term", &self.utm_term)
+            .opt("do_not_track", &self.do_not_track)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Visitor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for Visitor {
+impl crate::codec::StructDecode for Visitor {
     const NAME: &'static str = "Visitor";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "user_id" => self.user_id = map.next_value_seed(crate::codec::OptString)?,
-            "anonymous" => self.anonymous = map.next_value()?,
-            "email" => self.email = map.next_value_seed(crate::codec::OptString)?,
-            "phone" => self.phone = map.next_value_seed(crate::codec::OptString)?,
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "pseudonym" => self.pseudonym = map.next_value_seed(crate::codec::OptString)?,
-            "avatar" => self.avatar = map.next_value()?,
-            "app_id" => self.app_id = map.next_value_seed(crate::codec::OptString)?,
-            "companies" => self.companies = map.next_value()?,
-            "location_data" => self.location_data = map.next_value()?,
-            "las_request_at" => self.las_request_at = map.next_value()?,
-            "created_at" => self.created_at = map.next_value()?,
-            "remote_created_at" => self.remote_created_at = map.next_value()?,
-            "signed_up_at" => self.signed_up_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            "session_count" => self.session_count = map.next_value()?,
-            "social_profiles" => self.social_profiles = map.next_value()?,
-            "owner_id" => self.owner_id = map.next_value_seed(crate::codec::OptString)?,
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "user_id" => crate::codec::set_string(&mut slots.user_id, map),
+            "anonymous" => crate::codec::set(&mut slots.anonymous, map),
+            "email" => crate::codec::set_string(&mut slots.email, map),
+            "phone" => crate::codec::set_string(&mut slots.phone, map),
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            "pseudonym" => crate::codec::set_string(&mut slots.pseudonym, map),
+            "avatar" => crate::codec::set(&mut slots.avatar, map),
+            "app_id" => crate::codec::set_string(&mut slots.app_id, map),
+            "companies" => crate::codec::set(&mut slots.companies, map),
+            "location_data" => crate::codec::set(&mut slots.location_data, map),
+            "las_request_at" => crate::codec::set(&mut slots.las_request_at, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "remote_created_at" => crate::codec::set(&mut slots.remote_created_at, map),
+            "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
+            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+            "session_count" => crate::codec::set(&mut slots.session_count, map),
+            "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
+            "owner_id" => crate::codec::set_string(&mut slots.owner_id, map),
             "unsubscribed_from_emails" => {
-                self.unsubscribed_from_emails = map.next_value()?;
+                crate::codec::set(&mut slots.unsubscribed_from_emails, map)
             }
-            "marked_email_as_spam" => self.marked_email_as_spam = map.next_value()?,
-            "has_hard_bounced" => self.has_hard_bounced = map.next_value()?,
-            "tags" => self.tags = map.next_value()?,
-            "segments" => self.segments = map.next_value()?,
-            "custom_attributes" => self.custom_attributes = map.next_value()?,
-            "referrer" => self.referrer = map.next_value_seed(crate::codec::OptString)?,
-            "utm_campaign" => {
-                self.utm_campaign = map.next_value_seed(crate::codec::OptString)?;
+            "marked_email_as_spam" => {
+                crate::codec::set(&mut slots.marked_email_as_spam, map)
             }
-            "utm_content" => {
-                self.utm_content = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "utm_medium" => {
-                self.utm_medium = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "utm_source" => {
-                self.utm_source = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "utm_term" => self.utm_term = map.next_value_seed(crate::codec::OptString)?,
-            "do_not_track" => self.do_not_track = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
+            "tags" => crate::codec::set(&mut slots.tags, map),
+            "segments" => crate::codec::set(&mut slots.segments, map),
+            "custom_attributes" => crate::codec::set(&mut slots.custom_attributes, map),
+            "referrer" => crate::codec::set_string(&mut slots.referrer, map),
+            "utm_campaign" => crate::codec::set_string(&mut slots.utm_campaign, map),
+            "utm_content" => crate::codec::set_string(&mut slots.utm_content, map),
+            "utm_medium" => crate::codec::set_string(&mut slots.utm_medium, map),
+            "utm_source" => crate::codec::set_string(&mut slots.utm_source, map),
+            "utm_term" => crate::codec::set_string(&mut slots.utm_term, map),
+            "do_not_track" => crate::codec::set(&mut slots.do_not_track, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// `VisitorAvatar` (defined inline at `/components/schemas/visitor/properties/avatar`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorAvatar {
     /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// This object represents the avatar associated with the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for VisitorAvatar {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("image_url", &self.image_url)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VisitorAvatar {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for VisitorAvatar {
+impl crate::codec::StructDecode for VisitorAvatar {
     const NAME: &'static str = "VisitorAvatar";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "image_url" => self.image_url = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "image_url" => crate::codec::set_string(&mut slots.image_url, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// `VisitorCompanies` (defined inline at `/components/schemas/visitor/properties/companies`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorCompanies {
     /// The type of the object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorCompaniesType>,
     /// `companies`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub companies: Option<Vec<Company>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for VisitorCompanies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("companies", &self.companies)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VisitorCompanies {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for VisitorCompanies {
+impl crate::codec::StructDecode for VisitorCompanies {
     const NAME: &'static str = "VisitorCompanies";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "companies" => self.companies = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "companies" => crate::codec::set(&mut slots.companies, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VisitorCompaniesType {
     /// `company.list`
     CompanyList,
@@ -418,115 +593,119 @@ impl VisitorCompaniesType {
 }
 crate::codec::string_enum!(VisitorCompaniesType);
 /// `VisitorLocationData` (defined inline at `/components/schemas/visitor/properties/location_data`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorLocationData {
     /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The city name of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city_name: Option<String>,
     /// The continent code of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub continent_code: Option<String>,
     /// The country code of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The country name of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_name: Option<String>,
     /// The postal code of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// The region name of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// The timezone of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for VisitorLocationData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("city_name", &self.city_name)
+            .opt("continent_code", &self.continent_code)
+            .opt("country_code", &self.country_code)
+            .opt("country_name", &self.country_name)
+            .opt("postal_code", &self.postal_code)
+            .opt("region_name", &self.region_name)
+            .opt("timezone", &self.timezone)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VisitorLocationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for VisitorLocationData {
+impl crate::codec::StructDecode for VisitorLocationData {
     const NAME: &'static str = "VisitorLocationData";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "city_name" => self.city_name = map.next_value_seed(crate::codec::OptString)?,
-            "continent_code" => {
-                self.continent_code = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "country_code" => {
-                self.country_code = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "country_name" => {
-                self.country_name = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "postal_code" => {
-                self.postal_code = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "region_name" => {
-                self.region_name = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "timezone" => self.timezone = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "city_name" => crate::codec::set_string(&mut slots.city_name, map),
+            "continent_code" => crate::codec::set_string(&mut slots.continent_code, map),
+            "country_code" => crate::codec::set_string(&mut slots.country_code, map),
+            "country_name" => crate::codec::set_string(&mut slots.country_name, map),
+            "postal_code" => crate::codec::set_string(&mut slots.postal_code, map),
+            "region_name" => crate::codec::set_string(&mut slots.region_name, map),
+            "timezone" => crate::codec::set_string(&mut slots.timezone, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// `VisitorSegments` (defined inline at `/components/schemas/visitor/properties/segments`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSegments {
     /// The type of the object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorSegmentsType>,
     /// `segments`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for VisitorSegments {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("segments", &self.segments)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VisitorSegments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for VisitorSegments {
+impl crate::codec::StructDecode for VisitorSegments {
     const NAME: &'static str = "VisitorSegments";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "segments" => self.segments = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "segments" => crate::codec::set(&mut slots.segments, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VisitorSegmentsType {
     /// `segment.list`
     SegmentList,
@@ -551,44 +730,51 @@ impl VisitorSegmentsType {
 }
 crate::codec::string_enum!(VisitorSegmentsType);
 /// `VisitorSocialProfiles` (defined inline at `/components/schemas/visitor/properties/social_profiles`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSocialProfiles {
     /// The type of the object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorSocialProfilesType>,
     /// `social_profiles`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<Vec<String>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for VisitorSocialProfiles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("social_profiles", &self.social_profiles)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VisitorSocialProfiles {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for VisitorSocialProfiles {
+impl crate::codec::StructDecode for VisitorSocialProfiles {
     const NAME: &'static str = "VisitorSocialProfiles";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "social_profiles" => self.social_profiles = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VisitorSocialProfilesType {
     /// `social_profile.list`
     SocialProfileList,
@@ -613,85 +799,99 @@ impl VisitorSocialProfilesType {
 }
 crate::codec::string_enum!(VisitorSocialProfilesType);
 /// `VisitorTags` (defined inline at `/components/schemas/visitor/properties/tags`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTags {
     /// The type of the object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorTagsType>,
     /// `tags`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<VisitorTagsTagsItem>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for VisitorTags {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("tags", &self.tags)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VisitorTags {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for VisitorTags {
+impl crate::codec::StructDecode for VisitorTags {
     const NAME: &'static str = "VisitorTags";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "tags" => self.tags = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "tags" => crate::codec::set(&mut slots.tags, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// `VisitorTagsTagsItem` (defined inline at `/components/schemas/visitor/properties/tags/properties/tags/items`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTagsTagsItem {
     /// The type of the object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorTagsTagsItemType>,
     /// The id of the tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The name of the tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for VisitorTagsTagsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("name", &self.name)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VisitorTagsTagsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for VisitorTagsTagsItem {
+impl crate::codec::StructDecode for VisitorTagsTagsItem {
     const NAME: &'static str = "VisitorTagsTagsItem";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VisitorTagsTagsItemType {
     /// `tag`
     Tag,
@@ -716,7 +916,7 @@ impl VisitorTagsTagsItemType {
 }
 crate::codec::string_enum!(VisitorTagsTagsItemType);
 /// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VisitorTagsType {
     /// `tag.list`
     TagList,

@@ -6,62 +6,69 @@ use super::*;
 /// Activity Log
 ///
 /// Activities performed by Admins.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLog {
     /// The id representing the activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Details about the Admin involved in the activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub performed_by: Option<ActivityLogPerformedBy>,
     /// `metadata`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ActivityLogMetadata>,
     /// The time the activity was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// `activity_type`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_type: Option<ActivityLogActivityType>,
     /// A sentence or two describing the activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_description: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ActivityLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("id", &self.id)
+            .opt("performed_by", &self.performed_by)
+            .opt("metadata", &self.metadata)
+            .opt("created_at", &self.created_at)
+            .opt("activity_type", &self.activity_type)
+            .opt("activity_description", &self.activity_description)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ActivityLog {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ActivityLog {
+impl crate::codec::StructDecode for ActivityLog {
     const NAME: &'static str = "ActivityLog";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "performed_by" => self.performed_by = map.next_value()?,
-            "metadata" => self.metadata = map.next_value()?,
-            "created_at" => self.created_at = map.next_value()?,
-            "activity_type" => self.activity_type = map.next_value()?,
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "performed_by" => crate::codec::set(&mut slots.performed_by, map),
+            "metadata" => crate::codec::set(&mut slots.metadata, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "activity_type" => crate::codec::set(&mut slots.activity_type, map),
             "activity_description" => {
-                self.activity_description = map.next_value_seed(crate::codec::OptString)?;
+                crate::codec::set_string(&mut slots.activity_description, map)
             }
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// `ActivityLogActivityType` (defined inline at `/components/schemas/activity_log/properties/activity_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActivityLogActivityType {
     /// `admin_assignment_limit_change`
     AdminAssignmentLimitChange,
@@ -364,48 +371,55 @@ crate::codec::string_enum!(ActivityLogActivityType);
 /// Paginated Response
 ///
 /// A paginated list of activity logs.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogList {
     /// String representing the object's type. Always has the value `activity_log.list`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ActivityLogListType>,
     /// `pages`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// An array of activity logs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_logs: Option<Vec<ActivityLog>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ActivityLogList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("pages", &self.pages)
+            .opt("activity_logs", &self.activity_logs)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ActivityLogList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ActivityLogList {
+impl crate::codec::StructDecode for ActivityLogList {
     const NAME: &'static str = "ActivityLogList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            "activity_logs" => self.activity_logs = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
+            "activity_logs" => crate::codec::set(&mut slots.activity_logs, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// String representing the object's type. Always has the value `activity_log.list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActivityLogListType {
     /// `activity_log.list`
     ActivityLogList,
@@ -432,127 +446,135 @@ crate::codec::string_enum!(ActivityLogListType);
 /// Activity Log Metadata
 ///
 /// Additional data provided about Admin activity.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadata {
     /// The way the admin signed in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_in_method: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// The away mode status which is set to true when away and false when returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub away_mode: Option<bool>,
     /// The reason the Admin is away.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub away_status_reason: Option<String>,
     /// Indicates if conversations should be reassigned while an Admin is away.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reassign_conversations: Option<bool>,
     /// The action that initiated the status change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Indicates if the status was changed automatically or manually.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_changed: Option<String>,
     /// The ID of the Admin who initiated the activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_by: Option<i64>,
     /// The name of the Admin who initiated the activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_by_name: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ActivityLogMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("sign_in_method", &self.sign_in_method)
+            .opt("external_id", &self.external_id)
+            .opt("away_mode", &self.away_mode)
+            .opt("away_status_reason", &self.away_status_reason)
+            .opt("reassign_conversations", &self.reassign_conversations)
+            .opt("source", &self.source)
+            .opt("auto_changed", &self.auto_changed)
+            .opt("update_by", &self.update_by)
+            .opt("update_by_name", &self.update_by_name)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ActivityLogMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ActivityLogMetadata {
+impl crate::codec::StructDecode for ActivityLogMetadata {
     const NAME: &'static str = "ActivityLogMetadata";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "sign_in_method" => {
-                self.sign_in_method = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "external_id" => {
-                self.external_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "away_mode" => self.away_mode = map.next_value()?,
+            "sign_in_method" => crate::codec::set_string(&mut slots.sign_in_method, map),
+            "external_id" => crate::codec::set_string(&mut slots.external_id, map),
+            "away_mode" => crate::codec::set(&mut slots.away_mode, map),
             "away_status_reason" => {
-                self.away_status_reason = map.next_value_seed(crate::codec::OptString)?;
+                crate::codec::set_string(&mut slots.away_status_reason, map)
             }
-            "reassign_conversations" => self.reassign_conversations = map.next_value()?,
-            "source" => self.source = map.next_value_seed(crate::codec::OptString)?,
-            "auto_changed" => {
-                self.auto_changed = map.next_value_seed(crate::codec::OptString)?;
+            "reassign_conversations" => {
+                crate::codec::set(&mut slots.reassign_conversations, map)
             }
-            "update_by" => self.update_by = map.next_value()?,
-            "update_by_name" => {
-                self.update_by_name = map.next_value_seed(crate::codec::OptString)?;
-            }
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "source" => crate::codec::set_string(&mut slots.source, map),
+            "auto_changed" => crate::codec::set_string(&mut slots.auto_changed, map),
+            "update_by" => crate::codec::set(&mut slots.update_by, map),
+            "update_by_name" => crate::codec::set_string(&mut slots.update_by_name, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Details about the Admin involved in the activity.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogPerformedBy {
     /// String representing the object's type. Always has the value `admin`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ActivityLogPerformedByType>,
     /// The id representing the admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The email of the admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The IP address of the admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ActivityLogPerformedBy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("email", &self.email)
+            .opt("ip", &self.ip)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ActivityLogPerformedBy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ActivityLogPerformedBy {
+impl crate::codec::StructDecode for ActivityLogPerformedBy {
     const NAME: &'static str = "ActivityLogPerformedBy";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "email" => self.email = map.next_value_seed(crate::codec::OptString)?,
-            "ip" => self.ip = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "email" => crate::codec::set_string(&mut slots.email, map),
+            "ip" => crate::codec::set_string(&mut slots.ip, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// String representing the object's type. Always has the value `admin`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActivityLogPerformedByType {
     /// `admin`
     Admin,
@@ -579,44 +601,51 @@ crate::codec::string_enum!(ActivityLogPerformedByType);
 /// Admins
 ///
 /// A list of admins associated with a given workspace.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminList {
     /// String representing the object's type. Always has the value `admin.list`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<AdminListType>,
     /// A list of admins associated with a given workspace.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admins: Option<Vec<Admin>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for AdminList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("admins", &self.admins)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AdminList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for AdminList {
+impl crate::codec::StructDecode for AdminList {
     const NAME: &'static str = "AdminList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "admins" => self.admins = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "admins" => crate::codec::set(&mut slots.admins, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// String representing the object's type. Always has the value `admin.list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdminListType {
     /// `admin.list`
     AdminList,
@@ -643,121 +672,135 @@ crate::codec::string_enum!(AdminListType);
 /// Admin
 ///
 /// Admins are the teammate accounts that have access to a workspace
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminWithApp {
     /// String representing the object's type. Always has the value `admin`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<AdminWithAppType>,
     /// The id representing the admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The name of the admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The email of the admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The job title of the admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// Identifies if this admin is currently set in away mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub away_mode_enabled: Option<bool>,
     /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub away_mode_reassign: Option<bool>,
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_inbox_seat: Option<bool>,
     /// This is a list of ids of the teams that this admin is part of.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<i64>>,
     /// This object represents the avatar associated with the admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<AdminWithAppAvatar>,
     /// Identifies if this admin's email is verified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
     /// App that the admin belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app: Option<App>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for AdminWithApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("name", &self.name)
+            .opt("email", &self.email)
+            .opt("job_title", &self.job_title)
+            .opt("away_mode_enabled", &self.away_mode_enabled)
+            .opt("away_mode_reassign", &self.away_mode_reassign)
+            .opt("has_inbox_seat", &self.has_inbox_seat)
+            .opt("team_ids", &self.team_ids)
+            .opt("avatar", &self.avatar)
+            .opt("email_verified", &self.email_verified)
+            .opt("app", &self.app)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AdminWithApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for AdminWithApp {
+impl crate::codec::StructDecode for AdminWithApp {
     const NAME: &'static str = "AdminWithApp";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "email" => self.email = map.next_value_seed(crate::codec::OptString)?,
-            "job_title" => self.job_title = map.next_value_seed(crate::codec::OptString)?,
-            "away_mode_enabled" => self.away_mode_enabled = map.next_value()?,
-            "away_mode_reassign" => self.away_mode_reassign = map.next_value()?,
-            "has_inbox_seat" => self.has_inbox_seat = map.next_value()?,
-            "team_ids" => self.team_ids = map.next_value()?,
-            "avatar" => self.avatar = map.next_value()?,
-            "email_verified" => self.email_verified = map.next_value()?,
-            "app" => self.app = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            "email" => crate::codec::set_string(&mut slots.email, map),
+            "job_title" => crate::codec::set_string(&mut slots.job_title, map),
+            "away_mode_enabled" => crate::codec::set(&mut slots.away_mode_enabled, map),
+            "away_mode_reassign" => crate::codec::set(&mut slots.away_mode_reassign, map),
+            "has_inbox_seat" => crate::codec::set(&mut slots.has_inbox_seat, map),
+            "team_ids" => crate::codec::set(&mut slots.team_ids, map),
+            "avatar" => crate::codec::set(&mut slots.avatar, map),
+            "email_verified" => crate::codec::set(&mut slots.email_verified, map),
+            "app" => crate::codec::set(&mut slots.app, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// This object represents the avatar associated with the admin.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminWithAppAvatar {
     /// This is a string that identifies the type of the object. It will always have the value `avatar`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<AdminWithAppAvatarType>,
     /// This object represents the avatar associated with the admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for AdminWithAppAvatar {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("image_url", &self.image_url)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AdminWithAppAvatar {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for AdminWithAppAvatar {
+impl crate::codec::StructDecode for AdminWithAppAvatar {
     const NAME: &'static str = "AdminWithAppAvatar";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "image_url" => self.image_url = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "image_url" => crate::codec::set_string(&mut slots.image_url, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// This is a string that identifies the type of the object. It will always have the value `avatar`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdminWithAppAvatarType {
     /// `avatar`
     Avatar,
@@ -782,7 +825,7 @@ impl AdminWithAppAvatarType {
 }
 crate::codec::string_enum!(AdminWithAppAvatarType);
 /// String representing the object's type. Always has the value `admin`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdminWithAppType {
     /// `admin`
     Admin,
@@ -809,71 +852,147 @@ crate::codec::string_enum!(AdminWithAppType);
 /// App
 ///
 /// App is a workspace on Intercom
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct App {
     /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The id of the app.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id_code: Option<String>,
     /// The name of the app.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The Intercom region the app is located in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The timezone of the region where the app is located.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// When the app was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Whether or not the app uses identity verification.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_verification: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for App {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id_code", &self.id_code)
+            .opt("name", &self.name)
+            .opt("region", &self.region)
+            .opt("timezone", &self.timezone)
+            .opt("created_at", &self.created_at)
+            .opt("identity_verification", &self.identity_verification)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for App {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for App {
+impl crate::codec::StructDecode for App {
     const NAME: &'static str = "App";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "id_code" => self.id_code = map.next_value_seed(crate::codec::OptString)?,
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "region" => self.region = map.next_value_seed(crate::codec::OptString)?,
-            "timezone" => self.timezone = map.next_value_seed(crate::codec::OptString)?,
-            "created_at" => self.created_at = map.next_value()?,
-            "identity_verification" => self.identity_verification = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "id_code" => crate::codec::set_string(&mut slots.id_code, map),
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            "region" => crate::codec::set_string(&mut slots.region, map),
+            "timezone" => crate::codec::set_string(&mut slots.timezone, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "identity_verification" => {
+                crate::codec::set(&mut slots.identity_verification, map)
             }
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// `SetAwayAdminRequest` (defined inline at `/paths/~1admins~1{admin_id}~1away/put/requestBody/content/application~1json/schema`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetAwayAdminRequest {
     /// Set to "true" to change the status of the admin to away.
     pub away_mode_enabled: bool,
     /// Set to "true" to assign any new conversation replies to your default inbox.
     pub away_mode_reassign: bool,
 }
+impl serde::Serialize for SetAwayAdminRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("away_mode_enabled", &self.away_mode_enabled)
+            .req("away_mode_reassign", &self.away_mode_reassign)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SetAwayAdminRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        away_mode_enabled: Option<bool>,
+        away_mode_reassign: Option<bool>,
+    }
+    impl crate::codec::StructDecode for SetAwayAdminRequest {
+        const NAME: &'static str = "SetAwayAdminRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "away_mode_enabled" => {
+                    crate::codec::fill(
+                        &mut slots.away_mode_enabled,
+                        "away_mode_enabled",
+                        map,
+                    )
+                }
+                "away_mode_reassign" => {
+                    crate::codec::fill(
+                        &mut slots.away_mode_reassign,
+                        "away_mode_reassign",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["away_mode_enabled", "away_mode_reassign"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                away_mode_enabled: crate::codec::missing(
+                    slots.away_mode_enabled,
+                    "away_mode_enabled",
+                )?,
+                away_mode_reassign: crate::codec::missing(
+                    slots.away_mode_reassign,
+                    "away_mode_reassign",
+                )?,
+            })
+        }
+    }
+};
 impl SetAwayAdminRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(away_mode_enabled: bool, away_mode_reassign: bool) -> Self {

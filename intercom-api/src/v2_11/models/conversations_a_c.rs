@@ -6,34 +6,119 @@ use super::*;
 /// Admin Reply
 ///
 /// Payload of the request to reply on behalf of an admin
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyConversationRequest {
     /// `message_type`
     pub message_type: AdminReplyConversationRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: AdminReplyConversationRequestType,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The id of the admin who is authoring the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// A list of files that will be added as attachments. You can include up to 10 files
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
+impl serde::Serialize for AdminReplyConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .opt("body", &self.body)
+            .req("admin_id", &self.admin_id)
+            .opt("created_at", &self.created_at)
+            .opt("attachment_urls", &self.attachment_urls)
+            .opt("attachment_files", &self.attachment_files)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AdminReplyConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<AdminReplyConversationRequestMessageType>,
+        type_: Option<AdminReplyConversationRequestType>,
+        body: Option<Option<String>>,
+        admin_id: Option<String>,
+        created_at: Option<Option<i64>>,
+        attachment_urls: Option<Option<Vec<String>>>,
+        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+    }
+    impl crate::codec::StructDecode for AdminReplyConversationRequest {
+        const NAME: &'static str = "AdminReplyConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                "admin_id" => {
+                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                }
+                "created_at" => {
+                    crate::codec::fill(&mut slots.created_at, "created_at", map)
+                }
+                "attachment_urls" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_urls,
+                        "attachment_urls",
+                        map,
+                    )
+                }
+                "attachment_files" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_files,
+                        "attachment_files",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "message_type",
+                                "type",
+                                "body",
+                                "admin_id",
+                                "created_at",
+                                "attachment_urls",
+                                "attachment_files",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                body: slots.body.flatten(),
+                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                created_at: slots.created_at.flatten(),
+                attachment_urls: slots.attachment_urls.flatten(),
+                attachment_files: slots.attachment_files.flatten(),
+            })
+        }
+    }
+};
 impl AdminReplyConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
@@ -52,7 +137,7 @@ impl AdminReplyConversationRequest {
     }
 }
 /// `AdminReplyConversationRequestMessageType` (defined inline at `/components/schemas/admin_reply_conversation_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdminReplyConversationRequestMessageType {
     /// `comment`
     Comment,
@@ -81,7 +166,7 @@ impl AdminReplyConversationRequestMessageType {
 }
 crate::codec::string_enum!(AdminReplyConversationRequestMessageType);
 /// `AdminReplyConversationRequestType` (defined inline at `/components/schemas/admin_reply_conversation_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdminReplyConversationRequestType {
     /// `admin`
     Admin,
@@ -108,68 +193,71 @@ crate::codec::string_enum!(AdminReplyConversationRequestType);
 /// AI Agent
 ///
 /// Data related to AI Agent involvement in the conversation.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiAgent {
     /// The type of the source that triggered AI Agent involvement in the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<AiAgentSourceType>,
     /// The title of the source that triggered AI Agent involvement in the conversation. If this is `essentials_plan_setup` then it will return `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_title: Option<String>,
     /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_answer_type: Option<AiAgentLastAnswerType>,
     /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution_state: Option<AiAgentResolutionState>,
     /// The customer satisfaction rating given to AI Agent, from 1-5.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rating: Option<i64>,
     /// The customer satisfaction rating remark given to AI Agent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rating_remark: Option<String>,
     /// `content_sources`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_sources: Option<ContentSourcesList>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for AiAgent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("source_type", &self.source_type)
+            .opt("source_title", &self.source_title)
+            .opt("last_answer_type", &self.last_answer_type)
+            .opt("resolution_state", &self.resolution_state)
+            .opt("rating", &self.rating)
+            .opt("rating_remark", &self.rating_remark)
+            .opt("content_sources", &self.content_sources)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AiAgent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for AiAgent {
+impl crate::codec::StructDecode for AiAgent {
     const NAME: &'static str = "AiAgent";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "source_type" => self.source_type = map.next_value()?,
-            "source_title" => {
-                self.source_title = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "last_answer_type" => self.last_answer_type = map.next_value()?,
-            "resolution_state" => self.resolution_state = map.next_value()?,
-            "rating" => self.rating = map.next_value()?,
-            "rating_remark" => {
-                self.rating_remark = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "content_sources" => self.content_sources = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "source_type" => crate::codec::set(&mut slots.source_type, map),
+            "source_title" => crate::codec::set_string(&mut slots.source_title, map),
+            "last_answer_type" => crate::codec::set(&mut slots.last_answer_type, map),
+            "resolution_state" => crate::codec::set(&mut slots.resolution_state, map),
+            "rating" => crate::codec::set(&mut slots.rating, map),
+            "rating_remark" => crate::codec::set_string(&mut slots.rating_remark, map),
+            "content_sources" => crate::codec::set(&mut slots.content_sources, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AiAgentLastAnswerType {
     /// `ai_answer`
     AiAnswer,
@@ -198,7 +286,7 @@ impl AiAgentLastAnswerType {
 }
 crate::codec::string_enum!(AiAgentLastAnswerType);
 /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AiAgentResolutionState {
     /// `assumed_resolution`
     AssumedResolution,
@@ -235,7 +323,7 @@ impl AiAgentResolutionState {
 }
 crate::codec::string_enum!(AiAgentResolutionState);
 /// The type of the source that triggered AI Agent involvement in the conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AiAgentSourceType {
     /// `essentials_plan_setup`
     EssentialsPlanSetup,
@@ -278,28 +366,87 @@ crate::codec::string_enum!(AiAgentSourceType);
 /// Assign Conversation Request
 ///
 /// Payload of the request to assign a conversation
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssignConversationRequest {
     /// `message_type`
     pub message_type: AssignConversationRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: AssignConversationRequestType,
     /// The id of the admin who is performing the action.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be assigned both an admin and a team.\\nSet `0` if you want this assign to no admin or team (ie. Unassigned).
-    #[serde(deserialize_with = "crate::codec::string")]
     pub assignee_id: String,
     /// Optionally you can send a response in the conversation when it is assigned.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
 }
+impl serde::Serialize for AssignConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .req("admin_id", &self.admin_id)
+            .req("assignee_id", &self.assignee_id)
+            .opt("body", &self.body)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssignConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<AssignConversationRequestMessageType>,
+        type_: Option<AssignConversationRequestType>,
+        admin_id: Option<String>,
+        assignee_id: Option<String>,
+        body: Option<Option<String>>,
+    }
+    impl crate::codec::StructDecode for AssignConversationRequest {
+        const NAME: &'static str = "AssignConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "admin_id" => {
+                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                }
+                "assignee_id" => {
+                    crate::codec::fill_string(&mut slots.assignee_id, "assignee_id", map)
+                }
+                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["message_type", "type", "admin_id", "assignee_id", "body"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                assignee_id: crate::codec::missing(slots.assignee_id, "assignee_id")?,
+                body: slots.body.flatten(),
+            })
+        }
+    }
+};
 impl AssignConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
@@ -317,7 +464,7 @@ impl AssignConversationRequest {
     }
 }
 /// `AssignConversationRequestMessageType` (defined inline at `/components/schemas/assign_conversation_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AssignConversationRequestMessageType {
     /// `assignment`
     Assignment,
@@ -342,7 +489,7 @@ impl AssignConversationRequestMessageType {
 }
 crate::codec::string_enum!(AssignConversationRequestMessageType);
 /// `AssignConversationRequestType` (defined inline at `/components/schemas/assign_conversation_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AssignConversationRequestType {
     /// `admin`
     Admin,
@@ -373,20 +520,58 @@ crate::codec::string_enum!(AssignConversationRequestType);
 /// Assign Conversation Request
 ///
 /// Payload of the request to assign a conversation
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachContactToConversationRequest {
     /// The `id` of the admin who is adding the new participant.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub admin_id: Option<String>,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<AttachContactToConversationRequestCustomer>,
 }
+impl serde::Serialize for AttachContactToConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("admin_id", &self.admin_id)
+            .opt("customer", &self.customer)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        admin_id: Option<Option<String>>,
+        customer: Option<Option<AttachContactToConversationRequestCustomer>>,
+    }
+    impl crate::codec::StructDecode for AttachContactToConversationRequest {
+        const NAME: &'static str = "AttachContactToConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "admin_id" => {
+                    crate::codec::fill_opt_string(&mut slots.admin_id, "admin_id", map)
+                }
+                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
+                _ => Err(crate::codec::unknown_member(key, &["admin_id", "customer"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                admin_id: slots.admin_id.flatten(),
+                customer: slots.customer.flatten(),
+            })
+        }
+    }
+};
 impl AttachContactToConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
@@ -426,16 +611,56 @@ for AttachContactToConversationRequestCustomer {
     }
 }
 /// Email
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerEmail {
     /// The email you have defined for the contact who is being added as a participant.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
 }
+impl serde::Serialize for AttachContactToConversationRequestCustomerEmail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("email", &self.email)
+            .opt("customer", &self.customer)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequestCustomerEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        email: Option<String>,
+        customer: Option<Option<CustomerRequest>>,
+    }
+    impl crate::codec::StructDecode for AttachContactToConversationRequestCustomerEmail {
+        const NAME: &'static str = "AttachContactToConversationRequestCustomerEmail";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
+                _ => Err(crate::codec::unknown_member(key, &["email", "customer"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                email: crate::codec::missing(slots.email, "email")?,
+                customer: slots.customer.flatten(),
+            })
+        }
+    }
+};
 impl AttachContactToConversationRequestCustomerEmail {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
@@ -446,16 +671,74 @@ impl AttachContactToConversationRequestCustomerEmail {
     }
 }
 /// Intercom User ID
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     /// The identifier for the contact as given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
 }
+impl serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("intercom_user_id", &self.intercom_user_id)
+            .opt("customer", &self.customer)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for AttachContactToConversationRequestCustomerIntercomUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        intercom_user_id: Option<String>,
+        customer: Option<Option<CustomerRequest>>,
+    }
+    impl crate::codec::StructDecode
+    for AttachContactToConversationRequestCustomerIntercomUserId {
+        const NAME: &'static str = "AttachContactToConversationRequestCustomerIntercomUserId";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "intercom_user_id" => {
+                    crate::codec::fill_string(
+                        &mut slots.intercom_user_id,
+                        "intercom_user_id",
+                        map,
+                    )
+                }
+                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["intercom_user_id", "customer"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                intercom_user_id: crate::codec::missing(
+                    slots.intercom_user_id,
+                    "intercom_user_id",
+                )?,
+                customer: slots.customer.flatten(),
+            })
+        }
+    }
+};
 impl AttachContactToConversationRequestCustomerIntercomUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(intercom_user_id: impl Into<String>) -> Self {
@@ -466,16 +749,59 @@ impl AttachContactToConversationRequestCustomerIntercomUserId {
     }
 }
 /// User ID
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
 }
+impl serde::Serialize for AttachContactToConversationRequestCustomerUserId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("user_id", &self.user_id)
+            .opt("customer", &self.customer)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequestCustomerUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        user_id: Option<String>,
+        customer: Option<Option<CustomerRequest>>,
+    }
+    impl crate::codec::StructDecode
+    for AttachContactToConversationRequestCustomerUserId {
+        const NAME: &'static str = "AttachContactToConversationRequestCustomerUserId";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "user_id" => {
+                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                }
+                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
+                _ => Err(crate::codec::unknown_member(key, &["user_id", "customer"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                customer: slots.customer.flatten(),
+            })
+        }
+    }
+};
 impl AttachContactToConversationRequestCustomerUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -488,25 +814,79 @@ impl AttachContactToConversationRequestCustomerUserId {
 /// Close Conversation Request
 ///
 /// Payload of the request to close a conversation
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CloseConversationRequest {
     /// `message_type`
     pub message_type: CloseConversationRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: CloseConversationRequestType,
     /// The id of the admin who is performing the action.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// Optionally you can leave a message in the conversation to provide additional context to the user and other teammates.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
 }
+impl serde::Serialize for CloseConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .req("admin_id", &self.admin_id)
+            .opt("body", &self.body)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CloseConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<CloseConversationRequestMessageType>,
+        type_: Option<CloseConversationRequestType>,
+        admin_id: Option<String>,
+        body: Option<Option<String>>,
+    }
+    impl crate::codec::StructDecode for CloseConversationRequest {
+        const NAME: &'static str = "CloseConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "admin_id" => {
+                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                }
+                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["message_type", "type", "admin_id", "body"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                body: slots.body.flatten(),
+            })
+        }
+    }
+};
 impl CloseConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
@@ -519,7 +899,7 @@ impl CloseConversationRequest {
     }
 }
 /// `CloseConversationRequestMessageType` (defined inline at `/components/schemas/close_conversation_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CloseConversationRequestMessageType {
     /// `close`
     Close,
@@ -544,7 +924,7 @@ impl CloseConversationRequestMessageType {
 }
 crate::codec::string_enum!(CloseConversationRequestMessageType);
 /// `CloseConversationRequestType` (defined inline at `/components/schemas/close_conversation_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CloseConversationRequestType {
     /// `admin`
     Admin,
@@ -597,32 +977,119 @@ impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
 /// Email
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyEmailRequest {
     /// `message_type`
     pub message_type: ContactReplyBaseRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Attachment URLs
     ///
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The email you have defined for the user.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
     /// A list of files that will be added as attachments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
+impl serde::Serialize for ContactReplyEmailRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .req("body", &self.body)
+            .opt("created_at", &self.created_at)
+            .opt("attachment_urls", &self.attachment_urls)
+            .req("email", &self.email)
+            .opt("attachment_files", &self.attachment_files)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactReplyEmailRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<ContactReplyBaseRequestMessageType>,
+        type_: Option<ContactReplyBaseRequestType>,
+        body: Option<String>,
+        created_at: Option<Option<i64>>,
+        attachment_urls: Option<Option<Vec<String>>>,
+        email: Option<String>,
+        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+    }
+    impl crate::codec::StructDecode for ContactReplyEmailRequest {
+        const NAME: &'static str = "ContactReplyEmailRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                "created_at" => {
+                    crate::codec::fill(&mut slots.created_at, "created_at", map)
+                }
+                "attachment_urls" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_urls,
+                        "attachment_urls",
+                        map,
+                    )
+                }
+                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                "attachment_files" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_files,
+                        "attachment_files",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "message_type",
+                                "type",
+                                "body",
+                                "created_at",
+                                "attachment_urls",
+                                "email",
+                                "attachment_files",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                body: crate::codec::missing(slots.body, "body")?,
+                created_at: slots.created_at.flatten(),
+                attachment_urls: slots.attachment_urls.flatten(),
+                email: crate::codec::missing(slots.email, "email")?,
+                attachment_files: slots.attachment_files.flatten(),
+            })
+        }
+    }
+};
 impl ContactReplyEmailRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
@@ -640,32 +1107,128 @@ impl ContactReplyEmailRequest {
 /// Intercom User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyIntercomUserIdRequest {
     /// `message_type`
     pub message_type: ContactReplyBaseRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Attachment URLs
     ///
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The identifier for the contact as given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
     /// A list of files that will be added as attachments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
+impl serde::Serialize for ContactReplyIntercomUserIdRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .req("body", &self.body)
+            .opt("created_at", &self.created_at)
+            .opt("attachment_urls", &self.attachment_urls)
+            .req("intercom_user_id", &self.intercom_user_id)
+            .opt("attachment_files", &self.attachment_files)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactReplyIntercomUserIdRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<ContactReplyBaseRequestMessageType>,
+        type_: Option<ContactReplyBaseRequestType>,
+        body: Option<String>,
+        created_at: Option<Option<i64>>,
+        attachment_urls: Option<Option<Vec<String>>>,
+        intercom_user_id: Option<String>,
+        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+    }
+    impl crate::codec::StructDecode for ContactReplyIntercomUserIdRequest {
+        const NAME: &'static str = "ContactReplyIntercomUserIdRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                "created_at" => {
+                    crate::codec::fill(&mut slots.created_at, "created_at", map)
+                }
+                "attachment_urls" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_urls,
+                        "attachment_urls",
+                        map,
+                    )
+                }
+                "intercom_user_id" => {
+                    crate::codec::fill_string(
+                        &mut slots.intercom_user_id,
+                        "intercom_user_id",
+                        map,
+                    )
+                }
+                "attachment_files" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_files,
+                        "attachment_files",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "message_type",
+                                "type",
+                                "body",
+                                "created_at",
+                                "attachment_urls",
+                                "intercom_user_id",
+                                "attachment_files",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                body: crate::codec::missing(slots.body, "body")?,
+                created_at: slots.created_at.flatten(),
+                attachment_urls: slots.attachment_urls.flatten(),
+                intercom_user_id: crate::codec::missing(
+                    slots.intercom_user_id,
+                    "intercom_user_id",
+                )?,
+                attachment_files: slots.attachment_files.flatten(),
+            })
+        }
+    }
+};
 impl ContactReplyIntercomUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
@@ -683,32 +1246,121 @@ impl ContactReplyIntercomUserIdRequest {
 /// User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `user_id`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyUserIdRequest {
     /// `message_type`
     pub message_type: ContactReplyBaseRequestMessageType,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Attachment URLs
     ///
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The external_id you have defined for the contact.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
     /// A list of files that will be added as attachments. You can include up to 10 files.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
+impl serde::Serialize for ContactReplyUserIdRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("type", &self.type_)
+            .req("body", &self.body)
+            .opt("created_at", &self.created_at)
+            .opt("attachment_urls", &self.attachment_urls)
+            .req("user_id", &self.user_id)
+            .opt("attachment_files", &self.attachment_files)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactReplyUserIdRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<ContactReplyBaseRequestMessageType>,
+        type_: Option<ContactReplyBaseRequestType>,
+        body: Option<String>,
+        created_at: Option<Option<i64>>,
+        attachment_urls: Option<Option<Vec<String>>>,
+        user_id: Option<String>,
+        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+    }
+    impl crate::codec::StructDecode for ContactReplyUserIdRequest {
+        const NAME: &'static str = "ContactReplyUserIdRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                "created_at" => {
+                    crate::codec::fill(&mut slots.created_at, "created_at", map)
+                }
+                "attachment_urls" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_urls,
+                        "attachment_urls",
+                        map,
+                    )
+                }
+                "user_id" => {
+                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                }
+                "attachment_files" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_files,
+                        "attachment_files",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "message_type",
+                                "type",
+                                "body",
+                                "created_at",
+                                "attachment_urls",
+                                "user_id",
+                                "attachment_files",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                type_: crate::codec::missing(slots.type_, "type")?,
+                body: crate::codec::missing(slots.body, "body")?,
+                created_at: slots.created_at.flatten(),
+                attachment_urls: slots.attachment_urls.flatten(),
+                user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                attachment_files: slots.attachment_files.flatten(),
+            })
+        }
+    }
+};
 impl ContactReplyUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
@@ -726,52 +1378,59 @@ impl ContactReplyUserIdRequest {
 /// Content Source
 ///
 /// The content source used by AI Agent in the conversation.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSource {
     /// The type of the content source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<ContentSourceContentType>,
     /// The internal URL linking to the content source for teammates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The title of the content source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The ISO 639 language code of the content source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ContentSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("content_type", &self.content_type)
+            .opt("url", &self.url)
+            .opt("title", &self.title)
+            .opt("locale", &self.locale)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContentSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ContentSource {
+impl crate::codec::StructDecode for ContentSource {
     const NAME: &'static str = "ContentSource";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "content_type" => self.content_type = map.next_value()?,
-            "url" => self.url = map.next_value_seed(crate::codec::OptString)?,
-            "title" => self.title = map.next_value_seed(crate::codec::OptString)?,
-            "locale" => self.locale = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "content_type" => crate::codec::set(&mut slots.content_type, map),
+            "url" => crate::codec::set_string(&mut slots.url, map),
+            "title" => crate::codec::set_string(&mut slots.title, map),
+            "locale" => crate::codec::set_string(&mut slots.locale, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the content source.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContentSourceContentType {
     /// `file`
     File,
@@ -812,48 +1471,55 @@ impl ContentSourceContentType {
 }
 crate::codec::string_enum!(ContentSourceContentType);
 /// Content Source List
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSourcesList {
     /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContentSourcesListType>,
     /// The total number of content sources used by AI Agent in the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// The content sources used by AI Agent in the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_sources: Option<Vec<ContentSource>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ContentSourcesList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("total_count", &self.total_count)
+            .opt("content_sources", &self.content_sources)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContentSourcesList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ContentSourcesList {
+impl crate::codec::StructDecode for ContentSourcesList {
     const NAME: &'static str = "ContentSourcesList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            "content_sources" => self.content_sources = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "content_sources" => crate::codec::set(&mut slots.content_sources, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// `ContentSourcesListType` (defined inline at `/components/schemas/content_sources_list/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContentSourcesListType {
     /// `content_source.list`
     ContentSourceList,
@@ -877,576 +1543,3 @@ impl ContentSourcesListType {
     }
 }
 crate::codec::string_enum!(ContentSourcesListType);
-/// Conversation
-///
-/// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct Conversation {
-    /// Always conversation.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationType>,
-    /// The id representing the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The title given to the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// The time the conversation was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The last time the conversation was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
-    /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub waiting_since: Option<i64>,
-    /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub snoozed_until: Option<i64>,
-    /// Indicates whether a conversation is open (true) or closed (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub open: Option<bool>,
-    /// Can be set to "open", "closed" or "snoozed".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<ConversationState>,
-    /// Indicates whether a conversation has been read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub read: Option<bool>,
-    /// If marked as priority, it will return priority or else not_priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<ConversationPriority>,
-    /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub admin_assignee_id: Option<i64>,
-    /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub team_assignee_id: Option<i64>,
-    /// `tags`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Tags>,
-    /// `conversation_rating`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversation_rating: Option<ConversationRating>,
-    /// `source`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<ConversationSource>,
-    /// `contacts`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contacts: Option<ConversationContacts>,
-    /// `teammates`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub teammates: Option<ConversationTeammates>,
-    /// `custom_attributes`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<CustomAttributes>,
-    /// `first_contact_reply`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_contact_reply: Option<ConversationFirstContactReply>,
-    /// `sla_applied`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sla_applied: Option<SlaApplied>,
-    /// `statistics`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub statistics: Option<ConversationStatistics>,
-    /// `conversation_parts`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversation_parts: Option<ConversationParts>,
-    /// `linked_objects`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub linked_objects: Option<LinkedObjectList>,
-    /// Indicates whether the AI Agent participated in the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ai_agent_participated: Option<bool>,
-    /// `ai_agent`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ai_agent: Option<AiAgent>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for Conversation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for Conversation {
-    const NAME: &'static str = "Conversation";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "title" => self.title = map.next_value_seed(crate::codec::OptString)?,
-            "created_at" => self.created_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            "waiting_since" => self.waiting_since = map.next_value()?,
-            "snoozed_until" => self.snoozed_until = map.next_value()?,
-            "open" => self.open = map.next_value()?,
-            "state" => self.state = map.next_value()?,
-            "read" => self.read = map.next_value()?,
-            "priority" => self.priority = map.next_value()?,
-            "admin_assignee_id" => self.admin_assignee_id = map.next_value()?,
-            "team_assignee_id" => self.team_assignee_id = map.next_value()?,
-            "tags" => self.tags = map.next_value()?,
-            "conversation_rating" => self.conversation_rating = map.next_value()?,
-            "source" => self.source = map.next_value()?,
-            "contacts" => self.contacts = map.next_value()?,
-            "teammates" => self.teammates = map.next_value()?,
-            "custom_attributes" => self.custom_attributes = map.next_value()?,
-            "first_contact_reply" => self.first_contact_reply = map.next_value()?,
-            "sla_applied" => self.sla_applied = map.next_value()?,
-            "statistics" => self.statistics = map.next_value()?,
-            "conversation_parts" => self.conversation_parts = map.next_value()?,
-            "linked_objects" => self.linked_objects = map.next_value()?,
-            "ai_agent_participated" => self.ai_agent_participated = map.next_value()?,
-            "ai_agent" => self.ai_agent = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// Conversation attachment files
-///
-/// Properties of the attachment files in a conversation part
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConversationAttachmentFiles {
-    /// The content type of the file
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub content_type: String,
-    /// The base64 encoded file data.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub data: String,
-    /// The name of the file.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub name: String,
-}
-impl ConversationAttachmentFiles {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(
-        content_type: impl Into<String>,
-        data: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
-        Self {
-            content_type: content_type.into(),
-            data: data.into(),
-            name: name.into(),
-        }
-    }
-}
-/// Contacts
-///
-/// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationContacts {
-    /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationContactsType>,
-    /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contacts: Option<Vec<ContactReference>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationContacts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationContacts {
-    const NAME: &'static str = "ConversationContacts";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "contacts" => self.contacts = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// `ConversationContactsType` (defined inline at `/components/schemas/conversation_contacts/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationContactsType {
-    /// `contact.list`
-    ContactList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationContactsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContactList => "contact.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact.list" => Self::ContactList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationContactsType);
-/// First contact reply
-///
-/// An object containing information on the first users message. For a contact initiated message this will represent the users original message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationFirstContactReply {
-    /// `created_at`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// `url`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationFirstContactReply {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationFirstContactReply {
-    const NAME: &'static str = "ConversationFirstContactReply";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "created_at" => self.created_at = map.next_value()?,
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "url" => self.url = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// Conversation List Item
-///
-/// The data returned about your conversations when you list or search them.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationListItem {
-    /// Always conversation.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationListItemType>,
-    /// The id representing the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The title given to the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// The time the conversation was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The last time the conversation was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
-    /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub waiting_since: Option<i64>,
-    /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub snoozed_until: Option<i64>,
-    /// Indicates whether a conversation is open (true) or closed (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub open: Option<bool>,
-    /// Can be set to "open", "closed" or "snoozed".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<ConversationListItemState>,
-    /// Indicates whether a conversation has been read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub read: Option<bool>,
-    /// If marked as priority, it will return priority or else not_priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<ConversationListItemPriority>,
-    /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub admin_assignee_id: Option<i64>,
-    /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub team_assignee_id: Option<i64>,
-    /// `tags`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Tags>,
-    /// `conversation_rating`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversation_rating: Option<ConversationRating>,
-    /// `source`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<ConversationSource>,
-    /// `contacts`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contacts: Option<ConversationContacts>,
-    /// `teammates`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub teammates: Option<ConversationTeammates>,
-    /// `custom_attributes`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<CustomAttributes>,
-    /// `first_contact_reply`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_contact_reply: Option<ConversationFirstContactReply>,
-    /// `sla_applied`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sla_applied: Option<SlaApplied>,
-    /// `statistics`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub statistics: Option<ConversationStatistics>,
-    /// `linked_objects`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub linked_objects: Option<LinkedObjectList>,
-    /// Indicates whether the AI Agent participated in the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ai_agent_participated: Option<bool>,
-    /// `ai_agent`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ai_agent: Option<AiAgent>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationListItem {
-    const NAME: &'static str = "ConversationListItem";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "title" => self.title = map.next_value_seed(crate::codec::OptString)?,
-            "created_at" => self.created_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            "waiting_since" => self.waiting_since = map.next_value()?,
-            "snoozed_until" => self.snoozed_until = map.next_value()?,
-            "open" => self.open = map.next_value()?,
-            "state" => self.state = map.next_value()?,
-            "read" => self.read = map.next_value()?,
-            "priority" => self.priority = map.next_value()?,
-            "admin_assignee_id" => self.admin_assignee_id = map.next_value()?,
-            "team_assignee_id" => self.team_assignee_id = map.next_value()?,
-            "tags" => self.tags = map.next_value()?,
-            "conversation_rating" => self.conversation_rating = map.next_value()?,
-            "source" => self.source = map.next_value()?,
-            "contacts" => self.contacts = map.next_value()?,
-            "teammates" => self.teammates = map.next_value()?,
-            "custom_attributes" => self.custom_attributes = map.next_value()?,
-            "first_contact_reply" => self.first_contact_reply = map.next_value()?,
-            "sla_applied" => self.sla_applied = map.next_value()?,
-            "statistics" => self.statistics = map.next_value()?,
-            "linked_objects" => self.linked_objects = map.next_value()?,
-            "ai_agent_participated" => self.ai_agent_participated = map.next_value()?,
-            "ai_agent" => self.ai_agent = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// If marked as priority, it will return priority or else not_priority.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationListItemPriority {
-    /// `priority`
-    Priority,
-    /// `not_priority`
-    NotPriority,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationListItemPriority {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Priority => "priority",
-            Self::NotPriority => "not_priority",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "priority" => Self::Priority,
-            "not_priority" => Self::NotPriority,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationListItemPriority);
-/// Can be set to "open", "closed" or "snoozed".
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationListItemState {
-    /// `open`
-    Open,
-    /// `closed`
-    Closed,
-    /// `snoozed`
-    Snoozed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationListItemState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Snoozed => "snoozed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            "snoozed" => Self::Snoozed,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationListItemState);
-/// Always conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationListItemType {
-    /// `conversation`
-    Conversation,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationListItemType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Conversation => "conversation",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationListItemType);
-/// Conversation Part
-///
-/// A Conversation Part represents a message in the conversation.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationPart {
-    /// Always conversation_part
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationPartType>,
-    /// The id representing the conversation part.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The type of conversation part.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub part_type: Option<String>,
-    /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// The time the conversation part was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// The last time the conversation part was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
-    /// The time the user was notified with the conversation part.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notified_at: Option<i64>,
-    /// The id of the admin that was assigned the conversation by this conversation_part (null if there has been no change in assignment.)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_to: Option<Reference>,
-    /// `author`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author: Option<ConversationPartAuthor>,
-    /// Conversation part attachments
-    ///
-    /// A list of attachments for the part.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<PartAttachment>>,
-    /// The external id of the conversation part
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// Whether or not the conversation part has been redacted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redacted: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationPart {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationPart {
-    const NAME: &'static str = "ConversationPart";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "part_type" => self.part_type = map.next_value_seed(crate::codec::OptString)?,
-            "body" => self.body = map.next_value_seed(crate::codec::OptString)?,
-            "created_at" => self.created_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            "notified_at" => self.notified_at = map.next_value()?,
-            "assigned_to" => self.assigned_to = map.next_value()?,
-            "author" => self.author = map.next_value()?,
-            "attachments" => self.attachments = map.next_value()?,
-            "external_id" => {
-                self.external_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "redacted" => self.redacted = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}

@@ -3,663 +3,57 @@
 //! Models of the `conversations_c_u` group (Intercom API 2.11).
 #[allow(unused_imports)]
 use super::*;
-/// Conversation part author
-///
-/// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationPartAuthor {
-    /// The type of the author
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// The id of the author
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the author
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The email of the author
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationPartAuthor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationPartAuthor {
-    const NAME: &'static str = "ConversationPartAuthor";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "email" => self.email = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// Always conversation_part
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationPartType {
-    /// `conversation_part`
-    ConversationPart,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationPartType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationPart => "conversation_part",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation_part" => Self::ConversationPart,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationPartType);
-/// Conversation Parts
-///
-/// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationParts {
-    /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationPartsType>,
-    /// Conversation Parts
-    ///
-    /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversation_parts: Option<Vec<ConversationPart>>,
-    /// `total_count`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationParts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationParts {
-    const NAME: &'static str = "ConversationParts";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "conversation_parts" => self.conversation_parts = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// `ConversationPartsType` (defined inline at `/components/schemas/conversation_parts/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationPartsType {
-    /// `conversation_part.list`
-    ConversationPartList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationPartsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationPartList => "conversation_part.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation_part.list" => Self::ConversationPartList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationPartsType);
-/// If marked as priority, it will return priority or else not_priority.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationPriority {
-    /// `priority`
-    Priority,
-    /// `not_priority`
-    NotPriority,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationPriority {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Priority => "priority",
-            Self::NotPriority => "not_priority",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "priority" => Self::Priority,
-            "not_priority" => Self::NotPriority,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationPriority);
-/// Conversation Rating
-///
-/// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationRating {
-    /// The rating, between 1 and 5, for the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rating: Option<i64>,
-    /// An optional field to add a remark to correspond to the number rating
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remark: Option<String>,
-    /// The time the rating was requested in the conversation being rated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    /// `contact`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact: Option<ContactReference>,
-    /// `teammate`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub teammate: Option<Reference>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationRating {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationRating {
-    const NAME: &'static str = "ConversationRating";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "rating" => self.rating = map.next_value()?,
-            "remark" => self.remark = map.next_value_seed(crate::codec::OptString)?,
-            "created_at" => self.created_at = map.next_value()?,
-            "contact" => self.contact = map.next_value()?,
-            "teammate" => self.teammate = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// Conversation source
-///
-/// The Conversation Part that originated this conversation, which can be Contact, Admin, Campaign, Automated or Operator initiated.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationSource {
-    /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationSourceType>,
-    /// The id representing the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The conversation's initiation type. Possible values are customer_initiated, campaigns_initiated (legacy campaigns), operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience message) and admin_initiated (fixed audience message, ticket initiated by an admin, group email).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivered_as: Option<String>,
-    /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// `author`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author: Option<ConversationPartAuthor>,
-    /// A list of attachments for the part.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<PartAttachment>>,
-    /// The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redacted: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationSource {
-    const NAME: &'static str = "ConversationSource";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "delivered_as" => {
-                self.delivered_as = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "subject" => self.subject = map.next_value_seed(crate::codec::OptString)?,
-            "body" => self.body = map.next_value_seed(crate::codec::OptString)?,
-            "author" => self.author = map.next_value()?,
-            "attachments" => self.attachments = map.next_value()?,
-            "url" => self.url = map.next_value_seed(crate::codec::OptString)?,
-            "redacted" => self.redacted = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationSourceType {
-    /// `conversation`
-    Conversation,
-    /// `email`
-    Email,
-    /// `facebook`
-    Facebook,
-    /// `instagram`
-    Instagram,
-    /// `phone_call`
-    PhoneCall,
-    /// `phone_switch`
-    PhoneSwitch,
-    /// `push`
-    Push,
-    /// `sms`
-    Sms,
-    /// `twitter`
-    Twitter,
-    /// `whatsapp`
-    Whatsapp,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationSourceType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Conversation => "conversation",
-            Self::Email => "email",
-            Self::Facebook => "facebook",
-            Self::Instagram => "instagram",
-            Self::PhoneCall => "phone_call",
-            Self::PhoneSwitch => "phone_switch",
-            Self::Push => "push",
-            Self::Sms => "sms",
-            Self::Twitter => "twitter",
-            Self::Whatsapp => "whatsapp",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation" => Self::Conversation,
-            "email" => Self::Email,
-            "facebook" => Self::Facebook,
-            "instagram" => Self::Instagram,
-            "phone_call" => Self::PhoneCall,
-            "phone_switch" => Self::PhoneSwitch,
-            "push" => Self::Push,
-            "sms" => Self::Sms,
-            "twitter" => Self::Twitter,
-            "whatsapp" => Self::Whatsapp,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationSourceType);
-/// Can be set to "open", "closed" or "snoozed".
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationState {
-    /// `open`
-    Open,
-    /// `closed`
-    Closed,
-    /// `snoozed`
-    Snoozed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Snoozed => "snoozed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            "snoozed" => Self::Snoozed,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationState);
-/// Conversation statistics
-///
-/// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationStatistics {
-    /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ConversationStatisticsType>,
-    /// Duration until last assignment before first admin reply. In seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_to_assignment: Option<i64>,
-    /// Duration until first admin reply. Subtracts out of business hours. In seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_to_admin_reply: Option<i64>,
-    /// Duration until conversation was closed first time. Subtracts out of business hours. In seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_to_first_close: Option<i64>,
-    /// Duration until conversation was closed last time. Subtracts out of business hours. In seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_to_last_close: Option<i64>,
-    /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub median_time_to_reply: Option<i64>,
-    /// Time of first text conversation part from a contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_contact_reply_at: Option<i64>,
-    /// Time of first assignment after first_contact_reply_at.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_assignment_at: Option<i64>,
-    /// Time of first admin reply after first_contact_reply_at.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_admin_reply_at: Option<i64>,
-    /// Time of first close after first_contact_reply_at.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_close_at: Option<i64>,
-    /// Time of last assignment after first_contact_reply_at.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_assignment_at: Option<i64>,
-    /// Time of first admin reply since most recent assignment.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_assignment_admin_reply_at: Option<i64>,
-    /// Time of the last conversation part from a contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_contact_reply_at: Option<i64>,
-    /// Time of the last conversation part from an admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_admin_reply_at: Option<i64>,
-    /// Time of the last conversation close.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_close_at: Option<i64>,
-    /// The last admin who closed the conversation. Returns a reference to an Admin object.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_closed_by_id: Option<String>,
-    /// Number of reopens after first_contact_reply_at.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count_reopens: Option<i64>,
-    /// Number of assignments after first_contact_reply_at.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count_assignments: Option<i64>,
-    /// Total number of conversation parts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count_conversation_parts: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationStatistics {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationStatistics {
-    const NAME: &'static str = "ConversationStatistics";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "time_to_assignment" => self.time_to_assignment = map.next_value()?,
-            "time_to_admin_reply" => self.time_to_admin_reply = map.next_value()?,
-            "time_to_first_close" => self.time_to_first_close = map.next_value()?,
-            "time_to_last_close" => self.time_to_last_close = map.next_value()?,
-            "median_time_to_reply" => self.median_time_to_reply = map.next_value()?,
-            "first_contact_reply_at" => self.first_contact_reply_at = map.next_value()?,
-            "first_assignment_at" => self.first_assignment_at = map.next_value()?,
-            "first_admin_reply_at" => self.first_admin_reply_at = map.next_value()?,
-            "first_close_at" => self.first_close_at = map.next_value()?,
-            "last_assignment_at" => self.last_assignment_at = map.next_value()?,
-            "last_assignment_admin_reply_at" => {
-                self.last_assignment_admin_reply_at = map.next_value()?;
-            }
-            "last_contact_reply_at" => self.last_contact_reply_at = map.next_value()?,
-            "last_admin_reply_at" => self.last_admin_reply_at = map.next_value()?,
-            "last_close_at" => self.last_close_at = map.next_value()?,
-            "last_closed_by_id" => {
-                self.last_closed_by_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "count_reopens" => self.count_reopens = map.next_value()?,
-            "count_assignments" => self.count_assignments = map.next_value()?,
-            "count_conversation_parts" => {
-                self.count_conversation_parts = map.next_value()?;
-            }
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// `ConversationStatisticsType` (defined inline at `/components/schemas/conversation_statistics/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationStatisticsType {
-    /// `conversation_statistics`
-    ConversationStatistics,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationStatisticsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationStatistics => "conversation_statistics",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation_statistics" => Self::ConversationStatistics,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationStatisticsType);
-/// Conversation teammates
-///
-/// The list of teammates who participated in the conversation (wrote at least one conversation part).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ConversationTeammates {
-    /// The type of the object - `admin.list`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// The list of teammates who participated in the conversation (wrote at least one conversation part).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub teammates: Option<Vec<Reference>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for ConversationTeammates {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for ConversationTeammates {
-    const NAME: &'static str = "ConversationTeammates";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "teammates" => self.teammates = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}
-/// Always conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationType {
-    /// `conversation`
-    Conversation,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Conversation => "conversation",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationType);
-/// Convert Ticket Request Payload
-///
-/// You can convert a Conversation to a Ticket
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConvertConversationToTicketRequest {
-    /// The ID of the type of ticket you want to convert the conversation to
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub ticket_type_id: String,
-    /// `attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<TicketRequestCustomAttributes>,
-}
-impl ConvertConversationToTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(ticket_type_id: impl Into<String>) -> Self {
-        Self {
-            ticket_type_id: ticket_type_id.into(),
-            attributes: None,
-        }
-    }
-}
-/// Create Conversation Request Payload
-///
-/// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CreateConversationRequest {
-    /// `from`
-    pub from: CreateConversationRequestFrom,
-    /// The content of the message. HTML is not supported.
-    #[serde(deserialize_with = "crate::codec::string")]
-    pub body: String,
-    /// The title of the email. Only applicable if the message type is email.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub subject: Option<String>,
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_urls: Option<Vec<String>>,
-    /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-}
-impl CreateConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(from: CreateConversationRequestFrom, body: impl Into<String>) -> Self {
-        Self {
-            from,
-            body: body.into(),
-            subject: None,
-            attachment_urls: None,
-            created_at: None,
-        }
-    }
-}
 /// `CreateConversationRequestFrom` (defined inline at `/components/schemas/create_conversation_request/properties/from`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationRequestFrom {
     /// The role associated to the contact - user or lead.
-    #[serde(rename = "type")]
     pub type_: CreateConversationRequestFromType,
     /// The identifier for the contact which is given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
 }
+impl serde::Serialize for CreateConversationRequestFrom {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("type", &self.type_)
+            .req("id", &self.id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateConversationRequestFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        type_: Option<CreateConversationRequestFromType>,
+        id: Option<String>,
+    }
+    impl crate::codec::StructDecode for CreateConversationRequestFrom {
+        const NAME: &'static str = "CreateConversationRequestFrom";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                type_: crate::codec::missing(slots.type_, "type")?,
+                id: crate::codec::missing(slots.id, "id")?,
+            })
+        }
+    }
+};
 impl CreateConversationRequestFrom {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(type_: CreateConversationRequestFromType, id: impl Into<String>) -> Self {
@@ -667,7 +61,7 @@ impl CreateConversationRequestFrom {
     }
 }
 /// The role associated to the contact - user or lead.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateConversationRequestFromType {
     /// `lead`
     Lead,
@@ -726,13 +120,48 @@ impl From<CustomerRequestEmail> for CustomerRequest {
     }
 }
 /// Email
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRequestEmail {
     /// The email you have defined for the contact who is being added as a participant.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub email: String,
 }
+impl serde::Serialize for CustomerRequestEmail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomerRequestEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        email: Option<String>,
+    }
+    impl crate::codec::StructDecode for CustomerRequestEmail {
+        const NAME: &'static str = "CustomerRequestEmail";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                _ => Err(crate::codec::unknown_member(key, &["email"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                email: crate::codec::missing(slots.email, "email")?,
+            })
+        }
+    }
+};
 impl CustomerRequestEmail {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
@@ -740,13 +169,59 @@ impl CustomerRequestEmail {
     }
 }
 /// Intercom User ID
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRequestIntercomUserId {
     /// The identifier for the contact as given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub intercom_user_id: String,
 }
+impl serde::Serialize for CustomerRequestIntercomUserId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("intercom_user_id", &self.intercom_user_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomerRequestIntercomUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        intercom_user_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for CustomerRequestIntercomUserId {
+        const NAME: &'static str = "CustomerRequestIntercomUserId";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "intercom_user_id" => {
+                    crate::codec::fill_string(
+                        &mut slots.intercom_user_id,
+                        "intercom_user_id",
+                        map,
+                    )
+                }
+                _ => Err(crate::codec::unknown_member(key, &["intercom_user_id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                intercom_user_id: crate::codec::missing(
+                    slots.intercom_user_id,
+                    "intercom_user_id",
+                )?,
+            })
+        }
+    }
+};
 impl CustomerRequestIntercomUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(intercom_user_id: impl Into<String>) -> Self {
@@ -756,13 +231,50 @@ impl CustomerRequestIntercomUserId {
     }
 }
 /// User ID
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRequestUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub user_id: String,
 }
+impl serde::Serialize for CustomerRequestUserId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer).req("user_id", &self.user_id).end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomerRequestUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        user_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for CustomerRequestUserId {
+        const NAME: &'static str = "CustomerRequestUserId";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "user_id" => {
+                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                }
+                _ => Err(crate::codec::unknown_member(key, &["user_id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                user_id: crate::codec::missing(slots.user_id, "user_id")?,
+            })
+        }
+    }
+};
 impl CustomerRequestUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -770,13 +282,50 @@ impl CustomerRequestUserId {
     }
 }
 /// The `detach_contact_from_conversation_request` object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DetachContactFromConversationRequest {
     /// The `id` of the admin who is performing the action.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
 }
+impl serde::Serialize for DetachContactFromConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer).req("admin_id", &self.admin_id).end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DetachContactFromConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        admin_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for DetachContactFromConversationRequest {
+        const NAME: &'static str = "DetachContactFromConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "admin_id" => {
+                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                }
+                _ => Err(crate::codec::unknown_member(key, &["admin_id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+            })
+        }
+    }
+};
 impl DetachContactFromConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
@@ -851,15 +400,62 @@ impl From<AssignConversationRequest> for ManageConversationRequest {
 /// Open Conversation Request
 ///
 /// Payload of the request to open a conversation
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OpenConversationRequest {
     /// `message_type`
     pub message_type: OpenConversationRequestMessageType,
     /// The id of the admin who is performing the action.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
 }
+impl serde::Serialize for OpenConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("admin_id", &self.admin_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<OpenConversationRequestMessageType>,
+        admin_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for OpenConversationRequest {
+        const NAME: &'static str = "OpenConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "admin_id" => {
+                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                }
+                _ => {
+                    Err(crate::codec::unknown_member(key, &["message_type", "admin_id"]))
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+            })
+        }
+    }
+};
 impl OpenConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
@@ -870,7 +466,7 @@ impl OpenConversationRequest {
     }
 }
 /// `OpenConversationRequestMessageType` (defined inline at `/components/schemas/open_conversation_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenConversationRequestMessageType {
     /// `open`
     Open,
@@ -897,52 +493,59 @@ crate::codec::string_enum!(OpenConversationRequestMessageType);
 /// Conversation List
 ///
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedConversationResponse {
     /// Always conversation.list
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<PaginatedConversationResponseType>,
     /// The list of conversation objects
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversations: Option<Vec<ConversationListItem>>,
     /// A count of the total number of objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// `pages`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for PaginatedConversationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("conversations", &self.conversations)
+            .opt("total_count", &self.total_count)
+            .opt("pages", &self.pages)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PaginatedConversationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for PaginatedConversationResponse {
+impl crate::codec::StructDecode for PaginatedConversationResponse {
     const NAME: &'static str = "PaginatedConversationResponse";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "conversations" => self.conversations = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "conversations" => crate::codec::set(&mut slots.conversations, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Always conversation.list
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaginatedConversationResponseType {
     /// `conversation.list`
     ConversationList,
@@ -1020,19 +623,87 @@ impl From<RedactConversationRequestSource> for RedactConversationRequest {
 /// Redact Conversation Part Request
 ///
 /// Payload of the request to redact a conversation part
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RedactConversationRequestPart {
     /// The type of resource being redacted.
-    #[serde(rename = "type")]
     pub type_: RedactConversationRequestPartType,
     /// The id of the conversation.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub conversation_id: String,
     /// The id of the conversation_part.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub conversation_part_id: String,
 }
+impl serde::Serialize for RedactConversationRequestPart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("type", &self.type_)
+            .req("conversation_id", &self.conversation_id)
+            .req("conversation_part_id", &self.conversation_part_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RedactConversationRequestPart {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        type_: Option<RedactConversationRequestPartType>,
+        conversation_id: Option<String>,
+        conversation_part_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for RedactConversationRequestPart {
+        const NAME: &'static str = "RedactConversationRequestPart";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "conversation_id" => {
+                    crate::codec::fill_string(
+                        &mut slots.conversation_id,
+                        "conversation_id",
+                        map,
+                    )
+                }
+                "conversation_part_id" => {
+                    crate::codec::fill_string(
+                        &mut slots.conversation_part_id,
+                        "conversation_part_id",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["type", "conversation_id", "conversation_part_id"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                type_: crate::codec::missing(slots.type_, "type")?,
+                conversation_id: crate::codec::missing(
+                    slots.conversation_id,
+                    "conversation_id",
+                )?,
+                conversation_part_id: crate::codec::missing(
+                    slots.conversation_part_id,
+                    "conversation_part_id",
+                )?,
+            })
+        }
+    }
+};
 impl RedactConversationRequestPart {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
@@ -1047,7 +718,7 @@ impl RedactConversationRequestPart {
     }
 }
 /// The type of resource being redacted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RedactConversationRequestPartType {
     /// `conversation_part`
     ConversationPart,
@@ -1074,19 +745,80 @@ crate::codec::string_enum!(RedactConversationRequestPartType);
 /// Redact Conversation Source Request
 ///
 /// Payload of the request to redact a conversation source
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RedactConversationRequestSource {
     /// The type of resource being redacted.
-    #[serde(rename = "type")]
     pub type_: RedactConversationRequestSourceType,
     /// The id of the conversation.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub conversation_id: String,
     /// The id of the source.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub source_id: String,
 }
+impl serde::Serialize for RedactConversationRequestSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("type", &self.type_)
+            .req("conversation_id", &self.conversation_id)
+            .req("source_id", &self.source_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RedactConversationRequestSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        type_: Option<RedactConversationRequestSourceType>,
+        conversation_id: Option<String>,
+        source_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for RedactConversationRequestSource {
+        const NAME: &'static str = "RedactConversationRequestSource";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "conversation_id" => {
+                    crate::codec::fill_string(
+                        &mut slots.conversation_id,
+                        "conversation_id",
+                        map,
+                    )
+                }
+                "source_id" => {
+                    crate::codec::fill_string(&mut slots.source_id, "source_id", map)
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["type", "conversation_id", "source_id"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                type_: crate::codec::missing(slots.type_, "type")?,
+                conversation_id: crate::codec::missing(
+                    slots.conversation_id,
+                    "conversation_id",
+                )?,
+                source_id: crate::codec::missing(slots.source_id, "source_id")?,
+            })
+        }
+    }
+};
 impl RedactConversationRequestSource {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
@@ -1101,7 +833,7 @@ impl RedactConversationRequestSource {
     }
 }
 /// The type of resource being redacted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RedactConversationRequestSourceType {
     /// `source`
     Source,
@@ -1168,54 +900,61 @@ impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
 ///
 /// The SLA Applied object contains the details for which SLA has been applied to this conversation.
 /// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SlaApplied {
     /// object type
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The name of the SLA as given by the teammate when it was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sla_name: Option<String>,
     /// SLA statuses:
     /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
     /// - `missed`: If there are any missed sla_events for the conversation and no canceled events. If there’s even a single missed sla event, the status will always be missed. A missed status is not applied when the SLA expires, only the next time a teammate replies.
     /// - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sla_status: Option<SlaAppliedSlaStatus>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for SlaApplied {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("sla_name", &self.sla_name)
+            .opt("sla_status", &self.sla_status)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SlaApplied {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for SlaApplied {
+impl crate::codec::StructDecode for SlaApplied {
     const NAME: &'static str = "SlaApplied";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value_seed(crate::codec::OptString)?,
-            "sla_name" => self.sla_name = map.next_value_seed(crate::codec::OptString)?,
-            "sla_status" => self.sla_status = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "sla_name" => crate::codec::set_string(&mut slots.sla_name, map),
+            "sla_status" => crate::codec::set(&mut slots.sla_status, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// SLA statuses:
 /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
 /// - `missed`: If there are any missed sla_events for the conversation and no canceled events. If there’s even a single missed sla event, the status will always be missed. A missed status is not applied when the SLA expires, only the next time a teammate replies.
 /// - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SlaAppliedSlaStatus {
     /// `hit`
     Hit,
@@ -1254,17 +993,78 @@ crate::codec::string_enum!(SlaAppliedSlaStatus);
 /// Snooze Conversation Request
 ///
 /// Payload of the request to snooze a conversation
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SnoozeConversationRequest {
     /// `message_type`
     pub message_type: SnoozeConversationRequestMessageType,
     /// The id of the admin who is performing the action.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
     /// The time you want the conversation to reopen.
     pub snoozed_until: i64,
 }
+impl serde::Serialize for SnoozeConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("admin_id", &self.admin_id)
+            .req("snoozed_until", &self.snoozed_until)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SnoozeConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<SnoozeConversationRequestMessageType>,
+        admin_id: Option<String>,
+        snoozed_until: Option<i64>,
+    }
+    impl crate::codec::StructDecode for SnoozeConversationRequest {
+        const NAME: &'static str = "SnoozeConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "admin_id" => {
+                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                }
+                "snoozed_until" => {
+                    crate::codec::fill(&mut slots.snoozed_until, "snoozed_until", map)
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["message_type", "admin_id", "snoozed_until"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                snoozed_until: crate::codec::missing(
+                    slots.snoozed_until,
+                    "snoozed_until",
+                )?,
+            })
+        }
+    }
+};
 impl SnoozeConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(admin_id: impl Into<String>, snoozed_until: i64) -> Self {
@@ -1276,7 +1076,7 @@ impl SnoozeConversationRequest {
     }
 }
 /// `SnoozeConversationRequestMessageType` (defined inline at `/components/schemas/snooze_conversation_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SnoozeConversationRequestMessageType {
     /// `snoozed`
     Snoozed,
@@ -1303,44 +1103,51 @@ crate::codec::string_enum!(SnoozeConversationRequestMessageType);
 /// Tags
 ///
 /// A list of tags objects associated with a conversation
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tags {
     /// The type of the object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagsType>,
     /// A list of tags objects associated with the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Tags {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("tags", &self.tags)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Tags {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for Tags {
+impl crate::codec::StructDecode for Tags {
     const NAME: &'static str = "Tags";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "tags" => self.tags = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "tags" => crate::codec::set(&mut slots.tags, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TagsType {
     /// `tag.list`
     TagList,
@@ -1367,16 +1174,66 @@ crate::codec::string_enum!(TagsType);
 /// Update Conversation Request
 ///
 /// Payload of the request to update a conversation
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateConversationRequest {
     /// Mark a conversation as read within Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
     /// `custom_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
 }
+impl serde::Serialize for UpdateConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("read", &self.read)
+            .opt("custom_attributes", &self.custom_attributes)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        read: Option<Option<bool>>,
+        custom_attributes: Option<Option<CustomAttributes>>,
+    }
+    impl crate::codec::StructDecode for UpdateConversationRequest {
+        const NAME: &'static str = "UpdateConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "read" => crate::codec::fill(&mut slots.read, "read", map),
+                "custom_attributes" => {
+                    crate::codec::fill(
+                        &mut slots.custom_attributes,
+                        "custom_attributes",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(key, &["read", "custom_attributes"]),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                read: slots.read.flatten(),
+                custom_attributes: slots.custom_attributes.flatten(),
+            })
+        }
+    }
+};
 impl UpdateConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {

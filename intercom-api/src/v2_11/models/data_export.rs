@@ -6,14 +6,81 @@ use super::*;
 /// Create Data Export Request
 ///
 /// Request for creating a data export
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataExportsRequest {
     /// The start date that you request data for. It must be formatted as a unix timestamp.
     pub created_at_after: i64,
     /// The end date that you request data for. It must be formatted as a unix timestamp.
     pub created_at_before: i64,
 }
+impl serde::Serialize for CreateDataExportsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("created_at_after", &self.created_at_after)
+            .req("created_at_before", &self.created_at_before)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDataExportsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        created_at_after: Option<i64>,
+        created_at_before: Option<i64>,
+    }
+    impl crate::codec::StructDecode for CreateDataExportsRequest {
+        const NAME: &'static str = "CreateDataExportsRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "created_at_after" => {
+                    crate::codec::fill(
+                        &mut slots.created_at_after,
+                        "created_at_after",
+                        map,
+                    )
+                }
+                "created_at_before" => {
+                    crate::codec::fill(
+                        &mut slots.created_at_before,
+                        "created_at_before",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["created_at_after", "created_at_before"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                created_at_after: crate::codec::missing(
+                    slots.created_at_after,
+                    "created_at_after",
+                )?,
+                created_at_before: crate::codec::missing(
+                    slots.created_at_before,
+                    "created_at_before",
+                )?,
+            })
+        }
+    }
+};
 impl CreateDataExportsRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(created_at_after: i64, created_at_before: i64) -> Self {
@@ -26,58 +93,61 @@ impl CreateDataExportsRequest {
 /// Data Export
 ///
 /// The data export API is used to export message delivery and engagement statistics for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more) sent in a given timeframe. The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataExport {
     /// The identifier for your job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_identifier: Option<String>,
     /// The current state of your job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DataExportStatus>,
     /// The time after which you will not be able to access the data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub download_expires_at: Option<String>,
     /// The location where you can download your data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DataExport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("job_identifier", &self.job_identifier)
+            .opt("status", &self.status)
+            .opt("download_expires_at", &self.download_expires_at)
+            .opt("download_url", &self.download_url)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DataExport {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DataExport {
+impl crate::codec::StructDecode for DataExport {
     const NAME: &'static str = "DataExport";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "job_identifier" => {
-                self.job_identifier = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "status" => self.status = map.next_value()?,
+            "job_identifier" => crate::codec::set_string(&mut slots.job_identifier, map),
+            "status" => crate::codec::set(&mut slots.status, map),
             "download_expires_at" => {
-                self.download_expires_at = map.next_value_seed(crate::codec::OptString)?;
+                crate::codec::set_string(&mut slots.download_expires_at, map)
             }
-            "download_url" => {
-                self.download_url = map.next_value_seed(crate::codec::OptString)?;
-            }
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "download_url" => crate::codec::set_string(&mut slots.download_url, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The current state of your job.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DataExportStatus {
     /// `pending`
     Pending,

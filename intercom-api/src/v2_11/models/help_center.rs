@@ -6,141 +6,149 @@ use super::*;
 /// Collection
 ///
 /// Collections are top level containers for Articles within the Help Center.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Collection {
     /// The unique identifier for the collection which is given by Intercom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The id of the workspace which the collection belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The time when the article was last updated (seconds). For multilingual articles, this will be the timestamp of last update of the default language's content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The URL of the collection. For multilingual help centers, this will be the URL of the collection for the default language.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The icon of the collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_locale: Option<String>,
     /// `translated_content`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<GroupTranslatedContent>,
     /// The id of the parent collection. If `null` then it is the first level collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
     /// The id of the help center the collection is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help_center_id: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Collection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("id", &self.id)
+            .opt("workspace_id", &self.workspace_id)
+            .opt("name", &self.name)
+            .opt("description", &self.description)
+            .opt("created_at", &self.created_at)
+            .opt("updated_at", &self.updated_at)
+            .opt("url", &self.url)
+            .opt("icon", &self.icon)
+            .opt("order", &self.order)
+            .opt("default_locale", &self.default_locale)
+            .opt("translated_content", &self.translated_content)
+            .opt("parent_id", &self.parent_id)
+            .opt("help_center_id", &self.help_center_id)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Collection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for Collection {
+impl crate::codec::StructDecode for Collection {
     const NAME: &'static str = "Collection";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "workspace_id" => {
-                self.workspace_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "description" => {
-                self.description = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "created_at" => self.created_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            "url" => self.url = map.next_value_seed(crate::codec::OptString)?,
-            "icon" => self.icon = map.next_value_seed(crate::codec::OptString)?,
-            "order" => self.order = map.next_value()?,
-            "default_locale" => {
-                self.default_locale = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "translated_content" => self.translated_content = map.next_value()?,
-            "parent_id" => self.parent_id = map.next_value_seed(crate::codec::OptString)?,
-            "help_center_id" => self.help_center_id = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            "description" => crate::codec::set_string(&mut slots.description, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+            "url" => crate::codec::set_string(&mut slots.url, map),
+            "icon" => crate::codec::set_string(&mut slots.icon, map),
+            "order" => crate::codec::set(&mut slots.order, map),
+            "default_locale" => crate::codec::set_string(&mut slots.default_locale, map),
+            "translated_content" => crate::codec::set(&mut slots.translated_content, map),
+            "parent_id" => crate::codec::set_string(&mut slots.parent_id, map),
+            "help_center_id" => crate::codec::set(&mut slots.help_center_id, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Collections
 ///
 /// This will return a list of Collections for the App.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CollectionList {
     /// The type of the object - `list`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CollectionListType>,
     /// `pages`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of collections.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// An array of collection objects
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Collection>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CollectionList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("pages", &self.pages)
+            .opt("total_count", &self.total_count)
+            .opt("data", &self.data)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CollectionList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for CollectionList {
+impl crate::codec::StructDecode for CollectionList {
     const NAME: &'static str = "CollectionList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            "data" => self.data = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "data" => crate::codec::set(&mut slots.data, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the object - `list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CollectionListType {
     /// `list`
     List,
@@ -167,33 +175,103 @@ crate::codec::string_enum!(CollectionListType);
 /// Create Collection Request Payload
 ///
 /// You can create a collection
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCollectionRequest {
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// `translated_content`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<GroupTranslatedContent>,
     /// The id of the parent collection. If `null` then it will be created as the first level collection.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_id: Option<String>,
     /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help_center_id: Option<i64>,
 }
+impl serde::Serialize for CreateCollectionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("name", &self.name)
+            .opt("description", &self.description)
+            .opt("translated_content", &self.translated_content)
+            .opt("parent_id", &self.parent_id)
+            .opt("help_center_id", &self.help_center_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateCollectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        name: Option<String>,
+        description: Option<Option<String>>,
+        translated_content: Option<Option<GroupTranslatedContent>>,
+        parent_id: Option<Option<String>>,
+        help_center_id: Option<Option<i64>>,
+    }
+    impl crate::codec::StructDecode for CreateCollectionRequest {
+        const NAME: &'static str = "CreateCollectionRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                "description" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.description,
+                        "description",
+                        map,
+                    )
+                }
+                "translated_content" => {
+                    crate::codec::fill(
+                        &mut slots.translated_content,
+                        "translated_content",
+                        map,
+                    )
+                }
+                "parent_id" => {
+                    crate::codec::fill_opt_string(&mut slots.parent_id, "parent_id", map)
+                }
+                "help_center_id" => {
+                    crate::codec::fill(&mut slots.help_center_id, "help_center_id", map)
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "name",
+                                "description",
+                                "translated_content",
+                                "parent_id",
+                                "help_center_id",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                name: crate::codec::missing(slots.name, "name")?,
+                description: slots.description.flatten(),
+                translated_content: slots.translated_content.flatten(),
+                parent_id: slots.parent_id.flatten(),
+                help_center_id: slots.help_center_id.flatten(),
+            })
+        }
+    }
+};
 impl CreateCollectionRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(name: impl Into<String>) -> Self {
@@ -209,48 +287,55 @@ impl CreateCollectionRequest {
 /// Deleted Collection Object
 ///
 /// Response returned when an object is deleted
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedCollectionObject {
     /// The unique identifier for the collection which you provided in the URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of object which was deleted. - `collection`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedCollectionObjectObject>,
     /// Whether the collection was deleted successfully or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DeletedCollectionObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("id", &self.id)
+            .opt("object", &self.object)
+            .opt("deleted", &self.deleted)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DeletedCollectionObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DeletedCollectionObject {
+impl crate::codec::StructDecode for DeletedCollectionObject {
     const NAME: &'static str = "DeletedCollectionObject";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "object" => self.object = map.next_value()?,
-            "deleted" => self.deleted = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "object" => crate::codec::set(&mut slots.object, map),
+            "deleted" => crate::codec::set(&mut slots.deleted, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of object which was deleted. - `collection`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeletedCollectionObjectObject {
     /// `collection`
     Collection,
@@ -277,50 +362,55 @@ crate::codec::string_enum!(DeletedCollectionObjectObject);
 /// Group Content
 ///
 /// The Content of a Group.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupContent {
     /// The type of object - `group_content` .
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<GroupContentType>,
     /// The name of the collection or section.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The description of the collection. Only available for collections.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for GroupContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("name", &self.name)
+            .opt("description", &self.description)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GroupContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for GroupContent {
+impl crate::codec::StructDecode for GroupContent {
     const NAME: &'static str = "GroupContent";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "description" => {
-                self.description = map.next_value_seed(crate::codec::OptString)?;
-            }
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            "description" => crate::codec::set_string(&mut slots.description, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of object - `group_content` .
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GroupContentType {
     /// `group_content`
     GroupContent,
@@ -347,188 +437,195 @@ crate::codec::string_enum!(GroupContentType);
 /// Group Translated Content
 ///
 /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupTranslatedContent {
     /// The type of object - group_translated_content.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<GroupTranslatedContentType>,
     /// The content of the group in Arabic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ar: Option<GroupContent>,
     /// The content of the group in Bulgarian
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bg: Option<GroupContent>,
     /// The content of the group in Bosnian
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bs: Option<GroupContent>,
     /// The content of the group in Catalan
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ca: Option<GroupContent>,
     /// The content of the group in Czech
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cs: Option<GroupContent>,
     /// The content of the group in Danish
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub da: Option<GroupContent>,
     /// The content of the group in German
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub de: Option<GroupContent>,
     /// The content of the group in Greek
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub el: Option<GroupContent>,
     /// The content of the group in English
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub en: Option<GroupContent>,
     /// The content of the group in Spanish
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub es: Option<GroupContent>,
     /// The content of the group in Estonian
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub et: Option<GroupContent>,
     /// The content of the group in Finnish
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fi: Option<GroupContent>,
     /// The content of the group in French
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fr: Option<GroupContent>,
     /// The content of the group in Hebrew
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub he: Option<GroupContent>,
     /// The content of the group in Croatian
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hr: Option<GroupContent>,
     /// The content of the group in Hungarian
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hu: Option<GroupContent>,
     /// The content of the group in Indonesian
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<GroupContent>,
     /// The content of the group in Italian
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub it: Option<GroupContent>,
     /// The content of the group in Japanese
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ja: Option<GroupContent>,
     /// The content of the group in Korean
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ko: Option<GroupContent>,
     /// The content of the group in Lithuanian
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lt: Option<GroupContent>,
     /// The content of the group in Latvian
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lv: Option<GroupContent>,
     /// The content of the group in Mongolian
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mn: Option<GroupContent>,
     /// The content of the group in Norwegian
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nb: Option<GroupContent>,
     /// The content of the group in Dutch
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nl: Option<GroupContent>,
     /// The content of the group in Polish
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pl: Option<GroupContent>,
     /// The content of the group in Portuguese (Portugal)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pt: Option<GroupContent>,
     /// The content of the group in Romanian
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ro: Option<GroupContent>,
     /// The content of the group in Russian
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ru: Option<GroupContent>,
     /// The content of the group in Slovenian
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sl: Option<GroupContent>,
     /// The content of the group in Serbian
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sr: Option<GroupContent>,
     /// The content of the group in Swedish
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sv: Option<GroupContent>,
     /// The content of the group in Turkish
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tr: Option<GroupContent>,
     /// The content of the group in Vietnamese
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vi: Option<GroupContent>,
     /// The content of the group in Portuguese (Brazil)
-    #[serde(rename = "pt-BR", skip_serializing_if = "Option::is_none")]
     pub pt_br: Option<GroupContent>,
     /// The content of the group in Chinese (China)
-    #[serde(rename = "zh-CN", skip_serializing_if = "Option::is_none")]
     pub zh_cn: Option<GroupContent>,
     /// The content of the group in Chinese (Taiwan)
-    #[serde(rename = "zh-TW", skip_serializing_if = "Option::is_none")]
     pub zh_tw: Option<GroupContent>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for GroupTranslatedContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("ar", &self.ar)
+            .opt("bg", &self.bg)
+            .opt("bs", &self.bs)
+            .opt("ca", &self.ca)
+            .opt("cs", &self.cs)
+            .opt("da", &self.da)
+            .opt("de", &self.de)
+            .opt("el", &self.el)
+            .opt("en", &self.en)
+            .opt("es", &self.es)
+            .opt("et", &self.et)
+            .opt("fi", &self.fi)
+            .opt("fr", &self.fr)
+            .opt("he", &self.he)
+            .opt("hr", &self.hr)
+            .opt("hu", &self.hu)
+            .opt("id", &self.id)
+            .opt("it", &self.it)
+            .opt("ja", &self.ja)
+            .opt("ko", &self.ko)
+            .opt("lt", &self.lt)
+            .opt("lv", &self.lv)
+            .opt("mn", &self.mn)
+            .opt("nb", &self.nb)
+            .opt("nl", &self.nl)
+            .opt("pl", &self.pl)
+            .opt("pt", &self.pt)
+            .opt("ro", &self.ro)
+            .opt("ru", &self.ru)
+            .opt("sl", &self.sl)
+            .opt("sr", &self.sr)
+            .opt("sv", &self.sv)
+            .opt("tr", &self.tr)
+            .opt("vi", &self.vi)
+            .opt("pt-BR", &self.pt_br)
+            .opt("zh-CN", &self.zh_cn)
+            .opt("zh-TW", &self.zh_tw)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GroupTranslatedContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for GroupTranslatedContent {
+impl crate::codec::StructDecode for GroupTranslatedContent {
     const NAME: &'static str = "GroupTranslatedContent";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "ar" => self.ar = map.next_value()?,
-            "bg" => self.bg = map.next_value()?,
-            "bs" => self.bs = map.next_value()?,
-            "ca" => self.ca = map.next_value()?,
-            "cs" => self.cs = map.next_value()?,
-            "da" => self.da = map.next_value()?,
-            "de" => self.de = map.next_value()?,
-            "el" => self.el = map.next_value()?,
-            "en" => self.en = map.next_value()?,
-            "es" => self.es = map.next_value()?,
-            "et" => self.et = map.next_value()?,
-            "fi" => self.fi = map.next_value()?,
-            "fr" => self.fr = map.next_value()?,
-            "he" => self.he = map.next_value()?,
-            "hr" => self.hr = map.next_value()?,
-            "hu" => self.hu = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "it" => self.it = map.next_value()?,
-            "ja" => self.ja = map.next_value()?,
-            "ko" => self.ko = map.next_value()?,
-            "lt" => self.lt = map.next_value()?,
-            "lv" => self.lv = map.next_value()?,
-            "mn" => self.mn = map.next_value()?,
-            "nb" => self.nb = map.next_value()?,
-            "nl" => self.nl = map.next_value()?,
-            "pl" => self.pl = map.next_value()?,
-            "pt" => self.pt = map.next_value()?,
-            "ro" => self.ro = map.next_value()?,
-            "ru" => self.ru = map.next_value()?,
-            "sl" => self.sl = map.next_value()?,
-            "sr" => self.sr = map.next_value()?,
-            "sv" => self.sv = map.next_value()?,
-            "tr" => self.tr = map.next_value()?,
-            "vi" => self.vi = map.next_value()?,
-            "pt-BR" => self.pt_br = map.next_value()?,
-            "zh-CN" => self.zh_cn = map.next_value()?,
-            "zh-TW" => self.zh_tw = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "ar" => crate::codec::set(&mut slots.ar, map),
+            "bg" => crate::codec::set(&mut slots.bg, map),
+            "bs" => crate::codec::set(&mut slots.bs, map),
+            "ca" => crate::codec::set(&mut slots.ca, map),
+            "cs" => crate::codec::set(&mut slots.cs, map),
+            "da" => crate::codec::set(&mut slots.da, map),
+            "de" => crate::codec::set(&mut slots.de, map),
+            "el" => crate::codec::set(&mut slots.el, map),
+            "en" => crate::codec::set(&mut slots.en, map),
+            "es" => crate::codec::set(&mut slots.es, map),
+            "et" => crate::codec::set(&mut slots.et, map),
+            "fi" => crate::codec::set(&mut slots.fi, map),
+            "fr" => crate::codec::set(&mut slots.fr, map),
+            "he" => crate::codec::set(&mut slots.he, map),
+            "hr" => crate::codec::set(&mut slots.hr, map),
+            "hu" => crate::codec::set(&mut slots.hu, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "it" => crate::codec::set(&mut slots.it, map),
+            "ja" => crate::codec::set(&mut slots.ja, map),
+            "ko" => crate::codec::set(&mut slots.ko, map),
+            "lt" => crate::codec::set(&mut slots.lt, map),
+            "lv" => crate::codec::set(&mut slots.lv, map),
+            "mn" => crate::codec::set(&mut slots.mn, map),
+            "nb" => crate::codec::set(&mut slots.nb, map),
+            "nl" => crate::codec::set(&mut slots.nl, map),
+            "pl" => crate::codec::set(&mut slots.pl, map),
+            "pt" => crate::codec::set(&mut slots.pt, map),
+            "ro" => crate::codec::set(&mut slots.ro, map),
+            "ru" => crate::codec::set(&mut slots.ru, map),
+            "sl" => crate::codec::set(&mut slots.sl, map),
+            "sr" => crate::codec::set(&mut slots.sr, map),
+            "sv" => crate::codec::set(&mut slots.sv, map),
+            "tr" => crate::codec::set(&mut slots.tr, map),
+            "vi" => crate::codec::set(&mut slots.vi, map),
+            "pt-BR" => crate::codec::set(&mut slots.pt_br, map),
+            "zh-CN" => crate::codec::set(&mut slots.zh_cn, map),
+            "zh-TW" => crate::codec::set(&mut slots.zh_tw, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of object - group_translated_content.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GroupTranslatedContentType {
     /// `group_translated_content`
     GroupTranslatedContent,
@@ -555,119 +652,125 @@ crate::codec::string_enum!(GroupTranslatedContentType);
 /// Help Center
 ///
 /// Help Centers contain collections
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HelpCenter {
     /// The unique identifier for the Help Center which is given by Intercom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The id of the workspace which the Help Center belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
     /// The time when the Help Center was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The time when the Help Center was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The identifier of the Help Center. This is used in the URL of the Help Center.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// Whether the Help Center is turned on or not. This is controlled in your Help Center settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_turned_on: Option<bool>,
     /// The display name of the Help Center only seen by teammates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The URL for the help center, if you have a custom domain then this will show the URL using the custom domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Custom domain configured for the help center
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_domain: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for HelpCenter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("id", &self.id)
+            .opt("workspace_id", &self.workspace_id)
+            .opt("created_at", &self.created_at)
+            .opt("updated_at", &self.updated_at)
+            .opt("identifier", &self.identifier)
+            .opt("website_turned_on", &self.website_turned_on)
+            .opt("display_name", &self.display_name)
+            .opt("url", &self.url)
+            .opt("custom_domain", &self.custom_domain)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for HelpCenter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for HelpCenter {
+impl crate::codec::StructDecode for HelpCenter {
     const NAME: &'static str = "HelpCenter";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "workspace_id" => {
-                self.workspace_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "created_at" => self.created_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            "identifier" => {
-                self.identifier = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "website_turned_on" => self.website_turned_on = map.next_value()?,
-            "display_name" => {
-                self.display_name = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "url" => self.url = map.next_value_seed(crate::codec::OptString)?,
-            "custom_domain" => {
-                self.custom_domain = map.next_value_seed(crate::codec::OptString)?;
-            }
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+            "identifier" => crate::codec::set_string(&mut slots.identifier, map),
+            "website_turned_on" => crate::codec::set(&mut slots.website_turned_on, map),
+            "display_name" => crate::codec::set_string(&mut slots.display_name, map),
+            "url" => crate::codec::set_string(&mut slots.url, map),
+            "custom_domain" => crate::codec::set_string(&mut slots.custom_domain, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Help Centers
 ///
 /// A list of Help Centers belonging to the App
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HelpCenterList {
     /// The type of the object - `list`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<HelpCenterListType>,
     /// An array of Help Center objects
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<HelpCenter>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for HelpCenterList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("data", &self.data)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for HelpCenterList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for HelpCenterList {
+impl crate::codec::StructDecode for HelpCenterList {
     const NAME: &'static str = "HelpCenterList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "data" => self.data = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "data" => crate::codec::set(&mut slots.data, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the object - `list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum HelpCenterListType {
     /// `list`
     List,
@@ -694,34 +797,89 @@ crate::codec::string_enum!(HelpCenterListType);
 /// Update Collection Request Payload
 ///
 /// You can update a collection
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCollectionRequest {
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// `translated_content`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<GroupTranslatedContent>,
     /// The id of the parent collection. If `null` then it will be updated as the first level collection.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_id: Option<String>,
 }
+impl serde::Serialize for UpdateCollectionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("name", &self.name)
+            .opt("description", &self.description)
+            .opt("translated_content", &self.translated_content)
+            .opt("parent_id", &self.parent_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateCollectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        name: Option<Option<String>>,
+        description: Option<Option<String>>,
+        translated_content: Option<Option<GroupTranslatedContent>>,
+        parent_id: Option<Option<String>>,
+    }
+    impl crate::codec::StructDecode for UpdateCollectionRequest {
+        const NAME: &'static str = "UpdateCollectionRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                "description" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.description,
+                        "description",
+                        map,
+                    )
+                }
+                "translated_content" => {
+                    crate::codec::fill(
+                        &mut slots.translated_content,
+                        "translated_content",
+                        map,
+                    )
+                }
+                "parent_id" => {
+                    crate::codec::fill_opt_string(&mut slots.parent_id, "parent_id", map)
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["name", "description", "translated_content", "parent_id"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                name: slots.name.flatten(),
+                description: slots.description.flatten(),
+                translated_content: slots.translated_content.flatten(),
+                parent_id: slots.parent_id.flatten(),
+            })
+        }
+    }
+};
 impl UpdateCollectionRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {

@@ -6,48 +6,55 @@ use super::*;
 /// Deleted Object
 ///
 /// Response returned when an object is deleted
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedObject {
     /// The unique identifier for the news item which you provided in the URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of object which was deleted - news-item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedObjectObject>,
     /// Whether the news item was deleted successfully or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DeletedObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("id", &self.id)
+            .opt("object", &self.object)
+            .opt("deleted", &self.deleted)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DeletedObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DeletedObject {
+impl crate::codec::StructDecode for DeletedObject {
     const NAME: &'static str = "DeletedObject";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "object" => self.object = map.next_value()?,
-            "deleted" => self.deleted = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "object" => crate::codec::set(&mut slots.object, map),
+            "deleted" => crate::codec::set(&mut slots.deleted, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of object which was deleted - news-item.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeletedObjectObject {
     /// `news-item`
     NewsItem,
@@ -74,128 +81,218 @@ crate::codec::string_enum!(DeletedObjectObject);
 /// News Item
 ///
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsItem {
     /// The type of object.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<NewsItemType>,
     /// The unique identifier for the news item which is given by Intercom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The id of the workspace which the news item belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
     /// The title of the news item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The news item body, which may contain HTML.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_id: Option<i64>,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<NewsItemState>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
     /// Label names displayed to users to categorize the news item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<Option<String>>>,
     /// URL of the image used as cover. Must have .jpg or .png extension.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cover_image_url: Option<String>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reactions: Option<Vec<Option<String>>>,
     /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deliver_silently: Option<bool>,
     /// Timestamp for when the news item was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Timestamp for when the news item was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for NewsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("workspace_id", &self.workspace_id)
+            .opt("title", &self.title)
+            .opt("body", &self.body)
+            .opt("sender_id", &self.sender_id)
+            .opt("state", &self.state)
+            .opt("newsfeed_assignments", &self.newsfeed_assignments)
+            .opt("labels", &self.labels)
+            .opt("cover_image_url", &self.cover_image_url)
+            .opt("reactions", &self.reactions)
+            .opt("deliver_silently", &self.deliver_silently)
+            .opt("created_at", &self.created_at)
+            .opt("updated_at", &self.updated_at)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for NewsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for NewsItem {
+impl crate::codec::StructDecode for NewsItem {
     const NAME: &'static str = "NewsItem";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "workspace_id" => {
-                self.workspace_id = map.next_value_seed(crate::codec::OptString)?;
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
+            "title" => crate::codec::set_string(&mut slots.title, map),
+            "body" => crate::codec::set_string(&mut slots.body, map),
+            "sender_id" => crate::codec::set(&mut slots.sender_id, map),
+            "state" => crate::codec::set(&mut slots.state, map),
+            "newsfeed_assignments" => {
+                crate::codec::set(&mut slots.newsfeed_assignments, map)
             }
-            "title" => self.title = map.next_value_seed(crate::codec::OptString)?,
-            "body" => self.body = map.next_value_seed(crate::codec::OptString)?,
-            "sender_id" => self.sender_id = map.next_value()?,
-            "state" => self.state = map.next_value()?,
-            "newsfeed_assignments" => self.newsfeed_assignments = map.next_value()?,
-            "labels" => self.labels = map.next_value()?,
+            "labels" => crate::codec::set(&mut slots.labels, map),
             "cover_image_url" => {
-                self.cover_image_url = map.next_value_seed(crate::codec::OptString)?;
+                crate::codec::set_string(&mut slots.cover_image_url, map)
             }
-            "reactions" => self.reactions = map.next_value()?,
-            "deliver_silently" => self.deliver_silently = map.next_value()?,
-            "created_at" => self.created_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "reactions" => crate::codec::set(&mut slots.reactions, map),
+            "deliver_silently" => crate::codec::set(&mut slots.deliver_silently, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Create News Item Request
 ///
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewsItemRequest {
     /// The title of the news item.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub title: String,
     /// The news item body, which may contain HTML.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
     pub sender_id: i64,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NewsItemRequestState>,
     /// When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deliver_silently: Option<bool>,
     /// Label names displayed to users to categorize the news item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactions: Option<Vec<Option<String>>>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
 }
+impl serde::Serialize for NewsItemRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("title", &self.title)
+            .opt("body", &self.body)
+            .req("sender_id", &self.sender_id)
+            .opt("state", &self.state)
+            .opt("deliver_silently", &self.deliver_silently)
+            .opt("labels", &self.labels)
+            .opt("reactions", &self.reactions)
+            .opt("newsfeed_assignments", &self.newsfeed_assignments)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewsItemRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        title: Option<String>,
+        body: Option<Option<String>>,
+        sender_id: Option<i64>,
+        state: Option<Option<NewsItemRequestState>>,
+        deliver_silently: Option<Option<bool>>,
+        labels: Option<Option<Vec<String>>>,
+        reactions: Option<Option<Vec<Option<String>>>>,
+        newsfeed_assignments: Option<Option<Vec<NewsfeedAssignment>>>,
+    }
+    impl crate::codec::StructDecode for NewsItemRequest {
+        const NAME: &'static str = "NewsItemRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "title" => crate::codec::fill_string(&mut slots.title, "title", map),
+                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                "sender_id" => crate::codec::fill(&mut slots.sender_id, "sender_id", map),
+                "state" => crate::codec::fill(&mut slots.state, "state", map),
+                "deliver_silently" => {
+                    crate::codec::fill(
+                        &mut slots.deliver_silently,
+                        "deliver_silently",
+                        map,
+                    )
+                }
+                "labels" => crate::codec::fill(&mut slots.labels, "labels", map),
+                "reactions" => crate::codec::fill(&mut slots.reactions, "reactions", map),
+                "newsfeed_assignments" => {
+                    crate::codec::fill(
+                        &mut slots.newsfeed_assignments,
+                        "newsfeed_assignments",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "title",
+                                "body",
+                                "sender_id",
+                                "state",
+                                "deliver_silently",
+                                "labels",
+                                "reactions",
+                                "newsfeed_assignments",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                title: crate::codec::missing(slots.title, "title")?,
+                body: slots.body.flatten(),
+                sender_id: crate::codec::missing(slots.sender_id, "sender_id")?,
+                state: slots.state.flatten(),
+                deliver_silently: slots.deliver_silently.flatten(),
+                labels: slots.labels.flatten(),
+                reactions: slots.reactions.flatten(),
+                newsfeed_assignments: slots.newsfeed_assignments.flatten(),
+            })
+        }
+    }
+};
 impl NewsItemRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(title: impl Into<String>, sender_id: i64) -> Self {
@@ -212,7 +309,7 @@ impl NewsItemRequest {
     }
 }
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NewsItemRequestState {
     /// `draft`
     Draft,
@@ -241,7 +338,7 @@ impl NewsItemRequestState {
 }
 crate::codec::string_enum!(NewsItemRequestState);
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NewsItemState {
     /// `draft`
     Draft,
@@ -270,7 +367,7 @@ impl NewsItemState {
 }
 crate::codec::string_enum!(NewsItemState);
 /// The type of object.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NewsItemType {
     /// `news-item`
     NewsItem,
@@ -299,95 +396,109 @@ crate::codec::string_enum!(NewsItemType);
 /// A newsfeed is a collection of news items, targeted to a specific audience.
 ///
 /// Newsfeeds currently cannot be edited through the API, please refer to [this article](https://www.intercom.com/help/en/articles/6362267-getting-started-with-news) to set up your newsfeeds in Intercom.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Newsfeed {
     /// The unique identifier for the newsfeed which is given by Intercom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of object.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<NewsfeedType>,
     /// The name of the newsfeed. This name will never be visible to your users.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Timestamp for when the newsfeed was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Timestamp for when the newsfeed was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Newsfeed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("id", &self.id)
+            .opt("type", &self.type_)
+            .opt("name", &self.name)
+            .opt("created_at", &self.created_at)
+            .opt("updated_at", &self.updated_at)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Newsfeed {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for Newsfeed {
+impl crate::codec::StructDecode for Newsfeed {
     const NAME: &'static str = "Newsfeed";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "type" => self.type_ = map.next_value()?,
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "created_at" => self.created_at = map.next_value()?,
-            "updated_at" => self.updated_at = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "name" => crate::codec::set_string(&mut slots.name, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Newsfeed Assignment
 ///
 /// Assigns a news item to a newsfeed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsfeedAssignment {
     /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub newsfeed_id: Option<i64>,
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub published_at: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for NewsfeedAssignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("newsfeed_id", &self.newsfeed_id)
+            .opt("published_at", &self.published_at)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for NewsfeedAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for NewsfeedAssignment {
+impl crate::codec::StructDecode for NewsfeedAssignment {
     const NAME: &'static str = "NewsfeedAssignment";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "newsfeed_id" => self.newsfeed_id = map.next_value()?,
-            "published_at" => self.published_at = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "newsfeed_id" => crate::codec::set(&mut slots.newsfeed_id, map),
+            "published_at" => crate::codec::set(&mut slots.published_at, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of object.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NewsfeedType {
     /// `newsfeed`
     Newsfeed,
@@ -412,52 +523,59 @@ impl NewsfeedType {
 }
 crate::codec::string_enum!(NewsfeedType);
 /// Paginated News Item Response
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedNewsItemResponse {
     /// The type of object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<PaginatedNewsItemResponseType>,
     /// `pages`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of News Items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// An array of News Items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<NewsItem>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for PaginatedNewsItemResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("pages", &self.pages)
+            .opt("total_count", &self.total_count)
+            .opt("data", &self.data)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PaginatedNewsItemResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for PaginatedNewsItemResponse {
+impl crate::codec::StructDecode for PaginatedNewsItemResponse {
     const NAME: &'static str = "PaginatedNewsItemResponse";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            "data" => self.data = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "data" => crate::codec::set(&mut slots.data, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaginatedNewsItemResponseType {
     /// `list`
     List,
@@ -482,52 +600,59 @@ impl PaginatedNewsItemResponseType {
 }
 crate::codec::string_enum!(PaginatedNewsItemResponseType);
 /// Paginated Newsfeed Response
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedNewsfeedResponse {
     /// The type of object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<PaginatedNewsfeedResponseType>,
     /// `pages`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of Newsfeeds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// An array of Newsfeeds
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Newsfeed>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for PaginatedNewsfeedResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("pages", &self.pages)
+            .opt("total_count", &self.total_count)
+            .opt("data", &self.data)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PaginatedNewsfeedResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for PaginatedNewsfeedResponse {
+impl crate::codec::StructDecode for PaginatedNewsfeedResponse {
     const NAME: &'static str = "PaginatedNewsfeedResponse";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            "data" => self.data = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "data" => crate::codec::set(&mut slots.data, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaginatedNewsfeedResponseType {
     /// `list`
     List,

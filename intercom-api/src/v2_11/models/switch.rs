@@ -6,16 +6,69 @@ use super::*;
 /// Create Phone Switch Request Payload
 ///
 /// You can create an phone switch
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreatePhoneSwitchRequest {
     /// Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub phone: String,
     /// `custom_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
 }
+impl serde::Serialize for CreatePhoneSwitchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("phone", &self.phone)
+            .opt("custom_attributes", &self.custom_attributes)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePhoneSwitchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        phone: Option<String>,
+        custom_attributes: Option<Option<CustomAttributes>>,
+    }
+    impl crate::codec::StructDecode for CreatePhoneSwitchRequest {
+        const NAME: &'static str = "CreatePhoneSwitchRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "phone" => crate::codec::fill_string(&mut slots.phone, "phone", map),
+                "custom_attributes" => {
+                    crate::codec::fill(
+                        &mut slots.custom_attributes,
+                        "custom_attributes",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["phone", "custom_attributes"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                phone: crate::codec::missing(slots.phone, "phone")?,
+                custom_attributes: slots.custom_attributes.flatten(),
+            })
+        }
+    }
+};
 impl CreatePhoneSwitchRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(phone: impl Into<String>) -> Self {
@@ -28,44 +81,51 @@ impl CreatePhoneSwitchRequest {
 /// Phone Switch
 ///
 /// Phone Switch Response
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneSwitch {
     /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<PhoneSwitchType>,
     /// Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for PhoneSwitch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("phone", &self.phone)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PhoneSwitch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for PhoneSwitch {
+impl crate::codec::StructDecode for PhoneSwitch {
     const NAME: &'static str = "PhoneSwitch";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "phone" => self.phone = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "phone" => crate::codec::set_string(&mut slots.phone, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// `PhoneSwitchType` (defined inline at `/components/schemas/phone_switch/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PhoneSwitchType {
     /// `phone_call_redirect`
     PhoneCallRedirect,

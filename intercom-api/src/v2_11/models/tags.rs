@@ -4,13 +4,48 @@
 #[allow(unused_imports)]
 use super::*;
 /// `AttachTagToContactRequest` (defined inline at `/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachTagToContactRequest {
     /// The unique identifier for the tag which is given by Intercom
-    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
 }
+impl serde::Serialize for AttachTagToContactRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachTagToContactRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        id: Option<String>,
+    }
+    impl crate::codec::StructDecode for AttachTagToContactRequest {
+        const NAME: &'static str = "AttachTagToContactRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                _ => Err(crate::codec::unknown_member(key, &["id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                id: crate::codec::missing(slots.id, "id")?,
+            })
+        }
+    }
+};
 impl AttachTagToContactRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(id: impl Into<String>) -> Self {
@@ -18,16 +53,58 @@ impl AttachTagToContactRequest {
     }
 }
 /// `AttachTagToConversationRequest` (defined inline at `/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachTagToConversationRequest {
     /// The unique identifier for the tag which is given by Intercom
-    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
     /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
 }
+impl serde::Serialize for AttachTagToConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("id", &self.id)
+            .req("admin_id", &self.admin_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachTagToConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        id: Option<String>,
+        admin_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for AttachTagToConversationRequest {
+        const NAME: &'static str = "AttachTagToConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                "admin_id" => {
+                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                }
+                _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                id: crate::codec::missing(slots.id, "id")?,
+                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+            })
+        }
+    }
+};
 impl AttachTagToConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(id: impl Into<String>, admin_id: impl Into<String>) -> Self {
@@ -38,16 +115,58 @@ impl AttachTagToConversationRequest {
     }
 }
 /// `AttachTagToTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachTagToTicketRequest {
     /// The unique identifier for the tag which is given by Intercom
-    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
     /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
 }
+impl serde::Serialize for AttachTagToTicketRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("id", &self.id)
+            .req("admin_id", &self.admin_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachTagToTicketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        id: Option<String>,
+        admin_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for AttachTagToTicketRequest {
+        const NAME: &'static str = "AttachTagToTicketRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                "admin_id" => {
+                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                }
+                _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                id: crate::codec::missing(slots.id, "id")?,
+                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+            })
+        }
+    }
+};
 impl AttachTagToTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(id: impl Into<String>, admin_id: impl Into<String>) -> Self {
@@ -60,20 +179,56 @@ impl AttachTagToTicketRequest {
 /// Create or Update Tag Request Payload
 ///
 /// You can create or update an existing tag.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateOrUpdateTagRequest {
     /// The name of the tag, which will be created if not found, or the new name for the tag if this is an update request. Names are case insensitive.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
     /// The id of tag to updates.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
 }
+impl serde::Serialize for CreateOrUpdateTagRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("name", &self.name)
+            .opt("id", &self.id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateOrUpdateTagRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        name: Option<String>,
+        id: Option<Option<String>>,
+    }
+    impl crate::codec::StructDecode for CreateOrUpdateTagRequest {
+        const NAME: &'static str = "CreateOrUpdateTagRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                _ => Err(crate::codec::unknown_member(key, &["name", "id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                name: crate::codec::missing(slots.name, "name")?,
+                id: slots.id.flatten(),
+            })
+        }
+    }
+};
 impl CreateOrUpdateTagRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(name: impl Into<String>) -> Self {
@@ -117,13 +272,50 @@ impl From<TagMultipleUsersRequest> for CreateTagRequest {
     }
 }
 /// `DetachTagFromConversationRequest` (defined inline at `/paths/~1conversations~1{conversation_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DetachTagFromConversationRequest {
     /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
 }
+impl serde::Serialize for DetachTagFromConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer).req("admin_id", &self.admin_id).end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DetachTagFromConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        admin_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for DetachTagFromConversationRequest {
+        const NAME: &'static str = "DetachTagFromConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "admin_id" => {
+                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                }
+                _ => Err(crate::codec::unknown_member(key, &["admin_id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+            })
+        }
+    }
+};
 impl DetachTagFromConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
@@ -131,13 +323,50 @@ impl DetachTagFromConversationRequest {
     }
 }
 /// `DetachTagFromTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DetachTagFromTicketRequest {
     /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub admin_id: String,
 }
+impl serde::Serialize for DetachTagFromTicketRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer).req("admin_id", &self.admin_id).end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DetachTagFromTicketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        admin_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for DetachTagFromTicketRequest {
+        const NAME: &'static str = "DetachTagFromTicketRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "admin_id" => {
+                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                }
+                _ => Err(crate::codec::unknown_member(key, &["admin_id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+            })
+        }
+    }
+};
 impl DetachTagFromTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
@@ -147,15 +376,56 @@ impl DetachTagFromTicketRequest {
 /// Tag Company Request Payload
 ///
 /// You can tag a single company or a list of companies.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagCompanyRequest {
     /// The name of the tag, which will be created if not found.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: Vec<TagCompanyRequestCompaniesItem>,
 }
+impl serde::Serialize for TagCompanyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("name", &self.name)
+            .req("companies", &self.companies)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TagCompanyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        name: Option<String>,
+        companies: Option<Vec<TagCompanyRequestCompaniesItem>>,
+    }
+    impl crate::codec::StructDecode for TagCompanyRequest {
+        const NAME: &'static str = "TagCompanyRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                "companies" => crate::codec::fill(&mut slots.companies, "companies", map),
+                _ => Err(crate::codec::unknown_member(key, &["name", "companies"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                name: crate::codec::missing(slots.name, "name")?,
+                companies: crate::codec::missing(slots.companies, "companies")?,
+            })
+        }
+    }
+};
 impl TagCompanyRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
@@ -169,24 +439,62 @@ impl TagCompanyRequest {
     }
 }
 /// `TagCompanyRequestCompaniesItem` (defined inline at `/components/schemas/tag_company_request/properties/companies/items`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCompanyRequestCompaniesItem {
     /// The Intercom defined id representing the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The company id you have defined for the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_id: Option<String>,
 }
+impl serde::Serialize for TagCompanyRequestCompaniesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("id", &self.id)
+            .opt("company_id", &self.company_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TagCompanyRequestCompaniesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        id: Option<Option<String>>,
+        company_id: Option<Option<String>>,
+    }
+    impl crate::codec::StructDecode for TagCompanyRequestCompaniesItem {
+        const NAME: &'static str = "TagCompanyRequestCompaniesItem";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                "company_id" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.company_id,
+                        "company_id",
+                        map,
+                    )
+                }
+                _ => Err(crate::codec::unknown_member(key, &["id", "company_id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                id: slots.id.flatten(),
+                company_id: slots.company_id.flatten(),
+            })
+        }
+    }
+};
 impl TagCompanyRequestCompaniesItem {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
@@ -196,15 +504,56 @@ impl TagCompanyRequestCompaniesItem {
 /// Tag Users Request Payload
 ///
 /// You can tag a list of users.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagMultipleUsersRequest {
     /// The name of the tag, which will be created if not found.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
     /// `users`
     pub users: Vec<TagMultipleUsersRequestUsersItem>,
 }
+impl serde::Serialize for TagMultipleUsersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("name", &self.name)
+            .req("users", &self.users)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TagMultipleUsersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        name: Option<String>,
+        users: Option<Vec<TagMultipleUsersRequestUsersItem>>,
+    }
+    impl crate::codec::StructDecode for TagMultipleUsersRequest {
+        const NAME: &'static str = "TagMultipleUsersRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                "users" => crate::codec::fill(&mut slots.users, "users", map),
+                _ => Err(crate::codec::unknown_member(key, &["name", "users"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                name: crate::codec::missing(slots.name, "name")?,
+                users: crate::codec::missing(slots.users, "users")?,
+            })
+        }
+    }
+};
 impl TagMultipleUsersRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
@@ -215,17 +564,46 @@ impl TagMultipleUsersRequest {
     }
 }
 /// `TagMultipleUsersRequestUsersItem` (defined inline at `/components/schemas/tag_multiple_users_request/properties/users/items`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagMultipleUsersRequestUsersItem {
     /// The Intercom defined id representing the user.
-    #[serde(
-        default,
-        deserialize_with = "crate::codec::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
 }
+impl serde::Serialize for TagMultipleUsersRequestUsersItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer).opt("id", &self.id).end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TagMultipleUsersRequestUsersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        id: Option<Option<String>>,
+    }
+    impl crate::codec::StructDecode for TagMultipleUsersRequestUsersItem {
+        const NAME: &'static str = "TagMultipleUsersRequestUsersItem";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                _ => Err(crate::codec::unknown_member(key, &["id"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self { id: slots.id.flatten() })
+        }
+    }
+};
 impl TagMultipleUsersRequestUsersItem {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new() -> Self {
@@ -235,15 +613,56 @@ impl TagMultipleUsersRequestUsersItem {
 /// Untag Company Request Payload
 ///
 /// You can tag a single company or a list of companies.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UntagCompanyRequest {
     /// The name of the tag which will be untagged from the company
-    #[serde(deserialize_with = "crate::codec::string")]
     pub name: String,
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: Vec<UntagCompanyRequestCompaniesItem>,
 }
+impl serde::Serialize for UntagCompanyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("name", &self.name)
+            .req("companies", &self.companies)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UntagCompanyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        name: Option<String>,
+        companies: Option<Vec<UntagCompanyRequestCompaniesItem>>,
+    }
+    impl crate::codec::StructDecode for UntagCompanyRequest {
+        const NAME: &'static str = "UntagCompanyRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                "companies" => crate::codec::fill(&mut slots.companies, "companies", map),
+                _ => Err(crate::codec::unknown_member(key, &["name", "companies"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                name: crate::codec::missing(slots.name, "name")?,
+                companies: crate::codec::missing(slots.companies, "companies")?,
+            })
+        }
+    }
+};
 impl UntagCompanyRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
@@ -257,18 +676,68 @@ impl UntagCompanyRequest {
     }
 }
 /// `UntagCompanyRequestCompaniesItem` (defined inline at `/components/schemas/untag_company_request/properties/companies/items`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UntagCompanyRequestCompaniesItem {
     /// The Intercom defined id representing the company.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub id: String,
     /// The company id you have defined for the company.
-    #[serde(deserialize_with = "crate::codec::string")]
     pub company_id: String,
     /// Always set to true
     pub untag: bool,
 }
+impl serde::Serialize for UntagCompanyRequestCompaniesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("id", &self.id)
+            .req("company_id", &self.company_id)
+            .req("untag", &self.untag)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UntagCompanyRequestCompaniesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        id: Option<String>,
+        company_id: Option<String>,
+        untag: Option<bool>,
+    }
+    impl crate::codec::StructDecode for UntagCompanyRequestCompaniesItem {
+        const NAME: &'static str = "UntagCompanyRequestCompaniesItem";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                "company_id" => {
+                    crate::codec::fill_string(&mut slots.company_id, "company_id", map)
+                }
+                "untag" => crate::codec::fill(&mut slots.untag, "untag", map),
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(key, &["id", "company_id", "untag"]),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                id: crate::codec::missing(slots.id, "id")?,
+                company_id: crate::codec::missing(slots.company_id, "company_id")?,
+                untag: crate::codec::missing(slots.untag, "untag")?,
+            })
+        }
+    }
+};
 impl UntagCompanyRequestCompaniesItem {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(

@@ -60,60 +60,67 @@ impl From<SubmitActionComponent> for ActionComponent {
 /// - [Trigger a submit request to be sent](https://developers.intercom.com/docs/references/canvas-kit/actioncomponents/submit-action) Inbox Messenger
 /// - [Open a link in a new page](https://developers.intercom.com/docs/references/canvas-kit/actioncomponents/url-action) Inbox Messenger
 /// - [Open a sheet](https://developers.intercom.com/docs/references/canvas-kit/actioncomponents/sheets-action) Messenger
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ButtonComponent {
     /// The type of component you are rendering.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ButtonComponentType>,
     /// A unique identifier for the component.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The text that will be rendered inside the button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// This can be a Submit Action, URL Action, or Sheets Action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ActionComponent>,
     /// Styles the button. Default is 'primary'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<ButtonComponentStyle>,
     /// Styles the button and prevents the action. Default is false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ButtonComponent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("label", &self.label)
+            .opt("action", &self.action)
+            .opt("style", &self.style)
+            .opt("disabled", &self.disabled)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ButtonComponent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ButtonComponent {
+impl crate::codec::StructDecode for ButtonComponent {
     const NAME: &'static str = "ButtonComponent";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "label" => self.label = map.next_value_seed(crate::codec::OptString)?,
-            "action" => self.action = map.next_value()?,
-            "style" => self.style = map.next_value()?,
-            "disabled" => self.disabled = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "label" => crate::codec::set_string(&mut slots.label, map),
+            "action" => crate::codec::set(&mut slots.action, map),
+            "style" => crate::codec::set(&mut slots.style, map),
+            "disabled" => crate::codec::set(&mut slots.disabled, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Styles the button. Default is 'primary'.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ButtonComponentStyle {
     /// `primary`
     Primary,
@@ -146,7 +153,7 @@ impl ButtonComponentStyle {
 }
 crate::codec::string_enum!(ButtonComponentStyle);
 /// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ButtonComponentType {
     /// `button`
     Button,
@@ -178,46 +185,51 @@ crate::codec::string_enum!(ButtonComponentType);
 ///
 /// - A static canvas needs a ContentObject which will contain the components to show.
 /// - A live canvas needs a `content_url` which we we will make the Live Canvas requests to when the app is viewed. This is only possible for apps viewed or used in the Messenger.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CanvasObject {
     /// The content object that will be shown as the UI of the app. Max Size is 64KB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<ContentObject>,
     /// The URL which we make Live Canvas requests to. You must respond to these with a content object. Max size is 64KB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_url: Option<String>,
     /// Optional Stored Data that you want to be returned in the next sent request. Max Size is 64KB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stored_data: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CanvasObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("content", &self.content)
+            .opt("content_url", &self.content_url)
+            .opt("stored_data", &self.stored_data)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CanvasObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for CanvasObject {
+impl crate::codec::StructDecode for CanvasObject {
     const NAME: &'static str = "CanvasObject";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "content" => self.content = map.next_value()?,
-            "content_url" => {
-                self.content_url = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "stored_data" => self.stored_data = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "content" => crate::codec::set(&mut slots.content, map),
+            "content_url" => crate::codec::set_string(&mut slots.content_url, map),
+            "stored_data" => crate::codec::set(&mut slots.stored_data, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Checkbox Component
@@ -227,64 +239,71 @@ impl crate::codec::LenientStruct for CanvasObject {
 /// - Using a ButtonComponent (which will submit all interactive components in the canvas)
 ///
 /// When a submit action takes place, the results are given in a hash with the `id` from the checkbox component used as the key and an array containing the `id` of each chosen option as the value.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckboxComponent {
     /// The type of component you are rendering.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CheckboxComponentType>,
     /// A unique identifier for the component.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The list of options. Minimum of 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option: Option<Vec<CheckboxOption>>,
     /// The text shown above the options.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The option's that are selected by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
     /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub save_state: Option<CheckboxComponentSaveState>,
     /// Styles all options and prevents the action. Default is false. Will be overridden if save_state is saved.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CheckboxComponent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("option", &self.option)
+            .opt("label", &self.label)
+            .opt("value", &self.value)
+            .opt("save_state", &self.save_state)
+            .opt("disabled", &self.disabled)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CheckboxComponent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for CheckboxComponent {
+impl crate::codec::StructDecode for CheckboxComponent {
     const NAME: &'static str = "CheckboxComponent";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "option" => self.option = map.next_value()?,
-            "label" => self.label = map.next_value_seed(crate::codec::OptString)?,
-            "value" => self.value = map.next_value()?,
-            "save_state" => self.save_state = map.next_value()?,
-            "disabled" => self.disabled = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "option" => crate::codec::set(&mut slots.option, map),
+            "label" => crate::codec::set_string(&mut slots.label, map),
+            "value" => crate::codec::set(&mut slots.value, map),
+            "save_state" => crate::codec::set(&mut slots.save_state, map),
+            "disabled" => crate::codec::set(&mut slots.disabled, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CheckboxComponentSaveState {
     /// `unsaved`
     Unsaved,
@@ -317,7 +336,7 @@ impl CheckboxComponentSaveState {
 }
 crate::codec::string_enum!(CheckboxComponentSaveState);
 /// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CheckboxComponentType {
     /// `checkbox`
     Checkbox,
@@ -344,52 +363,59 @@ crate::codec::string_enum!(CheckboxComponentType);
 /// Checkbox Option
 ///
 /// A checkbox option component that can be selected.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckboxOption {
     /// The type of component you are rendering.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CheckboxOptionType>,
     /// A unique identifier for the option.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The text shown next to the checkbox.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Styles the option and prevents the action. Default is false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CheckboxOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("text", &self.text)
+            .opt("disabled", &self.disabled)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CheckboxOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for CheckboxOption {
+impl crate::codec::StructDecode for CheckboxOption {
     const NAME: &'static str = "CheckboxOption";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
-            "text" => self.text = map.next_value_seed(crate::codec::OptString)?,
-            "disabled" => self.disabled = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
+            "text" => crate::codec::set_string(&mut slots.text, map),
+            "disabled" => crate::codec::set(&mut slots.disabled, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CheckboxOptionType {
     /// `option`
     Option,
@@ -573,109 +599,117 @@ impl From<ConfigureRequestWorkspaceRegion> for ConfigureRequest {
     }
 }
 /// `ConfigureRequestWorkspaceId` (defined inline at `/components/schemas/configure_request/oneOf/0`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigureRequestWorkspaceId {
     /// The workspace ID of the teammate. Attribute is app_id for V1.2 and below.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
     /// The Intercom teammate configuring the app.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin: Option<Admin>,
     /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<Context>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ConfigureRequestWorkspaceId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("workspace_id", &self.workspace_id)
+            .opt("admin", &self.admin)
+            .opt("context", &self.context)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ConfigureRequestWorkspaceId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ConfigureRequestWorkspaceId {
+impl crate::codec::StructDecode for ConfigureRequestWorkspaceId {
     const NAME: &'static str = "ConfigureRequestWorkspaceId";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "workspace_id" => {
-                self.workspace_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "admin" => self.admin = map.next_value()?,
-            "context" => self.context = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
+            "admin" => crate::codec::set(&mut slots.admin, map),
+            "context" => crate::codec::set(&mut slots.context, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// `ConfigureRequestWorkspaceRegion` (defined inline at `/components/schemas/configure_request/oneOf/1`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigureRequestWorkspaceRegion {
     /// The workspace ID of the teammate. Attribute is app_id for V1.2 and below.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
     /// The Intercom hosted region that this app is located in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_region: Option<String>,
     /// The id of the component clicked by the teammate to trigger the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub component_id: Option<String>,
     /// The Intercom teammate configuring the app.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin: Option<Admin>,
     /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<Context>,
     /// The current canvas the teammate can see.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_canvas: Option<CanvasObject>,
     /// A list of key/value pairs of data, inputted by the teammate on the current canvas.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_values: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ConfigureRequestWorkspaceRegion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("workspace_id", &self.workspace_id)
+            .opt("workspace_region", &self.workspace_region)
+            .opt("component_id", &self.component_id)
+            .opt("admin", &self.admin)
+            .opt("context", &self.context)
+            .opt("current_canvas", &self.current_canvas)
+            .opt("input_values", &self.input_values)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ConfigureRequestWorkspaceRegion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ConfigureRequestWorkspaceRegion {
+impl crate::codec::StructDecode for ConfigureRequestWorkspaceRegion {
     const NAME: &'static str = "ConfigureRequestWorkspaceRegion";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "workspace_id" => {
-                self.workspace_id = map.next_value_seed(crate::codec::OptString)?;
-            }
+            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
             "workspace_region" => {
-                self.workspace_region = map.next_value_seed(crate::codec::OptString)?;
+                crate::codec::set_string(&mut slots.workspace_region, map)
             }
-            "component_id" => {
-                self.component_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "admin" => self.admin = map.next_value()?,
-            "context" => self.context = map.next_value()?,
-            "current_canvas" => self.current_canvas = map.next_value()?,
-            "input_values" => self.input_values = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "component_id" => crate::codec::set_string(&mut slots.component_id, map),
+            "admin" => crate::codec::set(&mut slots.admin, map),
+            "context" => crate::codec::set(&mut slots.context, map),
+            "current_canvas" => crate::codec::set(&mut slots.current_canvas, map),
+            "input_values" => crate::codec::set(&mut slots.input_values, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Configure Response
@@ -704,134 +738,155 @@ impl From<ConfigureResponseCanvas> for ConfigureResponse {
     }
 }
 /// `ConfigureResponseCanvas` (defined inline at `/components/schemas/configure_response/oneOf/1`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigureResponseCanvas {
     /// The canvas object that defines the new UI to be shown. This will replace the previous canvas that was visible until the teammate interacted with your app.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canvas: Option<CanvasObject>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ConfigureResponseCanvas {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("canvas", &self.canvas)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ConfigureResponseCanvas {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ConfigureResponseCanvas {
+impl crate::codec::StructDecode for ConfigureResponseCanvas {
     const NAME: &'static str = "ConfigureResponseCanvas";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "canvas" => self.canvas = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "canvas" => crate::codec::set(&mut slots.canvas, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Contact Reply Base Object
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyBaseRequest {
     /// `message_type`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_type: Option<ContactReplyBaseRequestMessageType>,
     /// `type`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactReplyBaseRequestType>,
     /// The text body of the comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Attachment URLs
     ///
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactReplyBaseRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("message_type", &self.message_type)
+            .opt("type", &self.type_)
+            .opt("body", &self.body)
+            .opt("created_at", &self.created_at)
+            .opt("attachment_urls", &self.attachment_urls)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactReplyBaseRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ContactReplyBaseRequest {
+impl crate::codec::StructDecode for ContactReplyBaseRequest {
     const NAME: &'static str = "ContactReplyBaseRequest";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "message_type" => self.message_type = map.next_value()?,
-            "type" => self.type_ = map.next_value()?,
-            "body" => self.body = map.next_value_seed(crate::codec::OptString)?,
-            "created_at" => self.created_at = map.next_value()?,
-            "attachment_urls" => self.attachment_urls = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "message_type" => crate::codec::set(&mut slots.message_type, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "body" => crate::codec::set_string(&mut slots.body, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Contact Subscription Types
 ///
 /// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactSubscriptionTypes {
     /// This object represents the subscriptions attached to a contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<AddressableList>>,
     /// Url to get more subscription type resources for this contact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Int representing the total number of subscription types attached to this contact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactSubscriptionTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("data", &self.data)
+            .opt("url", &self.url)
+            .opt("total_count", &self.total_count)
+            .opt("has_more", &self.has_more)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactSubscriptionTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ContactSubscriptionTypes {
+impl crate::codec::StructDecode for ContactSubscriptionTypes {
     const NAME: &'static str = "ContactSubscriptionTypes";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "data" => self.data = map.next_value()?,
-            "url" => self.url = map.next_value_seed(crate::codec::OptString)?,
-            "total_count" => self.total_count = map.next_value()?,
-            "has_more" => self.has_more = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "data" => crate::codec::set(&mut slots.data, map),
+            "url" => crate::codec::set_string(&mut slots.url, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "has_more" => crate::codec::set(&mut slots.has_more, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Content Object
@@ -839,36 +894,43 @@ impl crate::codec::LenientStruct for ContactSubscriptionTypes {
 /// The content object is where you specify the UI of your app. You provide us with a set of `components` in a components array that we then render.
 ///
 /// The content object should usually be returned within the [canvas object](https://developers.intercom.com/docs/references/canvas-kit/responseobjects/canvas). If you're responding to a Live Canvas request however, then you should only respond with the content object.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentObject {
     /// The list of components to be rendered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<Component>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ContentObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("components", &self.components)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContentObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for ContentObject {
+impl crate::codec::StructDecode for ContentObject {
     const NAME: &'static str = "ContentObject";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "components" => self.components = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "components" => crate::codec::set(&mut slots.components, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Context
@@ -876,66 +938,71 @@ impl crate::codec::LenientStruct for ContentObject {
 /// The context object provides additional details on where the app has been added (or is currently being used), what page the app is being used on, and information on the Messenger settings. This is in order for you give a fully customised experience based on the customers use case.
 ///
 /// If the `location` is `conversation` then you will also be given a `conversation_id`. If you need to use details about the conversation, then you have to use the `conversation_id` to [make a call to our Conversations API and retrieve the conversation object](https://developers.intercom.com/intercom-api-reference/reference#get-a-single-conversation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Context {
     /// The id of the conversation where the app is added or being used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<i64>,
     /// Where the app is added or the action took place. Can be either 'conversation', 'home', 'message', or 'operator'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<ContextLocation>,
     /// The default end-user language of the Messenger. Use to localise Messenger App content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// The messengers action colour. Use in Sheets and Icons to make a Messenger App experience feel part of the host Messenger.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub messenger_action_colour: Option<String>,
     /// The messengers background colour. Use in Sheets and Icons to make a Messenger App experience feel part of the host Messenger.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub messenger_background_colour: Option<String>,
     /// The current page URL where the app is being used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub referrer: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Context {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("conversation_id", &self.conversation_id)
+            .opt("location", &self.location)
+            .opt("locale", &self.locale)
+            .opt("messenger_action_colour", &self.messenger_action_colour)
+            .opt("messenger_background_colour", &self.messenger_background_colour)
+            .opt("referrer", &self.referrer)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Context {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for Context {
+impl crate::codec::StructDecode for Context {
     const NAME: &'static str = "Context";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "conversation_id" => self.conversation_id = map.next_value()?,
-            "location" => self.location = map.next_value()?,
-            "locale" => self.locale = map.next_value_seed(crate::codec::OptString)?,
+            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+            "location" => crate::codec::set(&mut slots.location, map),
+            "locale" => crate::codec::set_string(&mut slots.locale, map),
             "messenger_action_colour" => {
-                self.messenger_action_colour = map
-                    .next_value_seed(crate::codec::OptString)?;
+                crate::codec::set_string(&mut slots.messenger_action_colour, map)
             }
             "messenger_background_colour" => {
-                self.messenger_background_colour = map
-                    .next_value_seed(crate::codec::OptString)?;
+                crate::codec::set_string(&mut slots.messenger_background_colour, map)
             }
-            "referrer" => self.referrer = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "referrer" => crate::codec::set_string(&mut slots.referrer, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Where the app is added or the action took place. Can be either 'conversation', 'home', 'message', or 'operator'.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContextLocation {
     /// `conversation`
     Conversation,
@@ -1016,187 +1083,213 @@ impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
 /// Current Canvas
 ///
 /// The current canvas that was most recently showing before the request was sent. This object mirrors the same format as the Canvas Object.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CurrentCanvas {
     /// The canvas object representing the current canvas state.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_canvas: Option<CanvasObject>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CurrentCanvas {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("current_canvas", &self.current_canvas)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CurrentCanvas {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for CurrentCanvas {
+impl crate::codec::StructDecode for CurrentCanvas {
     const NAME: &'static str = "CurrentCanvas";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "current_canvas" => self.current_canvas = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "current_canvas" => crate::codec::set(&mut slots.current_canvas, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Data Event
 ///
 /// Data events are used to notify Intercom of changes to your data.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEvent {
     /// The type of the object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventType>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
     /// The time the event occurred as a UTC Unix timestamp
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Your identifier for the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Your identifier for a lead or a user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The Intercom identifier for the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intercom_user_id: Option<String>,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Optional metadata about the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DataEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("event_name", &self.event_name)
+            .opt("created_at", &self.created_at)
+            .opt("user_id", &self.user_id)
+            .opt("id", &self.id)
+            .opt("intercom_user_id", &self.intercom_user_id)
+            .opt("email", &self.email)
+            .opt("metadata", &self.metadata)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DataEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DataEvent {
+impl crate::codec::StructDecode for DataEvent {
     const NAME: &'static str = "DataEvent";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "event_name" => {
-                self.event_name = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "created_at" => self.created_at = map.next_value()?,
-            "user_id" => self.user_id = map.next_value_seed(crate::codec::OptString)?,
-            "id" => self.id = map.next_value_seed(crate::codec::OptString)?,
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "event_name" => crate::codec::set_string(&mut slots.event_name, map),
+            "created_at" => crate::codec::set(&mut slots.created_at, map),
+            "user_id" => crate::codec::set_string(&mut slots.user_id, map),
+            "id" => crate::codec::set_string(&mut slots.id, map),
             "intercom_user_id" => {
-                self.intercom_user_id = map.next_value_seed(crate::codec::OptString)?;
+                crate::codec::set_string(&mut slots.intercom_user_id, map)
             }
-            "email" => self.email = map.next_value_seed(crate::codec::OptString)?,
-            "metadata" => self.metadata = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "email" => crate::codec::set_string(&mut slots.email, map),
+            "metadata" => crate::codec::set(&mut slots.metadata, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Data Event List
 ///
 /// This will return a list of data events for the App.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventList {
     /// The type of the object
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventListType>,
     /// A list of data events
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<DataEvent>>,
     /// Pagination
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<DataEventListPages>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DataEventList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("events", &self.events)
+            .opt("pages", &self.pages)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DataEventList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DataEventList {
+impl crate::codec::StructDecode for DataEventList {
     const NAME: &'static str = "DataEventList";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => self.type_ = map.next_value()?,
-            "events" => self.events = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "events" => crate::codec::set(&mut slots.events, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// Pagination
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventListPages {
     /// `next`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// `since`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DataEventListPages {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("next", &self.next)
+            .opt("since", &self.since)
+            .extra(&self.additional_properties)
+            .end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DataEventListPages {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
+        crate::codec::decode_struct(deserializer)
     }
 }
-impl crate::codec::LenientStruct for DataEventListPages {
+impl crate::codec::StructDecode for DataEventListPages {
     const NAME: &'static str = "DataEventListPages";
+    type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        slots: &mut Self,
         key: crate::codec::Key<'de>,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "next" => self.next = map.next_value_seed(crate::codec::OptString)?,
-            "since" => self.since = map.next_value_seed(crate::codec::OptString)?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
+            "next" => crate::codec::set_string(&mut slots.next, map),
+            "since" => crate::codec::set_string(&mut slots.since, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
-        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
     }
 }
 /// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DataEventListType {
     /// `event.list`
     EventList,
@@ -1221,7 +1314,7 @@ impl DataEventListType {
 }
 crate::codec::string_enum!(DataEventListType);
 /// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DataEventType {
     /// `event`
     Event,
@@ -1245,158 +1338,3 @@ impl DataEventType {
     }
 }
 crate::codec::string_enum!(DataEventType);
-/// Data Export CSV
-///
-/// A CSV output file
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct DataExportCsv {
-    /// The user_id of the user who was sent the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// The external_user_id of the user who was sent the message
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_external_id: Option<String>,
-    /// The company ID of the user in relation to the message that was sent. Will return -1 if no company is present.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<String>,
-    /// The users email who was sent the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// The full name of the user receiving the message
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The id of the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ruleset_id: Option<String>,
-    /// The specific content that was received. In an A/B test each version has its own Content ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content_id: Option<String>,
-    /// Email, Chat, Post etc.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<String>,
-    /// The title of the content you see in your Intercom workspace.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content_title: Option<String>,
-    /// As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ruleset_version_id: Option<String>,
-    /// ID for this receipt. Will be included with any related stats in other files to identify this specific delivery of a message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub receipt_id: Option<String>,
-    /// Timestamp for when the receipt was recorded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub received_at: Option<i64>,
-    /// The id of the series that this content is part of. Will return -1 if not part of a series.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub series_id: Option<String>,
-    /// The title of the series that this content is part of.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub series_title: Option<String>,
-    /// The id of the series node that this ruleset is associated with. Each block in a series has a corresponding node_id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_id: Option<String>,
-    /// The first time a user replied to this message if the content was able to receive replies. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_reply: Option<i64>,
-    /// The first time a user completed this message if the content was able to be completed e.g. Tours, Surveys. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_completion: Option<i64>,
-    /// The first time the series this message was a part of was completed by the user. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_series_completion: Option<i64>,
-    /// The first time the series this message was a part of was disengaged by the user. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_series_disengagement: Option<i64>,
-    /// The first time the series this message was a part of was exited by the user. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_series_exit: Option<i64>,
-    /// The first time the user met this messages associated goal if one exists. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_goal_success: Option<i64>,
-    /// The first time the user opened this message. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_open: Option<i64>,
-    /// The first time the series the user clicked on a link within this message. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_click: Option<i64>,
-    /// The first time the series the user dismissed this message. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_dismisall: Option<i64>,
-    /// The first time the user unsubscribed from this message. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_unsubscribe: Option<i64>,
-    /// The first time this message hard bounced for this user. Only events within the export job's requested date range are counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_hard_bounce: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl<'de> serde::Deserialize<'de> for DataExportCsv {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::lenient_struct(deserializer)
-    }
-}
-impl crate::codec::LenientStruct for DataExportCsv {
-    const NAME: &'static str = "DataExportCsv";
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "user_id" => self.user_id = map.next_value_seed(crate::codec::OptString)?,
-            "user_external_id" => {
-                self.user_external_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "company_id" => {
-                self.company_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "email" => self.email = map.next_value_seed(crate::codec::OptString)?,
-            "name" => self.name = map.next_value_seed(crate::codec::OptString)?,
-            "ruleset_id" => {
-                self.ruleset_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "content_id" => {
-                self.content_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "content_type" => {
-                self.content_type = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "content_title" => {
-                self.content_title = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "ruleset_version_id" => {
-                self.ruleset_version_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "receipt_id" => {
-                self.receipt_id = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "received_at" => self.received_at = map.next_value()?,
-            "series_id" => self.series_id = map.next_value_seed(crate::codec::OptString)?,
-            "series_title" => {
-                self.series_title = map.next_value_seed(crate::codec::OptString)?;
-            }
-            "node_id" => self.node_id = map.next_value_seed(crate::codec::OptString)?,
-            "first_reply" => self.first_reply = map.next_value()?,
-            "first_completion" => self.first_completion = map.next_value()?,
-            "first_series_completion" => self.first_series_completion = map.next_value()?,
-            "first_series_disengagement" => {
-                self.first_series_disengagement = map.next_value()?;
-            }
-            "first_series_exit" => self.first_series_exit = map.next_value()?,
-            "first_goal_success" => self.first_goal_success = map.next_value()?,
-            "first_open" => self.first_open = map.next_value()?,
-            "first_click" => self.first_click = map.next_value()?,
-            "first_dismisall" => self.first_dismisall = map.next_value()?,
-            "first_unsubscribe" => self.first_unsubscribe = map.next_value()?,
-            "first_hard_bounce" => self.first_hard_bounce = map.next_value()?,
-            _ => {
-                self.additional_properties.insert(key.into_owned(), map.next_value()?);
-            }
-        }
-        Ok(())
-    }
-}

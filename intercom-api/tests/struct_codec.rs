@@ -1,9 +1,11 @@
-//! The generated `Deserialize` of lenient (response) structs (`codec::LenientStruct`): what it keeps,
-//! what it tolerates and what it reports, from every kind of input serde_json offers (borrowed
-//! text, a reader, a `Value`).
+//! The generated `Serialize` / `Deserialize` of structs (`codec::StructDecode`, `codec::ObjectWriter`):
+//! what lenient (response) types keep, tolerate and report, from every kind of input serde_json
+//! offers (borrowed text, a reader, a `Value`), and what strict (request) types reject.
 #![cfg(feature = "v2_11")]
 
-use intercom_api::v2_11::models::{ContactArchived, ContactArchivedType, ContactList, CursorPages};
+use intercom_api::v2_11::models::{
+    CloseConversationRequest, ContactArchived, ContactArchivedType, ContactList, CursorPages,
+};
 use serde_json::json;
 
 const BODY: &str = r#"{
@@ -106,4 +108,77 @@ fn wrong_types_name_the_field_path_and_the_struct() {
     );
     let error = serde_json::from_str::<CursorPages>(r#"{"page": 1"#).expect_err("truncated");
     assert!(error.is_eof(), "{error}");
+}
+
+#[test]
+fn strict_types_require_their_required_members() {
+    let request: CloseConversationRequest = serde_json::from_str(
+        r#"{"message_type": "close", "type": "admin", "admin_id": 123, "body": null}"#,
+    )
+    .expect("decode");
+    assert_eq!(request, CloseConversationRequest::new("123"));
+
+    let error = serde_json::from_str::<CloseConversationRequest>(
+        r#"{"message_type": "close", "type": "admin"}"#,
+    )
+    .expect_err("admin_id is required");
+    assert!(
+        error.to_string().contains("missing field `admin_id`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn strict_types_reject_undeclared_and_repeated_members() {
+    let error = serde_json::from_str::<CloseConversationRequest>(
+        r#"{"message_type": "close", "type": "admin", "admin_id": "1", "bogus": 1}"#,
+    )
+    .expect_err("undeclared member");
+    let text = error.to_string();
+    assert!(text.contains("unknown field `bogus`"), "{text}");
+    assert!(
+        text.contains("admin_id"),
+        "lists the expected members: {text}"
+    );
+
+    let error = serde_json::from_str::<CloseConversationRequest>(
+        r#"{"message_type": "close", "type": "admin", "admin_id": "1", "admin_id": "2"}"#,
+    )
+    .expect_err("repeated member");
+    assert!(
+        error.to_string().contains("duplicate field `admin_id`"),
+        "{error}"
+    );
+
+    let body = r#"{"message_type": "close", "type": "admin", "admin_id": {"id": 1}}"#;
+    let mut de = serde_json::Deserializer::from_str(body);
+    let error = serde_path_to_error::deserialize::<_, CloseConversationRequest>(&mut de)
+        .expect_err("object for a string");
+    assert_eq!(error.path().to_string(), "admin_id");
+}
+
+#[test]
+fn encoding_skips_absent_optional_members_and_keeps_order() {
+    let mut request = CloseConversationRequest::new("7");
+    assert_eq!(
+        serde_json::to_string(&request).expect("encode"),
+        r#"{"message_type":"close","type":"admin","admin_id":"7"}"#
+    );
+    request.body = Some("bye".into());
+    assert_eq!(
+        serde_json::to_string(&request).expect("encode"),
+        r#"{"message_type":"close","type":"admin","admin_id":"7","body":"bye"}"#
+    );
+
+    let mut archived = ContactArchived {
+        id: Some("1".into()),
+        ..ContactArchived::default()
+    };
+    archived
+        .additional_properties
+        .insert("later".into(), json!([1]));
+    assert_eq!(
+        serde_json::to_string(&archived).expect("encode"),
+        r#"{"id":"1","later":[1]}"#
+    );
 }

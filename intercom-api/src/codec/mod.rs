@@ -1,5 +1,12 @@
 //! Serde helpers shared by the generated code (one copy instead of one per type).
 
+mod structs;
+
+pub use structs::{
+    Key, ObjectWriter, StructDecode, decode_struct, fill, fill_opt_string, fill_string, missing,
+    set, set_extra, set_string, unknown_member,
+};
+
 use serde::de::DeserializeOwned;
 
 /// Implements `Serialize`, `Deserialize`, `Display` and `From<&str>` for a generated string enum
@@ -150,117 +157,6 @@ impl<'de> serde::de::Visitor<'de> for OptLenientString {
         deserializer: D,
     ) -> Result<Self::Value, D::Error> {
         string(deserializer).map(Some)
-    }
-}
-
-/// A response struct decoded member by member: the `Deserialize` the generator writes for lenient
-/// (response) structs, in place of derive + `#[serde(flatten)]`. One `match` on the member name
-/// fills the field; a member the spec does not declare goes to the struct's undeclared-members map,
-/// so nothing is dropped. A repeated member keeps its last value (as `serde_json::Value` does).
-pub trait LenientStruct: Default {
-    /// The type's name, for the "expected struct ..." error message.
-    const NAME: &'static str;
-
-    /// Decodes the value of member `key` from `map` into its field.
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error>;
-}
-
-/// `Deserialize::deserialize` of a [`LenientStruct`]: a JSON object, member by member.
-pub fn lenient_struct<'de, T: LenientStruct, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<T, D::Error> {
-    deserializer.deserialize_map(LenientStructVisitor(std::marker::PhantomData))
-}
-
-struct LenientStructVisitor<T>(std::marker::PhantomData<T>);
-
-impl<'de, T: LenientStruct> serde::de::Visitor<'de> for LenientStructVisitor<T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "struct {}", T::NAME)
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut value = T::default();
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            value.member(key, &mut map)?;
-        }
-        Ok(value)
-    }
-}
-
-/// A member name: borrowed from the input where the format allows it (JSON without escapes),
-/// owned otherwise.
-#[derive(Debug)]
-pub enum Key<'de> {
-    /// Borrowed from the input.
-    Borrowed(&'de str),
-    /// Copied (the name had escapes, or the input is not borrowed).
-    Owned(String),
-}
-
-impl Key<'_> {
-    /// The member name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Key::Borrowed(s) => s,
-            Key::Owned(s) => s,
-        }
-    }
-
-    /// The member name as an owned `String` (for the undeclared-members map).
-    pub fn into_owned(self) -> String {
-        match self {
-            Key::Borrowed(s) => s.to_owned(),
-            Key::Owned(s) => s,
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(KeyVisitor)
-    }
-}
-
-struct KeyVisitor;
-
-impl<'de> serde::de::Visitor<'de> for KeyVisitor {
-    type Value = Key<'de>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a member name")
-    }
-
-    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-        Ok(Key::Borrowed(v))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-        Ok(Key::Owned(v.to_owned()))
-    }
-
-    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key<'de>, E> {
-        Ok(Key::Owned(v))
-    }
-}
-
-/// The seed for an optional `string` field of a lenient struct ([`opt_string`]).
-pub struct OptString;
-
-impl<'de> serde::de::DeserializeSeed<'de> for OptString {
-    type Value = Option<String>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Self::Value, D::Error> {
-        opt_string(deserializer)
     }
 }
 
