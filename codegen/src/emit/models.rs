@@ -33,7 +33,7 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
         }
         TypeKind::Union(u) => {
             let from = union_from_impls(api, &name, u);
-            let item = untagged_union(&name, doc, u, lenient);
+            let item = untagged_union(api, &name, doc, u, lenient);
             quote! { #item #from }
         }
         TypeKind::Alias(t) => {
@@ -422,6 +422,7 @@ fn variant_payload(v: &UnionVariant) -> TokenStream {
 }
 
 fn untagged_union(
+    api: &Api,
     name: &proc_macro2::Ident,
     doc: TokenStream,
     u: &Union,
@@ -430,7 +431,7 @@ fn untagged_union(
     let variants = u.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         let vdoc = docs::attrs(&v.docs, &format!("`{}` variant.", v.rust_name));
-        if v.rust_name == "Null" && v.tag_value.is_none() && v.ty == TypeRef::Json {
+        if is_null_variant(v) {
             quote! { #vdoc Null, }
         } else {
             let ty = variant_payload(v);
@@ -443,12 +444,193 @@ fn untagged_union(
             Other(serde_json::Value),
         }
     });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(untagged)]
-        pub enum #name { #(#variants)* #other }
+    match by_kind(api, name, u, lenient) {
+        // Variants told apart by their JSON kind: one `deserialize_any` visitor
+        // (`crate::codec::UnionDecode`) instead of serde's buffering untagged derive.
+        Some(decode) => quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+            #[serde(untagged)]
+            pub enum #name { #(#variants)* #other }
+            #decode
+        },
+        None => quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name { #(#variants)* #other }
+        },
     }
+}
+
+/// The `Null` unit variant of a union (`nullable` or `type: "null"` in the spec).
+fn is_null_variant(v: &UnionVariant) -> bool {
+    v.rust_name == "Null" && v.tag_value.is_none() && v.ty == TypeRef::Json
+}
+
+/// The JSON kind a union variant accepts, when it accepts exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Array,
+    Object,
+    Null,
+}
+
+fn kind_of(api: &Api, v: &UnionVariant) -> Option<Kind> {
+    if is_null_variant(v) {
+        return Some(Kind::Null);
+    }
+    Some(match api.resolve_alias(&v.ty) {
+        TypeRef::String => Kind::String,
+        TypeRef::Integer => Kind::Integer,
+        TypeRef::Number => Kind::Number,
+        TypeRef::Boolean => Kind::Boolean,
+        TypeRef::Array(_) => Kind::Array,
+        TypeRef::JsonObject | TypeRef::Map(_) => Kind::Object,
+        TypeRef::Named(n) => match &api.types.get(n)?.kind {
+            TypeKind::Struct(_) => Kind::Object,
+            TypeKind::Enum(_) => Kind::String,
+            TypeKind::Union(_) | TypeKind::Alias(_) => return None,
+        },
+        TypeRef::Json | TypeRef::Nullable(_) => return None,
+    })
+}
+
+/// `Deserialize` by JSON kind for an untagged union whose variants each accept a different kind
+/// (at most one numeric variant); `None` when two variants could take the same value, which keeps
+/// serde's try-each-variant derive.
+fn by_kind(api: &Api, name: &proc_macro2::Ident, u: &Union, lenient: bool) -> Option<TokenStream> {
+    let mut kinds = Vec::new();
+    for v in &u.variants {
+        let kind = kind_of(api, v)?;
+        let numeric = |k: &Kind| matches!(k, Kind::Integer | Kind::Number);
+        if kinds
+            .iter()
+            .any(|(k, _)| *k == kind || (numeric(k) && numeric(&kind)))
+        {
+            return None;
+        }
+        kinds.push((kind, v));
+    }
+    let mut hooks = Vec::new();
+    let mut expecting = Vec::new();
+    for (kind, v) in kinds {
+        let ident = format_ident!("{}", v.rust_name);
+        let wrap = |value: TokenStream| {
+            if v.boxed {
+                quote!(Self::#ident(Box::new(#value)))
+            } else {
+                quote!(Self::#ident(#value))
+            }
+        };
+        let constructor = if v.boxed {
+            quote!(|v| Self::#ident(Box::new(v)))
+        } else {
+            quote!(Self::#ident)
+        };
+        // What the variant decodes into without failing, so a response union need not buffer.
+        let infallible = matches!(
+            api.resolve_alias(&v.ty),
+            TypeRef::JsonObject | TypeRef::Json
+        ) || matches!(api.resolve_alias(&v.ty), TypeRef::Array(t) | TypeRef::Map(t) if **t == TypeRef::Json);
+        match kind {
+            Kind::String => {
+                expecting.push("a string");
+                let value = match api.resolve_alias(&v.ty) {
+                    TypeRef::Named(n) => {
+                        let ty = rust_type(&TypeRef::Named(n.clone()), &quote!());
+                        wrap(quote!(#ty::from_wire(value)))
+                    }
+                    _ => wrap(quote!(value.to_owned())),
+                };
+                hooks.push(quote! {
+                    fn string(value: &str) -> Option<Self> { Some(#value) }
+                });
+            }
+            Kind::Integer => {
+                expecting.push("an integer");
+                let int = wrap(quote!(value));
+                hooks.push(quote! {
+                    fn int(value: i64) -> Option<Self> { Some(#int) }
+                    fn uint(value: u64) -> Option<Self> { i64::try_from(value).ok().map(#constructor) }
+                });
+            }
+            Kind::Number => {
+                expecting.push("a number");
+                let float = wrap(quote!(value));
+                let cast = wrap(quote!(value as f64));
+                hooks.push(quote! {
+                    fn int(value: i64) -> Option<Self> { Some(#cast) }
+                    fn uint(value: u64) -> Option<Self> { Some(#cast) }
+                    fn float(value: f64) -> Option<Self> { Some(#float) }
+                });
+            }
+            Kind::Boolean => {
+                expecting.push("a boolean");
+                let value = wrap(quote!(value));
+                hooks.push(quote! {
+                    fn boolean(value: bool) -> Option<Self> { Some(#value) }
+                });
+            }
+            Kind::Null => {
+                expecting.push("null");
+                hooks.push(quote! {
+                    fn null() -> Option<Self> { Some(Self::Null) }
+                });
+            }
+            Kind::Array => {
+                expecting.push("an array");
+                let body = if lenient && !infallible {
+                    quote!(crate::codec::seq_or_other(seq, #constructor, Self::Other))
+                } else {
+                    quote!(crate::codec::seq(seq).map(#constructor))
+                };
+                hooks.push(quote! {
+                    fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+                        #body
+                    }
+                });
+            }
+            Kind::Object => {
+                expecting.push("an object");
+                let body = if lenient && !infallible {
+                    quote!(crate::codec::map_or_other(map, #constructor, Self::Other))
+                } else {
+                    quote!(crate::codec::map(map).map(#constructor))
+                };
+                hooks.push(quote! {
+                    fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+                        #body
+                    }
+                });
+            }
+        }
+    }
+    if lenient {
+        hooks.push(quote! {
+            fn other(value: serde_json::Value) -> Option<Self> { Some(Self::Other(value)) }
+        });
+    }
+    let expecting = match expecting.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => "nothing".to_string(),
+    };
+    Some(quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::codec::decode_union(deserializer)
+            }
+        }
+        impl crate::codec::UnionDecode for #name {
+            const EXPECTING: &'static str = #expecting;
+            #(#hooks)*
+        }
+    })
 }
 
 fn tagged_union(

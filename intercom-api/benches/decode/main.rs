@@ -14,15 +14,14 @@
 //!   `TicketList` (exercises the untagged `TicketCustomAttributesValue`).
 //!
 //! Each body is decoded with `serde_json::from_slice` into the generated type and into `Value`, with
-//! `from_str` into both, and through `serde_path_to_error` (the client's decode path). Then the
-//! what-if variants of `variants.rs` and two union micro-benchmarks.
+//! `from_str` into both, and through `serde_path_to_error` (the client's decode path). Then two union
+//! micro-benchmarks: a union told apart by JSON kind (`TicketCustomAttributesValue`, one
+//! `deserialize_any` visitor) and a tagged union (`Component`, buffered through `Value`).
 //!
 //! `cargo bench -p intercom-api --bench decode` measures (median of `BENCH_SAMPLES`, default 11,
 //! samples of at least `BENCH_SAMPLE_MS`, default 100 ms, interleaved across the cases of a group).
 //! Without `--bench` (that is, under `cargo test --benches`) or with `BENCH_SMOKE=1` each case runs
 //! once and the decoded results are checked, without timing.
-
-mod variants;
 
 use std::hint::black_box;
 use std::path::Path;
@@ -362,10 +361,6 @@ fn decode_client<T: DeserializeOwned>(bytes: &[u8]) -> T {
     value
 }
 
-fn us(d: Duration) -> String {
-    format!("{:.0}", d.as_secs_f64() * 1e6)
-}
-
 // ---------------------------------------------------------------------------------------------
 // The main comparison: generated types vs Value
 
@@ -406,22 +401,6 @@ fn check(bodies: &[Body]) {
     assert!(s.conversations.is_some_and(|c| c.len() > 100));
     let t: models::TicketList = decode_slice(&bodies[3].bytes);
     assert!(t.tickets.is_some_and(|t| t.len() > 100));
-
-    // The catch-all variants keep exactly what the generated types keep.
-    let generated: models::Conversation = decode_slice(&bodies[0].bytes);
-    let catch_all: variants::catch_all::Conversation = decode_slice(&bodies[0].bytes);
-    assert_eq!(
-        generated.additional_properties.keys().collect::<Vec<_>>(),
-        catch_all.additional_properties.keys().collect::<Vec<_>>()
-    );
-    let generated: models::ContactList = decode_slice(&bodies[1].bytes);
-    let catch_all: variants::catch_all::ContactList = decode_slice(&bodies[1].bytes);
-    let g = &generated.data.expect("data")[0];
-    let c = &catch_all.data.expect("data")[0];
-    assert_eq!(
-        g.additional_properties.keys().collect::<Vec<_>>(),
-        c.additional_properties.keys().collect::<Vec<_>>()
-    );
 }
 
 fn main() {
@@ -492,89 +471,11 @@ fn main() {
         println!("worst typed/Value (from_slice): {worst:.2}; target <= {TARGET_RATIO}: {verdict}");
     }
 
-    what_if(&cfg, &bodies);
     unions(&cfg);
 }
 
 // ---------------------------------------------------------------------------------------------
-// What-if: the same bodies into hand-written variants of the generated types
-
-fn what_if(cfg: &Config, bodies: &[Body]) {
-    use variants::{catch_all, no_flatten};
-    println!();
-    println!("what-if (from_slice; time per decode, and relative to the generated types):");
-    println!();
-    println!(
-        "| body | Value µs | generated µs | no flatten (drops unknowns) µs | catch-all visitor (keeps unknowns) µs | generated/Value | no-flatten/Value | catch-all/Value |"
-    );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
-    for body in &bodies[..3] {
-        let b = &body.bytes[..];
-        let n = b.len();
-        let value = Case::new("value", n, move || {
-            black_box(decode_slice::<Value>(b));
-        });
-        let mut cases = match body.name {
-            "conversation_500" => vec![
-                value,
-                Case::new("generated", n, move || {
-                    black_box(decode_slice::<models::Conversation>(b));
-                }),
-                Case::new("no_flatten", n, move || {
-                    black_box(decode_slice::<no_flatten::Conversation>(b));
-                }),
-                Case::new("catch_all", n, move || {
-                    black_box(decode_slice::<catch_all::Conversation>(b));
-                }),
-            ],
-            "contacts_150" => vec![
-                value,
-                Case::new("generated", n, move || {
-                    black_box(decode_slice::<models::ContactList>(b));
-                }),
-                Case::new("no_flatten", n, move || {
-                    black_box(decode_slice::<no_flatten::ContactList>(b));
-                }),
-                Case::new("catch_all", n, move || {
-                    black_box(decode_slice::<catch_all::ContactList>(b));
-                }),
-            ],
-            _ => vec![
-                value,
-                Case::new("generated", n, move || {
-                    black_box(decode_slice::<models::PaginatedConversationResponse>(b));
-                }),
-                Case::new("no_flatten", n, move || {
-                    black_box(decode_slice::<no_flatten::PaginatedConversationResponse>(b));
-                }),
-                Case::new("catch_all", n, move || {
-                    black_box(decode_slice::<catch_all::PaginatedConversationResponse>(b));
-                }),
-            ],
-        };
-        measure(cfg, &mut cases);
-        if cfg.smoke {
-            println!("| {} | ran | ran | ran | ran | | | |", body.name);
-            continue;
-        }
-        let m: Vec<Duration> = cases.iter().map(Case::median).collect();
-        let r = |i: usize| m[i].as_secs_f64() / m[0].as_secs_f64();
-        println!(
-            "| {} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} |",
-            body.name,
-            us(m[0]),
-            us(m[1]),
-            us(m[2]),
-            us(m[3]),
-            r(1),
-            r(2),
-            r(3)
-        );
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Unions: untagged (`TicketCustomAttributesValue`) and tagged (`Component`, buffered through Value)
+// Unions: by JSON kind (`TicketCustomAttributesValue`) and tagged (`Component`, buffered through Value)
 
 fn unions(cfg: &Config) {
     // 20 000 mixed custom-attribute values, as a ticket's `ticket_attributes` holds them.
@@ -609,19 +510,12 @@ fn unions(cfg: &Config) {
             black_box(decode_slice::<Vec<Value>>(a));
         }),
         Case::new(
-            "Vec<Option<TicketCustomAttributesValue>> (untagged, generated)",
+            "Vec<Option<TicketCustomAttributesValue>> (by JSON kind, generated)",
             a.len(),
             move || {
                 black_box(decode_slice::<
                     Vec<Option<models::TicketCustomAttributesValue>>,
                 >(a));
-            },
-        ),
-        Case::new(
-            "Vec<Option<AttrValueAny>> (deserialize_any visitor)",
-            a.len(),
-            move || {
-                black_box(decode_slice::<Vec<Option<variants::AttrValueAny>>>(a));
             },
         ),
     ];
@@ -644,10 +538,14 @@ fn unions(cfg: &Config) {
             },
         ),
     ];
-    if cfg.smoke {
-        let decoded: Vec<models::Component> = decode_slice(c);
-        assert!(matches!(decoded[0], models::Component::Text(_)));
-    }
+    let decoded: Vec<models::Component> = decode_slice(c);
+    assert!(matches!(decoded[0], models::Component::Text(_)));
+    let decoded: Vec<Option<models::TicketCustomAttributesValue>> = decode_slice(a);
+    assert!(matches!(
+        decoded[6],
+        Some(models::TicketCustomAttributesValue::FileAttribute(_))
+    ));
+    assert_eq!(decoded[4], None);
     measure(cfg, &mut untagged);
     measure(cfg, &mut tagged);
     println!();

@@ -1,11 +1,13 @@
 //! Serde helpers shared by the generated code (one copy instead of one per type).
 
 mod structs;
+mod unions;
 
 pub use structs::{
     Key, ObjectWriter, StructDecode, decode_struct, fill, fill_opt_string, fill_string, missing,
     set, set_extra, set_string, unknown_member,
 };
+pub use unions::{UnionDecode, decode_union, map, map_or_other, seq, seq_or_other};
 
 use serde::de::DeserializeOwned;
 

@@ -237,7 +237,7 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
     Option<TicketCustomAttributesValue>,
 >;
 /// `TicketCustomAttributesValue` (defined inline at `/components/schemas/ticket_custom_attributes/additionalProperties`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum TicketCustomAttributesValue {
     /// `String` variant.
@@ -254,6 +254,43 @@ pub enum TicketCustomAttributesValue {
     Null,
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for TicketCustomAttributesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_union(deserializer)
+    }
+}
+impl crate::codec::UnionDecode for TicketCustomAttributesValue {
+    const EXPECTING: &'static str = "a string, a number, a boolean, an array, an object or null";
+    fn string(value: &str) -> Option<Self> {
+        Some(Self::String(value.to_owned()))
+    }
+    fn int(value: i64) -> Option<Self> {
+        Some(Self::Number(value as f64))
+    }
+    fn uint(value: u64) -> Option<Self> {
+        Some(Self::Number(value as f64))
+    }
+    fn float(value: f64) -> Option<Self> {
+        Some(Self::Number(value))
+    }
+    fn boolean(value: bool) -> Option<Self> {
+        Some(Self::Boolean(value))
+    }
+    fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+        crate::codec::seq(seq).map(Self::Array)
+    }
+    fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        crate::codec::map_or_other(map, Self::FileAttribute, Self::Other)
+    }
+    fn null() -> Option<Self> {
+        Some(Self::Null)
+    }
+    fn other(value: serde_json::Value) -> Option<Self> {
+        Some(Self::Other(value))
+    }
 }
 impl From<FileAttribute> for TicketCustomAttributesValue {
     fn from(value: FileAttribute) -> Self {
@@ -629,7 +666,7 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     Option<TicketRequestCustomAttributesValue>,
 >;
 /// `TicketRequestCustomAttributesValue` (defined inline at `/components/schemas/ticket_request_custom_attributes/additionalProperties`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum TicketRequestCustomAttributesValue {
     /// `String` variant.
@@ -642,6 +679,37 @@ pub enum TicketRequestCustomAttributesValue {
     Array(Vec<serde_json::Value>),
     /// JSON `null`.
     Null,
+}
+impl<'de> serde::Deserialize<'de> for TicketRequestCustomAttributesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_union(deserializer)
+    }
+}
+impl crate::codec::UnionDecode for TicketRequestCustomAttributesValue {
+    const EXPECTING: &'static str = "a string, a number, a boolean, an array or null";
+    fn string(value: &str) -> Option<Self> {
+        Some(Self::String(value.to_owned()))
+    }
+    fn int(value: i64) -> Option<Self> {
+        Some(Self::Number(value as f64))
+    }
+    fn uint(value: u64) -> Option<Self> {
+        Some(Self::Number(value as f64))
+    }
+    fn float(value: f64) -> Option<Self> {
+        Some(Self::Number(value))
+    }
+    fn boolean(value: bool) -> Option<Self> {
+        Some(Self::Boolean(value))
+    }
+    fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+        crate::codec::seq(seq).map(Self::Array)
+    }
+    fn null() -> Option<Self> {
+        Some(Self::Null)
+    }
 }
 /// The state the ticket is currently in
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -1,10 +1,12 @@
-//! The generated `Serialize` / `Deserialize` of structs (`codec::StructDecode`, `codec::ObjectWriter`):
-//! what lenient (response) types keep, tolerate and report, from every kind of input serde_json
-//! offers (borrowed text, a reader, a `Value`), and what strict (request) types reject.
+//! The generated `Serialize` / `Deserialize` of structs (`codec::StructDecode`, `codec::ObjectWriter`)
+//! and of unions told apart by JSON kind (`codec::UnionDecode`): what lenient (response) types keep,
+//! tolerate and report, from every kind of input serde_json offers (borrowed text, a reader, a
+//! `Value`), and what strict (request) types reject.
 #![cfg(feature = "v2_11")]
 
 use intercom_api::v2_11::models::{
     CloseConversationRequest, ContactArchived, ContactArchivedType, ContactList, CursorPages,
+    FileAttribute, TicketCustomAttributesValue, TicketRequestCustomAttributesValue,
 };
 use serde_json::json;
 
@@ -181,4 +183,61 @@ fn encoding_skips_absent_optional_members_and_keeps_order() {
         serde_json::to_string(&archived).expect("encode"),
         r#"{"id":"1","later":[1]}"#
     );
+}
+
+#[test]
+fn kind_unions_pick_the_variant_by_json_kind() {
+    use TicketCustomAttributesValue as V;
+    let body = r#"["x", 1, -2, 1.5, 18446744073709551615, true, [1, "a"], null,
+        {"type": "upload", "name": "a.png", "width": 10}]"#;
+    let values: Vec<V> = serde_json::from_str(body).expect("decode");
+    let file = FileAttribute {
+        type_: Some("upload".into()),
+        name: Some("a.png".into()),
+        width: Some(10),
+        ..FileAttribute::default()
+    };
+    assert_eq!(
+        values,
+        vec![
+            V::String("x".into()),
+            V::Number(1.0),
+            V::Number(-2.0),
+            V::Number(1.5),
+            V::Number(u64::MAX as f64),
+            V::Boolean(true),
+            V::Array(vec![json!(1), json!("a")]),
+            V::Null,
+            V::FileAttribute(file),
+        ]
+    );
+    // Decoding from a `Value` (owned strings) gives the same, and re-encoding gives the input back.
+    let value: serde_json::Value = serde_json::from_str(body).expect("json");
+    let again: Vec<V> = serde_json::from_value(value.clone()).expect("from value");
+    assert_eq!(again, values);
+    let mut expected = value;
+    expected[1] = json!(1.0);
+    expected[2] = json!(-2.0);
+    expected[4] = json!(u64::MAX as f64);
+    assert_eq!(serde_json::to_value(&values).expect("encode"), expected);
+}
+
+#[test]
+fn kind_unions_keep_what_their_variant_rejects_in_responses_and_refuse_it_in_requests() {
+    // `width` is an integer: this object is no `FileAttribute`, and is kept whole.
+    let odd = json!({"type": "upload", "width": "wide"});
+    let value: TicketCustomAttributesValue = serde_json::from_value(odd.clone()).expect("lenient");
+    assert_eq!(value, TicketCustomAttributesValue::Other(odd));
+
+    // The request union has no object variant and no fallback.
+    let error = serde_json::from_str::<TicketRequestCustomAttributesValue>(r#"{"a": 1}"#)
+        .expect_err("strict");
+    let text = error.to_string();
+    assert!(text.contains("invalid type: map"), "{text}");
+    assert!(
+        text.contains("a string, a number, a boolean, an array or null"),
+        "{text}"
+    );
+    let ok: TicketRequestCustomAttributesValue = serde_json::from_str("7").expect("number");
+    assert_eq!(ok, TicketRequestCustomAttributesValue::Number(7.0));
 }
