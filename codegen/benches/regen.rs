@@ -178,7 +178,7 @@ fn main() {
         ms(median(&both))
     );
     println!(
-        "| `generate()` (+ read, sha256, registry) | | | | {} |",
+        "| `generate()` (+ read, sha256, registry; versions on parallel threads) | | | | {} |",
         ms(median(&whole))
     );
     println!();

@@ -152,8 +152,26 @@ pub fn generate_from(
         "intercom-api/tests/generated_calls".to_string(),
         "intercom-api/api".to_string(),
     ];
-    for (pin, text) in pins.iter().zip(texts) {
-        let (out, report) = generate_version(text, &pin.version, &pin.sha256)?;
+    // Versions are independent: each is generated on its own thread (the output is collected in
+    // pin order, so it does not depend on scheduling).
+    let generated: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = pins
+            .iter()
+            .zip(texts)
+            .map(|(pin, text)| {
+                scope.spawn(move || generate_version(text, &pin.version, &pin.sha256))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::other("internal: a generator thread panicked")))
+            })
+            .collect()
+    });
+    for (pin, result) in pins.iter().zip(generated) {
+        let (out, report) = result?;
         for f in out {
             files.insert(f.path, f.contents);
         }
