@@ -66,7 +66,7 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
         });
     }
     let models_doc = format!(
-        " Every schema of the Intercom API {} as a Rust type.\n\n Response types are lenient: every field is an `Option`, unknown fields are ignored, and string enums keep unknown values in `Unknown`. Request types are strict: required fields are required.",
+        " Every schema of the Intercom API {} as a Rust type.\n\n Response types are lenient: every field is an `Option`, undeclared members are kept in `additional_properties`, and string enums keep unknown values in `Unknown`. Request types are strict: required fields are required and undeclared members are rejected.",
         api.version
     );
     let tokens = quote! {

@@ -2,7 +2,7 @@
 
 /*! Every schema of the Intercom API 2.11 as a Rust type.
 
- Response types are lenient: every field is an `Option`, unknown fields are ignored, and string enums keep unknown values in `Unknown`. Request types are strict: required fields are required.*/
+ Response types are lenient: every field is an `Option`, undeclared members are kept in `additional_properties`, and string enums keep unknown values in `Unknown`. Request types are strict: required fields are required and undeclared members are rejected.*/
 #![allow(clippy::large_enum_variant)]
 mod admins;
 pub use admins::*;
