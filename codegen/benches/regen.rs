@@ -1,5 +1,5 @@
-//! Regeneration benchmark: wall time of generating every pinned version, split into the load, lower
-//! and emit stages ([`codegen::workspace::generate_version`]), the whole of
+//! Regeneration benchmark: wall time of generating every pinned version, split into the load, lower,
+//! emit and render stages ([`codegen::workspace::generate_version`]), the whole of
 //! [`codegen::workspace::generate`] (locating and hash-checking the specs, every version, the
 //! registry and the managed regions), and the peak memory of the process (`VmHWM`).
 //!
@@ -81,6 +81,7 @@ struct Stage {
     load: Vec<Duration>,
     lower: Vec<Duration>,
     emit: Vec<Duration>,
+    render: Vec<Duration>,
     total: Vec<Duration>,
 }
 
@@ -117,6 +118,7 @@ fn main() {
                 stage.load.push(report.timings.load);
                 stage.lower.push(report.timings.lower);
                 stage.emit.push(report.timings.emit);
+                stage.render.push(report.timings.render);
                 stage.total.push(total);
             }
             sum += total;
@@ -148,7 +150,7 @@ fn main() {
             pins.len(),
             ms(whole[0])
         );
-        anatomy(&cfg, &pins, &texts, &stages);
+        anatomy(&cfg, &pins, &texts);
         return;
     }
     println!(
@@ -156,15 +158,16 @@ fn main() {
         cfg.runs
     );
     println!();
-    println!("| version | load ms | lower ms | emit ms | total ms |");
-    println!("|---|---:|---:|---:|---:|");
+    println!("| version | load ms | lower ms | emit ms | render ms | total ms |");
+    println!("|---|---:|---:|---:|---:|---:|");
     for (pin, s) in pins.iter().zip(&stages) {
         println!(
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             pin.version,
             ms(median(&s.load)),
             ms(median(&s.lower)),
             ms(median(&s.emit)),
+            ms(median(&s.render)),
             ms(median(&s.total)),
         );
     }
@@ -174,11 +177,11 @@ fn main() {
         "misses"
     };
     println!(
-        "| all versions (generate_version) | | | | {} |",
+        "| all versions (generate_version) | | | | | {} |",
         ms(median(&both))
     );
     println!(
-        "| `generate()` (+ read, sha256, registry; versions on parallel threads) | | | | {} |",
+        "| `generate()` (+ read, sha256, registry; versions on parallel threads) | | | | | {} |",
         ms(median(&whole))
     );
     println!();
@@ -197,33 +200,22 @@ fn main() {
         mib(hwm),
         mib(rss_before)
     );
-    anatomy(&cfg, &pins, &texts, &stages);
+    anatomy(&cfg, &pins, &texts);
 }
 
-/// Where load and emit spend their time: the YAML parse versus the typed `openapiv3` decode, and
-/// the rendering of the emitted files (`syn` parse + `prettyplease`, the `render` step) versus
-/// building their tokens. Each part is timed on its own, `runs` times, median.
-fn anatomy(cfg: &Config, pins: &[codegen::specs::Pin], texts: &[String], stages: &[Stage]) {
+/// Where load spends its time: the YAML parse versus the typed `openapiv3` decode. Each part is
+/// timed on its own, `runs` times, median.
+fn anatomy(cfg: &Config, pins: &[codegen::specs::Pin], texts: &[String]) {
     println!();
-    println!("anatomy (median of {} runs each):", cfg.runs);
+    println!("load anatomy (median of {} runs each):", cfg.runs);
     println!();
-    println!(
-        "| version | YAML parse ms | JSON -> openapiv3 ms | render (syn + prettyplease) ms | render share of emit |"
-    );
-    println!("|---|---:|---:|---:|---:|");
-    for ((pin, text), stage) in pins.iter().zip(texts).zip(stages) {
+    println!("| version | YAML parse ms | JSON -> openapiv3 ms |");
+    println!("|---|---:|---:|");
+    for (pin, text) in pins.iter().zip(texts) {
         let raw = codegen::load::load_str(text)
             .unwrap_or_else(|e| panic!("{e}"))
             .raw;
-        let (files, _) = workspace::generate_version(text, &pin.version, &pin.sha256)
-            .unwrap_or_else(|e| panic!("{}: {e}", pin.version));
-        // The emitted Rust files as token streams, as `render` receives them.
-        let streams: Vec<proc_macro2::TokenStream> = files
-            .iter()
-            .filter(|f| f.path.ends_with(".rs"))
-            .map(|f| f.contents.parse().expect("generated files lex"))
-            .collect();
-        let (mut yaml, mut typed, mut render) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut yaml, mut typed) = (Vec::new(), Vec::new());
         for _ in 0..cfg.runs {
             let t = Instant::now();
             let v: serde_yaml::Value = serde_yaml::from_str(text).expect("spec is YAML");
@@ -235,23 +227,12 @@ fn anatomy(cfg: &Config, pins: &[codegen::specs::Pin], texts: &[String], stages:
             let doc = codegen::load::from_json(r).unwrap_or_else(|e| panic!("{e}"));
             typed.push(t.elapsed());
             std::hint::black_box(doc);
-
-            let s = streams.clone();
-            let t = Instant::now();
-            for ts in s {
-                let file: syn::File = syn::parse2(ts).expect("generated files parse");
-                std::hint::black_box(prettyplease::unparse(&file));
-            }
-            render.push(t.elapsed());
         }
-        let emit = median(&stage.emit).as_secs_f64();
         println!(
-            "| {} | {} | {} | {} | {:.0}% |",
+            "| {} | {} | {} |",
             pin.version,
             ms(median(&yaml)),
             ms(median(&typed)),
-            ms(median(&render)),
-            100.0 * median(&render).as_secs_f64() / emit.max(1e-9)
         );
     }
 }

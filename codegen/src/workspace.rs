@@ -28,9 +28,9 @@ pub struct Timings {
     pub load: Duration,
     /// Document -> IR.
     pub lower: Duration,
-    /// IR -> tokens.
+    /// IR -> tokens (without rendering them).
     pub emit: Duration,
-    /// Tokens -> text (included in `emit` where emit renders as it goes).
+    /// Tokens -> formatted text (`syn` parse + `prettyplease`).
     pub render: Duration,
 }
 
@@ -94,6 +94,7 @@ pub fn generate_version(
     let t1 = Instant::now();
     let api = crate::lower::lower(&doc, version)?;
     let t2 = Instant::now();
+    crate::render::take_render_time();
     let mut files = emit::emit_version(&api, &Provenance::version(version, sha256))?;
     // The public API listing (`intercom-api/api/<vmod>.txt`), reviewed in pull requests.
     files.push(GeneratedFile {
@@ -101,6 +102,7 @@ pub fn generate_version(
         contents: crate::surface::render(&api, sha256),
     });
     let t3 = Instant::now();
+    let render = crate::render::take_render_time();
     let report = VersionReport {
         version: version.to_string(),
         types: api.types.len(),
@@ -109,8 +111,8 @@ pub fn generate_version(
         timings: Timings {
             load: t1 - t0,
             lower: t2 - t1,
-            emit: t3 - t2,
-            render: Duration::ZERO,
+            emit: (t3 - t2).saturating_sub(render),
+            render,
         },
         pagination: api
             .operations
