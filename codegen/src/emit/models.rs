@@ -75,11 +75,7 @@ fn struct_item(
     let extra_name = extra.as_ref().map(|(n, _)| n.as_str());
     let default = all_optional.then(|| quote!(Default,));
     let serialize = struct_serialize(name, s, usage, extra_name);
-    let deserialize = if lenient {
-        lenient_deserialize(name, s, extra_name)
-    } else {
-        strict_deserialize(name, s, usage, extra_name)
-    };
+    let deserialize = struct_deserialize(name, s, usage, extra_name);
     let constructor = (!lenient).then(|| constructor(api, name, s, extra_name));
     quote! {
         #doc
@@ -140,74 +136,35 @@ fn struct_serialize(
     }
 }
 
-/// `Deserialize` for a lenient (response) struct through `crate::codec::StructDecode`: one `match`
-/// on the member name fills the struct itself; undeclared members go to the extra map.
-fn lenient_deserialize(name: &proc_macro2::Ident, s: &Struct, extra: Option<&str>) -> TokenStream {
-    let arms = s.fields.iter().map(|f| {
-        let ident = format_ident!("{}", f.rust_name);
-        let wire = &f.wire_name;
-        if lenient_string(f) {
-            quote! { #wire => crate::codec::set_string(&mut slots.#ident, map), }
-        } else {
-            quote! { #wire => crate::codec::set(&mut slots.#ident, map), }
-        }
-    });
-    let rest = match extra {
-        Some(extra) => {
-            let extra = format_ident!("{}", extra);
-            quote! { crate::codec::set_extra(&mut slots.#extra, key, map) }
-        }
-        None => quote! { map.next_value::<serde::de::IgnoredAny>().map(drop) },
-    };
-    let body = if s.fields.is_empty() {
-        rest
-    } else {
-        quote! {
-            match key.as_str() {
-                #(#arms)*
-                _ => #rest,
-            }
-        }
-    };
-    let type_name = name.to_string();
-    quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::codec::decode_struct(deserializer)
-            }
-        }
-        impl crate::codec::StructDecode for #name {
-            const NAME: &'static str = #type_name;
-            type Slots = Self;
-            fn member<'de, A: serde::de::MapAccess<'de>>(
-                slots: &mut Self,
-                key: crate::codec::Key<'de>,
-                map: &mut A,
-            ) -> Result<(), A::Error> {
-                #body
-            }
-            fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-                Ok(slots)
-            }
-        }
-    }
-}
-
-/// `Deserialize` for a strict (request) struct: members are collected into one `Option` slot per
-/// field (a private type), then required ones are checked. A repeated member is an error, and so
-/// is an undeclared one unless the spec declares `additionalProperties`.
-fn strict_deserialize(
+/// `Deserialize` through `crate::codec::StructDecode`: one `match` on the member name.
+///
+/// - Lenient (response) structs fill the struct itself (`Slots = Self`); undeclared members go to
+///   the extra map and a repeated member keeps its last value.
+/// - Strict (request) structs collect one `Option` slot per field in a private type, then check the
+///   required ones. A repeated member is an error, and so is an undeclared one unless the spec
+///   declares `additionalProperties`.
+fn struct_deserialize(
     name: &proc_macro2::Ident,
     s: &Struct,
     usage: Usage,
     extra: Option<&str>,
 ) -> TokenStream {
+    let lenient = usage.lenient();
     let mut slots = Vec::new();
     let mut arms = Vec::new();
     let mut inits = Vec::new();
     for f in &s.fields {
         let ident = format_ident!("{}", f.rust_name);
         let wire = &f.wire_name;
+        if lenient {
+            let set = if lenient_string(f) {
+                quote!(crate::codec::set_string)
+            } else {
+                quote!(crate::codec::set)
+            };
+            arms.push(quote! { #wire => #set(&mut slots.#ident, map), });
+            continue;
+        }
         let ty = field_type(f, usage);
         slots.push(quote! { #ident: Option<#ty>, });
         let fill = match (lenient_string(f), f.is_option(usage)) {
@@ -226,14 +183,17 @@ fn strict_deserialize(
     let rest = match extra {
         Some(extra) => {
             let extra = format_ident!("{}", extra);
-            let ty = match &s.additional {
-                Some(t) => rust_type(t, &quote!()),
-                None => quote!(serde_json::Value),
-            };
-            slots.push(quote! { #extra: std::collections::BTreeMap<String, #ty>, });
-            inits.push(quote! { #extra: slots.#extra, });
+            if !lenient {
+                let ty = match &s.additional {
+                    Some(t) => rust_type(t, &quote!()),
+                    None => quote!(serde_json::Value),
+                };
+                slots.push(quote! { #extra: std::collections::BTreeMap<String, #ty>, });
+                inits.push(quote! { #extra: slots.#extra, });
+            }
             quote! { crate::codec::set_extra(&mut slots.#extra, key, map) }
         }
+        None if lenient => quote! { map.next_value::<serde::de::IgnoredAny>().map(drop) },
         None => {
             let known = s.fields.iter().map(|f| &f.wire_name);
             quote! { Err(crate::codec::unknown_member(key, &[#(#known),*])) }
@@ -249,31 +209,47 @@ fn strict_deserialize(
             }
         }
     };
+    let (slots_ty, finish) = if lenient {
+        (quote!(Self), quote!(Ok(slots)))
+    } else {
+        (quote!(Slots), quote!(Ok(Self { #(#inits)* })))
+    };
     let type_name = name.to_string();
+    let decode = quote! {
+        impl crate::codec::StructDecode for #name {
+            const NAME: &'static str = #type_name;
+            type Slots = #slots_ty;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut #slots_ty,
+                key: crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                #body
+            }
+            fn finish<E: serde::de::Error>(slots: #slots_ty) -> Result<Self, E> {
+                #finish
+            }
+        }
+    };
+    // The slots of a strict struct are a private type, scoped with its impl.
+    let decode = if lenient {
+        decode
+    } else {
+        quote! {
+            const _: () = {
+                #[derive(Default)]
+                pub struct Slots { #(#slots)* }
+                #decode
+            };
+        }
+    };
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 crate::codec::decode_struct(deserializer)
             }
         }
-        const _: () = {
-            #[derive(Default)]
-            pub struct Slots { #(#slots)* }
-            impl crate::codec::StructDecode for #name {
-                const NAME: &'static str = #type_name;
-                type Slots = Slots;
-                fn member<'de, A: serde::de::MapAccess<'de>>(
-                    slots: &mut Slots,
-                    key: crate::codec::Key<'de>,
-                    map: &mut A,
-                ) -> Result<(), A::Error> {
-                    #body
-                }
-                fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-                    Ok(Self { #(#inits)* })
-                }
-            }
-        };
+        #decode
     }
 }
 
