@@ -241,7 +241,7 @@ impl<M: SerializeMap> ObjectWriter<M> {
     }
 
     /// An optional member: written only when it is `Some`.
-    pub fn opt<T: Serialize>(self, key: &'static str, value: &Option<T>) -> Self {
+    pub fn opt<T: Serialize>(self, key: &str, value: &Option<T>) -> Self {
         match value {
             Some(value) => self.req(key, value),
             None => self,
@@ -249,7 +249,7 @@ impl<M: SerializeMap> ObjectWriter<M> {
     }
 
     /// A member that is always written (`null` for a `None` of a required nullable field).
-    pub fn req<T: Serialize + ?Sized>(mut self, key: &'static str, value: &T) -> Self {
+    pub fn req<T: Serialize + ?Sized>(mut self, key: &str, value: &T) -> Self {
         if let Ok(map) = &mut self.state {
             if let Err(error) = map.serialize_entry(key, value) {
                 self.state = Err(error);
@@ -259,15 +259,10 @@ impl<M: SerializeMap> ObjectWriter<M> {
     }
 
     /// The undeclared (`additionalProperties`) members.
-    pub fn extra<V: Serialize>(mut self, members: &BTreeMap<String, V>) -> Self {
-        for (key, value) in members {
-            if let Ok(map) = &mut self.state {
-                if let Err(error) = map.serialize_entry(key, value) {
-                    self.state = Err(error);
-                }
-            }
-        }
-        self
+    pub fn extra<V: Serialize>(self, members: &BTreeMap<String, V>) -> Self {
+        members
+            .iter()
+            .fold(self, |writer, (key, value)| writer.req(key, value))
     }
 
     /// Ends the object.
