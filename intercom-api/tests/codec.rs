@@ -1,12 +1,14 @@
 //! The generated `Serialize` / `Deserialize` of structs (`codec::StructDecode`, `codec::ObjectWriter`)
-//! and of unions told apart by JSON kind (`codec::UnionDecode`): what lenient (response) types keep,
+//! and of unions (`codec::UnionDecode` by JSON kind, `codec::TaggedDecode` by tag): what lenient
+//! (response) types keep,
 //! tolerate and report, from every kind of input serde_json offers (borrowed text, a reader, a
 //! `Value`), and what strict (request) types reject.
 #![cfg(feature = "v2_11")]
 
 use intercom_api::v2_11::models::{
-    CloseConversationRequest, ContactArchived, ContactArchivedType, ContactList, CursorPages,
-    FileAttribute, TicketCustomAttributesValue, TicketRequestCustomAttributesValue,
+    CloseConversationRequest, Component, ContactArchived, ContactArchivedType, ContactList,
+    CursorPages, FileAttribute, ManageConversationRequest, TextComponent, TextComponentType,
+    TicketCustomAttributesValue, TicketRequestCustomAttributesValue,
 };
 use serde_json::json;
 
@@ -240,4 +242,78 @@ fn kind_unions_keep_what_their_variant_rejects_in_responses_and_refuse_it_in_req
     );
     let ok: TicketRequestCustomAttributesValue = serde_json::from_str("7").expect("number");
     assert_eq!(ok, TicketRequestCustomAttributesValue::Number(7.0));
+}
+
+#[test]
+fn tagged_unions_decode_whatever_the_position_of_the_tag() {
+    let expected = Component::Text(TextComponent {
+        type_: Some(TextComponentType::Text),
+        id: Some("t1".into()),
+        text: Some("hello".into()),
+        additional_properties: [("later".to_string(), json!(1))].into(),
+        ..TextComponent::default()
+    });
+    // Tag first: streamed into the variant.
+    let first: Component =
+        serde_json::from_str(r#"{"type": "text", "id": "t1", "text": "hello", "later": 1}"#)
+            .expect("tag first");
+    assert_eq!(first, expected);
+    // Tag later: buffered, same result; and from a `Value`.
+    let later: Component =
+        serde_json::from_str(r#"{"id": "t1", "text": "hello", "type": "text", "later": 1}"#)
+            .expect("tag later");
+    assert_eq!(later, expected);
+    let value = json!({"type": "text", "id": "t1", "text": "hello", "later": 1});
+    let from_value: Component = serde_json::from_value(value.clone()).expect("value");
+    assert_eq!(from_value, expected);
+    assert_eq!(serde_json::to_value(&expected).expect("encode"), value);
+}
+
+#[test]
+fn tagged_response_unions_keep_unknown_tags_and_shapes() {
+    let odd = json!({"type": "hologram", "id": "h1"});
+    let decoded: Component = serde_json::from_value(odd.clone()).expect("unknown tag");
+    assert_eq!(decoded, Component::Unknown(odd));
+    let decoded: Component = serde_json::from_str(r#""just text""#).expect("not an object");
+    assert_eq!(decoded, Component::Unknown(json!("just text")));
+    let decoded: Component = serde_json::from_str(r#"{"type": 5}"#).expect("tag not a string");
+    assert_eq!(decoded, Component::Unknown(json!({"type": 5})));
+}
+
+#[test]
+fn tagged_request_unions_are_strict() {
+    let close: ManageConversationRequest =
+        serde_json::from_str(r#"{"message_type": "close", "type": "admin", "admin_id": "12"}"#)
+            .expect("close");
+    assert!(matches!(close, ManageConversationRequest::Close(ref c) if c.admin_id == "12"));
+
+    let error = serde_json::from_str::<ManageConversationRequest>(
+        r#"{"message_type": "close", "type": "admin", "admin_id": "12", "bogus": true}"#,
+    )
+    .expect_err("undeclared member");
+    assert!(
+        error.to_string().contains("unknown field `bogus`"),
+        "{error}"
+    );
+
+    let body = r#"{"message_type": "close", "type": "admin", "admin_id": [1]}"#;
+    let mut de = serde_json::Deserializer::from_str(body);
+    let error = serde_path_to_error::deserialize::<_, ManageConversationRequest>(&mut de)
+        .expect_err("bad admin_id");
+    assert_eq!(error.path().to_string(), "admin_id");
+
+    let error = serde_json::from_str::<ManageConversationRequest>(r#"{"message_type": "explode"}"#)
+        .expect_err("unknown tag");
+    assert!(error.to_string().contains("explode"), "{error}");
+    assert!(
+        error.to_string().contains("close"),
+        "lists the tags: {error}"
+    );
+}
+
+#[test]
+fn lenient_strings_accept_a_plain_string_deserializer() {
+    use serde::de::value::{Error, StrDeserializer};
+    let value = intercom_api::codec::opt_string(StrDeserializer::<Error>::new("x")).expect("str");
+    assert_eq!(value.as_deref(), Some("x"));
 }

@@ -28,7 +28,7 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Enum(e) => enum_item(&name, doc, e),
         TypeKind::Union(u) if u.tag.is_some() => {
             let from = union_from_impls(api, &name, u);
-            let item = tagged_union(&name, doc, u, lenient);
+            let item = tagged_union(api, &name, doc, u, lenient);
             quote! { #item #from }
         }
         TypeKind::Union(u) => {
@@ -610,6 +610,7 @@ fn by_kind(api: &Api, name: &proc_macro2::Ident, u: &Union, lenient: bool) -> Op
 }
 
 fn tagged_union(
+    api: &Api,
     name: &proc_macro2::Ident,
     doc: TokenStream,
     u: &Union,
@@ -633,6 +634,34 @@ fn tagged_union(
         let ident = format_ident!("{}", v.rust_name);
         let value = v.tag_value.clone().unwrap_or_default();
         quote! { Some(#value) => crate::codec::from_value(value).map(Self::#ident), }
+    });
+    // Streamed when every variant is a struct: the members after the tag go straight into it.
+    let all_structs = u.variants.iter().all(|v| match api.resolve_alias(&v.ty) {
+        TypeRef::Named(n) => matches!(api.types.get(n).map(|d| &d.kind), Some(TypeKind::Struct(_))),
+        _ => false,
+    });
+    let stream = all_structs.then(|| {
+        let arms = u.variants.iter().map(|v| {
+            let ident = format_ident!("{}", v.rust_name);
+            let value = v.tag_value.clone().unwrap_or_default();
+            let wrap = if v.boxed {
+                quote!(|v| Self::#ident(Box::new(v)))
+            } else {
+                quote!(Self::#ident)
+            };
+            quote! { #value => crate::codec::rest(Self::TAG, tag, map).map(#wrap), }
+        });
+        quote! {
+            fn variant<'de, A: serde::de::MapAccess<'de>>(
+                tag: &str,
+                map: &mut A,
+            ) -> Option<Result<Self, A::Error>> {
+                Some(match tag {
+                    #(#arms)*
+                    _ => return None,
+                })
+            }
+        }
     });
     let known: Vec<String> = u
         .variants
@@ -666,8 +695,14 @@ fn tagged_union(
         }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-                let tag = crate::codec::tag_of(&value, #tag);
+                crate::codec::decode_tagged(deserializer)
+            }
+        }
+        impl crate::codec::TaggedDecode for #name {
+            const TAG: &'static str = #tag;
+            #stream
+            fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+                let tag = crate::codec::tag_of(&value, Self::TAG);
                 match tag.as_deref() { #(#de)* #fallback }
             }
         }

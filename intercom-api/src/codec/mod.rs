@@ -7,7 +7,10 @@ pub use structs::{
     Key, ObjectWriter, StructDecode, decode_struct, fill, fill_opt_string, fill_string, missing,
     set, set_extra, set_string, unknown_member,
 };
-pub use unions::{UnionDecode, decode_union, map, map_or_other, seq, seq_or_other};
+pub use unions::{
+    TaggedDecode, UnionDecode, decode_tagged, decode_union, map, map_or_other, rest, seq,
+    seq_or_other,
+};
 
 use serde::de::DeserializeOwned;
 
@@ -159,6 +162,32 @@ impl<'de> serde::de::Visitor<'de> for OptLenientString {
         deserializer: D,
     ) -> Result<Self::Value, D::Error> {
         string(deserializer).map(Some)
+    }
+
+    // Deserializers without a notion of `Option` (such as `serde::de::value::StrDeserializer`)
+    // hand over the value itself.
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        LenientString.visit_str(v).map(Some)
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        LenientString.visit_string(v).map(Some)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        LenientString.visit_i64(v).map(Some)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        LenientString.visit_u64(v).map(Some)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        LenientString.visit_f64(v).map(Some)
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        LenientString.visit_bool(v).map(Some)
     }
 }
 

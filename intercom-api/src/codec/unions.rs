@@ -16,6 +16,8 @@ use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, MapAccess, SeqAccess, Unexpected};
 use serde_json::Value;
 
+use super::structs::{Key, StructDecode};
+
 /// A generated union decoded by the JSON kind of its input. Each hook returns the variant for a
 /// value of its kind; the defaults mean "no variant of this kind".
 pub trait UnionDecode: Sized {
@@ -200,5 +202,158 @@ impl<'de, T: UnionDecode> de::Visitor<'de> for Expecting<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
         T::object(map)
+    }
+}
+
+/// A generated tagged union: the variant is chosen by the string value of member [`TAG`](Self::TAG).
+///
+/// When the tag is the object's first member (as Intercom writes it) and every variant is a
+/// struct, the rest of the object is decoded straight into the variant ([`variant`](Self::variant)).
+/// Otherwise the object is buffered as a `Value` and dispatched from there
+/// ([`buffered`](Self::buffered)), which also handles unknown tags.
+pub trait TaggedDecode: Sized {
+    /// The member whose value names the variant.
+    const TAG: &'static str;
+
+    /// Decodes the rest of the object as the variant for `tag` (its tag member already read);
+    /// `None` when `tag` names no variant, or the variants cannot be streamed.
+    fn variant<'de, A: MapAccess<'de>>(tag: &str, map: &mut A) -> Option<Result<Self, A::Error>> {
+        let _ = (tag, map);
+        None
+    }
+
+    /// Dispatches a buffered value on its tag.
+    fn buffered<E: de::Error>(value: Value) -> Result<Self, E>;
+}
+
+/// `Deserialize::deserialize` of a [`TaggedDecode`] type.
+pub fn decode_tagged<'de, T: TaggedDecode, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_any(TaggedVisitor(std::marker::PhantomData))
+}
+
+/// Decodes the rest of an object as struct `V`, after its tag member `tag_key: tag` was read.
+pub fn rest<'de, V: StructDecode, A: MapAccess<'de>>(
+    tag_key: &'static str,
+    tag: &str,
+    map: &mut A,
+) -> Result<V, A::Error> {
+    let mut slots = V::Slots::default();
+    let mut tag_member = TagMember {
+        value: tag,
+        error: std::marker::PhantomData::<A::Error>,
+    };
+    V::member(&mut slots, Key::Borrowed(tag_key), &mut tag_member)?;
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        V::member(&mut slots, key, map)?;
+    }
+    V::finish(slots)
+}
+
+/// The tag member, already read, handed to the variant as a one-member map: its value decodes as
+/// a string, an `Option` of one, or a string enum.
+struct TagMember<'a, E> {
+    value: &'a str,
+    error: std::marker::PhantomData<E>,
+}
+
+impl<'de, E: de::Error> MapAccess<'de> for TagMember<'_, E> {
+    type Error = E;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, _: K) -> Result<Option<K::Value>, E> {
+        Ok(None)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, E> {
+        seed.deserialize(TagValue {
+            value: self.value,
+            error: self.error,
+        })
+    }
+}
+
+/// The deserializer of the tag's value (a string; `Some` of it where an `Option` is asked for).
+struct TagValue<'a, E> {
+    value: &'a str,
+    error: std::marker::PhantomData<E>,
+}
+
+impl<'de, E: de::Error> serde::Deserializer<'de> for TagValue<'_, E> {
+    type Error = E;
+
+    fn deserialize_any<V: de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_str(self.value)
+    }
+
+    fn deserialize_option<V: de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_some(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct TaggedVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: TaggedDecode> de::Visitor<'de> for TaggedVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "an object with a string member {:?}", T::TAG)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut members = serde_json::Map::new();
+        if let Some(first) = map.next_key::<Key<'de>>()? {
+            let value: Value = map.next_value()?;
+            if first.as_str() == T::TAG {
+                if let Value::String(tag) = &value {
+                    if let Some(decoded) = T::variant(tag, &mut map) {
+                        return decoded;
+                    }
+                }
+            }
+            members.insert(first.into_owned(), value);
+        }
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            members.insert(key, value);
+        }
+        T::buffered(Value::Object(members))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        T::buffered(Value::String(v.to_owned()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        T::buffered(v.into())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        T::buffered(v.into())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        T::buffered(v.into())
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
+        T::buffered(v.into())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+        T::buffered(Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<T, E> {
+        self.visit_unit()
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        T::buffered(Value::deserialize(SeqAccessDeserializer::new(seq))?)
     }
 }

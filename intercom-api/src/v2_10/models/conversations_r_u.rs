@@ -3,6 +3,76 @@
 //! Models of the `conversations_r_u` group (Intercom API 2.10).
 #[allow(unused_imports)]
 use super::*;
+/// The `redact_conversation_request` object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RedactConversationRequest {
+    /// Redact Conversation Part Request
+    ///
+    /// Payload of the request to redact a conversation part
+    Part(RedactConversationRequestPart),
+    /// Redact Conversation Source Request
+    ///
+    /// Payload of the request to redact a conversation source
+    Source(RedactConversationRequestSource),
+}
+impl serde::Serialize for RedactConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Part(inner) => serde::Serialize::serialize(inner, serializer),
+            Self::Source(inner) => serde::Serialize::serialize(inner, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RedactConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_tagged(deserializer)
+    }
+}
+impl crate::codec::TaggedDecode for RedactConversationRequest {
+    const TAG: &'static str = "type";
+    fn variant<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+    ) -> Option<Result<Self, A::Error>> {
+        Some(
+            match tag {
+                "conversation_part" => {
+                    crate::codec::rest(Self::TAG, tag, map).map(Self::Part)
+                }
+                "source" => crate::codec::rest(Self::TAG, tag, map).map(Self::Source),
+                _ => return None,
+            },
+        )
+    }
+    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        let tag = crate::codec::tag_of(&value, Self::TAG);
+        match tag.as_deref() {
+            Some("conversation_part") => crate::codec::from_value(value).map(Self::Part),
+            Some("source") => crate::codec::from_value(value).map(Self::Source),
+            other => {
+                Err(
+                    crate::codec::unknown_tag(
+                        "type",
+                        other,
+                        &["conversation_part", "source"],
+                    ),
+                )
+            }
+        }
+    }
+}
+impl From<RedactConversationRequestPart> for RedactConversationRequest {
+    fn from(value: RedactConversationRequestPart) -> Self {
+        Self::Part(value)
+    }
+}
+impl From<RedactConversationRequestSource> for RedactConversationRequest {
+    fn from(value: RedactConversationRequestSource) -> Self {
+        Self::Source(value)
+    }
+}
 /// Redact Conversation Part Request
 ///
 /// Payload of the request to redact a conversation part
@@ -260,8 +330,13 @@ impl<'de> serde::Deserialize<'de> for ReplyConversationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        let tag = crate::codec::tag_of(&value, "type");
+        crate::codec::decode_tagged(deserializer)
+    }
+}
+impl crate::codec::TaggedDecode for ReplyConversationRequest {
+    const TAG: &'static str = "type";
+    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        let tag = crate::codec::tag_of(&value, Self::TAG);
         match tag.as_deref() {
             Some("user") => crate::codec::from_value(value).map(Self::Contact),
             Some("admin") => crate::codec::from_value(value).map(Self::Admin),

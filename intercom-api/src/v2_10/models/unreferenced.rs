@@ -134,8 +134,13 @@ impl<'de> serde::Deserialize<'de> for CreateTicketReplyWithCommentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        let tag = crate::codec::tag_of(&value, "type");
+        crate::codec::decode_tagged(deserializer)
+    }
+}
+impl crate::codec::TaggedDecode for CreateTicketReplyWithCommentRequest {
+    const TAG: &'static str = "type";
+    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        let tag = crate::codec::tag_of(&value, Self::TAG);
         match tag.as_deref() {
             Some("user") => crate::codec::from_value(value).map(Self::Contact),
             Some("admin") => crate::codec::from_value(value).map(Self::Admin),

@@ -358,8 +358,27 @@ impl<'de> serde::Deserialize<'de> for ManageConversationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        let tag = crate::codec::tag_of(&value, "message_type");
+        crate::codec::decode_tagged(deserializer)
+    }
+}
+impl crate::codec::TaggedDecode for ManageConversationRequest {
+    const TAG: &'static str = "message_type";
+    fn variant<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+    ) -> Option<Result<Self, A::Error>> {
+        Some(
+            match tag {
+                "close" => crate::codec::rest(Self::TAG, tag, map).map(Self::Close),
+                "snoozed" => crate::codec::rest(Self::TAG, tag, map).map(Self::Snooze),
+                "open" => crate::codec::rest(Self::TAG, tag, map).map(Self::Open),
+                "assignment" => crate::codec::rest(Self::TAG, tag, map).map(Self::Assign),
+                _ => return None,
+            },
+        )
+    }
+    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        let tag = crate::codec::tag_of(&value, Self::TAG);
         match tag.as_deref() {
             Some("close") => crate::codec::from_value(value).map(Self::Close),
             Some("snoozed") => crate::codec::from_value(value).map(Self::Snooze),
@@ -593,8 +612,27 @@ impl<'de> serde::Deserialize<'de> for RedactConversationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        let tag = crate::codec::tag_of(&value, "type");
+        crate::codec::decode_tagged(deserializer)
+    }
+}
+impl crate::codec::TaggedDecode for RedactConversationRequest {
+    const TAG: &'static str = "type";
+    fn variant<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+    ) -> Option<Result<Self, A::Error>> {
+        Some(
+            match tag {
+                "conversation_part" => {
+                    crate::codec::rest(Self::TAG, tag, map).map(Self::Part)
+                }
+                "source" => crate::codec::rest(Self::TAG, tag, map).map(Self::Source),
+                _ => return None,
+            },
+        )
+    }
+    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        let tag = crate::codec::tag_of(&value, Self::TAG);
         match tag.as_deref() {
             Some("conversation_part") => crate::codec::from_value(value).map(Self::Part),
             Some("source") => crate::codec::from_value(value).map(Self::Source),
@@ -877,8 +915,13 @@ impl<'de> serde::Deserialize<'de> for ReplyConversationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        let tag = crate::codec::tag_of(&value, "type");
+        crate::codec::decode_tagged(deserializer)
+    }
+}
+impl crate::codec::TaggedDecode for ReplyConversationRequest {
+    const TAG: &'static str = "type";
+    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        let tag = crate::codec::tag_of(&value, Self::TAG);
         match tag.as_deref() {
             Some("user") => crate::codec::from_value(value).map(Self::Contact),
             Some("admin") => crate::codec::from_value(value).map(Self::Admin),

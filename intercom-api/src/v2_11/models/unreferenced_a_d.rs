@@ -29,8 +29,26 @@ impl<'de> serde::Deserialize<'de> for ActionComponent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        let tag = crate::codec::tag_of(&value, "type");
+        crate::codec::decode_tagged(deserializer)
+    }
+}
+impl crate::codec::TaggedDecode for ActionComponent {
+    const TAG: &'static str = "type";
+    fn variant<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+    ) -> Option<Result<Self, A::Error>> {
+        Some(
+            match tag {
+                "sheet" => crate::codec::rest(Self::TAG, tag, map).map(Self::Sheet),
+                "url" => crate::codec::rest(Self::TAG, tag, map).map(Self::Url),
+                "submit" => crate::codec::rest(Self::TAG, tag, map).map(Self::Submit),
+                _ => return None,
+            },
+        )
+    }
+    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        let tag = crate::codec::tag_of(&value, Self::TAG);
         match tag.as_deref() {
             Some("sheet") => crate::codec::from_value(value).map(Self::Sheet),
             Some("url") => crate::codec::from_value(value).map(Self::Url),
@@ -492,8 +510,39 @@ impl<'de> serde::Deserialize<'de> for Component {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        let tag = crate::codec::tag_of(&value, "type");
+        crate::codec::decode_tagged(deserializer)
+    }
+}
+impl crate::codec::TaggedDecode for Component {
+    const TAG: &'static str = "type";
+    fn variant<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+    ) -> Option<Result<Self, A::Error>> {
+        Some(
+            match tag {
+                "button" => crate::codec::rest(Self::TAG, tag, map).map(Self::Button),
+                "checkbox" => crate::codec::rest(Self::TAG, tag, map).map(Self::Checkbox),
+                "dropdown" => crate::codec::rest(Self::TAG, tag, map).map(Self::Dropdown),
+                "input" => crate::codec::rest(Self::TAG, tag, map).map(Self::Input),
+                "list" => crate::codec::rest(Self::TAG, tag, map).map(Self::List),
+                "single-select" => {
+                    crate::codec::rest(Self::TAG, tag, map).map(Self::SingleSelect)
+                }
+                "textarea" => crate::codec::rest(Self::TAG, tag, map).map(Self::TextArea),
+                "data-table" => {
+                    crate::codec::rest(Self::TAG, tag, map).map(Self::DataTable)
+                }
+                "divider" => crate::codec::rest(Self::TAG, tag, map).map(Self::Divider),
+                "image" => crate::codec::rest(Self::TAG, tag, map).map(Self::Image),
+                "spacer" => crate::codec::rest(Self::TAG, tag, map).map(Self::Spacer),
+                "text" => crate::codec::rest(Self::TAG, tag, map).map(Self::Text),
+                _ => return None,
+            },
+        )
+    }
+    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        let tag = crate::codec::tag_of(&value, Self::TAG);
         match tag.as_deref() {
             Some("button") => crate::codec::from_value(value).map(Self::Button),
             Some("checkbox") => crate::codec::from_value(value).map(Self::Checkbox),
@@ -1061,8 +1110,13 @@ impl<'de> serde::Deserialize<'de> for CreateTicketReplyWithCommentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        let tag = crate::codec::tag_of(&value, "type");
+        crate::codec::decode_tagged(deserializer)
+    }
+}
+impl crate::codec::TaggedDecode for CreateTicketReplyWithCommentRequest {
+    const TAG: &'static str = "type";
+    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        let tag = crate::codec::tag_of(&value, Self::TAG);
         match tag.as_deref() {
             Some("user") => crate::codec::from_value(value).map(Self::Contact),
             Some("admin") => crate::codec::from_value(value).map(Self::Admin),
