@@ -524,7 +524,7 @@ fn unions(cfg: &Config) {
             black_box(decode_slice::<Vec<Value>>(c));
         }),
         Case::new(
-            "Vec<Component> (tagged, buffered through Value, generated)",
+            "Vec<Component> (tagged, tag first: streamed, generated)",
             c.len(),
             move || {
                 black_box(decode_slice::<Vec<models::Component>>(c));
