@@ -1,14 +1,16 @@
-//! `Deserialize` of the generated untagged unions whose variants are told apart by their JSON kind
-//! alone (at most one string, one number, one boolean, one array, one object variant, and `null`),
-//! such as `TicketCustomAttributesValue` (string | number | boolean | array | file | null).
+//! `Deserialize` of the generated unions, written once here instead of serde's untagged derive
+//! (which buffers every value and then tries the variants in turn).
 //!
-//! One `deserialize_any` visitor dispatches on what the input is, instead of serde's untagged
-//! derive, which buffers every value and then tries the variants in turn: decoding is several times
-//! faster, and the generated code is a handful of one-line hooks.
-//!
-//! Leniency is that of the derive: in a response union (one with an `Other(Value)` variant) a value
-//! no variant takes, or an array or object its variant rejects, becomes `Other`, so decoding never
-//! fails on it; a request union reports it as an error.
+//! - [`UnionDecode`]: untagged unions whose variants are told apart by their JSON kind alone (at
+//!   most one string, one number, one boolean, one array, one object variant, and `null`), such as
+//!   `TicketCustomAttributesValue` (string | number | boolean | array | file | null). One
+//!   `deserialize_any` visitor dispatches on what the input is. Leniency is that of the derive: in a
+//!   response union (one with an `Other(Value)` variant) a value no variant takes, or an array or
+//!   object its variant rejects, becomes `Other`, so decoding never fails on it; a request union
+//!   reports it as an error.
+//! - [`TaggedDecode`]: unions told apart by the string value of one member (`type`,
+//!   `message_type`). When that member comes first, the rest of the object is decoded straight into
+//!   the variant; otherwise the object is buffered as a `Value`.
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
