@@ -306,14 +306,19 @@ fn operation(
         }
     });
 
-    let (ret, send) = match op.success().map(|r| &r.body) {
+    let (ret, decode) = match op.success().map(|r| &r.body) {
         Some(ResponseBody::Json(t)) => (
             rust_type(t, &quote!(models::)),
-            quote!(crate::runtime::send_json),
+            quote!(crate::runtime::decode_json),
         ),
-        Some(ResponseBody::Empty) => (quote!(()), quote!(crate::runtime::send_empty)),
-        Some(ResponseBody::Bytes(_)) => (quote!(bytes::Bytes), quote!(crate::runtime::send_bytes)),
-        None => (quote!(serde_json::Value), quote!(crate::runtime::send_json)),
+        Some(ResponseBody::Empty) => (quote!(()), quote!(crate::runtime::decode_empty)),
+        Some(ResponseBody::Bytes(_)) => {
+            (quote!(bytes::Bytes), quote!(crate::runtime::decode_bytes))
+        }
+        None => (
+            quote!(serde_json::Value),
+            quote!(crate::runtime::decode_json),
+        ),
     };
     let accept = match op.success().map(|r| &r.body) {
         Some(ResponseBody::Bytes(media)) => {
@@ -372,7 +377,7 @@ fn operation(
             pub fn send_with_response(
                 self,
             ) -> impl Future<Output = Result<Response<#ret>, Error>> + 'a {
-                #send(self.client, self.request_parts())
+                crate::runtime::send(self.client, self.request_parts(), #decode)
             }
 
             /// The request, built before anything is sent.

@@ -29,7 +29,7 @@ pub use request::RequestParts;
 #[doc(hidden)]
 pub use response::{RawResponse, decode_bytes, decode_empty, decode_json};
 #[doc(hidden)]
-pub use send::{body, send_bytes, send_empty, send_json};
+pub use send::{body, send};
 
 /// The `reqwest` version used by the runtime, for generated code.
 #[doc(hidden)]

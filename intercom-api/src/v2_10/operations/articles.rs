@@ -117,7 +117,11 @@ impl<'a> ListArticles<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ArticleList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -161,7 +165,11 @@ impl<'a> CreateArticle<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Article>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -203,7 +211,11 @@ impl<'a> RetrieveArticle<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Article>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -249,7 +261,11 @@ impl<'a> UpdateArticle<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Article>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -296,7 +312,11 @@ impl<'a> DeleteArticle<'a> {
     ) -> impl Future<
         Output = Result<Response<models::DeletedArticleObject>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -363,7 +383,11 @@ impl<'a> SearchArticles<'a> {
     ) -> impl Future<
         Output = Result<Response<models::ArticleSearchResponse>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -307,7 +307,11 @@ impl<'a> RetrieveCompany<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::CompanyList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -369,7 +373,11 @@ impl<'a> CreateOrUpdateCompany<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Company>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -411,7 +419,11 @@ impl<'a> RetrieveACompanyById<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Company>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -451,7 +463,11 @@ impl<'a> UpdateCompany<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Company>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -495,7 +511,11 @@ impl<'a> DeleteCompany<'a> {
     ) -> impl Future<
         Output = Result<Response<models::DeletedCompanyObject>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -539,7 +559,11 @@ impl<'a> ListAttachedContacts<'a> {
     ) -> impl Future<
         Output = Result<Response<models::CompanyAttachedContacts>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -584,7 +608,11 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
     ) -> impl Future<
         Output = Result<Response<models::CompanyAttachedSegments>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -666,7 +694,11 @@ impl<'a> ListAllCompanies<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::CompanyList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -745,7 +777,11 @@ impl<'a> ScrollOverAllCompanies<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::CompanyScroll>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -793,7 +829,11 @@ impl<'a> AttachContactToACompany<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Company>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -838,7 +878,11 @@ impl<'a> DetachContactFromACompany<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Company>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -356,7 +356,11 @@ impl<'a> ListCompaniesForAContact<'a> {
     ) -> impl Future<
         Output = Result<Response<models::ContactAttachedCompanies>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -399,7 +403,11 @@ impl<'a> ListSegmentsForAContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ContactSegments>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -444,7 +452,11 @@ impl<'a> ListSubscriptionsForAContact<'a> {
     ) -> impl Future<
         Output = Result<Response<models::SubscriptionTypeList>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -485,7 +497,11 @@ impl<'a> ListTagsForAContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TagList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -526,7 +542,11 @@ impl<'a> ShowContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Contact>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -572,7 +592,11 @@ impl<'a> UpdateContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Contact>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -617,7 +641,11 @@ impl<'a> DeleteContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ContactDeleted>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -662,7 +690,11 @@ impl<'a> MergeContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Contact>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -741,7 +773,11 @@ impl<'a> SearchContacts<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ContactList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -782,7 +818,11 @@ impl<'a> ListContacts<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ContactList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -826,7 +866,11 @@ impl<'a> CreateContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Contact>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -870,7 +914,11 @@ impl<'a> ArchiveContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ContactArchived>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -913,7 +961,11 @@ impl<'a> UnarchiveContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ContactUnarchived>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -399,7 +399,11 @@ impl<'a> ListConversations<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::PaginatedResponse>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -449,7 +453,11 @@ impl<'a> CreateConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Message>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -497,7 +505,11 @@ impl<'a> RetrieveConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -552,7 +564,11 @@ impl<'a> UpdateConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -637,7 +653,11 @@ impl<'a> SearchConversations<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ConversationList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -685,7 +705,11 @@ impl<'a> ReplyConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -735,7 +759,11 @@ impl<'a> ManageConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -779,7 +807,11 @@ impl<'a> AutoAssignConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -826,7 +858,11 @@ impl<'a> AttachContactToConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -877,7 +913,11 @@ impl<'a> DetachContactFromConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -927,7 +967,11 @@ impl<'a> RedactConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -975,7 +1019,11 @@ impl<'a> ConvertConversationToTicket<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -94,7 +94,11 @@ impl<'a> LisDataAttributes<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::DataAttributeList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -146,7 +150,11 @@ impl<'a> CreateDataAttribute<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::DataAttribute>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -196,7 +204,11 @@ impl<'a> UpdateDataAttribute<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::DataAttribute>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

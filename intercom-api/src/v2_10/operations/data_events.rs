@@ -141,7 +141,11 @@ impl<'a> LisDataEvents<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::DataEventSummary>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -198,7 +202,11 @@ impl<'a> CreateDataEvent<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<()>, Error>> + 'a {
-        crate::runtime::send_empty(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_empty,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -245,7 +253,11 @@ impl<'a> DataEventSummaries<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<()>, Error>> + 'a {
-        crate::runtime::send_empty(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_empty,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -125,7 +125,11 @@ impl<'a> ListAllCollections<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::CollectionList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -169,7 +173,11 @@ impl<'a> CreateCollection<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Collection>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -211,7 +219,11 @@ impl<'a> RetrieveCollection<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Collection>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -257,7 +269,11 @@ impl<'a> UpdateCollection<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Collection>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -304,7 +320,11 @@ impl<'a> DeleteCollection<'a> {
     ) -> impl Future<
         Output = Result<Response<models::DeletedCollectionObject>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -344,7 +364,11 @@ impl<'a> RetrieveHelpCenter<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::HelpCenter>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -385,7 +409,11 @@ impl<'a> ListHelpCenters<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::HelpCenterList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -66,7 +66,11 @@ impl<'a> CreateMessage<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Message>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -136,7 +136,11 @@ impl<'a> ListNewsItems<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::PaginatedResponse>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -180,7 +184,11 @@ impl<'a> CreateNewsItem<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::NewsItem>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -222,7 +230,11 @@ impl<'a> RetrieveNewsItem<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::NewsItem>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -268,7 +280,11 @@ impl<'a> UpdateNewsItem<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::NewsItem>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -313,7 +329,11 @@ impl<'a> DeleteNewsItem<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -355,7 +375,11 @@ impl<'a> ListLiveNewsfeedItems<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::PaginatedResponse>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -397,7 +421,11 @@ impl<'a> ListNewsfeeds<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::PaginatedResponse>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -436,7 +464,11 @@ impl<'a> RetrieveNewsfeed<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Newsfeed>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -68,7 +68,11 @@ impl<'a> ListSegments<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::SegmentList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -110,7 +114,11 @@ impl<'a> RetrieveSegment<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Segment>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -59,7 +59,11 @@ impl<'a> CreatePhoneSwitch<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::PhoneSwitch>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -206,7 +206,11 @@ impl<'a> AttachTagToContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -251,7 +255,11 @@ impl<'a> DetachTagFromContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -299,7 +307,11 @@ impl<'a> AttachTagToConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -350,7 +362,11 @@ impl<'a> DetachTagFromConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -394,7 +410,11 @@ impl<'a> ListTags<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TagList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -438,7 +458,11 @@ impl<'a> CreateTag<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TagBasic>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -480,7 +504,11 @@ impl<'a> FindTag<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TagBasic>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -520,7 +548,11 @@ impl<'a> DeleteTag<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<()>, Error>> + 'a {
-        crate::runtime::send_empty(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_empty,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -566,7 +598,11 @@ impl<'a> AttachTagToTicket<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -617,7 +653,11 @@ impl<'a> DetachTagFromTicket<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -83,7 +83,11 @@ impl<'a> CreateTicketTypeAttribute<'a> {
     ) -> impl Future<
         Output = Result<Response<models::TicketTypeAttribute>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -138,7 +142,11 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
     ) -> impl Future<
         Output = Result<Response<models::TicketTypeAttribute>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -96,7 +96,11 @@ impl<'a> ListTicketTypes<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TicketTypeList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -140,7 +144,11 @@ impl<'a> CreateTicketType<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TicketType>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -182,7 +190,11 @@ impl<'a> GetTicketType<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TicketType>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -228,7 +240,11 @@ impl<'a> UpdateTicketType<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TicketType>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

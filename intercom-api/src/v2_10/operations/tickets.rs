@@ -168,7 +168,11 @@ impl<'a> ReplyTicket<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TicketReply>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -217,7 +221,11 @@ impl<'a> CreateTicket<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -259,7 +267,11 @@ impl<'a> GetTicket<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -305,7 +317,11 @@ impl<'a> UpdateTicket<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -385,7 +401,11 @@ impl<'a> SearchTickets<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TicketList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

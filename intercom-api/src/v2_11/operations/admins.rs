@@ -106,7 +106,11 @@ impl<'a> IdentifyAdmin<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::AdminWithApp>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -151,7 +155,11 @@ impl<'a> SetAwayAdmin<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Admin>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -203,7 +211,11 @@ impl<'a> ListActivityLogs<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ActivityLogList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -254,7 +266,11 @@ impl<'a> ListAdmins<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::AdminList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -296,7 +312,11 @@ impl<'a> RetrieveAdmin<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Admin>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -158,7 +158,11 @@ impl<'a> ListArticles<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ArticleList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -208,7 +212,11 @@ impl<'a> CreateArticle<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Article>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -250,7 +258,11 @@ impl<'a> RetrieveArticle<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Article>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -296,7 +308,11 @@ impl<'a> UpdateArticle<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Article>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -343,7 +359,11 @@ impl<'a> DeleteArticle<'a> {
     ) -> impl Future<
         Output = Result<Response<models::DeletedArticleObject>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -410,7 +430,11 @@ impl<'a> SearchArticles<'a> {
     ) -> impl Future<
         Output = Result<Response<models::SearchArticlesResponse>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -309,7 +309,11 @@ impl<'a> RetrieveCompany<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::CompanyList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -371,7 +375,11 @@ impl<'a> CreateOrUpdateCompany<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Company>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -413,7 +421,11 @@ impl<'a> RetrieveACompanyById<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Company>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -453,7 +465,11 @@ impl<'a> UpdateCompany<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Company>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -497,7 +513,11 @@ impl<'a> DeleteCompany<'a> {
     ) -> impl Future<
         Output = Result<Response<models::DeletedCompanyObject>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -577,7 +597,11 @@ impl<'a> ListAttachedContacts<'a> {
     ) -> impl Future<
         Output = Result<Response<models::CompanyAttachedContacts>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -628,7 +652,11 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
     ) -> impl Future<
         Output = Result<Response<models::CompanyAttachedSegments>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -710,7 +738,11 @@ impl<'a> ListAllCompanies<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::CompanyList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -789,7 +821,11 @@ impl<'a> ScrollOverAllCompanies<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::CompanyScroll>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -837,7 +873,11 @@ impl<'a> AttachContactToACompany<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Company>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -882,7 +922,11 @@ impl<'a> DetachContactFromACompany<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Company>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -400,7 +400,11 @@ impl<'a> ListCompaniesForAContact<'a> {
     ) -> impl Future<
         Output = Result<Response<models::ContactAttachedCompanies>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -449,7 +453,11 @@ impl<'a> ListSegmentsForAContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ContactSegments>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -494,7 +502,11 @@ impl<'a> ListSubscriptionsForAContact<'a> {
     ) -> impl Future<
         Output = Result<Response<models::SubscriptionTypeList>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -535,7 +547,11 @@ impl<'a> ListTagsForAContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TagList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -576,7 +592,11 @@ impl<'a> ShowContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Contact>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -622,7 +642,11 @@ impl<'a> UpdateContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Contact>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -667,7 +691,11 @@ impl<'a> DeleteContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ContactDeleted>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -712,7 +740,11 @@ impl<'a> MergeContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Contact>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -791,7 +823,11 @@ impl<'a> SearchContacts<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ContactList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -874,7 +910,11 @@ impl<'a> ListContacts<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ContactList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -927,7 +967,11 @@ impl<'a> CreateContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Contact>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -971,7 +1015,11 @@ impl<'a> ArchiveContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ContactArchived>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -1014,7 +1062,11 @@ impl<'a> UnarchiveContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::ContactUnarchived>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -419,7 +419,11 @@ impl<'a> ListConversations<'a> {
     ) -> impl Future<
         Output = Result<Response<models::PaginatedConversationResponse>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -469,7 +473,11 @@ impl<'a> CreateConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Message>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -517,7 +525,11 @@ impl<'a> RetrieveConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -572,7 +584,11 @@ impl<'a> UpdateConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -665,7 +681,11 @@ impl<'a> SearchConversations<'a> {
     ) -> impl Future<
         Output = Result<Response<models::PaginatedConversationResponse>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -713,7 +733,11 @@ impl<'a> ReplyConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -763,7 +787,11 @@ impl<'a> ManageConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -807,7 +835,11 @@ impl<'a> AutoAssignConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -854,7 +886,11 @@ impl<'a> AttachContactToConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -905,7 +941,11 @@ impl<'a> DetachContactFromConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -955,7 +995,11 @@ impl<'a> RedactConversation<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -1003,7 +1047,11 @@ impl<'a> ConvertConversationToTicket<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -97,7 +97,11 @@ impl<'a> ListDataAttributes<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::DataAttributeList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -149,7 +153,11 @@ impl<'a> CreateDataAttribute<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::DataAttribute>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -199,7 +207,11 @@ impl<'a> UpdateDataAttribute<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::DataAttribute>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -148,7 +148,11 @@ impl<'a> LisDataEvents<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::DataEventSummary>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -208,7 +212,11 @@ impl<'a> CreateDataEvent<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<()>, Error>> + 'a {
-        crate::runtime::send_empty(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_empty,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -255,7 +263,11 @@ impl<'a> DataEventSummaries<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<()>, Error>> + 'a {
-        crate::runtime::send_empty(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_empty,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

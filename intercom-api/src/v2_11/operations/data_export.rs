@@ -127,7 +127,11 @@ impl<'a> CreateDataExport<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::DataExport>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -169,7 +173,11 @@ impl<'a> GetDataExport<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::DataExport>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -209,7 +217,11 @@ impl<'a> CancelDataExport<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::DataExport>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -249,7 +261,11 @@ impl<'a> DownloadDataExport<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<bytes::Bytes>, Error>> + 'a {
-        crate::runtime::send_bytes(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_bytes,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -177,7 +177,11 @@ impl<'a> ListAllCollections<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::CollectionList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -227,7 +231,11 @@ impl<'a> CreateCollection<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Collection>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -269,7 +277,11 @@ impl<'a> RetrieveCollection<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Collection>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -315,7 +327,11 @@ impl<'a> UpdateCollection<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Collection>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -362,7 +378,11 @@ impl<'a> DeleteCollection<'a> {
     ) -> impl Future<
         Output = Result<Response<models::DeletedCollectionObject>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -402,7 +422,11 @@ impl<'a> RetrieveHelpCenter<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::HelpCenter>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -455,7 +479,11 @@ impl<'a> ListHelpCenters<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::HelpCenterList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -150,7 +150,11 @@ impl<'a> ListNewsItems<'a> {
     ) -> impl Future<
         Output = Result<Response<models::PaginatedNewsItemResponse>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -194,7 +198,11 @@ impl<'a> CreateNewsItem<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::NewsItem>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -236,7 +244,11 @@ impl<'a> RetrieveNewsItem<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::NewsItem>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -282,7 +294,11 @@ impl<'a> UpdateNewsItem<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::NewsItem>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -327,7 +343,11 @@ impl<'a> DeleteNewsItem<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -371,7 +391,11 @@ impl<'a> ListLiveNewsfeedItems<'a> {
     ) -> impl Future<
         Output = Result<Response<models::PaginatedNewsItemResponse>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -415,7 +439,11 @@ impl<'a> ListNewsfeeds<'a> {
     ) -> impl Future<
         Output = Result<Response<models::PaginatedNewsfeedResponse>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -454,7 +482,11 @@ impl<'a> RetrieveNewsfeed<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Newsfeed>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -114,7 +114,11 @@ impl<'a> ListNotes<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::NoteList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -167,7 +171,11 @@ impl<'a> CreateNote<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Note>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -211,7 +219,11 @@ impl<'a> RetrieveNote<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Note>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

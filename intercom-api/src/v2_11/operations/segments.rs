@@ -71,7 +71,11 @@ impl<'a> ListSegments<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::SegmentList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -113,7 +117,11 @@ impl<'a> RetrieveSegment<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Segment>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -100,7 +100,11 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::SubscriptionType>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -147,7 +151,11 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::SubscriptionType>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -192,7 +200,11 @@ impl<'a> ListSubscriptionTypes<'a> {
     ) -> impl Future<
         Output = Result<Response<models::SubscriptionTypeList>, Error>,
     > + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

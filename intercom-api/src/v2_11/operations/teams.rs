@@ -61,7 +61,11 @@ impl<'a> ListTeams<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TeamList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -100,7 +104,11 @@ impl<'a> RetrieveTeam<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Team>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -102,7 +102,11 @@ impl<'a> ListTicketTypes<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TicketTypeList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -146,7 +150,11 @@ impl<'a> CreateTicketType<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TicketType>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -188,7 +196,11 @@ impl<'a> GetTicketType<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TicketType>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -234,7 +246,11 @@ impl<'a> UpdateTicketType<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TicketType>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

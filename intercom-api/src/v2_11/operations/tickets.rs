@@ -167,7 +167,11 @@ impl<'a> ReplyTicket<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TicketReply>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -216,7 +220,11 @@ impl<'a> CreateTicket<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -258,7 +266,11 @@ impl<'a> GetTicket<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -304,7 +316,11 @@ impl<'a> UpdateTicket<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -384,7 +400,11 @@ impl<'a> SearchTickets<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::TicketList>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]

@@ -86,7 +86,11 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Visitor>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -134,7 +138,11 @@ impl<'a> UpdateVisitor<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Visitor>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -181,7 +189,11 @@ impl<'a> ConvertVisitor<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Response<models::Contact>, Error>> + 'a {
-        crate::runtime::send_json(self.client, self.request_parts())
+        crate::runtime::send(
+            self.client,
+            self.request_parts(),
+            crate::runtime::decode_json,
+        )
     }
     /// The request, built before anything is sent.
     #[inline]
