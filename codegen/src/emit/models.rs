@@ -397,6 +397,16 @@ fn variant_payload(v: &UnionVariant) -> TokenStream {
     if v.boxed { quote!(Box<#ty>) } else { ty }
 }
 
+/// A function from the variant's payload to the union (`Self::Variant`, boxing where needed).
+fn variant_constructor(v: &UnionVariant) -> TokenStream {
+    let ident = format_ident!("{}", v.rust_name);
+    if v.boxed {
+        quote!(|v| Self::#ident(Box::new(v)))
+    } else {
+        quote!(Self::#ident)
+    }
+}
+
 fn untagged_union(
     api: &Api,
     name: &proc_macro2::Ident,
@@ -503,22 +513,20 @@ fn by_kind(api: &Api, name: &proc_macro2::Ident, u: &Union, lenient: bool) -> Op
                 quote!(Self::#ident(#value))
             }
         };
-        let constructor = if v.boxed {
-            quote!(|v| Self::#ident(Box::new(v)))
-        } else {
-            quote!(Self::#ident)
-        };
+        let constructor = variant_constructor(v);
+        let resolved = api.resolve_alias(&v.ty);
         // What the variant decodes into without failing, so a response union need not buffer.
-        let infallible = matches!(
-            api.resolve_alias(&v.ty),
-            TypeRef::JsonObject | TypeRef::Json
-        ) || matches!(api.resolve_alias(&v.ty), TypeRef::Array(t) | TypeRef::Map(t) if **t == TypeRef::Json);
+        let infallible = match resolved {
+            TypeRef::JsonObject | TypeRef::Json => true,
+            TypeRef::Array(t) | TypeRef::Map(t) => **t == TypeRef::Json,
+            _ => false,
+        };
         match kind {
             Kind::String => {
                 expecting.push("a string");
-                let value = match api.resolve_alias(&v.ty) {
-                    TypeRef::Named(n) => {
-                        let ty = rust_type(&TypeRef::Named(n.clone()), &quote!());
+                let value = match resolved {
+                    TypeRef::Named(_) => {
+                        let ty = rust_type(resolved, &quote!());
                         wrap(quote!(#ty::from_wire(value)))
                     }
                     _ => wrap(quote!(value.to_owned())),
@@ -631,9 +639,9 @@ fn tagged_union(
         quote! { Self::#ident(inner) => serde::Serialize::serialize(inner, serializer), }
     });
     let de = u.variants.iter().map(|v| {
-        let ident = format_ident!("{}", v.rust_name);
         let value = v.tag_value.clone().unwrap_or_default();
-        quote! { Some(#value) => crate::codec::from_value(value).map(Self::#ident), }
+        let constructor = variant_constructor(v);
+        quote! { Some(#value) => crate::codec::from_value(value).map(#constructor), }
     });
     // Streamed when every variant is a struct: the members after the tag go straight into it.
     let all_structs = u.variants.iter().all(|v| match api.resolve_alias(&v.ty) {
@@ -642,14 +650,9 @@ fn tagged_union(
     });
     let stream = all_structs.then(|| {
         let arms = u.variants.iter().map(|v| {
-            let ident = format_ident!("{}", v.rust_name);
             let value = v.tag_value.clone().unwrap_or_default();
-            let wrap = if v.boxed {
-                quote!(|v| Self::#ident(Box::new(v)))
-            } else {
-                quote!(Self::#ident)
-            };
-            quote! { #value => crate::codec::rest(Self::TAG, tag, map).map(#wrap), }
+            let constructor = variant_constructor(v);
+            quote! { #value => crate::codec::rest(Self::TAG, tag, map).map(#constructor), }
         });
         quote! {
             fn variant<'de, A: serde::de::MapAccess<'de>>(

@@ -56,12 +56,19 @@ impl<'de, T: StructDecode> de::Visitor<'de> for StructVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut slots = T::Slots::default();
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            T::member(&mut slots, key, &mut map)?;
-        }
-        T::finish(slots)
+        read_members(T::Slots::default(), &mut map)
     }
+}
+
+/// Reads the remaining members of `map` into `slots`, then finishes the value.
+pub(super) fn read_members<'de, T: StructDecode, A: MapAccess<'de>>(
+    mut slots: T::Slots,
+    map: &mut A,
+) -> Result<T, A::Error> {
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        T::member(&mut slots, key, map)?;
+    }
+    T::finish(slots)
 }
 
 /// Lenient: decodes the member's value into an optional field (`null` is `None`; the last of

@@ -18,7 +18,7 @@ use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, MapAccess, SeqAccess, Unexpected};
 use serde_json::Value;
 
-use super::structs::{Key, StructDecode};
+use super::structs::{Key, StructDecode, read_members};
 
 /// A generated union decoded by the JSON kind of its input. Each hook returns the variant for a
 /// value of its kind; the defaults mean "no variant of this kind".
@@ -247,10 +247,7 @@ pub fn rest<'de, V: StructDecode, A: MapAccess<'de>>(
         error: std::marker::PhantomData::<A::Error>,
     };
     V::member(&mut slots, Key::Borrowed(tag_key), &mut tag_member)?;
-    while let Some(key) = map.next_key::<Key<'de>>()? {
-        V::member(&mut slots, key, map)?;
-    }
-    V::finish(slots)
+    read_members(slots, map)
 }
 
 /// The tag member, already read, handed to the variant as a one-member map: its value decodes as
