@@ -45,13 +45,15 @@ impl Field {
 }
 
 impl Struct {
-    /// The flattened map of undeclared members, if the struct has one (lenient types always do;
-    /// strict types when the spec declares `additionalProperties`): its Rust name
-    /// (`additional_properties` unless a field has it) and its value type.
+    /// The flattened map of undeclared members, if the struct has one (lenient types always do,
+    /// as raw JSON, since members that drift are kept there too; strict types when the spec
+    /// declares `additionalProperties`, typed): its Rust name (`additional_properties` unless a
+    /// field has it) and its value type.
     pub fn additional_field(&self, usage: Usage) -> Option<(String, TypeRef)> {
         let value = match (&self.additional, usage.lenient()) {
-            (Some(t), _) => t.clone(),
-            (None, true) => TypeRef::Json,
+            // Lenient types also keep members that drifted there, raw, whatever their declared type.
+            (_, true) => TypeRef::Json,
+            (Some(t), false) => t.clone(),
             (None, false) => return None,
         };
         let mut name = "additional_properties".to_string();

@@ -187,7 +187,7 @@ rule_tests! {
     request_property_became_non_nullable: "schemas", RequestPropertyBecameNonNullable, Breaking,
         "v1_1::models::ThingUpdate::weight", "`Option<i64>` -> `i64`";
     additional_properties_changed: "schemas", AdditionalPropertiesChanged, PotentiallyBreaking,
-        "v1_1::models::Meta", "BTreeMap<String, String>` -> `additional_properties: BTreeMap<String, i64>";
+        "v1_1::models::Filter", "none -> `additional_properties: BTreeMap<String, serde_json::Value>`";
     enum_value_added: "schemas", EnumValueAdded, NonBreaking,
         "v1_1::models::ThingStatus::Pending", "\"pending\"";
     enum_value_removed: "schemas", EnumValueRemoved, Breaking,

@@ -5,6 +5,8 @@
 pub mod codec;
 pub mod runtime;
 
+pub use codec::drift;
+
 // @generated versions (begin): managed by `cargo xtask regen`
 #[cfg(feature = "v2_10")]
 #[rustfmt::skip]
@@ -20,3 +22,4 @@ pub use runtime::{
     InvalidRequestError, RateLimit, Region, Response, TransportError,
 };
 // runtime re-exports (end)
+pub use drift::Drift;

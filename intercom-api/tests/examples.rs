@@ -10,96 +10,18 @@
 #[rustfmt::skip]
 mod generated;
 
-use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-/// Decodes `value` as `T` (naming the field path on failure) and re-encodes it.
-pub fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(
-    value: &Value,
-) -> Result<Value, String> {
-    let text = value.to_string();
-    let mut de = serde_json::Deserializer::from_str(&text);
-    let decoded: T = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))?;
-    serde_json::to_value(&decoded).map_err(|e| format!("re-encoding failed: {e}"))
-}
+#[path = "support/compare.rs"]
+mod compare;
+#[path = "support/examples.rs"]
+mod support;
 
-/// Removes `null` members (absent and null are equivalent) and normalizes numbers to f64.
-fn normalize(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .filter(|(_, x)| !x.is_null())
-                .map(|(k, x)| (k.clone(), normalize(x)))
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(normalize).collect()),
-        Value::Number(n) => n
-            .as_f64()
-            .and_then(serde_json::Number::from_f64)
-            .map(Value::Number)
-            .unwrap_or_else(|| v.clone()),
-        other => other.clone(),
-    }
-}
+use support::{examples_of, progress, workspace};
 
-/// First difference between `a` (input) and `b` (re-encoded), as a path.
-fn first_diff(a: &Value, b: &Value, path: &str) -> Option<String> {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for (k, v) in x {
-                match y.get(k) {
-                    None => return Some(format!("{path}.{k}: dropped on re-encode")),
-                    Some(w) => {
-                        if let Some(d) = first_diff(v, w, &format!("{path}.{k}")) {
-                            return Some(d);
-                        }
-                    }
-                }
-            }
-            y.keys()
-                .find(|k| !x.contains_key(*k))
-                .map(|k| format!("{path}.{k}: added on re-encode"))
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
-            .iter()
-            .zip(y)
-            .enumerate()
-            .find_map(|(i, (v, w))| first_diff(v, w, &format!("{path}[{i}]"))),
-        _ if a == b => None,
-        // A number where the spec declares a string decodes to its decimal text.
-        (Value::Number(n), Value::String(s))
-            if n.as_f64().is_some_and(|f| s.parse::<f64>().ok() == Some(f)) =>
-        {
-            None
-        }
-        _ => Some(format!("{path}: {a} became {b}")),
-    }
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("crate is inside the workspace")
-        .to_path_buf()
-}
-
-/// Every `(label, value)` example of a media-type object.
-fn examples_of(media: &Value) -> Vec<(String, Value)> {
-    let mut out = Vec::new();
-    if let Some(e) = media.get("example") {
-        out.push(("example".to_string(), e.clone()));
-    }
-    if let Some(Value::Object(m)) = media.get("examples") {
-        for (name, ex) in m {
-            if let Some(v) = ex.get("value") {
-                out.push((name.clone(), v.clone()));
-            }
-        }
-    }
-    out
-}
+use compare::differs;
+pub use compare::roundtrip;
 
 #[derive(Default)]
 struct Tally {
@@ -114,8 +36,7 @@ impl Tally {
         let err = match outcome {
             None => Some("no generated type for this operation/status".to_string()),
             Some(Err(e)) => Some(e),
-            Some(Ok(out)) => first_diff(&normalize(input), &normalize(&out), "$")
-                .map(|d| format!("round trip differs: {d}")),
+            Some(Ok(out)) => differs(input, &out).map(|d| format!("round trip differs: {d}")),
         };
         match err {
             None => self.passed += 1,
@@ -207,11 +128,4 @@ fn every_spec_example_decodes_into_its_generated_type() {
         }
     }
     assert!(failed.is_empty(), "example decoding below 100%: {failed:?}");
-}
-
-/// A progress line that shows even when the test passes: written to the process's stderr directly,
-/// which libtest's output capture (it only captures `print!`/`eprint!`) does not swallow.
-fn progress(line: &str) {
-    use std::io::Write as _;
-    let _ = writeln!(std::io::stderr(), "{line}");
 }

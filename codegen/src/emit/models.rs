@@ -26,15 +26,16 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(s) => struct_item(api, &name, doc, s, def.usage),
         TypeKind::Enum(e) => enum_item(&name, doc, e),
-        TypeKind::Union(u) if u.tag.is_some() => {
-            let from = union_from_impls(api, &name, u);
-            let item = tagged_union(api, &name, doc, u, lenient);
-            quote! { #item #from }
-        }
         TypeKind::Union(u) => {
             let from = union_from_impls(api, &name, u);
-            let item = untagged_union(api, &name, doc, u, lenient);
-            quote! { #item #from }
+            let item = if u.tag.is_some() {
+                tagged_union(api, &name, doc, u, lenient)
+            } else {
+                untagged_union(api, &name, doc, u, lenient)
+            };
+            // Response unions keep what no variant takes, so they always fit a field.
+            let fits = lenient.then(|| quote! { crate::codec::lenient_union!(#name); });
+            quote! { #item #from #fits }
         }
         TypeKind::Alias(t) => {
             let ty = rust_type(t, &quote!());
@@ -157,8 +158,9 @@ fn struct_deserialize(
         let ident = format_ident!("{}", f.rust_name);
         let wire = &f.wire_name;
         if lenient {
-            let set = if lenient_string(f) {
-                quote!(crate::codec::set_string)
+            // Drift-tolerant: a value that does not fit leaves the field `None` and is kept raw.
+            let set = if f.boxed {
+                quote!(crate::codec::set_boxed)
             } else {
                 quote!(crate::codec::set)
             };
@@ -193,7 +195,9 @@ fn struct_deserialize(
             }
             quote! { crate::codec::set_extra(&mut slots.#extra, key, map) }
         }
-        None if lenient => quote! { map.next_value::<serde::de::IgnoredAny>().map(drop) },
+        None if lenient => quote! {
+            map.next_value::<serde::de::IgnoredAny>().map(|_| crate::codec::Outcome::Kept)
+        },
         None => {
             let known = s.fields.iter().map(|f| &f.wire_name);
             quote! { Err(crate::codec::unknown_member(key, &[#(#known),*])) }
@@ -214,6 +218,17 @@ fn struct_deserialize(
     } else {
         (quote!(Slots), quote!(Ok(Self { #(#inits)* })))
     };
+    // Where a lenient struct keeps members that drifted: its undeclared-members map.
+    let extra_fn = extra.filter(|_| lenient).map(|extra| {
+        let extra = format_ident!("{}", extra);
+        quote! {
+            fn extra(
+                slots: &mut Self,
+            ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+                Some(&mut slots.#extra)
+            }
+        }
+    });
     let type_name = name.to_string();
     let decode = quote! {
         impl crate::codec::StructDecode for #name {
@@ -221,11 +236,12 @@ fn struct_deserialize(
             type Slots = #slots_ty;
             fn member<'de, A: serde::de::MapAccess<'de>>(
                 slots: &mut #slots_ty,
-                key: crate::codec::Key<'de>,
+                key: &crate::codec::Key<'de>,
                 map: &mut A,
-            ) -> Result<(), A::Error> {
+            ) -> Result<crate::codec::Outcome, A::Error> {
                 #body
             }
+            #extra_fn
             fn finish<E: serde::de::Error>(slots: #slots_ty) -> Result<Self, E> {
                 #finish
             }

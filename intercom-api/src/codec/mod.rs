@@ -1,11 +1,14 @@
 //! Serde helpers shared by the generated code (one copy instead of one per type).
 
+pub mod drift;
+mod lenient;
 mod structs;
 mod unions;
 
+pub use lenient::{Fit, Lenient, LenientSeed, lenient_enum, via_deserialize};
 pub use structs::{
-    Key, ObjectWriter, StructDecode, decode_struct, fill, fill_opt_string, fill_string, missing,
-    set, set_extra, set_string, unknown_member,
+    Key, ObjectWriter, Outcome, StructDecode, decode_struct, fill, fill_opt_string, fill_string,
+    missing, set, set_boxed, set_extra, unknown_member,
 };
 pub use unions::{
     TaggedDecode, UnionDecode, decode_tagged, decode_union, map, map_or_other, rest, seq,
@@ -39,8 +42,32 @@ macro_rules! string_enum {
                 Self::from_wire(value)
             }
         }
+        impl $crate::codec::Lenient for $name {
+            fn decode_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<$crate::codec::Fit<Self>, D::Error> {
+                $crate::codec::lenient_enum(deserializer, Self::from_wire)
+            }
+        }
     };
 }
+
+/// Implements [`Lenient`] for a generated response union: its own `Deserialize` already keeps
+/// what no variant takes (`Other`/`Unknown`) and records the drift.
+#[allow(unused_macros)]
+macro_rules! lenient_union {
+    ($name:ident) => {
+        impl $crate::codec::Lenient for $name {
+            fn decode_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<$crate::codec::Fit<Self>, D::Error> {
+                $crate::codec::via_deserialize(deserializer)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use lenient_union;
 #[allow(unused_imports)]
 pub(crate) use string_enum;
 

@@ -9,7 +9,9 @@
 //! Two policies, chosen by the generator per type:
 //! - **lenient** (response types): every field is an `Option`; `null` and a missing member are
 //!   `None`; a member the spec does not declare is kept in the struct's undeclared-members map; a
-//!   repeated member keeps its last value (as `serde_json::Value` does).
+//!   repeated member keeps its last value (as `serde_json::Value` does); a member whose value does
+//!   not fit its field ([`Lenient`](super::Lenient)) leaves the field `None` and is kept raw in the
+//!   undeclared-members map under its own name, with a [`drift`](super::drift) record.
 //! - **strict** (request types): required members must be present, a repeated member is an error,
 //!   and an undeclared member is an error unless the spec declares `additionalProperties`.
 
@@ -18,6 +20,10 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, DeserializeSeed, MapAccess};
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
+
+use super::drift::{self, Kind};
+use super::lenient::{Lenient, LenientSeed};
 
 /// A generated struct that decodes from a JSON object member by member.
 pub trait StructDecode: Sized {
@@ -31,9 +37,15 @@ pub trait StructDecode: Sized {
     /// Decodes the value of member `key` from `map` into its slot.
     fn member<'de, A: MapAccess<'de>>(
         slots: &mut Self::Slots,
-        key: Key<'de>,
+        key: &Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error>;
+    ) -> Result<Outcome, A::Error>;
+
+    /// The undeclared-members map, where a member that drifted is kept (lenient types).
+    fn extra(slots: &mut Self::Slots) -> Option<&mut BTreeMap<String, Value>> {
+        let _ = slots;
+        None
+    }
 
     /// The value, once every member has been read (fails on a missing required member).
     fn finish<E: de::Error>(slots: Self::Slots) -> Result<Self, E>;
@@ -60,46 +72,101 @@ impl<'de, T: StructDecode> de::Visitor<'de> for StructVisitor<T> {
     }
 }
 
+/// What became of one member ([`StructDecode::member`]).
+#[derive(Debug)]
+pub enum Outcome {
+    /// Decoded into its field.
+    Fit,
+    /// Kept in the undeclared-members map.
+    Kept,
+    /// Its value did not fit the field (lenient types): the raw value, for the undeclared-members
+    /// map, with the Rust type it was declared as.
+    Drift(Value, &'static str),
+}
+
 /// Reads the remaining members of `map` into `slots`, then finishes the value.
 pub(super) fn read_members<'de, T: StructDecode, A: MapAccess<'de>>(
     mut slots: T::Slots,
     map: &mut A,
 ) -> Result<T, A::Error> {
     while let Some(key) = map.next_key::<Key<'de>>()? {
-        T::member(&mut slots, key, map)?;
+        let mark = drift::mark();
+        let outcome = T::member(&mut slots, &key, map)?;
+        apply::<T>(&mut slots, key, outcome, mark);
     }
     T::finish(slots)
 }
 
-/// Lenient: decodes the member's value into an optional field (`null` is `None`; the last of
-/// repeated members wins).
-pub fn set<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
-    field: &mut Option<T>,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    *field = map.next_value()?;
-    Ok(())
+/// Settles one member's [`Outcome`]: a drifted value goes to the undeclared-members map (and is
+/// recorded); a value that fits removes a raw one kept for an earlier repeat of the member; drift
+/// records made inside the member get its name prefixed.
+#[inline]
+pub(super) fn apply<T: StructDecode>(
+    slots: &mut T::Slots,
+    key: Key<'_>,
+    outcome: Outcome,
+    mark: usize,
+) {
+    match outcome {
+        Outcome::Kept => {}
+        Outcome::Fit => {
+            if drift::mark() > mark {
+                drift::prefix_key(mark, key.as_str());
+            }
+            if let Some(extra) = T::extra(slots) {
+                if !extra.is_empty() {
+                    extra.remove(key.as_str());
+                }
+            }
+        }
+        Outcome::Drift(raw, expected) => {
+            drift::truncate(mark);
+            drift::record(T::NAME, Some(key.as_str()), expected, Kind::of(&raw));
+            if let Some(extra) = T::extra(slots) {
+                extra.insert(key.into_owned(), raw);
+            }
+        }
+    }
 }
 
-/// Lenient: [`set`] for a `string` field, which also accepts a number or a boolean (kept as its
-/// JSON text).
-pub fn set_string<'de, A: MapAccess<'de>>(
-    field: &mut Option<String>,
+/// Lenient: decodes the member's value into an optional field (`null` is `None`; the last of
+/// repeated members wins; a value that does not fit is [`Outcome::Drift`]).
+pub fn set<'de, T: Lenient, A: MapAccess<'de>>(
+    field: &mut Option<T>,
     map: &mut A,
-) -> Result<(), A::Error> {
-    *field = map.next_value_seed(OptStringSeed)?;
-    Ok(())
+) -> Result<Outcome, A::Error> {
+    match map.next_value_seed(LenientSeed::<Option<T>>::new())? {
+        Ok(value) => {
+            *field = value;
+            Ok(Outcome::Fit)
+        }
+        Err(raw) => {
+            *field = None;
+            Ok(Outcome::Drift(raw, std::any::type_name::<T>()))
+        }
+    }
+}
+
+/// Lenient: [`set`] for a boxed field (recursive types).
+pub fn set_boxed<'de, T: Lenient, A: MapAccess<'de>>(
+    field: &mut Option<Box<T>>,
+    map: &mut A,
+) -> Result<Outcome, A::Error> {
+    let mut value = None;
+    let outcome = set(&mut value, map)?;
+    *field = value.map(Box::new);
+    Ok(outcome)
 }
 
 /// Keeps an undeclared member in the struct's `additionalProperties` map.
 pub fn set_extra<'de, V: Deserialize<'de>, A: MapAccess<'de>>(
     members: &mut BTreeMap<String, V>,
-    key: Key<'de>,
+    key: &Key<'de>,
     map: &mut A,
-) -> Result<(), A::Error> {
+) -> Result<Outcome, A::Error> {
     let value = map.next_value()?;
-    members.insert(key.into_owned(), value);
-    Ok(())
+    members.insert(key.as_str().to_owned(), value);
+    Ok(Outcome::Kept)
 }
 
 /// Strict: decodes the member's value into its slot; a repeated member is an error.
@@ -107,7 +174,7 @@ pub fn fill<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     slot: &mut Option<T>,
     key: &'static str,
     map: &mut A,
-) -> Result<(), A::Error> {
+) -> Result<Outcome, A::Error> {
     fill_with(slot, key, map, PhantomData)
 }
 
@@ -116,7 +183,7 @@ pub fn fill_string<'de, A: MapAccess<'de>>(
     slot: &mut Option<String>,
     key: &'static str,
     map: &mut A,
-) -> Result<(), A::Error> {
+) -> Result<Outcome, A::Error> {
     fill_with(slot, key, map, StringSeed)
 }
 
@@ -125,7 +192,7 @@ pub fn fill_opt_string<'de, A: MapAccess<'de>>(
     slot: &mut Option<Option<String>>,
     key: &'static str,
     map: &mut A,
-) -> Result<(), A::Error> {
+) -> Result<Outcome, A::Error> {
     fill_with(slot, key, map, OptStringSeed)
 }
 
@@ -134,12 +201,12 @@ fn fill_with<'de, S: DeserializeSeed<'de>, A: MapAccess<'de>>(
     key: &'static str,
     map: &mut A,
     seed: S,
-) -> Result<(), A::Error> {
+) -> Result<Outcome, A::Error> {
     if slot.is_some() {
         return Err(de::Error::duplicate_field(key));
     }
     *slot = Some(map.next_value_seed(seed)?);
-    Ok(())
+    Ok(Outcome::Fit)
 }
 
 /// Strict: the value of a required member, or the "missing field" error.
@@ -148,7 +215,7 @@ pub fn missing<T, E: de::Error>(slot: Option<T>, key: &'static str) -> Result<T,
 }
 
 /// Strict: the error for a member the type does not declare.
-pub fn unknown_member<E: de::Error>(key: Key<'_>, expected: &'static [&'static str]) -> E {
+pub fn unknown_member<E: de::Error>(key: &Key<'_>, expected: &'static [&'static str]) -> E {
     E::unknown_field(key.as_str(), expected)
 }
 

@@ -13,12 +13,13 @@
 //!   the variant; otherwise the object is buffered as a `Value`.
 
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, MapAccess, SeqAccess, Unexpected};
 use serde_json::Value;
 
-use super::structs::{Key, StructDecode, read_members};
+use super::drift::{self, Kind};
+use super::lenient::Lenient;
+use super::structs::{Key, StructDecode, apply, read_members};
 
 /// A generated union decoded by the JSON kind of its input. Each hook returns the variant for a
 /// value of its kind; the defaults mean "no variant of this kind".
@@ -65,7 +66,7 @@ pub trait UnionDecode: Sized {
     /// it).
     fn array<'de, A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
         let value = Value::deserialize(SeqAccessDeserializer::new(seq))?;
-        Self::other(value)
+        other_or::<Self>(value)
             .ok_or_else(|| de::Error::invalid_type(Unexpected::Seq, &Expecting::<Self>::new()))
     }
 
@@ -73,7 +74,7 @@ pub trait UnionDecode: Sized {
     /// has it).
     fn object<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
         let value = Value::deserialize(MapAccessDeserializer::new(map))?;
-        Self::other(value)
+        other_or::<Self>(value)
             .ok_or_else(|| de::Error::invalid_type(Unexpected::Map, &Expecting::<Self>::new()))
     }
 
@@ -82,6 +83,16 @@ pub trait UnionDecode: Sized {
         let _ = value;
         None
     }
+}
+
+/// A value no variant takes: `Other` of a response union, with a drift record; `None` for a
+/// request union (the caller reports the error).
+fn other_or<T: UnionDecode>(value: Value) -> Option<T> {
+    let kind = Kind::of(&value);
+    let other = T::other(value)?;
+    let name = std::any::type_name::<T>();
+    drift::record(name, None, name, kind);
+    Some(other)
 }
 
 /// `Deserialize::deserialize` of a [`UnionDecode`] type.
@@ -101,40 +112,41 @@ pub fn map<'de, T: Deserialize<'de>, A: MapAccess<'de>>(map: A) -> Result<T, A::
     T::deserialize(MapAccessDeserializer::new(map))
 }
 
-/// An array variant of a response union: if the variant rejects the array, it is kept in
-/// `other` instead of failing the decode.
+/// An array variant of a response union, streamed drift-tolerantly: if the variant cannot take
+/// the array (an item of the wrong kind), the array is kept in `other`, with a drift record.
 pub fn seq_or_other<'de, T, U, A>(
     seq: A,
     variant: fn(T) -> U,
     other: fn(Value) -> U,
 ) -> Result<U, A::Error>
 where
-    T: DeserializeOwned,
+    T: Lenient,
     A: SeqAccess<'de>,
 {
-    let value = Value::deserialize(SeqAccessDeserializer::new(seq))?;
-    Ok(or_other(value, variant, other))
+    T::decode_lenient(SeqAccessDeserializer::new(seq)).map(|fit| or_other(fit, variant, other))
 }
 
-/// An object variant of a response union: if the variant rejects the object, it is kept in
-/// `other` instead of failing the decode.
+/// An object variant of a response union, streamed drift-tolerantly (see [`seq_or_other`]).
 pub fn map_or_other<'de, T, U, A>(
     map: A,
     variant: fn(T) -> U,
     other: fn(Value) -> U,
 ) -> Result<U, A::Error>
 where
-    T: DeserializeOwned,
+    T: Lenient,
     A: MapAccess<'de>,
 {
-    let value = Value::deserialize(MapAccessDeserializer::new(map))?;
-    Ok(or_other(value, variant, other))
+    T::decode_lenient(MapAccessDeserializer::new(map)).map(|fit| or_other(fit, variant, other))
 }
 
-fn or_other<T: DeserializeOwned, U>(value: Value, variant: fn(T) -> U, other: fn(Value) -> U) -> U {
-    match T::deserialize(&value) {
+fn or_other<T, U>(fit: Result<T, Value>, variant: fn(T) -> U, other: fn(Value) -> U) -> U {
+    match fit {
         Ok(decoded) => variant(decoded),
-        Err(_) => other(value),
+        Err(raw) => {
+            let name = std::any::type_name::<U>();
+            drift::record(name, None, std::any::type_name::<T>(), Kind::of(&raw));
+            other(raw)
+        }
     }
 }
 
@@ -155,7 +167,7 @@ impl<T: UnionDecode> Expecting<T> {
         unexpected: Unexpected<'_>,
     ) -> Result<T, E> {
         found
-            .or_else(|| T::other(value))
+            .or_else(|| other_or::<T>(value))
             .ok_or_else(|| E::invalid_type(unexpected, self))
     }
 }
@@ -246,7 +258,10 @@ pub fn rest<'de, V: StructDecode, A: MapAccess<'de>>(
         value: tag,
         error: std::marker::PhantomData::<A::Error>,
     };
-    V::member(&mut slots, Key::Borrowed(tag_key), &mut tag_member)?;
+    let key = Key::Borrowed(tag_key);
+    let mark = drift::mark();
+    let outcome = V::member(&mut slots, &key, &mut tag_member)?;
+    apply::<V>(&mut slots, key, outcome, mark);
     read_members(slots, map)
 }
 
@@ -298,6 +313,16 @@ impl<'de, E: de::Error> serde::Deserializer<'de> for TagValue<'_, E> {
 
 struct TaggedVisitor<T>(std::marker::PhantomData<T>);
 
+/// A value that is not an object: a response union keeps it as `Unknown` (a drift, recorded); a
+/// request union rejects it.
+fn not_object<T: TaggedDecode, E: de::Error>(value: Value) -> Result<T, E> {
+    let kind = Kind::of(&value);
+    let decoded = T::buffered(value)?;
+    let name = std::any::type_name::<T>();
+    drift::record(name, None, name, kind);
+    Ok(decoded)
+}
+
 impl<'de, T: TaggedDecode> de::Visitor<'de> for TaggedVisitor<T> {
     type Value = T;
 
@@ -325,27 +350,27 @@ impl<'de, T: TaggedDecode> de::Visitor<'de> for TaggedVisitor<T> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        T::buffered(Value::String(v.to_owned()))
+        not_object(Value::String(v.to_owned()))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-        T::buffered(v.into())
+        not_object(v.into())
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
-        T::buffered(v.into())
+        not_object(v.into())
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
-        T::buffered(v.into())
+        not_object(v.into())
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
-        T::buffered(v.into())
+        not_object(v.into())
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<T, E> {
-        T::buffered(Value::Null)
+        not_object(Value::Null)
     }
 
     fn visit_none<E: de::Error>(self) -> Result<T, E> {
@@ -353,6 +378,6 @@ impl<'de, T: TaggedDecode> de::Visitor<'de> for TaggedVisitor<T> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
-        T::buffered(Value::deserialize(SeqAccessDeserializer::new(seq))?)
+        not_object(Value::deserialize(SeqAccessDeserializer::new(seq))?)
     }
 }

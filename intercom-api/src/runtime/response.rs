@@ -9,6 +9,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use super::error::{DecodeError, Error};
+use crate::codec::drift::{self, Drift};
 
 /// Header carrying Intercom's request id.
 const REQUEST_ID: &str = "x-request-id";
@@ -55,6 +56,7 @@ impl RawResponse {
             status: self.status,
             headers: self.headers,
             body,
+            drift: Vec::new(),
         }
     }
 }
@@ -65,6 +67,7 @@ pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
     body: T,
+    drift: Vec<Drift>,
 }
 
 impl<T> Response<T> {
@@ -89,6 +92,14 @@ impl<T> Response<T> {
         header_request_id(&self.headers)
     }
 
+    /// The members of the body whose JSON value did not fit the type the spec declares (see
+    /// [`drift`](crate::drift)): each left its field `None` and is kept raw in the enclosing
+    /// struct's `additional_properties`. Empty when the body matched its types; a service can
+    /// alert on it to learn early that the API changed shape.
+    pub fn drift(&self) -> &[Drift] {
+        &self.drift
+    }
+
     /// The decoded body.
     pub fn body(&self) -> &T {
         &self.body
@@ -110,6 +121,7 @@ impl<T> Response<T> {
             status: self.status,
             headers: self.headers,
             body: f(self.body),
+            drift: self.drift,
         }
     }
 }
@@ -159,7 +171,8 @@ pub(crate) fn header_request_id(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Decodes a JSON body into `T`. An empty body decodes as JSON `null` (so it
-/// works for `Option<_>` and `()`); failures name the offending field path.
+/// works for `Option<_>` and `()`); failures name the offending field path. Members that drifted
+/// are recorded on the response ([`Response::drift`]) and logged.
 #[doc(hidden)]
 pub fn decode_json<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>, Error> {
     let body: &[u8] = if raw.body.iter().all(u8::is_ascii_whitespace) {
@@ -168,13 +181,19 @@ pub fn decode_json<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>,
         &raw.body
     };
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        // Reject trailing characters after the document.
-        Ok(value) => de.end().map(|()| value).map_err(|e| (".".to_owned(), e)),
-        Err(error) => Err((error.path().to_string(), error.into_inner())),
-    };
+    let (value, drifted) = drift::collect(|| {
+        match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            // Reject trailing characters after the document.
+            Ok(value) => de.end().map(|()| value).map_err(|e| (".".to_owned(), e)),
+            Err(error) => Err((error.path().to_string(), error.into_inner())),
+        }
+    });
     match value {
-        Ok(value) => Ok(raw.with_body(value)),
+        Ok(value) => {
+            let mut response = raw.with_body(value);
+            response.drift = drifted;
+            Ok(response)
+        }
         Err((path, error)) => {
             let request_id = header_request_id(&raw.headers).map(str::to_owned);
             Err(DecodeError::new(raw.status, request_id, path, &error, body).into())

@@ -96,13 +96,13 @@ impl crate::codec::StructDecode for ConversationListItem {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "title" => crate::codec::set_string(&mut slots.title, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "title" => crate::codec::set(&mut slots.title, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "updated_at" => crate::codec::set(&mut slots.updated_at, map),
             "waiting_since" => crate::codec::set(&mut slots.waiting_since, map),
@@ -128,6 +128,11 @@ impl crate::codec::StructDecode for ConversationListItem {
             "linked_objects" => crate::codec::set(&mut slots.linked_objects, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -285,24 +290,29 @@ impl crate::codec::StructDecode for ConversationPart {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "part_type" => crate::codec::set_string(&mut slots.part_type, map),
-            "body" => crate::codec::set_string(&mut slots.body, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "part_type" => crate::codec::set(&mut slots.part_type, map),
+            "body" => crate::codec::set(&mut slots.body, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "updated_at" => crate::codec::set(&mut slots.updated_at, map),
             "notified_at" => crate::codec::set(&mut slots.notified_at, map),
             "assigned_to" => crate::codec::set(&mut slots.assigned_to, map),
             "author" => crate::codec::set(&mut slots.author, map),
             "attachments" => crate::codec::set(&mut slots.attachments, map),
-            "external_id" => crate::codec::set_string(&mut slots.external_id, map),
+            "external_id" => crate::codec::set(&mut slots.external_id, map),
             "redacted" => crate::codec::set(&mut slots.redacted, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -347,16 +357,21 @@ impl crate::codec::StructDecode for ConversationPartAuthor {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "email" => crate::codec::set_string(&mut slots.email, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "email" => crate::codec::set(&mut slots.email, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -400,15 +415,20 @@ impl crate::codec::StructDecode for ConversationParts {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "conversation_parts" => crate::codec::set(&mut slots.conversation_parts, map),
             "total_count" => crate::codec::set(&mut slots.total_count, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -510,17 +530,22 @@ impl crate::codec::StructDecode for ConversationRating {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "rating" => crate::codec::set(&mut slots.rating, map),
-            "remark" => crate::codec::set_string(&mut slots.remark, map),
+            "remark" => crate::codec::set(&mut slots.remark, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "contact" => crate::codec::set(&mut slots.contact, map),
             "teammate" => crate::codec::set(&mut slots.teammate, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -580,21 +605,26 @@ impl crate::codec::StructDecode for ConversationSource {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "delivered_as" => crate::codec::set_string(&mut slots.delivered_as, map),
-            "subject" => crate::codec::set_string(&mut slots.subject, map),
-            "body" => crate::codec::set_string(&mut slots.body, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "delivered_as" => crate::codec::set(&mut slots.delivered_as, map),
+            "subject" => crate::codec::set(&mut slots.subject, map),
+            "body" => crate::codec::set(&mut slots.body, map),
             "author" => crate::codec::set(&mut slots.author, map),
             "attachments" => crate::codec::set(&mut slots.attachments, map),
-            "url" => crate::codec::set_string(&mut slots.url, map),
+            "url" => crate::codec::set(&mut slots.url, map),
             "redacted" => crate::codec::set(&mut slots.redacted, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -778,11 +808,11 @@ impl crate::codec::StructDecode for ConversationStatistics {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
             "time_to_assignment" => crate::codec::set(&mut slots.time_to_assignment, map),
             "time_to_admin_reply" => {
                 crate::codec::set(&mut slots.time_to_admin_reply, map)
@@ -815,9 +845,7 @@ impl crate::codec::StructDecode for ConversationStatistics {
                 crate::codec::set(&mut slots.last_admin_reply_at, map)
             }
             "last_close_at" => crate::codec::set(&mut slots.last_close_at, map),
-            "last_closed_by_id" => {
-                crate::codec::set_string(&mut slots.last_closed_by_id, map)
-            }
+            "last_closed_by_id" => crate::codec::set(&mut slots.last_closed_by_id, map),
             "count_reopens" => crate::codec::set(&mut slots.count_reopens, map),
             "count_assignments" => crate::codec::set(&mut slots.count_assignments, map),
             "count_conversation_parts" => {
@@ -825,6 +853,11 @@ impl crate::codec::StructDecode for ConversationStatistics {
             }
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -863,14 +896,19 @@ impl crate::codec::StructDecode for ConversationTeammates {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
             "teammates" => crate::codec::set(&mut slots.teammates, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -912,9 +950,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "ticket_type_id" => {
                     crate::codec::fill_string(
@@ -1000,9 +1038,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "from" => crate::codec::fill(&mut slots.from, "from", map),
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
@@ -1081,9 +1119,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "type" => crate::codec::fill(&mut slots.type_, "type", map),
                 "id" => crate::codec::fill_string(&mut slots.id, "id", map),
@@ -1193,9 +1231,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "email" => crate::codec::fill_string(&mut slots.email, "email", map),
                 _ => Err(crate::codec::unknown_member(key, &["email"])),
@@ -1244,9 +1282,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "intercom_user_id" => {
                     crate::codec::fill_string(
@@ -1304,9 +1342,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "user_id" => {
                     crate::codec::fill_string(&mut slots.user_id, "user_id", map)
@@ -1355,9 +1393,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "admin_id" => {
                     crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
@@ -1498,9 +1536,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
                     crate::codec::fill(&mut slots.message_type, "message_type", map)
@@ -1530,28 +1568,3 @@ impl OpenConversationRequest {
         }
     }
 }
-/// `OpenConversationRequestMessageType` (defined inline at `/components/schemas/open_conversation_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OpenConversationRequestMessageType {
-    /// `open`
-    Open,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl OpenConversationRequestMessageType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(OpenConversationRequestMessageType);

@@ -53,9 +53,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "name" => crate::codec::fill_string(&mut slots.name, "name", map),
                 "model" => crate::codec::fill(&mut slots.model, "model", map),
@@ -273,17 +273,17 @@ impl crate::codec::StructDecode for DataAttribute {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "id" => crate::codec::set(&mut slots.id, map),
             "model" => crate::codec::set(&mut slots.model, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "full_name" => crate::codec::set_string(&mut slots.full_name, map),
-            "label" => crate::codec::set_string(&mut slots.label, map),
-            "description" => crate::codec::set_string(&mut slots.description, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "full_name" => crate::codec::set(&mut slots.full_name, map),
+            "label" => crate::codec::set(&mut slots.label, map),
+            "description" => crate::codec::set(&mut slots.description, map),
             "data_type" => crate::codec::set(&mut slots.data_type, map),
             "options" => crate::codec::set(&mut slots.options, map),
             "api_writable" => crate::codec::set(&mut slots.api_writable, map),
@@ -293,9 +293,14 @@ impl crate::codec::StructDecode for DataAttribute {
             "archived" => crate::codec::set(&mut slots.archived, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set_string(&mut slots.admin_id, map),
+            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -375,14 +380,19 @@ impl crate::codec::StructDecode for DataAttributeList {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "data" => crate::codec::set(&mut slots.data, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -542,9 +552,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "archived" => crate::codec::fill(&mut slots.archived, "archived", map),
                 "description" => {

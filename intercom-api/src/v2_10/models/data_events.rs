@@ -53,9 +53,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "event_name" => {
                     crate::codec::fill_string(&mut slots.event_name, "event_name", map)
@@ -147,9 +147,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "user_id" => {
                     crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
@@ -230,9 +230,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "event_name" => {
                     crate::codec::fill_opt_string(
@@ -317,19 +317,22 @@ impl crate::codec::StructDecode for DataEventSummary {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "email" => crate::codec::set_string(&mut slots.email, map),
-            "intercom_user_id" => {
-                crate::codec::set_string(&mut slots.intercom_user_id, map)
-            }
-            "user_id" => crate::codec::set_string(&mut slots.user_id, map),
+            "email" => crate::codec::set(&mut slots.email, map),
+            "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
+            "user_id" => crate::codec::set(&mut slots.user_id, map),
             "events" => crate::codec::set(&mut slots.events, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -377,17 +380,22 @@ impl crate::codec::StructDecode for DataEventSummaryItem {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "first" => crate::codec::set_string(&mut slots.first, map),
-            "last" => crate::codec::set_string(&mut slots.last, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "first" => crate::codec::set(&mut slots.first, map),
+            "last" => crate::codec::set(&mut slots.last, map),
             "count" => crate::codec::set(&mut slots.count, map),
-            "description" => crate::codec::set_string(&mut slots.description, map),
+            "description" => crate::codec::set(&mut slots.description, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -472,9 +480,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "email" => crate::codec::fill_string(&mut slots.email, "email", map),
                 _ => Err(crate::codec::unknown_member(key, &["email"])),
@@ -523,9 +531,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "intercom_user_id" => {
                     crate::codec::fill_string(
@@ -583,9 +591,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "user_id" => {
                     crate::codec::fill_string(&mut slots.user_id, "user_id", map)

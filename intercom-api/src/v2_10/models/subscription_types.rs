@@ -37,9 +37,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "id" => crate::codec::fill_string(&mut slots.id, "id", map),
                 "consent_type" => {

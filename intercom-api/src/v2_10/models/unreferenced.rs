@@ -42,16 +42,21 @@ impl crate::codec::StructDecode for ContactReplyBaseRequest {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "message_type" => crate::codec::set(&mut slots.message_type, map),
             "type" => crate::codec::set(&mut slots.type_, map),
-            "body" => crate::codec::set_string(&mut slots.body, map),
+            "body" => crate::codec::set(&mut slots.body, map),
             "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -96,16 +101,21 @@ impl crate::codec::StructDecode for ContactSubscriptionTypes {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set_string(&mut slots.url, map),
+            "url" => crate::codec::set(&mut slots.url, map),
             "total_count" => crate::codec::set(&mut slots.total_count, map),
             "has_more" => crate::codec::set(&mut slots.has_more, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -158,6 +168,7 @@ impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
         Self::Admin(value)
     }
 }
+crate::codec::lenient_union!(CreateTicketReplyWithCommentRequest);
 /// Data Event
 ///
 /// Data events are used to notify Intercom of changes to your data.
@@ -209,22 +220,25 @@ impl crate::codec::StructDecode for DataEvent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "event_name" => crate::codec::set_string(&mut slots.event_name, map),
+            "event_name" => crate::codec::set(&mut slots.event_name, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "user_id" => crate::codec::set_string(&mut slots.user_id, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "intercom_user_id" => {
-                crate::codec::set_string(&mut slots.intercom_user_id, map)
-            }
-            "email" => crate::codec::set_string(&mut slots.email, map),
+            "user_id" => crate::codec::set(&mut slots.user_id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
+            "email" => crate::codec::set(&mut slots.email, map),
             "metadata" => crate::codec::set(&mut slots.metadata, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -266,15 +280,20 @@ impl crate::codec::StructDecode for DataEventList {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "events" => crate::codec::set(&mut slots.events, map),
             "pages" => crate::codec::set(&mut slots.pages, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -311,14 +330,19 @@ impl crate::codec::StructDecode for DataEventListPages {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "next" => crate::codec::set_string(&mut slots.next, map),
-            "since" => crate::codec::set_string(&mut slots.since, map),
+            "next" => crate::codec::set(&mut slots.next, map),
+            "since" => crate::codec::set(&mut slots.since, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -479,29 +503,25 @@ impl crate::codec::StructDecode for DataExportCsv {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "user_id" => crate::codec::set_string(&mut slots.user_id, map),
-            "user_external_id" => {
-                crate::codec::set_string(&mut slots.user_external_id, map)
-            }
-            "company_id" => crate::codec::set_string(&mut slots.company_id, map),
-            "email" => crate::codec::set_string(&mut slots.email, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "ruleset_id" => crate::codec::set_string(&mut slots.ruleset_id, map),
-            "content_id" => crate::codec::set_string(&mut slots.content_id, map),
-            "content_type" => crate::codec::set_string(&mut slots.content_type, map),
-            "content_title" => crate::codec::set_string(&mut slots.content_title, map),
-            "ruleset_version_id" => {
-                crate::codec::set_string(&mut slots.ruleset_version_id, map)
-            }
-            "receipt_id" => crate::codec::set_string(&mut slots.receipt_id, map),
+            "user_id" => crate::codec::set(&mut slots.user_id, map),
+            "user_external_id" => crate::codec::set(&mut slots.user_external_id, map),
+            "company_id" => crate::codec::set(&mut slots.company_id, map),
+            "email" => crate::codec::set(&mut slots.email, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "ruleset_id" => crate::codec::set(&mut slots.ruleset_id, map),
+            "content_id" => crate::codec::set(&mut slots.content_id, map),
+            "content_type" => crate::codec::set(&mut slots.content_type, map),
+            "content_title" => crate::codec::set(&mut slots.content_title, map),
+            "ruleset_version_id" => crate::codec::set(&mut slots.ruleset_version_id, map),
+            "receipt_id" => crate::codec::set(&mut slots.receipt_id, map),
             "received_at" => crate::codec::set(&mut slots.received_at, map),
-            "series_id" => crate::codec::set_string(&mut slots.series_id, map),
-            "series_title" => crate::codec::set_string(&mut slots.series_title, map),
-            "node_id" => crate::codec::set_string(&mut slots.node_id, map),
+            "series_id" => crate::codec::set(&mut slots.series_id, map),
+            "series_title" => crate::codec::set(&mut slots.series_title, map),
+            "node_id" => crate::codec::set(&mut slots.node_id, map),
             "first_reply" => crate::codec::set(&mut slots.first_reply, map),
             "first_completion" => crate::codec::set(&mut slots.first_completion, map),
             "first_series_completion" => {
@@ -519,6 +539,11 @@ impl crate::codec::StructDecode for DataExportCsv {
             "first_hard_bounce" => crate::codec::set(&mut slots.first_hard_bounce, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -645,15 +670,20 @@ impl crate::codec::StructDecode for VisitorDeletedObject {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             "type" => crate::codec::set(&mut slots.type_, map),
-            "user_id" => crate::codec::set_string(&mut slots.user_id, map),
+            "user_id" => crate::codec::set(&mut slots.user_id, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)

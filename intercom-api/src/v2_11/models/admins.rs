@@ -48,20 +48,25 @@ impl crate::codec::StructDecode for ActivityLog {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             "performed_by" => crate::codec::set(&mut slots.performed_by, map),
             "metadata" => crate::codec::set(&mut slots.metadata, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "activity_type" => crate::codec::set(&mut slots.activity_type, map),
             "activity_description" => {
-                crate::codec::set_string(&mut slots.activity_description, map)
+                crate::codec::set(&mut slots.activity_description, map)
             }
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -404,15 +409,20 @@ impl crate::codec::StructDecode for ActivityLogList {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "pages" => crate::codec::set(&mut slots.pages, map),
             "activity_logs" => crate::codec::set(&mut slots.activity_logs, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -497,25 +507,28 @@ impl crate::codec::StructDecode for ActivityLogMetadata {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "sign_in_method" => crate::codec::set_string(&mut slots.sign_in_method, map),
-            "external_id" => crate::codec::set_string(&mut slots.external_id, map),
+            "sign_in_method" => crate::codec::set(&mut slots.sign_in_method, map),
+            "external_id" => crate::codec::set(&mut slots.external_id, map),
             "away_mode" => crate::codec::set(&mut slots.away_mode, map),
-            "away_status_reason" => {
-                crate::codec::set_string(&mut slots.away_status_reason, map)
-            }
+            "away_status_reason" => crate::codec::set(&mut slots.away_status_reason, map),
             "reassign_conversations" => {
                 crate::codec::set(&mut slots.reassign_conversations, map)
             }
-            "source" => crate::codec::set_string(&mut slots.source, map),
-            "auto_changed" => crate::codec::set_string(&mut slots.auto_changed, map),
+            "source" => crate::codec::set(&mut slots.source, map),
+            "auto_changed" => crate::codec::set(&mut slots.auto_changed, map),
             "update_by" => crate::codec::set(&mut slots.update_by, map),
-            "update_by_name" => crate::codec::set_string(&mut slots.update_by_name, map),
+            "update_by_name" => crate::codec::set(&mut slots.update_by_name, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -558,16 +571,21 @@ impl crate::codec::StructDecode for ActivityLogPerformedBy {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "email" => crate::codec::set_string(&mut slots.email, map),
-            "ip" => crate::codec::set_string(&mut slots.ip, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "email" => crate::codec::set(&mut slots.email, map),
+            "ip" => crate::codec::set(&mut slots.ip, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -631,14 +649,19 @@ impl crate::codec::StructDecode for AdminList {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "admins" => crate::codec::set(&mut slots.admins, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -732,15 +755,15 @@ impl crate::codec::StructDecode for AdminWithApp {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "email" => crate::codec::set_string(&mut slots.email, map),
-            "job_title" => crate::codec::set_string(&mut slots.job_title, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "email" => crate::codec::set(&mut slots.email, map),
+            "job_title" => crate::codec::set(&mut slots.job_title, map),
             "away_mode_enabled" => crate::codec::set(&mut slots.away_mode_enabled, map),
             "away_mode_reassign" => crate::codec::set(&mut slots.away_mode_reassign, map),
             "has_inbox_seat" => crate::codec::set(&mut slots.has_inbox_seat, map),
@@ -750,6 +773,11 @@ impl crate::codec::StructDecode for AdminWithApp {
             "app" => crate::codec::set(&mut slots.app, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -786,14 +814,19 @@ impl crate::codec::StructDecode for AdminWithAppAvatar {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "image_url" => crate::codec::set_string(&mut slots.image_url, map),
+            "image_url" => crate::codec::set(&mut slots.image_url, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -897,21 +930,26 @@ impl crate::codec::StructDecode for App {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "id_code" => crate::codec::set_string(&mut slots.id_code, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "region" => crate::codec::set_string(&mut slots.region, map),
-            "timezone" => crate::codec::set_string(&mut slots.timezone, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id_code" => crate::codec::set(&mut slots.id_code, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "region" => crate::codec::set(&mut slots.region, map),
+            "timezone" => crate::codec::set(&mut slots.timezone, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "identity_verification" => {
                 crate::codec::set(&mut slots.identity_verification, map)
             }
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -951,9 +989,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "away_mode_enabled" => {
                     crate::codec::fill(

@@ -3,6 +3,146 @@
 //! Models of the `articles_u_u` group (Intercom API 2.11).
 #[allow(unused_imports)]
 use super::*;
+/// Update Article Request Payload
+///
+/// You can Update an Article
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateArticleRequestBody {
+    /// The title of the article.For multilingual articles, this will be the title of the default language's content.
+    pub title: Option<String>,
+    /// The description of the article. For multilingual articles, this will be the description of the default language's content.
+    pub description: Option<String>,
+    /// The content of the article. For multilingual articles, this will be the body of the default language's content.
+    pub body: Option<String>,
+    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
+    pub author_id: Option<i64>,
+    /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
+    pub state: Option<UpdateArticleRequestBodyState>,
+    /// The id of the article's parent collection or section. An article without this field stands alone.
+    pub parent_id: Option<String>,
+    /// The type of parent, which can either be a `collection` or `section`.
+    pub parent_type: Option<String>,
+    /// `translated_content`
+    pub translated_content: Option<ArticleTranslatedContent>,
+}
+impl serde::Serialize for UpdateArticleRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("title", &self.title)
+            .opt("description", &self.description)
+            .opt("body", &self.body)
+            .opt("author_id", &self.author_id)
+            .opt("state", &self.state)
+            .opt("parent_id", &self.parent_id)
+            .opt("parent_type", &self.parent_type)
+            .opt("translated_content", &self.translated_content)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateArticleRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        title: Option<Option<String>>,
+        description: Option<Option<String>>,
+        body: Option<Option<String>>,
+        author_id: Option<Option<i64>>,
+        state: Option<Option<UpdateArticleRequestBodyState>>,
+        parent_id: Option<Option<String>>,
+        parent_type: Option<Option<String>>,
+        translated_content: Option<Option<ArticleTranslatedContent>>,
+    }
+    impl crate::codec::StructDecode for UpdateArticleRequestBody {
+        const NAME: &'static str = "UpdateArticleRequestBody";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "title" => crate::codec::fill_opt_string(&mut slots.title, "title", map),
+                "description" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.description,
+                        "description",
+                        map,
+                    )
+                }
+                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                "author_id" => crate::codec::fill(&mut slots.author_id, "author_id", map),
+                "state" => crate::codec::fill(&mut slots.state, "state", map),
+                "parent_id" => {
+                    crate::codec::fill_opt_string(&mut slots.parent_id, "parent_id", map)
+                }
+                "parent_type" => {
+                    crate::codec::fill_opt_string(
+                        &mut slots.parent_type,
+                        "parent_type",
+                        map,
+                    )
+                }
+                "translated_content" => {
+                    crate::codec::fill(
+                        &mut slots.translated_content,
+                        "translated_content",
+                        map,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &[
+                                "title",
+                                "description",
+                                "body",
+                                "author_id",
+                                "state",
+                                "parent_id",
+                                "parent_type",
+                                "translated_content",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                title: slots.title.flatten(),
+                description: slots.description.flatten(),
+                body: slots.body.flatten(),
+                author_id: slots.author_id.flatten(),
+                state: slots.state.flatten(),
+                parent_id: slots.parent_id.flatten(),
+                parent_type: slots.parent_type.flatten(),
+                translated_content: slots.translated_content.flatten(),
+            })
+        }
+    }
+};
+impl UpdateArticleRequestBody {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            description: None,
+            body: None,
+            author_id: None,
+            state: None,
+            parent_id: None,
+            parent_type: None,
+            translated_content: None,
+        }
+    }
+}
 /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpdateArticleRequestBodyState {

@@ -108,13 +108,13 @@ impl crate::codec::StructDecode for Conversation {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "title" => crate::codec::set_string(&mut slots.title, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "title" => crate::codec::set(&mut slots.title, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "updated_at" => crate::codec::set(&mut slots.updated_at, map),
             "waiting_since" => crate::codec::set(&mut slots.waiting_since, map),
@@ -146,6 +146,11 @@ impl crate::codec::StructDecode for Conversation {
             "ai_agent" => crate::codec::set(&mut slots.ai_agent, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -191,9 +196,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "content_type" => {
                     crate::codec::fill_string(
@@ -270,14 +275,19 @@ impl crate::codec::StructDecode for ConversationContacts {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "contacts" => crate::codec::set(&mut slots.contacts, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -344,15 +354,20 @@ impl crate::codec::StructDecode for ConversationFirstContactReply {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "url" => crate::codec::set_string(&mut slots.url, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "url" => crate::codec::set(&mut slots.url, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -460,13 +475,13 @@ impl crate::codec::StructDecode for ConversationListItem {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "title" => crate::codec::set_string(&mut slots.title, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "title" => crate::codec::set(&mut slots.title, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "updated_at" => crate::codec::set(&mut slots.updated_at, map),
             "waiting_since" => crate::codec::set(&mut slots.waiting_since, map),
@@ -497,6 +512,11 @@ impl crate::codec::StructDecode for ConversationListItem {
             "ai_agent" => crate::codec::set(&mut slots.ai_agent, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -654,24 +674,29 @@ impl crate::codec::StructDecode for ConversationPart {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "part_type" => crate::codec::set_string(&mut slots.part_type, map),
-            "body" => crate::codec::set_string(&mut slots.body, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "part_type" => crate::codec::set(&mut slots.part_type, map),
+            "body" => crate::codec::set(&mut slots.body, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "updated_at" => crate::codec::set(&mut slots.updated_at, map),
             "notified_at" => crate::codec::set(&mut slots.notified_at, map),
             "assigned_to" => crate::codec::set(&mut slots.assigned_to, map),
             "author" => crate::codec::set(&mut slots.author, map),
             "attachments" => crate::codec::set(&mut slots.attachments, map),
-            "external_id" => crate::codec::set_string(&mut slots.external_id, map),
+            "external_id" => crate::codec::set(&mut slots.external_id, map),
             "redacted" => crate::codec::set(&mut slots.redacted, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -716,16 +741,21 @@ impl crate::codec::StructDecode for ConversationPartAuthor {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "email" => crate::codec::set_string(&mut slots.email, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "email" => crate::codec::set(&mut slots.email, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -794,15 +824,20 @@ impl crate::codec::StructDecode for ConversationParts {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "conversation_parts" => crate::codec::set(&mut slots.conversation_parts, map),
             "total_count" => crate::codec::set(&mut slots.total_count, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -904,17 +939,22 @@ impl crate::codec::StructDecode for ConversationRating {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "rating" => crate::codec::set(&mut slots.rating, map),
-            "remark" => crate::codec::set_string(&mut slots.remark, map),
+            "remark" => crate::codec::set(&mut slots.remark, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "contact" => crate::codec::set(&mut slots.contact, map),
             "teammate" => crate::codec::set(&mut slots.teammate, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -974,21 +1014,26 @@ impl crate::codec::StructDecode for ConversationSource {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "delivered_as" => crate::codec::set_string(&mut slots.delivered_as, map),
-            "subject" => crate::codec::set_string(&mut slots.subject, map),
-            "body" => crate::codec::set_string(&mut slots.body, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "delivered_as" => crate::codec::set(&mut slots.delivered_as, map),
+            "subject" => crate::codec::set(&mut slots.subject, map),
+            "body" => crate::codec::set(&mut slots.body, map),
             "author" => crate::codec::set(&mut slots.author, map),
             "attachments" => crate::codec::set(&mut slots.attachments, map),
-            "url" => crate::codec::set_string(&mut slots.url, map),
+            "url" => crate::codec::set(&mut slots.url, map),
             "redacted" => crate::codec::set(&mut slots.redacted, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1172,9 +1217,9 @@ impl crate::codec::StructDecode for ConversationStatistics {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "time_to_assignment" => crate::codec::set(&mut slots.time_to_assignment, map),
@@ -1209,9 +1254,7 @@ impl crate::codec::StructDecode for ConversationStatistics {
                 crate::codec::set(&mut slots.last_admin_reply_at, map)
             }
             "last_close_at" => crate::codec::set(&mut slots.last_close_at, map),
-            "last_closed_by_id" => {
-                crate::codec::set_string(&mut slots.last_closed_by_id, map)
-            }
+            "last_closed_by_id" => crate::codec::set(&mut slots.last_closed_by_id, map),
             "count_reopens" => crate::codec::set(&mut slots.count_reopens, map),
             "count_assignments" => crate::codec::set(&mut slots.count_assignments, map),
             "count_conversation_parts" => {
@@ -1219,6 +1262,11 @@ impl crate::codec::StructDecode for ConversationStatistics {
             }
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1282,14 +1330,19 @@ impl crate::codec::StructDecode for ConversationTeammates {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
             "teammates" => crate::codec::set(&mut slots.teammates, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1356,9 +1409,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "ticket_type_id" => {
                     crate::codec::fill_string(
@@ -1397,106 +1450,6 @@ impl ConvertConversationToTicketRequest {
         Self {
             ticket_type_id: ticket_type_id.into(),
             attributes: None,
-        }
-    }
-}
-/// Create Conversation Request Payload
-///
-/// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateConversationRequest {
-    /// `from`
-    pub from: CreateConversationRequestFrom,
-    /// The content of the message. HTML is not supported.
-    pub body: String,
-    /// The title of the email. Only applicable if the message type is email.
-    pub subject: Option<String>,
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
-    pub created_at: Option<i64>,
-}
-impl serde::Serialize for CreateConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("from", &self.from)
-            .req("body", &self.body)
-            .opt("subject", &self.subject)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("created_at", &self.created_at)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        from: Option<CreateConversationRequestFrom>,
-        body: Option<String>,
-        subject: Option<Option<String>>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        created_at: Option<Option<i64>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationRequest {
-        const NAME: &'static str = "CreateConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<(), A::Error> {
-            match key.as_str() {
-                "from" => crate::codec::fill(&mut slots.from, "from", map),
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "subject" => {
-                    crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
-                }
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["from", "body", "subject", "attachment_urls", "created_at"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                from: crate::codec::missing(slots.from, "from")?,
-                body: crate::codec::missing(slots.body, "body")?,
-                subject: slots.subject.flatten(),
-                attachment_urls: slots.attachment_urls.flatten(),
-                created_at: slots.created_at.flatten(),
-            })
-        }
-    }
-};
-impl CreateConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(from: CreateConversationRequestFrom, body: impl Into<String>) -> Self {
-        Self {
-            from,
-            body: body.into(),
-            subject: None,
-            attachment_urls: None,
-            created_at: None,
         }
     }
 }

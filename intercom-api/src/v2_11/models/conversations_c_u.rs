@@ -3,6 +3,106 @@
 //! Models of the `conversations_c_u` group (Intercom API 2.11).
 #[allow(unused_imports)]
 use super::*;
+/// Create Conversation Request Payload
+///
+/// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateConversationRequest {
+    /// `from`
+    pub from: CreateConversationRequestFrom,
+    /// The content of the message. HTML is not supported.
+    pub body: String,
+    /// The title of the email. Only applicable if the message type is email.
+    pub subject: Option<String>,
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    pub attachment_urls: Option<Vec<String>>,
+    /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
+    pub created_at: Option<i64>,
+}
+impl serde::Serialize for CreateConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("from", &self.from)
+            .req("body", &self.body)
+            .opt("subject", &self.subject)
+            .opt("attachment_urls", &self.attachment_urls)
+            .opt("created_at", &self.created_at)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        from: Option<CreateConversationRequestFrom>,
+        body: Option<String>,
+        subject: Option<Option<String>>,
+        attachment_urls: Option<Option<Vec<String>>>,
+        created_at: Option<Option<i64>>,
+    }
+    impl crate::codec::StructDecode for CreateConversationRequest {
+        const NAME: &'static str = "CreateConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "from" => crate::codec::fill(&mut slots.from, "from", map),
+                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                "subject" => {
+                    crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
+                }
+                "attachment_urls" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_urls,
+                        "attachment_urls",
+                        map,
+                    )
+                }
+                "created_at" => {
+                    crate::codec::fill(&mut slots.created_at, "created_at", map)
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["from", "body", "subject", "attachment_urls", "created_at"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                from: crate::codec::missing(slots.from, "from")?,
+                body: crate::codec::missing(slots.body, "body")?,
+                subject: slots.subject.flatten(),
+                attachment_urls: slots.attachment_urls.flatten(),
+                created_at: slots.created_at.flatten(),
+            })
+        }
+    }
+};
+impl CreateConversationRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(from: CreateConversationRequestFrom, body: impl Into<String>) -> Self {
+        Self {
+            from,
+            body: body.into(),
+            subject: None,
+            attachment_urls: None,
+            created_at: None,
+        }
+    }
+}
 /// `CreateConversationRequestFrom` (defined inline at `/components/schemas/create_conversation_request/properties/from`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationRequestFrom {
@@ -37,9 +137,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "type" => crate::codec::fill(&mut slots.type_, "type", map),
                 "id" => crate::codec::fill_string(&mut slots.id, "id", map),
@@ -147,9 +247,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "email" => crate::codec::fill_string(&mut slots.email, "email", map),
                 _ => Err(crate::codec::unknown_member(key, &["email"])),
@@ -198,9 +298,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "intercom_user_id" => {
                     crate::codec::fill_string(
@@ -258,9 +358,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "user_id" => {
                     crate::codec::fill_string(&mut slots.user_id, "user_id", map)
@@ -309,9 +409,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "admin_id" => {
                     crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
@@ -452,9 +552,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
                     crate::codec::fill(&mut slots.message_type, "message_type", map)
@@ -548,9 +648,9 @@ impl crate::codec::StructDecode for PaginatedConversationResponse {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "conversations" => crate::codec::set(&mut slots.conversations, map),
@@ -558,6 +658,11 @@ impl crate::codec::StructDecode for PaginatedConversationResponse {
             "pages" => crate::codec::set(&mut slots.pages, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -698,9 +803,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "type" => crate::codec::fill(&mut slots.type_, "type", map),
                 "conversation_id" => {
@@ -820,9 +925,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "type" => crate::codec::fill(&mut slots.type_, "type", map),
                 "conversation_id" => {
@@ -979,15 +1084,20 @@ impl crate::codec::StructDecode for SlaApplied {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "sla_name" => crate::codec::set_string(&mut slots.sla_name, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "sla_name" => crate::codec::set(&mut slots.sla_name, map),
             "sla_status" => crate::codec::set(&mut slots.sla_status, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1073,9 +1183,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
                     crate::codec::fill(&mut slots.message_type, "message_type", map)
@@ -1176,14 +1286,19 @@ impl crate::codec::StructDecode for Tags {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "tags" => crate::codec::set(&mut slots.tags, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1250,9 +1365,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "read" => crate::codec::fill(&mut slots.read, "read", map),
                 "custom_attributes" => {

@@ -39,9 +39,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "created_at_after" => {
                     crate::codec::fill(
@@ -129,18 +129,23 @@ impl crate::codec::StructDecode for DataExport {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "job_identifier" => crate::codec::set_string(&mut slots.job_identifier, map),
+            "job_identifier" => crate::codec::set(&mut slots.job_identifier, map),
             "status" => crate::codec::set(&mut slots.status, map),
             "download_expires_at" => {
-                crate::codec::set_string(&mut slots.download_expires_at, map)
+                crate::codec::set(&mut slots.download_expires_at, map)
             }
-            "download_url" => crate::codec::set_string(&mut slots.download_url, map),
+            "download_url" => crate::codec::set(&mut slots.download_url, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)

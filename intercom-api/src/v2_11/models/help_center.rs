@@ -69,25 +69,30 @@ impl crate::codec::StructDecode for Collection {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "description" => crate::codec::set_string(&mut slots.description, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "description" => crate::codec::set(&mut slots.description, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "url" => crate::codec::set_string(&mut slots.url, map),
-            "icon" => crate::codec::set_string(&mut slots.icon, map),
+            "url" => crate::codec::set(&mut slots.url, map),
+            "icon" => crate::codec::set(&mut slots.icon, map),
             "order" => crate::codec::set(&mut slots.order, map),
-            "default_locale" => crate::codec::set_string(&mut slots.default_locale, map),
+            "default_locale" => crate::codec::set(&mut slots.default_locale, map),
             "translated_content" => crate::codec::set(&mut slots.translated_content, map),
-            "parent_id" => crate::codec::set_string(&mut slots.parent_id, map),
+            "parent_id" => crate::codec::set(&mut slots.parent_id, map),
             "help_center_id" => crate::codec::set(&mut slots.help_center_id, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -132,9 +137,9 @@ impl crate::codec::StructDecode for CollectionList {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "pages" => crate::codec::set(&mut slots.pages, map),
@@ -142,6 +147,11 @@ impl crate::codec::StructDecode for CollectionList {
             "data" => crate::codec::set(&mut slots.data, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -220,9 +230,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "name" => crate::codec::fill_string(&mut slots.name, "name", map),
                 "description" => {
@@ -320,15 +330,20 @@ impl crate::codec::StructDecode for DeletedCollectionObject {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             "object" => crate::codec::set(&mut slots.object, map),
             "deleted" => crate::codec::set(&mut slots.deleted, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -395,15 +410,20 @@ impl crate::codec::StructDecode for GroupContent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "description" => crate::codec::set_string(&mut slots.description, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "description" => crate::codec::set(&mut slots.description, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -575,9 +595,9 @@ impl crate::codec::StructDecode for GroupTranslatedContent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "ar" => crate::codec::set(&mut slots.ar, map),
@@ -619,6 +639,11 @@ impl crate::codec::StructDecode for GroupTranslatedContent {
             "zh-TW" => crate::codec::set(&mut slots.zh_tw, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -703,21 +728,26 @@ impl crate::codec::StructDecode for HelpCenter {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "identifier" => crate::codec::set_string(&mut slots.identifier, map),
+            "identifier" => crate::codec::set(&mut slots.identifier, map),
             "website_turned_on" => crate::codec::set(&mut slots.website_turned_on, map),
-            "display_name" => crate::codec::set_string(&mut slots.display_name, map),
-            "url" => crate::codec::set_string(&mut slots.url, map),
-            "custom_domain" => crate::codec::set_string(&mut slots.custom_domain, map),
+            "display_name" => crate::codec::set(&mut slots.display_name, map),
+            "url" => crate::codec::set(&mut slots.url, map),
+            "custom_domain" => crate::codec::set(&mut slots.custom_domain, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -756,14 +786,19 @@ impl crate::codec::StructDecode for HelpCenterList {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "data" => crate::codec::set(&mut slots.data, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -838,9 +873,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
                 "description" => {

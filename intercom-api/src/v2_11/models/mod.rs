@@ -6,8 +6,8 @@
 #![allow(clippy::large_enum_variant)]
 mod admins;
 pub use admins::*;
-mod articles_a_u;
-pub use articles_a_u::*;
+mod articles_a_s;
+pub use articles_a_s::*;
 mod articles_u_u;
 pub use articles_u_u::*;
 mod companies;
@@ -36,8 +36,8 @@ mod notes;
 pub use notes::*;
 mod segments;
 pub use segments::*;
-mod shared_a_e;
-pub use shared_a_e::*;
+mod shared_a_c;
+pub use shared_a_c::*;
 mod shared_e_t;
 pub use shared_e_t::*;
 mod shared_t_t;

@@ -39,15 +39,20 @@ impl crate::codec::StructDecode for DeletedObject {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             "object" => crate::codec::set(&mut slots.object, map),
             "deleted" => crate::codec::set(&mut slots.deleted, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -147,30 +152,33 @@ impl crate::codec::StructDecode for NewsItem {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
-            "title" => crate::codec::set_string(&mut slots.title, map),
-            "body" => crate::codec::set_string(&mut slots.body, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+            "title" => crate::codec::set(&mut slots.title, map),
+            "body" => crate::codec::set(&mut slots.body, map),
             "sender_id" => crate::codec::set(&mut slots.sender_id, map),
             "state" => crate::codec::set(&mut slots.state, map),
             "newsfeed_assignments" => {
                 crate::codec::set(&mut slots.newsfeed_assignments, map)
             }
             "labels" => crate::codec::set(&mut slots.labels, map),
-            "cover_image_url" => {
-                crate::codec::set_string(&mut slots.cover_image_url, map)
-            }
+            "cover_image_url" => crate::codec::set(&mut slots.cover_image_url, map),
             "reactions" => crate::codec::set(&mut slots.reactions, map),
             "deliver_silently" => crate::codec::set(&mut slots.deliver_silently, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "updated_at" => crate::codec::set(&mut slots.updated_at, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -236,9 +244,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "title" => crate::codec::fill_string(&mut slots.title, "title", map),
                 "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
@@ -435,17 +443,22 @@ impl crate::codec::StructDecode for Newsfeed {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             "type" => crate::codec::set(&mut slots.type_, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
+            "name" => crate::codec::set(&mut slots.name, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "updated_at" => crate::codec::set(&mut slots.updated_at, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -484,14 +497,19 @@ impl crate::codec::StructDecode for NewsfeedAssignment {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "newsfeed_id" => crate::codec::set(&mut slots.newsfeed_id, map),
             "published_at" => crate::codec::set(&mut slots.published_at, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -559,9 +577,9 @@ impl crate::codec::StructDecode for PaginatedNewsItemResponse {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "pages" => crate::codec::set(&mut slots.pages, map),
@@ -569,6 +587,11 @@ impl crate::codec::StructDecode for PaginatedNewsItemResponse {
             "data" => crate::codec::set(&mut slots.data, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -636,9 +659,9 @@ impl crate::codec::StructDecode for PaginatedNewsfeedResponse {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "pages" => crate::codec::set(&mut slots.pages, map),
@@ -646,6 +669,11 @@ impl crate::codec::StructDecode for PaginatedNewsfeedResponse {
             "data" => crate::codec::set(&mut slots.data, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)

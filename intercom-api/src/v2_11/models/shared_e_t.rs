@@ -3,6 +3,61 @@
 //! Models of the `shared_e_t` group (Intercom API 2.11).
 #[allow(unused_imports)]
 use super::*;
+/// Error
+///
+/// The API will return an Error List for a failed request, which will contain one or more Error objects.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Error {
+    /// The type is error.list
+    pub type_: Option<String>,
+    /// `request_id`
+    pub request_id: Option<String>,
+    /// An array of one or more error objects
+    pub errors: Option<Vec<ErrorErrorsItem>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("request_id", &self.request_id)
+            .opt("errors", &self.errors)
+            .extra(&self.additional_properties)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+impl crate::codec::StructDecode for Error {
+    const NAME: &'static str = "Error";
+    type Slots = Self;
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self,
+        key: &crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<crate::codec::Outcome, A::Error> {
+        match key.as_str() {
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "request_id" => crate::codec::set(&mut slots.request_id, map),
+            "errors" => crate::codec::set(&mut slots.errors, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+        }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
+    }
+}
 /// `ErrorErrorsItem` (defined inline at `/components/schemas/error/properties/errors/items`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorErrorsItem {
@@ -37,15 +92,20 @@ impl crate::codec::StructDecode for ErrorErrorsItem {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "code" => crate::codec::set_string(&mut slots.code, map),
-            "message" => crate::codec::set_string(&mut slots.message, map),
-            "field" => crate::codec::set_string(&mut slots.field, map),
+            "code" => crate::codec::set(&mut slots.code, map),
+            "message" => crate::codec::set(&mut slots.message, map),
+            "field" => crate::codec::set(&mut slots.field, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -99,19 +159,24 @@ impl crate::codec::StructDecode for FileAttribute {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "url" => crate::codec::set_string(&mut slots.url, map),
-            "content_type" => crate::codec::set_string(&mut slots.content_type, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "url" => crate::codec::set(&mut slots.url, map),
+            "content_type" => crate::codec::set(&mut slots.content_type, map),
             "filesize" => crate::codec::set(&mut slots.filesize, map),
             "width" => crate::codec::set(&mut slots.width, map),
             "height" => crate::codec::set(&mut slots.height, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -153,15 +218,20 @@ impl crate::codec::StructDecode for LinkedObject {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             "category" => crate::codec::set(&mut slots.category, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -239,9 +309,9 @@ impl crate::codec::StructDecode for LinkedObjectList {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "total_count" => crate::codec::set(&mut slots.total_count, map),
@@ -249,6 +319,11 @@ impl crate::codec::StructDecode for LinkedObjectList {
             "data" => crate::codec::set(&mut slots.data, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -356,21 +431,24 @@ impl crate::codec::StructDecode for Message {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "subject" => crate::codec::set_string(&mut slots.subject, map),
-            "body" => crate::codec::set_string(&mut slots.body, map),
+            "subject" => crate::codec::set(&mut slots.subject, map),
+            "body" => crate::codec::set(&mut slots.body, map),
             "message_type" => crate::codec::set(&mut slots.message_type, map),
-            "conversation_id" => {
-                crate::codec::set_string(&mut slots.conversation_id, map)
-            }
+            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -449,9 +527,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "operator" => crate::codec::fill(&mut slots.operator, "operator", map),
                 "value" => crate::codec::fill(&mut slots.value, "value", map),
@@ -571,19 +649,24 @@ impl crate::codec::StructDecode for PartAttachment {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "url" => crate::codec::set_string(&mut slots.url, map),
-            "content_type" => crate::codec::set_string(&mut slots.content_type, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "url" => crate::codec::set(&mut slots.url, map),
+            "content_type" => crate::codec::set(&mut slots.content_type, map),
             "filesize" => crate::codec::set(&mut slots.filesize, map),
             "width" => crate::codec::set(&mut slots.width, map),
             "height" => crate::codec::set(&mut slots.height, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -622,14 +705,19 @@ impl crate::codec::StructDecode for Reference {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -671,9 +759,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "query" => crate::codec::fill(&mut slots.query, "query", map),
                 "pagination" => {
@@ -763,19 +851,24 @@ impl crate::codec::StructDecode for Segment {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "name" => crate::codec::set(&mut slots.name, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "updated_at" => crate::codec::set(&mut slots.updated_at, map),
             "person_type" => crate::codec::set(&mut slots.person_type, map),
             "count" => crate::codec::set(&mut slots.count, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -880,9 +973,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "field" => crate::codec::fill_opt_string(&mut slots.field, "field", map),
                 "operator" => crate::codec::fill(&mut slots.operator, "operator", map),
@@ -1043,15 +1136,20 @@ impl crate::codec::StructDecode for SocialProfile {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "url" => crate::codec::set_string(&mut slots.url, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "url" => crate::codec::set(&mut slots.url, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1088,14 +1186,19 @@ impl crate::codec::StructDecode for StartingAfterPaging {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "per_page" => crate::codec::set(&mut slots.per_page, map),
-            "starting_after" => crate::codec::set_string(&mut slots.starting_after, map),
+            "starting_after" => crate::codec::set(&mut slots.starting_after, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1149,12 +1252,12 @@ impl crate::codec::StructDecode for SubscriptionType {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             "state" => crate::codec::set(&mut slots.state, map),
             "default_translation" => {
                 crate::codec::set(&mut slots.default_translation, map)
@@ -1164,6 +1267,11 @@ impl crate::codec::StructDecode for SubscriptionType {
             "content_types" => crate::codec::set(&mut slots.content_types, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1260,14 +1368,19 @@ impl crate::codec::StructDecode for SubscriptionTypeList {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "data" => crate::codec::set(&mut slots.data, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1373,17 +1486,22 @@ impl crate::codec::StructDecode for Tag {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "name" => crate::codec::set(&mut slots.name, map),
             "applied_at" => crate::codec::set(&mut slots.applied_at, map),
             "applied_by" => crate::codec::set(&mut slots.applied_by, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1425,15 +1543,20 @@ impl crate::codec::StructDecode for TagBasic {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "name" => crate::codec::set(&mut slots.name, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1472,14 +1595,19 @@ impl crate::codec::StructDecode for TagList {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "data" => crate::codec::set(&mut slots.data, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1510,49 +1638,3 @@ impl TagListType {
     }
 }
 crate::codec::string_enum!(TagListType);
-/// Team Priority Level
-///
-/// Admin priority levels for teams
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamPriorityLevel {
-    /// The primary team ids for the team
-    pub primary_team_ids: Option<Vec<i64>>,
-    /// The secondary team ids for the team
-    pub secondary_team_ids: Option<Vec<i64>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for TeamPriorityLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("primary_team_ids", &self.primary_team_ids)
-            .opt("secondary_team_ids", &self.secondary_team_ids)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TeamPriorityLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TeamPriorityLevel {
-    const NAME: &'static str = "TeamPriorityLevel";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "primary_team_ids" => crate::codec::set(&mut slots.primary_team_ids, map),
-            "secondary_team_ids" => crate::codec::set(&mut slots.secondary_team_ids, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}

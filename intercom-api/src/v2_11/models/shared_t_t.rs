@@ -3,6 +3,57 @@
 //! Models of the `shared_t_t` group (Intercom API 2.11).
 #[allow(unused_imports)]
 use super::*;
+/// Team Priority Level
+///
+/// Admin priority levels for teams
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamPriorityLevel {
+    /// The primary team ids for the team
+    pub primary_team_ids: Option<Vec<i64>>,
+    /// The secondary team ids for the team
+    pub secondary_team_ids: Option<Vec<i64>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TeamPriorityLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("primary_team_ids", &self.primary_team_ids)
+            .opt("secondary_team_ids", &self.secondary_team_ids)
+            .extra(&self.additional_properties)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TeamPriorityLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+impl crate::codec::StructDecode for TeamPriorityLevel {
+    const NAME: &'static str = "TeamPriorityLevel";
+    type Slots = Self;
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self,
+        key: &crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<crate::codec::Outcome, A::Error> {
+        match key.as_str() {
+            "primary_team_ids" => crate::codec::set(&mut slots.primary_team_ids, map),
+            "secondary_team_ids" => crate::codec::set(&mut slots.secondary_team_ids, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+        }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
+    }
+}
 /// Ticket
 ///
 /// Tickets are how you track requests from your users.
@@ -87,24 +138,20 @@ impl crate::codec::StructDecode for Ticket {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "ticket_id" => crate::codec::set_string(&mut slots.ticket_id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "ticket_id" => crate::codec::set(&mut slots.ticket_id, map),
             "category" => crate::codec::set(&mut slots.category, map),
             "ticket_attributes" => crate::codec::set(&mut slots.ticket_attributes, map),
             "ticket_state" => crate::codec::set(&mut slots.ticket_state, map),
             "ticket_type" => crate::codec::set(&mut slots.ticket_type, map),
             "contacts" => crate::codec::set(&mut slots.contacts, map),
-            "admin_assignee_id" => {
-                crate::codec::set_string(&mut slots.admin_assignee_id, map)
-            }
-            "team_assignee_id" => {
-                crate::codec::set_string(&mut slots.team_assignee_id, map)
-            }
+            "admin_assignee_id" => crate::codec::set(&mut slots.admin_assignee_id, map),
+            "team_assignee_id" => crate::codec::set(&mut slots.team_assignee_id, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "updated_at" => crate::codec::set(&mut slots.updated_at, map),
             "open" => crate::codec::set(&mut slots.open, map),
@@ -113,13 +160,18 @@ impl crate::codec::StructDecode for Ticket {
             "ticket_parts" => crate::codec::set(&mut slots.ticket_parts, map),
             "is_shared" => crate::codec::set(&mut slots.is_shared, map),
             "ticket_state_internal_label" => {
-                crate::codec::set_string(&mut slots.ticket_state_internal_label, map)
+                crate::codec::set(&mut slots.ticket_state_internal_label, map)
             }
             "ticket_state_external_label" => {
-                crate::codec::set_string(&mut slots.ticket_state_external_label, map)
+                crate::codec::set(&mut slots.ticket_state_external_label, map)
             }
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -191,14 +243,19 @@ impl crate::codec::StructDecode for TicketContacts {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "contacts" => crate::codec::set(&mut slots.contacts, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -297,6 +354,7 @@ impl From<FileAttribute> for TicketCustomAttributesValue {
         Self::FileAttribute(value)
     }
 }
+crate::codec::lenient_union!(TicketCustomAttributesValue);
 /// Ticket Part
 ///
 /// A Ticket Part represents a message in the ticket.
@@ -365,14 +423,14 @@ impl crate::codec::StructDecode for TicketPart {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "part_type" => crate::codec::set_string(&mut slots.part_type, map),
-            "body" => crate::codec::set_string(&mut slots.body, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "part_type" => crate::codec::set(&mut slots.part_type, map),
+            "body" => crate::codec::set(&mut slots.body, map),
             "previous_ticket_state" => {
                 crate::codec::set(&mut slots.previous_ticket_state, map)
             }
@@ -382,10 +440,15 @@ impl crate::codec::StructDecode for TicketPart {
             "assigned_to" => crate::codec::set(&mut slots.assigned_to, map),
             "author" => crate::codec::set(&mut slots.author, map),
             "attachments" => crate::codec::set(&mut slots.attachments, map),
-            "external_id" => crate::codec::set_string(&mut slots.external_id, map),
+            "external_id" => crate::codec::set(&mut slots.external_id, map),
             "redacted" => crate::codec::set(&mut slots.redacted, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -430,16 +493,21 @@ impl crate::codec::StructDecode for TicketPartAuthor {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "email" => crate::codec::set_string(&mut slots.email, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "email" => crate::codec::set(&mut slots.email, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -619,15 +687,20 @@ impl crate::codec::StructDecode for TicketParts {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "ticket_parts" => crate::codec::set(&mut slots.ticket_parts, map),
             "total_count" => crate::codec::set(&mut slots.total_count, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -808,17 +881,17 @@ impl crate::codec::StructDecode for TicketType {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             "category" => crate::codec::set(&mut slots.category, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "description" => crate::codec::set_string(&mut slots.description, map),
-            "icon" => crate::codec::set_string(&mut slots.icon, map),
-            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "description" => crate::codec::set(&mut slots.description, map),
+            "icon" => crate::codec::set(&mut slots.icon, map),
+            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
             "ticket_type_attributes" => {
                 crate::codec::set(&mut slots.ticket_type_attributes, map)
             }
@@ -827,6 +900,11 @@ impl crate::codec::StructDecode for TicketType {
             "updated_at" => crate::codec::set(&mut slots.updated_at, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -913,16 +991,16 @@ impl crate::codec::StructDecode for TicketTypeAttribute {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "description" => crate::codec::set_string(&mut slots.description, map),
-            "data_type" => crate::codec::set_string(&mut slots.data_type, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "description" => crate::codec::set(&mut slots.description, map),
+            "data_type" => crate::codec::set(&mut slots.data_type, map),
             "input_options" => crate::codec::set(&mut slots.input_options, map),
             "order" => crate::codec::set(&mut slots.order, map),
             "required_to_create" => crate::codec::set(&mut slots.required_to_create, map),
@@ -940,6 +1018,11 @@ impl crate::codec::StructDecode for TicketTypeAttribute {
             "updated_at" => crate::codec::set(&mut slots.updated_at, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -978,9 +1061,9 @@ impl crate::codec::StructDecode for TicketTypeAttributeList {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "ticket_type_attributes" => {
@@ -988,6 +1071,11 @@ impl crate::codec::StructDecode for TicketTypeAttributeList {
             }
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1162,15 +1250,20 @@ impl crate::codec::StructDecode for Translation {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "description" => crate::codec::set_string(&mut slots.description, map),
-            "locale" => crate::codec::set_string(&mut slots.locale, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "description" => crate::codec::set(&mut slots.description, map),
+            "locale" => crate::codec::set(&mut slots.locale, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)

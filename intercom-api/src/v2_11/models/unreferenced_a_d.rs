@@ -72,6 +72,7 @@ impl From<SubmitActionComponent> for ActionComponent {
         Self::Submit(value)
     }
 }
+crate::codec::lenient_union!(ActionComponent);
 /// Button Component
 ///
 /// A button component is used to take an action by clicking a button. This can either:
@@ -120,18 +121,23 @@ impl crate::codec::StructDecode for ButtonComponent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "label" => crate::codec::set_string(&mut slots.label, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "label" => crate::codec::set(&mut slots.label, map),
             "action" => crate::codec::set(&mut slots.action, map),
             "style" => crate::codec::set(&mut slots.style, map),
             "disabled" => crate::codec::set(&mut slots.disabled, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -236,15 +242,20 @@ impl crate::codec::StructDecode for CanvasObject {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "content" => crate::codec::set(&mut slots.content, map),
-            "content_url" => crate::codec::set_string(&mut slots.content_url, map),
+            "content_url" => crate::codec::set(&mut slots.content_url, map),
             "stored_data" => crate::codec::set(&mut slots.stored_data, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -302,19 +313,24 @@ impl crate::codec::StructDecode for CheckboxComponent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             "option" => crate::codec::set(&mut slots.option, map),
-            "label" => crate::codec::set_string(&mut slots.label, map),
+            "label" => crate::codec::set(&mut slots.label, map),
             "value" => crate::codec::set(&mut slots.value, map),
             "save_state" => crate::codec::set(&mut slots.save_state, map),
             "disabled" => crate::codec::set(&mut slots.disabled, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -417,16 +433,21 @@ impl crate::codec::StructDecode for CheckboxOption {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "text" => crate::codec::set_string(&mut slots.text, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "text" => crate::codec::set(&mut slots.text, map),
             "disabled" => crate::codec::set(&mut slots.disabled, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -622,6 +643,7 @@ impl From<TextComponent> for Component {
         Self::Text(value)
     }
 }
+crate::codec::lenient_union!(Component);
 /// Configure Request
 ///
 /// The first request we send will allow you to know the workspace where this is happening, the admin who will be configuring the app, and additional context such as where this will be added once complete.
@@ -647,6 +669,7 @@ impl From<ConfigureRequestWorkspaceRegion> for ConfigureRequest {
         Self::WorkspaceRegion(value)
     }
 }
+crate::codec::lenient_union!(ConfigureRequest);
 /// `ConfigureRequestWorkspaceId` (defined inline at `/components/schemas/configure_request/oneOf/0`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigureRequestWorkspaceId {
@@ -681,15 +704,20 @@ impl crate::codec::StructDecode for ConfigureRequestWorkspaceId {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
+            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
             "admin" => crate::codec::set(&mut slots.admin, map),
             "context" => crate::codec::set(&mut slots.context, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -741,21 +769,24 @@ impl crate::codec::StructDecode for ConfigureRequestWorkspaceRegion {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
-            "workspace_region" => {
-                crate::codec::set_string(&mut slots.workspace_region, map)
-            }
-            "component_id" => crate::codec::set_string(&mut slots.component_id, map),
+            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+            "workspace_region" => crate::codec::set(&mut slots.workspace_region, map),
+            "component_id" => crate::codec::set(&mut slots.component_id, map),
             "admin" => crate::codec::set(&mut slots.admin, map),
             "context" => crate::codec::set(&mut slots.context, map),
             "current_canvas" => crate::codec::set(&mut slots.current_canvas, map),
             "input_values" => crate::codec::set(&mut slots.input_values, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -786,6 +817,7 @@ impl From<ConfigureResponseCanvas> for ConfigureResponse {
         Self::Canvas(value)
     }
 }
+crate::codec::lenient_union!(ConfigureResponse);
 /// `ConfigureResponseCanvas` (defined inline at `/components/schemas/configure_response/oneOf/1`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigureResponseCanvas {
@@ -814,13 +846,18 @@ impl crate::codec::StructDecode for ConfigureResponseCanvas {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "canvas" => crate::codec::set(&mut slots.canvas, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -868,17 +905,22 @@ impl crate::codec::StructDecode for ContactReplyBaseRequest {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "message_type" => crate::codec::set(&mut slots.message_type, map),
             "type" => crate::codec::set(&mut slots.type_, map),
-            "body" => crate::codec::set_string(&mut slots.body, map),
+            "body" => crate::codec::set(&mut slots.body, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
             "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -923,16 +965,21 @@ impl crate::codec::StructDecode for ContactSubscriptionTypes {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set_string(&mut slots.url, map),
+            "url" => crate::codec::set(&mut slots.url, map),
             "total_count" => crate::codec::set(&mut slots.total_count, map),
             "has_more" => crate::codec::set(&mut slots.has_more, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -970,13 +1017,18 @@ impl crate::codec::StructDecode for ContentObject {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "components" => crate::codec::set(&mut slots.components, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1029,22 +1081,27 @@ impl crate::codec::StructDecode for Context {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
             "location" => crate::codec::set(&mut slots.location, map),
-            "locale" => crate::codec::set_string(&mut slots.locale, map),
+            "locale" => crate::codec::set(&mut slots.locale, map),
             "messenger_action_colour" => {
-                crate::codec::set_string(&mut slots.messenger_action_colour, map)
+                crate::codec::set(&mut slots.messenger_action_colour, map)
             }
             "messenger_background_colour" => {
-                crate::codec::set_string(&mut slots.messenger_background_colour, map)
+                crate::codec::set(&mut slots.messenger_background_colour, map)
             }
-            "referrer" => crate::codec::set_string(&mut slots.referrer, map),
+            "referrer" => crate::codec::set(&mut slots.referrer, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1134,6 +1191,7 @@ impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
         Self::Admin(value)
     }
 }
+crate::codec::lenient_union!(CreateTicketReplyWithCommentRequest);
 /// Current Canvas
 ///
 /// The current canvas that was most recently showing before the request was sent. This object mirrors the same format as the Canvas Object.
@@ -1164,13 +1222,18 @@ impl crate::codec::StructDecode for CurrentCanvas {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "current_canvas" => crate::codec::set(&mut slots.current_canvas, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1227,22 +1290,25 @@ impl crate::codec::StructDecode for DataEvent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "event_name" => crate::codec::set_string(&mut slots.event_name, map),
+            "event_name" => crate::codec::set(&mut slots.event_name, map),
             "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "user_id" => crate::codec::set_string(&mut slots.user_id, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "intercom_user_id" => {
-                crate::codec::set_string(&mut slots.intercom_user_id, map)
-            }
-            "email" => crate::codec::set_string(&mut slots.email, map),
+            "user_id" => crate::codec::set(&mut slots.user_id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
+            "email" => crate::codec::set(&mut slots.email, map),
             "metadata" => crate::codec::set(&mut slots.metadata, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1284,15 +1350,20 @@ impl crate::codec::StructDecode for DataEventList {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "events" => crate::codec::set(&mut slots.events, map),
             "pages" => crate::codec::set(&mut slots.pages, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1329,14 +1400,19 @@ impl crate::codec::StructDecode for DataEventListPages {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "next" => crate::codec::set_string(&mut slots.next, map),
-            "since" => crate::codec::set_string(&mut slots.since, map),
+            "next" => crate::codec::set(&mut slots.next, map),
+            "since" => crate::codec::set(&mut slots.since, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)

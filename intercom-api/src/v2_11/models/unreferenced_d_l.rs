@@ -108,29 +108,25 @@ impl crate::codec::StructDecode for DataExportCsv {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "user_id" => crate::codec::set_string(&mut slots.user_id, map),
-            "user_external_id" => {
-                crate::codec::set_string(&mut slots.user_external_id, map)
-            }
-            "company_id" => crate::codec::set_string(&mut slots.company_id, map),
-            "email" => crate::codec::set_string(&mut slots.email, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "ruleset_id" => crate::codec::set_string(&mut slots.ruleset_id, map),
-            "content_id" => crate::codec::set_string(&mut slots.content_id, map),
-            "content_type" => crate::codec::set_string(&mut slots.content_type, map),
-            "content_title" => crate::codec::set_string(&mut slots.content_title, map),
-            "ruleset_version_id" => {
-                crate::codec::set_string(&mut slots.ruleset_version_id, map)
-            }
-            "receipt_id" => crate::codec::set_string(&mut slots.receipt_id, map),
+            "user_id" => crate::codec::set(&mut slots.user_id, map),
+            "user_external_id" => crate::codec::set(&mut slots.user_external_id, map),
+            "company_id" => crate::codec::set(&mut slots.company_id, map),
+            "email" => crate::codec::set(&mut slots.email, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "ruleset_id" => crate::codec::set(&mut slots.ruleset_id, map),
+            "content_id" => crate::codec::set(&mut slots.content_id, map),
+            "content_type" => crate::codec::set(&mut slots.content_type, map),
+            "content_title" => crate::codec::set(&mut slots.content_title, map),
+            "ruleset_version_id" => crate::codec::set(&mut slots.ruleset_version_id, map),
+            "receipt_id" => crate::codec::set(&mut slots.receipt_id, map),
             "received_at" => crate::codec::set(&mut slots.received_at, map),
-            "series_id" => crate::codec::set_string(&mut slots.series_id, map),
-            "series_title" => crate::codec::set_string(&mut slots.series_title, map),
-            "node_id" => crate::codec::set_string(&mut slots.node_id, map),
+            "series_id" => crate::codec::set(&mut slots.series_id, map),
+            "series_title" => crate::codec::set(&mut slots.series_title, map),
+            "node_id" => crate::codec::set(&mut slots.node_id, map),
             "first_reply" => crate::codec::set(&mut slots.first_reply, map),
             "first_completion" => crate::codec::set(&mut slots.first_completion, map),
             "first_series_completion" => {
@@ -148,6 +144,11 @@ impl crate::codec::StructDecode for DataExportCsv {
             "first_hard_bounce" => crate::codec::set(&mut slots.first_hard_bounce, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -186,14 +187,19 @@ impl crate::codec::StructDecode for DataTableComponent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "items" => crate::codec::set(&mut slots.items, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -260,15 +266,20 @@ impl crate::codec::StructDecode for DataTableItem {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "field" => crate::codec::set_string(&mut slots.field, map),
-            "value" => crate::codec::set_string(&mut slots.value, map),
+            "field" => crate::codec::set(&mut slots.field, map),
+            "value" => crate::codec::set(&mut slots.value, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -335,15 +346,20 @@ impl crate::codec::StructDecode for DividerComponent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             "bottom_margin" => crate::codec::set(&mut slots.bottom_margin, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -449,19 +465,24 @@ impl crate::codec::StructDecode for DropdownComponent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             "options" => crate::codec::set(&mut slots.options, map),
-            "label" => crate::codec::set_string(&mut slots.label, map),
-            "value" => crate::codec::set_string(&mut slots.value, map),
+            "label" => crate::codec::set(&mut slots.label, map),
+            "value" => crate::codec::set(&mut slots.value, map),
             "save_state" => crate::codec::set(&mut slots.save_state, map),
             "disabled" => crate::codec::set(&mut slots.disabled, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -564,16 +585,21 @@ impl crate::codec::StructDecode for DropdownOption {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "text" => crate::codec::set_string(&mut slots.text, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "text" => crate::codec::set(&mut slots.text, map),
             "disabled" => crate::codec::set(&mut slots.disabled, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -634,13 +660,18 @@ impl crate::codec::StructDecode for Event {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -728,13 +759,13 @@ impl crate::codec::StructDecode for ImageComponent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "url" => crate::codec::set_string(&mut slots.url, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "url" => crate::codec::set(&mut slots.url, map),
             "align" => crate::codec::set(&mut slots.align, map),
             "width" => crate::codec::set(&mut slots.width, map),
             "height" => crate::codec::set(&mut slots.height, map),
@@ -743,6 +774,11 @@ impl crate::codec::StructDecode for ImageComponent {
             "action" => crate::codec::set(&mut slots.action, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -883,14 +919,12 @@ impl crate::codec::StructDecode for InitializeRequest {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
-            "workspace_region" => {
-                crate::codec::set_string(&mut slots.workspace_region, map)
-            }
+            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+            "workspace_region" => crate::codec::set(&mut slots.workspace_region, map),
             "admin" => crate::codec::set(&mut slots.admin, map),
             "card_creation_options" => {
                 crate::codec::set(&mut slots.card_creation_options, map)
@@ -900,6 +934,11 @@ impl crate::codec::StructDecode for InitializeRequest {
             "contact" => crate::codec::set(&mut slots.contact, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -935,13 +974,18 @@ impl crate::codec::StructDecode for InitializeResponse {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "canvas" => crate::codec::set(&mut slots.canvas, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1001,20 +1045,25 @@ impl crate::codec::StructDecode for InputComponent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "label" => crate::codec::set_string(&mut slots.label, map),
-            "placeholder" => crate::codec::set_string(&mut slots.placeholder, map),
-            "value" => crate::codec::set_string(&mut slots.value, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "label" => crate::codec::set(&mut slots.label, map),
+            "placeholder" => crate::codec::set(&mut slots.placeholder, map),
+            "value" => crate::codec::set(&mut slots.value, map),
             "action" => crate::codec::set(&mut slots.action, map),
             "save_state" => crate::codec::set(&mut slots.save_state, map),
             "disabled" => crate::codec::set(&mut slots.disabled, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1211,15 +1260,20 @@ impl crate::codec::StructDecode for ListComponent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "items" => crate::codec::set(&mut slots.items, map),
             "disabled" => crate::codec::set(&mut slots.disabled, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1246,6 +1300,7 @@ impl From<ListItemWithoutImage> for ListComponentItemsItem {
         Self::Without(value)
     }
 }
+crate::codec::lenient_union!(ListComponentItemsItem);
 /// The type of component you are rendering.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListComponentType {
@@ -1322,20 +1377,25 @@ impl crate::codec::StructDecode for ListItem {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "title" => crate::codec::set_string(&mut slots.title, map),
-            "subtitle" => crate::codec::set_string(&mut slots.subtitle, map),
-            "tertiary_text" => crate::codec::set_string(&mut slots.tertiary_text, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "title" => crate::codec::set(&mut slots.title, map),
+            "subtitle" => crate::codec::set(&mut slots.subtitle, map),
+            "tertiary_text" => crate::codec::set(&mut slots.tertiary_text, map),
             "rounded_image" => crate::codec::set(&mut slots.rounded_image, map),
             "disabled" => crate::codec::set(&mut slots.disabled, map),
             "action" => crate::codec::set(&mut slots.action, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1424,23 +1484,28 @@ impl crate::codec::StructDecode for ListItemWithImage {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "title" => crate::codec::set_string(&mut slots.title, map),
-            "subtitle" => crate::codec::set_string(&mut slots.subtitle, map),
-            "tertiary_text" => crate::codec::set_string(&mut slots.tertiary_text, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "title" => crate::codec::set(&mut slots.title, map),
+            "subtitle" => crate::codec::set(&mut slots.subtitle, map),
+            "tertiary_text" => crate::codec::set(&mut slots.tertiary_text, map),
             "rounded_image" => crate::codec::set(&mut slots.rounded_image, map),
             "disabled" => crate::codec::set(&mut slots.disabled, map),
             "action" => crate::codec::set(&mut slots.action, map),
-            "image" => crate::codec::set_string(&mut slots.image, map),
+            "image" => crate::codec::set(&mut slots.image, map),
             "image_width" => crate::codec::set(&mut slots.image_width, map),
             "image_height" => crate::codec::set(&mut slots.image_height, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)

@@ -61,23 +61,28 @@ impl crate::codec::StructDecode for ListItemWithoutImage {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "title" => crate::codec::set_string(&mut slots.title, map),
-            "subtitle" => crate::codec::set_string(&mut slots.subtitle, map),
-            "tertiary_text" => crate::codec::set_string(&mut slots.tertiary_text, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "title" => crate::codec::set(&mut slots.title, map),
+            "subtitle" => crate::codec::set(&mut slots.subtitle, map),
+            "tertiary_text" => crate::codec::set(&mut slots.tertiary_text, map),
             "rounded_image" => crate::codec::set(&mut slots.rounded_image, map),
             "disabled" => crate::codec::set(&mut slots.disabled, map),
             "action" => crate::codec::set(&mut slots.action, map),
-            "image" => crate::codec::set_string(&mut slots.image, map),
+            "image" => crate::codec::set(&mut slots.image, map),
             "image_width" => crate::codec::set(&mut slots.image_width, map),
             "image_height" => crate::codec::set(&mut slots.image_height, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -127,19 +132,22 @@ impl crate::codec::StructDecode for LiveCanvasRequest {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
-            "workspace_region" => {
-                crate::codec::set_string(&mut slots.workspace_region, map)
-            }
+            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+            "workspace_region" => crate::codec::set(&mut slots.workspace_region, map),
             "canvas" => crate::codec::set(&mut slots.canvas, map),
             "context" => crate::codec::set(&mut slots.context, map),
             "contact" => crate::codec::set(&mut slots.contact, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -175,13 +183,18 @@ impl crate::codec::StructDecode for LiveCanvasResponse {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "content" => crate::codec::set(&mut slots.content, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -217,13 +230,18 @@ impl crate::codec::StructDecode for ResultsResponse {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "results" => crate::codec::set(&mut slots.results, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -264,14 +282,19 @@ impl crate::codec::StructDecode for SheetActionComponent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "url" => crate::codec::set_string(&mut slots.url, map),
+            "url" => crate::codec::set(&mut slots.url, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -358,20 +381,25 @@ impl crate::codec::StructDecode for SingleSelectComponent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             "options" => crate::codec::set(&mut slots.options, map),
-            "label" => crate::codec::set_string(&mut slots.label, map),
-            "value" => crate::codec::set_string(&mut slots.value, map),
+            "label" => crate::codec::set(&mut slots.label, map),
+            "value" => crate::codec::set(&mut slots.value, map),
             "save_state" => crate::codec::set(&mut slots.save_state, map),
             "disabled" => crate::codec::set(&mut slots.disabled, map),
             "action" => crate::codec::set(&mut slots.action, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -474,16 +502,21 @@ impl crate::codec::StructDecode for SingleSelectOption {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "text" => crate::codec::set_string(&mut slots.text, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "text" => crate::codec::set(&mut slots.text, map),
             "disabled" => crate::codec::set(&mut slots.disabled, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -550,15 +583,20 @@ impl crate::codec::StructDecode for SpacerComponent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             "size" => crate::codec::set(&mut slots.size, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -660,13 +698,18 @@ impl crate::codec::StructDecode for SubmitActionComponent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -754,16 +797,14 @@ impl crate::codec::StructDecode for SubmitRequest {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "workspace_id" => crate::codec::set_string(&mut slots.workspace_id, map),
-            "workspace_region" => {
-                crate::codec::set_string(&mut slots.workspace_region, map)
-            }
+            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+            "workspace_region" => crate::codec::set(&mut slots.workspace_region, map),
             "admin" => crate::codec::set(&mut slots.admin, map),
-            "component_id" => crate::codec::set_string(&mut slots.component_id, map),
+            "component_id" => crate::codec::set(&mut slots.component_id, map),
             "context" => crate::codec::set(&mut slots.context, map),
             "conversation" => crate::codec::set(&mut slots.conversation, map),
             "current_canvas" => crate::codec::set(&mut slots.current_canvas, map),
@@ -772,6 +813,11 @@ impl crate::codec::StructDecode for SubmitRequest {
             "user" => crate::codec::set(&mut slots.user, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -821,9 +867,9 @@ impl crate::codec::StructDecode for SubmitResponse {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "canvas" => crate::codec::set(&mut slots.canvas, map),
             "card_creation_options" => {
@@ -832,6 +878,11 @@ impl crate::codec::StructDecode for SubmitResponse {
             "event" => crate::codec::set(&mut slots.event, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -887,19 +938,24 @@ impl crate::codec::StructDecode for TextAreaComponent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "label" => crate::codec::set_string(&mut slots.label, map),
-            "placeholder" => crate::codec::set_string(&mut slots.placeholder, map),
-            "value" => crate::codec::set_string(&mut slots.value, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "label" => crate::codec::set(&mut slots.label, map),
+            "placeholder" => crate::codec::set(&mut slots.placeholder, map),
+            "value" => crate::codec::set(&mut slots.value, map),
             "error" => crate::codec::set(&mut slots.error, map),
             "disabled" => crate::codec::set(&mut slots.disabled, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -975,18 +1031,23 @@ impl crate::codec::StructDecode for TextComponent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "text" => crate::codec::set_string(&mut slots.text, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "text" => crate::codec::set(&mut slots.text, map),
             "align" => crate::codec::set(&mut slots.align, map),
             "style" => crate::codec::set(&mut slots.style, map),
             "bottom_margin" => crate::codec::set(&mut slots.bottom_margin, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1145,14 +1206,19 @@ impl crate::codec::StructDecode for UrlActionComponent {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "url" => crate::codec::set_string(&mut slots.url, map),
+            "url" => crate::codec::set(&mut slots.url, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -1219,15 +1285,20 @@ impl crate::codec::StructDecode for VisitorDeletedObject {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "id" => crate::codec::set_string(&mut slots.id, map),
+            "id" => crate::codec::set(&mut slots.id, map),
             "type" => crate::codec::set(&mut slots.type_, map),
-            "user_id" => crate::codec::set_string(&mut slots.user_id, map),
+            "user_id" => crate::codec::set(&mut slots.user_id, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)

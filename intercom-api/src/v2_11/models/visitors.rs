@@ -43,9 +43,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "type" => crate::codec::fill_string(&mut slots.type_, "type", map),
                 "user" => crate::codec::fill(&mut slots.user, "user", map),
@@ -114,9 +114,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
                 "user_id" => {
@@ -183,9 +183,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
                 "user_id" => {
@@ -258,9 +258,9 @@ const _: () = {
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
-            key: crate::codec::Key<'de>,
+            key: &crate::codec::Key<'de>,
             map: &mut A,
-        ) -> Result<(), A::Error> {
+        ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
                 "user_id" => {
@@ -431,20 +431,20 @@ impl crate::codec::StructDecode for Visitor {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "user_id" => crate::codec::set_string(&mut slots.user_id, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "user_id" => crate::codec::set(&mut slots.user_id, map),
             "anonymous" => crate::codec::set(&mut slots.anonymous, map),
-            "email" => crate::codec::set_string(&mut slots.email, map),
-            "phone" => crate::codec::set_string(&mut slots.phone, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
-            "pseudonym" => crate::codec::set_string(&mut slots.pseudonym, map),
+            "email" => crate::codec::set(&mut slots.email, map),
+            "phone" => crate::codec::set(&mut slots.phone, map),
+            "name" => crate::codec::set(&mut slots.name, map),
+            "pseudonym" => crate::codec::set(&mut slots.pseudonym, map),
             "avatar" => crate::codec::set(&mut slots.avatar, map),
-            "app_id" => crate::codec::set_string(&mut slots.app_id, map),
+            "app_id" => crate::codec::set(&mut slots.app_id, map),
             "companies" => crate::codec::set(&mut slots.companies, map),
             "location_data" => crate::codec::set(&mut slots.location_data, map),
             "las_request_at" => crate::codec::set(&mut slots.las_request_at, map),
@@ -454,7 +454,7 @@ impl crate::codec::StructDecode for Visitor {
             "updated_at" => crate::codec::set(&mut slots.updated_at, map),
             "session_count" => crate::codec::set(&mut slots.session_count, map),
             "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
-            "owner_id" => crate::codec::set_string(&mut slots.owner_id, map),
+            "owner_id" => crate::codec::set(&mut slots.owner_id, map),
             "unsubscribed_from_emails" => {
                 crate::codec::set(&mut slots.unsubscribed_from_emails, map)
             }
@@ -465,15 +465,20 @@ impl crate::codec::StructDecode for Visitor {
             "tags" => crate::codec::set(&mut slots.tags, map),
             "segments" => crate::codec::set(&mut slots.segments, map),
             "custom_attributes" => crate::codec::set(&mut slots.custom_attributes, map),
-            "referrer" => crate::codec::set_string(&mut slots.referrer, map),
-            "utm_campaign" => crate::codec::set_string(&mut slots.utm_campaign, map),
-            "utm_content" => crate::codec::set_string(&mut slots.utm_content, map),
-            "utm_medium" => crate::codec::set_string(&mut slots.utm_medium, map),
-            "utm_source" => crate::codec::set_string(&mut slots.utm_source, map),
-            "utm_term" => crate::codec::set_string(&mut slots.utm_term, map),
+            "referrer" => crate::codec::set(&mut slots.referrer, map),
+            "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
+            "utm_content" => crate::codec::set(&mut slots.utm_content, map),
+            "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
+            "utm_source" => crate::codec::set(&mut slots.utm_source, map),
+            "utm_term" => crate::codec::set(&mut slots.utm_term, map),
             "do_not_track" => crate::codec::set(&mut slots.do_not_track, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -510,14 +515,19 @@ impl crate::codec::StructDecode for VisitorAvatar {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "image_url" => crate::codec::set_string(&mut slots.image_url, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "image_url" => crate::codec::set(&mut slots.image_url, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -554,14 +564,19 @@ impl crate::codec::StructDecode for VisitorCompanies {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "companies" => crate::codec::set(&mut slots.companies, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -641,20 +656,25 @@ impl crate::codec::StructDecode for VisitorLocationData {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
-            "type" => crate::codec::set_string(&mut slots.type_, map),
-            "city_name" => crate::codec::set_string(&mut slots.city_name, map),
-            "continent_code" => crate::codec::set_string(&mut slots.continent_code, map),
-            "country_code" => crate::codec::set_string(&mut slots.country_code, map),
-            "country_name" => crate::codec::set_string(&mut slots.country_name, map),
-            "postal_code" => crate::codec::set_string(&mut slots.postal_code, map),
-            "region_name" => crate::codec::set_string(&mut slots.region_name, map),
-            "timezone" => crate::codec::set_string(&mut slots.timezone, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "city_name" => crate::codec::set(&mut slots.city_name, map),
+            "continent_code" => crate::codec::set(&mut slots.continent_code, map),
+            "country_code" => crate::codec::set(&mut slots.country_code, map),
+            "country_name" => crate::codec::set(&mut slots.country_name, map),
+            "postal_code" => crate::codec::set(&mut slots.postal_code, map),
+            "region_name" => crate::codec::set(&mut slots.region_name, map),
+            "timezone" => crate::codec::set(&mut slots.timezone, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -691,14 +711,19 @@ impl crate::codec::StructDecode for VisitorSegments {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "segments" => crate::codec::set(&mut slots.segments, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -760,14 +785,19 @@ impl crate::codec::StructDecode for VisitorSocialProfiles {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -829,14 +859,19 @@ impl crate::codec::StructDecode for VisitorTags {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "tags" => crate::codec::set(&mut slots.tags, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
@@ -876,15 +911,20 @@ impl crate::codec::StructDecode for VisitorTagsTagsItem {
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
-        key: crate::codec::Key<'de>,
+        key: &crate::codec::Key<'de>,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set_string(&mut slots.id, map),
-            "name" => crate::codec::set_string(&mut slots.name, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "name" => crate::codec::set(&mut slots.name, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
     }
     fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
         Ok(slots)
