@@ -8,6 +8,10 @@
 //! through the client's send path, so each page is retried on its own per
 //! the retry policy (429, 5xx, transport errors).
 //!
+//! Lists whose spec declares no paging parameter page by the key their
+//! response implies ([`ImpliedPage`]: a cursor, a `next` URL's parameter or
+//! the next page number), sent as an undeclared query parameter.
+//!
 //! A stream ends after the last page: when a page has no next cursor (or page
 //! number), when the cursor is empty, when the server repeats a cursor it
 //! already sent (a server bug that would otherwise loop forever), or after
