@@ -300,6 +300,19 @@ pub enum PageKind {
         /// Path of the next scroll parameter.
         next: Vec<FieldStep>,
     },
+    /// A `GET` whose response carries a cursor or page numbers but which declares neither
+    /// `starting_after` nor `page`: the next page is the one the response implies, sent as an
+    /// undeclared query parameter. Tried in this order on every page (at least one is set):
+    Implied {
+        /// Path of `pages.next.starting_after` (a string): sends `starting_after`.
+        cursor: Option<Vec<FieldStep>>,
+        /// Path of `pages.next` declared as a string (a URL): sends the `starting_after`, else the
+        /// `page`, of its query.
+        next_url: Option<Vec<FieldStep>>,
+        /// Paths of `pages.page` and `pages.total_pages` (integers): sends `page + 1` while below
+        /// the total.
+        page_number: Option<(Vec<FieldStep>, Vec<FieldStep>)>,
+    },
 }
 
 /// Pagination of an operation.
@@ -323,7 +336,50 @@ impl PageKind {
             PageKind::SearchBody { .. } => "search",
             PageKind::PageNumber { .. } => "page-number",
             PageKind::Scroll { .. } => "scroll",
+            PageKind::Implied {
+                cursor,
+                next_url,
+                page_number,
+            } => match (
+                cursor.is_some() || next_url.is_some(),
+                page_number.is_some() || next_url.is_some(),
+            ) {
+                (true, true) => "cursor or page-number",
+                (true, false) => "cursor",
+                _ => "page-number",
+            },
         }
+    }
+
+    /// The kind for the `pagination:` report line: the label, and for an implied kind what the
+    /// stream sends that the spec does not declare, e.g.
+    /// `cursor (inferred: starting_after not declared)`.
+    pub fn report(&self) -> String {
+        let PageKind::Implied {
+            cursor,
+            next_url,
+            page_number,
+        } = self
+        else {
+            return self.label().to_owned();
+        };
+        let mut sent = Vec::new();
+        if cursor.is_some() || next_url.is_some() {
+            sent.push("starting_after");
+        }
+        if page_number.is_some() || next_url.is_some() {
+            sent.push("page");
+        }
+        let from_url = if next_url.is_some() {
+            "; pages.next is a URL"
+        } else {
+            ""
+        };
+        format!(
+            "{} (inferred: {} not declared{from_url})",
+            self.label(),
+            sent.join(" and ")
+        )
     }
 }
 

@@ -11,6 +11,7 @@
 //! op client.v2_11().contacts().retrieve_contact(...) -> Contact: GET /contacts/{contact_id}
 //! op client.v2_11().contacts().retrieve_contact(...) param contact_id: path, required, String
 //! op client.v2_11().contacts().update_contact(...) body: UpdateContactRequest, optional
+//! op client.v2_11().contacts().list_contacts(...) stream: Contact, pages: ContactList, cursor
 //! type models::Contact: struct, lenient (response)
 //! field models::Contact::email: Option<String>
 //! type models::TicketState: enum
@@ -180,6 +181,15 @@ fn operation_lines(vmod: &str, op: &Operation) -> Vec<String> {
             "op {call} body: {}, {}",
             rust_type(&b.ty),
             if b.required { "required" } else { "optional" }
+        ));
+    }
+    if let Some(p) = &op.pagination {
+        // `.stream()` and `.pages()`, and how the next page is found (inferred ones say so).
+        members.push(format!(
+            "op {call} stream: {}, pages: {}, {}",
+            rust_type(&p.item_ty),
+            rust_type(&p.page_ty),
+            p.kind.report()
         ));
     }
     members.sort();

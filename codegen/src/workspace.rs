@@ -47,8 +47,9 @@ pub struct VersionReport {
     pub warnings: Vec<Warning>,
     /// Stage timings.
     pub timings: Timings,
-    /// Paginated operations: `(operationId, kind)`.
-    pub pagination: Vec<(String, &'static str)>,
+    /// Paginated operations: `(operationId, kind)`; the kind of an inferred one ends with a note
+    /// (`cursor (inferred: starting_after not declared)`).
+    pub pagination: Vec<(String, String)>,
 }
 
 impl VersionReport {
@@ -120,7 +121,7 @@ pub fn generate_version(
             .filter_map(|o| {
                 o.pagination
                     .as_ref()
-                    .map(|p| (o.operation_id.clone(), p.kind.label()))
+                    .map(|p| (o.operation_id.clone(), p.kind.report()))
             })
             .collect(),
     };

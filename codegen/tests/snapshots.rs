@@ -21,6 +21,7 @@ const FIXTURES: &[&str] = &[
     "dangling_ref",
     "enum_values",
     "examples_no_schema",
+    "implied_pagination",
     "keywords",
     "kind_union",
     "maps",
@@ -54,13 +55,39 @@ fn lower(name: &str) -> Api {
     codegen::lower_str(&fixture(name), VERSION).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
 }
 
-/// The summary line, then one line per warning.
+/// The summary line, then one line per warning, then one per paginated operation.
 fn report_text(report: &VersionReport) -> String {
     let mut out = report.summary();
     out.push('\n');
     for w in &report.warnings {
         out.push_str(&w.to_string());
         out.push('\n');
+    }
+    for line in report.pagination_lines() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The operation files (path header + contents), in path order.
+fn operations_text(files: &[GeneratedFile]) -> String {
+    let prefix = format!(
+        "intercom-api/src/{}/operations/",
+        codegen::naming::version_module(VERSION)
+    );
+    let mut ops: Vec<&GeneratedFile> = files
+        .iter()
+        .filter(|f| f.path.starts_with(&prefix) && !f.path.ends_with("/mod.rs"))
+        .collect();
+    ops.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut out = String::new();
+    for f in ops {
+        out.push_str(&format!("===== {} =====\n", f.path));
+        out.push_str(&f.contents);
+        if !f.contents.ends_with('\n') {
+            out.push('\n');
+        }
     }
     out
 }
@@ -93,6 +120,14 @@ fn check(name: &str) {
     let (files, report) = generate(name);
     insta::assert_snapshot!(format!("{name}__report"), report_text(&report));
     insta::assert_snapshot!(format!("{name}__models"), models_text(&files));
+    // Fixtures about operations also pin the generated operation files.
+    if report
+        .pagination
+        .iter()
+        .any(|(_, kind)| kind.contains("inferred"))
+    {
+        insta::assert_snapshot!(format!("{name}__operations"), operations_text(&files));
+    }
 }
 
 macro_rules! snapshot_tests {
@@ -115,6 +150,7 @@ snapshot_tests!(
     dangling_ref,
     enum_values,
     examples_no_schema,
+    implied_pagination,
     keywords,
     kind_union,
     maps,
@@ -576,4 +612,37 @@ fn ir_recursion_is_boxed_only_where_direct() {
     assert_eq!(variant_names(u), ["Multiple", "Single"]);
     // Mutual recursion through optional fields: at least one side is boxed.
     assert!(field(&api, "Tag", "applied_by").boxed || field(&api, "TagAdmin", "last_tag").boxed);
+}
+
+#[test]
+fn ir_pagination_is_inferred_from_the_response_when_no_parameter_is_declared() {
+    use codegen::ir::PageKind;
+    let api = lower("implied_pagination");
+    let kind = |id: &str| {
+        api.operations
+            .iter()
+            .find(|o| o.operation_id == id)
+            .unwrap_or_else(|| panic!("no operation {id}"))
+            .pagination
+            .as_ref()
+            .map(|p| p.kind.clone())
+    };
+    let implied = |id: &str| match kind(id) {
+        Some(PageKind::Implied {
+            cursor,
+            next_url,
+            page_number,
+        }) => (cursor.is_some(), next_url.is_some(), page_number.is_some()),
+        other => panic!("{id}: expected an implied kind, got {other:?}"),
+    };
+    assert_eq!(implied("ListContacts"), (true, false, false));
+    assert_eq!(implied("listNotes"), (false, false, true));
+    assert_eq!(implied("listCompaniesForAContact"), (false, true, false));
+    // A declared cursor keeps its setter; a POST or a list without `pages` gets no stream.
+    assert!(matches!(
+        kind("listConversations"),
+        Some(PageKind::Cursor { .. })
+    ));
+    assert_eq!(kind("postListContacts"), None);
+    assert_eq!(kind("listSegments"), None);
 }

@@ -403,3 +403,44 @@ fn streams_are_send_and_unpin() {
     assert!(format!("{items:?}").starts_with("Items"));
     assert!(requests(&server).is_empty());
 }
+
+/// The page an undeclared-parameter list implies: a cursor first, then a
+/// `next` URL's `starting_after` or `page`, then `page + 1` below the total.
+#[test]
+fn implied_page_order() {
+    use intercom_api::runtime::pagination::ImpliedPage::{self, Cursor, Number};
+    let s = |v: &str| Some(v.to_owned());
+    assert_eq!(
+        ImpliedPage::next(s("c1"), s("/x?page=9"), Some(1), Some(3)),
+        Some(Cursor("c1".into()))
+    );
+    // An empty cursor is no cursor: the page numbers decide.
+    assert_eq!(
+        ImpliedPage::next(s(" "), None, Some(1), Some(3)),
+        Some(Number(2))
+    );
+    assert_eq!(ImpliedPage::next(None, None, Some(3), Some(3)), None);
+    assert_eq!(ImpliedPage::next(None, None, Some(1), None), None);
+    assert_eq!(
+        ImpliedPage::next(
+            None,
+            s("https://api.intercom.io/contacts?per_page=5&starting_after=WzE%3D&page=2"),
+            None,
+            None
+        ),
+        Some(Cursor("WzE=".into()))
+    );
+    assert_eq!(
+        ImpliedPage::next(None, s("/companies?page=4"), Some(1), Some(2)),
+        Some(Number(4))
+    );
+    // A URL without either parameter (or not a URL) falls back to the page numbers.
+    assert_eq!(
+        ImpliedPage::next(None, s("http://[bad"), Some(1), Some(2)),
+        Some(Number(2))
+    );
+    assert_eq!(
+        ImpliedPage::next(None, s("/companies?page=x"), None, None),
+        None
+    );
+}

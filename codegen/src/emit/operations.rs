@@ -248,6 +248,25 @@ fn operation(
         }
     }
 
+    // An implied page (no declared paging parameter): a private field, sent as a query parameter.
+    let implied_field = match op.pagination.as_ref().map(|p| &p.kind) {
+        Some(PageKind::Implied { .. }) => {
+            let mut taken: BTreeSet<String> = ["client", "body", "options"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain(params.iter().map(|p| p.rust_name.clone()))
+                .collect();
+            Some(naming::claim(&mut taken, "implied_page", &["_"]))
+        }
+        _ => None,
+    };
+    let implied_stmt = implied_field.as_ref().map(|f| {
+        let ident = format_ident!("{}", f);
+        fields.push(quote! { #ident: Option<crate::runtime::pagination::ImpliedPage>, });
+        inits.push(quote! { #ident: None, });
+        quote! { if let Some(page) = &self.#ident { page.push_query(&mut parts); } }
+    });
+
     // Path: literal chunks and percent-encoded parameters.
     let mut path_stmts = Vec::new();
     let mut rest = op.path.as_str();
@@ -329,7 +348,10 @@ fn operation(
     };
     let method = format_ident!("{}", http.to_uppercase());
     let path_template = &op.path;
-    let pagination = op.pagination.as_ref().map(pagination_methods);
+    let pagination = op
+        .pagination
+        .as_ref()
+        .map(|p| pagination_methods(p, implied_field.as_deref()));
 
     let method_tokens = quote! {
         #method_doc
@@ -390,6 +412,7 @@ fn operation(
                 );
                 #(#path_stmts)*
                 #(#query_stmts)*
+                #implied_stmt
                 #body_stmt
                 #accept
                 parts.set_options(&self.options);
@@ -419,8 +442,9 @@ fn field_path(steps: &[FieldStep], copy: bool) -> TokenStream {
     tokens
 }
 
-/// `pages()` and `stream()` for a paginated operation.
-fn pagination_methods(p: &Pagination) -> TokenStream {
+/// `pages()` and `stream()` for a paginated operation; `implied_field` is the builder's field for an
+/// implied page ([`PageKind::Implied`]).
+fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStream {
     let page_ty = rust_type(&p.page_ty, &quote!(models::));
     let item_ty = rust_type(&p.item_ty, &quote!(models::));
     let items = format_ident!("{}", p.items.rust_name);
@@ -431,7 +455,7 @@ fn pagination_methods(p: &Pagination) -> TokenStream {
             (
                 quote!(|page: &#page_ty| #next),
                 quote!(|call: Self, key: String| call.#setter(key)),
-                "the `starting_after` cursor",
+                "the `starting_after` cursor".to_owned(),
             )
         }
         PageKind::Scroll { setter, next } => {
@@ -442,7 +466,7 @@ fn pagination_methods(p: &Pagination) -> TokenStream {
             (
                 quote!(|page: &#page_ty| if page.#items.as_ref().is_none_or(Vec::is_empty) { None } else { #next }),
                 quote!(|call: Self, key: String| call.#setter(key)),
-                "the `scroll_param`",
+                "the `scroll_param`".to_owned(),
             )
         }
 
@@ -460,7 +484,30 @@ fn pagination_methods(p: &Pagination) -> TokenStream {
                     (current < total).then_some(current + 1)
                 }),
                 quote!(|call: Self, key: i64| call.#setter(key)),
-                "the `page` number",
+                "the `page` number".to_owned(),
+            )
+        }
+        PageKind::Implied {
+            cursor,
+            next_url,
+            page_number,
+        } => {
+            let field = format_ident!("{}", implied_field.unwrap_or("implied_page"));
+            let (cursor_doc, url_doc, page_doc) =
+                (cursor.is_some(), next_url.is_some(), page_number.is_some());
+            let none = || quote!(None);
+            let cursor = cursor.as_ref().map_or_else(none, |c| field_path(c, false));
+            let next_url = next_url
+                .as_ref()
+                .map_or_else(none, |u| field_path(u, false));
+            let (current, total) = page_number.as_ref().map_or_else(
+                || (none(), none()),
+                |(page, total)| (field_path(page, true), field_path(total, true)),
+            );
+            (
+                quote!(|page: &#page_ty| crate::runtime::pagination::ImpliedPage::next(#cursor, #next_url, #current, #total)),
+                quote!(|mut call: Self, key: crate::runtime::pagination::ImpliedPage| { call.#field = Some(key); call }),
+                implied_how(cursor_doc, url_doc, page_doc),
             )
         }
         PageKind::SearchBody {
@@ -484,7 +531,7 @@ fn pagination_methods(p: &Pagination) -> TokenStream {
             (
                 quote!(|page: &#page_ty| #next),
                 quote!(|mut call: Self, key: String| { #set call }),
-                "the body's `pagination` cursor",
+                "the body's `pagination` cursor".to_owned(),
             )
         }
     };
@@ -514,6 +561,25 @@ fn pagination_methods(p: &Pagination) -> TokenStream {
             crate::runtime::pagination::items(self.pages(), |page: #page_ty| page.#items.unwrap_or_default())
         }
     }
+}
+
+/// "Follows ..." for [`PageKind::Implied`]: the sources of the next page, in the order they are tried.
+fn implied_how(cursor: bool, next_url: bool, page_number: bool) -> String {
+    let sources: Vec<&str> = [
+        (cursor, "`starting_after` from `pages.next.starting_after`"),
+        (
+            next_url,
+            "the `starting_after` or `page` in the query of the `pages.next` URL",
+        ),
+        (page_number, "`page` up to `pages.total_pages`"),
+    ]
+    .into_iter()
+    .filter_map(|(present, what)| present.then_some(what))
+    .collect();
+    format!(
+        "the page the response implies ({}), sent as a query parameter the spec does not declare",
+        sources.join(", else ")
+    )
 }
 
 /// `Docs` for a tag accessor method on `Api`.

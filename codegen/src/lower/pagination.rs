@@ -4,7 +4,11 @@
 //! - cursor: a `starting_after` query parameter and a string at `pages.next.starting_after`;
 //! - search: a body with a `pagination` object holding `starting_after`, and the same response cursor;
 //! - page number: a `page` query parameter and integers at `pages.page` and `pages.total_pages`;
-//! - scroll: a `scroll_param` query parameter echoed back as a top-level `scroll_param` string.
+//! - scroll: a `scroll_param` query parameter echoed back as a top-level `scroll_param` string;
+//! - implied: a `GET` that declares neither `starting_after` nor `page` (most 2.10 lists) but whose
+//!   response carries a cursor (`pages.next.starting_after`), a `pages.next` URL string, or
+//!   integers at `pages.page` and `pages.total_pages`: the stream sends the parameter the response
+//!   implies as an undeclared query parameter (see [`PageKind::Implied`]).
 //!
 //! The items are the page's one array field (`data`, `contacts`, ...).
 
@@ -148,12 +152,53 @@ fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
         }
         PageKind::Scroll { setter, next }
     } else {
-        return None;
+        implied(api, op, page_ty, cursor.map(|(steps, _)| steps))?
     };
     Some(Pagination {
         kind,
         items: items_step,
         item_ty: (**item_ty).clone(),
         page_ty: page_ty.clone(),
+    })
+}
+
+/// A `GET` without any `starting_after`, `page` or `scroll_param` query parameter whose response
+/// implies the next page: a cursor (`cursor`, already found at `pages.next.starting_after`), a
+/// `pages.next` string (a URL), or integers at `pages.page` and `pages.total_pages`.
+fn implied(
+    api: &Api,
+    op: &Operation,
+    page_ty: &TypeRef,
+    cursor: Option<Vec<FieldStep>>,
+) -> Option<PageKind> {
+    let declared = |name: &str| {
+        op.parameters
+            .iter()
+            .any(|p| p.location == ParamLocation::Query && p.name == name)
+    };
+    if !op.http_method.eq_ignore_ascii_case("get")
+        || ["starting_after", "page", "scroll_param"]
+            .iter()
+            .any(|n| declared(n))
+    {
+        return None;
+    }
+    let next_url = path(api, page_ty, &["pages", "next"])
+        .filter(|(_, t)| **t == TypeRef::String)
+        .map(|(steps, _)| steps);
+    let page_number = match (
+        path(api, page_ty, &["pages", "page"]),
+        path(api, page_ty, &["pages", "total_pages"]),
+    ) {
+        (Some((page, TypeRef::Integer)), Some((total, TypeRef::Integer))) => Some((page, total)),
+        _ => None,
+    };
+    if cursor.is_none() && next_url.is_none() && page_number.is_none() {
+        return None;
+    }
+    Some(PageKind::Implied {
+        cursor,
+        next_url,
+        page_number,
     })
 }

@@ -8,6 +8,10 @@
 //! through the client's send path, so each page is retried on its own per
 //! the retry policy (429, 5xx, transport errors).
 //!
+//! Lists whose spec declares no paging parameter page by the key their
+//! response implies ([`ImpliedPage`]: a cursor, a `next` URL's parameter or
+//! the next page number), sent as an undeclared query parameter.
+//!
 //! A stream ends after the last page: when a page has no next cursor (or page
 //! number), when the cursor is empty, when the server repeats a cursor it
 //! already sent (a server bug that would otherwise loop forever), or after
@@ -25,6 +29,7 @@ use futures_core::stream::FusedStream;
 use futures_util::StreamExt;
 
 use super::error::Error;
+use super::request::RequestParts;
 
 /// A boxed, type-erased stream.
 type BoxStream<'a, T> = Pin<Box<dyn Stream<Item = T> + Send + 'a>>;
@@ -60,6 +65,74 @@ macro_rules! page_number_key {
 }
 
 page_number_key!(i32, i64, u32, u64);
+
+/// The next page of an operation that declares no paging parameter (most
+/// 2.10 lists), as its response implies it; the generated builder sends it
+/// as a query parameter the spec does not declare.
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImpliedPage {
+    /// `starting_after=<cursor>`.
+    Cursor(String),
+    /// `page=<n>`.
+    Number(i64),
+}
+
+impl PageKey for ImpliedPage {
+    fn is_end(&self) -> bool {
+        match self {
+            ImpliedPage::Cursor(cursor) => cursor.is_end(),
+            ImpliedPage::Number(_) => false,
+        }
+    }
+}
+
+impl ImpliedPage {
+    /// The page after the one just received, from its `pages` member, in
+    /// this order: a non-empty `next.starting_after` cursor; a `next` URL's
+    /// `starting_after`, else its `page` (only those are taken from it: the
+    /// call's own parameters are resent unchanged); `page + 1` while `page`
+    /// is below `total_pages`. `None` (the last page) when none applies.
+    pub fn next(
+        cursor: Option<String>,
+        next_url: Option<String>,
+        page: Option<i64>,
+        total_pages: Option<i64>,
+    ) -> Option<Self> {
+        if let Some(cursor) = cursor.filter(|c| !c.is_end()) {
+            return Some(ImpliedPage::Cursor(cursor));
+        }
+        if let Some(next) = next_url.as_deref().and_then(Self::from_url) {
+            return Some(next);
+        }
+        let (page, total_pages) = (page?, total_pages?);
+        (page < total_pages).then_some(ImpliedPage::Number(page + 1))
+    }
+
+    /// `starting_after`, else `page`, from the query of `url` (absolute, or
+    /// relative to the API).
+    fn from_url(url: &str) -> Option<Self> {
+        let base = reqwest::Url::parse("https://api.intercom.io/").ok()?;
+        let url = base.join(url.trim()).ok()?;
+        let value = |name: &str| {
+            url.query_pairs()
+                .find(|(k, v)| k == name && !v.trim().is_empty())
+                .map(|(_, v)| v.into_owned())
+        };
+        if let Some(cursor) = value("starting_after") {
+            return Some(ImpliedPage::Cursor(cursor));
+        }
+        value("page")?.trim().parse().ok().map(ImpliedPage::Number)
+    }
+
+    /// Adds the page to a request as `starting_after` or `page`.
+    pub fn push_query(&self, parts: &mut RequestParts) {
+        match self {
+            ImpliedPage::Cursor(cursor) => parts.push_query("starting_after", cursor.clone()),
+            ImpliedPage::Number(page) => parts.push_query("page", page.to_string()),
+        }
+    }
+}
 
 /// A lazy stream of whole pages of a paginated operation.
 ///

@@ -26,6 +26,7 @@ impl<'a> Articles<'a> {
     pub fn list_articles(&self) -> ListArticles<'a> {
         ListArticles {
             client: self.client,
+            implied_page: None,
             options: CallOptions::default(),
         }
     }
@@ -99,9 +100,40 @@ impl<'a> Articles<'a> {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListArticles<'a> {
     client: &'a Client,
+    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     options: CallOptions,
 }
 impl<'a> ListArticles<'a> {
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::ArticleList> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::ArticleList| crate::runtime::pagination::ImpliedPage::next(
+                page
+                    .pages
+                    .as_ref()
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.clone()),
+                None,
+                page.pages.as_ref().and_then(|v| v.page),
+                page.pages.as_ref().and_then(|v| v.total_pages),
+            ),
+            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                call.implied_page = Some(key);
+                call
+            },
+        )
+    }
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
+    pub fn stream(self) -> crate::runtime::Items<'a, models::ArticleListItem> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::ArticleList| page.data.unwrap_or_default(),
+        )
+    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
@@ -132,6 +164,9 @@ impl<'a> ListArticles<'a> {
             "/articles",
         );
         parts.push_path("/articles");
+        if let Some(page) = &self.implied_page {
+            page.push_query(&mut parts);
+        }
         parts.set_options(&self.options);
         Ok(parts)
     }

@@ -26,6 +26,7 @@ impl<'a> Contacts<'a> {
         ListCompaniesForAContact {
             client: self.client,
             id: id.into(),
+            implied_page: None,
             options: CallOptions::default(),
         }
     }
@@ -288,6 +289,7 @@ impl<'a> Contacts<'a> {
     pub fn list_contacts(&self) -> ListContacts<'a> {
         ListContacts {
             client: self.client,
+            implied_page: None,
             options: CallOptions::default(),
         }
     }
@@ -334,9 +336,36 @@ impl<'a> Contacts<'a> {
 pub struct ListCompaniesForAContact<'a> {
     client: &'a Client,
     id: String,
+    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     options: CallOptions,
 }
 impl<'a> ListCompaniesForAContact<'a> {
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (the `starting_after` or `page` in the query of the `pages.next` URL, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactAttachedCompanies> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::ContactAttachedCompanies| crate::runtime::pagination::ImpliedPage::next(
+                None,
+                page.pages.as_ref().and_then(|v| v.next.clone()),
+                page.pages.as_ref().and_then(|v| v.page),
+                page.pages.as_ref().and_then(|v| v.total_pages),
+            ),
+            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                call.implied_page = Some(key);
+                call
+            },
+        )
+    }
+    /// Every item (`companies`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
+    pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::ContactAttachedCompanies| page.companies.unwrap_or_default(),
+        )
+    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
@@ -373,6 +402,9 @@ impl<'a> ListCompaniesForAContact<'a> {
         parts.push_path("/contacts/");
         parts.push_path_param(&self.id);
         parts.push_path("/companies");
+        if let Some(page) = &self.implied_page {
+            page.push_query(&mut parts);
+        }
         parts.set_options(&self.options);
         Ok(parts)
     }
@@ -800,9 +832,40 @@ impl<'a> SearchContacts<'a> {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListContacts<'a> {
     client: &'a Client,
+    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     options: CallOptions,
 }
 impl<'a> ListContacts<'a> {
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactList> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::ContactList| crate::runtime::pagination::ImpliedPage::next(
+                page
+                    .pages
+                    .as_ref()
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.clone()),
+                None,
+                page.pages.as_ref().and_then(|v| v.page),
+                page.pages.as_ref().and_then(|v| v.total_pages),
+            ),
+            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                call.implied_page = Some(key);
+                call
+            },
+        )
+    }
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
+    pub fn stream(self) -> crate::runtime::Items<'a, models::Contact> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::ContactList| page.data.unwrap_or_default(),
+        )
+    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
@@ -833,6 +896,9 @@ impl<'a> ListContacts<'a> {
             "/contacts",
         );
         parts.push_path("/contacts");
+        if let Some(page) = &self.implied_page {
+            page.push_query(&mut parts);
+        }
         parts.set_options(&self.options);
         Ok(parts)
     }

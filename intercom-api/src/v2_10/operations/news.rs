@@ -22,6 +22,7 @@ impl<'a> News<'a> {
     pub fn list_news_items(&self) -> ListNewsItems<'a> {
         ListNewsItems {
             client: self.client,
+            implied_page: None,
             options: CallOptions::default(),
         }
     }
@@ -84,6 +85,7 @@ impl<'a> News<'a> {
         ListLiveNewsfeedItems {
             client: self.client,
             id: id.into(),
+            implied_page: None,
             options: CallOptions::default(),
         }
     }
@@ -95,6 +97,7 @@ impl<'a> News<'a> {
     pub fn list_newsfeeds(&self) -> ListNewsfeeds<'a> {
         ListNewsfeeds {
             client: self.client,
+            implied_page: None,
             options: CallOptions::default(),
         }
     }
@@ -116,9 +119,40 @@ impl<'a> News<'a> {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNewsItems<'a> {
     client: &'a Client,
+    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     options: CallOptions,
 }
 impl<'a> ListNewsItems<'a> {
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedResponse> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::PaginatedResponse| crate::runtime::pagination::ImpliedPage::next(
+                page
+                    .pages
+                    .as_ref()
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.clone()),
+                None,
+                page.pages.as_ref().and_then(|v| v.page),
+                page.pages.as_ref().and_then(|v| v.total_pages),
+            ),
+            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                call.implied_page = Some(key);
+                call
+            },
+        )
+    }
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
+    pub fn stream(self) -> crate::runtime::Items<'a, models::PaginatedResponseDataItem> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::PaginatedResponse| page.data.unwrap_or_default(),
+        )
+    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
@@ -151,6 +185,9 @@ impl<'a> ListNewsItems<'a> {
             "/news/news_items",
         );
         parts.push_path("/news/news_items");
+        if let Some(page) = &self.implied_page {
+            page.push_query(&mut parts);
+        }
         parts.set_options(&self.options);
         Ok(parts)
     }
@@ -355,9 +392,40 @@ impl<'a> DeleteNewsItem<'a> {
 pub struct ListLiveNewsfeedItems<'a> {
     client: &'a Client,
     id: String,
+    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     options: CallOptions,
 }
 impl<'a> ListLiveNewsfeedItems<'a> {
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedResponse> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::PaginatedResponse| crate::runtime::pagination::ImpliedPage::next(
+                page
+                    .pages
+                    .as_ref()
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.clone()),
+                None,
+                page.pages.as_ref().and_then(|v| v.page),
+                page.pages.as_ref().and_then(|v| v.total_pages),
+            ),
+            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                call.implied_page = Some(key);
+                call
+            },
+        )
+    }
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
+    pub fn stream(self) -> crate::runtime::Items<'a, models::PaginatedResponseDataItem> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::PaginatedResponse| page.data.unwrap_or_default(),
+        )
+    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
@@ -392,6 +460,9 @@ impl<'a> ListLiveNewsfeedItems<'a> {
         parts.push_path("/news/newsfeeds/");
         parts.push_path_param(&self.id);
         parts.push_path("/items");
+        if let Some(page) = &self.implied_page {
+            page.push_query(&mut parts);
+        }
         parts.set_options(&self.options);
         Ok(parts)
     }
@@ -401,9 +472,40 @@ impl<'a> ListLiveNewsfeedItems<'a> {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNewsfeeds<'a> {
     client: &'a Client,
+    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     options: CallOptions,
 }
 impl<'a> ListNewsfeeds<'a> {
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedResponse> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::PaginatedResponse| crate::runtime::pagination::ImpliedPage::next(
+                page
+                    .pages
+                    .as_ref()
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.clone()),
+                None,
+                page.pages.as_ref().and_then(|v| v.page),
+                page.pages.as_ref().and_then(|v| v.total_pages),
+            ),
+            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                call.implied_page = Some(key);
+                call
+            },
+        )
+    }
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
+    pub fn stream(self) -> crate::runtime::Items<'a, models::PaginatedResponseDataItem> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::PaginatedResponse| page.data.unwrap_or_default(),
+        )
+    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
@@ -436,6 +538,9 @@ impl<'a> ListNewsfeeds<'a> {
             "/news/newsfeeds",
         );
         parts.push_path("/news/newsfeeds");
+        if let Some(page) = &self.implied_page {
+            page.push_query(&mut parts);
+        }
         parts.set_options(&self.options);
         Ok(parts)
     }

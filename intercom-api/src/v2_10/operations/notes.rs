@@ -23,6 +23,7 @@ impl<'a> Notes<'a> {
         ListNotes {
             client: self.client,
             id,
+            implied_page: None,
             options: CallOptions::default(),
         }
     }
@@ -58,9 +59,40 @@ impl<'a> Notes<'a> {
 pub struct ListNotes<'a> {
     client: &'a Client,
     id: i64,
+    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     options: CallOptions,
 }
 impl<'a> ListNotes<'a> {
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::NoteList> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::NoteList| crate::runtime::pagination::ImpliedPage::next(
+                page
+                    .pages
+                    .as_ref()
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.clone()),
+                None,
+                page.pages.as_ref().and_then(|v| v.page),
+                page.pages.as_ref().and_then(|v| v.total_pages),
+            ),
+            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                call.implied_page = Some(key);
+                call
+            },
+        )
+    }
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
+    pub fn stream(self) -> crate::runtime::Items<'a, models::Note> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::NoteList| page.data.unwrap_or_default(),
+        )
+    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
@@ -93,6 +125,9 @@ impl<'a> ListNotes<'a> {
         parts.push_path("/contacts/");
         parts.push_path_param(&self.id.to_string());
         parts.push_path("/notes");
+        if let Some(page) = &self.implied_page {
+            page.push_query(&mut parts);
+        }
         parts.set_options(&self.options);
         Ok(parts)
     }

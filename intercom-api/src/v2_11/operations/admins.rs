@@ -55,6 +55,7 @@ impl<'a> Admins<'a> {
             client: self.client,
             created_at_after: created_at_after.into(),
             created_at_before: None,
+            implied_page: None,
             options: CallOptions::default(),
         }
     }
@@ -186,6 +187,7 @@ pub struct ListActivityLogs<'a> {
     client: &'a Client,
     created_at_after: String,
     created_at_before: Option<String>,
+    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     options: CallOptions,
 }
 impl<'a> ListActivityLogs<'a> {
@@ -193,6 +195,36 @@ impl<'a> ListActivityLogs<'a> {
     pub fn created_at_before(mut self, value: impl Into<String>) -> Self {
         self.created_at_before = Some(value.into());
         self
+    }
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::ActivityLogList> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::ActivityLogList| crate::runtime::pagination::ImpliedPage::next(
+                page
+                    .pages
+                    .as_ref()
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.clone()),
+                None,
+                page.pages.as_ref().and_then(|v| v.page),
+                page.pages.as_ref().and_then(|v| v.total_pages),
+            ),
+            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                call.implied_page = Some(key);
+                call
+            },
+        )
+    }
+    /// Every item (`activity_logs`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
+    pub fn stream(self) -> crate::runtime::Items<'a, models::ActivityLog> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::ActivityLogList| page.activity_logs.unwrap_or_default(),
+        )
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
@@ -232,6 +264,9 @@ impl<'a> ListActivityLogs<'a> {
         }
         if let Some(value) = &self.created_at_before {
             parts.push_query("created_at_before", value.clone());
+        }
+        if let Some(page) = &self.implied_page {
+            page.push_query(&mut parts);
         }
         parts.set_options(&self.options);
         Ok(parts)

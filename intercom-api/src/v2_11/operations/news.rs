@@ -22,6 +22,7 @@ impl<'a> News<'a> {
     pub fn list_news_items(&self) -> ListNewsItems<'a> {
         ListNewsItems {
             client: self.client,
+            implied_page: None,
             options: CallOptions::default(),
         }
     }
@@ -93,6 +94,7 @@ impl<'a> News<'a> {
         ListLiveNewsfeedItems {
             client: self.client,
             newsfeed_id: newsfeed_id.into(),
+            implied_page: None,
             options: CallOptions::default(),
         }
     }
@@ -104,6 +106,7 @@ impl<'a> News<'a> {
     pub fn list_newsfeeds(&self) -> ListNewsfeeds<'a> {
         ListNewsfeeds {
             client: self.client,
+            implied_page: None,
             options: CallOptions::default(),
         }
     }
@@ -128,9 +131,40 @@ impl<'a> News<'a> {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNewsItems<'a> {
     client: &'a Client,
+    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     options: CallOptions,
 }
 impl<'a> ListNewsItems<'a> {
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedNewsItemResponse> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::PaginatedNewsItemResponse| crate::runtime::pagination::ImpliedPage::next(
+                page
+                    .pages
+                    .as_ref()
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.clone()),
+                None,
+                page.pages.as_ref().and_then(|v| v.page),
+                page.pages.as_ref().and_then(|v| v.total_pages),
+            ),
+            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                call.implied_page = Some(key);
+                call
+            },
+        )
+    }
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
+    pub fn stream(self) -> crate::runtime::Items<'a, models::NewsItem> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::PaginatedNewsItemResponse| page.data.unwrap_or_default(),
+        )
+    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
@@ -165,6 +199,9 @@ impl<'a> ListNewsItems<'a> {
             "/news/news_items",
         );
         parts.push_path("/news/news_items");
+        if let Some(page) = &self.implied_page {
+            page.push_query(&mut parts);
+        }
         parts.set_options(&self.options);
         Ok(parts)
     }
@@ -369,9 +406,40 @@ impl<'a> DeleteNewsItem<'a> {
 pub struct ListLiveNewsfeedItems<'a> {
     client: &'a Client,
     newsfeed_id: String,
+    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     options: CallOptions,
 }
 impl<'a> ListLiveNewsfeedItems<'a> {
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedNewsItemResponse> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::PaginatedNewsItemResponse| crate::runtime::pagination::ImpliedPage::next(
+                page
+                    .pages
+                    .as_ref()
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.clone()),
+                None,
+                page.pages.as_ref().and_then(|v| v.page),
+                page.pages.as_ref().and_then(|v| v.total_pages),
+            ),
+            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                call.implied_page = Some(key);
+                call
+            },
+        )
+    }
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
+    pub fn stream(self) -> crate::runtime::Items<'a, models::NewsItem> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::PaginatedNewsItemResponse| page.data.unwrap_or_default(),
+        )
+    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
@@ -408,6 +476,9 @@ impl<'a> ListLiveNewsfeedItems<'a> {
         parts.push_path("/news/newsfeeds/");
         parts.push_path_param(&self.newsfeed_id);
         parts.push_path("/items");
+        if let Some(page) = &self.implied_page {
+            page.push_query(&mut parts);
+        }
         parts.set_options(&self.options);
         Ok(parts)
     }
@@ -417,9 +488,40 @@ impl<'a> ListLiveNewsfeedItems<'a> {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNewsfeeds<'a> {
     client: &'a Client,
+    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     options: CallOptions,
 }
 impl<'a> ListNewsfeeds<'a> {
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedNewsfeedResponse> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::PaginatedNewsfeedResponse| crate::runtime::pagination::ImpliedPage::next(
+                page
+                    .pages
+                    .as_ref()
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.clone()),
+                None,
+                page.pages.as_ref().and_then(|v| v.page),
+                page.pages.as_ref().and_then(|v| v.total_pages),
+            ),
+            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                call.implied_page = Some(key);
+                call
+            },
+        )
+    }
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
+    pub fn stream(self) -> crate::runtime::Items<'a, models::Newsfeed> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::PaginatedNewsfeedResponse| page.data.unwrap_or_default(),
+        )
+    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
@@ -454,6 +556,9 @@ impl<'a> ListNewsfeeds<'a> {
             "/news/newsfeeds",
         );
         parts.push_path("/news/newsfeeds");
+        if let Some(page) = &self.implied_page {
+            page.push_query(&mut parts);
+        }
         parts.set_options(&self.options);
         Ok(parts)
     }
