@@ -43,7 +43,8 @@ pub struct TagFile {
 /// Tag -> module name of its operations file (deterministic, collision-free).
 pub fn tag_modules(api: &Api) -> BTreeMap<String, String> {
     let tags: BTreeSet<&String> = api.operations.iter().map(|o| &o.tag).collect();
-    let mut taken = BTreeSet::new();
+    // `request` is `Api::request`, the call to an endpoint the spec does not describe.
+    let mut taken = BTreeSet::from(["request".to_owned()]);
     tags.into_iter()
         .map(|t| {
             (
@@ -337,7 +338,7 @@ fn operation(
         #[doc = #route_doc]
         #deprecated_doc
         pub fn #method_ident(&self, #(#args)*) -> #builder_ident<'a> {
-            #builder_ident { client: self.client, #(#inits)* options: CallOptions::default() }
+            #builder_ident { client: self.client, #(#inits)* extra: Default::default() }
         }
     };
     let builder_doc = format!(
@@ -353,7 +354,7 @@ fn operation(
         pub struct #builder_ident<'a> {
             client: &'a Client,
             #(#fields)*
-            options: CallOptions,
+            extra: crate::runtime::Extras,
         }
 
         impl<'a> #builder_ident<'a> {
@@ -362,7 +363,28 @@ fn operation(
 
             /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
             pub fn options(mut self, options: CallOptions) -> Self {
-                self.options = options;
+                self.extra.set_options(options);
+                self
+            }
+
+            /// Adds a query parameter the spec does not declare, sent after the declared ones.
+            #[inline]
+            pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.extra.push_query(name.into(), value.into());
+                self
+            }
+
+            /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+            #[inline]
+            pub fn header(mut self, name: &str, value: &str) -> Self {
+                self.extra.push_header(name, value);
+                self
+            }
+
+            /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+            #[inline]
+            pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+                self.extra.set_raw_body(&body);
                 self
             }
 
@@ -388,11 +410,11 @@ fn operation(
                     super::super::VERSION,
                     #path_template,
                 );
+                parts.set_extras(&self.extra);
                 #(#path_stmts)*
                 #(#query_stmts)*
                 #body_stmt
                 #accept
-                parts.set_options(&self.options);
                 Ok(parts)
             }
         }

@@ -26,7 +26,7 @@ impl<'a> Admins<'a> {
     pub fn identify_admin(&self) -> IdentifyAdmin<'a> {
         IdentifyAdmin {
             client: self.client,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Set an admin to away
@@ -39,7 +39,7 @@ impl<'a> Admins<'a> {
             client: self.client,
             id,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all activity logs
@@ -55,7 +55,7 @@ impl<'a> Admins<'a> {
             client: self.client,
             created_at_after: created_at_after.into(),
             created_at_before: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all admins
@@ -67,7 +67,7 @@ impl<'a> Admins<'a> {
         ListAdmins {
             client: self.client,
             display_avatar: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve an admin
@@ -79,7 +79,7 @@ impl<'a> Admins<'a> {
         RetrieveAdmin {
             client: self.client,
             id,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -88,12 +88,34 @@ impl<'a> Admins<'a> {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct IdentifyAdmin<'a> {
     client: &'a Client,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> IdentifyAdmin<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -120,8 +142,8 @@ impl<'a> IdentifyAdmin<'a> {
             super::super::VERSION,
             "/me",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/me");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -132,7 +154,7 @@ pub struct SetAwayAdmin<'a> {
     client: &'a Client,
     id: i64,
     body: Option<models::SetAwayAdminRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> SetAwayAdmin<'a> {
     /// Sets the request body.
@@ -142,7 +164,29 @@ impl<'a> SetAwayAdmin<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -169,13 +213,13 @@ impl<'a> SetAwayAdmin<'a> {
             super::super::VERSION,
             "/admins/{id}/away",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/admins/");
         parts.push_path_param(&self.id.to_string());
         parts.push_path("/away");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -186,7 +230,7 @@ pub struct ListActivityLogs<'a> {
     client: &'a Client,
     created_at_after: String,
     created_at_before: Option<String>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListActivityLogs<'a> {
     /// The end date that you request data for. It must be formatted as a UNIX timestamp.
@@ -196,7 +240,29 @@ impl<'a> ListActivityLogs<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -225,6 +291,7 @@ impl<'a> ListActivityLogs<'a> {
             super::super::VERSION,
             "/admins/activity_logs",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/admins/activity_logs");
         {
             let value = &self.created_at_after;
@@ -233,7 +300,6 @@ impl<'a> ListActivityLogs<'a> {
         if let Some(value) = &self.created_at_before {
             parts.push_query("created_at_before", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -243,7 +309,7 @@ impl<'a> ListActivityLogs<'a> {
 pub struct ListAdmins<'a> {
     client: &'a Client,
     display_avatar: Option<bool>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListAdmins<'a> {
     /// If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
@@ -253,7 +319,29 @@ impl<'a> ListAdmins<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -280,11 +368,11 @@ impl<'a> ListAdmins<'a> {
             super::super::VERSION,
             "/admins",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/admins");
         if let Some(value) = &self.display_avatar {
             parts.push_query("display_avatar", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -294,12 +382,34 @@ impl<'a> ListAdmins<'a> {
 pub struct RetrieveAdmin<'a> {
     client: &'a Client,
     id: i64,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveAdmin<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -326,9 +436,9 @@ impl<'a> RetrieveAdmin<'a> {
             super::super::VERSION,
             "/admins/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/admins/");
         parts.push_path_param(&self.id.to_string());
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

@@ -26,7 +26,7 @@ impl<'a> Articles<'a> {
     pub fn list_articles(&self) -> ListArticles<'a> {
         ListArticles {
             client: self.client,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create an article
@@ -38,7 +38,7 @@ impl<'a> Articles<'a> {
         CreateArticle {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve an article
@@ -50,7 +50,7 @@ impl<'a> Articles<'a> {
         RetrieveArticle {
             client: self.client,
             id,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update an article
@@ -63,7 +63,7 @@ impl<'a> Articles<'a> {
             client: self.client,
             id,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete an article
@@ -75,7 +75,7 @@ impl<'a> Articles<'a> {
         DeleteArticle {
             client: self.client,
             id,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Search for articles
@@ -90,7 +90,7 @@ impl<'a> Articles<'a> {
             state: None,
             help_center_id: None,
             highlight: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -99,12 +99,34 @@ impl<'a> Articles<'a> {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListArticles<'a> {
     client: &'a Client,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListArticles<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -131,8 +153,8 @@ impl<'a> ListArticles<'a> {
             super::super::VERSION,
             "/articles",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -142,7 +164,7 @@ impl<'a> ListArticles<'a> {
 pub struct CreateArticle<'a> {
     client: &'a Client,
     body: Option<models::CreateArticleRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateArticle<'a> {
     /// Sets the request body.
@@ -152,7 +174,29 @@ impl<'a> CreateArticle<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -179,11 +223,11 @@ impl<'a> CreateArticle<'a> {
             super::super::VERSION,
             "/articles",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -193,12 +237,34 @@ impl<'a> CreateArticle<'a> {
 pub struct RetrieveArticle<'a> {
     client: &'a Client,
     id: i64,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveArticle<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -225,9 +291,9 @@ impl<'a> RetrieveArticle<'a> {
             super::super::VERSION,
             "/articles/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/");
         parts.push_path_param(&self.id.to_string());
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -238,7 +304,7 @@ pub struct UpdateArticle<'a> {
     client: &'a Client,
     id: i64,
     body: Option<models::UpdateArticleRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateArticle<'a> {
     /// Sets the request body.
@@ -248,7 +314,29 @@ impl<'a> UpdateArticle<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -275,12 +363,12 @@ impl<'a> UpdateArticle<'a> {
             super::super::VERSION,
             "/articles/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/");
         parts.push_path_param(&self.id.to_string());
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -290,12 +378,34 @@ impl<'a> UpdateArticle<'a> {
 pub struct DeleteArticle<'a> {
     client: &'a Client,
     id: i64,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteArticle<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -326,9 +436,9 @@ impl<'a> DeleteArticle<'a> {
             super::super::VERSION,
             "/articles/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/");
         parts.push_path_param(&self.id.to_string());
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -341,7 +451,7 @@ pub struct SearchArticles<'a> {
     state: Option<String>,
     help_center_id: Option<i64>,
     highlight: Option<bool>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> SearchArticles<'a> {
     /// The phrase within your articles to search for.
@@ -366,7 +476,29 @@ impl<'a> SearchArticles<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -397,6 +529,7 @@ impl<'a> SearchArticles<'a> {
             super::super::VERSION,
             "/articles/search",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/search");
         if let Some(value) = &self.phrase {
             parts.push_query("phrase", value.clone());
@@ -410,7 +543,6 @@ impl<'a> SearchArticles<'a> {
         if let Some(value) = &self.highlight {
             parts.push_query("highlight", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

@@ -30,7 +30,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             per_page: None,
             starting_after: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Creates a conversation
@@ -50,7 +50,7 @@ impl<'a> Conversations<'a> {
         CreateConversation {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a conversation
@@ -71,7 +71,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             id,
             display_as: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a conversation
@@ -93,7 +93,7 @@ impl<'a> Conversations<'a> {
             id,
             display_as: None,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Search conversations
@@ -203,7 +203,7 @@ impl<'a> Conversations<'a> {
         SearchConversations {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Reply to a conversation
@@ -222,7 +222,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             id: id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Manage a conversation
@@ -239,7 +239,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             id: id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Run Assignment Rules on a conversation
@@ -260,7 +260,7 @@ impl<'a> Conversations<'a> {
         AutoAssignConversation {
             client: self.client,
             id: id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Attach a contact to a conversation
@@ -280,7 +280,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             id: id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Detach a contact from a group conversation
@@ -302,7 +302,7 @@ impl<'a> Conversations<'a> {
             conversation_id: conversation_id.into(),
             contact_id: contact_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Redact a conversation part
@@ -318,7 +318,7 @@ impl<'a> Conversations<'a> {
         RedactConversation {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Convert a conversation to a ticket
@@ -334,7 +334,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             id,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -345,7 +345,7 @@ pub struct ListConversations<'a> {
     client: &'a Client,
     per_page: Option<i64>,
     starting_after: Option<String>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListConversations<'a> {
     /// How many results per page
@@ -384,7 +384,29 @@ impl<'a> ListConversations<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -413,6 +435,7 @@ impl<'a> ListConversations<'a> {
             super::super::VERSION,
             "/conversations",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations");
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
@@ -420,7 +443,6 @@ impl<'a> ListConversations<'a> {
         if let Some(value) = &self.starting_after {
             parts.push_query("starting_after", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -430,7 +452,7 @@ impl<'a> ListConversations<'a> {
 pub struct CreateConversation<'a> {
     client: &'a Client,
     body: Option<models::CreateConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateConversation<'a> {
     /// Sets the request body.
@@ -440,7 +462,29 @@ impl<'a> CreateConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -467,11 +511,11 @@ impl<'a> CreateConversation<'a> {
             super::super::VERSION,
             "/conversations",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -482,7 +526,7 @@ pub struct RetrieveConversation<'a> {
     client: &'a Client,
     id: i64,
     display_as: Option<String>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveConversation<'a> {
     /// Set to plaintext to retrieve conversation messages in plain text.
@@ -492,7 +536,29 @@ impl<'a> RetrieveConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -519,12 +585,12 @@ impl<'a> RetrieveConversation<'a> {
             super::super::VERSION,
             "/conversations/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.id.to_string());
         if let Some(value) = &self.display_as {
             parts.push_query("display_as", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -536,7 +602,7 @@ pub struct UpdateConversation<'a> {
     id: i64,
     display_as: Option<String>,
     body: Option<models::UpdateConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateConversation<'a> {
     /// Set to plaintext to retrieve conversation messages in plain text.
@@ -551,7 +617,29 @@ impl<'a> UpdateConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -578,6 +666,7 @@ impl<'a> UpdateConversation<'a> {
             super::super::VERSION,
             "/conversations/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.id.to_string());
         if let Some(value) = &self.display_as {
@@ -586,7 +675,6 @@ impl<'a> UpdateConversation<'a> {
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -596,7 +684,7 @@ impl<'a> UpdateConversation<'a> {
 pub struct SearchConversations<'a> {
     client: &'a Client,
     body: Option<models::SearchRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> SearchConversations<'a> {
     /// Sets the request body.
@@ -638,7 +726,29 @@ impl<'a> SearchConversations<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -667,11 +777,11 @@ impl<'a> SearchConversations<'a> {
             super::super::VERSION,
             "/conversations/search",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -682,7 +792,7 @@ pub struct ReplyConversation<'a> {
     client: &'a Client,
     id: String,
     body: Option<models::ReplyConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ReplyConversation<'a> {
     /// Sets the request body.
@@ -692,7 +802,29 @@ impl<'a> ReplyConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -719,13 +851,13 @@ impl<'a> ReplyConversation<'a> {
             super::super::VERSION,
             "/conversations/{id}/reply",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.id);
         parts.push_path("/reply");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -736,7 +868,7 @@ pub struct ManageConversation<'a> {
     client: &'a Client,
     id: String,
     body: Option<models::ManageConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ManageConversation<'a> {
     /// Sets the request body.
@@ -746,7 +878,29 @@ impl<'a> ManageConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -773,13 +927,13 @@ impl<'a> ManageConversation<'a> {
             super::super::VERSION,
             "/conversations/{id}/parts",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.id);
         parts.push_path("/parts");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -789,12 +943,34 @@ impl<'a> ManageConversation<'a> {
 pub struct AutoAssignConversation<'a> {
     client: &'a Client,
     id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AutoAssignConversation<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -821,10 +997,10 @@ impl<'a> AutoAssignConversation<'a> {
             super::super::VERSION,
             "/conversations/{id}/run_assignment_rules",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.id);
         parts.push_path("/run_assignment_rules");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -835,7 +1011,7 @@ pub struct AttachContactToConversation<'a> {
     client: &'a Client,
     id: String,
     body: Option<models::AttachContactToConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AttachContactToConversation<'a> {
     /// Sets the request body.
@@ -845,7 +1021,29 @@ impl<'a> AttachContactToConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -872,13 +1070,13 @@ impl<'a> AttachContactToConversation<'a> {
             super::super::VERSION,
             "/conversations/{id}/customers",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.id);
         parts.push_path("/customers");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -890,7 +1088,7 @@ pub struct DetachContactFromConversation<'a> {
     conversation_id: String,
     contact_id: String,
     body: Option<models::DetachContactFromConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DetachContactFromConversation<'a> {
     /// Sets the request body.
@@ -900,7 +1098,29 @@ impl<'a> DetachContactFromConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -927,6 +1147,7 @@ impl<'a> DetachContactFromConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/customers/{contact_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/customers/");
@@ -934,7 +1155,6 @@ impl<'a> DetachContactFromConversation<'a> {
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -944,7 +1164,7 @@ impl<'a> DetachContactFromConversation<'a> {
 pub struct RedactConversation<'a> {
     client: &'a Client,
     body: Option<models::RedactConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RedactConversation<'a> {
     /// Sets the request body.
@@ -954,7 +1174,29 @@ impl<'a> RedactConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -981,11 +1223,11 @@ impl<'a> RedactConversation<'a> {
             super::super::VERSION,
             "/conversations/redact",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/redact");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -996,7 +1238,7 @@ pub struct ConvertConversationToTicket<'a> {
     client: &'a Client,
     id: i64,
     body: Option<models::ConvertConversationToTicketRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ConvertConversationToTicket<'a> {
     /// Sets the request body.
@@ -1006,7 +1248,29 @@ impl<'a> ConvertConversationToTicket<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -1033,13 +1297,13 @@ impl<'a> ConvertConversationToTicket<'a> {
             super::super::VERSION,
             "/conversations/{id}/convert",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.id.to_string());
         parts.push_path("/convert");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

@@ -24,7 +24,7 @@ impl<'a> DataAttributes<'a> {
             client: self.client,
             model: None,
             include_archived: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create a data attribute
@@ -36,7 +36,7 @@ impl<'a> DataAttributes<'a> {
         CreateDataAttribute {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a data attribute
@@ -53,7 +53,7 @@ impl<'a> DataAttributes<'a> {
             client: self.client,
             id,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -64,7 +64,7 @@ pub struct LisDataAttributes<'a> {
     client: &'a Client,
     model: Option<models::LisDataAttributesModel>,
     include_archived: Option<bool>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> LisDataAttributes<'a> {
     /// Specify the data attribute model to return.
@@ -79,7 +79,29 @@ impl<'a> LisDataAttributes<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -108,6 +130,7 @@ impl<'a> LisDataAttributes<'a> {
             super::super::VERSION,
             "/data_attributes",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/data_attributes");
         if let Some(value) = &self.model {
             parts.push_query("model", value.as_str().to_string());
@@ -115,7 +138,6 @@ impl<'a> LisDataAttributes<'a> {
         if let Some(value) = &self.include_archived {
             parts.push_query("include_archived", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -125,7 +147,7 @@ impl<'a> LisDataAttributes<'a> {
 pub struct CreateDataAttribute<'a> {
     client: &'a Client,
     body: Option<models::CreateDataAttributeRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateDataAttribute<'a> {
     /// Sets the request body.
@@ -135,7 +157,29 @@ impl<'a> CreateDataAttribute<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -164,11 +208,11 @@ impl<'a> CreateDataAttribute<'a> {
             super::super::VERSION,
             "/data_attributes",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/data_attributes");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -179,7 +223,7 @@ pub struct UpdateDataAttribute<'a> {
     client: &'a Client,
     id: i64,
     body: Option<models::UpdateDataAttributeRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateDataAttribute<'a> {
     /// Sets the request body.
@@ -189,7 +233,29 @@ impl<'a> UpdateDataAttribute<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -218,12 +284,12 @@ impl<'a> UpdateDataAttribute<'a> {
             super::super::VERSION,
             "/data_attributes/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/data_attributes/");
         parts.push_path_param(&self.id.to_string());
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

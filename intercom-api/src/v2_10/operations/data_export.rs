@@ -39,7 +39,7 @@ impl<'a> DataExport<'a> {
         CreateDataExport {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Show content data export
@@ -58,7 +58,7 @@ impl<'a> DataExport<'a> {
         GetDataExport {
             client: self.client,
             job_identifier: job_identifier.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Cancel content data export
@@ -73,7 +73,7 @@ impl<'a> DataExport<'a> {
         CancelDataExport {
             client: self.client,
             job_identifier: job_identifier.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Download content data export
@@ -94,7 +94,7 @@ impl<'a> DataExport<'a> {
         DownloadDataExport {
             client: self.client,
             job_identifier: job_identifier.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -104,7 +104,7 @@ impl<'a> DataExport<'a> {
 pub struct CreateDataExport<'a> {
     client: &'a Client,
     body: Option<models::CreateDataExportsRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateDataExport<'a> {
     /// Sets the request body.
@@ -114,7 +114,29 @@ impl<'a> CreateDataExport<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -141,11 +163,11 @@ impl<'a> CreateDataExport<'a> {
             super::super::VERSION,
             "/export/content/data",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/export/content/data");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -155,12 +177,34 @@ impl<'a> CreateDataExport<'a> {
 pub struct GetDataExport<'a> {
     client: &'a Client,
     job_identifier: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> GetDataExport<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -187,9 +231,9 @@ impl<'a> GetDataExport<'a> {
             super::super::VERSION,
             "/export/content/data/{job_identifier}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/export/content/data/");
         parts.push_path_param(&self.job_identifier);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -199,12 +243,34 @@ impl<'a> GetDataExport<'a> {
 pub struct CancelDataExport<'a> {
     client: &'a Client,
     job_identifier: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CancelDataExport<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -231,9 +297,9 @@ impl<'a> CancelDataExport<'a> {
             super::super::VERSION,
             "/export/cancel/{job_identifier}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/export/cancel/");
         parts.push_path_param(&self.job_identifier);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -243,12 +309,34 @@ impl<'a> CancelDataExport<'a> {
 pub struct DownloadDataExport<'a> {
     client: &'a Client,
     job_identifier: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DownloadDataExport<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -275,10 +363,10 @@ impl<'a> DownloadDataExport<'a> {
             super::super::VERSION,
             "/download/content/data/{job_identifier}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/download/content/data/");
         parts.push_path_param(&self.job_identifier);
         parts.set_accept("application/octet-stream");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

@@ -27,7 +27,7 @@ impl<'a> Tags<'a> {
             client: self.client,
             contact_id: contact_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Remove tag from a contact
@@ -44,7 +44,7 @@ impl<'a> Tags<'a> {
             client: self.client,
             contact_id: contact_id.into(),
             id: id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Add tag to a conversation
@@ -60,7 +60,7 @@ impl<'a> Tags<'a> {
             client: self.client,
             conversation_id: conversation_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Remove tag from a conversation
@@ -78,7 +78,7 @@ impl<'a> Tags<'a> {
             conversation_id: conversation_id.into(),
             id: id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all tags
@@ -89,7 +89,7 @@ impl<'a> Tags<'a> {
     pub fn list_tags(&self) -> ListTags<'a> {
         ListTags {
             client: self.client,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create or update a tag, Tag or untag companies, Tag contacts
@@ -113,7 +113,7 @@ impl<'a> Tags<'a> {
         CreateTag {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Find a specific tag
@@ -126,7 +126,7 @@ impl<'a> Tags<'a> {
         FindTag {
             client: self.client,
             id: id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete tag
@@ -138,7 +138,7 @@ impl<'a> Tags<'a> {
         DeleteTag {
             client: self.client,
             id: id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Add tag to a ticket
@@ -154,7 +154,7 @@ impl<'a> Tags<'a> {
             client: self.client,
             ticket_id: ticket_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Remove tag from a ticket
@@ -172,7 +172,7 @@ impl<'a> Tags<'a> {
             ticket_id: ticket_id.into(),
             id: id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -183,7 +183,7 @@ pub struct AttachTagToContact<'a> {
     client: &'a Client,
     contact_id: String,
     body: Option<models::AttachTagToContactRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AttachTagToContact<'a> {
     /// Sets the request body.
@@ -193,7 +193,29 @@ impl<'a> AttachTagToContact<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -220,13 +242,13 @@ impl<'a> AttachTagToContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/tags",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/tags");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -237,12 +259,34 @@ pub struct DetachTagFromContact<'a> {
     client: &'a Client,
     contact_id: String,
     id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DetachTagFromContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -269,11 +313,11 @@ impl<'a> DetachTagFromContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/tags/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/tags/");
         parts.push_path_param(&self.id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -284,7 +328,7 @@ pub struct AttachTagToConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     body: Option<models::AttachTagToConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AttachTagToConversation<'a> {
     /// Sets the request body.
@@ -294,7 +338,29 @@ impl<'a> AttachTagToConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -321,13 +387,13 @@ impl<'a> AttachTagToConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/tags",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/tags");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -339,7 +405,7 @@ pub struct DetachTagFromConversation<'a> {
     conversation_id: String,
     id: String,
     body: Option<models::DetachTagFromConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DetachTagFromConversation<'a> {
     /// Sets the request body.
@@ -349,7 +415,29 @@ impl<'a> DetachTagFromConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -376,6 +464,7 @@ impl<'a> DetachTagFromConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/tags/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/tags/");
@@ -383,7 +472,6 @@ impl<'a> DetachTagFromConversation<'a> {
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -392,12 +480,34 @@ impl<'a> DetachTagFromConversation<'a> {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListTags<'a> {
     client: &'a Client,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListTags<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -424,8 +534,8 @@ impl<'a> ListTags<'a> {
             super::super::VERSION,
             "/tags",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tags");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -435,7 +545,7 @@ impl<'a> ListTags<'a> {
 pub struct CreateTag<'a> {
     client: &'a Client,
     body: Option<models::CreateTagRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateTag<'a> {
     /// Sets the request body.
@@ -445,7 +555,29 @@ impl<'a> CreateTag<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -472,11 +604,11 @@ impl<'a> CreateTag<'a> {
             super::super::VERSION,
             "/tags",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tags");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -486,12 +618,34 @@ impl<'a> CreateTag<'a> {
 pub struct FindTag<'a> {
     client: &'a Client,
     id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> FindTag<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -518,9 +672,9 @@ impl<'a> FindTag<'a> {
             super::super::VERSION,
             "/tags/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tags/");
         parts.push_path_param(&self.id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -530,12 +684,34 @@ impl<'a> FindTag<'a> {
 pub struct DeleteTag<'a> {
     client: &'a Client,
     id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteTag<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -562,9 +738,9 @@ impl<'a> DeleteTag<'a> {
             super::super::VERSION,
             "/tags/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tags/");
         parts.push_path_param(&self.id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -575,7 +751,7 @@ pub struct AttachTagToTicket<'a> {
     client: &'a Client,
     ticket_id: String,
     body: Option<models::AttachTagToTicketRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AttachTagToTicket<'a> {
     /// Sets the request body.
@@ -585,7 +761,29 @@ impl<'a> AttachTagToTicket<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -612,13 +810,13 @@ impl<'a> AttachTagToTicket<'a> {
             super::super::VERSION,
             "/tickets/{ticket_id}/tags",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tickets/");
         parts.push_path_param(&self.ticket_id);
         parts.push_path("/tags");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -630,7 +828,7 @@ pub struct DetachTagFromTicket<'a> {
     ticket_id: String,
     id: String,
     body: Option<models::DetachTagFromTicketRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DetachTagFromTicket<'a> {
     /// Sets the request body.
@@ -640,7 +838,29 @@ impl<'a> DetachTagFromTicket<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -667,6 +887,7 @@ impl<'a> DetachTagFromTicket<'a> {
             super::super::VERSION,
             "/tickets/{ticket_id}/tags/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tickets/");
         parts.push_path_param(&self.ticket_id);
         parts.push_path("/tags/");
@@ -674,7 +895,6 @@ impl<'a> DetachTagFromTicket<'a> {
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

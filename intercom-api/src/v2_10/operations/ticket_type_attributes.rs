@@ -27,7 +27,7 @@ impl<'a> TicketTypeAttributes<'a> {
             client: self.client,
             ticket_type_id: ticket_type_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update an existing attribute for a ticket type
@@ -45,7 +45,7 @@ impl<'a> TicketTypeAttributes<'a> {
             ticket_type_id: ticket_type_id.into(),
             id: id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -56,7 +56,7 @@ pub struct CreateTicketTypeAttribute<'a> {
     client: &'a Client,
     ticket_type_id: String,
     body: Option<models::CreateTicketTypeAttributeRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateTicketTypeAttribute<'a> {
     /// Sets the request body.
@@ -66,7 +66,29 @@ impl<'a> CreateTicketTypeAttribute<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -97,13 +119,13 @@ impl<'a> CreateTicketTypeAttribute<'a> {
             super::super::VERSION,
             "/ticket_types/{ticket_type_id}/attributes",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/ticket_types/");
         parts.push_path_param(&self.ticket_type_id);
         parts.push_path("/attributes");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -115,7 +137,7 @@ pub struct UpdateTicketTypeAttribute<'a> {
     ticket_type_id: String,
     id: String,
     body: Option<models::UpdateTicketTypeAttributeRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateTicketTypeAttribute<'a> {
     /// Sets the request body.
@@ -125,7 +147,29 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -156,6 +200,7 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
             super::super::VERSION,
             "/ticket_types/{ticket_type_id}/attributes/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/ticket_types/");
         parts.push_path_param(&self.ticket_type_id);
         parts.push_path("/attributes/");
@@ -163,7 +208,6 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

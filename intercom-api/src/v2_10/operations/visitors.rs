@@ -26,7 +26,7 @@ impl<'a> Visitors<'a> {
         RetrieveVisitorWithUserId {
             client: self.client,
             user_id: user_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a visitor
@@ -42,7 +42,7 @@ impl<'a> Visitors<'a> {
         UpdateVisitor {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Convert a visitor
@@ -58,7 +58,7 @@ impl<'a> Visitors<'a> {
         ConvertVisitor {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -68,12 +68,34 @@ impl<'a> Visitors<'a> {
 pub struct RetrieveVisitorWithUserId<'a> {
     client: &'a Client,
     user_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveVisitorWithUserId<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -100,12 +122,12 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
             super::super::VERSION,
             "/visitors",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/visitors");
         {
             let value = &self.user_id;
             parts.push_query("user_id", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -115,7 +137,7 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
 pub struct UpdateVisitor<'a> {
     client: &'a Client,
     body: Option<models::UpdateVisitorRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateVisitor<'a> {
     /// Sets the request body.
@@ -125,7 +147,29 @@ impl<'a> UpdateVisitor<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -152,11 +196,11 @@ impl<'a> UpdateVisitor<'a> {
             super::super::VERSION,
             "/visitors",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/visitors");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -166,7 +210,7 @@ impl<'a> UpdateVisitor<'a> {
 pub struct ConvertVisitor<'a> {
     client: &'a Client,
     body: Option<models::ConvertVisitorRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ConvertVisitor<'a> {
     /// Sets the request body.
@@ -176,7 +220,29 @@ impl<'a> ConvertVisitor<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -203,11 +269,11 @@ impl<'a> ConvertVisitor<'a> {
             super::super::VERSION,
             "/visitors/convert",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/visitors/convert");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

@@ -28,7 +28,7 @@ impl<'a> Articles<'a> {
             client: self.client,
             page: None,
             per_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create an article
@@ -40,7 +40,7 @@ impl<'a> Articles<'a> {
         CreateArticle {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve an article
@@ -55,7 +55,7 @@ impl<'a> Articles<'a> {
         RetrieveArticle {
             client: self.client,
             article_id: article_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update an article
@@ -68,7 +68,7 @@ impl<'a> Articles<'a> {
             client: self.client,
             article_id: article_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete an article
@@ -80,7 +80,7 @@ impl<'a> Articles<'a> {
         DeleteArticle {
             client: self.client,
             article_id: article_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Search for articles
@@ -95,7 +95,7 @@ impl<'a> Articles<'a> {
             state: None,
             help_center_id: None,
             highlight: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -106,7 +106,7 @@ pub struct ListArticles<'a> {
     client: &'a Client,
     page: Option<i64>,
     per_page: Option<i64>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListArticles<'a> {
     /// The page of results to fetch. Defaults to first page
@@ -145,7 +145,29 @@ impl<'a> ListArticles<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -172,6 +194,7 @@ impl<'a> ListArticles<'a> {
             super::super::VERSION,
             "/articles",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles");
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
@@ -179,7 +202,6 @@ impl<'a> ListArticles<'a> {
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -189,7 +211,7 @@ impl<'a> ListArticles<'a> {
 pub struct CreateArticle<'a> {
     client: &'a Client,
     body: Option<models::CreateArticleRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateArticle<'a> {
     /// Sets the request body.
@@ -199,7 +221,29 @@ impl<'a> CreateArticle<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -226,11 +270,11 @@ impl<'a> CreateArticle<'a> {
             super::super::VERSION,
             "/articles",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -240,12 +284,34 @@ impl<'a> CreateArticle<'a> {
 pub struct RetrieveArticle<'a> {
     client: &'a Client,
     article_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveArticle<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -272,9 +338,9 @@ impl<'a> RetrieveArticle<'a> {
             super::super::VERSION,
             "/articles/{article_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/");
         parts.push_path_param(&self.article_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -285,7 +351,7 @@ pub struct UpdateArticle<'a> {
     client: &'a Client,
     article_id: String,
     body: Option<models::UpdateArticleRequestBody>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateArticle<'a> {
     /// Sets the request body.
@@ -295,7 +361,29 @@ impl<'a> UpdateArticle<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -322,12 +410,12 @@ impl<'a> UpdateArticle<'a> {
             super::super::VERSION,
             "/articles/{article_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/");
         parts.push_path_param(&self.article_id);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -337,12 +425,34 @@ impl<'a> UpdateArticle<'a> {
 pub struct DeleteArticle<'a> {
     client: &'a Client,
     article_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteArticle<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -373,9 +483,9 @@ impl<'a> DeleteArticle<'a> {
             super::super::VERSION,
             "/articles/{article_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/");
         parts.push_path_param(&self.article_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -388,7 +498,7 @@ pub struct SearchArticles<'a> {
     state: Option<String>,
     help_center_id: Option<i64>,
     highlight: Option<bool>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> SearchArticles<'a> {
     /// The phrase within your articles to search for.
@@ -413,7 +523,29 @@ impl<'a> SearchArticles<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -444,6 +576,7 @@ impl<'a> SearchArticles<'a> {
             super::super::VERSION,
             "/articles/search",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/search");
         if let Some(value) = &self.phrase {
             parts.push_query("phrase", value.clone());
@@ -457,7 +590,6 @@ impl<'a> SearchArticles<'a> {
         if let Some(value) = &self.highlight {
             parts.push_query("highlight", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

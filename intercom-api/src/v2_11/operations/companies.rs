@@ -38,7 +38,7 @@ impl<'a> Companies<'a> {
             segment_id: None,
             page: None,
             per_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create or Update a company
@@ -58,7 +58,7 @@ impl<'a> Companies<'a> {
         CreateOrUpdateCompany {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a company by ID
@@ -73,7 +73,7 @@ impl<'a> Companies<'a> {
         RetrieveACompanyById {
             client: self.client,
             company_id: company_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a company
@@ -89,7 +89,7 @@ impl<'a> Companies<'a> {
         UpdateCompany {
             client: self.client,
             company_id: company_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete a company
@@ -109,7 +109,7 @@ impl<'a> Companies<'a> {
         DeleteCompany {
             client: self.client,
             company_id: company_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List attached contacts
@@ -126,7 +126,7 @@ impl<'a> Companies<'a> {
             company_id: company_id.into(),
             page: None,
             per_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List attached segments for companies
@@ -141,7 +141,7 @@ impl<'a> Companies<'a> {
         ListAttachedSegmentsForCompanies {
             client: self.client,
             company_id: company_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all companies
@@ -163,7 +163,7 @@ impl<'a> Companies<'a> {
             page: None,
             per_page: None,
             order: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Scroll over all companies
@@ -189,7 +189,7 @@ impl<'a> Companies<'a> {
         ScrollOverAllCompanies {
             client: self.client,
             scroll_param: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Attach a Contact to a Company
@@ -205,7 +205,7 @@ impl<'a> Companies<'a> {
             client: self.client,
             contact_id: contact_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Detach a contact from a company
@@ -222,7 +222,7 @@ impl<'a> Companies<'a> {
             client: self.client,
             contact_id: contact_id.into(),
             company_id: company_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -237,7 +237,7 @@ pub struct RetrieveCompany<'a> {
     segment_id: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveCompany<'a> {
     /// The `name` of the company to filter by.
@@ -296,7 +296,29 @@ impl<'a> RetrieveCompany<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -323,6 +345,7 @@ impl<'a> RetrieveCompany<'a> {
             super::super::VERSION,
             "/companies",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies");
         if let Some(value) = &self.name {
             parts.push_query("name", value.clone());
@@ -342,7 +365,6 @@ impl<'a> RetrieveCompany<'a> {
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -352,7 +374,7 @@ impl<'a> RetrieveCompany<'a> {
 pub struct CreateOrUpdateCompany<'a> {
     client: &'a Client,
     body: Option<models::CreateOrUpdateCompanyRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateOrUpdateCompany<'a> {
     /// Sets the request body.
@@ -362,7 +384,29 @@ impl<'a> CreateOrUpdateCompany<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -389,11 +433,11 @@ impl<'a> CreateOrUpdateCompany<'a> {
             super::super::VERSION,
             "/companies",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -403,12 +447,34 @@ impl<'a> CreateOrUpdateCompany<'a> {
 pub struct RetrieveACompanyById<'a> {
     client: &'a Client,
     company_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveACompanyById<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -435,9 +501,9 @@ impl<'a> RetrieveACompanyById<'a> {
             super::super::VERSION,
             "/companies/{company_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies/");
         parts.push_path_param(&self.company_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -447,12 +513,34 @@ impl<'a> RetrieveACompanyById<'a> {
 pub struct UpdateCompany<'a> {
     client: &'a Client,
     company_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateCompany<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -479,9 +567,9 @@ impl<'a> UpdateCompany<'a> {
             super::super::VERSION,
             "/companies/{company_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies/");
         parts.push_path_param(&self.company_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -491,12 +579,34 @@ impl<'a> UpdateCompany<'a> {
 pub struct DeleteCompany<'a> {
     client: &'a Client,
     company_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteCompany<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -527,9 +637,9 @@ impl<'a> DeleteCompany<'a> {
             super::super::VERSION,
             "/companies/{company_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies/");
         parts.push_path_param(&self.company_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -541,7 +651,7 @@ pub struct ListAttachedContacts<'a> {
     company_id: String,
     page: Option<i64>,
     per_page: Option<i64>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListAttachedContacts<'a> {
     /// The page of results to fetch. Defaults to first page
@@ -580,7 +690,29 @@ impl<'a> ListAttachedContacts<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -611,6 +743,7 @@ impl<'a> ListAttachedContacts<'a> {
             super::super::VERSION,
             "/companies/{company_id}/contacts",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies/");
         parts.push_path_param(&self.company_id);
         parts.push_path("/contacts");
@@ -620,7 +753,6 @@ impl<'a> ListAttachedContacts<'a> {
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -630,12 +762,34 @@ impl<'a> ListAttachedContacts<'a> {
 pub struct ListAttachedSegmentsForCompanies<'a> {
     client: &'a Client,
     company_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListAttachedSegmentsForCompanies<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -666,10 +820,10 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
             super::super::VERSION,
             "/companies/{company_id}/segments",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies/");
         parts.push_path_param(&self.company_id);
         parts.push_path("/segments");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -681,7 +835,7 @@ pub struct ListAllCompanies<'a> {
     page: Option<i64>,
     per_page: Option<i64>,
     order: Option<String>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListAllCompanies<'a> {
     /// The page of results to fetch. Defaults to first page
@@ -725,7 +879,29 @@ impl<'a> ListAllCompanies<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -752,6 +928,7 @@ impl<'a> ListAllCompanies<'a> {
             super::super::VERSION,
             "/companies/list",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies/list");
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
@@ -762,7 +939,6 @@ impl<'a> ListAllCompanies<'a> {
         if let Some(value) = &self.order {
             parts.push_query("order", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -772,7 +948,7 @@ impl<'a> ListAllCompanies<'a> {
 pub struct ScrollOverAllCompanies<'a> {
     client: &'a Client,
     scroll_param: Option<String>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ScrollOverAllCompanies<'a> {
     /// Sets the `scroll_param` query parameter.
@@ -806,7 +982,29 @@ impl<'a> ScrollOverAllCompanies<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -835,11 +1033,11 @@ impl<'a> ScrollOverAllCompanies<'a> {
             super::super::VERSION,
             "/companies/scroll",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies/scroll");
         if let Some(value) = &self.scroll_param {
             parts.push_query("scroll_param", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -850,7 +1048,7 @@ pub struct AttachContactToACompany<'a> {
     client: &'a Client,
     contact_id: String,
     body: Option<models::AttachContactToACompanyRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AttachContactToACompany<'a> {
     /// Sets the request body.
@@ -860,7 +1058,29 @@ impl<'a> AttachContactToACompany<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -887,13 +1107,13 @@ impl<'a> AttachContactToACompany<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/companies",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/companies");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -904,12 +1124,34 @@ pub struct DetachContactFromACompany<'a> {
     client: &'a Client,
     contact_id: String,
     company_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DetachContactFromACompany<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -936,11 +1178,11 @@ impl<'a> DetachContactFromACompany<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/companies/{company_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/companies/");
         parts.push_path_param(&self.company_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

@@ -30,7 +30,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             per_page: None,
             starting_after: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Creates a conversation
@@ -50,7 +50,7 @@ impl<'a> Conversations<'a> {
         CreateConversation {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a conversation
@@ -74,7 +74,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             conversation_id: conversation_id.into(),
             display_as: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a conversation
@@ -99,7 +99,7 @@ impl<'a> Conversations<'a> {
             conversation_id: conversation_id.into(),
             display_as: None,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Search conversations
@@ -209,7 +209,7 @@ impl<'a> Conversations<'a> {
         SearchConversations {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Reply to a conversation
@@ -231,7 +231,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             conversation_id: conversation_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Manage a conversation
@@ -251,7 +251,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             conversation_id: conversation_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Run Assignment Rules on a conversation
@@ -272,7 +272,7 @@ impl<'a> Conversations<'a> {
         AutoAssignConversation {
             client: self.client,
             conversation_id: conversation_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Attach a contact to a conversation
@@ -292,7 +292,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             conversation_id: conversation_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Detach a contact from a group conversation
@@ -314,7 +314,7 @@ impl<'a> Conversations<'a> {
             conversation_id: conversation_id.into(),
             contact_id: contact_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Redact a conversation part
@@ -330,7 +330,7 @@ impl<'a> Conversations<'a> {
         RedactConversation {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Convert a conversation to a ticket
@@ -346,7 +346,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             conversation_id: conversation_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -357,7 +357,7 @@ pub struct ListConversations<'a> {
     client: &'a Client,
     per_page: Option<i64>,
     starting_after: Option<String>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListConversations<'a> {
     /// How many results per page
@@ -400,7 +400,29 @@ impl<'a> ListConversations<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -433,6 +455,7 @@ impl<'a> ListConversations<'a> {
             super::super::VERSION,
             "/conversations",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations");
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
@@ -440,7 +463,6 @@ impl<'a> ListConversations<'a> {
         if let Some(value) = &self.starting_after {
             parts.push_query("starting_after", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -450,7 +472,7 @@ impl<'a> ListConversations<'a> {
 pub struct CreateConversation<'a> {
     client: &'a Client,
     body: Option<models::CreateConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateConversation<'a> {
     /// Sets the request body.
@@ -460,7 +482,29 @@ impl<'a> CreateConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -487,11 +531,11 @@ impl<'a> CreateConversation<'a> {
             super::super::VERSION,
             "/conversations",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -502,7 +546,7 @@ pub struct RetrieveConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     display_as: Option<String>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveConversation<'a> {
     /// Set to plaintext to retrieve conversation messages in plain text.
@@ -512,7 +556,29 @@ impl<'a> RetrieveConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -539,12 +605,12 @@ impl<'a> RetrieveConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         if let Some(value) = &self.display_as {
             parts.push_query("display_as", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -556,7 +622,7 @@ pub struct UpdateConversation<'a> {
     conversation_id: String,
     display_as: Option<String>,
     body: Option<models::UpdateConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateConversation<'a> {
     /// Set to plaintext to retrieve conversation messages in plain text.
@@ -571,7 +637,29 @@ impl<'a> UpdateConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -598,6 +686,7 @@ impl<'a> UpdateConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         if let Some(value) = &self.display_as {
@@ -606,7 +695,6 @@ impl<'a> UpdateConversation<'a> {
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -616,7 +704,7 @@ impl<'a> UpdateConversation<'a> {
 pub struct SearchConversations<'a> {
     client: &'a Client,
     body: Option<models::SearchRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> SearchConversations<'a> {
     /// Sets the request body.
@@ -662,7 +750,29 @@ impl<'a> SearchConversations<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -695,11 +805,11 @@ impl<'a> SearchConversations<'a> {
             super::super::VERSION,
             "/conversations/search",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -710,7 +820,7 @@ pub struct ReplyConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     body: Option<models::ReplyConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ReplyConversation<'a> {
     /// Sets the request body.
@@ -720,7 +830,29 @@ impl<'a> ReplyConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -747,13 +879,13 @@ impl<'a> ReplyConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/reply",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/reply");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -764,7 +896,7 @@ pub struct ManageConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     body: Option<models::ManageConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ManageConversation<'a> {
     /// Sets the request body.
@@ -774,7 +906,29 @@ impl<'a> ManageConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -801,13 +955,13 @@ impl<'a> ManageConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/parts",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/parts");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -817,12 +971,34 @@ impl<'a> ManageConversation<'a> {
 pub struct AutoAssignConversation<'a> {
     client: &'a Client,
     conversation_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AutoAssignConversation<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -849,10 +1025,10 @@ impl<'a> AutoAssignConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/run_assignment_rules",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/run_assignment_rules");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -863,7 +1039,7 @@ pub struct AttachContactToConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     body: Option<models::AttachContactToConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AttachContactToConversation<'a> {
     /// Sets the request body.
@@ -873,7 +1049,29 @@ impl<'a> AttachContactToConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -900,13 +1098,13 @@ impl<'a> AttachContactToConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/customers",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/customers");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -918,7 +1116,7 @@ pub struct DetachContactFromConversation<'a> {
     conversation_id: String,
     contact_id: String,
     body: Option<models::DetachContactFromConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DetachContactFromConversation<'a> {
     /// Sets the request body.
@@ -928,7 +1126,29 @@ impl<'a> DetachContactFromConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -955,6 +1175,7 @@ impl<'a> DetachContactFromConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/customers/{contact_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/customers/");
@@ -962,7 +1183,6 @@ impl<'a> DetachContactFromConversation<'a> {
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -972,7 +1192,7 @@ impl<'a> DetachContactFromConversation<'a> {
 pub struct RedactConversation<'a> {
     client: &'a Client,
     body: Option<models::RedactConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RedactConversation<'a> {
     /// Sets the request body.
@@ -982,7 +1202,29 @@ impl<'a> RedactConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -1009,11 +1251,11 @@ impl<'a> RedactConversation<'a> {
             super::super::VERSION,
             "/conversations/redact",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/redact");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -1024,7 +1266,7 @@ pub struct ConvertConversationToTicket<'a> {
     client: &'a Client,
     conversation_id: String,
     body: Option<models::ConvertConversationToTicketRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ConvertConversationToTicket<'a> {
     /// Sets the request body.
@@ -1034,7 +1276,29 @@ impl<'a> ConvertConversationToTicket<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -1061,13 +1325,13 @@ impl<'a> ConvertConversationToTicket<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/convert",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/convert");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

@@ -24,7 +24,7 @@ impl<'a> DataAttributes<'a> {
             client: self.client,
             model: None,
             include_archived: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create a data attribute
@@ -36,7 +36,7 @@ impl<'a> DataAttributes<'a> {
         CreateDataAttribute {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a data attribute
@@ -56,7 +56,7 @@ impl<'a> DataAttributes<'a> {
             client: self.client,
             data_attribute_id: data_attribute_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -67,7 +67,7 @@ pub struct ListDataAttributes<'a> {
     client: &'a Client,
     model: Option<models::ListDataAttributesModel>,
     include_archived: Option<bool>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListDataAttributes<'a> {
     /// Specify the data attribute model to return.
@@ -82,7 +82,29 @@ impl<'a> ListDataAttributes<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -111,6 +133,7 @@ impl<'a> ListDataAttributes<'a> {
             super::super::VERSION,
             "/data_attributes",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/data_attributes");
         if let Some(value) = &self.model {
             parts.push_query("model", value.as_str().to_string());
@@ -118,7 +141,6 @@ impl<'a> ListDataAttributes<'a> {
         if let Some(value) = &self.include_archived {
             parts.push_query("include_archived", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -128,7 +150,7 @@ impl<'a> ListDataAttributes<'a> {
 pub struct CreateDataAttribute<'a> {
     client: &'a Client,
     body: Option<models::CreateDataAttributeRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateDataAttribute<'a> {
     /// Sets the request body.
@@ -138,7 +160,29 @@ impl<'a> CreateDataAttribute<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -167,11 +211,11 @@ impl<'a> CreateDataAttribute<'a> {
             super::super::VERSION,
             "/data_attributes",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/data_attributes");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -182,7 +226,7 @@ pub struct UpdateDataAttribute<'a> {
     client: &'a Client,
     data_attribute_id: String,
     body: Option<models::UpdateDataAttributeRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateDataAttribute<'a> {
     /// Sets the request body.
@@ -192,7 +236,29 @@ impl<'a> UpdateDataAttribute<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -221,12 +287,12 @@ impl<'a> UpdateDataAttribute<'a> {
             super::super::VERSION,
             "/data_attributes/{data_attribute_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/data_attributes/");
         parts.push_path_param(&self.data_attribute_id);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

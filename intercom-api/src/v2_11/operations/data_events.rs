@@ -42,7 +42,7 @@ impl<'a> DataEvents<'a> {
             type_: type_.into(),
             summary: None,
             per_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Submit a data event
@@ -93,7 +93,7 @@ impl<'a> DataEvents<'a> {
         CreateDataEvent {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create event summaries
@@ -105,7 +105,7 @@ impl<'a> DataEvents<'a> {
         DataEventSummaries {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -118,7 +118,7 @@ pub struct LisDataEvents<'a> {
     type_: String,
     summary: Option<bool>,
     per_page: Option<i64>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> LisDataEvents<'a> {
     /// summary flag
@@ -133,7 +133,29 @@ impl<'a> LisDataEvents<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -162,6 +184,7 @@ impl<'a> LisDataEvents<'a> {
             super::super::VERSION,
             "/events",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/events");
         {
             let value = &self.filter;
@@ -179,7 +202,6 @@ impl<'a> LisDataEvents<'a> {
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -189,7 +211,7 @@ impl<'a> LisDataEvents<'a> {
 pub struct CreateDataEvent<'a> {
     client: &'a Client,
     body: Option<models::CreateDataEventRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateDataEvent<'a> {
     /// Sets the request body.
@@ -199,7 +221,29 @@ impl<'a> CreateDataEvent<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -226,11 +270,11 @@ impl<'a> CreateDataEvent<'a> {
             super::super::VERSION,
             "/events",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/events");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -240,7 +284,7 @@ impl<'a> CreateDataEvent<'a> {
 pub struct DataEventSummaries<'a> {
     client: &'a Client,
     body: Option<models::CreateDataEventSummariesRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DataEventSummaries<'a> {
     /// Sets the request body.
@@ -250,7 +294,29 @@ impl<'a> DataEventSummaries<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -277,11 +343,11 @@ impl<'a> DataEventSummaries<'a> {
             super::super::VERSION,
             "/events/summaries",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/events/summaries");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

@@ -26,7 +26,7 @@ impl<'a> HelpCenter<'a> {
             client: self.client,
             page: None,
             per_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create a collection
@@ -38,7 +38,7 @@ impl<'a> HelpCenter<'a> {
         CreateCollection {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a collection
@@ -53,7 +53,7 @@ impl<'a> HelpCenter<'a> {
         RetrieveCollection {
             client: self.client,
             collection_id: collection_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a collection
@@ -69,7 +69,7 @@ impl<'a> HelpCenter<'a> {
             client: self.client,
             collection_id: collection_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete a collection
@@ -84,7 +84,7 @@ impl<'a> HelpCenter<'a> {
         DeleteCollection {
             client: self.client,
             collection_id: collection_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a Help Center
@@ -99,7 +99,7 @@ impl<'a> HelpCenter<'a> {
         RetrieveHelpCenter {
             client: self.client,
             help_center_id: help_center_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all Help Centers
@@ -112,7 +112,7 @@ impl<'a> HelpCenter<'a> {
             client: self.client,
             page: None,
             per_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -123,7 +123,7 @@ pub struct ListAllCollections<'a> {
     client: &'a Client,
     page: Option<i64>,
     per_page: Option<i64>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListAllCollections<'a> {
     /// The page of results to fetch. Defaults to first page
@@ -162,7 +162,29 @@ impl<'a> ListAllCollections<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -191,6 +213,7 @@ impl<'a> ListAllCollections<'a> {
             super::super::VERSION,
             "/help_center/collections",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections");
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
@@ -198,7 +221,6 @@ impl<'a> ListAllCollections<'a> {
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -208,7 +230,7 @@ impl<'a> ListAllCollections<'a> {
 pub struct CreateCollection<'a> {
     client: &'a Client,
     body: Option<models::CreateCollectionRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateCollection<'a> {
     /// Sets the request body.
@@ -218,7 +240,29 @@ impl<'a> CreateCollection<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -245,11 +289,11 @@ impl<'a> CreateCollection<'a> {
             super::super::VERSION,
             "/help_center/collections",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -259,12 +303,34 @@ impl<'a> CreateCollection<'a> {
 pub struct RetrieveCollection<'a> {
     client: &'a Client,
     collection_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveCollection<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -291,9 +357,9 @@ impl<'a> RetrieveCollection<'a> {
             super::super::VERSION,
             "/help_center/collections/{collection_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections/");
         parts.push_path_param(&self.collection_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -304,7 +370,7 @@ pub struct UpdateCollection<'a> {
     client: &'a Client,
     collection_id: String,
     body: Option<models::UpdateCollectionRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateCollection<'a> {
     /// Sets the request body.
@@ -314,7 +380,29 @@ impl<'a> UpdateCollection<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -341,12 +429,12 @@ impl<'a> UpdateCollection<'a> {
             super::super::VERSION,
             "/help_center/collections/{collection_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections/");
         parts.push_path_param(&self.collection_id);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -356,12 +444,34 @@ impl<'a> UpdateCollection<'a> {
 pub struct DeleteCollection<'a> {
     client: &'a Client,
     collection_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteCollection<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -392,9 +502,9 @@ impl<'a> DeleteCollection<'a> {
             super::super::VERSION,
             "/help_center/collections/{collection_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections/");
         parts.push_path_param(&self.collection_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -404,12 +514,34 @@ impl<'a> DeleteCollection<'a> {
 pub struct RetrieveHelpCenter<'a> {
     client: &'a Client,
     help_center_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveHelpCenter<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -436,9 +568,9 @@ impl<'a> RetrieveHelpCenter<'a> {
             super::super::VERSION,
             "/help_center/help_centers/{help_center_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/help_centers/");
         parts.push_path_param(&self.help_center_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -449,7 +581,7 @@ pub struct ListHelpCenters<'a> {
     client: &'a Client,
     page: Option<i64>,
     per_page: Option<i64>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListHelpCenters<'a> {
     /// The page of results to fetch. Defaults to first page
@@ -464,7 +596,29 @@ impl<'a> ListHelpCenters<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -493,6 +647,7 @@ impl<'a> ListHelpCenters<'a> {
             super::super::VERSION,
             "/help_center/help_centers",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/help_centers");
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
@@ -500,7 +655,6 @@ impl<'a> ListHelpCenters<'a> {
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

@@ -33,7 +33,7 @@ impl<'a> Messages<'a> {
         CreateMessage {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -43,7 +43,7 @@ impl<'a> Messages<'a> {
 pub struct CreateMessage<'a> {
     client: &'a Client,
     body: Option<models::CreateMessageRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateMessage<'a> {
     /// Sets the request body.
@@ -53,7 +53,29 @@ impl<'a> CreateMessage<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -80,11 +102,11 @@ impl<'a> CreateMessage<'a> {
             super::super::VERSION,
             "/messages",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/messages");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

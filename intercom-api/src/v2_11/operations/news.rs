@@ -22,7 +22,7 @@ impl<'a> News<'a> {
     pub fn list_news_items(&self) -> ListNewsItems<'a> {
         ListNewsItems {
             client: self.client,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create a news item
@@ -34,7 +34,7 @@ impl<'a> News<'a> {
         CreateNewsItem {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a news item
@@ -49,7 +49,7 @@ impl<'a> News<'a> {
         RetrieveNewsItem {
             client: self.client,
             news_item_id: news_item_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a news item
@@ -63,7 +63,7 @@ impl<'a> News<'a> {
             client: self.client,
             news_item_id: news_item_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete a news item
@@ -78,7 +78,7 @@ impl<'a> News<'a> {
         DeleteNewsItem {
             client: self.client,
             news_item_id: news_item_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all live newsfeed items
@@ -93,7 +93,7 @@ impl<'a> News<'a> {
         ListLiveNewsfeedItems {
             client: self.client,
             newsfeed_id: newsfeed_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all newsfeeds
@@ -104,7 +104,7 @@ impl<'a> News<'a> {
     pub fn list_newsfeeds(&self) -> ListNewsfeeds<'a> {
         ListNewsfeeds {
             client: self.client,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a newsfeed
@@ -119,7 +119,7 @@ impl<'a> News<'a> {
         RetrieveNewsfeed {
             client: self.client,
             newsfeed_id: newsfeed_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -128,12 +128,34 @@ impl<'a> News<'a> {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNewsItems<'a> {
     client: &'a Client,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListNewsItems<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -164,8 +186,8 @@ impl<'a> ListNewsItems<'a> {
             super::super::VERSION,
             "/news/news_items",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/news_items");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -175,7 +197,7 @@ impl<'a> ListNewsItems<'a> {
 pub struct CreateNewsItem<'a> {
     client: &'a Client,
     body: Option<models::NewsItemRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateNewsItem<'a> {
     /// Sets the request body.
@@ -185,7 +207,29 @@ impl<'a> CreateNewsItem<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -212,11 +256,11 @@ impl<'a> CreateNewsItem<'a> {
             super::super::VERSION,
             "/news/news_items",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/news_items");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -226,12 +270,34 @@ impl<'a> CreateNewsItem<'a> {
 pub struct RetrieveNewsItem<'a> {
     client: &'a Client,
     news_item_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveNewsItem<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -258,9 +324,9 @@ impl<'a> RetrieveNewsItem<'a> {
             super::super::VERSION,
             "/news/news_items/{news_item_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/news_items/");
         parts.push_path_param(&self.news_item_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -271,7 +337,7 @@ pub struct UpdateNewsItem<'a> {
     client: &'a Client,
     news_item_id: String,
     body: Option<models::NewsItemRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateNewsItem<'a> {
     /// Sets the request body.
@@ -281,7 +347,29 @@ impl<'a> UpdateNewsItem<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -308,12 +396,12 @@ impl<'a> UpdateNewsItem<'a> {
             super::super::VERSION,
             "/news/news_items/{news_item_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/news_items/");
         parts.push_path_param(&self.news_item_id);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -323,12 +411,34 @@ impl<'a> UpdateNewsItem<'a> {
 pub struct DeleteNewsItem<'a> {
     client: &'a Client,
     news_item_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteNewsItem<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -357,9 +467,9 @@ impl<'a> DeleteNewsItem<'a> {
             super::super::VERSION,
             "/news/news_items/{news_item_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/news_items/");
         parts.push_path_param(&self.news_item_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -369,12 +479,34 @@ impl<'a> DeleteNewsItem<'a> {
 pub struct ListLiveNewsfeedItems<'a> {
     client: &'a Client,
     newsfeed_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListLiveNewsfeedItems<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -405,10 +537,10 @@ impl<'a> ListLiveNewsfeedItems<'a> {
             super::super::VERSION,
             "/news/newsfeeds/{newsfeed_id}/items",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/newsfeeds/");
         parts.push_path_param(&self.newsfeed_id);
         parts.push_path("/items");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -417,12 +549,34 @@ impl<'a> ListLiveNewsfeedItems<'a> {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNewsfeeds<'a> {
     client: &'a Client,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListNewsfeeds<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -453,8 +607,8 @@ impl<'a> ListNewsfeeds<'a> {
             super::super::VERSION,
             "/news/newsfeeds",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/newsfeeds");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -464,12 +618,34 @@ impl<'a> ListNewsfeeds<'a> {
 pub struct RetrieveNewsfeed<'a> {
     client: &'a Client,
     newsfeed_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveNewsfeed<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -496,9 +672,9 @@ impl<'a> RetrieveNewsfeed<'a> {
             super::super::VERSION,
             "/news/newsfeeds/{newsfeed_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/newsfeeds/");
         parts.push_path_param(&self.newsfeed_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

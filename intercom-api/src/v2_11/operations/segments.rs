@@ -23,7 +23,7 @@ impl<'a> Segments<'a> {
         ListSegments {
             client: self.client,
             include_count: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a segment
@@ -38,7 +38,7 @@ impl<'a> Segments<'a> {
         RetrieveSegment {
             client: self.client,
             segment_id: segment_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -48,7 +48,7 @@ impl<'a> Segments<'a> {
 pub struct ListSegments<'a> {
     client: &'a Client,
     include_count: Option<bool>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListSegments<'a> {
     /// It includes the count of contacts that belong to each segment.
@@ -58,7 +58,29 @@ impl<'a> ListSegments<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -85,11 +107,11 @@ impl<'a> ListSegments<'a> {
             super::super::VERSION,
             "/segments",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/segments");
         if let Some(value) = &self.include_count {
             parts.push_query("include_count", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -99,12 +121,34 @@ impl<'a> ListSegments<'a> {
 pub struct RetrieveSegment<'a> {
     client: &'a Client,
     segment_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveSegment<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -131,9 +175,9 @@ impl<'a> RetrieveSegment<'a> {
             super::super::VERSION,
             "/segments/{segment_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/segments/");
         parts.push_path_param(&self.segment_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

@@ -33,7 +33,7 @@ impl<'a> SubscriptionTypes<'a> {
             client: self.client,
             contact_id: contact_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Remove subscription from a contact
@@ -50,7 +50,7 @@ impl<'a> SubscriptionTypes<'a> {
             client: self.client,
             contact_id: contact_id.into(),
             subscription_id: subscription_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List subscription types
@@ -61,7 +61,7 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn list_subscription_types(&self) -> ListSubscriptionTypes<'a> {
         ListSubscriptionTypes {
             client: self.client,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -72,7 +72,7 @@ pub struct AttachSubscriptionTypeToContact<'a> {
     client: &'a Client,
     contact_id: String,
     body: Option<models::AttachSubscriptionTypeToContactRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AttachSubscriptionTypeToContact<'a> {
     /// Sets the request body.
@@ -85,7 +85,29 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -114,13 +136,13 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/subscriptions",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/subscriptions");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -131,12 +153,34 @@ pub struct DetachSubscriptionTypeToContact<'a> {
     client: &'a Client,
     contact_id: String,
     subscription_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DetachSubscriptionTypeToContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -165,11 +209,11 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/subscriptions/{subscription_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/subscriptions/");
         parts.push_path_param(&self.subscription_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -178,12 +222,34 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSubscriptionTypes<'a> {
     client: &'a Client,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListSubscriptionTypes<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -214,8 +280,8 @@ impl<'a> ListSubscriptionTypes<'a> {
             super::super::VERSION,
             "/subscription_types",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/subscription_types");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

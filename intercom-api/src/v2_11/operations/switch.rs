@@ -26,7 +26,7 @@ impl<'a> Switch<'a> {
         CreatePhoneSwitch {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -36,7 +36,7 @@ impl<'a> Switch<'a> {
 pub struct CreatePhoneSwitch<'a> {
     client: &'a Client,
     body: Option<models::CreatePhoneSwitchRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreatePhoneSwitch<'a> {
     /// Sets the request body.
@@ -46,7 +46,29 @@ impl<'a> CreatePhoneSwitch<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -73,11 +95,11 @@ impl<'a> CreatePhoneSwitch<'a> {
             super::super::VERSION,
             "/phone_call_redirects",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/phone_call_redirects");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

@@ -22,7 +22,7 @@ impl<'a> Teams<'a> {
     pub fn list_teams(&self) -> ListTeams<'a> {
         ListTeams {
             client: self.client,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a team
@@ -34,7 +34,7 @@ impl<'a> Teams<'a> {
         RetrieveTeam {
             client: self.client,
             team_id: team_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -43,12 +43,34 @@ impl<'a> Teams<'a> {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListTeams<'a> {
     client: &'a Client,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListTeams<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -75,8 +97,8 @@ impl<'a> ListTeams<'a> {
             super::super::VERSION,
             "/teams",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/teams");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -86,12 +108,34 @@ impl<'a> ListTeams<'a> {
 pub struct RetrieveTeam<'a> {
     client: &'a Client,
     team_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveTeam<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -118,9 +162,9 @@ impl<'a> RetrieveTeam<'a> {
             super::super::VERSION,
             "/teams/{team_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/teams/");
         parts.push_path_param(&self.team_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }

@@ -24,7 +24,7 @@ impl<'a> Tickets<'a> {
             client: self.client,
             ticket_id: ticket_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create a ticket
@@ -36,7 +36,7 @@ impl<'a> Tickets<'a> {
         CreateTicket {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a ticket
@@ -48,7 +48,7 @@ impl<'a> Tickets<'a> {
         GetTicket {
             client: self.client,
             ticket_id: ticket_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a ticket
@@ -61,7 +61,7 @@ impl<'a> Tickets<'a> {
             client: self.client,
             ticket_id: ticket_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Search tickets
@@ -133,7 +133,7 @@ impl<'a> Tickets<'a> {
         SearchTickets {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -144,7 +144,7 @@ pub struct ReplyTicket<'a> {
     client: &'a Client,
     ticket_id: String,
     body: Option<models::ReplyTicketRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ReplyTicket<'a> {
     /// Sets the request body.
@@ -154,7 +154,29 @@ impl<'a> ReplyTicket<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -181,13 +203,13 @@ impl<'a> ReplyTicket<'a> {
             super::super::VERSION,
             "/tickets/{ticket_id}/reply",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tickets/");
         parts.push_path_param(&self.ticket_id);
         parts.push_path("/reply");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -197,7 +219,7 @@ impl<'a> ReplyTicket<'a> {
 pub struct CreateTicket<'a> {
     client: &'a Client,
     body: Option<models::CreateTicketRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateTicket<'a> {
     /// Sets the request body.
@@ -207,7 +229,29 @@ impl<'a> CreateTicket<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -234,11 +278,11 @@ impl<'a> CreateTicket<'a> {
             super::super::VERSION,
             "/tickets",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tickets");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -248,12 +292,34 @@ impl<'a> CreateTicket<'a> {
 pub struct GetTicket<'a> {
     client: &'a Client,
     ticket_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> GetTicket<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -280,9 +346,9 @@ impl<'a> GetTicket<'a> {
             super::super::VERSION,
             "/tickets/{ticket_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tickets/");
         parts.push_path_param(&self.ticket_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -293,7 +359,7 @@ pub struct UpdateTicket<'a> {
     client: &'a Client,
     ticket_id: String,
     body: Option<models::UpdateTicketRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateTicket<'a> {
     /// Sets the request body.
@@ -303,7 +369,29 @@ impl<'a> UpdateTicket<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -330,12 +418,12 @@ impl<'a> UpdateTicket<'a> {
             super::super::VERSION,
             "/tickets/{ticket_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tickets/");
         parts.push_path_param(&self.ticket_id);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
@@ -345,7 +433,7 @@ impl<'a> UpdateTicket<'a> {
 pub struct SearchTickets<'a> {
     client: &'a Client,
     body: Option<models::SearchRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> SearchTickets<'a> {
     /// Sets the request body.
@@ -387,7 +475,29 @@ impl<'a> SearchTickets<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
+        self
+    }
+    /// Adds a query parameter the spec does not declare, sent after the declared ones.
+    #[inline]
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extra.push_query(name.into(), value.into());
+        self
+    }
+    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push_header(name, value);
+        self
+    }
+    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
+    #[inline]
+    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -414,11 +524,11 @@ impl<'a> SearchTickets<'a> {
             super::super::VERSION,
             "/tickets/search",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tickets/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
