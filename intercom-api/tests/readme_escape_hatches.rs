@@ -1,4 +1,4 @@
-use intercom_api::{Client, Method};
+use intercom_api::{Client, Method, OperationExt};
 use serde::Deserialize;
 use serde_json::json;
 

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use intercom_api::v2_11::models::SetAwayAdminRequest;
-use intercom_api::{CallOptions, Client, Error, Method};
+use intercom_api::{CallOptions, Client, Error, Method, OperationExt};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -482,4 +482,51 @@ async fn raw_json_that_cannot_be_serialized_is_an_invalid_request() {
         .expect_err("unserializable");
     assert!(invalid_request_message(&error).contains("cannot serialize"));
     assert!(requests(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn extras_are_sent_with_every_page_of_a_stream() {
+    use futures_util::TryStreamExt;
+    use wiremock::matchers::query_param_is_missing;
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/contacts"))
+        .and(query_param_is_missing("starting_after"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [{"id": "a"}],
+            "pages": {"next": {"starting_after": "c2"}}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/contacts"))
+        .and(query_param("starting_after", "c2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": "b"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let contacts: Vec<_> = client(&server)
+        .v2_11()
+        .contacts()
+        .list_contacts()
+        .query_param("include", "archived")
+        .header("X-Trace", "sync-1")
+        .stream()
+        .try_collect()
+        .await
+        .expect("two pages");
+    let ids: Vec<_> = contacts.iter().map(|c| c.id.as_deref()).collect();
+    assert_eq!(ids, [Some("a"), Some("b")]);
+    let received = requests(&server).await;
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[0].url.query(), Some("include=archived"));
+    assert_eq!(
+        received[1].url.query(),
+        Some("starting_after=c2&include=archived")
+    );
+    for request in &received {
+        assert_eq!(header_values(request, "x-trace"), ["sync-1"]);
+    }
 }

@@ -342,7 +342,7 @@ fn operation(
         }
     };
     let builder_doc = format!(
-        " Request builder for [`{accessor}::{}`]: {route}. Send it with [`send`](Self::send).",
+        " Request builder for [`{accessor}::{}`]: {route}. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.",
         op.method_name
     );
     // `send`, `send_with_response` and `request_parts` are `inline`: like the body of an `async
@@ -364,27 +364,6 @@ fn operation(
             /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
             pub fn options(mut self, options: CallOptions) -> Self {
                 self.extra.set_options(options);
-                self
-            }
-
-            /// Adds a query parameter the spec does not declare, sent after the declared ones.
-            #[inline]
-            pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.extra.push_query(name.into(), value.into());
-                self
-            }
-
-            /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-            #[inline]
-            pub fn header(mut self, name: &str, value: &str) -> Self {
-                self.extra.push_header(name, value);
-                self
-            }
-
-            /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-            #[inline]
-            pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-                self.extra.set_raw_body(&body);
                 self
             }
 
@@ -416,6 +395,13 @@ fn operation(
                 #body_stmt
                 #accept
                 Ok(parts)
+            }
+        }
+
+        impl crate::runtime::OperationExt for #builder_ident<'_> {
+            #[inline]
+            fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+                &mut self.extra
             }
         }
     };

@@ -1,6 +1,6 @@
 //! Escape hatches for what the spec lacks: undeclared query parameters, extra headers and a raw
-//! JSON body on every operation builder ([`Extras`]), and calls to endpoints the spec does not
-//! describe ([`RawRequest`]).
+//! JSON body on every operation builder ([`OperationExt`]), and calls to endpoints the spec does
+//! not describe ([`RawRequest`]).
 //!
 //! Both go through the same send path as the generated operations (authentication,
 //! `Intercom-Version`, retries, rate-limit handling, [`Error`]). Problems found while the request
@@ -40,11 +40,20 @@ const RESERVED_HEADERS: &[(&str, &str)] = &[
 ];
 
 /// What a call adds to its operation: [`CallOptions`], undeclared query parameters, extra
-/// headers and a raw JSON body. Held by every generated builder; its setters are the builders'
-/// `options`, `query_param`, `header` and `raw_body`.
+/// headers and a raw JSON body. Held by every generated builder; set by its `options` and the
+/// [`OperationExt`] methods.
+///
+/// Boxed, and allocated only once something is set: a builder grows by one pointer, and cloning
+/// or dropping one is a call into this module (compile time of the generated crate).
 #[doc(hidden)]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Extras {
+    inner: Option<Box<ExtrasInner>>,
+}
+
+/// The contents of [`Extras`].
+#[derive(Debug, Default)]
+pub(crate) struct ExtrasInner {
     pub(crate) options: CallOptions,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
@@ -53,21 +62,48 @@ pub struct Extras {
     pub(crate) invalid: Option<String>,
 }
 
+// Written out (a derived `clone` is `#[inline]`) so that the generated builders' `Clone` calls
+// one function instead of each instantiating the clone of every field.
+impl Clone for Extras {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.as_ref().map(|inner| {
+                Box::new(ExtrasInner {
+                    options: inner.options.clone(),
+                    query: inner.query.clone(),
+                    headers: inner.headers.clone(),
+                    raw_body: inner.raw_body.clone(),
+                    invalid: inner.invalid.clone(),
+                })
+            }),
+        }
+    }
+}
+
 impl Extras {
+    /// What was set, if anything.
+    pub(crate) fn get(&self) -> Option<&ExtrasInner> {
+        self.inner.as_deref()
+    }
+
+    fn inner_mut(&mut self) -> &mut ExtrasInner {
+        self.inner.get_or_insert_with(Box::default)
+    }
+
     /// Replaces the per-call options.
     pub fn set_options(&mut self, options: CallOptions) {
-        self.options = options;
+        self.inner_mut().options = options;
     }
 
     /// Appends a query parameter after the declared ones.
     pub fn push_query(&mut self, name: String, value: String) {
-        self.query.push((name, value));
+        self.inner_mut().query.push((name, value));
     }
 
     /// Adds a header; an invalid or reserved one is recorded and fails the call at send time.
     pub fn push_header(&mut self, name: &str, value: &str) {
         match checked_header(name, value) {
-            Ok(header) => self.headers.push(header),
+            Ok(header) => self.inner_mut().headers.push(header),
             Err(reason) => self.fail(reason),
         }
     }
@@ -79,13 +115,69 @@ impl Extras {
 
     fn set_json<B: Serialize + ?Sized>(&mut self, body: &B) {
         match serde_json::to_vec(body) {
-            Ok(json) => self.raw_body = Some(Bytes::from(json)),
+            Ok(json) => self.inner_mut().raw_body = Some(Bytes::from(json)),
             Err(e) => self.fail(format!("cannot serialize the request body: {e}")),
         }
     }
 
     fn fail(&mut self, reason: String) {
-        self.invalid.get_or_insert(reason);
+        self.inner_mut().invalid.get_or_insert(reason);
+    }
+}
+
+/// The escape hatches of every generated operation builder: a query parameter the spec does not
+/// declare, an extra header, a raw JSON body in place of the typed one.
+///
+/// Every builder implements it (one shared implementation, so each of the hundreds of builders
+/// stays small); bring it into scope with `use intercom_api::OperationExt;`. The rules are the
+/// ones of [`RawRequest`]'s methods of the same names.
+///
+/// ```no_run
+/// # async fn run(client: &intercom_api::Client) -> Result<(), intercom_api::Error> {
+/// use intercom_api::OperationExt;
+/// use serde_json::json;
+///
+/// client
+///     .v2_11()
+///     .admins()
+///     .set_away_admin("991")
+///     .query_param("notify", "false")
+///     .header("X-Request-Source", "nightly-sync")
+///     .raw_body(json!({"away_mode_enabled": true, "away_mode_reassign": false, "away_status_reason_id": 42}))
+///     .send()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
+pub trait OperationExt: Sized {
+    /// What the call adds to its operation (for the provided methods).
+    #[doc(hidden)]
+    fn extras_mut(&mut self) -> &mut Extras;
+
+    /// Appends a query parameter the spec does not declare, after the declared ones
+    /// (percent-encoded; order is kept and names may repeat).
+    fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extras_mut().push_query(name.into(), value.into());
+        self
+    }
+
+    /// Adds a header, with the rules of [`RawRequest::header`]: it replaces a header of the
+    /// same name the client sets (`Accept`, `User-Agent`, `Content-Type`); `Authorization` (in
+    /// any case), `Proxy-Authorization`, `Intercom-Version`, `Host`, `Content-Length` and
+    /// `Transfer-Encoding` cannot be set, and like an invalid name or value they make `send`
+    /// fail with [`Error::InvalidRequest`] naming the header (nothing is sent).
+    fn header(mut self, name: &str, value: &str) -> Self {
+        self.extras_mut().push_header(name, value);
+        self
+    }
+
+    /// Sends `body` verbatim as the JSON request body (`Content-Type: application/json`) in
+    /// place of the typed one, which is then not serialized. Also on operations that declare no
+    /// body. `.pages()`/`.stream()` of a search operation put their cursor into the typed body:
+    /// with a raw body they would resend the first page, so page through those yourself.
+    fn raw_body(mut self, body: serde_json::Value) -> Self {
+        self.extras_mut().set_raw_body(&body);
+        self
     }
 }
 
@@ -248,23 +340,42 @@ impl Client {
 mod tests {
     use super::*;
 
+    fn headers(extras: &Extras) -> usize {
+        extras.get().map_or(0, |e| e.headers.len())
+    }
+
+    fn invalid(extras: &Extras) -> String {
+        extras
+            .get()
+            .and_then(|e| e.invalid.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn nothing_is_allocated_until_something_is_set() {
+        let extras = Extras::default();
+        assert!(extras.get().is_none());
+        assert!(extras.clone().get().is_none());
+    }
+
     #[test]
     fn reserved_and_invalid_headers_are_recorded() {
         let mut extras = Extras::default();
         extras.push_header("X-Trace", "1");
-        assert_eq!(extras.headers.len(), 1);
-        assert!(extras.invalid.is_none());
+        assert_eq!(headers(&extras), 1);
+        assert_eq!(headers(&extras.clone()), 1);
+        assert_eq!(invalid(&extras), "");
         for name in ["Authorization", "AUTHORIZATION", "intercom-version", "Host"] {
             let mut extras = Extras::default();
             extras.push_header(name, "x");
-            let reason = extras.invalid.unwrap_or_default();
+            let reason = invalid(&extras);
             assert!(reason.contains(&format!("`{name}`")), "{reason}");
-            assert!(extras.headers.is_empty());
+            assert_eq!(headers(&extras), 0);
         }
         let mut extras = Extras::default();
         extras.push_header("bad name", "x");
         extras.push_header("X-Ok", "line\nbreak");
-        let reason = extras.invalid.unwrap_or_default();
+        let reason = invalid(&extras);
         assert!(
             reason.contains("invalid header name `bad name`"),
             "{reason}"

@@ -20,7 +20,7 @@ mod send;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, TransportError};
-pub use extra::RawRequest;
+pub use extra::{OperationExt, RawRequest};
 pub use pagination::{Items, Pages};
 pub use path::path_segment;
 pub use region::Region;

@@ -140,6 +140,9 @@ impl RequestParts {
     /// parameters (sent after the declared ones), extra headers and a raw body (which the typed
     /// body set afterwards by [`set_json_body`](Self::set_json_body) does not replace).
     pub fn set_extras(&mut self, extras: &Extras) {
+        let Some(extras) = extras.get() else {
+            return;
+        };
         self.options = extras.options.clone();
         self.extra_query.clone_from(&extras.query);
         self.headers.clone_from(&extras.headers);

@@ -338,7 +338,7 @@ impl<'a> Conversations<'a> {
         }
     }
 }
-/// Request builder for [`Conversations::list_conversations`]: `GET /conversations`. Send it with [`send`](Self::send).
+/// Request builder for [`Conversations::list_conversations`]: `GET /conversations`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListConversations<'a> {
@@ -387,28 +387,6 @@ impl<'a> ListConversations<'a> {
         self.extra.set_options(options);
         self
     }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
-        self
-    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(
@@ -446,7 +424,13 @@ impl<'a> ListConversations<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::create_conversation`]: `POST /conversations`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListConversations<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::create_conversation`]: `POST /conversations`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateConversation<'a> {
@@ -463,28 +447,6 @@ impl<'a> CreateConversation<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -519,7 +481,13 @@ impl<'a> CreateConversation<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::retrieve_conversation`]: `GET /conversations/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::retrieve_conversation`]: `GET /conversations/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveConversation<'a> {
@@ -537,28 +505,6 @@ impl<'a> RetrieveConversation<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -594,7 +540,13 @@ impl<'a> RetrieveConversation<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::update_conversation`]: `PUT /conversations/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RetrieveConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::update_conversation`]: `PUT /conversations/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateConversation<'a> {
@@ -618,28 +570,6 @@ impl<'a> UpdateConversation<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -678,7 +608,13 @@ impl<'a> UpdateConversation<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::search_conversations`]: `POST /conversations/search`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::search_conversations`]: `POST /conversations/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchConversations<'a> {
@@ -729,28 +665,6 @@ impl<'a> SearchConversations<'a> {
         self.extra.set_options(options);
         self
     }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
-        self
-    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(
@@ -785,7 +699,13 @@ impl<'a> SearchConversations<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::reply_conversation`]: `POST /conversations/{id}/reply`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for SearchConversations<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::reply_conversation`]: `POST /conversations/{id}/reply`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReplyConversation<'a> {
@@ -803,28 +723,6 @@ impl<'a> ReplyConversation<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -861,7 +759,13 @@ impl<'a> ReplyConversation<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::manage_conversation`]: `POST /conversations/{id}/parts`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ReplyConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::manage_conversation`]: `POST /conversations/{id}/parts`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ManageConversation<'a> {
@@ -879,28 +783,6 @@ impl<'a> ManageConversation<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -937,7 +819,13 @@ impl<'a> ManageConversation<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::auto_assign_conversation`]: `POST /conversations/{id}/run_assignment_rules`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ManageConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::auto_assign_conversation`]: `POST /conversations/{id}/run_assignment_rules`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AutoAssignConversation<'a> {
@@ -949,28 +837,6 @@ impl<'a> AutoAssignConversation<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -1004,7 +870,13 @@ impl<'a> AutoAssignConversation<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::attach_contact_to_conversation`]: `POST /conversations/{id}/customers`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for AutoAssignConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::attach_contact_to_conversation`]: `POST /conversations/{id}/customers`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachContactToConversation<'a> {
@@ -1022,28 +894,6 @@ impl<'a> AttachContactToConversation<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -1080,7 +930,13 @@ impl<'a> AttachContactToConversation<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for AttachContactToConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachContactFromConversation<'a> {
@@ -1099,28 +955,6 @@ impl<'a> DetachContactFromConversation<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -1158,7 +992,13 @@ impl<'a> DetachContactFromConversation<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::redact_conversation`]: `POST /conversations/redact`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DetachContactFromConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::redact_conversation`]: `POST /conversations/redact`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RedactConversation<'a> {
@@ -1175,28 +1015,6 @@ impl<'a> RedactConversation<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -1231,7 +1049,13 @@ impl<'a> RedactConversation<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::convert_conversation_to_ticket`]: `POST /conversations/{id}/convert`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RedactConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::convert_conversation_to_ticket`]: `POST /conversations/{id}/convert`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConvertConversationToTicket<'a> {
@@ -1249,28 +1073,6 @@ impl<'a> ConvertConversationToTicket<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -1305,5 +1107,11 @@ impl<'a> ConvertConversationToTicket<'a> {
             parts.set_json_body(body)?;
         }
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for ConvertConversationToTicket<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

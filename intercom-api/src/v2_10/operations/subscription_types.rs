@@ -65,7 +65,7 @@ impl<'a> SubscriptionTypes<'a> {
         }
     }
 }
-/// Request builder for [`SubscriptionTypes::attach_subscription_type_to_contact`]: `POST /contacts/{contact_id}/subscriptions`. Send it with [`send`](Self::send).
+/// Request builder for [`SubscriptionTypes::attach_subscription_type_to_contact`]: `POST /contacts/{contact_id}/subscriptions`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachSubscriptionTypeToContact<'a> {
@@ -86,28 +86,6 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -146,7 +124,13 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`SubscriptionTypes::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for AttachSubscriptionTypeToContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`SubscriptionTypes::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachSubscriptionTypeToContact<'a> {
@@ -159,28 +143,6 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -217,7 +179,13 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`SubscriptionTypes::list_subscription_types`]: `GET /subscription_types`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DetachSubscriptionTypeToContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`SubscriptionTypes::list_subscription_types`]: `GET /subscription_types`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSubscriptionTypes<'a> {
@@ -228,28 +196,6 @@ impl<'a> ListSubscriptionTypes<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -283,5 +229,11 @@ impl<'a> ListSubscriptionTypes<'a> {
         parts.set_extras(&self.extra);
         parts.push_path("/subscription_types");
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for ListSubscriptionTypes<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

@@ -60,7 +60,7 @@ impl<'a> DataAttributes<'a> {
         }
     }
 }
-/// Request builder for [`DataAttributes::list_data_attributes`]: `GET /data_attributes`. Send it with [`send`](Self::send).
+/// Request builder for [`DataAttributes::list_data_attributes`]: `GET /data_attributes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListDataAttributes<'a> {
@@ -83,28 +83,6 @@ impl<'a> ListDataAttributes<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -144,7 +122,13 @@ impl<'a> ListDataAttributes<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`DataAttributes::create_data_attribute`]: `POST /data_attributes`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListDataAttributes<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`DataAttributes::create_data_attribute`]: `POST /data_attributes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDataAttribute<'a> {
@@ -161,28 +145,6 @@ impl<'a> CreateDataAttribute<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -219,7 +181,13 @@ impl<'a> CreateDataAttribute<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`DataAttributes::update_data_attribute`]: `PUT /data_attributes/{data_attribute_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateDataAttribute<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`DataAttributes::update_data_attribute`]: `PUT /data_attributes/{data_attribute_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateDataAttribute<'a> {
@@ -237,28 +205,6 @@ impl<'a> UpdateDataAttribute<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -294,5 +240,11 @@ impl<'a> UpdateDataAttribute<'a> {
             parts.set_json_body(body)?;
         }
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for UpdateDataAttribute<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

@@ -54,7 +54,7 @@ impl<'a> Notes<'a> {
         }
     }
 }
-/// Request builder for [`Notes::list_notes`]: `GET /contacts/{contact_id}/notes`. Send it with [`send`](Self::send).
+/// Request builder for [`Notes::list_notes`]: `GET /contacts/{contact_id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNotes<'a> {
@@ -104,28 +104,6 @@ impl<'a> ListNotes<'a> {
         self.extra.set_options(options);
         self
     }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
-        self
-    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> impl Future<Output = Result<models::NoteList, Error>> + 'a {
@@ -163,7 +141,13 @@ impl<'a> ListNotes<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Notes::create_note`]: `POST /contacts/{contact_id}/notes`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListNotes<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Notes::create_note`]: `POST /contacts/{contact_id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateNote<'a> {
@@ -181,28 +165,6 @@ impl<'a> CreateNote<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -239,7 +201,13 @@ impl<'a> CreateNote<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Notes::retrieve_note`]: `GET /notes/{note_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateNote<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Notes::retrieve_note`]: `GET /notes/{note_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveNote<'a> {
@@ -251,28 +219,6 @@ impl<'a> RetrieveNote<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -303,5 +249,11 @@ impl<'a> RetrieveNote<'a> {
         parts.push_path("/notes/");
         parts.push_path_param(&self.note_id);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for RetrieveNote<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

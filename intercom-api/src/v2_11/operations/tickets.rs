@@ -137,7 +137,7 @@ impl<'a> Tickets<'a> {
         }
     }
 }
-/// Request builder for [`Tickets::reply_ticket`]: `POST /tickets/{ticket_id}/reply`. Send it with [`send`](Self::send).
+/// Request builder for [`Tickets::reply_ticket`]: `POST /tickets/{ticket_id}/reply`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReplyTicket<'a> {
@@ -155,28 +155,6 @@ impl<'a> ReplyTicket<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -213,7 +191,13 @@ impl<'a> ReplyTicket<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Tickets::create_ticket`]: `POST /tickets`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ReplyTicket<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tickets::create_ticket`]: `POST /tickets`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTicket<'a> {
@@ -230,28 +214,6 @@ impl<'a> CreateTicket<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -286,7 +248,13 @@ impl<'a> CreateTicket<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Tickets::get_ticket`]: `GET /tickets/{ticket_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateTicket<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tickets::get_ticket`]: `GET /tickets/{ticket_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetTicket<'a> {
@@ -298,28 +266,6 @@ impl<'a> GetTicket<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -352,7 +298,13 @@ impl<'a> GetTicket<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Tickets::update_ticket`]: `PUT /tickets/{ticket_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for GetTicket<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tickets::update_ticket`]: `PUT /tickets/{ticket_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateTicket<'a> {
@@ -370,28 +322,6 @@ impl<'a> UpdateTicket<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -427,7 +357,13 @@ impl<'a> UpdateTicket<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Tickets::search_tickets`]: `POST /tickets/search`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateTicket<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tickets::search_tickets`]: `POST /tickets/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchTickets<'a> {
@@ -478,28 +414,6 @@ impl<'a> SearchTickets<'a> {
         self.extra.set_options(options);
         self
     }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
-        self
-    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> impl Future<Output = Result<models::TicketList, Error>> + 'a {
@@ -530,5 +444,11 @@ impl<'a> SearchTickets<'a> {
             parts.set_json_body(body)?;
         }
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for SearchTickets<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

@@ -62,7 +62,7 @@ impl<'a> Visitors<'a> {
         }
     }
 }
-/// Request builder for [`Visitors::retrieve_visitor_with_user_id`]: `GET /visitors`. Send it with [`send`](Self::send).
+/// Request builder for [`Visitors::retrieve_visitor_with_user_id`]: `GET /visitors`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveVisitorWithUserId<'a> {
@@ -74,28 +74,6 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -131,7 +109,13 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Visitors::update_visitor`]: `PUT /visitors`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RetrieveVisitorWithUserId<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Visitors::update_visitor`]: `PUT /visitors`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateVisitor<'a> {
@@ -148,28 +132,6 @@ impl<'a> UpdateVisitor<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -204,7 +166,13 @@ impl<'a> UpdateVisitor<'a> {
         Ok(parts)
     }
 }
-/// Request builder for [`Visitors::convert_visitor`]: `POST /visitors/convert`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateVisitor<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Visitors::convert_visitor`]: `POST /visitors/convert`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConvertVisitor<'a> {
@@ -221,28 +189,6 @@ impl<'a> ConvertVisitor<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
-        self
-    }
-    /// Adds a query parameter the spec does not declare, sent after the declared ones.
-    #[inline]
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.extra.push_query(name.into(), value.into());
-        self
-    }
-    /// Adds a header; rules as for [`RawRequest::header`](crate::runtime::RawRequest::header) (never `Authorization`).
-    #[inline]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.extra.push_header(name, value);
-        self
-    }
-    /// Sends `body` verbatim as the JSON request body, in place of the typed one.
-    #[inline]
-    pub fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extra.set_raw_body(&body);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -275,5 +221,11 @@ impl<'a> ConvertVisitor<'a> {
             parts.set_json_body(body)?;
         }
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for ConvertVisitor<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }
