@@ -193,10 +193,11 @@ fn checked_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), 
             "the header `{name}` cannot be set on a request: {why}"
         ));
     }
-    // The value is not quoted: it may be a secret.
-    let value = HeaderValue::from_str(value).map_err(|_| {
+    // The value is not quoted, and not shown by `Debug`: it may be a secret.
+    let mut value = HeaderValue::from_str(value).map_err(|_| {
         format!("invalid value for header `{name}`: it contains characters not allowed in an HTTP header")
     })?;
+    value.set_sensitive(true);
     Ok((header, value))
 }
 
