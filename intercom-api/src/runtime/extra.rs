@@ -130,7 +130,8 @@ impl Extras {
 ///
 /// Every builder implements it (one shared implementation, so each of the hundreds of builders
 /// stays small); bring it into scope with `use intercom_api::OperationExt;`. The rules are the
-/// ones of [`RawRequest`]'s methods of the same names.
+/// ones of [`RawRequest`]'s methods of the same names. Like [`CallOptions`], what is set applies
+/// to every page of a builder's `.pages()`/`.stream()`.
 ///
 /// ```no_run
 /// # async fn run(client: &intercom_api::Client) -> Result<(), intercom_api::Error> {
