@@ -391,6 +391,19 @@ fn ir_keywords_are_escaped() {
     assert_eq!(link.len(), 4);
     // A schema called `self` cannot be `Self`.
     assert_eq!(ty(&api, "SelfValue").schema_name.as_deref(), Some("self"));
+    // Parameters never take the name of a builder method (`options`, `OperationExt`'s methods).
+    let params: Vec<(&str, &str)> = api.operations[0]
+        .parameters
+        .iter()
+        .map(|p| (p.name.as_str(), p.rust_name.as_str()))
+        .collect();
+    assert_eq!(params.len(), 4);
+    for (wire, rust) in params {
+        assert!(
+            !["header", "raw_body", "query_param", "options", "extra"].contains(&rust),
+            "`{wire}` -> `{rust}`"
+        );
+    }
 }
 
 #[test]

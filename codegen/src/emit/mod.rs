@@ -107,6 +107,9 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
     );
     let api_doc =
         format!(" Entry point to the {version} operations: see [`crate::Client::{vmod}`].");
+    let request_doc = format!(
+        " Calls an endpoint the {version} spec does not describe, with `Intercom-Version: {version}`: see [`Client::request`](crate::runtime::Client::request)."
+    );
     let tokens = quote! {
         #![doc = #ops_doc]
         #( pub mod #op_mods; )*
@@ -120,6 +123,15 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
         impl<'a> Api<'a> {
             pub(crate) fn new(client: &'a crate::runtime::Client) -> Self {
                 Self { client }
+            }
+
+            #[doc = #request_doc]
+            pub fn request(
+                &self,
+                method: crate::runtime::Method,
+                path: impl Into<String>,
+            ) -> crate::runtime::RawRequest<'a> {
+                crate::runtime::RawRequest::new(self.client, method, path.into(), Some(super::VERSION))
             }
             #(#accessors)*
         }

@@ -43,7 +43,8 @@ pub struct TagFile {
 /// Tag -> module name of its operations file (deterministic, collision-free).
 pub fn tag_modules(api: &Api) -> BTreeMap<String, String> {
     let tags: BTreeSet<&String> = api.operations.iter().map(|o| &o.tag).collect();
-    let mut taken = BTreeSet::new();
+    // `request` is `Api::request`, the call to an endpoint the spec does not describe.
+    let mut taken = BTreeSet::from(["request".to_owned()]);
     tags.into_iter()
         .map(|t| {
             (
@@ -359,11 +360,11 @@ fn operation(
         #[doc = #route_doc]
         #deprecated_doc
         pub fn #method_ident(&self, #(#args)*) -> #builder_ident<'a> {
-            #builder_ident { client: self.client, #(#inits)* options: CallOptions::default() }
+            #builder_ident { client: self.client, #(#inits)* extra: Default::default() }
         }
     };
     let builder_doc = format!(
-        " Request builder for [`{accessor}::{}`]: {route}. Send it with [`send`](Self::send).",
+        " Request builder for [`{accessor}::{}`]: {route}. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.",
         op.method_name
     );
     // `send`, `send_with_response` and `request_parts` are `inline`: like the body of an `async
@@ -375,7 +376,7 @@ fn operation(
         pub struct #builder_ident<'a> {
             client: &'a Client,
             #(#fields)*
-            options: CallOptions,
+            extra: crate::runtime::Extras,
         }
 
         impl<'a> #builder_ident<'a> {
@@ -384,7 +385,7 @@ fn operation(
 
             /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
             pub fn options(mut self, options: CallOptions) -> Self {
-                self.options = options;
+                self.extra.set_options(options);
                 self
             }
 
@@ -410,13 +411,20 @@ fn operation(
                     super::super::VERSION,
                     #path_template,
                 );
+                parts.set_extras(&self.extra);
                 #(#path_stmts)*
                 #(#query_stmts)*
                 #implied_stmt
                 #body_stmt
                 #accept
-                parts.set_options(&self.options);
                 Ok(parts)
+            }
+        }
+
+        impl crate::runtime::OperationExt for #builder_ident<'_> {
+            #[inline]
+            fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+                &mut self.extra
             }
         }
     };

@@ -113,8 +113,12 @@ impl<'a> Lowerer<'a> {
                 let mut arg_names: BTreeSet<String> = [
                     "body",
                     "client",
+                    "extra",
+                    "header",
                     "options",
                     "pages",
+                    "query_param",
+                    "raw_body",
                     "request_parts",
                     "send",
                     "send_with_response",

@@ -1,5 +1,5 @@
-//! Hand-written runtime: client, auth, regions, errors, the shared send path
-//! and retries.
+//! Hand-written runtime: client, auth, regions, errors, the shared send path,
+//! retries and the escape hatches for what the spec lacks ([`RawRequest`]).
 //!
 //! The generated API modules build a `RequestParts`, hand it to the
 //! [`Client`]'s shared send path and decode the result into a [`Response`].
@@ -8,6 +8,7 @@
 mod auth;
 mod client;
 mod error;
+mod extra;
 #[doc(hidden)]
 pub mod pagination;
 mod path;
@@ -19,11 +20,15 @@ mod send;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, TransportError};
+pub use extra::{OperationExt, RawRequest};
 pub use pagination::{Items, Pages};
+pub use path::path_segment;
 pub use region::Region;
 pub use request::CallOptions;
 pub use response::{RateLimit, Response};
 
+#[doc(hidden)]
+pub use extra::Extras;
 #[doc(hidden)]
 pub use request::RequestParts;
 #[doc(hidden)]
@@ -34,3 +39,5 @@ pub use send::{body, send};
 /// The `reqwest` version used by the runtime, for generated code.
 #[doc(hidden)]
 pub use reqwest;
+/// The HTTP method of a [`RawRequest`] (`reqwest`'s, i.e. `http`'s).
+pub use reqwest::Method;

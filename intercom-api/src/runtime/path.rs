@@ -14,6 +14,22 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// `value` percent-encoded as exactly one path segment, for the paths of
+/// [`RawRequest`](super::RawRequest)s: every byte outside RFC 3986 `unreserved`
+/// (`A-Z a-z 0-9 - . _ ~`) is encoded, and so are the segments `.` and `..`.
+///
+/// ```
+/// use intercom_api::runtime::path_segment;
+///
+/// assert_eq!(path_segment("a/b c@x.io"), "a%2Fb%20c%40x.io");
+/// assert_eq!(path_segment(".."), "%2E%2E");
+/// ```
+pub fn path_segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    push_encoded_segment(&mut out, value);
+    out
+}
+
 /// Appends `value`, percent-encoded as a single path segment, to `out`.
 pub(crate) fn push_encoded_segment(out: &mut String, value: &str) {
     match value {

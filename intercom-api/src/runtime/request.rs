@@ -1,18 +1,22 @@
 //! Request assembly ([`RequestParts`], [`CallOptions`]) and the shared,
 //! non-generic send path (`Client::execute`).
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use backon::Retryable;
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+};
 use reqwest::{Method, Url};
 use tracing::Instrument;
 use tracing::field::Empty;
 
 use super::client::{Client, Ready};
 use super::error::{ApiError, Error, TransportError};
+use super::extra::Extras;
 use super::path::push_encoded_segment;
 use super::response::RawResponse;
 use super::retry;
@@ -73,11 +77,18 @@ impl CallOptions {
 #[derive(Debug, Clone)]
 pub struct RequestParts {
     method: Method,
-    api_version: &'static str,
-    path_template: &'static str,
+    /// `None`: no `Intercom-Version` header (raw requests).
+    api_version: Option<Cow<'static, str>>,
+    path_template: Cow<'static, str>,
     path: String,
     query: Vec<(String, String)>,
+    /// Undeclared query parameters, sent after `query`.
+    extra_query: Vec<(String, String)>,
+    /// Extra headers, already validated.
+    headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<Bytes>,
+    /// `body` is a raw body that the typed one must not replace.
+    raw_body: bool,
     /// Media type asked for in `Accept`.
     accept: &'static str,
     options: CallOptions,
@@ -92,14 +103,55 @@ impl RequestParts {
     pub fn new(method: Method, api_version: &'static str, path_template: &'static str) -> Self {
         Self {
             method,
-            api_version,
-            path_template,
+            api_version: Some(Cow::Borrowed(api_version)),
+            path_template: Cow::Borrowed(path_template),
             path: String::with_capacity(path_template.len() + 16),
             query: Vec::new(),
+            extra_query: Vec::new(),
+            headers: Vec::new(),
             body: None,
+            raw_body: false,
             accept: "application/json",
             options: CallOptions::default(),
             invalid: None,
+        }
+    }
+
+    /// A request for an endpoint the spec does not describe: `path` is sent as given (and
+    /// traced as is).
+    pub(crate) fn raw(method: Method, api_version: Option<Cow<'static, str>>, path: &str) -> Self {
+        Self {
+            method,
+            api_version,
+            path_template: Cow::Owned(path.to_owned()),
+            path: path.to_owned(),
+            query: Vec::new(),
+            extra_query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            raw_body: false,
+            accept: "application/json",
+            options: CallOptions::default(),
+            invalid: None,
+        }
+    }
+
+    /// Applies what the caller added to the operation: call options, undeclared query
+    /// parameters (sent after the declared ones), extra headers and a raw body (which the typed
+    /// body set afterwards by [`set_json_body`](Self::set_json_body) does not replace).
+    pub fn set_extras(&mut self, extras: &Extras) {
+        let Some(extras) = extras.get() else {
+            return;
+        };
+        self.options = extras.options.clone();
+        self.extra_query.clone_from(&extras.query);
+        self.headers.clone_from(&extras.headers);
+        if let Some(body) = &extras.raw_body {
+            self.body = Some(body.clone());
+            self.raw_body = true;
+        }
+        if self.invalid.is_none() {
+            self.invalid.clone_from(&extras.invalid);
         }
     }
 
@@ -123,12 +175,16 @@ impl RequestParts {
         self.query.push((name.to_owned(), value));
     }
 
-    /// Serializes `body` as the JSON request body.
+    /// Serializes `body` as the JSON request body, unless a raw body was set with
+    /// [`set_extras`](Self::set_extras).
     ///
     /// # Errors
     ///
     /// [`Error::InvalidRequest`] when serialization fails.
     pub fn set_json_body<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+        if self.raw_body {
+            return Ok(());
+        }
         let json = serde_json::to_vec(body)
             .map_err(|e| Error::invalid_request_with("cannot serialize the request body", e))?;
         self.body = Some(Bytes::from(json));
@@ -164,7 +220,8 @@ struct Call<'a> {
     ready: &'a Ready,
     parts: &'a RequestParts,
     url: Url,
-    api_version: HeaderValue,
+    /// Every request header: the client's, then the caller's extra ones.
+    headers: HeaderMap,
     timeout: Option<Duration>,
     /// Idempotent method, or the caller opted in to retrying this one.
     unsafe_retry_allowed: bool,
@@ -180,8 +237,8 @@ impl Client {
         let span = tracing::info_span!(
             "intercom.request",
             method = %parts.method,
-            path = parts.path_template,
-            api_version = parts.api_version,
+            path = &*parts.path_template,
+            api_version = parts.api_version.as_deref().unwrap_or("(default)"),
             attempts = Empty,
             status = Empty,
             duration_ms = Empty,
@@ -224,12 +281,7 @@ impl Client {
             return Err(Error::invalid_request(reason.clone()));
         }
         let url = build_url(ready, parts)?;
-        let api_version = HeaderValue::from_str(parts.api_version).map_err(|e| {
-            Error::invalid_request_with(
-                format!("invalid Intercom-Version `{}`", parts.api_version),
-                e,
-            )
-        })?;
+        let headers = request_headers(ready, parts)?;
         let max_attempts = parts
             .options
             .max_attempts
@@ -239,7 +291,7 @@ impl Client {
             ready,
             parts,
             url,
-            api_version,
+            headers,
             timeout: parts.options.timeout.or(ready.timeout),
             unsafe_retry_allowed: retry::is_idempotent(&parts.method)
                 || parts
@@ -292,17 +344,12 @@ impl Call<'_> {
         let mut request = ready
             .http
             .request(self.parts.method.clone(), self.url.clone())
-            .header(AUTHORIZATION, ready.auth.clone())
-            .header(&INTERCOM_VERSION, self.api_version.clone())
-            .header(ACCEPT, HeaderValue::from_static(self.parts.accept))
-            .header(USER_AGENT, ready.user_agent.clone());
+            .headers(self.headers.clone());
         if let Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
         if let Some(body) = &self.parts.body {
-            request = request
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(body.clone());
+            request = request.body(body.clone());
         }
         let mut response = request.send().await.map_err(|e| self.transport(e))?;
         let status = response.status();
@@ -335,8 +382,36 @@ impl Call<'_> {
     }
 }
 
-/// Base URL + encoded path + query. Fails instead of sending to a different
-/// path when URL parsing would normalise the path (dot segments).
+/// The headers of every attempt: authentication, `Intercom-Version` (when set), `Accept`,
+/// `User-Agent`, `Content-Type` for a body, then the caller's extra headers, which replace the
+/// client's ones of the same name (`Authorization` and `Intercom-Version` cannot be extra
+/// headers: see `Extras::push_header`).
+fn request_headers(ready: &Ready, parts: &RequestParts) -> Result<HeaderMap, Error> {
+    let mut headers = HeaderMap::with_capacity(5 + parts.headers.len());
+    headers.insert(AUTHORIZATION, ready.auth.clone());
+    if let Some(version) = &parts.api_version {
+        let value = HeaderValue::from_str(version).map_err(|e| {
+            Error::invalid_request_with(format!("invalid Intercom-Version `{version}`"), e)
+        })?;
+        headers.insert(&INTERCOM_VERSION, value);
+    }
+    headers.insert(ACCEPT, HeaderValue::from_static(parts.accept));
+    headers.insert(USER_AGENT, ready.user_agent.clone());
+    if parts.body.is_some() {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    for (name, _) in &parts.headers {
+        headers.remove(name);
+    }
+    for (name, value) in &parts.headers {
+        headers.append(name.clone(), value.clone());
+    }
+    Ok(headers)
+}
+
+/// Base URL + encoded path + query (declared, then extra parameters). Fails instead of sending
+/// to a different path when URL parsing would normalise the path (dot segments, characters that
+/// need percent-encoding in a raw path), and never sends to another host than the base URL's.
 fn build_url(ready: &Ready, parts: &RequestParts) -> Result<Url, Error> {
     let mut url = Url::parse(&format!("{}{}", ready.base_url, parts.path))
         .map_err(|e| Error::invalid_request_with("cannot build the request URL", e))?;
@@ -344,14 +419,22 @@ fn build_url(ready: &Ready, parts: &RequestParts) -> Result<Url, Error> {
     if url.path() != expected && !(expected.is_empty() && url.path() == "/") {
         return Err(Error::invalid_request(format!(
             "the path `{}` cannot be sent unchanged (URL normalisation turns it into `{}`); \
-             `.` and `..` are not valid path parameters",
+             `.` and `..` segments are not allowed, and other characters must be percent-encoded",
             parts.path,
             url.path()
         )));
     }
-    if !parts.query.is_empty() {
+    let base = Url::parse(&ready.base_url)
+        .map_err(|e| Error::invalid_request_with("cannot parse the base URL", e))?;
+    if url.origin() != base.origin() {
+        return Err(Error::invalid_request(format!(
+            "the path `{}` does not stay on the client's base URL",
+            parts.path
+        )));
+    }
+    if !parts.query.is_empty() || !parts.extra_query.is_empty() {
         let mut query = url.query_pairs_mut();
-        for (name, value) in &parts.query {
+        for (name, value) in parts.query.iter().chain(&parts.extra_query) {
             query.append_pair(name, value);
         }
     }

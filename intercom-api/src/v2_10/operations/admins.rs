@@ -26,7 +26,7 @@ impl<'a> Admins<'a> {
     pub fn identify_admin(&self) -> IdentifyAdmin<'a> {
         IdentifyAdmin {
             client: self.client,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Set an admin to away
@@ -39,7 +39,7 @@ impl<'a> Admins<'a> {
             client: self.client,
             id,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all activity logs
@@ -56,7 +56,7 @@ impl<'a> Admins<'a> {
             created_at_after: created_at_after.into(),
             created_at_before: None,
             implied_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all admins
@@ -68,7 +68,7 @@ impl<'a> Admins<'a> {
         ListAdmins {
             client: self.client,
             display_avatar: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve an admin
@@ -80,21 +80,21 @@ impl<'a> Admins<'a> {
         RetrieveAdmin {
             client: self.client,
             id,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Admins::identify_admin`]: `GET /me`. Send it with [`send`](Self::send).
+/// Request builder for [`Admins::identify_admin`]: `GET /me`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct IdentifyAdmin<'a> {
     client: &'a Client,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> IdentifyAdmin<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -121,19 +121,25 @@ impl<'a> IdentifyAdmin<'a> {
             super::super::VERSION,
             "/me",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/me");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Admins::set_away_admin`]: `PUT /admins/{id}/away`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for IdentifyAdmin<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Admins::set_away_admin`]: `PUT /admins/{id}/away`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SetAwayAdmin<'a> {
     client: &'a Client,
     id: i64,
     body: Option<models::SetAwayAdminRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> SetAwayAdmin<'a> {
     /// Sets the request body.
@@ -143,7 +149,7 @@ impl<'a> SetAwayAdmin<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -170,17 +176,23 @@ impl<'a> SetAwayAdmin<'a> {
             super::super::VERSION,
             "/admins/{id}/away",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/admins/");
         parts.push_path_param(&self.id.to_string());
         parts.push_path("/away");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Admins::list_activity_logs`]: `GET /admins/activity_logs`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for SetAwayAdmin<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Admins::list_activity_logs`]: `GET /admins/activity_logs`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListActivityLogs<'a> {
@@ -188,7 +200,7 @@ pub struct ListActivityLogs<'a> {
     created_at_after: String,
     created_at_before: Option<String>,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListActivityLogs<'a> {
     /// The end date that you request data for. It must be formatted as a UNIX timestamp.
@@ -228,7 +240,7 @@ impl<'a> ListActivityLogs<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -257,6 +269,7 @@ impl<'a> ListActivityLogs<'a> {
             super::super::VERSION,
             "/admins/activity_logs",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/admins/activity_logs");
         {
             let value = &self.created_at_after;
@@ -268,17 +281,22 @@ impl<'a> ListActivityLogs<'a> {
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Admins::list_admins`]: `GET /admins`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListActivityLogs<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Admins::list_admins`]: `GET /admins`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListAdmins<'a> {
     client: &'a Client,
     display_avatar: Option<bool>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListAdmins<'a> {
     /// If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
@@ -288,7 +306,7 @@ impl<'a> ListAdmins<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -315,26 +333,32 @@ impl<'a> ListAdmins<'a> {
             super::super::VERSION,
             "/admins",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/admins");
         if let Some(value) = &self.display_avatar {
             parts.push_query("display_avatar", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Admins::retrieve_admin`]: `GET /admins/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListAdmins<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Admins::retrieve_admin`]: `GET /admins/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveAdmin<'a> {
     client: &'a Client,
     id: i64,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveAdmin<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -361,9 +385,15 @@ impl<'a> RetrieveAdmin<'a> {
             super::super::VERSION,
             "/admins/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/admins/");
         parts.push_path_param(&self.id.to_string());
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for RetrieveAdmin<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

@@ -27,7 +27,7 @@ impl<'a> Articles<'a> {
         ListArticles {
             client: self.client,
             implied_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create an article
@@ -39,7 +39,7 @@ impl<'a> Articles<'a> {
         CreateArticle {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve an article
@@ -51,7 +51,7 @@ impl<'a> Articles<'a> {
         RetrieveArticle {
             client: self.client,
             id,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update an article
@@ -64,7 +64,7 @@ impl<'a> Articles<'a> {
             client: self.client,
             id,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete an article
@@ -76,7 +76,7 @@ impl<'a> Articles<'a> {
         DeleteArticle {
             client: self.client,
             id,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Search for articles
@@ -91,17 +91,17 @@ impl<'a> Articles<'a> {
             state: None,
             help_center_id: None,
             highlight: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Articles::list_articles`]: `GET /articles`. Send it with [`send`](Self::send).
+/// Request builder for [`Articles::list_articles`]: `GET /articles`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListArticles<'a> {
     client: &'a Client,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListArticles<'a> {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
@@ -136,7 +136,7 @@ impl<'a> ListArticles<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -163,21 +163,27 @@ impl<'a> ListArticles<'a> {
             super::super::VERSION,
             "/articles",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles");
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Articles::create_article`]: `POST /articles`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListArticles<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Articles::create_article`]: `POST /articles`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateArticle<'a> {
     client: &'a Client,
     body: Option<models::CreateArticleRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateArticle<'a> {
     /// Sets the request body.
@@ -187,7 +193,7 @@ impl<'a> CreateArticle<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -214,26 +220,32 @@ impl<'a> CreateArticle<'a> {
             super::super::VERSION,
             "/articles",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Articles::retrieve_article`]: `GET /articles/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateArticle<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Articles::retrieve_article`]: `GET /articles/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveArticle<'a> {
     client: &'a Client,
     id: i64,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveArticle<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -260,20 +272,26 @@ impl<'a> RetrieveArticle<'a> {
             super::super::VERSION,
             "/articles/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/");
         parts.push_path_param(&self.id.to_string());
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Articles::update_article`]: `PUT /articles/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RetrieveArticle<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Articles::update_article`]: `PUT /articles/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateArticle<'a> {
     client: &'a Client,
     id: i64,
     body: Option<models::UpdateArticleRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateArticle<'a> {
     /// Sets the request body.
@@ -283,7 +301,7 @@ impl<'a> UpdateArticle<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -310,27 +328,33 @@ impl<'a> UpdateArticle<'a> {
             super::super::VERSION,
             "/articles/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/");
         parts.push_path_param(&self.id.to_string());
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Articles::delete_article`]: `DELETE /articles/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateArticle<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Articles::delete_article`]: `DELETE /articles/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteArticle<'a> {
     client: &'a Client,
     id: i64,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteArticle<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -361,13 +385,19 @@ impl<'a> DeleteArticle<'a> {
             super::super::VERSION,
             "/articles/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/");
         parts.push_path_param(&self.id.to_string());
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Articles::search_articles`]: `GET /articles/search`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DeleteArticle<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Articles::search_articles`]: `GET /articles/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchArticles<'a> {
@@ -376,7 +406,7 @@ pub struct SearchArticles<'a> {
     state: Option<String>,
     help_center_id: Option<i64>,
     highlight: Option<bool>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> SearchArticles<'a> {
     /// The phrase within your articles to search for.
@@ -401,7 +431,7 @@ impl<'a> SearchArticles<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -432,6 +462,7 @@ impl<'a> SearchArticles<'a> {
             super::super::VERSION,
             "/articles/search",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/search");
         if let Some(value) = &self.phrase {
             parts.push_query("phrase", value.clone());
@@ -445,7 +476,12 @@ impl<'a> SearchArticles<'a> {
         if let Some(value) = &self.highlight {
             parts.push_query("highlight", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for SearchArticles<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

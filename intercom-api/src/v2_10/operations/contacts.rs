@@ -27,7 +27,7 @@ impl<'a> Contacts<'a> {
             client: self.client,
             id: id.into(),
             implied_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List attached segments for contact
@@ -42,7 +42,7 @@ impl<'a> Contacts<'a> {
         ListSegmentsForAContact {
             client: self.client,
             contact_id: contact_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List subscriptions for a contact
@@ -65,7 +65,7 @@ impl<'a> Contacts<'a> {
         ListSubscriptionsForAContact {
             client: self.client,
             contact_id: contact_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List tags attached to a contact
@@ -80,7 +80,7 @@ impl<'a> Contacts<'a> {
         ListTagsForAContact {
             client: self.client,
             contact_id: contact_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Get a contact
@@ -96,7 +96,7 @@ impl<'a> Contacts<'a> {
         ShowContact {
             client: self.client,
             id: id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a contact
@@ -109,7 +109,7 @@ impl<'a> Contacts<'a> {
             client: self.client,
             id: id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete a contact
@@ -121,7 +121,7 @@ impl<'a> Contacts<'a> {
         DeleteContact {
             client: self.client,
             id: id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Merge a lead and a user
@@ -142,7 +142,7 @@ impl<'a> Contacts<'a> {
         MergeContact {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Search contacts
@@ -271,7 +271,7 @@ impl<'a> Contacts<'a> {
         SearchContacts {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all contacts
@@ -290,7 +290,7 @@ impl<'a> Contacts<'a> {
         ListContacts {
             client: self.client,
             implied_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create contact
@@ -302,7 +302,7 @@ impl<'a> Contacts<'a> {
         CreateContact {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Archive contact
@@ -314,7 +314,7 @@ impl<'a> Contacts<'a> {
         ArchiveContact {
             client: self.client,
             id: id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Unarchive contact
@@ -326,18 +326,18 @@ impl<'a> Contacts<'a> {
         UnarchiveContact {
             client: self.client,
             id: id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Contacts::list_companies_for_a_contact`]: `GET /contacts/{id}/companies`. Send it with [`send`](Self::send).
+/// Request builder for [`Contacts::list_companies_for_a_contact`]: `GET /contacts/{id}/companies`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListCompaniesForAContact<'a> {
     client: &'a Client,
     id: String,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListCompaniesForAContact<'a> {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (the `starting_after` or `page` in the query of the `pages.next` URL, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
@@ -368,7 +368,7 @@ impl<'a> ListCompaniesForAContact<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -399,28 +399,34 @@ impl<'a> ListCompaniesForAContact<'a> {
             super::super::VERSION,
             "/contacts/{id}/companies",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.id);
         parts.push_path("/companies");
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::list_segments_for_a_contact`]: `GET /contacts/{contact_id}/segments`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListCompaniesForAContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::list_segments_for_a_contact`]: `GET /contacts/{contact_id}/segments`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSegmentsForAContact<'a> {
     client: &'a Client,
     contact_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListSegmentsForAContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -449,25 +455,31 @@ impl<'a> ListSegmentsForAContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/segments",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/segments");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::list_subscriptions_for_a_contact`]: `GET /contacts/{contact_id}/subscriptions`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListSegmentsForAContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::list_subscriptions_for_a_contact`]: `GET /contacts/{contact_id}/subscriptions`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSubscriptionsForAContact<'a> {
     client: &'a Client,
     contact_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListSubscriptionsForAContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -498,25 +510,31 @@ impl<'a> ListSubscriptionsForAContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/subscriptions",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/subscriptions");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::list_tags_for_a_contact`]: `GET /contacts/{contact_id}/tags`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListSubscriptionsForAContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::list_tags_for_a_contact`]: `GET /contacts/{contact_id}/tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListTagsForAContact<'a> {
     client: &'a Client,
     contact_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListTagsForAContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -543,25 +561,31 @@ impl<'a> ListTagsForAContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/tags",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/tags");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::show_contact`]: `GET /contacts/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListTagsForAContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::show_contact`]: `GET /contacts/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ShowContact<'a> {
     client: &'a Client,
     id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ShowContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -588,20 +612,26 @@ impl<'a> ShowContact<'a> {
             super::super::VERSION,
             "/contacts/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::update_contact`]: `PUT /contacts/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ShowContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::update_contact`]: `PUT /contacts/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateContact<'a> {
     client: &'a Client,
     id: String,
     body: Option<models::UpdateContactRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateContact<'a> {
     /// Sets the request body.
@@ -611,7 +641,7 @@ impl<'a> UpdateContact<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -638,27 +668,33 @@ impl<'a> UpdateContact<'a> {
             super::super::VERSION,
             "/contacts/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.id);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::delete_contact`]: `DELETE /contacts/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::delete_contact`]: `DELETE /contacts/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteContact<'a> {
     client: &'a Client,
     id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -687,19 +723,25 @@ impl<'a> DeleteContact<'a> {
             super::super::VERSION,
             "/contacts/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::merge_contact`]: `POST /contacts/merge`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DeleteContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::merge_contact`]: `POST /contacts/merge`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct MergeContact<'a> {
     client: &'a Client,
     body: Option<models::MergeContactsRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> MergeContact<'a> {
     /// Sets the request body.
@@ -709,7 +751,7 @@ impl<'a> MergeContact<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -736,21 +778,27 @@ impl<'a> MergeContact<'a> {
             super::super::VERSION,
             "/contacts/merge",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/merge");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::search_contacts`]: `POST /contacts/search`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for MergeContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::search_contacts`]: `POST /contacts/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchContacts<'a> {
     client: &'a Client,
     body: Option<models::SearchRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> SearchContacts<'a> {
     /// Sets the request body.
@@ -792,7 +840,7 @@ impl<'a> SearchContacts<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -819,21 +867,27 @@ impl<'a> SearchContacts<'a> {
             super::super::VERSION,
             "/contacts/search",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::list_contacts`]: `GET /contacts`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for SearchContacts<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::list_contacts`]: `GET /contacts`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListContacts<'a> {
     client: &'a Client,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListContacts<'a> {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
@@ -868,7 +922,7 @@ impl<'a> ListContacts<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -895,21 +949,27 @@ impl<'a> ListContacts<'a> {
             super::super::VERSION,
             "/contacts",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts");
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::create_contact`]: `POST /contacts`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListContacts<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::create_contact`]: `POST /contacts`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateContact<'a> {
     client: &'a Client,
     body: Option<models::CreateContactRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateContact<'a> {
     /// Sets the request body.
@@ -919,7 +979,7 @@ impl<'a> CreateContact<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -946,26 +1006,32 @@ impl<'a> CreateContact<'a> {
             super::super::VERSION,
             "/contacts",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::archive_contact`]: `POST /contacts/{id}/archive`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::archive_contact`]: `POST /contacts/{id}/archive`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ArchiveContact<'a> {
     client: &'a Client,
     id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ArchiveContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -994,25 +1060,31 @@ impl<'a> ArchiveContact<'a> {
             super::super::VERSION,
             "/contacts/{id}/archive",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.id);
         parts.push_path("/archive");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::unarchive_contact`]: `POST /contacts/{id}/unarchive`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ArchiveContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::unarchive_contact`]: `POST /contacts/{id}/unarchive`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UnarchiveContact<'a> {
     client: &'a Client,
     id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UnarchiveContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -1041,10 +1113,16 @@ impl<'a> UnarchiveContact<'a> {
             super::super::VERSION,
             "/contacts/{id}/unarchive",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.id);
         parts.push_path("/unarchive");
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for UnarchiveContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

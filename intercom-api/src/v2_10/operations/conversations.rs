@@ -30,7 +30,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             per_page: None,
             starting_after: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Creates a conversation
@@ -50,7 +50,7 @@ impl<'a> Conversations<'a> {
         CreateConversation {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a conversation
@@ -71,7 +71,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             id,
             display_as: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a conversation
@@ -93,7 +93,7 @@ impl<'a> Conversations<'a> {
             id,
             display_as: None,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Search conversations
@@ -203,7 +203,7 @@ impl<'a> Conversations<'a> {
         SearchConversations {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Reply to a conversation
@@ -222,7 +222,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             id: id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Manage a conversation
@@ -239,7 +239,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             id: id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Run Assignment Rules on a conversation
@@ -260,7 +260,7 @@ impl<'a> Conversations<'a> {
         AutoAssignConversation {
             client: self.client,
             id: id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Attach a contact to a conversation
@@ -280,7 +280,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             id: id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Detach a contact from a group conversation
@@ -302,7 +302,7 @@ impl<'a> Conversations<'a> {
             conversation_id: conversation_id.into(),
             contact_id: contact_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Redact a conversation part
@@ -318,7 +318,7 @@ impl<'a> Conversations<'a> {
         RedactConversation {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Convert a conversation to a ticket
@@ -334,18 +334,18 @@ impl<'a> Conversations<'a> {
             client: self.client,
             id,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Conversations::list_conversations`]: `GET /conversations`. Send it with [`send`](Self::send).
+/// Request builder for [`Conversations::list_conversations`]: `GET /conversations`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListConversations<'a> {
     client: &'a Client,
     per_page: Option<i64>,
     starting_after: Option<String>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListConversations<'a> {
     /// How many results per page
@@ -384,7 +384,7 @@ impl<'a> ListConversations<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -413,6 +413,7 @@ impl<'a> ListConversations<'a> {
             super::super::VERSION,
             "/conversations",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations");
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
@@ -420,17 +421,22 @@ impl<'a> ListConversations<'a> {
         if let Some(value) = &self.starting_after {
             parts.push_query("starting_after", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::create_conversation`]: `POST /conversations`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListConversations<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::create_conversation`]: `POST /conversations`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateConversation<'a> {
     client: &'a Client,
     body: Option<models::CreateConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateConversation<'a> {
     /// Sets the request body.
@@ -440,7 +446,7 @@ impl<'a> CreateConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -467,22 +473,28 @@ impl<'a> CreateConversation<'a> {
             super::super::VERSION,
             "/conversations",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::retrieve_conversation`]: `GET /conversations/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::retrieve_conversation`]: `GET /conversations/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveConversation<'a> {
     client: &'a Client,
     id: i64,
     display_as: Option<String>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveConversation<'a> {
     /// Set to plaintext to retrieve conversation messages in plain text.
@@ -492,7 +504,7 @@ impl<'a> RetrieveConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -519,16 +531,22 @@ impl<'a> RetrieveConversation<'a> {
             super::super::VERSION,
             "/conversations/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.id.to_string());
         if let Some(value) = &self.display_as {
             parts.push_query("display_as", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::update_conversation`]: `PUT /conversations/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RetrieveConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::update_conversation`]: `PUT /conversations/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateConversation<'a> {
@@ -536,7 +554,7 @@ pub struct UpdateConversation<'a> {
     id: i64,
     display_as: Option<String>,
     body: Option<models::UpdateConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateConversation<'a> {
     /// Set to plaintext to retrieve conversation messages in plain text.
@@ -551,7 +569,7 @@ impl<'a> UpdateConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -578,6 +596,7 @@ impl<'a> UpdateConversation<'a> {
             super::super::VERSION,
             "/conversations/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.id.to_string());
         if let Some(value) = &self.display_as {
@@ -586,17 +605,22 @@ impl<'a> UpdateConversation<'a> {
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::search_conversations`]: `POST /conversations/search`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::search_conversations`]: `POST /conversations/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchConversations<'a> {
     client: &'a Client,
     body: Option<models::SearchRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> SearchConversations<'a> {
     /// Sets the request body.
@@ -638,7 +662,7 @@ impl<'a> SearchConversations<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -667,22 +691,28 @@ impl<'a> SearchConversations<'a> {
             super::super::VERSION,
             "/conversations/search",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::reply_conversation`]: `POST /conversations/{id}/reply`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for SearchConversations<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::reply_conversation`]: `POST /conversations/{id}/reply`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReplyConversation<'a> {
     client: &'a Client,
     id: String,
     body: Option<models::ReplyConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ReplyConversation<'a> {
     /// Sets the request body.
@@ -692,7 +722,7 @@ impl<'a> ReplyConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -719,24 +749,30 @@ impl<'a> ReplyConversation<'a> {
             super::super::VERSION,
             "/conversations/{id}/reply",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.id);
         parts.push_path("/reply");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::manage_conversation`]: `POST /conversations/{id}/parts`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ReplyConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::manage_conversation`]: `POST /conversations/{id}/parts`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ManageConversation<'a> {
     client: &'a Client,
     id: String,
     body: Option<models::ManageConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ManageConversation<'a> {
     /// Sets the request body.
@@ -746,7 +782,7 @@ impl<'a> ManageConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -773,28 +809,34 @@ impl<'a> ManageConversation<'a> {
             super::super::VERSION,
             "/conversations/{id}/parts",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.id);
         parts.push_path("/parts");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::auto_assign_conversation`]: `POST /conversations/{id}/run_assignment_rules`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ManageConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::auto_assign_conversation`]: `POST /conversations/{id}/run_assignment_rules`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AutoAssignConversation<'a> {
     client: &'a Client,
     id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AutoAssignConversation<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -821,21 +863,27 @@ impl<'a> AutoAssignConversation<'a> {
             super::super::VERSION,
             "/conversations/{id}/run_assignment_rules",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.id);
         parts.push_path("/run_assignment_rules");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::attach_contact_to_conversation`]: `POST /conversations/{id}/customers`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for AutoAssignConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::attach_contact_to_conversation`]: `POST /conversations/{id}/customers`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachContactToConversation<'a> {
     client: &'a Client,
     id: String,
     body: Option<models::AttachContactToConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AttachContactToConversation<'a> {
     /// Sets the request body.
@@ -845,7 +893,7 @@ impl<'a> AttachContactToConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -872,17 +920,23 @@ impl<'a> AttachContactToConversation<'a> {
             super::super::VERSION,
             "/conversations/{id}/customers",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.id);
         parts.push_path("/customers");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for AttachContactToConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachContactFromConversation<'a> {
@@ -890,7 +944,7 @@ pub struct DetachContactFromConversation<'a> {
     conversation_id: String,
     contact_id: String,
     body: Option<models::DetachContactFromConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DetachContactFromConversation<'a> {
     /// Sets the request body.
@@ -900,7 +954,7 @@ impl<'a> DetachContactFromConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -927,6 +981,7 @@ impl<'a> DetachContactFromConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/customers/{contact_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/customers/");
@@ -934,17 +989,22 @@ impl<'a> DetachContactFromConversation<'a> {
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::redact_conversation`]: `POST /conversations/redact`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DetachContactFromConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::redact_conversation`]: `POST /conversations/redact`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RedactConversation<'a> {
     client: &'a Client,
     body: Option<models::RedactConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RedactConversation<'a> {
     /// Sets the request body.
@@ -954,7 +1014,7 @@ impl<'a> RedactConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -981,22 +1041,28 @@ impl<'a> RedactConversation<'a> {
             super::super::VERSION,
             "/conversations/redact",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/redact");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::convert_conversation_to_ticket`]: `POST /conversations/{id}/convert`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RedactConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::convert_conversation_to_ticket`]: `POST /conversations/{id}/convert`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConvertConversationToTicket<'a> {
     client: &'a Client,
     id: i64,
     body: Option<models::ConvertConversationToTicketRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ConvertConversationToTicket<'a> {
     /// Sets the request body.
@@ -1006,7 +1072,7 @@ impl<'a> ConvertConversationToTicket<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -1033,13 +1099,19 @@ impl<'a> ConvertConversationToTicket<'a> {
             super::super::VERSION,
             "/conversations/{id}/convert",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.id.to_string());
         parts.push_path("/convert");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for ConvertConversationToTicket<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

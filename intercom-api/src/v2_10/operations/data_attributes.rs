@@ -24,7 +24,7 @@ impl<'a> DataAttributes<'a> {
             client: self.client,
             model: None,
             include_archived: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create a data attribute
@@ -36,7 +36,7 @@ impl<'a> DataAttributes<'a> {
         CreateDataAttribute {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a data attribute
@@ -53,18 +53,18 @@ impl<'a> DataAttributes<'a> {
             client: self.client,
             id,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`DataAttributes::lis_data_attributes`]: `GET /data_attributes`. Send it with [`send`](Self::send).
+/// Request builder for [`DataAttributes::lis_data_attributes`]: `GET /data_attributes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct LisDataAttributes<'a> {
     client: &'a Client,
     model: Option<models::LisDataAttributesModel>,
     include_archived: Option<bool>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> LisDataAttributes<'a> {
     /// Specify the data attribute model to return.
@@ -79,7 +79,7 @@ impl<'a> LisDataAttributes<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -108,6 +108,7 @@ impl<'a> LisDataAttributes<'a> {
             super::super::VERSION,
             "/data_attributes",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/data_attributes");
         if let Some(value) = &self.model {
             parts.push_query("model", value.as_str().to_string());
@@ -115,17 +116,22 @@ impl<'a> LisDataAttributes<'a> {
         if let Some(value) = &self.include_archived {
             parts.push_query("include_archived", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`DataAttributes::create_data_attribute`]: `POST /data_attributes`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for LisDataAttributes<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`DataAttributes::create_data_attribute`]: `POST /data_attributes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDataAttribute<'a> {
     client: &'a Client,
     body: Option<models::CreateDataAttributeRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateDataAttribute<'a> {
     /// Sets the request body.
@@ -135,7 +141,7 @@ impl<'a> CreateDataAttribute<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -164,22 +170,28 @@ impl<'a> CreateDataAttribute<'a> {
             super::super::VERSION,
             "/data_attributes",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/data_attributes");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`DataAttributes::update_data_attribute`]: `PUT /data_attributes/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateDataAttribute<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`DataAttributes::update_data_attribute`]: `PUT /data_attributes/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateDataAttribute<'a> {
     client: &'a Client,
     id: i64,
     body: Option<models::UpdateDataAttributeRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateDataAttribute<'a> {
     /// Sets the request body.
@@ -189,7 +201,7 @@ impl<'a> UpdateDataAttribute<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -218,12 +230,18 @@ impl<'a> UpdateDataAttribute<'a> {
             super::super::VERSION,
             "/data_attributes/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/data_attributes/");
         parts.push_path_param(&self.id.to_string());
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for UpdateDataAttribute<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

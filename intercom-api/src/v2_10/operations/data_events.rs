@@ -41,7 +41,7 @@ impl<'a> DataEvents<'a> {
             filter,
             type_: type_.into(),
             summary: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Submit a data event
@@ -92,7 +92,7 @@ impl<'a> DataEvents<'a> {
         CreateDataEvent {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create event summaries
@@ -104,11 +104,11 @@ impl<'a> DataEvents<'a> {
         DataEventSummaries {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`DataEvents::lis_data_events`]: `GET /events`. Send it with [`send`](Self::send).
+/// Request builder for [`DataEvents::lis_data_events`]: `GET /events`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct LisDataEvents<'a> {
@@ -116,7 +116,7 @@ pub struct LisDataEvents<'a> {
     filter: models::LisDataEventsFilter,
     type_: String,
     summary: Option<bool>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> LisDataEvents<'a> {
     /// summary flag
@@ -126,7 +126,7 @@ impl<'a> LisDataEvents<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -155,6 +155,7 @@ impl<'a> LisDataEvents<'a> {
             super::super::VERSION,
             "/events",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/events");
         {
             let value = &self.filter;
@@ -169,17 +170,22 @@ impl<'a> LisDataEvents<'a> {
         if let Some(value) = &self.summary {
             parts.push_query("summary", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`DataEvents::create_data_event`]: `POST /events`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for LisDataEvents<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`DataEvents::create_data_event`]: `POST /events`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDataEvent<'a> {
     client: &'a Client,
     body: Option<models::CreateDataEventRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateDataEvent<'a> {
     /// Sets the request body.
@@ -189,7 +195,7 @@ impl<'a> CreateDataEvent<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -216,21 +222,27 @@ impl<'a> CreateDataEvent<'a> {
             super::super::VERSION,
             "/events",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/events");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`DataEvents::data_event_summaries`]: `POST /events/summaries`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateDataEvent<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`DataEvents::data_event_summaries`]: `POST /events/summaries`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DataEventSummaries<'a> {
     client: &'a Client,
     body: Option<models::CreateDataEventSummariesRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DataEventSummaries<'a> {
     /// Sets the request body.
@@ -240,7 +252,7 @@ impl<'a> DataEventSummaries<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -267,11 +279,17 @@ impl<'a> DataEventSummaries<'a> {
             super::super::VERSION,
             "/events/summaries",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/events/summaries");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for DataEventSummaries<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

@@ -39,7 +39,7 @@ impl<'a> DataExport<'a> {
         CreateDataExport {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Show content data export
@@ -58,7 +58,7 @@ impl<'a> DataExport<'a> {
         GetDataExport {
             client: self.client,
             job_identifier: job_identifier.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Cancel content data export
@@ -73,7 +73,7 @@ impl<'a> DataExport<'a> {
         CancelDataExport {
             client: self.client,
             job_identifier: job_identifier.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Download content data export
@@ -94,17 +94,17 @@ impl<'a> DataExport<'a> {
         DownloadDataExport {
             client: self.client,
             job_identifier: job_identifier.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`DataExport::create_data_export`]: `POST /export/content/data`. Send it with [`send`](Self::send).
+/// Request builder for [`DataExport::create_data_export`]: `POST /export/content/data`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDataExport<'a> {
     client: &'a Client,
     body: Option<models::CreateDataExportsRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateDataExport<'a> {
     /// Sets the request body.
@@ -114,7 +114,7 @@ impl<'a> CreateDataExport<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -141,26 +141,32 @@ impl<'a> CreateDataExport<'a> {
             super::super::VERSION,
             "/export/content/data",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/export/content/data");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`DataExport::get_data_export`]: `GET /export/content/data/{job_identifier}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateDataExport<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`DataExport::get_data_export`]: `GET /export/content/data/{job_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetDataExport<'a> {
     client: &'a Client,
     job_identifier: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> GetDataExport<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -187,24 +193,30 @@ impl<'a> GetDataExport<'a> {
             super::super::VERSION,
             "/export/content/data/{job_identifier}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/export/content/data/");
         parts.push_path_param(&self.job_identifier);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`DataExport::cancel_data_export`]: `POST /export/cancel/{job_identifier}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for GetDataExport<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`DataExport::cancel_data_export`]: `POST /export/cancel/{job_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CancelDataExport<'a> {
     client: &'a Client,
     job_identifier: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CancelDataExport<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -231,24 +243,30 @@ impl<'a> CancelDataExport<'a> {
             super::super::VERSION,
             "/export/cancel/{job_identifier}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/export/cancel/");
         parts.push_path_param(&self.job_identifier);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`DataExport::download_data_export`]: `GET /download/content/data/{job_identifier}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CancelDataExport<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`DataExport::download_data_export`]: `GET /download/content/data/{job_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DownloadDataExport<'a> {
     client: &'a Client,
     job_identifier: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DownloadDataExport<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -275,10 +293,16 @@ impl<'a> DownloadDataExport<'a> {
             super::super::VERSION,
             "/download/content/data/{job_identifier}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/download/content/data/");
         parts.push_path_param(&self.job_identifier);
         parts.set_accept("application/octet-stream");
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for DownloadDataExport<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

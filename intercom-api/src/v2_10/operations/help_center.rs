@@ -25,7 +25,7 @@ impl<'a> HelpCenter<'a> {
         ListAllCollections {
             client: self.client,
             implied_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create a collection
@@ -37,7 +37,7 @@ impl<'a> HelpCenter<'a> {
         CreateCollection {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a collection
@@ -49,7 +49,7 @@ impl<'a> HelpCenter<'a> {
         RetrieveCollection {
             client: self.client,
             id,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a collection
@@ -62,7 +62,7 @@ impl<'a> HelpCenter<'a> {
             client: self.client,
             id,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete a collection
@@ -74,7 +74,7 @@ impl<'a> HelpCenter<'a> {
         DeleteCollection {
             client: self.client,
             id,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a Help Center
@@ -86,7 +86,7 @@ impl<'a> HelpCenter<'a> {
         RetrieveHelpCenter {
             client: self.client,
             id,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all Help Centers
@@ -97,17 +97,17 @@ impl<'a> HelpCenter<'a> {
     pub fn list_help_centers(&self) -> ListHelpCenters<'a> {
         ListHelpCenters {
             client: self.client,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`HelpCenter::list_all_collections`]: `GET /help_center/collections`. Send it with [`send`](Self::send).
+/// Request builder for [`HelpCenter::list_all_collections`]: `GET /help_center/collections`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListAllCollections<'a> {
     client: &'a Client,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListAllCollections<'a> {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
@@ -142,7 +142,7 @@ impl<'a> ListAllCollections<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -171,21 +171,27 @@ impl<'a> ListAllCollections<'a> {
             super::super::VERSION,
             "/help_center/collections",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections");
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`HelpCenter::create_collection`]: `POST /help_center/collections`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListAllCollections<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`HelpCenter::create_collection`]: `POST /help_center/collections`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateCollection<'a> {
     client: &'a Client,
     body: Option<models::CreateCollectionRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateCollection<'a> {
     /// Sets the request body.
@@ -195,7 +201,7 @@ impl<'a> CreateCollection<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -222,26 +228,32 @@ impl<'a> CreateCollection<'a> {
             super::super::VERSION,
             "/help_center/collections",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`HelpCenter::retrieve_collection`]: `GET /help_center/collections/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateCollection<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`HelpCenter::retrieve_collection`]: `GET /help_center/collections/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveCollection<'a> {
     client: &'a Client,
     id: i64,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveCollection<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -268,20 +280,26 @@ impl<'a> RetrieveCollection<'a> {
             super::super::VERSION,
             "/help_center/collections/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections/");
         parts.push_path_param(&self.id.to_string());
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`HelpCenter::update_collection`]: `PUT /help_center/collections/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RetrieveCollection<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`HelpCenter::update_collection`]: `PUT /help_center/collections/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateCollection<'a> {
     client: &'a Client,
     id: i64,
     body: Option<models::UpdateCollectionRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateCollection<'a> {
     /// Sets the request body.
@@ -291,7 +309,7 @@ impl<'a> UpdateCollection<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -318,27 +336,33 @@ impl<'a> UpdateCollection<'a> {
             super::super::VERSION,
             "/help_center/collections/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections/");
         parts.push_path_param(&self.id.to_string());
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`HelpCenter::delete_collection`]: `DELETE /help_center/collections/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateCollection<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`HelpCenter::delete_collection`]: `DELETE /help_center/collections/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteCollection<'a> {
     client: &'a Client,
     id: i64,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteCollection<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -369,24 +393,30 @@ impl<'a> DeleteCollection<'a> {
             super::super::VERSION,
             "/help_center/collections/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections/");
         parts.push_path_param(&self.id.to_string());
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`HelpCenter::retrieve_help_center`]: `GET /help_center/help_centers/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DeleteCollection<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`HelpCenter::retrieve_help_center`]: `GET /help_center/help_centers/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveHelpCenter<'a> {
     client: &'a Client,
     id: i64,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveHelpCenter<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -413,23 +443,29 @@ impl<'a> RetrieveHelpCenter<'a> {
             super::super::VERSION,
             "/help_center/help_centers/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/help_centers/");
         parts.push_path_param(&self.id.to_string());
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`HelpCenter::list_help_centers`]: `GET /help_center/help_centers`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RetrieveHelpCenter<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`HelpCenter::list_help_centers`]: `GET /help_center/help_centers`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListHelpCenters<'a> {
     client: &'a Client,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListHelpCenters<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -458,8 +494,14 @@ impl<'a> ListHelpCenters<'a> {
             super::super::VERSION,
             "/help_center/help_centers",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/help_centers");
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for ListHelpCenters<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

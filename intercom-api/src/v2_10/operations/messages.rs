@@ -33,17 +33,17 @@ impl<'a> Messages<'a> {
         CreateMessage {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Messages::create_message`]: `POST /messages`. Send it with [`send`](Self::send).
+/// Request builder for [`Messages::create_message`]: `POST /messages`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateMessage<'a> {
     client: &'a Client,
     body: Option<models::CreateMessageRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateMessage<'a> {
     /// Sets the request body.
@@ -53,7 +53,7 @@ impl<'a> CreateMessage<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -80,11 +80,17 @@ impl<'a> CreateMessage<'a> {
             super::super::VERSION,
             "/messages",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/messages");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for CreateMessage<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

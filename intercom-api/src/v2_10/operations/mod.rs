@@ -31,6 +31,19 @@ impl<'a> Api<'a> {
     pub(crate) fn new(client: &'a crate::runtime::Client) -> Self {
         Self { client }
     }
+    /// Calls an endpoint the 2.10 spec does not describe, with `Intercom-Version: 2.10`: see [`Client::request`](crate::runtime::Client::request).
+    pub fn request(
+        &self,
+        method: crate::runtime::Method,
+        path: impl Into<String>,
+    ) -> crate::runtime::RawRequest<'a> {
+        crate::runtime::RawRequest::new(
+            self.client,
+            method,
+            path.into(),
+            Some(super::VERSION),
+        )
+    }
     /// Operations tagged `Admins`.
     pub fn admins(&self) -> admins::Admins<'a> {
         admins::Admins::new(self.client)

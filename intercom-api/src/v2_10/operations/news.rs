@@ -23,7 +23,7 @@ impl<'a> News<'a> {
         ListNewsItems {
             client: self.client,
             implied_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create a news item
@@ -35,7 +35,7 @@ impl<'a> News<'a> {
         CreateNewsItem {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a news item
@@ -47,7 +47,7 @@ impl<'a> News<'a> {
         RetrieveNewsItem {
             client: self.client,
             id,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a news item
@@ -58,7 +58,7 @@ impl<'a> News<'a> {
             client: self.client,
             id,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete a news item
@@ -70,7 +70,7 @@ impl<'a> News<'a> {
         DeleteNewsItem {
             client: self.client,
             id,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all live newsfeed items
@@ -86,7 +86,7 @@ impl<'a> News<'a> {
             client: self.client,
             id: id.into(),
             implied_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all newsfeeds
@@ -98,7 +98,7 @@ impl<'a> News<'a> {
         ListNewsfeeds {
             client: self.client,
             implied_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a newsfeed
@@ -110,17 +110,17 @@ impl<'a> News<'a> {
         RetrieveNewsfeed {
             client: self.client,
             id: id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`News::list_news_items`]: `GET /news/news_items`. Send it with [`send`](Self::send).
+/// Request builder for [`News::list_news_items`]: `GET /news/news_items`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNewsItems<'a> {
     client: &'a Client,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListNewsItems<'a> {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
@@ -155,7 +155,7 @@ impl<'a> ListNewsItems<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -184,21 +184,27 @@ impl<'a> ListNewsItems<'a> {
             super::super::VERSION,
             "/news/news_items",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/news_items");
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`News::create_news_item`]: `POST /news/news_items`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListNewsItems<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`News::create_news_item`]: `POST /news/news_items`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateNewsItem<'a> {
     client: &'a Client,
     body: Option<models::NewsItemRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateNewsItem<'a> {
     /// Sets the request body.
@@ -208,7 +214,7 @@ impl<'a> CreateNewsItem<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -235,26 +241,32 @@ impl<'a> CreateNewsItem<'a> {
             super::super::VERSION,
             "/news/news_items",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/news_items");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`News::retrieve_news_item`]: `GET /news/news_items/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateNewsItem<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`News::retrieve_news_item`]: `GET /news/news_items/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveNewsItem<'a> {
     client: &'a Client,
     id: i64,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveNewsItem<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -281,20 +293,26 @@ impl<'a> RetrieveNewsItem<'a> {
             super::super::VERSION,
             "/news/news_items/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/news_items/");
         parts.push_path_param(&self.id.to_string());
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`News::update_news_item`]: `PUT /news/news_items/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RetrieveNewsItem<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`News::update_news_item`]: `PUT /news/news_items/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateNewsItem<'a> {
     client: &'a Client,
     id: i64,
     body: Option<models::NewsItemRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateNewsItem<'a> {
     /// Sets the request body.
@@ -304,7 +322,7 @@ impl<'a> UpdateNewsItem<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -331,27 +349,33 @@ impl<'a> UpdateNewsItem<'a> {
             super::super::VERSION,
             "/news/news_items/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/news_items/");
         parts.push_path_param(&self.id.to_string());
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`News::delete_news_item`]: `DELETE /news/news_items/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateNewsItem<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`News::delete_news_item`]: `DELETE /news/news_items/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteNewsItem<'a> {
     client: &'a Client,
     id: i64,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteNewsItem<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -380,20 +404,26 @@ impl<'a> DeleteNewsItem<'a> {
             super::super::VERSION,
             "/news/news_items/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/news_items/");
         parts.push_path_param(&self.id.to_string());
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`News::list_live_newsfeed_items`]: `GET /news/newsfeeds/{id}/items`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DeleteNewsItem<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`News::list_live_newsfeed_items`]: `GET /news/newsfeeds/{id}/items`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListLiveNewsfeedItems<'a> {
     client: &'a Client,
     id: String,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListLiveNewsfeedItems<'a> {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
@@ -428,7 +458,7 @@ impl<'a> ListLiveNewsfeedItems<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -457,23 +487,29 @@ impl<'a> ListLiveNewsfeedItems<'a> {
             super::super::VERSION,
             "/news/newsfeeds/{id}/items",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/newsfeeds/");
         parts.push_path_param(&self.id);
         parts.push_path("/items");
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`News::list_newsfeeds`]: `GET /news/newsfeeds`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListLiveNewsfeedItems<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`News::list_newsfeeds`]: `GET /news/newsfeeds`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNewsfeeds<'a> {
     client: &'a Client,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListNewsfeeds<'a> {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
@@ -508,7 +544,7 @@ impl<'a> ListNewsfeeds<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -537,26 +573,32 @@ impl<'a> ListNewsfeeds<'a> {
             super::super::VERSION,
             "/news/newsfeeds",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/newsfeeds");
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`News::retrieve_newsfeed`]: `GET /news/newsfeeds/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListNewsfeeds<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`News::retrieve_newsfeed`]: `GET /news/newsfeeds/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveNewsfeed<'a> {
     client: &'a Client,
     id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveNewsfeed<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -583,9 +625,15 @@ impl<'a> RetrieveNewsfeed<'a> {
             super::super::VERSION,
             "/news/newsfeeds/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/newsfeeds/");
         parts.push_path_param(&self.id);
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for RetrieveNewsfeed<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

@@ -24,7 +24,7 @@ impl<'a> Notes<'a> {
             client: self.client,
             id,
             implied_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create a note
@@ -37,7 +37,7 @@ impl<'a> Notes<'a> {
             client: self.client,
             id,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a note
@@ -49,18 +49,18 @@ impl<'a> Notes<'a> {
         RetrieveNote {
             client: self.client,
             id,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Notes::list_notes`]: `GET /contacts/{id}/notes`. Send it with [`send`](Self::send).
+/// Request builder for [`Notes::list_notes`]: `GET /contacts/{id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNotes<'a> {
     client: &'a Client,
     id: i64,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListNotes<'a> {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
@@ -95,7 +95,7 @@ impl<'a> ListNotes<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -122,24 +122,30 @@ impl<'a> ListNotes<'a> {
             super::super::VERSION,
             "/contacts/{id}/notes",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.id.to_string());
         parts.push_path("/notes");
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Notes::create_note`]: `POST /contacts/{id}/notes`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListNotes<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Notes::create_note`]: `POST /contacts/{id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateNote<'a> {
     client: &'a Client,
     id: i64,
     body: Option<models::CreateNoteRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateNote<'a> {
     /// Sets the request body.
@@ -149,7 +155,7 @@ impl<'a> CreateNote<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -176,28 +182,34 @@ impl<'a> CreateNote<'a> {
             super::super::VERSION,
             "/contacts/{id}/notes",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.id.to_string());
         parts.push_path("/notes");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Notes::retrieve_note`]: `GET /notes/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateNote<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Notes::retrieve_note`]: `GET /notes/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveNote<'a> {
     client: &'a Client,
     id: i64,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveNote<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -224,9 +236,15 @@ impl<'a> RetrieveNote<'a> {
             super::super::VERSION,
             "/notes/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/notes/");
         parts.push_path_param(&self.id.to_string());
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for RetrieveNote<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

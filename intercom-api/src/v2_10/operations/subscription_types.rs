@@ -33,7 +33,7 @@ impl<'a> SubscriptionTypes<'a> {
             client: self.client,
             contact_id: contact_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Remove subscription from a contact
@@ -50,7 +50,7 @@ impl<'a> SubscriptionTypes<'a> {
             client: self.client,
             contact_id: contact_id.into(),
             id: id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List subscription types
@@ -61,18 +61,18 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn list_subscription_types(&self) -> ListSubscriptionTypes<'a> {
         ListSubscriptionTypes {
             client: self.client,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`SubscriptionTypes::attach_subscription_type_to_contact`]: `POST /contacts/{contact_id}/subscriptions`. Send it with [`send`](Self::send).
+/// Request builder for [`SubscriptionTypes::attach_subscription_type_to_contact`]: `POST /contacts/{contact_id}/subscriptions`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachSubscriptionTypeToContact<'a> {
     client: &'a Client,
     contact_id: String,
     body: Option<models::AttachSubscriptionTypeToContactRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AttachSubscriptionTypeToContact<'a> {
     /// Sets the request body.
@@ -85,7 +85,7 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -114,29 +114,35 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/subscriptions",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/subscriptions");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`SubscriptionTypes::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for AttachSubscriptionTypeToContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`SubscriptionTypes::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachSubscriptionTypeToContact<'a> {
     client: &'a Client,
     contact_id: String,
     id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DetachSubscriptionTypeToContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -165,25 +171,31 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/subscriptions/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/subscriptions/");
         parts.push_path_param(&self.id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`SubscriptionTypes::list_subscription_types`]: `GET /subscription_types`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DetachSubscriptionTypeToContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`SubscriptionTypes::list_subscription_types`]: `GET /subscription_types`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSubscriptionTypes<'a> {
     client: &'a Client,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListSubscriptionTypes<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -214,8 +226,14 @@ impl<'a> ListSubscriptionTypes<'a> {
             super::super::VERSION,
             "/subscription_types",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/subscription_types");
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for ListSubscriptionTypes<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

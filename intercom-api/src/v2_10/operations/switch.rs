@@ -26,17 +26,17 @@ impl<'a> Switch<'a> {
         CreatePhoneSwitch {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Switch::create_phone_switch`]: `POST /phone_call_redirects`. Send it with [`send`](Self::send).
+/// Request builder for [`Switch::create_phone_switch`]: `POST /phone_call_redirects`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreatePhoneSwitch<'a> {
     client: &'a Client,
     body: Option<models::CreatePhoneSwitchRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreatePhoneSwitch<'a> {
     /// Sets the request body.
@@ -46,7 +46,7 @@ impl<'a> CreatePhoneSwitch<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -73,11 +73,17 @@ impl<'a> CreatePhoneSwitch<'a> {
             super::super::VERSION,
             "/phone_call_redirects",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/phone_call_redirects");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for CreatePhoneSwitch<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

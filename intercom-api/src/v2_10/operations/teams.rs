@@ -22,7 +22,7 @@ impl<'a> Teams<'a> {
     pub fn list_teams(&self) -> ListTeams<'a> {
         ListTeams {
             client: self.client,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a team
@@ -34,21 +34,21 @@ impl<'a> Teams<'a> {
         RetrieveTeam {
             client: self.client,
             id: id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Teams::list_teams`]: `GET /teams`. Send it with [`send`](Self::send).
+/// Request builder for [`Teams::list_teams`]: `GET /teams`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListTeams<'a> {
     client: &'a Client,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListTeams<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -75,23 +75,29 @@ impl<'a> ListTeams<'a> {
             super::super::VERSION,
             "/teams",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/teams");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Teams::retrieve_team`]: `GET /teams/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListTeams<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Teams::retrieve_team`]: `GET /teams/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveTeam<'a> {
     client: &'a Client,
     id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveTeam<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -118,9 +124,15 @@ impl<'a> RetrieveTeam<'a> {
             super::super::VERSION,
             "/teams/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/teams/");
         parts.push_path_param(&self.id);
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for RetrieveTeam<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

@@ -22,7 +22,7 @@ impl<'a> TicketTypes<'a> {
     pub fn list_ticket_types(&self) -> ListTicketTypes<'a> {
         ListTicketTypes {
             client: self.client,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create a ticket type
@@ -38,7 +38,7 @@ impl<'a> TicketTypes<'a> {
         CreateTicketType {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a ticket type
@@ -50,7 +50,7 @@ impl<'a> TicketTypes<'a> {
         GetTicketType {
             client: self.client,
             id: id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a ticket type
@@ -67,21 +67,21 @@ impl<'a> TicketTypes<'a> {
             client: self.client,
             id: id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`TicketTypes::list_ticket_types`]: `GET /ticket_types`. Send it with [`send`](Self::send).
+/// Request builder for [`TicketTypes::list_ticket_types`]: `GET /ticket_types`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListTicketTypes<'a> {
     client: &'a Client,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListTicketTypes<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -110,18 +110,24 @@ impl<'a> ListTicketTypes<'a> {
             super::super::VERSION,
             "/ticket_types",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/ticket_types");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`TicketTypes::create_ticket_type`]: `POST /ticket_types`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListTicketTypes<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`TicketTypes::create_ticket_type`]: `POST /ticket_types`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTicketType<'a> {
     client: &'a Client,
     body: Option<models::CreateTicketTypeRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateTicketType<'a> {
     /// Sets the request body.
@@ -131,7 +137,7 @@ impl<'a> CreateTicketType<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -158,26 +164,32 @@ impl<'a> CreateTicketType<'a> {
             super::super::VERSION,
             "/ticket_types",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/ticket_types");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`TicketTypes::get_ticket_type`]: `GET /ticket_types/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateTicketType<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`TicketTypes::get_ticket_type`]: `GET /ticket_types/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetTicketType<'a> {
     client: &'a Client,
     id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> GetTicketType<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -204,20 +216,26 @@ impl<'a> GetTicketType<'a> {
             super::super::VERSION,
             "/ticket_types/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/ticket_types/");
         parts.push_path_param(&self.id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`TicketTypes::update_ticket_type`]: `PUT /ticket_types/{id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for GetTicketType<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`TicketTypes::update_ticket_type`]: `PUT /ticket_types/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateTicketType<'a> {
     client: &'a Client,
     id: String,
     body: Option<models::UpdateTicketTypeRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateTicketType<'a> {
     /// Sets the request body.
@@ -227,7 +245,7 @@ impl<'a> UpdateTicketType<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -254,12 +272,18 @@ impl<'a> UpdateTicketType<'a> {
             super::super::VERSION,
             "/ticket_types/{id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/ticket_types/");
         parts.push_path_param(&self.id);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for UpdateTicketType<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

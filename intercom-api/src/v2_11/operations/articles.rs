@@ -28,7 +28,7 @@ impl<'a> Articles<'a> {
             client: self.client,
             page: None,
             per_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create an article
@@ -40,7 +40,7 @@ impl<'a> Articles<'a> {
         CreateArticle {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve an article
@@ -55,7 +55,7 @@ impl<'a> Articles<'a> {
         RetrieveArticle {
             client: self.client,
             article_id: article_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update an article
@@ -68,7 +68,7 @@ impl<'a> Articles<'a> {
             client: self.client,
             article_id: article_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete an article
@@ -80,7 +80,7 @@ impl<'a> Articles<'a> {
         DeleteArticle {
             client: self.client,
             article_id: article_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Search for articles
@@ -95,18 +95,18 @@ impl<'a> Articles<'a> {
             state: None,
             help_center_id: None,
             highlight: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Articles::list_articles`]: `GET /articles`. Send it with [`send`](Self::send).
+/// Request builder for [`Articles::list_articles`]: `GET /articles`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListArticles<'a> {
     client: &'a Client,
     page: Option<i64>,
     per_page: Option<i64>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListArticles<'a> {
     /// The page of results to fetch. Defaults to first page
@@ -145,7 +145,7 @@ impl<'a> ListArticles<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -172,6 +172,7 @@ impl<'a> ListArticles<'a> {
             super::super::VERSION,
             "/articles",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles");
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
@@ -179,17 +180,22 @@ impl<'a> ListArticles<'a> {
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Articles::create_article`]: `POST /articles`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListArticles<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Articles::create_article`]: `POST /articles`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateArticle<'a> {
     client: &'a Client,
     body: Option<models::CreateArticleRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateArticle<'a> {
     /// Sets the request body.
@@ -199,7 +205,7 @@ impl<'a> CreateArticle<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -226,26 +232,32 @@ impl<'a> CreateArticle<'a> {
             super::super::VERSION,
             "/articles",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Articles::retrieve_article`]: `GET /articles/{article_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateArticle<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Articles::retrieve_article`]: `GET /articles/{article_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveArticle<'a> {
     client: &'a Client,
     article_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveArticle<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -272,20 +284,26 @@ impl<'a> RetrieveArticle<'a> {
             super::super::VERSION,
             "/articles/{article_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/");
         parts.push_path_param(&self.article_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Articles::update_article`]: `PUT /articles/{article_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RetrieveArticle<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Articles::update_article`]: `PUT /articles/{article_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateArticle<'a> {
     client: &'a Client,
     article_id: String,
     body: Option<models::UpdateArticleRequestBody>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateArticle<'a> {
     /// Sets the request body.
@@ -295,7 +313,7 @@ impl<'a> UpdateArticle<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -322,27 +340,33 @@ impl<'a> UpdateArticle<'a> {
             super::super::VERSION,
             "/articles/{article_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/");
         parts.push_path_param(&self.article_id);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Articles::delete_article`]: `DELETE /articles/{article_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateArticle<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Articles::delete_article`]: `DELETE /articles/{article_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteArticle<'a> {
     client: &'a Client,
     article_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteArticle<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -373,13 +397,19 @@ impl<'a> DeleteArticle<'a> {
             super::super::VERSION,
             "/articles/{article_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/");
         parts.push_path_param(&self.article_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Articles::search_articles`]: `GET /articles/search`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DeleteArticle<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Articles::search_articles`]: `GET /articles/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchArticles<'a> {
@@ -388,7 +418,7 @@ pub struct SearchArticles<'a> {
     state: Option<String>,
     help_center_id: Option<i64>,
     highlight: Option<bool>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> SearchArticles<'a> {
     /// The phrase within your articles to search for.
@@ -413,7 +443,7 @@ impl<'a> SearchArticles<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -444,6 +474,7 @@ impl<'a> SearchArticles<'a> {
             super::super::VERSION,
             "/articles/search",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/articles/search");
         if let Some(value) = &self.phrase {
             parts.push_query("phrase", value.clone());
@@ -457,7 +488,12 @@ impl<'a> SearchArticles<'a> {
         if let Some(value) = &self.highlight {
             parts.push_query("highlight", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for SearchArticles<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

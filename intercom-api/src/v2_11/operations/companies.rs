@@ -38,7 +38,7 @@ impl<'a> Companies<'a> {
             segment_id: None,
             page: None,
             per_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create or Update a company
@@ -58,7 +58,7 @@ impl<'a> Companies<'a> {
         CreateOrUpdateCompany {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a company by ID
@@ -73,7 +73,7 @@ impl<'a> Companies<'a> {
         RetrieveACompanyById {
             client: self.client,
             company_id: company_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a company
@@ -89,7 +89,7 @@ impl<'a> Companies<'a> {
         UpdateCompany {
             client: self.client,
             company_id: company_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete a company
@@ -109,7 +109,7 @@ impl<'a> Companies<'a> {
         DeleteCompany {
             client: self.client,
             company_id: company_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List attached contacts
@@ -126,7 +126,7 @@ impl<'a> Companies<'a> {
             company_id: company_id.into(),
             page: None,
             per_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List attached segments for companies
@@ -141,7 +141,7 @@ impl<'a> Companies<'a> {
         ListAttachedSegmentsForCompanies {
             client: self.client,
             company_id: company_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all companies
@@ -163,7 +163,7 @@ impl<'a> Companies<'a> {
             page: None,
             per_page: None,
             order: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Scroll over all companies
@@ -189,7 +189,7 @@ impl<'a> Companies<'a> {
         ScrollOverAllCompanies {
             client: self.client,
             scroll_param: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Attach a Contact to a Company
@@ -205,7 +205,7 @@ impl<'a> Companies<'a> {
             client: self.client,
             contact_id: contact_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Detach a contact from a company
@@ -222,11 +222,11 @@ impl<'a> Companies<'a> {
             client: self.client,
             contact_id: contact_id.into(),
             company_id: company_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Companies::retrieve_company`]: `GET /companies`. Send it with [`send`](Self::send).
+/// Request builder for [`Companies::retrieve_company`]: `GET /companies`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveCompany<'a> {
@@ -237,7 +237,7 @@ pub struct RetrieveCompany<'a> {
     segment_id: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveCompany<'a> {
     /// The `name` of the company to filter by.
@@ -296,7 +296,7 @@ impl<'a> RetrieveCompany<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -323,6 +323,7 @@ impl<'a> RetrieveCompany<'a> {
             super::super::VERSION,
             "/companies",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies");
         if let Some(value) = &self.name {
             parts.push_query("name", value.clone());
@@ -342,17 +343,22 @@ impl<'a> RetrieveCompany<'a> {
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Companies::create_or_update_company`]: `POST /companies`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RetrieveCompany<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Companies::create_or_update_company`]: `POST /companies`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateOrUpdateCompany<'a> {
     client: &'a Client,
     body: Option<models::CreateOrUpdateCompanyRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateOrUpdateCompany<'a> {
     /// Sets the request body.
@@ -362,7 +368,7 @@ impl<'a> CreateOrUpdateCompany<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -389,26 +395,32 @@ impl<'a> CreateOrUpdateCompany<'a> {
             super::super::VERSION,
             "/companies",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Companies::retrieve_a_company_by_id`]: `GET /companies/{company_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateOrUpdateCompany<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Companies::retrieve_a_company_by_id`]: `GET /companies/{company_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveACompanyById<'a> {
     client: &'a Client,
     company_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveACompanyById<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -435,24 +447,30 @@ impl<'a> RetrieveACompanyById<'a> {
             super::super::VERSION,
             "/companies/{company_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies/");
         parts.push_path_param(&self.company_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Companies::update_company`]: `PUT /companies/{company_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RetrieveACompanyById<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Companies::update_company`]: `PUT /companies/{company_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateCompany<'a> {
     client: &'a Client,
     company_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateCompany<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -479,24 +497,30 @@ impl<'a> UpdateCompany<'a> {
             super::super::VERSION,
             "/companies/{company_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies/");
         parts.push_path_param(&self.company_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Companies::delete_company`]: `DELETE /companies/{company_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateCompany<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Companies::delete_company`]: `DELETE /companies/{company_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteCompany<'a> {
     client: &'a Client,
     company_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteCompany<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -527,13 +551,19 @@ impl<'a> DeleteCompany<'a> {
             super::super::VERSION,
             "/companies/{company_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies/");
         parts.push_path_param(&self.company_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Companies::list_attached_contacts`]: `GET /companies/{company_id}/contacts`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DeleteCompany<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Companies::list_attached_contacts`]: `GET /companies/{company_id}/contacts`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListAttachedContacts<'a> {
@@ -541,7 +571,7 @@ pub struct ListAttachedContacts<'a> {
     company_id: String,
     page: Option<i64>,
     per_page: Option<i64>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListAttachedContacts<'a> {
     /// The page of results to fetch. Defaults to first page
@@ -580,7 +610,7 @@ impl<'a> ListAttachedContacts<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -611,6 +641,7 @@ impl<'a> ListAttachedContacts<'a> {
             super::super::VERSION,
             "/companies/{company_id}/contacts",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies/");
         parts.push_path_param(&self.company_id);
         parts.push_path("/contacts");
@@ -620,22 +651,27 @@ impl<'a> ListAttachedContacts<'a> {
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Companies::list_attached_segments_for_companies`]: `GET /companies/{company_id}/segments`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListAttachedContacts<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Companies::list_attached_segments_for_companies`]: `GET /companies/{company_id}/segments`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListAttachedSegmentsForCompanies<'a> {
     client: &'a Client,
     company_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListAttachedSegmentsForCompanies<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -666,14 +702,20 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
             super::super::VERSION,
             "/companies/{company_id}/segments",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies/");
         parts.push_path_param(&self.company_id);
         parts.push_path("/segments");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Companies::list_all_companies`]: `POST /companies/list`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListAttachedSegmentsForCompanies<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Companies::list_all_companies`]: `POST /companies/list`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListAllCompanies<'a> {
@@ -681,7 +723,7 @@ pub struct ListAllCompanies<'a> {
     page: Option<i64>,
     per_page: Option<i64>,
     order: Option<String>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListAllCompanies<'a> {
     /// The page of results to fetch. Defaults to first page
@@ -725,7 +767,7 @@ impl<'a> ListAllCompanies<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -752,6 +794,7 @@ impl<'a> ListAllCompanies<'a> {
             super::super::VERSION,
             "/companies/list",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies/list");
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
@@ -762,17 +805,22 @@ impl<'a> ListAllCompanies<'a> {
         if let Some(value) = &self.order {
             parts.push_query("order", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Companies::scroll_over_all_companies`]: `GET /companies/scroll`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListAllCompanies<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Companies::scroll_over_all_companies`]: `GET /companies/scroll`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ScrollOverAllCompanies<'a> {
     client: &'a Client,
     scroll_param: Option<String>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ScrollOverAllCompanies<'a> {
     /// Sets the `scroll_param` query parameter.
@@ -806,7 +854,7 @@ impl<'a> ScrollOverAllCompanies<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -835,22 +883,28 @@ impl<'a> ScrollOverAllCompanies<'a> {
             super::super::VERSION,
             "/companies/scroll",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/companies/scroll");
         if let Some(value) = &self.scroll_param {
             parts.push_query("scroll_param", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Companies::attach_contact_to_a_company`]: `POST /contacts/{contact_id}/companies`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ScrollOverAllCompanies<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Companies::attach_contact_to_a_company`]: `POST /contacts/{contact_id}/companies`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachContactToACompany<'a> {
     client: &'a Client,
     contact_id: String,
     body: Option<models::AttachContactToACompanyRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AttachContactToACompany<'a> {
     /// Sets the request body.
@@ -860,7 +914,7 @@ impl<'a> AttachContactToACompany<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -887,29 +941,35 @@ impl<'a> AttachContactToACompany<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/companies",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/companies");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Companies::detach_contact_from_a_company`]: `DELETE /contacts/{contact_id}/companies/{company_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for AttachContactToACompany<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Companies::detach_contact_from_a_company`]: `DELETE /contacts/{contact_id}/companies/{company_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachContactFromACompany<'a> {
     client: &'a Client,
     contact_id: String,
     company_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DetachContactFromACompany<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -936,11 +996,17 @@ impl<'a> DetachContactFromACompany<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/companies/{company_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/companies/");
         parts.push_path_param(&self.company_id);
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for DetachContactFromACompany<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

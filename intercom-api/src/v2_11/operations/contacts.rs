@@ -28,7 +28,7 @@ impl<'a> Contacts<'a> {
             contact_id: contact_id.into(),
             page: None,
             per_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List attached segments for contact
@@ -43,7 +43,7 @@ impl<'a> Contacts<'a> {
         ListSegmentsForAContact {
             client: self.client,
             contact_id: contact_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List subscriptions for a contact
@@ -66,7 +66,7 @@ impl<'a> Contacts<'a> {
         ListSubscriptionsForAContact {
             client: self.client,
             contact_id: contact_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List tags attached to a contact
@@ -81,7 +81,7 @@ impl<'a> Contacts<'a> {
         ListTagsForAContact {
             client: self.client,
             contact_id: contact_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Get a contact
@@ -97,7 +97,7 @@ impl<'a> Contacts<'a> {
         ShowContact {
             client: self.client,
             contact_id: contact_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a contact
@@ -110,7 +110,7 @@ impl<'a> Contacts<'a> {
             client: self.client,
             contact_id: contact_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete a contact
@@ -122,7 +122,7 @@ impl<'a> Contacts<'a> {
         DeleteContact {
             client: self.client,
             contact_id: contact_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Merge a lead and a user
@@ -143,7 +143,7 @@ impl<'a> Contacts<'a> {
         MergeContact {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Search contacts
@@ -272,7 +272,7 @@ impl<'a> Contacts<'a> {
         SearchContacts {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all contacts
@@ -293,7 +293,7 @@ impl<'a> Contacts<'a> {
             page: None,
             per_page: None,
             starting_after: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create contact
@@ -305,7 +305,7 @@ impl<'a> Contacts<'a> {
         CreateContact {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Archive contact
@@ -317,7 +317,7 @@ impl<'a> Contacts<'a> {
         ArchiveContact {
             client: self.client,
             contact_id: contact_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Unarchive contact
@@ -332,11 +332,11 @@ impl<'a> Contacts<'a> {
         UnarchiveContact {
             client: self.client,
             contact_id: contact_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Contacts::list_companies_for_a_contact`]: `GET /contacts/{contact_id}/companies`. Send it with [`send`](Self::send).
+/// Request builder for [`Contacts::list_companies_for_a_contact`]: `GET /contacts/{contact_id}/companies`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListCompaniesForAContact<'a> {
@@ -344,7 +344,7 @@ pub struct ListCompaniesForAContact<'a> {
     contact_id: String,
     page: Option<i64>,
     per_page: Option<i64>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListCompaniesForAContact<'a> {
     /// The page of results to fetch. Defaults to first page
@@ -383,7 +383,7 @@ impl<'a> ListCompaniesForAContact<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -414,6 +414,7 @@ impl<'a> ListCompaniesForAContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/companies",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/companies");
@@ -423,22 +424,27 @@ impl<'a> ListCompaniesForAContact<'a> {
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::list_segments_for_a_contact`]: `GET /contacts/{contact_id}/segments`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListCompaniesForAContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::list_segments_for_a_contact`]: `GET /contacts/{contact_id}/segments`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSegmentsForAContact<'a> {
     client: &'a Client,
     contact_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListSegmentsForAContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -467,25 +473,31 @@ impl<'a> ListSegmentsForAContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/segments",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/segments");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::list_subscriptions_for_a_contact`]: `GET /contacts/{contact_id}/subscriptions`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListSegmentsForAContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::list_subscriptions_for_a_contact`]: `GET /contacts/{contact_id}/subscriptions`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSubscriptionsForAContact<'a> {
     client: &'a Client,
     contact_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListSubscriptionsForAContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -516,25 +528,31 @@ impl<'a> ListSubscriptionsForAContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/subscriptions",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/subscriptions");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::list_tags_for_a_contact`]: `GET /contacts/{contact_id}/tags`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListSubscriptionsForAContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::list_tags_for_a_contact`]: `GET /contacts/{contact_id}/tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListTagsForAContact<'a> {
     client: &'a Client,
     contact_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListTagsForAContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -561,25 +579,31 @@ impl<'a> ListTagsForAContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/tags",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/tags");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::show_contact`]: `GET /contacts/{contact_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListTagsForAContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::show_contact`]: `GET /contacts/{contact_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ShowContact<'a> {
     client: &'a Client,
     contact_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ShowContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -606,20 +630,26 @@ impl<'a> ShowContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::update_contact`]: `PUT /contacts/{contact_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ShowContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::update_contact`]: `PUT /contacts/{contact_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateContact<'a> {
     client: &'a Client,
     contact_id: String,
     body: Option<models::UpdateContactRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateContact<'a> {
     /// Sets the request body.
@@ -629,7 +659,7 @@ impl<'a> UpdateContact<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -656,27 +686,33 @@ impl<'a> UpdateContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::delete_contact`]: `DELETE /contacts/{contact_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::delete_contact`]: `DELETE /contacts/{contact_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteContact<'a> {
     client: &'a Client,
     contact_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -705,19 +741,25 @@ impl<'a> DeleteContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::merge_contact`]: `POST /contacts/merge`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DeleteContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::merge_contact`]: `POST /contacts/merge`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct MergeContact<'a> {
     client: &'a Client,
     body: Option<models::MergeContactsRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> MergeContact<'a> {
     /// Sets the request body.
@@ -727,7 +769,7 @@ impl<'a> MergeContact<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -754,21 +796,27 @@ impl<'a> MergeContact<'a> {
             super::super::VERSION,
             "/contacts/merge",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/merge");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::search_contacts`]: `POST /contacts/search`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for MergeContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::search_contacts`]: `POST /contacts/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchContacts<'a> {
     client: &'a Client,
     body: Option<models::SearchRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> SearchContacts<'a> {
     /// Sets the request body.
@@ -810,7 +858,7 @@ impl<'a> SearchContacts<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -837,15 +885,21 @@ impl<'a> SearchContacts<'a> {
             super::super::VERSION,
             "/contacts/search",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::list_contacts`]: `GET /contacts`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for SearchContacts<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::list_contacts`]: `GET /contacts`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListContacts<'a> {
@@ -853,7 +907,7 @@ pub struct ListContacts<'a> {
     page: Option<i64>,
     per_page: Option<i64>,
     starting_after: Option<String>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListContacts<'a> {
     /// The page of results to fetch. Defaults to first page
@@ -897,7 +951,7 @@ impl<'a> ListContacts<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -924,6 +978,7 @@ impl<'a> ListContacts<'a> {
             super::super::VERSION,
             "/contacts",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts");
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
@@ -934,17 +989,22 @@ impl<'a> ListContacts<'a> {
         if let Some(value) = &self.starting_after {
             parts.push_query("starting_after", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::create_contact`]: `POST /contacts`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListContacts<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::create_contact`]: `POST /contacts`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateContact<'a> {
     client: &'a Client,
     body: Option<models::CreateContactRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateContact<'a> {
     /// Sets the request body.
@@ -954,7 +1014,7 @@ impl<'a> CreateContact<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -981,26 +1041,32 @@ impl<'a> CreateContact<'a> {
             super::super::VERSION,
             "/contacts",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::archive_contact`]: `POST /contacts/{contact_id}/archive`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::archive_contact`]: `POST /contacts/{contact_id}/archive`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ArchiveContact<'a> {
     client: &'a Client,
     contact_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ArchiveContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -1029,25 +1095,31 @@ impl<'a> ArchiveContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/archive",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/archive");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Contacts::unarchive_contact`]: `POST /contacts/{contact_id}/unarchive`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ArchiveContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Contacts::unarchive_contact`]: `POST /contacts/{contact_id}/unarchive`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UnarchiveContact<'a> {
     client: &'a Client,
     contact_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UnarchiveContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -1076,10 +1148,16 @@ impl<'a> UnarchiveContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/unarchive",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/unarchive");
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for UnarchiveContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

@@ -30,7 +30,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             per_page: None,
             starting_after: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Creates a conversation
@@ -50,7 +50,7 @@ impl<'a> Conversations<'a> {
         CreateConversation {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a conversation
@@ -74,7 +74,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             conversation_id: conversation_id.into(),
             display_as: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a conversation
@@ -99,7 +99,7 @@ impl<'a> Conversations<'a> {
             conversation_id: conversation_id.into(),
             display_as: None,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Search conversations
@@ -209,7 +209,7 @@ impl<'a> Conversations<'a> {
         SearchConversations {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Reply to a conversation
@@ -231,7 +231,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             conversation_id: conversation_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Manage a conversation
@@ -251,7 +251,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             conversation_id: conversation_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Run Assignment Rules on a conversation
@@ -272,7 +272,7 @@ impl<'a> Conversations<'a> {
         AutoAssignConversation {
             client: self.client,
             conversation_id: conversation_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Attach a contact to a conversation
@@ -292,7 +292,7 @@ impl<'a> Conversations<'a> {
             client: self.client,
             conversation_id: conversation_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Detach a contact from a group conversation
@@ -314,7 +314,7 @@ impl<'a> Conversations<'a> {
             conversation_id: conversation_id.into(),
             contact_id: contact_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Redact a conversation part
@@ -330,7 +330,7 @@ impl<'a> Conversations<'a> {
         RedactConversation {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Convert a conversation to a ticket
@@ -346,18 +346,18 @@ impl<'a> Conversations<'a> {
             client: self.client,
             conversation_id: conversation_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Conversations::list_conversations`]: `GET /conversations`. Send it with [`send`](Self::send).
+/// Request builder for [`Conversations::list_conversations`]: `GET /conversations`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListConversations<'a> {
     client: &'a Client,
     per_page: Option<i64>,
     starting_after: Option<String>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListConversations<'a> {
     /// How many results per page
@@ -400,7 +400,7 @@ impl<'a> ListConversations<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -433,6 +433,7 @@ impl<'a> ListConversations<'a> {
             super::super::VERSION,
             "/conversations",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations");
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
@@ -440,17 +441,22 @@ impl<'a> ListConversations<'a> {
         if let Some(value) = &self.starting_after {
             parts.push_query("starting_after", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::create_conversation`]: `POST /conversations`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListConversations<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::create_conversation`]: `POST /conversations`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateConversation<'a> {
     client: &'a Client,
     body: Option<models::CreateConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateConversation<'a> {
     /// Sets the request body.
@@ -460,7 +466,7 @@ impl<'a> CreateConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -487,22 +493,28 @@ impl<'a> CreateConversation<'a> {
             super::super::VERSION,
             "/conversations",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::retrieve_conversation`]: `GET /conversations/{conversation_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::retrieve_conversation`]: `GET /conversations/{conversation_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     display_as: Option<String>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveConversation<'a> {
     /// Set to plaintext to retrieve conversation messages in plain text.
@@ -512,7 +524,7 @@ impl<'a> RetrieveConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -539,16 +551,22 @@ impl<'a> RetrieveConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         if let Some(value) = &self.display_as {
             parts.push_query("display_as", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::update_conversation`]: `PUT /conversations/{conversation_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RetrieveConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::update_conversation`]: `PUT /conversations/{conversation_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateConversation<'a> {
@@ -556,7 +574,7 @@ pub struct UpdateConversation<'a> {
     conversation_id: String,
     display_as: Option<String>,
     body: Option<models::UpdateConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateConversation<'a> {
     /// Set to plaintext to retrieve conversation messages in plain text.
@@ -571,7 +589,7 @@ impl<'a> UpdateConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -598,6 +616,7 @@ impl<'a> UpdateConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         if let Some(value) = &self.display_as {
@@ -606,17 +625,22 @@ impl<'a> UpdateConversation<'a> {
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::search_conversations`]: `POST /conversations/search`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::search_conversations`]: `POST /conversations/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchConversations<'a> {
     client: &'a Client,
     body: Option<models::SearchRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> SearchConversations<'a> {
     /// Sets the request body.
@@ -662,7 +686,7 @@ impl<'a> SearchConversations<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -695,22 +719,28 @@ impl<'a> SearchConversations<'a> {
             super::super::VERSION,
             "/conversations/search",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::reply_conversation`]: `POST /conversations/{conversation_id}/reply`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for SearchConversations<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::reply_conversation`]: `POST /conversations/{conversation_id}/reply`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReplyConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     body: Option<models::ReplyConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ReplyConversation<'a> {
     /// Sets the request body.
@@ -720,7 +750,7 @@ impl<'a> ReplyConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -747,24 +777,30 @@ impl<'a> ReplyConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/reply",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/reply");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::manage_conversation`]: `POST /conversations/{conversation_id}/parts`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ReplyConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::manage_conversation`]: `POST /conversations/{conversation_id}/parts`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ManageConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     body: Option<models::ManageConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ManageConversation<'a> {
     /// Sets the request body.
@@ -774,7 +810,7 @@ impl<'a> ManageConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -801,28 +837,34 @@ impl<'a> ManageConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/parts",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/parts");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::auto_assign_conversation`]: `POST /conversations/{conversation_id}/run_assignment_rules`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ManageConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::auto_assign_conversation`]: `POST /conversations/{conversation_id}/run_assignment_rules`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AutoAssignConversation<'a> {
     client: &'a Client,
     conversation_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AutoAssignConversation<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -849,21 +891,27 @@ impl<'a> AutoAssignConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/run_assignment_rules",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/run_assignment_rules");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::attach_contact_to_conversation`]: `POST /conversations/{conversation_id}/customers`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for AutoAssignConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::attach_contact_to_conversation`]: `POST /conversations/{conversation_id}/customers`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachContactToConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     body: Option<models::AttachContactToConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AttachContactToConversation<'a> {
     /// Sets the request body.
@@ -873,7 +921,7 @@ impl<'a> AttachContactToConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -900,17 +948,23 @@ impl<'a> AttachContactToConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/customers",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/customers");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for AttachContactToConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachContactFromConversation<'a> {
@@ -918,7 +972,7 @@ pub struct DetachContactFromConversation<'a> {
     conversation_id: String,
     contact_id: String,
     body: Option<models::DetachContactFromConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DetachContactFromConversation<'a> {
     /// Sets the request body.
@@ -928,7 +982,7 @@ impl<'a> DetachContactFromConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -955,6 +1009,7 @@ impl<'a> DetachContactFromConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/customers/{contact_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/customers/");
@@ -962,17 +1017,22 @@ impl<'a> DetachContactFromConversation<'a> {
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::redact_conversation`]: `POST /conversations/redact`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DetachContactFromConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::redact_conversation`]: `POST /conversations/redact`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RedactConversation<'a> {
     client: &'a Client,
     body: Option<models::RedactConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RedactConversation<'a> {
     /// Sets the request body.
@@ -982,7 +1042,7 @@ impl<'a> RedactConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -1009,22 +1069,28 @@ impl<'a> RedactConversation<'a> {
             super::super::VERSION,
             "/conversations/redact",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/redact");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Conversations::convert_conversation_to_ticket`]: `POST /conversations/{conversation_id}/convert`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RedactConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Conversations::convert_conversation_to_ticket`]: `POST /conversations/{conversation_id}/convert`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConvertConversationToTicket<'a> {
     client: &'a Client,
     conversation_id: String,
     body: Option<models::ConvertConversationToTicketRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ConvertConversationToTicket<'a> {
     /// Sets the request body.
@@ -1034,7 +1100,7 @@ impl<'a> ConvertConversationToTicket<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -1061,13 +1127,19 @@ impl<'a> ConvertConversationToTicket<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/convert",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/convert");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for ConvertConversationToTicket<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

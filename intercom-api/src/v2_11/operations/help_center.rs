@@ -26,7 +26,7 @@ impl<'a> HelpCenter<'a> {
             client: self.client,
             page: None,
             per_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create a collection
@@ -38,7 +38,7 @@ impl<'a> HelpCenter<'a> {
         CreateCollection {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a collection
@@ -53,7 +53,7 @@ impl<'a> HelpCenter<'a> {
         RetrieveCollection {
             client: self.client,
             collection_id: collection_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a collection
@@ -69,7 +69,7 @@ impl<'a> HelpCenter<'a> {
             client: self.client,
             collection_id: collection_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete a collection
@@ -84,7 +84,7 @@ impl<'a> HelpCenter<'a> {
         DeleteCollection {
             client: self.client,
             collection_id: collection_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a Help Center
@@ -99,7 +99,7 @@ impl<'a> HelpCenter<'a> {
         RetrieveHelpCenter {
             client: self.client,
             help_center_id: help_center_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all Help Centers
@@ -112,18 +112,18 @@ impl<'a> HelpCenter<'a> {
             client: self.client,
             page: None,
             per_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`HelpCenter::list_all_collections`]: `GET /help_center/collections`. Send it with [`send`](Self::send).
+/// Request builder for [`HelpCenter::list_all_collections`]: `GET /help_center/collections`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListAllCollections<'a> {
     client: &'a Client,
     page: Option<i64>,
     per_page: Option<i64>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListAllCollections<'a> {
     /// The page of results to fetch. Defaults to first page
@@ -162,7 +162,7 @@ impl<'a> ListAllCollections<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -191,6 +191,7 @@ impl<'a> ListAllCollections<'a> {
             super::super::VERSION,
             "/help_center/collections",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections");
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
@@ -198,17 +199,22 @@ impl<'a> ListAllCollections<'a> {
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`HelpCenter::create_collection`]: `POST /help_center/collections`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListAllCollections<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`HelpCenter::create_collection`]: `POST /help_center/collections`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateCollection<'a> {
     client: &'a Client,
     body: Option<models::CreateCollectionRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateCollection<'a> {
     /// Sets the request body.
@@ -218,7 +224,7 @@ impl<'a> CreateCollection<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -245,26 +251,32 @@ impl<'a> CreateCollection<'a> {
             super::super::VERSION,
             "/help_center/collections",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`HelpCenter::retrieve_collection`]: `GET /help_center/collections/{collection_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateCollection<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`HelpCenter::retrieve_collection`]: `GET /help_center/collections/{collection_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveCollection<'a> {
     client: &'a Client,
     collection_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveCollection<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -291,20 +303,26 @@ impl<'a> RetrieveCollection<'a> {
             super::super::VERSION,
             "/help_center/collections/{collection_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections/");
         parts.push_path_param(&self.collection_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`HelpCenter::update_collection`]: `PUT /help_center/collections/{collection_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RetrieveCollection<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`HelpCenter::update_collection`]: `PUT /help_center/collections/{collection_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateCollection<'a> {
     client: &'a Client,
     collection_id: String,
     body: Option<models::UpdateCollectionRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateCollection<'a> {
     /// Sets the request body.
@@ -314,7 +332,7 @@ impl<'a> UpdateCollection<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -341,27 +359,33 @@ impl<'a> UpdateCollection<'a> {
             super::super::VERSION,
             "/help_center/collections/{collection_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections/");
         parts.push_path_param(&self.collection_id);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`HelpCenter::delete_collection`]: `DELETE /help_center/collections/{collection_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateCollection<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`HelpCenter::delete_collection`]: `DELETE /help_center/collections/{collection_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteCollection<'a> {
     client: &'a Client,
     collection_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteCollection<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -392,24 +416,30 @@ impl<'a> DeleteCollection<'a> {
             super::super::VERSION,
             "/help_center/collections/{collection_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections/");
         parts.push_path_param(&self.collection_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`HelpCenter::retrieve_help_center`]: `GET /help_center/help_centers/{help_center_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DeleteCollection<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`HelpCenter::retrieve_help_center`]: `GET /help_center/help_centers/{help_center_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveHelpCenter<'a> {
     client: &'a Client,
     help_center_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveHelpCenter<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -436,20 +466,26 @@ impl<'a> RetrieveHelpCenter<'a> {
             super::super::VERSION,
             "/help_center/help_centers/{help_center_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/help_centers/");
         parts.push_path_param(&self.help_center_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`HelpCenter::list_help_centers`]: `GET /help_center/help_centers`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RetrieveHelpCenter<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`HelpCenter::list_help_centers`]: `GET /help_center/help_centers`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListHelpCenters<'a> {
     client: &'a Client,
     page: Option<i64>,
     per_page: Option<i64>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListHelpCenters<'a> {
     /// The page of results to fetch. Defaults to first page
@@ -464,7 +500,7 @@ impl<'a> ListHelpCenters<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -493,6 +529,7 @@ impl<'a> ListHelpCenters<'a> {
             super::super::VERSION,
             "/help_center/help_centers",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/help_center/help_centers");
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
@@ -500,7 +537,12 @@ impl<'a> ListHelpCenters<'a> {
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for ListHelpCenters<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

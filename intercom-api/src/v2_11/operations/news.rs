@@ -23,7 +23,7 @@ impl<'a> News<'a> {
         ListNewsItems {
             client: self.client,
             implied_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create a news item
@@ -35,7 +35,7 @@ impl<'a> News<'a> {
         CreateNewsItem {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a news item
@@ -50,7 +50,7 @@ impl<'a> News<'a> {
         RetrieveNewsItem {
             client: self.client,
             news_item_id: news_item_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a news item
@@ -64,7 +64,7 @@ impl<'a> News<'a> {
             client: self.client,
             news_item_id: news_item_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete a news item
@@ -79,7 +79,7 @@ impl<'a> News<'a> {
         DeleteNewsItem {
             client: self.client,
             news_item_id: news_item_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all live newsfeed items
@@ -95,7 +95,7 @@ impl<'a> News<'a> {
             client: self.client,
             newsfeed_id: newsfeed_id.into(),
             implied_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all newsfeeds
@@ -107,7 +107,7 @@ impl<'a> News<'a> {
         ListNewsfeeds {
             client: self.client,
             implied_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a newsfeed
@@ -122,17 +122,17 @@ impl<'a> News<'a> {
         RetrieveNewsfeed {
             client: self.client,
             newsfeed_id: newsfeed_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`News::list_news_items`]: `GET /news/news_items`. Send it with [`send`](Self::send).
+/// Request builder for [`News::list_news_items`]: `GET /news/news_items`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNewsItems<'a> {
     client: &'a Client,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListNewsItems<'a> {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
@@ -167,7 +167,7 @@ impl<'a> ListNewsItems<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -198,21 +198,27 @@ impl<'a> ListNewsItems<'a> {
             super::super::VERSION,
             "/news/news_items",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/news_items");
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`News::create_news_item`]: `POST /news/news_items`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListNewsItems<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`News::create_news_item`]: `POST /news/news_items`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateNewsItem<'a> {
     client: &'a Client,
     body: Option<models::NewsItemRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateNewsItem<'a> {
     /// Sets the request body.
@@ -222,7 +228,7 @@ impl<'a> CreateNewsItem<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -249,26 +255,32 @@ impl<'a> CreateNewsItem<'a> {
             super::super::VERSION,
             "/news/news_items",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/news_items");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`News::retrieve_news_item`]: `GET /news/news_items/{news_item_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateNewsItem<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`News::retrieve_news_item`]: `GET /news/news_items/{news_item_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveNewsItem<'a> {
     client: &'a Client,
     news_item_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveNewsItem<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -295,20 +307,26 @@ impl<'a> RetrieveNewsItem<'a> {
             super::super::VERSION,
             "/news/news_items/{news_item_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/news_items/");
         parts.push_path_param(&self.news_item_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`News::update_news_item`]: `PUT /news/news_items/{news_item_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RetrieveNewsItem<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`News::update_news_item`]: `PUT /news/news_items/{news_item_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateNewsItem<'a> {
     client: &'a Client,
     news_item_id: String,
     body: Option<models::NewsItemRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateNewsItem<'a> {
     /// Sets the request body.
@@ -318,7 +336,7 @@ impl<'a> UpdateNewsItem<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -345,27 +363,33 @@ impl<'a> UpdateNewsItem<'a> {
             super::super::VERSION,
             "/news/news_items/{news_item_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/news_items/");
         parts.push_path_param(&self.news_item_id);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`News::delete_news_item`]: `DELETE /news/news_items/{news_item_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateNewsItem<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`News::delete_news_item`]: `DELETE /news/news_items/{news_item_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteNewsItem<'a> {
     client: &'a Client,
     news_item_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteNewsItem<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -394,20 +418,26 @@ impl<'a> DeleteNewsItem<'a> {
             super::super::VERSION,
             "/news/news_items/{news_item_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/news_items/");
         parts.push_path_param(&self.news_item_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`News::list_live_newsfeed_items`]: `GET /news/newsfeeds/{newsfeed_id}/items`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DeleteNewsItem<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`News::list_live_newsfeed_items`]: `GET /news/newsfeeds/{newsfeed_id}/items`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListLiveNewsfeedItems<'a> {
     client: &'a Client,
     newsfeed_id: String,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListLiveNewsfeedItems<'a> {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
@@ -442,7 +472,7 @@ impl<'a> ListLiveNewsfeedItems<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -473,23 +503,29 @@ impl<'a> ListLiveNewsfeedItems<'a> {
             super::super::VERSION,
             "/news/newsfeeds/{newsfeed_id}/items",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/newsfeeds/");
         parts.push_path_param(&self.newsfeed_id);
         parts.push_path("/items");
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`News::list_newsfeeds`]: `GET /news/newsfeeds`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListLiveNewsfeedItems<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`News::list_newsfeeds`]: `GET /news/newsfeeds`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNewsfeeds<'a> {
     client: &'a Client,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListNewsfeeds<'a> {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
@@ -524,7 +560,7 @@ impl<'a> ListNewsfeeds<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -555,26 +591,32 @@ impl<'a> ListNewsfeeds<'a> {
             super::super::VERSION,
             "/news/newsfeeds",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/newsfeeds");
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`News::retrieve_newsfeed`]: `GET /news/newsfeeds/{newsfeed_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListNewsfeeds<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`News::retrieve_newsfeed`]: `GET /news/newsfeeds/{newsfeed_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveNewsfeed<'a> {
     client: &'a Client,
     newsfeed_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveNewsfeed<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -601,9 +643,15 @@ impl<'a> RetrieveNewsfeed<'a> {
             super::super::VERSION,
             "/news/newsfeeds/{newsfeed_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/news/newsfeeds/");
         parts.push_path_param(&self.newsfeed_id);
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for RetrieveNewsfeed<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

@@ -25,7 +25,7 @@ impl<'a> Notes<'a> {
             contact_id: contact_id.into(),
             page: None,
             per_page: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create a note
@@ -38,7 +38,7 @@ impl<'a> Notes<'a> {
             client: self.client,
             contact_id: contact_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a note
@@ -50,11 +50,11 @@ impl<'a> Notes<'a> {
         RetrieveNote {
             client: self.client,
             note_id: note_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Notes::list_notes`]: `GET /contacts/{contact_id}/notes`. Send it with [`send`](Self::send).
+/// Request builder for [`Notes::list_notes`]: `GET /contacts/{contact_id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNotes<'a> {
@@ -62,7 +62,7 @@ pub struct ListNotes<'a> {
     contact_id: String,
     page: Option<i64>,
     per_page: Option<i64>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListNotes<'a> {
     /// The page of results to fetch. Defaults to first page
@@ -101,7 +101,7 @@ impl<'a> ListNotes<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -128,6 +128,7 @@ impl<'a> ListNotes<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/notes",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/notes");
@@ -137,18 +138,23 @@ impl<'a> ListNotes<'a> {
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Notes::create_note`]: `POST /contacts/{contact_id}/notes`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListNotes<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Notes::create_note`]: `POST /contacts/{contact_id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateNote<'a> {
     client: &'a Client,
     contact_id: String,
     body: Option<models::CreateNoteRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateNote<'a> {
     /// Sets the request body.
@@ -158,7 +164,7 @@ impl<'a> CreateNote<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -185,28 +191,34 @@ impl<'a> CreateNote<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/notes",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/notes");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Notes::retrieve_note`]: `GET /notes/{note_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateNote<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Notes::retrieve_note`]: `GET /notes/{note_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveNote<'a> {
     client: &'a Client,
     note_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveNote<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -233,9 +245,15 @@ impl<'a> RetrieveNote<'a> {
             super::super::VERSION,
             "/notes/{note_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/notes/");
         parts.push_path_param(&self.note_id);
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for RetrieveNote<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

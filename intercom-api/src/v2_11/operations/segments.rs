@@ -23,7 +23,7 @@ impl<'a> Segments<'a> {
         ListSegments {
             client: self.client,
             include_count: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a segment
@@ -38,17 +38,17 @@ impl<'a> Segments<'a> {
         RetrieveSegment {
             client: self.client,
             segment_id: segment_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Segments::list_segments`]: `GET /segments`. Send it with [`send`](Self::send).
+/// Request builder for [`Segments::list_segments`]: `GET /segments`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSegments<'a> {
     client: &'a Client,
     include_count: Option<bool>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListSegments<'a> {
     /// It includes the count of contacts that belong to each segment.
@@ -58,7 +58,7 @@ impl<'a> ListSegments<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -85,26 +85,32 @@ impl<'a> ListSegments<'a> {
             super::super::VERSION,
             "/segments",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/segments");
         if let Some(value) = &self.include_count {
             parts.push_query("include_count", value.to_string());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Segments::retrieve_segment`]: `GET /segments/{segment_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListSegments<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Segments::retrieve_segment`]: `GET /segments/{segment_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveSegment<'a> {
     client: &'a Client,
     segment_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveSegment<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -131,9 +137,15 @@ impl<'a> RetrieveSegment<'a> {
             super::super::VERSION,
             "/segments/{segment_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/segments/");
         parts.push_path_param(&self.segment_id);
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for RetrieveSegment<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

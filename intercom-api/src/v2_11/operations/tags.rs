@@ -27,7 +27,7 @@ impl<'a> Tags<'a> {
             client: self.client,
             contact_id: contact_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Remove tag from a contact
@@ -44,7 +44,7 @@ impl<'a> Tags<'a> {
             client: self.client,
             contact_id: contact_id.into(),
             tag_id: tag_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Add tag to a conversation
@@ -60,7 +60,7 @@ impl<'a> Tags<'a> {
             client: self.client,
             conversation_id: conversation_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Remove tag from a conversation
@@ -78,7 +78,7 @@ impl<'a> Tags<'a> {
             conversation_id: conversation_id.into(),
             tag_id: tag_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// List all tags
@@ -89,7 +89,7 @@ impl<'a> Tags<'a> {
     pub fn list_tags(&self) -> ListTags<'a> {
         ListTags {
             client: self.client,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create or update a tag, Tag or untag companies, Tag contacts
@@ -113,7 +113,7 @@ impl<'a> Tags<'a> {
         CreateTag {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Find a specific tag
@@ -126,7 +126,7 @@ impl<'a> Tags<'a> {
         FindTag {
             client: self.client,
             tag_id: tag_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Delete tag
@@ -138,7 +138,7 @@ impl<'a> Tags<'a> {
         DeleteTag {
             client: self.client,
             tag_id: tag_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Add tag to a ticket
@@ -154,7 +154,7 @@ impl<'a> Tags<'a> {
             client: self.client,
             ticket_id: ticket_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Remove tag from a ticket
@@ -172,18 +172,18 @@ impl<'a> Tags<'a> {
             ticket_id: ticket_id.into(),
             tag_id: tag_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Tags::attach_tag_to_contact`]: `POST /contacts/{contact_id}/tags`. Send it with [`send`](Self::send).
+/// Request builder for [`Tags::attach_tag_to_contact`]: `POST /contacts/{contact_id}/tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachTagToContact<'a> {
     client: &'a Client,
     contact_id: String,
     body: Option<models::AttachTagToContactRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AttachTagToContact<'a> {
     /// Sets the request body.
@@ -193,7 +193,7 @@ impl<'a> AttachTagToContact<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -220,29 +220,35 @@ impl<'a> AttachTagToContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/tags",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/tags");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Tags::detach_tag_from_contact`]: `DELETE /contacts/{contact_id}/tags/{tag_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for AttachTagToContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tags::detach_tag_from_contact`]: `DELETE /contacts/{contact_id}/tags/{tag_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachTagFromContact<'a> {
     client: &'a Client,
     contact_id: String,
     tag_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DetachTagFromContact<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -269,22 +275,28 @@ impl<'a> DetachTagFromContact<'a> {
             super::super::VERSION,
             "/contacts/{contact_id}/tags/{tag_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/tags/");
         parts.push_path_param(&self.tag_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Tags::attach_tag_to_conversation`]: `POST /conversations/{conversation_id}/tags`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DetachTagFromContact<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tags::attach_tag_to_conversation`]: `POST /conversations/{conversation_id}/tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachTagToConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     body: Option<models::AttachTagToConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AttachTagToConversation<'a> {
     /// Sets the request body.
@@ -294,7 +306,7 @@ impl<'a> AttachTagToConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -321,17 +333,23 @@ impl<'a> AttachTagToConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/tags",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/tags");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Tags::detach_tag_from_conversation`]: `DELETE /conversations/{conversation_id}/tags/{tag_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for AttachTagToConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tags::detach_tag_from_conversation`]: `DELETE /conversations/{conversation_id}/tags/{tag_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachTagFromConversation<'a> {
@@ -339,7 +357,7 @@ pub struct DetachTagFromConversation<'a> {
     conversation_id: String,
     tag_id: String,
     body: Option<models::DetachTagFromConversationRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DetachTagFromConversation<'a> {
     /// Sets the request body.
@@ -349,7 +367,7 @@ impl<'a> DetachTagFromConversation<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -376,6 +394,7 @@ impl<'a> DetachTagFromConversation<'a> {
             super::super::VERSION,
             "/conversations/{conversation_id}/tags/{tag_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/tags/");
@@ -383,21 +402,26 @@ impl<'a> DetachTagFromConversation<'a> {
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Tags::list_tags`]: `GET /tags`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DetachTagFromConversation<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tags::list_tags`]: `GET /tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListTags<'a> {
     client: &'a Client,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ListTags<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -424,18 +448,24 @@ impl<'a> ListTags<'a> {
             super::super::VERSION,
             "/tags",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tags");
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Tags::create_tag`]: `POST /tags`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ListTags<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tags::create_tag`]: `POST /tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTag<'a> {
     client: &'a Client,
     body: Option<models::CreateTagRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateTag<'a> {
     /// Sets the request body.
@@ -445,7 +475,7 @@ impl<'a> CreateTag<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -472,26 +502,32 @@ impl<'a> CreateTag<'a> {
             super::super::VERSION,
             "/tags",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tags");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Tags::find_tag`]: `GET /tags/{tag_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateTag<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tags::find_tag`]: `GET /tags/{tag_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct FindTag<'a> {
     client: &'a Client,
     tag_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> FindTag<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -518,24 +554,30 @@ impl<'a> FindTag<'a> {
             super::super::VERSION,
             "/tags/{tag_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tags/");
         parts.push_path_param(&self.tag_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Tags::delete_tag`]: `DELETE /tags/{tag_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for FindTag<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tags::delete_tag`]: `DELETE /tags/{tag_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteTag<'a> {
     client: &'a Client,
     tag_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DeleteTag<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -562,20 +604,26 @@ impl<'a> DeleteTag<'a> {
             super::super::VERSION,
             "/tags/{tag_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tags/");
         parts.push_path_param(&self.tag_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Tags::attach_tag_to_ticket`]: `POST /tickets/{ticket_id}/tags`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for DeleteTag<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tags::attach_tag_to_ticket`]: `POST /tickets/{ticket_id}/tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachTagToTicket<'a> {
     client: &'a Client,
     ticket_id: String,
     body: Option<models::AttachTagToTicketRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> AttachTagToTicket<'a> {
     /// Sets the request body.
@@ -585,7 +633,7 @@ impl<'a> AttachTagToTicket<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -612,17 +660,23 @@ impl<'a> AttachTagToTicket<'a> {
             super::super::VERSION,
             "/tickets/{ticket_id}/tags",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tickets/");
         parts.push_path_param(&self.ticket_id);
         parts.push_path("/tags");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Tags::detach_tag_from_ticket`]: `DELETE /tickets/{ticket_id}/tags/{tag_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for AttachTagToTicket<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tags::detach_tag_from_ticket`]: `DELETE /tickets/{ticket_id}/tags/{tag_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachTagFromTicket<'a> {
@@ -630,7 +684,7 @@ pub struct DetachTagFromTicket<'a> {
     ticket_id: String,
     tag_id: String,
     body: Option<models::DetachTagFromTicketRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> DetachTagFromTicket<'a> {
     /// Sets the request body.
@@ -640,7 +694,7 @@ impl<'a> DetachTagFromTicket<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -667,6 +721,7 @@ impl<'a> DetachTagFromTicket<'a> {
             super::super::VERSION,
             "/tickets/{ticket_id}/tags/{tag_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tickets/");
         parts.push_path_param(&self.ticket_id);
         parts.push_path("/tags/");
@@ -674,7 +729,12 @@ impl<'a> DetachTagFromTicket<'a> {
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for DetachTagFromTicket<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

@@ -27,7 +27,7 @@ impl<'a> TicketTypeAttributes<'a> {
             client: self.client,
             ticket_type_id: ticket_type_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update an existing attribute for a ticket type
@@ -45,18 +45,18 @@ impl<'a> TicketTypeAttributes<'a> {
             ticket_type_id: ticket_type_id.into(),
             attribute_id: attribute_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`TicketTypeAttributes::create_ticket_type_attribute`]: `POST /ticket_types/{ticket_type_id}/attributes`. Send it with [`send`](Self::send).
+/// Request builder for [`TicketTypeAttributes::create_ticket_type_attribute`]: `POST /ticket_types/{ticket_type_id}/attributes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTicketTypeAttribute<'a> {
     client: &'a Client,
     ticket_type_id: String,
     body: Option<models::CreateTicketTypeAttributeRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateTicketTypeAttribute<'a> {
     /// Sets the request body.
@@ -66,7 +66,7 @@ impl<'a> CreateTicketTypeAttribute<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -97,17 +97,23 @@ impl<'a> CreateTicketTypeAttribute<'a> {
             super::super::VERSION,
             "/ticket_types/{ticket_type_id}/attributes",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/ticket_types/");
         parts.push_path_param(&self.ticket_type_id);
         parts.push_path("/attributes");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`TicketTypeAttributes::update_ticket_type_attribute`]: `PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateTicketTypeAttribute<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`TicketTypeAttributes::update_ticket_type_attribute`]: `PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateTicketTypeAttribute<'a> {
@@ -115,7 +121,7 @@ pub struct UpdateTicketTypeAttribute<'a> {
     ticket_type_id: String,
     attribute_id: String,
     body: Option<models::UpdateTicketTypeAttributeRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateTicketTypeAttribute<'a> {
     /// Sets the request body.
@@ -125,7 +131,7 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -156,6 +162,7 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
             super::super::VERSION,
             "/ticket_types/{ticket_type_id}/attributes/{attribute_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/ticket_types/");
         parts.push_path_param(&self.ticket_type_id);
         parts.push_path("/attributes/");
@@ -163,7 +170,12 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for UpdateTicketTypeAttribute<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

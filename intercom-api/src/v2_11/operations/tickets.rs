@@ -24,7 +24,7 @@ impl<'a> Tickets<'a> {
             client: self.client,
             ticket_id: ticket_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Create a ticket
@@ -36,7 +36,7 @@ impl<'a> Tickets<'a> {
         CreateTicket {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Retrieve a ticket
@@ -48,7 +48,7 @@ impl<'a> Tickets<'a> {
         GetTicket {
             client: self.client,
             ticket_id: ticket_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a ticket
@@ -61,7 +61,7 @@ impl<'a> Tickets<'a> {
             client: self.client,
             ticket_id: ticket_id.into(),
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Search tickets
@@ -133,18 +133,18 @@ impl<'a> Tickets<'a> {
         SearchTickets {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Tickets::reply_ticket`]: `POST /tickets/{ticket_id}/reply`. Send it with [`send`](Self::send).
+/// Request builder for [`Tickets::reply_ticket`]: `POST /tickets/{ticket_id}/reply`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReplyTicket<'a> {
     client: &'a Client,
     ticket_id: String,
     body: Option<models::ReplyTicketRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ReplyTicket<'a> {
     /// Sets the request body.
@@ -154,7 +154,7 @@ impl<'a> ReplyTicket<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -181,23 +181,29 @@ impl<'a> ReplyTicket<'a> {
             super::super::VERSION,
             "/tickets/{ticket_id}/reply",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tickets/");
         parts.push_path_param(&self.ticket_id);
         parts.push_path("/reply");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Tickets::create_ticket`]: `POST /tickets`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for ReplyTicket<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tickets::create_ticket`]: `POST /tickets`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTicket<'a> {
     client: &'a Client,
     body: Option<models::CreateTicketRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> CreateTicket<'a> {
     /// Sets the request body.
@@ -207,7 +213,7 @@ impl<'a> CreateTicket<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -234,26 +240,32 @@ impl<'a> CreateTicket<'a> {
             super::super::VERSION,
             "/tickets",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tickets");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Tickets::get_ticket`]: `GET /tickets/{ticket_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for CreateTicket<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tickets::get_ticket`]: `GET /tickets/{ticket_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetTicket<'a> {
     client: &'a Client,
     ticket_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> GetTicket<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -280,20 +292,26 @@ impl<'a> GetTicket<'a> {
             super::super::VERSION,
             "/tickets/{ticket_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tickets/");
         parts.push_path_param(&self.ticket_id);
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Tickets::update_ticket`]: `PUT /tickets/{ticket_id}`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for GetTicket<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tickets::update_ticket`]: `PUT /tickets/{ticket_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateTicket<'a> {
     client: &'a Client,
     ticket_id: String,
     body: Option<models::UpdateTicketRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateTicket<'a> {
     /// Sets the request body.
@@ -303,7 +321,7 @@ impl<'a> UpdateTicket<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -330,22 +348,28 @@ impl<'a> UpdateTicket<'a> {
             super::super::VERSION,
             "/tickets/{ticket_id}",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tickets/");
         parts.push_path_param(&self.ticket_id);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Tickets::search_tickets`]: `POST /tickets/search`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateTicket<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Tickets::search_tickets`]: `POST /tickets/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchTickets<'a> {
     client: &'a Client,
     body: Option<models::SearchRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> SearchTickets<'a> {
     /// Sets the request body.
@@ -387,7 +411,7 @@ impl<'a> SearchTickets<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -414,11 +438,17 @@ impl<'a> SearchTickets<'a> {
             super::super::VERSION,
             "/tickets/search",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/tickets/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for SearchTickets<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }

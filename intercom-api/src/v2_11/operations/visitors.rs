@@ -26,7 +26,7 @@ impl<'a> Visitors<'a> {
         RetrieveVisitorWithUserId {
             client: self.client,
             user_id: user_id.into(),
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Update a visitor
@@ -42,7 +42,7 @@ impl<'a> Visitors<'a> {
         UpdateVisitor {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
     /// Convert a visitor
@@ -58,22 +58,22 @@ impl<'a> Visitors<'a> {
         ConvertVisitor {
             client: self.client,
             body: None,
-            options: CallOptions::default(),
+            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Visitors::retrieve_visitor_with_user_id`]: `GET /visitors`. Send it with [`send`](Self::send).
+/// Request builder for [`Visitors::retrieve_visitor_with_user_id`]: `GET /visitors`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveVisitorWithUserId<'a> {
     client: &'a Client,
     user_id: String,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> RetrieveVisitorWithUserId<'a> {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -100,22 +100,28 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
             super::super::VERSION,
             "/visitors",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/visitors");
         {
             let value = &self.user_id;
             parts.push_query("user_id", value.clone());
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Visitors::update_visitor`]: `PUT /visitors`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for RetrieveVisitorWithUserId<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Visitors::update_visitor`]: `PUT /visitors`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateVisitor<'a> {
     client: &'a Client,
     body: Option<models::UpdateVisitorRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> UpdateVisitor<'a> {
     /// Sets the request body.
@@ -125,7 +131,7 @@ impl<'a> UpdateVisitor<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -152,21 +158,27 @@ impl<'a> UpdateVisitor<'a> {
             super::super::VERSION,
             "/visitors",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/visitors");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
     }
 }
-/// Request builder for [`Visitors::convert_visitor`]: `POST /visitors/convert`. Send it with [`send`](Self::send).
+impl crate::runtime::OperationExt for UpdateVisitor<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
+    }
+}
+/// Request builder for [`Visitors::convert_visitor`]: `POST /visitors/convert`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConvertVisitor<'a> {
     client: &'a Client,
     body: Option<models::ConvertVisitorRequest>,
-    options: CallOptions,
+    extra: crate::runtime::Extras,
 }
 impl<'a> ConvertVisitor<'a> {
     /// Sets the request body.
@@ -176,7 +188,7 @@ impl<'a> ConvertVisitor<'a> {
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
+        self.extra.set_options(options);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -203,11 +215,17 @@ impl<'a> ConvertVisitor<'a> {
             super::super::VERSION,
             "/visitors/convert",
         );
+        parts.set_extras(&self.extra);
         parts.push_path("/visitors/convert");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
-        parts.set_options(&self.options);
         Ok(parts)
+    }
+}
+impl crate::runtime::OperationExt for ConvertVisitor<'_> {
+    #[inline]
+    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
+        &mut self.extra
     }
 }
