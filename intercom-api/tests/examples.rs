@@ -5,6 +5,12 @@
 //! for that operation and status, re-encoded, and compared with the input (absent and `null` count as
 //! equal; numbers compare by value). Request-body examples decode into the request types.
 //! Prints `examples: <version>: <passed>/<total>` and fails below 100%.
+//!
+//! Success (2xx) examples are also checked for members their schema does not declare (found by
+//! walking the example against the raw spec schema here, independently of the generator, plus any
+//! member the decoded value keeps in an undeclared `additional_properties` map): each must decode into
+//! a typed field, not into `additional_properties`. Prints
+//! `undeclared example members: <version>: typed <t>/<n>` and fails below 100%.
 
 #[path = "generated/mod.rs"]
 #[rustfmt::skip]
@@ -23,6 +29,133 @@ pub fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(
     let decoded: T = serde_path_to_error::deserialize(&mut de)
         .map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))?;
     serde_json::to_value(&decoded).map_err(|e| format!("re-encoding failed: {e}"))
+}
+
+/// Decodes `value` as `T` and lists the members it keeps in undeclared `additional_properties` maps.
+pub fn leftovers<T: serde::de::DeserializeOwned + generated::Leftovers>(
+    value: &Value,
+) -> Result<Vec<String>, String> {
+    let decoded: T = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    decoded.leftovers("", &mut out);
+    Ok(out)
+}
+
+/// The spec node at a local `$ref` target (`#/a/b`), following chains.
+fn deref<'a>(spec: &'a Value, mut node: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(target) => match target.strip_prefix('#').and_then(|p| spec.pointer(p)) {
+                Some(next) => node = next,
+                None => return node,
+            },
+            None => return node,
+        }
+    }
+    node
+}
+
+/// Declared properties of an object schema (its own and its `allOf` parts'), and whether it declares
+/// `additionalProperties` (free-form).
+fn declared<'a>(spec: &'a Value, schema: &'a Value, out: &mut Vec<(&'a str, &'a Value)>) -> bool {
+    let schema = deref(spec, schema);
+    let mut open =
+        matches!(schema.get("additionalProperties"), Some(a) if a != &Value::Bool(false));
+    for part in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        open |= declared(spec, part, out);
+    }
+    if let Some(Value::Object(props)) = schema.get("properties") {
+        for (k, v) in props {
+            out.retain(|(name, _)| name != k);
+            out.push((k.as_str(), v));
+        }
+    }
+    open
+}
+
+/// Pointers (below `ptr`) of the members of `value` that `schema` does not declare. Unions: the
+/// variant whose properties cover most of the object's members (arrays and scalars: the first
+/// array / any variant).
+fn undeclared(spec: &Value, schema: &Value, value: &Value, ptr: &str, out: &mut Vec<String>) {
+    let schema = deref(spec, schema);
+    let variants: Vec<&Value> = ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+        .flatten()
+        .collect();
+    let real: Vec<&Value> = variants
+        .into_iter()
+        .filter(|v| {
+            let v = deref(spec, v);
+            v.get("required").is_none() || v.get("properties").is_some() || v.get("type").is_some()
+        })
+        .collect();
+    if !real.is_empty() {
+        let best = real.iter().max_by_key(|v| match value {
+            Value::Object(m) => {
+                let mut props = Vec::new();
+                declared(spec, v, &mut props);
+                m.keys()
+                    .filter(|k| props.iter().any(|(p, _)| p == k))
+                    .count()
+            }
+            _ => 0,
+        });
+        if let Some(best) = best {
+            undeclared(spec, best, value, ptr, out);
+        }
+        return;
+    }
+    match value {
+        Value::Array(items) => {
+            if let Some(item) = schema.get("items") {
+                for (i, v) in items.iter().enumerate() {
+                    undeclared(spec, item, v, &format!("{ptr}/{i}"), out);
+                }
+            }
+        }
+        Value::Object(m) => {
+            let mut props = Vec::new();
+            let open = declared(spec, schema, &mut props);
+            if props.is_empty() {
+                // Free-form (or a map): nothing is undeclared.
+                if let Some(a) = schema.get("additionalProperties").filter(|a| a.is_object()) {
+                    for (k, v) in m {
+                        undeclared(
+                            spec,
+                            a,
+                            v,
+                            &format!("{ptr}/{}", generated::pointer_token(k)),
+                            out,
+                        );
+                    }
+                }
+                return;
+            }
+            for (k, v) in m {
+                let p = format!("{ptr}/{}", generated::pointer_token(k));
+                match props.iter().find(|(name, _)| name == k) {
+                    Some((_, s)) => undeclared(spec, s, v, &p, out),
+                    None if open => {}
+                    None => out.push(p),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Undeclared members of success examples: found, and typed (not left in `additional_properties`).
+#[derive(Default)]
+struct Undeclared {
+    typed: usize,
+    total: usize,
+    untyped: Vec<String>,
 }
 
 /// Removes `null` members (absent and null are equivalent) and normalizes numbers to f64.
@@ -86,14 +219,14 @@ fn workspace() -> PathBuf {
 }
 
 /// Every `(label, value)` example of a media-type object.
-fn examples_of(media: &Value) -> Vec<(String, Value)> {
+fn examples_of(spec: &Value, media: &Value) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     if let Some(e) = media.get("example") {
         out.push(("example".to_string(), e.clone()));
     }
     if let Some(Value::Object(m)) = media.get("examples") {
         for (name, ex) in m {
-            if let Some(v) = ex.get("value") {
+            if let Some(v) = deref(spec, ex).get("value") {
                 out.push((name.clone(), v.clone()));
             }
         }
@@ -142,6 +275,7 @@ fn every_spec_example_decodes_into_its_generated_type() {
         };
         let mut responses = Tally::default();
         let mut requests = Tally::default();
+        let mut members = Undeclared::default();
         let paths = doc
             .raw
             .get("paths")
@@ -158,13 +292,37 @@ fn every_spec_example_decodes_into_its_generated_type() {
                 };
                 if let Some(Value::Object(rs)) = op.get("responses") {
                     for (status, r) in rs {
-                        let Some(Value::Object(content)) = r.get("content") else {
+                        let Some(Value::Object(content)) = deref(&doc.raw, r).get("content") else {
                             continue;
                         };
                         for media in content.values() {
-                            for (name, ex) in examples_of(media) {
+                            for (name, ex) in examples_of(&doc.raw, media) {
                                 let label =
                                     format!("{} {method} {path} {status} [{name}]", pin.version);
+                                if status.starts_with('2') {
+                                    let mut found = Vec::new();
+                                    if let Some(schema) = media.get("schema") {
+                                        undeclared(&doc.raw, schema, &ex, "", &mut found);
+                                    }
+                                    let left = match (dispatch.leftovers)(id, status, &ex) {
+                                        Some(Ok(left)) => left,
+                                        // Decoding failures are reported by the round trip below.
+                                        _ => found.clone(),
+                                    };
+                                    for p in &left {
+                                        if !found.contains(p) {
+                                            found.push(p.clone());
+                                        }
+                                    }
+                                    members.total += found.len();
+                                    for p in found {
+                                        if left.contains(&p) {
+                                            members.untyped.push(format!("{label} {p}"));
+                                        } else {
+                                            members.typed += 1;
+                                        }
+                                    }
+                                }
                                 responses.record(label, (dispatch.response)(id, status, &ex), &ex);
                             }
                         }
@@ -174,7 +332,7 @@ fn every_spec_example_decodes_into_its_generated_type() {
                     op.get("requestBody").and_then(|b| b.get("content"))
                 {
                     for media in content.values() {
-                        for (name, ex) in examples_of(media) {
+                        for (name, ex) in examples_of(&doc.raw, media) {
                             let label = format!("{} {method} {path} request [{name}]", pin.version);
                             requests.record(label, (dispatch.request)(id, &ex), &ex);
                         }
@@ -199,6 +357,19 @@ fn every_spec_example_decodes_into_its_generated_type() {
         for f in &requests.failures {
             println!("  rejected {f}");
         }
+        progress(&format!(
+            "undeclared example members: {}: typed {}/{}",
+            pin.version, members.typed, members.total
+        ));
+        for u in &members.untyped {
+            println!("  UNTYPED {u}");
+        }
+        if members.typed < members.total {
+            failed.push(format!(
+                "{}: {}/{} undeclared example members typed",
+                pin.version, members.typed, members.total
+            ));
+        }
         if responses.total == 0 || responses.passed < responses.total {
             failed.push(format!(
                 "{}: {}/{} response examples",
@@ -206,7 +377,10 @@ fn every_spec_example_decodes_into_its_generated_type() {
             ));
         }
     }
-    assert!(failed.is_empty(), "example decoding below 100%: {failed:?}");
+    assert!(
+        failed.is_empty(),
+        "example decoding or typing below 100%: {failed:?}"
+    );
 }
 
 /// A progress line that shows even when the test passes: written to the process's stderr directly,

@@ -236,7 +236,7 @@ impl<'a> Lowerer<'a> {
 
     /// `Some(evidence)` when the (lenient) decoder of `t` accepts `value`: the number of scalars and
     /// declared members that match (`null`, `serde_json::Value` and undeclared members count 0).
-    /// `None` when it does not, and for a non-empty object sharing no member with the struct.
+    /// `None` when it does not, and for an object most of whose members the struct does not declare.
     fn fit(&self, t: &TypeRef, value: &Value, depth: usize) -> Option<usize> {
         if depth > MAX_DEPTH {
             return None;
@@ -275,7 +275,8 @@ impl<'a> Lowerer<'a> {
                             score += self.fit(a, v, depth + 1)?;
                         }
                     }
-                    (m.is_empty() || shared > 0 || s.additional.is_some()).then_some(score)
+                    // Most of the object's members must be declared: sharing an `id` is no evidence.
+                    (s.additional.is_some() || shared * 2 >= m.len()).then_some(score)
                 }
                 Some(TypeKind::Union(u)) => {
                     if let Some(tag) = &u.tag {
@@ -324,6 +325,7 @@ impl<'a> Lowerer<'a> {
         let first = seen.pointers.first().cloned().unwrap_or_default();
         let more = match seen.pointers.len() {
             0 | 1 => String::new(),
+            2 => " (and 1 more example member)".to_string(),
             n => format!(" (and {} more example members)", n - 1),
         };
         let (ty, how) = match best.as_slice() {

@@ -52,6 +52,10 @@ pub struct ConversationListItem {
     pub statistics: Option<ConversationStatistics>,
     /// `linked_objects`
     pub linked_objects: Option<LinkedObjectList>,
+    /// Not declared in the spec; its success examples use it (/paths/~1conversations~1search/post/responses/200/content/application~1json/examples/successful/value/conversations/0/ticket). Typed from the example values.
+    pub ticket: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (/paths/~1conversations~1search/post/responses/200/content/application~1json/examples/successful/value/conversations/0/topics). Typed from the example values.
+    pub topics: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -80,6 +84,8 @@ impl serde::Serialize for ConversationListItem {
             .opt("sla_applied", &self.sla_applied)
             .opt("statistics", &self.statistics)
             .opt("linked_objects", &self.linked_objects)
+            .opt("ticket", &self.ticket)
+            .opt("topics", &self.topics)
             .extra(&self.additional_properties)
             .end()
     }
@@ -126,6 +132,8 @@ impl crate::codec::StructDecode for ConversationListItem {
             "sla_applied" => crate::codec::set(&mut slots.sla_applied, map),
             "statistics" => crate::codec::set(&mut slots.statistics, map),
             "linked_objects" => crate::codec::set(&mut slots.linked_objects, map),
+            "ticket" => crate::codec::set(&mut slots.ticket, map),
+            "topics" => crate::codec::set(&mut slots.topics, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }

@@ -3,6 +3,186 @@
 //! Models of the `conversations_c_u` group (Intercom API 2.11).
 #[allow(unused_imports)]
 use super::*;
+/// Convert Ticket Request Payload
+///
+/// You can convert a Conversation to a Ticket
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConvertConversationToTicketRequest {
+    /// The ID of the type of ticket you want to convert the conversation to
+    pub ticket_type_id: String,
+    /// `attributes`
+    pub attributes: Option<TicketRequestCustomAttributes>,
+}
+impl serde::Serialize for ConvertConversationToTicketRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("ticket_type_id", &self.ticket_type_id)
+            .opt("attributes", &self.attributes)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConvertConversationToTicketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        ticket_type_id: Option<String>,
+        attributes: Option<Option<TicketRequestCustomAttributes>>,
+    }
+    impl crate::codec::StructDecode for ConvertConversationToTicketRequest {
+        const NAME: &'static str = "ConvertConversationToTicketRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "ticket_type_id" => {
+                    crate::codec::fill_string(
+                        &mut slots.ticket_type_id,
+                        "ticket_type_id",
+                        map,
+                    )
+                }
+                "attributes" => {
+                    crate::codec::fill(&mut slots.attributes, "attributes", map)
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["ticket_type_id", "attributes"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                ticket_type_id: crate::codec::missing(
+                    slots.ticket_type_id,
+                    "ticket_type_id",
+                )?,
+                attributes: slots.attributes.flatten(),
+            })
+        }
+    }
+};
+impl ConvertConversationToTicketRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(ticket_type_id: impl Into<String>) -> Self {
+        Self {
+            ticket_type_id: ticket_type_id.into(),
+            attributes: None,
+        }
+    }
+}
+/// Create Conversation Request Payload
+///
+/// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateConversationRequest {
+    /// `from`
+    pub from: CreateConversationRequestFrom,
+    /// The content of the message. HTML is not supported.
+    pub body: String,
+    /// The title of the email. Only applicable if the message type is email.
+    pub subject: Option<String>,
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    pub attachment_urls: Option<Vec<String>>,
+    /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
+    pub created_at: Option<i64>,
+}
+impl serde::Serialize for CreateConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("from", &self.from)
+            .req("body", &self.body)
+            .opt("subject", &self.subject)
+            .opt("attachment_urls", &self.attachment_urls)
+            .opt("created_at", &self.created_at)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        from: Option<CreateConversationRequestFrom>,
+        body: Option<String>,
+        subject: Option<Option<String>>,
+        attachment_urls: Option<Option<Vec<String>>>,
+        created_at: Option<Option<i64>>,
+    }
+    impl crate::codec::StructDecode for CreateConversationRequest {
+        const NAME: &'static str = "CreateConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "from" => crate::codec::fill(&mut slots.from, "from", map),
+                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                "subject" => {
+                    crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
+                }
+                "attachment_urls" => {
+                    crate::codec::fill(
+                        &mut slots.attachment_urls,
+                        "attachment_urls",
+                        map,
+                    )
+                }
+                "created_at" => {
+                    crate::codec::fill(&mut slots.created_at, "created_at", map)
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["from", "body", "subject", "attachment_urls", "created_at"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                from: crate::codec::missing(slots.from, "from")?,
+                body: crate::codec::missing(slots.body, "body")?,
+                subject: slots.subject.flatten(),
+                attachment_urls: slots.attachment_urls.flatten(),
+                created_at: slots.created_at.flatten(),
+            })
+        }
+    }
+};
+impl CreateConversationRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(from: CreateConversationRequestFrom, body: impl Into<String>) -> Self {
+        Self {
+            from,
+            body: body.into(),
+            subject: None,
+            attachment_urls: None,
+            created_at: None,
+        }
+    }
+}
 /// `CreateConversationRequestFrom` (defined inline at `/components/schemas/create_conversation_request/properties/from`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationRequestFrom {

@@ -357,30 +357,6 @@ impl<'a> ListCompaniesForAContact<'a> {
         self.per_page = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
-    #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactAttachedCompanies> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::ContactAttachedCompanies| {
-                let (current, total) = (
-                    page.pages.as_ref().and_then(|v| v.page)?,
-                    page.pages.as_ref().and_then(|v| v.total_pages)?,
-                );
-                (current < total).then_some(current + 1)
-            },
-            |call: Self, key: i64| call.page(key),
-        )
-    }
-    /// Every item (`companies`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
-    #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::ContactAttachedCompanies| page.companies.unwrap_or_default(),
-        )
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
