@@ -281,9 +281,11 @@ impl<'a> Lowerer<'a> {
                 Some(TypeKind::Union(u)) => {
                     if let Some(tag) = &u.tag {
                         let found = value.get(tag).and_then(Value::as_str);
-                        return match u.variants.iter().find(|v| {
-                            v.tag_value.is_some() && v.tag_value.as_deref() == found
-                        }) {
+                        return match u
+                            .variants
+                            .iter()
+                            .find(|v| v.tag_value.is_some() && v.tag_value.as_deref() == found)
+                        {
                             Some(v) => self.fit(&v.ty, value, depth + 1),
                             None => value.is_object().then_some(0),
                         };
@@ -308,7 +310,11 @@ impl<'a> Lowerer<'a> {
         // when it is the only best.
         let mut candidates: Vec<(usize, &Field)> = Vec::new();
         for f in &s.fields {
-            if !seen.absent.as_ref().is_some_and(|a| a.contains(&f.wire_name)) {
+            if !seen
+                .absent
+                .as_ref()
+                .is_some_and(|a| a.contains(&f.wire_name))
+            {
                 continue;
             }
             let score: Option<usize> = seen.values.iter().map(|v| self.fit(&f.ty, v, 0)).sum();
