@@ -56,6 +56,8 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn type_example_members(&mut self, operations: &[Operation]) -> usize {
         let examples = self.success_examples(operations);
         let mut total = 0;
+        // Fields added here: never a sibling to type another member like (the spec did not declare them).
+        let mut added: BTreeSet<(String, String)> = BTreeSet::new();
         for _ in 0..MAX_PASSES {
             let mut seen: BTreeMap<(String, String), Seen<'a>> = BTreeMap::new();
             for ex in &examples {
@@ -66,7 +68,8 @@ impl<'a> Lowerer<'a> {
             }
             total += seen.values().map(|s| s.pointers.len()).sum::<usize>();
             for ((owner, member), s) in seen {
-                self.add_member(&owner, &member, s);
+                self.add_member(&owner, &member, s, &added);
+                added.insert((owner, member));
             }
         }
         total
@@ -302,7 +305,13 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Adds the field for undeclared member `member` of struct `owner`, with its warning.
-    fn add_member(&mut self, owner: &str, member: &str, seen: Seen<'a>) {
+    fn add_member(
+        &mut self,
+        owner: &str,
+        member: &str,
+        seen: Seen<'a>,
+        added: &BTreeSet<(String, String)>,
+    ) {
         let Some(TypeKind::Struct(s)) = self.types.get(owner).map(|d| &d.kind) else {
             return;
         };
@@ -310,11 +319,12 @@ impl<'a> Lowerer<'a> {
         // when it is the only best.
         let mut candidates: Vec<(usize, &Field)> = Vec::new();
         for f in &s.fields {
-            if !seen
+            let declared = !added.contains(&(owner.to_string(), f.wire_name.clone()));
+            let absent = seen
                 .absent
                 .as_ref()
-                .is_some_and(|a| a.contains(&f.wire_name))
-            {
+                .is_some_and(|a| a.contains(&f.wire_name));
+            if !declared || !absent {
                 continue;
             }
             let score: Option<usize> = seen.values.iter().map(|v| self.fit(&f.ty, v, 0)).sum();
@@ -323,10 +333,10 @@ impl<'a> Lowerer<'a> {
             }
         }
         let best = candidates.iter().map(|(s, _)| *s).max();
-        let best: Vec<(String, TypeRef)> = candidates
+        let best: Vec<(String, TypeRef, bool)> = candidates
             .iter()
             .filter(|(s, _)| Some(*s) == best)
-            .map(|(_, f)| (f.wire_name.clone(), f.ty.clone()))
+            .map(|(_, f)| (f.wire_name.clone(), f.ty.clone(), f.nullable))
             .collect();
         let first = seen.pointers.first().cloned().unwrap_or_default();
         let more = match seen.pointers.len() {
@@ -334,15 +344,17 @@ impl<'a> Lowerer<'a> {
             2 => " (and 1 more example member)".to_string(),
             n => format!(" (and {} more example members)", n - 1),
         };
-        let (ty, how) = match best.as_slice() {
-            [(wire, ty)] => (
+        let has_null = seen.values.iter().any(|v| v.is_null());
+        let (ty, nullable, how) = match best.as_slice() {
+            [(wire, ty, nullable)] => (
                 ty.clone(),
+                *nullable || has_null,
                 format!("typed like its absent declared sibling `{wire}`"),
             ),
             _ => {
                 let hint = format!("{owner}{}", naming::type_name(member));
                 let ty = self.infer(&seen.values, &hint, &first);
-                (ty, "typed from the example values".to_string())
+                (ty, has_null, "typed from the example values".to_string())
             }
         };
         let Some(TypeKind::Struct(s)) = self.types.get_mut(owner).map(|d| &mut d.kind) else {
@@ -355,11 +367,11 @@ impl<'a> Lowerer<'a> {
             rust_name: rust_name.clone(),
             ty,
             required: false,
-            nullable: true,
+            nullable,
             docs: Docs {
                 title: None,
                 description: Some(format!(
-                    "Not declared in the spec; its success examples use it ({}). {}.",
+                    "Not declared in the spec; its success examples use it (`{}`). {}.",
                     first.trim_start_matches('#'),
                     capitalize(&how)
                 )),
@@ -425,9 +437,9 @@ impl<'a> Lowerer<'a> {
                 fields.push(Field {
                     wire_name: wire.to_string(),
                     rust_name: naming::claim(&mut taken, &naming::field_name(wire), &["_"]),
+                    nullable: xs.iter().any(|x| x.is_null()),
                     ty,
                     required: false,
-                    nullable: true,
                     docs: Docs::default(),
                     boxed: false,
                 });

@@ -441,11 +441,11 @@ pub struct ActivityLogMetadata {
     pub update_by: Option<i64>,
     /// The name of the Admin who initiated the activity.
     pub update_by_name: Option<String>,
-    /// Not declared in the spec; its success examples use it (/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/after). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/after`). Typed from the example values.
     pub after: Option<String>,
-    /// Not declared in the spec; its success examples use it (/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/before). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/before`). Typed from the example values.
     pub before: Option<String>,
-    /// Not declared in the spec; its success examples use it (/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/message). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/message`). Typed from the example values.
     pub message: Option<ActivityLogMetadataMessage>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -799,7 +799,7 @@ pub struct App {
     pub created_at: Option<i64>,
     /// Whether or not the app uses identity verification.
     pub identity_verification: Option<bool>,
-    /// Not declared in the spec; its success examples use it (/paths/~1me/get/responses/200/content/application~1json/examples/Successful response/value/app/secure). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1me/get/responses/200/content/application~1json/examples/Successful response/value/app/secure`). Typed from the example values.
     pub secure: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -95,7 +95,7 @@ pub struct ContactAttachedCompanies {
     pub total_count: Option<i64>,
     /// `pages`
     pub pages: Option<PagesLink>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{id}~1companies/get/responses/200/content/application~1json/examples/successful/value/data). Typed like its absent declared sibling `companies`.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}~1companies/get/responses/200/content/application~1json/examples/successful/value/data`). Typed like its absent declared sibling `companies`.
     pub data: Option<Vec<Company>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -52,9 +52,9 @@ pub struct ConversationListItem {
     pub statistics: Option<ConversationStatistics>,
     /// `linked_objects`
     pub linked_objects: Option<LinkedObjectList>,
-    /// Not declared in the spec; its success examples use it (/paths/~1conversations~1search/post/responses/200/content/application~1json/examples/successful/value/conversations/0/ticket). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1search/post/responses/200/content/application~1json/examples/successful/value/conversations/0/ticket`). Typed from the example values.
     pub ticket: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (/paths/~1conversations~1search/post/responses/200/content/application~1json/examples/successful/value/conversations/0/topics). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1search/post/responses/200/content/application~1json/examples/successful/value/conversations/0/topics`). Typed from the example values.
     pub topics: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

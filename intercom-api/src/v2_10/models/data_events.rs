@@ -290,7 +290,7 @@ pub struct DataEventSummary {
     pub user_id: Option<String>,
     /// A summary of data events
     pub events: Option<Vec<Option<DataEventSummaryItem>>>,
-    /// Not declared in the spec; its success examples use it (/paths/~1events/get/responses/200/content/application~1json/examples/Successful response/value/pages). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1events/get/responses/200/content/application~1json/examples/Successful response/value/pages`). Typed from the example values.
     pub pages: Option<DataEventSummaryPages>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

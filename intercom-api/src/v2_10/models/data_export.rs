@@ -103,7 +103,7 @@ pub struct DataExport {
     pub download_expires_at: Option<String>,
     /// The location where you can download your data.
     pub download_url: Option<String>,
-    /// Not declared in the spec; its success examples use it (/paths/~1export~1content~1data/post/responses/200/content/application~1json/examples/successful/value/job_identifier). Typed like its absent declared sibling `job_identfier`.
+    /// Not declared in the spec; its success examples use it (`/paths/~1export~1content~1data/post/responses/200/content/application~1json/examples/successful/value/job_identifier`). Typed like its absent declared sibling `job_identfier`.
     pub job_identifier: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

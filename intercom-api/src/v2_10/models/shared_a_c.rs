@@ -632,21 +632,21 @@ pub struct Contact {
     pub location: Option<ContactLocation>,
     /// `social_profiles`
     pub social_profiles: Option<ContactSocialProfiles>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`). Typed from the example values.
     pub opted_in_subscription_types: Option<ContactOptedInSubscriptionTypes>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`). Typed from the example values.
     pub opted_out_subscription_types: Option<ContactOptedOutSubscriptionTypes>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/referrer). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/referrer`). Typed from the example values.
     pub referrer: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/utm_campaign). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/utm_campaign`). Typed from the example values.
     pub utm_campaign: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/utm_content). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/utm_content`). Typed from the example values.
     pub utm_content: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/utm_medium). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/utm_medium`). Typed from the example values.
     pub utm_medium: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/utm_source). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/utm_source`). Typed from the example values.
     pub utm_source: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/utm_term). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/utm_term`). Typed from the example values.
     pub utm_term: Option<serde_json::Value>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -876,7 +876,7 @@ pub struct ContactCompanies {
     pub total_count: Option<i64>,
     /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
     pub has_more: Option<bool>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/companies/type). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/companies/type`). Typed from the example values.
     pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -934,9 +934,9 @@ pub struct ContactLocation {
     pub region: Option<String>,
     /// The city that the contact is located in
     pub city: Option<String>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/location/continent_code). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/location/continent_code`). Typed from the example values.
     pub continent_code: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/location/country_code). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/location/country_code`). Typed from the example values.
     pub country_code: Option<serde_json::Value>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -996,7 +996,7 @@ pub struct ContactNotes {
     pub total_count: Option<i64>,
     /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
     pub has_more: Option<bool>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/notes/type). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/notes/type`). Typed from the example values.
     pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1285,7 +1285,7 @@ crate::codec::string_enum!(ContactReplyBaseRequestType);
 pub struct ContactSocialProfiles {
     /// A list of social profiles objects associated with the contact.
     pub data: Option<Vec<SocialProfile>>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/social_profiles/type). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/social_profiles/type`). Typed from the example values.
     pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1337,7 +1337,7 @@ pub struct ContactTags {
     pub total_count: Option<i64>,
     /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
     pub has_more: Option<bool>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/tags/type). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/tags/type`). Typed from the example values.
     pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

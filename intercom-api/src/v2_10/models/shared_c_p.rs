@@ -461,7 +461,7 @@ pub struct Message {
     pub message_type: Option<MessageMessageType>,
     /// The associated conversation_id
     pub conversation_id: Option<String>,
-    /// Not declared in the spec; its success examples use it (/paths/~1messages/post/responses/200/content/application~1json/examples/admin message created/value/owner). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1messages/post/responses/200/content/application~1json/examples/admin message created/value/owner`). Typed from the example values.
     pub owner: Option<MessageOwner>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -754,7 +754,7 @@ pub struct NewsItem {
     pub created_at: Option<i64>,
     /// Timestamp for when the news item was last updated.
     pub updated_at: Option<i64>,
-    /// Not declared in the spec; its success examples use it (/paths/~1news~1newsfeeds/get/responses/200/content/application~1json/examples/successful/value/data/0/name). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1news~1newsfeeds/get/responses/200/content/application~1json/examples/successful/value/data/0/name`). Typed from the example values.
     pub name: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1019,7 +1019,7 @@ pub struct PaginatedResponse {
     pub total_count: Option<i64>,
     /// An array of Objects
     pub data: Option<Vec<PaginatedResponseDataItem>>,
-    /// Not declared in the spec; its success examples use it (/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations`). Typed from the example values.
     pub conversations: Option<Vec<PaginatedResponseConversationsItem>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -271,7 +271,7 @@ pub struct TicketType {
     pub created_at: Option<i64>,
     /// The date and time the ticket type was last updated.
     pub updated_at: Option<i64>,
-    /// Not declared in the spec; its success examples use it (/paths/~1conversations~1{id}~1convert/post/responses/200/content/application~1json/examples/successful/value/ticket_type/is_internal). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{id}~1convert/post/responses/200/content/application~1json/examples/successful/value/ticket_type/is_internal`). Typed from the example values.
     pub is_internal: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -454,7 +454,7 @@ pub struct TicketTypeAttributeList {
     pub type_: Option<String>,
     /// A list of ticket type attributes associated with a given ticket type.
     pub ticket_type_attributes: Option<Vec<Option<TicketTypeAttribute>>>,
-    /// Not declared in the spec; its success examples use it (/paths/~1conversations~1{id}~1convert/post/responses/200/content/application~1json/examples/successful/value/ticket_type/ticket_type_attributes/data). Typed like its absent declared sibling `ticket_type_attributes`.
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{id}~1convert/post/responses/200/content/application~1json/examples/successful/value/ticket_type/ticket_type_attributes/data`). Typed like its absent declared sibling `ticket_type_attributes`.
     pub data: Option<Vec<Option<TicketTypeAttribute>>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -144,7 +144,7 @@ pub struct TicketTypeList {
     pub type_: Option<String>,
     /// A list of ticket_types associated with a given workspace.
     pub ticket_types: Option<Vec<Option<TicketType>>>,
-    /// Not declared in the spec; its success examples use it (/paths/~1ticket_types/get/responses/200/content/application~1json/examples/successful/value/data). Typed like its absent declared sibling `ticket_types`.
+    /// Not declared in the spec; its success examples use it (`/paths/~1ticket_types/get/responses/200/content/application~1json/examples/successful/value/data`). Typed like its absent declared sibling `ticket_types`.
     pub data: Option<Vec<Option<TicketType>>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -376,7 +376,7 @@ pub struct Visitor {
     pub utm_term: Option<String>,
     /// Identifies if this visitor has do not track enabled.
     pub do_not_track: Option<bool>,
-    /// Not declared in the spec; its success examples use it (/paths/~1visitors/get/responses/200/content/application~1json/examples/successful/value/last_request_at). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1visitors/get/responses/200/content/application~1json/examples/successful/value/last_request_at`). Typed from the example values.
     pub last_request_at: Option<serde_json::Value>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

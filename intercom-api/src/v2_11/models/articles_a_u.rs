@@ -666,7 +666,7 @@ pub struct ArticleStatistics {
     pub neutral_reaction_percentage: Option<f64>,
     /// The percentage of sad reactions the article has received against other types of reaction.
     pub sad_reaction_percentage: Option<f64>,
-    /// Not declared in the spec; its success examples use it (/paths/~1articles/post/responses/200/content/application~1json/examples/article created/value/statistics/conversations). Typed like its absent declared sibling `conversions`.
+    /// Not declared in the spec; its success examples use it (`/paths/~1articles/post/responses/200/content/application~1json/examples/article created/value/statistics/conversations`). Typed like its absent declared sibling `conversions`.
     pub conversations: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -60,11 +60,11 @@ pub struct Conversation {
     pub ai_agent_participated: Option<bool>,
     /// `ai_agent`
     pub ai_agent: Option<AiAgent>,
-    /// Not declared in the spec; its success examples use it (/paths/~1conversations~1{conversation_id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers`). Typed from the example values.
     pub customers: Option<Vec<ConversationCustomersItem>>,
-    /// Not declared in the spec; its success examples use it (/paths/~1conversations~1{conversation_id}/get/responses/200/content/application~1json/examples/conversation found/value/ticket). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}/get/responses/200/content/application~1json/examples/conversation found/value/ticket`). Typed from the example values.
     pub ticket: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (/paths/~1conversations~1{conversation_id}/get/responses/200/content/application~1json/examples/conversation found/value/topics). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}/get/responses/200/content/application~1json/examples/conversation found/value/topics`). Typed from the example values.
     pub topics: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -469,9 +469,9 @@ pub struct ConversationListItem {
     pub ai_agent_participated: Option<bool>,
     /// `ai_agent`
     pub ai_agent: Option<AiAgent>,
-    /// Not declared in the spec; its success examples use it (/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/ticket). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/ticket`). Typed from the example values.
     pub ticket: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/topics). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/topics`). Typed from the example values.
     pub topics: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

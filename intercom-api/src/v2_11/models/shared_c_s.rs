@@ -10,7 +10,7 @@ use super::*;
 pub struct ContactSocialProfiles {
     /// A list of social profiles objects associated with the contact.
     pub data: Option<Vec<SocialProfile>>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/social_profiles/type). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/social_profiles/type`). Typed from the example values.
     pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -62,7 +62,7 @@ pub struct ContactTags {
     pub total_count: Option<i64>,
     /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
     pub has_more: Option<bool>,
-    /// Not declared in the spec; its success examples use it (/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/tags/type). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/tags/type`). Typed from the example values.
     pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -567,7 +567,7 @@ pub struct Message {
     pub message_type: Option<MessageMessageType>,
     /// The associated conversation_id
     pub conversation_id: Option<String>,
-    /// Not declared in the spec; its success examples use it (/paths/~1messages/post/responses/200/content/application~1json/examples/admin message created/value/owner). Typed from the example values.
+    /// Not declared in the spec; its success examples use it (`/paths/~1messages/post/responses/200/content/application~1json/examples/admin message created/value/owner`). Typed from the example values.
     pub owner: Option<MessageOwner>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -87,7 +87,7 @@ pub struct PhoneSwitch {
     pub type_: Option<PhoneSwitchType>,
     /// Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
     pub phone: Option<String>,
-    /// Not declared in the spec; its success examples use it (/paths/~1phone_call_redirects/post/responses/200/content/application~1json/examples/successful/value/url). Typed like its absent declared sibling `phone`.
+    /// Not declared in the spec; its success examples use it (`/paths/~1phone_call_redirects/post/responses/200/content/application~1json/examples/successful/value/url`). Typed like its absent declared sibling `phone`.
     pub url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
