@@ -17,6 +17,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Constructs that took a fallback.
     pub warnings: Vec<Warning>,
+    /// Members of success examples that their struct did not declare, each now a typed field
+    /// (`lower` adds the fields; one warning per struct and member).
+    pub example_members: usize,
 }
 
 impl Api {

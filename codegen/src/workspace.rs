@@ -49,6 +49,8 @@ pub struct VersionReport {
     pub timings: Timings,
     /// Paginated operations: `(operationId, kind)`.
     pub pagination: Vec<(String, &'static str)>,
+    /// Undeclared members of success examples, typed by new fields.
+    pub example_members: usize,
 }
 
 impl VersionReport {
@@ -58,6 +60,14 @@ impl VersionReport {
             .iter()
             .map(|(id, kind)| format!("pagination: {}: {id}: {kind}", self.version))
             .collect()
+    }
+
+    /// `undeclared example members: <version>: <N> typed`.
+    pub fn example_members_line(&self) -> String {
+        format!(
+            "undeclared example members: {}: {} typed",
+            self.version, self.example_members
+        )
     }
 
     /// `regen: <version>: <N> types, <M> operations, <W> warnings`.
@@ -108,6 +118,7 @@ pub fn generate_version(
         types: api.types.len(),
         operations: api.operations.len(),
         warnings: api.warnings.clone(),
+        example_members: api.example_members,
         timings: Timings {
             load: t1 - t0,
             lower: t2 - t1,

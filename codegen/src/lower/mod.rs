@@ -65,12 +65,13 @@ pub fn lower(doc: &Document, version: &str) -> Result<Api, Error> {
     cx.claim_component_names();
     cx.lower_components()?;
     let operations = cx.lower_operations()?;
-    cx.type_example_members(&operations);
+    let example_members = cx.type_example_members(&operations);
     let mut api = Api {
         version: version.to_string(),
         types: cx.types,
         operations,
         warnings: cx.warnings,
+        example_members,
     };
     post::finish(&mut api)?;
     pagination::detect(&mut api);
