@@ -145,8 +145,11 @@ pub fn registry(versions: &[String]) -> Result<GeneratedFile, Error> {
             /// Request-body examples.
             pub request: fn(&str, &serde_json::Value) -> Option<Result<serde_json::Value, String>>,
             /// Response examples: members left in undeclared `additional_properties` maps.
-            pub leftovers: fn(&str, &str, &serde_json::Value) -> Option<Result<Vec<String>, String>>,
+            pub leftovers: LeftoversFn,
         }
+
+        /// Decodes a response example and lists its untyped members (`None`: no type for it).
+        pub type LeftoversFn = fn(&str, &str, &serde_json::Value) -> Option<Result<Vec<String>, String>>;
 
         /// A decoded value's members that sit in an `additional_properties` map the spec does not
         /// declare, as JSON pointers below `path`.
