@@ -278,8 +278,9 @@ impl<'a> Lowerer<'a> {
                             score += self.fit(a, v, depth + 1)?;
                         }
                     }
-                    // Most of the object's members must be declared: sharing an `id` is no evidence.
-                    (s.additional.is_some() || shared * 2 >= m.len()).then_some(score)
+                    // Most of the object's members (more than half) must be declared: a shared `id` is no evidence.
+                    (m.is_empty() || s.additional.is_some() || shared * 2 > m.len())
+                        .then_some(score)
                 }
                 Some(TypeKind::Union(u)) => {
                     if let Some(tag) = &u.tag {
