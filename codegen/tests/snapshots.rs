@@ -290,6 +290,10 @@ fn ir_undeclared_example_members_become_typed_fields() {
     );
     assert_eq!(field(&api, "TicketTypeList", "extra").ty, TypeRef::Json);
     assert_eq!(field(&api, "TicketTypeList", "ticket").ty, TypeRef::Json);
+    assert_ne!(
+        field(&api, "TicketTypeList", "lead").ty,
+        field(&api, "TicketTypeList", "team").ty
+    );
     assert_eq!(field(&api, "TicketType", "secure").ty, TypeRef::Boolean);
     assert_eq!(
         field(&api, "TicketType", "tags").ty,
