@@ -17,6 +17,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Constructs that took a fallback.
     pub warnings: Vec<Warning>,
+    /// Members of success examples that their struct did not declare, each now a typed field
+    /// (`lower` adds the fields; one warning per struct and member).
+    pub example_members: usize,
 }
 
 impl Api {
@@ -322,6 +325,8 @@ pub struct Pagination {
     pub kind: PageKind,
     /// The page's array field holding the items.
     pub items: FieldStep,
+    /// Other array fields of the same item type, read in order when `items` is absent.
+    pub items_alt: Vec<FieldStep>,
     /// Item type.
     pub item_ty: TypeRef,
     /// Page type.

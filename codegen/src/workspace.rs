@@ -50,6 +50,8 @@ pub struct VersionReport {
     /// Paginated operations: `(operationId, kind)`; the kind of an inferred one ends with a note
     /// (`cursor (inferred: starting_after not declared)`).
     pub pagination: Vec<(String, String)>,
+    /// Undeclared members of success examples, typed by new fields.
+    pub example_members: usize,
 }
 
 impl VersionReport {
@@ -59,6 +61,14 @@ impl VersionReport {
             .iter()
             .map(|(id, kind)| format!("pagination: {}: {id}: {kind}", self.version))
             .collect()
+    }
+
+    /// `undeclared example members: <version>: <N> typed`.
+    pub fn example_members_line(&self) -> String {
+        format!(
+            "undeclared example members: {}: {} typed",
+            self.version, self.example_members
+        )
     }
 
     /// `regen: <version>: <N> types, <M> operations, <W> warnings`.
@@ -109,6 +119,7 @@ pub fn generate_version(
         types: api.types.len(),
         operations: api.operations.len(),
         warnings: api.warnings.clone(),
+        example_members: api.example_members,
         timings: Timings {
             load: t1 - t0,
             lower: t2 - t1,

@@ -20,6 +20,7 @@ const FIXTURES: &[&str] = &[
     "anyof_required_only",
     "dangling_ref",
     "enum_values",
+    "example_members",
     "examples_no_schema",
     "implied_pagination",
     "keywords",
@@ -149,6 +150,7 @@ snapshot_tests!(
     anyof_required_only,
     dangling_ref,
     enum_values,
+    example_members,
     examples_no_schema,
     implied_pagination,
     keywords,
@@ -296,6 +298,61 @@ fn ir_nullable_beside_ref_and_on_components() {
         ty(&api, "SlaApplied").kind,
         TypeKind::Alias(TypeRef::String)
     );
+}
+
+#[test]
+fn ir_undeclared_example_members_become_typed_fields() {
+    let api = lower("example_members");
+    // `data` stands for the absent declared sibling `ticket_types` and takes its type.
+    let data = field(&api, "TicketTypeList", "data");
+    assert_eq!(data.wire_name, "data");
+    assert_eq!(data.ty, field(&api, "TicketTypeList", "ticket_types").ty);
+    // Typed from the values: objects -> an inline struct with every member seen, scalars, arrays.
+    let TypeRef::Named(owner) = &field(&api, "TicketTypeList", "owner").ty else {
+        panic!("owner is not a named type")
+    };
+    let members: Vec<(&str, &TypeRef)> = strukt(&api, owner)
+        .fields
+        .iter()
+        .map(|f| (f.wire_name.as_str(), &f.ty))
+        .collect();
+    assert_eq!(
+        members,
+        [
+            ("id", &TypeRef::Integer),
+            ("name", &TypeRef::String),
+            ("email", &TypeRef::String)
+        ]
+    );
+    assert_eq!(field(&api, "TicketTypeList", "extra").ty, TypeRef::Json);
+    assert_eq!(field(&api, "TicketTypeList", "ticket").ty, TypeRef::Json);
+    assert_ne!(
+        field(&api, "TicketTypeList", "lead").ty,
+        field(&api, "TicketTypeList", "team").ty
+    );
+    assert_eq!(field(&api, "TicketType", "secure").ty, TypeRef::Boolean);
+    assert_eq!(
+        field(&api, "TicketType", "tags").ty,
+        TypeRef::Array(Box::new(TypeRef::String))
+    );
+    // Found inside `data` once it is typed (and in no other way).
+    assert_eq!(
+        field(&api, "TicketType", "is_internal").ty,
+        TypeRef::Boolean
+    );
+    // One warning per member, naming the example member.
+    let ptr = "#/paths/~1ticket_types/get/responses/200/content/application~1json/examples/successful/value/data";
+    assert!(
+        api.warnings
+            .iter()
+            .any(|w| w.pointer == ptr && w.message.contains("`ticket_types`")),
+        "{:?}",
+        api.warnings
+    );
+    // Error and request examples are not evidence; the request type keeps its strict shape.
+    assert_eq!(strukt(&api, "Error").fields.len(), 1);
+    assert_eq!(strukt(&api, "CreateTicketTypeRequest").fields.len(), 1);
+    assert!(!ty(&api, "CreateTicketTypeRequest").usage.lenient());
 }
 
 #[test]

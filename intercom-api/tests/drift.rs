@@ -21,9 +21,9 @@ mod compare;
 #[path = "support/examples.rs"]
 mod support;
 
-use support::{examples_of, progress, workspace};
+use support::{deref, examples_of, progress, workspace};
 
-pub use compare::roundtrip;
+pub use compare::{leftovers, roundtrip};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -80,10 +80,13 @@ fn operations(raw: &Value) -> Vec<Operation> {
             let mut responses = BTreeMap::new();
             if let Some(Value::Object(rs)) = op.get("responses") {
                 for (status, r) in rs {
-                    let Some(Value::Object(content)) = r.get("content") else {
+                    let Some(Value::Object(content)) = deref(raw, r).get("content") else {
                         continue;
                     };
-                    let examples: Vec<_> = content.values().flat_map(examples_of).collect();
+                    let examples: Vec<_> = content
+                        .values()
+                        .flat_map(|media| examples_of(raw, media))
+                        .collect();
                     responses.insert(status.clone(), examples);
                 }
             }

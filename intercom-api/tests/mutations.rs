@@ -16,9 +16,9 @@ mod compare;
 #[path = "support/examples.rs"]
 mod support;
 
-use support::{examples_of, progress, workspace};
+use support::{deref, examples_of, progress, workspace};
 
-pub use compare::roundtrip;
+pub use compare::{leftovers, roundtrip};
 
 use serde_json::{Value, json};
 
@@ -124,10 +124,10 @@ fn every_leaf_of_every_response_example_survives_every_kind() {
                     continue;
                 };
                 for (status, r) in responses {
-                    let Some(Value::Object(content)) = r.get("content") else {
+                    let Some(Value::Object(content)) = deref(&raw, r).get("content") else {
                         continue;
                     };
-                    for (name, example) in content.values().flat_map(examples_of) {
+                    for (name, example) in content.values().flat_map(|m| examples_of(&raw, m)) {
                         let mut pointers = Vec::new();
                         leaves(&example, "", &mut pointers);
                         for pointer in pointers {

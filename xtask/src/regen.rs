@@ -16,6 +16,9 @@ pub fn print_reports(generation: &Generation) {
         }
     }
     for r in &generation.reports {
+        println!("{}", r.example_members_line());
+    }
+    for r in &generation.reports {
         for line in r.pagination_lines() {
             println!("{line}");
         }

@@ -466,7 +466,7 @@ fn untagged_union(
 }
 
 /// The `Null` unit variant of a union (`nullable` or `type: "null"` in the spec).
-fn is_null_variant(v: &UnionVariant) -> bool {
+pub(super) fn is_null_variant(v: &UnionVariant) -> bool {
     v.rust_name == "Null" && v.tag_value.is_none() && v.ty == TypeRef::Json
 }
 

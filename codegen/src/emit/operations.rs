@@ -456,6 +456,11 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
     let page_ty = rust_type(&p.page_ty, &quote!(models::));
     let item_ty = rust_type(&p.item_ty, &quote!(models::));
     let items = format_ident!("{}", p.items.rust_name);
+    let items_alt = p
+        .items_alt
+        .iter()
+        .map(|f| format_ident!("{}", f.rust_name))
+        .map(|alt| quote!(.or(page.#alt)));
     let (next_key, with_key, how) = match &p.kind {
         PageKind::Cursor { setter, next } => {
             let setter = format_ident!("{}", setter);
@@ -566,7 +571,7 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
         #[doc = #stream_doc]
         #[inline]
         pub fn stream(self) -> crate::runtime::Items<'a, #item_ty> {
-            crate::runtime::pagination::items(self.pages(), |page: #page_ty| page.#items.unwrap_or_default())
+            crate::runtime::pagination::items(self.pages(), |page: #page_ty| page.#items #(#items_alt)* .unwrap_or_default())
         }
     }
 }

@@ -4,6 +4,7 @@
 //! after their position, merges `allOf`, classifies `oneOf`/`anyOf` into tagged or untagged unions,
 //! and records where each type is used.
 
+mod examples;
 mod operation;
 mod pagination;
 pub mod post_api {
@@ -64,11 +65,13 @@ pub fn lower(doc: &Document, version: &str) -> Result<Api, Error> {
     cx.claim_component_names();
     cx.lower_components()?;
     let operations = cx.lower_operations()?;
+    let example_members = cx.type_example_members(&operations);
     let mut api = Api {
         version: version.to_string(),
         types: cx.types,
         operations,
         warnings: cx.warnings,
+        example_members,
     };
     post::finish(&mut api)?;
     pagination::detect(&mut api);

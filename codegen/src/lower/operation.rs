@@ -366,7 +366,7 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-fn is_json(ct: &str) -> bool {
+pub(super) fn is_json(ct: &str) -> bool {
     let ct = ct.split(';').next().unwrap_or(ct).trim();
     ct == "application/json" || ct.ends_with("+json")
 }

@@ -10,7 +10,8 @@
 //!   integers at `pages.page` and `pages.total_pages`: the stream sends the parameter the response
 //!   implies as an undeclared query parameter (see [`PageKind::Implied`]).
 //!
-//! The items are the page's one array field (`data`, `contacts`, ...).
+//! The items are the page's one array field (`data`, `contacts`, ...), or the first present of
+//! several holding the same item type.
 
 use crate::ir::{
     Api, FieldStep, Operation, PageKind, Pagination, ParamLocation, ResponseBody, Struct, TypeKind,
@@ -86,15 +87,27 @@ fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
     if !lenient {
         return None;
     }
-    // The items: the page's one array field.
+    // The items: the page's one array field, or several holding the same item type (a declared
+    // one and the example's name for it, such as `companies` and `data`): whichever is present.
     let arrays: Vec<_> = page
         .fields
         .iter()
         .filter(|f| matches!(api.resolve_alias(&f.ty), TypeRef::Array(_)))
         .collect();
-    let [items] = arrays.as_slice() else {
+    let (items, alternatives) = arrays.split_first()?;
+    if alternatives
+        .iter()
+        .any(|f| api.resolve_alias(&f.ty) != api.resolve_alias(&items.ty))
+    {
         return None;
-    };
+    }
+    let items_alt = alternatives
+        .iter()
+        .map(|f| FieldStep {
+            wire_name: f.wire_name.clone(),
+            rust_name: f.rust_name.clone(),
+        })
+        .collect();
     let TypeRef::Array(item_ty) = api.resolve_alias(&items.ty) else {
         return None;
     };
@@ -157,6 +170,7 @@ fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
     Some(Pagination {
         kind,
         items: items_step,
+        items_alt,
         item_ty: (**item_ty).clone(),
         page_ty: page_ty.clone(),
     })

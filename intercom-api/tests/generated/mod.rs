@@ -18,6 +18,60 @@ pub struct Dispatch {
         &str,
         &serde_json::Value,
     ) -> Option<Result<serde_json::Value, String>>,
+    /// Response examples: members left in undeclared `additional_properties` maps.
+    pub leftovers: LeftoversFn,
+}
+/// Decodes a response example and lists its untyped members (`None`: no type for it).
+pub type LeftoversFn = fn(
+    &str,
+    &str,
+    &serde_json::Value,
+) -> Option<Result<Vec<String>, String>>;
+/// A decoded value's members that sit in an `additional_properties` map the spec does not
+/// declare, as JSON pointers below `path`.
+pub trait Leftovers {
+    /// Appends the pointers of the untyped members of `self` (found at `path`) to `out`.
+    fn leftovers(&self, path: &str, out: &mut Vec<String>);
+}
+macro_rules! no_members {
+    ($($t:ty),*) => {
+        $(impl Leftovers for $t { fn leftovers(& self, _ : & str, _ : & mut Vec < String
+        >) {} })*
+    };
+}
+no_members!(
+    String, i64, f64, bool, serde_json::Value, serde_json::Map < String,
+    serde_json::Value >
+);
+impl<T: Leftovers> Leftovers for Option<T> {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        if let Some(inner) = self {
+            inner.leftovers(path, out)
+        }
+    }
+}
+impl<T: Leftovers> Leftovers for Box<T> {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        (**self).leftovers(path, out)
+    }
+}
+impl<T: Leftovers> Leftovers for Vec<T> {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        for (i, item) in self.iter().enumerate() {
+            item.leftovers(&format!("{path}/{i}"), out);
+        }
+    }
+}
+impl<T: Leftovers> Leftovers for std::collections::BTreeMap<String, T> {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        for (key, value) in self {
+            value.leftovers(&format!("{path}/{}", pointer_token(key)), out);
+        }
+    }
+}
+/// `~` and `/` escaped for a JSON pointer.
+pub fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 /// The decoders of `version`, when its cargo feature is enabled.
 pub fn dispatch(version: &str) -> Option<Dispatch> {
@@ -27,6 +81,7 @@ pub fn dispatch(version: &str) -> Option<Dispatch> {
             Some(Dispatch {
                 response: v2_10::response,
                 request: v2_10::request,
+                leftovers: v2_10::leftovers,
             })
         }
         #[cfg(feature = "v2_11")]
@@ -34,6 +89,7 @@ pub fn dispatch(version: &str) -> Option<Dispatch> {
             Some(Dispatch {
                 response: v2_11::response,
                 request: v2_11::request,
+                leftovers: v2_11::leftovers,
             })
         }
         _ => None,

@@ -571,3 +571,7539 @@ pub fn request(
         },
     )
 }
+/// Decodes a response example of `operation_id` / `status` and lists the JSON pointers of the
+/// members kept in an `additional_properties` map the spec does not declare.
+pub fn leftovers(
+    operation_id: &str,
+    status: &str,
+    value: &serde_json::Value,
+) -> Option<Result<Vec<String>, String>> {
+    Some(
+        match (operation_id, status) {
+            ("identifyAdmin", "200") => crate::leftovers::<models::AdminWithApp>(value),
+            ("setAwayAdmin", "200") => crate::leftovers::<models::Admin>(value),
+            ("setAwayAdmin", "404") => crate::leftovers::<models::Error>(value),
+            ("setAwayAdmin", "401") => crate::leftovers::<models::Error>(value),
+            ("listActivityLogs", "200") => {
+                crate::leftovers::<models::ActivityLogList>(value)
+            }
+            ("listActivityLogs", "401") => crate::leftovers::<models::Error>(value),
+            ("listAdmins", "200") => crate::leftovers::<models::AdminList>(value),
+            ("listAdmins", "401") => crate::leftovers::<models::Error>(value),
+            ("retrieveAdmin", "200") => crate::leftovers::<models::Admin>(value),
+            ("retrieveAdmin", "404") => crate::leftovers::<models::Error>(value),
+            ("retrieveAdmin", "401") => crate::leftovers::<models::Error>(value),
+            ("listArticles", "200") => crate::leftovers::<models::ArticleList>(value),
+            ("listArticles", "401") => crate::leftovers::<models::Error>(value),
+            ("createArticle", "200") => crate::leftovers::<models::Article>(value),
+            ("createArticle", "400") => crate::leftovers::<models::Error>(value),
+            ("createArticle", "401") => crate::leftovers::<models::Error>(value),
+            ("retrieveArticle", "200") => crate::leftovers::<models::Article>(value),
+            ("retrieveArticle", "404") => crate::leftovers::<models::Error>(value),
+            ("retrieveArticle", "401") => crate::leftovers::<models::Error>(value),
+            ("updateArticle", "200") => crate::leftovers::<models::Article>(value),
+            ("updateArticle", "404") => crate::leftovers::<models::Error>(value),
+            ("updateArticle", "401") => crate::leftovers::<models::Error>(value),
+            ("deleteArticle", "200") => {
+                crate::leftovers::<models::DeletedArticleObject>(value)
+            }
+            ("deleteArticle", "404") => crate::leftovers::<models::Error>(value),
+            ("deleteArticle", "401") => crate::leftovers::<models::Error>(value),
+            ("searchArticles", "200") => {
+                crate::leftovers::<models::SearchArticlesResponse>(value)
+            }
+            ("searchArticles", "401") => crate::leftovers::<models::Error>(value),
+            ("listAllCollections", "200") => {
+                crate::leftovers::<models::CollectionList>(value)
+            }
+            ("listAllCollections", "401") => crate::leftovers::<models::Error>(value),
+            ("createCollection", "200") => crate::leftovers::<models::Collection>(value),
+            ("createCollection", "400") => crate::leftovers::<models::Error>(value),
+            ("createCollection", "401") => crate::leftovers::<models::Error>(value),
+            ("retrieveCollection", "200") => {
+                crate::leftovers::<models::Collection>(value)
+            }
+            ("retrieveCollection", "404") => crate::leftovers::<models::Error>(value),
+            ("retrieveCollection", "401") => crate::leftovers::<models::Error>(value),
+            ("updateCollection", "200") => crate::leftovers::<models::Collection>(value),
+            ("updateCollection", "404") => crate::leftovers::<models::Error>(value),
+            ("updateCollection", "401") => crate::leftovers::<models::Error>(value),
+            ("deleteCollection", "200") => {
+                crate::leftovers::<models::DeletedCollectionObject>(value)
+            }
+            ("deleteCollection", "404") => crate::leftovers::<models::Error>(value),
+            ("deleteCollection", "401") => crate::leftovers::<models::Error>(value),
+            ("retrieveHelpCenter", "200") => {
+                crate::leftovers::<models::HelpCenter>(value)
+            }
+            ("retrieveHelpCenter", "404") => crate::leftovers::<models::Error>(value),
+            ("retrieveHelpCenter", "401") => crate::leftovers::<models::Error>(value),
+            ("listHelpCenters", "200") => {
+                crate::leftovers::<models::HelpCenterList>(value)
+            }
+            ("listHelpCenters", "401") => crate::leftovers::<models::Error>(value),
+            ("retrieveCompany", "200") => crate::leftovers::<models::CompanyList>(value),
+            ("retrieveCompany", "404") => crate::leftovers::<models::Error>(value),
+            ("retrieveCompany", "401") => crate::leftovers::<models::Error>(value),
+            ("createOrUpdateCompany", "200") => {
+                crate::leftovers::<models::Company>(value)
+            }
+            ("createOrUpdateCompany", "400") => crate::leftovers::<models::Error>(value),
+            ("createOrUpdateCompany", "401") => crate::leftovers::<models::Error>(value),
+            ("RetrieveACompanyById", "200") => crate::leftovers::<models::Company>(value),
+            ("RetrieveACompanyById", "404") => crate::leftovers::<models::Error>(value),
+            ("RetrieveACompanyById", "401") => crate::leftovers::<models::Error>(value),
+            ("UpdateCompany", "200") => crate::leftovers::<models::Company>(value),
+            ("UpdateCompany", "404") => crate::leftovers::<models::Error>(value),
+            ("UpdateCompany", "401") => crate::leftovers::<models::Error>(value),
+            ("deleteCompany", "200") => {
+                crate::leftovers::<models::DeletedCompanyObject>(value)
+            }
+            ("deleteCompany", "404") => crate::leftovers::<models::Error>(value),
+            ("deleteCompany", "401") => crate::leftovers::<models::Error>(value),
+            ("ListAttachedContacts", "200") => {
+                crate::leftovers::<models::CompanyAttachedContacts>(value)
+            }
+            ("ListAttachedContacts", "404") => crate::leftovers::<models::Error>(value),
+            ("ListAttachedContacts", "401") => crate::leftovers::<models::Error>(value),
+            ("ListAttachedSegmentsForCompanies", "200") => {
+                crate::leftovers::<models::CompanyAttachedSegments>(value)
+            }
+            ("ListAttachedSegmentsForCompanies", "404") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("ListAttachedSegmentsForCompanies", "401") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("listAllCompanies", "200") => crate::leftovers::<models::CompanyList>(value),
+            ("listAllCompanies", "401") => crate::leftovers::<models::Error>(value),
+            ("scrollOverAllCompanies", "200") => {
+                crate::leftovers::<models::CompanyScroll>(value)
+            }
+            ("scrollOverAllCompanies", "401") => crate::leftovers::<models::Error>(value),
+            ("listCompaniesForAContact", "200") => {
+                crate::leftovers::<models::ContactAttachedCompanies>(value)
+            }
+            ("listCompaniesForAContact", "404") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("listCompaniesForAContact", "401") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("attachContactToACompany", "200") => {
+                crate::leftovers::<models::Company>(value)
+            }
+            ("attachContactToACompany", "400") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("attachContactToACompany", "404") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("attachContactToACompany", "401") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("detachContactFromACompany", "200") => {
+                crate::leftovers::<models::Company>(value)
+            }
+            ("detachContactFromACompany", "404") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("detachContactFromACompany", "401") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("listNotes", "200") => crate::leftovers::<models::NoteList>(value),
+            ("listNotes", "404") => crate::leftovers::<models::Error>(value),
+            ("createNote", "200") => crate::leftovers::<models::Note>(value),
+            ("createNote", "404") => crate::leftovers::<models::Error>(value),
+            ("listSegmentsForAContact", "200") => {
+                crate::leftovers::<models::ContactSegments>(value)
+            }
+            ("listSegmentsForAContact", "404") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("listSegmentsForAContact", "401") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("listSubscriptionsForAContact", "200") => {
+                crate::leftovers::<models::SubscriptionTypeList>(value)
+            }
+            ("listSubscriptionsForAContact", "404") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("listSubscriptionsForAContact", "401") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("attachSubscriptionTypeToContact", "200") => {
+                crate::leftovers::<models::SubscriptionType>(value)
+            }
+            ("attachSubscriptionTypeToContact", "404") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("attachSubscriptionTypeToContact", "401") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("detachSubscriptionTypeToContact", "200") => {
+                crate::leftovers::<models::SubscriptionType>(value)
+            }
+            ("detachSubscriptionTypeToContact", "404") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("detachSubscriptionTypeToContact", "401") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("listTagsForAContact", "200") => crate::leftovers::<models::TagList>(value),
+            ("listTagsForAContact", "404") => crate::leftovers::<models::Error>(value),
+            ("listTagsForAContact", "401") => crate::leftovers::<models::Error>(value),
+            ("attachTagToContact", "200") => crate::leftovers::<models::Tag>(value),
+            ("attachTagToContact", "404") => crate::leftovers::<models::Error>(value),
+            ("attachTagToContact", "401") => crate::leftovers::<models::Error>(value),
+            ("detachTagFromContact", "200") => crate::leftovers::<models::Tag>(value),
+            ("detachTagFromContact", "404") => crate::leftovers::<models::Error>(value),
+            ("detachTagFromContact", "401") => crate::leftovers::<models::Error>(value),
+            ("ShowContact", "200") => crate::leftovers::<models::Contact>(value),
+            ("ShowContact", "401") => crate::leftovers::<models::Error>(value),
+            ("UpdateContact", "200") => crate::leftovers::<models::Contact>(value),
+            ("UpdateContact", "401") => crate::leftovers::<models::Error>(value),
+            ("DeleteContact", "200") => crate::leftovers::<models::ContactDeleted>(value),
+            ("DeleteContact", "401") => crate::leftovers::<models::Error>(value),
+            ("MergeContact", "200") => crate::leftovers::<models::Contact>(value),
+            ("MergeContact", "401") => crate::leftovers::<models::Error>(value),
+            ("SearchContacts", "200") => crate::leftovers::<models::ContactList>(value),
+            ("SearchContacts", "401") => crate::leftovers::<models::Error>(value),
+            ("ListContacts", "200") => crate::leftovers::<models::ContactList>(value),
+            ("ListContacts", "401") => crate::leftovers::<models::Error>(value),
+            ("CreateContact", "200") => crate::leftovers::<models::Contact>(value),
+            ("CreateContact", "401") => crate::leftovers::<models::Error>(value),
+            ("ArchiveContact", "200") => {
+                crate::leftovers::<models::ContactArchived>(value)
+            }
+            ("UnarchiveContact", "200") => {
+                crate::leftovers::<models::ContactUnarchived>(value)
+            }
+            ("attachTagToConversation", "200") => crate::leftovers::<models::Tag>(value),
+            ("attachTagToConversation", "404") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("attachTagToConversation", "401") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("detachTagFromConversation", "200") => {
+                crate::leftovers::<models::Tag>(value)
+            }
+            ("detachTagFromConversation", "404") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("detachTagFromConversation", "401") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("listConversations", "200") => {
+                crate::leftovers::<models::PaginatedConversationResponse>(value)
+            }
+            ("listConversations", "401") => crate::leftovers::<models::Error>(value),
+            ("listConversations", "403") => crate::leftovers::<models::Error>(value),
+            ("createConversation", "200") => crate::leftovers::<models::Message>(value),
+            ("createConversation", "404") => crate::leftovers::<models::Error>(value),
+            ("createConversation", "401") => crate::leftovers::<models::Error>(value),
+            ("createConversation", "403") => crate::leftovers::<models::Error>(value),
+            ("retrieveConversation", "200") => {
+                crate::leftovers::<models::Conversation>(value)
+            }
+            ("retrieveConversation", "404") => crate::leftovers::<models::Error>(value),
+            ("retrieveConversation", "401") => crate::leftovers::<models::Error>(value),
+            ("retrieveConversation", "403") => crate::leftovers::<models::Error>(value),
+            ("updateConversation", "200") => {
+                crate::leftovers::<models::Conversation>(value)
+            }
+            ("updateConversation", "404") => crate::leftovers::<models::Error>(value),
+            ("updateConversation", "401") => crate::leftovers::<models::Error>(value),
+            ("updateConversation", "403") => crate::leftovers::<models::Error>(value),
+            ("searchConversations", "200") => {
+                crate::leftovers::<models::PaginatedConversationResponse>(value)
+            }
+            ("replyConversation", "200") => {
+                crate::leftovers::<models::Conversation>(value)
+            }
+            ("replyConversation", "404") => crate::leftovers::<models::Error>(value),
+            ("replyConversation", "401") => crate::leftovers::<models::Error>(value),
+            ("replyConversation", "403") => crate::leftovers::<models::Error>(value),
+            ("manageConversation", "200") => {
+                crate::leftovers::<models::Conversation>(value)
+            }
+            ("manageConversation", "404") => crate::leftovers::<models::Error>(value),
+            ("manageConversation", "401") => crate::leftovers::<models::Error>(value),
+            ("manageConversation", "403") => crate::leftovers::<models::Error>(value),
+            ("autoAssignConversation", "200") => {
+                crate::leftovers::<models::Conversation>(value)
+            }
+            ("autoAssignConversation", "404") => crate::leftovers::<models::Error>(value),
+            ("autoAssignConversation", "401") => crate::leftovers::<models::Error>(value),
+            ("autoAssignConversation", "403") => crate::leftovers::<models::Error>(value),
+            ("attachContactToConversation", "200") => {
+                crate::leftovers::<models::Conversation>(value)
+            }
+            ("attachContactToConversation", "404") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("attachContactToConversation", "401") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("attachContactToConversation", "403") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("detachContactFromConversation", "200") => {
+                crate::leftovers::<models::Conversation>(value)
+            }
+            ("detachContactFromConversation", "404") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("detachContactFromConversation", "422") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("detachContactFromConversation", "401") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("detachContactFromConversation", "403") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("redactConversation", "200") => {
+                crate::leftovers::<models::Conversation>(value)
+            }
+            ("redactConversation", "404") => crate::leftovers::<models::Error>(value),
+            ("redactConversation", "401") => crate::leftovers::<models::Error>(value),
+            ("convertConversationToTicket", "200") => {
+                crate::leftovers::<models::Ticket>(value)
+            }
+            ("convertConversationToTicket", "400") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("listDataAttributes", "200") => {
+                crate::leftovers::<models::DataAttributeList>(value)
+            }
+            ("listDataAttributes", "401") => crate::leftovers::<models::Error>(value),
+            ("createDataAttribute", "200") => {
+                crate::leftovers::<models::DataAttribute>(value)
+            }
+            ("createDataAttribute", "400") => crate::leftovers::<models::Error>(value),
+            ("createDataAttribute", "401") => crate::leftovers::<models::Error>(value),
+            ("updateDataAttribute", "200") => {
+                crate::leftovers::<models::DataAttribute>(value)
+            }
+            ("updateDataAttribute", "400") => crate::leftovers::<models::Error>(value),
+            ("updateDataAttribute", "404") => crate::leftovers::<models::Error>(value),
+            ("updateDataAttribute", "422") => crate::leftovers::<models::Error>(value),
+            ("updateDataAttribute", "401") => crate::leftovers::<models::Error>(value),
+            ("lisDataEvents", "200") => {
+                crate::leftovers::<models::DataEventSummary>(value)
+            }
+            ("lisDataEvents", "401") => crate::leftovers::<models::Error>(value),
+            ("createDataEvent", "401") => crate::leftovers::<models::Error>(value),
+            ("dataEventSummaries", "401") => crate::leftovers::<models::Error>(value),
+            ("createDataExport", "200") => crate::leftovers::<models::DataExport>(value),
+            ("getDataExport", "200") => crate::leftovers::<models::DataExport>(value),
+            ("cancelDataExport", "200") => crate::leftovers::<models::DataExport>(value),
+            ("createMessage", "200") => crate::leftovers::<models::Message>(value),
+            ("createMessage", "400") => crate::leftovers::<models::Error>(value),
+            ("createMessage", "422") => crate::leftovers::<models::Error>(value),
+            ("createMessage", "401") => crate::leftovers::<models::Error>(value),
+            ("createMessage", "403") => crate::leftovers::<models::Error>(value),
+            ("listNewsItems", "200") => {
+                crate::leftovers::<models::PaginatedNewsItemResponse>(value)
+            }
+            ("listNewsItems", "401") => crate::leftovers::<models::Error>(value),
+            ("createNewsItem", "200") => crate::leftovers::<models::NewsItem>(value),
+            ("createNewsItem", "401") => crate::leftovers::<models::Error>(value),
+            ("retrieveNewsItem", "200") => crate::leftovers::<models::NewsItem>(value),
+            ("retrieveNewsItem", "404") => crate::leftovers::<models::Error>(value),
+            ("retrieveNewsItem", "401") => crate::leftovers::<models::Error>(value),
+            ("updateNewsItem", "200") => crate::leftovers::<models::NewsItem>(value),
+            ("updateNewsItem", "404") => crate::leftovers::<models::Error>(value),
+            ("updateNewsItem", "401") => crate::leftovers::<models::Error>(value),
+            ("deleteNewsItem", "200") => crate::leftovers::<models::DeletedObject>(value),
+            ("deleteNewsItem", "404") => crate::leftovers::<models::Error>(value),
+            ("deleteNewsItem", "401") => crate::leftovers::<models::Error>(value),
+            ("listLiveNewsfeedItems", "200") => {
+                crate::leftovers::<models::PaginatedNewsItemResponse>(value)
+            }
+            ("listLiveNewsfeedItems", "401") => crate::leftovers::<models::Error>(value),
+            ("listNewsfeeds", "200") => {
+                crate::leftovers::<models::PaginatedNewsfeedResponse>(value)
+            }
+            ("listNewsfeeds", "401") => crate::leftovers::<models::Error>(value),
+            ("retrieveNewsfeed", "200") => crate::leftovers::<models::Newsfeed>(value),
+            ("retrieveNewsfeed", "401") => crate::leftovers::<models::Error>(value),
+            ("retrieveNote", "200") => crate::leftovers::<models::Note>(value),
+            ("retrieveNote", "404") => crate::leftovers::<models::Error>(value),
+            ("retrieveNote", "401") => crate::leftovers::<models::Error>(value),
+            ("listSegments", "200") => crate::leftovers::<models::SegmentList>(value),
+            ("listSegments", "401") => crate::leftovers::<models::Error>(value),
+            ("retrieveSegment", "200") => crate::leftovers::<models::Segment>(value),
+            ("retrieveSegment", "404") => crate::leftovers::<models::Error>(value),
+            ("retrieveSegment", "401") => crate::leftovers::<models::Error>(value),
+            ("listSubscriptionTypes", "200") => {
+                crate::leftovers::<models::SubscriptionTypeList>(value)
+            }
+            ("listSubscriptionTypes", "401") => crate::leftovers::<models::Error>(value),
+            ("createPhoneSwitch", "200") => {
+                crate::leftovers::<models::PhoneSwitch>(value)
+            }
+            ("createPhoneSwitch", "400") => crate::leftovers::<serde_json::Value>(value),
+            ("createPhoneSwitch", "422") => crate::leftovers::<serde_json::Value>(value),
+            ("createPhoneSwitch", "401") => crate::leftovers::<models::Error>(value),
+            ("listTags", "200") => crate::leftovers::<models::TagList>(value),
+            ("listTags", "401") => crate::leftovers::<models::Error>(value),
+            ("createTag", "200") => crate::leftovers::<models::TagBasic>(value),
+            ("createTag", "400") => crate::leftovers::<models::Error>(value),
+            ("createTag", "404") => crate::leftovers::<models::Error>(value),
+            ("createTag", "401") => crate::leftovers::<models::Error>(value),
+            ("findTag", "200") => crate::leftovers::<models::TagBasic>(value),
+            ("findTag", "404") => crate::leftovers::<models::Error>(value),
+            ("findTag", "401") => crate::leftovers::<models::Error>(value),
+            ("deleteTag", "404") => crate::leftovers::<models::Error>(value),
+            ("deleteTag", "400") => crate::leftovers::<models::Error>(value),
+            ("deleteTag", "401") => crate::leftovers::<models::Error>(value),
+            ("listTeams", "200") => crate::leftovers::<models::TeamList>(value),
+            ("listTeams", "401") => crate::leftovers::<models::Error>(value),
+            ("retrieveTeam", "200") => crate::leftovers::<models::Team>(value),
+            ("retrieveTeam", "404") => crate::leftovers::<models::Error>(value),
+            ("retrieveTeam", "401") => crate::leftovers::<models::Error>(value),
+            ("createTicketTypeAttribute", "200") => {
+                crate::leftovers::<models::TicketTypeAttribute>(value)
+            }
+            ("createTicketTypeAttribute", "401") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("updateTicketTypeAttribute", "200") => {
+                crate::leftovers::<models::TicketTypeAttribute>(value)
+            }
+            ("updateTicketTypeAttribute", "401") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("listTicketTypes", "200") => {
+                crate::leftovers::<models::TicketTypeList>(value)
+            }
+            ("listTicketTypes", "401") => crate::leftovers::<models::Error>(value),
+            ("createTicketType", "200") => crate::leftovers::<models::TicketType>(value),
+            ("createTicketType", "401") => crate::leftovers::<models::Error>(value),
+            ("getTicketType", "200") => crate::leftovers::<models::TicketType>(value),
+            ("getTicketType", "401") => crate::leftovers::<models::Error>(value),
+            ("updateTicketType", "200") => crate::leftovers::<models::TicketType>(value),
+            ("updateTicketType", "401") => crate::leftovers::<models::Error>(value),
+            ("replyTicket", "400") => crate::leftovers::<models::Error>(value),
+            ("replyTicket", "200") => crate::leftovers::<models::TicketReply>(value),
+            ("replyTicket", "404") => crate::leftovers::<models::Error>(value),
+            ("replyTicket", "401") => crate::leftovers::<models::Error>(value),
+            ("attachTagToTicket", "200") => crate::leftovers::<models::Tag>(value),
+            ("attachTagToTicket", "404") => crate::leftovers::<models::Error>(value),
+            ("attachTagToTicket", "401") => crate::leftovers::<models::Error>(value),
+            ("detachTagFromTicket", "200") => crate::leftovers::<models::Tag>(value),
+            ("detachTagFromTicket", "404") => crate::leftovers::<models::Error>(value),
+            ("detachTagFromTicket", "401") => crate::leftovers::<models::Error>(value),
+            ("createTicket", "200") => crate::leftovers::<models::Ticket>(value),
+            ("createTicket", "401") => crate::leftovers::<models::Error>(value),
+            ("getTicket", "200") => crate::leftovers::<models::Ticket>(value),
+            ("getTicket", "401") => crate::leftovers::<models::Error>(value),
+            ("updateTicket", "200") => crate::leftovers::<models::Ticket>(value),
+            ("updateTicket", "404") => crate::leftovers::<serde_json::Value>(value),
+            ("updateTicket", "401") => crate::leftovers::<models::Error>(value),
+            ("searchTickets", "200") => crate::leftovers::<models::TicketList>(value),
+            ("retrieveVisitorWithUserId", "200") => {
+                crate::leftovers::<models::Visitor>(value)
+            }
+            ("retrieveVisitorWithUserId", "404") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("retrieveVisitorWithUserId", "401") => {
+                crate::leftovers::<models::Error>(value)
+            }
+            ("updateVisitor", "200") => crate::leftovers::<models::Visitor>(value),
+            ("updateVisitor", "404") => crate::leftovers::<models::Error>(value),
+            ("updateVisitor", "401") => crate::leftovers::<models::Error>(value),
+            ("convertVisitor", "200") => crate::leftovers::<models::Contact>(value),
+            ("convertVisitor", "401") => crate::leftovers::<models::Error>(value),
+            _ => return None,
+        },
+    )
+}
+impl super::Leftovers for models::ActionComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::Sheet(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Url(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Submit(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::ActivityLog {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.performed_by,
+            &format!("{path}/{}", "performed_by"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.metadata,
+            &format!("{path}/{}", "metadata"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.activity_type,
+            &format!("{path}/{}", "activity_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.activity_description,
+            &format!("{path}/{}", "activity_description"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ActivityLogActivityType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ActivityLogList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        super::Leftovers::leftovers(
+            &self.activity_logs,
+            &format!("{path}/{}", "activity_logs"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ActivityLogListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ActivityLogMetadata {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.sign_in_method,
+            &format!("{path}/{}", "sign_in_method"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.external_id,
+            &format!("{path}/{}", "external_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.away_mode,
+            &format!("{path}/{}", "away_mode"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.away_status_reason,
+            &format!("{path}/{}", "away_status_reason"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.reassign_conversations,
+            &format!("{path}/{}", "reassign_conversations"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.source, &format!("{path}/{}", "source"), out);
+        super::Leftovers::leftovers(
+            &self.auto_changed,
+            &format!("{path}/{}", "auto_changed"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.update_by,
+            &format!("{path}/{}", "update_by"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.update_by_name,
+            &format!("{path}/{}", "update_by_name"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.after, &format!("{path}/{}", "after"), out);
+        super::Leftovers::leftovers(&self.before, &format!("{path}/{}", "before"), out);
+        super::Leftovers::leftovers(
+            &self.message,
+            &format!("{path}/{}", "message"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ActivityLogMetadataMessage {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.title, &format!("{path}/{}", "title"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ActivityLogPerformedBy {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        super::Leftovers::leftovers(&self.ip, &format!("{path}/{}", "ip"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ActivityLogPerformedByType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::AddressableList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::Admin {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        super::Leftovers::leftovers(
+            &self.job_title,
+            &format!("{path}/{}", "job_title"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.away_mode_enabled,
+            &format!("{path}/{}", "away_mode_enabled"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.away_mode_reassign,
+            &format!("{path}/{}", "away_mode_reassign"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.has_inbox_seat,
+            &format!("{path}/{}", "has_inbox_seat"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.team_ids,
+            &format!("{path}/{}", "team_ids"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.avatar, &format!("{path}/{}", "avatar"), out);
+        super::Leftovers::leftovers(
+            &self.team_priority_level,
+            &format!("{path}/{}", "team_priority_level"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::AdminAvatar {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.image_url,
+            &format!("{path}/{}", "image_url"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::AdminList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.admins, &format!("{path}/{}", "admins"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::AdminListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::AdminPriorityLevel {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.primary_admin_ids,
+            &format!("{path}/{}", "primary_admin_ids"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.secondary_admin_ids,
+            &format!("{path}/{}", "secondary_admin_ids"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::AdminReplyConversationRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.message_type,
+            &format!("{path}/{}", "message_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.admin_id,
+            &format!("{path}/{}", "admin_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.attachment_urls,
+            &format!("{path}/{}", "attachment_urls"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.attachment_files,
+            &format!("{path}/{}", "attachment_files"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::AdminReplyConversationRequestMessageType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::AdminReplyConversationRequestType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::AdminReplyTicketRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.message_type,
+            &format!("{path}/{}", "message_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.admin_id,
+            &format!("{path}/{}", "admin_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.reply_options,
+            &format!("{path}/{}", "reply_options"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.attachment_urls,
+            &format!("{path}/{}", "attachment_urls"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.cross_post,
+            &format!("{path}/{}", "cross_post"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::AdminReplyTicketRequestMessageType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::AdminReplyTicketRequestReplyOptionsItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.text, &format!("{path}/{}", "text"), out);
+        super::Leftovers::leftovers(&self.uuid, &format!("{path}/{}", "uuid"), out);
+    }
+}
+impl super::Leftovers for models::AdminReplyTicketRequestType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::AdminType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::AdminWithApp {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        super::Leftovers::leftovers(
+            &self.job_title,
+            &format!("{path}/{}", "job_title"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.away_mode_enabled,
+            &format!("{path}/{}", "away_mode_enabled"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.away_mode_reassign,
+            &format!("{path}/{}", "away_mode_reassign"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.has_inbox_seat,
+            &format!("{path}/{}", "has_inbox_seat"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.team_ids,
+            &format!("{path}/{}", "team_ids"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.avatar, &format!("{path}/{}", "avatar"), out);
+        super::Leftovers::leftovers(
+            &self.email_verified,
+            &format!("{path}/{}", "email_verified"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.app, &format!("{path}/{}", "app"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::AdminWithAppAvatar {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.image_url,
+            &format!("{path}/{}", "image_url"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::AdminWithAppAvatarType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::AdminWithAppType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::AiAgent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.source_type,
+            &format!("{path}/{}", "source_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.source_title,
+            &format!("{path}/{}", "source_title"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_answer_type,
+            &format!("{path}/{}", "last_answer_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.resolution_state,
+            &format!("{path}/{}", "resolution_state"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.rating, &format!("{path}/{}", "rating"), out);
+        super::Leftovers::leftovers(
+            &self.rating_remark,
+            &format!("{path}/{}", "rating_remark"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.content_sources,
+            &format!("{path}/{}", "content_sources"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::AiAgentLastAnswerType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::AiAgentResolutionState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::AiAgentSourceType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::App {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.id_code,
+            &format!("{path}/{}", "id_code"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.region, &format!("{path}/{}", "region"), out);
+        super::Leftovers::leftovers(
+            &self.timezone,
+            &format!("{path}/{}", "timezone"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.identity_verification,
+            &format!("{path}/{}", "identity_verification"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.secure, &format!("{path}/{}", "secure"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::Article {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.workspace_id,
+            &format!("{path}/{}", "workspace_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.title, &format!("{path}/{}", "title"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.author_id,
+            &format!("{path}/{}", "author_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.state, &format!("{path}/{}", "state"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        super::Leftovers::leftovers(
+            &self.parent_id,
+            &format!("{path}/{}", "parent_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.parent_ids,
+            &format!("{path}/{}", "parent_ids"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.parent_type,
+            &format!("{path}/{}", "parent_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.default_locale,
+            &format!("{path}/{}", "default_locale"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.translated_content,
+            &format!("{path}/{}", "translated_content"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.statistics,
+            &format!("{path}/{}", "statistics"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ArticleContent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.title, &format!("{path}/{}", "title"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.author_id,
+            &format!("{path}/{}", "author_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.state, &format!("{path}/{}", "state"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ArticleContentState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ArticleContentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ArticleList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ArticleListItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.workspace_id,
+            &format!("{path}/{}", "workspace_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.title, &format!("{path}/{}", "title"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.author_id,
+            &format!("{path}/{}", "author_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.state, &format!("{path}/{}", "state"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        super::Leftovers::leftovers(
+            &self.parent_id,
+            &format!("{path}/{}", "parent_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.parent_ids,
+            &format!("{path}/{}", "parent_ids"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.parent_type,
+            &format!("{path}/{}", "parent_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.default_locale,
+            &format!("{path}/{}", "default_locale"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.translated_content,
+            &format!("{path}/{}", "translated_content"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ArticleListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ArticleSearchHighlights {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.article_id,
+            &format!("{path}/{}", "article_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.highlighted_title,
+            &format!("{path}/{}", "highlighted_title"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.highlighted_summary,
+            &format!("{path}/{}", "highlighted_summary"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ArticleSearchHighlightsHighlightedSummaryItemItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.text, &format!("{path}/{}", "text"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ArticleSearchHighlightsHighlightedSummaryItemItemType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ArticleSearchHighlightsHighlightedTitleItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.text, &format!("{path}/{}", "text"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ArticleSearchHighlightsHighlightedTitleItemType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ArticleState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ArticleStatistics {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.views, &format!("{path}/{}", "views"), out);
+        super::Leftovers::leftovers(
+            &self.conversions,
+            &format!("{path}/{}", "conversions"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.reactions,
+            &format!("{path}/{}", "reactions"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.happy_reaction_percentage,
+            &format!("{path}/{}", "happy_reaction_percentage"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.neutral_reaction_percentage,
+            &format!("{path}/{}", "neutral_reaction_percentage"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.sad_reaction_percentage,
+            &format!("{path}/{}", "sad_reaction_percentage"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.conversations,
+            &format!("{path}/{}", "conversations"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ArticleStatisticsType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ArticleTranslatedContent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.ar, &format!("{path}/{}", "ar"), out);
+        super::Leftovers::leftovers(&self.bg, &format!("{path}/{}", "bg"), out);
+        super::Leftovers::leftovers(&self.bs, &format!("{path}/{}", "bs"), out);
+        super::Leftovers::leftovers(&self.ca, &format!("{path}/{}", "ca"), out);
+        super::Leftovers::leftovers(&self.cs, &format!("{path}/{}", "cs"), out);
+        super::Leftovers::leftovers(&self.da, &format!("{path}/{}", "da"), out);
+        super::Leftovers::leftovers(&self.de, &format!("{path}/{}", "de"), out);
+        super::Leftovers::leftovers(&self.el, &format!("{path}/{}", "el"), out);
+        super::Leftovers::leftovers(&self.en, &format!("{path}/{}", "en"), out);
+        super::Leftovers::leftovers(&self.es, &format!("{path}/{}", "es"), out);
+        super::Leftovers::leftovers(&self.et, &format!("{path}/{}", "et"), out);
+        super::Leftovers::leftovers(&self.fi, &format!("{path}/{}", "fi"), out);
+        super::Leftovers::leftovers(&self.fr, &format!("{path}/{}", "fr"), out);
+        super::Leftovers::leftovers(&self.he, &format!("{path}/{}", "he"), out);
+        super::Leftovers::leftovers(&self.hr, &format!("{path}/{}", "hr"), out);
+        super::Leftovers::leftovers(&self.hu, &format!("{path}/{}", "hu"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.it, &format!("{path}/{}", "it"), out);
+        super::Leftovers::leftovers(&self.ja, &format!("{path}/{}", "ja"), out);
+        super::Leftovers::leftovers(&self.ko, &format!("{path}/{}", "ko"), out);
+        super::Leftovers::leftovers(&self.lt, &format!("{path}/{}", "lt"), out);
+        super::Leftovers::leftovers(&self.lv, &format!("{path}/{}", "lv"), out);
+        super::Leftovers::leftovers(&self.mn, &format!("{path}/{}", "mn"), out);
+        super::Leftovers::leftovers(&self.nb, &format!("{path}/{}", "nb"), out);
+        super::Leftovers::leftovers(&self.nl, &format!("{path}/{}", "nl"), out);
+        super::Leftovers::leftovers(&self.pl, &format!("{path}/{}", "pl"), out);
+        super::Leftovers::leftovers(&self.pt, &format!("{path}/{}", "pt"), out);
+        super::Leftovers::leftovers(&self.ro, &format!("{path}/{}", "ro"), out);
+        super::Leftovers::leftovers(&self.ru, &format!("{path}/{}", "ru"), out);
+        super::Leftovers::leftovers(&self.sl, &format!("{path}/{}", "sl"), out);
+        super::Leftovers::leftovers(&self.sr, &format!("{path}/{}", "sr"), out);
+        super::Leftovers::leftovers(&self.sv, &format!("{path}/{}", "sv"), out);
+        super::Leftovers::leftovers(&self.tr, &format!("{path}/{}", "tr"), out);
+        super::Leftovers::leftovers(&self.vi, &format!("{path}/{}", "vi"), out);
+        super::Leftovers::leftovers(&self.pt_br, &format!("{path}/{}", "pt-BR"), out);
+        super::Leftovers::leftovers(&self.zh_cn, &format!("{path}/{}", "zh-CN"), out);
+        super::Leftovers::leftovers(&self.zh_tw, &format!("{path}/{}", "zh-TW"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ArticleTranslatedContentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ArticleType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::AssignConversationRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.message_type,
+            &format!("{path}/{}", "message_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.admin_id,
+            &format!("{path}/{}", "admin_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.assignee_id,
+            &format!("{path}/{}", "assignee_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+    }
+}
+impl super::Leftovers for models::AssignConversationRequestMessageType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::AssignConversationRequestType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::AttachContactToACompanyRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+    }
+}
+impl super::Leftovers for models::AttachContactToConversationRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.admin_id,
+            &format!("{path}/{}", "admin_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.customer,
+            &format!("{path}/{}", "customer"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::AttachContactToConversationRequestCustomer {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::IntercomUserId(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::UserId(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Email(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::AttachContactToConversationRequestCustomerEmail {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        super::Leftovers::leftovers(
+            &self.customer,
+            &format!("{path}/{}", "customer"),
+            out,
+        );
+    }
+}
+impl super::Leftovers
+for models::AttachContactToConversationRequestCustomerIntercomUserId {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.intercom_user_id,
+            &format!("{path}/{}", "intercom_user_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.customer,
+            &format!("{path}/{}", "customer"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::AttachContactToConversationRequestCustomerUserId {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.customer,
+            &format!("{path}/{}", "customer"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::AttachSubscriptionTypeToContactRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.consent_type,
+            &format!("{path}/{}", "consent_type"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::AttachTagToContactRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+    }
+}
+impl super::Leftovers for models::AttachTagToConversationRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.admin_id,
+            &format!("{path}/{}", "admin_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::AttachTagToTicketRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.admin_id,
+            &format!("{path}/{}", "admin_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::ButtonComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.label, &format!("{path}/{}", "label"), out);
+        super::Leftovers::leftovers(&self.action, &format!("{path}/{}", "action"), out);
+        super::Leftovers::leftovers(&self.style, &format!("{path}/{}", "style"), out);
+        super::Leftovers::leftovers(
+            &self.disabled,
+            &format!("{path}/{}", "disabled"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ButtonComponentStyle {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ButtonComponentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CanvasObject {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.content,
+            &format!("{path}/{}", "content"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.content_url,
+            &format!("{path}/{}", "content_url"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.stored_data,
+            &format!("{path}/{}", "stored_data"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::CheckboxComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.option, &format!("{path}/{}", "option"), out);
+        super::Leftovers::leftovers(&self.label, &format!("{path}/{}", "label"), out);
+        super::Leftovers::leftovers(&self.value, &format!("{path}/{}", "value"), out);
+        super::Leftovers::leftovers(
+            &self.save_state,
+            &format!("{path}/{}", "save_state"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.disabled,
+            &format!("{path}/{}", "disabled"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::CheckboxComponentSaveState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CheckboxComponentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CheckboxOption {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.text, &format!("{path}/{}", "text"), out);
+        super::Leftovers::leftovers(
+            &self.disabled,
+            &format!("{path}/{}", "disabled"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::CheckboxOptionType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CloseConversationRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.message_type,
+            &format!("{path}/{}", "message_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.admin_id,
+            &format!("{path}/{}", "admin_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+    }
+}
+impl super::Leftovers for models::CloseConversationRequestMessageType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CloseConversationRequestType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::Collection {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.workspace_id,
+            &format!("{path}/{}", "workspace_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        super::Leftovers::leftovers(&self.icon, &format!("{path}/{}", "icon"), out);
+        super::Leftovers::leftovers(&self.order, &format!("{path}/{}", "order"), out);
+        super::Leftovers::leftovers(
+            &self.default_locale,
+            &format!("{path}/{}", "default_locale"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.translated_content,
+            &format!("{path}/{}", "translated_content"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.parent_id,
+            &format!("{path}/{}", "parent_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.help_center_id,
+            &format!("{path}/{}", "help_center_id"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::CollectionList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::CollectionListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::Company {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.app_id, &format!("{path}/{}", "app_id"), out);
+        super::Leftovers::leftovers(&self.plan, &format!("{path}/{}", "plan"), out);
+        super::Leftovers::leftovers(
+            &self.company_id,
+            &format!("{path}/{}", "company_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.remote_created_at,
+            &format!("{path}/{}", "remote_created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_request_at,
+            &format!("{path}/{}", "last_request_at"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.size, &format!("{path}/{}", "size"), out);
+        super::Leftovers::leftovers(
+            &self.website,
+            &format!("{path}/{}", "website"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.industry,
+            &format!("{path}/{}", "industry"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.monthly_spend,
+            &format!("{path}/{}", "monthly_spend"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.session_count,
+            &format!("{path}/{}", "session_count"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.user_count,
+            &format!("{path}/{}", "user_count"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.custom_attributes,
+            &format!("{path}/{}", "custom_attributes"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.tags, &format!("{path}/{}", "tags"), out);
+        super::Leftovers::leftovers(
+            &self.segments,
+            &format!("{path}/{}", "segments"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::CompanyAttachedContacts {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::CompanyAttachedContactsType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CompanyAttachedSegments {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::CompanyAttachedSegmentsType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CompanyList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::CompanyListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CompanyPlan {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::CompanyPlanType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CompanyScroll {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.scroll_param,
+            &format!("{path}/{}", "scroll_param"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::CompanyScrollType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CompanySegments {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.segments,
+            &format!("{path}/{}", "segments"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::CompanySegmentsType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CompanyTags {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.tags, &format!("{path}/{}", "tags"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::CompanyTagsType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CompanyType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::Component {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::Button(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Checkbox(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Dropdown(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Input(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::List(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::SingleSelect(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::TextArea(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::DataTable(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Divider(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Image(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Spacer(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Text(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::ConfigureRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::WorkspaceId(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::WorkspaceRegion(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::ConfigureRequestWorkspaceId {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.workspace_id,
+            &format!("{path}/{}", "workspace_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.admin, &format!("{path}/{}", "admin"), out);
+        super::Leftovers::leftovers(
+            &self.context,
+            &format!("{path}/{}", "context"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ConfigureRequestWorkspaceRegion {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.workspace_id,
+            &format!("{path}/{}", "workspace_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.workspace_region,
+            &format!("{path}/{}", "workspace_region"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.component_id,
+            &format!("{path}/{}", "component_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.admin, &format!("{path}/{}", "admin"), out);
+        super::Leftovers::leftovers(
+            &self.context,
+            &format!("{path}/{}", "context"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.current_canvas,
+            &format!("{path}/{}", "current_canvas"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.input_values,
+            &format!("{path}/{}", "input_values"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ConfigureResponse {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::ResultsResponse(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Canvas(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::ConfigureResponseCanvas {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.canvas, &format!("{path}/{}", "canvas"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::Contact {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.external_id,
+            &format!("{path}/{}", "external_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.workspace_id,
+            &format!("{path}/{}", "workspace_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.role, &format!("{path}/{}", "role"), out);
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        super::Leftovers::leftovers(
+            &self.email_domain,
+            &format!("{path}/{}", "email_domain"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.phone, &format!("{path}/{}", "phone"), out);
+        super::Leftovers::leftovers(
+            &self.formatted_phone,
+            &format!("{path}/{}", "formatted_phone"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.owner_id,
+            &format!("{path}/{}", "owner_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.has_hard_bounced,
+            &format!("{path}/{}", "has_hard_bounced"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.marked_email_as_spam,
+            &format!("{path}/{}", "marked_email_as_spam"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.unsubscribed_from_emails,
+            &format!("{path}/{}", "unsubscribed_from_emails"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.signed_up_at,
+            &format!("{path}/{}", "signed_up_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_seen_at,
+            &format!("{path}/{}", "last_seen_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_replied_at,
+            &format!("{path}/{}", "last_replied_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_contacted_at,
+            &format!("{path}/{}", "last_contacted_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_email_opened_at,
+            &format!("{path}/{}", "last_email_opened_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_email_clicked_at,
+            &format!("{path}/{}", "last_email_clicked_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.language_override,
+            &format!("{path}/{}", "language_override"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.browser,
+            &format!("{path}/{}", "browser"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.browser_version,
+            &format!("{path}/{}", "browser_version"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.browser_language,
+            &format!("{path}/{}", "browser_language"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.os, &format!("{path}/{}", "os"), out);
+        super::Leftovers::leftovers(
+            &self.android_app_name,
+            &format!("{path}/{}", "android_app_name"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.android_app_version,
+            &format!("{path}/{}", "android_app_version"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.android_device,
+            &format!("{path}/{}", "android_device"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.android_os_version,
+            &format!("{path}/{}", "android_os_version"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.android_sdk_version,
+            &format!("{path}/{}", "android_sdk_version"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.android_last_seen_at,
+            &format!("{path}/{}", "android_last_seen_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ios_app_name,
+            &format!("{path}/{}", "ios_app_name"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ios_app_version,
+            &format!("{path}/{}", "ios_app_version"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ios_device,
+            &format!("{path}/{}", "ios_device"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ios_os_version,
+            &format!("{path}/{}", "ios_os_version"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ios_sdk_version,
+            &format!("{path}/{}", "ios_sdk_version"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ios_last_seen_at,
+            &format!("{path}/{}", "ios_last_seen_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.custom_attributes,
+            &format!("{path}/{}", "custom_attributes"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.avatar, &format!("{path}/{}", "avatar"), out);
+        super::Leftovers::leftovers(&self.tags, &format!("{path}/{}", "tags"), out);
+        super::Leftovers::leftovers(&self.notes, &format!("{path}/{}", "notes"), out);
+        super::Leftovers::leftovers(
+            &self.companies,
+            &format!("{path}/{}", "companies"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.location,
+            &format!("{path}/{}", "location"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.social_profiles,
+            &format!("{path}/{}", "social_profiles"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.opted_in_subscription_types,
+            &format!("{path}/{}", "opted_in_subscription_types"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.opted_out_subscription_types,
+            &format!("{path}/{}", "opted_out_subscription_types"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.referrer,
+            &format!("{path}/{}", "referrer"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.utm_campaign,
+            &format!("{path}/{}", "utm_campaign"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.utm_content,
+            &format!("{path}/{}", "utm_content"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.utm_medium,
+            &format!("{path}/{}", "utm_medium"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.utm_source,
+            &format!("{path}/{}", "utm_source"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.utm_term,
+            &format!("{path}/{}", "utm_term"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactArchived {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.external_id,
+            &format!("{path}/{}", "external_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.archived,
+            &format!("{path}/{}", "archived"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactArchivedType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ContactAttachedCompanies {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.companies,
+            &format!("{path}/{}", "companies"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactAttachedCompaniesType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ContactAvatar {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.image_url,
+            &format!("{path}/{}", "image_url"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactCompanies {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.has_more,
+            &format!("{path}/{}", "has_more"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactCompaniesType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ContactCompany {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactCompanyType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ContactDeleted {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.external_id,
+            &format!("{path}/{}", "external_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.deleted,
+            &format!("{path}/{}", "deleted"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactDeletedType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ContactList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ContactLocation {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.country,
+            &format!("{path}/{}", "country"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.region, &format!("{path}/{}", "region"), out);
+        super::Leftovers::leftovers(&self.city, &format!("{path}/{}", "city"), out);
+        super::Leftovers::leftovers(
+            &self.continent_code,
+            &format!("{path}/{}", "continent_code"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.country_code,
+            &format!("{path}/{}", "country_code"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactLocationType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ContactNotes {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.has_more,
+            &format!("{path}/{}", "has_more"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactOptedInSubscriptionTypes {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.has_more,
+            &format!("{path}/{}", "has_more"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactOptedOutSubscriptionTypes {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.has_more,
+            &format!("{path}/{}", "has_more"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactReference {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.external_id,
+            &format!("{path}/{}", "external_id"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactReferenceType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ContactReplyBaseRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.message_type,
+            &format!("{path}/{}", "message_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.attachment_urls,
+            &format!("{path}/{}", "attachment_urls"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactReplyBaseRequestMessageType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ContactReplyBaseRequestType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ContactReplyConversationRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::IntercomUserId(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Email(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::UserId(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::ContactReplyEmailRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.message_type,
+            &format!("{path}/{}", "message_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.attachment_urls,
+            &format!("{path}/{}", "attachment_urls"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        super::Leftovers::leftovers(
+            &self.attachment_files,
+            &format!("{path}/{}", "attachment_files"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::ContactReplyIntercomUserIdRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.message_type,
+            &format!("{path}/{}", "message_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.attachment_urls,
+            &format!("{path}/{}", "attachment_urls"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.intercom_user_id,
+            &format!("{path}/{}", "intercom_user_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.attachment_files,
+            &format!("{path}/{}", "attachment_files"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::ContactReplyTicketEmailRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.message_type,
+            &format!("{path}/{}", "message_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.attachment_urls,
+            &format!("{path}/{}", "attachment_urls"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+    }
+}
+impl super::Leftovers for models::ContactReplyTicketIntercomUserIdRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.message_type,
+            &format!("{path}/{}", "message_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.attachment_urls,
+            &format!("{path}/{}", "attachment_urls"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.intercom_user_id,
+            &format!("{path}/{}", "intercom_user_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::ContactReplyTicketRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::IntercomUserId(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::UserId(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Email(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::ContactReplyTicketUserIdRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.message_type,
+            &format!("{path}/{}", "message_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.attachment_urls,
+            &format!("{path}/{}", "attachment_urls"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::ContactReplyUserIdRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.message_type,
+            &format!("{path}/{}", "message_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.attachment_urls,
+            &format!("{path}/{}", "attachment_urls"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.attachment_files,
+            &format!("{path}/{}", "attachment_files"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::ContactSegments {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactSegmentsType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ContactSocialProfiles {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactSubscriptionTypes {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.has_more,
+            &format!("{path}/{}", "has_more"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactTags {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.has_more,
+            &format!("{path}/{}", "has_more"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactUnarchived {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.external_id,
+            &format!("{path}/{}", "external_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.archived,
+            &format!("{path}/{}", "archived"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContactUnarchivedType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ContentObject {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.components,
+            &format!("{path}/{}", "components"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContentSource {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.content_type,
+            &format!("{path}/{}", "content_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        super::Leftovers::leftovers(&self.title, &format!("{path}/{}", "title"), out);
+        super::Leftovers::leftovers(&self.locale, &format!("{path}/{}", "locale"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContentSourceContentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ContentSourcesList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.content_sources,
+            &format!("{path}/{}", "content_sources"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContentSourcesListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::Context {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.conversation_id,
+            &format!("{path}/{}", "conversation_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.location,
+            &format!("{path}/{}", "location"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.locale, &format!("{path}/{}", "locale"), out);
+        super::Leftovers::leftovers(
+            &self.messenger_action_colour,
+            &format!("{path}/{}", "messenger_action_colour"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.messenger_background_colour,
+            &format!("{path}/{}", "messenger_background_colour"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.referrer,
+            &format!("{path}/{}", "referrer"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ContextLocation {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::Conversation {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.title, &format!("{path}/{}", "title"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.waiting_since,
+            &format!("{path}/{}", "waiting_since"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.snoozed_until,
+            &format!("{path}/{}", "snoozed_until"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.open, &format!("{path}/{}", "open"), out);
+        super::Leftovers::leftovers(&self.state, &format!("{path}/{}", "state"), out);
+        super::Leftovers::leftovers(&self.read, &format!("{path}/{}", "read"), out);
+        super::Leftovers::leftovers(
+            &self.priority,
+            &format!("{path}/{}", "priority"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.admin_assignee_id,
+            &format!("{path}/{}", "admin_assignee_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.team_assignee_id,
+            &format!("{path}/{}", "team_assignee_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.tags, &format!("{path}/{}", "tags"), out);
+        super::Leftovers::leftovers(
+            &self.conversation_rating,
+            &format!("{path}/{}", "conversation_rating"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.source, &format!("{path}/{}", "source"), out);
+        super::Leftovers::leftovers(
+            &self.contacts,
+            &format!("{path}/{}", "contacts"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.teammates,
+            &format!("{path}/{}", "teammates"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.custom_attributes,
+            &format!("{path}/{}", "custom_attributes"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_contact_reply,
+            &format!("{path}/{}", "first_contact_reply"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.sla_applied,
+            &format!("{path}/{}", "sla_applied"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.statistics,
+            &format!("{path}/{}", "statistics"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.conversation_parts,
+            &format!("{path}/{}", "conversation_parts"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.linked_objects,
+            &format!("{path}/{}", "linked_objects"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ai_agent_participated,
+            &format!("{path}/{}", "ai_agent_participated"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ai_agent,
+            &format!("{path}/{}", "ai_agent"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.customers,
+            &format!("{path}/{}", "customers"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.ticket, &format!("{path}/{}", "ticket"), out);
+        super::Leftovers::leftovers(&self.topics, &format!("{path}/{}", "topics"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ConversationAttachmentFiles {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.content_type,
+            &format!("{path}/{}", "content_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+    }
+}
+impl super::Leftovers for models::ConversationContacts {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.contacts,
+            &format!("{path}/{}", "contacts"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ConversationContactsType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ConversationCustomersItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ConversationFirstContactReply {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ConversationListItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.title, &format!("{path}/{}", "title"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.waiting_since,
+            &format!("{path}/{}", "waiting_since"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.snoozed_until,
+            &format!("{path}/{}", "snoozed_until"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.open, &format!("{path}/{}", "open"), out);
+        super::Leftovers::leftovers(&self.state, &format!("{path}/{}", "state"), out);
+        super::Leftovers::leftovers(&self.read, &format!("{path}/{}", "read"), out);
+        super::Leftovers::leftovers(
+            &self.priority,
+            &format!("{path}/{}", "priority"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.admin_assignee_id,
+            &format!("{path}/{}", "admin_assignee_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.team_assignee_id,
+            &format!("{path}/{}", "team_assignee_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.tags, &format!("{path}/{}", "tags"), out);
+        super::Leftovers::leftovers(
+            &self.conversation_rating,
+            &format!("{path}/{}", "conversation_rating"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.source, &format!("{path}/{}", "source"), out);
+        super::Leftovers::leftovers(
+            &self.contacts,
+            &format!("{path}/{}", "contacts"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.teammates,
+            &format!("{path}/{}", "teammates"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.custom_attributes,
+            &format!("{path}/{}", "custom_attributes"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_contact_reply,
+            &format!("{path}/{}", "first_contact_reply"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.sla_applied,
+            &format!("{path}/{}", "sla_applied"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.statistics,
+            &format!("{path}/{}", "statistics"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.linked_objects,
+            &format!("{path}/{}", "linked_objects"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ai_agent_participated,
+            &format!("{path}/{}", "ai_agent_participated"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ai_agent,
+            &format!("{path}/{}", "ai_agent"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.ticket, &format!("{path}/{}", "ticket"), out);
+        super::Leftovers::leftovers(&self.topics, &format!("{path}/{}", "topics"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ConversationListItemPriority {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ConversationListItemState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ConversationListItemType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ConversationPart {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.part_type,
+            &format!("{path}/{}", "part_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.notified_at,
+            &format!("{path}/{}", "notified_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.assigned_to,
+            &format!("{path}/{}", "assigned_to"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.author, &format!("{path}/{}", "author"), out);
+        super::Leftovers::leftovers(
+            &self.attachments,
+            &format!("{path}/{}", "attachments"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.external_id,
+            &format!("{path}/{}", "external_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.redacted,
+            &format!("{path}/{}", "redacted"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ConversationPartAuthor {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ConversationPartType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ConversationParts {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.conversation_parts,
+            &format!("{path}/{}", "conversation_parts"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ConversationPartsType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ConversationPriority {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ConversationRating {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.rating, &format!("{path}/{}", "rating"), out);
+        super::Leftovers::leftovers(&self.remark, &format!("{path}/{}", "remark"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.contact,
+            &format!("{path}/{}", "contact"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.teammate,
+            &format!("{path}/{}", "teammate"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ConversationSource {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.delivered_as,
+            &format!("{path}/{}", "delivered_as"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.subject,
+            &format!("{path}/{}", "subject"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(&self.author, &format!("{path}/{}", "author"), out);
+        super::Leftovers::leftovers(
+            &self.attachments,
+            &format!("{path}/{}", "attachments"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        super::Leftovers::leftovers(
+            &self.redacted,
+            &format!("{path}/{}", "redacted"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ConversationSourceType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ConversationState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ConversationStatistics {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.time_to_assignment,
+            &format!("{path}/{}", "time_to_assignment"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.time_to_admin_reply,
+            &format!("{path}/{}", "time_to_admin_reply"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.time_to_first_close,
+            &format!("{path}/{}", "time_to_first_close"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.time_to_last_close,
+            &format!("{path}/{}", "time_to_last_close"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.median_time_to_reply,
+            &format!("{path}/{}", "median_time_to_reply"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_contact_reply_at,
+            &format!("{path}/{}", "first_contact_reply_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_assignment_at,
+            &format!("{path}/{}", "first_assignment_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_admin_reply_at,
+            &format!("{path}/{}", "first_admin_reply_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_close_at,
+            &format!("{path}/{}", "first_close_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_assignment_at,
+            &format!("{path}/{}", "last_assignment_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_assignment_admin_reply_at,
+            &format!("{path}/{}", "last_assignment_admin_reply_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_contact_reply_at,
+            &format!("{path}/{}", "last_contact_reply_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_admin_reply_at,
+            &format!("{path}/{}", "last_admin_reply_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_close_at,
+            &format!("{path}/{}", "last_close_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_closed_by_id,
+            &format!("{path}/{}", "last_closed_by_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.count_reopens,
+            &format!("{path}/{}", "count_reopens"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.count_assignments,
+            &format!("{path}/{}", "count_assignments"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.count_conversation_parts,
+            &format!("{path}/{}", "count_conversation_parts"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ConversationStatisticsType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ConversationTeammates {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.teammates,
+            &format!("{path}/{}", "teammates"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ConversationType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ConvertConversationToTicketRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.ticket_type_id,
+            &format!("{path}/{}", "ticket_type_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.attributes,
+            &format!("{path}/{}", "attributes"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::ConvertVisitorRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.user, &format!("{path}/{}", "user"), out);
+        super::Leftovers::leftovers(
+            &self.visitor,
+            &format!("{path}/{}", "visitor"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::ConvertVisitorRequestUser {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+    }
+}
+impl super::Leftovers for models::ConvertVisitorRequestVisitor {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+    }
+}
+impl super::Leftovers for models::CreateArticleRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.title, &format!("{path}/{}", "title"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.author_id,
+            &format!("{path}/{}", "author_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.state, &format!("{path}/{}", "state"), out);
+        super::Leftovers::leftovers(
+            &self.parent_id,
+            &format!("{path}/{}", "parent_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.parent_type,
+            &format!("{path}/{}", "parent_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.translated_content,
+            &format!("{path}/{}", "translated_content"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateArticleRequestState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CreateCollectionRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.translated_content,
+            &format!("{path}/{}", "translated_content"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.parent_id,
+            &format!("{path}/{}", "parent_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.help_center_id,
+            &format!("{path}/{}", "help_center_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateContactRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.role, &format!("{path}/{}", "role"), out);
+        super::Leftovers::leftovers(
+            &self.external_id,
+            &format!("{path}/{}", "external_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        super::Leftovers::leftovers(&self.phone, &format!("{path}/{}", "phone"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.avatar, &format!("{path}/{}", "avatar"), out);
+        super::Leftovers::leftovers(
+            &self.signed_up_at,
+            &format!("{path}/{}", "signed_up_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_seen_at,
+            &format!("{path}/{}", "last_seen_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.owner_id,
+            &format!("{path}/{}", "owner_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.unsubscribed_from_emails,
+            &format!("{path}/{}", "unsubscribed_from_emails"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.custom_attributes,
+            &format!("{path}/{}", "custom_attributes"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateConversationRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.from, &format!("{path}/{}", "from"), out);
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.subject,
+            &format!("{path}/{}", "subject"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.attachment_urls,
+            &format!("{path}/{}", "attachment_urls"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateConversationRequestFrom {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+    }
+}
+impl super::Leftovers for models::CreateConversationRequestFromType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CreateDataAttributeRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.model, &format!("{path}/{}", "model"), out);
+        super::Leftovers::leftovers(
+            &self.data_type,
+            &format!("{path}/{}", "data_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.options,
+            &format!("{path}/{}", "options"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.messenger_writable,
+            &format!("{path}/{}", "messenger_writable"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateDataAttributeRequestDataType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CreateDataAttributeRequestModel {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CreateDataEventRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.event_name,
+            &format!("{path}/{}", "event_name"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        super::Leftovers::leftovers(
+            &self.metadata,
+            &format!("{path}/{}", "metadata"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateDataEventSummariesRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.event_summaries,
+            &format!("{path}/{}", "event_summaries"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateDataEventSummariesRequestEventSummaries {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.event_name,
+            &format!("{path}/{}", "event_name"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.count, &format!("{path}/{}", "count"), out);
+        super::Leftovers::leftovers(&self.first, &format!("{path}/{}", "first"), out);
+        super::Leftovers::leftovers(&self.last, &format!("{path}/{}", "last"), out);
+    }
+}
+impl super::Leftovers for models::CreateDataExportsRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.created_at_after,
+            &format!("{path}/{}", "created_at_after"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at_before,
+            &format!("{path}/{}", "created_at_before"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateMessageRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.message_type,
+            &format!("{path}/{}", "message_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.subject,
+            &format!("{path}/{}", "subject"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.template,
+            &format!("{path}/{}", "template"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.from, &format!("{path}/{}", "from"), out);
+        super::Leftovers::leftovers(&self.to, &format!("{path}/{}", "to"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.create_conversation_without_contact_reply,
+            &format!("{path}/{}", "create_conversation_without_contact_reply"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateMessageRequestFrom {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+    }
+}
+impl super::Leftovers for models::CreateMessageRequestFromType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CreateMessageRequestMessageType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CreateMessageRequestTo {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+    }
+}
+impl super::Leftovers for models::CreateMessageRequestToType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CreateNoteRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.admin_id,
+            &format!("{path}/{}", "admin_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateOrUpdateCompanyRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.company_id,
+            &format!("{path}/{}", "company_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.plan, &format!("{path}/{}", "plan"), out);
+        super::Leftovers::leftovers(&self.size, &format!("{path}/{}", "size"), out);
+        super::Leftovers::leftovers(
+            &self.website,
+            &format!("{path}/{}", "website"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.industry,
+            &format!("{path}/{}", "industry"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.custom_attributes,
+            &format!("{path}/{}", "custom_attributes"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.remote_created_at,
+            &format!("{path}/{}", "remote_created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.monthly_spend,
+            &format!("{path}/{}", "monthly_spend"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateOrUpdateTagRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+    }
+}
+impl super::Leftovers for models::CreatePhoneSwitchRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.phone, &format!("{path}/{}", "phone"), out);
+        super::Leftovers::leftovers(
+            &self.custom_attributes,
+            &format!("{path}/{}", "custom_attributes"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateTagRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::CreateOrUpdateTag(inner) => {
+                super::Leftovers::leftovers(inner, path, out)
+            }
+            Self::TagCompany(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::UntagCompany(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::TagMultipleUsers(inner) => {
+                super::Leftovers::leftovers(inner, path, out)
+            }
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::CreateTicketReplyWithCommentRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::Contact(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Admin(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::CreateTicketRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.ticket_type_id,
+            &format!("{path}/{}", "ticket_type_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.contacts,
+            &format!("{path}/{}", "contacts"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.company_id,
+            &format!("{path}/{}", "company_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ticket_attributes,
+            &format!("{path}/{}", "ticket_attributes"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateTicketRequestContactsItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::Id(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::ExternalId(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Email(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::CreateTicketRequestContactsItemEmail {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+    }
+}
+impl super::Leftovers for models::CreateTicketRequestContactsItemExternalId {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.external_id,
+            &format!("{path}/{}", "external_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateTicketRequestContactsItemId {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+    }
+}
+impl super::Leftovers for models::CreateTicketTypeAttributeRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.data_type,
+            &format!("{path}/{}", "data_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.required_to_create,
+            &format!("{path}/{}", "required_to_create"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.required_to_create_for_contacts,
+            &format!("{path}/{}", "required_to_create_for_contacts"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.visible_on_create,
+            &format!("{path}/{}", "visible_on_create"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.visible_to_contacts,
+            &format!("{path}/{}", "visible_to_contacts"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.multiline,
+            &format!("{path}/{}", "multiline"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.list_items,
+            &format!("{path}/{}", "list_items"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.allow_multiple_values,
+            &format!("{path}/{}", "allow_multiple_values"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateTicketTypeAttributeRequestDataType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CreateTicketTypeRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.category,
+            &format!("{path}/{}", "category"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.icon, &format!("{path}/{}", "icon"), out);
+        super::Leftovers::leftovers(
+            &self.is_internal,
+            &format!("{path}/{}", "is_internal"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CreateTicketTypeRequestCategory {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CurrentCanvas {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.current_canvas,
+            &format!("{path}/{}", "current_canvas"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::CursorPages {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.page, &format!("{path}/{}", "page"), out);
+        super::Leftovers::leftovers(&self.next, &format!("{path}/{}", "next"), out);
+        super::Leftovers::leftovers(
+            &self.per_page,
+            &format!("{path}/{}", "per_page"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.total_pages,
+            &format!("{path}/{}", "total_pages"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::CursorPagesType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::CustomerRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::IntercomUserId(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::UserId(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Email(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::CustomerRequestEmail {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+    }
+}
+impl super::Leftovers for models::CustomerRequestIntercomUserId {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.intercom_user_id,
+            &format!("{path}/{}", "intercom_user_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::CustomerRequestUserId {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::DataAttribute {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.model, &format!("{path}/{}", "model"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.full_name,
+            &format!("{path}/{}", "full_name"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.label, &format!("{path}/{}", "label"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.data_type,
+            &format!("{path}/{}", "data_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.options,
+            &format!("{path}/{}", "options"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.api_writable,
+            &format!("{path}/{}", "api_writable"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.messenger_writable,
+            &format!("{path}/{}", "messenger_writable"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ui_writable,
+            &format!("{path}/{}", "ui_writable"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.custom, &format!("{path}/{}", "custom"), out);
+        super::Leftovers::leftovers(
+            &self.archived,
+            &format!("{path}/{}", "archived"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.admin_id,
+            &format!("{path}/{}", "admin_id"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DataAttributeDataType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DataAttributeList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DataAttributeListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DataAttributeModel {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DataAttributeType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DataEvent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.event_name,
+            &format!("{path}/{}", "event_name"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.intercom_user_id,
+            &format!("{path}/{}", "intercom_user_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        super::Leftovers::leftovers(
+            &self.metadata,
+            &format!("{path}/{}", "metadata"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DataEventList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.events, &format!("{path}/{}", "events"), out);
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DataEventListPages {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.next, &format!("{path}/{}", "next"), out);
+        super::Leftovers::leftovers(&self.since, &format!("{path}/{}", "since"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DataEventListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DataEventSummary {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        super::Leftovers::leftovers(
+            &self.intercom_user_id,
+            &format!("{path}/{}", "intercom_user_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.events, &format!("{path}/{}", "events"), out);
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DataEventSummaryItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.first, &format!("{path}/{}", "first"), out);
+        super::Leftovers::leftovers(&self.last, &format!("{path}/{}", "last"), out);
+        super::Leftovers::leftovers(&self.count, &format!("{path}/{}", "count"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DataEventSummaryPages {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.next, &format!("{path}/{}", "next"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DataEventSummaryType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DataEventType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DataExport {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.job_identifier,
+            &format!("{path}/{}", "job_identifier"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.status, &format!("{path}/{}", "status"), out);
+        super::Leftovers::leftovers(
+            &self.download_expires_at,
+            &format!("{path}/{}", "download_expires_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.download_url,
+            &format!("{path}/{}", "download_url"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DataExportCsv {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.user_external_id,
+            &format!("{path}/{}", "user_external_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.company_id,
+            &format!("{path}/{}", "company_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.ruleset_id,
+            &format!("{path}/{}", "ruleset_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.content_id,
+            &format!("{path}/{}", "content_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.content_type,
+            &format!("{path}/{}", "content_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.content_title,
+            &format!("{path}/{}", "content_title"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ruleset_version_id,
+            &format!("{path}/{}", "ruleset_version_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.receipt_id,
+            &format!("{path}/{}", "receipt_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.received_at,
+            &format!("{path}/{}", "received_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.series_id,
+            &format!("{path}/{}", "series_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.series_title,
+            &format!("{path}/{}", "series_title"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.node_id,
+            &format!("{path}/{}", "node_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_reply,
+            &format!("{path}/{}", "first_reply"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_completion,
+            &format!("{path}/{}", "first_completion"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_series_completion,
+            &format!("{path}/{}", "first_series_completion"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_series_disengagement,
+            &format!("{path}/{}", "first_series_disengagement"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_series_exit,
+            &format!("{path}/{}", "first_series_exit"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_goal_success,
+            &format!("{path}/{}", "first_goal_success"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_open,
+            &format!("{path}/{}", "first_open"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_click,
+            &format!("{path}/{}", "first_click"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_dismisall,
+            &format!("{path}/{}", "first_dismisall"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_unsubscribe,
+            &format!("{path}/{}", "first_unsubscribe"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.first_hard_bounce,
+            &format!("{path}/{}", "first_hard_bounce"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DataExportStatus {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DataTableComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.items, &format!("{path}/{}", "items"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DataTableComponentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DataTableItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.field, &format!("{path}/{}", "field"), out);
+        super::Leftovers::leftovers(&self.value, &format!("{path}/{}", "value"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DataTableItemType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DeletedArticleObject {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.object, &format!("{path}/{}", "object"), out);
+        super::Leftovers::leftovers(
+            &self.deleted,
+            &format!("{path}/{}", "deleted"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DeletedArticleObjectObject {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DeletedCollectionObject {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.object, &format!("{path}/{}", "object"), out);
+        super::Leftovers::leftovers(
+            &self.deleted,
+            &format!("{path}/{}", "deleted"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DeletedCollectionObjectObject {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DeletedCompanyObject {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.object, &format!("{path}/{}", "object"), out);
+        super::Leftovers::leftovers(
+            &self.deleted,
+            &format!("{path}/{}", "deleted"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DeletedCompanyObjectObject {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DeletedObject {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.object, &format!("{path}/{}", "object"), out);
+        super::Leftovers::leftovers(
+            &self.deleted,
+            &format!("{path}/{}", "deleted"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DeletedObjectObject {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DetachContactFromConversationRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.admin_id,
+            &format!("{path}/{}", "admin_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::DetachTagFromConversationRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.admin_id,
+            &format!("{path}/{}", "admin_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::DetachTagFromTicketRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.admin_id,
+            &format!("{path}/{}", "admin_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::DividerComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.bottom_margin,
+            &format!("{path}/{}", "bottom_margin"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DividerComponentBottomMargin {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DividerComponentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DropdownComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.options,
+            &format!("{path}/{}", "options"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.label, &format!("{path}/{}", "label"), out);
+        super::Leftovers::leftovers(&self.value, &format!("{path}/{}", "value"), out);
+        super::Leftovers::leftovers(
+            &self.save_state,
+            &format!("{path}/{}", "save_state"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.disabled,
+            &format!("{path}/{}", "disabled"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DropdownComponentSaveState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DropdownComponentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::DropdownOption {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.text, &format!("{path}/{}", "text"), out);
+        super::Leftovers::leftovers(
+            &self.disabled,
+            &format!("{path}/{}", "disabled"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::DropdownOptionType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::Error {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.request_id,
+            &format!("{path}/{}", "request_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.errors, &format!("{path}/{}", "errors"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ErrorErrorsItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.code, &format!("{path}/{}", "code"), out);
+        super::Leftovers::leftovers(
+            &self.message,
+            &format!("{path}/{}", "message"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.field, &format!("{path}/{}", "field"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::Event {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::EventType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::FileAttribute {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        super::Leftovers::leftovers(
+            &self.content_type,
+            &format!("{path}/{}", "content_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.filesize,
+            &format!("{path}/{}", "filesize"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.width, &format!("{path}/{}", "width"), out);
+        super::Leftovers::leftovers(&self.height, &format!("{path}/{}", "height"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::GroupContent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::GroupContentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::GroupTranslatedContent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.ar, &format!("{path}/{}", "ar"), out);
+        super::Leftovers::leftovers(&self.bg, &format!("{path}/{}", "bg"), out);
+        super::Leftovers::leftovers(&self.bs, &format!("{path}/{}", "bs"), out);
+        super::Leftovers::leftovers(&self.ca, &format!("{path}/{}", "ca"), out);
+        super::Leftovers::leftovers(&self.cs, &format!("{path}/{}", "cs"), out);
+        super::Leftovers::leftovers(&self.da, &format!("{path}/{}", "da"), out);
+        super::Leftovers::leftovers(&self.de, &format!("{path}/{}", "de"), out);
+        super::Leftovers::leftovers(&self.el, &format!("{path}/{}", "el"), out);
+        super::Leftovers::leftovers(&self.en, &format!("{path}/{}", "en"), out);
+        super::Leftovers::leftovers(&self.es, &format!("{path}/{}", "es"), out);
+        super::Leftovers::leftovers(&self.et, &format!("{path}/{}", "et"), out);
+        super::Leftovers::leftovers(&self.fi, &format!("{path}/{}", "fi"), out);
+        super::Leftovers::leftovers(&self.fr, &format!("{path}/{}", "fr"), out);
+        super::Leftovers::leftovers(&self.he, &format!("{path}/{}", "he"), out);
+        super::Leftovers::leftovers(&self.hr, &format!("{path}/{}", "hr"), out);
+        super::Leftovers::leftovers(&self.hu, &format!("{path}/{}", "hu"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.it, &format!("{path}/{}", "it"), out);
+        super::Leftovers::leftovers(&self.ja, &format!("{path}/{}", "ja"), out);
+        super::Leftovers::leftovers(&self.ko, &format!("{path}/{}", "ko"), out);
+        super::Leftovers::leftovers(&self.lt, &format!("{path}/{}", "lt"), out);
+        super::Leftovers::leftovers(&self.lv, &format!("{path}/{}", "lv"), out);
+        super::Leftovers::leftovers(&self.mn, &format!("{path}/{}", "mn"), out);
+        super::Leftovers::leftovers(&self.nb, &format!("{path}/{}", "nb"), out);
+        super::Leftovers::leftovers(&self.nl, &format!("{path}/{}", "nl"), out);
+        super::Leftovers::leftovers(&self.pl, &format!("{path}/{}", "pl"), out);
+        super::Leftovers::leftovers(&self.pt, &format!("{path}/{}", "pt"), out);
+        super::Leftovers::leftovers(&self.ro, &format!("{path}/{}", "ro"), out);
+        super::Leftovers::leftovers(&self.ru, &format!("{path}/{}", "ru"), out);
+        super::Leftovers::leftovers(&self.sl, &format!("{path}/{}", "sl"), out);
+        super::Leftovers::leftovers(&self.sr, &format!("{path}/{}", "sr"), out);
+        super::Leftovers::leftovers(&self.sv, &format!("{path}/{}", "sv"), out);
+        super::Leftovers::leftovers(&self.tr, &format!("{path}/{}", "tr"), out);
+        super::Leftovers::leftovers(&self.vi, &format!("{path}/{}", "vi"), out);
+        super::Leftovers::leftovers(&self.pt_br, &format!("{path}/{}", "pt-BR"), out);
+        super::Leftovers::leftovers(&self.zh_cn, &format!("{path}/{}", "zh-CN"), out);
+        super::Leftovers::leftovers(&self.zh_tw, &format!("{path}/{}", "zh-TW"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::GroupTranslatedContentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::HelpCenter {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.workspace_id,
+            &format!("{path}/{}", "workspace_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.identifier,
+            &format!("{path}/{}", "identifier"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.website_turned_on,
+            &format!("{path}/{}", "website_turned_on"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.display_name,
+            &format!("{path}/{}", "display_name"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        super::Leftovers::leftovers(
+            &self.custom_domain,
+            &format!("{path}/{}", "custom_domain"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::HelpCenterList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::HelpCenterListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ImageComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        super::Leftovers::leftovers(&self.align, &format!("{path}/{}", "align"), out);
+        super::Leftovers::leftovers(&self.width, &format!("{path}/{}", "width"), out);
+        super::Leftovers::leftovers(&self.height, &format!("{path}/{}", "height"), out);
+        super::Leftovers::leftovers(
+            &self.rounded,
+            &format!("{path}/{}", "rounded"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.bottom_margin,
+            &format!("{path}/{}", "bottom_margin"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.action, &format!("{path}/{}", "action"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ImageComponentAlign {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ImageComponentBottomMargin {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ImageComponentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::InitializeRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.workspace_id,
+            &format!("{path}/{}", "workspace_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.workspace_region,
+            &format!("{path}/{}", "workspace_region"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.admin, &format!("{path}/{}", "admin"), out);
+        super::Leftovers::leftovers(
+            &self.card_creation_options,
+            &format!("{path}/{}", "card_creation_options"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.context,
+            &format!("{path}/{}", "context"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.conversation,
+            &format!("{path}/{}", "conversation"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.contact,
+            &format!("{path}/{}", "contact"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::InitializeResponse {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.canvas, &format!("{path}/{}", "canvas"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::InputComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.label, &format!("{path}/{}", "label"), out);
+        super::Leftovers::leftovers(
+            &self.placeholder,
+            &format!("{path}/{}", "placeholder"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.value, &format!("{path}/{}", "value"), out);
+        super::Leftovers::leftovers(&self.action, &format!("{path}/{}", "action"), out);
+        super::Leftovers::leftovers(
+            &self.save_state,
+            &format!("{path}/{}", "save_state"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.disabled,
+            &format!("{path}/{}", "disabled"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::InputComponentSaveState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::InputComponentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::IntercomVersion {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::LinkedObject {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.category,
+            &format!("{path}/{}", "category"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::LinkedObjectCategory {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::LinkedObjectList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.has_more,
+            &format!("{path}/{}", "has_more"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::LinkedObjectListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::LinkedObjectType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::LisDataEventsFilter {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::UserId(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::IntercomUserId(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Email(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::LisDataEventsFilterEmail {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+    }
+}
+impl super::Leftovers for models::LisDataEventsFilterIntercomUserId {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.intercom_user_id,
+            &format!("{path}/{}", "intercom_user_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::LisDataEventsFilterUserId {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::ListComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.items, &format!("{path}/{}", "items"), out);
+        super::Leftovers::leftovers(
+            &self.disabled,
+            &format!("{path}/{}", "disabled"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ListComponentItemsItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::With(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Without(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::ListComponentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ListDataAttributesModel {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ListItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.title, &format!("{path}/{}", "title"), out);
+        super::Leftovers::leftovers(
+            &self.subtitle,
+            &format!("{path}/{}", "subtitle"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.tertiary_text,
+            &format!("{path}/{}", "tertiary_text"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.rounded_image,
+            &format!("{path}/{}", "rounded_image"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.disabled,
+            &format!("{path}/{}", "disabled"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.action, &format!("{path}/{}", "action"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ListItemType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ListItemWithImage {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.title, &format!("{path}/{}", "title"), out);
+        super::Leftovers::leftovers(
+            &self.subtitle,
+            &format!("{path}/{}", "subtitle"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.tertiary_text,
+            &format!("{path}/{}", "tertiary_text"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.rounded_image,
+            &format!("{path}/{}", "rounded_image"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.disabled,
+            &format!("{path}/{}", "disabled"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.action, &format!("{path}/{}", "action"), out);
+        super::Leftovers::leftovers(&self.image, &format!("{path}/{}", "image"), out);
+        super::Leftovers::leftovers(
+            &self.image_width,
+            &format!("{path}/{}", "image_width"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.image_height,
+            &format!("{path}/{}", "image_height"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ListItemWithoutImage {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.title, &format!("{path}/{}", "title"), out);
+        super::Leftovers::leftovers(
+            &self.subtitle,
+            &format!("{path}/{}", "subtitle"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.tertiary_text,
+            &format!("{path}/{}", "tertiary_text"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.rounded_image,
+            &format!("{path}/{}", "rounded_image"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.disabled,
+            &format!("{path}/{}", "disabled"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.action, &format!("{path}/{}", "action"), out);
+        super::Leftovers::leftovers(&self.image, &format!("{path}/{}", "image"), out);
+        super::Leftovers::leftovers(
+            &self.image_width,
+            &format!("{path}/{}", "image_width"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.image_height,
+            &format!("{path}/{}", "image_height"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::LiveCanvasRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.workspace_id,
+            &format!("{path}/{}", "workspace_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.workspace_region,
+            &format!("{path}/{}", "workspace_region"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.canvas, &format!("{path}/{}", "canvas"), out);
+        super::Leftovers::leftovers(
+            &self.context,
+            &format!("{path}/{}", "context"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.contact,
+            &format!("{path}/{}", "contact"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::LiveCanvasResponse {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.content,
+            &format!("{path}/{}", "content"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ManageConversationRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::Close(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Snooze(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Open(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Assign(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::MergeContactsRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.from, &format!("{path}/{}", "from"), out);
+        super::Leftovers::leftovers(&self.into, &format!("{path}/{}", "into"), out);
+    }
+}
+impl super::Leftovers for models::Message {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.subject,
+            &format!("{path}/{}", "subject"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.message_type,
+            &format!("{path}/{}", "message_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.conversation_id,
+            &format!("{path}/{}", "conversation_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.owner, &format!("{path}/{}", "owner"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::MessageMessageType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::MessageOwner {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        super::Leftovers::leftovers(
+            &self.away_mode_enabled,
+            &format!("{path}/{}", "away_mode_enabled"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.away_mode_reassign,
+            &format!("{path}/{}", "away_mode_reassign"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::MultipleFilterSearchRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.operator,
+            &format!("{path}/{}", "operator"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.value, &format!("{path}/{}", "value"), out);
+    }
+}
+impl super::Leftovers for models::MultipleFilterSearchRequestOperator {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::MultipleOrSingleFilterSearchRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::Multiple(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Single(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::NewsItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.workspace_id,
+            &format!("{path}/{}", "workspace_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.title, &format!("{path}/{}", "title"), out);
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.sender_id,
+            &format!("{path}/{}", "sender_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.state, &format!("{path}/{}", "state"), out);
+        super::Leftovers::leftovers(
+            &self.newsfeed_assignments,
+            &format!("{path}/{}", "newsfeed_assignments"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.labels, &format!("{path}/{}", "labels"), out);
+        super::Leftovers::leftovers(
+            &self.cover_image_url,
+            &format!("{path}/{}", "cover_image_url"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.reactions,
+            &format!("{path}/{}", "reactions"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.deliver_silently,
+            &format!("{path}/{}", "deliver_silently"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::NewsItemRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.title, &format!("{path}/{}", "title"), out);
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.sender_id,
+            &format!("{path}/{}", "sender_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.state, &format!("{path}/{}", "state"), out);
+        super::Leftovers::leftovers(
+            &self.deliver_silently,
+            &format!("{path}/{}", "deliver_silently"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.labels, &format!("{path}/{}", "labels"), out);
+        super::Leftovers::leftovers(
+            &self.reactions,
+            &format!("{path}/{}", "reactions"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.newsfeed_assignments,
+            &format!("{path}/{}", "newsfeed_assignments"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::NewsItemRequestState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::NewsItemState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::NewsItemType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::Newsfeed {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::NewsfeedAssignment {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.newsfeed_id,
+            &format!("{path}/{}", "newsfeed_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.published_at,
+            &format!("{path}/{}", "published_at"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::NewsfeedType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::Note {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.contact,
+            &format!("{path}/{}", "contact"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.author, &format!("{path}/{}", "author"), out);
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::NoteContact {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::NoteContactType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::NoteList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::NoteListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::NoteType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::OpenConversationRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.message_type,
+            &format!("{path}/{}", "message_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.admin_id,
+            &format!("{path}/{}", "admin_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::OpenConversationRequestMessageType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::PagesLink {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.page, &format!("{path}/{}", "page"), out);
+        super::Leftovers::leftovers(&self.next, &format!("{path}/{}", "next"), out);
+        super::Leftovers::leftovers(
+            &self.per_page,
+            &format!("{path}/{}", "per_page"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.total_pages,
+            &format!("{path}/{}", "total_pages"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::PagesLinkType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::PaginatedConversationResponse {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.conversations,
+            &format!("{path}/{}", "conversations"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::PaginatedConversationResponseType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::PaginatedNewsItemResponse {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::PaginatedNewsItemResponseType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::PaginatedNewsfeedResponse {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::PaginatedNewsfeedResponseType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::PartAttachment {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        super::Leftovers::leftovers(
+            &self.content_type,
+            &format!("{path}/{}", "content_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.filesize,
+            &format!("{path}/{}", "filesize"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.width, &format!("{path}/{}", "width"), out);
+        super::Leftovers::leftovers(&self.height, &format!("{path}/{}", "height"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::PhoneSwitch {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.phone, &format!("{path}/{}", "phone"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::PhoneSwitchType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::RedactConversationRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::Part(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Source(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::RedactConversationRequestPart {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.conversation_id,
+            &format!("{path}/{}", "conversation_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.conversation_part_id,
+            &format!("{path}/{}", "conversation_part_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::RedactConversationRequestPartType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::RedactConversationRequestSource {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.conversation_id,
+            &format!("{path}/{}", "conversation_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.source_id,
+            &format!("{path}/{}", "source_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::RedactConversationRequestSourceType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::Reference {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::ReplyConversationRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::Contact(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Admin(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::ReplyTicketRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::Contact(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Admin(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::ResultsResponse {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.results,
+            &format!("{path}/{}", "results"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SearchArticlesResponse {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SearchArticlesResponseData {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.articles,
+            &format!("{path}/{}", "articles"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.highlights,
+            &format!("{path}/{}", "highlights"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SearchArticlesResponseType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SearchRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.query, &format!("{path}/{}", "query"), out);
+        super::Leftovers::leftovers(
+            &self.pagination,
+            &format!("{path}/{}", "pagination"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::SearchRequestQuery {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::Single(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Multiple(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::Segment {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.person_type,
+            &format!("{path}/{}", "person_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.count, &format!("{path}/{}", "count"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SegmentList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.segments,
+            &format!("{path}/{}", "segments"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SegmentListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SegmentPersonType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SegmentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SetAwayAdminRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.away_mode_enabled,
+            &format!("{path}/{}", "away_mode_enabled"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.away_mode_reassign,
+            &format!("{path}/{}", "away_mode_reassign"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::SheetActionComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SheetActionComponentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SingleFilterSearchRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.field, &format!("{path}/{}", "field"), out);
+        super::Leftovers::leftovers(
+            &self.operator,
+            &format!("{path}/{}", "operator"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.value, &format!("{path}/{}", "value"), out);
+    }
+}
+impl super::Leftovers for models::SingleFilterSearchRequestOperator {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SingleFilterSearchRequestValue {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::String(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Integer(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Boolean(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::StringArray(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::IntegerArray(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::SingleSelectComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.options,
+            &format!("{path}/{}", "options"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.label, &format!("{path}/{}", "label"), out);
+        super::Leftovers::leftovers(&self.value, &format!("{path}/{}", "value"), out);
+        super::Leftovers::leftovers(
+            &self.save_state,
+            &format!("{path}/{}", "save_state"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.disabled,
+            &format!("{path}/{}", "disabled"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.action, &format!("{path}/{}", "action"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SingleSelectComponentSaveState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SingleSelectComponentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SingleSelectOption {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.text, &format!("{path}/{}", "text"), out);
+        super::Leftovers::leftovers(
+            &self.disabled,
+            &format!("{path}/{}", "disabled"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SingleSelectOptionType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SlaApplied {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.sla_name,
+            &format!("{path}/{}", "sla_name"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.sla_status,
+            &format!("{path}/{}", "sla_status"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SlaAppliedSlaStatus {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SnoozeConversationRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.message_type,
+            &format!("{path}/{}", "message_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.admin_id,
+            &format!("{path}/{}", "admin_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.snoozed_until,
+            &format!("{path}/{}", "snoozed_until"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::SnoozeConversationRequestMessageType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SocialProfile {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SpacerComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.size, &format!("{path}/{}", "size"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SpacerComponentSize {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SpacerComponentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::StartingAfterPaging {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.per_page,
+            &format!("{path}/{}", "per_page"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.starting_after,
+            &format!("{path}/{}", "starting_after"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SubmitActionComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SubmitActionComponentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SubmitRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.workspace_id,
+            &format!("{path}/{}", "workspace_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.workspace_region,
+            &format!("{path}/{}", "workspace_region"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.admin, &format!("{path}/{}", "admin"), out);
+        super::Leftovers::leftovers(
+            &self.component_id,
+            &format!("{path}/{}", "component_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.context,
+            &format!("{path}/{}", "context"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.conversation,
+            &format!("{path}/{}", "conversation"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.current_canvas,
+            &format!("{path}/{}", "current_canvas"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.contact,
+            &format!("{path}/{}", "contact"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.input_values,
+            &format!("{path}/{}", "input_values"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.user, &format!("{path}/{}", "user"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SubmitResponse {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.canvas, &format!("{path}/{}", "canvas"), out);
+        super::Leftovers::leftovers(
+            &self.card_creation_options,
+            &format!("{path}/{}", "card_creation_options"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.event, &format!("{path}/{}", "event"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SubscriptionType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.state, &format!("{path}/{}", "state"), out);
+        super::Leftovers::leftovers(
+            &self.default_translation,
+            &format!("{path}/{}", "default_translation"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.translations,
+            &format!("{path}/{}", "translations"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.consent_type,
+            &format!("{path}/{}", "consent_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.content_types,
+            &format!("{path}/{}", "content_types"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SubscriptionTypeConsentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SubscriptionTypeContentTypesItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SubscriptionTypeList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::SubscriptionTypeListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::SubscriptionTypeState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::Tag {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.applied_at,
+            &format!("{path}/{}", "applied_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.applied_by,
+            &format!("{path}/{}", "applied_by"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TagBasic {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TagCompanyRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.companies,
+            &format!("{path}/{}", "companies"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::TagCompanyRequestCompaniesItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.company_id,
+            &format!("{path}/{}", "company_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::TagList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TagListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TagMultipleUsersRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.users, &format!("{path}/{}", "users"), out);
+    }
+}
+impl super::Leftovers for models::TagMultipleUsersRequestUsersItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+    }
+}
+impl super::Leftovers for models::Tags {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.tags, &format!("{path}/{}", "tags"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TagsType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::Team {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.admin_ids,
+            &format!("{path}/{}", "admin_ids"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.admin_priority_level,
+            &format!("{path}/{}", "admin_priority_level"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TeamList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.teams, &format!("{path}/{}", "teams"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TeamListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TeamPriorityLevel {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.primary_team_ids,
+            &format!("{path}/{}", "primary_team_ids"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.secondary_team_ids,
+            &format!("{path}/{}", "secondary_team_ids"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TeamType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TextAreaComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.label, &format!("{path}/{}", "label"), out);
+        super::Leftovers::leftovers(
+            &self.placeholder,
+            &format!("{path}/{}", "placeholder"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.value, &format!("{path}/{}", "value"), out);
+        super::Leftovers::leftovers(&self.error, &format!("{path}/{}", "error"), out);
+        super::Leftovers::leftovers(
+            &self.disabled,
+            &format!("{path}/{}", "disabled"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TextAreaComponentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TextComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.text, &format!("{path}/{}", "text"), out);
+        super::Leftovers::leftovers(&self.align, &format!("{path}/{}", "align"), out);
+        super::Leftovers::leftovers(&self.style, &format!("{path}/{}", "style"), out);
+        super::Leftovers::leftovers(
+            &self.bottom_margin,
+            &format!("{path}/{}", "bottom_margin"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TextComponentAlign {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TextComponentBottomMargin {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TextComponentStyle {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TextComponentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::Ticket {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.ticket_id,
+            &format!("{path}/{}", "ticket_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.category,
+            &format!("{path}/{}", "category"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ticket_attributes,
+            &format!("{path}/{}", "ticket_attributes"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ticket_state,
+            &format!("{path}/{}", "ticket_state"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ticket_type,
+            &format!("{path}/{}", "ticket_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.contacts,
+            &format!("{path}/{}", "contacts"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.admin_assignee_id,
+            &format!("{path}/{}", "admin_assignee_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.team_assignee_id,
+            &format!("{path}/{}", "team_assignee_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.open, &format!("{path}/{}", "open"), out);
+        super::Leftovers::leftovers(
+            &self.snoozed_until,
+            &format!("{path}/{}", "snoozed_until"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.linked_objects,
+            &format!("{path}/{}", "linked_objects"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ticket_parts,
+            &format!("{path}/{}", "ticket_parts"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.is_shared,
+            &format!("{path}/{}", "is_shared"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ticket_state_internal_label,
+            &format!("{path}/{}", "ticket_state_internal_label"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ticket_state_external_label,
+            &format!("{path}/{}", "ticket_state_external_label"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TicketCategory {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketContacts {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.contacts,
+            &format!("{path}/{}", "contacts"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TicketContactsType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketCustomAttributesValue {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::String(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Number(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Boolean(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Array(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::FileAttribute(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::TicketList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.tickets,
+            &format!("{path}/{}", "tickets"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.pages, &format!("{path}/{}", "pages"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TicketListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketPart {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.part_type,
+            &format!("{path}/{}", "part_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.previous_ticket_state,
+            &format!("{path}/{}", "previous_ticket_state"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ticket_state,
+            &format!("{path}/{}", "ticket_state"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.assigned_to,
+            &format!("{path}/{}", "assigned_to"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.author, &format!("{path}/{}", "author"), out);
+        super::Leftovers::leftovers(
+            &self.attachments,
+            &format!("{path}/{}", "attachments"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.external_id,
+            &format!("{path}/{}", "external_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.redacted,
+            &format!("{path}/{}", "redacted"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TicketPartAuthor {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TicketPartAuthorType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketPartPreviousTicketState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketPartTicketState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketPartType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketParts {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.ticket_parts,
+            &format!("{path}/{}", "ticket_parts"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.total_count,
+            &format!("{path}/{}", "total_count"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TicketPartsType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketReply {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.part_type,
+            &format!("{path}/{}", "part_type"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.author, &format!("{path}/{}", "author"), out);
+        super::Leftovers::leftovers(
+            &self.attachments,
+            &format!("{path}/{}", "attachments"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.redacted,
+            &format!("{path}/{}", "redacted"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TicketReplyPartType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketReplyType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketRequestCustomAttributesValue {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::String(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Number(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Boolean(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Array(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::TicketTicketState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.category,
+            &format!("{path}/{}", "category"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.icon, &format!("{path}/{}", "icon"), out);
+        super::Leftovers::leftovers(
+            &self.workspace_id,
+            &format!("{path}/{}", "workspace_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ticket_type_attributes,
+            &format!("{path}/{}", "ticket_type_attributes"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.archived,
+            &format!("{path}/{}", "archived"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.is_internal,
+            &format!("{path}/{}", "is_internal"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TicketTypeAttribute {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.workspace_id,
+            &format!("{path}/{}", "workspace_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.data_type,
+            &format!("{path}/{}", "data_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.input_options,
+            &format!("{path}/{}", "input_options"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.order, &format!("{path}/{}", "order"), out);
+        super::Leftovers::leftovers(
+            &self.required_to_create,
+            &format!("{path}/{}", "required_to_create"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.required_to_create_for_contacts,
+            &format!("{path}/{}", "required_to_create_for_contacts"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.visible_on_create,
+            &format!("{path}/{}", "visible_on_create"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.visible_to_contacts,
+            &format!("{path}/{}", "visible_to_contacts"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.default,
+            &format!("{path}/{}", "default"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.ticket_type_id,
+            &format!("{path}/{}", "ticket_type_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.archived,
+            &format!("{path}/{}", "archived"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TicketTypeAttributeList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.ticket_type_attributes,
+            &format!("{path}/{}", "ticket_type_attributes"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TicketTypeAttributeListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketTypeAttributeType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketTypeCategory {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketTypeEnum {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketTypeList {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.ticket_types,
+            &format!("{path}/{}", "ticket_types"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.data, &format!("{path}/{}", "data"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::TicketTypeListType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::TicketTypeType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::Translation {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.locale, &format!("{path}/{}", "locale"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::UntagCompanyRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.companies,
+            &format!("{path}/{}", "companies"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::UntagCompanyRequestCompaniesItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.company_id,
+            &format!("{path}/{}", "company_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.untag, &format!("{path}/{}", "untag"), out);
+    }
+}
+impl super::Leftovers for models::UpdateArticleRequestBody {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.title, &format!("{path}/{}", "title"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
+        super::Leftovers::leftovers(
+            &self.author_id,
+            &format!("{path}/{}", "author_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.state, &format!("{path}/{}", "state"), out);
+        super::Leftovers::leftovers(
+            &self.parent_id,
+            &format!("{path}/{}", "parent_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.parent_type,
+            &format!("{path}/{}", "parent_type"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.translated_content,
+            &format!("{path}/{}", "translated_content"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::UpdateArticleRequestBodyState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::UpdateCollectionRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.translated_content,
+            &format!("{path}/{}", "translated_content"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.parent_id,
+            &format!("{path}/{}", "parent_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::UpdateContactRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.role, &format!("{path}/{}", "role"), out);
+        super::Leftovers::leftovers(
+            &self.external_id,
+            &format!("{path}/{}", "external_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        super::Leftovers::leftovers(&self.phone, &format!("{path}/{}", "phone"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(&self.avatar, &format!("{path}/{}", "avatar"), out);
+        super::Leftovers::leftovers(
+            &self.signed_up_at,
+            &format!("{path}/{}", "signed_up_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_seen_at,
+            &format!("{path}/{}", "last_seen_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.owner_id,
+            &format!("{path}/{}", "owner_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.unsubscribed_from_emails,
+            &format!("{path}/{}", "unsubscribed_from_emails"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.custom_attributes,
+            &format!("{path}/{}", "custom_attributes"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::UpdateConversationRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.read, &format!("{path}/{}", "read"), out);
+        super::Leftovers::leftovers(
+            &self.custom_attributes,
+            &format!("{path}/{}", "custom_attributes"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::UpdateDataAttributeRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.archived,
+            &format!("{path}/{}", "archived"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.options,
+            &format!("{path}/{}", "options"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.messenger_writable,
+            &format!("{path}/{}", "messenger_writable"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::UpdateDataAttributeRequestOptionsItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.value, &format!("{path}/{}", "value"), out);
+    }
+}
+impl super::Leftovers for models::UpdateTicketRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.ticket_attributes,
+            &format!("{path}/{}", "ticket_attributes"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.state, &format!("{path}/{}", "state"), out);
+        super::Leftovers::leftovers(&self.open, &format!("{path}/{}", "open"), out);
+        super::Leftovers::leftovers(
+            &self.is_shared,
+            &format!("{path}/{}", "is_shared"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.snoozed_until,
+            &format!("{path}/{}", "snoozed_until"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.assignment,
+            &format!("{path}/{}", "assignment"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::UpdateTicketRequestAssignment {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.admin_id,
+            &format!("{path}/{}", "admin_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.assignee_id,
+            &format!("{path}/{}", "assignee_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::UpdateTicketRequestState {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::UpdateTicketTypeAttributeRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.required_to_create,
+            &format!("{path}/{}", "required_to_create"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.required_to_create_for_contacts,
+            &format!("{path}/{}", "required_to_create_for_contacts"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.visible_on_create,
+            &format!("{path}/{}", "visible_on_create"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.visible_to_contacts,
+            &format!("{path}/{}", "visible_to_contacts"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.multiline,
+            &format!("{path}/{}", "multiline"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.list_items,
+            &format!("{path}/{}", "list_items"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.allow_multiple_values,
+            &format!("{path}/{}", "allow_multiple_values"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.archived,
+            &format!("{path}/{}", "archived"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::UpdateTicketTypeRequestBody {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.description,
+            &format!("{path}/{}", "description"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.category,
+            &format!("{path}/{}", "category"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.icon, &format!("{path}/{}", "icon"), out);
+        super::Leftovers::leftovers(
+            &self.archived,
+            &format!("{path}/{}", "archived"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.is_internal,
+            &format!("{path}/{}", "is_internal"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::UpdateTicketTypeRequestBodyCategory {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::UpdateVisitorRequest {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.custom_attributes,
+            &format!("{path}/{}", "custom_attributes"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::UrlActionComponent {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.url, &format!("{path}/{}", "url"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::UrlActionComponentType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::Visitor {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.anonymous,
+            &format!("{path}/{}", "anonymous"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+        super::Leftovers::leftovers(&self.phone, &format!("{path}/{}", "phone"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        super::Leftovers::leftovers(
+            &self.pseudonym,
+            &format!("{path}/{}", "pseudonym"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.avatar, &format!("{path}/{}", "avatar"), out);
+        super::Leftovers::leftovers(&self.app_id, &format!("{path}/{}", "app_id"), out);
+        super::Leftovers::leftovers(
+            &self.companies,
+            &format!("{path}/{}", "companies"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.location_data,
+            &format!("{path}/{}", "location_data"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.las_request_at,
+            &format!("{path}/{}", "las_request_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.created_at,
+            &format!("{path}/{}", "created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.remote_created_at,
+            &format!("{path}/{}", "remote_created_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.signed_up_at,
+            &format!("{path}/{}", "signed_up_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.updated_at,
+            &format!("{path}/{}", "updated_at"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.session_count,
+            &format!("{path}/{}", "session_count"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.social_profiles,
+            &format!("{path}/{}", "social_profiles"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.owner_id,
+            &format!("{path}/{}", "owner_id"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.unsubscribed_from_emails,
+            &format!("{path}/{}", "unsubscribed_from_emails"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.marked_email_as_spam,
+            &format!("{path}/{}", "marked_email_as_spam"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.has_hard_bounced,
+            &format!("{path}/{}", "has_hard_bounced"),
+            out,
+        );
+        super::Leftovers::leftovers(&self.tags, &format!("{path}/{}", "tags"), out);
+        super::Leftovers::leftovers(
+            &self.segments,
+            &format!("{path}/{}", "segments"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.custom_attributes,
+            &format!("{path}/{}", "custom_attributes"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.referrer,
+            &format!("{path}/{}", "referrer"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.utm_campaign,
+            &format!("{path}/{}", "utm_campaign"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.utm_content,
+            &format!("{path}/{}", "utm_content"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.utm_medium,
+            &format!("{path}/{}", "utm_medium"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.utm_source,
+            &format!("{path}/{}", "utm_source"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.utm_term,
+            &format!("{path}/{}", "utm_term"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.do_not_track,
+            &format!("{path}/{}", "do_not_track"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.last_request_at,
+            &format!("{path}/{}", "last_request_at"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::VisitorAvatar {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.image_url,
+            &format!("{path}/{}", "image_url"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::VisitorCompanies {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.companies,
+            &format!("{path}/{}", "companies"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::VisitorCompaniesType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::VisitorDeletedObject {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::VisitorDeletedObjectType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::VisitorLocationData {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.city_name,
+            &format!("{path}/{}", "city_name"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.continent_code,
+            &format!("{path}/{}", "continent_code"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.country_code,
+            &format!("{path}/{}", "country_code"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.country_name,
+            &format!("{path}/{}", "country_name"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.postal_code,
+            &format!("{path}/{}", "postal_code"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.region_name,
+            &format!("{path}/{}", "region_name"),
+            out,
+        );
+        super::Leftovers::leftovers(
+            &self.timezone,
+            &format!("{path}/{}", "timezone"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::VisitorSegments {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.segments,
+            &format!("{path}/{}", "segments"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::VisitorSegmentsType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::VisitorSocialProfiles {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(
+            &self.social_profiles,
+            &format!("{path}/{}", "social_profiles"),
+            out,
+        );
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::VisitorSocialProfilesType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::VisitorTags {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.tags, &format!("{path}/{}", "tags"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::VisitorTagsTagsItem {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
+        super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
+        super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
+        for key in self.additional_properties.keys() {
+            out.push(format!("{path}/{}", super::pointer_token(key)));
+        }
+    }
+}
+impl super::Leftovers for models::VisitorTagsTagsItemType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::VisitorTagsType {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        let _ = (path, out);
+    }
+}

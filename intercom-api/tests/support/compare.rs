@@ -1,5 +1,6 @@
 //! Decoding a JSON value into a generated type and comparing the re-encoding with the input,
-//! shared by the example, drift and mutation tests.
+//! shared by the example, drift and mutation tests (each includes the generated tables as
+//! `generated`, which call [`roundtrip`] and [`leftovers`] at the crate root).
 //!
 //! Two documents are equal when they differ only where the decoding policy says they may: an
 //! absent member equals a `null` one, numbers compare by value, and a number equals its decimal
@@ -18,6 +19,16 @@ pub fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(
     let decoded: T = serde_path_to_error::deserialize(&mut de)
         .map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))?;
     serde_json::to_value(&decoded).map_err(|e| format!("re-encoding failed: {e}"))
+}
+
+/// Decodes `value` as `T` and lists the members it keeps in undeclared `additional_properties` maps.
+pub fn leftovers<T: serde::de::DeserializeOwned + crate::generated::Leftovers>(
+    value: &Value,
+) -> Result<Vec<String>, String> {
+    let decoded: T = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    decoded.leftovers("", &mut out);
+    Ok(out)
 }
 
 /// Removes `null` members (absent and null are equivalent) and normalizes numbers to f64.

@@ -834,6 +834,8 @@ pub struct ArticleStatistics {
     pub neutral_reaction_percentage: Option<f64>,
     /// The percentage of sad reactions the article has received against other types of reaction.
     pub sad_reaction_percentage: Option<f64>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1articles/post/responses/200/content/application~1json/examples/article created/value/statistics/conversations`). Typed like its absent declared sibling `conversions`.
+    pub conversations: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -847,6 +849,7 @@ impl serde::Serialize for ArticleStatistics {
             .opt("happy_reaction_percentage", &self.happy_reaction_percentage)
             .opt("neutral_reaction_percentage", &self.neutral_reaction_percentage)
             .opt("sad_reaction_percentage", &self.sad_reaction_percentage)
+            .opt("conversations", &self.conversations)
             .extra(&self.additional_properties)
             .end()
     }
@@ -880,6 +883,7 @@ impl crate::codec::StructDecode for ArticleStatistics {
             "sad_reaction_percentage" => {
                 crate::codec::set(&mut slots.sad_reaction_percentage, map)
             }
+            "conversations" => crate::codec::set(&mut slots.conversations, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }

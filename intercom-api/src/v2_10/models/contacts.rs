@@ -100,6 +100,8 @@ pub struct ContactAttachedCompanies {
     pub total_count: Option<i64>,
     /// `pages`
     pub pages: Option<PagesLink>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}~1companies/get/responses/200/content/application~1json/examples/successful/value/data`). Typed like its absent declared sibling `companies`.
+    pub data: Option<Vec<Company>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -110,6 +112,7 @@ impl serde::Serialize for ContactAttachedCompanies {
             .opt("companies", &self.companies)
             .opt("total_count", &self.total_count)
             .opt("pages", &self.pages)
+            .opt("data", &self.data)
             .extra(&self.additional_properties)
             .end()
     }
@@ -134,6 +137,7 @@ impl crate::codec::StructDecode for ContactAttachedCompanies {
             "companies" => crate::codec::set(&mut slots.companies, map),
             "total_count" => crate::codec::set(&mut slots.total_count, map),
             "pages" => crate::codec::set(&mut slots.pages, map),
+            "data" => crate::codec::set(&mut slots.data, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }

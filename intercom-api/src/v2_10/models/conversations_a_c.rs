@@ -1223,6 +1223,12 @@ pub struct Conversation {
     pub conversation_parts: Option<ConversationParts>,
     /// `linked_objects`
     pub linked_objects: Option<LinkedObjectList>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers`). Typed from the example values.
+    pub customers: Option<Vec<ConversationCustomersItem>>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{id}/get/responses/200/content/application~1json/examples/conversation found/value/ticket`). Typed from the example values.
+    pub ticket: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{id}/get/responses/200/content/application~1json/examples/conversation found/value/topics`). Typed from the example values.
+    pub topics: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -1252,6 +1258,9 @@ impl serde::Serialize for Conversation {
             .opt("statistics", &self.statistics)
             .opt("conversation_parts", &self.conversation_parts)
             .opt("linked_objects", &self.linked_objects)
+            .opt("customers", &self.customers)
+            .opt("ticket", &self.ticket)
+            .opt("topics", &self.topics)
             .extra(&self.additional_properties)
             .end()
     }
@@ -1299,6 +1308,9 @@ impl crate::codec::StructDecode for Conversation {
             "statistics" => crate::codec::set(&mut slots.statistics, map),
             "conversation_parts" => crate::codec::set(&mut slots.conversation_parts, map),
             "linked_objects" => crate::codec::set(&mut slots.linked_objects, map),
+            "customers" => crate::codec::set(&mut slots.customers, map),
+            "ticket" => crate::codec::set(&mut slots.ticket, map),
+            "topics" => crate::codec::set(&mut slots.topics, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }
@@ -1469,6 +1481,55 @@ impl ConversationContactsType {
     }
 }
 crate::codec::string_enum!(ConversationContactsType);
+/// Inferred from the spec's success examples (`/paths/~1conversations~1{id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers/0`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationCustomersItem {
+    /// `type`
+    pub type_: Option<String>,
+    /// `id`
+    pub id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ConversationCustomersItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .extra(&self.additional_properties)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationCustomersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+impl crate::codec::StructDecode for ConversationCustomersItem {
+    const NAME: &'static str = "ConversationCustomersItem";
+    type Slots = Self;
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self,
+        key: &crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<crate::codec::Outcome, A::Error> {
+        match key.as_str() {
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+        }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
+    }
+}
 /// First contact reply
 ///
 /// An object containing information on the first users message. For a contact initiated message this will represent the users original message.

@@ -3,6 +3,74 @@
 //! Models of the `conversations_o_u` group (Intercom API 2.10).
 #[allow(unused_imports)]
 use super::*;
+/// Open Conversation Request
+///
+/// Payload of the request to open a conversation
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenConversationRequest {
+    /// `message_type`
+    pub message_type: OpenConversationRequestMessageType,
+    /// The id of the admin who is performing the action.
+    pub admin_id: String,
+}
+impl serde::Serialize for OpenConversationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("message_type", &self.message_type)
+            .req("admin_id", &self.admin_id)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        message_type: Option<OpenConversationRequestMessageType>,
+        admin_id: Option<String>,
+    }
+    impl crate::codec::StructDecode for OpenConversationRequest {
+        const NAME: &'static str = "OpenConversationRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "message_type" => {
+                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                }
+                "admin_id" => {
+                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                }
+                _ => {
+                    Err(crate::codec::unknown_member(key, &["message_type", "admin_id"]))
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                message_type: crate::codec::missing(slots.message_type, "message_type")?,
+                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+            })
+        }
+    }
+};
+impl OpenConversationRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self {
+            message_type: OpenConversationRequestMessageType::Open,
+            admin_id: admin_id.into(),
+        }
+    }
+}
 /// `OpenConversationRequestMessageType` (defined inline at `/components/schemas/open_conversation_request/properties/message_type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenConversationRequestMessageType {

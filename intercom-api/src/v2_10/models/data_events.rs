@@ -290,6 +290,8 @@ pub struct DataEventSummary {
     pub user_id: Option<String>,
     /// A summary of data events
     pub events: Option<Vec<Option<DataEventSummaryItem>>>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1events/get/responses/200/content/application~1json/examples/Successful response/value/pages`). Typed from the example values.
+    pub pages: Option<DataEventSummaryPages>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -301,6 +303,7 @@ impl serde::Serialize for DataEventSummary {
             .opt("intercom_user_id", &self.intercom_user_id)
             .opt("user_id", &self.user_id)
             .opt("events", &self.events)
+            .opt("pages", &self.pages)
             .extra(&self.additional_properties)
             .end()
     }
@@ -326,6 +329,7 @@ impl crate::codec::StructDecode for DataEventSummary {
             "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
             "user_id" => crate::codec::set(&mut slots.user_id, map),
             "events" => crate::codec::set(&mut slots.events, map),
+            "pages" => crate::codec::set(&mut slots.pages, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }
@@ -389,6 +393,51 @@ impl crate::codec::StructDecode for DataEventSummaryItem {
             "last" => crate::codec::set(&mut slots.last, map),
             "count" => crate::codec::set(&mut slots.count, map),
             "description" => crate::codec::set(&mut slots.description, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+        }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
+    }
+}
+/// Inferred from the spec's success examples (`/paths/~1events/get/responses/200/content/application~1json/examples/Successful response/value/pages`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataEventSummaryPages {
+    /// `next`
+    pub next: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DataEventSummaryPages {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("next", &self.next)
+            .extra(&self.additional_properties)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DataEventSummaryPages {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+impl crate::codec::StructDecode for DataEventSummaryPages {
+    const NAME: &'static str = "DataEventSummaryPages";
+    type Slots = Self;
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self,
+        key: &crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<crate::codec::Outcome, A::Error> {
+        match key.as_str() {
+            "next" => crate::codec::set(&mut slots.next, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }

@@ -103,6 +103,8 @@ pub struct DataExport {
     pub download_expires_at: Option<String>,
     /// The location where you can download your data.
     pub download_url: Option<String>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1export~1content~1data/post/responses/200/content/application~1json/examples/successful/value/job_identifier`). Typed like its absent declared sibling `job_identfier`.
+    pub job_identifier: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -113,6 +115,7 @@ impl serde::Serialize for DataExport {
             .opt("status", &self.status)
             .opt("download_expires_at", &self.download_expires_at)
             .opt("download_url", &self.download_url)
+            .opt("job_identifier", &self.job_identifier)
             .extra(&self.additional_properties)
             .end()
     }
@@ -139,6 +142,7 @@ impl crate::codec::StructDecode for DataExport {
                 crate::codec::set(&mut slots.download_expires_at, map)
             }
             "download_url" => crate::codec::set(&mut slots.download_url, map),
+            "job_identifier" => crate::codec::set(&mut slots.job_identifier, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }

@@ -144,6 +144,8 @@ pub struct TicketTypeList {
     pub type_: Option<String>,
     /// A list of ticket_types associated with a given workspace.
     pub ticket_types: Option<Vec<Option<TicketType>>>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1ticket_types/get/responses/200/content/application~1json/examples/successful/value/data`). Typed like its absent declared sibling `ticket_types`.
+    pub data: Option<Vec<Option<TicketType>>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -152,6 +154,7 @@ impl serde::Serialize for TicketTypeList {
         crate::codec::ObjectWriter::new(serializer)
             .opt("type", &self.type_)
             .opt("ticket_types", &self.ticket_types)
+            .opt("data", &self.data)
             .extra(&self.additional_properties)
             .end()
     }
@@ -174,6 +177,7 @@ impl crate::codec::StructDecode for TicketTypeList {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "ticket_types" => crate::codec::set(&mut slots.ticket_types, map),
+            "data" => crate::codec::set(&mut slots.data, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }

@@ -376,6 +376,8 @@ pub struct Visitor {
     pub utm_term: Option<String>,
     /// Identifies if this visitor has do not track enabled.
     pub do_not_track: Option<bool>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1visitors/get/responses/200/content/application~1json/examples/successful/value/last_request_at`). Typed from the example values.
+    pub last_request_at: Option<serde_json::Value>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -415,6 +417,7 @@ impl serde::Serialize for Visitor {
             .opt("utm_source", &self.utm_source)
             .opt("utm_term", &self.utm_term)
             .opt("do_not_track", &self.do_not_track)
+            .opt("last_request_at", &self.last_request_at)
             .extra(&self.additional_properties)
             .end()
     }
@@ -472,6 +475,7 @@ impl crate::codec::StructDecode for Visitor {
             "utm_source" => crate::codec::set(&mut slots.utm_source, map),
             "utm_term" => crate::codec::set(&mut slots.utm_term, map),
             "do_not_track" => crate::codec::set(&mut slots.do_not_track, map),
+            "last_request_at" => crate::codec::set(&mut slots.last_request_at, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }

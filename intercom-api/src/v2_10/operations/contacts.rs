@@ -363,7 +363,9 @@ impl<'a> ListCompaniesForAContact<'a> {
     pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
-            |page: models::ContactAttachedCompanies| page.companies.unwrap_or_default(),
+            |page: models::ContactAttachedCompanies| {
+                page.companies.or(page.data).unwrap_or_default()
+            },
         )
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.

@@ -358,30 +358,6 @@ impl<'a> ListConversations<'a> {
         self.starting_after = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor.
-    #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedResponse> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::PaginatedResponse| {
-                page
-                    .pages
-                    .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone())
-            },
-            |call: Self, key: String| call.starting_after(key),
-        )
-    }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
-    #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::PaginatedResponseDataItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::PaginatedResponse| page.data.unwrap_or_default(),
-        )
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);

@@ -41,6 +41,7 @@ impl<'a> DataEvents<'a> {
             filter,
             type_: type_.into(),
             summary: None,
+            implied_page: None,
             extra: Default::default(),
         }
     }
@@ -116,6 +117,7 @@ pub struct LisDataEvents<'a> {
     filter: models::LisDataEventsFilter,
     type_: String,
     summary: Option<bool>,
+    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     extra: crate::runtime::Extras,
 }
 impl<'a> LisDataEvents<'a> {
@@ -123,6 +125,34 @@ impl<'a> LisDataEvents<'a> {
     pub fn summary(mut self, value: bool) -> Self {
         self.summary = Some(value);
         self
+    }
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (the `starting_after` or `page` in the query of the `pages.next` URL), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::DataEventSummary> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::DataEventSummary| crate::runtime::pagination::ImpliedPage::next(
+                None,
+                page.pages.as_ref().and_then(|v| v.next.clone()),
+                None,
+                None,
+            ),
+            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                call.implied_page = Some(key);
+                call
+            },
+        )
+    }
+    /// Every item (`events`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> crate::runtime::Items<'a, Option<models::DataEventSummaryItem>> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::DataEventSummary| page.events.unwrap_or_default(),
+        )
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
@@ -169,6 +199,9 @@ impl<'a> LisDataEvents<'a> {
         }
         if let Some(value) = &self.summary {
             parts.push_query("summary", value.to_string());
+        }
+        if let Some(page) = &self.implied_page {
+            page.push_query(&mut parts);
         }
         Ok(parts)
     }

@@ -22,7 +22,6 @@ impl<'a> News<'a> {
     pub fn list_news_items(&self) -> ListNewsItems<'a> {
         ListNewsItems {
             client: self.client,
-            implied_page: None,
             extra: Default::default(),
         }
     }
@@ -85,7 +84,6 @@ impl<'a> News<'a> {
         ListLiveNewsfeedItems {
             client: self.client,
             id: id.into(),
-            implied_page: None,
             extra: Default::default(),
         }
     }
@@ -97,7 +95,6 @@ impl<'a> News<'a> {
     pub fn list_newsfeeds(&self) -> ListNewsfeeds<'a> {
         ListNewsfeeds {
             client: self.client,
-            implied_page: None,
             extra: Default::default(),
         }
     }
@@ -119,40 +116,9 @@ impl<'a> News<'a> {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNewsItems<'a> {
     client: &'a Client,
-    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     extra: crate::runtime::Extras,
 }
 impl<'a> ListNewsItems<'a> {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
-    #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedResponse> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::PaginatedResponse| crate::runtime::pagination::ImpliedPage::next(
-                page
-                    .pages
-                    .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone()),
-                None,
-                page.pages.as_ref().and_then(|v| v.page),
-                page.pages.as_ref().and_then(|v| v.total_pages),
-            ),
-            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                call.implied_page = Some(key);
-                call
-            },
-        )
-    }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
-    #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::PaginatedResponseDataItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::PaginatedResponse| page.data.unwrap_or_default(),
-        )
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -186,9 +152,6 @@ impl<'a> ListNewsItems<'a> {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/news/news_items");
-        if let Some(page) = &self.implied_page {
-            page.push_query(&mut parts);
-        }
         Ok(parts)
     }
 }
@@ -422,40 +385,9 @@ impl crate::runtime::OperationExt for DeleteNewsItem<'_> {
 pub struct ListLiveNewsfeedItems<'a> {
     client: &'a Client,
     id: String,
-    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     extra: crate::runtime::Extras,
 }
 impl<'a> ListLiveNewsfeedItems<'a> {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
-    #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedResponse> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::PaginatedResponse| crate::runtime::pagination::ImpliedPage::next(
-                page
-                    .pages
-                    .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone()),
-                None,
-                page.pages.as_ref().and_then(|v| v.page),
-                page.pages.as_ref().and_then(|v| v.total_pages),
-            ),
-            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                call.implied_page = Some(key);
-                call
-            },
-        )
-    }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
-    #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::PaginatedResponseDataItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::PaginatedResponse| page.data.unwrap_or_default(),
-        )
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -491,9 +423,6 @@ impl<'a> ListLiveNewsfeedItems<'a> {
         parts.push_path("/news/newsfeeds/");
         parts.push_path_param(&self.id);
         parts.push_path("/items");
-        if let Some(page) = &self.implied_page {
-            page.push_query(&mut parts);
-        }
         Ok(parts)
     }
 }
@@ -508,40 +437,9 @@ impl crate::runtime::OperationExt for ListLiveNewsfeedItems<'_> {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNewsfeeds<'a> {
     client: &'a Client,
-    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     extra: crate::runtime::Extras,
 }
 impl<'a> ListNewsfeeds<'a> {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
-    #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedResponse> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::PaginatedResponse| crate::runtime::pagination::ImpliedPage::next(
-                page
-                    .pages
-                    .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone()),
-                None,
-                page.pages.as_ref().and_then(|v| v.page),
-                page.pages.as_ref().and_then(|v| v.total_pages),
-            ),
-            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                call.implied_page = Some(key);
-                call
-            },
-        )
-    }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
-    #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::PaginatedResponseDataItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::PaginatedResponse| page.data.unwrap_or_default(),
-        )
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -575,9 +473,6 @@ impl<'a> ListNewsfeeds<'a> {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/news/newsfeeds");
-        if let Some(page) = &self.implied_page {
-            page.push_query(&mut parts);
-        }
         Ok(parts)
     }
 }

@@ -476,6 +476,12 @@ pub struct ActivityLogMetadata {
     pub update_by: Option<i64>,
     /// The name of the Admin who initiated the activity.
     pub update_by_name: Option<String>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/after`). Typed from the example values.
+    pub after: Option<String>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/before`). Typed from the example values.
+    pub before: Option<String>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/message`). Typed from the example values.
+    pub message: Option<ActivityLogMetadataMessage>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -491,6 +497,9 @@ impl serde::Serialize for ActivityLogMetadata {
             .opt("auto_changed", &self.auto_changed)
             .opt("update_by", &self.update_by)
             .opt("update_by_name", &self.update_by_name)
+            .opt("after", &self.after)
+            .opt("before", &self.before)
+            .opt("message", &self.message)
             .extra(&self.additional_properties)
             .end()
     }
@@ -522,6 +531,58 @@ impl crate::codec::StructDecode for ActivityLogMetadata {
             "auto_changed" => crate::codec::set(&mut slots.auto_changed, map),
             "update_by" => crate::codec::set(&mut slots.update_by, map),
             "update_by_name" => crate::codec::set(&mut slots.update_by_name, map),
+            "after" => crate::codec::set(&mut slots.after, map),
+            "before" => crate::codec::set(&mut slots.before, map),
+            "message" => crate::codec::set(&mut slots.message, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+        }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
+    }
+}
+/// Inferred from the spec's success examples (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/message`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActivityLogMetadataMessage {
+    /// `id`
+    pub id: Option<i64>,
+    /// `title`
+    pub title: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ActivityLogMetadataMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("id", &self.id)
+            .opt("title", &self.title)
+            .extra(&self.additional_properties)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ActivityLogMetadataMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+impl crate::codec::StructDecode for ActivityLogMetadataMessage {
+    const NAME: &'static str = "ActivityLogMetadataMessage";
+    type Slots = Self;
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self,
+        key: &crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<crate::codec::Outcome, A::Error> {
+        match key.as_str() {
+            "id" => crate::codec::set(&mut slots.id, map),
+            "title" => crate::codec::set(&mut slots.title, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }
@@ -901,6 +962,8 @@ pub struct App {
     pub created_at: Option<i64>,
     /// Whether or not the app uses identity verification.
     pub identity_verification: Option<bool>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1me/get/responses/200/content/application~1json/examples/Successful response/value/app/secure`). Typed from the example values.
+    pub secure: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -914,6 +977,7 @@ impl serde::Serialize for App {
             .opt("timezone", &self.timezone)
             .opt("created_at", &self.created_at)
             .opt("identity_verification", &self.identity_verification)
+            .opt("secure", &self.secure)
             .extra(&self.additional_properties)
             .end()
     }
@@ -943,6 +1007,7 @@ impl crate::codec::StructDecode for App {
             "identity_verification" => {
                 crate::codec::set(&mut slots.identity_verification, map)
             }
+            "secure" => crate::codec::set(&mut slots.secure, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }

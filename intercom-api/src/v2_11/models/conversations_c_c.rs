@@ -60,6 +60,12 @@ pub struct Conversation {
     pub ai_agent_participated: Option<bool>,
     /// `ai_agent`
     pub ai_agent: Option<AiAgent>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers`). Typed from the example values.
+    pub customers: Option<Vec<ConversationCustomersItem>>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}/get/responses/200/content/application~1json/examples/conversation found/value/ticket`). Typed from the example values.
+    pub ticket: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}/get/responses/200/content/application~1json/examples/conversation found/value/topics`). Typed from the example values.
+    pub topics: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -92,6 +98,9 @@ impl serde::Serialize for Conversation {
             .opt("linked_objects", &self.linked_objects)
             .opt("ai_agent_participated", &self.ai_agent_participated)
             .opt("ai_agent", &self.ai_agent)
+            .opt("customers", &self.customers)
+            .opt("ticket", &self.ticket)
+            .opt("topics", &self.topics)
             .extra(&self.additional_properties)
             .end()
     }
@@ -144,6 +153,9 @@ impl crate::codec::StructDecode for Conversation {
                 crate::codec::set(&mut slots.ai_agent_participated, map)
             }
             "ai_agent" => crate::codec::set(&mut slots.ai_agent, map),
+            "customers" => crate::codec::set(&mut slots.customers, map),
+            "ticket" => crate::codec::set(&mut slots.ticket, map),
+            "topics" => crate::codec::set(&mut slots.topics, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }
@@ -318,6 +330,55 @@ impl ConversationContactsType {
     }
 }
 crate::codec::string_enum!(ConversationContactsType);
+/// Inferred from the spec's success examples (`/paths/~1conversations~1{conversation_id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers/0`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationCustomersItem {
+    /// `type`
+    pub type_: Option<String>,
+    /// `id`
+    pub id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ConversationCustomersItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .extra(&self.additional_properties)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversationCustomersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+impl crate::codec::StructDecode for ConversationCustomersItem {
+    const NAME: &'static str = "ConversationCustomersItem";
+    type Slots = Self;
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self,
+        key: &crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<crate::codec::Outcome, A::Error> {
+        match key.as_str() {
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+        }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
+    }
+}
 /// First contact reply
 ///
 /// An object containing information on the first users message. For a contact initiated message this will represent the users original message.
@@ -428,6 +489,10 @@ pub struct ConversationListItem {
     pub ai_agent_participated: Option<bool>,
     /// `ai_agent`
     pub ai_agent: Option<AiAgent>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/ticket`). Typed from the example values.
+    pub ticket: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/topics`). Typed from the example values.
+    pub topics: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -459,6 +524,8 @@ impl serde::Serialize for ConversationListItem {
             .opt("linked_objects", &self.linked_objects)
             .opt("ai_agent_participated", &self.ai_agent_participated)
             .opt("ai_agent", &self.ai_agent)
+            .opt("ticket", &self.ticket)
+            .opt("topics", &self.topics)
             .extra(&self.additional_properties)
             .end()
     }
@@ -510,6 +577,8 @@ impl crate::codec::StructDecode for ConversationListItem {
                 crate::codec::set(&mut slots.ai_agent_participated, map)
             }
             "ai_agent" => crate::codec::set(&mut slots.ai_agent, map),
+            "ticket" => crate::codec::set(&mut slots.ticket, map),
+            "topics" => crate::codec::set(&mut slots.topics, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }
@@ -1373,83 +1442,3 @@ impl ConversationType {
     }
 }
 crate::codec::string_enum!(ConversationType);
-/// Convert Ticket Request Payload
-///
-/// You can convert a Conversation to a Ticket
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConvertConversationToTicketRequest {
-    /// The ID of the type of ticket you want to convert the conversation to
-    pub ticket_type_id: String,
-    /// `attributes`
-    pub attributes: Option<TicketRequestCustomAttributes>,
-}
-impl serde::Serialize for ConvertConversationToTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("ticket_type_id", &self.ticket_type_id)
-            .opt("attributes", &self.attributes)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConvertConversationToTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        ticket_type_id: Option<String>,
-        attributes: Option<Option<TicketRequestCustomAttributes>>,
-    }
-    impl crate::codec::StructDecode for ConvertConversationToTicketRequest {
-        const NAME: &'static str = "ConvertConversationToTicketRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "ticket_type_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.ticket_type_id,
-                        "ticket_type_id",
-                        map,
-                    )
-                }
-                "attributes" => {
-                    crate::codec::fill(&mut slots.attributes, "attributes", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["ticket_type_id", "attributes"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                ticket_type_id: crate::codec::missing(
-                    slots.ticket_type_id,
-                    "ticket_type_id",
-                )?,
-                attributes: slots.attributes.flatten(),
-            })
-        }
-    }
-};
-impl ConvertConversationToTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(ticket_type_id: impl Into<String>) -> Self {
-        Self {
-            ticket_type_id: ticket_type_id.into(),
-            attributes: None,
-        }
-    }
-}

@@ -3,6 +3,86 @@
 //! Models of the `conversations_c_u` group (Intercom API 2.11).
 #[allow(unused_imports)]
 use super::*;
+/// Convert Ticket Request Payload
+///
+/// You can convert a Conversation to a Ticket
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConvertConversationToTicketRequest {
+    /// The ID of the type of ticket you want to convert the conversation to
+    pub ticket_type_id: String,
+    /// `attributes`
+    pub attributes: Option<TicketRequestCustomAttributes>,
+}
+impl serde::Serialize for ConvertConversationToTicketRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .req("ticket_type_id", &self.ticket_type_id)
+            .opt("attributes", &self.attributes)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConvertConversationToTicketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct Slots {
+        ticket_type_id: Option<String>,
+        attributes: Option<Option<TicketRequestCustomAttributes>>,
+    }
+    impl crate::codec::StructDecode for ConvertConversationToTicketRequest {
+        const NAME: &'static str = "ConvertConversationToTicketRequest";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "ticket_type_id" => {
+                    crate::codec::fill_string(
+                        &mut slots.ticket_type_id,
+                        "ticket_type_id",
+                        map,
+                    )
+                }
+                "attributes" => {
+                    crate::codec::fill(&mut slots.attributes, "attributes", map)
+                }
+                _ => {
+                    Err(
+                        crate::codec::unknown_member(
+                            key,
+                            &["ticket_type_id", "attributes"],
+                        ),
+                    )
+                }
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                ticket_type_id: crate::codec::missing(
+                    slots.ticket_type_id,
+                    "ticket_type_id",
+                )?,
+                attributes: slots.attributes.flatten(),
+            })
+        }
+    }
+};
+impl ConvertConversationToTicketRequest {
+    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    pub fn new(ticket_type_id: impl Into<String>) -> Self {
+        Self {
+            ticket_type_id: ticket_type_id.into(),
+            attributes: None,
+        }
+    }
+}
 /// Create Conversation Request Payload
 ///
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.

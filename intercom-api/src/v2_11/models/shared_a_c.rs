@@ -684,6 +684,22 @@ pub struct Contact {
     pub location: Option<ContactLocation>,
     /// `social_profiles`
     pub social_profiles: Option<ContactSocialProfiles>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`). Typed from the example values.
+    pub opted_in_subscription_types: Option<ContactOptedInSubscriptionTypes>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`). Typed from the example values.
+    pub opted_out_subscription_types: Option<ContactOptedOutSubscriptionTypes>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/referrer`). Typed from the example values.
+    pub referrer: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/utm_campaign`). Typed from the example values.
+    pub utm_campaign: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/utm_content`). Typed from the example values.
+    pub utm_content: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/utm_medium`). Typed from the example values.
+    pub utm_medium: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/utm_source`). Typed from the example values.
+    pub utm_source: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/utm_term`). Typed from the example values.
+    pub utm_term: Option<serde_json::Value>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -736,6 +752,14 @@ impl serde::Serialize for Contact {
             .opt("companies", &self.companies)
             .opt("location", &self.location)
             .opt("social_profiles", &self.social_profiles)
+            .opt("opted_in_subscription_types", &self.opted_in_subscription_types)
+            .opt("opted_out_subscription_types", &self.opted_out_subscription_types)
+            .opt("referrer", &self.referrer)
+            .opt("utm_campaign", &self.utm_campaign)
+            .opt("utm_content", &self.utm_content)
+            .opt("utm_medium", &self.utm_medium)
+            .opt("utm_source", &self.utm_source)
+            .opt("utm_term", &self.utm_term)
             .extra(&self.additional_properties)
             .end()
     }
@@ -816,6 +840,18 @@ impl crate::codec::StructDecode for Contact {
             "companies" => crate::codec::set(&mut slots.companies, map),
             "location" => crate::codec::set(&mut slots.location, map),
             "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
+            "opted_in_subscription_types" => {
+                crate::codec::set(&mut slots.opted_in_subscription_types, map)
+            }
+            "opted_out_subscription_types" => {
+                crate::codec::set(&mut slots.opted_out_subscription_types, map)
+            }
+            "referrer" => crate::codec::set(&mut slots.referrer, map),
+            "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
+            "utm_content" => crate::codec::set(&mut slots.utm_content, map),
+            "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
+            "utm_source" => crate::codec::set(&mut slots.utm_source, map),
+            "utm_term" => crate::codec::set(&mut slots.utm_term, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }
@@ -1058,6 +1094,10 @@ pub struct ContactLocation {
     pub region: Option<String>,
     /// The city that the contact is located in
     pub city: Option<String>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/location/continent_code`). Typed from the example values.
+    pub continent_code: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/location/country_code`). Typed from the example values.
+    pub country_code: Option<serde_json::Value>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -1068,6 +1108,8 @@ impl serde::Serialize for ContactLocation {
             .opt("country", &self.country)
             .opt("region", &self.region)
             .opt("city", &self.city)
+            .opt("continent_code", &self.continent_code)
+            .opt("country_code", &self.country_code)
             .extra(&self.additional_properties)
             .end()
     }
@@ -1092,6 +1134,8 @@ impl crate::codec::StructDecode for ContactLocation {
             "country" => crate::codec::set(&mut slots.country, map),
             "region" => crate::codec::set(&mut slots.region, map),
             "city" => crate::codec::set(&mut slots.city, map),
+            "continent_code" => crate::codec::set(&mut slots.continent_code, map),
+            "country_code" => crate::codec::set(&mut slots.country_code, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }
@@ -1142,6 +1186,8 @@ pub struct ContactNotes {
     pub total_count: Option<i64>,
     /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
     pub has_more: Option<bool>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/notes/type`). Typed from the example values.
+    pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -1152,6 +1198,7 @@ impl serde::Serialize for ContactNotes {
             .opt("url", &self.url)
             .opt("total_count", &self.total_count)
             .opt("has_more", &self.has_more)
+            .opt("type", &self.type_)
             .extra(&self.additional_properties)
             .end()
     }
@@ -1172,6 +1219,129 @@ impl crate::codec::StructDecode for ContactNotes {
         map: &mut A,
     ) -> Result<crate::codec::Outcome, A::Error> {
         match key.as_str() {
+            "data" => crate::codec::set(&mut slots.data, map),
+            "url" => crate::codec::set(&mut slots.url, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "has_more" => crate::codec::set(&mut slots.has_more, map),
+            "type" => crate::codec::set(&mut slots.type_, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+        }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
+    }
+}
+/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactOptedInSubscriptionTypes {
+    /// `type`
+    pub type_: Option<String>,
+    /// `data`
+    pub data: Option<Vec<serde_json::Value>>,
+    /// `url`
+    pub url: Option<String>,
+    /// `total_count`
+    pub total_count: Option<i64>,
+    /// `has_more`
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactOptedInSubscriptionTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("data", &self.data)
+            .opt("url", &self.url)
+            .opt("total_count", &self.total_count)
+            .opt("has_more", &self.has_more)
+            .extra(&self.additional_properties)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactOptedInSubscriptionTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+impl crate::codec::StructDecode for ContactOptedInSubscriptionTypes {
+    const NAME: &'static str = "ContactOptedInSubscriptionTypes";
+    type Slots = Self;
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self,
+        key: &crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<crate::codec::Outcome, A::Error> {
+        match key.as_str() {
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "data" => crate::codec::set(&mut slots.data, map),
+            "url" => crate::codec::set(&mut slots.url, map),
+            "total_count" => crate::codec::set(&mut slots.total_count, map),
+            "has_more" => crate::codec::set(&mut slots.has_more, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+        }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
+    }
+}
+/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactOptedOutSubscriptionTypes {
+    /// `type`
+    pub type_: Option<String>,
+    /// `data`
+    pub data: Option<Vec<serde_json::Value>>,
+    /// `url`
+    pub url: Option<String>,
+    /// `total_count`
+    pub total_count: Option<i64>,
+    /// `has_more`
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactOptedOutSubscriptionTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("data", &self.data)
+            .opt("url", &self.url)
+            .opt("total_count", &self.total_count)
+            .opt("has_more", &self.has_more)
+            .extra(&self.additional_properties)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactOptedOutSubscriptionTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+impl crate::codec::StructDecode for ContactOptedOutSubscriptionTypes {
+    const NAME: &'static str = "ContactOptedOutSubscriptionTypes";
+    type Slots = Self;
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self,
+        key: &crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<crate::codec::Outcome, A::Error> {
+        match key.as_str() {
+            "type" => crate::codec::set(&mut slots.type_, map),
             "data" => crate::codec::set(&mut slots.data, map),
             "url" => crate::codec::set(&mut slots.url, map),
             "total_count" => crate::codec::set(&mut slots.total_count, map),
@@ -1243,275 +1413,3 @@ impl crate::codec::StructDecode for ContactReference {
         Ok(slots)
     }
 }
-/// always contact
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactReferenceType {
-    /// `contact`
-    Contact,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactReferenceType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactReferenceType);
-/// `ContactReplyBaseRequestMessageType` (defined inline at `/components/schemas/contact_reply_base_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactReplyBaseRequestMessageType {
-    /// `comment`
-    Comment,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactReplyBaseRequestMessageType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Comment => "comment",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "comment" => Self::Comment,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactReplyBaseRequestMessageType);
-/// `ContactReplyBaseRequestType` (defined inline at `/components/schemas/contact_reply_base_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactReplyBaseRequestType {
-    /// `user`
-    User,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactReplyBaseRequestType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactReplyBaseRequestType);
-/// Social Profile
-///
-/// An object containing social profiles that a contact has.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactSocialProfiles {
-    /// A list of social profiles objects associated with the contact.
-    pub data: Option<Vec<SocialProfile>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ContactSocialProfiles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactSocialProfiles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactSocialProfiles {
-    const NAME: &'static str = "ContactSocialProfiles";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// Contact Tags
-///
-/// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactTags {
-    /// This object represents the tags attached to a contact.
-    pub data: Option<Vec<AddressableList>>,
-    /// url to get more tag resources for this contact
-    pub url: Option<String>,
-    /// Int representing the total number of tags attached to this contact
-    pub total_count: Option<i64>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ContactTags {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactTags {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactTags {
-    const NAME: &'static str = "ContactTags";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// Cursor based pages
-///
-/// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
-/// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CursorPages {
-    /// the type of object `pages`.
-    pub type_: Option<CursorPagesType>,
-    /// The current page
-    pub page: Option<i64>,
-    /// `next`
-    pub next: Option<StartingAfterPaging>,
-    /// Number of results per page
-    pub per_page: Option<i64>,
-    /// Total number of pages
-    pub total_pages: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for CursorPages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("page", &self.page)
-            .opt("next", &self.next)
-            .opt("per_page", &self.per_page)
-            .opt("total_pages", &self.total_pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CursorPages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CursorPages {
-    const NAME: &'static str = "CursorPages";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "page" => crate::codec::set(&mut slots.page, map),
-            "next" => crate::codec::set(&mut slots.next, map),
-            "per_page" => crate::codec::set(&mut slots.per_page, map),
-            "total_pages" => crate::codec::set(&mut slots.total_pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// the type of object `pages`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CursorPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CursorPagesType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CursorPagesType);
-/// Free-form JSON object standing in for `custom_attributes`, which the spec references but does not define.
-pub type CustomAttributes = serde_json::Map<String, serde_json::Value>;

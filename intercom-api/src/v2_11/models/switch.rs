@@ -87,6 +87,8 @@ pub struct PhoneSwitch {
     pub type_: Option<PhoneSwitchType>,
     /// Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
     pub phone: Option<String>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1phone_call_redirects/post/responses/200/content/application~1json/examples/successful/value/url`). Typed like its absent declared sibling `phone`.
+    pub url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -95,6 +97,7 @@ impl serde::Serialize for PhoneSwitch {
         crate::codec::ObjectWriter::new(serializer)
             .opt("type", &self.type_)
             .opt("phone", &self.phone)
+            .opt("url", &self.url)
             .extra(&self.additional_properties)
             .end()
     }
@@ -117,6 +120,7 @@ impl crate::codec::StructDecode for PhoneSwitch {
         match key.as_str() {
             "type" => crate::codec::set(&mut slots.type_, map),
             "phone" => crate::codec::set(&mut slots.phone, map),
+            "url" => crate::codec::set(&mut slots.url, map),
             _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
         }
     }

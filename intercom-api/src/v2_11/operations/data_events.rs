@@ -42,6 +42,7 @@ impl<'a> DataEvents<'a> {
             type_: type_.into(),
             summary: None,
             per_page: None,
+            implied_page: None,
             extra: Default::default(),
         }
     }
@@ -118,6 +119,7 @@ pub struct LisDataEvents<'a> {
     type_: String,
     summary: Option<bool>,
     per_page: Option<i64>,
+    implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     extra: crate::runtime::Extras,
 }
 impl<'a> LisDataEvents<'a> {
@@ -130,6 +132,32 @@ impl<'a> LisDataEvents<'a> {
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
+    }
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (the `starting_after` or `page` in the query of the `pages.next` URL), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    #[inline]
+    pub fn pages(self) -> crate::runtime::Pages<'a, models::DataEventSummary> {
+        crate::runtime::pagination::pages(
+            self,
+            Self::send,
+            |page: &models::DataEventSummary| crate::runtime::pagination::ImpliedPage::next(
+                None,
+                page.pages.as_ref().and_then(|v| v.next.clone()),
+                None,
+                None,
+            ),
+            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                call.implied_page = Some(key);
+                call
+            },
+        )
+    }
+    /// Every item (`events`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    #[inline]
+    pub fn stream(self) -> crate::runtime::Items<'a, models::DataEventSummaryItem> {
+        crate::runtime::pagination::items(
+            self.pages(),
+            |page: models::DataEventSummary| page.events.unwrap_or_default(),
+        )
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
@@ -179,6 +207,9 @@ impl<'a> LisDataEvents<'a> {
         }
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
+        }
+        if let Some(page) = &self.implied_page {
+            page.push_query(&mut parts);
         }
         Ok(parts)
     }
