@@ -221,14 +221,19 @@ thread_local! {
 /// The number of records so far; a container compares it before and after decoding a child to
 /// know whether to prefix its segment.
 #[inline]
-pub fn mark() -> usize {
+pub(crate) fn mark() -> usize {
     COUNT.with(Cell::get)
 }
 
 /// Records a drift: the member `key` (`None` for a value without a member name, such as a
 /// union that matched no variant) of type `type_name`, declared as `expected`, received `found`.
 /// Outside [`collect`] the record is logged at once with the path it has, and not kept.
-pub fn record(type_name: &'static str, key: Option<&str>, expected: &'static str, found: Kind) {
+pub(crate) fn record(
+    type_name: &'static str,
+    key: Option<&str>,
+    expected: &'static str,
+    found: Kind,
+) {
     let type_name = type_name.rsplit("::").next().unwrap_or(type_name);
     let expected = short_name(expected);
     if !ACTIVE.with(Cell::get) {
@@ -257,13 +262,13 @@ pub fn record(type_name: &'static str, key: Option<&str>, expected: &'static str
 
 /// Prefixes member `key` to the paths of the records made since `mark`.
 #[cold]
-pub fn prefix_key(mark: usize, key: &str) {
+pub(crate) fn prefix_key(mark: usize, key: &str) {
     prefix(mark, || Segment::Key(key.to_owned()));
 }
 
 /// Prefixes item `index` to the paths of the records made since `mark`.
 #[cold]
-pub fn prefix_index(mark: usize, index: usize) {
+pub(crate) fn prefix_index(mark: usize, index: usize) {
     prefix(mark, || Segment::Index(index));
 }
 
@@ -277,7 +282,7 @@ fn prefix(mark: usize, segment: impl Fn() -> Segment) {
 
 /// Forgets the records made since `mark` (their container drifted as a whole and is recorded
 /// instead, or the attempt that made them was abandoned).
-pub fn truncate(mark: usize) {
+pub(crate) fn truncate(mark: usize) {
     if mark < COUNT.with(Cell::get) {
         RECORDS.with(|r| r.borrow_mut().truncate(mark));
         COUNT.with(|c| c.set(mark));
