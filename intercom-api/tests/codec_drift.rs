@@ -6,7 +6,8 @@
 
 use intercom_api::drift::{self, Kind};
 use intercom_api::v2_11::models::{
-    Admin, Company, Component, ContactList, ContentObject, Tag, Ticket, TicketTicketState,
+    Admin, Company, Component, ContactList, ContentObject, ListComponent, ListComponentItemsItem,
+    Tag, Ticket, TicketTicketState,
 };
 use serde::Deserialize as _;
 use serde_json::{Value, json};
@@ -203,6 +204,20 @@ fn a_union_value_no_variant_takes_is_kept_by_the_union_and_reported() {
         Component::Unknown(json!({"type": "hologram"}))
     );
     assert_eq!(report, ["components[1]"]);
+}
+
+#[test]
+fn a_value_no_variant_of_a_derived_untagged_union_takes_is_kept_and_reported() {
+    // `ListComponentItemsItem` (two object variants) decodes with serde's untagged derive.
+    let body = json!({"type": "list", "items": [{"type": "item", "id": "a", "title": "A"}, 42]});
+    let (list, report) = decode::<ListComponent>(body);
+    let items = list.items.expect("items");
+    assert!(matches!(
+        items[0],
+        ListComponentItemsItem::With(_) | ListComponentItemsItem::Without(_)
+    ));
+    assert_eq!(items[1], ListComponentItemsItem::Other(json!(42)));
+    assert_eq!(report, ["items[1]"]);
 }
 
 #[test]

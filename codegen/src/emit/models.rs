@@ -33,8 +33,17 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
             } else {
                 untagged_union(api, &name, doc, u, lenient)
             };
-            // Response unions keep what no variant takes, so they always fit a field.
-            let fits = lenient.then(|| quote! { crate::codec::lenient_union!(#name); });
+            // Response unions keep what no variant takes, so they always fit a field; those decoded
+            // by serde's untagged derive record their `Other` as drift here (the others in their
+            // own visitors).
+            let derived = u.tag.is_none() && !by_kind_decodes(api, u);
+            let fits = lenient.then(|| {
+                if derived {
+                    quote! { crate::codec::lenient_untagged!(#name); }
+                } else {
+                    quote! { crate::codec::lenient_union!(#name); }
+                }
+            });
             quote! { #item #from #fits }
         }
         TypeKind::Alias(t) => {
@@ -500,6 +509,11 @@ fn kind_of(api: &Api, v: &UnionVariant) -> Option<Kind> {
         },
         TypeRef::Json | TypeRef::Nullable(_) => return None,
     })
+}
+
+/// Whether an untagged union decodes by JSON kind ([`by_kind`]) rather than with serde's derive.
+fn by_kind_decodes(api: &Api, u: &Union) -> bool {
+    by_kind(api, &format_ident!("Union"), u, false).is_some()
 }
 
 /// `Deserialize` by JSON kind for an untagged union whose variants each accept a different kind

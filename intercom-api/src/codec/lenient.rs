@@ -537,3 +537,17 @@ pub fn via_deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 ) -> Result<Fit<T>, D::Error> {
     T::deserialize(deserializer).map(Ok)
 }
+
+/// [`via_deserialize`] for a union decoded by serde's untagged derive, whose catch-all `other`
+/// returns the raw value it kept: that is recorded as drift.
+pub fn via_deserialize_untagged<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+    other: fn(&T) -> Option<&Value>,
+) -> Result<Fit<T>, D::Error> {
+    let value = T::deserialize(deserializer)?;
+    if let Some(raw) = other(&value) {
+        let name = std::any::type_name::<T>();
+        drift::record(name, None, name, drift::Kind::of(raw));
+    }
+    Ok(Ok(value))
+}

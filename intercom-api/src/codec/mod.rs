@@ -5,7 +5,9 @@ mod lenient;
 mod structs;
 mod unions;
 
-pub use lenient::{Fit, Lenient, LenientSeed, lenient_enum, via_deserialize};
+pub use lenient::{
+    Fit, Lenient, LenientSeed, lenient_enum, via_deserialize, via_deserialize_untagged,
+};
 pub use structs::{
     Key, ObjectWriter, Outcome, StructDecode, decode_struct, fill, fill_opt_string, fill_string,
     missing, set, set_boxed, set_extra, unknown_member,
@@ -68,6 +70,26 @@ macro_rules! lenient_union {
 }
 #[allow(unused_imports)]
 pub(crate) use lenient_union;
+
+/// [`lenient_union!`] for a response union decoded by serde's untagged derive: a value that lands
+/// in its `Other` variant (no variant took it) is recorded as drift.
+#[allow(unused_macros)]
+macro_rules! lenient_untagged {
+    ($name:ident) => {
+        impl $crate::codec::Lenient for $name {
+            fn decode_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<$crate::codec::Fit<Self>, D::Error> {
+                $crate::codec::via_deserialize_untagged(deserializer, |value: &Self| match value {
+                    Self::Other(raw) => Some(raw),
+                    _ => None,
+                })
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use lenient_untagged;
 #[allow(unused_imports)]
 pub(crate) use string_enum;
 

@@ -207,7 +207,7 @@ impl From<Newsfeed> for PaginatedResponseDataItem {
         Self::Newsfeed(value)
     }
 }
-crate::codec::lenient_union!(PaginatedResponseDataItem);
+crate::codec::lenient_untagged!(PaginatedResponseDataItem);
 /// The type of object
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaginatedResponseType {

@@ -669,7 +669,7 @@ impl From<ConfigureRequestWorkspaceRegion> for ConfigureRequest {
         Self::WorkspaceRegion(value)
     }
 }
-crate::codec::lenient_union!(ConfigureRequest);
+crate::codec::lenient_untagged!(ConfigureRequest);
 /// `ConfigureRequestWorkspaceId` (defined inline at `/components/schemas/configure_request/oneOf/0`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigureRequestWorkspaceId {
@@ -817,7 +817,7 @@ impl From<ConfigureResponseCanvas> for ConfigureResponse {
         Self::Canvas(value)
     }
 }
-crate::codec::lenient_union!(ConfigureResponse);
+crate::codec::lenient_untagged!(ConfigureResponse);
 /// `ConfigureResponseCanvas` (defined inline at `/components/schemas/configure_response/oneOf/1`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigureResponseCanvas {

@@ -1300,7 +1300,7 @@ impl From<ListItemWithoutImage> for ListComponentItemsItem {
         Self::Without(value)
     }
 }
-crate::codec::lenient_union!(ListComponentItemsItem);
+crate::codec::lenient_untagged!(ListComponentItemsItem);
 /// The type of component you are rendering.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListComponentType {
