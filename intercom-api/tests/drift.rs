@@ -116,6 +116,8 @@ struct Tally {
     decoded: usize,
     round_trip: usize,
     unpaired: usize,
+    /// Members that did not fit their declared type (kept raw).
+    drifted: usize,
     failures: Vec<String>,
 }
 
@@ -192,9 +194,12 @@ fn responses_of_every_version_decode_into_every_pinned_version() {
                                 .map(String::as_str)
                                 .filter(|s| s.starts_with(class) && *s != status),
                         );
-                        let outcome = candidates
-                            .into_iter()
-                            .find_map(|s| (dispatch.response)(id, s, example));
+                        let (outcome, drifted) = intercom_api::drift::collect(|| {
+                            candidates
+                                .into_iter()
+                                .find_map(|s| (dispatch.response)(id, s, example))
+                        });
+                        tally.drifted += drifted.len();
                         let Some(outcome) = outcome else {
                             tally.unpaired += 1;
                             continue;
@@ -222,6 +227,10 @@ fn responses_of_every_version_decode_into_every_pinned_version() {
             progress(&format!(
                 "drift: {from} -> {to}: decoded {}/{}, round trip {}/{}",
                 tally.decoded, tally.total, tally.round_trip, tally.total
+            ));
+            progress(&format!(
+                "  {} members of {from}'s examples drifted in {to}'s types (kept raw)",
+                tally.drifted
             ));
             if tally.unpaired > 0 {
                 println!(
