@@ -200,6 +200,12 @@ fn responses_of_every_version_decode_into_every_pinned_version() {
                                 .find_map(|s| (dispatch.response)(id, s, example))
                         });
                         tally.drifted += drifted.len();
+                        for d in &drifted {
+                            println!(
+                                "  drifted: {from} {} {} {status} [{name}] as {to} {id}: {d}",
+                                op.method, op.shape
+                            );
+                        }
                         let Some(outcome) = outcome else {
                             tally.unpaired += 1;
                             continue;
