@@ -301,6 +301,7 @@ impl Client {
         };
         let call = &call;
         let max_wait = ready.retry.max_retry_wait;
+        let initial_backoff = ready.retry.initial_backoff;
         let result = (move || async move {
             let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
             call.attempt(attempt).await
@@ -310,7 +311,11 @@ impl Client {
         .when(|e: &AttemptError| e.retryable)
         .adjust(move |e: &AttemptError, backoff: Option<Duration>| {
             // `None` means the attempts are used up: give up either way.
-            backoff.map(|backoff| e.server_wait.map_or(backoff, |wait| wait.min(max_wait)))
+            backoff.map(|backoff| {
+                e.server_wait.map_or(backoff, |wait| {
+                    retry::server_wait_with_floor(wait, max_wait, initial_backoff)
+                })
+            })
         })
         .notify(|e: &AttemptError, wait: Duration| {
             tracing::warn!(
