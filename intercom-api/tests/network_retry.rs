@@ -72,3 +72,77 @@ async fn retry_after_date_in_the_past_waits_at_least_the_first_backoff() {
     assert!(elapsed >= Duration::from_millis(245), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
 }
+
+#[cfg(feature = "v2_11")]
+mod searches {
+    use super::*;
+    use intercom_api::v2_11::models;
+    use wiremock::matchers::{method, path};
+
+    fn contact_list() -> serde_json::Value {
+        serde_json::json!({"type": "list", "data": [{"type": "contact", "id": "c1"}], "total_count": 1})
+    }
+
+    fn search() -> models::SearchRequest {
+        serde_json::from_value(serde_json::json!({
+            "query": {"field": "role", "operator": "=", "value": "user"}
+        }))
+        .expect("a search request")
+    }
+
+    /// A `POST .../search` only reads: retried on a 503 like a `GET`.
+    #[tokio::test]
+    async fn a_search_is_retried_on_5xx() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/contacts/search"))
+            .respond_with(ResponseTemplate::new(503))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/contacts/search"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(contact_list()))
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        let client = client(&server, Duration::from_millis(1));
+        let list = client
+            .v2_11()
+            .contacts()
+            .search_contacts()
+            .body(search())
+            .send()
+            .await
+            .expect("retried after the 503");
+        assert_eq!(list.data.map_or(0, |d| d.len()), 1);
+        let requests = server.received_requests().await.map_or(0, |r| r.len());
+        assert_eq!(requests, 2);
+    }
+
+    /// A `POST` that is not a search still is not retried on a 5xx.
+    #[tokio::test]
+    async fn a_create_is_not_retried_on_5xx() {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(503))
+            .mount(&server)
+            .await;
+        let client = client(&server, Duration::from_millis(1));
+        let body: models::CreateContactRequest =
+            serde_json::from_value(serde_json::json!({"email": "a@example.com"}))
+                .expect("a create request");
+        let error = client
+            .v2_11()
+            .contacts()
+            .create_contact()
+            .body(body)
+            .send()
+            .await
+            .expect_err("503");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+        let requests = server.received_requests().await.map_or(0, |r| r.len());
+        assert_eq!(requests, 1);
+    }
+}

@@ -349,6 +349,10 @@ fn operation(
     };
     let method = format_ident!("{}", http.to_uppercase());
     let path_template = &op.path;
+    // A `POST .../search` only reads (Intercom's searches take their query as a body): retried
+    // on 5xx and transport errors like a `GET`.
+    let read_only = (http.eq_ignore_ascii_case("post") && op.path.ends_with("/search"))
+        .then(|| quote! { parts.set_read_only(); });
     let pagination = op
         .pagination
         .as_ref()
@@ -412,6 +416,7 @@ fn operation(
                     #path_template,
                 );
                 parts.set_extras(&self.extra);
+                #read_only
                 #(#path_stmts)*
                 #(#query_stmts)*
                 #implied_stmt
@@ -461,6 +466,8 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
         .iter()
         .map(|f| format_ident!("{}", f.rust_name))
         .map(|alt| quote!(.or(page.#alt)));
+    // Statements run by `pages()` before the first call (`self` is `mut` when there are any).
+    let mut prepare = TokenStream::new();
     let (next_key, with_key, how) = match &p.kind {
         PageKind::Cursor { setter, next } => {
             let setter = format_ident!("{}", setter);
@@ -527,8 +534,17 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
             pagination_field,
             cursor_field,
             body_optional,
+            empty_body,
             next,
         } => {
+            if let Some(json) = empty_body {
+                prepare = quote! {
+                    // Without a body the cursor of page 2 would have nowhere to go.
+                    if self.body.is_none() {
+                        self.body = serde_json::from_str(#json).ok();
+                    }
+                };
+            }
             let pf = format_ident!("{}", pagination_field);
             let cf = format_ident!("{}", cursor_field);
             let next = field_path(next, false);
@@ -544,7 +560,12 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
             (
                 quote!(|page: &#page_ty| #next),
                 quote!(|mut call: Self, key: String| { #set call }),
-                "the body's `pagination` cursor".to_owned(),
+                match empty_body {
+                    Some(json) => format!(
+                        "the body's `pagination` cursor (without a body, `{json}` is sent on every page)"
+                    ),
+                    None => "the body's `pagination` cursor".to_owned(),
+                },
             )
         }
     };
@@ -555,6 +576,11 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
         " Every item (`{}`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).",
         p.items.wire_name
     );
+    let self_param = if prepare.is_empty() {
+        quote!(self)
+    } else {
+        quote!(mut self)
+    };
     let driver = match p.kind {
         PageKind::Scroll { .. } => quote!(scroll_pages),
         _ => quote!(pages),
@@ -564,7 +590,8 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
         // `inline`: the boxed stream instantiates the whole decode path; compile it only in the
         // programs that use this operation (about 30% of the crate's own compile time otherwise).
         #[inline]
-        pub fn pages(self) -> crate::runtime::Pages<'a, #page_ty> {
+        pub fn pages(#self_param) -> crate::runtime::Pages<'a, #page_ty> {
+            #prepare
             crate::runtime::pagination::#driver(self, Self::send, #next_key, #with_key)
         }
 

@@ -141,10 +141,20 @@ fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
         if pf.required || !all_optional || !matches!(pf.ty, TypeRef::Named(_)) {
             return None;
         }
+        let empty_body = (!body.required).then(|| {
+            let members: serde_json::Map<String, serde_json::Value> = bs
+                .fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| (f.wire_name.clone(), serde_json::json!({})))
+                .collect();
+            serde_json::Value::Object(members).to_string()
+        });
         PageKind::SearchBody {
             pagination_field: pf.rust_name.clone(),
             cursor_field: cf.rust_name.clone(),
             body_optional: !body.required,
+            empty_body,
             next: next.clone(),
         }
     } else if let Some(setter) = query_setter(op, "page", &TypeRef::Integer) {

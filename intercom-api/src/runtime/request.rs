@@ -94,6 +94,9 @@ pub struct RequestParts {
     options: CallOptions,
     /// Set when a path parameter makes the request unsendable.
     invalid: Option<String>,
+    /// The operation only reads although its method is not idempotent (a `POST` search):
+    /// retried like a `GET`.
+    read_only: bool,
 }
 
 impl RequestParts {
@@ -114,6 +117,7 @@ impl RequestParts {
             accept: "application/json",
             options: CallOptions::default(),
             invalid: None,
+            read_only: false,
         }
     }
 
@@ -133,6 +137,7 @@ impl RequestParts {
             accept: "application/json",
             options: CallOptions::default(),
             invalid: None,
+            read_only: false,
         }
     }
 
@@ -153,6 +158,12 @@ impl RequestParts {
         if self.invalid.is_none() {
             self.invalid.clone_from(&extras.invalid);
         }
+    }
+
+    /// Marks the operation as read-only whatever its method (a `POST .../search`): it is
+    /// retried on 5xx responses and transport errors like a `GET`.
+    pub fn set_read_only(&mut self) {
+        self.read_only = true;
     }
 
     /// Appends a literal chunk of the path, e.g. `/contacts/`.
@@ -294,6 +305,7 @@ impl Client {
             headers,
             timeout: parts.options.timeout.or(ready.timeout),
             unsafe_retry_allowed: retry::is_idempotent(&parts.method)
+                || parts.read_only
                 || parts
                     .options
                     .retry_non_idempotent

@@ -808,9 +808,12 @@ impl<'a> SearchContacts<'a> {
         self.body = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor.
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactList> {
+    pub fn pages(mut self) -> crate::runtime::Pages<'a, models::ContactList> {
+        if self.body.is_none() {
+            self.body = serde_json::from_str("{\"query\":{}}").ok();
+        }
         crate::runtime::pagination::pages(
             self,
             Self::send,
@@ -870,6 +873,7 @@ impl<'a> SearchContacts<'a> {
             "/contacts/search",
         );
         parts.set_extras(&self.extra);
+        parts.set_read_only();
         parts.push_path("/contacts/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;

@@ -648,11 +648,14 @@ impl<'a> SearchConversations<'a> {
         self.body = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor.
     #[inline]
     pub fn pages(
-        self,
+        mut self,
     ) -> crate::runtime::Pages<'a, models::PaginatedConversationResponse> {
+        if self.body.is_none() {
+            self.body = serde_json::from_str("{\"query\":{}}").ok();
+        }
         crate::runtime::pagination::pages(
             self,
             Self::send,
@@ -720,6 +723,7 @@ impl<'a> SearchConversations<'a> {
             "/conversations/search",
         );
         parts.set_extras(&self.extra);
+        parts.set_read_only();
         parts.push_path("/conversations/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
