@@ -333,6 +333,11 @@ pub struct Pagination {
     pub items_alt: Vec<FieldStep>,
     /// Item type.
     pub item_ty: TypeRef,
+    /// The items' `id` (a string member of a response struct), compared between pages so that a
+    /// page identical to the previous one ends the stream with an error.
+    pub item_id: Option<FieldStep>,
+    /// The items are nullable (`Vec<Option<Item>>`).
+    pub item_nullable: bool,
     /// Page type.
     pub page_ty: TypeRef,
 }

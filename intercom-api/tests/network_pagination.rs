@@ -79,3 +79,153 @@ async fn a_search_without_a_body_keeps_the_cursor() {
         json!({"query": {}, "pagination": {"starting_after": "s1"}})
     );
 }
+
+fn page_of(request: &Request) -> i64 {
+    request
+        .url
+        .query_pairs()
+        .find(|(k, _)| k == "page")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(1)
+}
+
+fn company_page(ids: &[String], page: i64, total_pages: i64) -> Value {
+    let data: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({"type": "company", "id": id}))
+        .collect();
+    json!({
+        "type": "list",
+        "data": data,
+        "total_count": 2,
+        "pages": {"type": "pages", "page": page, "per_page": 2, "total_pages": total_pages}
+    })
+}
+
+/// Collects a company stream, bounded: a stream that does not end within
+/// 10 s fails the test instead of hanging.
+async fn collect_companies(client: &Client) -> (Vec<String>, Option<Error>) {
+    let mut stream = client
+        .v2_11()
+        .companies()
+        .list_all_companies()
+        .per_page(2)
+        .stream();
+    let run = async {
+        let mut ids = Vec::new();
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(company) => ids.push(company.id.unwrap_or_default()),
+                Err(error) => return (ids, Some(error)),
+            }
+        }
+        (ids, None)
+    };
+    tokio::time::timeout(Duration::from_secs(10), run)
+        .await
+        .expect("the stream ends")
+}
+
+/// Point 10: a server that echoes `page`, claims a million pages and sends
+/// empty `data`: the empty page ends the stream.
+#[tokio::test]
+async fn an_empty_page_ends_a_page_number_stream() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/companies/list"))
+        .respond_with(|request: &Request| {
+            let page = page_of(request);
+            let ids: Vec<String> = if page == 1 {
+                vec!["co-1".into(), "co-2".into()]
+            } else {
+                Vec::new()
+            };
+            ResponseTemplate::new(200).set_body_json(company_page(&ids, page, 1_000_000))
+        })
+        .mount(&server)
+        .await;
+    let (ids, error) = collect_companies(&client(&server)).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(ids, ["co-1", "co-2"]);
+    assert_eq!(received(&server).await.len(), 2);
+}
+
+/// Point 10: a server that always answers `page: 1` (with new items each
+/// time): the page number does not advance, the stream ends with an error.
+#[tokio::test]
+async fn a_page_number_that_does_not_advance_is_an_error() {
+    let server = MockServer::start().await;
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    Mock::given(method("POST"))
+        .and(path("/companies/list"))
+        .respond_with(move |_: &Request| {
+            let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let ids = vec![format!("co-{n}-a"), format!("co-{n}-b")];
+            ResponseTemplate::new(200).set_body_json(company_page(&ids, 1, 3))
+        })
+        .mount(&server)
+        .await;
+    let (ids, error) = collect_companies(&client(&server)).await;
+    assert_eq!(ids, ["co-0-a", "co-0-b"]);
+    let error = error.expect("an error ends the stream");
+    assert!(matches!(error, Error::Pagination(_)), "{error:?}");
+    assert!(error.to_string().contains("does not advance"), "{error}");
+    assert_eq!(received(&server).await.len(), 2);
+}
+
+/// Point 9: a server that ignores the page number and sends the same items:
+/// the repeated page is not yielded, the stream ends with an error.
+#[tokio::test]
+async fn a_repeated_page_of_page_numbers_is_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/companies/list"))
+        .respond_with(|request: &Request| {
+            let ids = vec!["co-1".to_owned(), "co-2".to_owned()];
+            ResponseTemplate::new(200).set_body_json(company_page(&ids, page_of(request), 3))
+        })
+        .mount(&server)
+        .await;
+    let (ids, error) = collect_companies(&client(&server)).await;
+    assert_eq!(ids, ["co-1", "co-2"]);
+    let error = error.expect("an error ends the stream");
+    assert!(matches!(error, Error::Pagination(_)), "{error:?}");
+    assert!(error.to_string().contains("same page"), "{error}");
+}
+
+/// Point 9: a server that ignores the cursor (and hands out a new one each
+/// time): the second page, identical to the first, is not yielded.
+#[tokio::test]
+async fn a_server_that_ignores_the_cursor_does_not_repeat_items() {
+    let server = MockServer::start().await;
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    Mock::given(method("GET"))
+        .and(path("/contacts"))
+        .respond_with(move |_: &Request| {
+            let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let cursor = format!("cursor-{n}");
+            ResponseTemplate::new(200).set_body_json(contact_page(0..2, Some(&cursor)))
+        })
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let mut pages = client.v2_11().contacts().list_contacts().pages();
+    let run = async {
+        let mut yielded = 0;
+        let mut last_error = None;
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(_) => yielded += 1,
+                Err(error) => last_error = Some(error),
+            }
+        }
+        (yielded, last_error)
+    };
+    let (yielded, error) = tokio::time::timeout(Duration::from_secs(10), run)
+        .await
+        .expect("the stream ends");
+    assert_eq!(yielded, 1);
+    let error = error.expect("an error ends the stream");
+    assert!(matches!(error, Error::Pagination(_)), "{error:?}");
+    assert_eq!(received(&server).await.len(), 2);
+}

@@ -468,6 +468,18 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
         .map(|alt| quote!(.or(page.#alt)));
     // Statements run by `pages()` before the first call (`self` is `mut` when there are any).
     let mut prepare = TokenStream::new();
+    // Guards wrapped around the page stream, innermost first: `(function, closure)`.
+    let mut guards: Vec<(TokenStream, TokenStream)> = Vec::new();
+    let items_ref = {
+        let alts = p
+            .items_alt
+            .iter()
+            .map(|f| format_ident!("{}", f.rust_name))
+            .map(|alt| quote!(.or(page.#alt.as_ref())));
+        quote!(page.#items.as_ref() #(#alts)*)
+    };
+    // A page without items: the end of a page-number listing.
+    let empty = quote!(#items_ref.is_none_or(|items| items.is_empty()));
     let (next_key, with_key, how) = match &p.kind {
         PageKind::Cursor { setter, next } => {
             let setter = format_ident!("{}", setter);
@@ -498,8 +510,12 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
             let setter = format_ident!("{}", setter);
             let current = field_path(page, true);
             let total = field_path(total, true);
+            guards.push((quote!(advancing_pages), quote!(|page: &#page_ty| #current)));
             (
                 quote!(|page: &#page_ty| {
+                    if #empty {
+                        return None;
+                    }
                     let (current, total) = (#current?, #total?);
                     (current < total).then_some(current + 1)
                 }),
@@ -525,7 +541,10 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
                 |(page, total)| (field_path(page, true), field_path(total, true)),
             );
             (
-                quote!(|page: &#page_ty| crate::runtime::pagination::ImpliedPage::next(#cursor, #next_url, #current, #total)),
+                quote!(|page: &#page_ty| {
+                    crate::runtime::pagination::ImpliedPage::next(#cursor, #next_url, #current, #total)
+                        .filter(|key| matches!(key, crate::runtime::pagination::ImpliedPage::Cursor(_)) || !(#empty))
+                }),
                 quote!(|mut call: Self, key: crate::runtime::pagination::ImpliedPage| { call.#field = Some(key); call }),
                 implied_how(cursor_doc, url_doc, page_doc),
             )
@@ -569,9 +588,15 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
             )
         }
     };
-    let pages_doc = format!(
+    let mut pages_doc = format!(
         " Every page, lazily: no request is sent before the stream is polled. Follows {how}; stops at the last page or on a missing, empty or repeated cursor."
     );
+    if matches!(p.kind, PageKind::PageNumber { .. }) {
+        pages_doc.push_str(" A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`](crate::Error::Pagination).");
+    }
+    if p.item_id.is_some() {
+        pages_doc.push_str(" A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).");
+    }
     let stream_doc = format!(
         " Every item (`{}`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).",
         p.items.wire_name
@@ -581,10 +606,28 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
     } else {
         quote!(mut self)
     };
+    if let Some(id) = &p.item_id {
+        let id = format_ident!("{}", id.rust_name);
+        let item_id = if p.item_nullable {
+            quote!(|item| item.as_ref()?.#id.clone())
+        } else {
+            quote!(|item| item.#id.clone())
+        };
+        guards.push((
+            quote!(distinct_pages),
+            quote!(|page: &#page_ty| {
+                #items_ref.map_or_else(Vec::new, |items| items.iter().filter_map(#item_id).collect())
+            }),
+        ));
+    }
     let driver = match p.kind {
         PageKind::Scroll { .. } => quote!(scroll_pages),
         _ => quote!(pages),
     };
+    let guarded = guards.iter().fold(
+        quote!(crate::runtime::pagination::#driver(self, Self::send, #next_key, #with_key)),
+        |inner, (function, closure)| quote!(crate::runtime::pagination::#function(#inner, #closure)),
+    );
     quote! {
         #[doc = #pages_doc]
         // `inline`: the boxed stream instantiates the whole decode path; compile it only in the
@@ -592,7 +635,7 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
         #[inline]
         pub fn pages(#self_param) -> crate::runtime::Pages<'a, #page_ty> {
             #prepare
-            crate::runtime::pagination::#driver(self, Self::send, #next_key, #with_key)
+            #guarded
         }
 
         #[doc = #stream_doc]

@@ -177,11 +177,24 @@ fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
     } else {
         implied(api, op, page_ty, cursor.map(|(steps, _)| steps))?
     };
+    let item_id = struct_of(api, item_ty)
+        .filter(|(_, lenient)| *lenient)
+        .and_then(|(s, _)| {
+            s.fields.iter().find(|f| {
+                f.wire_name == "id" && !f.boxed && api.resolve_alias(&f.ty) == &TypeRef::String
+            })
+        })
+        .map(|f| FieldStep {
+            wire_name: f.wire_name.clone(),
+            rust_name: f.rust_name.clone(),
+        });
     Some(Pagination {
         kind,
         items: items_step,
         items_alt,
         item_ty: (**item_ty).clone(),
+        item_id,
+        item_nullable: matches!(api.resolve_alias(item_ty), TypeRef::Nullable(_)),
         page_ty: page_ty.clone(),
     })
 }

@@ -36,6 +36,11 @@ pub enum Error {
     /// parameter, invalid client configuration such as a bad base URL).
     #[error(transparent)]
     InvalidRequest(#[from] InvalidRequestError),
+    /// A `.pages()`/`.stream()` listing stopped because going on could repeat
+    /// or skip items: the server sent a page identical to the previous one, or
+    /// a page number that does not advance.
+    #[error(transparent)]
+    Pagination(#[from] PaginationError),
 }
 
 impl Error {
@@ -494,3 +499,31 @@ mod tests {
         assert_eq!(byte_offset("abc", 1, 99), 3);
     }
 }
+
+/// A listing stopped because the server does not page the way it says: see
+/// [`Error::Pagination`].
+#[derive(Debug)]
+pub struct PaginationError {
+    message: String,
+}
+
+impl PaginationError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+
+    /// What the server did.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "pagination stopped: {}", self.message)
+    }
+}
+
+impl StdError for PaginationError {}

@@ -19,7 +19,10 @@ mod retry;
 mod send;
 
 pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, TransportError};
+pub use error::{
+    ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, PaginationError,
+    TransportError,
+};
 pub use extra::{OperationExt, RawRequest};
 pub use pagination::{Items, Pages};
 pub use path::path_segment;
