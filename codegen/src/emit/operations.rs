@@ -592,10 +592,10 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
         " Every page, lazily: no request is sent before the stream is polled. Follows {how}; stops at the last page or on a missing, empty or repeated cursor."
     );
     if matches!(p.kind, PageKind::PageNumber { .. }) {
-        pages_doc.push_str(" A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`](crate::Error::Pagination).");
+        pages_doc.push_str(" A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`].");
     }
     if p.item_id.is_some() {
-        pages_doc.push_str(" A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).");
+        pages_doc.push_str(" A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].");
     }
     let stream_doc = format!(
         " Every item (`{}`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).",

@@ -357,7 +357,7 @@ impl<'a> ListCompaniesForAContact<'a> {
         self.per_page = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`](crate::Error::Pagination). A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactAttachedCompanies> {
         crate::runtime::pagination::distinct_pages(
@@ -850,7 +850,7 @@ impl<'a> SearchContacts<'a> {
         self.body = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(mut self) -> crate::runtime::Pages<'a, models::ContactList> {
         if self.body.is_none() {
@@ -965,7 +965,7 @@ impl<'a> ListContacts<'a> {
         self.starting_after = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactList> {
         crate::runtime::pagination::distinct_pages(
