@@ -20,7 +20,7 @@ pub mod v2_11;
 pub use runtime::{
     ApiError, ApiErrorItem, CallOptions, Client, ClientBuilder, DecodeError, Error,
     InvalidRequestError, Method, OperationExt, PaginationError, RateLimit, RawRequest, Region,
-    Response, TransportError,
+    Response, ResponseTooLargeError, TransportError,
 };
 // runtime re-exports (end)
 pub use drift::Drift;

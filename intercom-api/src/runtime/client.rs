@@ -18,6 +18,8 @@ const DEFAULT_USER_AGENT: &str = concat!("intercom-api/", env!("CARGO_PKG_VERSIO
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default whole-request timeout.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default largest response body read (64 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A client for the Intercom REST API.
 ///
@@ -57,6 +59,8 @@ pub(crate) struct Ready {
     pub(crate) user_agent: HeaderValue,
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: RetryConfig,
+    /// Largest response body read, success or error.
+    pub(crate) max_response_bytes: u64,
 }
 
 impl Client {
@@ -128,6 +132,7 @@ pub struct ClientBuilder {
     user_agent: String,
     http_client: Option<reqwest::Client>,
     retry: RetryConfig,
+    max_response_bytes: u64,
 }
 
 impl ClientBuilder {
@@ -140,6 +145,7 @@ impl ClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             http_client: None,
             retry: RetryConfig::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -234,6 +240,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Largest response body the client reads, success or error (default 64 MiB): a larger
+    /// `Content-Length` fails before the body is read, and a body (e.g. chunked) that grows past
+    /// it fails as soon as it does, with [`Error::ResponseTooLarge`] naming the limit. Can be
+    /// overridden per call with [`CallOptions`](super::CallOptions).
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
     /// Validates the settings and builds the client.
     ///
     /// # Errors
@@ -275,6 +290,7 @@ impl ClientBuilder {
                     user_agent,
                     timeout: self.timeout,
                     retry: self.retry,
+                    max_response_bytes: self.max_response_bytes,
                 }),
             }),
         })
@@ -291,6 +307,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("custom_http_client", &self.http_client.is_some())
             .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }

@@ -11,6 +11,9 @@ use super::response::RateLimit;
 
 /// Maximum number of characters of a response body quoted in an error message.
 const SNIPPET_CHARS: usize = 200;
+/// Maximum number of bytes of a non-`error.list` error body kept in an [`ApiError`]
+/// ([`ApiError::body_text`]); the rest is dropped.
+pub const MAX_ERROR_BODY_BYTES: usize = 8 * 1024;
 
 /// Any error returned by the Intercom client.
 ///
@@ -36,6 +39,12 @@ pub enum Error {
     /// parameter, invalid client configuration such as a bad base URL).
     #[error(transparent)]
     InvalidRequest(#[from] InvalidRequestError),
+    /// A response body was larger than the client's limit
+    /// ([`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes),
+    /// [`CallOptions::max_response_bytes`](super::CallOptions::max_response_bytes)); it was not
+    /// read further. Not retried.
+    #[error(transparent)]
+    ResponseTooLarge(#[from] ResponseTooLargeError),
     /// A `.pages()`/`.stream()` listing stopped because going on could repeat
     /// or skip items: the server sent a page identical to the previous one, or
     /// a page number that does not advance.
@@ -242,7 +251,7 @@ impl ApiError {
             _ => (
                 header_request_id,
                 Vec::new(),
-                Some(String::from_utf8_lossy(body).into_owned()),
+                Some(truncated_text(body, MAX_ERROR_BODY_BYTES)),
             ),
         };
         Self {
@@ -504,26 +513,101 @@ mod tests {
 /// [`Error::Pagination`].
 #[derive(Debug)]
 pub struct PaginationError {
+    /// Boxed so that [`Error`] stays two words.
+    inner: Box<PaginationInner>,
+}
+
+#[derive(Debug)]
+struct PaginationInner {
     message: String,
 }
 
 impl PaginationError {
     pub(crate) fn new(message: impl Into<String>) -> Self {
         Self {
-            message: message.into(),
+            inner: Box::new(PaginationInner {
+                message: message.into(),
+            }),
         }
     }
 
     /// What the server did.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 }
 
 impl fmt::Display for PaginationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "pagination stopped: {}", self.message)
+        write!(f, "pagination stopped: {}", self.inner.message)
     }
 }
 
 impl StdError for PaginationError {}
+
+/// The text of `body` (invalid UTF-8 replaced) cut to at most `max` bytes at a character boundary.
+fn truncated_text(body: &[u8], max: usize) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(max + 4)]);
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
+}
+
+/// A response body over the size limit: see [`Error::ResponseTooLarge`].
+#[derive(Debug)]
+pub struct ResponseTooLargeError {
+    inner: Box<ResponseTooLargeInner>,
+}
+
+#[derive(Debug)]
+struct ResponseTooLargeInner {
+    limit: u64,
+    status: StatusCode,
+    content_length: Option<u64>,
+}
+
+impl ResponseTooLargeError {
+    pub(crate) fn new(limit: u64, status: StatusCode, content_length: Option<u64>) -> Self {
+        Self {
+            inner: Box::new(ResponseTooLargeInner {
+                limit,
+                status,
+                content_length,
+            }),
+        }
+    }
+
+    /// The limit in bytes that the body exceeded.
+    pub fn limit(&self) -> u64 {
+        self.inner.limit
+    }
+
+    /// The status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.inner.status
+    }
+
+    /// The `Content-Length` the server announced, when it did.
+    pub fn content_length(&self) -> Option<u64> {
+        self.inner.content_length
+    }
+}
+
+impl fmt::Display for ResponseTooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the response body (status {}) exceeds the limit of {} bytes (max_response_bytes)",
+            self.inner.status.as_u16(),
+            self.inner.limit
+        )?;
+        if let Some(length) = self.inner.content_length {
+            write!(f, "; Content-Length: {length}")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for ResponseTooLargeError {}

@@ -18,10 +18,10 @@ mod response;
 mod retry;
 mod send;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
 pub use error::{
-    ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, PaginationError,
-    TransportError,
+    ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, MAX_ERROR_BODY_BYTES,
+    PaginationError, ResponseTooLargeError, TransportError,
 };
 pub use extra::{OperationExt, RawRequest};
 pub use pagination::{Items, Pages};

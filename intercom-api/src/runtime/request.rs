@@ -15,7 +15,7 @@ use tracing::Instrument;
 use tracing::field::Empty;
 
 use super::client::{Client, Ready};
-use super::error::{ApiError, Error, TransportError};
+use super::error::{ApiError, Error, ResponseTooLargeError, TransportError};
 use super::extra::Extras;
 use super::path::push_encoded_segment;
 use super::response::RawResponse;
@@ -45,6 +45,9 @@ pub struct CallOptions {
     /// Timeout for each attempt of this call; `None` uses the client's
     /// setting.
     pub timeout: Option<Duration>,
+    /// Largest response body read for this call, success or error; `None` uses the client's
+    /// setting ([`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes)).
+    pub max_response_bytes: Option<u64>,
 }
 
 impl CallOptions {
@@ -62,6 +65,12 @@ impl CallOptions {
     /// Sets [`retry_non_idempotent`](CallOptions::retry_non_idempotent).
     pub fn retry_non_idempotent(mut self, enabled: bool) -> Self {
         self.retry_non_idempotent = Some(enabled);
+        self
+    }
+
+    /// Sets [`max_response_bytes`](CallOptions::max_response_bytes).
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = Some(bytes);
         self
     }
 
@@ -236,6 +245,8 @@ struct Call<'a> {
     timeout: Option<Duration>,
     /// Idempotent method, or the caller opted in to retrying this one.
     unsafe_retry_allowed: bool,
+    /// Largest response body read.
+    max_response_bytes: u64,
 }
 
 impl Client {
@@ -304,6 +315,10 @@ impl Client {
             url,
             headers,
             timeout: parts.options.timeout.or(ready.timeout),
+            max_response_bytes: parts
+                .options
+                .max_response_bytes
+                .unwrap_or(ready.max_response_bytes),
             unsafe_retry_allowed: retry::is_idempotent(&parts.method)
                 || parts.read_only
                 || parts
@@ -372,7 +387,7 @@ impl Call<'_> {
         let status = response.status();
         span.record("status", status.as_u16());
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(|e| self.transport(e))?;
+        let body = self.read_body(response, status).await?;
         if status.is_success() {
             return Ok(RawResponse::new(status, headers, body));
         }
@@ -387,6 +402,35 @@ impl Call<'_> {
             retryable,
             server_wait,
         })
+    }
+
+    /// Reads the whole body, at most `max_response_bytes`: a larger `Content-Length` fails
+    /// before anything is read, a body that grows past the limit fails as soon as it does.
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        status: reqwest::StatusCode,
+    ) -> Result<Bytes, AttemptError> {
+        let limit = self.max_response_bytes;
+        let too_large = |content_length| AttemptError {
+            error: ResponseTooLargeError::new(limit, status, content_length).into(),
+            retryable: false,
+            server_wait: None,
+        };
+        let content_length = response.content_length();
+        if content_length.is_some_and(|length| length > limit) {
+            return Err(too_large(content_length));
+        }
+        let capacity = content_length.unwrap_or(0).min(limit).min(1 << 20);
+        let mut body = bytes::BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.transport(e))? {
+            let total = u64::try_from(body.len() + chunk.len()).unwrap_or(u64::MAX);
+            if total > limit {
+                return Err(too_large(content_length));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
     }
 
     fn transport(&self, error: reqwest::Error) -> AttemptError {
