@@ -113,10 +113,45 @@ impl fmt::Debug for Client {
 }
 
 /// Where requests go: a known region or a custom URL.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 enum Target {
     Region(Region),
     Custom(String),
+}
+
+impl fmt::Debug for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::Region(region) => f.debug_tuple("Region").field(region).finish(),
+            Target::Custom(url) => f.debug_tuple("Custom").field(&redact_url(url)).finish(),
+        }
+    }
+}
+
+/// `raw` with any userinfo (`user:password@`) replaced by `***@`, for errors and `Debug`;
+/// also when `raw` does not parse as a URL.
+fn redact_url(raw: &str) -> String {
+    let (scheme, rest) = match raw.find("://") {
+        Some(at) => raw.split_at(at + 3),
+        None => ("", raw),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}***{}", &rest[at..]),
+        None => raw.to_owned(),
+    }
+}
+
+/// `true` for `localhost` and loopback IP addresses.
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let ip = host.trim_start_matches('[').trim_end_matches(']');
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
 }
 
 /// Configures and builds a [`Client`]; created by [`Client::builder`].
@@ -133,6 +168,7 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     retry: RetryConfig,
     max_response_bytes: u64,
+    allow_insecure_http: bool,
 }
 
 impl ClientBuilder {
@@ -146,6 +182,7 @@ impl ClientBuilder {
             http_client: None,
             retry: RetryConfig::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_insecure_http: false,
         }
     }
 
@@ -158,12 +195,22 @@ impl ClientBuilder {
 
     /// Sends requests to a custom base URL (a proxy, a mock server), e.g.
     /// `http://127.0.0.1:8080` or `https://proxy.example/intercom`.
-    /// Operation paths are appended to it. Must be an absolute `http` or
-    /// `https` URL without credentials, query or fragment; checked by
+    /// Operation paths are appended to it. Must be an absolute `https` URL
+    /// (or `http` to a loopback address, unless
+    /// [`allow_insecure_http`](ClientBuilder::allow_insecure_http)) without
+    /// credentials, query or fragment; checked by
     /// [`build`](ClientBuilder::build). Replaces an earlier
     /// [`region`](ClientBuilder::region).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.target = Target::Custom(url.into());
+        self
+    }
+
+    /// Allows a plain `http` [`base_url`](ClientBuilder::base_url) whose host is not a loopback
+    /// address (default `false`: the token would cross the network in clear text, so only
+    /// `https`, or `http` to `127.0.0.0/8`, `::1` or `localhost`, is accepted).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -259,7 +306,7 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let (base_url, base_path) = match &self.target {
             Target::Region(region) => (region.base_url().to_owned(), String::new()),
-            Target::Custom(url) => validate_base_url(url)?,
+            Target::Custom(url) => validate_base_url(url, self.allow_insecure_http)?,
         };
         let auth = self.token.bearer_header().ok_or_else(|| {
             Error::invalid_request(
@@ -302,6 +349,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("token", &self.token)
             .field("target", &self.target)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
@@ -314,10 +362,11 @@ impl fmt::Debug for ClientBuilder {
 
 /// Checks a custom base URL; returns it without trailing slash, and its path
 /// without trailing slash.
-fn validate_base_url(raw: &str) -> Result<(String, String), Error> {
-    let invalid = |why: &str| Error::invalid_request(format!("invalid base URL `{raw}`: {why}"));
+fn validate_base_url(raw: &str, allow_insecure_http: bool) -> Result<(String, String), Error> {
+    let shown = redact_url(raw);
+    let invalid = |why: &str| Error::invalid_request(format!("invalid base URL `{shown}`: {why}"));
     let url = Url::parse(raw.trim())
-        .map_err(|e| Error::invalid_request_with(format!("invalid base URL `{raw}`"), e))?;
+        .map_err(|e| Error::invalid_request_with(format!("invalid base URL `{shown}`"), e))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
     }
@@ -325,7 +374,15 @@ fn validate_base_url(raw: &str) -> Result<(String, String), Error> {
         return Err(invalid("a host is required"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("credentials in the URL are not supported"));
+        return Err(invalid(
+            "credentials in the URL are not supported (the access token authenticates)",
+        ));
+    }
+    if url.scheme() == "http" && !allow_insecure_http && !is_loopback(&url) {
+        return Err(invalid(
+            "plain http is only allowed to a loopback address; use https, or \
+             `ClientBuilder::allow_insecure_http(true)`",
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("a query or fragment is not allowed"));
@@ -337,10 +394,21 @@ fn validate_base_url(raw: &str) -> Result<(String, String), Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::validate_base_url;
+    use super::{redact_url, validate_base_url};
+
+    #[test]
+    fn redaction() {
+        assert_eq!(
+            redact_url("https://u:pw@h.example/x"),
+            "https://***@h.example/x"
+        );
+        assert_eq!(redact_url("u:pw@h.example"), "***@h.example");
+        assert_eq!(redact_url("https://h.example/a@b"), "https://h.example/a@b");
+    }
 
     #[test]
     fn base_urls() {
+        let validate_base_url = |url| validate_base_url(url, false);
         assert_eq!(
             validate_base_url("http://127.0.0.1:8080/").ok(),
             Some(("http://127.0.0.1:8080".to_owned(), String::new()))
