@@ -243,7 +243,10 @@ impl ClientBuilder {
     /// Uses a caller-configured `reqwest` client (proxies, TLS settings,
     /// connection pool sharing). Authentication, the `Intercom-Version`,
     /// `Accept` and `User-Agent` headers, the request timeout and retries are
-    /// still handled per request.
+    /// still handled per request. Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`: a response that a
+    /// custom client reached through a redirect fails with
+    /// [`Error::Redirect`], but only after the redirect was followed.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -324,6 +327,8 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .user_agent(user_agent.clone())
+                // Redirects are never followed (see `Error::Redirect`).
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| Error::invalid_request_with("cannot create the HTTP client", e))?,
         };

@@ -45,6 +45,12 @@ pub enum Error {
     /// read further. Not retried.
     #[error(transparent)]
     ResponseTooLarge(#[from] ResponseTooLargeError),
+    /// The server answered with a redirect (3xx) the operation does not
+    /// declare. Redirects are never followed: the token must not go to another
+    /// origin or over plain http, and a request with a body must not turn into
+    /// another method. Not retried.
+    #[error(transparent)]
+    Redirect(#[from] RedirectError),
     /// A `.pages()`/`.stream()` listing stopped because going on could repeat
     /// or skip items: the server sent a page identical to the previous one, or
     /// a page number that does not advance.
@@ -611,3 +617,66 @@ impl fmt::Display for ResponseTooLargeError {
 }
 
 impl StdError for ResponseTooLargeError {}
+
+/// An undeclared redirect: see [`Error::Redirect`].
+#[derive(Debug)]
+pub struct RedirectError {
+    inner: Box<RedirectInner>,
+}
+
+#[derive(Debug)]
+struct RedirectInner {
+    status: StatusCode,
+    location: Option<String>,
+}
+
+impl RedirectError {
+    pub(crate) fn new(status: StatusCode, location: Option<String>) -> Self {
+        Self {
+            inner: Box::new(RedirectInner { status, location }),
+        }
+    }
+
+    /// The redirect's status (301, 302, 303, 307, 308, ...); with a caller's own HTTP client
+    /// that followed the redirect, the status of the response it reached.
+    pub fn status(&self) -> StatusCode {
+        self.inner.status
+    }
+
+    /// The `Location` the server redirected to, as sent (it may carry a signed query).
+    pub fn location(&self) -> Option<&str> {
+        self.inner.location.as_deref()
+    }
+}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.inner.status.is_redirection() {
+            write!(
+                f,
+                "the server redirected (status {}) ",
+                self.inner.status.as_u16()
+            )?;
+        } else {
+            f.write_str("the custom HTTP client followed a redirect ")?;
+        }
+        match &self.inner.location {
+            // The query (often a signature) and any userinfo are left out.
+            Some(location) => {
+                let end = location.find(['?', '#']).unwrap_or(location.len());
+                let shown = &location[..end];
+                let shown = match (shown.find("://"), shown.find('@')) {
+                    (Some(scheme), Some(at)) if at > scheme => {
+                        format!("{}***{}", &shown[..scheme + 3], &shown[at..])
+                    }
+                    _ => shown.to_owned(),
+                };
+                write!(f, "to `{shown}`")?;
+            }
+            None => f.write_str("without a Location")?,
+        }
+        f.write_str("; undeclared redirects are errors")
+    }
+}
+
+impl StdError for RedirectError {}

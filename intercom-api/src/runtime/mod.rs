@@ -21,7 +21,7 @@ mod send;
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
 pub use error::{
     ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, MAX_ERROR_BODY_BYTES,
-    PaginationError, ResponseTooLargeError, TransportError,
+    PaginationError, RedirectError, ResponseTooLargeError, TransportError,
 };
 pub use extra::{OperationExt, RawRequest};
 pub use pagination::{Items, Pages};

@@ -8,14 +8,14 @@ use std::time::{Duration, Instant, SystemTime};
 use backon::Retryable;
 use bytes::Bytes;
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, USER_AGENT,
 };
 use reqwest::{Method, Url};
 use tracing::Instrument;
 use tracing::field::Empty;
 
 use super::client::{Client, Ready};
-use super::error::{ApiError, Error, ResponseTooLargeError, TransportError};
+use super::error::{ApiError, Error, RedirectError, ResponseTooLargeError, TransportError};
 use super::extra::Extras;
 use super::path::push_encoded_segment;
 use super::response::RawResponse;
@@ -386,6 +386,22 @@ impl Call<'_> {
         let mut response = request.send().await.map_err(|e| self.transport(e))?;
         let status = response.status();
         span.record("status", status.as_u16());
+        if status.is_redirection() || response.url() != &self.url {
+            // Not followed (our client's policy), or followed by a caller's own client.
+            let location = if status.is_redirection() {
+                response
+                    .headers()
+                    .get(LOCATION)
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            } else {
+                Some(response.url().to_string())
+            };
+            return Err(AttemptError {
+                error: RedirectError::new(status, location).into(),
+                retryable: false,
+                server_wait: None,
+            });
+        }
         let headers = std::mem::take(response.headers_mut());
         let body = self.read_body(response, status).await?;
         if status.is_success() {
