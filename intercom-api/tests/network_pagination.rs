@@ -229,3 +229,101 @@ async fn a_server_that_ignores_the_cursor_does_not_repeat_items() {
     assert!(matches!(error, Error::Pagination(_)), "{error:?}");
     assert_eq!(received(&server).await.len(), 2);
 }
+
+fn scroll_page(n: usize) -> Value {
+    let data: Vec<Value> = (0..2)
+        .map(|i| json!({"type": "company", "id": format!("co-{n}-{i}")}))
+        .collect();
+    json!({"type": "list", "data": data, "scroll_param": format!("scroll-{n}")})
+}
+
+/// Point 8: a scroll page that fails with a 503 (the server may have advanced
+/// the scroll) is not retried; the stream ends with an error that says the
+/// scroll must restart.
+#[tokio::test]
+async fn a_failed_scroll_page_is_not_retried_and_ends_the_stream() {
+    let server = MockServer::start().await;
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    Mock::given(method("GET"))
+        .and(path("/companies/scroll"))
+        .respond_with(move |_: &Request| {
+            match calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => ResponseTemplate::new(200).set_body_json(scroll_page(1)),
+                1 => ResponseTemplate::new(503),
+                n => ResponseTemplate::new(200).set_body_json(scroll_page(n)),
+            }
+        })
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let mut stream = client
+        .v2_11()
+        .companies()
+        .scroll_over_all_companies()
+        .stream();
+    let run = async {
+        let mut ids = Vec::new();
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(company) => ids.push(company.id.unwrap_or_default()),
+                Err(error) => return (ids, Some(error)),
+            }
+        }
+        (ids, None)
+    };
+    let (ids, error) = tokio::time::timeout(Duration::from_secs(10), run)
+        .await
+        .expect("the stream ends");
+    assert_eq!(ids, ["co-1-0", "co-1-1"]);
+    let error = error.expect("an error ends the stream");
+    let Error::Pagination(pagination) = &error else {
+        panic!("expected a pagination error, got {error:?}");
+    };
+    assert!(error.to_string().contains("must restart"), "{error}");
+    assert_eq!(
+        pagination
+            .page_error()
+            .and_then(Error::status)
+            .map(|s| s.as_u16()),
+        Some(503)
+    );
+    assert_eq!(
+        received(&server).await.len(),
+        2,
+        "the failed page was retried"
+    );
+}
+
+/// Point 8: a 429 on a scroll page was not processed: it is retried.
+#[tokio::test]
+async fn a_rate_limited_scroll_page_is_retried() {
+    let server = MockServer::start().await;
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    Mock::given(method("GET"))
+        .and(path("/companies/scroll"))
+        .respond_with(move |_: &Request| {
+            match calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => ResponseTemplate::new(200).set_body_json(scroll_page(1)),
+                1 => ResponseTemplate::new(429),
+                2 => ResponseTemplate::new(200).set_body_json(scroll_page(2)),
+                _ => ResponseTemplate::new(200)
+                    .set_body_json(json!({"type": "list", "data": [], "scroll_param": "x"})),
+            }
+        })
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let companies: Vec<models::Company> = tokio::time::timeout(
+        Duration::from_secs(10),
+        client
+            .v2_11()
+            .companies()
+            .scroll_over_all_companies()
+            .stream()
+            .try_collect(),
+    )
+    .await
+    .expect("the stream ends")
+    .expect("every company");
+    assert_eq!(companies.len(), 4);
+}

@@ -353,6 +353,13 @@ fn operation(
     // on 5xx and transport errors like a `GET`.
     let read_only = (http.eq_ignore_ascii_case("post") && op.path.ends_with("/search"))
         .then(|| quote! { parts.set_read_only(); });
+    // A scroll: Intercom advances its position with every call, so a failed call is not retried
+    // (a retry after the server advanced would skip a page).
+    let stateful = op
+        .pagination
+        .as_ref()
+        .is_some_and(|p| matches!(p.kind, PageKind::Scroll { .. }))
+        .then(|| quote! { parts.set_stateful(); });
     let pagination = op
         .pagination
         .as_ref()
@@ -417,6 +424,7 @@ fn operation(
                 );
                 parts.set_extras(&self.extra);
                 #read_only
+                #stateful
                 #(#path_stmts)*
                 #(#query_stmts)*
                 #implied_stmt
@@ -591,6 +599,9 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
     let mut pages_doc = format!(
         " Every page, lazily: no request is sent before the stream is polled. Follows {how}; stops at the last page or on a missing, empty or repeated cursor."
     );
+    if matches!(p.kind, PageKind::Scroll { .. }) {
+        pages_doc.push_str(" A failed page is not retried (but a 429) and ends the stream with [`Error::Pagination`]: Intercom may have advanced the scroll, which must restart.");
+    }
     if matches!(p.kind, PageKind::PageNumber { .. }) {
         pages_doc.push_str(" A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`].");
     }

@@ -526,6 +526,8 @@ pub struct PaginationError {
 #[derive(Debug)]
 struct PaginationInner {
     message: String,
+    /// The failure of the page request, when one ended the listing.
+    source: Option<Error>,
 }
 
 impl PaginationError {
@@ -533,8 +535,23 @@ impl PaginationError {
         Self {
             inner: Box::new(PaginationInner {
                 message: message.into(),
+                source: None,
             }),
         }
+    }
+
+    pub(crate) fn with_source(message: impl Into<String>, source: Error) -> Self {
+        Self {
+            inner: Box::new(PaginationInner {
+                message: message.into(),
+                source: Some(source),
+            }),
+        }
+    }
+
+    /// The failed page request that ended the listing, if one did.
+    pub fn page_error(&self) -> Option<&Error> {
+        self.inner.source.as_ref()
     }
 
     /// What the server did.
@@ -545,11 +562,22 @@ impl PaginationError {
 
 impl fmt::Display for PaginationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "pagination stopped: {}", self.inner.message)
+        write!(f, "pagination stopped: {}", self.inner.message)?;
+        if let Some(source) = &self.inner.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
     }
 }
 
-impl StdError for PaginationError {}
+impl StdError for PaginationError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.inner
+            .source
+            .as_ref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}
 
 /// The text of `body` (invalid UTF-8 replaced) cut to at most `max` bytes at a character boundary.
 fn truncated_text(body: &[u8], max: usize) -> String {

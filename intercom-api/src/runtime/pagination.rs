@@ -414,7 +414,23 @@ where
     N: Fn(&P) -> Option<K> + Send + 'a,
     W: Fn(C, K) -> C + Send + 'a,
 {
-    paginate(first, send, next_key, with_key, false)
+    let pages = paginate(first, send, next_key, with_key, false);
+    // Intercom keeps the scroll position on its side: a page that failed may have advanced it,
+    // so going on (or retrying) could skip a page. The stream ends with an error that says so.
+    let stream = pages.map(|page| {
+        page.map_err(|error| {
+            PaginationError::with_source(
+                "a scroll page failed after the server may have advanced the scroll; the scroll \
+                 must restart from the beginning (a retry could skip a page)",
+                error,
+            )
+            .into()
+        })
+    });
+    Pages {
+        inner: Box::pin(stream),
+        done: false,
+    }
 }
 
 /// The items of every page of `pages`, in order; `extract` takes a page's

@@ -106,6 +106,9 @@ pub struct RequestParts {
     /// The operation only reads although its method is not idempotent (a `POST` search):
     /// retried like a `GET`.
     read_only: bool,
+    /// The server keeps state per call (a scroll): never retried after it may have been
+    /// processed.
+    stateful: bool,
 }
 
 impl RequestParts {
@@ -127,6 +130,7 @@ impl RequestParts {
             options: CallOptions::default(),
             invalid: None,
             read_only: false,
+            stateful: false,
         }
     }
 
@@ -147,6 +151,7 @@ impl RequestParts {
             options: CallOptions::default(),
             invalid: None,
             read_only: false,
+            stateful: false,
         }
     }
 
@@ -173,6 +178,14 @@ impl RequestParts {
     /// retried on 5xx responses and transport errors like a `GET`.
     pub fn set_read_only(&mut self) {
         self.read_only = true;
+    }
+
+    /// Marks the operation as stateful on the server (the companies scroll, whose position
+    /// Intercom advances with every call): it is never retried after a failure that may
+    /// follow processing (5xx, timeout, dropped connection), whatever the method and the call
+    /// options; only a 429 (not processed) is retried.
+    pub fn set_stateful(&mut self) {
+        self.stateful = true;
     }
 
     /// Appends a literal chunk of the path, e.g. `/contacts/`.
@@ -319,12 +332,13 @@ impl Client {
                 .options
                 .max_response_bytes
                 .unwrap_or(ready.max_response_bytes),
-            unsafe_retry_allowed: retry::is_idempotent(&parts.method)
-                || parts.read_only
-                || parts
-                    .options
-                    .retry_non_idempotent
-                    .unwrap_or(ready.retry.retry_non_idempotent),
+            unsafe_retry_allowed: !parts.stateful
+                && (retry::is_idempotent(&parts.method)
+                    || parts.read_only
+                    || parts
+                        .options
+                        .retry_non_idempotent
+                        .unwrap_or(ready.retry.retry_non_idempotent)),
         };
         let call = &call;
         let max_wait = ready.retry.max_retry_wait;
