@@ -380,6 +380,30 @@ impl DecodeError {
         }
     }
 
+    /// A body nested deeper than `limit` arrays and objects; `offset` is the byte that opens
+    /// the first level too many.
+    pub(crate) fn too_deep(
+        status: StatusCode,
+        request_id: Option<String>,
+        limit: usize,
+        offset: usize,
+        body: &[u8],
+    ) -> Self {
+        let text = String::from_utf8_lossy(body);
+        Self {
+            inner: Box::new(DecodeErrorInner {
+                status,
+                request_id,
+                path: ".".to_owned(),
+                message: format!(
+                    "the body nests arrays and objects deeper than the maximum depth of {limit} \
+                     levels (at byte {offset})"
+                ),
+                snippet: snippet(&text, offset.min(text.len())),
+            }),
+        }
+    }
+
     /// The path of the offending value inside the JSON document, e.g.
     /// `data[3].custom_attributes.plan` (`.` for the document root).
     pub fn path(&self) -> &str {

@@ -28,7 +28,7 @@ pub use pagination::{Items, Pages};
 pub use path::path_segment;
 pub use region::Region;
 pub use request::CallOptions;
-pub use response::{RateLimit, Response};
+pub use response::{MAX_RESPONSE_DEPTH, RateLimit, Response};
 
 #[doc(hidden)]
 pub use extra::Extras;
