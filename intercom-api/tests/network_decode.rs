@@ -80,3 +80,53 @@ fn the_deepest_accepted_body_fits_the_small_stack() {
     decode_on_small_stack(contact_with("custom_attributes", levels)).expect("decodes");
     decode_on_small_stack(contact_with("custom_attributes", levels + 1)).expect_err("too deep");
 }
+
+/// Point 3, decided: invalid UTF-8 or a lone surrogate escape in a string
+/// member is a decode error naming the member (no replacement character, no
+/// silent data change), whatever the member.
+#[test]
+fn invalid_utf8_and_lone_surrogates_are_decode_errors_naming_the_member() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let bodies: [(&[u8], &str); 3] = [
+            (
+                b"{\"type\":\"contact\",\"id\":\"c1\",\"email\":\"a\xff\xfeb\"}",
+                "email",
+            ),
+            (
+                br#"{"type":"contact","id":"c1","email":"a\ud800b"}"#,
+                "email",
+            ),
+            (br#"{"type":"contact","id":"c1","name":"\udc00"}"#, "name"),
+        ];
+        for (body, member) in bodies {
+            let server = MockServer::start().await;
+            Mock::given(any())
+                .respond_with(
+                    ResponseTemplate::new(200)
+                        .insert_header("content-type", "application/json")
+                        .set_body_bytes(body.to_vec()),
+                )
+                .mount(&server)
+                .await;
+            let client = Client::builder(TOKEN)
+                .base_url(server.uri())
+                .build()
+                .expect("client");
+            let error = client
+                .v2_11()
+                .contacts()
+                .show_contact("c1")
+                .send()
+                .await
+                .expect_err("not valid text");
+            let Error::Decode(decode) = &error else {
+                panic!("expected a decode error, got {error:?}");
+            };
+            assert_eq!(decode.path(), member, "{error}");
+        }
+    });
+}
