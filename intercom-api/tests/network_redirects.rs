@@ -140,3 +140,31 @@ async fn a_redirect_followed_by_a_custom_client_is_an_error() {
     let shown = expect_redirect(&error, 200);
     assert!(shown.contains("/moved"), "{shown}");
 }
+
+/// A redirect the operation declares (the generator emits
+/// `set_redirect_declared` and returns `Redirect` for an operation whose spec
+/// has a 3xx and no 2xx response; see the `declared_redirect` codegen
+/// fixture) gives the caller its `Location`; it is not followed.
+#[tokio::test]
+async fn a_declared_redirect_gives_the_caller_its_location() {
+    let server = MockServer::start().await;
+    let other = MockServer::start().await;
+    let location = format!("{}/recording.mp3?signature=abc", other.uri());
+    Mock::given(path("/calls/c1/recording"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", location.as_str()))
+        .mount(&server)
+        .await;
+    let mut parts = RequestParts::new(Method::GET, "2.14", "/calls/{call_id}/recording");
+    parts.push_path("/calls/c1/recording");
+    parts.set_redirect_declared();
+    let redirect = intercom_api::runtime::body(intercom_api::runtime::send(
+        &client(&server),
+        Ok(parts),
+        intercom_api::runtime::decode_redirect,
+    ))
+    .await
+    .expect("the redirect is the result");
+    assert_eq!(redirect.status.as_u16(), 302);
+    assert_eq!(redirect.location.as_deref(), Some(location.as_str()));
+    assert_eq!(requests(&other).await, 0, "the redirect was followed");
+}

@@ -326,6 +326,9 @@ fn operation(
         }
     });
 
+    // No 2xx but a 3xx: the redirect (status and `Location`) is the result.
+    let declared_redirect =
+        op.success().is_none() && op.responses.iter().any(|r| r.status.starts_with('3'));
     let (ret, decode) = match op.success().map(|r| &r.body) {
         Some(ResponseBody::Json(t)) => (
             rust_type(t, &quote!(models::)),
@@ -335,11 +338,16 @@ fn operation(
         Some(ResponseBody::Bytes(_)) => {
             (quote!(bytes::Bytes), quote!(crate::runtime::decode_bytes))
         }
+        None if declared_redirect => (
+            quote!(crate::runtime::Redirect),
+            quote!(crate::runtime::decode_redirect),
+        ),
         None => (
             quote!(serde_json::Value),
             quote!(crate::runtime::decode_json),
         ),
     };
+    let redirect_stmt = declared_redirect.then(|| quote! { parts.set_redirect_declared(); });
     let accept = match op.success().map(|r| &r.body) {
         Some(ResponseBody::Bytes(media)) => {
             // `Accept` is `&'static str`: a literal from the spec.
@@ -425,6 +433,7 @@ fn operation(
                 parts.set_extras(&self.extra);
                 #read_only
                 #stateful
+                #redirect_stmt
                 #(#path_stmts)*
                 #(#query_stmts)*
                 #implied_stmt

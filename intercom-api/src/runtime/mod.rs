@@ -28,14 +28,14 @@ pub use pagination::{Items, Pages};
 pub use path::path_segment;
 pub use region::Region;
 pub use request::CallOptions;
-pub use response::{MAX_RESPONSE_DEPTH, RateLimit, Response};
+pub use response::{MAX_RESPONSE_DEPTH, RateLimit, Redirect, Response};
 
 #[doc(hidden)]
 pub use extra::Extras;
 #[doc(hidden)]
 pub use request::RequestParts;
 #[doc(hidden)]
-pub use response::{RawResponse, decode_bytes, decode_empty, decode_json};
+pub use response::{RawResponse, decode_bytes, decode_empty, decode_json, decode_redirect};
 #[doc(hidden)]
 pub use send::{body, send};
 

@@ -109,6 +109,8 @@ pub struct RequestParts {
     /// The server keeps state per call (a scroll): never retried after it may have been
     /// processed.
     stateful: bool,
+    /// The operation declares a redirect: a 3xx is its result, not an error.
+    redirect_declared: bool,
 }
 
 impl RequestParts {
@@ -131,6 +133,7 @@ impl RequestParts {
             invalid: None,
             read_only: false,
             stateful: false,
+            redirect_declared: false,
         }
     }
 
@@ -152,6 +155,7 @@ impl RequestParts {
             invalid: None,
             read_only: false,
             stateful: false,
+            redirect_declared: false,
         }
     }
 
@@ -186,6 +190,12 @@ impl RequestParts {
     /// options; only a 429 (not processed) is retried.
     pub fn set_stateful(&mut self) {
         self.stateful = true;
+    }
+
+    /// The operation declares a 3xx response: a redirect is returned (status and `Location`,
+    /// see `decode_redirect`), never followed, instead of being an error.
+    pub fn set_redirect_declared(&mut self) {
+        self.redirect_declared = true;
     }
 
     /// Appends a literal chunk of the path, e.g. `/contacts/`.
@@ -400,6 +410,10 @@ impl Call<'_> {
         let mut response = request.send().await.map_err(|e| self.transport(e))?;
         let status = response.status();
         span.record("status", status.as_u16());
+        if status.is_redirection() && self.parts.redirect_declared && response.url() == &self.url {
+            let headers = std::mem::take(response.headers_mut());
+            return Ok(RawResponse::new(status, headers, Bytes::new()));
+        }
         if status.is_redirection() || response.url() != &self.url {
             // Not followed (our client's policy), or followed by a caller's own client.
             let location = if status.is_redirection() {

@@ -251,6 +251,33 @@ fn too_deep(body: &[u8], limit: usize) -> Option<usize> {
     None
 }
 
+/// A redirect the operation declares (a 3xx response in the spec, such as a recording answered
+/// with a signed URL): returned to the caller, never followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Redirect {
+    /// The 3xx status.
+    pub status: StatusCode,
+    /// The `Location` header, as sent; `None` when the server sent none (or one that is not
+    /// text).
+    pub location: Option<String>,
+}
+
+/// The status and `Location` of a declared redirect.
+#[doc(hidden)]
+pub fn decode_redirect(raw: RawResponse) -> Result<Response<Redirect>, Error> {
+    let location = raw
+        .headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let redirect = Redirect {
+        status: raw.status,
+        location,
+    };
+    Ok(raw.with_body(redirect))
+}
+
 /// Discards the body, for operations that return nothing useful.
 #[doc(hidden)]
 pub fn decode_empty(raw: RawResponse) -> Result<Response<()>, Error> {
