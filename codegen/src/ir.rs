@@ -284,6 +284,10 @@ pub enum PageKind {
         cursor_field: String,
         /// Whether the operation's body is optional (held as `Option`).
         body_optional: bool,
+        /// For an optional body: the JSON of the body the stream sends when the caller set none
+        /// (every required member an empty object, e.g. `{"query":{}}`), so that the cursor has
+        /// a body to go into from page 2 on.
+        empty_body: Option<String>,
         /// Path of the next cursor in the page.
         next: Vec<FieldStep>,
     },
@@ -329,6 +333,11 @@ pub struct Pagination {
     pub items_alt: Vec<FieldStep>,
     /// Item type.
     pub item_ty: TypeRef,
+    /// The items' `id` (a string member of a response struct), compared between pages so that a
+    /// page identical to the previous one ends the stream with an error.
+    pub item_id: Option<FieldStep>,
+    /// The items are nullable (`Vec<Option<Item>>`).
+    pub item_nullable: bool,
     /// Page type.
     pub page_ty: TypeRef,
 }

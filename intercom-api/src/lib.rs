@@ -19,8 +19,8 @@ pub mod v2_11;
 // runtime re-exports (begin)
 pub use runtime::{
     ApiError, ApiErrorItem, CallOptions, Client, ClientBuilder, DecodeError, Error,
-    InvalidRequestError, Method, OperationExt, RateLimit, RawRequest, Region, Response,
-    TransportError,
+    InvalidRequestError, Method, OperationExt, PaginationError, RateLimit, RawRequest,
+    RedirectError, Region, Response, ResponseTooLargeError, TransportError,
 };
 // runtime re-exports (end)
 pub use drift::Drift;

@@ -326,6 +326,9 @@ fn operation(
         }
     });
 
+    // No 2xx but a 3xx: the redirect (status and `Location`) is the result.
+    let declared_redirect =
+        op.success().is_none() && op.responses.iter().any(|r| r.status.starts_with('3'));
     let (ret, decode) = match op.success().map(|r| &r.body) {
         Some(ResponseBody::Json(t)) => (
             rust_type(t, &quote!(models::)),
@@ -335,11 +338,16 @@ fn operation(
         Some(ResponseBody::Bytes(_)) => {
             (quote!(bytes::Bytes), quote!(crate::runtime::decode_bytes))
         }
+        None if declared_redirect => (
+            quote!(crate::runtime::Redirect),
+            quote!(crate::runtime::decode_redirect),
+        ),
         None => (
             quote!(serde_json::Value),
             quote!(crate::runtime::decode_json),
         ),
     };
+    let redirect_stmt = declared_redirect.then(|| quote! { parts.set_redirect_declared(); });
     let accept = match op.success().map(|r| &r.body) {
         Some(ResponseBody::Bytes(media)) => {
             // `Accept` is `&'static str`: a literal from the spec.
@@ -349,6 +357,17 @@ fn operation(
     };
     let method = format_ident!("{}", http.to_uppercase());
     let path_template = &op.path;
+    // A `POST .../search` only reads (Intercom's searches take their query as a body): retried
+    // on 5xx and transport errors like a `GET`.
+    let read_only = (http.eq_ignore_ascii_case("post") && op.path.ends_with("/search"))
+        .then(|| quote! { parts.set_read_only(); });
+    // A scroll: Intercom advances its position with every call, so a failed call is not retried
+    // (a retry after the server advanced would skip a page).
+    let stateful = op
+        .pagination
+        .as_ref()
+        .is_some_and(|p| matches!(p.kind, PageKind::Scroll { .. }))
+        .then(|| quote! { parts.set_stateful(); });
     let pagination = op
         .pagination
         .as_ref()
@@ -412,6 +431,9 @@ fn operation(
                     #path_template,
                 );
                 parts.set_extras(&self.extra);
+                #read_only
+                #stateful
+                #redirect_stmt
                 #(#path_stmts)*
                 #(#query_stmts)*
                 #implied_stmt
@@ -461,6 +483,20 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
         .iter()
         .map(|f| format_ident!("{}", f.rust_name))
         .map(|alt| quote!(.or(page.#alt)));
+    // Statements run by `pages()` before the first call (`self` is `mut` when there are any).
+    let mut prepare = TokenStream::new();
+    // Guards wrapped around the page stream, innermost first: `(function, closure)`.
+    let mut guards: Vec<(TokenStream, TokenStream)> = Vec::new();
+    let items_ref = {
+        let alts = p
+            .items_alt
+            .iter()
+            .map(|f| format_ident!("{}", f.rust_name))
+            .map(|alt| quote!(.or(page.#alt.as_ref())));
+        quote!(page.#items.as_ref() #(#alts)*)
+    };
+    // A page without items: the end of a page-number listing.
+    let empty = quote!(#items_ref.is_none_or(|items| items.is_empty()));
     let (next_key, with_key, how) = match &p.kind {
         PageKind::Cursor { setter, next } => {
             let setter = format_ident!("{}", setter);
@@ -491,8 +527,12 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
             let setter = format_ident!("{}", setter);
             let current = field_path(page, true);
             let total = field_path(total, true);
+            guards.push((quote!(advancing_pages), quote!(|page: &#page_ty| #current)));
             (
                 quote!(|page: &#page_ty| {
+                    if #empty {
+                        return None;
+                    }
                     let (current, total) = (#current?, #total?);
                     (current < total).then_some(current + 1)
                 }),
@@ -518,7 +558,10 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
                 |(page, total)| (field_path(page, true), field_path(total, true)),
             );
             (
-                quote!(|page: &#page_ty| crate::runtime::pagination::ImpliedPage::next(#cursor, #next_url, #current, #total)),
+                quote!(|page: &#page_ty| {
+                    crate::runtime::pagination::ImpliedPage::next(#cursor, #next_url, #current, #total)
+                        .filter(|key| matches!(key, crate::runtime::pagination::ImpliedPage::Cursor(_)) || !(#empty))
+                }),
                 quote!(|mut call: Self, key: crate::runtime::pagination::ImpliedPage| { call.#field = Some(key); call }),
                 implied_how(cursor_doc, url_doc, page_doc),
             )
@@ -527,8 +570,17 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
             pagination_field,
             cursor_field,
             body_optional,
+            empty_body,
             next,
         } => {
+            if let Some(json) = empty_body {
+                prepare = quote! {
+                    // Without a body the cursor of page 2 would have nowhere to go.
+                    if self.body.is_none() {
+                        self.body = serde_json::from_str(#json).ok();
+                    }
+                };
+            }
             let pf = format_ident!("{}", pagination_field);
             let cf = format_ident!("{}", cursor_field);
             let next = field_path(next, false);
@@ -544,28 +596,66 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
             (
                 quote!(|page: &#page_ty| #next),
                 quote!(|mut call: Self, key: String| { #set call }),
-                "the body's `pagination` cursor".to_owned(),
+                match empty_body {
+                    Some(json) => format!(
+                        "the body's `pagination` cursor (without a body, `{json}` is sent on every page)"
+                    ),
+                    None => "the body's `pagination` cursor".to_owned(),
+                },
             )
         }
     };
-    let pages_doc = format!(
+    let mut pages_doc = format!(
         " Every page, lazily: no request is sent before the stream is polled. Follows {how}; stops at the last page or on a missing, empty or repeated cursor."
     );
+    if matches!(p.kind, PageKind::Scroll { .. }) {
+        pages_doc.push_str(" A failed page is not retried (but a 429) and ends the stream with [`Error::Pagination`]: Intercom may have advanced the scroll, which must restart.");
+    }
+    if matches!(p.kind, PageKind::PageNumber { .. }) {
+        pages_doc.push_str(" A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`].");
+    }
+    if p.item_id.is_some() {
+        pages_doc.push_str(" A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].");
+    }
     let stream_doc = format!(
         " Every item (`{}`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).",
         p.items.wire_name
     );
+    let self_param = if prepare.is_empty() {
+        quote!(self)
+    } else {
+        quote!(mut self)
+    };
+    if let Some(id) = &p.item_id {
+        let id = format_ident!("{}", id.rust_name);
+        let item_id = if p.item_nullable {
+            quote!(|item| item.as_ref()?.#id.clone())
+        } else {
+            quote!(|item| item.#id.clone())
+        };
+        guards.push((
+            quote!(distinct_pages),
+            quote!(|page: &#page_ty| {
+                #items_ref.map_or_else(Vec::new, |items| items.iter().filter_map(#item_id).collect())
+            }),
+        ));
+    }
     let driver = match p.kind {
         PageKind::Scroll { .. } => quote!(scroll_pages),
         _ => quote!(pages),
     };
+    let guarded = guards.iter().fold(
+        quote!(crate::runtime::pagination::#driver(self, Self::send, #next_key, #with_key)),
+        |inner, (function, closure)| quote!(crate::runtime::pagination::#function(#inner, #closure)),
+    );
     quote! {
         #[doc = #pages_doc]
         // `inline`: the boxed stream instantiates the whole decode path; compile it only in the
         // programs that use this operation (about 30% of the crate's own compile time otherwise).
         #[inline]
-        pub fn pages(self) -> crate::runtime::Pages<'a, #page_ty> {
-            crate::runtime::pagination::#driver(self, Self::send, #next_key, #with_key)
+        pub fn pages(#self_param) -> crate::runtime::Pages<'a, #page_ty> {
+            #prepare
+            #guarded
         }
 
         #[doc = #stream_doc]

@@ -141,10 +141,20 @@ fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
         if pf.required || !all_optional || !matches!(pf.ty, TypeRef::Named(_)) {
             return None;
         }
+        let empty_body = (!body.required).then(|| {
+            let members: serde_json::Map<String, serde_json::Value> = bs
+                .fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| (f.wire_name.clone(), serde_json::json!({})))
+                .collect();
+            serde_json::Value::Object(members).to_string()
+        });
         PageKind::SearchBody {
             pagination_field: pf.rust_name.clone(),
             cursor_field: cf.rust_name.clone(),
             body_optional: !body.required,
+            empty_body,
             next: next.clone(),
         }
     } else if let Some(setter) = query_setter(op, "page", &TypeRef::Integer) {
@@ -167,11 +177,24 @@ fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
     } else {
         implied(api, op, page_ty, cursor.map(|(steps, _)| steps))?
     };
+    let item_id = struct_of(api, item_ty)
+        .filter(|(_, lenient)| *lenient)
+        .and_then(|(s, _)| {
+            s.fields.iter().find(|f| {
+                f.wire_name == "id" && !f.boxed && api.resolve_alias(&f.ty) == &TypeRef::String
+            })
+        })
+        .map(|f| FieldStep {
+            wire_name: f.wire_name.clone(),
+            rust_name: f.rust_name.clone(),
+        });
     Some(Pagination {
         kind,
         items: items_step,
         items_alt,
         item_ty: (**item_ty).clone(),
+        item_id,
+        item_nullable: matches!(api.resolve_alias(item_ty), TypeRef::Nullable(_)),
         page_ty: page_ty.clone(),
     })
 }

@@ -18,6 +18,8 @@ const DEFAULT_USER_AGENT: &str = concat!("intercom-api/", env!("CARGO_PKG_VERSIO
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default whole-request timeout.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default largest response body read (64 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A client for the Intercom REST API.
 ///
@@ -57,6 +59,8 @@ pub(crate) struct Ready {
     pub(crate) user_agent: HeaderValue,
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: RetryConfig,
+    /// Largest response body read, success or error.
+    pub(crate) max_response_bytes: u64,
 }
 
 impl Client {
@@ -109,10 +113,45 @@ impl fmt::Debug for Client {
 }
 
 /// Where requests go: a known region or a custom URL.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 enum Target {
     Region(Region),
     Custom(String),
+}
+
+impl fmt::Debug for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::Region(region) => f.debug_tuple("Region").field(region).finish(),
+            Target::Custom(url) => f.debug_tuple("Custom").field(&redact_url(url)).finish(),
+        }
+    }
+}
+
+/// `raw` with any userinfo (`user:password@`) replaced by `***@`, for errors and `Debug`;
+/// also when `raw` does not parse as a URL.
+fn redact_url(raw: &str) -> String {
+    let (scheme, rest) = match raw.find("://") {
+        Some(at) => raw.split_at(at + 3),
+        None => ("", raw),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}***{}", &rest[at..]),
+        None => raw.to_owned(),
+    }
+}
+
+/// `true` for `localhost` and loopback IP addresses.
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let ip = host.trim_start_matches('[').trim_end_matches(']');
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
 }
 
 /// Configures and builds a [`Client`]; created by [`Client::builder`].
@@ -128,6 +167,8 @@ pub struct ClientBuilder {
     user_agent: String,
     http_client: Option<reqwest::Client>,
     retry: RetryConfig,
+    max_response_bytes: u64,
+    allow_insecure_http: bool,
 }
 
 impl ClientBuilder {
@@ -140,6 +181,8 @@ impl ClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             http_client: None,
             retry: RetryConfig::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_insecure_http: false,
         }
     }
 
@@ -152,12 +195,22 @@ impl ClientBuilder {
 
     /// Sends requests to a custom base URL (a proxy, a mock server), e.g.
     /// `http://127.0.0.1:8080` or `https://proxy.example/intercom`.
-    /// Operation paths are appended to it. Must be an absolute `http` or
-    /// `https` URL without credentials, query or fragment; checked by
+    /// Operation paths are appended to it. Must be an absolute `https` URL
+    /// (or `http` to a loopback address, unless
+    /// [`allow_insecure_http`](ClientBuilder::allow_insecure_http)) without
+    /// credentials, query or fragment; checked by
     /// [`build`](ClientBuilder::build). Replaces an earlier
     /// [`region`](ClientBuilder::region).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.target = Target::Custom(url.into());
+        self
+    }
+
+    /// Allows a plain `http` [`base_url`](ClientBuilder::base_url) whose host is not a loopback
+    /// address (default `false`: the token would cross the network in clear text, so only
+    /// `https`, or `http` to `127.0.0.0/8`, `::1` or `localhost`, is accepted).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -190,7 +243,10 @@ impl ClientBuilder {
     /// Uses a caller-configured `reqwest` client (proxies, TLS settings,
     /// connection pool sharing). Authentication, the `Intercom-Version`,
     /// `Accept` and `User-Agent` headers, the request timeout and retries are
-    /// still handled per request.
+    /// still handled per request. Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`: a response that a
+    /// custom client reached through a redirect fails with
+    /// [`Error::Redirect`], but only after the redirect was followed.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -234,6 +290,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Largest response body the client reads, success or error (default 64 MiB): a larger
+    /// `Content-Length` fails before the body is read, and a body (e.g. chunked) that grows past
+    /// it fails as soon as it does, with [`Error::ResponseTooLarge`] naming the limit. Can be
+    /// overridden per call with [`CallOptions`](super::CallOptions).
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
     /// Validates the settings and builds the client.
     ///
     /// # Errors
@@ -244,7 +309,7 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let (base_url, base_path) = match &self.target {
             Target::Region(region) => (region.base_url().to_owned(), String::new()),
-            Target::Custom(url) => validate_base_url(url)?,
+            Target::Custom(url) => validate_base_url(url, self.allow_insecure_http)?,
         };
         let auth = self.token.bearer_header().ok_or_else(|| {
             Error::invalid_request(
@@ -262,6 +327,8 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .user_agent(user_agent.clone())
+                // Redirects are never followed (see `Error::Redirect`).
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| Error::invalid_request_with("cannot create the HTTP client", e))?,
         };
@@ -275,6 +342,7 @@ impl ClientBuilder {
                     user_agent,
                     timeout: self.timeout,
                     retry: self.retry,
+                    max_response_bytes: self.max_response_bytes,
                 }),
             }),
         })
@@ -286,21 +354,24 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("token", &self.token)
             .field("target", &self.target)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("custom_http_client", &self.http_client.is_some())
             .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
 
 /// Checks a custom base URL; returns it without trailing slash, and its path
 /// without trailing slash.
-fn validate_base_url(raw: &str) -> Result<(String, String), Error> {
-    let invalid = |why: &str| Error::invalid_request(format!("invalid base URL `{raw}`: {why}"));
+fn validate_base_url(raw: &str, allow_insecure_http: bool) -> Result<(String, String), Error> {
+    let shown = redact_url(raw);
+    let invalid = |why: &str| Error::invalid_request(format!("invalid base URL `{shown}`: {why}"));
     let url = Url::parse(raw.trim())
-        .map_err(|e| Error::invalid_request_with(format!("invalid base URL `{raw}`"), e))?;
+        .map_err(|e| Error::invalid_request_with(format!("invalid base URL `{shown}`"), e))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
     }
@@ -308,7 +379,15 @@ fn validate_base_url(raw: &str) -> Result<(String, String), Error> {
         return Err(invalid("a host is required"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("credentials in the URL are not supported"));
+        return Err(invalid(
+            "credentials in the URL are not supported (the access token authenticates)",
+        ));
+    }
+    if url.scheme() == "http" && !allow_insecure_http && !is_loopback(&url) {
+        return Err(invalid(
+            "plain http is only allowed to a loopback address; use https, or \
+             `ClientBuilder::allow_insecure_http(true)`",
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("a query or fragment is not allowed"));
@@ -320,10 +399,21 @@ fn validate_base_url(raw: &str) -> Result<(String, String), Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::validate_base_url;
+    use super::{redact_url, validate_base_url};
+
+    #[test]
+    fn redaction() {
+        assert_eq!(
+            redact_url("https://u:pw@h.example/x"),
+            "https://***@h.example/x"
+        );
+        assert_eq!(redact_url("u:pw@h.example"), "***@h.example");
+        assert_eq!(redact_url("https://h.example/a@b"), "https://h.example/a@b");
+    }
 
     #[test]
     fn base_urls() {
+        let validate_base_url = |url| validate_base_url(url, false);
         assert_eq!(
             validate_base_url("http://127.0.0.1:8080/").ok(),
             Some(("http://127.0.0.1:8080".to_owned(), String::new()))

@@ -11,6 +11,9 @@ use super::response::RateLimit;
 
 /// Maximum number of characters of a response body quoted in an error message.
 const SNIPPET_CHARS: usize = 200;
+/// Maximum number of bytes of a non-`error.list` error body kept in an [`ApiError`]
+/// ([`ApiError::body_text`]); the rest is dropped.
+pub const MAX_ERROR_BODY_BYTES: usize = 8 * 1024;
 
 /// Any error returned by the Intercom client.
 ///
@@ -36,6 +39,23 @@ pub enum Error {
     /// parameter, invalid client configuration such as a bad base URL).
     #[error(transparent)]
     InvalidRequest(#[from] InvalidRequestError),
+    /// A response body was larger than the client's limit
+    /// ([`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes),
+    /// [`CallOptions::max_response_bytes`](super::CallOptions::max_response_bytes)); it was not
+    /// read further. Not retried.
+    #[error(transparent)]
+    ResponseTooLarge(#[from] ResponseTooLargeError),
+    /// The server answered with a redirect (3xx) the operation does not
+    /// declare. Redirects are never followed: the token must not go to another
+    /// origin or over plain http, and a request with a body must not turn into
+    /// another method. Not retried.
+    #[error(transparent)]
+    Redirect(#[from] RedirectError),
+    /// A `.pages()`/`.stream()` listing stopped because going on could repeat
+    /// or skip items: the server sent a page identical to the previous one, or
+    /// a page number that does not advance.
+    #[error(transparent)]
+    Pagination(#[from] PaginationError),
 }
 
 impl Error {
@@ -237,7 +257,7 @@ impl ApiError {
             _ => (
                 header_request_id,
                 Vec::new(),
-                Some(String::from_utf8_lossy(body).into_owned()),
+                Some(truncated_text(body, MAX_ERROR_BODY_BYTES)),
             ),
         };
         Self {
@@ -356,6 +376,30 @@ impl DecodeError {
                 path,
                 message: error.to_string(),
                 snippet: snippet(&text, offset),
+            }),
+        }
+    }
+
+    /// A body nested deeper than `limit` arrays and objects; `offset` is the byte that opens
+    /// the first level too many.
+    pub(crate) fn too_deep(
+        status: StatusCode,
+        request_id: Option<String>,
+        limit: usize,
+        offset: usize,
+        body: &[u8],
+    ) -> Self {
+        let text = String::from_utf8_lossy(body);
+        Self {
+            inner: Box::new(DecodeErrorInner {
+                status,
+                request_id,
+                path: ".".to_owned(),
+                message: format!(
+                    "the body nests arrays and objects deeper than the maximum depth of {limit} \
+                     levels (at byte {offset})"
+                ),
+                snippet: snippet(&text, offset.min(text.len())),
             }),
         }
     }
@@ -494,3 +538,197 @@ mod tests {
         assert_eq!(byte_offset("abc", 1, 99), 3);
     }
 }
+
+/// A listing stopped because the server does not page the way it says: see
+/// [`Error::Pagination`].
+#[derive(Debug)]
+pub struct PaginationError {
+    /// Boxed so that [`Error`] stays two words.
+    inner: Box<PaginationInner>,
+}
+
+#[derive(Debug)]
+struct PaginationInner {
+    message: String,
+    /// The failure of the page request, when one ended the listing.
+    source: Option<Error>,
+}
+
+impl PaginationError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        Self {
+            inner: Box::new(PaginationInner {
+                message: message.into(),
+                source: None,
+            }),
+        }
+    }
+
+    pub(crate) fn with_source(message: impl Into<String>, source: Error) -> Self {
+        Self {
+            inner: Box::new(PaginationInner {
+                message: message.into(),
+                source: Some(source),
+            }),
+        }
+    }
+
+    /// The failed page request that ended the listing, if one did.
+    pub fn page_error(&self) -> Option<&Error> {
+        self.inner.source.as_ref()
+    }
+
+    /// What the server did.
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "pagination stopped: {}", self.inner.message)?;
+        if let Some(source) = &self.inner.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for PaginationError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.inner
+            .source
+            .as_ref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+/// The text of `body` (invalid UTF-8 replaced) cut to at most `max` bytes at a character boundary.
+fn truncated_text(body: &[u8], max: usize) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(max + 4)]);
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
+}
+
+/// A response body over the size limit: see [`Error::ResponseTooLarge`].
+#[derive(Debug)]
+pub struct ResponseTooLargeError {
+    inner: Box<ResponseTooLargeInner>,
+}
+
+#[derive(Debug)]
+struct ResponseTooLargeInner {
+    limit: u64,
+    status: StatusCode,
+    content_length: Option<u64>,
+}
+
+impl ResponseTooLargeError {
+    pub(crate) fn new(limit: u64, status: StatusCode, content_length: Option<u64>) -> Self {
+        Self {
+            inner: Box::new(ResponseTooLargeInner {
+                limit,
+                status,
+                content_length,
+            }),
+        }
+    }
+
+    /// The limit in bytes that the body exceeded.
+    pub fn limit(&self) -> u64 {
+        self.inner.limit
+    }
+
+    /// The status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.inner.status
+    }
+
+    /// The `Content-Length` the server announced, when it did.
+    pub fn content_length(&self) -> Option<u64> {
+        self.inner.content_length
+    }
+}
+
+impl fmt::Display for ResponseTooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the response body (status {}) exceeds the limit of {} bytes (max_response_bytes)",
+            self.inner.status.as_u16(),
+            self.inner.limit
+        )?;
+        if let Some(length) = self.inner.content_length {
+            write!(f, "; Content-Length: {length}")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for ResponseTooLargeError {}
+
+/// An undeclared redirect: see [`Error::Redirect`].
+#[derive(Debug)]
+pub struct RedirectError {
+    inner: Box<RedirectInner>,
+}
+
+#[derive(Debug)]
+struct RedirectInner {
+    status: StatusCode,
+    location: Option<String>,
+}
+
+impl RedirectError {
+    pub(crate) fn new(status: StatusCode, location: Option<String>) -> Self {
+        Self {
+            inner: Box::new(RedirectInner { status, location }),
+        }
+    }
+
+    /// The redirect's status (301, 302, 303, 307, 308, ...); with a caller's own HTTP client
+    /// that followed the redirect, the status of the response it reached.
+    pub fn status(&self) -> StatusCode {
+        self.inner.status
+    }
+
+    /// The `Location` the server redirected to, as sent (it may carry a signed query).
+    pub fn location(&self) -> Option<&str> {
+        self.inner.location.as_deref()
+    }
+}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.inner.status.is_redirection() {
+            write!(
+                f,
+                "the server redirected (status {}) ",
+                self.inner.status.as_u16()
+            )?;
+        } else {
+            f.write_str("the custom HTTP client followed a redirect ")?;
+        }
+        match &self.inner.location {
+            // The query (often a signature) and any userinfo are left out.
+            Some(location) => {
+                let end = location.find(['?', '#']).unwrap_or(location.len());
+                let shown = &location[..end];
+                let shown = match (shown.find("://"), shown.find('@')) {
+                    (Some(scheme), Some(at)) if at > scheme => {
+                        format!("{}***{}", &shown[..scheme + 3], &shown[at..])
+                    }
+                    _ => shown.to_owned(),
+                };
+                write!(f, "to `{shown}`")?;
+            }
+            None => f.write_str("without a Location")?,
+        }
+        f.write_str("; undeclared redirects are errors")
+    }
+}
+
+impl StdError for RedirectError {}

@@ -18,21 +18,24 @@ mod response;
 mod retry;
 mod send;
 
-pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, TransportError};
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
+pub use error::{
+    ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, MAX_ERROR_BODY_BYTES,
+    PaginationError, RedirectError, ResponseTooLargeError, TransportError,
+};
 pub use extra::{OperationExt, RawRequest};
 pub use pagination::{Items, Pages};
 pub use path::path_segment;
 pub use region::Region;
 pub use request::CallOptions;
-pub use response::{RateLimit, Response};
+pub use response::{MAX_RESPONSE_DEPTH, RateLimit, Redirect, Response};
 
 #[doc(hidden)]
 pub use extra::Extras;
 #[doc(hidden)]
 pub use request::RequestParts;
 #[doc(hidden)]
-pub use response::{RawResponse, decode_bytes, decode_empty, decode_json};
+pub use response::{RawResponse, decode_bytes, decode_empty, decode_json, decode_redirect};
 #[doc(hidden)]
 pub use send::{body, send};
 

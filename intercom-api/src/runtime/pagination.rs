@@ -28,7 +28,7 @@ use futures_core::Stream;
 use futures_core::stream::FusedStream;
 use futures_util::StreamExt;
 
-use super::error::Error;
+use super::error::{Error, PaginationError};
 use super::request::RequestParts;
 
 /// A boxed, type-erased stream.
@@ -414,7 +414,23 @@ where
     N: Fn(&P) -> Option<K> + Send + 'a,
     W: Fn(C, K) -> C + Send + 'a,
 {
-    paginate(first, send, next_key, with_key, false)
+    let pages = paginate(first, send, next_key, with_key, false);
+    // Intercom keeps the scroll position on its side: a page that failed may have advanced it,
+    // so going on (or retrying) could skip a page. The stream ends with an error that says so.
+    let stream = pages.map(|page| {
+        page.map_err(|error| {
+            PaginationError::with_source(
+                "a scroll page failed after the server may have advanced the scroll; the scroll \
+                 must restart from the beginning (a retry could skip a page)",
+                error,
+            )
+            .into()
+        })
+    });
+    Pages {
+        inner: Box::pin(stream),
+        done: false,
+    }
 }
 
 /// The items of every page of `pages`, in order; `extract` takes a page's
@@ -432,4 +448,77 @@ where
         buffer: Vec::new().into_iter(),
         remaining: None,
     }
+}
+
+/// Checks every page of `pages` with `check` before it is yielded; a page that fails the check is
+/// not yielded: the error is, and the stream ends (no further request is sent).
+fn guarded<'a, P, St, F>(pages: Pages<'a, P>, state: St, check: F) -> Pages<'a, P>
+where
+    P: Send + 'a,
+    St: Send + 'a,
+    F: FnMut(&mut St, &P) -> Result<(), Error> + Send + 'a,
+{
+    let stream = futures_util::stream::unfold(Some((pages, state, check)), |current| async move {
+        let (mut pages, mut state, mut check) = current?;
+        match pages.next().await? {
+            Ok(page) => match check(&mut state, &page) {
+                Ok(()) => Some((Ok(page), Some((pages, state, check)))),
+                Err(error) => Some((Err(error), None)),
+            },
+            Err(error) => Some((Err(error), None)),
+        }
+    });
+    Pages {
+        inner: Box::pin(stream),
+        done: false,
+    }
+}
+
+/// Ends `pages` with [`Error::Pagination`] instead of yielding a page whose item ids (`ids`; items
+/// without an id are left out) are the same, in the same order, as the previous page's: a server
+/// that ignores the cursor or page number would otherwise make the stream yield the same items
+/// again. Pages without ids are not compared.
+#[doc(hidden)]
+pub fn distinct_pages<'a, P, F>(pages: Pages<'a, P>, ids: F) -> Pages<'a, P>
+where
+    P: Send + 'a,
+    F: Fn(&P) -> Vec<String> + Send + 'a,
+{
+    guarded(pages, Vec::<String>::new(), move |previous, page| {
+        let current = ids(page);
+        if let Some(first) = current.first().filter(|_| current == *previous) {
+            return Err(PaginationError::new(format!(
+                "the server sent the same page twice ({} items, first id `{first}`); it ignores \
+                 the cursor or page number",
+                current.len(),
+            ))
+            .into());
+        }
+        *previous = current;
+        Ok(())
+    })
+}
+
+/// Ends a page-number listing with [`Error::Pagination`] when a page's number (`number`, when
+/// the page has one) is not above the previous page's: the server echoes a page number instead
+/// of advancing, and would otherwise be asked for pages forever.
+#[doc(hidden)]
+pub fn advancing_pages<'a, P, F>(pages: Pages<'a, P>, number: F) -> Pages<'a, P>
+where
+    P: Send + 'a,
+    F: Fn(&P) -> Option<i64> + Send + 'a,
+{
+    guarded(pages, None::<i64>, move |previous, page| {
+        let Some(current) = number(page) else {
+            return Ok(());
+        };
+        if let Some(before) = previous.filter(|before| current <= *before) {
+            return Err(PaginationError::new(format!(
+                "the page number does not advance (page {current} after page {before})"
+            ))
+            .into());
+        }
+        *previous = Some(current);
+        Ok(())
+    })
 }

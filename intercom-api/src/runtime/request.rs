@@ -8,14 +8,14 @@ use std::time::{Duration, Instant, SystemTime};
 use backon::Retryable;
 use bytes::Bytes;
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, USER_AGENT,
 };
 use reqwest::{Method, Url};
 use tracing::Instrument;
 use tracing::field::Empty;
 
 use super::client::{Client, Ready};
-use super::error::{ApiError, Error, TransportError};
+use super::error::{ApiError, Error, RedirectError, ResponseTooLargeError, TransportError};
 use super::extra::Extras;
 use super::path::push_encoded_segment;
 use super::response::RawResponse;
@@ -45,6 +45,9 @@ pub struct CallOptions {
     /// Timeout for each attempt of this call; `None` uses the client's
     /// setting.
     pub timeout: Option<Duration>,
+    /// Largest response body read for this call, success or error; `None` uses the client's
+    /// setting ([`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes)).
+    pub max_response_bytes: Option<u64>,
 }
 
 impl CallOptions {
@@ -62,6 +65,12 @@ impl CallOptions {
     /// Sets [`retry_non_idempotent`](CallOptions::retry_non_idempotent).
     pub fn retry_non_idempotent(mut self, enabled: bool) -> Self {
         self.retry_non_idempotent = Some(enabled);
+        self
+    }
+
+    /// Sets [`max_response_bytes`](CallOptions::max_response_bytes).
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = Some(bytes);
         self
     }
 
@@ -94,6 +103,14 @@ pub struct RequestParts {
     options: CallOptions,
     /// Set when a path parameter makes the request unsendable.
     invalid: Option<String>,
+    /// The operation only reads although its method is not idempotent (a `POST` search):
+    /// retried like a `GET`.
+    read_only: bool,
+    /// The server keeps state per call (a scroll): never retried after it may have been
+    /// processed.
+    stateful: bool,
+    /// The operation declares a redirect: a 3xx is its result, not an error.
+    redirect_declared: bool,
 }
 
 impl RequestParts {
@@ -114,6 +131,9 @@ impl RequestParts {
             accept: "application/json",
             options: CallOptions::default(),
             invalid: None,
+            read_only: false,
+            stateful: false,
+            redirect_declared: false,
         }
     }
 
@@ -133,6 +153,9 @@ impl RequestParts {
             accept: "application/json",
             options: CallOptions::default(),
             invalid: None,
+            read_only: false,
+            stateful: false,
+            redirect_declared: false,
         }
     }
 
@@ -153,6 +176,26 @@ impl RequestParts {
         if self.invalid.is_none() {
             self.invalid.clone_from(&extras.invalid);
         }
+    }
+
+    /// Marks the operation as read-only whatever its method (a `POST .../search`): it is
+    /// retried on 5xx responses and transport errors like a `GET`.
+    pub fn set_read_only(&mut self) {
+        self.read_only = true;
+    }
+
+    /// Marks the operation as stateful on the server (the companies scroll, whose position
+    /// Intercom advances with every call): it is never retried after a failure that may
+    /// follow processing (5xx, timeout, dropped connection), whatever the method and the call
+    /// options; only a 429 (not processed) is retried.
+    pub fn set_stateful(&mut self) {
+        self.stateful = true;
+    }
+
+    /// The operation declares a 3xx response: a redirect is returned (status and `Location`,
+    /// see `decode_redirect`), never followed, instead of being an error.
+    pub fn set_redirect_declared(&mut self) {
+        self.redirect_declared = true;
     }
 
     /// Appends a literal chunk of the path, e.g. `/contacts/`.
@@ -225,6 +268,8 @@ struct Call<'a> {
     timeout: Option<Duration>,
     /// Idempotent method, or the caller opted in to retrying this one.
     unsafe_retry_allowed: bool,
+    /// Largest response body read.
+    max_response_bytes: u64,
 }
 
 impl Client {
@@ -293,14 +338,21 @@ impl Client {
             url,
             headers,
             timeout: parts.options.timeout.or(ready.timeout),
-            unsafe_retry_allowed: retry::is_idempotent(&parts.method)
-                || parts
-                    .options
-                    .retry_non_idempotent
-                    .unwrap_or(ready.retry.retry_non_idempotent),
+            max_response_bytes: parts
+                .options
+                .max_response_bytes
+                .unwrap_or(ready.max_response_bytes),
+            unsafe_retry_allowed: !parts.stateful
+                && (retry::is_idempotent(&parts.method)
+                    || parts.read_only
+                    || parts
+                        .options
+                        .retry_non_idempotent
+                        .unwrap_or(ready.retry.retry_non_idempotent)),
         };
         let call = &call;
         let max_wait = ready.retry.max_retry_wait;
+        let initial_backoff = ready.retry.initial_backoff;
         let result = (move || async move {
             let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
             call.attempt(attempt).await
@@ -310,7 +362,11 @@ impl Client {
         .when(|e: &AttemptError| e.retryable)
         .adjust(move |e: &AttemptError, backoff: Option<Duration>| {
             // `None` means the attempts are used up: give up either way.
-            backoff.map(|backoff| e.server_wait.map_or(backoff, |wait| wait.min(max_wait)))
+            backoff.map(|backoff| {
+                e.server_wait.map_or(backoff, |wait| {
+                    retry::server_wait_with_floor(wait, max_wait, initial_backoff)
+                })
+            })
         })
         .notify(|e: &AttemptError, wait: Duration| {
             tracing::warn!(
@@ -354,8 +410,28 @@ impl Call<'_> {
         let mut response = request.send().await.map_err(|e| self.transport(e))?;
         let status = response.status();
         span.record("status", status.as_u16());
+        if status.is_redirection() && self.parts.redirect_declared && response.url() == &self.url {
+            let headers = std::mem::take(response.headers_mut());
+            return Ok(RawResponse::new(status, headers, Bytes::new()));
+        }
+        if status.is_redirection() || response.url() != &self.url {
+            // Not followed (our client's policy), or followed by a caller's own client.
+            let location = if status.is_redirection() {
+                response
+                    .headers()
+                    .get(LOCATION)
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            } else {
+                Some(response.url().to_string())
+            };
+            return Err(AttemptError {
+                error: RedirectError::new(status, location).into(),
+                retryable: false,
+                server_wait: None,
+            });
+        }
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(|e| self.transport(e))?;
+        let body = self.read_body(response, status).await?;
         if status.is_success() {
             return Ok(RawResponse::new(status, headers, body));
         }
@@ -370,6 +446,35 @@ impl Call<'_> {
             retryable,
             server_wait,
         })
+    }
+
+    /// Reads the whole body, at most `max_response_bytes`: a larger `Content-Length` fails
+    /// before anything is read, a body that grows past the limit fails as soon as it does.
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        status: reqwest::StatusCode,
+    ) -> Result<Bytes, AttemptError> {
+        let limit = self.max_response_bytes;
+        let too_large = |content_length| AttemptError {
+            error: ResponseTooLargeError::new(limit, status, content_length).into(),
+            retryable: false,
+            server_wait: None,
+        };
+        let content_length = response.content_length();
+        if content_length.is_some_and(|length| length > limit) {
+            return Err(too_large(content_length));
+        }
+        let capacity = content_length.unwrap_or(0).min(limit).min(1 << 20);
+        let mut body = bytes::BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.transport(e))? {
+            let total = u64::try_from(body.len() + chunk.len()).unwrap_or(u64::MAX);
+            if total > limit {
+                return Err(too_large(content_length));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
     }
 
     fn transport(&self, error: reqwest::Error) -> AttemptError {

@@ -180,7 +180,21 @@ pub fn decode_json<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>,
     } else {
         &raw.body
     };
+    if let Some(offset) = too_deep(body, MAX_RESPONSE_DEPTH) {
+        let request_id = header_request_id(&raw.headers).map(str::to_owned);
+        return Err(DecodeError::too_deep(
+            raw.status,
+            request_id,
+            MAX_RESPONSE_DEPTH,
+            offset,
+            body,
+        )
+        .into());
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
+    // Depth is bounded by `too_deep` above, with a limit of our own (serde_json's 128 counts the
+    // levels of the page, the item and the member too).
+    de.disable_recursion_limit();
     let (value, drifted) = drift::collect(|| {
         match serde_path_to_error::deserialize::<_, T>(&mut de) {
             // Reject trailing characters after the document.
@@ -201,6 +215,69 @@ pub fn decode_json<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>,
     }
 }
 
+/// Deepest nesting of arrays and objects a response body may have. A contact in a list page
+/// with 127 levels inside a free-form member is about 131 deep; the decoder needs well under
+/// 1 MiB of stack for 160 levels in a debug build.
+pub const MAX_RESPONSE_DEPTH: usize = 160;
+
+/// The offset of the first `[` or `{` that opens a level deeper than `limit`, outside strings;
+/// `None` when the body stays within it. One pass, no recursion.
+fn too_deep(body: &[u8], limit: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (offset, &byte) in body.iter().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(offset);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A redirect the operation declares (a 3xx response in the spec, such as a recording answered
+/// with a signed URL): returned to the caller, never followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Redirect {
+    /// The 3xx status.
+    pub status: StatusCode,
+    /// The `Location` header, as sent; `None` when the server sent none (or one that is not
+    /// text).
+    pub location: Option<String>,
+}
+
+/// The status and `Location` of a declared redirect.
+#[doc(hidden)]
+pub fn decode_redirect(raw: RawResponse) -> Result<Response<Redirect>, Error> {
+    let location = raw
+        .headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let redirect = Redirect {
+        status: raw.status,
+        location,
+    };
+    Ok(raw.with_body(redirect))
+}
+
 /// Discards the body, for operations that return nothing useful.
 #[doc(hidden)]
 pub fn decode_empty(raw: RawResponse) -> Result<Response<()>, Error> {
@@ -212,4 +289,17 @@ pub fn decode_empty(raw: RawResponse) -> Result<Response<()>, Error> {
 pub fn decode_bytes(raw: RawResponse) -> Result<Response<Bytes>, Error> {
     let body = raw.body.clone();
     Ok(raw.with_body(body))
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::too_deep;
+
+    #[test]
+    fn nesting_is_counted_outside_strings_only() {
+        assert_eq!(too_deep(b"[[1]]", 2), None);
+        assert_eq!(too_deep(b"[[[1]]]", 2), Some(2));
+        assert_eq!(too_deep(br#"{"a":"[[[[\"[[["}"#, 1), None);
+        assert_eq!(too_deep(br#"[{"a":[]}]"#, 2), Some(6));
+    }
 }

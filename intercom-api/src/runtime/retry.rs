@@ -59,6 +59,19 @@ impl RetryConfig {
     }
 }
 
+/// The wait before a retry the server asked to delay by `server_wait`: capped by `max_wait`,
+/// and never below the client's first backoff delay plus jitter (`initial_backoff` times a
+/// random factor in `[1, 2)`), so `Retry-After: 0`, a date in the past or a reset time that has
+/// just passed cannot make every client retry at once.
+pub(crate) fn server_wait_with_floor(
+    server_wait: Duration,
+    max_wait: Duration,
+    initial_backoff: Duration,
+) -> Duration {
+    let floor = initial_backoff.mul_f64(1.0 + fastrand::f64());
+    server_wait.min(max_wait).max(floor)
+}
+
 /// GET, HEAD, PUT, DELETE, OPTIONS and TRACE can be repeated safely.
 pub(crate) fn is_idempotent(method: &Method) -> bool {
     [
@@ -179,6 +192,22 @@ mod tests {
         assert_eq!(
             server_wait_hint(StatusCode::TOO_MANY_REQUESTS, &h, now()),
             Some(Duration::from_secs(2))
+        );
+    }
+
+    #[test]
+    fn server_waits_have_the_jittered_first_backoff_as_floor() {
+        let initial = Duration::from_millis(100);
+        let max = Duration::from_secs(60);
+        for _ in 0..100 {
+            let wait = server_wait_with_floor(Duration::ZERO, max, initial);
+            assert!(wait >= initial && wait < initial * 2, "{wait:?}");
+        }
+        let long = Duration::from_secs(5);
+        assert_eq!(server_wait_with_floor(long, max, initial), long);
+        assert_eq!(
+            server_wait_with_floor(Duration::from_secs(600), max, initial),
+            max
         );
     }
 

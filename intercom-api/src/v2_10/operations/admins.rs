@@ -208,25 +208,51 @@ impl<'a> ListActivityLogs<'a> {
         self.created_at_before = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::ActivityLogList> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::ActivityLogList| crate::runtime::pagination::ImpliedPage::next(
-                page
-                    .pages
-                    .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone()),
-                None,
-                page.pages.as_ref().and_then(|v| v.page),
-                page.pages.as_ref().and_then(|v| v.total_pages),
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::pages(
+                self,
+                Self::send,
+                |page: &models::ActivityLogList| {
+                    crate::runtime::pagination::ImpliedPage::next(
+                            page
+                                .pages
+                                .as_ref()
+                                .and_then(|v| v.next.as_ref())
+                                .and_then(|v| v.starting_after.clone()),
+                            None,
+                            page.pages.as_ref().and_then(|v| v.page),
+                            page.pages.as_ref().and_then(|v| v.total_pages),
+                        )
+                        .filter(|key| {
+                            matches!(
+                                key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
+                            )
+                                || !(page
+                                    .activity_logs
+                                    .as_ref()
+                                    .is_none_or(|items| items.is_empty()))
+                        })
+                },
+                |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                    call.implied_page = Some(key);
+                    call
+                },
             ),
-            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                call.implied_page = Some(key);
-                call
+            |page: &models::ActivityLogList| {
+                page.activity_logs
+                    .as_ref()
+                    .map_or_else(
+                        Vec::new,
+                        |items| {
+                            items
+                                .iter()
+                                .filter_map(|item| item.as_ref()?.id.clone())
+                                .collect()
+                        },
+                    )
             },
         )
     }

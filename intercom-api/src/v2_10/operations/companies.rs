@@ -269,20 +269,36 @@ impl<'a> RetrieveCompany<'a> {
         self.per_page = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyList> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::advancing_pages(
+                crate::runtime::pagination::pages(
+                    self,
+                    Self::send,
+                    |page: &models::CompanyList| {
+                        if page.data.as_ref().is_none_or(|items| items.is_empty()) {
+                            return None;
+                        }
+                        let (current, total) = (
+                            page.pages.as_ref().and_then(|v| v.page)?,
+                            page.pages.as_ref().and_then(|v| v.total_pages)?,
+                        );
+                        (current < total).then_some(current + 1)
+                    },
+                    |call: Self, key: i64| call.page(key),
+                ),
+                |page: &models::CompanyList| page.pages.as_ref().and_then(|v| v.page),
+            ),
             |page: &models::CompanyList| {
-                let (current, total) = (
-                    page.pages.as_ref().and_then(|v| v.page)?,
-                    page.pages.as_ref().and_then(|v| v.total_pages)?,
-                );
-                (current < total).then_some(current + 1)
+                page.data
+                    .as_ref()
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
-            |call: Self, key: i64| call.page(key),
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
@@ -572,25 +588,46 @@ pub struct ListAttachedContacts<'a> {
     extra: crate::runtime::Extras,
 }
 impl<'a> ListAttachedContacts<'a> {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyAttachedContacts> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::CompanyAttachedContacts| crate::runtime::pagination::ImpliedPage::next(
-                page
-                    .pages
-                    .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone()),
-                None,
-                page.pages.as_ref().and_then(|v| v.page),
-                page.pages.as_ref().and_then(|v| v.total_pages),
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::pages(
+                self,
+                Self::send,
+                |page: &models::CompanyAttachedContacts| {
+                    crate::runtime::pagination::ImpliedPage::next(
+                            page
+                                .pages
+                                .as_ref()
+                                .and_then(|v| v.next.as_ref())
+                                .and_then(|v| v.starting_after.clone()),
+                            None,
+                            page.pages.as_ref().and_then(|v| v.page),
+                            page.pages.as_ref().and_then(|v| v.total_pages),
+                        )
+                        .filter(|key| {
+                            matches!(
+                                key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
+                            )
+                                || !(page
+                                    .data
+                                    .as_ref()
+                                    .is_none_or(|items| items.is_empty()))
+                        })
+                },
+                |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                    call.implied_page = Some(key);
+                    call
+                },
             ),
-            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                call.implied_page = Some(key);
-                call
+            |page: &models::CompanyAttachedContacts| {
+                page.data
+                    .as_ref()
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
         )
     }
@@ -732,20 +769,36 @@ impl<'a> ListAllCompanies<'a> {
         self.order = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyList> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::advancing_pages(
+                crate::runtime::pagination::pages(
+                    self,
+                    Self::send,
+                    |page: &models::CompanyList| {
+                        if page.data.as_ref().is_none_or(|items| items.is_empty()) {
+                            return None;
+                        }
+                        let (current, total) = (
+                            page.pages.as_ref().and_then(|v| v.page)?,
+                            page.pages.as_ref().and_then(|v| v.total_pages)?,
+                        );
+                        (current < total).then_some(current + 1)
+                    },
+                    |call: Self, key: i64| call.page(key),
+                ),
+                |page: &models::CompanyList| page.pages.as_ref().and_then(|v| v.page),
+            ),
             |page: &models::CompanyList| {
-                let (current, total) = (
-                    page.pages.as_ref().and_then(|v| v.page)?,
-                    page.pages.as_ref().and_then(|v| v.total_pages)?,
-                );
-                (current < total).then_some(current + 1)
+                page.data
+                    .as_ref()
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
-            |call: Self, key: i64| call.page(key),
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
@@ -819,20 +872,30 @@ impl<'a> ScrollOverAllCompanies<'a> {
         self.scroll_param = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `scroll_param`; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the `scroll_param`; stops at the last page or on a missing, empty or repeated cursor. A failed page is not retried (but a 429) and ends the stream with [`Error::Pagination`]: Intercom may have advanced the scroll, which must restart. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyScroll> {
-        crate::runtime::pagination::scroll_pages(
-            self,
-            Self::send,
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::scroll_pages(
+                self,
+                Self::send,
+                |page: &models::CompanyScroll| {
+                    if page.data.as_ref().is_none_or(Vec::is_empty) {
+                        None
+                    } else {
+                        page.scroll_param.clone()
+                    }
+                },
+                |call: Self, key: String| call.scroll_param(key),
+            ),
             |page: &models::CompanyScroll| {
-                if page.data.as_ref().is_none_or(Vec::is_empty) {
-                    None
-                } else {
-                    page.scroll_param.clone()
-                }
+                page.data
+                    .as_ref()
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
-            |call: Self, key: String| call.scroll_param(key),
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
@@ -875,6 +938,7 @@ impl<'a> ScrollOverAllCompanies<'a> {
             "/companies/scroll",
         );
         parts.set_extras(&self.extra);
+        parts.set_stateful();
         parts.push_path("/companies/scroll");
         if let Some(value) = &self.scroll_param {
             parts.push_query("scroll_param", value.clone());

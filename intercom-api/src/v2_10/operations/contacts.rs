@@ -340,21 +340,44 @@ pub struct ListCompaniesForAContact<'a> {
     extra: crate::runtime::Extras,
 }
 impl<'a> ListCompaniesForAContact<'a> {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (the `starting_after` or `page` in the query of the `pages.next` URL, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (the `starting_after` or `page` in the query of the `pages.next` URL, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactAttachedCompanies> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::ContactAttachedCompanies| crate::runtime::pagination::ImpliedPage::next(
-                None,
-                page.pages.as_ref().and_then(|v| v.next.clone()),
-                page.pages.as_ref().and_then(|v| v.page),
-                page.pages.as_ref().and_then(|v| v.total_pages),
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::pages(
+                self,
+                Self::send,
+                |page: &models::ContactAttachedCompanies| {
+                    crate::runtime::pagination::ImpliedPage::next(
+                            None,
+                            page.pages.as_ref().and_then(|v| v.next.clone()),
+                            page.pages.as_ref().and_then(|v| v.page),
+                            page.pages.as_ref().and_then(|v| v.total_pages),
+                        )
+                        .filter(|key| {
+                            matches!(
+                                key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
+                            )
+                                || !(page
+                                    .companies
+                                    .as_ref()
+                                    .or(page.data.as_ref())
+                                    .is_none_or(|items| items.is_empty()))
+                        })
+                },
+                |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                    call.implied_page = Some(key);
+                    call
+                },
             ),
-            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                call.implied_page = Some(key);
-                call
+            |page: &models::ContactAttachedCompanies| {
+                page.companies
+                    .as_ref()
+                    .or(page.data.as_ref())
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
         )
     }
@@ -808,27 +831,40 @@ impl<'a> SearchContacts<'a> {
         self.body = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactList> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
+    pub fn pages(mut self) -> crate::runtime::Pages<'a, models::ContactList> {
+        if self.body.is_none() {
+            self.body = serde_json::from_str("{\"query\":{}}").ok();
+        }
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::pages(
+                self,
+                Self::send,
+                |page: &models::ContactList| {
+                    page
+                        .pages
+                        .as_ref()
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.starting_after.clone())
+                },
+                |mut call: Self, key: String| {
+                    if let Some(body) = call.body.as_mut() {
+                        body
+                            .pagination
+                            .get_or_insert_with(Default::default)
+                            .starting_after = Some(key);
+                    }
+                    call
+                },
+            ),
             |page: &models::ContactList| {
-                page
-                    .pages
+                page.data
                     .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone())
-            },
-            |mut call: Self, key: String| {
-                if let Some(body) = call.body.as_mut() {
-                    body
-                        .pagination
-                        .get_or_insert_with(Default::default)
-                        .starting_after = Some(key);
-                }
-                call
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
         )
     }
@@ -870,6 +906,7 @@ impl<'a> SearchContacts<'a> {
             "/contacts/search",
         );
         parts.set_extras(&self.extra);
+        parts.set_read_only();
         parts.push_path("/contacts/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
@@ -892,25 +929,46 @@ pub struct ListContacts<'a> {
     extra: crate::runtime::Extras,
 }
 impl<'a> ListContacts<'a> {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactList> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::ContactList| crate::runtime::pagination::ImpliedPage::next(
-                page
-                    .pages
-                    .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone()),
-                None,
-                page.pages.as_ref().and_then(|v| v.page),
-                page.pages.as_ref().and_then(|v| v.total_pages),
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::pages(
+                self,
+                Self::send,
+                |page: &models::ContactList| {
+                    crate::runtime::pagination::ImpliedPage::next(
+                            page
+                                .pages
+                                .as_ref()
+                                .and_then(|v| v.next.as_ref())
+                                .and_then(|v| v.starting_after.clone()),
+                            None,
+                            page.pages.as_ref().and_then(|v| v.page),
+                            page.pages.as_ref().and_then(|v| v.total_pages),
+                        )
+                        .filter(|key| {
+                            matches!(
+                                key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
+                            )
+                                || !(page
+                                    .data
+                                    .as_ref()
+                                    .is_none_or(|items| items.is_empty()))
+                        })
+                },
+                |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                    call.implied_page = Some(key);
+                    call
+                },
             ),
-            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                call.implied_page = Some(key);
-                call
+            |page: &models::ContactList| {
+                page.data
+                    .as_ref()
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
         )
     }

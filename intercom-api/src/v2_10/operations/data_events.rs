@@ -132,12 +132,19 @@ impl<'a> LisDataEvents<'a> {
         crate::runtime::pagination::pages(
             self,
             Self::send,
-            |page: &models::DataEventSummary| crate::runtime::pagination::ImpliedPage::next(
-                None,
-                page.pages.as_ref().and_then(|v| v.next.clone()),
-                None,
-                None,
-            ),
+            |page: &models::DataEventSummary| {
+                crate::runtime::pagination::ImpliedPage::next(
+                        None,
+                        page.pages.as_ref().and_then(|v| v.next.clone()),
+                        None,
+                        None,
+                    )
+                    .filter(|key| {
+                        matches!(
+                            key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
+                        ) || !(page.events.as_ref().is_none_or(|items| items.is_empty()))
+                    })
+            },
             |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
                 call.implied_page = Some(key);
                 call

@@ -270,20 +270,36 @@ impl<'a> RetrieveCompany<'a> {
         self.per_page = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyList> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::advancing_pages(
+                crate::runtime::pagination::pages(
+                    self,
+                    Self::send,
+                    |page: &models::CompanyList| {
+                        if page.data.as_ref().is_none_or(|items| items.is_empty()) {
+                            return None;
+                        }
+                        let (current, total) = (
+                            page.pages.as_ref().and_then(|v| v.page)?,
+                            page.pages.as_ref().and_then(|v| v.total_pages)?,
+                        );
+                        (current < total).then_some(current + 1)
+                    },
+                    |call: Self, key: i64| call.page(key),
+                ),
+                |page: &models::CompanyList| page.pages.as_ref().and_then(|v| v.page),
+            ),
             |page: &models::CompanyList| {
-                let (current, total) = (
-                    page.pages.as_ref().and_then(|v| v.page)?,
-                    page.pages.as_ref().and_then(|v| v.total_pages)?,
-                );
-                (current < total).then_some(current + 1)
+                page.data
+                    .as_ref()
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
-            |call: Self, key: i64| call.page(key),
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
@@ -584,20 +600,38 @@ impl<'a> ListAttachedContacts<'a> {
         self.per_page = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyAttachedContacts> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::advancing_pages(
+                crate::runtime::pagination::pages(
+                    self,
+                    Self::send,
+                    |page: &models::CompanyAttachedContacts| {
+                        if page.data.as_ref().is_none_or(|items| items.is_empty()) {
+                            return None;
+                        }
+                        let (current, total) = (
+                            page.pages.as_ref().and_then(|v| v.page)?,
+                            page.pages.as_ref().and_then(|v| v.total_pages)?,
+                        );
+                        (current < total).then_some(current + 1)
+                    },
+                    |call: Self, key: i64| call.page(key),
+                ),
+                |page: &models::CompanyAttachedContacts| {
+                    page.pages.as_ref().and_then(|v| v.page)
+                },
+            ),
             |page: &models::CompanyAttachedContacts| {
-                let (current, total) = (
-                    page.pages.as_ref().and_then(|v| v.page)?,
-                    page.pages.as_ref().and_then(|v| v.total_pages)?,
-                );
-                (current < total).then_some(current + 1)
+                page.data
+                    .as_ref()
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
-            |call: Self, key: i64| call.page(key),
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
@@ -741,20 +775,36 @@ impl<'a> ListAllCompanies<'a> {
         self.order = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyList> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::advancing_pages(
+                crate::runtime::pagination::pages(
+                    self,
+                    Self::send,
+                    |page: &models::CompanyList| {
+                        if page.data.as_ref().is_none_or(|items| items.is_empty()) {
+                            return None;
+                        }
+                        let (current, total) = (
+                            page.pages.as_ref().and_then(|v| v.page)?,
+                            page.pages.as_ref().and_then(|v| v.total_pages)?,
+                        );
+                        (current < total).then_some(current + 1)
+                    },
+                    |call: Self, key: i64| call.page(key),
+                ),
+                |page: &models::CompanyList| page.pages.as_ref().and_then(|v| v.page),
+            ),
             |page: &models::CompanyList| {
-                let (current, total) = (
-                    page.pages.as_ref().and_then(|v| v.page)?,
-                    page.pages.as_ref().and_then(|v| v.total_pages)?,
-                );
-                (current < total).then_some(current + 1)
+                page.data
+                    .as_ref()
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
-            |call: Self, key: i64| call.page(key),
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
@@ -828,20 +878,30 @@ impl<'a> ScrollOverAllCompanies<'a> {
         self.scroll_param = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `scroll_param`; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the `scroll_param`; stops at the last page or on a missing, empty or repeated cursor. A failed page is not retried (but a 429) and ends the stream with [`Error::Pagination`]: Intercom may have advanced the scroll, which must restart. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyScroll> {
-        crate::runtime::pagination::scroll_pages(
-            self,
-            Self::send,
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::scroll_pages(
+                self,
+                Self::send,
+                |page: &models::CompanyScroll| {
+                    if page.data.as_ref().is_none_or(Vec::is_empty) {
+                        None
+                    } else {
+                        page.scroll_param.clone()
+                    }
+                },
+                |call: Self, key: String| call.scroll_param(key),
+            ),
             |page: &models::CompanyScroll| {
-                if page.data.as_ref().is_none_or(Vec::is_empty) {
-                    None
-                } else {
-                    page.scroll_param.clone()
-                }
+                page.data
+                    .as_ref()
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
-            |call: Self, key: String| call.scroll_param(key),
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
@@ -884,6 +944,7 @@ impl<'a> ScrollOverAllCompanies<'a> {
             "/companies/scroll",
         );
         parts.set_extras(&self.extra);
+        parts.set_stateful();
         parts.push_path("/companies/scroll");
         if let Some(value) = &self.scroll_param {
             parts.push_query("scroll_param", value.clone());

@@ -357,20 +357,44 @@ impl<'a> ListCompaniesForAContact<'a> {
         self.per_page = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactAttachedCompanies> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::advancing_pages(
+                crate::runtime::pagination::pages(
+                    self,
+                    Self::send,
+                    |page: &models::ContactAttachedCompanies| {
+                        if page
+                            .companies
+                            .as_ref()
+                            .or(page.data.as_ref())
+                            .is_none_or(|items| items.is_empty())
+                        {
+                            return None;
+                        }
+                        let (current, total) = (
+                            page.pages.as_ref().and_then(|v| v.page)?,
+                            page.pages.as_ref().and_then(|v| v.total_pages)?,
+                        );
+                        (current < total).then_some(current + 1)
+                    },
+                    |call: Self, key: i64| call.page(key),
+                ),
+                |page: &models::ContactAttachedCompanies| {
+                    page.pages.as_ref().and_then(|v| v.page)
+                },
+            ),
             |page: &models::ContactAttachedCompanies| {
-                let (current, total) = (
-                    page.pages.as_ref().and_then(|v| v.page)?,
-                    page.pages.as_ref().and_then(|v| v.total_pages)?,
-                );
-                (current < total).then_some(current + 1)
+                page.companies
+                    .as_ref()
+                    .or(page.data.as_ref())
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
-            |call: Self, key: i64| call.page(key),
         )
     }
     /// Every item (`companies`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
@@ -826,27 +850,40 @@ impl<'a> SearchContacts<'a> {
         self.body = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactList> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
+    pub fn pages(mut self) -> crate::runtime::Pages<'a, models::ContactList> {
+        if self.body.is_none() {
+            self.body = serde_json::from_str("{\"query\":{}}").ok();
+        }
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::pages(
+                self,
+                Self::send,
+                |page: &models::ContactList| {
+                    page
+                        .pages
+                        .as_ref()
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.starting_after.clone())
+                },
+                |mut call: Self, key: String| {
+                    if let Some(body) = call.body.as_mut() {
+                        body
+                            .pagination
+                            .get_or_insert_with(Default::default)
+                            .starting_after = Some(key);
+                    }
+                    call
+                },
+            ),
             |page: &models::ContactList| {
-                page
-                    .pages
+                page.data
                     .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone())
-            },
-            |mut call: Self, key: String| {
-                if let Some(body) = call.body.as_mut() {
-                    body
-                        .pagination
-                        .get_or_insert_with(Default::default)
-                        .starting_after = Some(key);
-                }
-                call
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
         )
     }
@@ -888,6 +925,7 @@ impl<'a> SearchContacts<'a> {
             "/contacts/search",
         );
         parts.set_extras(&self.extra);
+        parts.set_read_only();
         parts.push_path("/contacts/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
@@ -927,20 +965,30 @@ impl<'a> ListContacts<'a> {
         self.starting_after = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactList> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::pages(
+                self,
+                Self::send,
+                |page: &models::ContactList| {
+                    page
+                        .pages
+                        .as_ref()
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.starting_after.clone())
+                },
+                |call: Self, key: String| call.starting_after(key),
+            ),
             |page: &models::ContactList| {
-                page
-                    .pages
+                page.data
                     .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone())
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
-            |call: Self, key: String| call.starting_after(key),
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).

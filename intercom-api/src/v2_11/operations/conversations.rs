@@ -370,22 +370,32 @@ impl<'a> ListConversations<'a> {
         self.starting_after = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(
         self,
     ) -> crate::runtime::Pages<'a, models::PaginatedConversationResponse> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::pages(
+                self,
+                Self::send,
+                |page: &models::PaginatedConversationResponse| {
+                    page
+                        .pages
+                        .as_ref()
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.starting_after.clone())
+                },
+                |call: Self, key: String| call.starting_after(key),
+            ),
             |page: &models::PaginatedConversationResponse| {
-                page
-                    .pages
+                page.conversations
                     .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone())
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
-            |call: Self, key: String| call.starting_after(key),
         )
     }
     /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
@@ -648,29 +658,42 @@ impl<'a> SearchConversations<'a> {
         self.body = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(
-        self,
+        mut self,
     ) -> crate::runtime::Pages<'a, models::PaginatedConversationResponse> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
+        if self.body.is_none() {
+            self.body = serde_json::from_str("{\"query\":{}}").ok();
+        }
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::pages(
+                self,
+                Self::send,
+                |page: &models::PaginatedConversationResponse| {
+                    page
+                        .pages
+                        .as_ref()
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.starting_after.clone())
+                },
+                |mut call: Self, key: String| {
+                    if let Some(body) = call.body.as_mut() {
+                        body
+                            .pagination
+                            .get_or_insert_with(Default::default)
+                            .starting_after = Some(key);
+                    }
+                    call
+                },
+            ),
             |page: &models::PaginatedConversationResponse| {
-                page
-                    .pages
+                page.conversations
                     .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone())
-            },
-            |mut call: Self, key: String| {
-                if let Some(body) = call.body.as_mut() {
-                    body
-                        .pagination
-                        .get_or_insert_with(Default::default)
-                        .starting_after = Some(key);
-                }
-                call
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
         )
     }
@@ -720,6 +743,7 @@ impl<'a> SearchConversations<'a> {
             "/conversations/search",
         );
         parts.set_extras(&self.extra);
+        parts.set_read_only();
         parts.push_path("/conversations/search");
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;

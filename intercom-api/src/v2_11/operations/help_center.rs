@@ -136,20 +136,36 @@ impl<'a> ListAllCollections<'a> {
         self.per_page = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor.
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CollectionList> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
+        crate::runtime::pagination::distinct_pages(
+            crate::runtime::pagination::advancing_pages(
+                crate::runtime::pagination::pages(
+                    self,
+                    Self::send,
+                    |page: &models::CollectionList| {
+                        if page.data.as_ref().is_none_or(|items| items.is_empty()) {
+                            return None;
+                        }
+                        let (current, total) = (
+                            page.pages.as_ref().and_then(|v| v.page)?,
+                            page.pages.as_ref().and_then(|v| v.total_pages)?,
+                        );
+                        (current < total).then_some(current + 1)
+                    },
+                    |call: Self, key: i64| call.page(key),
+                ),
+                |page: &models::CollectionList| page.pages.as_ref().and_then(|v| v.page),
+            ),
             |page: &models::CollectionList| {
-                let (current, total) = (
-                    page.pages.as_ref().and_then(|v| v.page)?,
-                    page.pages.as_ref().and_then(|v| v.total_pages)?,
-                );
-                (current < total).then_some(current + 1)
+                page.data
+                    .as_ref()
+                    .map_or_else(
+                        Vec::new,
+                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+                    )
             },
-            |call: Self, key: i64| call.page(key),
         )
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
