@@ -215,7 +215,9 @@ async fn hostile_server_soak() {
                 .duration_since(UNIX_EPOCH)
                 .map_or(1, |d| d.as_secs())
         });
-    eprintln!("hostile: seed {seed} (HOSTILE_SEED={seed} replays it)");
+    progress(&format!(
+        "hostile: seed {seed} (HOSTILE_SEED={seed} replays it)"
+    ));
     let base = hostile_server(seed).await;
     let client = Client::builder(TOKEN)
         .base_url(&base)
@@ -292,10 +294,17 @@ async fn hostile_server_soak() {
     assert!(undocumented.is_empty(), "{undocumented:?}");
     let panics = panics.load(Ordering::Relaxed);
     assert_eq!(panics, 0);
-    eprintln!(
+    progress(&format!(
         "hostile: calls {CALLS}, ok {}, errors {}, panics {panics}, max call time {} ms",
         ok.load(Ordering::Relaxed),
         errors.load(Ordering::Relaxed),
         max_call.as_millis()
-    );
+    ));
+}
+
+/// A line that shows even when the test passes: written to stderr directly, which libtest's
+/// output capture (it only captures `print!`/`eprint!`) does not swallow.
+fn progress(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
