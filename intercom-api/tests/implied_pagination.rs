@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use intercom_api::runtime::Client;
 use intercom_api::v2_10::models;
 use serde_json::{Value, json};
@@ -247,5 +247,45 @@ async fn a_repeated_implied_cursor_ends_the_stream() {
         .await
         .expect("two pages");
     assert_eq!(contacts.len(), 4);
+    assert_eq!(received(&server).await.len(), 2);
+}
+
+/// An inferred page-number stream whose server echoes `page: 1` (with new items each time) ends
+/// with `Error::Pagination`, as a declared page-number stream does (issue 12.10).
+#[tokio::test]
+async fn an_implied_page_number_that_does_not_advance_is_an_error() {
+    let server = MockServer::start().await;
+    let page = |ids| {
+        json!({"type": "list", "data": objects("note", ids),
+               "pages": {"type": "pages", "next": null, "page": 1, "per_page": 2, "total_pages": 1000000}})
+    };
+    mount(
+        &server,
+        "/contacts/42/notes",
+        "page",
+        vec![("", page(0..2)), ("2", page(2..4)), ("3", page(4..6))],
+    )
+    .await;
+    let client = client(&server);
+    let mut notes = client.v2_10().notes().list_notes(42).stream();
+    let mut ids = Vec::new();
+    let error = loop {
+        match notes.next().await {
+            Some(Ok(note)) => ids.extend(note.id),
+            Some(Err(error)) => break error,
+            None => panic!("the stream ended without an error after {ids:?}"),
+        }
+    };
+    assert!(
+        matches!(error, intercom_api::Error::Pagination(_)),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("does not advance"), "{error}");
+    assert_eq!(
+        ids,
+        expected("note", 0..2),
+        "the echoed page is not yielded"
+    );
+    assert!(notes.next().await.is_none());
     assert_eq!(received(&server).await.len(), 2);
 }

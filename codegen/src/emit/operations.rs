@@ -557,6 +557,24 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
                 || (none(), none()),
                 |(page, total)| (field_path(page, true), field_path(total, true)),
             );
+            if page_number.is_some() {
+                // Followed by page number (no cursor or next URL on the page): the number must go up.
+                let typed = |t: &TokenStream| {
+                    if t.to_string() == "None" {
+                        quote!(None::<String>)
+                    } else {
+                        t.clone()
+                    }
+                };
+                let (by_cursor, by_url) = (typed(&cursor), typed(&next_url));
+                guards.push((
+                    quote!(advancing_pages),
+                    quote!(|page: &#page_ty| {
+                        let followed = #by_cursor.is_some_and(|c| !c.is_empty()) || #by_url.is_some();
+                        if followed { None } else { #current }
+                    }),
+                ));
+            }
             (
                 quote!(|page: &#page_ty| {
                     crate::runtime::pagination::ImpliedPage::next(#cursor, #next_url, #current, #total)

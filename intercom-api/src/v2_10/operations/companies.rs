@@ -592,33 +592,48 @@ impl<'a> ListAttachedContacts<'a> {
     #[inline]
     pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyAttachedContacts> {
         crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::pages(
-                self,
-                Self::send,
-                |page: &models::CompanyAttachedContacts| {
-                    crate::runtime::pagination::ImpliedPage::next(
-                            page
-                                .pages
-                                .as_ref()
-                                .and_then(|v| v.next.as_ref())
-                                .and_then(|v| v.starting_after.clone()),
-                            None,
-                            page.pages.as_ref().and_then(|v| v.page),
-                            page.pages.as_ref().and_then(|v| v.total_pages),
-                        )
-                        .filter(|key| {
-                            matches!(
-                                key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
-                            )
-                                || !(page
-                                    .data
+            crate::runtime::pagination::advancing_pages(
+                crate::runtime::pagination::pages(
+                    self,
+                    Self::send,
+                    |page: &models::CompanyAttachedContacts| {
+                        crate::runtime::pagination::ImpliedPage::next(
+                                page
+                                    .pages
                                     .as_ref()
-                                    .is_none_or(|items| items.is_empty()))
-                        })
-                },
-                |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                    call.implied_page = Some(key);
-                    call
+                                    .and_then(|v| v.next.as_ref())
+                                    .and_then(|v| v.starting_after.clone()),
+                                None,
+                                page.pages.as_ref().and_then(|v| v.page),
+                                page.pages.as_ref().and_then(|v| v.total_pages),
+                            )
+                            .filter(|key| {
+                                matches!(
+                                    key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
+                                )
+                                    || !(page
+                                        .data
+                                        .as_ref()
+                                        .is_none_or(|items| items.is_empty()))
+                            })
+                    },
+                    |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
+                        call.implied_page = Some(key);
+                        call
+                    },
+                ),
+                |page: &models::CompanyAttachedContacts| {
+                    let followed = page
+                        .pages
+                        .as_ref()
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.starting_after.clone())
+                        .is_some_and(|c| !c.is_empty()) || None::<String>.is_some();
+                    if followed {
+                        None
+                    } else {
+                        page.pages.as_ref().and_then(|v| v.page)
+                    }
                 },
             ),
             |page: &models::CompanyAttachedContacts| {
