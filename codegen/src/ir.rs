@@ -25,18 +25,23 @@ pub struct Api {
 impl Api {
     /// `t` with named aliases followed to the type they stand for (at most 32 steps).
     pub fn resolve_alias<'a>(&'a self, t: &'a TypeRef) -> &'a TypeRef {
-        let mut cur = t;
-        for _ in 0..32 {
-            match cur {
-                TypeRef::Named(n) => match self.types.get(n).map(|d| &d.kind) {
-                    Some(TypeKind::Alias(inner)) => cur = inner,
-                    _ => return cur,
-                },
-                _ => return cur,
-            }
-        }
-        cur
+        resolve_alias_in(&self.types, t)
     }
+}
+
+/// [`Api::resolve_alias`] over the named types collected so far (while lowering).
+pub fn resolve_alias_in<'a>(types: &'a BTreeMap<String, TypeDef>, t: &'a TypeRef) -> &'a TypeRef {
+    let mut cur = t;
+    for _ in 0..32 {
+        match cur {
+            TypeRef::Named(n) => match types.get(n).map(|d| &d.kind) {
+                Some(TypeKind::Alias(inner)) => cur = inner,
+                _ => return cur,
+            },
+            _ => return cur,
+        }
+    }
+    cur
 }
 
 impl Field {

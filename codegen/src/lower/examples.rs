@@ -143,17 +143,7 @@ impl<'a> Lowerer<'a> {
 
     /// The named type `t` stands for, with aliases followed.
     fn resolved(&self, t: &TypeRef) -> TypeRef {
-        let mut cur = t.clone();
-        for _ in 0..32 {
-            match &cur {
-                TypeRef::Named(n) => match self.types.get(n).map(|d| &d.kind) {
-                    Some(TypeKind::Alias(inner)) => cur = inner.clone(),
-                    _ => return cur,
-                },
-                _ => return cur,
-            }
-        }
-        cur
+        crate::ir::resolve_alias_in(&self.types, t).clone()
     }
 
     /// Walks `value` as the decoder of `t` reads it, recording undeclared members.

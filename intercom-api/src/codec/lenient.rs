@@ -21,17 +21,9 @@ use serde_json::{Map, Value};
 use super::drift;
 use super::structs::{StructDecode, read_members};
 
-/// The drift case of a visitor for every scalar kind: the value comes back raw.
-macro_rules! forward_scalars_to_raw {
+/// The drift case of a visitor for every non-string scalar kind: the value comes back raw.
+macro_rules! forward_non_strings_to_raw {
     () => {
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(Err(Value::String(v.to_owned())))
-        }
-
-        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-            Ok(Err(Value::String(v)))
-        }
-
         fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
             Ok(Err(v.into()))
         }
@@ -55,6 +47,21 @@ macro_rules! forward_scalars_to_raw {
         fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
             Ok(Err(Value::Null))
         }
+    };
+}
+
+/// The drift case of a visitor for every scalar kind, strings included.
+macro_rules! forward_scalars_to_raw {
+    () => {
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Err(Value::String(v.to_owned())))
+        }
+
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Err(Value::String(v)))
+        }
+
+        forward_non_strings_to_raw!();
     };
 }
 
@@ -509,25 +516,7 @@ impl<'de, T> Visitor<'de> for EnumVisitor<T> {
         raw_map(map).map(Err)
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Err(v.into()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Err(v.into()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Err(v.into()))
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Err(v.into()))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Err(Value::Null))
-    }
+    forward_non_strings_to_raw!();
 }
 
 /// A generated union (every variant of a response union has a catch-all, so its own

@@ -56,6 +56,8 @@ pub(crate) struct Ready {
     pub(crate) base_url: String,
     /// Path of the base URL without trailing slash (usually empty).
     pub(crate) base_path: String,
+    /// The base URL, parsed once: every request URL must keep its origin.
+    pub(crate) base_parsed: Url,
     pub(crate) user_agent: HeaderValue,
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: RetryConfig,
@@ -311,6 +313,8 @@ impl ClientBuilder {
             Target::Region(region) => (region.base_url().to_owned(), String::new()),
             Target::Custom(url) => validate_base_url(url, self.allow_insecure_http)?,
         };
+        let base_parsed = Url::parse(&base_url)
+            .map_err(|e| Error::invalid_request_with("cannot parse the base URL", e))?;
         let auth = self.token.bearer_header().ok_or_else(|| {
             Error::invalid_request(
                 "the access token contains characters that are not allowed in an HTTP header",
@@ -339,6 +343,7 @@ impl ClientBuilder {
                     auth,
                     base_url,
                     base_path,
+                    base_parsed,
                     user_agent,
                     timeout: self.timeout,
                     retry: self.retry,

@@ -118,33 +118,36 @@ impl RequestParts {
     /// `/contacts/{contact_id}`, used for tracing) in API version
     /// `api_version` (e.g. `"2.11"`).
     pub fn new(method: Method, api_version: &'static str, path_template: &'static str) -> Self {
-        Self {
+        Self::with(
             method,
-            api_version: Some(Cow::Borrowed(api_version)),
-            path_template: Cow::Borrowed(path_template),
-            path: String::with_capacity(path_template.len() + 16),
-            query: Vec::new(),
-            extra_query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            raw_body: false,
-            accept: "application/json",
-            options: CallOptions::default(),
-            invalid: None,
-            read_only: false,
-            stateful: false,
-            redirect_declared: false,
-        }
+            Some(Cow::Borrowed(api_version)),
+            Cow::Borrowed(path_template),
+            String::with_capacity(path_template.len() + 16),
+        )
     }
 
     /// A request for an endpoint the spec does not describe: `path` is sent as given (and
     /// traced as is).
     pub(crate) fn raw(method: Method, api_version: Option<Cow<'static, str>>, path: &str) -> Self {
+        Self::with(
+            method,
+            api_version,
+            Cow::Owned(path.to_owned()),
+            path.to_owned(),
+        )
+    }
+
+    fn with(
+        method: Method,
+        api_version: Option<Cow<'static, str>>,
+        path_template: Cow<'static, str>,
+        path: String,
+    ) -> Self {
         Self {
             method,
             api_version,
-            path_template: Cow::Owned(path.to_owned()),
-            path: path.to_owned(),
+            path_template,
+            path,
             query: Vec::new(),
             extra_query: Vec::new(),
             headers: Vec::new(),
@@ -529,9 +532,7 @@ fn build_url(ready: &Ready, parts: &RequestParts) -> Result<Url, Error> {
             url.path()
         )));
     }
-    let base = Url::parse(&ready.base_url)
-        .map_err(|e| Error::invalid_request_with("cannot parse the base URL", e))?;
-    if url.origin() != base.origin() {
+    if url.origin() != ready.base_parsed.origin() {
         return Err(Error::invalid_request(format!(
             "the path `{}` does not stay on the client's base URL",
             parts.path
