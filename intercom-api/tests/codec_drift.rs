@@ -359,3 +359,17 @@ async fn the_client_reports_drift_on_the_response_and_logs_no_value() {
         .expect("send");
     assert_eq!(admin.team_ids, None);
 }
+
+#[test]
+fn a_request_union_reached_from_a_response_type_hands_back_what_it_rejects() {
+    use intercom_api::codec::Lenient;
+    use intercom_api::v2_11::models::TicketRequestCustomAttributesValue;
+    // A response type can reach a request union through a schema no operation uses (as in the
+    // 2.14 and 2.16 descriptions); there it decodes drift-tolerantly too.
+    let mut de = serde_json::Deserializer::from_str(r#"{"no": "object variant"}"#);
+    let fit = TicketRequestCustomAttributesValue::decode_lenient(&mut de).expect("not an error");
+    assert_eq!(fit, Err(json!({"no": "object variant"})));
+    let mut de = serde_json::Deserializer::from_str("7");
+    let fit = TicketRequestCustomAttributesValue::decode_lenient(&mut de).expect("fits");
+    assert_eq!(fit, Ok(TicketRequestCustomAttributesValue::Number(7.0)));
+}

@@ -37,13 +37,15 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
             // by serde's untagged derive record their `Other` as drift here (the others in their
             // own visitors).
             let derived = u.tag.is_none() && !by_kind_decodes(api, u);
-            let fits = lenient.then(|| {
-                if derived {
-                    quote! { crate::codec::lenient_untagged!(#name); }
-                } else {
-                    quote! { crate::codec::lenient_union!(#name); }
-                }
-            });
+            // A request union can still be reached from a response type through a schema no
+            // operation uses: it then decodes through a buffered `Value`.
+            let fits = if !lenient {
+                quote! { crate::codec::lenient_strict_union!(#name); }
+            } else if derived {
+                quote! { crate::codec::lenient_untagged!(#name); }
+            } else {
+                quote! { crate::codec::lenient_union!(#name); }
+            };
             quote! { #item #from #fits }
         }
         TypeKind::Alias(t) => {

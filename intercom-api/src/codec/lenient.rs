@@ -540,3 +540,13 @@ pub fn via_deserialize_untagged<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     }
     Ok(Ok(value))
 }
+
+/// A request (strict) union reached from a response type (an unused schema referencing it): its
+/// `Deserialize` rejects what no variant takes, so the value is buffered and handed back raw
+/// when it does not decode. Rare: the response unions stream (`via_deserialize`).
+pub fn via_value<'de, T: serde::de::DeserializeOwned, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Fit<T>, D::Error> {
+    let raw = Value::deserialize(deserializer)?;
+    Ok(T::deserialize(&raw).map_err(|_| raw))
+}

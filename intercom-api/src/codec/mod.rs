@@ -6,7 +6,7 @@ mod structs;
 mod unions;
 
 pub use lenient::{
-    Fit, Lenient, LenientSeed, lenient_enum, via_deserialize, via_deserialize_untagged,
+    Fit, Lenient, LenientSeed, lenient_enum, via_deserialize, via_deserialize_untagged, via_value,
 };
 pub use structs::{
     Key, ObjectWriter, Outcome, StructDecode, decode_struct, fill, fill_opt_string, fill_string,
@@ -90,6 +90,23 @@ macro_rules! lenient_untagged {
 }
 #[allow(unused_imports)]
 pub(crate) use lenient_untagged;
+
+/// [`Lenient`] for a request (strict) union, which a response type can reach through a schema
+/// no operation uses: a value it rejects is handed back raw ([`via_value`]).
+#[allow(unused_macros)]
+macro_rules! lenient_strict_union {
+    ($name:ident) => {
+        impl $crate::codec::Lenient for $name {
+            fn decode_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<$crate::codec::Fit<Self>, D::Error> {
+                $crate::codec::via_value(deserializer)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use lenient_strict_union;
 #[allow(unused_imports)]
 pub(crate) use string_enum;
 

@@ -1211,6 +1211,7 @@ impl From<CustomerRequestEmail> for CustomerRequest {
         Self::Email(value)
     }
 }
+crate::codec::lenient_strict_union!(CustomerRequest);
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRequestEmail {
@@ -1508,3 +1509,4 @@ impl From<AssignConversationRequest> for ManageConversationRequest {
         Self::Assign(value)
     }
 }
+crate::codec::lenient_strict_union!(ManageConversationRequest);

@@ -166,6 +166,7 @@ impl From<RedactConversationRequestSource> for RedactConversationRequest {
         Self::Source(value)
     }
 }
+crate::codec::lenient_strict_union!(RedactConversationRequest);
 /// Redact Conversation Part Request
 ///
 /// Payload of the request to redact a conversation part
@@ -447,6 +448,7 @@ impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
         Self::Admin(value)
     }
 }
+crate::codec::lenient_strict_union!(ReplyConversationRequest);
 /// Applied SLA
 ///
 /// The SLA Applied object contains the details for which SLA has been applied to this conversation.

@@ -501,6 +501,7 @@ impl From<LisDataEventsFilterEmail> for LisDataEventsFilter {
         Self::Email(value)
     }
 }
+crate::codec::lenient_strict_union!(LisDataEventsFilter);
 /// email query parameter
 #[derive(Debug, Clone, PartialEq)]
 pub struct LisDataEventsFilterEmail {

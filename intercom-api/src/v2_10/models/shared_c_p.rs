@@ -822,6 +822,7 @@ impl From<SingleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
         Self::Single(value)
     }
 }
+crate::codec::lenient_strict_union!(MultipleOrSingleFilterSearchRequest);
 /// News Item
 ///
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.

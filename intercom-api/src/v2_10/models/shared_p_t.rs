@@ -439,6 +439,7 @@ impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
         Self::Multiple(value)
     }
 }
+crate::codec::lenient_strict_union!(SearchRequestQuery);
 /// Segment
 ///
 /// A segment is a group of your contacts defined by the rules that you set.
@@ -736,6 +737,7 @@ pub enum SingleFilterSearchRequestValue {
     /// JSON `null`.
     Null,
 }
+crate::codec::lenient_strict_union!(SingleFilterSearchRequestValue);
 /// Social Profile
 ///
 /// A Social Profile allows you to label your contacts, companies, and conversations and list them using that Social Profile.

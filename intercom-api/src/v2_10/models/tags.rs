@@ -271,6 +271,7 @@ impl From<TagMultipleUsersRequest> for CreateTagRequest {
         Self::TagMultipleUsers(value)
     }
 }
+crate::codec::lenient_strict_union!(CreateTagRequest);
 /// `DetachTagFromConversationRequest` (defined inline at `/paths/~1conversations~1{conversation_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetachTagFromConversationRequest {

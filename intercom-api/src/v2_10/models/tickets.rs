@@ -493,6 +493,7 @@ impl From<ContactReplyTicketEmailRequest> for ContactReplyTicketRequest {
         Self::Email(value)
     }
 }
+crate::codec::lenient_strict_union!(ContactReplyTicketRequest);
 /// User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `user_id`
@@ -740,6 +741,7 @@ impl From<CreateTicketRequestContactsItemEmail> for CreateTicketRequestContactsI
         Self::Email(value)
     }
 }
+crate::codec::lenient_strict_union!(CreateTicketRequestContactsItem);
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestContactsItemEmail {
@@ -937,6 +939,7 @@ impl From<AdminReplyTicketRequest> for ReplyTicketRequest {
         Self::Admin(value)
     }
 }
+crate::codec::lenient_strict_union!(ReplyTicketRequest);
 /// Ticket List
 ///
 /// Tickets are how you track requests from your users.

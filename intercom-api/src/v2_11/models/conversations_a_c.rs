@@ -615,6 +615,7 @@ for AttachContactToConversationRequestCustomer {
         Self::Email(value)
     }
 }
+crate::codec::lenient_strict_union!(AttachContactToConversationRequestCustomer);
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerEmail {
@@ -979,6 +980,7 @@ impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
         Self::UserId(value)
     }
 }
+crate::codec::lenient_strict_union!(ContactReplyConversationRequest);
 /// Email
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`

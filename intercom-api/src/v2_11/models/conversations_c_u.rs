@@ -299,6 +299,7 @@ impl From<CustomerRequestEmail> for CustomerRequest {
         Self::Email(value)
     }
 }
+crate::codec::lenient_strict_union!(CustomerRequest);
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRequestEmail {
@@ -596,6 +597,7 @@ impl From<AssignConversationRequest> for ManageConversationRequest {
         Self::Assign(value)
     }
 }
+crate::codec::lenient_strict_union!(ManageConversationRequest);
 /// Open Conversation Request
 ///
 /// Payload of the request to open a conversation
@@ -843,6 +845,7 @@ impl From<RedactConversationRequestSource> for RedactConversationRequest {
         Self::Source(value)
     }
 }
+crate::codec::lenient_strict_union!(RedactConversationRequest);
 /// Redact Conversation Part Request
 ///
 /// Payload of the request to redact a conversation part
@@ -1124,6 +1127,7 @@ impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
         Self::Admin(value)
     }
 }
+crate::codec::lenient_strict_union!(ReplyConversationRequest);
 /// Applied SLA
 ///
 /// The SLA Applied object contains the details for which SLA has been applied to this conversation.

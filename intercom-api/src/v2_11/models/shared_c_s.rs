@@ -950,6 +950,7 @@ impl From<SingleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
         Self::Single(value)
     }
 }
+crate::codec::lenient_strict_union!(MultipleOrSingleFilterSearchRequest);
 /// Part attachment
 ///
 /// The file attached to a part
@@ -1152,6 +1153,7 @@ impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
         Self::Multiple(value)
     }
 }
+crate::codec::lenient_strict_union!(SearchRequestQuery);
 /// Segment
 ///
 /// A segment is a group of your contacts defined by the rules that you set.
@@ -1449,6 +1451,7 @@ pub enum SingleFilterSearchRequestValue {
     /// JSON `null`.
     Null,
 }
+crate::codec::lenient_strict_union!(SingleFilterSearchRequestValue);
 /// Social Profile
 ///
 /// A Social Profile allows you to label your contacts, companies, and conversations and list them using that Social Profile.

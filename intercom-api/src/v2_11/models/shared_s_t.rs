@@ -1218,6 +1218,7 @@ impl crate::codec::UnionDecode for TicketRequestCustomAttributesValue {
         Some(Self::Null)
     }
 }
+crate::codec::lenient_strict_union!(TicketRequestCustomAttributesValue);
 /// The state the ticket is currently in
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketTicketState {
