@@ -450,7 +450,9 @@ pub enum ResponseBody {
     Empty,
     /// JSON of this type.
     Json(TypeRef),
-    /// Not JSON (raw bytes), with its media type.
+    /// Text (`text/*`), decoded as UTF-8 into a `String`, with its media type.
+    Text(String),
+    /// Neither JSON nor text (raw bytes), with its media type.
     Bytes(String),
 }
 
@@ -461,8 +463,13 @@ pub struct ResponseDef {
     pub status: String,
     /// Description.
     pub description: String,
-    /// Body.
+    /// Body: the JSON content when the response declares one, else its first media type.
     pub body: ResponseBody,
+    /// The response's other declared media types (not decoded by `.send()`; each is reachable
+    /// through a generated `send_as_*` method on success responses).
+    pub other_media: Vec<String>,
+    /// Headers the response declares (wire name, description), in spec order.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Operation {

@@ -141,6 +141,13 @@ pub fn method_name(operation_id: &str) -> String {
     field_name(operation_id)
 }
 
+/// `text/csv; charset=utf-8` -> `send_as_text_csv`; the builder method that asks for another
+/// media type a response declares.
+pub fn media_method(media_type: &str) -> String {
+    let essence = media_type.split(';').next().unwrap_or(media_type).trim();
+    field_name(&format!("send as {essence}"))
+}
+
 /// `Data Events` -> `data_events`; a module (file) name.
 pub fn module_name(s: &str) -> String {
     let m = field_name(s);

@@ -6,7 +6,8 @@
 //!   (the same fallback the generator uses);
 //! - an exploded object query parameter declared only through `oneOf` variants gets their properties
 //!   at the top level too;
-//! - `format: uuid` with `maxLength` below 36 (unsatisfiable) loses the format.
+//! - `format: uuid` with `maxLength` below 36 (unsatisfiable) loses the format;
+//! - an `enum` that lists `null` beside a `type` loses the `null` and gets `nullable: true`.
 
 use serde_json::{Map, Value, json};
 
@@ -126,7 +127,9 @@ fn explode_query_objects(document: &mut Value, repairs: &mut Vec<Warning>) {
 }
 
 /// `format: uuid` with `maxLength` below 36 can never be satisfied (a UUID has 36 characters): the
-/// format is dropped, the length kept.
+/// format is dropped, the length kept. An `enum` listing `null` beside a `type` (ajv, Prism's
+/// validator, cannot compile it, and Prism then validates no request body of that schema at all)
+/// loses the `null` and gets `nullable: true`.
 fn contradictory_uuid_formats(v: &mut Value, ptr: &str, repairs: &mut Vec<Warning>) {
     match v {
         Value::Object(m) => {
@@ -139,6 +142,21 @@ fn contradictory_uuid_formats(v: &mut Value, ptr: &str, repairs: &mut Vec<Warnin
                 repairs.push(Warning {
                     pointer: ptr.to_string(),
                     message: "`format: uuid` contradicts `maxLength` below 36: format dropped"
+                        .to_string(),
+                });
+            }
+            let typed_null_enum = m.contains_key("type")
+                && m.get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|e| e.iter().any(Value::is_null));
+            if typed_null_enum {
+                if let Some(Value::Array(values)) = m.get_mut("enum") {
+                    values.retain(|x| !x.is_null());
+                }
+                m.insert("nullable".to_string(), Value::Bool(true));
+                repairs.push(Warning {
+                    pointer: ptr.to_string(),
+                    message: "`enum` lists null beside a `type`: null dropped from the enum, `nullable: true` set (a validator that cannot compile the schema skips it: Prism then accepts any request body)"
                         .to_string(),
                 });
             }
@@ -179,9 +197,12 @@ fn collect_refs(v: &Value, ptr: &str, out: &mut Vec<(String, String)>) {
 
 /// Rewrites the response side of a normalized description to the crate's decoding policy, for a mock
 /// server that validates responses (Prism `--errors`): every schema reachable from a response loses
-/// `required`, `format` and `enum` and becomes `nullable` — exactly what the generated response types
-/// accept (absent/null fields, any string format, unknown enum values). Component schemas used by
-/// requests too are copied (`<name>_response`) first, so request validation keeps its full strength.
+/// `required`, `format`, `enum`, `type` and `nullable`, and its `oneOf`s become `anyOf`s — exactly
+/// what the generated response types accept (absent/null members, any string format, unknown enum
+/// values, a member of another JSON kind kept raw, overlapping union variants: the first that fits
+/// wins). Only the kind of a response body itself stays checked (`type` is put back at the top:
+/// a body of the wrong kind is a decode error). Component schemas used by requests too are copied
+/// (`<name>_response`) first, so request validation keeps its full strength.
 pub fn relax_responses(document: &mut Value) -> Vec<Warning> {
     let mut out = Vec::new();
     let components: Vec<String> = document
@@ -227,6 +248,15 @@ pub fn relax_responses(document: &mut Value) -> Vec<Warning> {
     };
     let responses = closure(document, &response_roots);
     let requests = closure(document, &request_roots);
+    // The JSON kind of every component, read before relaxing (a response body keeps it).
+    let kinds: std::collections::BTreeMap<String, String> = components
+        .iter()
+        .filter_map(|c| {
+            schema_of(document, c)
+                .and_then(|s| root_kind(document, &s, 0))
+                .map(|k| (c.clone(), k))
+        })
+        .collect();
     let shared: Vec<&String> = components
         .iter()
         .filter(|c| responses.contains(*c) && requests.contains(*c))
@@ -241,6 +271,12 @@ pub fn relax_responses(document: &mut Value) -> Vec<Warning> {
             ((*c).clone(), n)
         })
         .collect();
+    let mut kinds = kinds;
+    for (old, new) in &rename {
+        if let Some(k) = kinds.get(old).cloned() {
+            kinds.insert(new.clone(), k);
+        }
+    }
     // Copies of shared schemas, then rewrite refs on the response side.
     if let Some(schemas) = document
         .pointer_mut("/components/schemas")
@@ -283,7 +319,18 @@ pub fn relax_responses(document: &mut Value) -> Vec<Warning> {
                             .flat_map(|m| m.values_mut())
                         {
                             if let Some(s) = media.get_mut("schema") {
+                                let kind = match s.get("$ref").and_then(Value::as_str) {
+                                    Some(r) => r
+                                        .strip_prefix("#/components/schemas/")
+                                        .map(|n| n.replace("~1", "/").replace("~0", "~"))
+                                        .and_then(|n| kinds.get(&n).cloned()),
+                                    None => inline_kind(s),
+                                };
                                 relax(s);
+                                if let Some(kind) = kind {
+                                    let relaxed = std::mem::take(s);
+                                    *s = json!({"allOf": [relaxed], "type": kind});
+                                }
                             }
                         }
                     }
@@ -337,18 +384,56 @@ fn rewrite_refs(v: &mut Value, rename: &std::collections::BTreeMap<String, Strin
     }
 }
 
-/// Drops `required`, `format` and `enum` and adds `nullable` on a schema and its inline sub-schemas
-/// (walking schema positions only, so properties named `format` or `required` are kept).
+/// The JSON kind a schema declares at its root (`object`, `array`, ...), following `$ref`s and
+/// `allOf`; `None` when it declares none.
+fn root_kind(doc: &Value, schema: &Value, depth: usize) -> Option<String> {
+    if depth > 32 {
+        return None;
+    }
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let target = doc.pointer(r.strip_prefix('#')?)?;
+        return root_kind(doc, target, depth + 1);
+    }
+    inline_kind(schema).or_else(|| {
+        schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find_map(|part| root_kind(doc, part, depth + 1))
+    })
+}
+
+/// The kind an inline schema declares itself (`type`, or `object` for bare `properties`).
+fn inline_kind(schema: &Value) -> Option<String> {
+    match schema.get("type").and_then(Value::as_str) {
+        Some(t) => Some(t.to_string()),
+        None if schema.get("properties").is_some() => Some("object".to_string()),
+        None if schema.get("items").is_some() => Some("array".to_string()),
+        None => None,
+    }
+}
+
+/// Drops `required`, `format`, `enum`, `type`, `nullable` and `discriminator`, and turns `oneOf`
+/// into `anyOf`, on a schema and its inline sub-schemas (walking schema positions only, so
+/// properties named `format` or `required` are kept).
 fn relax(v: &mut Value) {
     let Value::Object(m) = v else { return };
     if m.contains_key("$ref") {
         return;
     }
-    m.remove("required");
-    m.remove("format");
-    m.remove("enum");
-    if m.contains_key("type") || m.contains_key("properties") {
-        m.insert("nullable".to_string(), Value::Bool(true));
+    for key in [
+        "required",
+        "format",
+        "enum",
+        "type",
+        "nullable",
+        "discriminator",
+    ] {
+        m.remove(key);
+    }
+    if let Some(one_of) = m.remove("oneOf") {
+        m.insert("anyOf".to_string(), one_of);
     }
     if let Some(props) = m.get_mut("properties").and_then(Value::as_object_mut) {
         props.values_mut().for_each(relax);
@@ -418,18 +503,67 @@ mod tests {
         );
         let copy = &doc["components"]["schemas"]["shared_response"];
         assert!(copy.get("required").is_none());
-        // A property called `format` is a property, not the keyword.
-        assert_eq!(copy["properties"]["format"]["type"], "string");
-        assert!(copy["properties"]["format"].get("enum").is_none());
-        assert_eq!(copy["properties"]["format"]["nullable"], true);
+        // A property called `format` is a property, not the keyword; its own keywords are
+        // relaxed: any kind (drift is kept raw), any value.
+        let member = &copy["properties"]["format"];
+        assert!(member.is_object());
+        assert!(member.get("type").is_none());
+        assert!(member.get("enum").is_none());
+        assert!(member.get("format").is_none());
+        // The body itself keeps its kind: a body of the wrong kind does not decode.
+        let body = &doc["paths"]["/a"]["post"]["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(body["type"], "object");
         assert_eq!(
-            doc["paths"]["/a"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
-                ["$ref"],
+            body["allOf"][0]["$ref"],
             "#/components/schemas/shared_response"
         );
         assert_eq!(
             doc["paths"]["/a"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/shared"
         );
+    }
+
+    #[test]
+    fn enums_listing_null_beside_a_type_become_nullable() {
+        let raw = json!({
+            "openapi": "3.0.1",
+            "components": {"schemas": {"a": {"properties": {
+                "t": {"type": "string", "enum": [null, "a"], "example": {"enum": [null]}},
+                "u": {"enum": [null, "b"]}
+            }}}}
+        });
+        let n = normalize(&raw).expect("normalizes");
+        let t = &n.document["components"]["schemas"]["a"]["properties"]["t"];
+        assert_eq!(t["enum"], json!(["a"]));
+        assert_eq!(t["nullable"], true);
+        // Examples are data, not schemas.
+        assert_eq!(t["example"]["enum"], json!([null]));
+        // Without a `type`, `null` in an enum is fine for validators: left alone.
+        let u = &n.document["components"]["schemas"]["a"]["properties"]["u"];
+        assert_eq!(u["enum"], json!([null, "b"]));
+        assert_eq!(n.repairs.len(), 1);
+        assert_eq!(n.repairs[0].pointer, "#/components/schemas/a/properties/t");
+    }
+
+    #[test]
+    fn relaxed_response_unions_accept_overlapping_variants() {
+        let raw = json!({
+            "openapi": "3.0.1",
+            "paths": {"/a": {"get": {
+                "responses": {"200": {"content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {"v": {"oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}}, {"type": "object"}], "discriminator": {"propertyName": "a"}}}
+                }}}}}
+            }}}
+        });
+        let mut doc = normalize(&raw).expect("normalizes").document;
+        relax_responses(&mut doc);
+        let body =
+            &doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(body["type"], "object");
+        let v = &body["allOf"][0]["properties"]["v"];
+        assert!(v.get("oneOf").is_none() && v.get("discriminator").is_none());
+        assert_eq!(v["anyOf"].as_array().map(Vec::len), Some(2));
+        assert!(v["anyOf"][0].get("type").is_none());
     }
 }

@@ -125,7 +125,11 @@ pub fn return_type(op: &Operation) -> String {
     match op.success().map(|r| &r.body) {
         Some(ResponseBody::Json(t)) => rust_type(t),
         Some(ResponseBody::Empty) => "()".to_string(),
+        Some(ResponseBody::Text(_)) => "String".to_string(),
         Some(ResponseBody::Bytes(_)) => "bytes::Bytes".to_string(),
+        None if op.responses.iter().any(|r| r.status.starts_with('3')) => {
+            "intercom_api::runtime::Redirect".to_string()
+        }
         None => "serde_json::Value".to_string(),
     }
 }

@@ -18,6 +18,7 @@ const FIXTURES: &[&str] = &[
     "allof",
     "anyof_additional",
     "anyof_required_only",
+    "best_fit_union",
     "dangling_ref",
     "declared_redirect",
     "enum_values",
@@ -27,8 +28,10 @@ const FIXTURES: &[&str] = &[
     "keywords",
     "kind_union",
     "maps",
+    "media_types",
     "name_collision",
     "nullable",
+    "oneof_base_members",
     "recursive",
     "reply_request",
     "request_response",
@@ -128,6 +131,7 @@ fn check(name: &str) {
         .iter()
         .any(|(_, kind)| kind.contains("inferred"))
         || name == "declared_redirect"
+        || name == "media_types"
     {
         insta::assert_snapshot!(format!("{name}__operations"), operations_text(&files));
     }
@@ -150,6 +154,7 @@ snapshot_tests!(
     allof,
     anyof_additional,
     anyof_required_only,
+    best_fit_union,
     dangling_ref,
     declared_redirect,
     enum_values,
@@ -159,8 +164,10 @@ snapshot_tests!(
     keywords,
     kind_union,
     maps,
+    media_types,
     name_collision,
     nullable,
+    oneof_base_members,
     recursive,
     reply_request,
     request_response,

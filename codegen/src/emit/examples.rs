@@ -24,11 +24,18 @@ pub fn dispatch(api: &Api, prov: &Provenance) -> Result<GeneratedFile, Error> {
     for op in &api.operations {
         let id = &op.operation_id;
         for r in &op.responses {
-            if let ResponseBody::Json(t) = &r.body {
-                let ty = rust_type(t, &prefix);
-                let status = &r.status;
-                resp_arms.push(quote! { (#id, #status) => crate::roundtrip::<#ty>(value), });
-                left_arms.push(quote! { (#id, #status) => crate::leftovers::<#ty>(value), });
+            let status = &r.status;
+            match &r.body {
+                ResponseBody::Json(t) => {
+                    let ty = rust_type(t, &prefix);
+                    resp_arms.push(quote! { (#id, #status) => crate::roundtrip::<#ty>(value), });
+                    left_arms.push(quote! { (#id, #status) => crate::leftovers::<#ty>(value), });
+                }
+                // A text example is a YAML string: it must be one.
+                ResponseBody::Text(_) => {
+                    resp_arms.push(quote! { (#id, #status) => crate::roundtrip::<String>(value), });
+                }
+                ResponseBody::Bytes(_) | ResponseBody::Empty => {}
             }
         }
         if let Some(b) = &op.body {

@@ -467,13 +467,72 @@ fn untagged_union(
             pub enum #name { #(#variants)* #other }
             #decode
         },
-        None => quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-            #[serde(untagged)]
-            pub enum #name { #(#variants)* #other }
+        None => match best_fit(api, name, u, lenient) {
+            Some(decode) => quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+                #[serde(untagged)]
+                pub enum #name { #(#variants)* #other }
+                #decode
+            },
+            None => quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name { #(#variants)* #other }
+            },
         },
     }
+}
+
+/// `Deserialize` for a response union whose variants are all structs and that no tag tells apart:
+/// a lenient struct takes any object, so serde's try-each-variant derive would always pick the
+/// first. The object goes to the variant that declares the most of its members, counting one level
+/// into struct-typed members (the first on a tie); a value that is not an object, or that the
+/// variant rejects, is kept in `Other`.
+fn best_fit(api: &Api, name: &proc_macro2::Ident, u: &Union, lenient: bool) -> Option<TokenStream> {
+    if !lenient || u.variants.len() < 2 {
+        return None;
+    }
+    let mut members = Vec::new();
+    let mut arms = Vec::new();
+    for (i, v) in u.variants.iter().enumerate() {
+        let TypeRef::Named(n) = api.resolve_alias(&v.ty) else {
+            return None;
+        };
+        let TypeKind::Struct(st) = &api.types.get(n)?.kind else {
+            return None;
+        };
+        // Members and, one level down, the members of struct-typed members (`action.result`).
+        let mut wires: Vec<String> = Vec::new();
+        for f in &st.fields {
+            wires.push(f.wire_name.clone());
+            if let TypeRef::Named(inner) = api.resolve_alias(&f.ty) {
+                if let Some(TypeKind::Struct(inner)) = api.types.get(inner).map(|d| &d.kind) {
+                    for g in &inner.fields {
+                        wires.push(format!("{}.{}", f.wire_name, g.wire_name));
+                    }
+                }
+            }
+        }
+        members.push(quote!(&[#(#wires),*]));
+        let constructor = variant_constructor(v);
+        let ty = rust_type(api.resolve_alias(&v.ty), &quote!());
+        arms.push(quote! {
+            Some(#i) => Ok(serde_json::from_value::<#ty>(raw.clone()).map(#constructor).unwrap_or(Self::Other(raw))),
+        });
+    }
+    Some(quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                match crate::codec::best_fit(&raw, &[#(#members),*]) {
+                    #(#arms)*
+                    _ => Ok(Self::Other(raw)),
+                }
+            }
+        }
+    })
 }
 
 /// The `Null` unit variant of a union (`nullable` or `type: "null"` in the spec).

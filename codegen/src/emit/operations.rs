@@ -335,6 +335,7 @@ fn operation(
             quote!(crate::runtime::decode_json),
         ),
         Some(ResponseBody::Empty) => (quote!(()), quote!(crate::runtime::decode_empty)),
+        Some(ResponseBody::Text(_)) => (quote!(String), quote!(crate::runtime::decode_text)),
         Some(ResponseBody::Bytes(_)) => {
             (quote!(bytes::Bytes), quote!(crate::runtime::decode_bytes))
         }
@@ -349,12 +350,14 @@ fn operation(
     };
     let redirect_stmt = declared_redirect.then(|| quote! { parts.set_redirect_declared(); });
     let accept = match op.success().map(|r| &r.body) {
-        Some(ResponseBody::Bytes(media)) => {
+        Some(ResponseBody::Bytes(media) | ResponseBody::Text(media)) => {
             // `Accept` is `&'static str`: a literal from the spec.
             Some(quote! { parts.set_accept(#media); })
         }
         _ => None,
     };
+    let send_as = send_as_methods(op);
+    let headers_doc = response_headers_doc(op);
     let method = format_ident!("{}", http.to_uppercase());
     let path_template = &op.path;
     // A `POST .../search` only reads (Intercom's searches take their query as a body): retried
@@ -377,6 +380,7 @@ fn operation(
         #method_doc
         #[doc = ""]
         #[doc = #route_doc]
+        #headers_doc
         #deprecated_doc
         pub fn #method_ident(&self, #(#args)*) -> #builder_ident<'a> {
             #builder_ident { client: self.client, #(#inits)* extra: Default::default() }
@@ -422,6 +426,8 @@ fn operation(
                 crate::runtime::send(self.client, self.request_parts(), #decode)
             }
 
+            #send_as
+
             /// The request, built before anything is sent.
             #[inline]
             fn request_parts(&self) -> Result<RequestParts, Error> {
@@ -451,6 +457,78 @@ fn operation(
         }
     };
     (method_tokens, builder_tokens)
+}
+
+/// `send_as_*` for the other media types of the success response: each asks for its media type and
+/// returns the body as text (`text/*`) or bytes.
+fn send_as_methods(op: &Operation) -> TokenStream {
+    let Some(success) = op.success() else {
+        return TokenStream::new();
+    };
+    let mut taken: BTreeSet<String> = ["send", "send_with_response"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let methods = success.other_media.iter().filter_map(|media| {
+        let name = naming::media_method(media);
+        // Two spellings of one media type (`text/csv`, `text/csv; charset=utf-8`): the first wins.
+        if !taken.insert(name.clone()) {
+            return None;
+        }
+        let ident = format_ident!("{}", name);
+        let text = media
+            .trim_start()
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("text/"));
+        let (ret, decode, what) = if text {
+            (quote!(String), quote!(crate::runtime::decode_text), "text")
+        } else {
+            (quote!(bytes::Bytes), quote!(crate::runtime::decode_bytes), "bytes")
+        };
+        let doc = format!(
+            " Sends the request asking for `{media}` (`Accept`), one of the other media types the response declares, and returns the body as {what}."
+        );
+        Some(quote! {
+            #[doc = #doc]
+            #[inline]
+            pub fn #ident(self) -> impl Future<Output = Result<#ret, Error>> + 'a {
+                let parts = self.request_parts().map(|mut parts| {
+                    parts.set_accept(#media);
+                    parts
+                });
+                crate::runtime::body(crate::runtime::send(self.client, parts, #decode))
+            }
+        })
+    });
+    quote!(#(#methods)*)
+}
+
+/// A doc section listing the response headers the spec declares (read them through
+/// `send_with_response().headers()`, or `Error::as_api().headers()` for error responses).
+fn response_headers_doc(op: &Operation) -> TokenStream {
+    let lines: Vec<String> = op
+        .responses
+        .iter()
+        .flat_map(|r| {
+            r.headers.iter().map(move |(name, description)| {
+                let description = description.split_whitespace().collect::<Vec<_>>().join(" ");
+                if description.is_empty() {
+                    format!(" - `{name}` ({})", r.status)
+                } else {
+                    format!(" - `{name}` ({}): {description}", r.status)
+                }
+            })
+        })
+        .collect();
+    if lines.is_empty() {
+        return TokenStream::new();
+    }
+    let intro = " Response headers the spec declares (success: [`Response::headers`](crate::Response::headers) from `send_with_response`; errors: [`ApiError::headers`](crate::ApiError::headers) through [`Error::as_api`](crate::Error::as_api)):";
+    quote! {
+        #[doc = ""]
+        #[doc = #intro]
+        #(#[doc = #lines])*
+    }
 }
 
 /// `a.b.c` through `Option` fields: `page.a.as_ref().and_then(|v| v.b.as_ref()).and_then(|v| v.c.clone())`.

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::error::{Error, Warning, pointer_token};
-use crate::ir::{Api, TypeDef};
+use crate::ir::{Api, TypeDef, TypeRef};
 use crate::load::Document;
 
 /// Names no generated type may take: they would shadow prelude or serde items in generated code.
@@ -85,6 +85,9 @@ pub(crate) struct Lowerer<'a> {
     doc: &'a Document,
     /// Rust names in use.
     taken: BTreeSet<String>,
+    /// Types of the members written beside a `oneOf`, by pointer: lowered once (named after the
+    /// union) and shared by every variant they are merged into.
+    base_fields: BTreeMap<String, TypeRef>,
     /// Component schema name -> Rust type name.
     component_names: BTreeMap<String, String>,
     /// Component schemas lowered or being lowered.
@@ -104,6 +107,7 @@ impl<'a> Lowerer<'a> {
         Lowerer {
             doc,
             taken: RESERVED.iter().map(|s| s.to_string()).collect(),
+            base_fields: BTreeMap::new(),
             component_names: BTreeMap::new(),
             started: BTreeSet::new(),
             types: BTreeMap::new(),

@@ -217,8 +217,21 @@ impl<'a> Lowerer<'a> {
                     if success {
                         first_success = false;
                     }
-                    let body = match r.content.iter().find(|(ct, _)| is_json(ct)) {
-                        Some((ct, media)) => {
+                    // JSON first; otherwise the first declared media type. The others stay
+                    // reachable (`other_media`).
+                    let chosen = r
+                        .content
+                        .iter()
+                        .find(|(ct, _)| is_json(ct))
+                        .or_else(|| r.content.first());
+                    let other_media: Vec<String> = r
+                        .content
+                        .keys()
+                        .filter(|ct| Some(*ct) != chosen.map(|(c, _)| c))
+                        .cloned()
+                        .collect();
+                    let body = match chosen {
+                        Some((ct, media)) if is_json(ct) => {
                             let mptr = format!("{rptr}/content/{}", pointer_token(ct));
                             match &media.schema {
                                 Some(s) => ResponseBody::Json(self.node(
@@ -235,24 +248,46 @@ impl<'a> Lowerer<'a> {
                                 }
                             }
                         }
-                        None => match r.content.first() {
-                            Some((ct, _)) => ResponseBody::Bytes(ct.clone()),
-                            // A GET answers with data: a success that declares no content is
-                            // returned as raw bytes (Intercom's data export download does this).
-                            None if success && method == "GET" => {
-                                self.warn(
-                                    &rptr,
-                                    "GET success response declares no content: returned as raw bytes (Accept: application/octet-stream)",
-                                );
-                                ResponseBody::Bytes("application/octet-stream".to_string())
-                            }
-                            None => ResponseBody::Empty,
-                        },
+                        Some((ct, _)) if is_text(ct) => ResponseBody::Text(ct.clone()),
+                        Some((ct, _)) => ResponseBody::Bytes(ct.clone()),
+                        // A GET answers with data: a success that declares no content is
+                        // returned as raw bytes (Intercom's data export download does this).
+                        None if success && method == "GET" => {
+                            self.warn(
+                                &rptr,
+                                "GET success response declares no content: returned as raw bytes (Accept: application/octet-stream)",
+                            );
+                            ResponseBody::Bytes("application/octet-stream".to_string())
+                        }
+                        None => ResponseBody::Empty,
                     };
+                    if success && !other_media.is_empty() {
+                        self.warn(
+                            &rptr,
+                            format!(
+                                "response declares several media types: `.send()` decodes {}, the others ({}) are returned by `send_as_*` methods",
+                                chosen.map(|(c, _)| c.as_str()).unwrap_or_default(),
+                                other_media.join(", ")
+                            ),
+                        );
+                    }
+                    let headers = r
+                        .headers
+                        .iter()
+                        .map(|(name, h)| {
+                            let description = match h {
+                                ReferenceOr::Item(h) => h.description.clone().unwrap_or_default(),
+                                ReferenceOr::Reference { .. } => String::new(),
+                            };
+                            (name.clone(), description)
+                        })
+                        .collect();
                     responses.push(ResponseDef {
                         status,
                         description: r.description.clone(),
                         body,
+                        other_media,
+                        headers,
                     });
                 }
                 out.push(Operation {
@@ -367,8 +402,22 @@ impl<'a> Lowerer<'a> {
 }
 
 pub(super) fn is_json(ct: &str) -> bool {
-    let ct = ct.split(';').next().unwrap_or(ct).trim();
+    let ct = essence(ct);
     ct == "application/json" || ct.ends_with("+json")
+}
+
+/// `text/*`: returned as a `String` (decoded as UTF-8).
+fn is_text(ct: &str) -> bool {
+    essence(ct).starts_with("text/")
+}
+
+/// The media type without parameters (`text/plain; charset=utf-8` -> `text/plain`), lower-case.
+fn essence(ct: &str) -> String {
+    ct.split(';')
+        .next()
+        .unwrap_or(ct)
+        .trim()
+        .to_ascii_lowercase()
 }
 
 fn status_name(code: &StatusCode) -> String {

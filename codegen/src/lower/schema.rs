@@ -17,7 +17,7 @@ use crate::naming;
 const MAX_DEPTH: usize = 64;
 
 /// The merged properties of an object-like schema (its own, plus everything from `allOf`).
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct ObjectShape<'a> {
     pub properties: Vec<(&'a str, Node<'a>, String)>,
     pub required: BTreeSet<&'a str>,
@@ -269,7 +269,15 @@ impl<'a> Lowerer<'a> {
                 self.warn(ptr, "both oneOf and anyOf: anyOf is ignored");
             }
             let variants = variants.clone();
-            return self.union_shape(v, &variants, ptr, key, hint, union_name.unwrap_or(hint));
+            return self.union_shape(
+                v,
+                &variants,
+                ptr,
+                key,
+                hint,
+                union_name.unwrap_or(hint),
+                None,
+            );
         }
         if !v.all_of.is_empty() {
             if v.all_of.len() == 1 && v.properties.is_empty() {
@@ -433,7 +441,10 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::new();
         let mut taken = BTreeSet::new();
         for (wire, node, fptr) in shape.properties {
-            let ty = self.node(node, &fptr, &format!("{hint}{}", naming::type_name(wire)))?;
+            let ty = match self.base_fields.get(&fptr) {
+                Some(ty) => ty.clone(),
+                None => self.node(node, &fptr, &format!("{hint}{}", naming::type_name(wire)))?,
+            };
             let nullable = self.node_nullable(node, &fptr);
             let docs = self.node_docs(node, &fptr);
             let rust_name = naming::claim(&mut taken, &naming::field_name(wire), &["_"]);
@@ -467,6 +478,9 @@ impl<'a> Lowerer<'a> {
         ))
     }
 
+    /// `base`: members every variant has besides its own (the properties and `required` written
+    /// beside the `oneOf`, and those of enclosing unions), merged into each variant.
+    #[allow(clippy::too_many_arguments)]
     fn union_shape(
         &mut self,
         v: &View<'a>,
@@ -475,22 +489,50 @@ impl<'a> Lowerer<'a> {
         key: &str,
         hint: &str,
         union_name: &str,
+        base: Option<ObjectShape<'a>>,
     ) -> Result<Shape, Error> {
         // anyOf/oneOf entries that only add `required` constraints: a plain struct.
         let constraint_only = variants
             .iter()
             .all(|n| matches!(n, Node::Inline(s) if View::new(s).is_constraint_only()));
-        if constraint_only {
+        if constraint_only && base.is_none() {
             let shape = self.object_shape_of_view(v, ptr, 0)?;
             return self.struct_shape(shape, ptr, hint);
         }
-        if !v.properties.is_empty() {
-            self.warn(
-                ptr,
-                format!("properties beside {key} are ignored: the variants define the shape"),
-            );
+        // Members written beside the oneOf (and `required` naming members the variants declare)
+        // belong to every variant: each variant is lowered as base + its own members.
+        let base = match base {
+            Some(mut outer) => {
+                if !v.properties.is_empty() || !v.required.is_empty() || !v.all_of.is_empty() {
+                    let own = self.base_shape_of_view(v, ptr)?;
+                    merge(&mut outer, own);
+                }
+                Some(outer)
+            }
+            None if !v.properties.is_empty() || !v.all_of.is_empty() => {
+                self.warn(
+                    ptr,
+                    format!(
+                        "properties beside {key}: merged into every variant (each variant is the common members plus its own)"
+                    ),
+                );
+                Some(self.base_shape_of_view(v, ptr)?)
+            }
+            None => None,
+        };
+        if let Some(base) = &base {
+            for (wire, node, fptr) in &base.properties {
+                if !self.base_fields.contains_key(fptr) {
+                    let ty = self.node(
+                        *node,
+                        fptr,
+                        &format!("{union_name}{}", naming::type_name(wire)),
+                    )?;
+                    self.base_fields.insert(fptr.clone(), ty);
+                }
+            }
         }
-        if variants.len() == 1 {
+        if variants.len() == 1 && base.is_none() {
             let t = self.node(variants[0], &format!("{ptr}/{key}/0"), hint)?;
             return Ok(Shape::Ref(t));
         }
@@ -544,7 +586,15 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
             }
-            let ty = self.node(*node, &vptr, &format!("{union_name}{rust_name}"))?;
+            let ty = match &base {
+                Some(base) => self.merged_variant(
+                    base.clone(),
+                    *node,
+                    &vptr,
+                    &format!("{union_name}{rust_name}"),
+                )?,
+                None => self.node(*node, &vptr, &format!("{union_name}{rust_name}"))?,
+            };
             if tag.is_none() && out.iter().any(|o: &UnionVariant| o.ty == ty) {
                 self.warn(
                     &vptr,
@@ -577,6 +627,100 @@ impl<'a> Lowerer<'a> {
             TypeKind::Union(Union { tag, variants: out }),
             &["Union"],
         ))
+    }
+
+    /// The members written beside a `oneOf` (own properties, `allOf` parts, `required`), without
+    /// the variants.
+    fn base_shape_of_view(&mut self, v: &View<'a>, ptr: &str) -> Result<ObjectShape<'a>, Error> {
+        let mut out = ObjectShape::default();
+        for (i, part) in v.all_of.iter().enumerate() {
+            let sub = self.object_shape_of_node(*part, &format!("{ptr}/allOf/{i}"), 1)?;
+            merge(&mut out, sub);
+        }
+        for (name, node) in &v.properties {
+            out.properties.push((
+                name,
+                *node,
+                format!("{ptr}/properties/{}", pointer_token(name)),
+            ));
+        }
+        out.required.extend(v.required.iter().copied());
+        if let Some(a) = v.additional {
+            out.additional = Some((a, format!("{ptr}/additionalProperties")));
+        }
+        Ok(out)
+    }
+
+    /// A union variant with the union's common members (`base`) merged in: a struct of base + the
+    /// variant's members, or, when the variant is itself a union, a union of its variants each
+    /// merged with `base`. Always a new named type (`hint`): the variant's own type lacks `base`.
+    fn merged_variant(
+        &mut self,
+        base: ObjectShape<'a>,
+        node: Node<'a>,
+        ptr: &str,
+        hint: &str,
+    ) -> Result<TypeRef, Error> {
+        let (view, vptr) = match node {
+            Node::Inline(s) => (View::new(s), ptr.to_string()),
+            Node::Ref(target) => {
+                let name = target
+                    .strip_prefix("#/components/schemas/")
+                    .map(|n| n.replace("~1", "/").replace("~0", "~"));
+                match name
+                    .as_deref()
+                    .and_then(|n| self.component_schema(n).map(|s| (n.to_string(), s)))
+                {
+                    Some((name, s)) => (View::new(s), component_pointer(&name)),
+                    None => return self.resolve_ref(target, ptr),
+                }
+            }
+        };
+        let name = naming::claim(&mut self.taken, hint, &["Variant"]);
+        let nested: Vec<Node<'a>> = if view.one_of.is_empty() {
+            view.any_of.clone()
+        } else {
+            view.one_of.clone()
+        };
+        let real_union = !nested.is_empty()
+            && !nested
+                .iter()
+                .all(|n| matches!(n, Node::Inline(s) if View::new(s).is_constraint_only()));
+        let kind = if real_union {
+            let key = if view.one_of.is_empty() {
+                "anyOf"
+            } else {
+                "oneOf"
+            };
+            match self.union_shape(&view, &nested, &vptr, key, &name, &name, Some(base))? {
+                Shape::Kind(kind, _) => kind,
+                Shape::Ref(t) => {
+                    self.taken.remove(&name);
+                    return Ok(t);
+                }
+            }
+        } else {
+            let mut shape = base;
+            let own = self.object_shape_of_view(&view, &vptr, 1)?;
+            merge(&mut shape, own);
+            match self.struct_shape(shape, &vptr, &name)? {
+                Shape::Kind(kind, _) => kind,
+                Shape::Ref(t) => {
+                    self.taken.remove(&name);
+                    return Ok(t);
+                }
+            }
+        };
+        self.insert(TypeDef {
+            name: name.clone(),
+            pointer: ptr.to_string(),
+            schema_name: None,
+            docs: docs_of(&view),
+            kind,
+            usage: Usage::default(),
+            module: String::new(),
+        });
+        Ok(TypeRef::Named(name))
     }
 
     /// Base name of a union variant, and whether it comes from a schema name or title (strippable).

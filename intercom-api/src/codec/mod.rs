@@ -147,6 +147,41 @@ pub fn from_value<T: DeserializeOwned, E: serde::de::Error>(
     })
 }
 
+/// Which variant of an untagged union of structs an object goes to: the one whose declared
+/// members (`members[i]`: wire names, and `member.inner` for the members of a struct-typed
+/// member) cover the most of its keys, one level deep; the first on a tie; `None` when `value`
+/// is not an object.
+#[doc(hidden)]
+pub fn best_fit(value: &serde_json::Value, members: &[&[&str]]) -> Option<usize> {
+    let object = value.as_object()?;
+    let mut best: Option<(usize, usize)> = None;
+    for (i, declared) in members.iter().enumerate() {
+        let mut score = 0;
+        for (key, member) in object {
+            if !declared.contains(&key.as_str()) {
+                continue;
+            }
+            score += 1;
+            if let Some(inner) = member.as_object() {
+                score += inner
+                    .keys()
+                    .filter(|sub| {
+                        declared.iter().any(|d| {
+                            d.strip_prefix(key.as_str())
+                                .and_then(|rest| rest.strip_prefix('.'))
+                                == Some(sub.as_str())
+                        })
+                    })
+                    .count();
+            }
+        }
+        if best.is_none_or(|(_, top)| score > top) {
+            best = Some((i, score));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
 /// The error for a tag value no variant has.
 pub fn unknown_tag<E: serde::de::Error>(tag: &str, found: Option<&str>, expected: &[&str]) -> E {
     match found {
@@ -288,5 +323,35 @@ fn scalar_text(v: serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s,
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod best_fit_tests {
+    use super::best_fit;
+    use serde_json::json;
+
+    #[test]
+    fn the_variant_declaring_most_members_wins_the_first_on_a_tie() {
+        let members: &[&[&str]] = &[&["workflow", "event"], &["action"], &["action", "result"]];
+        assert_eq!(best_fit(&json!({"action": {}}), members), Some(1));
+        assert_eq!(
+            best_fit(&json!({"action": {}, "result": "ok"}), members),
+            Some(2)
+        );
+        assert_eq!(best_fit(&json!({"workflow": {}}), members), Some(0));
+        assert_eq!(best_fit(&json!({}), members), Some(0));
+        assert_eq!(best_fit(&json!({"unknown": 1}), members), Some(0));
+        assert_eq!(best_fit(&json!("text"), members), None);
+        // One level down: `action.result` tells the two `action` variants apart.
+        let nested: &[&[&str]] = &[
+            &["action", "action.name"],
+            &["action", "action.name", "action.result"],
+        ];
+        assert_eq!(best_fit(&json!({"action": {"name": "x"}}), nested), Some(0));
+        assert_eq!(
+            best_fit(&json!({"action": {"name": "x", "result": "ok"}}), nested),
+            Some(1)
+        );
     }
 }

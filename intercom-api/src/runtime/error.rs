@@ -3,6 +3,7 @@
 use std::error::Error as StdError;
 use std::fmt;
 
+use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
@@ -350,13 +351,27 @@ pub struct DecodeError {
     inner: Box<DecodeErrorInner>,
 }
 
-#[derive(Debug)]
 struct DecodeErrorInner {
     status: StatusCode,
     request_id: Option<String>,
     path: String,
     message: String,
     snippet: String,
+    body: Bytes,
+}
+
+impl fmt::Debug for DecodeErrorInner {
+    // The body is customer data: its length only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("path", &self.path)
+            .field("message", &self.message)
+            .field("snippet", &self.snippet)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 impl DecodeError {
@@ -365,17 +380,58 @@ impl DecodeError {
         request_id: Option<String>,
         path: String,
         error: &serde_json::Error,
-        body: &[u8],
+        body: Bytes,
     ) -> Self {
-        let text = String::from_utf8_lossy(body);
+        let text = String::from_utf8_lossy(&body);
         let offset = byte_offset(&text, error.line(), error.column());
+        let mut message = error.to_string();
+        // The document itself has the wrong kind (an array where the spec declares an object, or
+        // the reverse): no member can take the hit, so the whole body is an error.
+        if path == "." && error.is_data() && message.starts_with("invalid type:") {
+            let found = match text.trim_start().as_bytes().first() {
+                Some(b'[') => "a JSON array",
+                Some(b'{') => "a JSON object",
+                Some(b'"') => "a JSON string",
+                Some(b't' | b'f') => "a JSON boolean",
+                Some(b'n') => "JSON null",
+                _ => "a JSON number",
+            };
+            message = format!(
+                "the response body is {found}, not the kind the operation declares ({message}); \
+                 the whole body is kept (`DecodeError::body`)"
+            );
+        }
+        let snippet = snippet(&text, offset);
         Self {
             inner: Box::new(DecodeErrorInner {
                 status,
                 request_id,
                 path,
-                message: error.to_string(),
-                snippet: snippet(&text, offset),
+                message,
+                snippet,
+                body,
+            }),
+        }
+    }
+
+    /// A text body that is not UTF-8.
+    pub(crate) fn not_utf8(
+        status: StatusCode,
+        request_id: Option<String>,
+        error: &std::str::Utf8Error,
+        body: Bytes,
+    ) -> Self {
+        let valid = error.valid_up_to();
+        let text = String::from_utf8_lossy(&body);
+        let offset = String::from_utf8_lossy(&body[..valid]).len();
+        Self {
+            inner: Box::new(DecodeErrorInner {
+                status,
+                request_id,
+                path: ".".to_owned(),
+                message: format!("the text body is not valid UTF-8 (at byte {valid})"),
+                snippet: snippet(&text, offset.min(text.len())),
+                body,
             }),
         }
     }
@@ -387,9 +443,9 @@ impl DecodeError {
         request_id: Option<String>,
         limit: usize,
         offset: usize,
-        body: &[u8],
+        body: Bytes,
     ) -> Self {
-        let text = String::from_utf8_lossy(body);
+        let text = String::from_utf8_lossy(&body);
         Self {
             inner: Box::new(DecodeErrorInner {
                 status,
@@ -400,6 +456,7 @@ impl DecodeError {
                      levels (at byte {offset})"
                 ),
                 snippet: snippet(&text, offset.min(text.len())),
+                body,
             }),
         }
     }
@@ -428,6 +485,12 @@ impl DecodeError {
     /// The `x-request-id` response header, when present.
     pub fn request_id(&self) -> Option<&str> {
         self.inner.request_id.as_deref()
+    }
+
+    /// The whole response body as received, for decoding it another way (for example into
+    /// `serde_json::Value`).
+    pub fn body(&self) -> &Bytes {
+        &self.inner.body
     }
 }
 

@@ -35,7 +35,9 @@ pub use extra::Extras;
 #[doc(hidden)]
 pub use request::RequestParts;
 #[doc(hidden)]
-pub use response::{RawResponse, decode_bytes, decode_empty, decode_json, decode_redirect};
+pub use response::{
+    RawResponse, decode_bytes, decode_empty, decode_json, decode_redirect, decode_text,
+};
 #[doc(hidden)]
 pub use send::{body, send};
 

@@ -187,7 +187,7 @@ pub fn decode_json<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>,
             request_id,
             MAX_RESPONSE_DEPTH,
             offset,
-            body,
+            raw.body.clone(),
         )
         .into());
     }
@@ -210,7 +210,7 @@ pub fn decode_json<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>,
         }
         Err((path, error)) => {
             let request_id = header_request_id(&raw.headers).map(str::to_owned);
-            Err(DecodeError::new(raw.status, request_id, path, &error, body).into())
+            Err(DecodeError::new(raw.status, request_id, path, &error, raw.body.clone()).into())
         }
     }
 }
@@ -289,6 +289,22 @@ pub fn decode_empty(raw: RawResponse) -> Result<Response<()>, Error> {
 pub fn decode_bytes(raw: RawResponse) -> Result<Response<Bytes>, Error> {
     let body = raw.body.clone();
     Ok(raw.with_body(body))
+}
+
+/// Decodes a text body (`text/*`) as UTF-8. A body that is not UTF-8 is a [`DecodeError`] that
+/// keeps the bytes ([`DecodeError::body`]).
+#[doc(hidden)]
+pub fn decode_text(raw: RawResponse) -> Result<Response<String>, Error> {
+    match std::str::from_utf8(&raw.body) {
+        Ok(text) => {
+            let text = text.to_owned();
+            Ok(raw.with_body(text))
+        }
+        Err(error) => {
+            let request_id = header_request_id(&raw.headers).map(str::to_owned);
+            Err(DecodeError::not_utf8(raw.status, request_id, &error, raw.body.clone()).into())
+        }
+    }
 }
 
 #[cfg(test)]

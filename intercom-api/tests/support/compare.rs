@@ -21,14 +21,42 @@ pub fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(
     serde_json::to_value(&decoded).map_err(|e| format!("re-encoding failed: {e}"))
 }
 
-/// Decodes `value` as `T` and lists the members it keeps in undeclared `additional_properties` maps.
+/// Decodes `value` as `T` and lists the members it keeps in undeclared `additional_properties` maps
+/// (as JSON pointers). Members that are declared but drifted (kept raw because their JSON kind
+/// differs from the spec's) are not undeclared: they are left out.
 pub fn leftovers<T: serde::de::DeserializeOwned + crate::generated::Leftovers>(
     value: &Value,
 ) -> Result<Vec<String>, String> {
-    let decoded: T = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+    let (decoded, drifted) =
+        intercom_api::drift::collect(|| serde_json::from_value::<T>(value.clone()));
+    let decoded = decoded.map_err(|e| e.to_string())?;
+    let drifted: Vec<String> = drifted.iter().map(|d| drift_pointer(d.path())).collect();
     let mut out = Vec::new();
     decoded.leftovers("", &mut out);
+    out.retain(|p| !drifted.contains(p));
     Ok(out)
+}
+
+/// `data[3].ticket_state` -> `/data/3/ticket_state`.
+fn drift_pointer(path: &str) -> String {
+    let mut out = String::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let mut rest = part;
+        if let Some(open) = rest.find('[') {
+            out.push('/');
+            out.push_str(&rest[..open]);
+            rest = &rest[open..];
+            while let Some(close) = rest.find(']') {
+                out.push('/');
+                out.push_str(&rest[1..close]);
+                rest = &rest[close + 1..];
+            }
+        } else {
+            out.push('/');
+            out.push_str(rest);
+        }
+    }
+    out
 }
 
 /// Removes `null` members (absent and null are equivalent) and normalizes numbers to f64.

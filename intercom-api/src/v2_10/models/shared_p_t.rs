@@ -187,7 +187,7 @@ impl crate::codec::StructDecode for PaginatedResponseConversationsItemTags {
     }
 }
 /// `PaginatedResponseDataItem` (defined inline at `/components/schemas/paginated_response/properties/data/items`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PaginatedResponseDataItem {
     /// `NewsItem` variant.
@@ -196,6 +196,52 @@ pub enum PaginatedResponseDataItem {
     Newsfeed(Newsfeed),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for PaginatedResponseDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        match crate::codec::best_fit(
+            &raw,
+            &[
+                &[
+                    "type",
+                    "id",
+                    "workspace_id",
+                    "title",
+                    "body",
+                    "sender_id",
+                    "state",
+                    "newsfeed_assignments",
+                    "labels",
+                    "cover_image_url",
+                    "reactions",
+                    "deliver_silently",
+                    "created_at",
+                    "updated_at",
+                    "name",
+                ],
+                &["id", "type", "name", "created_at", "updated_at"],
+            ],
+        ) {
+            Some(0usize) => {
+                Ok(
+                    serde_json::from_value::<NewsItem>(raw.clone())
+                        .map(Self::NewsItem)
+                        .unwrap_or(Self::Other(raw)),
+                )
+            }
+            Some(1usize) => {
+                Ok(
+                    serde_json::from_value::<Newsfeed>(raw.clone())
+                        .map(Self::Newsfeed)
+                        .unwrap_or(Self::Other(raw)),
+                )
+            }
+            _ => Ok(Self::Other(raw)),
+        }
+    }
 }
 impl From<NewsItem> for PaginatedResponseDataItem {
     fn from(value: NewsItem) -> Self {

@@ -649,7 +649,7 @@ crate::codec::lenient_union!(Component);
 /// The first request we send will allow you to know the workspace where this is happening, the admin who will be configuring the app, and additional context such as where this will be added once complete.
 ///
 /// For subsequent requests whereby an admin has interacted with a component with a submit action, the request payload will contain the same details with `current_canvas`, `input_values` and the `component_id` also present. This allows you to understand what component the request came from, see what the value of any input was, action anything in your codebase, and then respond knowing what canvas was previously shown beforehand.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ConfigureRequest {
     /// `WorkspaceId` variant.
@@ -658,6 +658,87 @@ pub enum ConfigureRequest {
     WorkspaceRegion(ConfigureRequestWorkspaceRegion),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ConfigureRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        match crate::codec::best_fit(
+            &raw,
+            &[
+                &[
+                    "workspace_id",
+                    "admin",
+                    "admin.type",
+                    "admin.id",
+                    "admin.name",
+                    "admin.email",
+                    "admin.job_title",
+                    "admin.away_mode_enabled",
+                    "admin.away_mode_reassign",
+                    "admin.has_inbox_seat",
+                    "admin.team_ids",
+                    "admin.avatar",
+                    "admin.team_priority_level",
+                    "context",
+                    "context.conversation_id",
+                    "context.location",
+                    "context.locale",
+                    "context.messenger_action_colour",
+                    "context.messenger_background_colour",
+                    "context.referrer",
+                ],
+                &[
+                    "workspace_id",
+                    "workspace_region",
+                    "component_id",
+                    "admin",
+                    "admin.type",
+                    "admin.id",
+                    "admin.name",
+                    "admin.email",
+                    "admin.job_title",
+                    "admin.away_mode_enabled",
+                    "admin.away_mode_reassign",
+                    "admin.has_inbox_seat",
+                    "admin.team_ids",
+                    "admin.avatar",
+                    "admin.team_priority_level",
+                    "context",
+                    "context.conversation_id",
+                    "context.location",
+                    "context.locale",
+                    "context.messenger_action_colour",
+                    "context.messenger_background_colour",
+                    "context.referrer",
+                    "current_canvas",
+                    "current_canvas.content",
+                    "current_canvas.content_url",
+                    "current_canvas.stored_data",
+                    "input_values",
+                ],
+            ],
+        ) {
+            Some(0usize) => {
+                Ok(
+                    serde_json::from_value::<ConfigureRequestWorkspaceId>(raw.clone())
+                        .map(Self::WorkspaceId)
+                        .unwrap_or(Self::Other(raw)),
+                )
+            }
+            Some(1usize) => {
+                Ok(
+                    serde_json::from_value::<
+                        ConfigureRequestWorkspaceRegion,
+                    >(raw.clone())
+                        .map(Self::WorkspaceRegion)
+                        .unwrap_or(Self::Other(raw)),
+                )
+            }
+            _ => Ok(Self::Other(raw)),
+        }
+    }
 }
 impl From<ConfigureRequestWorkspaceId> for ConfigureRequest {
     fn from(value: ConfigureRequestWorkspaceId) -> Self {
@@ -797,7 +878,7 @@ impl crate::codec::StructDecode for ConfigureRequestWorkspaceRegion {
 /// The response object returned when configuring an app. This will either:
 /// - A canvas object which will replace the previous canvas that was visible until the teammate interacted with your app
 /// - A results object which will end the configuration and trigger the initialize request to be sent. There will be a card_creation_options object in the payload showing your key-value pairs from the results object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ConfigureResponse {
     /// `ResultsResponse` variant.
@@ -806,6 +887,36 @@ pub enum ConfigureResponse {
     Canvas(ConfigureResponseCanvas),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ConfigureResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        match crate::codec::best_fit(
+            &raw,
+            &[
+                &["results"],
+                &["canvas", "canvas.content", "canvas.content_url", "canvas.stored_data"],
+            ],
+        ) {
+            Some(0usize) => {
+                Ok(
+                    serde_json::from_value::<ResultsResponse>(raw.clone())
+                        .map(Self::ResultsResponse)
+                        .unwrap_or(Self::Other(raw)),
+                )
+            }
+            Some(1usize) => {
+                Ok(
+                    serde_json::from_value::<ConfigureResponseCanvas>(raw.clone())
+                        .map(Self::Canvas)
+                        .unwrap_or(Self::Other(raw)),
+                )
+            }
+            _ => Ok(Self::Other(raw)),
+        }
+    }
 }
 impl From<ResultsResponse> for ConfigureResponse {
     fn from(value: ResultsResponse) -> Self {
@@ -1369,102 +1480,3 @@ impl crate::codec::StructDecode for DataEventList {
         Ok(slots)
     }
 }
-/// Pagination
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataEventListPages {
-    /// `next`
-    pub next: Option<String>,
-    /// `since`
-    pub since: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DataEventListPages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("next", &self.next)
-            .opt("since", &self.since)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataEventListPages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataEventListPages {
-    const NAME: &'static str = "DataEventListPages";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "next" => crate::codec::set(&mut slots.next, map),
-            "since" => crate::codec::set(&mut slots.since, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataEventListType {
-    /// `event.list`
-    EventList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DataEventListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventList => "event.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "event.list" => Self::EventList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DataEventListType);
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataEventType {
-    /// `event`
-    Event,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DataEventType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "event",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "event" => Self::Event,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DataEventType);

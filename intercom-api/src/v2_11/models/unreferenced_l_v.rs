@@ -3,6 +3,91 @@
 //! Models of the `unreferenced_l_v` group (Intercom API 2.11).
 #[allow(unused_imports)]
 use super::*;
+/// List Item With Image
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListItemWithImage {
+    /// The type of component you are rendering.
+    pub type_: Option<ListItemType>,
+    /// A unique identifier for the item.
+    pub id: Option<String>,
+    /// The text shown as the title for the item.
+    pub title: Option<String>,
+    /// The text shown underneath the item's title.
+    pub subtitle: Option<String>,
+    /// The text shown next to the subtitle, separates by a bullet.
+    pub tertiary_text: Option<String>,
+    /// Rounds the corners of the image. Default is `false`.
+    pub rounded_image: Option<bool>,
+    /// Styles all list items and prevents the action. Default is `false`.
+    pub disabled: Option<bool>,
+    /// This can be a Submit Action, URL Action, or Sheets Action.
+    pub action: Option<ActionComponent>,
+    /// An image that will be displayed to the left of the item.
+    pub image: Option<String>,
+    /// The exact width of the image in pixels.
+    pub image_width: Option<i64>,
+    /// The exact height of the image in pixels.
+    pub image_height: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ListItemWithImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::codec::ObjectWriter::new(serializer)
+            .opt("type", &self.type_)
+            .opt("id", &self.id)
+            .opt("title", &self.title)
+            .opt("subtitle", &self.subtitle)
+            .opt("tertiary_text", &self.tertiary_text)
+            .opt("rounded_image", &self.rounded_image)
+            .opt("disabled", &self.disabled)
+            .opt("action", &self.action)
+            .opt("image", &self.image)
+            .opt("image_width", &self.image_width)
+            .opt("image_height", &self.image_height)
+            .extra(&self.additional_properties)
+            .end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListItemWithImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::decode_struct(deserializer)
+    }
+}
+impl crate::codec::StructDecode for ListItemWithImage {
+    const NAME: &'static str = "ListItemWithImage";
+    type Slots = Self;
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self,
+        key: &crate::codec::Key<'de>,
+        map: &mut A,
+    ) -> Result<crate::codec::Outcome, A::Error> {
+        match key.as_str() {
+            "type" => crate::codec::set(&mut slots.type_, map),
+            "id" => crate::codec::set(&mut slots.id, map),
+            "title" => crate::codec::set(&mut slots.title, map),
+            "subtitle" => crate::codec::set(&mut slots.subtitle, map),
+            "tertiary_text" => crate::codec::set(&mut slots.tertiary_text, map),
+            "rounded_image" => crate::codec::set(&mut slots.rounded_image, map),
+            "disabled" => crate::codec::set(&mut slots.disabled, map),
+            "action" => crate::codec::set(&mut slots.action, map),
+            "image" => crate::codec::set(&mut slots.image, map),
+            "image_width" => crate::codec::set(&mut slots.image_width, map),
+            "image_height" => crate::codec::set(&mut slots.image_height, map),
+            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+        }
+    }
+    fn extra(
+        slots: &mut Self,
+    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+        Some(&mut slots.additional_properties)
+    }
+    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+        Ok(slots)
+    }
+}
 /// List Item Without Image
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItemWithoutImage {
