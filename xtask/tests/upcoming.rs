@@ -1,0 +1,197 @@
+//! Every newer Intercom version works out of the box (issue 11): each description under
+//! `../shared/intercom-openapi/upcoming/<version>/` is added, as `cargo xtask add-version` would,
+//! to a temporary copy of the workspace; the crate is regenerated, compiled with only those
+//! versions' features, and the example-decoding and Prism contract tests run for them
+//! (`INTERCOM_TEST_VERSIONS` restricts those tests to the new versions). No version-specific code:
+//! whatever these versions need must come from the generic rules of the generator.
+//!
+//! Prints, per upcoming version, `regen: <v>: ...`, `examples: <v>: p/t`, `contract: <v>: p/t` and
+//! the other lines of those tests, and fails unless every example decodes and every operation
+//! passes. The copy builds in `target/upcoming` (kept between runs, so later runs are warm); Prism
+//! is shared with the real workspace's `.tools/`.
+//!
+//! Alone: `cargo test -p xtask --test upcoming -- --nocapture`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use codegen::specs::SPEC_FILE;
+use codegen::versions::{self, Source};
+use codegen::workspace;
+
+fn real_root() -> PathBuf {
+    workspace::find_root(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("workspace root")
+}
+
+/// `../shared/intercom-openapi/upcoming/<version>/api.intercom.io.yaml`, by version.
+fn upcoming(root: &Path) -> Vec<(String, PathBuf)> {
+    let dir = root
+        .join("..")
+        .join("shared")
+        .join("intercom-openapi")
+        .join("upcoming");
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (the local spec mirror with upcoming versions, see SOURCE.md)",
+            dir.display()
+        )
+    });
+    let mut out: Vec<(String, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let version = e.file_name().to_str()?.to_owned();
+            let spec = e.path().join(SPEC_FILE);
+            spec.is_file().then_some((version, spec))
+        })
+        .collect();
+    out.sort_by_key(|(v, _)| codegen::specs::version_key(v));
+    out
+}
+
+/// Copies `from` into `to`, skipping build output, VCS data and tool installs.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("mkdir {}: {e}", to.display()));
+    let entries =
+        std::fs::read_dir(from).unwrap_or_else(|e| panic!("read_dir {}: {e}", from.display()));
+    for entry in entries {
+        let entry = entry.unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+        let name = entry.file_name();
+        if matches!(name.to_str(), Some("target" | ".git" | ".tools")) {
+            continue;
+        }
+        let path = entry.path();
+        let dest = to.join(&name);
+        if path.is_dir() {
+            copy_tree(&path, &dest);
+        } else {
+            std::fs::copy(&path, &dest).unwrap_or_else(|e| panic!("copy {}: {e}", path.display()));
+        }
+    }
+}
+
+/// The lines of the example and contract tests worth showing.
+fn interesting(line: &str) -> bool {
+    [
+        "examples: ",
+        "request examples: ",
+        "undeclared example members: ",
+        "contract: ",
+        "contract request examples: ",
+        "  FAIL",
+        "  UNTYPED",
+        "error",
+        "test result",
+    ]
+    .iter()
+    .any(|p| line.starts_with(p))
+}
+
+/// `<prefix><version>: p/t` with p == t, from `output`.
+fn complete(output: &str, prefix: &str, version: &str) -> Result<(), String> {
+    let head = format!("{prefix}{version}: ");
+    let line = output
+        .lines()
+        .find(|l| l.starts_with(&head))
+        .ok_or_else(|| format!("no `{head}p/t` line"))?;
+    let counts = line[head.len()..].split_whitespace().next().unwrap_or("");
+    match counts.split_once('/') {
+        Some((p, t)) if p == t && t != "0" => Ok(()),
+        _ => Err(format!("`{line}` is not complete")),
+    }
+}
+
+#[test]
+fn upcoming_versions_regenerate_decode_and_pass_the_contract_test() {
+    let started = Instant::now();
+    let real = real_root();
+    let versions = upcoming(&real);
+    assert!(
+        !versions.is_empty(),
+        "no upcoming versions in ../shared/intercom-openapi/upcoming"
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("ws");
+    copy_tree(&real, &root);
+    // The mirror as `../shared` of the copy, and the real Prism install.
+    let shared = real
+        .join("..")
+        .join("shared")
+        .canonicalize()
+        .expect("the local spec mirror ../shared");
+    std::os::unix::fs::symlink(&shared, dir.path().join("shared")).expect("symlink shared");
+    std::fs::create_dir_all(real.join(".tools")).expect("mkdir .tools");
+    std::os::unix::fs::symlink(real.join(".tools"), root.join(".tools")).expect("symlink .tools");
+
+    let mut features = Vec::new();
+    let mut names = Vec::new();
+    for (version, spec) in &versions {
+        let source = Source::File {
+            path: spec.clone(),
+            commit: None,
+        };
+        let updated = versions::add_version(&root, version, &source)
+            .unwrap_or_else(|e| panic!("add-version {version}: {e}"));
+        if let Some(report) = updated
+            .generation
+            .reports
+            .iter()
+            .find(|r| &r.version == version)
+        {
+            eprintln!("{}", report.summary());
+        }
+        features.push(codegen::naming::version_module(version));
+        names.push(version.clone());
+    }
+
+    let target = real.join("target").join("upcoming");
+    let output = Command::new(env!("CARGO"))
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("INTERCOM_TEST_VERSIONS", names.join(","))
+        .args([
+            "test",
+            "-p",
+            "intercom-api",
+            "--no-default-features",
+            "--features",
+            &features.join(","),
+            "--no-fail-fast",
+            "--test",
+            "examples",
+            "--test",
+            "contract",
+        ])
+        .output()
+        .expect("run cargo test in the copy");
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for line in text.lines().filter(|l| interesting(l)) {
+        eprintln!("{line}");
+    }
+    eprintln!(
+        "upcoming: {} in {:.0} s",
+        names.join(", "),
+        started.elapsed().as_secs_f64()
+    );
+
+    let mut problems = Vec::new();
+    for version in &names {
+        for prefix in ["examples: ", "contract: "] {
+            if let Err(e) = complete(&text, prefix, version) {
+                problems.push(format!("{version}: {e}"));
+            }
+        }
+    }
+    if !output.status.success() {
+        problems.push(format!("cargo test in the copy failed ({})", output.status));
+    }
+    assert!(
+        problems.is_empty(),
+        "upcoming versions are not fully supported: {problems:?}"
+    );
+}
