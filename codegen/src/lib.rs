@@ -4,7 +4,8 @@
 //! `openapiv3`; -> [`ir`]) -> [`emit`] (IR -> `quote` tokens) -> [`render`] (`prettyplease` + header).
 //! Names come from [`naming`] only. [`specs`] pins and finds the upstream descriptions and holds the
 //! one version-string check; [`http`] is the one HTTP helper (downloads, the GitHub API);
-//! [`workspace`] regenerates the whole crate.
+//! [`workspace`] regenerates the whole crate; [`upstream`] lists what upstream has that the pins
+//! do not.
 
 pub mod diff;
 pub mod emit;
@@ -18,6 +19,7 @@ pub mod normalize;
 pub mod render;
 pub mod specs;
 pub mod surface;
+pub mod upstream;
 pub mod versions;
 pub mod workspace;
 

@@ -5,6 +5,17 @@ use std::process::ExitCode;
 
 use codegen::workspace::{self, Generation, Stale};
 
+use crate::args::Failure;
+
+/// `cargo xtask regen [--check]`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Regenerate in memory and compare with the files on disk; fail (listing the stale files)
+    /// when they differ, without writing anything. What CI runs.
+    #[arg(long)]
+    pub check: bool,
+}
+
 /// Prints one summary line per version, then every warning.
 pub fn print_reports(generation: &Generation) {
     for r in &generation.reports {
@@ -25,24 +36,18 @@ pub fn print_reports(generation: &Generation) {
     }
 }
 
-/// Regenerates (or, with `check`, compares with the files on disk).
-pub fn run(root: &Path, check: bool) -> ExitCode {
-    let generation = match workspace::generate(root) {
-        Ok(g) => g,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+/// Regenerates (or, with `--check`, compares with the files on disk).
+pub fn run(root: &Path, args: &Args) -> Result<ExitCode, Failure> {
+    let generation = workspace::generate(root)?;
     print_reports(&generation);
-    if check {
+    if args.check {
         let stale = workspace::stale_files(root, &generation);
         if stale.is_empty() {
             println!(
                 "regen --check: up to date ({} files)",
                 generation.files.len()
             );
-            return ExitCode::SUCCESS;
+            return Ok(ExitCode::SUCCESS);
         }
         for s in &stale {
             match s {
@@ -50,21 +55,15 @@ pub fn run(root: &Path, check: bool) -> ExitCode {
                 Stale::Extra(p) => eprintln!("stale (no longer generated): {p}"),
             }
         }
-        eprintln!("error: the generated crate is out of date: run `cargo xtask regen` and commit");
-        return ExitCode::FAILURE;
+        return Err(Failure::Error(
+            "the generated crate is out of date: run `cargo xtask regen` and commit".to_string(),
+        ));
     }
-    match workspace::write(root, &generation) {
-        Ok(changed) => {
-            println!(
-                "regen: wrote {} files ({} changed)",
-                generation.files.len(),
-                changed.len()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let changed = workspace::write(root, &generation)?;
+    println!(
+        "regen: wrote {} files ({} changed)",
+        generation.files.len(),
+        changed.len()
+    );
+    Ok(ExitCode::SUCCESS)
 }
