@@ -1,7 +1,7 @@
 //! `cargo xtask`: maintenance commands of the workspace (`cargo xtask --help`, `cargo xtask <command>
 //! --help`).
 //!
-//! - `regen [--check]`: regenerate the `intercom-api` crate from the pinned specs.
+//! - `regen [--check] [--force]`: regenerate the `intercom-api` crate from the pinned specs.
 //! - `add-version <VERSION> [--from FILE] [--commit SHA]`: pin a new version and regenerate.
 //! - `pin <VERSION> (--from FILE [--commit SHA] | --commit SHA)`: re-pin a version and regenerate.
 //! - `normalize <VERSION> [--out FILE] [--lenient-responses yes|no]`: the repaired spec, as JSON.
@@ -16,6 +16,7 @@ mod args;
 mod diff;
 mod normalize;
 mod regen;
+mod regen_cache;
 mod upstream;
 mod versions;
 
