@@ -64,7 +64,7 @@ struct Cli {
 enum Command {
     /// Regenerate the intercom-api crate from the pinned specs (specs/*.toml).
     Regen(regen::Args),
-    /// Pin a new API version and regenerate (module and feature v<major>_<minor>).
+    /// Pin a new API version and regenerate (2.12: module and feature v2_12).
     AddVersion(versions::Args),
     /// Re-pin an existing version to another revision of its description and regenerate.
     Pin(versions::Args),
