@@ -2,12 +2,15 @@
 //!
 //! Stages, one module each: [`load`] (YAML -> document) -> [`lower`] (the only code that touches
 //! `openapiv3`; -> [`ir`]) -> [`emit`] (IR -> `quote` tokens) -> [`render`] (`prettyplease` + header).
-//! Names come from [`naming`] only. [`specs`] pins and finds the upstream descriptions;
-//! [`workspace`] regenerates the whole crate.
+//! Names come from [`naming`] only. [`specs`] pins and finds the upstream descriptions and holds the
+//! one version-string check; [`http`] is the one HTTP helper (downloads, the GitHub API);
+//! [`workspace`] regenerates the whole crate; [`upstream`] lists what upstream has that the pins
+//! do not.
 
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod http;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -16,6 +19,7 @@ pub mod normalize;
 pub mod render;
 pub mod specs;
 pub mod surface;
+pub mod upstream;
 pub mod versions;
 pub mod workspace;
 

@@ -4,8 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use std::io::Read as _;
-
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -70,6 +68,26 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether `s` is an API version: digits separated by single dots (`2.11`, `3.0`). The one
+/// version-string check of the workspace: a version becomes a file name (`specs/2.11.toml`), a
+/// module (`v2_11`) and a cargo feature, and is matched against upstream's `descriptions/` folders.
+pub fn is_version(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// [`is_version`] as a `Result`: the error names the rejected string.
+pub fn check_version(version: &str) -> Result<(), Error> {
+    if is_version(version) {
+        Ok(())
+    } else {
+        Err(Error::other(format!(
+            "invalid version {version:?}: expected digits separated by dots, like 2.12"
+        )))
+    }
+}
+
 /// Orders versions numerically (`2.9` < `2.10`).
 pub fn version_key(v: &str) -> Vec<(u64, String)> {
     v.split(['.', '-'])
@@ -93,6 +111,8 @@ pub fn load_pins(workspace: &Path) -> Result<Vec<Pin>, Error> {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| Error::other(format!("cannot read {}: {e}", path.display())))?;
         let pin: Pin = toml::from_str(&text)
+            .map_err(|e| Error::other(format!("invalid pin {}: {e}", path.display())))?;
+        check_version(&pin.version)
             .map_err(|e| Error::other(format!("invalid pin {}: {e}", path.display())))?;
         let stem = path
             .file_stem()
@@ -157,7 +177,7 @@ pub fn locate(workspace: &Path, pin: &Pin) -> Result<SpecText, Error> {
     if let Some(e) = first_mismatch {
         return Err(Error::other(format!("{e}; tried {}", tried.join(", "))));
     }
-    match download(&pin.url()) {
+    match crate::http::download(&pin.url()) {
         Ok(bytes) => {
             let actual = sha256_hex(&bytes);
             if actual != pin.sha256 {
@@ -172,11 +192,10 @@ pub fn locate(workspace: &Path, pin: &Pin) -> Result<SpecText, Error> {
             checked(pin, cache, bytes)
         }
         Err(e) => Err(Error::other(format!(
-            "spec {} not found (expected sha256 {}): tried {}, then downloading {} failed: {e}",
+            "spec {} not found (expected sha256 {}): tried {}, then downloading failed: {e}",
             pin.version,
             pin.sha256,
             tried.join(", "),
-            pin.url()
         ))),
     }
 }
@@ -219,13 +238,56 @@ fn mismatch(pin: &Pin, place: &str, actual: &str) -> Error {
     ))
 }
 
-fn download(url: &str) -> Result<Vec<u8>, String> {
-    let agent = ureq::AgentBuilder::new()
-        .timeout(std::time::Duration::from_secs(60))
-        .build();
-    let resp = agent.get(url).call().map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut resp.into_reader().take(64 * 1024 * 1024), &mut bytes)
-        .map_err(|e| e.to_string())?;
-    Ok(bytes)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_checked() {
+        for ok in ["2.11", "2.9", "3.0", "0", "10.20.30"] {
+            assert!(is_version(ok), "{ok}");
+            assert!(check_version(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "2..1",
+            ".2",
+            "2.",
+            "../2.12",
+            "v2.11",
+            "2.11-beta",
+            "2,11",
+            "２.11",
+        ] {
+            assert!(!is_version(bad), "{bad}");
+            let e = check_version(bad).err().map(|e| e.to_string());
+            assert!(
+                e.as_deref()
+                    .is_some_and(|e| e.contains(&format!("{bad:?}"))),
+                "{e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_pin_with_an_invalid_version_is_rejected() {
+        let dir = std::env::temp_dir().join(format!("codegen-specs-{}", std::process::id()));
+        let specs = dir.join("specs");
+        std::fs::create_dir_all(&specs).unwrap_or_else(|e| panic!("{e}"));
+        let pin = Pin {
+            version: "2.x".into(),
+            repository: "o/r".into(),
+            commit: "c".into(),
+            path: "p".into(),
+            sha256: "s".into(),
+        };
+        std::fs::write(specs.join("2.x.toml"), pin.to_toml()).unwrap_or_else(|e| panic!("{e}"));
+        let e = load_pins(&dir).err().map(|e| e.to_string());
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            e.as_deref()
+                .is_some_and(|e| e.contains("invalid version \"2.x\"")),
+            "{e:?}"
+        );
+    }
 }

@@ -5,7 +5,6 @@
 //! Everything is generated in memory first: a spec that does not load, or a workspace that does not
 //! regenerate with it, leaves every file untouched.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
@@ -54,17 +53,6 @@ pub fn upstream_path(version: &str) -> String {
     format!("descriptions/{version}/{SPEC_FILE}")
 }
 
-/// Checks that `version` looks like `2.11` (it becomes a file name, a module and a feature).
-pub fn check_version(version: &str) -> Result<(), Error> {
-    if crate::diff::source::is_version(version) {
-        Ok(())
-    } else {
-        Err(Error::other(format!(
-            "invalid version {version:?}: expected digits separated by dots, like 2.12"
-        )))
-    }
-}
-
 /// Adds a new version: fails if `specs/<version>.toml` exists.
 pub fn add_version(workspace: &Path, version: &str, source: &Source) -> Result<Updated, Error> {
     update(workspace, version, source, false)
@@ -81,7 +69,7 @@ fn update(
     source: &Source,
     existing: bool,
 ) -> Result<Updated, Error> {
-    check_version(version)?;
+    specs::check_version(version)?;
     let pin_file = Pin::file(workspace, version);
     let mut pins = specs::load_pins(workspace)?;
     let previous = pins.iter().find(|p| p.version == version).cloned();
@@ -127,9 +115,8 @@ fn update(
         ),
         Source::Download { .. } => {
             let url = pin.url();
-            let bytes = download(&url).map_err(|e| {
-                Error::other(format!("spec {version}: downloading {url} failed: {e}"))
-            })?;
+            let bytes = crate::http::download(&url)
+                .map_err(|e| Error::other(format!("spec {version}: download failed: {e}")))?;
             (bytes, url)
         }
     };
@@ -175,28 +162,12 @@ fn update(
     })
 }
 
-fn download(url: &str) -> Result<Vec<u8>, String> {
-    let agent = ureq::AgentBuilder::new()
-        .timeout(std::time::Duration::from_secs(60))
-        .build();
-    let resp = agent.get(url).call().map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    resp.into_reader()
-        .take(64 * 1024 * 1024)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    Ok(bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn versions_are_checked() {
-        assert!(check_version("2.12").is_ok());
-        let e = check_version("../2.12").err().map(|e| e.to_string());
-        assert!(e.is_some_and(|e| e.contains("../2.12")));
+    fn upstream_path_of_a_version() {
         assert_eq!(
             upstream_path("2.12"),
             "descriptions/2.12/api.intercom.io.yaml"

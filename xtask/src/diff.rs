@@ -6,38 +6,63 @@ use std::process::ExitCode;
 
 use codegen::diff::{self, Class, Format, source::SpecRef};
 
-use crate::args::{self, Failure};
+use crate::args::Failure;
 
 /// Exit status when a change reaches the `--fail-on` class.
 pub const FAIL_ON_EXIT: u8 = 3;
 
+/// `cargo xtask diff OLD NEW [--format text|markdown|json] [--fail-on CLASS]`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+OLD, NEW: a pinned version (2.11), a spec file (its version is its info.version), or
+<git-rev>:<version> (origin/main:2.11: the spec pinned by specs/<version>.toml at that revision).
+
+Exit status 3 when --fail-on is given and a change of that class (or worse) is found.")]
+pub struct Args {
+    /// The old side.
+    pub old: String,
+    /// The new side.
+    pub new: String,
+    /// Report format (markdown: for a PR comment).
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Exit with status 3 when a change of this class (or worse) is found.
+    #[arg(long, value_enum, value_name = "CLASS")]
+    pub fail_on: Option<FailOn>,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// Plain text.
+    Text,
+    /// Markdown, shortened to fit a GitHub comment.
+    Markdown,
+    /// JSON.
+    Json,
+}
+
+/// `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Code using a changed item no longer compiles, or requests that worked are rejected.
+    Breaking,
+    /// Breaking or potentially breaking (compiles for most users).
+    PotentiallyBreaking,
+}
+
 /// Runs the diff and prints the report.
-pub fn run(root: &Path, rest: &[String]) -> Result<ExitCode, Failure> {
-    let parsed = args::parse(rest, &["format", "fail-on"])?;
-    let [old, new] = parsed.positional.as_slice() else {
-        return Err(Failure::Usage(
-            "expected two specs: OLD and NEW".to_string(),
-        ));
+pub fn run(root: &Path, args: &Args) -> Result<ExitCode, Failure> {
+    let (old, new) = (&args.old, &args.new);
+    let format = match args.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Markdown => Format::Markdown,
+        FormatArg::Json => Format::Json,
     };
-    let format = match parsed.option("format") {
-        None => Format::Text,
-        Some(f) => Format::parse(f).ok_or_else(|| {
-            Failure::Usage(format!(
-                "unknown --format {f:?}: expected text, markdown or json"
-            ))
-        })?,
-    };
-    let fail_on = match parsed.option("fail-on") {
-        None => None,
-        Some(c) => match Class::from_id(c) {
-            Some(class @ (Class::Breaking | Class::PotentiallyBreaking)) => Some(class),
-            _ => {
-                return Err(Failure::Usage(format!(
-                    "unknown --fail-on {c:?}: expected breaking or potentially-breaking"
-                )));
-            }
-        },
-    };
+    let fail_on = args.fail_on.map(|f| match f {
+        FailOn::Breaking => Class::Breaking,
+        FailOn::PotentiallyBreaking => Class::PotentiallyBreaking,
+    });
     let old_ref = SpecRef::parse(old)?;
     let new_ref = SpecRef::parse(new)?;
     let old_spec = diff::source::load(root, &old_ref)?;

@@ -1,37 +1,98 @@
-//! `cargo xtask`: maintenance commands of the workspace.
+//! `cargo xtask`: maintenance commands of the workspace (`cargo xtask --help`, `cargo xtask <command>
+//! --help`).
 //!
-//! - `regen [--check]`: regenerate the `intercom-api` crate from the pinned specs.
+//! - `regen [--check] [--force]`: regenerate the `intercom-api` crate from the pinned specs.
 //! - `add-version <VERSION> [--from FILE] [--commit SHA]`: pin a new version and regenerate.
 //! - `pin <VERSION> (--from FILE [--commit SHA] | --commit SHA)`: re-pin a version and regenerate.
-//! - `normalize <VERSION> [--out FILE] [--lenient-responses yes]`: the repaired spec, as JSON.
+//! - `normalize <VERSION> [--out FILE] [--lenient-responses yes|no]`: the repaired spec, as JSON.
 //! - `diff OLD NEW [--format text|markdown|json] [--fail-on breaking|potentially-breaking]`: what
 //!   changed between two specs, and whether users of the crate break.
+//! - `upstream [--json] [--branch BRANCH]`: what upstream has that the pins do not.
+//!
+//! The command line is parsed by `clap`: an unknown flag or an extra argument is a usage error
+//! (exit status 2), as is a semantic usage error found later ([`args::Failure::Usage`]).
 
 mod args;
 mod diff;
 mod normalize;
 mod regen;
+mod regen_cache;
+mod upstream;
 mod versions;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{CommandFactory as _, Parser, Subcommand};
 use codegen::workspace;
 
-/// Exit status for a usage error.
+use crate::args::Failure;
+
+/// Exit status for a usage error (clap's too).
 const USAGE_ERROR: u8 = 2;
 
-const USAGE: &str = "usage:
-  cargo xtask regen [--check]
-  cargo xtask add-version <VERSION> [--from FILE] [--commit SHA]
-  cargo xtask pin <VERSION> (--from FILE [--commit SHA] | --commit SHA)
-  cargo xtask diff OLD NEW [--format text|markdown|json] [--fail-on breaking|potentially-breaking]
-    OLD, NEW: a pinned version (2.11), a spec file, or <git-rev>:<version> (origin/main:2.11)
-  cargo xtask normalize <VERSION> [--out FILE] [--lenient-responses yes|no]
-    the repaired spec as JSON (dangling refs and other defects fixed generically), e.g. for Prism";
+const AFTER_HELP: &str = "\
+Spec updates (README: \"Spec update\"):
+  cargo xtask upstream                       what upstream has that specs/*.toml does not
+  cargo xtask pin 2.11 --commit <sha>        re-pin a version to an upstream commit, regenerate
+  cargo xtask add-version 2.12 --commit <sha>
+  cargo xtask diff origin/main:2.11 2.11 --format markdown
+
+Workflows (.github/workflows/):
+  spec-pr.yml      on pull requests touching specs/ or codegen/: `regen --check`, and one PR
+                   comment (updated on every push) with the diff of each pinned version
+  spec-update.yml  weekly and on demand: `upstream --json`, then a PR applying `pin` /
+                   `add-version` for every newer upstream commit or version
+
+Exit status: 0 success, 1 error, 2 usage error, 3 `diff --fail-on` reached.";
+
+/// Maintenance commands of the intercom-api workspace.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    after_help = AFTER_HELP,
+    disable_version_flag = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// One subcommand and its arguments.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Regenerate the intercom-api crate from the pinned specs (specs/*.toml).
+    Regen(regen::Args),
+    /// Pin a new API version and regenerate (2.12: module and feature v2_12).
+    AddVersion(versions::Args),
+    /// Re-pin an existing version to another revision of its description and regenerate.
+    Pin(versions::Args),
+    /// What changed between two specs, and whether users of the crate break.
+    Diff(diff::Args),
+    /// Write the repaired ("normalized") spec of a pinned version as JSON (e.g. for Prism).
+    Normalize(normalize::Args),
+    /// List what upstream has that the pins do not: newer commits and unpinned versions.
+    Upstream(upstream::Args),
+}
+
+impl Command {
+    /// The subcommand's name on the command line.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Regen(_) => "regen",
+            Command::AddVersion(_) => "add-version",
+            Command::Pin(_) => "pin",
+            Command::Diff(_) => "diff",
+            Command::Normalize(_) => "normalize",
+            Command::Upstream(_) => "upstream",
+        }
+    }
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Usage errors exit with status 2, `--help` with 0 (clap's own statuses).
+    let cli = Cli::parse();
     let root = match workspace_root() {
         Some(r) => r,
         None => {
@@ -39,29 +100,34 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let rest = args.get(1..).unwrap_or_default();
-    let result = match args.first().map(String::as_str) {
-        Some("regen") => return regen::run(&root, args.iter().any(|a| a == "--check")),
-        Some("add-version") => versions::run(&root, rest, versions::Command::AddVersion),
-        Some("pin") => versions::run(&root, rest, versions::Command::Pin),
-        Some("diff") => diff::run(&root, rest),
-        Some("normalize") => normalize::run(&root, rest),
-        Some("help" | "--help" | "-h") => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        _ => Err(args::Failure::Usage(String::new())),
+    let name = cli.command.name();
+    let result = match cli.command {
+        Command::Regen(a) => regen::run(&root, &a),
+        Command::AddVersion(a) => versions::run(&root, &a, versions::Command::AddVersion),
+        Command::Pin(a) => versions::run(&root, &a, versions::Command::Pin),
+        Command::Diff(a) => diff::run(&root, &a),
+        Command::Normalize(a) => normalize::run(&root, &a),
+        Command::Upstream(a) => upstream::run(&root, &a),
     };
     match result {
         Ok(code) => code,
-        Err(args::Failure::Usage(msg)) => {
-            if !msg.is_empty() {
-                eprintln!("error: {msg}");
+        Err(Failure::Usage(msg)) => {
+            // Same shape as clap's own usage errors: the message, the command's usage, a hint.
+            let mut cmd = Cli::command();
+            let sub = cmd.find_subcommand_mut(name).map(|s| {
+                s.clone()
+                    .bin_name(format!("cargo xtask {name}"))
+                    .error(clap::error::ErrorKind::ArgumentConflict, msg.clone())
+            });
+            match sub {
+                Some(err) => {
+                    let _ = err.print();
+                }
+                None => eprintln!("error: {msg}"),
             }
-            eprintln!("{USAGE}");
             ExitCode::from(USAGE_ERROR)
         }
-        Err(args::Failure::Error(msg)) => {
+        Err(Failure::Error(msg)) => {
             eprintln!("error: {msg}");
             ExitCode::FAILURE
         }
@@ -73,4 +139,31 @@ fn workspace_root() -> Option<PathBuf> {
         .map(PathBuf::from)
         .or_else(|| std::env::current_dir().ok())?;
     workspace::find_root(&start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_subcommand_has_its_name() {
+        for sub in Cli::command().get_subcommands() {
+            let parsed = Cli::try_parse_from(["xtask", sub.get_name(), "--help"]);
+            // `--help` is reported as an "error" of kind DisplayHelp, with exit status 0.
+            let err = parsed.err().map(|e| (e.kind(), e.exit_code()));
+            assert_eq!(
+                err,
+                Some((clap::error::ErrorKind::DisplayHelp, 0)),
+                "{}",
+                sub.get_name()
+            );
+        }
+        let parsed = Cli::try_parse_from(["xtask", "add-version", "2.12", "--commit", "abc"]);
+        assert_eq!(parsed.ok().map(|c| c.command.name()), Some("add-version"));
+    }
 }

@@ -1,19 +1,36 @@
 //! `cargo xtask normalize <VERSION> [--out FILE] [--lenient-responses yes]`: writes the repaired
 //! ("normalized") spec of a pinned version as JSON, e.g. to feed a mock server.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::args::{self, Failure};
+use crate::args::Failure;
+
+/// `cargo xtask normalize <VERSION> [--out FILE] [--lenient-responses yes|no]`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A pinned version (2.11).
+    pub version: String,
+    /// Write the JSON to this file (and the repairs to stderr) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also relax response schemas to the crate's decoding policy (for a mock server).
+    #[arg(long, value_enum, default_value_t = YesNo::No)]
+    pub lenient_responses: YesNo,
+}
+
+/// A yes/no option value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum YesNo {
+    /// Yes.
+    Yes,
+    /// No.
+    No,
+}
 
 /// Runs the subcommand.
-pub fn run(root: &Path, rest: &[String]) -> Result<ExitCode, Failure> {
-    let parsed = args::parse(rest, &["out", "lenient-responses"])?;
-    let [version] = parsed.positional.as_slice() else {
-        return Err(Failure::Usage(
-            "expected one pinned version, e.g. 2.11".to_string(),
-        ));
-    };
+pub fn run(root: &Path, args: &Args) -> Result<ExitCode, Failure> {
+    let version = &args.version;
     let pins = codegen::specs::load_pins(root)?;
     let pin = pins
         .iter()
@@ -22,25 +39,17 @@ pub fn run(root: &Path, rest: &[String]) -> Result<ExitCode, Failure> {
     let spec = codegen::specs::locate(root, pin)?;
     let doc = codegen::load::load_str(&spec.text)?;
     let mut normalized = codegen::normalize::normalize(&doc.raw)?;
-    let lenient = match parsed.option("lenient-responses") {
-        None | Some("no") => false,
-        Some("yes") => true,
-        Some(other) => {
-            return Err(Failure::Usage(format!(
-                "--lenient-responses takes yes or no, not {other:?}"
-            )));
-        }
-    };
+    let lenient = args.lenient_responses == YesNo::Yes;
     let mut relaxed = Vec::new();
     if lenient {
         relaxed = codegen::normalize::relax_responses(&mut normalized.document);
     }
     let text = serde_json::to_string_pretty(&normalized.document)
         .map_err(|e| Failure::Error(format!("cannot encode the normalized spec: {e}")))?;
-    match parsed.option("out") {
+    match &args.out {
         Some(out) => {
             std::fs::write(out, text + "\n")
-                .map_err(|e| Failure::Error(format!("cannot write {out}: {e}")))?;
+                .map_err(|e| Failure::Error(format!("cannot write {}: {e}", out.display())))?;
             for r in &normalized.repairs {
                 eprintln!(
                     "normalize: {version}: repaired {}: {}",
@@ -48,9 +57,10 @@ pub fn run(root: &Path, rest: &[String]) -> Result<ExitCode, Failure> {
                 );
             }
             eprintln!(
-                "normalize: {version}: {} repairs, {} response schemas relaxed, written to {out}",
+                "normalize: {version}: {} repairs, {} response schemas relaxed, written to {}",
                 normalized.repairs.len(),
-                relaxed.len()
+                relaxed.len(),
+                out.display()
             );
         }
         None => println!("{text}"),

@@ -6,8 +6,25 @@ use std::process::ExitCode;
 use codegen::versions::{self, Source};
 use codegen::workspace::Stale;
 
-use crate::args::{self, Failure};
+use crate::args::Failure;
 use crate::regen::print_reports;
+
+/// `cargo xtask add-version <VERSION> [--from FILE] [--commit SHA]` and
+/// `cargo xtask pin <VERSION> (--from FILE [--commit SHA] | --commit SHA)`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Without --from, the file is downloaded from the upstream repository at --commit.
+--from without --commit records commit `unknown`.")]
+pub struct Args {
+    /// The API version, digits separated by dots (2.12).
+    pub version: String,
+    /// Take the description from this local file.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// The upstream commit the description is taken from (downloaded when --from is not given).
+    #[arg(long, value_name = "SHA")]
+    pub commit: Option<String>,
+}
 
 /// Which command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,16 +35,12 @@ pub enum Command {
     Pin,
 }
 
-/// Runs `add-version` or `pin` with the arguments after the command name.
-pub fn run(root: &Path, rest: &[String], command: Command) -> Result<ExitCode, Failure> {
-    let parsed = args::parse(rest, &["from", "commit"])?;
-    let [version] = parsed.positional.as_slice() else {
-        return Err(Failure::Usage("expected exactly one VERSION".to_string()));
-    };
-    let commit = parsed.option("commit").map(str::to_string);
-    let source = match (parsed.option("from"), commit) {
+/// Runs `add-version` or `pin`.
+pub fn run(root: &Path, args: &Args, command: Command) -> Result<ExitCode, Failure> {
+    let version = &args.version;
+    let source = match (&args.from, args.commit.clone()) {
         (Some(from), commit) => Source::File {
-            path: PathBuf::from(from),
+            path: from.clone(),
             commit,
         },
         (None, Some(commit)) => Source::Download { commit },

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use crate::error::Error;
 use crate::ir::Api;
-use crate::specs::{self, Pin};
+use crate::specs::{self, Pin, is_version};
 
 /// What a diff argument names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,13 +22,6 @@ pub enum SpecRef {
         /// The version.
         version: String,
     },
-}
-
-/// `2.11`, `3.0`: digits separated by single dots.
-pub fn is_version(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('.')
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
 impl SpecRef {
