@@ -308,6 +308,34 @@ pub fn decode_text(raw: RawResponse) -> Result<Response<String>, Error> {
 }
 
 #[cfg(test)]
+mod text_tests {
+    use super::{RawResponse, decode_text};
+    use crate::runtime::Error;
+    use bytes::Bytes;
+    use reqwest::StatusCode;
+    use reqwest::header::HeaderMap;
+
+    fn raw(body: &'static [u8]) -> RawResponse {
+        RawResponse::new(StatusCode::OK, HeaderMap::new(), Bytes::from_static(body))
+    }
+
+    #[test]
+    fn text_bodies_decode_as_utf8() {
+        let text = decode_text(raw("Agent: Hello\nCaller: Hi \u{e9}".as_bytes())).expect("text");
+        assert_eq!(text.body(), "Agent: Hello\nCaller: Hi \u{e9}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_a_decode_error_that_keeps_the_bytes() {
+        let Err(Error::Decode(e)) = decode_text(raw(b"ok \xff\xfe")) else {
+            panic!("expected a decode error");
+        };
+        assert!(e.message().contains("not valid UTF-8 (at byte 3)"), "{}", e.message());
+        assert_eq!(&e.body()[..], b"ok \xff\xfe");
+    }
+}
+
+#[cfg(test)]
 mod depth_tests {
     use super::too_deep;
 
