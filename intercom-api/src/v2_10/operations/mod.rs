@@ -23,12 +23,12 @@ pub mod ticket_types;
 pub mod tickets;
 pub mod visitors;
 /// Entry point to the 2.10 operations: see [`crate::Client::v2_10`].
-#[derive(Debug, Clone, Copy)]
-pub struct Api<'a> {
-    client: &'a crate::runtime::Client,
+#[derive(Debug, Clone)]
+pub struct Api {
+    client: crate::runtime::Client,
 }
-impl<'a> Api<'a> {
-    pub(crate) fn new(client: &'a crate::runtime::Client) -> Self {
+impl Api {
+    pub(crate) fn new(client: crate::runtime::Client) -> Self {
         Self { client }
     }
     /// Calls an endpoint the 2.10 spec does not describe, with `Intercom-Version: 2.10`: see [`Client::request`](crate::runtime::Client::request).
@@ -36,98 +36,98 @@ impl<'a> Api<'a> {
         &self,
         method: crate::runtime::Method,
         path: impl Into<String>,
-    ) -> crate::runtime::RawRequest<'a> {
+    ) -> crate::runtime::RawRequest {
         crate::runtime::RawRequest::new(
-            self.client,
+            self.client.clone(),
             method,
             path.into(),
             Some(super::VERSION),
         )
     }
     /// Operations tagged `Admins`.
-    pub fn admins(&self) -> admins::Admins<'a> {
-        admins::Admins::new(self.client)
+    pub fn admins(&self) -> admins::Admins {
+        admins::Admins::new(self.client.clone())
     }
     /// Operations tagged `Articles`.
-    pub fn articles(&self) -> articles::Articles<'a> {
-        articles::Articles::new(self.client)
+    pub fn articles(&self) -> articles::Articles {
+        articles::Articles::new(self.client.clone())
     }
     /// Operations tagged `Companies`.
-    pub fn companies(&self) -> companies::Companies<'a> {
-        companies::Companies::new(self.client)
+    pub fn companies(&self) -> companies::Companies {
+        companies::Companies::new(self.client.clone())
     }
     /// Operations tagged `Contacts`.
-    pub fn contacts(&self) -> contacts::Contacts<'a> {
-        contacts::Contacts::new(self.client)
+    pub fn contacts(&self) -> contacts::Contacts {
+        contacts::Contacts::new(self.client.clone())
     }
     /// Operations tagged `Conversations`.
-    pub fn conversations(&self) -> conversations::Conversations<'a> {
-        conversations::Conversations::new(self.client)
+    pub fn conversations(&self) -> conversations::Conversations {
+        conversations::Conversations::new(self.client.clone())
     }
     /// Operations tagged `Data Attributes`.
-    pub fn data_attributes(&self) -> data_attributes::DataAttributes<'a> {
-        data_attributes::DataAttributes::new(self.client)
+    pub fn data_attributes(&self) -> data_attributes::DataAttributes {
+        data_attributes::DataAttributes::new(self.client.clone())
     }
     /// Operations tagged `Data Events`.
-    pub fn data_events(&self) -> data_events::DataEvents<'a> {
-        data_events::DataEvents::new(self.client)
+    pub fn data_events(&self) -> data_events::DataEvents {
+        data_events::DataEvents::new(self.client.clone())
     }
     /// Operations tagged `Data Export`.
-    pub fn data_export(&self) -> data_export::DataExport<'a> {
-        data_export::DataExport::new(self.client)
+    pub fn data_export(&self) -> data_export::DataExport {
+        data_export::DataExport::new(self.client.clone())
     }
     /// Operations tagged `Help Center`.
-    pub fn help_center(&self) -> help_center::HelpCenter<'a> {
-        help_center::HelpCenter::new(self.client)
+    pub fn help_center(&self) -> help_center::HelpCenter {
+        help_center::HelpCenter::new(self.client.clone())
     }
     /// Operations tagged `Messages`.
-    pub fn messages(&self) -> messages::Messages<'a> {
-        messages::Messages::new(self.client)
+    pub fn messages(&self) -> messages::Messages {
+        messages::Messages::new(self.client.clone())
     }
     /// Operations tagged `News`.
-    pub fn news(&self) -> news::News<'a> {
-        news::News::new(self.client)
+    pub fn news(&self) -> news::News {
+        news::News::new(self.client.clone())
     }
     /// Operations tagged `Notes`.
-    pub fn notes(&self) -> notes::Notes<'a> {
-        notes::Notes::new(self.client)
+    pub fn notes(&self) -> notes::Notes {
+        notes::Notes::new(self.client.clone())
     }
     /// Operations tagged `Segments`.
-    pub fn segments(&self) -> segments::Segments<'a> {
-        segments::Segments::new(self.client)
+    pub fn segments(&self) -> segments::Segments {
+        segments::Segments::new(self.client.clone())
     }
     /// Operations tagged `Subscription Types`.
-    pub fn subscription_types(&self) -> subscription_types::SubscriptionTypes<'a> {
-        subscription_types::SubscriptionTypes::new(self.client)
+    pub fn subscription_types(&self) -> subscription_types::SubscriptionTypes {
+        subscription_types::SubscriptionTypes::new(self.client.clone())
     }
     /// Operations tagged `Switch`.
-    pub fn switch(&self) -> switch::Switch<'a> {
-        switch::Switch::new(self.client)
+    pub fn switch(&self) -> switch::Switch {
+        switch::Switch::new(self.client.clone())
     }
     /// Operations tagged `Tags`.
-    pub fn tags(&self) -> tags::Tags<'a> {
-        tags::Tags::new(self.client)
+    pub fn tags(&self) -> tags::Tags {
+        tags::Tags::new(self.client.clone())
     }
     /// Operations tagged `Teams`.
-    pub fn teams(&self) -> teams::Teams<'a> {
-        teams::Teams::new(self.client)
+    pub fn teams(&self) -> teams::Teams {
+        teams::Teams::new(self.client.clone())
     }
     /// Operations tagged `Ticket Type Attributes`.
     pub fn ticket_type_attributes(
         &self,
-    ) -> ticket_type_attributes::TicketTypeAttributes<'a> {
-        ticket_type_attributes::TicketTypeAttributes::new(self.client)
+    ) -> ticket_type_attributes::TicketTypeAttributes {
+        ticket_type_attributes::TicketTypeAttributes::new(self.client.clone())
     }
     /// Operations tagged `Ticket Types`.
-    pub fn ticket_types(&self) -> ticket_types::TicketTypes<'a> {
-        ticket_types::TicketTypes::new(self.client)
+    pub fn ticket_types(&self) -> ticket_types::TicketTypes {
+        ticket_types::TicketTypes::new(self.client.clone())
     }
     /// Operations tagged `Tickets`.
-    pub fn tickets(&self) -> tickets::Tickets<'a> {
-        tickets::Tickets::new(self.client)
+    pub fn tickets(&self) -> tickets::Tickets {
+        tickets::Tickets::new(self.client.clone())
     }
     /// Operations tagged `Visitors`.
-    pub fn visitors(&self) -> visitors::Visitors<'a> {
-        visitors::Visitors::new(self.client)
+    pub fn visitors(&self) -> visitors::Visitors {
+        visitors::Visitors::new(self.client.clone())
     }
 }
