@@ -8,8 +8,8 @@ use std::time::Duration;
 use futures_util::TryStreamExt;
 use intercom_api::runtime::{Client, Items, Pages};
 use intercom_api::v2_11::models;
-use intercom_api::v2_11::operations::contacts::{Contacts, ListContacts, ShowContact};
 use intercom_api::v2_11::operations::Api;
+use intercom_api::v2_11::operations::contacts::{Contacts, ListContacts, ShowContact};
 use intercom_api::{Method, OperationExt, RawRequest};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -160,6 +160,49 @@ async fn a_builder_with_escape_hatches_moves_to_another_task() {
     );
 }
 
+/// The README's "Pagination and retries" spawn example (with `futures_util` for `futures`).
+async fn readme_example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    let contacts = tokio::spawn(
+        client
+            .v2_11()
+            .contacts()
+            .list_contacts()
+            .stream()
+            .try_collect::<Vec<_>>(),
+    );
+    let admin = tokio::spawn(client.v2_11().admins().identify_admin().send());
+    println!(
+        "{} contacts, admin {:?}",
+        contacts.await??.len(),
+        admin.await??.email
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_readme_example_runs() {
+    let server = MockServer::start().await;
+    mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"type": "admin", "id": "1", "email": "admin@example.com"})),
+        )
+        .mount(&server)
+        .await;
+    readme_example(&client(&server)).await.expect("runs");
+    let paths: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(paths.iter().filter(|p| *p == "/contacts").count(), 2);
+    assert!(paths.iter().any(|p| p == "/me"));
+}
+
 /// Compile-level: accessors, builders, their futures and streams are `Send + 'static`; the types
 /// have no lifetime parameter.
 #[test]
@@ -199,6 +242,15 @@ fn futures_and_streams_are_send_and_static() {
         .send();
     assert_send_static(&csv);
     // Nothing is sent until polled: dropping them does nothing.
-    drop((send, send_with_response, pages, collect, raw_send, raw_json, raw_response, csv));
+    drop((
+        send,
+        send_with_response,
+        pages,
+        collect,
+        raw_send,
+        raw_json,
+        raw_response,
+        csv,
+    ));
     drop(client);
 }

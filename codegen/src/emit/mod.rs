@@ -103,7 +103,7 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
     let vmod_ident = format_ident!("{}", vmod);
     let version = &api.version;
     let ops_doc = format!(
-        " Every operation of the Intercom API {version}, grouped by tag: `client.{vmod}().<tag>().<operation>(...)`, then optional setters, then `.send().await`."
+        " Every operation of the Intercom API {version}, grouped by tag: `client.{vmod}().<tag>().<operation>(...)`, then optional setters, then `.send().await`. Accessors and builders own a clone of the client (an `Arc`): the futures and streams they return are `Send + 'static`, so they can be spawned."
     );
     let api_doc =
         format!(" Entry point to the {version} operations: see [`crate::Client::{vmod}`].");

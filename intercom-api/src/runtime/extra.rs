@@ -299,7 +299,9 @@ impl RawRequest {
     }
 
     /// Sends the request and returns the body as a [`serde_json::Value`].
-    pub fn send_json(self) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'static {
+    pub fn send_json(
+        self,
+    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'static {
         self.send()
     }
 

@@ -136,8 +136,9 @@ impl ImpliedPage {
 
 /// A lazy stream of whole pages of a paginated operation.
 ///
-/// Returned by the `.pages()` method of generated list operations. No
-/// request is sent before it is polled; each poll that needs a new page
+/// Returned by the `.pages()` method of generated list operations. Owns its
+/// client (`Send + 'static`: it can be spawned). No request is sent before
+/// it is polled; each poll that needs a new page
 /// sends one call (retried per the client's retry policy). Yields
 /// `Err(..)` at most once, as its last element.
 ///
@@ -190,8 +191,9 @@ impl<P> FusedStream for Pages<P> {
 
 /// A lazy stream of the items of every page of a paginated operation.
 ///
-/// Returned by the `.stream()` method of generated list operations. No
-/// request is sent before it is polled, and the next page is only requested
+/// Returned by the `.stream()` method of generated list operations. Owns its
+/// client (`Send + 'static`: it can be spawned). No request is sent before
+/// it is polled, and the next page is only requested
 /// once every item of the previous one has been yielded. An error (after the
 /// client's retries) is yielded as the last element.
 ///
@@ -399,12 +401,7 @@ where
 /// the stream. `next_key` must return `None` for a page without items (the
 /// end of a scroll); a missing or empty key ends it too.
 #[doc(hidden)]
-pub fn scroll_pages<C, P, K, Fut, S, N, W>(
-    first: C,
-    send: S,
-    next_key: N,
-    with_key: W,
-) -> Pages<P>
+pub fn scroll_pages<C, P, K, Fut, S, N, W>(first: C, send: S, next_key: N, with_key: W) -> Pages<P>
 where
     C: Clone + Send + 'static,
     P: Send + 'static,
