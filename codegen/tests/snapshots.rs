@@ -1,6 +1,7 @@
 //! Snapshot tests: one small spec per hazard of the Intercom description (`tests/fixtures/*.yaml`),
-//! generated as a whole version. Each fixture has two snapshots: the regen report (summary line and
-//! warnings) and the generated model files.
+//! generated as a whole version. Each fixture has two or three snapshots: the regen report (summary
+//! line and warnings), the generated model files and, when the fixture has operations, the
+//! generated operation files.
 //!
 //! Update with `INSTA_UPDATE=always cargo test -p intercom-api-codegen --test snapshots`, then read
 //! the diff. The `ir_*` tests below pin the intent independently of the snapshots.
@@ -125,14 +126,9 @@ fn check(name: &str) {
     let (files, report) = generate(name);
     insta::assert_snapshot!(format!("{name}__report"), report_text(&report));
     insta::assert_snapshot!(format!("{name}__models"), models_text(&files));
-    // Fixtures about operations also pin the generated operation files.
-    if report
-        .pagination
-        .iter()
-        .any(|(_, kind)| kind.contains("inferred"))
-        || name == "declared_redirect"
-        || name == "media_types"
-    {
+    // Every fixture with operations also pins the generated operation files: accessors, builders,
+    // setters, bodies, pagination, media types and redirects.
+    if !operations_text(&files).is_empty() {
         insta::assert_snapshot!(format!("{name}__operations"), operations_text(&files));
     }
 }

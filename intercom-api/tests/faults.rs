@@ -587,7 +587,7 @@ async fn scroll_pages_end_on_an_empty_page() {
                     page.scroll_param.clone()
                 }
             },
-            |call: ScrollOverAllCompanies<'_>, key: String| call.scroll_param(key),
+            |call: ScrollOverAllCompanies, key: String| call.scroll_param(key),
         );
         let companies: Vec<models::Company> =
             intercom_api::runtime::pagination::items(pages, |page: models::CompanyScroll| {

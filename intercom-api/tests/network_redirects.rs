@@ -158,7 +158,7 @@ async fn a_declared_redirect_gives_the_caller_its_location() {
     parts.push_path("/calls/c1/recording");
     parts.set_redirect_declared();
     let redirect = intercom_api::runtime::body(intercom_api::runtime::send(
-        &client(&server),
+        client(&server),
         Ok(parts),
         intercom_api::runtime::decode_redirect,
     ))

@@ -91,7 +91,7 @@ fn cursor(s: &str) -> Option<String> {
     Some(s.to_owned())
 }
 
-fn cursor_pages(server: &Arc<Server<String>>) -> Pages<'static, Page<String>> {
+fn cursor_pages(server: &Arc<Server<String>>) -> Pages<Page<String>> {
     let first = Call {
         server: Arc::clone(server),
         key: None,
@@ -104,7 +104,7 @@ fn cursor_pages(server: &Arc<Server<String>>) -> Pages<'static, Page<String>> {
     )
 }
 
-fn cursor_items(server: &Arc<Server<String>>) -> Items<'static, u32> {
+fn cursor_items(server: &Arc<Server<String>>) -> Items<u32> {
     items(cursor_pages(server), |page: Page<String>| page.items)
 }
 

@@ -90,8 +90,8 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
         let doc = docs::attrs(&operations::tag_docs(&t.tag), "");
         accessors.push(quote! {
             #doc
-            pub fn #module(&self) -> #module::#accessor<'a> {
-                #module::#accessor::new(self.client)
+            pub fn #module(&self) -> #module::#accessor {
+                #module::#accessor::new(self.client.clone())
             }
         });
         op_mods.push(module);
@@ -103,7 +103,7 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
     let vmod_ident = format_ident!("{}", vmod);
     let version = &api.version;
     let ops_doc = format!(
-        " Every operation of the Intercom API {version}, grouped by tag: `client.{vmod}().<tag>().<operation>(...)`, then optional setters, then `.send().await`."
+        " Every operation of the Intercom API {version}, grouped by tag: `client.{vmod}().<tag>().<operation>(...)`, then optional setters, then `.send().await`. Accessors and builders own a clone of the client (an `Arc`): the futures and streams they return are `Send + 'static`, so they can be spawned."
     );
     let api_doc =
         format!(" Entry point to the {version} operations: see [`crate::Client::{vmod}`].");
@@ -115,13 +115,13 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
         #( pub mod #op_mods; )*
 
         #[doc = #api_doc]
-        #[derive(Debug, Clone, Copy)]
-        pub struct Api<'a> {
-            client: &'a crate::runtime::Client,
+        #[derive(Debug, Clone)]
+        pub struct Api {
+            client: crate::runtime::Client,
         }
 
-        impl<'a> Api<'a> {
-            pub(crate) fn new(client: &'a crate::runtime::Client) -> Self {
+        impl Api {
+            pub(crate) fn new(client: crate::runtime::Client) -> Self {
                 Self { client }
             }
 
@@ -130,8 +130,8 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
                 &self,
                 method: crate::runtime::Method,
                 path: impl Into<String>,
-            ) -> crate::runtime::RawRequest<'a> {
-                crate::runtime::RawRequest::new(self.client, method, path.into(), Some(super::VERSION))
+            ) -> crate::runtime::RawRequest {
+                crate::runtime::RawRequest::new(self.client.clone(), method, path.into(), Some(super::VERSION))
             }
             #(#accessors)*
         }
@@ -154,8 +154,8 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
 
         impl crate::runtime::Client {
             #[doc = #client_doc]
-            pub fn #vmod_ident(&self) -> operations::Api<'_> {
-                operations::Api::new(self)
+            pub fn #vmod_ident(&self) -> operations::Api {
+                operations::Api::new(self.clone())
             }
         }
     };

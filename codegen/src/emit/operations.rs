@@ -91,13 +91,13 @@ pub fn tag_files(api: &Api) -> Vec<TagFile> {
             use super::super::models;
 
             #[doc = #accessor_doc]
-            #[derive(Debug, Clone, Copy)]
-            pub struct #accessor_ident<'a> {
-                client: &'a Client,
+            #[derive(Debug, Clone)]
+            pub struct #accessor_ident {
+                client: Client,
             }
 
-            impl<'a> #accessor_ident<'a> {
-                pub(crate) fn new(client: &'a Client) -> Self {
+            impl #accessor_ident {
+                pub(crate) fn new(client: Client) -> Self {
                     Self { client }
                 }
                 #(#methods)*
@@ -382,8 +382,8 @@ fn operation(
         #[doc = #route_doc]
         #headers_doc
         #deprecated_doc
-        pub fn #method_ident(&self, #(#args)*) -> #builder_ident<'a> {
-            #builder_ident { client: self.client, #(#inits)* extra: Default::default() }
+        pub fn #method_ident(&self, #(#args)*) -> #builder_ident {
+            #builder_ident { client: self.client.clone(), #(#inits)* extra: Default::default() }
         }
     };
     let builder_doc = format!(
@@ -396,13 +396,13 @@ fn operation(
         #[doc = #builder_doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until `.send().await`"]
-        pub struct #builder_ident<'a> {
-            client: &'a Client,
+        pub struct #builder_ident {
+            client: Client,
             #(#fields)*
             extra: crate::runtime::Extras,
         }
 
-        impl<'a> #builder_ident<'a> {
+        impl #builder_ident {
             #(#setters)*
             #pagination
 
@@ -414,7 +414,7 @@ fn operation(
 
             /// Sends the request and returns the decoded body.
             #[inline]
-            pub fn send(self) -> impl Future<Output = Result<#ret, Error>> + 'a {
+            pub fn send(self) -> impl Future<Output = Result<#ret, Error>> + Send + 'static {
                 crate::runtime::body(self.send_with_response())
             }
 
@@ -422,8 +422,9 @@ fn operation(
             #[inline]
             pub fn send_with_response(
                 self,
-            ) -> impl Future<Output = Result<Response<#ret>, Error>> + 'a {
-                crate::runtime::send(self.client, self.request_parts(), #decode)
+            ) -> impl Future<Output = Result<Response<#ret>, Error>> + Send + 'static {
+                let parts = self.request_parts();
+                crate::runtime::send(self.client, parts, #decode)
             }
 
             #send_as
@@ -449,7 +450,7 @@ fn operation(
             }
         }
 
-        impl crate::runtime::OperationExt for #builder_ident<'_> {
+        impl crate::runtime::OperationExt for #builder_ident {
             #[inline]
             fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
                 &mut self.extra
@@ -491,7 +492,7 @@ fn send_as_methods(op: &Operation) -> TokenStream {
         Some(quote! {
             #[doc = #doc]
             #[inline]
-            pub fn #ident(self) -> impl Future<Output = Result<#ret, Error>> + 'a {
+            pub fn #ident(self) -> impl Future<Output = Result<#ret, Error>> + Send + 'static {
                 let parts = self.request_parts().map(|mut parts| {
                     parts.set_accept(#media);
                     parts
@@ -749,14 +750,14 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
         // `inline`: the boxed stream instantiates the whole decode path; compile it only in the
         // programs that use this operation (about 30% of the crate's own compile time otherwise).
         #[inline]
-        pub fn pages(#self_param) -> crate::runtime::Pages<'a, #page_ty> {
+        pub fn pages(#self_param) -> crate::runtime::Pages<#page_ty> {
             #prepare
             #guarded
         }
 
         #[doc = #stream_doc]
         #[inline]
-        pub fn stream(self) -> crate::runtime::Items<'a, #item_ty> {
+        pub fn stream(self) -> crate::runtime::Items<#item_ty> {
             crate::runtime::pagination::items(self.pages(), |page: #page_ty| page.#items #(#items_alt)* .unwrap_or_default())
         }
     }

@@ -24,7 +24,9 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// A client for the Intercom REST API.
 ///
 /// Cheap to clone (the state is shared behind an [`Arc`]); create one per
-/// access token and reuse it. API operations live in the generated version
+/// access token and reuse it. Every operation builder (and [`RawRequest`](super::RawRequest))
+/// holds its own clone, so the futures and streams it returns are `Send + 'static`: they can be
+/// handed to `tokio::spawn` and outlive this value. API operations live in the generated version
 /// modules; this type holds the connection pool, credentials, base URL,
 /// timeouts and retry policy. Its `Debug` output never shows the token.
 ///

@@ -227,19 +227,19 @@ fn checked_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), 
 /// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RawRequest<'a> {
-    client: &'a Client,
+pub struct RawRequest {
+    client: Client,
     method: Method,
     path: String,
     api_version: Option<Cow<'static, str>>,
     extra: Extras,
 }
 
-impl<'a> RawRequest<'a> {
+impl RawRequest {
     /// A request for `method` and `path` (relative to the client's base URL).
     #[doc(hidden)]
     pub fn new(
-        client: &'a Client,
+        client: Client,
         method: Method,
         path: String,
         api_version: Option<&'static str>,
@@ -292,20 +292,24 @@ impl<'a> RawRequest<'a> {
 
     /// Sends the request and decodes the body into `T` (an empty body decodes as JSON `null`,
     /// so `()` and `Option<_>` accept it).
-    pub fn send<T: DeserializeOwned + 'a>(self) -> impl Future<Output = Result<T, Error>> + 'a {
+    pub fn send<T: DeserializeOwned + Send + 'static>(
+        self,
+    ) -> impl Future<Output = Result<T, Error>> + Send + 'static {
         super::send::body(self.send_with_response())
     }
 
     /// Sends the request and returns the body as a [`serde_json::Value`].
-    pub fn send_json(self) -> impl Future<Output = Result<serde_json::Value, Error>> + 'a {
+    pub fn send_json(
+        self,
+    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'static {
         self.send()
     }
 
     /// Sends the request and returns the status, headers, rate-limit state and the body
     /// decoded into `T`.
-    pub fn send_with_response<T: DeserializeOwned + 'a>(
+    pub fn send_with_response<T: DeserializeOwned + Send + 'static>(
         self,
-    ) -> impl Future<Output = Result<Response<T>, Error>> + 'a {
+    ) -> impl Future<Output = Result<Response<T>, Error>> + Send + 'static {
         let parts = self.request_parts();
         super::send::send(self.client, parts, decode_json::<T>)
     }
@@ -333,8 +337,8 @@ impl Client {
     /// workspace's default version applies) unless
     /// [`api_version`](RawRequest::api_version) sets one; `client.v2_11().request(..)` sends
     /// that module's version.
-    pub fn request(&self, method: Method, path: impl Into<String>) -> RawRequest<'_> {
-        RawRequest::new(self, method, path.into(), None)
+    pub fn request(&self, method: Method, path: impl Into<String>) -> RawRequest {
+        RawRequest::new(self.clone(), method, path.into(), None)
     }
 }
 

@@ -32,7 +32,7 @@ use super::error::{Error, PaginationError};
 use super::request::RequestParts;
 
 /// A boxed, type-erased stream.
-type BoxStream<'a, T> = Pin<Box<dyn Stream<Item = T> + Send + 'a>>;
+type BoxStream<T> = Pin<Box<dyn Stream<Item = T> + Send + 'static>>;
 
 /// The key that selects the next page: a cursor (`String`) or a page number
 /// (`i64`, `i32`, `u32`, `u64`).
@@ -136,8 +136,9 @@ impl ImpliedPage {
 
 /// A lazy stream of whole pages of a paginated operation.
 ///
-/// Returned by the `.pages()` method of generated list operations. No
-/// request is sent before it is polled; each poll that needs a new page
+/// Returned by the `.pages()` method of generated list operations. Owns its
+/// client (`Send + 'static`: it can be spawned). No request is sent before
+/// it is polled; each poll that needs a new page
 /// sends one call (retried per the client's retry policy). Yields
 /// `Err(..)` at most once, as its last element.
 ///
@@ -154,12 +155,12 @@ impl ImpliedPage {
 /// # }
 /// ```
 #[must_use = "streams do nothing unless polled"]
-pub struct Pages<'a, P> {
-    inner: BoxStream<'a, Result<P, Error>>,
+pub struct Pages<P> {
+    inner: BoxStream<Result<P, Error>>,
     done: bool,
 }
 
-impl<P> fmt::Debug for Pages<'_, P> {
+impl<P> fmt::Debug for Pages<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
             .field("done", &self.done)
@@ -167,7 +168,7 @@ impl<P> fmt::Debug for Pages<'_, P> {
     }
 }
 
-impl<P> Stream for Pages<'_, P> {
+impl<P> Stream for Pages<P> {
     type Item = Result<P, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -182,7 +183,7 @@ impl<P> Stream for Pages<'_, P> {
     }
 }
 
-impl<P> FusedStream for Pages<'_, P> {
+impl<P> FusedStream for Pages<P> {
     fn is_terminated(&self) -> bool {
         self.done
     }
@@ -190,8 +191,9 @@ impl<P> FusedStream for Pages<'_, P> {
 
 /// A lazy stream of the items of every page of a paginated operation.
 ///
-/// Returned by the `.stream()` method of generated list operations. No
-/// request is sent before it is polled, and the next page is only requested
+/// Returned by the `.stream()` method of generated list operations. Owns its
+/// client (`Send + 'static`: it can be spawned). No request is sent before
+/// it is polled, and the next page is only requested
 /// once every item of the previous one has been yielded. An error (after the
 /// client's retries) is yielded as the last element.
 ///
@@ -213,17 +215,17 @@ impl<P> FusedStream for Pages<'_, P> {
 /// # }
 /// ```
 #[must_use = "streams do nothing unless polled"]
-pub struct Items<'a, I> {
-    pages: Option<BoxStream<'a, Result<Vec<I>, Error>>>,
+pub struct Items<I> {
+    pages: Option<BoxStream<Result<Vec<I>, Error>>>,
     buffer: std::vec::IntoIter<I>,
     remaining: Option<usize>,
 }
 
 // No field is structurally pinned: `pages` is boxed and `buffer` is only
 // moved out of by value.
-impl<I> Unpin for Items<'_, I> {}
+impl<I> Unpin for Items<I> {}
 
-impl<I> fmt::Debug for Items<'_, I> {
+impl<I> fmt::Debug for Items<I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items")
             .field("buffered", &self.buffer.len())
@@ -233,7 +235,7 @@ impl<I> fmt::Debug for Items<'_, I> {
     }
 }
 
-impl<I> Items<'_, I> {
+impl<I> Items<I> {
     /// Stops the stream after `n` items. Once the `n`th item has been
     /// yielded no further request is sent; `max_items(0)` sends none at all.
     /// A second call replaces the cap, counting from the items still to
@@ -252,7 +254,7 @@ impl<I> Items<'_, I> {
     }
 }
 
-impl<I> Stream for Items<'_, I> {
+impl<I> Stream for Items<I> {
     type Item = Result<I, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -297,7 +299,7 @@ impl<I> Stream for Items<'_, I> {
     }
 }
 
-impl<I> FusedStream for Items<'_, I> {
+impl<I> FusedStream for Items<I> {
     fn is_terminated(&self) -> bool {
         self.pages.is_none() && self.buffer.len() == 0
     }
@@ -317,21 +319,21 @@ struct Cursor<C, K, S, N, W> {
     with_key: W,
 }
 
-fn paginate<'a, C, P, K, Fut, S, N, W>(
+fn paginate<C, P, K, Fut, S, N, W>(
     first: C,
     send: S,
     next_key: N,
     with_key: W,
     detect_repeats: bool,
-) -> Pages<'a, P>
+) -> Pages<P>
 where
-    C: Clone + Send + 'a,
-    P: Send + 'a,
-    K: PageKey + 'a,
-    Fut: Future<Output = Result<P, Error>> + Send + 'a,
-    S: Fn(C) -> Fut + Send + 'a,
-    N: Fn(&P) -> Option<K> + Send + 'a,
-    W: Fn(C, K) -> C + Send + 'a,
+    C: Clone + Send + 'static,
+    P: Send + 'static,
+    K: PageKey + 'static,
+    Fut: Future<Output = Result<P, Error>> + Send + 'static,
+    S: Fn(C) -> Fut + Send + 'static,
+    N: Fn(&P) -> Option<K> + Send + 'static,
+    W: Fn(C, K) -> C + Send + 'static,
 {
     let state = Cursor {
         template: first.clone(),
@@ -381,15 +383,15 @@ where
 /// `pagination` member of a search body). After an error the stream yields
 /// it and ends.
 #[doc(hidden)]
-pub fn pages<'a, C, P, K, Fut, S, N, W>(first: C, send: S, next_key: N, with_key: W) -> Pages<'a, P>
+pub fn pages<C, P, K, Fut, S, N, W>(first: C, send: S, next_key: N, with_key: W) -> Pages<P>
 where
-    C: Clone + Send + 'a,
-    P: Send + 'a,
-    K: PageKey + 'a,
-    Fut: Future<Output = Result<P, Error>> + Send + 'a,
-    S: Fn(C) -> Fut + Send + 'a,
-    N: Fn(&P) -> Option<K> + Send + 'a,
-    W: Fn(C, K) -> C + Send + 'a,
+    C: Clone + Send + 'static,
+    P: Send + 'static,
+    K: PageKey + 'static,
+    Fut: Future<Output = Result<P, Error>> + Send + 'static,
+    S: Fn(C) -> Fut + Send + 'static,
+    N: Fn(&P) -> Option<K> + Send + 'static,
+    W: Fn(C, K) -> C + Send + 'static,
 {
     paginate(first, send, next_key, with_key, true)
 }
@@ -399,20 +401,15 @@ where
 /// the stream. `next_key` must return `None` for a page without items (the
 /// end of a scroll); a missing or empty key ends it too.
 #[doc(hidden)]
-pub fn scroll_pages<'a, C, P, K, Fut, S, N, W>(
-    first: C,
-    send: S,
-    next_key: N,
-    with_key: W,
-) -> Pages<'a, P>
+pub fn scroll_pages<C, P, K, Fut, S, N, W>(first: C, send: S, next_key: N, with_key: W) -> Pages<P>
 where
-    C: Clone + Send + 'a,
-    P: Send + 'a,
-    K: PageKey + 'a,
-    Fut: Future<Output = Result<P, Error>> + Send + 'a,
-    S: Fn(C) -> Fut + Send + 'a,
-    N: Fn(&P) -> Option<K> + Send + 'a,
-    W: Fn(C, K) -> C + Send + 'a,
+    C: Clone + Send + 'static,
+    P: Send + 'static,
+    K: PageKey + 'static,
+    Fut: Future<Output = Result<P, Error>> + Send + 'static,
+    S: Fn(C) -> Fut + Send + 'static,
+    N: Fn(&P) -> Option<K> + Send + 'static,
+    W: Fn(C, K) -> C + Send + 'static,
 {
     let pages = paginate(first, send, next_key, with_key, false);
     // Intercom keeps the scroll position on its side: a page that failed may have advanced it,
@@ -437,11 +434,11 @@ where
 /// items out of it (an empty `Vec` for a page without items, which does not
 /// end the stream).
 #[doc(hidden)]
-pub fn items<'a, P, I, F>(pages: Pages<'a, P>, extract: F) -> Items<'a, I>
+pub fn items<P, I, F>(pages: Pages<P>, extract: F) -> Items<I>
 where
-    P: Send + 'a,
-    I: Send + 'a,
-    F: Fn(P) -> Vec<I> + Send + 'a,
+    P: Send + 'static,
+    I: Send + 'static,
+    F: Fn(P) -> Vec<I> + Send + 'static,
 {
     Items {
         pages: Some(Box::pin(pages.map(move |page| page.map(&extract)))),
@@ -452,11 +449,11 @@ where
 
 /// Checks every page of `pages` with `check` before it is yielded; a page that fails the check is
 /// not yielded: the error is, and the stream ends (no further request is sent).
-fn guarded<'a, P, St, F>(pages: Pages<'a, P>, state: St, check: F) -> Pages<'a, P>
+fn guarded<P, St, F>(pages: Pages<P>, state: St, check: F) -> Pages<P>
 where
-    P: Send + 'a,
-    St: Send + 'a,
-    F: FnMut(&mut St, &P) -> Result<(), Error> + Send + 'a,
+    P: Send + 'static,
+    St: Send + 'static,
+    F: FnMut(&mut St, &P) -> Result<(), Error> + Send + 'static,
 {
     let stream = futures_util::stream::unfold(Some((pages, state, check)), |current| async move {
         let (mut pages, mut state, mut check) = current?;
@@ -479,10 +476,10 @@ where
 /// that ignores the cursor or page number would otherwise make the stream yield the same items
 /// again. Pages without ids are not compared.
 #[doc(hidden)]
-pub fn distinct_pages<'a, P, F>(pages: Pages<'a, P>, ids: F) -> Pages<'a, P>
+pub fn distinct_pages<P, F>(pages: Pages<P>, ids: F) -> Pages<P>
 where
-    P: Send + 'a,
-    F: Fn(&P) -> Vec<String> + Send + 'a,
+    P: Send + 'static,
+    F: Fn(&P) -> Vec<String> + Send + 'static,
 {
     guarded(pages, Vec::<String>::new(), move |previous, page| {
         let current = ids(page);
@@ -503,10 +500,10 @@ where
 /// the page has one) is not above the previous page's: the server echoes a page number instead
 /// of advancing, and would otherwise be asked for pages forever.
 #[doc(hidden)]
-pub fn advancing_pages<'a, P, F>(pages: Pages<'a, P>, number: F) -> Pages<'a, P>
+pub fn advancing_pages<P, F>(pages: Pages<P>, number: F) -> Pages<P>
 where
-    P: Send + 'a,
-    F: Fn(&P) -> Option<i64> + Send + 'a,
+    P: Send + 'static,
+    F: Fn(&P) -> Option<i64> + Send + 'static,
 {
     guarded(pages, None::<i64>, move |previous, page| {
         let Some(current) = number(page) else {

@@ -13,10 +13,11 @@ use super::request::RequestParts;
 use super::response::{RawResponse, Response};
 
 /// Sends the request and decodes the success with `decode` (`decode_json`, `decode_empty` or
-/// `decode_bytes`).
+/// `decode_bytes`). The future owns `client` (a clone: an `Arc`), so it is `'static` and can be
+/// spawned.
 #[doc(hidden)]
 pub async fn send<T>(
-    client: &Client,
+    client: Client,
     parts: Result<RequestParts, Error>,
     decode: impl FnOnce(RawResponse) -> Result<Response<T>, Error>,
 ) -> Result<Response<T>, Error> {

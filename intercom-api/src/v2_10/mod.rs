@@ -7,7 +7,7 @@ pub mod operations;
 pub const VERSION: &str = "2.10";
 impl crate::runtime::Client {
     /// The Intercom API 2.10 operations. Every request made through it sends `Intercom-Version: 2.10`.
-    pub fn v2_10(&self) -> operations::Api<'_> {
-        operations::Api::new(self)
+    pub fn v2_10(&self) -> operations::Api {
+        operations::Api::new(self.clone())
     }
 }

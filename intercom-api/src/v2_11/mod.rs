@@ -7,7 +7,7 @@ pub mod operations;
 pub const VERSION: &str = "2.11";
 impl crate::runtime::Client {
     /// The Intercom API 2.11 operations. Every request made through it sends `Intercom-Version: 2.11`.
-    pub fn v2_11(&self) -> operations::Api<'_> {
-        operations::Api::new(self)
+    pub fn v2_11(&self) -> operations::Api {
+        operations::Api::new(self.clone())
     }
 }

@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Admins`. Get it from [`super::Api::admins`].
-#[derive(Debug, Clone, Copy)]
-pub struct Admins<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Admins {
+    client: Client,
 }
-impl<'a> Admins<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Admins {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// Identify an admin
@@ -23,9 +23,9 @@ impl<'a> Admins<'a> {
     /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
     ///
     /// `GET /me` (operationId `identifyAdmin`).
-    pub fn identify_admin(&self) -> IdentifyAdmin<'a> {
+    pub fn identify_admin(&self) -> IdentifyAdmin {
         IdentifyAdmin {
-            client: self.client,
+            client: self.client.clone(),
             extra: Default::default(),
         }
     }
@@ -34,9 +34,9 @@ impl<'a> Admins<'a> {
     /// You can set an Admin as away for the Inbox.
     ///
     /// `PUT /admins/{id}/away` (operationId `setAwayAdmin`).
-    pub fn set_away_admin(&self, id: i64) -> SetAwayAdmin<'a> {
+    pub fn set_away_admin(&self, id: i64) -> SetAwayAdmin {
         SetAwayAdmin {
-            client: self.client,
+            client: self.client.clone(),
             id,
             body: None,
             extra: Default::default(),
@@ -50,9 +50,9 @@ impl<'a> Admins<'a> {
     pub fn list_activity_logs(
         &self,
         created_at_after: impl Into<String>,
-    ) -> ListActivityLogs<'a> {
+    ) -> ListActivityLogs {
         ListActivityLogs {
-            client: self.client,
+            client: self.client.clone(),
             created_at_after: created_at_after.into(),
             created_at_before: None,
             implied_page: None,
@@ -64,9 +64,9 @@ impl<'a> Admins<'a> {
     /// You can fetch a list of admins for a given workspace.
     ///
     /// `GET /admins` (operationId `listAdmins`).
-    pub fn list_admins(&self) -> ListAdmins<'a> {
+    pub fn list_admins(&self) -> ListAdmins {
         ListAdmins {
-            client: self.client,
+            client: self.client.clone(),
             display_avatar: None,
             extra: Default::default(),
         }
@@ -76,9 +76,9 @@ impl<'a> Admins<'a> {
     /// You can retrieve the details of a single admin.
     ///
     /// `GET /admins/{id}` (operationId `retrieveAdmin`).
-    pub fn retrieve_admin(&self, id: i64) -> RetrieveAdmin<'a> {
+    pub fn retrieve_admin(&self, id: i64) -> RetrieveAdmin {
         RetrieveAdmin {
-            client: self.client,
+            client: self.client.clone(),
             id,
             extra: Default::default(),
         }
@@ -87,11 +87,11 @@ impl<'a> Admins<'a> {
 /// Request builder for [`Admins::identify_admin`]: `GET /me`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct IdentifyAdmin<'a> {
-    client: &'a Client,
+pub struct IdentifyAdmin {
+    client: Client,
     extra: crate::runtime::Extras,
 }
-impl<'a> IdentifyAdmin<'a> {
+impl IdentifyAdmin {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -99,19 +99,20 @@ impl<'a> IdentifyAdmin<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::AdminWithApp, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AdminWithApp, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::AdminWithApp>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::AdminWithApp>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -126,7 +127,7 @@ impl<'a> IdentifyAdmin<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for IdentifyAdmin<'_> {
+impl crate::runtime::OperationExt for IdentifyAdmin {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -135,13 +136,13 @@ impl crate::runtime::OperationExt for IdentifyAdmin<'_> {
 /// Request builder for [`Admins::set_away_admin`]: `PUT /admins/{id}/away`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct SetAwayAdmin<'a> {
-    client: &'a Client,
+pub struct SetAwayAdmin {
+    client: Client,
     id: i64,
     body: Option<models::SetAwayAdminRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> SetAwayAdmin<'a> {
+impl SetAwayAdmin {
     /// Sets the request body.
     pub fn body(mut self, value: models::SetAwayAdminRequest) -> Self {
         self.body = Some(value);
@@ -154,19 +155,18 @@ impl<'a> SetAwayAdmin<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Admin, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Admin, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Admin>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Admin>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -186,7 +186,7 @@ impl<'a> SetAwayAdmin<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for SetAwayAdmin<'_> {
+impl crate::runtime::OperationExt for SetAwayAdmin {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -195,14 +195,14 @@ impl crate::runtime::OperationExt for SetAwayAdmin<'_> {
 /// Request builder for [`Admins::list_activity_logs`]: `GET /admins/activity_logs`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListActivityLogs<'a> {
-    client: &'a Client,
+pub struct ListActivityLogs {
+    client: Client,
     created_at_after: String,
     created_at_before: Option<String>,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListActivityLogs<'a> {
+impl ListActivityLogs {
     /// The end date that you request data for. It must be formatted as a UNIX timestamp.
     pub fn created_at_before(mut self, value: impl Into<String>) -> Self {
         self.created_at_before = Some(value.into());
@@ -210,7 +210,7 @@ impl<'a> ListActivityLogs<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::ActivityLogList> {
+    pub fn pages(self) -> crate::runtime::Pages<models::ActivityLogList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -273,7 +273,7 @@ impl<'a> ListActivityLogs<'a> {
     }
     /// Every item (`activity_logs`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, Option<models::ActivityLog>> {
+    pub fn stream(self) -> crate::runtime::Items<Option<models::ActivityLog>> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ActivityLogList| page.activity_logs.unwrap_or_default(),
@@ -288,19 +288,18 @@ impl<'a> ListActivityLogs<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ActivityLogList, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::ActivityLogList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::ActivityLogList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::ActivityLogList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -325,7 +324,7 @@ impl<'a> ListActivityLogs<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListActivityLogs<'_> {
+impl crate::runtime::OperationExt for ListActivityLogs {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -334,12 +333,12 @@ impl crate::runtime::OperationExt for ListActivityLogs<'_> {
 /// Request builder for [`Admins::list_admins`]: `GET /admins`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListAdmins<'a> {
-    client: &'a Client,
+pub struct ListAdmins {
+    client: Client,
     display_avatar: Option<bool>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListAdmins<'a> {
+impl ListAdmins {
     /// If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
     pub fn display_avatar(mut self, value: bool) -> Self {
         self.display_avatar = Some(value);
@@ -352,19 +351,20 @@ impl<'a> ListAdmins<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::AdminList, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AdminList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::AdminList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::AdminList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -382,7 +382,7 @@ impl<'a> ListAdmins<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListAdmins<'_> {
+impl crate::runtime::OperationExt for ListAdmins {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -391,12 +391,12 @@ impl crate::runtime::OperationExt for ListAdmins<'_> {
 /// Request builder for [`Admins::retrieve_admin`]: `GET /admins/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveAdmin<'a> {
-    client: &'a Client,
+pub struct RetrieveAdmin {
+    client: Client,
     id: i64,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveAdmin<'a> {
+impl RetrieveAdmin {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -404,19 +404,18 @@ impl<'a> RetrieveAdmin<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Admin, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Admin, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Admin>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Admin>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -432,7 +431,7 @@ impl<'a> RetrieveAdmin<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveAdmin<'_> {
+impl crate::runtime::OperationExt for RetrieveAdmin {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Articles`. Get it from [`super::Api::articles`].
-#[derive(Debug, Clone, Copy)]
-pub struct Articles<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Articles {
+    client: Client,
 }
-impl<'a> Articles<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Articles {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List all articles
@@ -23,9 +23,9 @@ impl<'a> Articles<'a> {
     /// > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
     ///
     /// `GET /articles` (operationId `listArticles`).
-    pub fn list_articles(&self) -> ListArticles<'a> {
+    pub fn list_articles(&self) -> ListArticles {
         ListArticles {
-            client: self.client,
+            client: self.client.clone(),
             implied_page: None,
             extra: Default::default(),
         }
@@ -35,9 +35,9 @@ impl<'a> Articles<'a> {
     /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
     ///
     /// `POST /articles` (operationId `createArticle`).
-    pub fn create_article(&self) -> CreateArticle<'a> {
+    pub fn create_article(&self) -> CreateArticle {
         CreateArticle {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -47,9 +47,9 @@ impl<'a> Articles<'a> {
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{id}` (operationId `retrieveArticle`).
-    pub fn retrieve_article(&self, id: i64) -> RetrieveArticle<'a> {
+    pub fn retrieve_article(&self, id: i64) -> RetrieveArticle {
         RetrieveArticle {
-            client: self.client,
+            client: self.client.clone(),
             id,
             extra: Default::default(),
         }
@@ -59,9 +59,9 @@ impl<'a> Articles<'a> {
     /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `PUT /articles/{id}` (operationId `updateArticle`).
-    pub fn update_article(&self, id: i64) -> UpdateArticle<'a> {
+    pub fn update_article(&self, id: i64) -> UpdateArticle {
         UpdateArticle {
-            client: self.client,
+            client: self.client.clone(),
             id,
             body: None,
             extra: Default::default(),
@@ -72,9 +72,9 @@ impl<'a> Articles<'a> {
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{id}` (operationId `deleteArticle`).
-    pub fn delete_article(&self, id: i64) -> DeleteArticle<'a> {
+    pub fn delete_article(&self, id: i64) -> DeleteArticle {
         DeleteArticle {
-            client: self.client,
+            client: self.client.clone(),
             id,
             extra: Default::default(),
         }
@@ -84,9 +84,9 @@ impl<'a> Articles<'a> {
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
     /// `GET /articles/search` (operationId `searchArticles`).
-    pub fn search_articles(&self) -> SearchArticles<'a> {
+    pub fn search_articles(&self) -> SearchArticles {
         SearchArticles {
-            client: self.client,
+            client: self.client.clone(),
             phrase: None,
             state: None,
             help_center_id: None,
@@ -98,15 +98,15 @@ impl<'a> Articles<'a> {
 /// Request builder for [`Articles::list_articles`]: `GET /articles`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListArticles<'a> {
-    client: &'a Client,
+pub struct ListArticles {
+    client: Client,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListArticles<'a> {
+impl ListArticles {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::ArticleList> {
+    pub fn pages(self) -> crate::runtime::Pages<models::ArticleList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -164,7 +164,7 @@ impl<'a> ListArticles<'a> {
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::ArticleListItem> {
+    pub fn stream(self) -> crate::runtime::Items<models::ArticleListItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ArticleList| page.data.unwrap_or_default(),
@@ -177,19 +177,20 @@ impl<'a> ListArticles<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::ArticleList, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ArticleList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::ArticleList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::ArticleList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -207,7 +208,7 @@ impl<'a> ListArticles<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListArticles<'_> {
+impl crate::runtime::OperationExt for ListArticles {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -216,12 +217,12 @@ impl crate::runtime::OperationExt for ListArticles<'_> {
 /// Request builder for [`Articles::create_article`]: `POST /articles`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateArticle<'a> {
-    client: &'a Client,
+pub struct CreateArticle {
+    client: Client,
     body: Option<models::CreateArticleRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateArticle<'a> {
+impl CreateArticle {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateArticleRequest) -> Self {
         self.body = Some(value);
@@ -234,19 +235,20 @@ impl<'a> CreateArticle<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Article, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Article>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Article>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -264,7 +266,7 @@ impl<'a> CreateArticle<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateArticle<'_> {
+impl crate::runtime::OperationExt for CreateArticle {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -273,12 +275,12 @@ impl crate::runtime::OperationExt for CreateArticle<'_> {
 /// Request builder for [`Articles::retrieve_article`]: `GET /articles/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveArticle<'a> {
-    client: &'a Client,
+pub struct RetrieveArticle {
+    client: Client,
     id: i64,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveArticle<'a> {
+impl RetrieveArticle {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -286,19 +288,20 @@ impl<'a> RetrieveArticle<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Article, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Article>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Article>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -314,7 +317,7 @@ impl<'a> RetrieveArticle<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveArticle<'_> {
+impl crate::runtime::OperationExt for RetrieveArticle {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -323,13 +326,13 @@ impl crate::runtime::OperationExt for RetrieveArticle<'_> {
 /// Request builder for [`Articles::update_article`]: `PUT /articles/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateArticle<'a> {
-    client: &'a Client,
+pub struct UpdateArticle {
+    client: Client,
     id: i64,
     body: Option<models::UpdateArticleRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> UpdateArticle<'a> {
+impl UpdateArticle {
     /// Sets the request body.
     pub fn body(mut self, value: models::UpdateArticleRequest) -> Self {
         self.body = Some(value);
@@ -342,19 +345,20 @@ impl<'a> UpdateArticle<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Article, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Article>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Article>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -373,7 +377,7 @@ impl<'a> UpdateArticle<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateArticle<'_> {
+impl crate::runtime::OperationExt for UpdateArticle {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -382,12 +386,12 @@ impl crate::runtime::OperationExt for UpdateArticle<'_> {
 /// Request builder for [`Articles::delete_article`]: `DELETE /articles/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteArticle<'a> {
-    client: &'a Client,
+pub struct DeleteArticle {
+    client: Client,
     id: i64,
     extra: crate::runtime::Extras,
 }
-impl<'a> DeleteArticle<'a> {
+impl DeleteArticle {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -397,7 +401,9 @@ impl<'a> DeleteArticle<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DeletedArticleObject, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::DeletedArticleObject, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -406,12 +412,9 @@ impl<'a> DeleteArticle<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::DeletedArticleObject>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -427,7 +430,7 @@ impl<'a> DeleteArticle<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DeleteArticle<'_> {
+impl crate::runtime::OperationExt for DeleteArticle {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -436,15 +439,15 @@ impl crate::runtime::OperationExt for DeleteArticle<'_> {
 /// Request builder for [`Articles::search_articles`]: `GET /articles/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct SearchArticles<'a> {
-    client: &'a Client,
+pub struct SearchArticles {
+    client: Client,
     phrase: Option<String>,
     state: Option<String>,
     help_center_id: Option<i64>,
     highlight: Option<bool>,
     extra: crate::runtime::Extras,
 }
-impl<'a> SearchArticles<'a> {
+impl SearchArticles {
     /// The phrase within your articles to search for.
     pub fn phrase(mut self, value: impl Into<String>) -> Self {
         self.phrase = Some(value.into());
@@ -474,7 +477,9 @@ impl<'a> SearchArticles<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ArticleSearchResponse, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::ArticleSearchResponse, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -483,12 +488,9 @@ impl<'a> SearchArticles<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::ArticleSearchResponse>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -515,7 +517,7 @@ impl<'a> SearchArticles<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for SearchArticles<'_> {
+impl crate::runtime::OperationExt for SearchArticles {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

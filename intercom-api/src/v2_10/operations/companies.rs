@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Companies`. Get it from [`super::Api::companies`].
-#[derive(Debug, Clone, Copy)]
-pub struct Companies<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Companies {
+    client: Client,
 }
-impl<'a> Companies<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Companies {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// Retrieve companies
@@ -29,9 +29,9 @@ impl<'a> Companies<'a> {
     /// `https://api.intercom.io/companies?segment_id={segment_id}`
     ///
     /// `GET /companies` (operationId `retrieveCompany`).
-    pub fn retrieve_company(&self) -> RetrieveCompany<'a> {
+    pub fn retrieve_company(&self) -> RetrieveCompany {
         RetrieveCompany {
-            client: self.client,
+            client: self.client.clone(),
             name: None,
             company_id: None,
             tag_id: None,
@@ -54,9 +54,9 @@ impl<'a> Companies<'a> {
     /// {% /admonition %}
     ///
     /// `POST /companies` (operationId `createOrUpdateCompany`).
-    pub fn create_or_update_company(&self) -> CreateOrUpdateCompany<'a> {
+    pub fn create_or_update_company(&self) -> CreateOrUpdateCompany {
         CreateOrUpdateCompany {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -69,9 +69,9 @@ impl<'a> Companies<'a> {
     pub fn retrieve_a_company_by_id(
         &self,
         id: impl Into<String>,
-    ) -> RetrieveACompanyById<'a> {
+    ) -> RetrieveACompanyById {
         RetrieveACompanyById {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             extra: Default::default(),
         }
@@ -85,9 +85,9 @@ impl<'a> Companies<'a> {
     /// {% /admonition %}
     ///
     /// `PUT /companies/{id}` (operationId `UpdateCompany`).
-    pub fn update_company(&self, id: impl Into<String>) -> UpdateCompany<'a> {
+    pub fn update_company(&self, id: impl Into<String>) -> UpdateCompany {
         UpdateCompany {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             extra: Default::default(),
         }
@@ -105,9 +105,9 @@ impl<'a> Companies<'a> {
     /// {% /admonition %}
     ///
     /// `DELETE /companies/{id}` (operationId `deleteCompany`).
-    pub fn delete_company(&self, id: impl Into<String>) -> DeleteCompany<'a> {
+    pub fn delete_company(&self, id: impl Into<String>) -> DeleteCompany {
         DeleteCompany {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             extra: Default::default(),
         }
@@ -117,12 +117,9 @@ impl<'a> Companies<'a> {
     /// You can fetch a list of all contacts that belong to a company.
     ///
     /// `GET /companies/{id}/contacts` (operationId `ListAttachedContacts`).
-    pub fn list_attached_contacts(
-        &self,
-        id: impl Into<String>,
-    ) -> ListAttachedContacts<'a> {
+    pub fn list_attached_contacts(&self, id: impl Into<String>) -> ListAttachedContacts {
         ListAttachedContacts {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             implied_page: None,
             extra: Default::default(),
@@ -136,9 +133,9 @@ impl<'a> Companies<'a> {
     pub fn list_attached_segments_for_companies(
         &self,
         id: impl Into<String>,
-    ) -> ListAttachedSegmentsForCompanies<'a> {
+    ) -> ListAttachedSegmentsForCompanies {
         ListAttachedSegmentsForCompanies {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             extra: Default::default(),
         }
@@ -156,9 +153,9 @@ impl<'a> Companies<'a> {
     /// {% /admonition %}
     ///
     /// `POST /companies/list` (operationId `listAllCompanies`).
-    pub fn list_all_companies(&self) -> ListAllCompanies<'a> {
+    pub fn list_all_companies(&self) -> ListAllCompanies {
         ListAllCompanies {
-            client: self.client,
+            client: self.client.clone(),
             page: None,
             per_page: None,
             order: None,
@@ -184,9 +181,9 @@ impl<'a> Companies<'a> {
     /// {% /admonition %}
     ///
     /// `GET /companies/scroll` (operationId `scrollOverAllCompanies`).
-    pub fn scroll_over_all_companies(&self) -> ScrollOverAllCompanies<'a> {
+    pub fn scroll_over_all_companies(&self) -> ScrollOverAllCompanies {
         ScrollOverAllCompanies {
-            client: self.client,
+            client: self.client.clone(),
             scroll_param: None,
             extra: Default::default(),
         }
@@ -199,9 +196,9 @@ impl<'a> Companies<'a> {
     pub fn attach_contact_to_a_company(
         &self,
         id: impl Into<String>,
-    ) -> AttachContactToACompany<'a> {
+    ) -> AttachContactToACompany {
         AttachContactToACompany {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             body: None,
             extra: Default::default(),
@@ -216,9 +213,9 @@ impl<'a> Companies<'a> {
         &self,
         contact_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> DetachContactFromACompany<'a> {
+    ) -> DetachContactFromACompany {
         DetachContactFromACompany {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             id: id.into(),
             extra: Default::default(),
@@ -228,8 +225,8 @@ impl<'a> Companies<'a> {
 /// Request builder for [`Companies::retrieve_company`]: `GET /companies`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveCompany<'a> {
-    client: &'a Client,
+pub struct RetrieveCompany {
+    client: Client,
     name: Option<String>,
     company_id: Option<String>,
     tag_id: Option<String>,
@@ -238,7 +235,7 @@ pub struct RetrieveCompany<'a> {
     per_page: Option<i64>,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveCompany<'a> {
+impl RetrieveCompany {
     /// The `name` of the company to filter by.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
@@ -271,7 +268,7 @@ impl<'a> RetrieveCompany<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyList> {
+    pub fn pages(self) -> crate::runtime::Pages<models::CompanyList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -303,7 +300,7 @@ impl<'a> RetrieveCompany<'a> {
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
+    pub fn stream(self) -> crate::runtime::Items<models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::CompanyList| page.data.unwrap_or_default(),
@@ -316,19 +313,20 @@ impl<'a> RetrieveCompany<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::CompanyList, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CompanyList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::CompanyList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::CompanyList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -361,7 +359,7 @@ impl<'a> RetrieveCompany<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveCompany<'_> {
+impl crate::runtime::OperationExt for RetrieveCompany {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -370,12 +368,12 @@ impl crate::runtime::OperationExt for RetrieveCompany<'_> {
 /// Request builder for [`Companies::create_or_update_company`]: `POST /companies`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateOrUpdateCompany<'a> {
-    client: &'a Client,
+pub struct CreateOrUpdateCompany {
+    client: Client,
     body: Option<models::CreateOrUpdateCompanyRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateOrUpdateCompany<'a> {
+impl CreateOrUpdateCompany {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateOrUpdateCompanyRequest) -> Self {
         self.body = Some(value);
@@ -388,19 +386,20 @@ impl<'a> CreateOrUpdateCompany<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Company, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Company, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Company>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Company>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -418,7 +417,7 @@ impl<'a> CreateOrUpdateCompany<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateOrUpdateCompany<'_> {
+impl crate::runtime::OperationExt for CreateOrUpdateCompany {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -427,12 +426,12 @@ impl crate::runtime::OperationExt for CreateOrUpdateCompany<'_> {
 /// Request builder for [`Companies::retrieve_a_company_by_id`]: `GET /companies/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveACompanyById<'a> {
-    client: &'a Client,
+pub struct RetrieveACompanyById {
+    client: Client,
     id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveACompanyById<'a> {
+impl RetrieveACompanyById {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -440,19 +439,20 @@ impl<'a> RetrieveACompanyById<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Company, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Company, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Company>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Company>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -468,7 +468,7 @@ impl<'a> RetrieveACompanyById<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveACompanyById<'_> {
+impl crate::runtime::OperationExt for RetrieveACompanyById {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -477,12 +477,12 @@ impl crate::runtime::OperationExt for RetrieveACompanyById<'_> {
 /// Request builder for [`Companies::update_company`]: `PUT /companies/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateCompany<'a> {
-    client: &'a Client,
+pub struct UpdateCompany {
+    client: Client,
     id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> UpdateCompany<'a> {
+impl UpdateCompany {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -490,19 +490,20 @@ impl<'a> UpdateCompany<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Company, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Company, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Company>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Company>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -518,7 +519,7 @@ impl<'a> UpdateCompany<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateCompany<'_> {
+impl crate::runtime::OperationExt for UpdateCompany {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -527,12 +528,12 @@ impl crate::runtime::OperationExt for UpdateCompany<'_> {
 /// Request builder for [`Companies::delete_company`]: `DELETE /companies/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteCompany<'a> {
-    client: &'a Client,
+pub struct DeleteCompany {
+    client: Client,
     id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> DeleteCompany<'a> {
+impl DeleteCompany {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -542,7 +543,9 @@ impl<'a> DeleteCompany<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DeletedCompanyObject, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::DeletedCompanyObject, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -551,12 +554,9 @@ impl<'a> DeleteCompany<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::DeletedCompanyObject>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -572,7 +572,7 @@ impl<'a> DeleteCompany<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DeleteCompany<'_> {
+impl crate::runtime::OperationExt for DeleteCompany {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -581,16 +581,16 @@ impl crate::runtime::OperationExt for DeleteCompany<'_> {
 /// Request builder for [`Companies::list_attached_contacts`]: `GET /companies/{id}/contacts`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListAttachedContacts<'a> {
-    client: &'a Client,
+pub struct ListAttachedContacts {
+    client: Client,
     id: String,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListAttachedContacts<'a> {
+impl ListAttachedContacts {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyAttachedContacts> {
+    pub fn pages(self) -> crate::runtime::Pages<models::CompanyAttachedContacts> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -648,7 +648,7 @@ impl<'a> ListAttachedContacts<'a> {
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Contact> {
+    pub fn stream(self) -> crate::runtime::Items<models::Contact> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::CompanyAttachedContacts| page.data.unwrap_or_default(),
@@ -663,7 +663,9 @@ impl<'a> ListAttachedContacts<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanyAttachedContacts, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::CompanyAttachedContacts, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -672,12 +674,9 @@ impl<'a> ListAttachedContacts<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::CompanyAttachedContacts>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -697,7 +696,7 @@ impl<'a> ListAttachedContacts<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListAttachedContacts<'_> {
+impl crate::runtime::OperationExt for ListAttachedContacts {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -706,12 +705,12 @@ impl crate::runtime::OperationExt for ListAttachedContacts<'_> {
 /// Request builder for [`Companies::list_attached_segments_for_companies`]: `GET /companies/{id}/segments`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListAttachedSegmentsForCompanies<'a> {
-    client: &'a Client,
+pub struct ListAttachedSegmentsForCompanies {
+    client: Client,
     id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListAttachedSegmentsForCompanies<'a> {
+impl ListAttachedSegmentsForCompanies {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -721,7 +720,9 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanyAttachedSegments, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::CompanyAttachedSegments, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -730,12 +731,9 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::CompanyAttachedSegments>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -752,7 +750,7 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListAttachedSegmentsForCompanies<'_> {
+impl crate::runtime::OperationExt for ListAttachedSegmentsForCompanies {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -761,14 +759,14 @@ impl crate::runtime::OperationExt for ListAttachedSegmentsForCompanies<'_> {
 /// Request builder for [`Companies::list_all_companies`]: `POST /companies/list`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListAllCompanies<'a> {
-    client: &'a Client,
+pub struct ListAllCompanies {
+    client: Client,
     page: Option<i64>,
     per_page: Option<i64>,
     order: Option<String>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListAllCompanies<'a> {
+impl ListAllCompanies {
     /// The page of results to fetch. Defaults to first page
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -786,7 +784,7 @@ impl<'a> ListAllCompanies<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyList> {
+    pub fn pages(self) -> crate::runtime::Pages<models::CompanyList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -818,7 +816,7 @@ impl<'a> ListAllCompanies<'a> {
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
+    pub fn stream(self) -> crate::runtime::Items<models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::CompanyList| page.data.unwrap_or_default(),
@@ -831,19 +829,20 @@ impl<'a> ListAllCompanies<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::CompanyList, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CompanyList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::CompanyList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::CompanyList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -867,7 +866,7 @@ impl<'a> ListAllCompanies<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListAllCompanies<'_> {
+impl crate::runtime::OperationExt for ListAllCompanies {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -876,12 +875,12 @@ impl crate::runtime::OperationExt for ListAllCompanies<'_> {
 /// Request builder for [`Companies::scroll_over_all_companies`]: `GET /companies/scroll`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ScrollOverAllCompanies<'a> {
-    client: &'a Client,
+pub struct ScrollOverAllCompanies {
+    client: Client,
     scroll_param: Option<String>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ScrollOverAllCompanies<'a> {
+impl ScrollOverAllCompanies {
     /// Sets the `scroll_param` query parameter.
     pub fn scroll_param(mut self, value: impl Into<String>) -> Self {
         self.scroll_param = Some(value.into());
@@ -889,7 +888,7 @@ impl<'a> ScrollOverAllCompanies<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `scroll_param`; stops at the last page or on a missing, empty or repeated cursor. A failed page is not retried (but a 429) and ends the stream with [`Error::Pagination`]: Intercom may have advanced the scroll, which must restart. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::CompanyScroll> {
+    pub fn pages(self) -> crate::runtime::Pages<models::CompanyScroll> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::scroll_pages(
                 self,
@@ -915,7 +914,7 @@ impl<'a> ScrollOverAllCompanies<'a> {
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
+    pub fn stream(self) -> crate::runtime::Items<models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::CompanyScroll| page.data.unwrap_or_default(),
@@ -930,19 +929,18 @@ impl<'a> ScrollOverAllCompanies<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanyScroll, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::CompanyScroll, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::CompanyScroll>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::CompanyScroll>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -961,7 +959,7 @@ impl<'a> ScrollOverAllCompanies<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ScrollOverAllCompanies<'_> {
+impl crate::runtime::OperationExt for ScrollOverAllCompanies {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -970,13 +968,13 @@ impl crate::runtime::OperationExt for ScrollOverAllCompanies<'_> {
 /// Request builder for [`Companies::attach_contact_to_a_company`]: `POST /contacts/{id}/companies`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct AttachContactToACompany<'a> {
-    client: &'a Client,
+pub struct AttachContactToACompany {
+    client: Client,
     id: String,
     body: Option<models::AttachContactToACompanyRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> AttachContactToACompany<'a> {
+impl AttachContactToACompany {
     /// Sets the request body.
     pub fn body(mut self, value: models::AttachContactToACompanyRequest) -> Self {
         self.body = Some(value);
@@ -989,19 +987,20 @@ impl<'a> AttachContactToACompany<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Company, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Company, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Company>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Company>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -1021,7 +1020,7 @@ impl<'a> AttachContactToACompany<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AttachContactToACompany<'_> {
+impl crate::runtime::OperationExt for AttachContactToACompany {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -1030,13 +1029,13 @@ impl crate::runtime::OperationExt for AttachContactToACompany<'_> {
 /// Request builder for [`Companies::detach_contact_from_a_company`]: `DELETE /contacts/{contact_id}/companies/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DetachContactFromACompany<'a> {
-    client: &'a Client,
+pub struct DetachContactFromACompany {
+    client: Client,
     contact_id: String,
     id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> DetachContactFromACompany<'a> {
+impl DetachContactFromACompany {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -1044,19 +1043,20 @@ impl<'a> DetachContactFromACompany<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Company, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Company, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Company>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Company>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -1074,7 +1074,7 @@ impl<'a> DetachContactFromACompany<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DetachContactFromACompany<'_> {
+impl crate::runtime::OperationExt for DetachContactFromACompany {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Data Attributes`. Get it from [`super::Api::data_attributes`].
-#[derive(Debug, Clone, Copy)]
-pub struct DataAttributes<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct DataAttributes {
+    client: Client,
 }
-impl<'a> DataAttributes<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl DataAttributes {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List all data attributes
@@ -19,9 +19,9 @@ impl<'a> DataAttributes<'a> {
     /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
     ///
     /// `GET /data_attributes` (operationId `lisDataAttributes`).
-    pub fn lis_data_attributes(&self) -> LisDataAttributes<'a> {
+    pub fn lis_data_attributes(&self) -> LisDataAttributes {
         LisDataAttributes {
-            client: self.client,
+            client: self.client.clone(),
             model: None,
             include_archived: None,
             extra: Default::default(),
@@ -32,9 +32,9 @@ impl<'a> DataAttributes<'a> {
     /// You can create a data attributes for a `contact` or a `company`.
     ///
     /// `POST /data_attributes` (operationId `createDataAttribute`).
-    pub fn create_data_attribute(&self) -> CreateDataAttribute<'a> {
+    pub fn create_data_attribute(&self) -> CreateDataAttribute {
         CreateDataAttribute {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -48,9 +48,9 @@ impl<'a> DataAttributes<'a> {
     /// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
     ///
     /// `PUT /data_attributes/{id}` (operationId `updateDataAttribute`).
-    pub fn update_data_attribute(&self, id: i64) -> UpdateDataAttribute<'a> {
+    pub fn update_data_attribute(&self, id: i64) -> UpdateDataAttribute {
         UpdateDataAttribute {
-            client: self.client,
+            client: self.client.clone(),
             id,
             body: None,
             extra: Default::default(),
@@ -60,13 +60,13 @@ impl<'a> DataAttributes<'a> {
 /// Request builder for [`DataAttributes::lis_data_attributes`]: `GET /data_attributes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct LisDataAttributes<'a> {
-    client: &'a Client,
+pub struct LisDataAttributes {
+    client: Client,
     model: Option<models::LisDataAttributesModel>,
     include_archived: Option<bool>,
     extra: crate::runtime::Extras,
 }
-impl<'a> LisDataAttributes<'a> {
+impl LisDataAttributes {
     /// Specify the data attribute model to return.
     pub fn model(mut self, value: models::LisDataAttributesModel) -> Self {
         self.model = Some(value);
@@ -86,19 +86,20 @@ impl<'a> LisDataAttributes<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DataAttributeList, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::DataAttributeList, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::DataAttributeList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::DataAttributeList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -119,7 +120,7 @@ impl<'a> LisDataAttributes<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for LisDataAttributes<'_> {
+impl crate::runtime::OperationExt for LisDataAttributes {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -128,12 +129,12 @@ impl crate::runtime::OperationExt for LisDataAttributes<'_> {
 /// Request builder for [`DataAttributes::create_data_attribute`]: `POST /data_attributes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateDataAttribute<'a> {
-    client: &'a Client,
+pub struct CreateDataAttribute {
+    client: Client,
     body: Option<models::CreateDataAttributeRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateDataAttribute<'a> {
+impl CreateDataAttribute {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateDataAttributeRequest) -> Self {
         self.body = Some(value);
@@ -148,19 +149,18 @@ impl<'a> CreateDataAttribute<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DataAttribute, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::DataAttribute, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::DataAttribute>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::DataAttribute>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -178,7 +178,7 @@ impl<'a> CreateDataAttribute<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateDataAttribute<'_> {
+impl crate::runtime::OperationExt for CreateDataAttribute {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -187,13 +187,13 @@ impl crate::runtime::OperationExt for CreateDataAttribute<'_> {
 /// Request builder for [`DataAttributes::update_data_attribute`]: `PUT /data_attributes/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateDataAttribute<'a> {
-    client: &'a Client,
+pub struct UpdateDataAttribute {
+    client: Client,
     id: i64,
     body: Option<models::UpdateDataAttributeRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> UpdateDataAttribute<'a> {
+impl UpdateDataAttribute {
     /// Sets the request body.
     pub fn body(mut self, value: models::UpdateDataAttributeRequest) -> Self {
         self.body = Some(value);
@@ -208,19 +208,18 @@ impl<'a> UpdateDataAttribute<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DataAttribute, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::DataAttribute, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::DataAttribute>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::DataAttribute>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -239,7 +238,7 @@ impl<'a> UpdateDataAttribute<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateDataAttribute<'_> {
+impl crate::runtime::OperationExt for UpdateDataAttribute {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Data Export`. Get it from [`super::Api::data_export`].
-#[derive(Debug, Clone, Copy)]
-pub struct DataExport<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct DataExport {
+    client: Client,
 }
-impl<'a> DataExport<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl DataExport {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// Create content data export
@@ -35,9 +35,9 @@ impl<'a> DataExport<'a> {
     /// > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
     ///
     /// `POST /export/content/data` (operationId `createDataExport`).
-    pub fn create_data_export(&self) -> CreateDataExport<'a> {
+    pub fn create_data_export(&self) -> CreateDataExport {
         CreateDataExport {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -51,12 +51,9 @@ impl<'a> DataExport<'a> {
     /// > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
     ///
     /// `GET /export/content/data/{job_identifier}` (operationId `getDataExport`).
-    pub fn get_data_export(
-        &self,
-        job_identifier: impl Into<String>,
-    ) -> GetDataExport<'a> {
+    pub fn get_data_export(&self, job_identifier: impl Into<String>) -> GetDataExport {
         GetDataExport {
-            client: self.client,
+            client: self.client.clone(),
             job_identifier: job_identifier.into(),
             extra: Default::default(),
         }
@@ -69,9 +66,9 @@ impl<'a> DataExport<'a> {
     pub fn cancel_data_export(
         &self,
         job_identifier: impl Into<String>,
-    ) -> CancelDataExport<'a> {
+    ) -> CancelDataExport {
         CancelDataExport {
-            client: self.client,
+            client: self.client.clone(),
             job_identifier: job_identifier.into(),
             extra: Default::default(),
         }
@@ -90,9 +87,9 @@ impl<'a> DataExport<'a> {
     pub fn download_data_export(
         &self,
         job_identifier: impl Into<String>,
-    ) -> DownloadDataExport<'a> {
+    ) -> DownloadDataExport {
         DownloadDataExport {
-            client: self.client,
+            client: self.client.clone(),
             job_identifier: job_identifier.into(),
             extra: Default::default(),
         }
@@ -101,12 +98,12 @@ impl<'a> DataExport<'a> {
 /// Request builder for [`DataExport::create_data_export`]: `POST /export/content/data`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateDataExport<'a> {
-    client: &'a Client,
+pub struct CreateDataExport {
+    client: Client,
     body: Option<models::CreateDataExportsRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateDataExport<'a> {
+impl CreateDataExport {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateDataExportsRequest) -> Self {
         self.body = Some(value);
@@ -119,19 +116,20 @@ impl<'a> CreateDataExport<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::DataExport, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DataExport, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::DataExport>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::DataExport>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -149,7 +147,7 @@ impl<'a> CreateDataExport<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateDataExport<'_> {
+impl crate::runtime::OperationExt for CreateDataExport {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -158,12 +156,12 @@ impl crate::runtime::OperationExt for CreateDataExport<'_> {
 /// Request builder for [`DataExport::get_data_export`]: `GET /export/content/data/{job_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct GetDataExport<'a> {
-    client: &'a Client,
+pub struct GetDataExport {
+    client: Client,
     job_identifier: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> GetDataExport<'a> {
+impl GetDataExport {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -171,19 +169,20 @@ impl<'a> GetDataExport<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::DataExport, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DataExport, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::DataExport>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::DataExport>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -199,7 +198,7 @@ impl<'a> GetDataExport<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for GetDataExport<'_> {
+impl crate::runtime::OperationExt for GetDataExport {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -208,12 +207,12 @@ impl crate::runtime::OperationExt for GetDataExport<'_> {
 /// Request builder for [`DataExport::cancel_data_export`]: `POST /export/cancel/{job_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CancelDataExport<'a> {
-    client: &'a Client,
+pub struct CancelDataExport {
+    client: Client,
     job_identifier: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> CancelDataExport<'a> {
+impl CancelDataExport {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -221,19 +220,20 @@ impl<'a> CancelDataExport<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::DataExport, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DataExport, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::DataExport>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::DataExport>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -249,7 +249,7 @@ impl<'a> CancelDataExport<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CancelDataExport<'_> {
+impl crate::runtime::OperationExt for CancelDataExport {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -258,12 +258,12 @@ impl crate::runtime::OperationExt for CancelDataExport<'_> {
 /// Request builder for [`DataExport::download_data_export`]: `GET /download/content/data/{job_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DownloadDataExport<'a> {
-    client: &'a Client,
+pub struct DownloadDataExport {
+    client: Client,
     job_identifier: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> DownloadDataExport<'a> {
+impl DownloadDataExport {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -271,19 +271,18 @@ impl<'a> DownloadDataExport<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<bytes::Bytes, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<bytes::Bytes, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<bytes::Bytes>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_bytes,
-        )
+    ) -> impl Future<Output = Result<Response<bytes::Bytes>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_bytes)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -300,7 +299,7 @@ impl<'a> DownloadDataExport<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DownloadDataExport<'_> {
+impl crate::runtime::OperationExt for DownloadDataExport {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

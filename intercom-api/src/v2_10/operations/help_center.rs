@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Help Center`. Get it from [`super::Api::help_center`].
-#[derive(Debug, Clone, Copy)]
-pub struct HelpCenter<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct HelpCenter {
+    client: Client,
 }
-impl<'a> HelpCenter<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl HelpCenter {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List all collections
@@ -21,9 +21,9 @@ impl<'a> HelpCenter<'a> {
     /// Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
     ///
     /// `GET /help_center/collections` (operationId `listAllCollections`).
-    pub fn list_all_collections(&self) -> ListAllCollections<'a> {
+    pub fn list_all_collections(&self) -> ListAllCollections {
         ListAllCollections {
-            client: self.client,
+            client: self.client.clone(),
             implied_page: None,
             extra: Default::default(),
         }
@@ -33,9 +33,9 @@ impl<'a> HelpCenter<'a> {
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
     ///
     /// `POST /help_center/collections` (operationId `createCollection`).
-    pub fn create_collection(&self) -> CreateCollection<'a> {
+    pub fn create_collection(&self) -> CreateCollection {
         CreateCollection {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -45,9 +45,9 @@ impl<'a> HelpCenter<'a> {
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
     /// `GET /help_center/collections/{id}` (operationId `retrieveCollection`).
-    pub fn retrieve_collection(&self, id: i64) -> RetrieveCollection<'a> {
+    pub fn retrieve_collection(&self, id: i64) -> RetrieveCollection {
         RetrieveCollection {
-            client: self.client,
+            client: self.client.clone(),
             id,
             extra: Default::default(),
         }
@@ -57,9 +57,9 @@ impl<'a> HelpCenter<'a> {
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `PUT /help_center/collections/{id}` (operationId `updateCollection`).
-    pub fn update_collection(&self, id: i64) -> UpdateCollection<'a> {
+    pub fn update_collection(&self, id: i64) -> UpdateCollection {
         UpdateCollection {
-            client: self.client,
+            client: self.client.clone(),
             id,
             body: None,
             extra: Default::default(),
@@ -70,9 +70,9 @@ impl<'a> HelpCenter<'a> {
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `DELETE /help_center/collections/{id}` (operationId `deleteCollection`).
-    pub fn delete_collection(&self, id: i64) -> DeleteCollection<'a> {
+    pub fn delete_collection(&self, id: i64) -> DeleteCollection {
         DeleteCollection {
-            client: self.client,
+            client: self.client.clone(),
             id,
             extra: Default::default(),
         }
@@ -82,9 +82,9 @@ impl<'a> HelpCenter<'a> {
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
     ///
     /// `GET /help_center/help_centers/{id}` (operationId `retrieveHelpCenter`).
-    pub fn retrieve_help_center(&self, id: i64) -> RetrieveHelpCenter<'a> {
+    pub fn retrieve_help_center(&self, id: i64) -> RetrieveHelpCenter {
         RetrieveHelpCenter {
-            client: self.client,
+            client: self.client.clone(),
             id,
             extra: Default::default(),
         }
@@ -94,9 +94,9 @@ impl<'a> HelpCenter<'a> {
     /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
     ///
     /// `GET /help_center/help_centers` (operationId `listHelpCenters`).
-    pub fn list_help_centers(&self) -> ListHelpCenters<'a> {
+    pub fn list_help_centers(&self) -> ListHelpCenters {
         ListHelpCenters {
-            client: self.client,
+            client: self.client.clone(),
             extra: Default::default(),
         }
     }
@@ -104,15 +104,15 @@ impl<'a> HelpCenter<'a> {
 /// Request builder for [`HelpCenter::list_all_collections`]: `GET /help_center/collections`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListAllCollections<'a> {
-    client: &'a Client,
+pub struct ListAllCollections {
+    client: Client,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListAllCollections<'a> {
+impl ListAllCollections {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::CollectionList> {
+    pub fn pages(self) -> crate::runtime::Pages<models::CollectionList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -170,7 +170,7 @@ impl<'a> ListAllCollections<'a> {
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Collection> {
+    pub fn stream(self) -> crate::runtime::Items<models::Collection> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::CollectionList| page.data.unwrap_or_default(),
@@ -185,19 +185,18 @@ impl<'a> ListAllCollections<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CollectionList, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::CollectionList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::CollectionList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::CollectionList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -215,7 +214,7 @@ impl<'a> ListAllCollections<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListAllCollections<'_> {
+impl crate::runtime::OperationExt for ListAllCollections {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -224,12 +223,12 @@ impl crate::runtime::OperationExt for ListAllCollections<'_> {
 /// Request builder for [`HelpCenter::create_collection`]: `POST /help_center/collections`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateCollection<'a> {
-    client: &'a Client,
+pub struct CreateCollection {
+    client: Client,
     body: Option<models::CreateCollectionRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateCollection<'a> {
+impl CreateCollection {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateCollectionRequest) -> Self {
         self.body = Some(value);
@@ -242,19 +241,20 @@ impl<'a> CreateCollection<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Collection, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Collection, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Collection>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Collection>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -272,7 +272,7 @@ impl<'a> CreateCollection<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateCollection<'_> {
+impl crate::runtime::OperationExt for CreateCollection {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -281,12 +281,12 @@ impl crate::runtime::OperationExt for CreateCollection<'_> {
 /// Request builder for [`HelpCenter::retrieve_collection`]: `GET /help_center/collections/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveCollection<'a> {
-    client: &'a Client,
+pub struct RetrieveCollection {
+    client: Client,
     id: i64,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveCollection<'a> {
+impl RetrieveCollection {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -294,19 +294,20 @@ impl<'a> RetrieveCollection<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Collection, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Collection, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Collection>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Collection>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -322,7 +323,7 @@ impl<'a> RetrieveCollection<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveCollection<'_> {
+impl crate::runtime::OperationExt for RetrieveCollection {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -331,13 +332,13 @@ impl crate::runtime::OperationExt for RetrieveCollection<'_> {
 /// Request builder for [`HelpCenter::update_collection`]: `PUT /help_center/collections/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateCollection<'a> {
-    client: &'a Client,
+pub struct UpdateCollection {
+    client: Client,
     id: i64,
     body: Option<models::UpdateCollectionRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> UpdateCollection<'a> {
+impl UpdateCollection {
     /// Sets the request body.
     pub fn body(mut self, value: models::UpdateCollectionRequest) -> Self {
         self.body = Some(value);
@@ -350,19 +351,20 @@ impl<'a> UpdateCollection<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Collection, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Collection, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Collection>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Collection>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -381,7 +383,7 @@ impl<'a> UpdateCollection<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateCollection<'_> {
+impl crate::runtime::OperationExt for UpdateCollection {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -390,12 +392,12 @@ impl crate::runtime::OperationExt for UpdateCollection<'_> {
 /// Request builder for [`HelpCenter::delete_collection`]: `DELETE /help_center/collections/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteCollection<'a> {
-    client: &'a Client,
+pub struct DeleteCollection {
+    client: Client,
     id: i64,
     extra: crate::runtime::Extras,
 }
-impl<'a> DeleteCollection<'a> {
+impl DeleteCollection {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -405,7 +407,9 @@ impl<'a> DeleteCollection<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DeletedCollectionObject, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::DeletedCollectionObject, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -414,12 +418,9 @@ impl<'a> DeleteCollection<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::DeletedCollectionObject>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -435,7 +436,7 @@ impl<'a> DeleteCollection<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DeleteCollection<'_> {
+impl crate::runtime::OperationExt for DeleteCollection {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -444,12 +445,12 @@ impl crate::runtime::OperationExt for DeleteCollection<'_> {
 /// Request builder for [`HelpCenter::retrieve_help_center`]: `GET /help_center/help_centers/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveHelpCenter<'a> {
-    client: &'a Client,
+pub struct RetrieveHelpCenter {
+    client: Client,
     id: i64,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveHelpCenter<'a> {
+impl RetrieveHelpCenter {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -457,19 +458,20 @@ impl<'a> RetrieveHelpCenter<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::HelpCenter, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::HelpCenter, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::HelpCenter>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::HelpCenter>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -485,7 +487,7 @@ impl<'a> RetrieveHelpCenter<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveHelpCenter<'_> {
+impl crate::runtime::OperationExt for RetrieveHelpCenter {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -494,11 +496,11 @@ impl crate::runtime::OperationExt for RetrieveHelpCenter<'_> {
 /// Request builder for [`HelpCenter::list_help_centers`]: `GET /help_center/help_centers`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListHelpCenters<'a> {
-    client: &'a Client,
+pub struct ListHelpCenters {
+    client: Client,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListHelpCenters<'a> {
+impl ListHelpCenters {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -508,19 +510,18 @@ impl<'a> ListHelpCenters<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::HelpCenterList, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::HelpCenterList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::HelpCenterList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::HelpCenterList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -535,7 +536,7 @@ impl<'a> ListHelpCenters<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListHelpCenters<'_> {
+impl crate::runtime::OperationExt for ListHelpCenters {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `News`. Get it from [`super::Api::news`].
-#[derive(Debug, Clone, Copy)]
-pub struct News<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct News {
+    client: Client,
 }
-impl<'a> News<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl News {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List all news items
@@ -19,9 +19,9 @@ impl<'a> News<'a> {
     /// You can fetch a list of all news items
     ///
     /// `GET /news/news_items` (operationId `listNewsItems`).
-    pub fn list_news_items(&self) -> ListNewsItems<'a> {
+    pub fn list_news_items(&self) -> ListNewsItems {
         ListNewsItems {
-            client: self.client,
+            client: self.client.clone(),
             extra: Default::default(),
         }
     }
@@ -30,9 +30,9 @@ impl<'a> News<'a> {
     /// You can create a news item
     ///
     /// `POST /news/news_items` (operationId `createNewsItem`).
-    pub fn create_news_item(&self) -> CreateNewsItem<'a> {
+    pub fn create_news_item(&self) -> CreateNewsItem {
         CreateNewsItem {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -42,9 +42,9 @@ impl<'a> News<'a> {
     /// You can fetch the details of a single news item.
     ///
     /// `GET /news/news_items/{id}` (operationId `retrieveNewsItem`).
-    pub fn retrieve_news_item(&self, id: i64) -> RetrieveNewsItem<'a> {
+    pub fn retrieve_news_item(&self, id: i64) -> RetrieveNewsItem {
         RetrieveNewsItem {
-            client: self.client,
+            client: self.client.clone(),
             id,
             extra: Default::default(),
         }
@@ -52,9 +52,9 @@ impl<'a> News<'a> {
     /// Update a news item
     ///
     /// `PUT /news/news_items/{id}` (operationId `updateNewsItem`).
-    pub fn update_news_item(&self, id: i64) -> UpdateNewsItem<'a> {
+    pub fn update_news_item(&self, id: i64) -> UpdateNewsItem {
         UpdateNewsItem {
-            client: self.client,
+            client: self.client.clone(),
             id,
             body: None,
             extra: Default::default(),
@@ -65,9 +65,9 @@ impl<'a> News<'a> {
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{id}` (operationId `deleteNewsItem`).
-    pub fn delete_news_item(&self, id: i64) -> DeleteNewsItem<'a> {
+    pub fn delete_news_item(&self, id: i64) -> DeleteNewsItem {
         DeleteNewsItem {
-            client: self.client,
+            client: self.client.clone(),
             id,
             extra: Default::default(),
         }
@@ -80,9 +80,9 @@ impl<'a> News<'a> {
     pub fn list_live_newsfeed_items(
         &self,
         id: impl Into<String>,
-    ) -> ListLiveNewsfeedItems<'a> {
+    ) -> ListLiveNewsfeedItems {
         ListLiveNewsfeedItems {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             extra: Default::default(),
         }
@@ -92,9 +92,9 @@ impl<'a> News<'a> {
     /// You can fetch a list of all newsfeeds
     ///
     /// `GET /news/newsfeeds` (operationId `listNewsfeeds`).
-    pub fn list_newsfeeds(&self) -> ListNewsfeeds<'a> {
+    pub fn list_newsfeeds(&self) -> ListNewsfeeds {
         ListNewsfeeds {
-            client: self.client,
+            client: self.client.clone(),
             extra: Default::default(),
         }
     }
@@ -103,9 +103,9 @@ impl<'a> News<'a> {
     /// You can fetch the details of a single newsfeed
     ///
     /// `GET /news/newsfeeds/{id}` (operationId `retrieveNewsfeed`).
-    pub fn retrieve_newsfeed(&self, id: impl Into<String>) -> RetrieveNewsfeed<'a> {
+    pub fn retrieve_newsfeed(&self, id: impl Into<String>) -> RetrieveNewsfeed {
         RetrieveNewsfeed {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             extra: Default::default(),
         }
@@ -114,11 +114,11 @@ impl<'a> News<'a> {
 /// Request builder for [`News::list_news_items`]: `GET /news/news_items`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListNewsItems<'a> {
-    client: &'a Client,
+pub struct ListNewsItems {
+    client: Client,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListNewsItems<'a> {
+impl ListNewsItems {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -128,19 +128,20 @@ impl<'a> ListNewsItems<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PaginatedResponse, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::PaginatedResponse, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::PaginatedResponse>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::PaginatedResponse>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -155,7 +156,7 @@ impl<'a> ListNewsItems<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListNewsItems<'_> {
+impl crate::runtime::OperationExt for ListNewsItems {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -164,12 +165,12 @@ impl crate::runtime::OperationExt for ListNewsItems<'_> {
 /// Request builder for [`News::create_news_item`]: `POST /news/news_items`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateNewsItem<'a> {
-    client: &'a Client,
+pub struct CreateNewsItem {
+    client: Client,
     body: Option<models::NewsItemRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateNewsItem<'a> {
+impl CreateNewsItem {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewsItemRequest) -> Self {
         self.body = Some(value);
@@ -182,19 +183,20 @@ impl<'a> CreateNewsItem<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::NewsItem, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::NewsItem, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::NewsItem>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::NewsItem>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -212,7 +214,7 @@ impl<'a> CreateNewsItem<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateNewsItem<'_> {
+impl crate::runtime::OperationExt for CreateNewsItem {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -221,12 +223,12 @@ impl crate::runtime::OperationExt for CreateNewsItem<'_> {
 /// Request builder for [`News::retrieve_news_item`]: `GET /news/news_items/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveNewsItem<'a> {
-    client: &'a Client,
+pub struct RetrieveNewsItem {
+    client: Client,
     id: i64,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveNewsItem<'a> {
+impl RetrieveNewsItem {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -234,19 +236,20 @@ impl<'a> RetrieveNewsItem<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::NewsItem, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::NewsItem, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::NewsItem>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::NewsItem>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -262,7 +265,7 @@ impl<'a> RetrieveNewsItem<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveNewsItem<'_> {
+impl crate::runtime::OperationExt for RetrieveNewsItem {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -271,13 +274,13 @@ impl crate::runtime::OperationExt for RetrieveNewsItem<'_> {
 /// Request builder for [`News::update_news_item`]: `PUT /news/news_items/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateNewsItem<'a> {
-    client: &'a Client,
+pub struct UpdateNewsItem {
+    client: Client,
     id: i64,
     body: Option<models::NewsItemRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> UpdateNewsItem<'a> {
+impl UpdateNewsItem {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewsItemRequest) -> Self {
         self.body = Some(value);
@@ -290,19 +293,20 @@ impl<'a> UpdateNewsItem<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::NewsItem, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::NewsItem, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::NewsItem>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::NewsItem>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -321,7 +325,7 @@ impl<'a> UpdateNewsItem<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateNewsItem<'_> {
+impl crate::runtime::OperationExt for UpdateNewsItem {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -330,12 +334,12 @@ impl crate::runtime::OperationExt for UpdateNewsItem<'_> {
 /// Request builder for [`News::delete_news_item`]: `DELETE /news/news_items/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteNewsItem<'a> {
-    client: &'a Client,
+pub struct DeleteNewsItem {
+    client: Client,
     id: i64,
     extra: crate::runtime::Extras,
 }
-impl<'a> DeleteNewsItem<'a> {
+impl DeleteNewsItem {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -345,19 +349,18 @@ impl<'a> DeleteNewsItem<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DeletedObject, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::DeletedObject, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::DeletedObject>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -373,7 +376,7 @@ impl<'a> DeleteNewsItem<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DeleteNewsItem<'_> {
+impl crate::runtime::OperationExt for DeleteNewsItem {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -382,12 +385,12 @@ impl crate::runtime::OperationExt for DeleteNewsItem<'_> {
 /// Request builder for [`News::list_live_newsfeed_items`]: `GET /news/newsfeeds/{id}/items`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListLiveNewsfeedItems<'a> {
-    client: &'a Client,
+pub struct ListLiveNewsfeedItems {
+    client: Client,
     id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListLiveNewsfeedItems<'a> {
+impl ListLiveNewsfeedItems {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -397,19 +400,20 @@ impl<'a> ListLiveNewsfeedItems<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PaginatedResponse, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::PaginatedResponse, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::PaginatedResponse>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::PaginatedResponse>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -426,7 +430,7 @@ impl<'a> ListLiveNewsfeedItems<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListLiveNewsfeedItems<'_> {
+impl crate::runtime::OperationExt for ListLiveNewsfeedItems {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -435,11 +439,11 @@ impl crate::runtime::OperationExt for ListLiveNewsfeedItems<'_> {
 /// Request builder for [`News::list_newsfeeds`]: `GET /news/newsfeeds`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListNewsfeeds<'a> {
-    client: &'a Client,
+pub struct ListNewsfeeds {
+    client: Client,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListNewsfeeds<'a> {
+impl ListNewsfeeds {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -449,19 +453,20 @@ impl<'a> ListNewsfeeds<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PaginatedResponse, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::PaginatedResponse, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::PaginatedResponse>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::PaginatedResponse>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -476,7 +481,7 @@ impl<'a> ListNewsfeeds<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListNewsfeeds<'_> {
+impl crate::runtime::OperationExt for ListNewsfeeds {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -485,12 +490,12 @@ impl crate::runtime::OperationExt for ListNewsfeeds<'_> {
 /// Request builder for [`News::retrieve_newsfeed`]: `GET /news/newsfeeds/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveNewsfeed<'a> {
-    client: &'a Client,
+pub struct RetrieveNewsfeed {
+    client: Client,
     id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveNewsfeed<'a> {
+impl RetrieveNewsfeed {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -498,19 +503,20 @@ impl<'a> RetrieveNewsfeed<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Newsfeed, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Newsfeed, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Newsfeed>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Newsfeed>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -526,7 +532,7 @@ impl<'a> RetrieveNewsfeed<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveNewsfeed<'_> {
+impl crate::runtime::OperationExt for RetrieveNewsfeed {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

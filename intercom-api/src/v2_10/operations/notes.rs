@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Notes`. Get it from [`super::Api::notes`].
-#[derive(Debug, Clone, Copy)]
-pub struct Notes<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Notes {
+    client: Client,
 }
-impl<'a> Notes<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Notes {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List all notes
@@ -19,9 +19,9 @@ impl<'a> Notes<'a> {
     /// You can fetch a list of notes that are associated to a contact.
     ///
     /// `GET /contacts/{id}/notes` (operationId `listNotes`).
-    pub fn list_notes(&self, id: i64) -> ListNotes<'a> {
+    pub fn list_notes(&self, id: i64) -> ListNotes {
         ListNotes {
-            client: self.client,
+            client: self.client.clone(),
             id,
             implied_page: None,
             extra: Default::default(),
@@ -32,9 +32,9 @@ impl<'a> Notes<'a> {
     /// You can add a note to a single contact.
     ///
     /// `POST /contacts/{id}/notes` (operationId `createNote`).
-    pub fn create_note(&self, id: i64) -> CreateNote<'a> {
+    pub fn create_note(&self, id: i64) -> CreateNote {
         CreateNote {
-            client: self.client,
+            client: self.client.clone(),
             id,
             body: None,
             extra: Default::default(),
@@ -45,9 +45,9 @@ impl<'a> Notes<'a> {
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{id}` (operationId `retrieveNote`).
-    pub fn retrieve_note(&self, id: i64) -> RetrieveNote<'a> {
+    pub fn retrieve_note(&self, id: i64) -> RetrieveNote {
         RetrieveNote {
-            client: self.client,
+            client: self.client.clone(),
             id,
             extra: Default::default(),
         }
@@ -56,16 +56,16 @@ impl<'a> Notes<'a> {
 /// Request builder for [`Notes::list_notes`]: `GET /contacts/{id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListNotes<'a> {
-    client: &'a Client,
+pub struct ListNotes {
+    client: Client,
     id: i64,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListNotes<'a> {
+impl ListNotes {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::NoteList> {
+    pub fn pages(self) -> crate::runtime::Pages<models::NoteList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -123,7 +123,7 @@ impl<'a> ListNotes<'a> {
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Note> {
+    pub fn stream(self) -> crate::runtime::Items<models::Note> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::NoteList| page.data.unwrap_or_default(),
@@ -136,19 +136,20 @@ impl<'a> ListNotes<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::NoteList, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::NoteList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::NoteList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::NoteList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -168,7 +169,7 @@ impl<'a> ListNotes<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListNotes<'_> {
+impl crate::runtime::OperationExt for ListNotes {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -177,13 +178,13 @@ impl crate::runtime::OperationExt for ListNotes<'_> {
 /// Request builder for [`Notes::create_note`]: `POST /contacts/{id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateNote<'a> {
-    client: &'a Client,
+pub struct CreateNote {
+    client: Client,
     id: i64,
     body: Option<models::CreateNoteRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateNote<'a> {
+impl CreateNote {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateNoteRequest) -> Self {
         self.body = Some(value);
@@ -196,19 +197,18 @@ impl<'a> CreateNote<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Note, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Note, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Note>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Note>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -228,7 +228,7 @@ impl<'a> CreateNote<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateNote<'_> {
+impl crate::runtime::OperationExt for CreateNote {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -237,12 +237,12 @@ impl crate::runtime::OperationExt for CreateNote<'_> {
 /// Request builder for [`Notes::retrieve_note`]: `GET /notes/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveNote<'a> {
-    client: &'a Client,
+pub struct RetrieveNote {
+    client: Client,
     id: i64,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveNote<'a> {
+impl RetrieveNote {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -250,19 +250,18 @@ impl<'a> RetrieveNote<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Note, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Note, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Note>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Note>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -278,7 +277,7 @@ impl<'a> RetrieveNote<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveNote<'_> {
+impl crate::runtime::OperationExt for RetrieveNote {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

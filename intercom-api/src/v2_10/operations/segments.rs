@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Segments`. Get it from [`super::Api::segments`].
-#[derive(Debug, Clone, Copy)]
-pub struct Segments<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Segments {
+    client: Client,
 }
-impl<'a> Segments<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Segments {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List all segments
@@ -19,9 +19,9 @@ impl<'a> Segments<'a> {
     /// You can fetch a list of all segments.
     ///
     /// `GET /segments` (operationId `listSegments`).
-    pub fn list_segments(&self) -> ListSegments<'a> {
+    pub fn list_segments(&self) -> ListSegments {
         ListSegments {
-            client: self.client,
+            client: self.client.clone(),
             include_count: None,
             extra: Default::default(),
         }
@@ -31,9 +31,9 @@ impl<'a> Segments<'a> {
     /// You can fetch the details of a single segment.
     ///
     /// `GET /segments/{id}` (operationId `retrieveSegment`).
-    pub fn retrieve_segment(&self, id: impl Into<String>) -> RetrieveSegment<'a> {
+    pub fn retrieve_segment(&self, id: impl Into<String>) -> RetrieveSegment {
         RetrieveSegment {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             extra: Default::default(),
         }
@@ -42,12 +42,12 @@ impl<'a> Segments<'a> {
 /// Request builder for [`Segments::list_segments`]: `GET /segments`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListSegments<'a> {
-    client: &'a Client,
+pub struct ListSegments {
+    client: Client,
     include_count: Option<bool>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListSegments<'a> {
+impl ListSegments {
     /// It includes the count of contacts that belong to each segment.
     pub fn include_count(mut self, value: bool) -> Self {
         self.include_count = Some(value);
@@ -60,19 +60,20 @@ impl<'a> ListSegments<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::SegmentList, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SegmentList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::SegmentList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::SegmentList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -90,7 +91,7 @@ impl<'a> ListSegments<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListSegments<'_> {
+impl crate::runtime::OperationExt for ListSegments {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -99,12 +100,12 @@ impl crate::runtime::OperationExt for ListSegments<'_> {
 /// Request builder for [`Segments::retrieve_segment`]: `GET /segments/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveSegment<'a> {
-    client: &'a Client,
+pub struct RetrieveSegment {
+    client: Client,
     id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveSegment<'a> {
+impl RetrieveSegment {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -112,19 +113,20 @@ impl<'a> RetrieveSegment<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Segment, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Segment, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Segment>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Segment>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -140,7 +142,7 @@ impl<'a> RetrieveSegment<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveSegment<'_> {
+impl crate::runtime::OperationExt for RetrieveSegment {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

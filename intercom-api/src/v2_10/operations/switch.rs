@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Switch`. Get it from [`super::Api::switch`].
-#[derive(Debug, Clone, Copy)]
-pub struct Switch<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Switch {
+    client: Client,
 }
-impl<'a> Switch<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Switch {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// Create a phone Switch
@@ -22,9 +22,9 @@ impl<'a> Switch<'a> {
     /// If custom attributes are specified, they will be added to the user or lead's custom data attributes.
     ///
     /// `POST /phone_call_redirects` (operationId `createPhoneSwitch`).
-    pub fn create_phone_switch(&self) -> CreatePhoneSwitch<'a> {
+    pub fn create_phone_switch(&self) -> CreatePhoneSwitch {
         CreatePhoneSwitch {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -33,12 +33,12 @@ impl<'a> Switch<'a> {
 /// Request builder for [`Switch::create_phone_switch`]: `POST /phone_call_redirects`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreatePhoneSwitch<'a> {
-    client: &'a Client,
+pub struct CreatePhoneSwitch {
+    client: Client,
     body: Option<models::CreatePhoneSwitchRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreatePhoneSwitch<'a> {
+impl CreatePhoneSwitch {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreatePhoneSwitchRequest) -> Self {
         self.body = Some(value);
@@ -51,19 +51,20 @@ impl<'a> CreatePhoneSwitch<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::PhoneSwitch, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PhoneSwitch, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::PhoneSwitch>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::PhoneSwitch>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -81,7 +82,7 @@ impl<'a> CreatePhoneSwitch<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreatePhoneSwitch<'_> {
+impl crate::runtime::OperationExt for CreatePhoneSwitch {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

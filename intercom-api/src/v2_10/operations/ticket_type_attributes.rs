@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Ticket Type Attributes`. Get it from [`super::Api::ticket_type_attributes`].
-#[derive(Debug, Clone, Copy)]
-pub struct TicketTypeAttributes<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct TicketTypeAttributes {
+    client: Client,
 }
-impl<'a> TicketTypeAttributes<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl TicketTypeAttributes {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// Create a new attribute for a ticket type
@@ -22,9 +22,9 @@ impl<'a> TicketTypeAttributes<'a> {
     pub fn create_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
-    ) -> CreateTicketTypeAttribute<'a> {
+    ) -> CreateTicketTypeAttribute {
         CreateTicketTypeAttribute {
-            client: self.client,
+            client: self.client.clone(),
             ticket_type_id: ticket_type_id.into(),
             body: None,
             extra: Default::default(),
@@ -39,9 +39,9 @@ impl<'a> TicketTypeAttributes<'a> {
         &self,
         ticket_type_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> UpdateTicketTypeAttribute<'a> {
+    ) -> UpdateTicketTypeAttribute {
         UpdateTicketTypeAttribute {
-            client: self.client,
+            client: self.client.clone(),
             ticket_type_id: ticket_type_id.into(),
             id: id.into(),
             body: None,
@@ -52,13 +52,13 @@ impl<'a> TicketTypeAttributes<'a> {
 /// Request builder for [`TicketTypeAttributes::create_ticket_type_attribute`]: `POST /ticket_types/{ticket_type_id}/attributes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateTicketTypeAttribute<'a> {
-    client: &'a Client,
+pub struct CreateTicketTypeAttribute {
+    client: Client,
     ticket_type_id: String,
     body: Option<models::CreateTicketTypeAttributeRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateTicketTypeAttribute<'a> {
+impl CreateTicketTypeAttribute {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateTicketTypeAttributeRequest) -> Self {
         self.body = Some(value);
@@ -73,7 +73,9 @@ impl<'a> CreateTicketTypeAttribute<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TicketTypeAttribute, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::TicketTypeAttribute, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -82,12 +84,9 @@ impl<'a> CreateTicketTypeAttribute<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::TicketTypeAttribute>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -107,7 +106,7 @@ impl<'a> CreateTicketTypeAttribute<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateTicketTypeAttribute<'_> {
+impl crate::runtime::OperationExt for CreateTicketTypeAttribute {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -116,14 +115,14 @@ impl crate::runtime::OperationExt for CreateTicketTypeAttribute<'_> {
 /// Request builder for [`TicketTypeAttributes::update_ticket_type_attribute`]: `PUT /ticket_types/{ticket_type_id}/attributes/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateTicketTypeAttribute<'a> {
-    client: &'a Client,
+pub struct UpdateTicketTypeAttribute {
+    client: Client,
     ticket_type_id: String,
     id: String,
     body: Option<models::UpdateTicketTypeAttributeRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> UpdateTicketTypeAttribute<'a> {
+impl UpdateTicketTypeAttribute {
     /// Sets the request body.
     pub fn body(mut self, value: models::UpdateTicketTypeAttributeRequest) -> Self {
         self.body = Some(value);
@@ -138,7 +137,9 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TicketTypeAttribute, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::TicketTypeAttribute, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -147,12 +148,9 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::TicketTypeAttribute>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -173,7 +171,7 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateTicketTypeAttribute<'_> {
+impl crate::runtime::OperationExt for UpdateTicketTypeAttribute {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

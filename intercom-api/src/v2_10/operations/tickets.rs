@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Tickets`. Get it from [`super::Api::tickets`].
-#[derive(Debug, Clone, Copy)]
-pub struct Tickets<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Tickets {
+    client: Client,
 }
-impl<'a> Tickets<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Tickets {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// Reply to a ticket
@@ -19,9 +19,9 @@ impl<'a> Tickets<'a> {
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
     /// `POST /tickets/{id}/reply` (operationId `replyTicket`).
-    pub fn reply_ticket(&self, id: impl Into<String>) -> ReplyTicket<'a> {
+    pub fn reply_ticket(&self, id: impl Into<String>) -> ReplyTicket {
         ReplyTicket {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             body: None,
             extra: Default::default(),
@@ -32,9 +32,9 @@ impl<'a> Tickets<'a> {
     /// You can create a new ticket.
     ///
     /// `POST /tickets` (operationId `createTicket`).
-    pub fn create_ticket(&self) -> CreateTicket<'a> {
+    pub fn create_ticket(&self) -> CreateTicket {
         CreateTicket {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -44,9 +44,9 @@ impl<'a> Tickets<'a> {
     /// You can fetch the details of a single ticket.
     ///
     /// `GET /tickets/{id}` (operationId `getTicket`).
-    pub fn get_ticket(&self, id: impl Into<String>) -> GetTicket<'a> {
+    pub fn get_ticket(&self, id: impl Into<String>) -> GetTicket {
         GetTicket {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             extra: Default::default(),
         }
@@ -56,9 +56,9 @@ impl<'a> Tickets<'a> {
     /// You can update a ticket.
     ///
     /// `PUT /tickets/{id}` (operationId `updateTicket`).
-    pub fn update_ticket(&self, id: impl Into<String>) -> UpdateTicket<'a> {
+    pub fn update_ticket(&self, id: impl Into<String>) -> UpdateTicket {
         UpdateTicket {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             body: None,
             extra: Default::default(),
@@ -130,9 +130,9 @@ impl<'a> Tickets<'a> {
     /// | $        | String                         | Ends With                                                    |
     ///
     /// `POST /tickets/search` (operationId `searchTickets`).
-    pub fn search_tickets(&self) -> SearchTickets<'a> {
+    pub fn search_tickets(&self) -> SearchTickets {
         SearchTickets {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -141,13 +141,13 @@ impl<'a> Tickets<'a> {
 /// Request builder for [`Tickets::reply_ticket`]: `POST /tickets/{id}/reply`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ReplyTicket<'a> {
-    client: &'a Client,
+pub struct ReplyTicket {
+    client: Client,
     id: String,
     body: Option<models::ReplyTicketRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ReplyTicket<'a> {
+impl ReplyTicket {
     /// Sets the request body.
     pub fn body(mut self, value: models::ReplyTicketRequest) -> Self {
         self.body = Some(value);
@@ -160,19 +160,20 @@ impl<'a> ReplyTicket<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::TicketReply, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TicketReply, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::TicketReply>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::TicketReply>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -192,7 +193,7 @@ impl<'a> ReplyTicket<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ReplyTicket<'_> {
+impl crate::runtime::OperationExt for ReplyTicket {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -201,12 +202,12 @@ impl crate::runtime::OperationExt for ReplyTicket<'_> {
 /// Request builder for [`Tickets::create_ticket`]: `POST /tickets`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateTicket<'a> {
-    client: &'a Client,
+pub struct CreateTicket {
+    client: Client,
     body: Option<models::CreateTicketRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateTicket<'a> {
+impl CreateTicket {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateTicketRequest) -> Self {
         self.body = Some(value);
@@ -219,19 +220,18 @@ impl<'a> CreateTicket<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Ticket, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Ticket, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -249,7 +249,7 @@ impl<'a> CreateTicket<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateTicket<'_> {
+impl crate::runtime::OperationExt for CreateTicket {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -258,12 +258,12 @@ impl crate::runtime::OperationExt for CreateTicket<'_> {
 /// Request builder for [`Tickets::get_ticket`]: `GET /tickets/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct GetTicket<'a> {
-    client: &'a Client,
+pub struct GetTicket {
+    client: Client,
     id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> GetTicket<'a> {
+impl GetTicket {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -271,19 +271,18 @@ impl<'a> GetTicket<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Ticket, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Ticket, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -299,7 +298,7 @@ impl<'a> GetTicket<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for GetTicket<'_> {
+impl crate::runtime::OperationExt for GetTicket {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -308,13 +307,13 @@ impl crate::runtime::OperationExt for GetTicket<'_> {
 /// Request builder for [`Tickets::update_ticket`]: `PUT /tickets/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateTicket<'a> {
-    client: &'a Client,
+pub struct UpdateTicket {
+    client: Client,
     id: String,
     body: Option<models::UpdateTicketRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> UpdateTicket<'a> {
+impl UpdateTicket {
     /// Sets the request body.
     pub fn body(mut self, value: models::UpdateTicketRequest) -> Self {
         self.body = Some(value);
@@ -327,19 +326,18 @@ impl<'a> UpdateTicket<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Ticket, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Ticket, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -358,7 +356,7 @@ impl<'a> UpdateTicket<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateTicket<'_> {
+impl crate::runtime::OperationExt for UpdateTicket {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -367,12 +365,12 @@ impl crate::runtime::OperationExt for UpdateTicket<'_> {
 /// Request builder for [`Tickets::search_tickets`]: `POST /tickets/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct SearchTickets<'a> {
-    client: &'a Client,
+pub struct SearchTickets {
+    client: Client,
     body: Option<models::SearchRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> SearchTickets<'a> {
+impl SearchTickets {
     /// Sets the request body.
     pub fn body(mut self, value: models::SearchRequest) -> Self {
         self.body = Some(value);
@@ -380,7 +378,7 @@ impl<'a> SearchTickets<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(mut self) -> crate::runtime::Pages<'a, models::TicketList> {
+    pub fn pages(mut self) -> crate::runtime::Pages<models::TicketList> {
         if self.body.is_none() {
             self.body = serde_json::from_str("{\"query\":{}}").ok();
         }
@@ -422,7 +420,7 @@ impl<'a> SearchTickets<'a> {
     }
     /// Every item (`tickets`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, Option<models::Ticket>> {
+    pub fn stream(self) -> crate::runtime::Items<Option<models::Ticket>> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::TicketList| page.tickets.unwrap_or_default(),
@@ -435,19 +433,20 @@ impl<'a> SearchTickets<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::TicketList, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TicketList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::TicketList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::TicketList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -466,7 +465,7 @@ impl<'a> SearchTickets<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for SearchTickets<'_> {
+impl crate::runtime::OperationExt for SearchTickets {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Articles`. Get it from [`super::Api::articles`].
-#[derive(Debug, Clone, Copy)]
-pub struct Articles<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Articles {
+    client: Client,
 }
-impl<'a> Articles<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Articles {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List all articles
@@ -23,9 +23,9 @@ impl<'a> Articles<'a> {
     /// > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
     ///
     /// `GET /articles` (operationId `listArticles`).
-    pub fn list_articles(&self) -> ListArticles<'a> {
+    pub fn list_articles(&self) -> ListArticles {
         ListArticles {
-            client: self.client,
+            client: self.client.clone(),
             page: None,
             per_page: None,
             extra: Default::default(),
@@ -36,9 +36,9 @@ impl<'a> Articles<'a> {
     /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
     ///
     /// `POST /articles` (operationId `createArticle`).
-    pub fn create_article(&self) -> CreateArticle<'a> {
+    pub fn create_article(&self) -> CreateArticle {
         CreateArticle {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -48,12 +48,9 @@ impl<'a> Articles<'a> {
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{article_id}` (operationId `retrieveArticle`).
-    pub fn retrieve_article(
-        &self,
-        article_id: impl Into<String>,
-    ) -> RetrieveArticle<'a> {
+    pub fn retrieve_article(&self, article_id: impl Into<String>) -> RetrieveArticle {
         RetrieveArticle {
-            client: self.client,
+            client: self.client.clone(),
             article_id: article_id.into(),
             extra: Default::default(),
         }
@@ -63,9 +60,9 @@ impl<'a> Articles<'a> {
     /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `PUT /articles/{article_id}` (operationId `updateArticle`).
-    pub fn update_article(&self, article_id: impl Into<String>) -> UpdateArticle<'a> {
+    pub fn update_article(&self, article_id: impl Into<String>) -> UpdateArticle {
         UpdateArticle {
-            client: self.client,
+            client: self.client.clone(),
             article_id: article_id.into(),
             body: None,
             extra: Default::default(),
@@ -76,9 +73,9 @@ impl<'a> Articles<'a> {
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{article_id}` (operationId `deleteArticle`).
-    pub fn delete_article(&self, article_id: impl Into<String>) -> DeleteArticle<'a> {
+    pub fn delete_article(&self, article_id: impl Into<String>) -> DeleteArticle {
         DeleteArticle {
-            client: self.client,
+            client: self.client.clone(),
             article_id: article_id.into(),
             extra: Default::default(),
         }
@@ -88,9 +85,9 @@ impl<'a> Articles<'a> {
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
     /// `GET /articles/search` (operationId `searchArticles`).
-    pub fn search_articles(&self) -> SearchArticles<'a> {
+    pub fn search_articles(&self) -> SearchArticles {
         SearchArticles {
-            client: self.client,
+            client: self.client.clone(),
             phrase: None,
             state: None,
             help_center_id: None,
@@ -102,13 +99,13 @@ impl<'a> Articles<'a> {
 /// Request builder for [`Articles::list_articles`]: `GET /articles`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListArticles<'a> {
-    client: &'a Client,
+pub struct ListArticles {
+    client: Client,
     page: Option<i64>,
     per_page: Option<i64>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListArticles<'a> {
+impl ListArticles {
     /// The page of results to fetch. Defaults to first page
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -121,7 +118,7 @@ impl<'a> ListArticles<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::ArticleList> {
+    pub fn pages(self) -> crate::runtime::Pages<models::ArticleList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -153,7 +150,7 @@ impl<'a> ListArticles<'a> {
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::ArticleListItem> {
+    pub fn stream(self) -> crate::runtime::Items<models::ArticleListItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ArticleList| page.data.unwrap_or_default(),
@@ -166,19 +163,20 @@ impl<'a> ListArticles<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::ArticleList, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ArticleList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::ArticleList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::ArticleList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -199,7 +197,7 @@ impl<'a> ListArticles<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListArticles<'_> {
+impl crate::runtime::OperationExt for ListArticles {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -208,12 +206,12 @@ impl crate::runtime::OperationExt for ListArticles<'_> {
 /// Request builder for [`Articles::create_article`]: `POST /articles`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateArticle<'a> {
-    client: &'a Client,
+pub struct CreateArticle {
+    client: Client,
     body: Option<models::CreateArticleRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateArticle<'a> {
+impl CreateArticle {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateArticleRequest) -> Self {
         self.body = Some(value);
@@ -226,19 +224,20 @@ impl<'a> CreateArticle<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Article, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Article>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Article>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -256,7 +255,7 @@ impl<'a> CreateArticle<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateArticle<'_> {
+impl crate::runtime::OperationExt for CreateArticle {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -265,12 +264,12 @@ impl crate::runtime::OperationExt for CreateArticle<'_> {
 /// Request builder for [`Articles::retrieve_article`]: `GET /articles/{article_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveArticle<'a> {
-    client: &'a Client,
+pub struct RetrieveArticle {
+    client: Client,
     article_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveArticle<'a> {
+impl RetrieveArticle {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -278,19 +277,20 @@ impl<'a> RetrieveArticle<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Article, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Article>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Article>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -306,7 +306,7 @@ impl<'a> RetrieveArticle<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveArticle<'_> {
+impl crate::runtime::OperationExt for RetrieveArticle {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -315,13 +315,13 @@ impl crate::runtime::OperationExt for RetrieveArticle<'_> {
 /// Request builder for [`Articles::update_article`]: `PUT /articles/{article_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateArticle<'a> {
-    client: &'a Client,
+pub struct UpdateArticle {
+    client: Client,
     article_id: String,
     body: Option<models::UpdateArticleRequestBody>,
     extra: crate::runtime::Extras,
 }
-impl<'a> UpdateArticle<'a> {
+impl UpdateArticle {
     /// Sets the request body.
     pub fn body(mut self, value: models::UpdateArticleRequestBody) -> Self {
         self.body = Some(value);
@@ -334,19 +334,20 @@ impl<'a> UpdateArticle<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Article, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Article>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Article>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -365,7 +366,7 @@ impl<'a> UpdateArticle<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateArticle<'_> {
+impl crate::runtime::OperationExt for UpdateArticle {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -374,12 +375,12 @@ impl crate::runtime::OperationExt for UpdateArticle<'_> {
 /// Request builder for [`Articles::delete_article`]: `DELETE /articles/{article_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteArticle<'a> {
-    client: &'a Client,
+pub struct DeleteArticle {
+    client: Client,
     article_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> DeleteArticle<'a> {
+impl DeleteArticle {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -389,7 +390,9 @@ impl<'a> DeleteArticle<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DeletedArticleObject, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::DeletedArticleObject, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -398,12 +401,9 @@ impl<'a> DeleteArticle<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::DeletedArticleObject>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -419,7 +419,7 @@ impl<'a> DeleteArticle<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DeleteArticle<'_> {
+impl crate::runtime::OperationExt for DeleteArticle {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -428,15 +428,15 @@ impl crate::runtime::OperationExt for DeleteArticle<'_> {
 /// Request builder for [`Articles::search_articles`]: `GET /articles/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct SearchArticles<'a> {
-    client: &'a Client,
+pub struct SearchArticles {
+    client: Client,
     phrase: Option<String>,
     state: Option<String>,
     help_center_id: Option<i64>,
     highlight: Option<bool>,
     extra: crate::runtime::Extras,
 }
-impl<'a> SearchArticles<'a> {
+impl SearchArticles {
     /// The phrase within your articles to search for.
     pub fn phrase(mut self, value: impl Into<String>) -> Self {
         self.phrase = Some(value.into());
@@ -466,7 +466,9 @@ impl<'a> SearchArticles<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SearchArticlesResponse, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::SearchArticlesResponse, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -475,12 +477,9 @@ impl<'a> SearchArticles<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::SearchArticlesResponse>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -507,7 +506,7 @@ impl<'a> SearchArticles<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for SearchArticles<'_> {
+impl crate::runtime::OperationExt for SearchArticles {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Contacts`. Get it from [`super::Api::contacts`].
-#[derive(Debug, Clone, Copy)]
-pub struct Contacts<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Contacts {
+    client: Client,
 }
-impl<'a> Contacts<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Contacts {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List attached companies for contact
@@ -22,9 +22,9 @@ impl<'a> Contacts<'a> {
     pub fn list_companies_for_a_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> ListCompaniesForAContact<'a> {
+    ) -> ListCompaniesForAContact {
         ListCompaniesForAContact {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             page: None,
             per_page: None,
@@ -39,9 +39,9 @@ impl<'a> Contacts<'a> {
     pub fn list_segments_for_a_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> ListSegmentsForAContact<'a> {
+    ) -> ListSegmentsForAContact {
         ListSegmentsForAContact {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             extra: Default::default(),
         }
@@ -62,9 +62,9 @@ impl<'a> Contacts<'a> {
     pub fn list_subscriptions_for_a_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> ListSubscriptionsForAContact<'a> {
+    ) -> ListSubscriptionsForAContact {
         ListSubscriptionsForAContact {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             extra: Default::default(),
         }
@@ -77,9 +77,9 @@ impl<'a> Contacts<'a> {
     pub fn list_tags_for_a_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> ListTagsForAContact<'a> {
+    ) -> ListTagsForAContact {
         ListTagsForAContact {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             extra: Default::default(),
         }
@@ -93,9 +93,9 @@ impl<'a> Contacts<'a> {
     /// {% /admonition %}
     ///
     /// `GET /contacts/{contact_id}` (operationId `ShowContact`).
-    pub fn show_contact(&self, contact_id: impl Into<String>) -> ShowContact<'a> {
+    pub fn show_contact(&self, contact_id: impl Into<String>) -> ShowContact {
         ShowContact {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             extra: Default::default(),
         }
@@ -105,9 +105,9 @@ impl<'a> Contacts<'a> {
     /// You can update an existing contact (ie. user or lead).
     ///
     /// `PUT /contacts/{contact_id}` (operationId `UpdateContact`).
-    pub fn update_contact(&self, contact_id: impl Into<String>) -> UpdateContact<'a> {
+    pub fn update_contact(&self, contact_id: impl Into<String>) -> UpdateContact {
         UpdateContact {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             body: None,
             extra: Default::default(),
@@ -118,9 +118,9 @@ impl<'a> Contacts<'a> {
     /// You can delete a single contact.
     ///
     /// `DELETE /contacts/{contact_id}` (operationId `DeleteContact`).
-    pub fn delete_contact(&self, contact_id: impl Into<String>) -> DeleteContact<'a> {
+    pub fn delete_contact(&self, contact_id: impl Into<String>) -> DeleteContact {
         DeleteContact {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             extra: Default::default(),
         }
@@ -139,9 +139,9 @@ impl<'a> Contacts<'a> {
     /// {% /admonition %}
     ///
     /// `POST /contacts/merge` (operationId `MergeContact`).
-    pub fn merge_contact(&self) -> MergeContact<'a> {
+    pub fn merge_contact(&self) -> MergeContact {
         MergeContact {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -268,9 +268,9 @@ impl<'a> Contacts<'a> {
     /// | $        | String                               | Ends With                                                               |
     ///
     /// `POST /contacts/search` (operationId `SearchContacts`).
-    pub fn search_contacts(&self) -> SearchContacts<'a> {
+    pub fn search_contacts(&self) -> SearchContacts {
         SearchContacts {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -287,9 +287,9 @@ impl<'a> Contacts<'a> {
     /// {% /admonition %}
     ///
     /// `GET /contacts` (operationId `ListContacts`).
-    pub fn list_contacts(&self) -> ListContacts<'a> {
+    pub fn list_contacts(&self) -> ListContacts {
         ListContacts {
-            client: self.client,
+            client: self.client.clone(),
             page: None,
             per_page: None,
             starting_after: None,
@@ -301,9 +301,9 @@ impl<'a> Contacts<'a> {
     /// You can create a new contact (ie. user or lead).
     ///
     /// `POST /contacts` (operationId `CreateContact`).
-    pub fn create_contact(&self) -> CreateContact<'a> {
+    pub fn create_contact(&self) -> CreateContact {
         CreateContact {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -313,9 +313,9 @@ impl<'a> Contacts<'a> {
     /// You can archive a single contact.
     ///
     /// `POST /contacts/{contact_id}/archive` (operationId `ArchiveContact`).
-    pub fn archive_contact(&self, contact_id: impl Into<String>) -> ArchiveContact<'a> {
+    pub fn archive_contact(&self, contact_id: impl Into<String>) -> ArchiveContact {
         ArchiveContact {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             extra: Default::default(),
         }
@@ -325,12 +325,9 @@ impl<'a> Contacts<'a> {
     /// You can unarchive a single contact.
     ///
     /// `POST /contacts/{contact_id}/unarchive` (operationId `UnarchiveContact`).
-    pub fn unarchive_contact(
-        &self,
-        contact_id: impl Into<String>,
-    ) -> UnarchiveContact<'a> {
+    pub fn unarchive_contact(&self, contact_id: impl Into<String>) -> UnarchiveContact {
         UnarchiveContact {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             extra: Default::default(),
         }
@@ -339,14 +336,14 @@ impl<'a> Contacts<'a> {
 /// Request builder for [`Contacts::list_companies_for_a_contact`]: `GET /contacts/{contact_id}/companies`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListCompaniesForAContact<'a> {
-    client: &'a Client,
+pub struct ListCompaniesForAContact {
+    client: Client,
     contact_id: String,
     page: Option<i64>,
     per_page: Option<i64>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListCompaniesForAContact<'a> {
+impl ListCompaniesForAContact {
     /// The page of results to fetch. Defaults to first page
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -359,7 +356,7 @@ impl<'a> ListCompaniesForAContact<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactAttachedCompanies> {
+    pub fn pages(self) -> crate::runtime::Pages<models::ContactAttachedCompanies> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -399,7 +396,7 @@ impl<'a> ListCompaniesForAContact<'a> {
     }
     /// Every item (`companies`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
+    pub fn stream(self) -> crate::runtime::Items<models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ContactAttachedCompanies| {
@@ -416,7 +413,9 @@ impl<'a> ListCompaniesForAContact<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ContactAttachedCompanies, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::ContactAttachedCompanies, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -425,12 +424,9 @@ impl<'a> ListCompaniesForAContact<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::ContactAttachedCompanies>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -453,7 +449,7 @@ impl<'a> ListCompaniesForAContact<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListCompaniesForAContact<'_> {
+impl crate::runtime::OperationExt for ListCompaniesForAContact {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -462,12 +458,12 @@ impl crate::runtime::OperationExt for ListCompaniesForAContact<'_> {
 /// Request builder for [`Contacts::list_segments_for_a_contact`]: `GET /contacts/{contact_id}/segments`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListSegmentsForAContact<'a> {
-    client: &'a Client,
+pub struct ListSegmentsForAContact {
+    client: Client,
     contact_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListSegmentsForAContact<'a> {
+impl ListSegmentsForAContact {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -477,19 +473,18 @@ impl<'a> ListSegmentsForAContact<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ContactSegments, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::ContactSegments, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::ContactSegments>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::ContactSegments>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -506,7 +501,7 @@ impl<'a> ListSegmentsForAContact<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListSegmentsForAContact<'_> {
+impl crate::runtime::OperationExt for ListSegmentsForAContact {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -515,12 +510,12 @@ impl crate::runtime::OperationExt for ListSegmentsForAContact<'_> {
 /// Request builder for [`Contacts::list_subscriptions_for_a_contact`]: `GET /contacts/{contact_id}/subscriptions`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListSubscriptionsForAContact<'a> {
-    client: &'a Client,
+pub struct ListSubscriptionsForAContact {
+    client: Client,
     contact_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListSubscriptionsForAContact<'a> {
+impl ListSubscriptionsForAContact {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -530,7 +525,9 @@ impl<'a> ListSubscriptionsForAContact<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SubscriptionTypeList, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::SubscriptionTypeList, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -539,12 +536,9 @@ impl<'a> ListSubscriptionsForAContact<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::SubscriptionTypeList>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -561,7 +555,7 @@ impl<'a> ListSubscriptionsForAContact<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListSubscriptionsForAContact<'_> {
+impl crate::runtime::OperationExt for ListSubscriptionsForAContact {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -570,12 +564,12 @@ impl crate::runtime::OperationExt for ListSubscriptionsForAContact<'_> {
 /// Request builder for [`Contacts::list_tags_for_a_contact`]: `GET /contacts/{contact_id}/tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListTagsForAContact<'a> {
-    client: &'a Client,
+pub struct ListTagsForAContact {
+    client: Client,
     contact_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListTagsForAContact<'a> {
+impl ListTagsForAContact {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -583,19 +577,20 @@ impl<'a> ListTagsForAContact<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::TagList, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TagList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::TagList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::TagList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -612,7 +607,7 @@ impl<'a> ListTagsForAContact<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListTagsForAContact<'_> {
+impl crate::runtime::OperationExt for ListTagsForAContact {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -621,12 +616,12 @@ impl crate::runtime::OperationExt for ListTagsForAContact<'_> {
 /// Request builder for [`Contacts::show_contact`]: `GET /contacts/{contact_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ShowContact<'a> {
-    client: &'a Client,
+pub struct ShowContact {
+    client: Client,
     contact_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> ShowContact<'a> {
+impl ShowContact {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -634,19 +629,20 @@ impl<'a> ShowContact<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Contact, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Contact, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Contact>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Contact>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -662,7 +658,7 @@ impl<'a> ShowContact<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ShowContact<'_> {
+impl crate::runtime::OperationExt for ShowContact {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -671,13 +667,13 @@ impl crate::runtime::OperationExt for ShowContact<'_> {
 /// Request builder for [`Contacts::update_contact`]: `PUT /contacts/{contact_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateContact<'a> {
-    client: &'a Client,
+pub struct UpdateContact {
+    client: Client,
     contact_id: String,
     body: Option<models::UpdateContactRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> UpdateContact<'a> {
+impl UpdateContact {
     /// Sets the request body.
     pub fn body(mut self, value: models::UpdateContactRequest) -> Self {
         self.body = Some(value);
@@ -690,19 +686,20 @@ impl<'a> UpdateContact<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Contact, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Contact, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Contact>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Contact>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -721,7 +718,7 @@ impl<'a> UpdateContact<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateContact<'_> {
+impl crate::runtime::OperationExt for UpdateContact {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -730,12 +727,12 @@ impl crate::runtime::OperationExt for UpdateContact<'_> {
 /// Request builder for [`Contacts::delete_contact`]: `DELETE /contacts/{contact_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteContact<'a> {
-    client: &'a Client,
+pub struct DeleteContact {
+    client: Client,
     contact_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> DeleteContact<'a> {
+impl DeleteContact {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -745,19 +742,18 @@ impl<'a> DeleteContact<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ContactDeleted, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::ContactDeleted, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::ContactDeleted>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::ContactDeleted>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -773,7 +769,7 @@ impl<'a> DeleteContact<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DeleteContact<'_> {
+impl crate::runtime::OperationExt for DeleteContact {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -782,12 +778,12 @@ impl crate::runtime::OperationExt for DeleteContact<'_> {
 /// Request builder for [`Contacts::merge_contact`]: `POST /contacts/merge`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct MergeContact<'a> {
-    client: &'a Client,
+pub struct MergeContact {
+    client: Client,
     body: Option<models::MergeContactsRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> MergeContact<'a> {
+impl MergeContact {
     /// Sets the request body.
     pub fn body(mut self, value: models::MergeContactsRequest) -> Self {
         self.body = Some(value);
@@ -800,19 +796,20 @@ impl<'a> MergeContact<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Contact, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Contact, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Contact>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Contact>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -830,7 +827,7 @@ impl<'a> MergeContact<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for MergeContact<'_> {
+impl crate::runtime::OperationExt for MergeContact {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -839,12 +836,12 @@ impl crate::runtime::OperationExt for MergeContact<'_> {
 /// Request builder for [`Contacts::search_contacts`]: `POST /contacts/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct SearchContacts<'a> {
-    client: &'a Client,
+pub struct SearchContacts {
+    client: Client,
     body: Option<models::SearchRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> SearchContacts<'a> {
+impl SearchContacts {
     /// Sets the request body.
     pub fn body(mut self, value: models::SearchRequest) -> Self {
         self.body = Some(value);
@@ -852,7 +849,7 @@ impl<'a> SearchContacts<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(mut self) -> crate::runtime::Pages<'a, models::ContactList> {
+    pub fn pages(mut self) -> crate::runtime::Pages<models::ContactList> {
         if self.body.is_none() {
             self.body = serde_json::from_str("{\"query\":{}}").ok();
         }
@@ -889,7 +886,7 @@ impl<'a> SearchContacts<'a> {
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Contact> {
+    pub fn stream(self) -> crate::runtime::Items<models::Contact> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ContactList| page.data.unwrap_or_default(),
@@ -902,19 +899,20 @@ impl<'a> SearchContacts<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::ContactList, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ContactList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::ContactList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::ContactList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -933,7 +931,7 @@ impl<'a> SearchContacts<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for SearchContacts<'_> {
+impl crate::runtime::OperationExt for SearchContacts {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -942,14 +940,14 @@ impl crate::runtime::OperationExt for SearchContacts<'_> {
 /// Request builder for [`Contacts::list_contacts`]: `GET /contacts`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListContacts<'a> {
-    client: &'a Client,
+pub struct ListContacts {
+    client: Client,
     page: Option<i64>,
     per_page: Option<i64>,
     starting_after: Option<String>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListContacts<'a> {
+impl ListContacts {
     /// The page of results to fetch. Defaults to first page
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -967,7 +965,7 @@ impl<'a> ListContacts<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactList> {
+    pub fn pages(self) -> crate::runtime::Pages<models::ContactList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::pages(
                 self,
@@ -993,7 +991,7 @@ impl<'a> ListContacts<'a> {
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Contact> {
+    pub fn stream(self) -> crate::runtime::Items<models::Contact> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ContactList| page.data.unwrap_or_default(),
@@ -1006,19 +1004,20 @@ impl<'a> ListContacts<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::ContactList, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ContactList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::ContactList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::ContactList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -1042,7 +1041,7 @@ impl<'a> ListContacts<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListContacts<'_> {
+impl crate::runtime::OperationExt for ListContacts {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -1051,12 +1050,12 @@ impl crate::runtime::OperationExt for ListContacts<'_> {
 /// Request builder for [`Contacts::create_contact`]: `POST /contacts`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateContact<'a> {
-    client: &'a Client,
+pub struct CreateContact {
+    client: Client,
     body: Option<models::CreateContactRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateContact<'a> {
+impl CreateContact {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateContactRequest) -> Self {
         self.body = Some(value);
@@ -1069,19 +1068,20 @@ impl<'a> CreateContact<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Contact, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Contact, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Contact>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Contact>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -1099,7 +1099,7 @@ impl<'a> CreateContact<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateContact<'_> {
+impl crate::runtime::OperationExt for CreateContact {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -1108,12 +1108,12 @@ impl crate::runtime::OperationExt for CreateContact<'_> {
 /// Request builder for [`Contacts::archive_contact`]: `POST /contacts/{contact_id}/archive`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ArchiveContact<'a> {
-    client: &'a Client,
+pub struct ArchiveContact {
+    client: Client,
     contact_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> ArchiveContact<'a> {
+impl ArchiveContact {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -1123,19 +1123,18 @@ impl<'a> ArchiveContact<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ContactArchived, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::ContactArchived, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::ContactArchived>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::ContactArchived>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -1152,7 +1151,7 @@ impl<'a> ArchiveContact<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ArchiveContact<'_> {
+impl crate::runtime::OperationExt for ArchiveContact {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -1161,12 +1160,12 @@ impl crate::runtime::OperationExt for ArchiveContact<'_> {
 /// Request builder for [`Contacts::unarchive_contact`]: `POST /contacts/{contact_id}/unarchive`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UnarchiveContact<'a> {
-    client: &'a Client,
+pub struct UnarchiveContact {
+    client: Client,
     contact_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> UnarchiveContact<'a> {
+impl UnarchiveContact {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -1176,19 +1175,20 @@ impl<'a> UnarchiveContact<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ContactUnarchived, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::ContactUnarchived, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::ContactUnarchived>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::ContactUnarchived>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -1205,7 +1205,7 @@ impl<'a> UnarchiveContact<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UnarchiveContact<'_> {
+impl crate::runtime::OperationExt for UnarchiveContact {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Conversations`. Get it from [`super::Api::conversations`].
-#[derive(Debug, Clone, Copy)]
-pub struct Conversations<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Conversations {
+    client: Client,
 }
-impl<'a> Conversations<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Conversations {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List all conversations
@@ -25,9 +25,9 @@ impl<'a> Conversations<'a> {
     /// {% /admonition %}
     ///
     /// `GET /conversations` (operationId `listConversations`).
-    pub fn list_conversations(&self) -> ListConversations<'a> {
+    pub fn list_conversations(&self) -> ListConversations {
         ListConversations {
-            client: self.client,
+            client: self.client.clone(),
             per_page: None,
             starting_after: None,
             extra: Default::default(),
@@ -46,9 +46,9 @@ impl<'a> Conversations<'a> {
     /// This will return the Message model that has been created.
     ///
     /// `POST /conversations` (operationId `createConversation`).
-    pub fn create_conversation(&self) -> CreateConversation<'a> {
+    pub fn create_conversation(&self) -> CreateConversation {
         CreateConversation {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -69,9 +69,9 @@ impl<'a> Conversations<'a> {
     pub fn retrieve_conversation(
         &self,
         conversation_id: impl Into<String>,
-    ) -> RetrieveConversation<'a> {
+    ) -> RetrieveConversation {
         RetrieveConversation {
-            client: self.client,
+            client: self.client.clone(),
             conversation_id: conversation_id.into(),
             display_as: None,
             extra: Default::default(),
@@ -93,9 +93,9 @@ impl<'a> Conversations<'a> {
     pub fn update_conversation(
         &self,
         conversation_id: impl Into<String>,
-    ) -> UpdateConversation<'a> {
+    ) -> UpdateConversation {
         UpdateConversation {
-            client: self.client,
+            client: self.client.clone(),
             conversation_id: conversation_id.into(),
             display_as: None,
             body: None,
@@ -205,9 +205,9 @@ impl<'a> Conversations<'a> {
     /// | $        | String                         | Ends With                                                    |
     ///
     /// `POST /conversations/search` (operationId `searchConversations`).
-    pub fn search_conversations(&self) -> SearchConversations<'a> {
+    pub fn search_conversations(&self) -> SearchConversations {
         SearchConversations {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -226,9 +226,9 @@ impl<'a> Conversations<'a> {
     pub fn reply_conversation(
         &self,
         conversation_id: impl Into<String>,
-    ) -> ReplyConversation<'a> {
+    ) -> ReplyConversation {
         ReplyConversation {
-            client: self.client,
+            client: self.client.clone(),
             conversation_id: conversation_id.into(),
             body: None,
             extra: Default::default(),
@@ -246,9 +246,9 @@ impl<'a> Conversations<'a> {
     pub fn manage_conversation(
         &self,
         conversation_id: impl Into<String>,
-    ) -> ManageConversation<'a> {
+    ) -> ManageConversation {
         ManageConversation {
-            client: self.client,
+            client: self.client.clone(),
             conversation_id: conversation_id.into(),
             body: None,
             extra: Default::default(),
@@ -268,9 +268,9 @@ impl<'a> Conversations<'a> {
     pub fn auto_assign_conversation(
         &self,
         conversation_id: impl Into<String>,
-    ) -> AutoAssignConversation<'a> {
+    ) -> AutoAssignConversation {
         AutoAssignConversation {
-            client: self.client,
+            client: self.client.clone(),
             conversation_id: conversation_id.into(),
             extra: Default::default(),
         }
@@ -287,9 +287,9 @@ impl<'a> Conversations<'a> {
     pub fn attach_contact_to_conversation(
         &self,
         conversation_id: impl Into<String>,
-    ) -> AttachContactToConversation<'a> {
+    ) -> AttachContactToConversation {
         AttachContactToConversation {
-            client: self.client,
+            client: self.client.clone(),
             conversation_id: conversation_id.into(),
             body: None,
             extra: Default::default(),
@@ -308,9 +308,9 @@ impl<'a> Conversations<'a> {
         &self,
         conversation_id: impl Into<String>,
         contact_id: impl Into<String>,
-    ) -> DetachContactFromConversation<'a> {
+    ) -> DetachContactFromConversation {
         DetachContactFromConversation {
-            client: self.client,
+            client: self.client.clone(),
             conversation_id: conversation_id.into(),
             contact_id: contact_id.into(),
             body: None,
@@ -326,9 +326,9 @@ impl<'a> Conversations<'a> {
     /// {% /admonition %}
     ///
     /// `POST /conversations/redact` (operationId `redactConversation`).
-    pub fn redact_conversation(&self) -> RedactConversation<'a> {
+    pub fn redact_conversation(&self) -> RedactConversation {
         RedactConversation {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -341,9 +341,9 @@ impl<'a> Conversations<'a> {
     pub fn convert_conversation_to_ticket(
         &self,
         conversation_id: impl Into<String>,
-    ) -> ConvertConversationToTicket<'a> {
+    ) -> ConvertConversationToTicket {
         ConvertConversationToTicket {
-            client: self.client,
+            client: self.client.clone(),
             conversation_id: conversation_id.into(),
             body: None,
             extra: Default::default(),
@@ -353,13 +353,13 @@ impl<'a> Conversations<'a> {
 /// Request builder for [`Conversations::list_conversations`]: `GET /conversations`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListConversations<'a> {
-    client: &'a Client,
+pub struct ListConversations {
+    client: Client,
     per_page: Option<i64>,
     starting_after: Option<String>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListConversations<'a> {
+impl ListConversations {
     /// How many results per page
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
@@ -372,9 +372,7 @@ impl<'a> ListConversations<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(
-        self,
-    ) -> crate::runtime::Pages<'a, models::PaginatedConversationResponse> {
+    pub fn pages(self) -> crate::runtime::Pages<models::PaginatedConversationResponse> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::pages(
                 self,
@@ -400,7 +398,7 @@ impl<'a> ListConversations<'a> {
     }
     /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::ConversationListItem> {
+    pub fn stream(self) -> crate::runtime::Items<models::ConversationListItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::PaginatedConversationResponse| {
@@ -419,7 +417,7 @@ impl<'a> ListConversations<'a> {
         self,
     ) -> impl Future<
         Output = Result<models::PaginatedConversationResponse, Error>,
-    > + 'a {
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -428,12 +426,9 @@ impl<'a> ListConversations<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::PaginatedConversationResponse>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -454,7 +449,7 @@ impl<'a> ListConversations<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListConversations<'_> {
+impl crate::runtime::OperationExt for ListConversations {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -463,12 +458,12 @@ impl crate::runtime::OperationExt for ListConversations<'_> {
 /// Request builder for [`Conversations::create_conversation`]: `POST /conversations`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateConversation<'a> {
-    client: &'a Client,
+pub struct CreateConversation {
+    client: Client,
     body: Option<models::CreateConversationRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateConversation<'a> {
+impl CreateConversation {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateConversationRequest) -> Self {
         self.body = Some(value);
@@ -481,19 +476,20 @@ impl<'a> CreateConversation<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Message, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Message, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Message>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Message>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -511,7 +507,7 @@ impl<'a> CreateConversation<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateConversation<'_> {
+impl crate::runtime::OperationExt for CreateConversation {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -520,13 +516,13 @@ impl crate::runtime::OperationExt for CreateConversation<'_> {
 /// Request builder for [`Conversations::retrieve_conversation`]: `GET /conversations/{conversation_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveConversation<'a> {
-    client: &'a Client,
+pub struct RetrieveConversation {
+    client: Client,
     conversation_id: String,
     display_as: Option<String>,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveConversation<'a> {
+impl RetrieveConversation {
     /// Set to plaintext to retrieve conversation messages in plain text.
     pub fn display_as(mut self, value: impl Into<String>) -> Self {
         self.display_as = Some(value.into());
@@ -539,19 +535,20 @@ impl<'a> RetrieveConversation<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Conversation, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Conversation>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -570,7 +567,7 @@ impl<'a> RetrieveConversation<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveConversation<'_> {
+impl crate::runtime::OperationExt for RetrieveConversation {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -579,14 +576,14 @@ impl crate::runtime::OperationExt for RetrieveConversation<'_> {
 /// Request builder for [`Conversations::update_conversation`]: `PUT /conversations/{conversation_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateConversation<'a> {
-    client: &'a Client,
+pub struct UpdateConversation {
+    client: Client,
     conversation_id: String,
     display_as: Option<String>,
     body: Option<models::UpdateConversationRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> UpdateConversation<'a> {
+impl UpdateConversation {
     /// Set to plaintext to retrieve conversation messages in plain text.
     pub fn display_as(mut self, value: impl Into<String>) -> Self {
         self.display_as = Some(value.into());
@@ -604,19 +601,20 @@ impl<'a> UpdateConversation<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Conversation, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Conversation>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -638,7 +636,7 @@ impl<'a> UpdateConversation<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateConversation<'_> {
+impl crate::runtime::OperationExt for UpdateConversation {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -647,12 +645,12 @@ impl crate::runtime::OperationExt for UpdateConversation<'_> {
 /// Request builder for [`Conversations::search_conversations`]: `POST /conversations/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct SearchConversations<'a> {
-    client: &'a Client,
+pub struct SearchConversations {
+    client: Client,
     body: Option<models::SearchRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> SearchConversations<'a> {
+impl SearchConversations {
     /// Sets the request body.
     pub fn body(mut self, value: models::SearchRequest) -> Self {
         self.body = Some(value);
@@ -662,7 +660,7 @@ impl<'a> SearchConversations<'a> {
     #[inline]
     pub fn pages(
         mut self,
-    ) -> crate::runtime::Pages<'a, models::PaginatedConversationResponse> {
+    ) -> crate::runtime::Pages<models::PaginatedConversationResponse> {
         if self.body.is_none() {
             self.body = serde_json::from_str("{\"query\":{}}").ok();
         }
@@ -699,7 +697,7 @@ impl<'a> SearchConversations<'a> {
     }
     /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::ConversationListItem> {
+    pub fn stream(self) -> crate::runtime::Items<models::ConversationListItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::PaginatedConversationResponse| {
@@ -718,7 +716,7 @@ impl<'a> SearchConversations<'a> {
         self,
     ) -> impl Future<
         Output = Result<models::PaginatedConversationResponse, Error>,
-    > + 'a {
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -727,12 +725,9 @@ impl<'a> SearchConversations<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::PaginatedConversationResponse>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -751,7 +746,7 @@ impl<'a> SearchConversations<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for SearchConversations<'_> {
+impl crate::runtime::OperationExt for SearchConversations {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -760,13 +755,13 @@ impl crate::runtime::OperationExt for SearchConversations<'_> {
 /// Request builder for [`Conversations::reply_conversation`]: `POST /conversations/{conversation_id}/reply`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ReplyConversation<'a> {
-    client: &'a Client,
+pub struct ReplyConversation {
+    client: Client,
     conversation_id: String,
     body: Option<models::ReplyConversationRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ReplyConversation<'a> {
+impl ReplyConversation {
     /// Sets the request body.
     pub fn body(mut self, value: models::ReplyConversationRequest) -> Self {
         self.body = Some(value);
@@ -779,19 +774,20 @@ impl<'a> ReplyConversation<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Conversation, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Conversation>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -811,7 +807,7 @@ impl<'a> ReplyConversation<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ReplyConversation<'_> {
+impl crate::runtime::OperationExt for ReplyConversation {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -820,13 +816,13 @@ impl crate::runtime::OperationExt for ReplyConversation<'_> {
 /// Request builder for [`Conversations::manage_conversation`]: `POST /conversations/{conversation_id}/parts`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ManageConversation<'a> {
-    client: &'a Client,
+pub struct ManageConversation {
+    client: Client,
     conversation_id: String,
     body: Option<models::ManageConversationRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ManageConversation<'a> {
+impl ManageConversation {
     /// Sets the request body.
     pub fn body(mut self, value: models::ManageConversationRequest) -> Self {
         self.body = Some(value);
@@ -839,19 +835,20 @@ impl<'a> ManageConversation<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Conversation, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Conversation>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -871,7 +868,7 @@ impl<'a> ManageConversation<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ManageConversation<'_> {
+impl crate::runtime::OperationExt for ManageConversation {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -880,12 +877,12 @@ impl crate::runtime::OperationExt for ManageConversation<'_> {
 /// Request builder for [`Conversations::auto_assign_conversation`]: `POST /conversations/{conversation_id}/run_assignment_rules`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct AutoAssignConversation<'a> {
-    client: &'a Client,
+pub struct AutoAssignConversation {
+    client: Client,
     conversation_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> AutoAssignConversation<'a> {
+impl AutoAssignConversation {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -893,19 +890,20 @@ impl<'a> AutoAssignConversation<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Conversation, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Conversation>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -922,7 +920,7 @@ impl<'a> AutoAssignConversation<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AutoAssignConversation<'_> {
+impl crate::runtime::OperationExt for AutoAssignConversation {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -931,13 +929,13 @@ impl crate::runtime::OperationExt for AutoAssignConversation<'_> {
 /// Request builder for [`Conversations::attach_contact_to_conversation`]: `POST /conversations/{conversation_id}/customers`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct AttachContactToConversation<'a> {
-    client: &'a Client,
+pub struct AttachContactToConversation {
+    client: Client,
     conversation_id: String,
     body: Option<models::AttachContactToConversationRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> AttachContactToConversation<'a> {
+impl AttachContactToConversation {
     /// Sets the request body.
     pub fn body(mut self, value: models::AttachContactToConversationRequest) -> Self {
         self.body = Some(value);
@@ -950,19 +948,20 @@ impl<'a> AttachContactToConversation<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Conversation, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Conversation>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -982,7 +981,7 @@ impl<'a> AttachContactToConversation<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AttachContactToConversation<'_> {
+impl crate::runtime::OperationExt for AttachContactToConversation {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -991,14 +990,14 @@ impl crate::runtime::OperationExt for AttachContactToConversation<'_> {
 /// Request builder for [`Conversations::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DetachContactFromConversation<'a> {
-    client: &'a Client,
+pub struct DetachContactFromConversation {
+    client: Client,
     conversation_id: String,
     contact_id: String,
     body: Option<models::DetachContactFromConversationRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> DetachContactFromConversation<'a> {
+impl DetachContactFromConversation {
     /// Sets the request body.
     pub fn body(mut self, value: models::DetachContactFromConversationRequest) -> Self {
         self.body = Some(value);
@@ -1011,19 +1010,20 @@ impl<'a> DetachContactFromConversation<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Conversation, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Conversation>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -1044,7 +1044,7 @@ impl<'a> DetachContactFromConversation<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DetachContactFromConversation<'_> {
+impl crate::runtime::OperationExt for DetachContactFromConversation {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -1053,12 +1053,12 @@ impl crate::runtime::OperationExt for DetachContactFromConversation<'_> {
 /// Request builder for [`Conversations::redact_conversation`]: `POST /conversations/redact`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RedactConversation<'a> {
-    client: &'a Client,
+pub struct RedactConversation {
+    client: Client,
     body: Option<models::RedactConversationRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> RedactConversation<'a> {
+impl RedactConversation {
     /// Sets the request body.
     pub fn body(mut self, value: models::RedactConversationRequest) -> Self {
         self.body = Some(value);
@@ -1071,19 +1071,20 @@ impl<'a> RedactConversation<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Conversation, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Conversation>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Conversation>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -1101,7 +1102,7 @@ impl<'a> RedactConversation<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RedactConversation<'_> {
+impl crate::runtime::OperationExt for RedactConversation {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -1110,13 +1111,13 @@ impl crate::runtime::OperationExt for RedactConversation<'_> {
 /// Request builder for [`Conversations::convert_conversation_to_ticket`]: `POST /conversations/{conversation_id}/convert`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ConvertConversationToTicket<'a> {
-    client: &'a Client,
+pub struct ConvertConversationToTicket {
+    client: Client,
     conversation_id: String,
     body: Option<models::ConvertConversationToTicketRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ConvertConversationToTicket<'a> {
+impl ConvertConversationToTicket {
     /// Sets the request body.
     pub fn body(mut self, value: models::ConvertConversationToTicketRequest) -> Self {
         self.body = Some(value);
@@ -1129,19 +1130,18 @@ impl<'a> ConvertConversationToTicket<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Ticket, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Ticket, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -1161,7 +1161,7 @@ impl<'a> ConvertConversationToTicket<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ConvertConversationToTicket<'_> {
+impl crate::runtime::OperationExt for ConvertConversationToTicket {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Data Attributes`. Get it from [`super::Api::data_attributes`].
-#[derive(Debug, Clone, Copy)]
-pub struct DataAttributes<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct DataAttributes {
+    client: Client,
 }
-impl<'a> DataAttributes<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl DataAttributes {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List all data attributes
@@ -19,9 +19,9 @@ impl<'a> DataAttributes<'a> {
     /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
     ///
     /// `GET /data_attributes` (operationId `listDataAttributes`).
-    pub fn list_data_attributes(&self) -> ListDataAttributes<'a> {
+    pub fn list_data_attributes(&self) -> ListDataAttributes {
         ListDataAttributes {
-            client: self.client,
+            client: self.client.clone(),
             model: None,
             include_archived: None,
             extra: Default::default(),
@@ -32,9 +32,9 @@ impl<'a> DataAttributes<'a> {
     /// You can create a data attributes for a `contact` or a `company`.
     ///
     /// `POST /data_attributes` (operationId `createDataAttribute`).
-    pub fn create_data_attribute(&self) -> CreateDataAttribute<'a> {
+    pub fn create_data_attribute(&self) -> CreateDataAttribute {
         CreateDataAttribute {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -51,9 +51,9 @@ impl<'a> DataAttributes<'a> {
     pub fn update_data_attribute(
         &self,
         data_attribute_id: impl Into<String>,
-    ) -> UpdateDataAttribute<'a> {
+    ) -> UpdateDataAttribute {
         UpdateDataAttribute {
-            client: self.client,
+            client: self.client.clone(),
             data_attribute_id: data_attribute_id.into(),
             body: None,
             extra: Default::default(),
@@ -63,13 +63,13 @@ impl<'a> DataAttributes<'a> {
 /// Request builder for [`DataAttributes::list_data_attributes`]: `GET /data_attributes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListDataAttributes<'a> {
-    client: &'a Client,
+pub struct ListDataAttributes {
+    client: Client,
     model: Option<models::ListDataAttributesModel>,
     include_archived: Option<bool>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListDataAttributes<'a> {
+impl ListDataAttributes {
     /// Specify the data attribute model to return.
     pub fn model(mut self, value: models::ListDataAttributesModel) -> Self {
         self.model = Some(value);
@@ -89,19 +89,20 @@ impl<'a> ListDataAttributes<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DataAttributeList, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::DataAttributeList, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::DataAttributeList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::DataAttributeList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -122,7 +123,7 @@ impl<'a> ListDataAttributes<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListDataAttributes<'_> {
+impl crate::runtime::OperationExt for ListDataAttributes {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -131,12 +132,12 @@ impl crate::runtime::OperationExt for ListDataAttributes<'_> {
 /// Request builder for [`DataAttributes::create_data_attribute`]: `POST /data_attributes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateDataAttribute<'a> {
-    client: &'a Client,
+pub struct CreateDataAttribute {
+    client: Client,
     body: Option<models::CreateDataAttributeRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateDataAttribute<'a> {
+impl CreateDataAttribute {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateDataAttributeRequest) -> Self {
         self.body = Some(value);
@@ -151,19 +152,18 @@ impl<'a> CreateDataAttribute<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DataAttribute, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::DataAttribute, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::DataAttribute>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::DataAttribute>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -181,7 +181,7 @@ impl<'a> CreateDataAttribute<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateDataAttribute<'_> {
+impl crate::runtime::OperationExt for CreateDataAttribute {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -190,13 +190,13 @@ impl crate::runtime::OperationExt for CreateDataAttribute<'_> {
 /// Request builder for [`DataAttributes::update_data_attribute`]: `PUT /data_attributes/{data_attribute_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateDataAttribute<'a> {
-    client: &'a Client,
+pub struct UpdateDataAttribute {
+    client: Client,
     data_attribute_id: String,
     body: Option<models::UpdateDataAttributeRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> UpdateDataAttribute<'a> {
+impl UpdateDataAttribute {
     /// Sets the request body.
     pub fn body(mut self, value: models::UpdateDataAttributeRequest) -> Self {
         self.body = Some(value);
@@ -211,19 +211,18 @@ impl<'a> UpdateDataAttribute<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DataAttribute, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::DataAttribute, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::DataAttribute>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::DataAttribute>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -242,7 +241,7 @@ impl<'a> UpdateDataAttribute<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateDataAttribute<'_> {
+impl crate::runtime::OperationExt for UpdateDataAttribute {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Data Events`. Get it from [`super::Api::data_events`].
-#[derive(Debug, Clone, Copy)]
-pub struct DataEvents<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct DataEvents {
+    client: Client,
 }
-impl<'a> DataEvents<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl DataEvents {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List all data events
@@ -35,9 +35,9 @@ impl<'a> DataEvents<'a> {
         &self,
         filter: models::LisDataEventsFilter,
         type_: impl Into<String>,
-    ) -> LisDataEvents<'a> {
+    ) -> LisDataEvents {
         LisDataEvents {
-            client: self.client,
+            client: self.client.clone(),
             filter,
             type_: type_.into(),
             summary: None,
@@ -90,9 +90,9 @@ impl<'a> DataEvents<'a> {
     /// - Server errors will return a `500` response code and may contain an error message in the body.
     ///
     /// `POST /events` (operationId `createDataEvent`).
-    pub fn create_data_event(&self) -> CreateDataEvent<'a> {
+    pub fn create_data_event(&self) -> CreateDataEvent {
         CreateDataEvent {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -102,9 +102,9 @@ impl<'a> DataEvents<'a> {
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
     ///
     /// `POST /events/summaries` (operationId `dataEventSummaries`).
-    pub fn data_event_summaries(&self) -> DataEventSummaries<'a> {
+    pub fn data_event_summaries(&self) -> DataEventSummaries {
         DataEventSummaries {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -113,8 +113,8 @@ impl<'a> DataEvents<'a> {
 /// Request builder for [`DataEvents::lis_data_events`]: `GET /events`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct LisDataEvents<'a> {
-    client: &'a Client,
+pub struct LisDataEvents {
+    client: Client,
     filter: models::LisDataEventsFilter,
     type_: String,
     summary: Option<bool>,
@@ -122,7 +122,7 @@ pub struct LisDataEvents<'a> {
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     extra: crate::runtime::Extras,
 }
-impl<'a> LisDataEvents<'a> {
+impl LisDataEvents {
     /// summary flag
     pub fn summary(mut self, value: bool) -> Self {
         self.summary = Some(value);
@@ -135,7 +135,7 @@ impl<'a> LisDataEvents<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (the `starting_after` or `page` in the query of the `pages.next` URL), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::DataEventSummary> {
+    pub fn pages(self) -> crate::runtime::Pages<models::DataEventSummary> {
         crate::runtime::pagination::pages(
             self,
             Self::send,
@@ -160,7 +160,7 @@ impl<'a> LisDataEvents<'a> {
     }
     /// Every item (`events`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::DataEventSummaryItem> {
+    pub fn stream(self) -> crate::runtime::Items<models::DataEventSummaryItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::DataEventSummary| page.events.unwrap_or_default(),
@@ -175,19 +175,18 @@ impl<'a> LisDataEvents<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DataEventSummary, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::DataEventSummary, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::DataEventSummary>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::DataEventSummary>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -221,7 +220,7 @@ impl<'a> LisDataEvents<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for LisDataEvents<'_> {
+impl crate::runtime::OperationExt for LisDataEvents {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -230,12 +229,12 @@ impl crate::runtime::OperationExt for LisDataEvents<'_> {
 /// Request builder for [`DataEvents::create_data_event`]: `POST /events`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateDataEvent<'a> {
-    client: &'a Client,
+pub struct CreateDataEvent {
+    client: Client,
     body: Option<models::CreateDataEventRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateDataEvent<'a> {
+impl CreateDataEvent {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateDataEventRequest) -> Self {
         self.body = Some(value);
@@ -248,19 +247,16 @@ impl<'a> CreateDataEvent<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<(), Error>> + 'a {
+    pub fn send(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<()>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_empty,
-        )
+    ) -> impl Future<Output = Result<Response<()>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_empty)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -278,7 +274,7 @@ impl<'a> CreateDataEvent<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateDataEvent<'_> {
+impl crate::runtime::OperationExt for CreateDataEvent {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -287,12 +283,12 @@ impl crate::runtime::OperationExt for CreateDataEvent<'_> {
 /// Request builder for [`DataEvents::data_event_summaries`]: `POST /events/summaries`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DataEventSummaries<'a> {
-    client: &'a Client,
+pub struct DataEventSummaries {
+    client: Client,
     body: Option<models::CreateDataEventSummariesRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> DataEventSummaries<'a> {
+impl DataEventSummaries {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateDataEventSummariesRequest) -> Self {
         self.body = Some(value);
@@ -305,19 +301,16 @@ impl<'a> DataEventSummaries<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<(), Error>> + 'a {
+    pub fn send(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<()>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_empty,
-        )
+    ) -> impl Future<Output = Result<Response<()>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_empty)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -335,7 +328,7 @@ impl<'a> DataEventSummaries<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DataEventSummaries<'_> {
+impl crate::runtime::OperationExt for DataEventSummaries {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

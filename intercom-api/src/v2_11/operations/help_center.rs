@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Help Center`. Get it from [`super::Api::help_center`].
-#[derive(Debug, Clone, Copy)]
-pub struct HelpCenter<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct HelpCenter {
+    client: Client,
 }
-impl<'a> HelpCenter<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl HelpCenter {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List all collections
@@ -21,9 +21,9 @@ impl<'a> HelpCenter<'a> {
     /// Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
     ///
     /// `GET /help_center/collections` (operationId `listAllCollections`).
-    pub fn list_all_collections(&self) -> ListAllCollections<'a> {
+    pub fn list_all_collections(&self) -> ListAllCollections {
         ListAllCollections {
-            client: self.client,
+            client: self.client.clone(),
             page: None,
             per_page: None,
             extra: Default::default(),
@@ -34,9 +34,9 @@ impl<'a> HelpCenter<'a> {
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
     ///
     /// `POST /help_center/collections` (operationId `createCollection`).
-    pub fn create_collection(&self) -> CreateCollection<'a> {
+    pub fn create_collection(&self) -> CreateCollection {
         CreateCollection {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -49,9 +49,9 @@ impl<'a> HelpCenter<'a> {
     pub fn retrieve_collection(
         &self,
         collection_id: impl Into<String>,
-    ) -> RetrieveCollection<'a> {
+    ) -> RetrieveCollection {
         RetrieveCollection {
-            client: self.client,
+            client: self.client.clone(),
             collection_id: collection_id.into(),
             extra: Default::default(),
         }
@@ -64,9 +64,9 @@ impl<'a> HelpCenter<'a> {
     pub fn update_collection(
         &self,
         collection_id: impl Into<String>,
-    ) -> UpdateCollection<'a> {
+    ) -> UpdateCollection {
         UpdateCollection {
-            client: self.client,
+            client: self.client.clone(),
             collection_id: collection_id.into(),
             body: None,
             extra: Default::default(),
@@ -80,9 +80,9 @@ impl<'a> HelpCenter<'a> {
     pub fn delete_collection(
         &self,
         collection_id: impl Into<String>,
-    ) -> DeleteCollection<'a> {
+    ) -> DeleteCollection {
         DeleteCollection {
-            client: self.client,
+            client: self.client.clone(),
             collection_id: collection_id.into(),
             extra: Default::default(),
         }
@@ -95,9 +95,9 @@ impl<'a> HelpCenter<'a> {
     pub fn retrieve_help_center(
         &self,
         help_center_id: impl Into<String>,
-    ) -> RetrieveHelpCenter<'a> {
+    ) -> RetrieveHelpCenter {
         RetrieveHelpCenter {
-            client: self.client,
+            client: self.client.clone(),
             help_center_id: help_center_id.into(),
             extra: Default::default(),
         }
@@ -107,9 +107,9 @@ impl<'a> HelpCenter<'a> {
     /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
     ///
     /// `GET /help_center/help_centers` (operationId `listHelpCenters`).
-    pub fn list_help_centers(&self) -> ListHelpCenters<'a> {
+    pub fn list_help_centers(&self) -> ListHelpCenters {
         ListHelpCenters {
-            client: self.client,
+            client: self.client.clone(),
             page: None,
             per_page: None,
             extra: Default::default(),
@@ -119,13 +119,13 @@ impl<'a> HelpCenter<'a> {
 /// Request builder for [`HelpCenter::list_all_collections`]: `GET /help_center/collections`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListAllCollections<'a> {
-    client: &'a Client,
+pub struct ListAllCollections {
+    client: Client,
     page: Option<i64>,
     per_page: Option<i64>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListAllCollections<'a> {
+impl ListAllCollections {
     /// The page of results to fetch. Defaults to first page
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -138,7 +138,7 @@ impl<'a> ListAllCollections<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::CollectionList> {
+    pub fn pages(self) -> crate::runtime::Pages<models::CollectionList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -170,7 +170,7 @@ impl<'a> ListAllCollections<'a> {
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Collection> {
+    pub fn stream(self) -> crate::runtime::Items<models::Collection> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::CollectionList| page.data.unwrap_or_default(),
@@ -185,19 +185,18 @@ impl<'a> ListAllCollections<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CollectionList, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::CollectionList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::CollectionList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::CollectionList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -218,7 +217,7 @@ impl<'a> ListAllCollections<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListAllCollections<'_> {
+impl crate::runtime::OperationExt for ListAllCollections {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -227,12 +226,12 @@ impl crate::runtime::OperationExt for ListAllCollections<'_> {
 /// Request builder for [`HelpCenter::create_collection`]: `POST /help_center/collections`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateCollection<'a> {
-    client: &'a Client,
+pub struct CreateCollection {
+    client: Client,
     body: Option<models::CreateCollectionRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateCollection<'a> {
+impl CreateCollection {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateCollectionRequest) -> Self {
         self.body = Some(value);
@@ -245,19 +244,20 @@ impl<'a> CreateCollection<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Collection, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Collection, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Collection>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Collection>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -275,7 +275,7 @@ impl<'a> CreateCollection<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateCollection<'_> {
+impl crate::runtime::OperationExt for CreateCollection {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -284,12 +284,12 @@ impl crate::runtime::OperationExt for CreateCollection<'_> {
 /// Request builder for [`HelpCenter::retrieve_collection`]: `GET /help_center/collections/{collection_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveCollection<'a> {
-    client: &'a Client,
+pub struct RetrieveCollection {
+    client: Client,
     collection_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveCollection<'a> {
+impl RetrieveCollection {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -297,19 +297,20 @@ impl<'a> RetrieveCollection<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Collection, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Collection, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Collection>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Collection>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -325,7 +326,7 @@ impl<'a> RetrieveCollection<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveCollection<'_> {
+impl crate::runtime::OperationExt for RetrieveCollection {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -334,13 +335,13 @@ impl crate::runtime::OperationExt for RetrieveCollection<'_> {
 /// Request builder for [`HelpCenter::update_collection`]: `PUT /help_center/collections/{collection_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateCollection<'a> {
-    client: &'a Client,
+pub struct UpdateCollection {
+    client: Client,
     collection_id: String,
     body: Option<models::UpdateCollectionRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> UpdateCollection<'a> {
+impl UpdateCollection {
     /// Sets the request body.
     pub fn body(mut self, value: models::UpdateCollectionRequest) -> Self {
         self.body = Some(value);
@@ -353,19 +354,20 @@ impl<'a> UpdateCollection<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Collection, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Collection, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Collection>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Collection>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -384,7 +386,7 @@ impl<'a> UpdateCollection<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateCollection<'_> {
+impl crate::runtime::OperationExt for UpdateCollection {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -393,12 +395,12 @@ impl crate::runtime::OperationExt for UpdateCollection<'_> {
 /// Request builder for [`HelpCenter::delete_collection`]: `DELETE /help_center/collections/{collection_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteCollection<'a> {
-    client: &'a Client,
+pub struct DeleteCollection {
+    client: Client,
     collection_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> DeleteCollection<'a> {
+impl DeleteCollection {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -408,7 +410,9 @@ impl<'a> DeleteCollection<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DeletedCollectionObject, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::DeletedCollectionObject, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -417,12 +421,9 @@ impl<'a> DeleteCollection<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::DeletedCollectionObject>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -438,7 +439,7 @@ impl<'a> DeleteCollection<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DeleteCollection<'_> {
+impl crate::runtime::OperationExt for DeleteCollection {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -447,12 +448,12 @@ impl crate::runtime::OperationExt for DeleteCollection<'_> {
 /// Request builder for [`HelpCenter::retrieve_help_center`]: `GET /help_center/help_centers/{help_center_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveHelpCenter<'a> {
-    client: &'a Client,
+pub struct RetrieveHelpCenter {
+    client: Client,
     help_center_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveHelpCenter<'a> {
+impl RetrieveHelpCenter {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -460,19 +461,20 @@ impl<'a> RetrieveHelpCenter<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::HelpCenter, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::HelpCenter, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::HelpCenter>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::HelpCenter>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -488,7 +490,7 @@ impl<'a> RetrieveHelpCenter<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveHelpCenter<'_> {
+impl crate::runtime::OperationExt for RetrieveHelpCenter {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -497,13 +499,13 @@ impl crate::runtime::OperationExt for RetrieveHelpCenter<'_> {
 /// Request builder for [`HelpCenter::list_help_centers`]: `GET /help_center/help_centers`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListHelpCenters<'a> {
-    client: &'a Client,
+pub struct ListHelpCenters {
+    client: Client,
     page: Option<i64>,
     per_page: Option<i64>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListHelpCenters<'a> {
+impl ListHelpCenters {
     /// The page of results to fetch. Defaults to first page
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -523,19 +525,18 @@ impl<'a> ListHelpCenters<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::HelpCenterList, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::HelpCenterList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::HelpCenterList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::HelpCenterList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -556,7 +557,7 @@ impl<'a> ListHelpCenters<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListHelpCenters<'_> {
+impl crate::runtime::OperationExt for ListHelpCenters {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

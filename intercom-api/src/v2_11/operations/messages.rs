@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Messages`. Get it from [`super::Api::messages`].
-#[derive(Debug, Clone, Copy)]
-pub struct Messages<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Messages {
+    client: Client,
 }
-impl<'a> Messages<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Messages {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// Create a message
@@ -29,9 +29,9 @@ impl<'a> Messages<'a> {
     /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
     ///
     /// `POST /messages` (operationId `createMessage`).
-    pub fn create_message(&self) -> CreateMessage<'a> {
+    pub fn create_message(&self) -> CreateMessage {
         CreateMessage {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -40,12 +40,12 @@ impl<'a> Messages<'a> {
 /// Request builder for [`Messages::create_message`]: `POST /messages`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateMessage<'a> {
-    client: &'a Client,
+pub struct CreateMessage {
+    client: Client,
     body: Option<models::CreateMessageRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateMessage<'a> {
+impl CreateMessage {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateMessageRequest) -> Self {
         self.body = Some(value);
@@ -58,19 +58,20 @@ impl<'a> CreateMessage<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Message, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Message, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Message>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Message>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -88,7 +89,7 @@ impl<'a> CreateMessage<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateMessage<'_> {
+impl crate::runtime::OperationExt for CreateMessage {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `News`. Get it from [`super::Api::news`].
-#[derive(Debug, Clone, Copy)]
-pub struct News<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct News {
+    client: Client,
 }
-impl<'a> News<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl News {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List all news items
@@ -19,9 +19,9 @@ impl<'a> News<'a> {
     /// You can fetch a list of all news items
     ///
     /// `GET /news/news_items` (operationId `listNewsItems`).
-    pub fn list_news_items(&self) -> ListNewsItems<'a> {
+    pub fn list_news_items(&self) -> ListNewsItems {
         ListNewsItems {
-            client: self.client,
+            client: self.client.clone(),
             implied_page: None,
             extra: Default::default(),
         }
@@ -31,9 +31,9 @@ impl<'a> News<'a> {
     /// You can create a news item
     ///
     /// `POST /news/news_items` (operationId `createNewsItem`).
-    pub fn create_news_item(&self) -> CreateNewsItem<'a> {
+    pub fn create_news_item(&self) -> CreateNewsItem {
         CreateNewsItem {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -46,9 +46,9 @@ impl<'a> News<'a> {
     pub fn retrieve_news_item(
         &self,
         news_item_id: impl Into<String>,
-    ) -> RetrieveNewsItem<'a> {
+    ) -> RetrieveNewsItem {
         RetrieveNewsItem {
-            client: self.client,
+            client: self.client.clone(),
             news_item_id: news_item_id.into(),
             extra: Default::default(),
         }
@@ -56,12 +56,9 @@ impl<'a> News<'a> {
     /// Update a news item
     ///
     /// `PUT /news/news_items/{news_item_id}` (operationId `updateNewsItem`).
-    pub fn update_news_item(
-        &self,
-        news_item_id: impl Into<String>,
-    ) -> UpdateNewsItem<'a> {
+    pub fn update_news_item(&self, news_item_id: impl Into<String>) -> UpdateNewsItem {
         UpdateNewsItem {
-            client: self.client,
+            client: self.client.clone(),
             news_item_id: news_item_id.into(),
             body: None,
             extra: Default::default(),
@@ -72,12 +69,9 @@ impl<'a> News<'a> {
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{news_item_id}` (operationId `deleteNewsItem`).
-    pub fn delete_news_item(
-        &self,
-        news_item_id: impl Into<String>,
-    ) -> DeleteNewsItem<'a> {
+    pub fn delete_news_item(&self, news_item_id: impl Into<String>) -> DeleteNewsItem {
         DeleteNewsItem {
-            client: self.client,
+            client: self.client.clone(),
             news_item_id: news_item_id.into(),
             extra: Default::default(),
         }
@@ -90,9 +84,9 @@ impl<'a> News<'a> {
     pub fn list_live_newsfeed_items(
         &self,
         newsfeed_id: impl Into<String>,
-    ) -> ListLiveNewsfeedItems<'a> {
+    ) -> ListLiveNewsfeedItems {
         ListLiveNewsfeedItems {
-            client: self.client,
+            client: self.client.clone(),
             newsfeed_id: newsfeed_id.into(),
             implied_page: None,
             extra: Default::default(),
@@ -103,9 +97,9 @@ impl<'a> News<'a> {
     /// You can fetch a list of all newsfeeds
     ///
     /// `GET /news/newsfeeds` (operationId `listNewsfeeds`).
-    pub fn list_newsfeeds(&self) -> ListNewsfeeds<'a> {
+    pub fn list_newsfeeds(&self) -> ListNewsfeeds {
         ListNewsfeeds {
-            client: self.client,
+            client: self.client.clone(),
             implied_page: None,
             extra: Default::default(),
         }
@@ -115,12 +109,9 @@ impl<'a> News<'a> {
     /// You can fetch the details of a single newsfeed
     ///
     /// `GET /news/newsfeeds/{newsfeed_id}` (operationId `retrieveNewsfeed`).
-    pub fn retrieve_newsfeed(
-        &self,
-        newsfeed_id: impl Into<String>,
-    ) -> RetrieveNewsfeed<'a> {
+    pub fn retrieve_newsfeed(&self, newsfeed_id: impl Into<String>) -> RetrieveNewsfeed {
         RetrieveNewsfeed {
-            client: self.client,
+            client: self.client.clone(),
             newsfeed_id: newsfeed_id.into(),
             extra: Default::default(),
         }
@@ -129,15 +120,15 @@ impl<'a> News<'a> {
 /// Request builder for [`News::list_news_items`]: `GET /news/news_items`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListNewsItems<'a> {
-    client: &'a Client,
+pub struct ListNewsItems {
+    client: Client,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListNewsItems<'a> {
+impl ListNewsItems {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedNewsItemResponse> {
+    pub fn pages(self) -> crate::runtime::Pages<models::PaginatedNewsItemResponse> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -195,7 +186,7 @@ impl<'a> ListNewsItems<'a> {
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::NewsItem> {
+    pub fn stream(self) -> crate::runtime::Items<models::NewsItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::PaginatedNewsItemResponse| page.data.unwrap_or_default(),
@@ -210,7 +201,9 @@ impl<'a> ListNewsItems<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PaginatedNewsItemResponse, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::PaginatedNewsItemResponse, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -219,12 +212,9 @@ impl<'a> ListNewsItems<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::PaginatedNewsItemResponse>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -242,7 +232,7 @@ impl<'a> ListNewsItems<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListNewsItems<'_> {
+impl crate::runtime::OperationExt for ListNewsItems {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -251,12 +241,12 @@ impl crate::runtime::OperationExt for ListNewsItems<'_> {
 /// Request builder for [`News::create_news_item`]: `POST /news/news_items`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateNewsItem<'a> {
-    client: &'a Client,
+pub struct CreateNewsItem {
+    client: Client,
     body: Option<models::NewsItemRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateNewsItem<'a> {
+impl CreateNewsItem {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewsItemRequest) -> Self {
         self.body = Some(value);
@@ -269,19 +259,20 @@ impl<'a> CreateNewsItem<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::NewsItem, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::NewsItem, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::NewsItem>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::NewsItem>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -299,7 +290,7 @@ impl<'a> CreateNewsItem<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateNewsItem<'_> {
+impl crate::runtime::OperationExt for CreateNewsItem {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -308,12 +299,12 @@ impl crate::runtime::OperationExt for CreateNewsItem<'_> {
 /// Request builder for [`News::retrieve_news_item`]: `GET /news/news_items/{news_item_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveNewsItem<'a> {
-    client: &'a Client,
+pub struct RetrieveNewsItem {
+    client: Client,
     news_item_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveNewsItem<'a> {
+impl RetrieveNewsItem {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -321,19 +312,20 @@ impl<'a> RetrieveNewsItem<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::NewsItem, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::NewsItem, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::NewsItem>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::NewsItem>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -349,7 +341,7 @@ impl<'a> RetrieveNewsItem<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveNewsItem<'_> {
+impl crate::runtime::OperationExt for RetrieveNewsItem {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -358,13 +350,13 @@ impl crate::runtime::OperationExt for RetrieveNewsItem<'_> {
 /// Request builder for [`News::update_news_item`]: `PUT /news/news_items/{news_item_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateNewsItem<'a> {
-    client: &'a Client,
+pub struct UpdateNewsItem {
+    client: Client,
     news_item_id: String,
     body: Option<models::NewsItemRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> UpdateNewsItem<'a> {
+impl UpdateNewsItem {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewsItemRequest) -> Self {
         self.body = Some(value);
@@ -377,19 +369,20 @@ impl<'a> UpdateNewsItem<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::NewsItem, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::NewsItem, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::NewsItem>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::NewsItem>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -408,7 +401,7 @@ impl<'a> UpdateNewsItem<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateNewsItem<'_> {
+impl crate::runtime::OperationExt for UpdateNewsItem {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -417,12 +410,12 @@ impl crate::runtime::OperationExt for UpdateNewsItem<'_> {
 /// Request builder for [`News::delete_news_item`]: `DELETE /news/news_items/{news_item_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteNewsItem<'a> {
-    client: &'a Client,
+pub struct DeleteNewsItem {
+    client: Client,
     news_item_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> DeleteNewsItem<'a> {
+impl DeleteNewsItem {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -432,19 +425,18 @@ impl<'a> DeleteNewsItem<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DeletedObject, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::DeletedObject, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::DeletedObject>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -460,7 +452,7 @@ impl<'a> DeleteNewsItem<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DeleteNewsItem<'_> {
+impl crate::runtime::OperationExt for DeleteNewsItem {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -469,16 +461,16 @@ impl crate::runtime::OperationExt for DeleteNewsItem<'_> {
 /// Request builder for [`News::list_live_newsfeed_items`]: `GET /news/newsfeeds/{newsfeed_id}/items`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListLiveNewsfeedItems<'a> {
-    client: &'a Client,
+pub struct ListLiveNewsfeedItems {
+    client: Client,
     newsfeed_id: String,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListLiveNewsfeedItems<'a> {
+impl ListLiveNewsfeedItems {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedNewsItemResponse> {
+    pub fn pages(self) -> crate::runtime::Pages<models::PaginatedNewsItemResponse> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -536,7 +528,7 @@ impl<'a> ListLiveNewsfeedItems<'a> {
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::NewsItem> {
+    pub fn stream(self) -> crate::runtime::Items<models::NewsItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::PaginatedNewsItemResponse| page.data.unwrap_or_default(),
@@ -551,7 +543,9 @@ impl<'a> ListLiveNewsfeedItems<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PaginatedNewsItemResponse, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::PaginatedNewsItemResponse, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -560,12 +554,9 @@ impl<'a> ListLiveNewsfeedItems<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::PaginatedNewsItemResponse>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -585,7 +576,7 @@ impl<'a> ListLiveNewsfeedItems<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListLiveNewsfeedItems<'_> {
+impl crate::runtime::OperationExt for ListLiveNewsfeedItems {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -594,15 +585,15 @@ impl crate::runtime::OperationExt for ListLiveNewsfeedItems<'_> {
 /// Request builder for [`News::list_newsfeeds`]: `GET /news/newsfeeds`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListNewsfeeds<'a> {
-    client: &'a Client,
+pub struct ListNewsfeeds {
+    client: Client,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListNewsfeeds<'a> {
+impl ListNewsfeeds {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedNewsfeedResponse> {
+    pub fn pages(self) -> crate::runtime::Pages<models::PaginatedNewsfeedResponse> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -660,7 +651,7 @@ impl<'a> ListNewsfeeds<'a> {
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Newsfeed> {
+    pub fn stream(self) -> crate::runtime::Items<models::Newsfeed> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::PaginatedNewsfeedResponse| page.data.unwrap_or_default(),
@@ -675,7 +666,9 @@ impl<'a> ListNewsfeeds<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PaginatedNewsfeedResponse, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::PaginatedNewsfeedResponse, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -684,12 +677,9 @@ impl<'a> ListNewsfeeds<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::PaginatedNewsfeedResponse>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -707,7 +697,7 @@ impl<'a> ListNewsfeeds<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListNewsfeeds<'_> {
+impl crate::runtime::OperationExt for ListNewsfeeds {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -716,12 +706,12 @@ impl crate::runtime::OperationExt for ListNewsfeeds<'_> {
 /// Request builder for [`News::retrieve_newsfeed`]: `GET /news/newsfeeds/{newsfeed_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveNewsfeed<'a> {
-    client: &'a Client,
+pub struct RetrieveNewsfeed {
+    client: Client,
     newsfeed_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveNewsfeed<'a> {
+impl RetrieveNewsfeed {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -729,19 +719,20 @@ impl<'a> RetrieveNewsfeed<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Newsfeed, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Newsfeed, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Newsfeed>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Newsfeed>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -757,7 +748,7 @@ impl<'a> RetrieveNewsfeed<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveNewsfeed<'_> {
+impl crate::runtime::OperationExt for RetrieveNewsfeed {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Notes`. Get it from [`super::Api::notes`].
-#[derive(Debug, Clone, Copy)]
-pub struct Notes<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Notes {
+    client: Client,
 }
-impl<'a> Notes<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Notes {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List all notes
@@ -19,9 +19,9 @@ impl<'a> Notes<'a> {
     /// You can fetch a list of notes that are associated to a contact.
     ///
     /// `GET /contacts/{contact_id}/notes` (operationId `listNotes`).
-    pub fn list_notes(&self, contact_id: impl Into<String>) -> ListNotes<'a> {
+    pub fn list_notes(&self, contact_id: impl Into<String>) -> ListNotes {
         ListNotes {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             page: None,
             per_page: None,
@@ -33,9 +33,9 @@ impl<'a> Notes<'a> {
     /// You can add a note to a single contact.
     ///
     /// `POST /contacts/{contact_id}/notes` (operationId `createNote`).
-    pub fn create_note(&self, contact_id: impl Into<String>) -> CreateNote<'a> {
+    pub fn create_note(&self, contact_id: impl Into<String>) -> CreateNote {
         CreateNote {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             body: None,
             extra: Default::default(),
@@ -46,9 +46,9 @@ impl<'a> Notes<'a> {
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{note_id}` (operationId `retrieveNote`).
-    pub fn retrieve_note(&self, note_id: impl Into<String>) -> RetrieveNote<'a> {
+    pub fn retrieve_note(&self, note_id: impl Into<String>) -> RetrieveNote {
         RetrieveNote {
-            client: self.client,
+            client: self.client.clone(),
             note_id: note_id.into(),
             extra: Default::default(),
         }
@@ -57,14 +57,14 @@ impl<'a> Notes<'a> {
 /// Request builder for [`Notes::list_notes`]: `GET /contacts/{contact_id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListNotes<'a> {
-    client: &'a Client,
+pub struct ListNotes {
+    client: Client,
     contact_id: String,
     page: Option<i64>,
     per_page: Option<i64>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListNotes<'a> {
+impl ListNotes {
     /// The page of results to fetch. Defaults to first page
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -77,7 +77,7 @@ impl<'a> ListNotes<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::NoteList> {
+    pub fn pages(self) -> crate::runtime::Pages<models::NoteList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -109,7 +109,7 @@ impl<'a> ListNotes<'a> {
     }
     /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Note> {
+    pub fn stream(self) -> crate::runtime::Items<models::Note> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::NoteList| page.data.unwrap_or_default(),
@@ -122,19 +122,20 @@ impl<'a> ListNotes<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::NoteList, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::NoteList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::NoteList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::NoteList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -157,7 +158,7 @@ impl<'a> ListNotes<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListNotes<'_> {
+impl crate::runtime::OperationExt for ListNotes {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -166,13 +167,13 @@ impl crate::runtime::OperationExt for ListNotes<'_> {
 /// Request builder for [`Notes::create_note`]: `POST /contacts/{contact_id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateNote<'a> {
-    client: &'a Client,
+pub struct CreateNote {
+    client: Client,
     contact_id: String,
     body: Option<models::CreateNoteRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateNote<'a> {
+impl CreateNote {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateNoteRequest) -> Self {
         self.body = Some(value);
@@ -185,19 +186,18 @@ impl<'a> CreateNote<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Note, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Note, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Note>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Note>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -217,7 +217,7 @@ impl<'a> CreateNote<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateNote<'_> {
+impl crate::runtime::OperationExt for CreateNote {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -226,12 +226,12 @@ impl crate::runtime::OperationExt for CreateNote<'_> {
 /// Request builder for [`Notes::retrieve_note`]: `GET /notes/{note_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveNote<'a> {
-    client: &'a Client,
+pub struct RetrieveNote {
+    client: Client,
     note_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveNote<'a> {
+impl RetrieveNote {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -239,19 +239,18 @@ impl<'a> RetrieveNote<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Note, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Note, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Note>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Note>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -267,7 +266,7 @@ impl<'a> RetrieveNote<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveNote<'_> {
+impl crate::runtime::OperationExt for RetrieveNote {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Subscription Types`. Get it from [`super::Api::subscription_types`].
-#[derive(Debug, Clone, Copy)]
-pub struct SubscriptionTypes<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct SubscriptionTypes {
+    client: Client,
 }
-impl<'a> SubscriptionTypes<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl SubscriptionTypes {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// Add subscription to a contact
@@ -28,9 +28,9 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn attach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> AttachSubscriptionTypeToContact<'a> {
+    ) -> AttachSubscriptionTypeToContact {
         AttachSubscriptionTypeToContact {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             body: None,
             extra: Default::default(),
@@ -45,9 +45,9 @@ impl<'a> SubscriptionTypes<'a> {
         &self,
         contact_id: impl Into<String>,
         subscription_id: impl Into<String>,
-    ) -> DetachSubscriptionTypeToContact<'a> {
+    ) -> DetachSubscriptionTypeToContact {
         DetachSubscriptionTypeToContact {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             subscription_id: subscription_id.into(),
             extra: Default::default(),
@@ -58,9 +58,9 @@ impl<'a> SubscriptionTypes<'a> {
     /// You can list all subscription types. A list of subscription type objects will be returned.
     ///
     /// `GET /subscription_types` (operationId `listSubscriptionTypes`).
-    pub fn list_subscription_types(&self) -> ListSubscriptionTypes<'a> {
+    pub fn list_subscription_types(&self) -> ListSubscriptionTypes {
         ListSubscriptionTypes {
-            client: self.client,
+            client: self.client.clone(),
             extra: Default::default(),
         }
     }
@@ -68,13 +68,13 @@ impl<'a> SubscriptionTypes<'a> {
 /// Request builder for [`SubscriptionTypes::attach_subscription_type_to_contact`]: `POST /contacts/{contact_id}/subscriptions`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct AttachSubscriptionTypeToContact<'a> {
-    client: &'a Client,
+pub struct AttachSubscriptionTypeToContact {
+    client: Client,
     contact_id: String,
     body: Option<models::AttachSubscriptionTypeToContactRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> AttachSubscriptionTypeToContact<'a> {
+impl AttachSubscriptionTypeToContact {
     /// Sets the request body.
     pub fn body(
         mut self,
@@ -92,19 +92,18 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SubscriptionType, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::SubscriptionType, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::SubscriptionType>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::SubscriptionType>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -124,7 +123,7 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AttachSubscriptionTypeToContact<'_> {
+impl crate::runtime::OperationExt for AttachSubscriptionTypeToContact {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -133,13 +132,13 @@ impl crate::runtime::OperationExt for AttachSubscriptionTypeToContact<'_> {
 /// Request builder for [`SubscriptionTypes::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DetachSubscriptionTypeToContact<'a> {
-    client: &'a Client,
+pub struct DetachSubscriptionTypeToContact {
+    client: Client,
     contact_id: String,
     subscription_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> DetachSubscriptionTypeToContact<'a> {
+impl DetachSubscriptionTypeToContact {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -149,19 +148,18 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SubscriptionType, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::SubscriptionType, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::SubscriptionType>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::SubscriptionType>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -179,7 +177,7 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DetachSubscriptionTypeToContact<'_> {
+impl crate::runtime::OperationExt for DetachSubscriptionTypeToContact {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -188,11 +186,11 @@ impl crate::runtime::OperationExt for DetachSubscriptionTypeToContact<'_> {
 /// Request builder for [`SubscriptionTypes::list_subscription_types`]: `GET /subscription_types`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListSubscriptionTypes<'a> {
-    client: &'a Client,
+pub struct ListSubscriptionTypes {
+    client: Client,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListSubscriptionTypes<'a> {
+impl ListSubscriptionTypes {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -202,7 +200,9 @@ impl<'a> ListSubscriptionTypes<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SubscriptionTypeList, Error>> + 'a {
+    ) -> impl Future<
+        Output = Result<models::SubscriptionTypeList, Error>,
+    > + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
@@ -211,12 +211,9 @@ impl<'a> ListSubscriptionTypes<'a> {
         self,
     ) -> impl Future<
         Output = Result<Response<models::SubscriptionTypeList>, Error>,
-    > + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -231,7 +228,7 @@ impl<'a> ListSubscriptionTypes<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListSubscriptionTypes<'_> {
+impl crate::runtime::OperationExt for ListSubscriptionTypes {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Tags`. Get it from [`super::Api::tags`].
-#[derive(Debug, Clone, Copy)]
-pub struct Tags<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Tags {
+    client: Client,
 }
-impl<'a> Tags<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Tags {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// Add tag to a contact
@@ -22,9 +22,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> AttachTagToContact<'a> {
+    ) -> AttachTagToContact {
         AttachTagToContact {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             body: None,
             extra: Default::default(),
@@ -39,9 +39,9 @@ impl<'a> Tags<'a> {
         &self,
         contact_id: impl Into<String>,
         tag_id: impl Into<String>,
-    ) -> DetachTagFromContact<'a> {
+    ) -> DetachTagFromContact {
         DetachTagFromContact {
-            client: self.client,
+            client: self.client.clone(),
             contact_id: contact_id.into(),
             tag_id: tag_id.into(),
             extra: Default::default(),
@@ -55,9 +55,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_conversation(
         &self,
         conversation_id: impl Into<String>,
-    ) -> AttachTagToConversation<'a> {
+    ) -> AttachTagToConversation {
         AttachTagToConversation {
-            client: self.client,
+            client: self.client.clone(),
             conversation_id: conversation_id.into(),
             body: None,
             extra: Default::default(),
@@ -72,9 +72,9 @@ impl<'a> Tags<'a> {
         &self,
         conversation_id: impl Into<String>,
         tag_id: impl Into<String>,
-    ) -> DetachTagFromConversation<'a> {
+    ) -> DetachTagFromConversation {
         DetachTagFromConversation {
-            client: self.client,
+            client: self.client.clone(),
             conversation_id: conversation_id.into(),
             tag_id: tag_id.into(),
             body: None,
@@ -86,9 +86,9 @@ impl<'a> Tags<'a> {
     /// You can fetch a list of all tags for a given workspace.
     ///
     /// `GET /tags` (operationId `listTags`).
-    pub fn list_tags(&self) -> ListTags<'a> {
+    pub fn list_tags(&self) -> ListTags {
         ListTags {
-            client: self.client,
+            client: self.client.clone(),
             extra: Default::default(),
         }
     }
@@ -109,9 +109,9 @@ impl<'a> Tags<'a> {
     /// Each operation will return a tag object.
     ///
     /// `POST /tags` (operationId `createTag`).
-    pub fn create_tag(&self) -> CreateTag<'a> {
+    pub fn create_tag(&self) -> CreateTag {
         CreateTag {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -122,9 +122,9 @@ impl<'a> Tags<'a> {
     /// This will return a tag object.
     ///
     /// `GET /tags/{tag_id}` (operationId `findTag`).
-    pub fn find_tag(&self, tag_id: impl Into<String>) -> FindTag<'a> {
+    pub fn find_tag(&self, tag_id: impl Into<String>) -> FindTag {
         FindTag {
-            client: self.client,
+            client: self.client.clone(),
             tag_id: tag_id.into(),
             extra: Default::default(),
         }
@@ -134,9 +134,9 @@ impl<'a> Tags<'a> {
     /// You can delete the details of tags that are on the workspace by passing in the id.
     ///
     /// `DELETE /tags/{tag_id}` (operationId `deleteTag`).
-    pub fn delete_tag(&self, tag_id: impl Into<String>) -> DeleteTag<'a> {
+    pub fn delete_tag(&self, tag_id: impl Into<String>) -> DeleteTag {
         DeleteTag {
-            client: self.client,
+            client: self.client.clone(),
             tag_id: tag_id.into(),
             extra: Default::default(),
         }
@@ -149,9 +149,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
-    ) -> AttachTagToTicket<'a> {
+    ) -> AttachTagToTicket {
         AttachTagToTicket {
-            client: self.client,
+            client: self.client.clone(),
             ticket_id: ticket_id.into(),
             body: None,
             extra: Default::default(),
@@ -166,9 +166,9 @@ impl<'a> Tags<'a> {
         &self,
         ticket_id: impl Into<String>,
         tag_id: impl Into<String>,
-    ) -> DetachTagFromTicket<'a> {
+    ) -> DetachTagFromTicket {
         DetachTagFromTicket {
-            client: self.client,
+            client: self.client.clone(),
             ticket_id: ticket_id.into(),
             tag_id: tag_id.into(),
             body: None,
@@ -179,13 +179,13 @@ impl<'a> Tags<'a> {
 /// Request builder for [`Tags::attach_tag_to_contact`]: `POST /contacts/{contact_id}/tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct AttachTagToContact<'a> {
-    client: &'a Client,
+pub struct AttachTagToContact {
+    client: Client,
     contact_id: String,
     body: Option<models::AttachTagToContactRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> AttachTagToContact<'a> {
+impl AttachTagToContact {
     /// Sets the request body.
     pub fn body(mut self, value: models::AttachTagToContactRequest) -> Self {
         self.body = Some(value);
@@ -198,19 +198,18 @@ impl<'a> AttachTagToContact<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Tag, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -230,7 +229,7 @@ impl<'a> AttachTagToContact<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AttachTagToContact<'_> {
+impl crate::runtime::OperationExt for AttachTagToContact {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -239,13 +238,13 @@ impl crate::runtime::OperationExt for AttachTagToContact<'_> {
 /// Request builder for [`Tags::detach_tag_from_contact`]: `DELETE /contacts/{contact_id}/tags/{tag_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DetachTagFromContact<'a> {
-    client: &'a Client,
+pub struct DetachTagFromContact {
+    client: Client,
     contact_id: String,
     tag_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> DetachTagFromContact<'a> {
+impl DetachTagFromContact {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -253,19 +252,18 @@ impl<'a> DetachTagFromContact<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Tag, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -283,7 +281,7 @@ impl<'a> DetachTagFromContact<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DetachTagFromContact<'_> {
+impl crate::runtime::OperationExt for DetachTagFromContact {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -292,13 +290,13 @@ impl crate::runtime::OperationExt for DetachTagFromContact<'_> {
 /// Request builder for [`Tags::attach_tag_to_conversation`]: `POST /conversations/{conversation_id}/tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct AttachTagToConversation<'a> {
-    client: &'a Client,
+pub struct AttachTagToConversation {
+    client: Client,
     conversation_id: String,
     body: Option<models::AttachTagToConversationRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> AttachTagToConversation<'a> {
+impl AttachTagToConversation {
     /// Sets the request body.
     pub fn body(mut self, value: models::AttachTagToConversationRequest) -> Self {
         self.body = Some(value);
@@ -311,19 +309,18 @@ impl<'a> AttachTagToConversation<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Tag, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -343,7 +340,7 @@ impl<'a> AttachTagToConversation<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AttachTagToConversation<'_> {
+impl crate::runtime::OperationExt for AttachTagToConversation {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -352,14 +349,14 @@ impl crate::runtime::OperationExt for AttachTagToConversation<'_> {
 /// Request builder for [`Tags::detach_tag_from_conversation`]: `DELETE /conversations/{conversation_id}/tags/{tag_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DetachTagFromConversation<'a> {
-    client: &'a Client,
+pub struct DetachTagFromConversation {
+    client: Client,
     conversation_id: String,
     tag_id: String,
     body: Option<models::DetachTagFromConversationRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> DetachTagFromConversation<'a> {
+impl DetachTagFromConversation {
     /// Sets the request body.
     pub fn body(mut self, value: models::DetachTagFromConversationRequest) -> Self {
         self.body = Some(value);
@@ -372,19 +369,18 @@ impl<'a> DetachTagFromConversation<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Tag, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -405,7 +401,7 @@ impl<'a> DetachTagFromConversation<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DetachTagFromConversation<'_> {
+impl crate::runtime::OperationExt for DetachTagFromConversation {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -414,11 +410,11 @@ impl crate::runtime::OperationExt for DetachTagFromConversation<'_> {
 /// Request builder for [`Tags::list_tags`]: `GET /tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListTags<'a> {
-    client: &'a Client,
+pub struct ListTags {
+    client: Client,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListTags<'a> {
+impl ListTags {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -426,19 +422,20 @@ impl<'a> ListTags<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::TagList, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TagList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::TagList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::TagList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -453,7 +450,7 @@ impl<'a> ListTags<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListTags<'_> {
+impl crate::runtime::OperationExt for ListTags {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -462,12 +459,12 @@ impl crate::runtime::OperationExt for ListTags<'_> {
 /// Request builder for [`Tags::create_tag`]: `POST /tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateTag<'a> {
-    client: &'a Client,
+pub struct CreateTag {
+    client: Client,
     body: Option<models::CreateTagRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateTag<'a> {
+impl CreateTag {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateTagRequest) -> Self {
         self.body = Some(value);
@@ -480,19 +477,20 @@ impl<'a> CreateTag<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::TagBasic, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TagBasic, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::TagBasic>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::TagBasic>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -510,7 +508,7 @@ impl<'a> CreateTag<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateTag<'_> {
+impl crate::runtime::OperationExt for CreateTag {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -519,12 +517,12 @@ impl crate::runtime::OperationExt for CreateTag<'_> {
 /// Request builder for [`Tags::find_tag`]: `GET /tags/{tag_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct FindTag<'a> {
-    client: &'a Client,
+pub struct FindTag {
+    client: Client,
     tag_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> FindTag<'a> {
+impl FindTag {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -532,19 +530,20 @@ impl<'a> FindTag<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::TagBasic, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TagBasic, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::TagBasic>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::TagBasic>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -560,7 +559,7 @@ impl<'a> FindTag<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for FindTag<'_> {
+impl crate::runtime::OperationExt for FindTag {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -569,12 +568,12 @@ impl crate::runtime::OperationExt for FindTag<'_> {
 /// Request builder for [`Tags::delete_tag`]: `DELETE /tags/{tag_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteTag<'a> {
-    client: &'a Client,
+pub struct DeleteTag {
+    client: Client,
     tag_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> DeleteTag<'a> {
+impl DeleteTag {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -582,19 +581,16 @@ impl<'a> DeleteTag<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<(), Error>> + 'a {
+    pub fn send(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<()>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_empty,
-        )
+    ) -> impl Future<Output = Result<Response<()>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_empty)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -610,7 +606,7 @@ impl<'a> DeleteTag<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DeleteTag<'_> {
+impl crate::runtime::OperationExt for DeleteTag {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -619,13 +615,13 @@ impl crate::runtime::OperationExt for DeleteTag<'_> {
 /// Request builder for [`Tags::attach_tag_to_ticket`]: `POST /tickets/{ticket_id}/tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct AttachTagToTicket<'a> {
-    client: &'a Client,
+pub struct AttachTagToTicket {
+    client: Client,
     ticket_id: String,
     body: Option<models::AttachTagToTicketRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> AttachTagToTicket<'a> {
+impl AttachTagToTicket {
     /// Sets the request body.
     pub fn body(mut self, value: models::AttachTagToTicketRequest) -> Self {
         self.body = Some(value);
@@ -638,19 +634,18 @@ impl<'a> AttachTagToTicket<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Tag, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -670,7 +665,7 @@ impl<'a> AttachTagToTicket<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AttachTagToTicket<'_> {
+impl crate::runtime::OperationExt for AttachTagToTicket {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -679,14 +674,14 @@ impl crate::runtime::OperationExt for AttachTagToTicket<'_> {
 /// Request builder for [`Tags::detach_tag_from_ticket`]: `DELETE /tickets/{ticket_id}/tags/{tag_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct DetachTagFromTicket<'a> {
-    client: &'a Client,
+pub struct DetachTagFromTicket {
+    client: Client,
     ticket_id: String,
     tag_id: String,
     body: Option<models::DetachTagFromTicketRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> DetachTagFromTicket<'a> {
+impl DetachTagFromTicket {
     /// Sets the request body.
     pub fn body(mut self, value: models::DetachTagFromTicketRequest) -> Self {
         self.body = Some(value);
@@ -699,19 +694,18 @@ impl<'a> DetachTagFromTicket<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Tag, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -732,7 +726,7 @@ impl<'a> DetachTagFromTicket<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DetachTagFromTicket<'_> {
+impl crate::runtime::OperationExt for DetachTagFromTicket {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

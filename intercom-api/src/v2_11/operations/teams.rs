@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Teams`. Get it from [`super::Api::teams`].
-#[derive(Debug, Clone, Copy)]
-pub struct Teams<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Teams {
+    client: Client,
 }
-impl<'a> Teams<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Teams {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List all teams
@@ -19,9 +19,9 @@ impl<'a> Teams<'a> {
     /// This will return a list of team objects for the App.
     ///
     /// `GET /teams` (operationId `listTeams`).
-    pub fn list_teams(&self) -> ListTeams<'a> {
+    pub fn list_teams(&self) -> ListTeams {
         ListTeams {
-            client: self.client,
+            client: self.client.clone(),
             extra: Default::default(),
         }
     }
@@ -30,9 +30,9 @@ impl<'a> Teams<'a> {
     /// You can fetch the details of a single team, containing an array of admins that belong to this team.
     ///
     /// `GET /teams/{team_id}` (operationId `retrieveTeam`).
-    pub fn retrieve_team(&self, team_id: impl Into<String>) -> RetrieveTeam<'a> {
+    pub fn retrieve_team(&self, team_id: impl Into<String>) -> RetrieveTeam {
         RetrieveTeam {
-            client: self.client,
+            client: self.client.clone(),
             team_id: team_id.into(),
             extra: Default::default(),
         }
@@ -41,11 +41,11 @@ impl<'a> Teams<'a> {
 /// Request builder for [`Teams::list_teams`]: `GET /teams`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListTeams<'a> {
-    client: &'a Client,
+pub struct ListTeams {
+    client: Client,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListTeams<'a> {
+impl ListTeams {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -53,19 +53,20 @@ impl<'a> ListTeams<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::TeamList, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TeamList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::TeamList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::TeamList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -80,7 +81,7 @@ impl<'a> ListTeams<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListTeams<'_> {
+impl crate::runtime::OperationExt for ListTeams {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -89,12 +90,12 @@ impl crate::runtime::OperationExt for ListTeams<'_> {
 /// Request builder for [`Teams::retrieve_team`]: `GET /teams/{team_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveTeam<'a> {
-    client: &'a Client,
+pub struct RetrieveTeam {
+    client: Client,
     team_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveTeam<'a> {
+impl RetrieveTeam {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -102,19 +103,18 @@ impl<'a> RetrieveTeam<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Team, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Team, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Team>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<Output = Result<Response<models::Team>, Error>> + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -130,7 +130,7 @@ impl<'a> RetrieveTeam<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveTeam<'_> {
+impl crate::runtime::OperationExt for RetrieveTeam {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Ticket Types`. Get it from [`super::Api::ticket_types`].
-#[derive(Debug, Clone, Copy)]
-pub struct TicketTypes<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct TicketTypes {
+    client: Client,
 }
-impl<'a> TicketTypes<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl TicketTypes {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// List all ticket types
@@ -19,9 +19,9 @@ impl<'a> TicketTypes<'a> {
     /// You can get a list of all ticket types for a workspace.
     ///
     /// `GET /ticket_types` (operationId `listTicketTypes`).
-    pub fn list_ticket_types(&self) -> ListTicketTypes<'a> {
+    pub fn list_ticket_types(&self) -> ListTicketTypes {
         ListTicketTypes {
-            client: self.client,
+            client: self.client.clone(),
             extra: Default::default(),
         }
     }
@@ -34,9 +34,9 @@ impl<'a> TicketTypes<'a> {
     /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
     /// `POST /ticket_types` (operationId `createTicketType`).
-    pub fn create_ticket_type(&self) -> CreateTicketType<'a> {
+    pub fn create_ticket_type(&self) -> CreateTicketType {
         CreateTicketType {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -46,12 +46,9 @@ impl<'a> TicketTypes<'a> {
     /// You can fetch the details of a single ticket type.
     ///
     /// `GET /ticket_types/{ticket_type_id}` (operationId `getTicketType`).
-    pub fn get_ticket_type(
-        &self,
-        ticket_type_id: impl Into<String>,
-    ) -> GetTicketType<'a> {
+    pub fn get_ticket_type(&self, ticket_type_id: impl Into<String>) -> GetTicketType {
         GetTicketType {
-            client: self.client,
+            client: self.client.clone(),
             ticket_type_id: ticket_type_id.into(),
             extra: Default::default(),
         }
@@ -68,9 +65,9 @@ impl<'a> TicketTypes<'a> {
     pub fn update_ticket_type(
         &self,
         ticket_type_id: impl Into<String>,
-    ) -> UpdateTicketType<'a> {
+    ) -> UpdateTicketType {
         UpdateTicketType {
-            client: self.client,
+            client: self.client.clone(),
             ticket_type_id: ticket_type_id.into(),
             body: None,
             extra: Default::default(),
@@ -80,11 +77,11 @@ impl<'a> TicketTypes<'a> {
 /// Request builder for [`TicketTypes::list_ticket_types`]: `GET /ticket_types`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ListTicketTypes<'a> {
-    client: &'a Client,
+pub struct ListTicketTypes {
+    client: Client,
     extra: crate::runtime::Extras,
 }
-impl<'a> ListTicketTypes<'a> {
+impl ListTicketTypes {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -94,19 +91,18 @@ impl<'a> ListTicketTypes<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TicketTypeList, Error>> + 'a {
+    ) -> impl Future<Output = Result<models::TicketTypeList, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::TicketTypeList>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::TicketTypeList>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -121,7 +117,7 @@ impl<'a> ListTicketTypes<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListTicketTypes<'_> {
+impl crate::runtime::OperationExt for ListTicketTypes {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -130,12 +126,12 @@ impl crate::runtime::OperationExt for ListTicketTypes<'_> {
 /// Request builder for [`TicketTypes::create_ticket_type`]: `POST /ticket_types`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateTicketType<'a> {
-    client: &'a Client,
+pub struct CreateTicketType {
+    client: Client,
     body: Option<models::CreateTicketTypeRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> CreateTicketType<'a> {
+impl CreateTicketType {
     /// Sets the request body.
     pub fn body(mut self, value: models::CreateTicketTypeRequest) -> Self {
         self.body = Some(value);
@@ -148,19 +144,20 @@ impl<'a> CreateTicketType<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::TicketType, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TicketType, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::TicketType>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::TicketType>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -178,7 +175,7 @@ impl<'a> CreateTicketType<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateTicketType<'_> {
+impl crate::runtime::OperationExt for CreateTicketType {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -187,12 +184,12 @@ impl crate::runtime::OperationExt for CreateTicketType<'_> {
 /// Request builder for [`TicketTypes::get_ticket_type`]: `GET /ticket_types/{ticket_type_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct GetTicketType<'a> {
-    client: &'a Client,
+pub struct GetTicketType {
+    client: Client,
     ticket_type_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> GetTicketType<'a> {
+impl GetTicketType {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -200,19 +197,20 @@ impl<'a> GetTicketType<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::TicketType, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TicketType, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::TicketType>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::TicketType>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -228,7 +226,7 @@ impl<'a> GetTicketType<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for GetTicketType<'_> {
+impl crate::runtime::OperationExt for GetTicketType {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -237,13 +235,13 @@ impl crate::runtime::OperationExt for GetTicketType<'_> {
 /// Request builder for [`TicketTypes::update_ticket_type`]: `PUT /ticket_types/{ticket_type_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateTicketType<'a> {
-    client: &'a Client,
+pub struct UpdateTicketType {
+    client: Client,
     ticket_type_id: String,
     body: Option<models::UpdateTicketTypeRequestBody>,
     extra: crate::runtime::Extras,
 }
-impl<'a> UpdateTicketType<'a> {
+impl UpdateTicketType {
     /// Sets the request body.
     pub fn body(mut self, value: models::UpdateTicketTypeRequestBody) -> Self {
         self.body = Some(value);
@@ -256,19 +254,20 @@ impl<'a> UpdateTicketType<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::TicketType, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TicketType, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::TicketType>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::TicketType>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -287,7 +286,7 @@ impl<'a> UpdateTicketType<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateTicketType<'_> {
+impl crate::runtime::OperationExt for UpdateTicketType {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra

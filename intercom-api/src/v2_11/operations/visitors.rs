@@ -6,12 +6,12 @@ use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
 #[allow(unused_imports)]
 use super::super::models;
 /// Operations tagged `Visitors`. Get it from [`super::Api::visitors`].
-#[derive(Debug, Clone, Copy)]
-pub struct Visitors<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Visitors {
+    client: Client,
 }
-impl<'a> Visitors<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Visitors {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
     /// Retrieve a visitor with User ID
@@ -22,9 +22,9 @@ impl<'a> Visitors<'a> {
     pub fn retrieve_visitor_with_user_id(
         &self,
         user_id: impl Into<String>,
-    ) -> RetrieveVisitorWithUserId<'a> {
+    ) -> RetrieveVisitorWithUserId {
         RetrieveVisitorWithUserId {
-            client: self.client,
+            client: self.client.clone(),
             user_id: user_id.into(),
             extra: Default::default(),
         }
@@ -38,9 +38,9 @@ impl<'a> Visitors<'a> {
     /// **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
     ///
     /// `PUT /visitors` (operationId `updateVisitor`).
-    pub fn update_visitor(&self) -> UpdateVisitor<'a> {
+    pub fn update_visitor(&self) -> UpdateVisitor {
         UpdateVisitor {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -54,9 +54,9 @@ impl<'a> Visitors<'a> {
     /// > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
     ///
     /// `POST /visitors/convert` (operationId `convertVisitor`).
-    pub fn convert_visitor(&self) -> ConvertVisitor<'a> {
+    pub fn convert_visitor(&self) -> ConvertVisitor {
         ConvertVisitor {
-            client: self.client,
+            client: self.client.clone(),
             body: None,
             extra: Default::default(),
         }
@@ -65,12 +65,12 @@ impl<'a> Visitors<'a> {
 /// Request builder for [`Visitors::retrieve_visitor_with_user_id`]: `GET /visitors`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveVisitorWithUserId<'a> {
-    client: &'a Client,
+pub struct RetrieveVisitorWithUserId {
+    client: Client,
     user_id: String,
     extra: crate::runtime::Extras,
 }
-impl<'a> RetrieveVisitorWithUserId<'a> {
+impl RetrieveVisitorWithUserId {
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -78,19 +78,20 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Visitor, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Visitor, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Visitor>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Visitor>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -109,7 +110,7 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveVisitorWithUserId<'_> {
+impl crate::runtime::OperationExt for RetrieveVisitorWithUserId {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -118,12 +119,12 @@ impl crate::runtime::OperationExt for RetrieveVisitorWithUserId<'_> {
 /// Request builder for [`Visitors::update_visitor`]: `PUT /visitors`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateVisitor<'a> {
-    client: &'a Client,
+pub struct UpdateVisitor {
+    client: Client,
     body: Option<models::UpdateVisitorRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> UpdateVisitor<'a> {
+impl UpdateVisitor {
     /// Sets the request body.
     pub fn body(mut self, value: models::UpdateVisitorRequest) -> Self {
         self.body = Some(value);
@@ -136,19 +137,20 @@ impl<'a> UpdateVisitor<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Visitor, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Visitor, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Visitor>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Visitor>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -166,7 +168,7 @@ impl<'a> UpdateVisitor<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateVisitor<'_> {
+impl crate::runtime::OperationExt for UpdateVisitor {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -175,12 +177,12 @@ impl crate::runtime::OperationExt for UpdateVisitor<'_> {
 /// Request builder for [`Visitors::convert_visitor`]: `POST /visitors/convert`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ConvertVisitor<'a> {
-    client: &'a Client,
+pub struct ConvertVisitor {
+    client: Client,
     body: Option<models::ConvertVisitorRequest>,
     extra: crate::runtime::Extras,
 }
-impl<'a> ConvertVisitor<'a> {
+impl ConvertVisitor {
     /// Sets the request body.
     pub fn body(mut self, value: models::ConvertVisitorRequest) -> Self {
         self.body = Some(value);
@@ -193,19 +195,20 @@ impl<'a> ConvertVisitor<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<models::Contact, Error>> + 'a {
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Contact, Error>> + Send + 'static {
         crate::runtime::body(self.send_with_response())
     }
     /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl Future<Output = Result<Response<models::Contact>, Error>> + 'a {
-        crate::runtime::send(
-            self.client,
-            self.request_parts(),
-            crate::runtime::decode_json,
-        )
+    ) -> impl Future<
+        Output = Result<Response<models::Contact>, Error>,
+    > + Send + 'static {
+        let parts = self.request_parts();
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
     }
     /// The request, built before anything is sent.
     #[inline]
@@ -223,7 +226,7 @@ impl<'a> ConvertVisitor<'a> {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ConvertVisitor<'_> {
+impl crate::runtime::OperationExt for ConvertVisitor {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
