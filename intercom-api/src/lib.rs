@@ -17,10 +17,14 @@ pub mod v2_11;
 // @generated versions (end)
 
 // runtime re-exports (begin)
+/// The HTTP status of a response or an error (`reqwest`'s, i.e. `http`'s), as returned by
+/// [`Error::status`] and [`Response::status`].
+pub use reqwest::StatusCode;
 pub use runtime::{
     ApiError, ApiErrorItem, CallOptions, Client, ClientBuilder, DecodeError, Error,
     InvalidRequestError, Method, OperationExt, PaginationError, RateLimit, RawRequest,
     RedirectError, Region, Response, ResponseTooLargeError, TransportError,
 };
+pub use runtime::{Items, Pages};
 // runtime re-exports (end)
 pub use drift::Drift;
