@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use intercom_api::runtime::reqwest::header::HeaderMap;
-use intercom_api::runtime::reqwest::{Method, StatusCode};
-use intercom_api::runtime::{Client, Error, RateLimit, RawResponse, RequestParts, decode_json};
+use intercom_api::__private::reqwest::header::HeaderMap;
+use intercom_api::__private::reqwest::{Method, StatusCode};
+use intercom_api::__private::{RawResponse, RequestParts, decode_json};
+use intercom_api::{Client, Error, RateLimit};
 use serde::Deserialize;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};

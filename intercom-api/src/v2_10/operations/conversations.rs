@@ -606,7 +606,7 @@ impl<'a> SearchConversations<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(mut self) -> crate::runtime::Pages<'a, models::ConversationList> {
+    pub fn pages(mut self) -> crate::Pages<'a, models::ConversationList> {
         if self.body.is_none() {
             self.body = serde_json::from_str("{\"query\":{}}").ok();
         }
@@ -641,9 +641,9 @@ impl<'a> SearchConversations<'a> {
             },
         )
     }
-    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::ConversationListItem> {
+    pub fn stream(self) -> crate::Items<'a, models::ConversationListItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ConversationList| page.conversations.unwrap_or_default(),

@@ -359,7 +359,7 @@ impl<'a> ListCompaniesForAContact<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactAttachedCompanies> {
+    pub fn pages(self) -> crate::Pages<'a, models::ContactAttachedCompanies> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -397,9 +397,9 @@ impl<'a> ListCompaniesForAContact<'a> {
             },
         )
     }
-    /// Every item (`companies`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`companies`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Company> {
+    pub fn stream(self) -> crate::Items<'a, models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ContactAttachedCompanies| {
@@ -852,7 +852,7 @@ impl<'a> SearchContacts<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(mut self) -> crate::runtime::Pages<'a, models::ContactList> {
+    pub fn pages(mut self) -> crate::Pages<'a, models::ContactList> {
         if self.body.is_none() {
             self.body = serde_json::from_str("{\"query\":{}}").ok();
         }
@@ -887,9 +887,9 @@ impl<'a> SearchContacts<'a> {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Contact> {
+    pub fn stream(self) -> crate::Items<'a, models::Contact> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ContactList| page.data.unwrap_or_default(),
@@ -967,7 +967,7 @@ impl<'a> ListContacts<'a> {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::ContactList> {
+    pub fn pages(self) -> crate::Pages<'a, models::ContactList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::pages(
                 self,
@@ -991,9 +991,9 @@ impl<'a> ListContacts<'a> {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Contact> {
+    pub fn stream(self) -> crate::Items<'a, models::Contact> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ContactList| page.data.unwrap_or_default(),

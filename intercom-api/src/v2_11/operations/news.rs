@@ -137,7 +137,7 @@ pub struct ListNewsItems<'a> {
 impl<'a> ListNewsItems<'a> {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedNewsItemResponse> {
+    pub fn pages(self) -> crate::Pages<'a, models::PaginatedNewsItemResponse> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -193,9 +193,9 @@ impl<'a> ListNewsItems<'a> {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::NewsItem> {
+    pub fn stream(self) -> crate::Items<'a, models::NewsItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::PaginatedNewsItemResponse| page.data.unwrap_or_default(),
@@ -478,7 +478,7 @@ pub struct ListLiveNewsfeedItems<'a> {
 impl<'a> ListLiveNewsfeedItems<'a> {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedNewsItemResponse> {
+    pub fn pages(self) -> crate::Pages<'a, models::PaginatedNewsItemResponse> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -534,9 +534,9 @@ impl<'a> ListLiveNewsfeedItems<'a> {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::NewsItem> {
+    pub fn stream(self) -> crate::Items<'a, models::NewsItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::PaginatedNewsItemResponse| page.data.unwrap_or_default(),
@@ -602,7 +602,7 @@ pub struct ListNewsfeeds<'a> {
 impl<'a> ListNewsfeeds<'a> {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<'a, models::PaginatedNewsfeedResponse> {
+    pub fn pages(self) -> crate::Pages<'a, models::PaginatedNewsfeedResponse> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -658,9 +658,9 @@ impl<'a> ListNewsfeeds<'a> {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<'a, models::Newsfeed> {
+    pub fn stream(self) -> crate::Items<'a, models::Newsfeed> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::PaginatedNewsfeedResponse| page.data.unwrap_or_default(),
