@@ -12,6 +12,7 @@
 //! [dependencies]
 //! intercom-api = "0.1" # API version features: "v2_11" (default), "v2_10"
 //! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! futures = "0.3" # only for the stream adapters (`StreamExt`, `TryStreamExt`) of paginated calls
 //! ```
 //!
 //! ```no_run
