@@ -235,7 +235,7 @@ fn lib_region(versions: &[String]) -> String {
         let m = naming::version_module(v);
         // Generated code is formatted by prettyplease; rustfmt leaves it alone.
         s.push_str(&format!(
-            "#[cfg(feature = \"{m}\")]\n#[rustfmt::skip]\npub mod {m};\n"
+            "#[cfg(feature = \"{m}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{m}\")))]\n#[rustfmt::skip]\npub mod {m};\n"
         ));
     }
     s

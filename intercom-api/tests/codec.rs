@@ -323,6 +323,7 @@ fn tagged_request_unions_are_strict() {
 #[test]
 fn lenient_strings_accept_a_plain_string_deserializer() {
     use serde::de::value::{Error, StrDeserializer};
-    let value = intercom_api::codec::opt_string(StrDeserializer::<Error>::new("x")).expect("str");
+    let value = intercom_api::__private::codec::opt_string(StrDeserializer::<Error>::new("x"))
+        .expect("str");
     assert_eq!(value.as_deref(), Some("x"));
 }

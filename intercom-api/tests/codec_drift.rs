@@ -362,7 +362,7 @@ async fn the_client_reports_drift_on_the_response_and_logs_no_value() {
 
 #[test]
 fn a_request_union_reached_from_a_response_type_hands_back_what_it_rejects() {
-    use intercom_api::codec::Lenient;
+    use intercom_api::__private::codec::Lenient;
     use intercom_api::v2_11::models::TicketRequestCustomAttributesValue;
     // A response type can reach a request union through a schema no operation uses (as in the
     // 2.14 and 2.16 descriptions); there it decodes drift-tolerantly too.

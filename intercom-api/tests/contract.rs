@@ -212,7 +212,7 @@ pub fn finish<T>(
     }
 }
 
-fn header(headers: &intercom_api::runtime::reqwest::header::HeaderMap) -> Option<String> {
+fn header(headers: &intercom_api::__private::reqwest::header::HeaderMap) -> Option<String> {
     headers
         .get(VIOLATIONS_HEADER)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
@@ -277,7 +277,7 @@ async fn raw_body_violations(
         };
         let placeholder = format!("{{{name}}}");
         if path.contains(&placeholder) {
-            path = path.replace(&placeholder, &intercom_api::runtime::path_segment(&text));
+            path = path.replace(&placeholder, &intercom_api::path_segment(&text));
         } else {
             query.push((name.clone(), text));
         }

@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
-use intercom_api::runtime::{CallOptions, Client, Error};
 use intercom_api::v2_11::models;
+use intercom_api::{CallOptions, Client, Error};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -577,7 +577,7 @@ async fn scroll_pages_end_on_an_empty_page() {
         mount_scroll(&server, same_param).await;
         let client = client(&server);
         let first = client.v2_11().companies().scroll_over_all_companies();
-        let pages = intercom_api::runtime::pagination::scroll_pages(
+        let pages = intercom_api::__private::pagination::scroll_pages(
             first,
             ScrollOverAllCompanies::send,
             |page: &models::CompanyScroll| {
@@ -590,7 +590,7 @@ async fn scroll_pages_end_on_an_empty_page() {
             |call: ScrollOverAllCompanies, key: String| call.scroll_param(key),
         );
         let companies: Vec<models::Company> =
-            intercom_api::runtime::pagination::items(pages, |page: models::CompanyScroll| {
+            intercom_api::__private::pagination::items(pages, |page: models::CompanyScroll| {
                 page.data.unwrap_or_default()
             })
             .try_collect()

@@ -1,7 +1,7 @@
 //! Issue 12 (point 5): plain-http base URLs only to loopback addresses unless
 //! opted in; a base URL's password never shows in errors or `Debug`.
 
-use intercom_api::runtime::{Client, Error};
+use intercom_api::{Client, Error};
 
 const TOKEN: &str = "tok_SECRET_YmFzZS11cmw";
 

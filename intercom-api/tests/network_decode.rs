@@ -4,7 +4,7 @@
 //! free-form member still decode.
 #![cfg(feature = "v2_11")]
 
-use intercom_api::runtime::{Client, Error};
+use intercom_api::{Client, Error};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -62,7 +62,7 @@ fn two_hundred_levels_are_a_decode_error_naming_the_depth() {
         decode_on_small_stack(contact_with("custom_attributes", 200)).expect_err("too deep");
     assert!(error.contains("maximum depth of"), "{error}");
     assert!(
-        error.contains(&intercom_api::runtime::MAX_RESPONSE_DEPTH.to_string()),
+        error.contains(&intercom_api::MAX_RESPONSE_DEPTH.to_string()),
         "{error}"
     );
 }
@@ -76,7 +76,7 @@ fn one_hundred_twenty_seven_levels_in_a_free_form_member_decode() {
 #[test]
 fn the_deepest_accepted_body_fits_the_small_stack() {
     // The contact and `custom_attributes` are 2 levels.
-    let levels = intercom_api::runtime::MAX_RESPONSE_DEPTH - 2;
+    let levels = intercom_api::MAX_RESPONSE_DEPTH - 2;
     decode_on_small_stack(contact_with("custom_attributes", levels)).expect("decodes");
     decode_on_small_stack(contact_with("custom_attributes", levels + 1)).expect_err("too deep");
 }

@@ -5,10 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use intercom_api::runtime::reqwest::Method;
-use intercom_api::runtime::{
-    CallOptions, Client, DEFAULT_MAX_RESPONSE_BYTES, Error, MAX_ERROR_BODY_BYTES, RequestParts,
-};
+use intercom_api::__private::RequestParts;
+use intercom_api::__private::reqwest::Method;
+use intercom_api::{CallOptions, Client, DEFAULT_MAX_RESPONSE_BYTES, Error, MAX_ERROR_BODY_BYTES};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use wiremock::matchers::any;

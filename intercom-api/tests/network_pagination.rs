@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
-use intercom_api::runtime::{Client, Error};
 use intercom_api::v2_11::models;
+use intercom_api::{Client, Error};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

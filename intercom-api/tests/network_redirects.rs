@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
-use intercom_api::runtime::reqwest::{self, Method};
-use intercom_api::runtime::{Client, Error, RequestParts};
+use intercom_api::__private::RequestParts;
+use intercom_api::__private::reqwest::{self, Method};
+use intercom_api::{Client, Error};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -157,10 +158,10 @@ async fn a_declared_redirect_gives_the_caller_its_location() {
     let mut parts = RequestParts::new(Method::GET, "2.14", "/calls/{call_id}/recording");
     parts.push_path("/calls/c1/recording");
     parts.set_redirect_declared();
-    let redirect = intercom_api::runtime::body(intercom_api::runtime::send(
+    let redirect = intercom_api::__private::body(intercom_api::__private::send(
         client(&server),
         Ok(parts),
-        intercom_api::runtime::decode_redirect,
+        intercom_api::__private::decode_redirect,
     ))
     .await
     .expect("the redirect is the result");

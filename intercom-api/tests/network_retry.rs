@@ -4,8 +4,9 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use intercom_api::runtime::reqwest::Method;
-use intercom_api::runtime::{Client, RequestParts};
+use intercom_api::__private::RequestParts;
+use intercom_api::__private::reqwest::Method;
+use intercom_api::Client;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -1,4 +1,4 @@
-//! Pagination runtime (`intercom_api::runtime::pagination`) driven by
+//! Pagination runtime (`intercom_api::__private::pagination`) driven by
 //! hand-written fake calls: a `Clone` call template and an async `send` that
 //! answers from a table of pages and records every request. No HTTP; the
 //! same scenarios through the generated client and a mock server are in
@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use futures_util::stream::FusedStream;
 use futures_util::{Stream, StreamExt, TryStreamExt};
-use intercom_api::runtime::pagination::{items, pages, scroll_pages};
-use intercom_api::runtime::{Client, Error, Items, Pages};
+use intercom_api::__private::pagination::{items, pages, scroll_pages};
+use intercom_api::{Client, Error, Items, Pages};
 
 /// One fake page: its items and the key of the next page.
 #[derive(Debug, Clone, PartialEq)]
@@ -408,7 +408,7 @@ fn streams_are_send_and_unpin() {
 /// `next` URL's `starting_after` or `page`, then `page + 1` below the total.
 #[test]
 fn implied_page_order() {
-    use intercom_api::runtime::pagination::ImpliedPage::{self, Cursor, Number};
+    use intercom_api::__private::pagination::ImpliedPage::{self, Cursor, Number};
     let s = |v: &str| Some(v.to_owned());
     assert_eq!(
         ImpliedPage::next(s("c1"), s("/x?page=9"), Some(1), Some(3)),

@@ -5,11 +5,9 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use intercom_api::runtime::reqwest::{Method, StatusCode};
-use intercom_api::runtime::{
-    CallOptions, Client, Error, RateLimit, Region, RequestParts, decode_bytes, decode_empty,
-    decode_json,
-};
+use intercom_api::__private::reqwest::{Method, StatusCode};
+use intercom_api::__private::{RequestParts, decode_bytes, decode_empty, decode_json};
+use intercom_api::{CallOptions, Client, Error, RateLimit, Region};
 use serde::Deserialize;
 use wiremock::matchers::{any, body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -107,7 +105,7 @@ async fn caller_supplied_http_client_is_used_with_our_headers() {
         .expect(1)
         .mount(&server)
         .await;
-    let http = intercom_api::runtime::reqwest::Client::builder()
+    let http = intercom_api::__private::reqwest::Client::builder()
         .build()
         .expect("reqwest client");
     let client = Client::builder(TOKEN)
@@ -491,7 +489,7 @@ fn client_error_and_futures_are_thread_safe() {
     assert_send_sync::<Client>();
     assert_send_sync::<Error>();
     assert_send_sync::<RequestParts>();
-    assert_send_sync::<intercom_api::runtime::Response<Contact>>();
+    assert_send_sync::<intercom_api::Response<Contact>>();
     assert!(std::mem::size_of::<Error>() <= 16);
     let client = Client::new(TOKEN);
     let future = client.execute(get("/me"));

@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use intercom_api::runtime::reqwest::header::HeaderMap;
-use intercom_api::runtime::reqwest::{Method, StatusCode};
-use intercom_api::runtime::{Client, Error, RateLimit, RawResponse, RequestParts, decode_json};
+use intercom_api::__private::reqwest::header::HeaderMap;
+use intercom_api::__private::reqwest::{Method, StatusCode};
+use intercom_api::__private::{RawResponse, RequestParts, decode_json};
+use intercom_api::{Client, Error, RateLimit};
 use serde::Deserialize;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -129,7 +130,16 @@ async fn non_json_error_body_is_kept_raw() {
     assert!(error.api_errors().is_empty());
     assert_eq!(error.request_id(), Some("proxy-1"));
     assert_eq!(error.as_api().and_then(|e| e.body_text()), Some(html));
-    assert!(error.to_string().contains("Bad Gateway from some proxy"));
+    // The body is customer data: never in `Display` or `Debug`, only through `body_text()`.
+    let shown = format!("{error} | {error:?} | {error:#?}");
+    assert!(!shown.contains("Bad Gateway"), "{shown}");
+    assert!(
+        error
+            .to_string()
+            .contains("a 57-byte body that is not an Intercom error list"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("proxy-1"), "{error}");
 
     // JSON, but not an error.list: kept raw as well.
     let error =
@@ -193,6 +203,17 @@ fn decode_error_names_the_field_path() {
     assert_eq!(error.status(), None);
     let shown = error.to_string();
     assert!(shown.contains("a.b"), "{shown}");
+    assert!(shown.contains("invalid type"), "{shown}");
+    assert!(
+        shown.contains("HTTP 200 OK") && shown.contains("dec-1"),
+        "{shown}"
+    );
+    // The body is customer data: neither `Display` nor `Debug` quotes it.
+    let shown = format!("{error} | {error:?} | {error:#?}");
+    assert!(!shown.contains(r#"{"a":"#), "{shown}");
+    // The serde_json error is the source.
+    let source = std::error::Error::source(decode).expect("a source");
+    assert!(source.is::<serde_json::Error>(), "{source:?}");
 }
 
 #[test]

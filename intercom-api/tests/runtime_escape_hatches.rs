@@ -271,7 +271,7 @@ async fn raw_request_sends_auth_and_version_retries_and_decodes() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let path = format!("/widgets/{}", intercom_api::runtime::path_segment("w 1"));
+    let path = format!("/widgets/{}", intercom_api::path_segment("w 1"));
 
     let widget: Widget = client
         .v2_11()

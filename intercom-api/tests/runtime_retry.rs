@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use intercom_api::runtime::reqwest::{Method, StatusCode};
-use intercom_api::runtime::{CallOptions, Client, ClientBuilder, Error, RequestParts, decode_json};
+use intercom_api::__private::reqwest::{Method, StatusCode};
+use intercom_api::__private::{RequestParts, decode_json};
+use intercom_api::{CallOptions, Client, ClientBuilder, Error};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use wiremock::matchers::{any, method};

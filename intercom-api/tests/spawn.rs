@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use intercom_api::runtime::{Client, Items, Pages};
+use intercom_api::{Client, Items, Pages};
 use intercom_api::v2_11::models;
 use intercom_api::v2_11::operations::Api;
 use intercom_api::v2_11::operations::contacts::{Contacts, ListContacts, ShowContact};

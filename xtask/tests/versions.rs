@@ -228,7 +228,9 @@ fn add_version_2_99_adds_module_feature_and_listing() {
 
     let lib = read(root, "intercom-api/src/lib.rs");
     assert!(
-        lib.contains("#[cfg(feature = \"v2_99\")]\n#[rustfmt::skip]\npub mod v2_99;"),
+        lib.contains(
+            "#[cfg(feature = \"v2_99\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"v2_99\")))]\n#[rustfmt::skip]\npub mod v2_99;"
+        ),
         "{lib}"
     );
     let cargo = read(root, "intercom-api/Cargo.toml");

@@ -108,7 +108,7 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
     let api_doc =
         format!(" Entry point to the {version} operations: see [`crate::Client::{vmod}`].");
     let request_doc = format!(
-        " Calls an endpoint the {version} spec does not describe, with `Intercom-Version: {version}`: see [`Client::request`](crate::runtime::Client::request)."
+        " Calls an endpoint the {version} spec does not describe, with `Intercom-Version: {version}`: see [`Client::request`](crate::Client::request)."
     );
     let tokens = quote! {
         #![doc = #ops_doc]

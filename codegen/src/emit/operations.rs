@@ -340,7 +340,7 @@ fn operation(
             (quote!(bytes::Bytes), quote!(crate::runtime::decode_bytes))
         }
         None if declared_redirect => (
-            quote!(crate::runtime::Redirect),
+            quote!(crate::Redirect),
             quote!(crate::runtime::decode_redirect),
         ),
         None => (
@@ -715,7 +715,7 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
         pages_doc.push_str(" A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].");
     }
     let stream_doc = format!(
-        " Every item (`{}`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).",
+        " Every item (`{}`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).",
         p.items.wire_name
     );
     let self_param = if prepare.is_empty() {
@@ -750,14 +750,14 @@ fn pagination_methods(p: &Pagination, implied_field: Option<&str>) -> TokenStrea
         // `inline`: the boxed stream instantiates the whole decode path; compile it only in the
         // programs that use this operation (about 30% of the crate's own compile time otherwise).
         #[inline]
-        pub fn pages(#self_param) -> crate::runtime::Pages<#page_ty> {
+        pub fn pages(#self_param) -> crate::Pages<#page_ty> {
             #prepare
             #guarded
         }
 
         #[doc = #stream_doc]
         #[inline]
-        pub fn stream(self) -> crate::runtime::Items<#item_ty> {
+        pub fn stream(self) -> crate::Items<#item_ty> {
             crate::runtime::pagination::items(self.pages(), |page: #page_ty| page.#items #(#items_alt)* .unwrap_or_default())
         }
     }

@@ -31,8 +31,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// timeouts and retry policy. Its `Debug` output never shows the token.
 ///
 /// ```no_run
-/// # fn main() -> Result<(), intercom_api::runtime::Error> {
-/// use intercom_api::runtime::{Client, Region};
+/// # fn main() -> Result<(), intercom_api::Error> {
+/// use intercom_api::{Client, Region};
 ///
 /// let client = Client::builder("my-access-token").region(Region::Eu).build()?;
 /// # let _ = client;

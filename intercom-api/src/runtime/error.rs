@@ -230,12 +230,15 @@ struct ErrorList {
 }
 
 /// Intercom answered with a non-success status.
+///
+/// Its `Display` and `Debug` never show the response body (customer data): a body that is not
+/// an Intercom `error.list` is shown by length only, and [`body_text`](ApiError::body_text)
+/// returns it.
 #[derive(Debug)]
 pub struct ApiError {
     inner: Box<ApiErrorInner>,
 }
 
-#[derive(Debug)]
 struct ApiErrorInner {
     status: StatusCode,
     headers: HeaderMap,
@@ -243,6 +246,20 @@ struct ApiErrorInner {
     request_id: Option<String>,
     errors: Vec<ApiErrorItem>,
     body_text: Option<String>,
+}
+
+impl fmt::Debug for ApiErrorInner {
+    // A raw body is customer data: its length only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("rate_limit", &self.rate_limit)
+            .field("request_id", &self.request_id)
+            .field("errors", &self.errors)
+            .field("body_text_len", &self.body_text.as_ref().map(String::len))
+            .finish()
+    }
 }
 
 impl ApiError {
@@ -306,7 +323,8 @@ impl ApiError {
     }
 
     /// The raw response body, when it was not an Intercom `error.list`
-    /// (for example an HTML page from a proxy).
+    /// (for example an HTML page from a proxy), up to [`MAX_ERROR_BODY_BYTES`]. Never part of
+    /// the error's `Display` or `Debug`.
     pub fn body_text(&self) -> Option<&str> {
         self.inner.body_text.as_deref()
     }
@@ -331,9 +349,13 @@ impl fmt::Display for ApiError {
             }
         }
         if let Some(text) = &inner.body_text {
-            let text = text.trim();
-            if !text.is_empty() {
-                write!(f, ": {}", snippet(text, 0))?;
+            if !text.trim().is_empty() {
+                // The body is customer data: its length only (`ApiError::body_text` has it).
+                write!(
+                    f,
+                    ": a {}-byte body that is not an Intercom error list",
+                    text.len()
+                )?;
             }
         }
         if let Some(id) = &inner.request_id {
@@ -346,6 +368,11 @@ impl fmt::Display for ApiError {
 impl StdError for ApiError {}
 
 /// A success response's body could not be decoded into the expected type.
+///
+/// `Display` names the field path, the decoder's message, the status and the request id; neither
+/// it nor `Debug` shows the body (customer data), which [`body`](DecodeError::body) and
+/// [`body_snippet`](DecodeError::body_snippet) return. [`source`](StdError::source) is the
+/// underlying `serde_json::Error` or `std::str::Utf8Error`, when there is one.
 #[derive(Debug)]
 pub struct DecodeError {
     inner: Box<DecodeErrorInner>,
@@ -357,7 +384,15 @@ struct DecodeErrorInner {
     path: String,
     message: String,
     snippet: String,
+    source: Option<DecodeSource>,
     body: Bytes,
+}
+
+/// What a [`DecodeError`] was caused by.
+#[derive(Debug)]
+enum DecodeSource {
+    Json(serde_json::Error),
+    Utf8(std::str::Utf8Error),
 }
 
 impl fmt::Debug for DecodeErrorInner {
@@ -368,7 +403,7 @@ impl fmt::Debug for DecodeErrorInner {
             .field("request_id", &self.request_id)
             .field("path", &self.path)
             .field("message", &self.message)
-            .field("snippet", &self.snippet)
+            .field("source", &self.source)
             .field("body_len", &self.body.len())
             .finish()
     }
@@ -379,7 +414,7 @@ impl DecodeError {
         status: StatusCode,
         request_id: Option<String>,
         path: String,
-        error: &serde_json::Error,
+        error: serde_json::Error,
         body: Bytes,
     ) -> Self {
         let text = String::from_utf8_lossy(&body);
@@ -409,6 +444,7 @@ impl DecodeError {
                 path,
                 message,
                 snippet,
+                source: Some(DecodeSource::Json(error)),
                 body,
             }),
         }
@@ -418,7 +454,7 @@ impl DecodeError {
     pub(crate) fn not_utf8(
         status: StatusCode,
         request_id: Option<String>,
-        error: &std::str::Utf8Error,
+        error: std::str::Utf8Error,
         body: Bytes,
     ) -> Self {
         let valid = error.valid_up_to();
@@ -431,6 +467,7 @@ impl DecodeError {
                 path: ".".to_owned(),
                 message: format!("the text body is not valid UTF-8 (at byte {valid})"),
                 snippet: snippet(&text, offset.min(text.len())),
+                source: Some(DecodeSource::Utf8(error)),
                 body,
             }),
         }
@@ -456,6 +493,7 @@ impl DecodeError {
                      levels (at byte {offset})"
                 ),
                 snippet: snippet(&text, offset.min(text.len())),
+                source: None,
                 body,
             }),
         }
@@ -472,7 +510,8 @@ impl DecodeError {
         &self.inner.message
     }
 
-    /// Up to about 200 characters of the body around the error position.
+    /// Up to about 200 characters of the body around the error position. Never part of the
+    /// error's `Display` or `Debug` (the body is customer data).
     pub fn body_snippet(&self) -> &str {
         &self.inner.snippet
     }
@@ -496,15 +535,27 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
         write!(
             f,
-            "failed to decode the response body at `{}`: {} (body: {})",
-            self.inner.path, self.inner.message, self.inner.snippet
-        )
+            "failed to decode the response body at `{}`: {} (HTTP {}",
+            inner.path, inner.message, inner.status
+        )?;
+        if let Some(id) = &inner.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        f.write_str(")")
     }
 }
 
-impl StdError for DecodeError {}
+impl StdError for DecodeError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self.inner.source.as_ref()? {
+            DecodeSource::Json(error) => Some(error),
+            DecodeSource::Utf8(error) => Some(error),
+        }
+    }
+}
 
 /// The request could not be built or the client is misconfigured.
 #[derive(Debug)]
@@ -580,7 +631,20 @@ pub(crate) fn snippet(text: &str, offset: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{byte_offset, snippet};
+    use super::{DecodeError, byte_offset, snippet};
+    use std::error::Error as _;
+
+    #[test]
+    fn text_decode_error_keeps_the_utf8_error_and_hides_the_body() {
+        let body = bytes::Bytes::from_static(b"secret \xff body");
+        let error = std::str::from_utf8(&body).expect_err("not UTF-8");
+        let error = DecodeError::not_utf8(reqwest::StatusCode::OK, None, error, body);
+        let source = error.source().expect("a source");
+        assert!(source.is::<std::str::Utf8Error>(), "{source:?}");
+        let shown = format!("{error} | {error:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(error.body_snippet().contains("secret"));
+    }
 
     #[test]
     fn snippet_is_bounded_and_char_safe() {

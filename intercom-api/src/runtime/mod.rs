@@ -3,13 +3,13 @@
 //!
 //! The generated API modules build a `RequestParts`, hand it to the
 //! [`Client`]'s shared send path and decode the result into a [`Response`].
-//! Everything a caller needs is re-exported at the crate root as well.
+//! The module is private: what a caller needs is re-exported at the crate root (its one public
+//! path), what the generated code and the crate's tests need under `crate::__private`.
 
 mod auth;
 mod client;
 mod error;
 mod extra;
-#[doc(hidden)]
 pub mod pagination;
 mod path;
 mod region;
@@ -30,19 +30,14 @@ pub use region::Region;
 pub use request::CallOptions;
 pub use response::{MAX_RESPONSE_DEPTH, RateLimit, Redirect, Response};
 
-#[doc(hidden)]
 pub use extra::Extras;
-#[doc(hidden)]
 pub use request::RequestParts;
-#[doc(hidden)]
 pub use response::{
     RawResponse, decode_bytes, decode_empty, decode_json, decode_redirect, decode_text,
 };
-#[doc(hidden)]
 pub use send::{body, send};
 
 /// The `reqwest` version used by the runtime, for generated code.
-#[doc(hidden)]
 pub use reqwest;
 /// The HTTP method of a [`RawRequest`] (`reqwest`'s, i.e. `http`'s).
 pub use reqwest::Method;

@@ -19,7 +19,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// (`A-Z a-z 0-9 - . _ ~`) is encoded, and so are the segments `.` and `..`.
 ///
 /// ```
-/// use intercom_api::runtime::path_segment;
+/// use intercom_api::path_segment;
 ///
 /// assert_eq!(path_segment("a/b c@x.io"), "a%2Fb%20c%40x.io");
 /// assert_eq!(path_segment(".."), "%2E%2E");

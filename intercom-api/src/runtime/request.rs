@@ -27,7 +27,7 @@ static INTERCOM_VERSION: HeaderName = HeaderName::from_static("intercom-version"
 /// Per-call overrides of the client's settings.
 ///
 /// ```
-/// use intercom_api::runtime::CallOptions;
+/// use intercom_api::CallOptions;
 ///
 /// let options = CallOptions::new().max_attempts(5).retry_non_idempotent(true);
 /// assert_eq!(options.max_attempts, Some(5));

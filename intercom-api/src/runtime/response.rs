@@ -210,7 +210,7 @@ pub fn decode_json<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>,
         }
         Err((path, error)) => {
             let request_id = header_request_id(&raw.headers).map(str::to_owned);
-            Err(DecodeError::new(raw.status, request_id, path, &error, raw.body.clone()).into())
+            Err(DecodeError::new(raw.status, request_id, path, error, raw.body.clone()).into())
         }
     }
 }
@@ -302,7 +302,7 @@ pub fn decode_text(raw: RawResponse) -> Result<Response<String>, Error> {
         }
         Err(error) => {
             let request_id = header_request_id(&raw.headers).map(str::to_owned);
-            Err(DecodeError::not_utf8(raw.status, request_id, &error, raw.body.clone()).into())
+            Err(DecodeError::not_utf8(raw.status, request_id, error, raw.body.clone()).into())
         }
     }
 }

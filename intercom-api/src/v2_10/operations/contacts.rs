@@ -342,7 +342,7 @@ pub struct ListCompaniesForAContact {
 impl ListCompaniesForAContact {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (the `starting_after` or `page` in the query of the `pages.next` URL, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::ContactAttachedCompanies> {
+    pub fn pages(self) -> crate::Pages<models::ContactAttachedCompanies> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -392,9 +392,9 @@ impl ListCompaniesForAContact {
             },
         )
     }
-    /// Every item (`companies`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`companies`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::Company> {
+    pub fn stream(self) -> crate::Items<models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ContactAttachedCompanies| {
@@ -844,7 +844,7 @@ impl SearchContacts {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(mut self) -> crate::runtime::Pages<models::ContactList> {
+    pub fn pages(mut self) -> crate::Pages<models::ContactList> {
         if self.body.is_none() {
             self.body = serde_json::from_str("{\"query\":{}}").ok();
         }
@@ -879,9 +879,9 @@ impl SearchContacts {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::Contact> {
+    pub fn stream(self) -> crate::Items<models::Contact> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ContactList| page.data.unwrap_or_default(),
@@ -943,7 +943,7 @@ pub struct ListContacts {
 impl ListContacts {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::ContactList> {
+    pub fn pages(self) -> crate::Pages<models::ContactList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -999,9 +999,9 @@ impl ListContacts {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::Contact> {
+    pub fn stream(self) -> crate::Items<models::Contact> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ContactList| page.data.unwrap_or_default(),

@@ -610,7 +610,7 @@ impl SearchConversations {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(mut self) -> crate::runtime::Pages<models::ConversationList> {
+    pub fn pages(mut self) -> crate::Pages<models::ConversationList> {
         if self.body.is_none() {
             self.body = serde_json::from_str("{\"query\":{}}").ok();
         }
@@ -645,9 +645,9 @@ impl SearchConversations {
             },
         )
     }
-    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::ConversationListItem> {
+    pub fn stream(self) -> crate::Items<models::ConversationListItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ConversationList| page.conversations.unwrap_or_default(),

@@ -378,7 +378,7 @@ impl SearchTickets {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(mut self) -> crate::runtime::Pages<models::TicketList> {
+    pub fn pages(mut self) -> crate::Pages<models::TicketList> {
         if self.body.is_none() {
             self.body = serde_json::from_str("{\"query\":{}}").ok();
         }
@@ -418,9 +418,9 @@ impl SearchTickets {
             },
         )
     }
-    /// Every item (`tickets`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`tickets`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<Option<models::Ticket>> {
+    pub fn stream(self) -> crate::Items<Option<models::Ticket>> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::TicketList| page.tickets.unwrap_or_default(),

@@ -210,7 +210,7 @@ impl ListActivityLogs {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::ActivityLogList> {
+    pub fn pages(self) -> crate::Pages<models::ActivityLogList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -266,9 +266,9 @@ impl ListActivityLogs {
             },
         )
     }
-    /// Every item (`activity_logs`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`activity_logs`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::ActivityLog> {
+    pub fn stream(self) -> crate::Items<models::ActivityLog> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ActivityLogList| page.activity_logs.unwrap_or_default(),

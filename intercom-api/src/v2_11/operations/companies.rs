@@ -272,7 +272,7 @@ impl RetrieveCompany {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::CompanyList> {
+    pub fn pages(self) -> crate::Pages<models::CompanyList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -302,9 +302,9 @@ impl RetrieveCompany {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::Company> {
+    pub fn stream(self) -> crate::Items<models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::CompanyList| page.data.unwrap_or_default(),
@@ -605,7 +605,7 @@ impl ListAttachedContacts {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::CompanyAttachedContacts> {
+    pub fn pages(self) -> crate::Pages<models::CompanyAttachedContacts> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -637,9 +637,9 @@ impl ListAttachedContacts {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::Contact> {
+    pub fn stream(self) -> crate::Items<models::Contact> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::CompanyAttachedContacts| page.data.unwrap_or_default(),
@@ -778,7 +778,7 @@ impl ListAllCompanies {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::CompanyList> {
+    pub fn pages(self) -> crate::Pages<models::CompanyList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -808,9 +808,9 @@ impl ListAllCompanies {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::Company> {
+    pub fn stream(self) -> crate::Items<models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::CompanyList| page.data.unwrap_or_default(),
@@ -882,7 +882,7 @@ impl ScrollOverAllCompanies {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `scroll_param`; stops at the last page or on a missing, empty or repeated cursor. A failed page is not retried (but a 429) and ends the stream with [`Error::Pagination`]: Intercom may have advanced the scroll, which must restart. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::CompanyScroll> {
+    pub fn pages(self) -> crate::Pages<models::CompanyScroll> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::scroll_pages(
                 self,
@@ -906,9 +906,9 @@ impl ScrollOverAllCompanies {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::Company> {
+    pub fn stream(self) -> crate::Items<models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::CompanyScroll| page.data.unwrap_or_default(),

@@ -356,7 +356,7 @@ impl ListCompaniesForAContact {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::ContactAttachedCompanies> {
+    pub fn pages(self) -> crate::Pages<models::ContactAttachedCompanies> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -394,9 +394,9 @@ impl ListCompaniesForAContact {
             },
         )
     }
-    /// Every item (`companies`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`companies`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::Company> {
+    pub fn stream(self) -> crate::Items<models::Company> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ContactAttachedCompanies| {
@@ -849,7 +849,7 @@ impl SearchContacts {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(mut self) -> crate::runtime::Pages<models::ContactList> {
+    pub fn pages(mut self) -> crate::Pages<models::ContactList> {
         if self.body.is_none() {
             self.body = serde_json::from_str("{\"query\":{}}").ok();
         }
@@ -884,9 +884,9 @@ impl SearchContacts {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::Contact> {
+    pub fn stream(self) -> crate::Items<models::Contact> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ContactList| page.data.unwrap_or_default(),
@@ -965,7 +965,7 @@ impl ListContacts {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::ContactList> {
+    pub fn pages(self) -> crate::Pages<models::ContactList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::pages(
                 self,
@@ -989,9 +989,9 @@ impl ListContacts {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::Contact> {
+    pub fn stream(self) -> crate::Items<models::Contact> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::ContactList| page.data.unwrap_or_default(),

@@ -372,7 +372,7 @@ impl ListConversations {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::PaginatedConversationResponse> {
+    pub fn pages(self) -> crate::Pages<models::PaginatedConversationResponse> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::pages(
                 self,
@@ -396,9 +396,9 @@ impl ListConversations {
             },
         )
     }
-    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::ConversationListItem> {
+    pub fn stream(self) -> crate::Items<models::ConversationListItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::PaginatedConversationResponse| {
@@ -658,9 +658,7 @@ impl SearchConversations {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(
-        mut self,
-    ) -> crate::runtime::Pages<models::PaginatedConversationResponse> {
+    pub fn pages(mut self) -> crate::Pages<models::PaginatedConversationResponse> {
         if self.body.is_none() {
             self.body = serde_json::from_str("{\"query\":{}}").ok();
         }
@@ -695,9 +693,9 @@ impl SearchConversations {
             },
         )
     }
-    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::ConversationListItem> {
+    pub fn stream(self) -> crate::Items<models::ConversationListItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::PaginatedConversationResponse| {

@@ -135,7 +135,7 @@ impl LisDataEvents {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (the `starting_after` or `page` in the query of the `pages.next` URL), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::DataEventSummary> {
+    pub fn pages(self) -> crate::Pages<models::DataEventSummary> {
         crate::runtime::pagination::pages(
             self,
             Self::send,
@@ -158,9 +158,9 @@ impl LisDataEvents {
             },
         )
     }
-    /// Every item (`events`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`events`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::DataEventSummaryItem> {
+    pub fn stream(self) -> crate::Items<models::DataEventSummaryItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::DataEventSummary| page.events.unwrap_or_default(),

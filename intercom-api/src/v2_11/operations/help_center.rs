@@ -138,7 +138,7 @@ impl ListAllCollections {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::CollectionList> {
+    pub fn pages(self) -> crate::Pages<models::CollectionList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -168,9 +168,9 @@ impl ListAllCollections {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::Collection> {
+    pub fn stream(self) -> crate::Items<models::Collection> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::CollectionList| page.data.unwrap_or_default(),

@@ -31,7 +31,7 @@ impl Api {
     pub(crate) fn new(client: crate::runtime::Client) -> Self {
         Self { client }
     }
-    /// Calls an endpoint the 2.11 spec does not describe, with `Intercom-Version: 2.11`: see [`Client::request`](crate::runtime::Client::request).
+    /// Calls an endpoint the 2.11 spec does not describe, with `Intercom-Version: 2.11`: see [`Client::request`](crate::Client::request).
     pub fn request(
         &self,
         method: crate::runtime::Method,

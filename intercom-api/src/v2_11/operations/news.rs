@@ -128,7 +128,7 @@ pub struct ListNewsItems {
 impl ListNewsItems {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::PaginatedNewsItemResponse> {
+    pub fn pages(self) -> crate::Pages<models::PaginatedNewsItemResponse> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -184,9 +184,9 @@ impl ListNewsItems {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::NewsItem> {
+    pub fn stream(self) -> crate::Items<models::NewsItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::PaginatedNewsItemResponse| page.data.unwrap_or_default(),
@@ -470,7 +470,7 @@ pub struct ListLiveNewsfeedItems {
 impl ListLiveNewsfeedItems {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::PaginatedNewsItemResponse> {
+    pub fn pages(self) -> crate::Pages<models::PaginatedNewsItemResponse> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -526,9 +526,9 @@ impl ListLiveNewsfeedItems {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::NewsItem> {
+    pub fn stream(self) -> crate::Items<models::NewsItem> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::PaginatedNewsItemResponse| page.data.unwrap_or_default(),
@@ -593,7 +593,7 @@ pub struct ListNewsfeeds {
 impl ListNewsfeeds {
     /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::PaginatedNewsfeedResponse> {
+    pub fn pages(self) -> crate::Pages<models::PaginatedNewsfeedResponse> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -649,9 +649,9 @@ impl ListNewsfeeds {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::Newsfeed> {
+    pub fn stream(self) -> crate::Items<models::Newsfeed> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::PaginatedNewsfeedResponse| page.data.unwrap_or_default(),

@@ -77,7 +77,7 @@ impl ListNotes {
     }
     /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(self) -> crate::runtime::Pages<models::NoteList> {
+    pub fn pages(self) -> crate::Pages<models::NoteList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::advancing_pages(
                 crate::runtime::pagination::pages(
@@ -107,9 +107,9 @@ impl ListNotes {
             },
         )
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::runtime::Items::max_items).
+    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::runtime::Items<models::Note> {
+    pub fn stream(self) -> crate::Items<models::Note> {
         crate::runtime::pagination::items(
             self.pages(),
             |page: models::NoteList| page.data.unwrap_or_default(),
