@@ -1,4 +1,5 @@
-//! Stage 4: IR -> Rust tokens (`quote`), one file per domain, rendered by `render`.
+//! Stage 4: IR -> Rust tokens (`quote`), one file per `TypeDef::file` and per tag module (both decided by
+//! `lower::placement`), rendered by `render`.
 
 mod calls;
 pub mod docs;
