@@ -327,9 +327,13 @@ components:
         body: { type: string }
 "##,
     );
-    for word in ["Alpha", "Bravo", "Delta", "Echo", "Kilo", "Lima", "Sierra", "Tango"] {
+    for word in [
+        "Alpha", "Bravo", "Delta", "Echo", "Kilo", "Lima", "Sierra", "Tango",
+    ] {
         for n in 0..6 {
-            text.push_str(&format!("    {word}{n}:\n      type: object\n      properties:\n"));
+            text.push_str(&format!(
+                "    {word}{n}:\n      type: object\n      properties:\n"
+            ));
             for f in 0..12 {
                 text.push_str(&format!(
                     "        field_{f}: {{ type: string, description: \"Field {f} of {word}{n}.\" }}\n"
@@ -465,7 +469,10 @@ fn adding_a_type_changes_one_model_file() {
             >= 4,
         "{model_files:?}"
     );
-    assert!(model_files.contains("conversations_p.rs"), "{model_files:?}");
+    assert!(
+        model_files.contains("conversations_p.rs"),
+        "{model_files:?}"
+    );
     assert!(model_files.contains("shared_t.rs"), "{model_files:?}");
     let new_type = |name: &str| {
         format!(

@@ -106,7 +106,10 @@ fn place_types(api: &mut Api) {
             Some(_) => SHARED_MODULE.to_string(),
             None => UNREFERENCED_MODULE.to_string(),
         };
-        bases.insert(name.clone(), (def.module.clone(), file_of(&def.module, name)));
+        bases.insert(
+            name.clone(),
+            (def.module.clone(), file_of(&def.module, name)),
+        );
     }
     // Two groups whose file names meet (a group `a` split into `a_b`, and a group `a_b`) keep them
     // apart with a suffix; claimed in sorted order of the (group, file) pairs.
@@ -189,7 +192,10 @@ mod tests {
         assert_eq!(file_of("shared", "Contact"), "shared_c");
         assert_eq!(file_of("shared", "ZebraList"), "shared_z");
         assert_eq!(file_of("conversations", "Conversation"), "conversations_c");
-        assert_eq!(file_of("conversations", "ConversationPart"), "conversations_p");
+        assert_eq!(
+            file_of("conversations", "ConversationPart"),
+            "conversations_p"
+        );
         assert_eq!(
             file_of("conversations", "ConversationsListV2"),
             "conversations_l"
@@ -229,7 +235,10 @@ components:
 
     #[test]
     fn camel_words_split_on_capitals_and_separators() {
-        assert_eq!(camel_words("ConversationPartV2"), ["conversation", "part", "v2"]);
+        assert_eq!(
+            camel_words("ConversationPartV2"),
+            ["conversation", "part", "v2"]
+        );
         assert_eq!(camel_words("V2_11"), ["v2", "11"]);
     }
 }
