@@ -56,7 +56,7 @@ impl Struct {
     /// The flattened map of undeclared members, if the struct has one (lenient types always do,
     /// as raw JSON, since members that drift are kept there too; strict types when the spec
     /// declares `additionalProperties`, typed): its Rust name (`additional_properties` unless a
-    /// field has it) and its value type.
+    /// field has it, see [`Struct::additional_name`]) and its value type.
     pub fn additional_field(&self, usage: Usage) -> Option<(String, TypeRef)> {
         let value = match (&self.additional, usage.lenient()) {
             // Lenient types also keep members that drifted there, raw, whatever their declared type.
@@ -64,11 +64,7 @@ impl Struct {
             (Some(t), false) => t.clone(),
             (None, false) => return None,
         };
-        let mut name = "additional_properties".to_string();
-        while self.fields.iter().any(|f| f.rust_name == name) {
-            name.push('_');
-        }
-        Some((name, value))
+        Some((self.additional_name.clone(), value))
     }
 }
 
@@ -123,8 +119,12 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Where it is used.
     pub usage: Usage,
-    /// File (module) it is emitted into.
+    /// Group it belongs to: the module of the one tag whose operations reach it, `shared` (several
+    /// tags) or `unreferenced` (none). Decided by `lower::placement`.
     pub module: String,
+    /// Private module (file `models/<file>.rs`) it is emitted into, from `module` and its own name
+    /// only. Decided by `lower::placement`.
+    pub file: String,
 }
 
 /// The shape of a named type.
@@ -147,6 +147,9 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// `additionalProperties` value type, kept in a flattened map.
     pub additional: Option<TypeRef>,
+    /// Rust name of the flattened map of undeclared members (`additional_properties` unless a
+    /// field has it). Decided by `lower::placement`, once the fields are final.
+    pub additional_name: String,
 }
 
 /// One struct field.
@@ -248,6 +251,13 @@ pub struct Operation {
     pub pointer: String,
     /// First tag (the group it is generated in).
     pub tag: String,
+    /// Module (file `operations/<module>.rs`) of its tag, collision-free; also the accessor method
+    /// (`client.v2_11().<module>()`). Decided by `lower::placement`.
+    pub module: String,
+    /// Accessor struct of its tag in that module. Decided by `lower::placement`.
+    pub accessor: String,
+    /// Request builder struct in that module. Decided by `lower::placement`.
+    pub builder: String,
     /// Summary and description.
     pub docs: Docs,
     /// Path, query and header parameters (the `Intercom-Version` header is dropped: the runtime sends it).

@@ -3,7 +3,9 @@
 //! what users of the crate see change, one item per line.
 //!
 //! The listing is computed from the IR with the same rules the generator applies (see README
-//! "Decoding policy"); [`crate::diff`] uses the same helpers to name Rust items and types.
+//! "Decoding policy"): module, builder and file names come from the IR (decided once by
+//! `lower::placement`), type spellings from [`crate::emit::types::spelling`]; [`crate::diff`] uses
+//! the same helpers to name Rust items and types.
 //!
 //! Format (every line is self-contained, so a line diff needs no context):
 //!
@@ -64,20 +66,12 @@ pub fn render(api: &Api, sha256: &str) -> String {
 
 /// `client.v2_11().contacts().retrieve_contact(...)`.
 pub fn call_path(vmod: &str, op: &Operation) -> String {
-    format!(
-        "client.{vmod}().{}().{}(...)",
-        naming::module_name(&op.tag),
-        op.method_name
-    )
+    format!("client.{vmod}().{}().{}(...)", op.module, op.method_name)
 }
 
 /// `v2_11::operations::contacts::retrieve_contact`: the generated item of an operation.
 pub fn operation_item(vmod: &str, op: &Operation) -> String {
-    format!(
-        "{vmod}::operations::{}::{}",
-        naming::module_name(&op.tag),
-        op.method_name
-    )
+    format!("{vmod}::operations::{}::{}", op.module, op.method_name)
 }
 
 /// `v2_11::models::Ticket`: the generated item of a named type.
@@ -87,18 +81,7 @@ pub fn type_item(vmod: &str, name: &str) -> String {
 
 /// The Rust spelling of `t` as it appears inside the `models` module (named types unqualified).
 pub fn rust_type(t: &TypeRef) -> String {
-    match t {
-        TypeRef::String => "String".to_string(),
-        TypeRef::Integer => "i64".to_string(),
-        TypeRef::Number => "f64".to_string(),
-        TypeRef::Boolean => "bool".to_string(),
-        TypeRef::Json => "serde_json::Value".to_string(),
-        TypeRef::JsonObject => "serde_json::Map<String, serde_json::Value>".to_string(),
-        TypeRef::Named(n) => n.clone(),
-        TypeRef::Array(i) => format!("Vec<{}>", rust_type(i)),
-        TypeRef::Map(i) => format!("std::collections::BTreeMap<String, {}>", rust_type(i)),
-        TypeRef::Nullable(i) => format!("Option<{}>", rust_type(i)),
-    }
+    crate::emit::types::spelling(t, "")
 }
 
 /// The Rust type of a struct field as users see it (`Option`, `Box` included).
@@ -271,7 +254,7 @@ fn type_lines(def: &TypeDef) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Docs, Struct};
+    use crate::ir::Docs;
 
     fn field(name: &str, ty: TypeRef, required: bool, nullable: bool) -> Field {
         Field {
@@ -311,28 +294,5 @@ mod tests {
         boxed.boxed = true;
         assert_eq!(field_type(strict, &boxed), "Box<Node>");
         assert_eq!(field_type(lenient, &boxed), "Option<Box<Node>>");
-    }
-
-    #[test]
-    fn additional_field_avoids_declared_names() {
-        let s = Struct {
-            fields: vec![field(
-                "additional_properties",
-                TypeRef::String,
-                false,
-                false,
-            )],
-            additional: None,
-        };
-        let lenient = Usage::default();
-        assert_eq!(
-            s.additional_field(lenient),
-            Some(("additional_properties_".to_string(), TypeRef::Json))
-        );
-        let strict = Usage {
-            request: true,
-            response: false,
-        };
-        assert_eq!(s.additional_field(strict), None);
     }
 }

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use super::match_ops::{Matching, OpPair, ParamKey, normalize_path, param_key, path_placeholders};
 use super::{Change, Context, Rule, Section, op_subject};
 use crate::ir::{Operation, Parameter};
-use crate::naming;
 use crate::surface::{self, operation_item, return_type, rust_type};
 
 /// Every operation-level change between the paired, added and removed operations.
@@ -66,8 +65,6 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
         });
     };
 
-    let old_module = naming::module_name(&old.tag);
-    let new_module = naming::module_name(&new.tag);
     if old.method_name != new.method_name {
         push(
             Rule::OperationRenamed,
@@ -90,7 +87,7 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
             ),
         );
     }
-    if old_module != new_module {
+    if old.module != new.module {
         push(
             Rule::OperationMoved,
             &item,

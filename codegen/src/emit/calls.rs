@@ -5,7 +5,6 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::GeneratedFile;
-use super::operations::tag_modules;
 use super::types::rust_type;
 use crate::error::Error;
 use crate::ir::{Api, ParamLocation};
@@ -16,12 +15,11 @@ use crate::render::{Provenance, render};
 pub fn dispatch(api: &Api, prov: &Provenance) -> Result<GeneratedFile, Error> {
     let vmod = naming::version_module(&api.version);
     let vmod_ident = format_ident!("{}", vmod);
-    let modules = tag_modules(api);
     let prefix = quote!(models::);
     let mut fns = Vec::new();
     let mut arms = Vec::new();
     for op in &api.operations {
-        let module = modules.get(&op.tag).cloned().unwrap_or_default();
+        let module = &op.module;
         let fn_ident = format_ident!("{}__{}", module, op.method_name);
         let module_ident = format_ident!("{}", module);
         let method_ident = format_ident!("{}", op.method_name);

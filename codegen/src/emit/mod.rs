@@ -1,4 +1,5 @@
-//! Stage 4: IR -> Rust tokens (`quote`), one file per domain, rendered by `render`.
+//! Stage 4: IR -> Rust tokens (`quote`), one file per `TypeDef::file` and per tag module (both decided by
+//! `lower::placement`), rendered by `render`.
 
 mod calls;
 pub mod docs;
@@ -32,23 +33,18 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
     let base = format!("intercom-api/src/{vmod}");
     let mut files = Vec::new();
 
-    // Models, one file per domain module; large modules are split into alphabetical ranges.
-    let mut by_module: BTreeMap<&str, Vec<(&str, TokenStream)>> = BTreeMap::new();
+    // Models: one file per `TypeDef::file` (decided by `lower::placement`), types sorted by name.
+    let mut chunks: BTreeMap<&str, (&str, Vec<TokenStream>)> = BTreeMap::new();
     for def in api.types.values() {
-        by_module
-            .entry(def.module.as_str())
-            .or_default()
-            .push((def.name.as_str(), models::type_item(api, def)));
-    }
-    let mut chunks: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
-    for (module, items) in by_module {
-        for (name, part) in split_module(module, items) {
-            chunks.insert(name, part);
-        }
+        chunks
+            .entry(def.file.as_str())
+            .or_insert_with(|| (def.module.as_str(), Vec::new()))
+            .1
+            .push(models::type_item(api, def));
     }
     let mut mods = Vec::new();
-    for (module, items) in &chunks {
-        let ident = format_ident!("{}", module);
+    for (file, (module, items)) in &chunks {
+        let ident = format_ident!("{}", file);
         mods.push(ident);
         let doc = format!(
             " Models of the `{module}` group (Intercom API {}).",
@@ -61,8 +57,8 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
             #(#items)*
         };
         files.push(GeneratedFile {
-            path: format!("{base}/models/{module}.rs"),
-            contents: render(tokens, prov, module)?,
+            path: format!("{base}/models/{file}.rs"),
+            contents: render(tokens, prov, file)?,
         });
     }
     let models_doc = format!(
@@ -167,52 +163,6 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
     files.push(examples::dispatch(api, prov)?);
     files.push(calls::dispatch(api, prov)?);
     Ok(files)
-}
-
-/// Token budget of one model file (about 1,500 formatted lines).
-const FILE_BUDGET: usize = 60_000;
-
-/// Splits a module's items (sorted by name) into files of at most [`FILE_BUDGET`], named after the
-/// module and the first letters of their first and last type (`shared_a_k`, `shared_l_z`).
-fn split_module(module: &str, items: Vec<(&str, TokenStream)>) -> Vec<(String, Vec<TokenStream>)> {
-    let sizes: Vec<usize> = items.iter().map(|(_, t)| t.to_string().len()).collect();
-    let total: usize = sizes.iter().sum();
-    if total <= FILE_BUDGET {
-        return vec![(
-            module.to_string(),
-            items.into_iter().map(|(_, t)| t).collect(),
-        )];
-    }
-    let mut groups: Vec<Vec<(&str, TokenStream)>> = vec![Vec::new()];
-    let mut size = 0;
-    for ((name, item), item_size) in items.into_iter().zip(sizes) {
-        if size + item_size > FILE_BUDGET && groups.last().is_some_and(|g| !g.is_empty()) {
-            groups.push(Vec::new());
-            size = 0;
-        }
-        size += item_size;
-        if let Some(g) = groups.last_mut() {
-            g.push((name, item));
-        }
-    }
-    let mut taken = std::collections::BTreeSet::new();
-    groups
-        .into_iter()
-        .map(|g| {
-            let first = g
-                .first()
-                .and_then(|(n, _)| n.chars().next())
-                .unwrap_or('a')
-                .to_ascii_lowercase();
-            let last = g
-                .last()
-                .and_then(|(n, _)| n.chars().next())
-                .unwrap_or('z')
-                .to_ascii_lowercase();
-            let name = naming::claim(&mut taken, &format!("{module}_{first}_{last}"), &["_part"]);
-            (name, g.into_iter().map(|(_, t)| t).collect())
-        })
-        .collect()
 }
 
 /// Files that list every version: the test registries.

@@ -14,20 +14,6 @@ use crate::ir::{
 };
 use crate::naming;
 
-/// Names used by generated operation files that builders must not take.
-const RESERVED: &[&str] = &[
-    "Client",
-    "Error",
-    "RequestParts",
-    "Response",
-    "CallOptions",
-    "Api",
-    "Option",
-    "String",
-    "Vec",
-    "Result",
-];
-
 /// One tag's operations: the accessor struct's name and the file's tokens.
 pub struct TagFile {
     /// Module (file) name.
@@ -40,43 +26,22 @@ pub struct TagFile {
     pub tokens: TokenStream,
 }
 
-/// Tag -> module name of its operations file (deterministic, collision-free).
-pub fn tag_modules(api: &Api) -> BTreeMap<String, String> {
-    let tags: BTreeSet<&String> = api.operations.iter().map(|o| &o.tag).collect();
-    // `request` is `Api::request`, the call to an endpoint the spec does not describe.
-    let mut taken = BTreeSet::from(["request".to_owned()]);
-    tags.into_iter()
-        .map(|t| {
-            (
-                t.clone(),
-                naming::claim(&mut taken, &naming::module_name(t), &["_ops"]),
-            )
-        })
-        .collect()
-}
-
 /// Groups operations by first tag and emits one file per tag.
 pub fn tag_files(api: &Api) -> Vec<TagFile> {
     let mut by_tag: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
         by_tag.entry(op.tag.clone()).or_default().push(op);
     }
-    let modules = tag_modules(api);
     let mut out = Vec::new();
     for (tag, ops) in by_tag {
-        let module = modules.get(&tag).cloned().unwrap_or_default();
-        let mut taken: BTreeSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
-        let accessor = naming::claim(&mut taken, &naming::type_name(&tag), &["Operations"]);
+        // Module, accessor and builder names are decided by `lower::placement`.
+        let module = ops.first().map(|o| o.module.clone()).unwrap_or_default();
+        let accessor = ops.first().map(|o| o.accessor.clone()).unwrap_or_default();
         let accessor_ident = format_ident!("{}", accessor);
         let mut methods = Vec::new();
         let mut builders = Vec::new();
         for op in ops {
-            let builder = naming::claim(
-                &mut taken,
-                &naming::type_name(&op.operation_id),
-                &["Request", "Call"],
-            );
-            let (m, b) = operation(api, op, &accessor, &builder);
+            let (m, b) = operation(api, op, &accessor, &op.builder);
             methods.push(m);
             builders.push(b);
         }

@@ -451,9 +451,11 @@ impl<'a> Lowerer<'a> {
                     kind: TypeKind::Struct(Struct {
                         fields,
                         additional: None,
+                        additional_name: String::new(),
                     }),
                     usage: Usage::default(),
                     module: String::new(),
+                    file: String::new(),
                 },
             );
             return TypeRef::Named(name);

@@ -2,14 +2,17 @@
 //!
 //! Resolves `$ref`s (a dangling one becomes a free-form object plus a warning), names inline schemas
 //! after their position, merges `allOf`, classifies `oneOf`/`anyOf` into tagged or untagged unions,
-//! and records where each type is used.
+//! records where each type is used, and finally decides every generated name and file that depends on
+//! more than one node ([`placement`]).
 
 mod examples;
 mod operation;
 mod pagination;
+pub mod placement;
 pub mod post_api {
     //! Graph helpers over the IR (reachability), shared with other tools.
-    pub use super::post::{SHARED_MODULE, UNREFERENCED_MODULE, children, named_in, reachable};
+    pub use super::placement::{SHARED_MODULE, UNREFERENCED_MODULE};
+    pub use super::post::{children, named_in, reachable};
 }
 mod post;
 mod schema;
@@ -75,6 +78,7 @@ pub fn lower(doc: &Document, version: &str) -> Result<Api, Error> {
     };
     post::finish(&mut api)?;
     pagination::detect(&mut api);
+    placement::place(&mut api);
     api.warnings.sort();
     api.warnings.dedup();
     Ok(api)

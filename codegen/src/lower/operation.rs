@@ -297,6 +297,9 @@ impl<'a> Lowerer<'a> {
                     path: path.clone(),
                     pointer: ptr,
                     tag,
+                    module: String::new(),
+                    accessor: String::new(),
+                    builder: String::new(),
                     docs: Docs {
                         title: op.summary.clone(),
                         description: op.description.clone(),

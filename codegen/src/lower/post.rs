@@ -1,21 +1,14 @@
-//! Whole-API passes after lowering: usage (request/response), modules, recursion boxing and
-//! alias-loop detection.
+//! Whole-API passes after lowering: usage (request/response), recursion boxing and alias-loop
+//! detection. Names and files are decided after these, by `placement`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use crate::error::Error;
 use crate::ir::{Api, TypeKind, TypeRef};
-use crate::naming;
-
-/// Module of types reached from several tags.
-pub const SHARED_MODULE: &str = "shared";
-/// Module of types no operation reaches.
-pub const UNREFERENCED_MODULE: &str = "unreferenced";
 
 pub(crate) fn finish(api: &mut Api) -> Result<(), Error> {
     check_alias_loops(api)?;
     mark_usage(api);
-    assign_modules(api);
     box_recursion(api);
     Ok(())
 }
@@ -93,7 +86,9 @@ pub fn reachable(api: &Api, roots: impl IntoIterator<Item = String>) -> BTreeSet
     seen
 }
 
-fn roots_of(api: &Api, request: bool) -> Vec<(String, String)> {
+/// `(tag, named type)` for every named type an operation's request (`request`) or responses refer
+/// to directly.
+pub(super) fn roots_of(api: &Api, request: bool) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for op in &api.operations {
         let mut found = Vec::new();
@@ -122,31 +117,6 @@ fn mark_usage(api: &mut Api) {
     for (name, def) in api.types.iter_mut() {
         def.usage.request = req.contains(name);
         def.usage.response = resp.contains(name);
-    }
-}
-
-fn assign_modules(api: &mut Api) {
-    let mut tags_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut by_tag: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for request in [true, false] {
-        for (tag, root) in roots_of(api, request) {
-            by_tag.entry(tag).or_default().push(root);
-        }
-    }
-    for (tag, roots) in by_tag {
-        for n in reachable(api, roots) {
-            tags_of
-                .entry(n)
-                .or_default()
-                .insert(naming::module_name(&tag));
-        }
-    }
-    for (name, def) in api.types.iter_mut() {
-        def.module = match tags_of.get(name) {
-            Some(tags) if tags.len() == 1 => tags.iter().next().cloned().unwrap_or_default(),
-            Some(_) => SHARED_MODULE.to_string(),
-            None => UNREFERENCED_MODULE.to_string(),
-        };
     }
 }
 

@@ -84,6 +84,7 @@ impl<'a> Lowerer<'a> {
                     kind: TypeKind::Alias(target),
                     usage: Usage::default(),
                     module: String::new(),
+                    file: String::new(),
                 });
             }
             None => return Err(Error::at(ptr, "unknown component schema")),
@@ -125,6 +126,7 @@ impl<'a> Lowerer<'a> {
                     kind: TypeKind::Alias(TypeRef::JsonObject),
                     usage: Usage::default(),
                     module: String::new(),
+                    file: String::new(),
                 });
                 rust
             }
@@ -244,6 +246,7 @@ impl<'a> Lowerer<'a> {
             kind,
             usage: Usage::default(),
             module: String::new(),
+            file: String::new(),
         });
         Ok(TypeRef::Named(rust))
     }
@@ -473,7 +476,11 @@ impl<'a> Lowerer<'a> {
         }
         let _ = ptr;
         Ok(Shape::Kind(
-            TypeKind::Struct(Struct { fields, additional }),
+            TypeKind::Struct(Struct {
+                fields,
+                additional,
+                additional_name: String::new(),
+            }),
             &["Object"],
         ))
     }
@@ -719,6 +726,7 @@ impl<'a> Lowerer<'a> {
             kind,
             usage: Usage::default(),
             module: String::new(),
+            file: String::new(),
         });
         Ok(TypeRef::Named(name))
     }
