@@ -48,7 +48,10 @@ async fn an_array_where_an_object_is_declared_keeps_the_body() {
     assert_eq!(value[1]["id"], "c2");
     // Debug shows the length, not the content.
     let debug = format!("{e:?}");
-    assert!(debug.contains(&format!("body_len: {}", body.len())), "{debug}");
+    assert!(
+        debug.contains(&format!("body_len: {}", body.len())),
+        "{debug}"
+    );
 }
 
 #[tokio::test]

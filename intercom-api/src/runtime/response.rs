@@ -330,7 +330,11 @@ mod text_tests {
         let Err(Error::Decode(e)) = decode_text(raw(b"ok \xff\xfe")) else {
             panic!("expected a decode error");
         };
-        assert!(e.message().contains("not valid UTF-8 (at byte 3)"), "{}", e.message());
+        assert!(
+            e.message().contains("not valid UTF-8 (at byte 3)"),
+            "{}",
+            e.message()
+        );
         assert_eq!(&e.body()[..], b"ok \xff\xfe");
     }
 }
