@@ -45,8 +45,37 @@ pub fn text(docs: &Docs, fallback: &str) -> String {
 pub fn sanitize(md: &str) -> String {
     let mut out = Vec::new();
     let mut in_fence = false;
-    for raw in md.replace("\r\n", "\n").split('\n') {
+    // Inside a Markdoc `{% admonition %}` block: its lines become a block quote.
+    let mut in_admonition = false;
+    let md = html_breaks(&md.replace("\r\n", "\n"));
+    for raw in md.split('\n') {
         let trimmed = raw.trim_start();
+        if !in_fence {
+            if let Some(tag) = markdoc_tag(trimmed) {
+                if let Some(rest) = tag.strip_prefix("admonition") {
+                    in_admonition = true;
+                    let title = attribute(rest, "name")
+                        .or_else(|| attribute(rest, "type").map(capitalize))
+                        .unwrap_or_else(|| "Note".to_string());
+                    out.push(format!("> **{}**", escape_line(&title)));
+                    out.push(">".to_string());
+                } else if tag.starts_with("/admonition") {
+                    in_admonition = false;
+                    out.push(String::new());
+                }
+                // Other Markdoc tags carry no text of their own.
+                continue;
+            }
+        }
+        if in_admonition && !in_fence {
+            let line = escape_line(trimmed.trim_end());
+            out.push(if line.is_empty() {
+                ">".to_string()
+            } else {
+                format!("> {line}")
+            });
+            continue;
+        }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             if in_fence {
                 out.push("```".to_string());
@@ -77,6 +106,58 @@ pub fn sanitize(md: &str) -> String {
         result.pop();
     }
     result.join("\n")
+}
+
+/// A whole-line Markdoc tag (`{% admonition type="info" %}`, `{% /admonition %}`): its inside.
+fn markdoc_tag(line: &str) -> Option<&str> {
+    let inner = line.trim_end().strip_prefix("{%")?.strip_suffix("%}")?;
+    Some(inner.trim())
+}
+
+/// `name="value"` in a Markdoc tag.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+    let end = tag[start..].find('"')? + start;
+    Some(tag[start..end].to_string()).filter(|v| !v.trim().is_empty())
+}
+
+fn capitalize(s: String) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => s,
+    }
+}
+
+/// HTML line breaks (`<br>`, `<br/>`, `</br>`) outside code: a new line.
+fn html_breaks(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut rest = md;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let lower: String = tail
+            .chars()
+            .take(6)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let len = ["<br />", "<br/>", "</br>", "<br>"]
+            .iter()
+            .find(|t| lower.starts_with(*t))
+            .map(|t| t.len());
+        match len {
+            Some(n) => {
+                out.push('\n');
+                rest = &tail[n..];
+            }
+            None => {
+                out.push('<');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn escape_line(line: &str) -> String {
@@ -210,6 +291,23 @@ fn link_end(chars: &[char], i: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdoc_admonitions_become_block_quotes_and_html_breaks_new_lines() {
+        let s = sanitize(
+            "Intro.\n{% admonition type=\"warning\" name=\"Using `company_id`\" %}\nYou can set it once.\n\nNot <b>twice</b>.\n{% /admonition %}\nValues<br>On: yes</br>Off",
+        );
+        assert_eq!(
+            s,
+            "Intro.\n> **Using `company_id`**\n>\n> You can set it once.\n>\n> Not &lt;b&gt;twice&lt;/b&gt;.\n\nValues\nOn: yes\nOff"
+        );
+        // Without a name, the type is the title; unknown tags are dropped.
+        let s = sanitize(
+            "{% admonition type=\"info\" %}\nHi\n{% /admonition %}\n{% partial file=\"x\" /%}",
+        );
+        assert_eq!(s, "> **Info**\n>\n> Hi");
+        assert!(!s.contains("{%"));
+    }
 
     #[test]
     fn fences_become_text_and_tags_are_escaped() {

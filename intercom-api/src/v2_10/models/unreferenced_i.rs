@@ -3,7 +3,8 @@
 //! Models of the `unreferenced` group (Intercom API 2.10).
 #[allow(unused_imports)]
 use super::*;
-/// Intercom API version.&lt;/br&gt;By default, it's equal to the version set in the app package.
+/// Intercom API version.
+/// By default, it's equal to the version set in the app package.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IntercomVersion {
     /// `1.0`

@@ -49,9 +49,9 @@ impl Companies {
     ///
     /// Companies are looked up via `company_id` in a `POST` request, if not found via `company_id`, the new company will be created, if found, that company will be updated.
     ///
-    /// {% admonition type="warning" name="Using `company_id`" %}
-    /// You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
-    /// {% /admonition %}
+    /// > **Using `company_id`**
+    /// >
+    /// > You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
     ///
     /// `POST /companies` (operationId `createOrUpdateCompany`).
     pub fn create_or_update_company(&self) -> CreateOrUpdateCompany {
@@ -80,9 +80,9 @@ impl Companies {
     ///
     /// You can update a single company using the Intercom provisioned `id`.
     ///
-    /// {% admonition type="warning" name="Using `company_id`" %}
-    /// When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
-    /// {% /admonition %}
+    /// > **Using `company_id`**
+    /// >
+    /// > When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
     ///
     /// `PUT /companies/{id}` (operationId `UpdateCompany`).
     pub fn update_company(&self, id: impl Into<String>) -> UpdateCompany {
@@ -100,9 +100,9 @@ impl Companies {
     ///
     /// The endpoint returns `200` with `"deleted": true` as soon as the request is accepted — archival is processed asynchronously.
     ///
-    /// {% admonition type="warning" %}
-    /// Third-party integrations that sync companies into Intercom (for example, Salesforce or Chargebee) will recreate any company deleted through this endpoint on their next sync. To prevent recreation, remove or filter the company at the source integration before deleting it via the API.
-    /// {% /admonition %}
+    /// > **Warning**
+    /// >
+    /// > Third-party integrations that sync companies into Intercom (for example, Salesforce or Chargebee) will recreate any company deleted through this endpoint on their next sync. To prevent recreation, remove or filter the company at the source integration before deleting it via the API.
     ///
     /// `DELETE /companies/{id}` (operationId `deleteCompany`).
     pub fn delete_company(&self, id: impl Into<String>) -> DeleteCompany {
@@ -147,10 +147,10 @@ impl Companies {
     /// Note that the API does not include companies who have no associated users in list responses.
     ///
     /// When using the Companies endpoint and the pages object to iterate through the returned companies, there is a limit of 10,000 Companies that can be returned. If you need to list or iterate on more than 10,000 Companies, please use the [Scroll API](https://developers.intercom.com/reference#iterating-over-all-companies).
-    /// {% admonition type="warning" name="Pagination" %}
-    /// You can use pagination to limit the number of results returned. The default is `20` results per page.
-    /// See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
-    /// {% /admonition %}
+    /// > **Pagination**
+    /// >
+    /// > You can use pagination to limit the number of results returned. The default is `20` results per page.
+    /// > See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
     ///
     /// `POST /companies/list` (operationId `listAllCompanies`).
     pub fn list_all_companies(&self) -> ListAllCompanies {
@@ -170,15 +170,16 @@ impl Companies {
     /// - If the scroll isn't used for 1 minute, it expires and calls with that scroll param will fail
     /// - If the end of the scroll is reached, "companies" will be empty and the scroll parameter will expire
     ///
-    /// {% admonition type="info" name="Scroll Parameter" %}
-    /// You can get the first page of companies by simply sending a GET request to the scroll endpoint.
-    /// For subsequent requests you will need to use the scroll parameter from the response.
-    /// {% /admonition %}
-    /// {% admonition type="danger" name="Scroll network timeouts" %}
-    /// Since scroll is often used on large datasets network errors such as timeouts can be encountered. When this occurs you will see a HTTP 500 error with the following message:
-    /// "Request failed due to an internal network error. Please restart the scroll operation."
-    /// If this happens, you will need to restart your scroll query: It is not possible to continue from a specific point when using scroll.
-    /// {% /admonition %}
+    /// > **Scroll Parameter**
+    /// >
+    /// > You can get the first page of companies by simply sending a GET request to the scroll endpoint.
+    /// > For subsequent requests you will need to use the scroll parameter from the response.
+    ///
+    /// > **Scroll network timeouts**
+    /// >
+    /// > Since scroll is often used on large datasets network errors such as timeouts can be encountered. When this occurs you will see a HTTP 500 error with the following message:
+    /// > "Request failed due to an internal network error. Please restart the scroll operation."
+    /// > If this happens, you will need to restart your scroll query: It is not possible to continue from a specific point when using scroll.
     ///
     /// `GET /companies/scroll` (operationId `scrollOverAllCompanies`).
     pub fn scroll_over_all_companies(&self) -> ScrollOverAllCompanies {

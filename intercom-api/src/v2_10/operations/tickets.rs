@@ -71,12 +71,12 @@ impl Tickets {
     /// To search for tickets, you send a `POST` request to `https://api.intercom.io/tickets/search`.
     ///
     /// This will accept a query object in the body which will define your filters.
-    /// {% admonition type="warning" name="Optimizing search queries" %}
-    /// Search queries can be complex, so optimizing them can help the performance of your search.
-    /// Use the `AND` and `OR` operators to combine multiple filters to get the exact results you need and utilize
-    /// pagination to limit the number of results returned. The default is `20` results per page.
-    /// See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#example-search-conversations-request) for more details on how to use the `starting_after` param.
-    /// {% /admonition %}
+    /// > **Optimizing search queries**
+    /// >
+    /// > Search queries can be complex, so optimizing them can help the performance of your search.
+    /// > Use the `AND` and `OR` operators to combine multiple filters to get the exact results you need and utilize
+    /// > pagination to limit the number of results returned. The default is `20` results per page.
+    /// > See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#example-search-conversations-request) for more details on how to use the `starting_after` param.
     ///
     /// ### Nesting & Limitations
     ///
@@ -110,9 +110,9 @@ impl Tickets {
     ///
     /// ### Accepted Operators
     ///
-    /// {% admonition type="info" name="Searching based on `created_at`" %}
-    /// You may use the `<=` or `>=` operators to search by `created_at`.
-    /// {% /admonition %}
+    /// > **Searching based on `created_at`**
+    /// >
+    /// > You may use the `<=` or `>=` operators to search by `created_at`.
     ///
     /// The table below shows the operators you can use to define how you want to search for the value.  The operator should be put in as a string (`"="`). The operator has to be compatible with the field's type  (eg. you cannot search with `>` for a given string value as it's only compatible for integer's and dates).
     ///

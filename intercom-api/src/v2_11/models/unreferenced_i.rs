@@ -428,7 +428,8 @@ impl InputComponentType {
     }
 }
 crate::codec::string_enum!(InputComponentType);
-/// Intercom API version.&lt;/br&gt;By default, it's equal to the version set in the app package.
+/// Intercom API version.
+/// By default, it's equal to the version set in the app package.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IntercomVersion {
     /// `1.0`

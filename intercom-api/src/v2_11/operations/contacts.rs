@@ -88,9 +88,9 @@ impl Contacts {
     ///
     /// You can fetch the details of a single contact.
     ///
-    /// {% admonition type="warning" name="Merged contacts" %}
-    /// If a contact has been merged into another contact via the Merge endpoint (POST /contacts/merge), requesting it by its original ID will return a `404 Not Found` error. Use the merged-into contact's ID instead.
-    /// {% /admonition %}
+    /// > **Merged contacts**
+    /// >
+    /// > If a contact has been merged into another contact via the Merge endpoint (POST /contacts/merge), requesting it by its original ID will return a `404 Not Found` error. Use the merged-into contact's ID instead.
     ///
     /// `GET /contacts/{contact_id}` (operationId `ShowContact`).
     pub fn show_contact(&self, contact_id: impl Into<String>) -> ShowContact {
@@ -129,14 +129,14 @@ impl Contacts {
     ///
     /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
     ///
-    /// {% admonition type="warning" name="Merged contacts are not retrievable via the API" %}
-    /// Once a merge is completed, the source contact (`from`) is permanently removed from the active contact list. This means:
-    /// - **GET /contacts/{id}** — Requesting the source contact by its original ID will return a `404 Not Found` error.
-    /// - **POST /contacts/search** — The source contact will not appear in search results, including queries filtered by `updated_at`.
-    /// - **GET /contacts** — The source contact will not appear in list results.
-    ///
-    /// Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
-    /// {% /admonition %}
+    /// > **Merged contacts are not retrievable via the API**
+    /// >
+    /// > Once a merge is completed, the source contact (`from`) is permanently removed from the active contact list. This means:
+    /// > - **GET /contacts/{id}** — Requesting the source contact by its original ID will return a `404 Not Found` error.
+    /// > - **POST /contacts/search** — The source contact will not appear in search results, including queries filtered by `updated_at`.
+    /// > - **GET /contacts** — The source contact will not appear in list results.
+    /// >
+    /// > Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
     ///
     /// `POST /contacts/merge` (operationId `MergeContact`).
     pub fn merge_contact(&self) -> MergeContact {
@@ -154,12 +154,13 @@ impl Contacts {
     ///
     /// This will accept a query object in the body which will define your filters in order to search for contacts.
     ///
-    /// {% admonition type="warning" name="Optimizing search queries" %}
-    /// Search queries can be complex, so optimizing them can help the performance of your search.
-    /// Use the `AND` and `OR` operators to combine multiple filters to get the exact results you need and utilize
-    /// pagination to limit the number of results returned. The default is `50` results per page.
-    /// See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#example-search-conversations-request) for more details on how to use the `starting_after` param.
-    /// {% /admonition %}
+    /// > **Optimizing search queries**
+    /// >
+    /// > Search queries can be complex, so optimizing them can help the performance of your search.
+    /// > Use the `AND` and `OR` operators to combine multiple filters to get the exact results you need and utilize
+    /// > pagination to limit the number of results returned. The default is `50` results per page.
+    /// > See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#example-search-conversations-request) for more details on how to use the `starting_after` param.
+    ///
     /// ### Merged Contacts
     ///
     /// Contacts that have been merged (via POST /contacts/merge) are excluded from search results. If a contact was recently merged into another, it will no longer appear in queries filtered by `updated_at` or any other field. Only the target contact from the merge remains searchable.
@@ -202,7 +203,8 @@ impl Contacts {
     /// | Field                              | Type                           |
     /// | ---------------------------------- | ------------------------------ |
     /// | id                                 | String                         |
-    /// | role                               | String&lt;br&gt;Accepts user or lead |
+    /// | role                               | String
+    /// Accepts user or lead |
     /// | name                               | String                         |
     /// | avatar                             | String                         |
     /// | owner_id                           | Integer                        |
@@ -246,9 +248,9 @@ impl Contacts {
     ///
     /// ### Accepted Operators
     ///
-    /// {% admonition type="warning" name="Operators not supported on Date fields" %}
-    /// Date fields (`created_at`, `updated_at`, and any Date custom attribute) do not support the `!=`, `>=`, or `<=` operators. Using them returns an error.
-    /// {% /admonition %}
+    /// > **Operators not supported on Date fields**
+    /// >
+    /// > Date fields (`created_at`, `updated_at`, and any Date custom attribute) do not support the `!=`, `>=`, or `<=` operators. Using them returns an error.
     ///
     /// The table below shows the operators you can use to define how you want to search for the value. The operator should be put in as a string (`"="`). Which operators are valid depends on the field's type - see the "Valid Types" column below. Searching by `tag_id` supports only the `=` and `!=` operators.
     ///
@@ -256,12 +258,22 @@ impl Contacts {
     /// | :------- | :---------------------------------- | :----------------------------------------------------------------------|
     /// | =        | All                                  | Equals                                                                  |
     /// | !=       | All except Date                      | Doesn't Equal                                                           |
-    /// | IN       | All except Date and tag_id           | In&lt;br&gt;Shortcut for `OR` queries&lt;br&gt;Values must be in Array              |
-    /// | NIN      | All except Date and tag_id           | Not In&lt;br&gt;Shortcut for `OR !` queries&lt;br&gt;Values must be in Array        |
-    /// | &gt;        | Integer&lt;br&gt;Date             | Greater than&lt;br&gt;On Date fields, matches from the start of the next day |
-    /// | &lt;        | Integer&lt;br&gt;Date             | Lower than&lt;br&gt;On Date fields, matches before the start of the day      |
-    /// | &gt;=       | Integer                     | Greater than or equal to&lt;br&gt;Not supported on Date fields               |
-    /// | &lt;=       | Integer                     | Lower than or equal to&lt;br&gt;Not supported on Date fields                 |
+    /// | IN       | All except Date and tag_id           | In
+    /// Shortcut for `OR` queries
+    /// Values must be in Array              |
+    /// | NIN      | All except Date and tag_id           | Not In
+    /// Shortcut for `OR !` queries
+    /// Values must be in Array        |
+    /// | &gt;        | Integer
+    /// Date             | Greater than
+    /// On Date fields, matches from the start of the next day |
+    /// | &lt;        | Integer
+    /// Date             | Lower than
+    /// On Date fields, matches before the start of the day      |
+    /// | &gt;=       | Integer                     | Greater than or equal to
+    /// Not supported on Date fields               |
+    /// | &lt;=       | Integer                     | Lower than or equal to
+    /// Not supported on Date fields                 |
     /// | ~        | String                               | Contains                                                                |
     /// | !~       | String                               | Doesn't Contain                                                         |
     /// | ^        | String                               | Starts With                                                             |
@@ -278,13 +290,14 @@ impl Contacts {
     /// List all contacts
     ///
     /// You can fetch a list of all contacts (ie. users or leads) in your workspace.
-    /// {% admonition type="info" name="Merged contacts" %}
-    /// Contacts that have been merged (via POST /contacts/merge) will not appear in list results. Only the target contact from the merge remains accessible.
-    /// {% /admonition %}
-    /// {% admonition type="warning" name="Pagination" %}
-    /// You can use pagination to limit the number of results returned. The default is `50` results per page.
-    /// See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
-    /// {% /admonition %}
+    /// > **Merged contacts**
+    /// >
+    /// > Contacts that have been merged (via POST /contacts/merge) will not appear in list results. Only the target contact from the merge remains accessible.
+    ///
+    /// > **Pagination**
+    /// >
+    /// > You can use pagination to limit the number of results returned. The default is `50` results per page.
+    /// > See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
     ///
     /// `GET /contacts` (operationId `ListContacts`).
     pub fn list_contacts(&self) -> ListContacts {

@@ -19,10 +19,10 @@ impl Conversations {
     /// You can fetch a list of all conversations.
     ///
     /// You can optionally request the result page size and the cursor to start after to fetch the result.
-    /// {% admonition type="warning" name="Pagination" %}
-    /// You can use pagination to limit the number of results returned. The default is `20` results per page.
-    /// See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
-    /// {% /admonition %}
+    /// > **Pagination**
+    /// >
+    /// > You can use pagination to limit the number of results returned. The default is `20` results per page.
+    /// > See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
     ///
     /// `GET /conversations` (operationId `listConversations`).
     pub fn list_conversations(&self) -> ListConversations {
@@ -38,10 +38,10 @@ impl Conversations {
     /// You can create a conversation that has been initiated by a contact (ie. user or lead).
     /// The conversation can be an in-app message only.
     ///
-    /// {% admonition type="info" name="Sending for visitors" %}
-    /// You can also send a message from a visitor by specifying their `user_id` or `id` value in the `from` field, along with a `type` field value of `contact`.
-    /// This visitor will be automatically converted to a contact with a lead role once the conversation is created.
-    /// {% /admonition %}
+    /// > **Sending for visitors**
+    /// >
+    /// > You can also send a message from a visitor by specifying their `user_id` or `id` value in the `from` field, along with a `type` field value of `contact`.
+    /// > This visitor will be automatically converted to a contact with a lead role once the conversation is created.
     ///
     /// This will return the Message model that has been created.
     ///
@@ -59,9 +59,9 @@ impl Conversations {
     ///
     /// This will return a single Conversation model with all its conversation parts.
     ///
-    /// {% admonition type="warning" name="Hard limit of 500 parts" %}
-    /// The maximum number of conversation parts that can be returned via the API is 500. If you have more than that we will return the 500 most recent conversation parts.
-    /// {% /admonition %}
+    /// > **Hard limit of 500 parts**
+    /// >
+    /// > The maximum number of conversation parts that can be returned via the API is 500. If you have more than that we will return the 500 most recent conversation parts.
     ///
     /// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
     ///
@@ -81,13 +81,13 @@ impl Conversations {
     ///
     /// You can update an existing conversation.
     ///
-    /// {% admonition type="info" name="Replying and other actions" %}
-    /// If you want to reply to a coveration or take an action such as assign, unassign, open, close or snooze, take a look at the reply and manage endpoints.
-    /// {% /admonition %}
+    /// > **Replying and other actions**
+    /// >
+    /// > If you want to reply to a coveration or take an action such as assign, unassign, open, close or snooze, take a look at the reply and manage endpoints.
     ///
-    /// {% admonition type="danger" name="Breaking change: duplicate custom attribute names" %}
-    /// The `PUT /conversations/{id}` endpoint now returns a `400 INVALID_PARAMETER` error when the request includes `custom_attributes` and your workspace contains multiple non-archived conversation custom attributes with the same name. Previously, the update would silently apply to a non-deterministic attribute. To resolve, rename or archive the duplicate attribute in your workspace settings, then retry the request.
-    /// {% /admonition %}
+    /// > **Breaking change: duplicate custom attribute names**
+    /// >
+    /// > The `PUT /conversations/{id}` endpoint now returns a `400 INVALID_PARAMETER` error when the request includes `custom_attributes` and your workspace contains multiple non-archived conversation custom attributes with the same name. Previously, the update would silently apply to a non-deterministic attribute. To resolve, rename or archive the duplicate attribute in your workspace settings, then retry the request.
     ///
     /// `PUT /conversations/{conversation_id}` (operationId `updateConversation`).
     pub fn update_conversation(
@@ -109,12 +109,12 @@ impl Conversations {
     /// To search for conversations, you need to send a `POST` request to `https://api.intercom.io/conversations/search`.
     ///
     /// This will accept a query object in the body which will define your filters in order to search for conversations.
-    /// {% admonition type="warning" name="Optimizing search queries" %}
-    /// Search queries can be complex, so optimizing them can help the performance of your search.
-    /// Use the `AND` and `OR` operators to combine multiple filters to get the exact results you need and utilize
-    /// pagination to limit the number of results returned. The default is `20` results per page and maximum is `150`.
-    /// See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#example-search-conversations-request) for more details on how to use the `starting_after` param.
-    /// {% /admonition %}
+    /// > **Optimizing search queries**
+    /// >
+    /// > Search queries can be complex, so optimizing them can help the performance of your search.
+    /// > Use the `AND` and `OR` operators to combine multiple filters to get the exact results you need and utilize
+    /// > pagination to limit the number of results returned. The default is `20` results per page and maximum is `150`.
+    /// > See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#example-search-conversations-request) for more details on how to use the `starting_after` param.
     ///
     /// ### Nesting & Limitations
     ///
@@ -133,7 +133,8 @@ impl Conversations {
     /// | id                                        | String                                                                                                                                                 |
     /// | created_at                                | Date (UNIX timestamp)                                                                                                                                  |
     /// | updated_at                                | Date (UNIX timestamp)                                                                                                                                  |
-    /// | source.type                               | String&lt;br&gt;Accepted fields are `conversation`, `email`, `facebook`, `instagram`, `phone_call`, `phone_switch`, `push`, `sms`, `twitter` and `whatsapp`. |
+    /// | source.type                               | String
+    /// Accepted fields are `conversation`, `email`, `facebook`, `instagram`, `phone_call`, `phone_switch`, `push`, `sms`, `twitter` and `whatsapp`. |
     /// | source.id                                 | String                                                                                                                                                 |
     /// | source.delivered_as                       | String                                                                                                                                                 |
     /// | source.subject                            | String                                                                                                                                                 |
@@ -216,11 +217,11 @@ impl Conversations {
     ///
     /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
-    /// {% admonition type="warning" name="Bot replies to inbound email" %}
-    /// By default, bot or Operator replies to an inbound email conversation aren't sent to your customer. The reply is stored as an unnotifiable bot comment, and no `seen` receipt is generated until an email is actually delivered.
-    ///
-    /// To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
-    /// {% /admonition %}
+    /// > **Bot replies to inbound email**
+    /// >
+    /// > By default, bot or Operator replies to an inbound email conversation aren't sent to your customer. The reply is stored as an unnotifiable bot comment, and no `seen` receipt is generated until an email is actually delivered.
+    /// >
+    /// > To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
     ///
     /// `POST /conversations/{conversation_id}/reply` (operationId `replyConversation`).
     pub fn reply_conversation(
@@ -256,13 +257,14 @@ impl Conversations {
     }
     /// Run Assignment Rules on a conversation
     ///
-    /// {% admonition type="danger" name="Deprecation of Run Assignment Rules" %}
-    /// Run assignment rules is now deprecated in version 2.12 and future versions and will be permanently removed on December 31, 2026. After this date, any requests made to this endpoint will fail.
-    /// {% /admonition %}
+    /// > **Deprecation of Run Assignment Rules**
+    /// >
+    /// > Run assignment rules is now deprecated in version 2.12 and future versions and will be permanently removed on December 31, 2026. After this date, any requests made to this endpoint will fail.
+    ///
     /// You can let a conversation be automatically assigned following assignment rules.
-    /// {% admonition type="warning" name="When using workflows" %}
-    /// It is not possible to use this endpoint with Workflows.
-    /// {% /admonition %}
+    /// > **When using workflows**
+    /// >
+    /// > It is not possible to use this endpoint with Workflows.
     ///
     /// `POST /conversations/{conversation_id}/run_assignment_rules` (operationId `autoAssignConversation`).
     pub fn auto_assign_conversation(
@@ -279,9 +281,9 @@ impl Conversations {
     ///
     /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
     ///
-    /// {% admonition type="warning" name="Contacts without an email" %}
-    /// If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
-    /// {% /admonition %}
+    /// > **Contacts without an email**
+    /// >
+    /// > If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
     ///
     /// `POST /conversations/{conversation_id}/customers` (operationId `attachContactToConversation`).
     pub fn attach_contact_to_conversation(
@@ -299,9 +301,9 @@ impl Conversations {
     ///
     /// You can remove participants who are contacts from a group conversation, on behalf of an admin.
     ///
-    /// {% admonition type="warning" name="Removing the last participant" %}
-    /// You cannot remove the last remaining contact from a conversation.
-    /// {% /admonition %}
+    /// > **Removing the last participant**
+    /// >
+    /// > You cannot remove the last remaining contact from a conversation.
     ///
     /// `DELETE /conversations/{conversation_id}/customers/{contact_id}` (operationId `detachContactFromConversation`).
     pub fn detach_contact_from_conversation(
@@ -321,9 +323,9 @@ impl Conversations {
     ///
     /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
     ///
-    /// {% admonition type="info" name="Redacting parts and messages" %}
-    /// If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
-    /// {% /admonition %}
+    /// > **Redacting parts and messages**
+    /// >
+    /// > If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
     ///
     /// `POST /conversations/redact` (operationId `redactConversation`).
     pub fn redact_conversation(&self) -> RedactConversation {
