@@ -101,6 +101,13 @@ fn complete(output: &str, prefix: &str, version: &str) -> Result<(), String> {
     }
 }
 
+/// A line that shows even when the test passes: written to the process's stderr directly, which
+/// libtest's capture (of `print!`/`eprint!`) does not swallow, so it reaches CI logs.
+fn progress(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 #[test]
 fn upcoming_versions_regenerate_decode_and_pass_the_contract_test() {
     let started = Instant::now();
@@ -139,7 +146,7 @@ fn upcoming_versions_regenerate_decode_and_pass_the_contract_test() {
             .iter()
             .find(|r| &r.version == version)
         {
-            eprintln!("{}", report.summary());
+            progress(&report.summary());
         }
         features.push(codegen::naming::version_module(version));
         names.push(version.clone());
@@ -171,13 +178,13 @@ fn upcoming_versions_regenerate_decode_and_pass_the_contract_test() {
         String::from_utf8_lossy(&output.stderr)
     );
     for line in text.lines().filter(|l| interesting(l)) {
-        eprintln!("{line}");
+        progress(line);
     }
-    eprintln!(
+    progress(&format!(
         "upcoming: {} in {:.0} s",
         names.join(", "),
         started.elapsed().as_secs_f64()
-    );
+    ));
 
     let mut problems = Vec::new();
     for version in &names {
