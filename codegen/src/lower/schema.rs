@@ -374,14 +374,15 @@ impl<'a> Lowerer<'a> {
         if !constraints.is_empty() {
             let mut common: Option<BTreeSet<&'a str>> = None;
             for c in constraints {
-                if let Node::Inline(s) = c {
-                    let cv = View::new(s);
-                    let req: BTreeSet<&'a str> = cv.required.iter().copied().collect();
-                    common = Some(match common {
-                        None => req,
-                        Some(prev) => prev.intersection(&req).copied().collect(),
-                    });
-                }
+                // A `$ref` entry is not read here: it is taken to require nothing.
+                let req: BTreeSet<&'a str> = match c {
+                    Node::Inline(s) => View::new(s).required.iter().copied().collect(),
+                    Node::Ref(_) => BTreeSet::new(),
+                };
+                common = Some(match common {
+                    None => req,
+                    Some(prev) => prev.intersection(&req).copied().collect(),
+                });
             }
             own.required.extend(common.unwrap_or_default());
         }
@@ -401,10 +402,11 @@ impl<'a> Lowerer<'a> {
         match node {
             Node::Inline(s) => {
                 let v = View::new(s);
-                let real_union =
-                    v.one_of.iter().chain(&v.any_of).any(
-                        |n| !matches!(n, Node::Inline(s) if View::new(s).is_constraint_only()),
-                    );
+                let real_union = v
+                    .one_of
+                    .iter()
+                    .chain(&v.any_of)
+                    .any(|n| !n.is_constraint_only());
                 if real_union {
                     self.warn(
                         ptr,
@@ -414,13 +416,7 @@ impl<'a> Lowerer<'a> {
                 self.object_shape_of_view(&v, ptr, depth + 1)
             }
             Node::Ref(target) => {
-                let name = target
-                    .strip_prefix("#/components/schemas/")
-                    .map(|n| n.replace("~1", "/").replace("~0", "~"));
-                match name
-                    .as_deref()
-                    .and_then(|n| self.component_schema(n).map(|s| (n.to_string(), s)))
-                {
+                match self.component_of_ref(target) {
                     Some((name, s)) => {
                         let v = View::new(s);
                         self.object_shape_of_view(&v, &component_pointer(&name), depth + 1)
@@ -433,6 +429,17 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+    }
+
+    /// The component a `$ref` names (`#/components/schemas/<name>`, `~1`/`~0` unescaped), if it
+    /// exists.
+    fn component_of_ref(&self, target: &str) -> Option<(String, &'a Schema)> {
+        let name = target
+            .strip_prefix("#/components/schemas/")?
+            .replace("~1", "/")
+            .replace("~0", "~");
+        let schema = self.component_schema(&name)?;
+        Some((name, schema))
     }
 
     fn struct_shape(
@@ -499,9 +506,7 @@ impl<'a> Lowerer<'a> {
         base: Option<ObjectShape<'a>>,
     ) -> Result<Shape, Error> {
         // anyOf/oneOf entries that only add `required` constraints: a plain struct.
-        let constraint_only = variants
-            .iter()
-            .all(|n| matches!(n, Node::Inline(s) if View::new(s).is_constraint_only()));
+        let constraint_only = variants.iter().all(Node::is_constraint_only);
         if constraint_only && base.is_none() {
             let shape = self.object_shape_of_view(v, ptr, 0)?;
             return self.struct_shape(shape, ptr, hint);
@@ -511,7 +516,7 @@ impl<'a> Lowerer<'a> {
         let base = match base {
             Some(mut outer) => {
                 if !v.properties.is_empty() || !v.required.is_empty() || !v.all_of.is_empty() {
-                    let own = self.base_shape_of_view(v, ptr)?;
+                    let own = self.object_shape_of_view(v, ptr, 0)?;
                     merge(&mut outer, own);
                 }
                 Some(outer)
@@ -523,7 +528,7 @@ impl<'a> Lowerer<'a> {
                         "properties beside {key}: merged into every variant (each variant is the common members plus its own)"
                     ),
                 );
-                Some(self.base_shape_of_view(v, ptr)?)
+                Some(self.object_shape_of_view(v, ptr, 0)?)
             }
             None => None,
         };
@@ -636,28 +641,6 @@ impl<'a> Lowerer<'a> {
         ))
     }
 
-    /// The members written beside a `oneOf` (own properties, `allOf` parts, `required`), without
-    /// the variants.
-    fn base_shape_of_view(&mut self, v: &View<'a>, ptr: &str) -> Result<ObjectShape<'a>, Error> {
-        let mut out = ObjectShape::default();
-        for (i, part) in v.all_of.iter().enumerate() {
-            let sub = self.object_shape_of_node(*part, &format!("{ptr}/allOf/{i}"), 1)?;
-            merge(&mut out, sub);
-        }
-        for (name, node) in &v.properties {
-            out.properties.push((
-                name,
-                *node,
-                format!("{ptr}/properties/{}", pointer_token(name)),
-            ));
-        }
-        out.required.extend(v.required.iter().copied());
-        if let Some(a) = v.additional {
-            out.additional = Some((a, format!("{ptr}/additionalProperties")));
-        }
-        Ok(out)
-    }
-
     /// A union variant with the union's common members (`base`) merged in: a struct of base + the
     /// variant's members, or, when the variant is itself a union, a union of its variants each
     /// merged with `base`. Always a new named type (`hint`): the variant's own type lacks `base`.
@@ -670,18 +653,10 @@ impl<'a> Lowerer<'a> {
     ) -> Result<TypeRef, Error> {
         let (view, vptr) = match node {
             Node::Inline(s) => (View::new(s), ptr.to_string()),
-            Node::Ref(target) => {
-                let name = target
-                    .strip_prefix("#/components/schemas/")
-                    .map(|n| n.replace("~1", "/").replace("~0", "~"));
-                match name
-                    .as_deref()
-                    .and_then(|n| self.component_schema(n).map(|s| (n.to_string(), s)))
-                {
-                    Some((name, s)) => (View::new(s), component_pointer(&name)),
-                    None => return self.resolve_ref(target, ptr),
-                }
-            }
+            Node::Ref(target) => match self.component_of_ref(target) {
+                Some((name, s)) => (View::new(s), component_pointer(&name)),
+                None => return self.resolve_ref(target, ptr),
+            },
         };
         let name = naming::claim(&mut self.taken, hint, &["Variant"]);
         let nested: Vec<Node<'a>> = if view.one_of.is_empty() {
@@ -689,10 +664,7 @@ impl<'a> Lowerer<'a> {
         } else {
             view.one_of.clone()
         };
-        let real_union = !nested.is_empty()
-            && !nested
-                .iter()
-                .all(|n| matches!(n, Node::Inline(s) if View::new(s).is_constraint_only()));
+        let real_union = !nested.is_empty() && !nested.iter().all(Node::is_constraint_only);
         let kind = if real_union {
             let key = if view.one_of.is_empty() {
                 "anyOf"
@@ -776,11 +748,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         let nested: Vec<Node<'a>> = view.one_of.iter().chain(&view.any_of).copied().collect();
-        if !nested.is_empty()
-            && !nested
-                .iter()
-                .all(|n| matches!(n, Node::Inline(s) if View::new(s).is_constraint_only()))
-        {
+        if !nested.is_empty() && !nested.iter().all(Node::is_constraint_only) {
             // A union: the constants all of its variants share.
             let mut common: Option<BTreeMap<String, String>> = None;
             for (i, n) in nested.iter().enumerate() {

@@ -20,6 +20,11 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// An inline schema that only adds constraints (`required`, ...) and declares no shape.
+    pub(crate) fn is_constraint_only(&self) -> bool {
+        matches!(self, Node::Inline(s) if View::new(s).is_constraint_only())
+    }
+
     pub(crate) fn of_boxed(r: &'a ReferenceOr<Box<Schema>>) -> Self {
         match r {
             ReferenceOr::Reference { reference } => Node::Ref(reference),
