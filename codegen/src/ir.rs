@@ -453,6 +453,26 @@ pub struct Body {
     pub required: bool,
 }
 
+/// The media type without parameters (`text/plain; charset=utf-8` -> `text/plain`), lower-case.
+pub fn media_essence(ct: &str) -> String {
+    ct.split(';')
+        .next()
+        .unwrap_or(ct)
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// `application/json` or `*+json`: decoded into the generated type.
+pub fn media_is_json(ct: &str) -> bool {
+    let ct = media_essence(ct);
+    ct == "application/json" || ct.ends_with("+json")
+}
+
+/// `text/*`: returned as a `String` (decoded as UTF-8).
+pub fn media_is_text(ct: &str) -> bool {
+    media_essence(ct).starts_with("text/")
+}
+
 /// What a response carries.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResponseBody {

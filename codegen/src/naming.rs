@@ -144,7 +144,7 @@ pub fn method_name(operation_id: &str) -> String {
 /// `text/csv; charset=utf-8` -> `send_as_text_csv`; the builder method that asks for another
 /// media type a response declares.
 pub fn media_method(media_type: &str) -> String {
-    let essence = media_type.split(';').next().unwrap_or(media_type).trim();
+    let essence = crate::ir::media_essence(media_type);
     field_name(&format!("send as {essence}"))
 }
 

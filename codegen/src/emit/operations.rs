@@ -442,11 +442,7 @@ fn send_as_methods(op: &Operation) -> TokenStream {
             return None;
         }
         let ident = format_ident!("{}", name);
-        let text = media
-            .trim_start()
-            .get(..5)
-            .is_some_and(|p| p.eq_ignore_ascii_case("text/"));
-        let (ret, decode, what) = if text {
+        let (ret, decode, what) = if crate::ir::media_is_text(media) {
             (quote!(String), quote!(crate::runtime::decode_text), "text")
         } else {
             (quote!(bytes::Bytes), quote!(crate::runtime::decode_bytes), "bytes")

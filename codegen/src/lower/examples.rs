@@ -94,7 +94,7 @@ impl<'a> Lowerer<'a> {
                     continue;
                 };
                 for (ct, media) in content {
-                    if !super::operation::is_json(ct) {
+                    if !crate::ir::media_is_json(ct) {
                         continue;
                     }
                     let mptr = format!("{rptr}/content/{}", pointer_token(ct));

@@ -9,6 +9,7 @@ use super::view::{Node, View};
 use crate::error::{Error, pointer_token};
 use crate::ir::{
     Body, Docs, Operation, ParamLocation, Parameter, ResponseBody, ResponseDef, TypeRef,
+    media_is_json, media_is_text,
 };
 use crate::naming;
 
@@ -155,13 +156,13 @@ impl<'a> Lowerer<'a> {
                         match rb
                             .content
                             .iter()
-                            .find(|(ct, _)| is_json(ct))
+                            .find(|(ct, _)| media_is_json(ct))
                             .or_else(|| rb.content.first())
                         {
                             None => None,
                             Some((ct, media)) => {
                                 let mptr = format!("{bptr}/content/{}/schema", pointer_token(ct));
-                                if !is_json(ct) {
+                                if !media_is_json(ct) {
                                     self.warn(&mptr, format!("request body media type {ct:?} is not JSON: sent as JSON anyway"));
                                 }
                                 let ty = match &media.schema {
@@ -222,7 +223,7 @@ impl<'a> Lowerer<'a> {
                     let chosen = r
                         .content
                         .iter()
-                        .find(|(ct, _)| is_json(ct))
+                        .find(|(ct, _)| media_is_json(ct))
                         .or_else(|| r.content.first());
                     let other_media: Vec<String> = r
                         .content
@@ -231,7 +232,7 @@ impl<'a> Lowerer<'a> {
                         .cloned()
                         .collect();
                     let body = match chosen {
-                        Some((ct, media)) if is_json(ct) => {
+                        Some((ct, media)) if media_is_json(ct) => {
                             let mptr = format!("{rptr}/content/{}", pointer_token(ct));
                             match &media.schema {
                                 Some(s) => ResponseBody::Json(self.node(
@@ -248,7 +249,7 @@ impl<'a> Lowerer<'a> {
                                 }
                             }
                         }
-                        Some((ct, _)) if is_text(ct) => ResponseBody::Text(ct.clone()),
+                        Some((ct, _)) if media_is_text(ct) => ResponseBody::Text(ct.clone()),
                         Some((ct, _)) => ResponseBody::Bytes(ct.clone()),
                         // A GET answers with data: a success that declares no content is
                         // returned as raw bytes (Intercom's data export download does this).
@@ -402,25 +403,6 @@ impl<'a> Lowerer<'a> {
             },
         }))
     }
-}
-
-pub(super) fn is_json(ct: &str) -> bool {
-    let ct = essence(ct);
-    ct == "application/json" || ct.ends_with("+json")
-}
-
-/// `text/*`: returned as a `String` (decoded as UTF-8).
-fn is_text(ct: &str) -> bool {
-    essence(ct).starts_with("text/")
-}
-
-/// The media type without parameters (`text/plain; charset=utf-8` -> `text/plain`), lower-case.
-fn essence(ct: &str) -> String {
-    ct.split(';')
-        .next()
-        .unwrap_or(ct)
-        .trim()
-        .to_ascii_lowercase()
 }
 
 fn status_name(code: &StatusCode) -> String {
