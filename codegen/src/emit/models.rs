@@ -519,7 +519,11 @@ fn best_fit(api: &Api, name: &proc_macro2::Ident, u: &Union, lenient: bool) -> O
         let constructor = variant_constructor(v);
         let ty = rust_type(api.resolve_alias(&v.ty), &quote!());
         arms.push(quote! {
-            Some(#i) => Ok(serde_json::from_value::<#ty>(raw.clone()).map(#constructor).unwrap_or(Self::Other(raw))),
+            // Decoded from the buffered value by reference: no copy of it.
+            Some(#i) => match <#ty as serde::Deserialize>::deserialize(&raw) {
+                Ok(value) => Ok((#constructor)(value)),
+                Err(_) => Ok(Self::Other(raw)),
+            },
         });
     }
     Some(quote! {

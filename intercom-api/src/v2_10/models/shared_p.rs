@@ -589,18 +589,16 @@ impl<'de> serde::Deserialize<'de> for PaginatedResponseDataItem {
             ],
         ) {
             Some(0usize) => {
-                Ok(
-                    serde_json::from_value::<NewsItem>(raw.clone())
-                        .map(Self::NewsItem)
-                        .unwrap_or(Self::Other(raw)),
-                )
+                match <NewsItem as serde::Deserialize>::deserialize(&raw) {
+                    Ok(value) => Ok((Self::NewsItem)(value)),
+                    Err(_) => Ok(Self::Other(raw)),
+                }
             }
             Some(1usize) => {
-                Ok(
-                    serde_json::from_value::<Newsfeed>(raw.clone())
-                        .map(Self::Newsfeed)
-                        .unwrap_or(Self::Other(raw)),
-                )
+                match <Newsfeed as serde::Deserialize>::deserialize(&raw) {
+                    Ok(value) => Ok((Self::Newsfeed)(value)),
+                    Err(_) => Ok(Self::Other(raw)),
+                }
             }
             _ => Ok(Self::Other(raw)),
         }

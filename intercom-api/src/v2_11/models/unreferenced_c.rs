@@ -523,20 +523,20 @@ impl<'de> serde::Deserialize<'de> for ConfigureRequest {
             ],
         ) {
             Some(0usize) => {
-                Ok(
-                    serde_json::from_value::<ConfigureRequestWorkspaceId>(raw.clone())
-                        .map(Self::WorkspaceId)
-                        .unwrap_or(Self::Other(raw)),
-                )
+                match <ConfigureRequestWorkspaceId as serde::Deserialize>::deserialize(
+                    &raw,
+                ) {
+                    Ok(value) => Ok((Self::WorkspaceId)(value)),
+                    Err(_) => Ok(Self::Other(raw)),
+                }
             }
             Some(1usize) => {
-                Ok(
-                    serde_json::from_value::<
-                        ConfigureRequestWorkspaceRegion,
-                    >(raw.clone())
-                        .map(Self::WorkspaceRegion)
-                        .unwrap_or(Self::Other(raw)),
-                )
+                match <ConfigureRequestWorkspaceRegion as serde::Deserialize>::deserialize(
+                    &raw,
+                ) {
+                    Ok(value) => Ok((Self::WorkspaceRegion)(value)),
+                    Err(_) => Ok(Self::Other(raw)),
+                }
             }
             _ => Ok(Self::Other(raw)),
         }
@@ -703,18 +703,18 @@ impl<'de> serde::Deserialize<'de> for ConfigureResponse {
             ],
         ) {
             Some(0usize) => {
-                Ok(
-                    serde_json::from_value::<ResultsResponse>(raw.clone())
-                        .map(Self::ResultsResponse)
-                        .unwrap_or(Self::Other(raw)),
-                )
+                match <ResultsResponse as serde::Deserialize>::deserialize(&raw) {
+                    Ok(value) => Ok((Self::ResultsResponse)(value)),
+                    Err(_) => Ok(Self::Other(raw)),
+                }
             }
             Some(1usize) => {
-                Ok(
-                    serde_json::from_value::<ConfigureResponseCanvas>(raw.clone())
-                        .map(Self::Canvas)
-                        .unwrap_or(Self::Other(raw)),
-                )
+                match <ConfigureResponseCanvas as serde::Deserialize>::deserialize(
+                    &raw,
+                ) {
+                    Ok(value) => Ok((Self::Canvas)(value)),
+                    Err(_) => Ok(Self::Other(raw)),
+                }
             }
             _ => Ok(Self::Other(raw)),
         }

@@ -110,18 +110,16 @@ impl<'de> serde::Deserialize<'de> for ListComponentItemsItem {
             ],
         ) {
             Some(0usize) => {
-                Ok(
-                    serde_json::from_value::<ListItemWithImage>(raw.clone())
-                        .map(Self::With)
-                        .unwrap_or(Self::Other(raw)),
-                )
+                match <ListItemWithImage as serde::Deserialize>::deserialize(&raw) {
+                    Ok(value) => Ok((Self::With)(value)),
+                    Err(_) => Ok(Self::Other(raw)),
+                }
             }
             Some(1usize) => {
-                Ok(
-                    serde_json::from_value::<ListItemWithoutImage>(raw.clone())
-                        .map(Self::Without)
-                        .unwrap_or(Self::Other(raw)),
-                )
+                match <ListItemWithoutImage as serde::Deserialize>::deserialize(&raw) {
+                    Ok(value) => Ok((Self::Without)(value)),
+                    Err(_) => Ok(Self::Other(raw)),
+                }
             }
             _ => Ok(Self::Other(raw)),
         }
