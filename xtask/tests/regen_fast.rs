@@ -3,54 +3,13 @@
 //! a hand-edited generated file, an extra file in a generated directory, a changed pin, a missing
 //! spec or `--force` make it regenerate (or fail) as before; `--check` never takes it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use codegen::workspace;
+mod support;
+use support::temp_workspace;
 
 const FAST: &str = "nothing to do (--force regenerates anyway)";
-
-struct TempWorkspace {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("mkdir {}: {e}", to.display()));
-    let entries =
-        std::fs::read_dir(from).unwrap_or_else(|e| panic!("read_dir {}: {e}", from.display()));
-    for entry in entries {
-        let entry = entry.unwrap_or_else(|e| panic!("{}: {e}", from.display()));
-        let path = entry.path();
-        if entry.file_name() == "target" {
-            continue;
-        }
-        let dest = to.join(entry.file_name());
-        if path.is_dir() {
-            copy_tree(&path, &dest);
-        } else {
-            std::fs::copy(&path, &dest).unwrap_or_else(|e| panic!("copy {}: {e}", path.display()));
-        }
-    }
-}
-
-/// `Cargo.toml`, `specs/`, `intercom-api/` and a `shared` symlink beside it (the spec mirror).
-fn temp_workspace() -> TempWorkspace {
-    let real = workspace::find_root(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("root");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join("ws");
-    std::fs::create_dir_all(&root).expect("mkdir ws");
-    std::fs::copy(real.join("Cargo.toml"), root.join("Cargo.toml")).expect("copy Cargo.toml");
-    copy_tree(&real.join("specs"), &root.join("specs"));
-    copy_tree(&real.join("intercom-api"), &root.join("intercom-api"));
-    let shared = real
-        .join("..")
-        .join("shared")
-        .canonicalize()
-        .expect("the local spec mirror ../shared");
-    std::os::unix::fs::symlink(&shared, dir.path().join("shared")).expect("symlink shared");
-    TempWorkspace { _dir: dir, root }
-}
 
 fn regen(root: &Path, args: &[&str]) -> (Output, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))

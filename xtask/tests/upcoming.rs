@@ -18,11 +18,8 @@ use std::time::Instant;
 
 use codegen::specs::SPEC_FILE;
 use codegen::versions::{self, Source};
-use codegen::workspace;
-
-fn real_root() -> PathBuf {
-    workspace::find_root(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("workspace root")
-}
+mod support;
+use support::{copy_tree, real_root};
 
 /// `../shared/intercom-openapi/upcoming/<version>/api.intercom.io.yaml`, by version.
 fn upcoming(root: &Path) -> Vec<(String, PathBuf)> {
@@ -47,27 +44,6 @@ fn upcoming(root: &Path) -> Vec<(String, PathBuf)> {
         .collect();
     out.sort_by_key(|(v, _)| codegen::specs::version_key(v));
     out
-}
-
-/// Copies `from` into `to`, skipping build output, VCS data and tool installs.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("mkdir {}: {e}", to.display()));
-    let entries =
-        std::fs::read_dir(from).unwrap_or_else(|e| panic!("read_dir {}: {e}", from.display()));
-    for entry in entries {
-        let entry = entry.unwrap_or_else(|e| panic!("{}: {e}", from.display()));
-        let name = entry.file_name();
-        if matches!(name.to_str(), Some("target" | ".git" | ".tools")) {
-            continue;
-        }
-        let path = entry.path();
-        let dest = to.join(&name);
-        if path.is_dir() {
-            copy_tree(&path, &dest);
-        } else {
-            std::fs::copy(&path, &dest).unwrap_or_else(|e| panic!("copy {}: {e}", path.display()));
-        }
-    }
 }
 
 /// The lines of the example and contract tests worth showing.
@@ -120,7 +96,8 @@ fn upcoming_versions_regenerate_decode_and_pass_the_contract_test() {
 
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("ws");
-    copy_tree(&real, &root);
+    // Build output, VCS data and tool installs stay behind.
+    copy_tree(&real, &root, &["target", ".git", ".tools"]);
     // The mirror as `../shared` of the copy, and the real Prism install.
     let shared = real
         .join("..")

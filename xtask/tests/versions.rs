@@ -12,6 +12,9 @@ use codegen::specs::{self, Pin};
 use codegen::versions::{self, Source};
 use codegen::workspace::{self, Stale};
 
+mod support;
+use support::{real_root, temp_workspace};
+
 /// Older revisions of 2.11 in the mirror (see `../shared/intercom-openapi/SOURCE.md`).
 const REV_2024: (&str, &str, &str) = (
     "2024-12-26-3585498.yaml",
@@ -23,10 +26,6 @@ const REV_2025: (&str, &str, &str) = (
     "9615a2cd6062e60306e9a449a89d241d4de30ad7",
     "8d69f37a28d353917d21e5e33db72dcf9aa4565233050679e04a798da6f0c0e2",
 );
-
-fn real_root() -> PathBuf {
-    workspace::find_root(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("workspace root")
-}
 
 fn mirror() -> PathBuf {
     real_root()
@@ -41,49 +40,6 @@ fn history(file: &str) -> PathBuf {
 
 fn current_spec(version: &str) -> PathBuf {
     mirror().join(version).join(specs::SPEC_FILE)
-}
-
-/// A temporary copy of the workspace; removed on drop.
-struct TempWorkspace {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("mkdir {}: {e}", to.display()));
-    let entries =
-        std::fs::read_dir(from).unwrap_or_else(|e| panic!("read_dir {}: {e}", from.display()));
-    for entry in entries {
-        let entry = entry.unwrap_or_else(|e| panic!("{}: {e}", from.display()));
-        let path = entry.path();
-        let name = entry.file_name();
-        if name == "target" {
-            continue;
-        }
-        let dest = to.join(&name);
-        if path.is_dir() {
-            copy_tree(&path, &dest);
-        } else {
-            std::fs::copy(&path, &dest).unwrap_or_else(|e| panic!("copy {}: {e}", path.display()));
-        }
-    }
-}
-
-fn temp_workspace() -> TempWorkspace {
-    let real = real_root();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join("ws");
-    std::fs::create_dir_all(&root).expect("mkdir ws");
-    std::fs::copy(real.join("Cargo.toml"), root.join("Cargo.toml")).expect("copy Cargo.toml");
-    copy_tree(&real.join("specs"), &root.join("specs"));
-    copy_tree(&real.join("intercom-api"), &root.join("intercom-api"));
-    let shared = real
-        .join("..")
-        .join("shared")
-        .canonicalize()
-        .expect("the local spec mirror ../shared");
-    std::os::unix::fs::symlink(&shared, dir.path().join("shared")).expect("symlink shared");
-    TempWorkspace { _dir: dir, root }
 }
 
 fn read(root: &Path, rel: &str) -> String {
