@@ -104,6 +104,15 @@ pub struct Docs {
     pub description: Option<String>,
 }
 
+impl Docs {
+    /// No title or description with any text.
+    pub fn is_empty(&self) -> bool {
+        [&self.title, &self.description]
+            .into_iter()
+            .all(|t| t.as_deref().is_none_or(|t| t.trim().is_empty()))
+    }
+}
+
 /// A named Rust type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {

@@ -25,6 +25,7 @@ const FIXTURES: &[&str] = &[
     "enum_values",
     "example_members",
     "examples_no_schema",
+    "field_docs",
     "implied_pagination",
     "keywords",
     "kind_union",
@@ -156,6 +157,7 @@ snapshot_tests!(
     enum_values,
     example_members,
     examples_no_schema,
+    field_docs,
     implied_pagination,
     keywords,
     kind_union,
@@ -721,4 +723,29 @@ fn ir_pagination_is_inferred_from_the_response_when_no_parameter_is_declared() {
     ));
     assert_eq!(kind("postListContacts"), None);
     assert_eq!(kind("listSegments"), None);
+}
+
+#[test]
+fn ir_undocumented_members_take_the_referenced_schemas_description_or_nothing() {
+    let api = lower("field_docs");
+    let doc = |s: &str, wire: &str| field(&api, s, wire).docs.description.clone();
+    // Array of a described schema: its first paragraph only.
+    assert_eq!(
+        doc("NoteList", "data").as_deref(),
+        Some("A note about a contact.")
+    );
+    // A description beside the `$ref` wins over the target's.
+    assert_eq!(
+        doc("NoteList", "author").as_deref(),
+        Some("Who wrote the first note.")
+    );
+    assert_eq!(
+        doc("Note", "author").as_deref(),
+        Some("An admin of the workspace.")
+    );
+    // Nothing to take: no doc, not the wire name.
+    assert!(field(&api, "NoteList", "pages").docs.is_empty());
+    assert!(field(&api, "NoteList", "total_count").docs.is_empty());
+    let models = models_text(&generate("field_docs").0);
+    assert!(!models.contains("/// `pages`"), "{models}");
 }

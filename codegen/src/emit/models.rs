@@ -71,7 +71,12 @@ fn struct_item(
         if !f.is_option(usage) || (!lenient && f.required) {
             all_optional = false;
         }
-        let fdoc = docs::attrs(&f.docs, &format!("`{}`", f.wire_name));
+        // A member the spec documents nowhere gets no doc, rather than its own name again.
+        let fdoc = if f.docs.is_empty() {
+            quote!(#[allow(missing_docs)])
+        } else {
+            docs::attrs(&f.docs, "")
+        };
         fields.push(quote! { #fdoc pub #ident: #ty, });
     }
     // Responses keep members the spec does not declare, so nothing is dropped on re-encode.

@@ -442,6 +442,32 @@ impl<'a> Lowerer<'a> {
         Some((name, schema))
     }
 
+    /// Docs for a member documented by nothing but its name: the first paragraph of the description
+    /// of the schema it refers to (directly, or as the items of an array), or nothing.
+    fn referenced_docs(&self, node: Node<'a>) -> Docs {
+        let target = match node {
+            Node::Ref(t) => Some(t),
+            Node::Inline(s) => match &s.schema_kind {
+                openapiv3::SchemaKind::Type(openapiv3::Type::Array(a)) => match &a.items {
+                    Some(ReferenceOr::Reference { reference }) => Some(reference.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            },
+        };
+        let description = target
+            .and_then(|t| self.component_of_ref(t))
+            .and_then(|(_, schema)| schema.schema_data.description.as_deref())
+            .and_then(|d| d.trim().split("\n\n").next())
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string);
+        Docs {
+            title: None,
+            description,
+        }
+    }
+
     fn struct_shape(
         &mut self,
         shape: ObjectShape<'a>,
@@ -456,7 +482,10 @@ impl<'a> Lowerer<'a> {
                 None => self.node(node, &fptr, &format!("{hint}{}", naming::type_name(wire)))?,
             };
             let nullable = self.node_nullable(node, &fptr);
-            let docs = self.node_docs(node, &fptr);
+            let mut docs = self.node_docs(node, &fptr);
+            if docs.is_empty() {
+                docs = self.referenced_docs(node);
+            }
             let rust_name = naming::claim(&mut taken, &naming::field_name(wire), &["_"]);
             fields.push(Field {
                 wire_name: wire.to_string(),

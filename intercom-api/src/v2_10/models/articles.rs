@@ -38,9 +38,9 @@ pub struct Article {
     pub parent_type: Option<String>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
     pub default_locale: Option<String>,
-    /// `translated_content`
+    /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
     pub translated_content: Option<ArticleTranslatedContent>,
-    /// `statistics`
+    /// The statistics of an article.
     pub statistics: Option<ArticleStatistics>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -254,7 +254,8 @@ crate::codec::string_enum!(ArticleContentType);
 pub struct ArticleList {
     /// The type of the object - `list`.
     pub type_: Option<ArticleListType>,
-    /// `pages`
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
     /// A count of the total number of articles.
     pub total_count: Option<i64>,
@@ -341,7 +342,7 @@ pub struct ArticleListItem {
     pub parent_type: Option<String>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
     pub default_locale: Option<String>,
-    /// `translated_content`
+    /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
     pub translated_content: Option<ArticleTranslatedContent>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -664,7 +665,8 @@ pub struct ArticleSearchResponse {
     pub total_count: Option<i64>,
     /// An object containing the results of the search.
     pub data: Option<ArticleSearchResponseData>,
-    /// `pages`
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1185,7 +1187,7 @@ pub struct CreateArticleRequest {
     pub parent_id: Option<i64>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
-    /// `translated_content`
+    /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
     pub translated_content: Option<ArticleTranslatedContent>,
 }
 impl serde::Serialize for CreateArticleRequest {
@@ -1432,7 +1434,7 @@ pub struct UpdateArticleRequest {
     pub parent_id: Option<String>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
-    /// `translated_content`
+    /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
     pub translated_content: Option<ArticleTranslatedContent>,
 }
 impl serde::Serialize for UpdateArticleRequest {

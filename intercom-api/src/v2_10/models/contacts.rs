@@ -98,7 +98,7 @@ pub struct ContactAttachedCompanies {
     pub companies: Option<Vec<Company>>,
     /// The total number of companies associated to this contact
     pub total_count: Option<i64>,
-    /// `pages`
+    /// The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
     pub pages: Option<PagesLink>,
     /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}~1companies/get/responses/200/content/application~1json/examples/successful/value/data`). Typed like its absent declared sibling `companies`.
     pub data: Option<Vec<Company>>,
@@ -270,7 +270,8 @@ pub struct ContactList {
     pub data: Option<Vec<Contact>>,
     /// A count of the total number of objects.
     pub total_count: Option<i64>,
-    /// `pages`
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -740,15 +741,15 @@ impl MergeContactsRequest {
 /// Their responses are likely to contain a pages object that hosts pagination links which a client can use to paginate through the data without having to construct a query. The link relations for the pages field are as follows.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PagesLink {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<PagesLinkType>,
-    /// `page`
+    #[allow(missing_docs)]
     pub page: Option<i64>,
     /// A link to the next page of results. A response that does not contain a next link does not have further data to fetch.
     pub next: Option<String>,
-    /// `per_page`
+    #[allow(missing_docs)]
     pub per_page: Option<i64>,
-    /// `total_pages`
+    #[allow(missing_docs)]
     pub total_pages: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

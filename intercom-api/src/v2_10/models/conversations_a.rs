@@ -8,9 +8,9 @@ use super::*;
 /// Payload of the request to reply on behalf of an admin
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyConversationRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: AdminReplyConversationRequestMessageType,
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: AdminReplyConversationRequestType,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     pub body: Option<String>,
@@ -195,9 +195,9 @@ crate::codec::string_enum!(AdminReplyConversationRequestType);
 /// Payload of the request to assign a conversation
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssignConversationRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: AssignConversationRequestMessageType,
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: AssignConversationRequestType,
     /// The id of the admin who is performing the action.
     pub admin_id: String,
@@ -351,7 +351,7 @@ crate::codec::string_enum!(AssignConversationRequestType);
 pub struct AttachContactToConversationRequest {
     /// The `id` of the admin who is adding the new participant.
     pub admin_id: Option<String>,
-    /// `customer`
+    #[allow(missing_docs)]
     pub customer: Option<AttachContactToConversationRequestCustomer>,
 }
 impl serde::Serialize for AttachContactToConversationRequest {
@@ -443,7 +443,7 @@ crate::codec::lenient_strict_union!(AttachContactToConversationRequestCustomer);
 pub struct AttachContactToConversationRequestCustomerEmail {
     /// The email you have defined for the contact who is being added as a participant.
     pub email: String,
-    /// `customer`
+    #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
 impl serde::Serialize for AttachContactToConversationRequestCustomerEmail {
@@ -503,7 +503,7 @@ impl AttachContactToConversationRequestCustomerEmail {
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
-    /// `customer`
+    #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
 impl serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
@@ -581,7 +581,7 @@ impl AttachContactToConversationRequestCustomerIntercomUserId {
 pub struct AttachContactToConversationRequestCustomerUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub user_id: String,
-    /// `customer`
+    #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
 impl serde::Serialize for AttachContactToConversationRequestCustomerUserId {

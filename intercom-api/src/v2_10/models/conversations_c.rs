@@ -8,9 +8,9 @@ use super::*;
 /// Payload of the request to close a conversation
 #[derive(Debug, Clone, PartialEq)]
 pub struct CloseConversationRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: CloseConversationRequestMessageType,
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: CloseConversationRequestType,
     /// The id of the admin who is performing the action.
     pub admin_id: String,
@@ -172,9 +172,9 @@ crate::codec::lenient_strict_union!(ContactReplyConversationRequest);
 /// Payload of the request to reply on behalf of a contact using their `email`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyEmailRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
@@ -292,9 +292,9 @@ impl ContactReplyEmailRequest {
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyIntercomUserIdRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
@@ -421,9 +421,9 @@ impl ContactReplyIntercomUserIdRequest {
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyUserIdRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
@@ -569,25 +569,26 @@ pub struct Conversation {
     pub admin_assignee_id: Option<i64>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
     pub team_assignee_id: Option<i64>,
-    /// `tags`
+    /// A list of tags objects associated with a conversation
     pub tags: Option<Tags>,
-    /// `conversation_rating`
+    /// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
     pub conversation_rating: Option<ConversationRating>,
-    /// `source`
+    /// The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or Operator initiated.
     pub source: Option<ConversationSource>,
-    /// `contacts`
+    /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
     pub contacts: Option<ConversationContacts>,
-    /// `teammates`
+    /// The list of teammates who participated in the conversation (wrote at least one conversation part).
     pub teammates: Option<ConversationTeammates>,
-    /// `first_contact_reply`
+    /// An object containing information on the first users message. For a contact initiated message this will represent the users original message.
     pub first_contact_reply: Option<ConversationFirstContactReply>,
-    /// `sla_applied`
+    /// The SLA Applied object contains the details for which SLA has been applied to this conversation.
+    /// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
     pub sla_applied: Option<SlaApplied>,
-    /// `statistics`
+    /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
     pub statistics: Option<ConversationStatistics>,
-    /// `conversation_parts`
+    /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
     pub conversation_parts: Option<ConversationParts>,
-    /// `linked_objects`
+    /// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
     pub linked_objects: Option<LinkedObjectList>,
     /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers`). Typed from the example values.
     pub customers: Option<Vec<ConversationCustomersItem>>,
@@ -694,7 +695,7 @@ impl crate::codec::StructDecode for Conversation {
 /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationContacts {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<ConversationContactsType>,
     /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
     pub contacts: Option<Vec<ContactReference>>,
@@ -768,9 +769,9 @@ crate::codec::string_enum!(ConversationContactsType);
 /// Inferred from the spec's success examples (`/paths/~1conversations~1{id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers/0`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationCustomersItem {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
-    /// `id`
+    #[allow(missing_docs)]
     pub id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -821,7 +822,7 @@ impl crate::codec::StructDecode for ConversationCustomersItem {
 pub struct ConvertConversationToTicketRequest {
     /// The ID of the type of ticket you want to convert the conversation to
     pub ticket_type_id: String,
-    /// `attributes`
+    /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
     pub attributes: Option<TicketRequestCustomAttributes>,
 }
 impl serde::Serialize for ConvertConversationToTicketRequest {
@@ -899,7 +900,7 @@ impl ConvertConversationToTicketRequest {
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationRequest {
-    /// `from`
+    #[allow(missing_docs)]
     pub from: CreateConversationRequestFrom,
     /// The content of the message. HTML is not supported.
     pub body: String,

@@ -14,7 +14,8 @@ pub struct ConversationList {
     pub conversations: Option<Vec<ConversationListItem>>,
     /// A count of the total number of objects.
     pub total_count: Option<i64>,
-    /// `pages`
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -93,23 +94,24 @@ pub struct ConversationListItem {
     pub admin_assignee_id: Option<i64>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
     pub team_assignee_id: Option<i64>,
-    /// `tags`
+    /// A list of tags objects associated with a conversation
     pub tags: Option<Tags>,
-    /// `conversation_rating`
+    /// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
     pub conversation_rating: Option<ConversationRating>,
-    /// `source`
+    /// The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or Operator initiated.
     pub source: Option<ConversationSource>,
-    /// `contacts`
+    /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
     pub contacts: Option<ConversationContacts>,
-    /// `teammates`
+    /// The list of teammates who participated in the conversation (wrote at least one conversation part).
     pub teammates: Option<ConversationTeammates>,
-    /// `first_contact_reply`
+    /// An object containing information on the first users message. For a contact initiated message this will represent the users original message.
     pub first_contact_reply: Option<ConversationFirstContactReply>,
-    /// `sla_applied`
+    /// The SLA Applied object contains the details for which SLA has been applied to this conversation.
+    /// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
     pub sla_applied: Option<SlaApplied>,
-    /// `statistics`
+    /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
     pub statistics: Option<ConversationStatistics>,
-    /// `linked_objects`
+    /// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
     pub linked_objects: Option<LinkedObjectList>,
     /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1search/post/responses/200/content/application~1json/examples/successful/value/conversations/0/ticket`). Typed from the example values.
     pub ticket: Option<serde_json::Value>,

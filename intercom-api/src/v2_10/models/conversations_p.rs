@@ -24,7 +24,7 @@ pub struct ConversationPart {
     pub notified_at: Option<i64>,
     /// The id of the admin that was assigned the conversation by this conversation_part (null if there has been no change in assignment.)
     pub assigned_to: Option<Reference>,
-    /// `author`
+    /// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
     pub author: Option<ConversationPartAuthor>,
     /// Conversation part attachments
     ///
@@ -160,13 +160,13 @@ impl crate::codec::StructDecode for ConversationPartAuthor {
 /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationParts {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<ConversationPartsType>,
     /// Conversation Parts
     ///
     /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
     pub conversation_parts: Option<Vec<ConversationPart>>,
-    /// `total_count`
+    #[allow(missing_docs)]
     pub total_count: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

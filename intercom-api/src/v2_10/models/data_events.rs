@@ -408,7 +408,7 @@ impl crate::codec::StructDecode for DataEventSummaryItem {
 /// Inferred from the spec's success examples (`/paths/~1events/get/responses/200/content/application~1json/examples/Successful response/value/pages`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventSummaryPages {
-    /// `next`
+    #[allow(missing_docs)]
     pub next: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -505,7 +505,7 @@ crate::codec::lenient_strict_union!(LisDataEventsFilter);
 /// email query parameter
 #[derive(Debug, Clone, PartialEq)]
 pub struct LisDataEventsFilterEmail {
-    /// `email`
+    #[allow(missing_docs)]
     pub email: String,
 }
 impl serde::Serialize for LisDataEventsFilterEmail {
@@ -554,7 +554,7 @@ impl LisDataEventsFilterEmail {
 /// intercom_user_id query parameter
 #[derive(Debug, Clone, PartialEq)]
 pub struct LisDataEventsFilterIntercomUserId {
-    /// `intercom_user_id`
+    #[allow(missing_docs)]
     pub intercom_user_id: String,
 }
 impl serde::Serialize for LisDataEventsFilterIntercomUserId {
@@ -616,7 +616,7 @@ impl LisDataEventsFilterIntercomUserId {
 /// user_id query parameter
 #[derive(Debug, Clone, PartialEq)]
 pub struct LisDataEventsFilterUserId {
-    /// `user_id`
+    #[allow(missing_docs)]
     pub user_id: String,
 }
 impl serde::Serialize for LisDataEventsFilterUserId {

@@ -28,7 +28,7 @@ pub struct Collection {
     pub order: Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
     pub default_locale: Option<String>,
-    /// `translated_content`
+    /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
     pub translated_content: Option<GroupTranslatedContent>,
     /// The id of the parent collection. If `null` then it is the first level collection.
     pub parent_id: Option<String>,
@@ -105,7 +105,8 @@ impl crate::codec::StructDecode for Collection {
 pub struct CollectionList {
     /// The type of the object - `list`.
     pub type_: Option<CollectionListType>,
-    /// `pages`
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
     /// A count of the total number of collections.
     pub total_count: Option<i64>,
@@ -191,7 +192,7 @@ pub struct CreateCollectionRequest {
     pub name: String,
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
     pub description: Option<String>,
-    /// `translated_content`
+    /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
     pub translated_content: Option<GroupTranslatedContent>,
     /// The id of the parent collection. If `null` then it will be created as the first level collection.
     pub parent_id: Option<String>,
@@ -838,7 +839,7 @@ pub struct UpdateCollectionRequest {
     pub name: Option<String>,
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
     pub description: Option<String>,
-    /// `translated_content`
+    /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
     pub translated_content: Option<GroupTranslatedContent>,
     /// The id of the parent collection. If `null` then it will be updated as the first level collection.
     pub parent_id: Option<String>,

@@ -16,7 +16,7 @@ pub struct Company {
     pub name: Option<String>,
     /// The Intercom defined code of the workspace the company is associated to.
     pub app_id: Option<String>,
-    /// `plan`
+    #[allow(missing_docs)]
     pub plan: Option<CompanyPlan>,
     /// The company id you have defined for the company.
     pub company_id: Option<String>,
@@ -260,7 +260,7 @@ impl crate::codec::StructDecode for CompanyPlan {
 pub struct CompanySegments {
     /// The type of the object
     pub type_: Option<CompanySegmentsType>,
-    /// `segments`
+    /// A segment is a group of your contacts defined by the rules that you set.
     pub segments: Option<Vec<Segment>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -334,7 +334,7 @@ crate::codec::string_enum!(CompanySegmentsType);
 pub struct CompanyTags {
     /// The type of the object
     pub type_: Option<CompanyTagsType>,
-    /// `tags`
+    /// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
     pub tags: Option<Vec<TagBasic>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -511,17 +511,17 @@ pub struct Contact {
     pub ios_last_seen_at: Option<i64>,
     /// The custom attributes which are set for the contact.
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// `avatar`
+    #[allow(missing_docs)]
     pub avatar: Option<ContactAvatar>,
-    /// `tags`
+    /// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
     pub tags: Option<ContactTags>,
-    /// `notes`
+    /// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
     pub notes: Option<ContactNotes>,
-    /// `companies`
+    /// An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
     pub companies: Option<ContactCompanies>,
-    /// `location`
+    /// An object containing location meta data about a Intercom contact.
     pub location: Option<ContactLocation>,
-    /// `social_profiles`
+    /// An object containing social profiles that a contact has.
     pub social_profiles: Option<ContactSocialProfiles>,
     /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`). Typed from the example values.
     pub opted_in_subscription_types: Option<ContactOptedInSubscriptionTypes>,
@@ -946,15 +946,15 @@ impl crate::codec::StructDecode for ContactNotes {
 /// Inferred from the spec's success examples (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactOptedInSubscriptionTypes {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
-    /// `data`
+    #[allow(missing_docs)]
     pub data: Option<Vec<serde_json::Value>>,
-    /// `url`
+    #[allow(missing_docs)]
     pub url: Option<String>,
-    /// `total_count`
+    #[allow(missing_docs)]
     pub total_count: Option<i64>,
-    /// `has_more`
+    #[allow(missing_docs)]
     pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1007,15 +1007,15 @@ impl crate::codec::StructDecode for ContactOptedInSubscriptionTypes {
 /// Inferred from the spec's success examples (`/paths/~1contacts~1{id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactOptedOutSubscriptionTypes {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
-    /// `data`
+    #[allow(missing_docs)]
     pub data: Option<Vec<serde_json::Value>>,
-    /// `url`
+    #[allow(missing_docs)]
     pub url: Option<String>,
-    /// `total_count`
+    #[allow(missing_docs)]
     pub total_count: Option<i64>,
-    /// `has_more`
+    #[allow(missing_docs)]
     pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1319,7 +1319,7 @@ pub struct CursorPages {
     pub type_: Option<CursorPagesType>,
     /// The current page
     pub page: Option<i64>,
-    /// `next`
+    #[allow(missing_docs)]
     pub next: Option<StartingAfterPaging>,
     /// Number of results per page
     pub per_page: Option<i64>,

@@ -10,7 +10,7 @@ use super::*;
 pub struct Error {
     /// The type is error.list
     pub type_: Option<String>,
-    /// `request_id`
+    #[allow(missing_docs)]
     pub request_id: Option<String>,
     /// An array of one or more error objects
     pub errors: Option<Vec<ErrorErrorsItem>>,

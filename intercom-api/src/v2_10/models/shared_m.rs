@@ -118,17 +118,17 @@ crate::codec::string_enum!(MessageMessageType);
 /// Inferred from the spec's success examples (`/paths/~1messages/post/responses/200/content/application~1json/examples/admin message created/value/owner`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageOwner {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
-    /// `id`
+    #[allow(missing_docs)]
     pub id: Option<String>,
-    /// `name`
+    #[allow(missing_docs)]
     pub name: Option<String>,
-    /// `email`
+    #[allow(missing_docs)]
     pub email: Option<String>,
-    /// `away_mode_enabled`
+    #[allow(missing_docs)]
     pub away_mode_enabled: Option<bool>,
-    /// `away_mode_reassign`
+    #[allow(missing_docs)]
     pub away_mode_reassign: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -187,7 +187,7 @@ impl crate::codec::StructDecode for MessageOwner {
 pub struct MultipleFilterSearchRequest {
     /// An operator to allow boolean inspection between multiple fields.
     pub operator: Option<MultipleFilterSearchRequestOperator>,
-    /// `value`
+    #[allow(missing_docs)]
     pub value: Option<Vec<MultipleOrSingleFilterSearchRequest>>,
 }
 impl serde::Serialize for MultipleFilterSearchRequest {

@@ -8,7 +8,8 @@ use super::*;
 pub struct PaginatedResponse {
     /// The type of object
     pub type_: Option<PaginatedResponseType>,
-    /// `pages`
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
     /// A count of the total number of objects.
     pub total_count: Option<i64>,
@@ -67,53 +68,53 @@ impl crate::codec::StructDecode for PaginatedResponse {
 /// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedResponseConversationsItem {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
-    /// `id`
+    #[allow(missing_docs)]
     pub id: Option<String>,
-    /// `created_at`
+    #[allow(missing_docs)]
     pub created_at: Option<i64>,
-    /// `updated_at`
+    #[allow(missing_docs)]
     pub updated_at: Option<i64>,
-    /// `waiting_since`
+    #[allow(missing_docs)]
     pub waiting_since: Option<serde_json::Value>,
-    /// `snoozed_until`
+    #[allow(missing_docs)]
     pub snoozed_until: Option<serde_json::Value>,
-    /// `source`
+    #[allow(missing_docs)]
     pub source: Option<PaginatedResponseConversationsItemSource>,
-    /// `contacts`
+    #[allow(missing_docs)]
     pub contacts: Option<PaginatedResponseConversationsItemContacts>,
-    /// `first_contact_reply`
+    #[allow(missing_docs)]
     pub first_contact_reply: Option<serde_json::Value>,
-    /// `admin_assignee_id`
+    #[allow(missing_docs)]
     pub admin_assignee_id: Option<i64>,
-    /// `team_assignee_id`
+    #[allow(missing_docs)]
     pub team_assignee_id: Option<i64>,
-    /// `open`
+    #[allow(missing_docs)]
     pub open: Option<bool>,
-    /// `state`
+    #[allow(missing_docs)]
     pub state: Option<String>,
-    /// `read`
+    #[allow(missing_docs)]
     pub read: Option<bool>,
-    /// `tags`
+    #[allow(missing_docs)]
     pub tags: Option<PaginatedResponseConversationsItemTags>,
-    /// `priority`
+    #[allow(missing_docs)]
     pub priority: Option<String>,
-    /// `sla_applied`
+    #[allow(missing_docs)]
     pub sla_applied: Option<serde_json::Value>,
-    /// `statistics`
+    #[allow(missing_docs)]
     pub statistics: Option<serde_json::Value>,
-    /// `conversation_rating`
+    #[allow(missing_docs)]
     pub conversation_rating: Option<serde_json::Value>,
-    /// `teammates`
+    #[allow(missing_docs)]
     pub teammates: Option<serde_json::Value>,
-    /// `title`
+    #[allow(missing_docs)]
     pub title: Option<serde_json::Value>,
-    /// `topics`
+    #[allow(missing_docs)]
     pub topics: Option<serde_json::Map<String, serde_json::Value>>,
-    /// `ticket`
+    #[allow(missing_docs)]
     pub ticket: Option<serde_json::Value>,
-    /// `linked_objects`
+    #[allow(missing_docs)]
     pub linked_objects: Option<PaginatedResponseConversationsItemLinkedObjects>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -208,9 +209,9 @@ impl crate::codec::StructDecode for PaginatedResponseConversationsItem {
 /// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/contacts`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedResponseConversationsItemContacts {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
-    /// `contacts`
+    #[allow(missing_docs)]
     pub contacts: Option<Vec<PaginatedResponseConversationsItemContactsContactsItem>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -257,11 +258,11 @@ impl crate::codec::StructDecode for PaginatedResponseConversationsItemContacts {
 /// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/contacts/contacts/0`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedResponseConversationsItemContactsContactsItem {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
-    /// `id`
+    #[allow(missing_docs)]
     pub id: Option<String>,
-    /// `external_id`
+    #[allow(missing_docs)]
     pub external_id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -312,13 +313,13 @@ for PaginatedResponseConversationsItemContactsContactsItem {
 /// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/linked_objects`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedResponseConversationsItemLinkedObjects {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
-    /// `data`
+    #[allow(missing_docs)]
     pub data: Option<Vec<serde_json::Value>>,
-    /// `total_count`
+    #[allow(missing_docs)]
     pub total_count: Option<i64>,
-    /// `has_more`
+    #[allow(missing_docs)]
     pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -369,23 +370,23 @@ impl crate::codec::StructDecode for PaginatedResponseConversationsItemLinkedObje
 /// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/source`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedResponseConversationsItemSource {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
-    /// `id`
+    #[allow(missing_docs)]
     pub id: Option<String>,
-    /// `delivered_as`
+    #[allow(missing_docs)]
     pub delivered_as: Option<String>,
-    /// `subject`
+    #[allow(missing_docs)]
     pub subject: Option<String>,
-    /// `body`
+    #[allow(missing_docs)]
     pub body: Option<String>,
-    /// `author`
+    #[allow(missing_docs)]
     pub author: Option<PaginatedResponseConversationsItemSourceAuthor>,
-    /// `attachments`
+    #[allow(missing_docs)]
     pub attachments: Option<Vec<serde_json::Value>>,
-    /// `url`
+    #[allow(missing_docs)]
     pub url: Option<serde_json::Value>,
-    /// `redacted`
+    #[allow(missing_docs)]
     pub redacted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -446,13 +447,13 @@ impl crate::codec::StructDecode for PaginatedResponseConversationsItemSource {
 /// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/source/author`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedResponseConversationsItemSourceAuthor {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
-    /// `id`
+    #[allow(missing_docs)]
     pub id: Option<String>,
-    /// `name`
+    #[allow(missing_docs)]
     pub name: Option<String>,
-    /// `email`
+    #[allow(missing_docs)]
     pub email: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -503,9 +504,9 @@ impl crate::codec::StructDecode for PaginatedResponseConversationsItemSourceAuth
 /// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/tags`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedResponseConversationsItemTags {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
-    /// `tags`
+    #[allow(missing_docs)]
     pub tags: Option<Vec<serde_json::Value>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -261,7 +261,7 @@ pub struct Ticket {
     pub ticket_id: Option<String>,
     /// Category of the Ticket.
     pub category: Option<TicketCategory>,
-    /// `ticket_attributes`
+    /// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
     pub ticket_attributes: Option<TicketCustomAttributes>,
     /// The state the ticket is currenly in
     pub ticket_state: Option<TicketTicketState>,
@@ -269,9 +269,9 @@ pub struct Ticket {
     pub ticket_state_internal_label: Option<String>,
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
     pub ticket_state_external_label: Option<String>,
-    /// `ticket_type`
+    /// A ticket type, used to define the data fields to be captured in a ticket.
     pub ticket_type: Option<TicketType>,
-    /// `contacts`
+    /// The list of contacts affected by a ticket.
     pub contacts: Option<TicketContacts>,
     /// The id representing the admin assigned to the ticket.
     pub admin_assignee_id: Option<String>,
@@ -285,9 +285,9 @@ pub struct Ticket {
     pub open: Option<bool>,
     /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
     pub snoozed_until: Option<i64>,
-    /// `linked_objects`
+    /// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
     pub linked_objects: Option<LinkedObjectList>,
-    /// `ticket_parts`
+    /// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
     pub ticket_parts: Option<TicketParts>,
     /// Whether or not the ticket is shared with the customer.
     pub is_shared: Option<bool>,
@@ -572,7 +572,7 @@ pub struct TicketPart {
     pub updated_at: Option<i64>,
     /// The id of the admin that was assigned the ticket by this ticket_part (null if there has been no change in assignment.)
     pub assigned_to: Option<Reference>,
-    /// `author`
+    /// The author that wrote or triggered the part. Can be a bot, admin, team or user.
     pub author: Option<TicketPartAuthor>,
     /// Ticket part attachments
     ///
@@ -823,13 +823,13 @@ crate::codec::string_enum!(TicketPartTicketState);
 /// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketParts {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<TicketPartsType>,
     /// Tickt Parts
     ///
     /// A list of Ticket Part objects for each ticket. There is a limit of 500 parts.
     pub ticket_parts: Option<Vec<TicketPart>>,
-    /// `total_count`
+    #[allow(missing_docs)]
     pub total_count: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1010,7 +1010,7 @@ pub struct TicketType {
     pub icon: Option<String>,
     /// The id of the workspace that the ticket type belongs to.
     pub workspace_id: Option<String>,
-    /// `ticket_type_attributes`
+    /// A list of attributes associated with a given ticket type.
     pub ticket_type_attributes: Option<TicketTypeAttributeList>,
     /// Whether the ticket type is archived or not.
     pub archived: Option<bool>,

@@ -10,7 +10,7 @@ use super::*;
 pub struct CreatePhoneSwitchRequest {
     /// Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger.
     pub phone: String,
-    /// `custom_attributes`
+    #[allow(missing_docs)]
     pub custom_attributes: Option<CustomAttributes>,
 }
 impl serde::Serialize for CreatePhoneSwitchRequest {
@@ -85,7 +85,7 @@ pub type CustomAttributes = serde_json::Map<String, serde_json::Value>;
 /// Phone Switch Response
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneSwitch {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<PhoneSwitchType>,
     /// Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
     pub phone: Option<String>,

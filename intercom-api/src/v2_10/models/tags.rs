@@ -509,7 +509,7 @@ impl TagCompanyRequestCompaniesItem {
 pub struct TagMultipleUsersRequest {
     /// The name of the tag, which will be created if not found.
     pub name: String,
-    /// `users`
+    #[allow(missing_docs)]
     pub users: Vec<TagMultipleUsersRequestUsersItem>,
 }
 impl serde::Serialize for TagMultipleUsersRequest {

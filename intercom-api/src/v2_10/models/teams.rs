@@ -69,7 +69,7 @@ pub struct Team {
     pub name: Option<String>,
     /// The list of admin IDs that are a part of the team.
     pub admin_ids: Option<Vec<i64>>,
-    /// `admin_priority_level`
+    /// Admin priority levels for the team
     pub admin_priority_level: Option<AdminPriorityLevel>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -8,9 +8,9 @@ use super::*;
 /// Payload of the request to reply on behalf of an admin
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyTicketRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: AdminReplyTicketRequestMessageType,
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: AdminReplyTicketRequestType,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     pub body: Option<String>,
@@ -257,9 +257,9 @@ crate::codec::string_enum!(AdminReplyTicketRequestType);
 /// Payload of the request to reply on behalf of a contact using their `email`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketEmailRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
@@ -357,9 +357,9 @@ impl ContactReplyTicketEmailRequest {
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketIntercomUserIdRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
@@ -499,9 +499,9 @@ crate::codec::lenient_strict_union!(ContactReplyTicketRequest);
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketUserIdRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
@@ -613,7 +613,7 @@ pub struct CreateTicketRequest {
     pub contacts: Vec<CreateTicketRequestContactsItem>,
     /// The ID of the company that the ticket is associated with. The ID that you set upon company creation.
     pub company_id: Option<String>,
-    /// `ticket_attributes`
+    /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
 }
 impl serde::Serialize for CreateTicketRequest {
@@ -951,7 +951,8 @@ pub struct TicketList {
     pub tickets: Option<Vec<Option<Ticket>>>,
     /// A count of the total number of objects.
     pub total_count: Option<i64>,
-    /// `pages`
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1039,7 +1040,7 @@ pub struct TicketReply {
     pub created_at: Option<i64>,
     /// The last time the note was updated.
     pub updated_at: Option<i64>,
-    /// `author`
+    /// The author that wrote or triggered the part. Can be a bot, admin, team or user.
     pub author: Option<TicketPartAuthor>,
     /// Ticket part attachments
     ///
@@ -1176,7 +1177,7 @@ pub struct UpdateTicketRequest {
     pub is_shared: Option<bool>,
     /// The time you want the ticket to reopen.
     pub snoozed_until: Option<i64>,
-    /// `assignment`
+    #[allow(missing_docs)]
     pub assignment: Option<UpdateTicketRequestAssignment>,
 }
 impl serde::Serialize for UpdateTicketRequest {

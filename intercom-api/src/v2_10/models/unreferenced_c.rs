@@ -6,9 +6,9 @@ use super::*;
 /// Contact Reply Base Object
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyBaseRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: Option<ContactReplyBaseRequestMessageType>,
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<ContactReplyBaseRequestType>,
     /// The text body of the comment.
     pub body: Option<String>,

@@ -136,9 +136,9 @@ impl crate::codec::StructDecode for DataEventList {
 /// Pagination
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventListPages {
-    /// `next`
+    #[allow(missing_docs)]
     pub next: Option<String>,
-    /// `since`
+    #[allow(missing_docs)]
     pub since: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -326,13 +326,13 @@ pub struct Visitor {
     pub name: Option<String>,
     /// The pseudonym of the visitor.
     pub pseudonym: Option<String>,
-    /// `avatar`
+    #[allow(missing_docs)]
     pub avatar: Option<VisitorAvatar>,
     /// The id of the app the visitor is associated with.
     pub app_id: Option<String>,
-    /// `companies`
+    #[allow(missing_docs)]
     pub companies: Option<VisitorCompanies>,
-    /// `location_data`
+    #[allow(missing_docs)]
     pub location_data: Option<VisitorLocationData>,
     /// The time the Lead last recorded making a request.
     pub las_request_at: Option<i64>,
@@ -346,7 +346,7 @@ pub struct Visitor {
     pub updated_at: Option<i64>,
     /// The number of sessions the Visitor has had.
     pub session_count: Option<i64>,
-    /// `social_profiles`
+    #[allow(missing_docs)]
     pub social_profiles: Option<VisitorSocialProfiles>,
     /// The id of the admin that owns the Visitor.
     pub owner_id: Option<String>,
@@ -356,9 +356,9 @@ pub struct Visitor {
     pub marked_email_as_spam: Option<bool>,
     /// Identifies if this visitor has had a hard bounce.
     pub has_hard_bounced: Option<bool>,
-    /// `tags`
+    #[allow(missing_docs)]
     pub tags: Option<VisitorTags>,
-    /// `segments`
+    #[allow(missing_docs)]
     pub segments: Option<VisitorSegments>,
     /// The custom attributes you have set on the Visitor.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
@@ -491,7 +491,7 @@ impl crate::codec::StructDecode for Visitor {
 /// `VisitorAvatar` (defined inline at `/components/schemas/visitor/properties/avatar`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorAvatar {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
     /// This object represents the avatar associated with the visitor.
     pub image_url: Option<String>,
@@ -542,7 +542,7 @@ impl crate::codec::StructDecode for VisitorAvatar {
 pub struct VisitorCompanies {
     /// The type of the object
     pub type_: Option<VisitorCompaniesType>,
-    /// `companies`
+    /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
     pub companies: Option<Vec<Company>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -614,7 +614,7 @@ crate::codec::string_enum!(VisitorCompaniesType);
 /// `VisitorLocationData` (defined inline at `/components/schemas/visitor/properties/location_data`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorLocationData {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
     /// The city name of the visitor.
     pub city_name: Option<String>,
@@ -689,7 +689,7 @@ impl crate::codec::StructDecode for VisitorLocationData {
 pub struct VisitorSegments {
     /// The type of the object
     pub type_: Option<VisitorSegmentsType>,
-    /// `segments`
+    #[allow(missing_docs)]
     pub segments: Option<Vec<String>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -763,7 +763,7 @@ crate::codec::string_enum!(VisitorSegmentsType);
 pub struct VisitorSocialProfiles {
     /// The type of the object
     pub type_: Option<VisitorSocialProfilesType>,
-    /// `social_profiles`
+    #[allow(missing_docs)]
     pub social_profiles: Option<Vec<String>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -837,7 +837,7 @@ crate::codec::string_enum!(VisitorSocialProfilesType);
 pub struct VisitorTags {
     /// The type of the object
     pub type_: Option<VisitorTagsType>,
-    /// `tags`
+    #[allow(missing_docs)]
     pub tags: Option<Vec<VisitorTagsTagsItem>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

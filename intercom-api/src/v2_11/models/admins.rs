@@ -12,11 +12,11 @@ pub struct ActivityLog {
     pub id: Option<String>,
     /// Details about the Admin involved in the activity.
     pub performed_by: Option<ActivityLogPerformedBy>,
-    /// `metadata`
+    /// Additional data provided about Admin activity.
     pub metadata: Option<ActivityLogMetadata>,
     /// The time the activity was created.
     pub created_at: Option<i64>,
-    /// `activity_type`
+    #[allow(missing_docs)]
     pub activity_type: Option<ActivityLogActivityType>,
     /// A sentence or two describing the activity.
     pub activity_description: Option<String>,
@@ -380,7 +380,8 @@ crate::codec::string_enum!(ActivityLogActivityType);
 pub struct ActivityLogList {
     /// String representing the object's type. Always has the value `activity_log.list`.
     pub type_: Option<ActivityLogListType>,
-    /// `pages`
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
     /// An array of activity logs
     pub activity_logs: Option<Vec<ActivityLog>>,
@@ -549,9 +550,9 @@ impl crate::codec::StructDecode for ActivityLogMetadata {
 /// Inferred from the spec's success examples (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/message`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadataMessage {
-    /// `id`
+    #[allow(missing_docs)]
     pub id: Option<i64>,
-    /// `title`
+    #[allow(missing_docs)]
     pub title: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -948,7 +949,7 @@ crate::codec::string_enum!(AdminWithAppType);
 /// App is a workspace on Intercom
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct App {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
     /// The id of the app.
     pub id_code: Option<String>,

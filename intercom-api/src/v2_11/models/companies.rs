@@ -63,7 +63,8 @@ pub struct CompanyAttachedContacts {
     pub data: Option<Vec<Contact>>,
     /// The total number of contacts
     pub total_count: Option<i64>,
-    /// `pages`
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -219,7 +220,8 @@ crate::codec::string_enum!(CompanyAttachedSegmentsType);
 pub struct CompanyList {
     /// The type of object - `list`.
     pub type_: Option<CompanyListType>,
-    /// `pages`
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
     /// The total number of companies.
     pub total_count: Option<i64>,
@@ -303,9 +305,10 @@ crate::codec::string_enum!(CompanyListType);
 pub struct CompanyScroll {
     /// The type of object - `list`
     pub type_: Option<CompanyScrollType>,
-    /// `data`
+    /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
     pub data: Option<Vec<Company>>,
-    /// `pages`
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
     /// The total number of companies
     pub total_count: Option<i64>,

@@ -8,9 +8,9 @@ use super::*;
 /// Payload of the request to reply on behalf of an admin
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyConversationRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: AdminReplyConversationRequestMessageType,
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: AdminReplyConversationRequestType,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     pub body: Option<String>,
@@ -207,7 +207,7 @@ pub struct AiAgent {
     pub rating: Option<i64>,
     /// The customer satisfaction rating remark given to AI Agent.
     pub rating_remark: Option<String>,
-    /// `content_sources`
+    #[allow(missing_docs)]
     pub content_sources: Option<ContentSourcesList>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -373,9 +373,9 @@ crate::codec::string_enum!(AiAgentSourceType);
 /// Payload of the request to assign a conversation
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssignConversationRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: AssignConversationRequestMessageType,
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: AssignConversationRequestType,
     /// The id of the admin who is performing the action.
     pub admin_id: String,
@@ -529,7 +529,7 @@ crate::codec::string_enum!(AssignConversationRequestType);
 pub struct AttachContactToConversationRequest {
     /// The `id` of the admin who is adding the new participant.
     pub admin_id: Option<String>,
-    /// `customer`
+    #[allow(missing_docs)]
     pub customer: Option<AttachContactToConversationRequestCustomer>,
 }
 impl serde::Serialize for AttachContactToConversationRequest {
@@ -621,7 +621,7 @@ crate::codec::lenient_strict_union!(AttachContactToConversationRequestCustomer);
 pub struct AttachContactToConversationRequestCustomerEmail {
     /// The email you have defined for the contact who is being added as a participant.
     pub email: String,
-    /// `customer`
+    #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
 impl serde::Serialize for AttachContactToConversationRequestCustomerEmail {
@@ -681,7 +681,7 @@ impl AttachContactToConversationRequestCustomerEmail {
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
-    /// `customer`
+    #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
 impl serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
@@ -759,7 +759,7 @@ impl AttachContactToConversationRequestCustomerIntercomUserId {
 pub struct AttachContactToConversationRequestCustomerUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub user_id: String,
-    /// `customer`
+    #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
 impl serde::Serialize for AttachContactToConversationRequestCustomerUserId {

@@ -8,11 +8,11 @@ use super::*;
 /// An object containing information on the first users message. For a contact initiated message this will represent the users original message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationFirstContactReply {
-    /// `created_at`
+    #[allow(missing_docs)]
     pub created_at: Option<i64>,
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
-    /// `url`
+    #[allow(missing_docs)]
     pub url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -34,29 +34,30 @@ pub struct ConversationListItem {
     pub admin_assignee_id: Option<i64>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
     pub team_assignee_id: Option<i64>,
-    /// `tags`
+    /// A list of tags objects associated with a conversation
     pub tags: Option<Tags>,
-    /// `conversation_rating`
+    /// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
     pub conversation_rating: Option<ConversationRating>,
-    /// `source`
+    /// The Conversation Part that originated this conversation, which can be Contact, Admin, Campaign, Automated or Operator initiated.
     pub source: Option<ConversationSource>,
-    /// `contacts`
+    /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
     pub contacts: Option<ConversationContacts>,
-    /// `teammates`
+    /// The list of teammates who participated in the conversation (wrote at least one conversation part).
     pub teammates: Option<ConversationTeammates>,
-    /// `custom_attributes`
+    #[allow(missing_docs)]
     pub custom_attributes: Option<CustomAttributes>,
-    /// `first_contact_reply`
+    /// An object containing information on the first users message. For a contact initiated message this will represent the users original message.
     pub first_contact_reply: Option<ConversationFirstContactReply>,
-    /// `sla_applied`
+    /// The SLA Applied object contains the details for which SLA has been applied to this conversation.
+    /// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
     pub sla_applied: Option<SlaApplied>,
-    /// `statistics`
+    /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
     pub statistics: Option<ConversationStatistics>,
-    /// `linked_objects`
+    /// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
     pub linked_objects: Option<LinkedObjectList>,
     /// Indicates whether the AI Agent participated in the conversation.
     pub ai_agent_participated: Option<bool>,
-    /// `ai_agent`
+    /// Data related to AI Agent involvement in the conversation.
     pub ai_agent: Option<AiAgent>,
     /// Not declared in the spec; its success examples use it (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/ticket`). Typed from the example values.
     pub ticket: Option<serde_json::Value>,

@@ -8,7 +8,7 @@ use super::*;
 /// Payload of the request to open a conversation
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenConversationRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: OpenConversationRequestMessageType,
     /// The id of the admin who is performing the action.
     pub admin_id: String,

@@ -24,7 +24,7 @@ pub struct ConversationPart {
     pub notified_at: Option<i64>,
     /// The id of the admin that was assigned the conversation by this conversation_part (null if there has been no change in assignment.)
     pub assigned_to: Option<Reference>,
-    /// `author`
+    /// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
     pub author: Option<ConversationPartAuthor>,
     /// Conversation part attachments
     ///
@@ -185,13 +185,13 @@ crate::codec::string_enum!(ConversationPartType);
 /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationParts {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<ConversationPartsType>,
     /// Conversation Parts
     ///
     /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
     pub conversation_parts: Option<Vec<ConversationPart>>,
-    /// `total_count`
+    #[allow(missing_docs)]
     pub total_count: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -302,7 +302,8 @@ pub struct PaginatedConversationResponse {
     pub conversations: Option<Vec<ConversationListItem>>,
     /// A count of the total number of objects.
     pub total_count: Option<i64>,
-    /// `pages`
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

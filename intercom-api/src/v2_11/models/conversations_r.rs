@@ -14,9 +14,9 @@ pub struct ConversationRating {
     pub remark: Option<String>,
     /// The time the rating was requested in the conversation being rated.
     pub created_at: Option<i64>,
-    /// `contact`
+    /// reference to contact object
     pub contact: Option<ContactReference>,
-    /// `teammate`
+    /// reference to another object
     pub teammate: Option<Reference>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

@@ -18,7 +18,7 @@ pub struct ConversationSource {
     pub subject: Option<String>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
     pub body: Option<String>,
-    /// `author`
+    /// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
     pub author: Option<ConversationPartAuthor>,
     /// A list of attachments for the part.
     pub attachments: Option<Vec<PartAttachment>>,
@@ -181,7 +181,7 @@ crate::codec::string_enum!(ConversationState);
 /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationStatistics {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<ConversationStatisticsType>,
     /// Duration until last assignment before first admin reply. In seconds.
     pub time_to_assignment: Option<i64>,
@@ -444,7 +444,7 @@ crate::codec::string_enum!(SlaAppliedSlaStatus);
 /// Payload of the request to snooze a conversation
 #[derive(Debug, Clone, PartialEq)]
 pub struct SnoozeConversationRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: SnoozeConversationRequestMessageType,
     /// The id of the admin who is performing the action.
     pub admin_id: String,

@@ -10,7 +10,7 @@ use super::*;
 pub struct UpdateConversationRequest {
     /// Mark a conversation as read within Intercom.
     pub read: Option<bool>,
-    /// `custom_attributes`
+    #[allow(missing_docs)]
     pub custom_attributes: Option<CustomAttributes>,
 }
 impl serde::Serialize for UpdateConversationRequest {

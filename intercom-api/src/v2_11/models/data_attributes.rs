@@ -606,7 +606,7 @@ impl UpdateDataAttributeRequest {
 /// `UpdateDataAttributeRequestOptionsItem` (defined inline at `/components/schemas/update_data_attribute_request/properties/options/items`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDataAttributeRequestOptionsItem {
-    /// `value`
+    #[allow(missing_docs)]
     pub value: String,
 }
 impl serde::Serialize for UpdateDataAttributeRequestOptionsItem {

@@ -545,7 +545,8 @@ crate::codec::string_enum!(NewsfeedType);
 pub struct PaginatedNewsItemResponse {
     /// The type of object
     pub type_: Option<PaginatedNewsItemResponseType>,
-    /// `pages`
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
     /// A count of the total number of News Items.
     pub total_count: Option<i64>,
@@ -627,7 +628,8 @@ crate::codec::string_enum!(PaginatedNewsItemResponseType);
 pub struct PaginatedNewsfeedResponse {
     /// The type of object
     pub type_: Option<PaginatedNewsfeedResponseType>,
-    /// `pages`
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
     /// A count of the total number of Newsfeeds.
     pub total_count: Option<i64>,

@@ -83,7 +83,7 @@ pub struct Admin {
     pub team_ids: Option<Vec<i64>>,
     /// The avatar object associated with the admin
     pub avatar: Option<AdminAvatar>,
-    /// `team_priority_level`
+    /// Admin priority levels for teams
     pub team_priority_level: Option<TeamPriorityLevel>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

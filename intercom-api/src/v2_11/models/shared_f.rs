@@ -8,7 +8,7 @@ use super::*;
 /// The value describing a file upload set for a custom attribute
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileAttribute {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
     /// The name of the file
     pub name: Option<String>,

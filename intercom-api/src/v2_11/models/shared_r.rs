@@ -8,9 +8,9 @@ use super::*;
 /// reference to another object
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Reference {
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<String>,
-    /// `id`
+    #[allow(missing_docs)]
     pub id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,

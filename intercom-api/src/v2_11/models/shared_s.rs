@@ -8,9 +8,9 @@ use super::*;
 /// Search using Intercoms Search APIs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchRequest {
-    /// `query`
+    #[allow(missing_docs)]
     pub query: SearchRequestQuery,
-    /// `pagination`
+    #[allow(missing_docs)]
     pub pagination: Option<StartingAfterPaging>,
 }
 impl serde::Serialize for SearchRequest {
@@ -497,7 +497,7 @@ pub struct SubscriptionType {
     pub id: Option<String>,
     /// The state of the subscription type.
     pub state: Option<SubscriptionTypeState>,
-    /// `default_translation`
+    /// A translation object contains the localised details of a subscription type.
     pub default_translation: Option<Translation>,
     /// An array of translations objects with the localised version of the subscription type in each available locale within your translation settings.
     pub translations: Option<Vec<Translation>>,

@@ -779,9 +779,9 @@ impl crate::codec::StructDecode for ConfigureResponseCanvas {
 /// Contact Reply Base Object
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyBaseRequest {
-    /// `message_type`
+    #[allow(missing_docs)]
     pub message_type: Option<ContactReplyBaseRequestMessageType>,
-    /// `type`
+    #[allow(missing_docs)]
     pub type_: Option<ContactReplyBaseRequestType>,
     /// The text body of the comment.
     pub body: Option<String>,
