@@ -238,10 +238,10 @@ pub fn relax_responses(document: &mut Value) -> Vec<Warning> {
             schema_refs(r, &mut stack);
         }
         while let Some(n) = stack.pop() {
-            if seen.insert(n.clone()) {
-                if let Some(s) = schema_of(doc, &n) {
-                    schema_refs(&s, &mut stack);
-                }
+            if seen.insert(n.clone())
+                && let Some(s) = schema_of(doc, &n)
+            {
+                schema_refs(&s, &mut stack);
             }
         }
         seen
@@ -365,13 +365,12 @@ fn schema_refs(v: &Value, out: &mut Vec<String>) {
 fn rewrite_refs(v: &mut Value, rename: &std::collections::BTreeMap<String, String>) {
     match v {
         Value::Object(m) => {
-            if let Some(Value::String(r)) = m.get_mut("$ref") {
-                if let Some(new) = r
+            if let Some(Value::String(r)) = m.get_mut("$ref")
+                && let Some(new) = r
                     .strip_prefix("#/components/schemas/")
                     .and_then(|n| rename.get(n))
-                {
-                    *r = format!("#/components/schemas/{}", pointer_token(new));
-                }
+            {
+                *r = format!("#/components/schemas/{}", pointer_token(new));
             }
             for (k, x) in m.iter_mut() {
                 if k != "example" && k != "examples" {

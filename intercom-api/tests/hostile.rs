@@ -150,7 +150,7 @@ async fn misbehave(mut stream: TcpStream, choice: u32, odd: u32) {
                 past.as_str(),
             ];
             let value = values[usize::try_from(odd).unwrap_or(0) % values.len()];
-            let status = if odd % 2 == 0 {
+            let status = if odd.is_multiple_of(2) {
                 "429 Too Many Requests"
             } else {
                 "503 Service Unavailable"
@@ -159,7 +159,7 @@ async fn misbehave(mut stream: TcpStream, choice: u32, odd: u32) {
         }
         // Redirects, elsewhere and to the same origin.
         77..=81 => {
-            let location = if odd % 2 == 0 {
+            let location = if odd.is_multiple_of(2) {
                 "http://10.255.255.1/x?sig=1"
             } else {
                 "/contacts/c1"

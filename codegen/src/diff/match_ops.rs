@@ -96,11 +96,11 @@ pub fn match_operations<'a>(old: &'a [Operation], new: &'a [Operation]) -> Match
         .map(|(i, o)| (o.operation_id.as_str(), i))
         .collect();
     for (j, n) in new.iter().enumerate() {
-        if let Some(&i) = by_id.get(n.operation_id.as_str()) {
-            if !old_used[i] {
-                old_used[i] = true;
-                new_match[j] = Some((i, MatchedBy::OperationId));
-            }
+        if let Some(&i) = by_id.get(n.operation_id.as_str())
+            && !old_used[i]
+        {
+            old_used[i] = true;
+            new_match[j] = Some((i, MatchedBy::OperationId));
         }
     }
     let key = |o: &Operation| (o.http_method.clone(), normalize_path(&o.path));
@@ -114,12 +114,12 @@ pub fn match_operations<'a>(old: &'a [Operation], new: &'a [Operation]) -> Match
         if new_match[j].is_some() {
             continue;
         }
-        if let Some(candidates) = by_route.get_mut(&key(n)) {
-            if !candidates.is_empty() {
-                let i = candidates.remove(0);
-                old_used[i] = true;
-                new_match[j] = Some((i, MatchedBy::MethodAndPath));
-            }
+        if let Some(candidates) = by_route.get_mut(&key(n))
+            && !candidates.is_empty()
+        {
+            let i = candidates.remove(0);
+            old_used[i] = true;
+            new_match[j] = Some((i, MatchedBy::MethodAndPath));
         }
     }
     let mut m = Matching::default();

@@ -35,13 +35,14 @@ impl SpecRef {
         if is_version(arg) {
             return Ok(SpecRef::Pinned(arg.to_string()));
         }
-        if let Some((rev, version)) = arg.rsplit_once(':') {
-            if !rev.is_empty() && is_version(version) {
-                return Ok(SpecRef::GitPin {
-                    rev: rev.to_string(),
-                    version: version.to_string(),
-                });
-            }
+        if let Some((rev, version)) = arg.rsplit_once(':')
+            && !rev.is_empty()
+            && is_version(version)
+        {
+            return Ok(SpecRef::GitPin {
+                rev: rev.to_string(),
+                version: version.to_string(),
+            });
         }
         Err(Error::other(format!(
             "`{arg}` is not an existing file, a pinned version (like 2.11), or <git-rev>:<version> (like origin/main:2.11)"

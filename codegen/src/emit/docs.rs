@@ -30,10 +30,9 @@ pub fn text(docs: &Docs, fallback: &str) -> String {
         .as_deref()
         .map(str::trim)
         .filter(|d| !d.is_empty())
+        && parts.first().map(|t| t.as_str()) != Some(d)
     {
-        if parts.first().map(|t| t.as_str()) != Some(d) {
-            parts.push(d.to_string());
-        }
+        parts.push(d.to_string());
     }
     if parts.is_empty() {
         parts.push(fallback.to_string());
@@ -50,22 +49,20 @@ pub fn sanitize(md: &str) -> String {
     let md = html_breaks(&md.replace("\r\n", "\n"));
     for raw in md.split('\n') {
         let trimmed = raw.trim_start();
-        if !in_fence {
-            if let Some(tag) = markdoc_tag(trimmed) {
-                if let Some(rest) = tag.strip_prefix("admonition") {
-                    in_admonition = true;
-                    let title = attribute(rest, "name")
-                        .or_else(|| attribute(rest, "type").map(capitalize))
-                        .unwrap_or_else(|| "Note".to_string());
-                    out.push(format!("> **{}**", escape_line(&title)));
-                    out.push(">".to_string());
-                } else if tag.starts_with("/admonition") {
-                    in_admonition = false;
-                    out.push(String::new());
-                }
-                // Other Markdoc tags carry no text of their own.
-                continue;
+        if !in_fence && let Some(tag) = markdoc_tag(trimmed) {
+            if let Some(rest) = tag.strip_prefix("admonition") {
+                in_admonition = true;
+                let title = attribute(rest, "name")
+                    .or_else(|| attribute(rest, "type").map(capitalize))
+                    .unwrap_or_else(|| "Note".to_string());
+                out.push(format!("> **{}**", escape_line(&title)));
+                out.push(">".to_string());
+            } else if tag.starts_with("/admonition") {
+                in_admonition = false;
+                out.push(String::new());
             }
+            // Other Markdoc tags carry no text of their own.
+            continue;
         }
         if in_admonition && !in_fence {
             let line = escape_line(trimmed.trim_end());

@@ -512,11 +512,11 @@ fn best_fit(api: &Api, name: &proc_macro2::Ident, u: &Union, lenient: bool) -> O
         let mut wires: Vec<String> = Vec::new();
         for f in &st.fields {
             wires.push(f.wire_name.clone());
-            if let TypeRef::Named(inner) = api.resolve_alias(&f.ty) {
-                if let Some(TypeKind::Struct(inner)) = api.types.get(inner).map(|d| &d.kind) {
-                    for g in &inner.fields {
-                        wires.push(format!("{}.{}", f.wire_name, g.wire_name));
-                    }
+            if let TypeRef::Named(inner) = api.resolve_alias(&f.ty)
+                && let Some(TypeKind::Struct(inner)) = api.types.get(inner).map(|d| &d.kind)
+            {
+                for g in &inner.fields {
+                    wires.push(format!("{}.{}", f.wire_name, g.wire_name));
                 }
             }
         }

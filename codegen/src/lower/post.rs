@@ -159,10 +159,10 @@ fn box_recursion(api: &mut Api) {
             _ => Vec::new(),
         };
         for (i, t) in direct {
-            if let TypeRef::Named(n) = t {
-                if reaches_directly(api, n, name) {
-                    to_box.push((name.clone(), i));
-                }
+            if let TypeRef::Named(n) = t
+                && reaches_directly(api, n, name)
+            {
+                to_box.push((name.clone(), i));
             }
         }
     }

@@ -589,10 +589,10 @@ impl<'a> Lowerer<'a> {
             variants.iter().map(|n| self.variant_base(*n)).collect();
         distinguish_inline_objects(variants, &mut bases);
         let mut names: Vec<String> = bases.iter().map(|(b, _)| b.clone()).collect();
-        if bases.iter().all(|(_, from_name)| *from_name) {
-            if let Some(stripped) = strip_common(&names) {
-                names = stripped;
-            }
+        if bases.iter().all(|(_, from_name)| *from_name)
+            && let Some(stripped) = strip_common(&names)
+        {
+            names = stripped;
         }
         if let Some(tag) = &tag {
             let distinct: BTreeSet<&String> = names.iter().collect();

@@ -300,7 +300,7 @@ fn drift_every(value: &mut Value, every: usize) -> usize {
                     match replacement {
                         Some(r) => {
                             *seen += 1;
-                            if *seen % every == 0 {
+                            if (*seen).is_multiple_of(every) {
                                 *member = r;
                                 *changed += 1;
                             }

@@ -113,10 +113,10 @@ pub(super) fn apply<T: StructDecode>(
             if drift::mark() > mark {
                 drift::prefix_key(mark, key.as_str());
             }
-            if let Some(extra) = T::extra(slots) {
-                if !extra.is_empty() {
-                    extra.remove(key.as_str());
-                }
+            if let Some(extra) = T::extra(slots)
+                && !extra.is_empty()
+            {
+                extra.remove(key.as_str());
             }
         }
         Outcome::Drift(raw, expected) => {
@@ -324,10 +324,10 @@ impl<M: SerializeMap> ObjectWriter<M> {
 
     /// A member that is always written (`null` for a `None` of a required nullable field).
     pub fn req<T: Serialize + ?Sized>(mut self, key: &str, value: &T) -> Self {
-        if let Ok(map) = &mut self.state {
-            if let Err(error) = map.serialize_entry(key, value) {
-                self.state = Err(error);
-            }
+        if let Ok(map) = &mut self.state
+            && let Err(error) = map.serialize_entry(key, value)
+        {
+            self.state = Err(error);
         }
         self
     }

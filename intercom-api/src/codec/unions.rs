@@ -334,12 +334,11 @@ impl<'de, T: TaggedDecode> de::Visitor<'de> for TaggedVisitor<T> {
         let mut members = serde_json::Map::new();
         if let Some(first) = map.next_key::<Key<'de>>()? {
             let value: Value = map.next_value()?;
-            if first.as_str() == T::TAG {
-                if let Value::String(tag) = &value {
-                    if let Some(decoded) = T::variant(tag, &mut map) {
-                        return decoded;
-                    }
-                }
+            if first.as_str() == T::TAG
+                && let Value::String(tag) = &value
+                && let Some(decoded) = T::variant(tag, &mut map)
+            {
+                return decoded;
             }
             members.insert(first.into_owned(), value);
         }

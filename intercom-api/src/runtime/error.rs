@@ -348,15 +348,15 @@ impl fmt::Display for ApiError {
                 write!(f, " [field `{field}`]")?;
             }
         }
-        if let Some(text) = &inner.body_text {
-            if !text.trim().is_empty() {
-                // The body is customer data: its length only (`ApiError::body_text` has it).
-                write!(
-                    f,
-                    ": a {}-byte body that is not an Intercom error list",
-                    text.len()
-                )?;
-            }
+        if let Some(text) = &inner.body_text
+            && !text.trim().is_empty()
+        {
+            // The body is customer data: its length only (`ApiError::body_text` has it).
+            write!(
+                f,
+                ": a {}-byte body that is not an Intercom error list",
+                text.len()
+            )?;
         }
         if let Some(id) = &inner.request_id {
             write!(f, " (request id {id})")?;
