@@ -28,6 +28,7 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Enum(e) => enum_item(&name, doc, e),
         TypeKind::Union(u) => {
             let from = union_from_impls(api, &name, u);
+            let scalars = super::ergonomics::scalar_from_impls(api, &name, u);
             let item = if u.tag.is_some() {
                 tagged_union(api, &name, doc, u, lenient)
             } else {
@@ -46,7 +47,7 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
             } else {
                 quote! { crate::codec::lenient_union!(#name); }
             };
-            quote! { #item #from #fits }
+            quote! { #item #from #scalars #fits }
         }
         TypeKind::Alias(t) => {
             let ty = rust_type(t, &quote!());
@@ -89,6 +90,7 @@ fn struct_item(
     let serialize = struct_serialize(name, s, usage, extra_name);
     let deserialize = struct_deserialize(name, s, usage, extra_name);
     let constructor = (!lenient).then(|| constructor(api, name, s, extra_name));
+    let setters = super::ergonomics::with_setters(name, s, usage);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -96,6 +98,7 @@ fn struct_item(
         #serialize
         #deserialize
         #constructor
+        #setters
     }
 }
 
@@ -329,6 +332,15 @@ fn constructor(
         if f.ty == TypeRef::String && required && !f.boxed {
             args.push(quote! { #ident: impl Into<String>, });
             inits.push(quote! { #ident: #ident.into(), });
+        } else if required && matches!(f.ty, TypeRef::Named(_)) {
+            // `impl Into`: a union argument takes any of its variants' `From` payloads.
+            let inner = rust_type(&f.ty, &quote!());
+            args.push(quote! { #ident: impl Into<#inner>, });
+            inits.push(if f.boxed {
+                quote! { #ident: Box::new(#ident.into()), }
+            } else {
+                quote! { #ident: #ident.into(), }
+            });
         } else {
             args.push(quote! { #ident: #ty, });
             inits.push(quote! { #ident, });
@@ -339,15 +351,36 @@ fn constructor(
         quote! { #f: Default::default(), }
     });
     let too_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let pattern = new_pattern_doc(name, s);
     quote! {
         impl #name {
             /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+            #pattern
             #too_many
             pub fn new(#(#args)*) -> Self {
                 Self { #(#inits)* #extra }
             }
         }
     }
+}
+
+/// The doc lines of `new` on setting optional fields: the `with_*` setters, or struct update
+/// syntax over `new` (a struct with required members has no `Default`).
+fn new_pattern_doc(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let Some(f) = s.fields.iter().find(|f| !f.required) else {
+        return TokenStream::new();
+    };
+    let args = if s.fields.iter().any(|f| f.required) {
+        ".."
+    } else {
+        ""
+    };
+    let setter = crate::naming::setter_name(&f.rust_name);
+    let line = format!(
+        " Optional fields: `{name}::new({args}).{setter}(..)`, or `{name} {{ {}: Some(..), ..{name}::new({args}) }}`.",
+        f.rust_name
+    );
+    quote! { #[doc = ""] #[doc = #line] }
 }
 
 fn enum_item(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
