@@ -84,21 +84,23 @@ pub fn example(api: &Api, op: &Operation) -> TokenStream {
         " ```no_run".to_string(),
     ];
     if inputs.iter().any(|i| i.contains("models::")) {
-        lines.push(format!(" # use intercom_api::{vmod}::models;"));
+        lines.push(format!(" use intercom_api::{vmod}::models;"));
+        lines.push(String::new());
     }
+    // The function's parameters are the placeholders: shown, so their types are.
     lines.push(format!(
-        " # async fn example({}) -> Result<(), intercom_api::Error> {{",
+        " async fn example({}) -> Result<(), intercom_api::Error> {{",
         inputs.join(", ")
     ));
-    lines.push(" let client = intercom_api::Client::new(\"<token>\");".to_string());
+    lines.push("     let client = intercom_api::Client::new(\"<token>\");".to_string());
     if unit {
-        lines.push(format!(" {call}"));
+        lines.push(format!("     {call}"));
     } else {
-        lines.push(format!(" let response = {call}"));
-        lines.push(" # let _ = response;".to_string());
+        lines.push(format!("     let response = {call}"));
+        lines.push(" #   let _ = response;".to_string());
     }
-    lines.push(" # Ok(())".to_string());
-    lines.push(" # }".to_string());
+    lines.push("     Ok(())".to_string());
+    lines.push(" }".to_string());
     lines.push(" ```".to_string());
     quote! { #[doc = ""] #( #[doc = #lines] )* }
 }

@@ -27,12 +27,12 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().articles().list_articles().send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().articles().list_articles().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn list_articles(&self) -> ListArticles {
         ListArticles {
@@ -50,13 +50,14 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_10::models;
-    /// # async fn example(body: models::CreateArticleRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().articles().create_article(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::CreateArticleRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().articles().create_article(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn create_article(
         &self,
@@ -77,12 +78,12 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(id: i64) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().articles().retrieve_article(id).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().articles().retrieve_article(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn retrieve_article(&self, id: i64) -> RetrieveArticle {
         RetrieveArticle {
@@ -100,12 +101,12 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(id: i64) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().articles().update_article(id).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().articles().update_article(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn update_article(&self, id: i64) -> UpdateArticle {
         UpdateArticle {
@@ -124,12 +125,12 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(id: i64) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().articles().delete_article(id).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().articles().delete_article(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn delete_article(&self, id: i64) -> DeleteArticle {
         DeleteArticle {
@@ -147,12 +148,12 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().articles().search_articles().send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().articles().search_articles().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn search_articles(&self) -> SearchArticles {
         SearchArticles {

@@ -35,13 +35,14 @@ impl DataEvents {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_10::models;
-    /// # async fn example(filter: models::ListDataEventsFilter) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().data_events().list_data_events(filter, "<type>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(filter: models::ListDataEventsFilter) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().data_events().list_data_events(filter, "<type>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn list_data_events(
         &self,
@@ -105,12 +106,13 @@ impl DataEvents {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_10::models;
-    /// # async fn example(body: models::CreateDataEventRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// client.v2_10().data_events().create_data_event(body).send().await?;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::CreateDataEventRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     client.v2_10().data_events().create_data_event(body).send().await?;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn create_data_event(
         &self,
@@ -131,11 +133,11 @@ impl DataEvents {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// client.v2_10().data_events().data_event_summaries().send().await?;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     client.v2_10().data_events().data_event_summaries().send().await?;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn data_event_summaries(&self) -> DataEventSummaries {
         DataEventSummaries {

@@ -39,13 +39,14 @@ impl DataExport {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_10::models;
-    /// # async fn example(body: models::CreateDataExportsRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().data_export().create_data_export(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::CreateDataExportsRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().data_export().create_data_export(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn create_data_export(
         &self,
@@ -70,12 +71,12 @@ impl DataExport {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().data_export().get_data_export("<job_identifier>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().data_export().get_data_export("<job_identifier>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn get_data_export(&self, job_identifier: impl Into<String>) -> GetDataExport {
         GetDataExport {
@@ -93,12 +94,12 @@ impl DataExport {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().data_export().cancel_data_export("<job_identifier>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().data_export().cancel_data_export("<job_identifier>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn cancel_data_export(
         &self,
@@ -125,12 +126,12 @@ impl DataExport {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().data_export().download_data_export("<job_identifier>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().data_export().download_data_export("<job_identifier>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn download_data_export(
         &self,

@@ -25,12 +25,12 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().help_center().list_all_collections().send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().help_center().list_all_collections().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn list_all_collections(&self) -> ListAllCollections {
         ListAllCollections {
@@ -48,13 +48,14 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_10::models;
-    /// # async fn example(body: models::CreateCollectionRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().help_center().create_collection(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::CreateCollectionRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().help_center().create_collection(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn create_collection(
         &self,
@@ -75,12 +76,12 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(id: i64) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().help_center().retrieve_collection(id).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().help_center().retrieve_collection(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn retrieve_collection(&self, id: i64) -> RetrieveCollection {
         RetrieveCollection {
@@ -98,12 +99,12 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(id: i64) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().help_center().update_collection(id).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().help_center().update_collection(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn update_collection(&self, id: i64) -> UpdateCollection {
         UpdateCollection {
@@ -122,12 +123,12 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(id: i64) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().help_center().delete_collection(id).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().help_center().delete_collection(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn delete_collection(&self, id: i64) -> DeleteCollection {
         DeleteCollection {
@@ -145,12 +146,12 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(id: i64) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().help_center().retrieve_help_center(id).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().help_center().retrieve_help_center(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn retrieve_help_center(&self, id: i64) -> RetrieveHelpCenter {
         RetrieveHelpCenter {
@@ -168,12 +169,12 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().help_center().list_help_centers().send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().help_center().list_help_centers().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn list_help_centers(&self) -> ListHelpCenters {
         ListHelpCenters {

@@ -23,12 +23,12 @@ impl News {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().news().list_news_items().send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().list_news_items().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn list_news_items(&self) -> ListNewsItems {
         ListNewsItems {
@@ -45,13 +45,14 @@ impl News {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_10::models;
-    /// # async fn example(body: models::NewsItemRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().news().create_news_item(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::NewsItemRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().create_news_item(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn create_news_item(
         &self,
@@ -72,12 +73,12 @@ impl News {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(id: i64) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().news().retrieve_news_item(id).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().retrieve_news_item(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn retrieve_news_item(&self, id: i64) -> RetrieveNewsItem {
         RetrieveNewsItem {
@@ -93,13 +94,14 @@ impl News {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_10::models;
-    /// # async fn example(id: i64, body: models::NewsItemRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().news().update_news_item(id, body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(id: i64, body: models::NewsItemRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().update_news_item(id, body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn update_news_item(
         &self,
@@ -122,12 +124,12 @@ impl News {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(id: i64) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().news().delete_news_item(id).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().delete_news_item(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn delete_news_item(&self, id: i64) -> DeleteNewsItem {
         DeleteNewsItem {
@@ -145,12 +147,12 @@ impl News {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().news().list_live_newsfeed_items("<id>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().list_live_newsfeed_items("<id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn list_live_newsfeed_items(
         &self,
@@ -171,12 +173,12 @@ impl News {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().news().list_newsfeeds().send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().list_newsfeeds().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn list_newsfeeds(&self) -> ListNewsfeeds {
         ListNewsfeeds {
@@ -193,12 +195,12 @@ impl News {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().news().retrieve_newsfeed("<id>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().retrieve_newsfeed("<id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn retrieve_newsfeed(&self, id: impl Into<String>) -> RetrieveNewsfeed {
         RetrieveNewsfeed {

@@ -23,12 +23,12 @@ impl Notes {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(id: i64) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().notes().list_notes(id).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().notes().list_notes(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn list_notes(&self, id: i64) -> ListNotes {
         ListNotes {
@@ -47,13 +47,14 @@ impl Notes {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_10::models;
-    /// # async fn example(id: i64, body: models::CreateNoteRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().notes().create_note(id, body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(id: i64, body: models::CreateNoteRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().notes().create_note(id, body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn create_note(
         &self,
@@ -76,12 +77,12 @@ impl Notes {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(id: i64) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().notes().retrieve_note(id).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().notes().retrieve_note(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn retrieve_note(&self, id: i64) -> RetrieveNote {
         RetrieveNote {

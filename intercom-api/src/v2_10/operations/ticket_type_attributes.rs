@@ -23,13 +23,14 @@ impl TicketTypeAttributes {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_10::models;
-    /// # async fn example(body: models::CreateTicketTypeAttributeRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().ticket_type_attributes().create_ticket_type_attribute("<ticket_type_id>", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::CreateTicketTypeAttributeRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().ticket_type_attributes().create_ticket_type_attribute("<ticket_type_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn create_ticket_type_attribute(
         &self,
@@ -52,12 +53,12 @@ impl TicketTypeAttributes {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().ticket_type_attributes().update_ticket_type_attribute("<ticket_type_id>", "<id>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().ticket_type_attributes().update_ticket_type_attribute("<ticket_type_id>", "<id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn update_ticket_type_attribute(
         &self,

@@ -23,13 +23,14 @@ impl Tickets {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_10::models;
-    /// # async fn example(body: models::ReplyTicketRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().tickets().reply_ticket("<id>", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::ReplyTicketRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().tickets().reply_ticket("<id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn reply_ticket(
         &self,
@@ -52,13 +53,14 @@ impl Tickets {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_10::models;
-    /// # async fn example(body: models::CreateTicketRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().tickets().create_ticket(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::CreateTicketRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().tickets().create_ticket(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn create_ticket(
         &self,
@@ -79,12 +81,12 @@ impl Tickets {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().tickets().get_ticket("<id>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().tickets().get_ticket("<id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn get_ticket(&self, id: impl Into<String>) -> GetTicket {
         GetTicket {
@@ -102,12 +104,12 @@ impl Tickets {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().tickets().update_ticket("<id>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().tickets().update_ticket("<id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn update_ticket(&self, id: impl Into<String>) -> UpdateTicket {
         UpdateTicket {
@@ -187,13 +189,14 @@ impl Tickets {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_10::models;
-    /// # async fn example(body: models::SearchRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().tickets().search_tickets(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::SearchRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().tickets().search_tickets(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn search_tickets(
         &self,

@@ -23,12 +23,12 @@ impl Visitors {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().visitors().retrieve_visitor_with_user_id("<user_id>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().visitors().retrieve_visitor_with_user_id("<user_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn retrieve_visitor_with_user_id(
         &self,
@@ -53,12 +53,12 @@ impl Visitors {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().visitors().update_visitor().send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().visitors().update_visitor().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn update_visitor(&self) -> UpdateVisitor {
         UpdateVisitor {
@@ -80,13 +80,14 @@ impl Visitors {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_10::models;
-    /// # async fn example(body: models::ConvertVisitorRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_10().visitors().convert_visitor(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::ConvertVisitorRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().visitors().convert_visitor(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn convert_visitor(
         &self,

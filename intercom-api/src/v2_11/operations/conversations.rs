@@ -29,12 +29,12 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().conversations().list_conversations().send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().list_conversations().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn list_conversations(&self) -> ListConversations {
         ListConversations {
@@ -61,13 +61,14 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::CreateConversationRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().conversations().create_conversation(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::CreateConversationRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().create_conversation(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn create_conversation(
         &self,
@@ -96,12 +97,12 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().conversations().retrieve_conversation("<conversation_id>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().retrieve_conversation("<conversation_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn retrieve_conversation(
         &self,
@@ -131,12 +132,12 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().conversations().update_conversation("<conversation_id>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().update_conversation("<conversation_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn update_conversation(
         &self,
@@ -258,13 +259,14 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::SearchRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().conversations().search_conversations(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::SearchRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().search_conversations(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn search_conversations(
         &self,
@@ -291,13 +293,14 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::ReplyConversationRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().conversations().reply_conversation("<conversation_id>", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::ReplyConversationRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().reply_conversation("<conversation_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn reply_conversation(
         &self,
@@ -324,13 +327,14 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::ManageConversationRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().conversations().manage_conversation("<conversation_id>", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::ManageConversationRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().manage_conversation("<conversation_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn manage_conversation(
         &self,
@@ -360,12 +364,12 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().conversations().auto_assign_conversation("<conversation_id>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().auto_assign_conversation("<conversation_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn auto_assign_conversation(
         &self,
@@ -390,12 +394,12 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().conversations().attach_contact_to_conversation("<conversation_id>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().attach_contact_to_conversation("<conversation_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn attach_contact_to_conversation(
         &self,
@@ -421,13 +425,14 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::DetachContactFromConversationRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().conversations().detach_contact_from_conversation("<conversation_id>", "<contact_id>", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::DetachContactFromConversationRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().detach_contact_from_conversation("<conversation_id>", "<contact_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn detach_contact_from_conversation(
         &self,
@@ -456,13 +461,14 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::RedactConversationRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().conversations().redact_conversation(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::RedactConversationRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().redact_conversation(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn redact_conversation(
         &self,
@@ -483,13 +489,14 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::ConvertConversationToTicketRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().conversations().convert_conversation_to_ticket("<conversation_id>", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::ConvertConversationToTicketRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().convert_conversation_to_ticket("<conversation_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn convert_conversation_to_ticket(
         &self,

@@ -23,12 +23,12 @@ impl DataAttributes {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().data_attributes().list_data_attributes().send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().data_attributes().list_data_attributes().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn list_data_attributes(&self) -> ListDataAttributes {
         ListDataAttributes {
@@ -47,13 +47,14 @@ impl DataAttributes {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::CreateDataAttributeRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().data_attributes().create_data_attribute(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::CreateDataAttributeRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().data_attributes().create_data_attribute(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn create_data_attribute(
         &self,
@@ -78,12 +79,12 @@ impl DataAttributes {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().data_attributes().update_data_attribute("<data_attribute_id>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().data_attributes().update_data_attribute("<data_attribute_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn update_data_attribute(
         &self,

@@ -33,13 +33,14 @@ impl Messages {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::CreateMessageRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().messages().create_message(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::CreateMessageRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().messages().create_message(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn create_message(
         &self,

@@ -23,13 +23,14 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::AttachTagToContactRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().tags().attach_tag_to_contact("<contact_id>", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::AttachTagToContactRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().attach_tag_to_contact("<contact_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn attach_tag_to_contact(
         &self,
@@ -52,12 +53,12 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().tags().detach_tag_from_contact("<contact_id>", "<tag_id>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().detach_tag_from_contact("<contact_id>", "<tag_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn detach_tag_from_contact(
         &self,
@@ -80,13 +81,14 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::AttachTagToConversationRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().tags().attach_tag_to_conversation("<conversation_id>", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::AttachTagToConversationRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().attach_tag_to_conversation("<conversation_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn attach_tag_to_conversation(
         &self,
@@ -109,13 +111,14 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::DetachTagFromConversationRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().tags().detach_tag_from_conversation("<conversation_id>", "<tag_id>", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::DetachTagFromConversationRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().detach_tag_from_conversation("<conversation_id>", "<tag_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn detach_tag_from_conversation(
         &self,
@@ -140,12 +143,12 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().tags().list_tags().send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().list_tags().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn list_tags(&self) -> ListTags {
         ListTags {
@@ -174,13 +177,14 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::CreateTagRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().tags().create_tag(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::CreateTagRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().create_tag(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn create_tag(&self, body: impl Into<models::CreateTagRequest>) -> CreateTag {
         CreateTag {
@@ -199,12 +203,12 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().tags().find_tag("<tag_id>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().find_tag("<tag_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn find_tag(&self, tag_id: impl Into<String>) -> FindTag {
         FindTag {
@@ -222,11 +226,11 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// client.v2_11().tags().delete_tag("<tag_id>").send().await?;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     client.v2_11().tags().delete_tag("<tag_id>").send().await?;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn delete_tag(&self, tag_id: impl Into<String>) -> DeleteTag {
         DeleteTag {
@@ -244,13 +248,14 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::AttachTagToTicketRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().tags().attach_tag_to_ticket("<ticket_id>", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::AttachTagToTicketRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().attach_tag_to_ticket("<ticket_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn attach_tag_to_ticket(
         &self,
@@ -273,13 +278,14 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::DetachTagFromTicketRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().tags().detach_tag_from_ticket("<ticket_id>", "<tag_id>", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::DetachTagFromTicketRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().detach_tag_from_ticket("<ticket_id>", "<tag_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn detach_tag_from_ticket(
         &self,

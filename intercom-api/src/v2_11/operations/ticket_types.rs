@@ -23,12 +23,12 @@ impl TicketTypes {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().ticket_types().list_ticket_types().send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().ticket_types().list_ticket_types().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn list_ticket_types(&self) -> ListTicketTypes {
         ListTicketTypes {
@@ -49,13 +49,14 @@ impl TicketTypes {
     /// # Example
     ///
     /// ```no_run
-    /// # use intercom_api::v2_11::models;
-    /// # async fn example(body: models::CreateTicketTypeRequest) -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().ticket_types().create_ticket_type(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::CreateTicketTypeRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().ticket_types().create_ticket_type(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn create_ticket_type(
         &self,
@@ -76,12 +77,12 @@ impl TicketTypes {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().ticket_types().get_ticket_type("<ticket_type_id>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().ticket_types().get_ticket_type("<ticket_type_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn get_ticket_type(&self, ticket_type_id: impl Into<String>) -> GetTicketType {
         GetTicketType {
@@ -103,12 +104,12 @@ impl TicketTypes {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> Result<(), intercom_api::Error> {
-    /// let client = intercom_api::Client::new("<token>");
-    /// let response = client.v2_11().ticket_types().update_ticket_type("<ticket_type_id>").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().ticket_types().update_ticket_type("<ticket_type_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn update_ticket_type(
         &self,
