@@ -404,3 +404,48 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(used: &[&str]) -> VersionReport {
+        VersionReport {
+            version: "9.99".to_string(),
+            types: 0,
+            operations: 0,
+            warnings: Vec::new(),
+            timings: Timings {
+                load: Duration::ZERO,
+                lower: Duration::ZERO,
+                emit: Duration::ZERO,
+                render: Duration::ZERO,
+            },
+            pagination: Vec::new(),
+            example_members: 0,
+            naming_overrides_used: used.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_naming_override_no_version_uses_is_a_warning() {
+        let entries = naming::operation_overrides();
+        assert!(!entries.is_empty());
+        // Used by one version or another: no warning.
+        let all: Vec<&str> = entries.iter().map(|(from, _)| *from).collect();
+        let (first, rest) = all.split_at(1);
+        assert_eq!(
+            naming_override_warnings(&[report(first), report(rest)]),
+            Vec::new()
+        );
+        // The first entry used by none: one warning naming it.
+        let warnings = naming_override_warnings(&[report(rest)]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].pointer, "specs/naming-overrides.txt");
+        assert!(
+            warnings[0].message.contains(first[0]) && warnings[0].message.contains("remove it"),
+            "{}",
+            warnings[0].message
+        );
+    }
+}
