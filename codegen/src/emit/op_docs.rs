@@ -9,32 +9,32 @@ use super::types::spelling;
 use crate::ir::{Api, Docs, Operation, ParamLocation, ResponseBody, TypeRef};
 use crate::naming;
 
-/// Summary (or `fallback`), then the route line, then the description.
+/// Summary, then the route line, then the description (when it is not the summary again). Without
+/// a summary the description (or `fallback`) leads.
 pub fn head(op: &Operation, fallback: &str, route_line: &str) -> TokenStream {
-    let title = Docs {
-        title: op.docs.title.clone(),
-        description: None,
-    };
-    let summary = if op
+    let title = op
         .docs
         .title
         .as_deref()
-        .is_some_and(|t| !t.trim().is_empty())
-    {
-        docs::attrs(&title, fallback)
-    } else {
-        // No summary: the description's text (or the fallback) leads.
-        return {
-            let all = docs::attrs(&op.docs, fallback);
-            quote! { #all #[doc = ""] #[doc = #route_line] }
-        };
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let Some(title) = title else {
+        let all = docs::attrs(&op.docs, fallback);
+        return quote! { #all #[doc = ""] #[doc = #route_line] };
     };
+    let summary = docs::attrs(
+        &Docs {
+            title: Some(title.to_string()),
+            description: None,
+        },
+        fallback,
+    );
     let description = op
         .docs
         .description
         .as_deref()
         .map(str::trim)
-        .filter(|d| !d.is_empty() && Some(*d) != op.docs.title.as_deref().map(str::trim))
+        .filter(|d| !d.is_empty() && *d != title)
         .map(|d| {
             let attrs = docs::attrs(
                 &Docs {
