@@ -156,3 +156,22 @@ pub fn with_setters(name: &proc_macro2::Ident, s: &Struct, usage: Usage) -> Toke
         }
     }
 }
+
+/// The doc lines of `new` on setting optional fields: the `with_*` setters, or struct update
+/// syntax over `new` (a struct with required members has no `Default`).
+pub fn new_pattern_doc(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let Some(f) = s.fields.iter().find(|f| !f.required) else {
+        return TokenStream::new();
+    };
+    let args = if s.fields.iter().any(|f| f.required) {
+        ".."
+    } else {
+        ""
+    };
+    let setter = naming::setter_name(&f.rust_name);
+    let line = format!(
+        " Optional fields: `{name}::new({args}).{setter}(..)`, or `{name} {{ {}: Some(..), ..{name}::new({args}) }}`.",
+        f.rust_name
+    );
+    quote! { #[doc = ""] #[doc = #line] }
+}

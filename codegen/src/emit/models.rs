@@ -351,7 +351,7 @@ fn constructor(
         quote! { #f: Default::default(), }
     });
     let too_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let pattern = new_pattern_doc(name, s);
+    let pattern = super::ergonomics::new_pattern_doc(name, s);
     quote! {
         impl #name {
             /// A value with the required fields; constant fields are filled in and optional fields are `None`.
@@ -362,25 +362,6 @@ fn constructor(
             }
         }
     }
-}
-
-/// The doc lines of `new` on setting optional fields: the `with_*` setters, or struct update
-/// syntax over `new` (a struct with required members has no `Default`).
-fn new_pattern_doc(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let Some(f) = s.fields.iter().find(|f| !f.required) else {
-        return TokenStream::new();
-    };
-    let args = if s.fields.iter().any(|f| f.required) {
-        ".."
-    } else {
-        ""
-    };
-    let setter = crate::naming::setter_name(&f.rust_name);
-    let line = format!(
-        " Optional fields: `{name}::new({args}).{setter}(..)`, or `{name} {{ {}: Some(..), ..{name}::new({args}) }}`.",
-        f.rust_name
-    );
-    quote! { #[doc = ""] #[doc = #line] }
 }
 
 fn enum_item(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
