@@ -458,7 +458,9 @@ pub struct Body {
     pub media_type: String,
     /// Type.
     pub ty: TypeRef,
-    /// Required.
+    /// Taken as an argument of the operation method (else an optional `.body()` setter): the
+    /// spec marks it `required`, or its schema has required members or is a union (decided by
+    /// `lower::bodies`).
     pub required: bool,
 }
 

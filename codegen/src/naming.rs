@@ -138,7 +138,53 @@ pub fn field_name(s: &str) -> String {
 
 /// `ListAttachedContacts` -> `list_attached_contacts`; an operation method name.
 pub fn method_name(operation_id: &str) -> String {
-    field_name(operation_id)
+    field_name(operation_name(operation_id))
+}
+
+/// The checked-in corrections of spec names (`specs/naming-overrides.txt`, documented there).
+const OVERRIDES: &str = include_str!("../../specs/naming-overrides.txt");
+
+/// The `(operationId, replacement)` entries of `specs/naming-overrides.txt`, in file order.
+/// Malformed lines are skipped here and reported by [`override_problems`].
+pub fn operation_overrides() -> Vec<(&'static str, &'static str)> {
+    parse_overrides(OVERRIDES).0
+}
+
+/// Lines of `specs/naming-overrides.txt` that are not `<id> -> <id>` (a unit test keeps it empty).
+pub fn override_problems() -> Vec<String> {
+    parse_overrides(OVERRIDES).1
+}
+
+fn parse_overrides(text: &str) -> (Vec<(&str, &str)>, Vec<String>) {
+    let mut entries = Vec::new();
+    let mut problems = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        let ok = |s: &str| !s.is_empty() && !s.contains(char::is_whitespace);
+        match line.split_once("->").map(|(a, b)| (a.trim(), b.trim())) {
+            Some((from, to)) if ok(from) && ok(to) => entries.push((from, to)),
+            _ => problems.push(format!("line {}: {line:?}", i + 1)),
+        }
+    }
+    (entries, problems)
+}
+
+/// The name an operation is named by: its operationId, or the replacement
+/// `specs/naming-overrides.txt` gives for it. Method, builder and inline type names derive from it.
+pub fn operation_name(operation_id: &str) -> &str {
+    operation_overrides()
+        .into_iter()
+        .find(|(from, _)| *from == operation_id)
+        .map_or(operation_id, |(_, to)| to)
+}
+
+/// `type_`, `r#ref` -> `with_type`, `with_ref`; the chainable setter of a request struct field.
+pub fn setter_name(field: &str) -> String {
+    let bare = field.trim_start_matches("r#").trim_end_matches('_');
+    format!("with_{bare}")
 }
 
 /// `text/csv; charset=utf-8` -> `send_as_text_csv`; the builder method that asks for another
@@ -214,6 +260,18 @@ mod tests {
                 "Nin"
             ]
         );
+    }
+
+    #[test]
+    fn naming_overrides_parse_and_apply() {
+        assert_eq!(override_problems(), Vec::<String>::new());
+        let (entries, problems) =
+            parse_overrides("# c\n\n a -> b # why\nbroken\nx -> \ny z -> w\n");
+        assert_eq!(entries, [("a", "b")]);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert_eq!(method_name("lisDataEvents"), "list_data_events");
+        assert_eq!(operation_name("retrieveCompany"), "findCompanies");
+        assert_eq!(operation_name("listContacts"), "listContacts");
     }
 
     #[test]

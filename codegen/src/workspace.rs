@@ -52,6 +52,9 @@ pub struct VersionReport {
     pub pagination: Vec<(String, String)>,
     /// Undeclared members of success examples, typed by new fields.
     pub example_members: usize,
+    /// The entries of `specs/naming-overrides.txt` (their spec operationIds) that name an
+    /// operation of this version.
+    pub naming_overrides_used: Vec<String>,
 }
 
 impl VersionReport {
@@ -92,6 +95,9 @@ pub struct Generation {
     pub reports: Vec<VersionReport>,
     /// Directories wholly owned by regen (stale files in them are removed).
     pub owned_dirs: Vec<String>,
+    /// Warnings about the workspace rather than one version: entries of
+    /// `specs/naming-overrides.txt` that are malformed or match no operation of any pinned version.
+    pub warnings: Vec<Warning>,
 }
 
 /// Generates one version from spec text.
@@ -120,6 +126,11 @@ pub fn generate_version(
         operations: api.operations.len(),
         warnings: api.warnings.clone(),
         example_members: api.example_members,
+        naming_overrides_used: crate::naming::operation_overrides()
+            .into_iter()
+            .filter(|(from, _)| api.operations.iter().any(|o| o.operation_id == *from))
+            .map(|(from, _)| from.to_string())
+            .collect(),
         timings: Timings {
             load: t1 - t0,
             lower: t2 - t1,
@@ -217,11 +228,39 @@ pub fn generate_from(
             cargo_path,
         )?,
     );
+    let warnings = naming_override_warnings(&reports);
     Ok(Generation {
         files,
         reports,
         owned_dirs,
+        warnings,
     })
+}
+
+/// Malformed entries of `specs/naming-overrides.txt`, and entries no pinned version uses.
+fn naming_override_warnings(reports: &[VersionReport]) -> Vec<Warning> {
+    let file = "specs/naming-overrides.txt";
+    let mut out: Vec<Warning> = naming::override_problems()
+        .into_iter()
+        .map(|line| Warning {
+            pointer: file.to_string(),
+            message: format!("not `<operationId> -> <operationId>`, ignored: {line}"),
+        })
+        .collect();
+    for (from, to) in naming::operation_overrides() {
+        if !reports
+            .iter()
+            .any(|r| r.naming_overrides_used.iter().any(|u| u == from))
+        {
+            out.push(Warning {
+                pointer: file.to_string(),
+                message: format!(
+                    "`{from} -> {to}` matches no operation of any pinned version: remove it"
+                ),
+            });
+        }
+    }
+    out
 }
 
 fn read(workspace: &Path, rel: &str) -> Result<String, Error> {
@@ -364,4 +403,49 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
         cur = dir.parent();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(used: &[&str]) -> VersionReport {
+        VersionReport {
+            version: "9.99".to_string(),
+            types: 0,
+            operations: 0,
+            warnings: Vec::new(),
+            timings: Timings {
+                load: Duration::ZERO,
+                lower: Duration::ZERO,
+                emit: Duration::ZERO,
+                render: Duration::ZERO,
+            },
+            pagination: Vec::new(),
+            example_members: 0,
+            naming_overrides_used: used.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_naming_override_no_version_uses_is_a_warning() {
+        let entries = naming::operation_overrides();
+        assert!(!entries.is_empty());
+        // Used by one version or another: no warning.
+        let all: Vec<&str> = entries.iter().map(|(from, _)| *from).collect();
+        let (first, rest) = all.split_at(1);
+        assert_eq!(
+            naming_override_warnings(&[report(first), report(rest)]),
+            Vec::new()
+        );
+        // The first entry used by none: one warning naming it.
+        let warnings = naming_override_warnings(&[report(rest)]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].pointer, "specs/naming-overrides.txt");
+        assert!(
+            warnings[0].message.contains(first[0]) && warnings[0].message.contains("remove it"),
+            "{}",
+            warnings[0].message
+        );
+    }
 }

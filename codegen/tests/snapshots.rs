@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use codegen::emit::GeneratedFile;
-use codegen::ir::{Api, Field, ResponseBody, Struct, TypeDef, TypeKind, TypeRef, Union};
+use codegen::ir::{Api, Field, PageKind, ResponseBody, Struct, TypeDef, TypeKind, TypeRef, Union};
 use codegen::workspace::{VersionReport, generate_version};
 
 const VERSION: &str = "9.99";
@@ -36,6 +36,7 @@ const FIXTURES: &[&str] = &[
     "oneof_base_members",
     "recursive",
     "reply_request",
+    "request_bodies",
     "request_response",
     "search_operator",
     "tagged_oneof",
@@ -168,6 +169,7 @@ snapshot_tests!(
     oneof_base_members,
     recursive,
     reply_request,
+    request_bodies,
     request_response,
     search_operator,
     tagged_oneof,
@@ -380,6 +382,47 @@ fn ir_response_without_schema_is_json_with_a_warning() {
         "{:?}",
         api.warnings
     );
+}
+
+#[test]
+fn ir_bodies_that_cannot_be_left_out_are_required() {
+    let api = lower("request_bodies");
+    let required = |id: &str| {
+        let op = api
+            .operations
+            .iter()
+            .find(|o| o.operation_id == id)
+            .unwrap_or_else(|| panic!("{id}"));
+        op.body.as_ref().map(|b| b.required)
+    };
+    // Required members, or a union: an argument although the spec does not say `required`.
+    assert_eq!(required("createThing"), Some(true));
+    assert_eq!(required("replyThing"), Some(true));
+    // Every member optional: the `.body()` setter; a search of that shape streams `{}` + cursor.
+    assert_eq!(required("updateThing"), Some(false));
+    assert_eq!(required("searchThings"), Some(false));
+    let search = api
+        .operations
+        .iter()
+        .find(|o| o.operation_id == "searchThings")
+        .and_then(|o| o.pagination.as_ref())
+        .map(|p| p.kind.clone());
+    assert!(
+        matches!(
+            search,
+            Some(PageKind::SearchBody { body_optional: true, empty_body: Some(ref e), .. }) if e == "{}"
+        ),
+        "{search:?}"
+    );
+    // specs/naming-overrides.txt: `lisDataEvents` is named `listDataEvents`; the id is kept.
+    let events = api
+        .operations
+        .iter()
+        .find(|o| o.operation_id == "lisDataEvents")
+        .expect("the operation keeps its operationId");
+    assert_eq!(events.method_name, "list_data_events");
+    assert_eq!(events.builder, "ListDataEvents");
+    assert!(api.types.contains_key("ListDataEventsFilter"));
 }
 
 #[test]

@@ -36,22 +36,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| "3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3".to_owned());
     let user_id = args.next().unwrap_or_else(|| "my-user-42".to_owned());
 
-    let request = ConvertVisitorRequest {
-        type_: "user".to_owned(),
-        visitor: ConvertVisitorRequestVisitor {
-            user_id: Some(visitor_user_id),
-            ..Default::default()
-        },
-        user: ConvertVisitorRequestUser {
-            user_id: Some(user_id),
-            ..Default::default()
-        },
-    };
+    let request = ConvertVisitorRequest::new(
+        "user",
+        ConvertVisitorRequestUser::new().with_user_id(user_id),
+        ConvertVisitorRequestVisitor::new().with_user_id(visitor_user_id),
+    );
     let contact = client
         .v2_11()
         .visitors()
-        .convert_visitor()
-        .body(request)
+        .convert_visitor(request)
         .send()
         .await?;
     println!(

@@ -31,21 +31,14 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let author_id: i64 = args.next().as_deref().unwrap_or("991267407").parse()?;
 
-    let request = CreateArticleRequest {
-        author_id,
-        title: "Getting started".to_owned(),
-        description: Some("Everything you need on day one".to_owned()),
-        body: Some("<p>Welcome aboard!</p>".to_owned()),
-        state: Some(CreateArticleRequestState::Draft),
-        parent_id: None,
-        parent_type: None,
-        translated_content: None,
-    };
+    let request = CreateArticleRequest::new("Getting started", author_id)
+        .with_description("Everything you need on day one")
+        .with_body("<p>Welcome aboard!</p>")
+        .with_state(CreateArticleRequestState::Draft);
     let article = client
         .v2_11()
         .articles()
-        .create_article()
-        .body(request)
+        .create_article(request)
         .send()
         .await?;
     println!(

@@ -32,17 +32,13 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let name = args.next().unwrap_or_else(|| "Billing".to_owned());
 
     let request = CreateCollectionRequest {
-        name,
         description: Some("Invoices, refunds and payment methods".to_owned()),
-        help_center_id: None,
-        parent_id: None,
-        translated_content: None,
+        ..CreateCollectionRequest::new(name)
     };
     let collection = client
         .v2_11()
         .help_center()
-        .create_collection()
-        .body(request)
+        .create_collection(request)
         .send()
         .await?;
     println!(

@@ -37,27 +37,18 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .unwrap_or_else(|| "667d616c8a68186f43bafe52".to_owned());
 
-    let request = CreateMessageRequest {
-        message_type: CreateMessageRequestMessageType::Email,
-        from: CreateMessageRequestFrom {
-            type_: CreateMessageRequestFromType::Admin,
-            id: admin_id,
-        },
-        to: CreateMessageRequestTo {
-            type_: CreateMessageRequestToType::User,
-            id: contact_id,
-        },
-        subject: Some("Your export is ready".to_owned()),
-        body: "Hi! You can download it from the dashboard.".to_owned(),
-        template: Some("plain".to_owned()),
-        created_at: None,
-        create_conversation_without_contact_reply: None,
-    };
+    let request = CreateMessageRequest::new(
+        CreateMessageRequestMessageType::Email,
+        "Hi! You can download it from the dashboard.",
+        CreateMessageRequestFrom::new(CreateMessageRequestFromType::Admin, admin_id),
+        CreateMessageRequestTo::new(CreateMessageRequestToType::User, contact_id),
+    )
+    .with_subject("Your export is ready")
+    .with_template("plain");
     let message = client
         .v2_11()
         .messages()
-        .create_message()
-        .body(request)
+        .create_message(request)
         .send()
         .await?;
     println!(

@@ -37,27 +37,16 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .unwrap_or_else(|| "667d616c8a68186f43bafe52".to_owned());
 
-    let request = CreateMessageRequest {
-        message_type: CreateMessageRequestMessageType::InApp,
-        from: CreateMessageRequestFrom {
-            type_: CreateMessageRequestFromType::Admin,
-            id: admin_id,
-        },
-        to: CreateMessageRequestTo {
-            type_: CreateMessageRequestToType::User,
-            id: contact_id,
-        },
-        body: "Hi! Your export is ready.".to_owned(),
-        subject: None,
-        template: None,
-        created_at: None,
-        create_conversation_without_contact_reply: None,
-    };
+    let request = CreateMessageRequest::new(
+        CreateMessageRequestMessageType::InApp,
+        "Hi! Your export is ready.",
+        CreateMessageRequestFrom::new(CreateMessageRequestFromType::Admin, admin_id),
+        CreateMessageRequestTo::new(CreateMessageRequestToType::User, contact_id),
+    );
     let message = client
         .v2_11()
         .messages()
-        .create_message()
-        .body(request)
+        .create_message(request)
         .send()
         .await?;
     println!(

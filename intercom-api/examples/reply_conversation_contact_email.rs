@@ -9,9 +9,7 @@
 use std::process::ExitCode;
 
 use intercom_api::Client;
-use intercom_api::v2_11::models::{
-    ContactReplyConversationRequest, ContactReplyEmailRequest, ReplyConversationRequest,
-};
+use intercom_api::v2_11::models::{ContactReplyConversationRequest, ContactReplyEmailRequest};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -35,16 +33,16 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let email = args.next().unwrap_or_else(|| "jdoe@example.com".to_owned());
 
     // `new` takes the required fields and fills in the constant ones (`type: user`,
-    // `message_type: comment`); `into()` wraps it in the union variants.
-    let reply: ReplyConversationRequest = ContactReplyConversationRequest::from(
-        ContactReplyEmailRequest::new("Thanks, that fixed it!", email),
-    )
-    .into();
+    // `message_type: comment`); `from` wraps it in a union variant, and the body argument
+    // (`impl Into<ReplyConversationRequest>`) in the outer one.
+    let reply = ContactReplyConversationRequest::from(ContactReplyEmailRequest::new(
+        "Thanks, that fixed it!",
+        email,
+    ));
     let conversation = client
         .v2_11()
         .conversations()
-        .reply_conversation(conversation_id)
-        .body(reply)
+        .reply_conversation(conversation_id, reply)
         .send()
         .await?;
     println!(

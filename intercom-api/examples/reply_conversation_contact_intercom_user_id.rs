@@ -10,8 +10,7 @@ use std::process::ExitCode;
 
 use intercom_api::Client;
 use intercom_api::v2_11::models::{
-    ContactReplyBaseRequestMessageType, ContactReplyBaseRequestType,
-    ContactReplyConversationRequest, ContactReplyIntercomUserIdRequest, ReplyConversationRequest,
+    ContactReplyConversationRequest, ContactReplyIntercomUserIdRequest,
 };
 
 #[tokio::main]
@@ -37,22 +36,14 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .unwrap_or_else(|| "6762f1e31bb69f9f2193bb9f".to_owned());
 
-    let reply = ReplyConversationRequest::Contact(ContactReplyConversationRequest::IntercomUserId(
-        ContactReplyIntercomUserIdRequest {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
-            intercom_user_id: contact_id,
-            body: "Thanks, that fixed it!".to_owned(),
-            attachment_urls: None,
-            attachment_files: None,
-            created_at: None,
-        },
+    let reply = ContactReplyConversationRequest::from(ContactReplyIntercomUserIdRequest::new(
+        "Thanks, that fixed it!",
+        contact_id,
     ));
     let conversation = client
         .v2_11()
         .conversations()
-        .reply_conversation(conversation_id)
-        .body(reply)
+        .reply_conversation(conversation_id, reply)
         .send()
         .await?;
     let parts = conversation

@@ -9,10 +9,7 @@
 use std::process::ExitCode;
 
 use intercom_api::Client;
-use intercom_api::v2_11::models::{
-    AdminReplyTicketRequest, AdminReplyTicketRequestMessageType, AdminReplyTicketRequestType,
-    ReplyTicketRequest,
-};
+use intercom_api::v2_11::models::{AdminReplyTicketRequest, AdminReplyTicketRequestMessageType};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -35,21 +32,17 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let ticket_id = args.next().unwrap_or_else(|| "123".to_owned());
     let admin_id = args.next().unwrap_or_else(|| "991267536".to_owned());
 
-    let reply = ReplyTicketRequest::Admin(AdminReplyTicketRequest {
-        message_type: AdminReplyTicketRequestMessageType::Comment,
-        type_: AdminReplyTicketRequestType::Admin,
-        admin_id,
+    // `new` takes the required fields (the constant `type` is filled in); optional ones are
+    // `None` until set, here with struct update syntax (`.with_body(..)` does the same).
+    let reply = AdminReplyTicketRequest {
         body: Some("We are on it and will update you shortly.".to_owned()),
-        attachment_urls: None,
-        created_at: None,
-        cross_post: None,
-        reply_options: None,
-    });
+        ..AdminReplyTicketRequest::new(AdminReplyTicketRequestMessageType::Comment, admin_id)
+    };
+    // The body is an argument: `impl Into<ReplyTicketRequest>` takes either variant's payload.
     let part = client
         .v2_11()
         .tickets()
-        .reply_ticket(ticket_id)
-        .body(reply)
+        .reply_ticket(ticket_id, reply)
         .send()
         .await?;
     println!(

@@ -10,8 +10,7 @@ use std::process::ExitCode;
 
 use intercom_api::Client;
 use intercom_api::v2_11::models::{
-    ContactReplyBaseRequestMessageType, ContactReplyBaseRequestType,
-    ContactReplyTicketIntercomUserIdRequest, ContactReplyTicketRequest, ReplyTicketRequest,
+    ContactReplyTicketIntercomUserIdRequest, ContactReplyTicketRequest,
 };
 
 #[tokio::main]
@@ -37,21 +36,14 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .unwrap_or_else(|| "6762f1e31bb69f9f2193bb9f".to_owned());
 
-    let reply = ReplyTicketRequest::Contact(ContactReplyTicketRequest::IntercomUserId(
-        ContactReplyTicketIntercomUserIdRequest {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
-            intercom_user_id: contact_id,
-            body: "Any news on this?".to_owned(),
-            attachment_urls: None,
-            created_at: None,
-        },
+    let reply = ContactReplyTicketRequest::from(ContactReplyTicketIntercomUserIdRequest::new(
+        "Any news on this?",
+        contact_id,
     ));
     let part = client
         .v2_11()
         .tickets()
-        .reply_ticket(ticket_id)
-        .body(reply)
+        .reply_ticket(ticket_id, reply)
         .send()
         .await?;
     println!(

@@ -49,8 +49,50 @@
 //! # fn main() {}
 //! ```
 //!
-//! Request bodies are the generated types (struct literals, or `new` with the required fields;
-//! unions are enums). The repository's `intercom-api/examples/` holds complete programs.
+//! The repository's `intercom-api/examples/` holds complete programs.
+//!
+//! # Request bodies
+//!
+//! Request bodies are the generated types. A body the operation cannot do without (the spec marks
+//! it required, or its schema has required members or is a union) is an argument of the operation
+//! method; a body that may be left out is the `.body(..)` setter. Both take `impl Into<T>`, so a
+//! union variant's payload converts into the union. Request structs have `new` with the required
+//! members (constant members such as a `type` tag are filled in) and chainable `with_<field>`
+//! setters for the optional ones; a struct with required members has no `Default`, so struct
+//! update syntax goes over `new`: `T { field: Some(x), ..T::new(required) }`. A union with exactly
+//! one string, integer, number, boolean or array variant converts from that value.
+//!
+//! ```no_run
+//! # #[cfg(feature = "v2_11")]
+//! # mod example {
+//! use intercom_api::v2_11::models::{
+//!     MultipleFilterSearchRequest, MultipleFilterSearchRequestOperator, SearchRequest,
+//!     SingleFilterSearchRequest, SingleFilterSearchRequestOperator as Op,
+//! };
+//!
+//! async fn open_or_pending(client: &intercom_api::Client) -> Result<(), intercom_api::Error> {
+//!     let state = |value: &str| {
+//!         SingleFilterSearchRequest::new()
+//!             .with_field("state")
+//!             .with_operator(Op::Equals)
+//!             .with_value(value)
+//!     };
+//!     // One filter is `SearchRequest::new(state("open"))`; two combined with OR:
+//!     let query = MultipleFilterSearchRequest::new()
+//!         .with_operator(MultipleFilterSearchRequestOperator::Or)
+//!         .with_value([state("open"), state("pending")]);
+//!     let tickets = client
+//!         .v2_11()
+//!         .tickets()
+//!         .search_tickets(SearchRequest::new(query))
+//!         .send()
+//!         .await?;
+//!     println!("{:?} tickets", tickets.total_count);
+//!     Ok(())
+//! }
+//! # }
+//! # fn main() {}
+//! ```
 //!
 //! # Versions and features
 //!

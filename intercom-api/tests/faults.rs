@@ -278,8 +278,7 @@ async fn search_sends_the_cursor_in_the_body() {
     let contacts: Vec<models::Contact> = client
         .v2_11()
         .contacts()
-        .search_contacts()
-        .body(search)
+        .search_contacts(search)
         .stream()
         .try_collect()
         .await

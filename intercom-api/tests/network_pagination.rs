@@ -1,5 +1,5 @@
 //! Issue 12 (points 9, 10, 11): pagination against servers that ignore the
-//! cursor or page number, and a search streamed without a body.
+//! cursor or page number, and a search whose body carries the cursor.
 #![cfg(feature = "v2_11")]
 
 use std::time::Duration;
@@ -41,10 +41,10 @@ fn contact_page(ids: std::ops::Range<usize>, next: Option<&str>) -> Value {
     json!({"type": "list", "data": data, "total_count": 4, "pages": pages})
 }
 
-/// Point 11: `.pages()` of a search without a body sends an empty query, and
-/// page 2 carries the cursor.
+/// Point 11: a search's body (a required argument) is sent with every page, and
+/// page 2 carries the cursor inside it.
 #[tokio::test]
-async fn a_search_without_a_body_keeps_the_cursor() {
+async fn a_search_body_keeps_the_cursor() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/contacts/search"))
@@ -63,7 +63,12 @@ async fn a_search_without_a_body_keeps_the_cursor() {
     let contacts: Vec<models::Contact> = client
         .v2_11()
         .contacts()
-        .search_contacts()
+        .search_contacts(models::SearchRequest::new(
+            models::SingleFilterSearchRequest::new()
+                .with_field("role")
+                .with_operator(models::SingleFilterSearchRequestOperator::Equals)
+                .with_value("user"),
+        ))
         .stream()
         .max_items(10)
         .try_collect()
@@ -73,10 +78,11 @@ async fn a_search_without_a_body_keeps_the_cursor() {
     assert_eq!(ids, ["contact-0", "contact-1", "contact-2", "contact-3"]);
     let bodies: Vec<Value> = received(&server).await.iter().map(body_json).collect();
     assert_eq!(bodies.len(), 2);
-    assert_eq!(bodies[0], json!({"query": {}}));
+    let query = json!({"field": "role", "operator": "=", "value": "user"});
+    assert_eq!(bodies[0], json!({"query": query}));
     assert_eq!(
         bodies[1],
-        json!({"query": {}, "pagination": {"starting_after": "s1"}})
+        json!({"query": query, "pagination": {"starting_after": "s1"}})
     );
 }
 

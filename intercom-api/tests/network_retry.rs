@@ -112,8 +112,7 @@ mod searches {
         let list = client
             .v2_11()
             .contacts()
-            .search_contacts()
-            .body(search())
+            .search_contacts(search())
             .send()
             .await
             .expect("retried after the 503");

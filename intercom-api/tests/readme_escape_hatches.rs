@@ -1,3 +1,4 @@
+use intercom_api::v2_11::models::SetAwayAdminRequest;
 use intercom_api::{Client, Method, OperationExt};
 use serde::Deserialize;
 use serde_json::json;
@@ -20,11 +21,12 @@ async fn run(client: &Client) -> Result<(), intercom_api::Error> {
         .await?;
     println!("{:?} contacts", contacts.total_count);
 
-    // A raw JSON body in place of the typed one, with a field the spec does not declare.
+    // A raw JSON body in place of the typed one (the required argument), with a field the spec
+    // does not declare.
     client
         .v2_11()
         .admins()
-        .set_away_admin("991")
+        .set_away_admin("991", SetAwayAdminRequest::new(true, false))
         .raw_body(json!({
             "away_mode_enabled": true,
             "away_mode_reassign": false,

@@ -204,11 +204,13 @@ async fn raw_body_is_sent_verbatim_instead_of_the_typed_one() {
     let admin = client(&server)
         .v2_11()
         .admins()
-        .set_away_admin("991")
-        .body(SetAwayAdminRequest {
-            away_mode_enabled: false,
-            away_mode_reassign: true,
-        })
+        .set_away_admin(
+            "991",
+            SetAwayAdminRequest {
+                away_mode_enabled: false,
+                away_mode_reassign: true,
+            },
+        )
         .raw_body(raw.clone())
         .send()
         .await

@@ -36,6 +36,9 @@ pub fn report_text(generation: &Generation) -> String {
             out.push_str(&format!("{}: {w}\n", r.version));
         }
     }
+    for w in &generation.warnings {
+        out.push_str(&format!("{w}\n"));
+    }
     for r in &generation.reports {
         out.push_str(&r.example_members_line());
         out.push('\n');

@@ -3,8 +3,10 @@
 
 mod calls;
 pub mod docs;
+mod ergonomics;
 mod examples;
 mod models;
+mod op_docs;
 mod operations;
 pub mod types;
 

@@ -28,6 +28,7 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Enum(e) => enum_item(&name, doc, e),
         TypeKind::Union(u) => {
             let from = union_from_impls(api, &name, u);
+            let scalars = super::ergonomics::scalar_from_impls(api, &name, u);
             let item = if u.tag.is_some() {
                 tagged_union(api, &name, doc, u, lenient)
             } else {
@@ -46,7 +47,7 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
             } else {
                 quote! { crate::codec::lenient_union!(#name); }
             };
-            quote! { #item #from #fits }
+            quote! { #item #from #scalars #fits }
         }
         TypeKind::Alias(t) => {
             let ty = rust_type(t, &quote!());
@@ -94,6 +95,7 @@ fn struct_item(
     let serialize = struct_serialize(name, s, usage, extra_name);
     let deserialize = struct_deserialize(name, s, usage, extra_name);
     let constructor = (!lenient).then(|| constructor(api, name, s, extra_name));
+    let setters = super::ergonomics::with_setters(name, s, usage);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -101,6 +103,7 @@ fn struct_item(
         #serialize
         #deserialize
         #constructor
+        #setters
     }
 }
 
@@ -334,6 +337,15 @@ fn constructor(
         if f.ty == TypeRef::String && required && !f.boxed {
             args.push(quote! { #ident: impl Into<String>, });
             inits.push(quote! { #ident: #ident.into(), });
+        } else if required && matches!(f.ty, TypeRef::Named(_)) {
+            // `impl Into`: a union argument takes any of its variants' `From` payloads.
+            let inner = rust_type(&f.ty, &quote!());
+            args.push(quote! { #ident: impl Into<#inner>, });
+            inits.push(if f.boxed {
+                quote! { #ident: Box::new(#ident.into()), }
+            } else {
+                quote! { #ident: #ident.into(), }
+            });
         } else {
             args.push(quote! { #ident: #ty, });
             inits.push(quote! { #ident, });
@@ -344,9 +356,11 @@ fn constructor(
         quote! { #f: Default::default(), }
     });
     let too_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let pattern = super::ergonomics::new_pattern_doc(name, s);
     quote! {
         impl #name {
             /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+            #pattern
             #too_many
             pub fn new(#(#args)*) -> Self {
                 Self { #(#inits)* #extra }

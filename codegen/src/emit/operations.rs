@@ -146,8 +146,9 @@ fn operation(
     let method_ident = format_ident!("{}", op.method_name);
     let http = &op.http_method;
     let route = format!("`{http} {}`", op.path);
-    let method_doc = docs::attrs(&op.docs, &format!("`{}`", op.operation_id));
     let route_doc = format!(" {route} (operationId `{}`).", op.operation_id);
+    let method_doc = super::op_docs::head(op, &format!("`{}`", op.operation_id), &route_doc);
+    let example_doc = super::op_docs::example(api, op);
     let deprecated_doc = op
         .deprecated
         .then(|| quote!(#[doc = ""] #[doc = " **Deprecated** in the spec."]));
@@ -199,15 +200,15 @@ fn operation(
         let ty = rust_type(&body.ty, &quote!(models::));
         if body.required {
             fields.push(quote! { body: #ty, });
-            args.push(quote! { body: #ty, });
-            inits.push(quote! { body, });
+            args.push(quote! { body: impl Into<#ty>, });
+            inits.push(quote! { body: body.into(), });
         } else {
             fields.push(quote! { body: Option<#ty>, });
             inits.push(quote! { body: None, });
             setters.push(quote! {
                 /// Sets the request body.
-                pub fn body(mut self, value: #ty) -> Self {
-                    self.body = Some(value);
+                pub fn body(mut self, value: impl Into<#ty>) -> Self {
+                    self.body = Some(value.into());
                     self
                 }
             });
@@ -343,10 +344,9 @@ fn operation(
 
     let method_tokens = quote! {
         #method_doc
-        #[doc = ""]
-        #[doc = #route_doc]
         #headers_doc
         #deprecated_doc
+        #example_doc
         pub fn #method_ident(&self, #(#args)*) -> #builder_ident {
             #builder_ident { client: self.client.clone(), #(#inits)* extra: Default::default() }
         }

@@ -5,6 +5,7 @@
 //! records where each type is used, and finally decides every generated name and file that depends on
 //! more than one node ([`placement`]).
 
+mod bodies;
 mod examples;
 mod operation;
 mod pagination;
@@ -77,6 +78,7 @@ pub fn lower(doc: &Document, version: &str) -> Result<Api, Error> {
         example_members,
     };
     post::finish(&mut api)?;
+    bodies::require_bodies(&mut api);
     pagination::detect(&mut api);
     placement::place(&mut api);
     api.warnings.sort();

@@ -95,7 +95,7 @@ impl<'a> Lowerer<'a> {
                 while !methods_taken.insert((tag.clone(), method_name.clone())) {
                     method_name.push_str("_op");
                 }
-                let hint = naming::type_name(&operation_id);
+                let hint = naming::type_name(naming::operation_name(&operation_id));
                 let mut params = Vec::new();
                 let mut seen = BTreeSet::new();
                 // Operation-level parameters override path-level ones with the same name and location.

@@ -69,7 +69,7 @@ fn place_operations(api: &mut Api) {
             op.accessor = accessor.clone();
             op.builder = naming::claim(
                 taken,
-                &naming::type_name(&op.operation_id),
+                &naming::type_name(naming::operation_name(&op.operation_id)),
                 &["Request", "Call"],
             );
         }

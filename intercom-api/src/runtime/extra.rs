@@ -136,12 +136,14 @@ impl Extras {
 /// ```no_run
 /// # async fn run(client: &intercom_api::Client) -> Result<(), intercom_api::Error> {
 /// use intercom_api::OperationExt;
+/// use intercom_api::v2_11::models::SetAwayAdminRequest;
 /// use serde_json::json;
 ///
+/// // The raw body replaces the typed one (a required argument here).
 /// client
 ///     .v2_11()
 ///     .admins()
-///     .set_away_admin("991")
+///     .set_away_admin("991", SetAwayAdminRequest::new(true, false))
 ///     .query_param("notify", "false")
 ///     .header("X-Request-Source", "nightly-sync")
 ///     .raw_body(json!({"away_mode_enabled": true, "away_mode_reassign": false, "away_status_reason_id": 42}))

@@ -4826,12 +4826,12 @@ impl super::Leftovers for models::LinkedObjectType {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::LisDataAttributesModel {
+impl super::Leftovers for models::ListDataAttributesModel {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::LisDataEventsFilter {
+impl super::Leftovers for models::ListDataEventsFilter {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         #[allow(unreachable_patterns)]
         match self {
@@ -4842,12 +4842,12 @@ impl super::Leftovers for models::LisDataEventsFilter {
         }
     }
 }
-impl super::Leftovers for models::LisDataEventsFilterEmail {
+impl super::Leftovers for models::ListDataEventsFilterEmail {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
     }
 }
-impl super::Leftovers for models::LisDataEventsFilterIntercomUserId {
+impl super::Leftovers for models::ListDataEventsFilterIntercomUserId {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
             &self.intercom_user_id,
@@ -4856,7 +4856,7 @@ impl super::Leftovers for models::LisDataEventsFilterIntercomUserId {
         );
     }
 }
-impl super::Leftovers for models::LisDataEventsFilterUserId {
+impl super::Leftovers for models::ListDataEventsFilterUserId {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
             &self.user_id,

@@ -5544,40 +5544,6 @@ impl super::Leftovers for models::LinkedObjectType {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::LisDataEventsFilter {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        #[allow(unreachable_patterns)]
-        match self {
-            Self::UserId(inner) => super::Leftovers::leftovers(inner, path, out),
-            Self::IntercomUserId(inner) => super::Leftovers::leftovers(inner, path, out),
-            Self::Email(inner) => super::Leftovers::leftovers(inner, path, out),
-            _ => {}
-        }
-    }
-}
-impl super::Leftovers for models::LisDataEventsFilterEmail {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
-    }
-}
-impl super::Leftovers for models::LisDataEventsFilterIntercomUserId {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.intercom_user_id,
-            &format!("{path}/{}", "intercom_user_id"),
-            out,
-        );
-    }
-}
-impl super::Leftovers for models::LisDataEventsFilterUserId {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.user_id,
-            &format!("{path}/{}", "user_id"),
-            out,
-        );
-    }
-}
 impl super::Leftovers for models::ListComponent {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -5610,6 +5576,40 @@ impl super::Leftovers for models::ListComponentType {
 impl super::Leftovers for models::ListDataAttributesModel {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
+    }
+}
+impl super::Leftovers for models::ListDataEventsFilter {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::UserId(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::IntercomUserId(inner) => super::Leftovers::leftovers(inner, path, out),
+            Self::Email(inner) => super::Leftovers::leftovers(inner, path, out),
+            _ => {}
+        }
+    }
+}
+impl super::Leftovers for models::ListDataEventsFilterEmail {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(&self.email, &format!("{path}/{}", "email"), out);
+    }
+}
+impl super::Leftovers for models::ListDataEventsFilterIntercomUserId {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.intercom_user_id,
+            &format!("{path}/{}", "intercom_user_id"),
+            out,
+        );
+    }
+}
+impl super::Leftovers for models::ListDataEventsFilterUserId {
+    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
+        super::Leftovers::leftovers(
+            &self.user_id,
+            &format!("{path}/{}", "user_id"),
+            out,
+        );
     }
 }
 impl super::Leftovers for models::ListItem {

@@ -15,11 +15,13 @@ async fn admins__set_away_admin(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().admins().set_away_admin(args.param::<i64>("id")?);
-    let call = match args.optional_body::<models::SetAwayAdminRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .admins()
+        .set_away_admin(
+            args.param::<i64>("id")?,
+            args.body::<models::SetAwayAdminRequest>()?,
+        );
     crate::finish(call.send_with_response().await)
 }
 async fn admins__list_activity_logs(
@@ -65,11 +67,10 @@ async fn articles__create_article(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().articles().create_article();
-    let call = match args.optional_body::<models::CreateArticleRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .articles()
+        .create_article(args.body::<models::CreateArticleRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn articles__retrieve_article(
@@ -131,11 +132,10 @@ async fn help_center__create_collection(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().help_center().create_collection();
-    let call = match args.optional_body::<models::CreateCollectionRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .help_center()
+        .create_collection(args.body::<models::CreateCollectionRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn help_center__retrieve_collection(
@@ -183,11 +183,11 @@ async fn help_center__list_help_centers(
     let call = client.v2_10().help_center().list_help_centers();
     crate::finish(call.send_with_response().await)
 }
-async fn companies__retrieve_company(
+async fn companies__find_companies(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().companies().retrieve_company();
+    let call = client.v2_10().companies().find_companies();
     let call = match args.optional_param::<String>("name")? {
         Some(v) => call.name(v),
         None => call,
@@ -316,11 +316,10 @@ async fn companies__attach_contact_to_a_company(
     let call = client
         .v2_10()
         .companies()
-        .attach_contact_to_a_company(args.param::<String>("id")?);
-    let call = match args.optional_body::<models::AttachContactToACompanyRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+        .attach_contact_to_a_company(
+            args.param::<String>("id")?,
+            args.body::<models::AttachContactToACompanyRequest>()?,
+        );
     crate::finish(call.send_with_response().await)
 }
 async fn companies__detach_contact_from_a_company(
@@ -347,11 +346,13 @@ async fn notes__create_note(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().notes().create_note(args.param::<i64>("id")?);
-    let call = match args.optional_body::<models::CreateNoteRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .notes()
+        .create_note(
+            args.param::<i64>("id")?,
+            args.body::<models::CreateNoteRequest>()?,
+        );
     crate::finish(call.send_with_response().await)
 }
 async fn contacts__list_segments_for_a_contact(
@@ -381,13 +382,10 @@ async fn subscription_types__attach_subscription_type_to_contact(
     let call = client
         .v2_10()
         .subscription_types()
-        .attach_subscription_type_to_contact(args.param::<String>("contact_id")?);
-    let call = match args
-        .optional_body::<models::AttachSubscriptionTypeToContactRequest>()?
-    {
-        Some(v) => call.body(v),
-        None => call,
-    };
+        .attach_subscription_type_to_contact(
+            args.param::<String>("contact_id")?,
+            args.body::<models::AttachSubscriptionTypeToContactRequest>()?,
+        );
     crate::finish(call.send_with_response().await)
 }
 async fn subscription_types__detach_subscription_type_to_contact(
@@ -420,11 +418,10 @@ async fn tags__attach_tag_to_contact(
     let call = client
         .v2_10()
         .tags()
-        .attach_tag_to_contact(args.param::<String>("contact_id")?);
-    let call = match args.optional_body::<models::AttachTagToContactRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+        .attach_tag_to_contact(
+            args.param::<String>("contact_id")?,
+            args.body::<models::AttachTagToContactRequest>()?,
+        );
     crate::finish(call.send_with_response().await)
 }
 async fn tags__detach_tag_from_contact(
@@ -469,22 +466,20 @@ async fn contacts__merge_contact(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().contacts().merge_contact();
-    let call = match args.optional_body::<models::MergeContactsRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .contacts()
+        .merge_contact(args.body::<models::MergeContactsRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn contacts__search_contacts(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().contacts().search_contacts();
-    let call = match args.optional_body::<models::SearchRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .contacts()
+        .search_contacts(args.body::<models::SearchRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn contacts__list_contacts(
@@ -526,11 +521,10 @@ async fn tags__attach_tag_to_conversation(
     let call = client
         .v2_10()
         .tags()
-        .attach_tag_to_conversation(args.param::<String>("conversation_id")?);
-    let call = match args.optional_body::<models::AttachTagToConversationRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+        .attach_tag_to_conversation(
+            args.param::<String>("conversation_id")?,
+            args.body::<models::AttachTagToConversationRequest>()?,
+        );
     crate::finish(call.send_with_response().await)
 }
 async fn tags__detach_tag_from_conversation(
@@ -543,11 +537,8 @@ async fn tags__detach_tag_from_conversation(
         .detach_tag_from_conversation(
             args.param::<String>("conversation_id")?,
             args.param::<String>("id")?,
+            args.body::<models::DetachTagFromConversationRequest>()?,
         );
-    let call = match args.optional_body::<models::DetachTagFromConversationRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
     crate::finish(call.send_with_response().await)
 }
 async fn conversations__list_conversations(
@@ -569,11 +560,10 @@ async fn conversations__create_conversation(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().conversations().create_conversation();
-    let call = match args.optional_body::<models::CreateConversationRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .conversations()
+        .create_conversation(args.body::<models::CreateConversationRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn conversations__retrieve_conversation(
@@ -612,11 +602,10 @@ async fn conversations__search_conversations(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().conversations().search_conversations();
-    let call = match args.optional_body::<models::SearchRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .conversations()
+        .search_conversations(args.body::<models::SearchRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn conversations__reply_conversation(
@@ -626,11 +615,10 @@ async fn conversations__reply_conversation(
     let call = client
         .v2_10()
         .conversations()
-        .reply_conversation(args.param::<String>("id")?);
-    let call = match args.optional_body::<models::ReplyConversationRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+        .reply_conversation(
+            args.param::<String>("id")?,
+            args.body::<models::ReplyConversationRequest>()?,
+        );
     crate::finish(call.send_with_response().await)
 }
 async fn conversations__manage_conversation(
@@ -640,11 +628,10 @@ async fn conversations__manage_conversation(
     let call = client
         .v2_10()
         .conversations()
-        .manage_conversation(args.param::<String>("id")?);
-    let call = match args.optional_body::<models::ManageConversationRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+        .manage_conversation(
+            args.param::<String>("id")?,
+            args.body::<models::ManageConversationRequest>()?,
+        );
     crate::finish(call.send_with_response().await)
 }
 async fn conversations__auto_assign_conversation(
@@ -682,24 +669,18 @@ async fn conversations__detach_contact_from_conversation(
         .detach_contact_from_conversation(
             args.param::<String>("conversation_id")?,
             args.param::<String>("contact_id")?,
+            args.body::<models::DetachContactFromConversationRequest>()?,
         );
-    let call = match args
-        .optional_body::<models::DetachContactFromConversationRequest>()?
-    {
-        Some(v) => call.body(v),
-        None => call,
-    };
     crate::finish(call.send_with_response().await)
 }
 async fn conversations__redact_conversation(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().conversations().redact_conversation();
-    let call = match args.optional_body::<models::RedactConversationRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .conversations()
+        .redact_conversation(args.body::<models::RedactConversationRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn conversations__convert_conversation_to_ticket(
@@ -709,20 +690,18 @@ async fn conversations__convert_conversation_to_ticket(
     let call = client
         .v2_10()
         .conversations()
-        .convert_conversation_to_ticket(args.param::<i64>("id")?);
-    let call = match args.optional_body::<models::ConvertConversationToTicketRequest>()?
-    {
-        Some(v) => call.body(v),
-        None => call,
-    };
+        .convert_conversation_to_ticket(
+            args.param::<i64>("id")?,
+            args.body::<models::ConvertConversationToTicketRequest>()?,
+        );
     crate::finish(call.send_with_response().await)
 }
-async fn data_attributes__lis_data_attributes(
+async fn data_attributes__list_data_attributes(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().data_attributes().lis_data_attributes();
-    let call = match args.optional_param::<models::LisDataAttributesModel>("model")? {
+    let call = client.v2_10().data_attributes().list_data_attributes();
+    let call = match args.optional_param::<models::ListDataAttributesModel>("model")? {
         Some(v) => call.model(v),
         None => call,
     };
@@ -736,11 +715,10 @@ async fn data_attributes__create_data_attribute(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().data_attributes().create_data_attribute();
-    let call = match args.optional_body::<models::CreateDataAttributeRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .data_attributes()
+        .create_data_attribute(args.body::<models::CreateDataAttributeRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn data_attributes__update_data_attribute(
@@ -757,15 +735,15 @@ async fn data_attributes__update_data_attribute(
     };
     crate::finish(call.send_with_response().await)
 }
-async fn data_events__lis_data_events(
+async fn data_events__list_data_events(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
     let call = client
         .v2_10()
         .data_events()
-        .lis_data_events(
-            args.param::<models::LisDataEventsFilter>("filter")?,
+        .list_data_events(
+            args.param::<models::ListDataEventsFilter>("filter")?,
             args.param::<String>("type")?,
         );
     let call = match args.optional_param::<bool>("summary")? {
@@ -778,11 +756,10 @@ async fn data_events__create_data_event(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().data_events().create_data_event();
-    let call = match args.optional_body::<models::CreateDataEventRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .data_events()
+        .create_data_event(args.body::<models::CreateDataEventRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn data_events__data_event_summaries(
@@ -800,11 +777,10 @@ async fn data_export__create_data_export(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().data_export().create_data_export();
-    let call = match args.optional_body::<models::CreateDataExportsRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .data_export()
+        .create_data_export(args.body::<models::CreateDataExportsRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn data_export__get_data_export(
@@ -841,11 +817,10 @@ async fn messages__create_message(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().messages().create_message();
-    let call = match args.optional_body::<models::CreateMessageRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .messages()
+        .create_message(args.body::<models::CreateMessageRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn news__list_news_items(
@@ -859,11 +834,10 @@ async fn news__create_news_item(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().news().create_news_item();
-    let call = match args.optional_body::<models::NewsItemRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .news()
+        .create_news_item(args.body::<models::NewsItemRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn news__retrieve_news_item(
@@ -877,11 +851,13 @@ async fn news__update_news_item(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().news().update_news_item(args.param::<i64>("id")?);
-    let call = match args.optional_body::<models::NewsItemRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .news()
+        .update_news_item(
+            args.param::<i64>("id")?,
+            args.body::<models::NewsItemRequest>()?,
+        );
     crate::finish(call.send_with_response().await)
 }
 async fn news__delete_news_item(
@@ -951,11 +927,10 @@ async fn switch__create_phone_switch(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().switch().create_phone_switch();
-    let call = match args.optional_body::<models::CreatePhoneSwitchRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .switch()
+        .create_phone_switch(args.body::<models::CreatePhoneSwitchRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn tags__list_tags(
@@ -969,11 +944,10 @@ async fn tags__create_tag(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().tags().create_tag();
-    let call = match args.optional_body::<models::CreateTagRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .tags()
+        .create_tag(args.body::<models::CreateTagRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn tags__find_tag(
@@ -1011,11 +985,10 @@ async fn ticket_type_attributes__create_ticket_type_attribute(
     let call = client
         .v2_10()
         .ticket_type_attributes()
-        .create_ticket_type_attribute(args.param::<String>("ticket_type_id")?);
-    let call = match args.optional_body::<models::CreateTicketTypeAttributeRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+        .create_ticket_type_attribute(
+            args.param::<String>("ticket_type_id")?,
+            args.body::<models::CreateTicketTypeAttributeRequest>()?,
+        );
     crate::finish(call.send_with_response().await)
 }
 async fn ticket_type_attributes__update_ticket_type_attribute(
@@ -1046,11 +1019,10 @@ async fn ticket_types__create_ticket_type(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().ticket_types().create_ticket_type();
-    let call = match args.optional_body::<models::CreateTicketTypeRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .ticket_types()
+        .create_ticket_type(args.body::<models::CreateTicketTypeRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn ticket_types__get_ticket_type(
@@ -1081,11 +1053,13 @@ async fn tickets__reply_ticket(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().tickets().reply_ticket(args.param::<String>("id")?);
-    let call = match args.optional_body::<models::ReplyTicketRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .tickets()
+        .reply_ticket(
+            args.param::<String>("id")?,
+            args.body::<models::ReplyTicketRequest>()?,
+        );
     crate::finish(call.send_with_response().await)
 }
 async fn tags__attach_tag_to_ticket(
@@ -1095,11 +1069,10 @@ async fn tags__attach_tag_to_ticket(
     let call = client
         .v2_10()
         .tags()
-        .attach_tag_to_ticket(args.param::<String>("ticket_id")?);
-    let call = match args.optional_body::<models::AttachTagToTicketRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+        .attach_tag_to_ticket(
+            args.param::<String>("ticket_id")?,
+            args.body::<models::AttachTagToTicketRequest>()?,
+        );
     crate::finish(call.send_with_response().await)
 }
 async fn tags__detach_tag_from_ticket(
@@ -1112,22 +1085,18 @@ async fn tags__detach_tag_from_ticket(
         .detach_tag_from_ticket(
             args.param::<String>("ticket_id")?,
             args.param::<String>("id")?,
+            args.body::<models::DetachTagFromTicketRequest>()?,
         );
-    let call = match args.optional_body::<models::DetachTagFromTicketRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
     crate::finish(call.send_with_response().await)
 }
 async fn tickets__create_ticket(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().tickets().create_ticket();
-    let call = match args.optional_body::<models::CreateTicketRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .tickets()
+        .create_ticket(args.body::<models::CreateTicketRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn tickets__get_ticket(
@@ -1152,11 +1121,10 @@ async fn tickets__search_tickets(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().tickets().search_tickets();
-    let call = match args.optional_body::<models::SearchRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .tickets()
+        .search_tickets(args.body::<models::SearchRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 async fn visitors__retrieve_visitor_with_user_id(
@@ -1184,11 +1152,10 @@ async fn visitors__convert_visitor(
     client: &Client,
     args: &crate::Args,
 ) -> Result<crate::Outcome, String> {
-    let call = client.v2_10().visitors().convert_visitor();
-    let call = match args.optional_body::<models::ConvertVisitorRequest>()? {
-        Some(v) => call.body(v),
-        None => call,
-    };
+    let call = client
+        .v2_10()
+        .visitors()
+        .convert_visitor(args.body::<models::ConvertVisitorRequest>()?);
     crate::finish(call.send_with_response().await)
 }
 /// Calls `operation_id` with arguments from `args`; `None` when there is no such operation.
@@ -1217,7 +1184,7 @@ pub async fn call(
             "deleteCollection" => help_center__delete_collection(client, args).await,
             "retrieveHelpCenter" => help_center__retrieve_help_center(client, args).await,
             "listHelpCenters" => help_center__list_help_centers(client, args).await,
-            "retrieveCompany" => companies__retrieve_company(client, args).await,
+            "retrieveCompany" => companies__find_companies(client, args).await,
             "createOrUpdateCompany" => {
                 companies__create_or_update_company(client, args).await
             }
@@ -1314,7 +1281,7 @@ pub async fn call(
                 conversations__convert_conversation_to_ticket(client, args).await
             }
             "lisDataAttributes" => {
-                data_attributes__lis_data_attributes(client, args).await
+                data_attributes__list_data_attributes(client, args).await
             }
             "createDataAttribute" => {
                 data_attributes__create_data_attribute(client, args).await
@@ -1322,7 +1289,7 @@ pub async fn call(
             "updateDataAttribute" => {
                 data_attributes__update_data_attribute(client, args).await
             }
-            "lisDataEvents" => data_events__lis_data_events(client, args).await,
+            "lisDataEvents" => data_events__list_data_events(client, args).await,
             "createDataEvent" => data_events__create_data_event(client, args).await,
             "dataEventSummaries" => data_events__data_event_summaries(client, args).await,
             "createDataExport" => data_export__create_data_export(client, args).await,

@@ -121,12 +121,14 @@ const _: () = {
 };
 impl AdminReplyConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `AdminReplyConversationRequest::new(..).with_body(..)`, or `AdminReplyConversationRequest { body: Some(..), ..AdminReplyConversationRequest::new(..) }`.
     pub fn new(
-        message_type: AdminReplyConversationRequestMessageType,
+        message_type: impl Into<AdminReplyConversationRequestMessageType>,
         admin_id: impl Into<String>,
     ) -> Self {
         Self {
-            message_type,
+            message_type: message_type.into(),
             type_: AdminReplyConversationRequestType::Admin,
             body: None,
             admin_id: admin_id.into(),
@@ -134,6 +136,34 @@ impl AdminReplyConversationRequest {
             attachment_urls: None,
             attachment_files: None,
         }
+    }
+}
+impl AdminReplyConversationRequest {
+    /// Sets `body` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 /// `AdminReplyConversationRequestMessageType` (defined inline at `/components/schemas/admin_reply_conversation_request/properties/message_type`).
@@ -276,18 +306,27 @@ const _: () = {
 };
 impl AssignConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `AssignConversationRequest::new(..).with_body(..)`, or `AssignConversationRequest { body: Some(..), ..AssignConversationRequest::new(..) }`.
     pub fn new(
-        type_: AssignConversationRequestType,
+        type_: impl Into<AssignConversationRequestType>,
         admin_id: impl Into<String>,
         assignee_id: impl Into<String>,
     ) -> Self {
         Self {
             message_type: AssignConversationRequestMessageType::Assignment,
-            type_,
+            type_: type_.into(),
             admin_id: admin_id.into(),
             assignee_id: assignee_id.into(),
             body: None,
         }
+    }
+}
+impl AssignConversationRequest {
+    /// Sets `body` (to `Some`), builder style: `AssignConversationRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
     }
 }
 /// `AssignConversationRequestMessageType` (defined inline at `/components/schemas/assign_conversation_request/properties/message_type`).
@@ -401,11 +440,28 @@ const _: () = {
 };
 impl AttachContactToConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequest::new().with_admin_id(..)`, or `AttachContactToConversationRequest { admin_id: Some(..), ..AttachContactToConversationRequest::new() }`.
     pub fn new() -> Self {
         Self {
             admin_id: None,
             customer: None,
         }
+    }
+}
+impl AttachContactToConversationRequest {
+    /// Sets `admin_id` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_admin_id(..)`.
+    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
+    }
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_customer(..)`.
+    pub fn with_customer(
+        mut self,
+        value: impl Into<AttachContactToConversationRequestCustomer>,
+    ) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 /// `AttachContactToConversationRequestCustomer` (defined inline at `/components/schemas/attach_contact_to_conversation_request/properties/customer`).
@@ -491,11 +547,20 @@ const _: () = {
 };
 impl AttachContactToConversationRequestCustomerEmail {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerEmail { customer: Some(..), ..AttachContactToConversationRequestCustomerEmail::new(..) }`.
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: email.into(),
             customer: None,
         }
+    }
+}
+impl AttachContactToConversationRequestCustomerEmail {
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`.
+    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 /// Intercom User ID
@@ -569,11 +634,20 @@ const _: () = {
 };
 impl AttachContactToConversationRequestCustomerIntercomUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerIntercomUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerIntercomUserId::new(..) }`.
     pub fn new(intercom_user_id: impl Into<String>) -> Self {
         Self {
             intercom_user_id: intercom_user_id.into(),
             customer: None,
         }
+    }
+}
+impl AttachContactToConversationRequestCustomerIntercomUserId {
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`.
+    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 /// User ID
@@ -632,11 +706,20 @@ const _: () = {
 };
 impl AttachContactToConversationRequestCustomerUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerUserId::new(..) }`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
             customer: None,
         }
+    }
+}
+impl AttachContactToConversationRequestCustomerUserId {
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`.
+    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 /// Conversation attachment files
@@ -713,11 +796,30 @@ const _: () = {
 };
 impl ConversationAttachmentFiles {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `ConversationAttachmentFiles::new().with_content_type(..)`, or `ConversationAttachmentFiles { content_type: Some(..), ..ConversationAttachmentFiles::new() }`.
     pub fn new() -> Self {
         Self {
             content_type: None,
             data: None,
             name: None,
         }
+    }
+}
+impl ConversationAttachmentFiles {
+    /// Sets `content_type` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_content_type(..)`.
+    pub fn with_content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Some(value.into());
+        self
+    }
+    /// Sets `data` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_data(..)`.
+    pub fn with_data(mut self, value: impl Into<String>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+    /// Sets `name` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }

@@ -81,6 +81,8 @@ const _: () = {
 };
 impl CloseConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CloseConversationRequest::new(..).with_body(..)`, or `CloseConversationRequest { body: Some(..), ..CloseConversationRequest::new(..) }`.
     pub fn new(admin_id: impl Into<String>) -> Self {
         Self {
             message_type: CloseConversationRequestMessageType::Close,
@@ -88,6 +90,13 @@ impl CloseConversationRequest {
             admin_id: admin_id.into(),
             body: None,
         }
+    }
+}
+impl CloseConversationRequest {
+    /// Sets `body` (to `Some`), builder style: `CloseConversationRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
     }
 }
 /// `CloseConversationRequestMessageType` (defined inline at `/components/schemas/close_conversation_request/properties/message_type`).
@@ -276,6 +285,8 @@ const _: () = {
 };
 impl ContactReplyEmailRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyEmailRequest::new(..).with_attachment_urls(..)`, or `ContactReplyEmailRequest { attachment_urls: Some(..), ..ContactReplyEmailRequest::new(..) }`.
     pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
         Self {
             message_type: ContactReplyBaseRequestMessageType::Comment,
@@ -285,6 +296,24 @@ impl ContactReplyEmailRequest {
             email: email.into(),
             attachment_files: None,
         }
+    }
+}
+impl ContactReplyEmailRequest {
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 /// Intercom User ID
@@ -405,6 +434,8 @@ const _: () = {
 };
 impl ContactReplyIntercomUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyIntercomUserIdRequest::new(..).with_attachment_urls(..)`, or `ContactReplyIntercomUserIdRequest { attachment_urls: Some(..), ..ContactReplyIntercomUserIdRequest::new(..) }`.
     pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
         Self {
             message_type: ContactReplyBaseRequestMessageType::Comment,
@@ -414,6 +445,24 @@ impl ContactReplyIntercomUserIdRequest {
             intercom_user_id: intercom_user_id.into(),
             attachment_files: None,
         }
+    }
+}
+impl ContactReplyIntercomUserIdRequest {
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 /// User ID
@@ -527,6 +576,8 @@ const _: () = {
 };
 impl ContactReplyUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyUserIdRequest::new(..).with_attachment_urls(..)`, or `ContactReplyUserIdRequest { attachment_urls: Some(..), ..ContactReplyUserIdRequest::new(..) }`.
     pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
             message_type: ContactReplyBaseRequestMessageType::Comment,
@@ -536,6 +587,24 @@ impl ContactReplyUserIdRequest {
             user_id: user_id.into(),
             attachment_files: None,
         }
+    }
+}
+impl ContactReplyUserIdRequest {
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 /// Conversation
@@ -888,11 +957,23 @@ const _: () = {
 };
 impl ConvertConversationToTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `ConvertConversationToTicketRequest::new(..).with_attributes(..)`, or `ConvertConversationToTicketRequest { attributes: Some(..), ..ConvertConversationToTicketRequest::new(..) }`.
     pub fn new(ticket_type_id: impl Into<String>) -> Self {
         Self {
             ticket_type_id: ticket_type_id.into(),
             attributes: None,
         }
+    }
+}
+impl ConvertConversationToTicketRequest {
+    /// Sets `attributes` (to `Some`), builder style: `ConvertConversationToTicketRequest::new(..).with_attributes(..)`.
+    pub fn with_attributes(
+        mut self,
+        value: impl Into<TicketRequestCustomAttributes>,
+    ) -> Self {
+        self.attributes = Some(value.into());
+        self
     }
 }
 /// Create Conversation Request Payload
@@ -977,13 +1058,33 @@ const _: () = {
 };
 impl CreateConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(from: CreateConversationRequestFrom, body: impl Into<String>) -> Self {
+    ///
+    /// Optional fields: `CreateConversationRequest::new(..).with_subject(..)`, or `CreateConversationRequest { subject: Some(..), ..CreateConversationRequest::new(..) }`.
+    pub fn new(
+        from: impl Into<CreateConversationRequestFrom>,
+        body: impl Into<String>,
+    ) -> Self {
         Self {
-            from,
+            from: from.into(),
             body: body.into(),
             subject: None,
             attachment_urls: None,
         }
+    }
+}
+impl CreateConversationRequest {
+    /// Sets `subject` (to `Some`), builder style: `CreateConversationRequest::new(..).with_subject(..)`.
+    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `CreateConversationRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 /// `CreateConversationRequestFrom` (defined inline at `/components/schemas/create_conversation_request/properties/from`).
@@ -1039,8 +1140,14 @@ const _: () = {
 };
 impl CreateConversationRequestFrom {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(type_: CreateConversationRequestFromType, id: impl Into<String>) -> Self {
-        Self { type_, id: id.into() }
+    pub fn new(
+        type_: impl Into<CreateConversationRequestFromType>,
+        id: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            id: id.into(),
+        }
     }
 }
 /// The role associated to the contact - user or lead.

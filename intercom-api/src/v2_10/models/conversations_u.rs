@@ -48,7 +48,16 @@ const _: () = {
 };
 impl UpdateConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateConversationRequest::new().with_read(..)`, or `UpdateConversationRequest { read: Some(..), ..UpdateConversationRequest::new() }`.
     pub fn new() -> Self {
         Self { read: None }
+    }
+}
+impl UpdateConversationRequest {
+    /// Sets `read` (to `Some`), builder style: `UpdateConversationRequest::new().with_read(..)`.
+    pub fn with_read(mut self, value: impl Into<bool>) -> Self {
+        self.read = Some(value.into());
+        self
     }
 }

@@ -106,19 +106,41 @@ const _: () = {
 };
 impl CreateDataAttributeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataAttributeRequest::new(..).with_description(..)`, or `CreateDataAttributeRequest { description: Some(..), ..CreateDataAttributeRequest::new(..) }`.
     pub fn new(
         name: impl Into<String>,
-        model: CreateDataAttributeRequestModel,
-        data_type: CreateDataAttributeRequestDataType,
+        model: impl Into<CreateDataAttributeRequestModel>,
+        data_type: impl Into<CreateDataAttributeRequestDataType>,
     ) -> Self {
         Self {
             name: name.into(),
-            model,
-            data_type,
+            model: model.into(),
+            data_type: data_type.into(),
             description: None,
             options: None,
             messenger_writable: None,
         }
+    }
+}
+impl CreateDataAttributeRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateDataAttributeRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `options` (to `Some`), builder style: `CreateDataAttributeRequest::new(..).with_options(..)`.
+    pub fn with_options(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `messenger_writable` (to `Some`), builder style: `CreateDataAttributeRequest::new(..).with_messenger_writable(..)`.
+    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
+        self.messenger_writable = Some(value.into());
+        self
     }
 }
 /// The type of data stored for this attribute.
@@ -477,9 +499,9 @@ impl DataAttributeType {
     }
 }
 crate::codec::string_enum!(DataAttributeType);
-/// `LisDataAttributesModel` (defined inline at `/paths/~1data_attributes/get/parameters/1/schema`).
+/// `ListDataAttributesModel` (defined inline at `/paths/~1data_attributes/get/parameters/1/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LisDataAttributesModel {
+pub enum ListDataAttributesModel {
     /// `contact`
     Contact,
     /// `company`
@@ -489,7 +511,7 @@ pub enum LisDataAttributesModel {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(String),
 }
-impl LisDataAttributesModel {
+impl ListDataAttributesModel {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -509,7 +531,7 @@ impl LisDataAttributesModel {
         }
     }
 }
-crate::codec::string_enum!(LisDataAttributesModel);
+crate::codec::string_enum!(ListDataAttributesModel);
 /// Update Data Attribute Request
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequest {
@@ -594,6 +616,8 @@ const _: () = {
 };
 impl UpdateDataAttributeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateDataAttributeRequest::new().with_archived(..)`, or `UpdateDataAttributeRequest { archived: Some(..), ..UpdateDataAttributeRequest::new() }`.
     pub fn new() -> Self {
         Self {
             archived: None,
@@ -601,5 +625,30 @@ impl UpdateDataAttributeRequest {
             options: None,
             messenger_writable: None,
         }
+    }
+}
+impl UpdateDataAttributeRequest {
+    /// Sets `archived` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_archived(..)`.
+    pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
+        self.archived = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `options` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_options(..)`.
+    pub fn with_options(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `messenger_writable` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_messenger_writable(..)`.
+    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
+        self.messenger_writable = Some(value.into());
+        self
     }
 }

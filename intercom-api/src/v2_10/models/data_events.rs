@@ -100,6 +100,8 @@ const _: () = {
 };
 impl CreateDataEventRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataEventRequest::new(..).with_user_id(..)`, or `CreateDataEventRequest { user_id: Some(..), ..CreateDataEventRequest::new(..) }`.
     pub fn new(event_name: impl Into<String>, created_at: i64) -> Self {
         Self {
             event_name: event_name.into(),
@@ -109,6 +111,31 @@ impl CreateDataEventRequest {
             email: None,
             metadata: None,
         }
+    }
+}
+impl CreateDataEventRequest {
+    /// Sets `user_id` (to `Some`), builder style: `CreateDataEventRequest::new(..).with_user_id(..)`.
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets `id` (to `Some`), builder style: `CreateDataEventRequest::new(..).with_id(..)`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `email` (to `Some`), builder style: `CreateDataEventRequest::new(..).with_email(..)`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `metadata` (to `Some`), builder style: `CreateDataEventRequest::new(..).with_metadata(..)`.
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
     }
 }
 /// Create Data Event Summaries Request
@@ -181,11 +208,28 @@ const _: () = {
 };
 impl CreateDataEventSummariesRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataEventSummariesRequest::new().with_user_id(..)`, or `CreateDataEventSummariesRequest { user_id: Some(..), ..CreateDataEventSummariesRequest::new() }`.
     pub fn new() -> Self {
         Self {
             user_id: None,
             event_summaries: None,
         }
+    }
+}
+impl CreateDataEventSummariesRequest {
+    /// Sets `user_id` (to `Some`), builder style: `CreateDataEventSummariesRequest::new().with_user_id(..)`.
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets `event_summaries` (to `Some`), builder style: `CreateDataEventSummariesRequest::new().with_event_summaries(..)`.
+    pub fn with_event_summaries(
+        mut self,
+        value: impl Into<CreateDataEventSummariesRequestEventSummaries>,
+    ) -> Self {
+        self.event_summaries = Some(value.into());
+        self
     }
 }
 /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
@@ -266,6 +310,8 @@ const _: () = {
 };
 impl CreateDataEventSummariesRequestEventSummaries {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataEventSummariesRequestEventSummaries::new().with_event_name(..)`, or `CreateDataEventSummariesRequestEventSummaries { event_name: Some(..), ..CreateDataEventSummariesRequestEventSummaries::new() }`.
     pub fn new() -> Self {
         Self {
             event_name: None,
@@ -273,6 +319,28 @@ impl CreateDataEventSummariesRequestEventSummaries {
             first: None,
             last: None,
         }
+    }
+}
+impl CreateDataEventSummariesRequestEventSummaries {
+    /// Sets `event_name` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_event_name(..)`.
+    pub fn with_event_name(mut self, value: impl Into<String>) -> Self {
+        self.event_name = Some(value.into());
+        self
+    }
+    /// Sets `count` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_count(..)`.
+    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `first` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_first(..)`.
+    pub fn with_first(mut self, value: impl Into<i64>) -> Self {
+        self.first = Some(value.into());
+        self
+    }
+    /// Sets `last` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_last(..)`.
+    pub fn with_last(mut self, value: impl Into<i64>) -> Self {
+        self.last = Some(value.into());
+        self
     }
 }
 /// Data Event Summary
@@ -475,45 +543,45 @@ impl DataEventSummaryType {
     }
 }
 crate::codec::string_enum!(DataEventSummaryType);
-/// `LisDataEventsFilter` (defined inline at `/paths/~1events/get/parameters/1/schema`).
+/// `ListDataEventsFilter` (defined inline at `/paths/~1events/get/parameters/1/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum LisDataEventsFilter {
+pub enum ListDataEventsFilter {
     /// user_id query parameter
-    UserId(LisDataEventsFilterUserId),
+    UserId(ListDataEventsFilterUserId),
     /// intercom_user_id query parameter
-    IntercomUserId(LisDataEventsFilterIntercomUserId),
+    IntercomUserId(ListDataEventsFilterIntercomUserId),
     /// email query parameter
-    Email(LisDataEventsFilterEmail),
+    Email(ListDataEventsFilterEmail),
 }
-impl From<LisDataEventsFilterUserId> for LisDataEventsFilter {
-    fn from(value: LisDataEventsFilterUserId) -> Self {
+impl From<ListDataEventsFilterUserId> for ListDataEventsFilter {
+    fn from(value: ListDataEventsFilterUserId) -> Self {
         Self::UserId(value)
     }
 }
-impl From<LisDataEventsFilterIntercomUserId> for LisDataEventsFilter {
-    fn from(value: LisDataEventsFilterIntercomUserId) -> Self {
+impl From<ListDataEventsFilterIntercomUserId> for ListDataEventsFilter {
+    fn from(value: ListDataEventsFilterIntercomUserId) -> Self {
         Self::IntercomUserId(value)
     }
 }
-impl From<LisDataEventsFilterEmail> for LisDataEventsFilter {
-    fn from(value: LisDataEventsFilterEmail) -> Self {
+impl From<ListDataEventsFilterEmail> for ListDataEventsFilter {
+    fn from(value: ListDataEventsFilterEmail) -> Self {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(LisDataEventsFilter);
+crate::codec::lenient_strict_union!(ListDataEventsFilter);
 /// email query parameter
 #[derive(Debug, Clone, PartialEq)]
-pub struct LisDataEventsFilterEmail {
+pub struct ListDataEventsFilterEmail {
     #[allow(missing_docs)]
     pub email: String,
 }
-impl serde::Serialize for LisDataEventsFilterEmail {
+impl serde::Serialize for ListDataEventsFilterEmail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
     }
 }
-impl<'de> serde::Deserialize<'de> for LisDataEventsFilterEmail {
+impl<'de> serde::Deserialize<'de> for ListDataEventsFilterEmail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -525,8 +593,8 @@ const _: () = {
     pub struct Slots {
         email: Option<String>,
     }
-    impl crate::codec::StructDecode for LisDataEventsFilterEmail {
-        const NAME: &'static str = "LisDataEventsFilterEmail";
+    impl crate::codec::StructDecode for ListDataEventsFilterEmail {
+        const NAME: &'static str = "ListDataEventsFilterEmail";
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
@@ -545,7 +613,7 @@ const _: () = {
         }
     }
 };
-impl LisDataEventsFilterEmail {
+impl ListDataEventsFilterEmail {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
@@ -553,18 +621,18 @@ impl LisDataEventsFilterEmail {
 }
 /// intercom_user_id query parameter
 #[derive(Debug, Clone, PartialEq)]
-pub struct LisDataEventsFilterIntercomUserId {
+pub struct ListDataEventsFilterIntercomUserId {
     #[allow(missing_docs)]
     pub intercom_user_id: String,
 }
-impl serde::Serialize for LisDataEventsFilterIntercomUserId {
+impl serde::Serialize for ListDataEventsFilterIntercomUserId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
             .req("intercom_user_id", &self.intercom_user_id)
             .end()
     }
 }
-impl<'de> serde::Deserialize<'de> for LisDataEventsFilterIntercomUserId {
+impl<'de> serde::Deserialize<'de> for ListDataEventsFilterIntercomUserId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -576,8 +644,8 @@ const _: () = {
     pub struct Slots {
         intercom_user_id: Option<String>,
     }
-    impl crate::codec::StructDecode for LisDataEventsFilterIntercomUserId {
-        const NAME: &'static str = "LisDataEventsFilterIntercomUserId";
+    impl crate::codec::StructDecode for ListDataEventsFilterIntercomUserId {
+        const NAME: &'static str = "ListDataEventsFilterIntercomUserId";
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
@@ -605,7 +673,7 @@ const _: () = {
         }
     }
 };
-impl LisDataEventsFilterIntercomUserId {
+impl ListDataEventsFilterIntercomUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(intercom_user_id: impl Into<String>) -> Self {
         Self {
@@ -615,16 +683,16 @@ impl LisDataEventsFilterIntercomUserId {
 }
 /// user_id query parameter
 #[derive(Debug, Clone, PartialEq)]
-pub struct LisDataEventsFilterUserId {
+pub struct ListDataEventsFilterUserId {
     #[allow(missing_docs)]
     pub user_id: String,
 }
-impl serde::Serialize for LisDataEventsFilterUserId {
+impl serde::Serialize for ListDataEventsFilterUserId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer).req("user_id", &self.user_id).end()
     }
 }
-impl<'de> serde::Deserialize<'de> for LisDataEventsFilterUserId {
+impl<'de> serde::Deserialize<'de> for ListDataEventsFilterUserId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -636,8 +704,8 @@ const _: () = {
     pub struct Slots {
         user_id: Option<String>,
     }
-    impl crate::codec::StructDecode for LisDataEventsFilterUserId {
-        const NAME: &'static str = "LisDataEventsFilterUserId";
+    impl crate::codec::StructDecode for ListDataEventsFilterUserId {
+        const NAME: &'static str = "ListDataEventsFilterUserId";
         type Slots = Slots;
         fn member<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Slots,
@@ -658,7 +726,7 @@ const _: () = {
         }
     }
 };
-impl LisDataEventsFilterUserId {
+impl ListDataEventsFilterUserId {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self { user_id: user_id.into() }

@@ -77,12 +77,26 @@ const _: () = {
 };
 impl CreateNoteRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreateNoteRequest::new(..).with_contact_id(..)`, or `CreateNoteRequest { contact_id: Some(..), ..CreateNoteRequest::new(..) }`.
     pub fn new(body: impl Into<String>) -> Self {
         Self {
             body: body.into(),
             contact_id: None,
             admin_id: None,
         }
+    }
+}
+impl CreateNoteRequest {
+    /// Sets `contact_id` (to `Some`), builder style: `CreateNoteRequest::new(..).with_contact_id(..)`.
+    pub fn with_contact_id(mut self, value: impl Into<String>) -> Self {
+        self.contact_id = Some(value.into());
+        self
+    }
+    /// Sets `admin_id` (to `Some`), builder style: `CreateNoteRequest::new(..).with_admin_id(..)`.
+    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
     }
 }
 /// Note

@@ -235,11 +235,31 @@ const _: () = {
 };
 impl MultipleFilterSearchRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `MultipleFilterSearchRequest::new().with_operator(..)`, or `MultipleFilterSearchRequest { operator: Some(..), ..MultipleFilterSearchRequest::new() }`.
     pub fn new() -> Self {
         Self {
             operator: None,
             value: None,
         }
+    }
+}
+impl MultipleFilterSearchRequest {
+    /// Sets `operator` (to `Some`), builder style: `MultipleFilterSearchRequest::new().with_operator(..)`.
+    pub fn with_operator(
+        mut self,
+        value: impl Into<MultipleFilterSearchRequestOperator>,
+    ) -> Self {
+        self.operator = Some(value.into());
+        self
+    }
+    /// Sets `value` (to `Some`), builder style: `MultipleFilterSearchRequest::new().with_value(..)`.
+    pub fn with_value(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<MultipleOrSingleFilterSearchRequest>>,
+    ) -> Self {
+        self.value = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 /// An operator to allow boolean inspection between multiple fields.

@@ -60,8 +60,20 @@ const _: () = {
 };
 impl SearchRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(query: SearchRequestQuery) -> Self {
-        Self { query, pagination: None }
+    ///
+    /// Optional fields: `SearchRequest::new(..).with_pagination(..)`, or `SearchRequest { pagination: Some(..), ..SearchRequest::new(..) }`.
+    pub fn new(query: impl Into<SearchRequestQuery>) -> Self {
+        Self {
+            query: query.into(),
+            pagination: None,
+        }
+    }
+}
+impl SearchRequest {
+    /// Sets `pagination` (to `Some`), builder style: `SearchRequest::new(..).with_pagination(..)`.
+    pub fn with_pagination(mut self, value: impl Into<StartingAfterPaging>) -> Self {
+        self.pagination = Some(value.into());
+        self
     }
 }
 /// `SearchRequestQuery` (defined inline at `/components/schemas/search_request/properties/query`).
@@ -282,12 +294,37 @@ const _: () = {
 };
 impl SingleFilterSearchRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `SingleFilterSearchRequest::new().with_field(..)`, or `SingleFilterSearchRequest { field: Some(..), ..SingleFilterSearchRequest::new() }`.
     pub fn new() -> Self {
         Self {
             field: None,
             operator: None,
             value: None,
         }
+    }
+}
+impl SingleFilterSearchRequest {
+    /// Sets `field` (to `Some`), builder style: `SingleFilterSearchRequest::new().with_field(..)`.
+    pub fn with_field(mut self, value: impl Into<String>) -> Self {
+        self.field = Some(value.into());
+        self
+    }
+    /// Sets `operator` (to `Some`), builder style: `SingleFilterSearchRequest::new().with_operator(..)`.
+    pub fn with_operator(
+        mut self,
+        value: impl Into<SingleFilterSearchRequestOperator>,
+    ) -> Self {
+        self.operator = Some(value.into());
+        self
+    }
+    /// Sets `value` (to `Some`), builder style: `SingleFilterSearchRequest::new().with_value(..)`.
+    pub fn with_value(
+        mut self,
+        value: impl Into<SingleFilterSearchRequestValue>,
+    ) -> Self {
+        self.value = Some(value.into());
+        self
     }
 }
 /// The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that share this schema accept a different set per field:
@@ -380,6 +417,42 @@ pub enum SingleFilterSearchRequestValue {
     IntegerArray(Vec<i64>),
     /// JSON `null`.
     Null,
+}
+impl From<&str> for SingleFilterSearchRequestValue {
+    /// The `String` variant.
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl From<String> for SingleFilterSearchRequestValue {
+    /// The `String` variant.
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<i64> for SingleFilterSearchRequestValue {
+    /// The `Integer` variant.
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl From<bool> for SingleFilterSearchRequestValue {
+    /// The `Boolean` variant.
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl From<Vec<String>> for SingleFilterSearchRequestValue {
+    /// The `StringArray` variant.
+    fn from(value: Vec<String>) -> Self {
+        Self::StringArray(value)
+    }
+}
+impl From<Vec<i64>> for SingleFilterSearchRequestValue {
+    /// The `IntegerArray` variant.
+    fn from(value: Vec<i64>) -> Self {
+        Self::IntegerArray(value)
+    }
 }
 crate::codec::lenient_strict_union!(SingleFilterSearchRequestValue);
 /// Social Profile

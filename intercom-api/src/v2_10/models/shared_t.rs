@@ -548,6 +548,36 @@ impl From<FileAttribute> for TicketCustomAttributesValue {
         Self::FileAttribute(value)
     }
 }
+impl From<&str> for TicketCustomAttributesValue {
+    /// The `String` variant.
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl From<String> for TicketCustomAttributesValue {
+    /// The `String` variant.
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<f64> for TicketCustomAttributesValue {
+    /// The `Number` variant.
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+impl From<bool> for TicketCustomAttributesValue {
+    /// The `Boolean` variant.
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl From<Vec<serde_json::Value>> for TicketCustomAttributesValue {
+    /// The `Array` variant.
+    fn from(value: Vec<serde_json::Value>) -> Self {
+        Self::Array(value)
+    }
+}
 crate::codec::lenient_union!(TicketCustomAttributesValue);
 /// Ticket Part
 ///
@@ -951,6 +981,36 @@ impl crate::codec::UnionDecode for TicketRequestCustomAttributesValue {
     }
     fn null() -> Option<Self> {
         Some(Self::Null)
+    }
+}
+impl From<&str> for TicketRequestCustomAttributesValue {
+    /// The `String` variant.
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl From<String> for TicketRequestCustomAttributesValue {
+    /// The `String` variant.
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<f64> for TicketRequestCustomAttributesValue {
+    /// The `Number` variant.
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+impl From<bool> for TicketRequestCustomAttributesValue {
+    /// The `Boolean` variant.
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl From<Vec<serde_json::Value>> for TicketRequestCustomAttributesValue {
+    /// The `Array` variant.
+    fn from(value: Vec<serde_json::Value>) -> Self {
+        Self::Array(value)
     }
 }
 crate::codec::lenient_strict_union!(TicketRequestCustomAttributesValue);

@@ -71,11 +71,20 @@ const _: () = {
 };
 impl CreatePhoneSwitchRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreatePhoneSwitchRequest::new(..).with_custom_attributes(..)`, or `CreatePhoneSwitchRequest { custom_attributes: Some(..), ..CreatePhoneSwitchRequest::new(..) }`.
     pub fn new(phone: impl Into<String>) -> Self {
         Self {
             phone: phone.into(),
             custom_attributes: None,
         }
+    }
+}
+impl CreatePhoneSwitchRequest {
+    /// Sets `custom_attributes` (to `Some`), builder style: `CreatePhoneSwitchRequest::new(..).with_custom_attributes(..)`.
+    pub fn with_custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
     }
 }
 /// Free-form JSON object standing in for `custom_attributes`, which the spec references but does not define.

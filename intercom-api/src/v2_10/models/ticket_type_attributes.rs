@@ -167,15 +167,17 @@ const _: () = {
 };
 impl CreateTicketTypeAttributeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreateTicketTypeAttributeRequest::new(..).with_required_to_create(..)`, or `CreateTicketTypeAttributeRequest { required_to_create: Some(..), ..CreateTicketTypeAttributeRequest::new(..) }`.
     pub fn new(
         name: impl Into<String>,
         description: impl Into<String>,
-        data_type: CreateTicketTypeAttributeRequestDataType,
+        data_type: impl Into<CreateTicketTypeAttributeRequestDataType>,
     ) -> Self {
         Self {
             name: name.into(),
             description: description.into(),
-            data_type,
+            data_type: data_type.into(),
             required_to_create: None,
             required_to_create_for_contacts: None,
             visible_on_create: None,
@@ -184,6 +186,46 @@ impl CreateTicketTypeAttributeRequest {
             list_items: None,
             allow_multiple_values: None,
         }
+    }
+}
+impl CreateTicketTypeAttributeRequest {
+    /// Sets `required_to_create` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_required_to_create(..)`.
+    pub fn with_required_to_create(mut self, value: impl Into<bool>) -> Self {
+        self.required_to_create = Some(value.into());
+        self
+    }
+    /// Sets `required_to_create_for_contacts` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_required_to_create_for_contacts(..)`.
+    pub fn with_required_to_create_for_contacts(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.required_to_create_for_contacts = Some(value.into());
+        self
+    }
+    /// Sets `visible_on_create` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_visible_on_create(..)`.
+    pub fn with_visible_on_create(mut self, value: impl Into<bool>) -> Self {
+        self.visible_on_create = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_contacts` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_visible_to_contacts(..)`.
+    pub fn with_visible_to_contacts(mut self, value: impl Into<bool>) -> Self {
+        self.visible_to_contacts = Some(value.into());
+        self
+    }
+    /// Sets `multiline` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_multiline(..)`.
+    pub fn with_multiline(mut self, value: impl Into<bool>) -> Self {
+        self.multiline = Some(value.into());
+        self
+    }
+    /// Sets `list_items` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_list_items(..)`.
+    pub fn with_list_items(mut self, value: impl Into<String>) -> Self {
+        self.list_items = Some(value.into());
+        self
+    }
+    /// Sets `allow_multiple_values` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_allow_multiple_values(..)`.
+    pub fn with_allow_multiple_values(mut self, value: impl Into<bool>) -> Self {
+        self.allow_multiple_values = Some(value.into());
+        self
     }
 }
 /// The data type of the attribute
@@ -403,6 +445,8 @@ const _: () = {
 };
 impl UpdateTicketTypeAttributeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateTicketTypeAttributeRequest::new().with_name(..)`, or `UpdateTicketTypeAttributeRequest { name: Some(..), ..UpdateTicketTypeAttributeRequest::new() }`.
     pub fn new() -> Self {
         Self {
             name: None,
@@ -416,5 +460,60 @@ impl UpdateTicketTypeAttributeRequest {
             allow_multiple_values: None,
             archived: None,
         }
+    }
+}
+impl UpdateTicketTypeAttributeRequest {
+    /// Sets `name` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required_to_create` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_required_to_create(..)`.
+    pub fn with_required_to_create(mut self, value: impl Into<bool>) -> Self {
+        self.required_to_create = Some(value.into());
+        self
+    }
+    /// Sets `required_to_create_for_contacts` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_required_to_create_for_contacts(..)`.
+    pub fn with_required_to_create_for_contacts(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.required_to_create_for_contacts = Some(value.into());
+        self
+    }
+    /// Sets `visible_on_create` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_visible_on_create(..)`.
+    pub fn with_visible_on_create(mut self, value: impl Into<bool>) -> Self {
+        self.visible_on_create = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_contacts` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_visible_to_contacts(..)`.
+    pub fn with_visible_to_contacts(mut self, value: impl Into<bool>) -> Self {
+        self.visible_to_contacts = Some(value.into());
+        self
+    }
+    /// Sets `multiline` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_multiline(..)`.
+    pub fn with_multiline(mut self, value: impl Into<bool>) -> Self {
+        self.multiline = Some(value.into());
+        self
+    }
+    /// Sets `list_items` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_list_items(..)`.
+    pub fn with_list_items(mut self, value: impl Into<String>) -> Self {
+        self.list_items = Some(value.into());
+        self
+    }
+    /// Sets `allow_multiple_values` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_allow_multiple_values(..)`.
+    pub fn with_allow_multiple_values(mut self, value: impl Into<bool>) -> Self {
+        self.allow_multiple_values = Some(value.into());
+        self
+    }
+    /// Sets `archived` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_archived(..)`.
+    pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
+        self.archived = Some(value.into());
+        self
     }
 }

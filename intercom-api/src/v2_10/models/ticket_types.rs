@@ -92,6 +92,8 @@ const _: () = {
 };
 impl CreateTicketTypeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreateTicketTypeRequest::new(..).with_description(..)`, or `CreateTicketTypeRequest { description: Some(..), ..CreateTicketTypeRequest::new(..) }`.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -100,6 +102,31 @@ impl CreateTicketTypeRequest {
             icon: None,
             is_internal: None,
         }
+    }
+}
+impl CreateTicketTypeRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateTicketTypeRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `category` (to `Some`), builder style: `CreateTicketTypeRequest::new(..).with_category(..)`.
+    pub fn with_category(
+        mut self,
+        value: impl Into<CreateTicketTypeRequestCategory>,
+    ) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+    /// Sets `icon` (to `Some`), builder style: `CreateTicketTypeRequest::new(..).with_icon(..)`.
+    pub fn with_icon(mut self, value: impl Into<String>) -> Self {
+        self.icon = Some(value.into());
+        self
+    }
+    /// Sets `is_internal` (to `Some`), builder style: `CreateTicketTypeRequest::new(..).with_is_internal(..)`.
+    pub fn with_is_internal(mut self, value: impl Into<bool>) -> Self {
+        self.is_internal = Some(value.into());
+        self
     }
 }
 /// Category of the Ticket Type.
@@ -292,6 +319,8 @@ const _: () = {
 };
 impl UpdateTicketTypeRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateTicketTypeRequest::new().with_name(..)`, or `UpdateTicketTypeRequest { name: Some(..), ..UpdateTicketTypeRequest::new() }`.
     pub fn new() -> Self {
         Self {
             name: None,
@@ -301,6 +330,41 @@ impl UpdateTicketTypeRequest {
             archived: None,
             is_internal: None,
         }
+    }
+}
+impl UpdateTicketTypeRequest {
+    /// Sets `name` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `category` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_category(..)`.
+    pub fn with_category(
+        mut self,
+        value: impl Into<UpdateTicketTypeRequestCategory>,
+    ) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+    /// Sets `icon` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_icon(..)`.
+    pub fn with_icon(mut self, value: impl Into<String>) -> Self {
+        self.icon = Some(value.into());
+        self
+    }
+    /// Sets `archived` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_archived(..)`.
+    pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
+        self.archived = Some(value.into());
+        self
+    }
+    /// Sets `is_internal` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_is_internal(..)`.
+    pub fn with_is_internal(mut self, value: impl Into<bool>) -> Self {
+        self.is_internal = Some(value.into());
+        self
     }
 }
 /// Category of the Ticket Type.

@@ -119,12 +119,14 @@ const _: () = {
 };
 impl AdminReplyTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `AdminReplyTicketRequest::new(..).with_body(..)`, or `AdminReplyTicketRequest { body: Some(..), ..AdminReplyTicketRequest::new(..) }`.
     pub fn new(
-        message_type: AdminReplyTicketRequestMessageType,
+        message_type: impl Into<AdminReplyTicketRequestMessageType>,
         admin_id: impl Into<String>,
     ) -> Self {
         Self {
-            message_type,
+            message_type: message_type.into(),
             type_: AdminReplyTicketRequestType::Admin,
             body: None,
             admin_id: admin_id.into(),
@@ -132,6 +134,36 @@ impl AdminReplyTicketRequest {
             attachment_urls: None,
             cross_post: None,
         }
+    }
+}
+impl AdminReplyTicketRequest {
+    /// Sets `body` (to `Some`), builder style: `AdminReplyTicketRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `reply_options` (to `Some`), builder style: `AdminReplyTicketRequest::new(..).with_reply_options(..)`.
+    pub fn with_reply_options(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<AdminReplyTicketRequestReplyOptionsItem>,
+        >,
+    ) -> Self {
+        self.reply_options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `AdminReplyTicketRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `cross_post` (to `Some`), builder style: `AdminReplyTicketRequest::new(..).with_cross_post(..)`.
+    pub fn with_cross_post(mut self, value: impl Into<bool>) -> Self {
+        self.cross_post = Some(value.into());
+        self
     }
 }
 /// `AdminReplyTicketRequestMessageType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/message_type`).
@@ -342,6 +374,8 @@ const _: () = {
 };
 impl ContactReplyTicketEmailRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyTicketEmailRequest::new(..).with_attachment_urls(..)`, or `ContactReplyTicketEmailRequest { attachment_urls: Some(..), ..ContactReplyTicketEmailRequest::new(..) }`.
     pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
         Self {
             message_type: ContactReplyBaseRequestMessageType::Comment,
@@ -350,6 +384,16 @@ impl ContactReplyTicketEmailRequest {
             attachment_urls: None,
             email: email.into(),
         }
+    }
+}
+impl ContactReplyTicketEmailRequest {
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyTicketEmailRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 /// Intercom User ID
@@ -457,6 +501,8 @@ const _: () = {
 };
 impl ContactReplyTicketIntercomUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyTicketIntercomUserIdRequest::new(..).with_attachment_urls(..)`, or `ContactReplyTicketIntercomUserIdRequest { attachment_urls: Some(..), ..ContactReplyTicketIntercomUserIdRequest::new(..) }`.
     pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
         Self {
             message_type: ContactReplyBaseRequestMessageType::Comment,
@@ -465,6 +511,16 @@ impl ContactReplyTicketIntercomUserIdRequest {
             attachment_urls: None,
             intercom_user_id: intercom_user_id.into(),
         }
+    }
+}
+impl ContactReplyTicketIntercomUserIdRequest {
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyTicketIntercomUserIdRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 /// Contact Reply on ticket
@@ -592,6 +648,8 @@ const _: () = {
 };
 impl ContactReplyTicketUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyTicketUserIdRequest::new(..).with_attachment_urls(..)`, or `ContactReplyTicketUserIdRequest { attachment_urls: Some(..), ..ContactReplyTicketUserIdRequest::new(..) }`.
     pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
             message_type: ContactReplyBaseRequestMessageType::Comment,
@@ -600,6 +658,16 @@ impl ContactReplyTicketUserIdRequest {
             attachment_urls: None,
             user_id: user_id.into(),
         }
+    }
+}
+impl ContactReplyTicketUserIdRequest {
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyTicketUserIdRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 /// Create Ticket Request Payload
@@ -702,6 +770,8 @@ const _: () = {
 };
 impl CreateTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreateTicketRequest::new(..).with_company_id(..)`, or `CreateTicketRequest { company_id: Some(..), ..CreateTicketRequest::new(..) }`.
     pub fn new(
         ticket_type_id: impl Into<String>,
         contacts: Vec<CreateTicketRequestContactsItem>,
@@ -712,6 +782,21 @@ impl CreateTicketRequest {
             company_id: None,
             ticket_attributes: None,
         }
+    }
+}
+impl CreateTicketRequest {
+    /// Sets `company_id` (to `Some`), builder style: `CreateTicketRequest::new(..).with_company_id(..)`.
+    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `ticket_attributes` (to `Some`), builder style: `CreateTicketRequest::new(..).with_ticket_attributes(..)`.
+    pub fn with_ticket_attributes(
+        mut self,
+        value: impl Into<TicketRequestCustomAttributes>,
+    ) -> Self {
+        self.ticket_attributes = Some(value.into());
+        self
     }
 }
 /// `CreateTicketRequestContactsItem` (defined inline at `/components/schemas/create_ticket_request/properties/contacts/items`).
@@ -1265,6 +1350,8 @@ const _: () = {
 };
 impl UpdateTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateTicketRequest::new().with_ticket_attributes(..)`, or `UpdateTicketRequest { ticket_attributes: Some(..), ..UpdateTicketRequest::new() }`.
     pub fn new() -> Self {
         Self {
             ticket_attributes: None,
@@ -1274,6 +1361,44 @@ impl UpdateTicketRequest {
             snoozed_until: None,
             assignment: None,
         }
+    }
+}
+impl UpdateTicketRequest {
+    /// Sets `ticket_attributes` (to `Some`), builder style: `UpdateTicketRequest::new().with_ticket_attributes(..)`.
+    pub fn with_ticket_attributes(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.ticket_attributes = Some(value.into());
+        self
+    }
+    /// Sets `state` (to `Some`), builder style: `UpdateTicketRequest::new().with_state(..)`.
+    pub fn with_state(mut self, value: impl Into<UpdateTicketRequestState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `open` (to `Some`), builder style: `UpdateTicketRequest::new().with_open(..)`.
+    pub fn with_open(mut self, value: impl Into<bool>) -> Self {
+        self.open = Some(value.into());
+        self
+    }
+    /// Sets `is_shared` (to `Some`), builder style: `UpdateTicketRequest::new().with_is_shared(..)`.
+    pub fn with_is_shared(mut self, value: impl Into<bool>) -> Self {
+        self.is_shared = Some(value.into());
+        self
+    }
+    /// Sets `snoozed_until` (to `Some`), builder style: `UpdateTicketRequest::new().with_snoozed_until(..)`.
+    pub fn with_snoozed_until(mut self, value: impl Into<i64>) -> Self {
+        self.snoozed_until = Some(value.into());
+        self
+    }
+    /// Sets `assignment` (to `Some`), builder style: `UpdateTicketRequest::new().with_assignment(..)`.
+    pub fn with_assignment(
+        mut self,
+        value: impl Into<UpdateTicketRequestAssignment>,
+    ) -> Self {
+        self.assignment = Some(value.into());
+        self
     }
 }
 /// `UpdateTicketRequestAssignment` (defined inline at `/components/schemas/update_ticket_request/properties/assignment`).
@@ -1337,11 +1462,25 @@ const _: () = {
 };
 impl UpdateTicketRequestAssignment {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateTicketRequestAssignment::new().with_admin_id(..)`, or `UpdateTicketRequestAssignment { admin_id: Some(..), ..UpdateTicketRequestAssignment::new() }`.
     pub fn new() -> Self {
         Self {
             admin_id: None,
             assignee_id: None,
         }
+    }
+}
+impl UpdateTicketRequestAssignment {
+    /// Sets `admin_id` (to `Some`), builder style: `UpdateTicketRequestAssignment::new().with_admin_id(..)`.
+    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
+    }
+    /// Sets `assignee_id` (to `Some`), builder style: `UpdateTicketRequestAssignment::new().with_assignee_id(..)`.
+    pub fn with_assignee_id(mut self, value: impl Into<String>) -> Self {
+        self.assignee_id = Some(value.into());
+        self
     }
 }
 /// The state of the ticket.

@@ -66,13 +66,13 @@ impl ConvertVisitorRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
     pub fn new(
         type_: impl Into<String>,
-        user: ConvertVisitorRequestUser,
-        visitor: ConvertVisitorRequestVisitor,
+        user: impl Into<ConvertVisitorRequestUser>,
+        visitor: impl Into<ConvertVisitorRequestVisitor>,
     ) -> Self {
         Self {
             type_: type_.into(),
-            user,
-            visitor,
+            user: user.into(),
+            visitor: visitor.into(),
         }
     }
 }
@@ -137,12 +137,31 @@ const _: () = {
 };
 impl ConvertVisitorRequestUser {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `ConvertVisitorRequestUser::new().with_id(..)`, or `ConvertVisitorRequestUser { id: Some(..), ..ConvertVisitorRequestUser::new() }`.
     pub fn new() -> Self {
         Self {
             id: None,
             user_id: None,
             email: None,
         }
+    }
+}
+impl ConvertVisitorRequestUser {
+    /// Sets `id` (to `Some`), builder style: `ConvertVisitorRequestUser::new().with_id(..)`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `user_id` (to `Some`), builder style: `ConvertVisitorRequestUser::new().with_user_id(..)`.
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets `email` (to `Some`), builder style: `ConvertVisitorRequestUser::new().with_email(..)`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
     }
 }
 /// The unique identifiers to convert a single Visitor.
@@ -206,12 +225,31 @@ const _: () = {
 };
 impl ConvertVisitorRequestVisitor {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `ConvertVisitorRequestVisitor::new().with_id(..)`, or `ConvertVisitorRequestVisitor { id: Some(..), ..ConvertVisitorRequestVisitor::new() }`.
     pub fn new() -> Self {
         Self {
             id: None,
             user_id: None,
             email: None,
         }
+    }
+}
+impl ConvertVisitorRequestVisitor {
+    /// Sets `id` (to `Some`), builder style: `ConvertVisitorRequestVisitor::new().with_id(..)`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `user_id` (to `Some`), builder style: `ConvertVisitorRequestVisitor::new().with_user_id(..)`.
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets `email` (to `Some`), builder style: `ConvertVisitorRequestVisitor::new().with_email(..)`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
     }
 }
 /// Update Visitor Request Payload
@@ -296,6 +334,8 @@ const _: () = {
 };
 impl UpdateVisitorRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateVisitorRequest::new().with_id(..)`, or `UpdateVisitorRequest { id: Some(..), ..UpdateVisitorRequest::new() }`.
     pub fn new() -> Self {
         Self {
             id: None,
@@ -303,6 +343,31 @@ impl UpdateVisitorRequest {
             name: None,
             custom_attributes: None,
         }
+    }
+}
+impl UpdateVisitorRequest {
+    /// Sets `id` (to `Some`), builder style: `UpdateVisitorRequest::new().with_id(..)`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `user_id` (to `Some`), builder style: `UpdateVisitorRequest::new().with_user_id(..)`.
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets `name` (to `Some`), builder style: `UpdateVisitorRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes` (to `Some`), builder style: `UpdateVisitorRequest::new().with_custom_attributes(..)`.
+    pub fn with_custom_attributes(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
     }
 }
 /// Visitor

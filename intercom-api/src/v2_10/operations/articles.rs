@@ -16,13 +16,24 @@ impl Articles {
     }
     /// List all articles
     ///
+    /// `GET /articles` (operationId `listArticles`).
+    ///
     /// You can fetch a list of all articles by making a GET request to `https://api.intercom.io/articles`.
     ///
     /// > 📘 How are the articles sorted and ordered?
     /// >
     /// > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
     ///
-    /// `GET /articles` (operationId `listArticles`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().articles().list_articles().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_articles(&self) -> ListArticles {
         ListArticles {
             client: self.client.clone(),
@@ -32,21 +43,48 @@ impl Articles {
     }
     /// Create an article
     ///
+    /// `POST /articles` (operationId `createArticle`).
+    ///
     /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
     ///
-    /// `POST /articles` (operationId `createArticle`).
-    pub fn create_article(&self) -> CreateArticle {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::CreateArticleRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().articles().create_article(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_article(
+        &self,
+        body: impl Into<models::CreateArticleRequest>,
+    ) -> CreateArticle {
         CreateArticle {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Retrieve an article
     ///
+    /// `GET /articles/{id}` (operationId `retrieveArticle`).
+    ///
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
-    /// `GET /articles/{id}` (operationId `retrieveArticle`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().articles().retrieve_article(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_article(&self, id: i64) -> RetrieveArticle {
         RetrieveArticle {
             client: self.client.clone(),
@@ -56,9 +94,20 @@ impl Articles {
     }
     /// Update an article
     ///
+    /// `PUT /articles/{id}` (operationId `updateArticle`).
+    ///
     /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
     ///
-    /// `PUT /articles/{id}` (operationId `updateArticle`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().articles().update_article(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn update_article(&self, id: i64) -> UpdateArticle {
         UpdateArticle {
             client: self.client.clone(),
@@ -69,9 +118,20 @@ impl Articles {
     }
     /// Delete an article
     ///
+    /// `DELETE /articles/{id}` (operationId `deleteArticle`).
+    ///
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
-    /// `DELETE /articles/{id}` (operationId `deleteArticle`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().articles().delete_article(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn delete_article(&self, id: i64) -> DeleteArticle {
         DeleteArticle {
             client: self.client.clone(),
@@ -81,9 +141,20 @@ impl Articles {
     }
     /// Search for articles
     ///
+    /// `GET /articles/search` (operationId `searchArticles`).
+    ///
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
-    /// `GET /articles/search` (operationId `searchArticles`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().articles().search_articles().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn search_articles(&self) -> SearchArticles {
         SearchArticles {
             client: self.client.clone(),
@@ -219,15 +290,10 @@ impl crate::runtime::OperationExt for ListArticles {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateArticle {
     client: Client,
-    body: Option<models::CreateArticleRequest>,
+    body: models::CreateArticleRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateArticle {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreateArticleRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -260,9 +326,7 @@ impl CreateArticle {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/articles");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -334,8 +398,8 @@ pub struct UpdateArticle {
 }
 impl UpdateArticle {
     /// Sets the request body.
-    pub fn body(mut self, value: models::UpdateArticleRequest) -> Self {
-        self.body = Some(value);
+    pub fn body(mut self, value: impl Into<models::UpdateArticleRequest>) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.

@@ -16,11 +16,22 @@ impl HelpCenter {
     }
     /// List all collections
     ///
+    /// `GET /help_center/collections` (operationId `listAllCollections`).
+    ///
     /// You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
     ///
     /// Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
     ///
-    /// `GET /help_center/collections` (operationId `listAllCollections`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().help_center().list_all_collections().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_all_collections(&self) -> ListAllCollections {
         ListAllCollections {
             client: self.client.clone(),
@@ -30,21 +41,48 @@ impl HelpCenter {
     }
     /// Create a collection
     ///
+    /// `POST /help_center/collections` (operationId `createCollection`).
+    ///
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
     ///
-    /// `POST /help_center/collections` (operationId `createCollection`).
-    pub fn create_collection(&self) -> CreateCollection {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::CreateCollectionRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().help_center().create_collection(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_collection(
+        &self,
+        body: impl Into<models::CreateCollectionRequest>,
+    ) -> CreateCollection {
         CreateCollection {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Retrieve a collection
     ///
+    /// `GET /help_center/collections/{id}` (operationId `retrieveCollection`).
+    ///
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
-    /// `GET /help_center/collections/{id}` (operationId `retrieveCollection`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().help_center().retrieve_collection(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_collection(&self, id: i64) -> RetrieveCollection {
         RetrieveCollection {
             client: self.client.clone(),
@@ -54,9 +92,20 @@ impl HelpCenter {
     }
     /// Update a collection
     ///
+    /// `PUT /help_center/collections/{id}` (operationId `updateCollection`).
+    ///
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
     ///
-    /// `PUT /help_center/collections/{id}` (operationId `updateCollection`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().help_center().update_collection(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn update_collection(&self, id: i64) -> UpdateCollection {
         UpdateCollection {
             client: self.client.clone(),
@@ -67,9 +116,20 @@ impl HelpCenter {
     }
     /// Delete a collection
     ///
+    /// `DELETE /help_center/collections/{id}` (operationId `deleteCollection`).
+    ///
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
     ///
-    /// `DELETE /help_center/collections/{id}` (operationId `deleteCollection`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().help_center().delete_collection(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn delete_collection(&self, id: i64) -> DeleteCollection {
         DeleteCollection {
             client: self.client.clone(),
@@ -79,9 +139,20 @@ impl HelpCenter {
     }
     /// Retrieve a Help Center
     ///
+    /// `GET /help_center/help_centers/{id}` (operationId `retrieveHelpCenter`).
+    ///
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
     ///
-    /// `GET /help_center/help_centers/{id}` (operationId `retrieveHelpCenter`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().help_center().retrieve_help_center(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_help_center(&self, id: i64) -> RetrieveHelpCenter {
         RetrieveHelpCenter {
             client: self.client.clone(),
@@ -91,9 +162,20 @@ impl HelpCenter {
     }
     /// List all Help Centers
     ///
+    /// `GET /help_center/help_centers` (operationId `listHelpCenters`).
+    ///
     /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
     ///
-    /// `GET /help_center/help_centers` (operationId `listHelpCenters`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().help_center().list_help_centers().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_help_centers(&self) -> ListHelpCenters {
         ListHelpCenters {
             client: self.client.clone(),
@@ -225,15 +307,10 @@ impl crate::runtime::OperationExt for ListAllCollections {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateCollection {
     client: Client,
-    body: Option<models::CreateCollectionRequest>,
+    body: models::CreateCollectionRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateCollection {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreateCollectionRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -266,9 +343,7 @@ impl CreateCollection {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/help_center/collections");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -340,8 +415,8 @@ pub struct UpdateCollection {
 }
 impl UpdateCollection {
     /// Sets the request body.
-    pub fn body(mut self, value: models::UpdateCollectionRequest) -> Self {
-        self.body = Some(value);
+    pub fn body(mut self, value: impl Into<models::UpdateCollectionRequest>) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.

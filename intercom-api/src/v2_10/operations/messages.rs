@@ -16,6 +16,8 @@ impl Messages {
     }
     /// Create a message
     ///
+    /// `POST /messages` (operationId `createMessage`).
+    ///
     /// You can create a message that has been initiated by an admin. The conversation can be either an in-app message or an email.
     ///
     /// > 🚧 Sending for visitors
@@ -28,11 +30,25 @@ impl Messages {
     /// >
     /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
     ///
-    /// `POST /messages` (operationId `createMessage`).
-    pub fn create_message(&self) -> CreateMessage {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::CreateMessageRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().messages().create_message(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_message(
+        &self,
+        body: impl Into<models::CreateMessageRequest>,
+    ) -> CreateMessage {
         CreateMessage {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
@@ -42,15 +58,10 @@ impl Messages {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateMessage {
     client: Client,
-    body: Option<models::CreateMessageRequest>,
+    body: models::CreateMessageRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateMessage {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreateMessageRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -83,9 +94,7 @@ impl CreateMessage {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/messages");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }

@@ -16,9 +16,20 @@ impl News {
     }
     /// List all news items
     ///
+    /// `GET /news/news_items` (operationId `listNewsItems`).
+    ///
     /// You can fetch a list of all news items
     ///
-    /// `GET /news/news_items` (operationId `listNewsItems`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().list_news_items().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_news_items(&self) -> ListNewsItems {
         ListNewsItems {
             client: self.client.clone(),
@@ -27,21 +38,48 @@ impl News {
     }
     /// Create a news item
     ///
+    /// `POST /news/news_items` (operationId `createNewsItem`).
+    ///
     /// You can create a news item
     ///
-    /// `POST /news/news_items` (operationId `createNewsItem`).
-    pub fn create_news_item(&self) -> CreateNewsItem {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::NewsItemRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().create_news_item(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_news_item(
+        &self,
+        body: impl Into<models::NewsItemRequest>,
+    ) -> CreateNewsItem {
         CreateNewsItem {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Retrieve a news item
     ///
+    /// `GET /news/news_items/{id}` (operationId `retrieveNewsItem`).
+    ///
     /// You can fetch the details of a single news item.
     ///
-    /// `GET /news/news_items/{id}` (operationId `retrieveNewsItem`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().retrieve_news_item(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_news_item(&self, id: i64) -> RetrieveNewsItem {
         RetrieveNewsItem {
             client: self.client.clone(),
@@ -52,19 +90,47 @@ impl News {
     /// Update a news item
     ///
     /// `PUT /news/news_items/{id}` (operationId `updateNewsItem`).
-    pub fn update_news_item(&self, id: i64) -> UpdateNewsItem {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(id: i64, body: models::NewsItemRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().update_news_item(id, body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn update_news_item(
+        &self,
+        id: i64,
+        body: impl Into<models::NewsItemRequest>,
+    ) -> UpdateNewsItem {
         UpdateNewsItem {
             client: self.client.clone(),
             id,
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Delete a news item
     ///
+    /// `DELETE /news/news_items/{id}` (operationId `deleteNewsItem`).
+    ///
     /// You can delete a single news item.
     ///
-    /// `DELETE /news/news_items/{id}` (operationId `deleteNewsItem`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().delete_news_item(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn delete_news_item(&self, id: i64) -> DeleteNewsItem {
         DeleteNewsItem {
             client: self.client.clone(),
@@ -74,9 +140,20 @@ impl News {
     }
     /// List all live newsfeed items
     ///
+    /// `GET /news/newsfeeds/{id}/items` (operationId `listLiveNewsfeedItems`).
+    ///
     /// You can fetch a list of all news items that are live on a given newsfeed
     ///
-    /// `GET /news/newsfeeds/{id}/items` (operationId `listLiveNewsfeedItems`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().list_live_newsfeed_items("<id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_live_newsfeed_items(
         &self,
         id: impl Into<String>,
@@ -89,9 +166,20 @@ impl News {
     }
     /// List all newsfeeds
     ///
+    /// `GET /news/newsfeeds` (operationId `listNewsfeeds`).
+    ///
     /// You can fetch a list of all newsfeeds
     ///
-    /// `GET /news/newsfeeds` (operationId `listNewsfeeds`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().list_newsfeeds().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_newsfeeds(&self) -> ListNewsfeeds {
         ListNewsfeeds {
             client: self.client.clone(),
@@ -100,9 +188,20 @@ impl News {
     }
     /// Retrieve a newsfeed
     ///
+    /// `GET /news/newsfeeds/{id}` (operationId `retrieveNewsfeed`).
+    ///
     /// You can fetch the details of a single newsfeed
     ///
-    /// `GET /news/newsfeeds/{id}` (operationId `retrieveNewsfeed`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().news().retrieve_newsfeed("<id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_newsfeed(&self, id: impl Into<String>) -> RetrieveNewsfeed {
         RetrieveNewsfeed {
             client: self.client.clone(),
@@ -167,15 +266,10 @@ impl crate::runtime::OperationExt for ListNewsItems {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateNewsItem {
     client: Client,
-    body: Option<models::NewsItemRequest>,
+    body: models::NewsItemRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateNewsItem {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::NewsItemRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -208,9 +302,7 @@ impl CreateNewsItem {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/news/news_items");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -277,15 +369,10 @@ impl crate::runtime::OperationExt for RetrieveNewsItem {
 pub struct UpdateNewsItem {
     client: Client,
     id: i64,
-    body: Option<models::NewsItemRequest>,
+    body: models::NewsItemRequest,
     extra: crate::runtime::Extras,
 }
 impl UpdateNewsItem {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::NewsItemRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -319,9 +406,7 @@ impl UpdateNewsItem {
         parts.set_extras(&self.extra);
         parts.push_path("/news/news_items/");
         parts.push_path_param(&self.id.to_string());
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }

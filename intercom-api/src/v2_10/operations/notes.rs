@@ -16,9 +16,20 @@ impl Notes {
     }
     /// List all notes
     ///
+    /// `GET /contacts/{id}/notes` (operationId `listNotes`).
+    ///
     /// You can fetch a list of notes that are associated to a contact.
     ///
-    /// `GET /contacts/{id}/notes` (operationId `listNotes`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().notes().list_notes(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_notes(&self, id: i64) -> ListNotes {
         ListNotes {
             client: self.client.clone(),
@@ -29,22 +40,50 @@ impl Notes {
     }
     /// Create a note
     ///
+    /// `POST /contacts/{id}/notes` (operationId `createNote`).
+    ///
     /// You can add a note to a single contact.
     ///
-    /// `POST /contacts/{id}/notes` (operationId `createNote`).
-    pub fn create_note(&self, id: i64) -> CreateNote {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(id: i64, body: models::CreateNoteRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().notes().create_note(id, body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_note(
+        &self,
+        id: i64,
+        body: impl Into<models::CreateNoteRequest>,
+    ) -> CreateNote {
         CreateNote {
             client: self.client.clone(),
             id,
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Retrieve a note
     ///
+    /// `GET /notes/{id}` (operationId `retrieveNote`).
+    ///
     /// You can fetch the details of a single note.
     ///
-    /// `GET /notes/{id}` (operationId `retrieveNote`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().notes().retrieve_note(id).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_note(&self, id: i64) -> RetrieveNote {
         RetrieveNote {
             client: self.client.clone(),
@@ -181,15 +220,10 @@ impl crate::runtime::OperationExt for ListNotes {
 pub struct CreateNote {
     client: Client,
     id: i64,
-    body: Option<models::CreateNoteRequest>,
+    body: models::CreateNoteRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateNote {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreateNoteRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -222,9 +256,7 @@ impl CreateNote {
         parts.push_path("/contacts/");
         parts.push_path_param(&self.id.to_string());
         parts.push_path("/notes");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }

@@ -16,9 +16,20 @@ impl Segments {
     }
     /// List all segments
     ///
+    /// `GET /segments` (operationId `listSegments`).
+    ///
     /// You can fetch a list of all segments.
     ///
-    /// `GET /segments` (operationId `listSegments`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().segments().list_segments().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_segments(&self) -> ListSegments {
         ListSegments {
             client: self.client.clone(),
@@ -28,9 +39,20 @@ impl Segments {
     }
     /// Retrieve a segment
     ///
+    /// `GET /segments/{id}` (operationId `retrieveSegment`).
+    ///
     /// You can fetch the details of a single segment.
     ///
-    /// `GET /segments/{id}` (operationId `retrieveSegment`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().segments().retrieve_segment("<id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_segment(&self, id: impl Into<String>) -> RetrieveSegment {
         RetrieveSegment {
             client: self.client.clone(),

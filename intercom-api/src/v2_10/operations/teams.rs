@@ -16,9 +16,20 @@ impl Teams {
     }
     /// List all teams
     ///
+    /// `GET /teams` (operationId `listTeams`).
+    ///
     /// This will return a list of team objects for the App.
     ///
-    /// `GET /teams` (operationId `listTeams`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().teams().list_teams().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_teams(&self) -> ListTeams {
         ListTeams {
             client: self.client.clone(),
@@ -27,9 +38,20 @@ impl Teams {
     }
     /// Retrieve a team
     ///
+    /// `GET /teams/{id}` (operationId `retrieveTeam`).
+    ///
     /// You can fetch the details of a single team, containing an array of admins that belong to this team.
     ///
-    /// `GET /teams/{id}` (operationId `retrieveTeam`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().teams().retrieve_team("<id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_team(&self, id: impl Into<String>) -> RetrieveTeam {
         RetrieveTeam {
             client: self.client.clone(),

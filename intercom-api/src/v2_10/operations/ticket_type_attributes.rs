@@ -16,25 +16,50 @@ impl TicketTypeAttributes {
     }
     /// Create a new attribute for a ticket type
     ///
+    /// `POST /ticket_types/{ticket_type_id}/attributes` (operationId `createTicketTypeAttribute`).
+    ///
     /// You can create a new attribute for a ticket type.
     ///
-    /// `POST /ticket_types/{ticket_type_id}/attributes` (operationId `createTicketTypeAttribute`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::CreateTicketTypeAttributeRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().ticket_type_attributes().create_ticket_type_attribute("<ticket_type_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn create_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
+        body: impl Into<models::CreateTicketTypeAttributeRequest>,
     ) -> CreateTicketTypeAttribute {
         CreateTicketTypeAttribute {
             client: self.client.clone(),
             ticket_type_id: ticket_type_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Update an existing attribute for a ticket type
     ///
+    /// `PUT /ticket_types/{ticket_type_id}/attributes/{id}` (operationId `updateTicketTypeAttribute`).
+    ///
     /// You can update an existing attribute for a ticket type.
     ///
-    /// `PUT /ticket_types/{ticket_type_id}/attributes/{id}` (operationId `updateTicketTypeAttribute`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().ticket_type_attributes().update_ticket_type_attribute("<ticket_type_id>", "<id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn update_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -55,15 +80,10 @@ impl TicketTypeAttributes {
 pub struct CreateTicketTypeAttribute {
     client: Client,
     ticket_type_id: String,
-    body: Option<models::CreateTicketTypeAttributeRequest>,
+    body: models::CreateTicketTypeAttributeRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateTicketTypeAttribute {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreateTicketTypeAttributeRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -100,9 +120,7 @@ impl CreateTicketTypeAttribute {
         parts.push_path("/ticket_types/");
         parts.push_path_param(&self.ticket_type_id);
         parts.push_path("/attributes");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -124,8 +142,11 @@ pub struct UpdateTicketTypeAttribute {
 }
 impl UpdateTicketTypeAttribute {
     /// Sets the request body.
-    pub fn body(mut self, value: models::UpdateTicketTypeAttributeRequest) -> Self {
-        self.body = Some(value);
+    pub fn body(
+        mut self,
+        value: impl Into<models::UpdateTicketTypeAttributeRequest>,
+    ) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.

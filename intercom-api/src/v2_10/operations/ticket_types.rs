@@ -16,9 +16,20 @@ impl TicketTypes {
     }
     /// List all ticket types
     ///
+    /// `GET /ticket_types` (operationId `listTicketTypes`).
+    ///
     /// You can get a list of all ticket types for a workspace.
     ///
-    /// `GET /ticket_types` (operationId `listTicketTypes`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().ticket_types().list_ticket_types().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_ticket_types(&self) -> ListTicketTypes {
         ListTicketTypes {
             client: self.client.clone(),
@@ -27,25 +38,52 @@ impl TicketTypes {
     }
     /// Create a ticket type
     ///
+    /// `POST /ticket_types` (operationId `createTicketType`).
+    ///
     /// You can create a new ticket type.
     /// > 📘 Creating ticket types.
     /// >
     /// > Every ticket type will be created with two default attributes: _default_title_ and _default_description_.
     /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
-    /// `POST /ticket_types` (operationId `createTicketType`).
-    pub fn create_ticket_type(&self) -> CreateTicketType {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_10::models;
+    ///
+    /// async fn example(body: models::CreateTicketTypeRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().ticket_types().create_ticket_type(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_ticket_type(
+        &self,
+        body: impl Into<models::CreateTicketTypeRequest>,
+    ) -> CreateTicketType {
         CreateTicketType {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Retrieve a ticket type
     ///
+    /// `GET /ticket_types/{id}` (operationId `getTicketType`).
+    ///
     /// You can fetch the details of a single ticket type.
     ///
-    /// `GET /ticket_types/{id}` (operationId `getTicketType`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().ticket_types().get_ticket_type("<id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn get_ticket_type(&self, id: impl Into<String>) -> GetTicketType {
         GetTicketType {
             client: self.client.clone(),
@@ -55,13 +93,24 @@ impl TicketTypes {
     }
     /// Update a ticket type
     ///
+    /// `PUT /ticket_types/{id}` (operationId `updateTicketType`).
+    ///
     /// You can update a ticket type.
     ///
     /// > 📘 Updating a ticket type.
     /// >
     /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
-    /// `PUT /ticket_types/{id}` (operationId `updateTicketType`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_10().ticket_types().update_ticket_type("<id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn update_ticket_type(&self, id: impl Into<String>) -> UpdateTicketType {
         UpdateTicketType {
             client: self.client.clone(),
@@ -125,15 +174,10 @@ impl crate::runtime::OperationExt for ListTicketTypes {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTicketType {
     client: Client,
-    body: Option<models::CreateTicketTypeRequest>,
+    body: models::CreateTicketTypeRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateTicketType {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreateTicketTypeRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -166,9 +210,7 @@ impl CreateTicketType {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/ticket_types");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -240,8 +282,8 @@ pub struct UpdateTicketType {
 }
 impl UpdateTicketType {
     /// Sets the request body.
-    pub fn body(mut self, value: models::UpdateTicketTypeRequest) -> Self {
-        self.body = Some(value);
+    pub fn body(mut self, value: impl Into<models::UpdateTicketTypeRequest>) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.

@@ -1159,6 +1159,8 @@ const _: () = {
 };
 impl CreateArticleRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreateArticleRequest::new(..).with_description(..)`, or `CreateArticleRequest { description: Some(..), ..CreateArticleRequest::new(..) }`.
     pub fn new(title: impl Into<String>, author_id: i64) -> Self {
         Self {
             title: title.into(),
@@ -1170,6 +1172,41 @@ impl CreateArticleRequest {
             parent_type: None,
             translated_content: None,
         }
+    }
+}
+impl CreateArticleRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateArticleRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `body` (to `Some`), builder style: `CreateArticleRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `state` (to `Some`), builder style: `CreateArticleRequest::new(..).with_state(..)`.
+    pub fn with_state(mut self, value: impl Into<CreateArticleRequestState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `parent_id` (to `Some`), builder style: `CreateArticleRequest::new(..).with_parent_id(..)`.
+    pub fn with_parent_id(mut self, value: impl Into<i64>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+    /// Sets `parent_type` (to `Some`), builder style: `CreateArticleRequest::new(..).with_parent_type(..)`.
+    pub fn with_parent_type(mut self, value: impl Into<String>) -> Self {
+        self.parent_type = Some(value.into());
+        self
+    }
+    /// Sets `translated_content` (to `Some`), builder style: `CreateArticleRequest::new(..).with_translated_content(..)`.
+    pub fn with_translated_content(
+        mut self,
+        value: impl Into<ArticleTranslatedContent>,
+    ) -> Self {
+        self.translated_content = Some(value.into());
+        self
     }
 }
 /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
@@ -1542,6 +1579,8 @@ const _: () = {
 };
 impl UpdateArticleRequestBody {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateArticleRequestBody::new().with_title(..)`, or `UpdateArticleRequestBody { title: Some(..), ..UpdateArticleRequestBody::new() }`.
     pub fn new() -> Self {
         Self {
             title: None,
@@ -1553,6 +1592,54 @@ impl UpdateArticleRequestBody {
             parent_type: None,
             translated_content: None,
         }
+    }
+}
+impl UpdateArticleRequestBody {
+    /// Sets `title` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_title(..)`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `body` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `author_id` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_author_id(..)`.
+    pub fn with_author_id(mut self, value: impl Into<i64>) -> Self {
+        self.author_id = Some(value.into());
+        self
+    }
+    /// Sets `state` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_state(..)`.
+    pub fn with_state(
+        mut self,
+        value: impl Into<UpdateArticleRequestBodyState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `parent_id` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_parent_id(..)`.
+    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+    /// Sets `parent_type` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_parent_type(..)`.
+    pub fn with_parent_type(mut self, value: impl Into<String>) -> Self {
+        self.parent_type = Some(value.into());
+        self
+    }
+    /// Sets `translated_content` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_translated_content(..)`.
+    pub fn with_translated_content(
+        mut self,
+        value: impl Into<ArticleTranslatedContent>,
+    ) -> Self {
+        self.translated_content = Some(value.into());
+        self
     }
 }
 /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.

@@ -525,6 +525,8 @@ const _: () = {
 };
 impl CreateOrUpdateCompanyRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreateOrUpdateCompanyRequest::new().with_name(..)`, or `CreateOrUpdateCompanyRequest { name: Some(..), ..CreateOrUpdateCompanyRequest::new() }`.
     pub fn new() -> Self {
         Self {
             name: None,
@@ -537,6 +539,56 @@ impl CreateOrUpdateCompanyRequest {
             remote_created_at: None,
             monthly_spend: None,
         }
+    }
+}
+impl CreateOrUpdateCompanyRequest {
+    /// Sets `name` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `company_id` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_company_id(..)`.
+    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `plan` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_plan(..)`.
+    pub fn with_plan(mut self, value: impl Into<String>) -> Self {
+        self.plan = Some(value.into());
+        self
+    }
+    /// Sets `size` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_size(..)`.
+    pub fn with_size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+    /// Sets `website` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_website(..)`.
+    pub fn with_website(mut self, value: impl Into<String>) -> Self {
+        self.website = Some(value.into());
+        self
+    }
+    /// Sets `industry` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_industry(..)`.
+    pub fn with_industry(mut self, value: impl Into<String>) -> Self {
+        self.industry = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_custom_attributes(..)`.
+    pub fn with_custom_attributes(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `remote_created_at` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_remote_created_at(..)`.
+    pub fn with_remote_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.remote_created_at = Some(value.into());
+        self
+    }
+    /// Sets `monthly_spend` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_monthly_spend(..)`.
+    pub fn with_monthly_spend(mut self, value: impl Into<i64>) -> Self {
+        self.monthly_spend = Some(value.into());
+        self
     }
 }
 /// Deleted Company Object

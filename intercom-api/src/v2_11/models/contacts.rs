@@ -656,6 +656,8 @@ const _: () = {
 };
 impl CreateContactRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreateContactRequest::new().with_role(..)`, or `CreateContactRequest { role: Some(..), ..CreateContactRequest::new() }`.
     pub fn new() -> Self {
         Self {
             role: None,
@@ -670,6 +672,66 @@ impl CreateContactRequest {
             unsubscribed_from_emails: None,
             custom_attributes: None,
         }
+    }
+}
+impl CreateContactRequest {
+    /// Sets `role` (to `Some`), builder style: `CreateContactRequest::new().with_role(..)`.
+    pub fn with_role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `external_id` (to `Some`), builder style: `CreateContactRequest::new().with_external_id(..)`.
+    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets `email` (to `Some`), builder style: `CreateContactRequest::new().with_email(..)`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `phone` (to `Some`), builder style: `CreateContactRequest::new().with_phone(..)`.
+    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `name` (to `Some`), builder style: `CreateContactRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `avatar` (to `Some`), builder style: `CreateContactRequest::new().with_avatar(..)`.
+    pub fn with_avatar(mut self, value: impl Into<String>) -> Self {
+        self.avatar = Some(value.into());
+        self
+    }
+    /// Sets `signed_up_at` (to `Some`), builder style: `CreateContactRequest::new().with_signed_up_at(..)`.
+    pub fn with_signed_up_at(mut self, value: impl Into<i64>) -> Self {
+        self.signed_up_at = Some(value.into());
+        self
+    }
+    /// Sets `last_seen_at` (to `Some`), builder style: `CreateContactRequest::new().with_last_seen_at(..)`.
+    pub fn with_last_seen_at(mut self, value: impl Into<i64>) -> Self {
+        self.last_seen_at = Some(value.into());
+        self
+    }
+    /// Sets `owner_id` (to `Some`), builder style: `CreateContactRequest::new().with_owner_id(..)`.
+    pub fn with_owner_id(mut self, value: impl Into<i64>) -> Self {
+        self.owner_id = Some(value.into());
+        self
+    }
+    /// Sets `unsubscribed_from_emails` (to `Some`), builder style: `CreateContactRequest::new().with_unsubscribed_from_emails(..)`.
+    pub fn with_unsubscribed_from_emails(mut self, value: impl Into<bool>) -> Self {
+        self.unsubscribed_from_emails = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes` (to `Some`), builder style: `CreateContactRequest::new().with_custom_attributes(..)`.
+    pub fn with_custom_attributes(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
     }
 }
 /// Merge contact data
@@ -976,6 +1038,8 @@ const _: () = {
 };
 impl UpdateContactRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateContactRequest::new().with_role(..)`, or `UpdateContactRequest { role: Some(..), ..UpdateContactRequest::new() }`.
     pub fn new() -> Self {
         Self {
             role: None,
@@ -990,5 +1054,65 @@ impl UpdateContactRequest {
             unsubscribed_from_emails: None,
             custom_attributes: None,
         }
+    }
+}
+impl UpdateContactRequest {
+    /// Sets `role` (to `Some`), builder style: `UpdateContactRequest::new().with_role(..)`.
+    pub fn with_role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `external_id` (to `Some`), builder style: `UpdateContactRequest::new().with_external_id(..)`.
+    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets `email` (to `Some`), builder style: `UpdateContactRequest::new().with_email(..)`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `phone` (to `Some`), builder style: `UpdateContactRequest::new().with_phone(..)`.
+    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `name` (to `Some`), builder style: `UpdateContactRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `avatar` (to `Some`), builder style: `UpdateContactRequest::new().with_avatar(..)`.
+    pub fn with_avatar(mut self, value: impl Into<String>) -> Self {
+        self.avatar = Some(value.into());
+        self
+    }
+    /// Sets `signed_up_at` (to `Some`), builder style: `UpdateContactRequest::new().with_signed_up_at(..)`.
+    pub fn with_signed_up_at(mut self, value: impl Into<i64>) -> Self {
+        self.signed_up_at = Some(value.into());
+        self
+    }
+    /// Sets `last_seen_at` (to `Some`), builder style: `UpdateContactRequest::new().with_last_seen_at(..)`.
+    pub fn with_last_seen_at(mut self, value: impl Into<i64>) -> Self {
+        self.last_seen_at = Some(value.into());
+        self
+    }
+    /// Sets `owner_id` (to `Some`), builder style: `UpdateContactRequest::new().with_owner_id(..)`.
+    pub fn with_owner_id(mut self, value: impl Into<i64>) -> Self {
+        self.owner_id = Some(value.into());
+        self
+    }
+    /// Sets `unsubscribed_from_emails` (to `Some`), builder style: `UpdateContactRequest::new().with_unsubscribed_from_emails(..)`.
+    pub fn with_unsubscribed_from_emails(mut self, value: impl Into<bool>) -> Self {
+        self.unsubscribed_from_emails = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes` (to `Some`), builder style: `UpdateContactRequest::new().with_custom_attributes(..)`.
+    pub fn with_custom_attributes(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
     }
 }

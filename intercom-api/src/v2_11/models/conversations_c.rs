@@ -81,6 +81,8 @@ const _: () = {
 };
 impl CloseConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CloseConversationRequest::new(..).with_body(..)`, or `CloseConversationRequest { body: Some(..), ..CloseConversationRequest::new(..) }`.
     pub fn new(admin_id: impl Into<String>) -> Self {
         Self {
             message_type: CloseConversationRequestMessageType::Close,
@@ -88,6 +90,13 @@ impl CloseConversationRequest {
             admin_id: admin_id.into(),
             body: None,
         }
+    }
+}
+impl CloseConversationRequest {
+    /// Sets `body` (to `Some`), builder style: `CloseConversationRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
     }
 }
 /// `CloseConversationRequestMessageType` (defined inline at `/components/schemas/close_conversation_request/properties/message_type`).
@@ -285,6 +294,8 @@ const _: () = {
 };
 impl ContactReplyEmailRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyEmailRequest::new(..).with_created_at(..)`, or `ContactReplyEmailRequest { created_at: Some(..), ..ContactReplyEmailRequest::new(..) }`.
     pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
         Self {
             message_type: ContactReplyBaseRequestMessageType::Comment,
@@ -295,6 +306,29 @@ impl ContactReplyEmailRequest {
             email: email.into(),
             attachment_files: None,
         }
+    }
+}
+impl ContactReplyEmailRequest {
+    /// Sets `created_at` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 /// Intercom User ID
@@ -424,6 +458,8 @@ const _: () = {
 };
 impl ContactReplyIntercomUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyIntercomUserIdRequest::new(..).with_created_at(..)`, or `ContactReplyIntercomUserIdRequest { created_at: Some(..), ..ContactReplyIntercomUserIdRequest::new(..) }`.
     pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
         Self {
             message_type: ContactReplyBaseRequestMessageType::Comment,
@@ -434,6 +470,29 @@ impl ContactReplyIntercomUserIdRequest {
             intercom_user_id: intercom_user_id.into(),
             attachment_files: None,
         }
+    }
+}
+impl ContactReplyIntercomUserIdRequest {
+    /// Sets `created_at` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 /// User ID
@@ -556,6 +615,8 @@ const _: () = {
 };
 impl ContactReplyUserIdRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyUserIdRequest::new(..).with_created_at(..)`, or `ContactReplyUserIdRequest { created_at: Some(..), ..ContactReplyUserIdRequest::new(..) }`.
     pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
             message_type: ContactReplyBaseRequestMessageType::Comment,
@@ -566,6 +627,29 @@ impl ContactReplyUserIdRequest {
             user_id: user_id.into(),
             attachment_files: None,
         }
+    }
+}
+impl ContactReplyUserIdRequest {
+    /// Sets `created_at` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 /// Content Source
@@ -1110,11 +1194,23 @@ const _: () = {
 };
 impl ConvertConversationToTicketRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `ConvertConversationToTicketRequest::new(..).with_attributes(..)`, or `ConvertConversationToTicketRequest { attributes: Some(..), ..ConvertConversationToTicketRequest::new(..) }`.
     pub fn new(ticket_type_id: impl Into<String>) -> Self {
         Self {
             ticket_type_id: ticket_type_id.into(),
             attributes: None,
         }
+    }
+}
+impl ConvertConversationToTicketRequest {
+    /// Sets `attributes` (to `Some`), builder style: `ConvertConversationToTicketRequest::new(..).with_attributes(..)`.
+    pub fn with_attributes(
+        mut self,
+        value: impl Into<TicketRequestCustomAttributes>,
+    ) -> Self {
+        self.attributes = Some(value.into());
+        self
     }
 }
 /// Create Conversation Request Payload
@@ -1207,14 +1303,39 @@ const _: () = {
 };
 impl CreateConversationRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(from: CreateConversationRequestFrom, body: impl Into<String>) -> Self {
+    ///
+    /// Optional fields: `CreateConversationRequest::new(..).with_subject(..)`, or `CreateConversationRequest { subject: Some(..), ..CreateConversationRequest::new(..) }`.
+    pub fn new(
+        from: impl Into<CreateConversationRequestFrom>,
+        body: impl Into<String>,
+    ) -> Self {
         Self {
-            from,
+            from: from.into(),
             body: body.into(),
             subject: None,
             attachment_urls: None,
             created_at: None,
         }
+    }
+}
+impl CreateConversationRequest {
+    /// Sets `subject` (to `Some`), builder style: `CreateConversationRequest::new(..).with_subject(..)`.
+    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `CreateConversationRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `CreateConversationRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
     }
 }
 /// `CreateConversationRequestFrom` (defined inline at `/components/schemas/create_conversation_request/properties/from`).
@@ -1270,8 +1391,14 @@ const _: () = {
 };
 impl CreateConversationRequestFrom {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(type_: CreateConversationRequestFromType, id: impl Into<String>) -> Self {
-        Self { type_, id: id.into() }
+    pub fn new(
+        type_: impl Into<CreateConversationRequestFromType>,
+        id: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            id: id.into(),
+        }
     }
 }
 /// The role associated to the contact - user or lead.

@@ -285,6 +285,8 @@ const _: () = {
 };
 impl CreateCollectionRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreateCollectionRequest::new(..).with_description(..)`, or `CreateCollectionRequest { description: Some(..), ..CreateCollectionRequest::new(..) }`.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -293,6 +295,31 @@ impl CreateCollectionRequest {
             parent_id: None,
             help_center_id: None,
         }
+    }
+}
+impl CreateCollectionRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateCollectionRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `translated_content` (to `Some`), builder style: `CreateCollectionRequest::new(..).with_translated_content(..)`.
+    pub fn with_translated_content(
+        mut self,
+        value: impl Into<GroupTranslatedContent>,
+    ) -> Self {
+        self.translated_content = Some(value.into());
+        self
+    }
+    /// Sets `parent_id` (to `Some`), builder style: `CreateCollectionRequest::new(..).with_parent_id(..)`.
+    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+    /// Sets `help_center_id` (to `Some`), builder style: `CreateCollectionRequest::new(..).with_help_center_id(..)`.
+    pub fn with_help_center_id(mut self, value: impl Into<i64>) -> Self {
+        self.help_center_id = Some(value.into());
+        self
     }
 }
 /// Deleted Collection Object
@@ -918,6 +945,8 @@ const _: () = {
 };
 impl UpdateCollectionRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateCollectionRequest::new().with_name(..)`, or `UpdateCollectionRequest { name: Some(..), ..UpdateCollectionRequest::new() }`.
     pub fn new() -> Self {
         Self {
             name: None,
@@ -925,5 +954,30 @@ impl UpdateCollectionRequest {
             translated_content: None,
             parent_id: None,
         }
+    }
+}
+impl UpdateCollectionRequest {
+    /// Sets `name` (to `Some`), builder style: `UpdateCollectionRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateCollectionRequest::new().with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `translated_content` (to `Some`), builder style: `UpdateCollectionRequest::new().with_translated_content(..)`.
+    pub fn with_translated_content(
+        mut self,
+        value: impl Into<GroupTranslatedContent>,
+    ) -> Self {
+        self.translated_content = Some(value.into());
+        self
+    }
+    /// Sets `parent_id` (to `Some`), builder style: `UpdateCollectionRequest::new().with_parent_id(..)`.
+    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_id = Some(value.into());
+        self
     }
 }

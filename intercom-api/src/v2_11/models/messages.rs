@@ -129,22 +129,49 @@ const _: () = {
 };
 impl CreateMessageRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreateMessageRequest::new(..).with_subject(..)`, or `CreateMessageRequest { subject: Some(..), ..CreateMessageRequest::new(..) }`.
     pub fn new(
-        message_type: CreateMessageRequestMessageType,
+        message_type: impl Into<CreateMessageRequestMessageType>,
         body: impl Into<String>,
-        from: CreateMessageRequestFrom,
-        to: CreateMessageRequestTo,
+        from: impl Into<CreateMessageRequestFrom>,
+        to: impl Into<CreateMessageRequestTo>,
     ) -> Self {
         Self {
-            message_type,
+            message_type: message_type.into(),
             subject: None,
             body: body.into(),
             template: None,
-            from,
-            to,
+            from: from.into(),
+            to: to.into(),
             created_at: None,
             create_conversation_without_contact_reply: None,
         }
+    }
+}
+impl CreateMessageRequest {
+    /// Sets `subject` (to `Some`), builder style: `CreateMessageRequest::new(..).with_subject(..)`.
+    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+    /// Sets `template` (to `Some`), builder style: `CreateMessageRequest::new(..).with_template(..)`.
+    pub fn with_template(mut self, value: impl Into<String>) -> Self {
+        self.template = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `CreateMessageRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `create_conversation_without_contact_reply` (to `Some`), builder style: `CreateMessageRequest::new(..).with_create_conversation_without_contact_reply(..)`.
+    pub fn with_create_conversation_without_contact_reply(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.create_conversation_without_contact_reply = Some(value.into());
+        self
     }
 }
 /// The sender of the message. If not provided, the default sender will be used.
@@ -200,8 +227,8 @@ const _: () = {
 };
 impl CreateMessageRequestFrom {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(type_: CreateMessageRequestFromType, id: i64) -> Self {
-        Self { type_, id }
+    pub fn new(type_: impl Into<CreateMessageRequestFromType>, id: i64) -> Self {
+        Self { type_: type_.into(), id }
     }
 }
 /// One of `lead`, `user`, `contact`, or `admin`.
@@ -323,8 +350,14 @@ const _: () = {
 };
 impl CreateMessageRequestTo {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
-    pub fn new(type_: CreateMessageRequestToType, id: impl Into<String>) -> Self {
-        Self { type_, id: id.into() }
+    pub fn new(
+        type_: impl Into<CreateMessageRequestToType>,
+        id: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            id: id.into(),
+        }
     }
 }
 /// The role associated to the contact - `user` or `lead`.

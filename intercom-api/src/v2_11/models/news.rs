@@ -303,6 +303,8 @@ const _: () = {
 };
 impl NewsItemRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `NewsItemRequest::new(..).with_body(..)`, or `NewsItemRequest { body: Some(..), ..NewsItemRequest::new(..) }`.
     pub fn new(title: impl Into<String>, sender_id: i64) -> Self {
         Self {
             title: title.into(),
@@ -314,6 +316,47 @@ impl NewsItemRequest {
             reactions: None,
             newsfeed_assignments: None,
         }
+    }
+}
+impl NewsItemRequest {
+    /// Sets `body` (to `Some`), builder style: `NewsItemRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `state` (to `Some`), builder style: `NewsItemRequest::new(..).with_state(..)`.
+    pub fn with_state(mut self, value: impl Into<NewsItemRequestState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `deliver_silently` (to `Some`), builder style: `NewsItemRequest::new(..).with_deliver_silently(..)`.
+    pub fn with_deliver_silently(mut self, value: impl Into<bool>) -> Self {
+        self.deliver_silently = Some(value.into());
+        self
+    }
+    /// Sets `labels` (to `Some`), builder style: `NewsItemRequest::new(..).with_labels(..)`.
+    pub fn with_labels(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.labels = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `reactions` (to `Some`), builder style: `NewsItemRequest::new(..).with_reactions(..)`.
+    pub fn with_reactions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Option<String>>>,
+    ) -> Self {
+        self.reactions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `newsfeed_assignments` (to `Some`), builder style: `NewsItemRequest::new(..).with_newsfeed_assignments(..)`.
+    pub fn with_newsfeed_assignments(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NewsfeedAssignment>>,
+    ) -> Self {
+        self.newsfeed_assignments = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.

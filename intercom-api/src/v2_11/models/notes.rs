@@ -58,11 +58,20 @@ const _: () = {
 };
 impl CreateNoteRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreateNoteRequest::new(..).with_admin_id(..)`, or `CreateNoteRequest { admin_id: Some(..), ..CreateNoteRequest::new(..) }`.
     pub fn new(body: impl Into<String>) -> Self {
         Self {
             body: body.into(),
             admin_id: None,
         }
+    }
+}
+impl CreateNoteRequest {
+    /// Sets `admin_id` (to `Some`), builder style: `CreateNoteRequest::new(..).with_admin_id(..)`.
+    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
     }
 }
 /// Note

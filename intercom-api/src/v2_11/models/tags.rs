@@ -231,11 +231,20 @@ const _: () = {
 };
 impl CreateOrUpdateTagRequest {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `CreateOrUpdateTagRequest::new(..).with_id(..)`, or `CreateOrUpdateTagRequest { id: Some(..), ..CreateOrUpdateTagRequest::new(..) }`.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
             id: None,
         }
+    }
+}
+impl CreateOrUpdateTagRequest {
+    /// Sets `id` (to `Some`), builder style: `CreateOrUpdateTagRequest::new(..).with_id(..)`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 /// `CreateTagRequest` (defined inline at `/paths/~1tags/post/requestBody/content/application~1json/schema`).
@@ -498,8 +507,22 @@ const _: () = {
 };
 impl TagCompanyRequestCompaniesItem {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `TagCompanyRequestCompaniesItem::new().with_id(..)`, or `TagCompanyRequestCompaniesItem { id: Some(..), ..TagCompanyRequestCompaniesItem::new() }`.
     pub fn new() -> Self {
         Self { id: None, company_id: None }
+    }
+}
+impl TagCompanyRequestCompaniesItem {
+    /// Sets `id` (to `Some`), builder style: `TagCompanyRequestCompaniesItem::new().with_id(..)`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `company_id` (to `Some`), builder style: `TagCompanyRequestCompaniesItem::new().with_company_id(..)`.
+    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
     }
 }
 /// Tag Users Request Payload
@@ -607,8 +630,17 @@ const _: () = {
 };
 impl TagMultipleUsersRequestUsersItem {
     /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    ///
+    /// Optional fields: `TagMultipleUsersRequestUsersItem::new().with_id(..)`, or `TagMultipleUsersRequestUsersItem { id: Some(..), ..TagMultipleUsersRequestUsersItem::new() }`.
     pub fn new() -> Self {
         Self { id: None }
+    }
+}
+impl TagMultipleUsersRequestUsersItem {
+    /// Sets `id` (to `Some`), builder style: `TagMultipleUsersRequestUsersItem::new().with_id(..)`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 /// Untag Company Request Payload

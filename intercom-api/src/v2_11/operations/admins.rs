@@ -16,13 +16,24 @@ impl Admins {
     }
     /// Identify an admin
     ///
+    /// `GET /me` (operationId `identifyAdmin`).
+    ///
     /// You can view the currently authorised admin along with the embedded app object (a "workspace" in legacy terminology).
     ///
     /// > 🚧 Single Sign On
     /// >
     /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
     ///
-    /// `GET /me` (operationId `identifyAdmin`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().admins().identify_admin().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn identify_admin(&self) -> IdentifyAdmin {
         IdentifyAdmin {
             client: self.client.clone(),
@@ -31,22 +42,50 @@ impl Admins {
     }
     /// Set an admin to away
     ///
+    /// `PUT /admins/{admin_id}/away` (operationId `setAwayAdmin`).
+    ///
     /// You can set an Admin as away for the Inbox.
     ///
-    /// `PUT /admins/{admin_id}/away` (operationId `setAwayAdmin`).
-    pub fn set_away_admin(&self, admin_id: impl Into<String>) -> SetAwayAdmin {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::SetAwayAdminRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().admins().set_away_admin("<admin_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn set_away_admin(
+        &self,
+        admin_id: impl Into<String>,
+        body: impl Into<models::SetAwayAdminRequest>,
+    ) -> SetAwayAdmin {
         SetAwayAdmin {
             client: self.client.clone(),
             admin_id: admin_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// List all activity logs
     ///
+    /// `GET /admins/activity_logs` (operationId `listActivityLogs`).
+    ///
     /// You can get a log of activities by all admins in an app.
     ///
-    /// `GET /admins/activity_logs` (operationId `listActivityLogs`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().admins().list_activity_logs("<created_at_after>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_activity_logs(
         &self,
         created_at_after: impl Into<String>,
@@ -61,9 +100,20 @@ impl Admins {
     }
     /// List all admins
     ///
+    /// `GET /admins` (operationId `listAdmins`).
+    ///
     /// You can fetch a list of admins for a given workspace.
     ///
-    /// `GET /admins` (operationId `listAdmins`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().admins().list_admins().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_admins(&self) -> ListAdmins {
         ListAdmins {
             client: self.client.clone(),
@@ -73,9 +123,20 @@ impl Admins {
     }
     /// Retrieve an admin
     ///
+    /// `GET /admins/{admin_id}` (operationId `retrieveAdmin`).
+    ///
     /// You can retrieve the details of a single admin.
     ///
-    /// `GET /admins/{admin_id}` (operationId `retrieveAdmin`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().admins().retrieve_admin("<admin_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_admin(&self, admin_id: impl Into<String>) -> RetrieveAdmin {
         RetrieveAdmin {
             client: self.client.clone(),
@@ -139,15 +200,10 @@ impl crate::runtime::OperationExt for IdentifyAdmin {
 pub struct SetAwayAdmin {
     client: Client,
     admin_id: String,
-    body: Option<models::SetAwayAdminRequest>,
+    body: models::SetAwayAdminRequest,
     extra: crate::runtime::Extras,
 }
 impl SetAwayAdmin {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::SetAwayAdminRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -180,9 +236,7 @@ impl SetAwayAdmin {
         parts.push_path("/admins/");
         parts.push_path_param(&self.admin_id);
         parts.push_path("/away");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }

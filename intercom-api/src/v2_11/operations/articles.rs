@@ -16,13 +16,24 @@ impl Articles {
     }
     /// List all articles
     ///
+    /// `GET /articles` (operationId `listArticles`).
+    ///
     /// You can fetch a list of all articles by making a GET request to `https://api.intercom.io/articles`.
     ///
     /// > 📘 How are the articles sorted and ordered?
     /// >
     /// > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
     ///
-    /// `GET /articles` (operationId `listArticles`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().articles().list_articles().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_articles(&self) -> ListArticles {
         ListArticles {
             client: self.client.clone(),
@@ -33,21 +44,48 @@ impl Articles {
     }
     /// Create an article
     ///
+    /// `POST /articles` (operationId `createArticle`).
+    ///
     /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
     ///
-    /// `POST /articles` (operationId `createArticle`).
-    pub fn create_article(&self) -> CreateArticle {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::CreateArticleRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().articles().create_article(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_article(
+        &self,
+        body: impl Into<models::CreateArticleRequest>,
+    ) -> CreateArticle {
         CreateArticle {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Retrieve an article
     ///
+    /// `GET /articles/{article_id}` (operationId `retrieveArticle`).
+    ///
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
-    /// `GET /articles/{article_id}` (operationId `retrieveArticle`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().articles().retrieve_article("<article_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_article(&self, article_id: impl Into<String>) -> RetrieveArticle {
         RetrieveArticle {
             client: self.client.clone(),
@@ -57,9 +95,20 @@ impl Articles {
     }
     /// Update an article
     ///
+    /// `PUT /articles/{article_id}` (operationId `updateArticle`).
+    ///
     /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
     ///
-    /// `PUT /articles/{article_id}` (operationId `updateArticle`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().articles().update_article("<article_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn update_article(&self, article_id: impl Into<String>) -> UpdateArticle {
         UpdateArticle {
             client: self.client.clone(),
@@ -70,9 +119,20 @@ impl Articles {
     }
     /// Delete an article
     ///
+    /// `DELETE /articles/{article_id}` (operationId `deleteArticle`).
+    ///
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
-    /// `DELETE /articles/{article_id}` (operationId `deleteArticle`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().articles().delete_article("<article_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn delete_article(&self, article_id: impl Into<String>) -> DeleteArticle {
         DeleteArticle {
             client: self.client.clone(),
@@ -82,9 +142,20 @@ impl Articles {
     }
     /// Search for articles
     ///
+    /// `GET /articles/search` (operationId `searchArticles`).
+    ///
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
-    /// `GET /articles/search` (operationId `searchArticles`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().articles().search_articles().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn search_articles(&self) -> SearchArticles {
         SearchArticles {
             client: self.client.clone(),
@@ -208,15 +279,10 @@ impl crate::runtime::OperationExt for ListArticles {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateArticle {
     client: Client,
-    body: Option<models::CreateArticleRequest>,
+    body: models::CreateArticleRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateArticle {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreateArticleRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -249,9 +315,7 @@ impl CreateArticle {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/articles");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -323,8 +387,8 @@ pub struct UpdateArticle {
 }
 impl UpdateArticle {
     /// Sets the request body.
-    pub fn body(mut self, value: models::UpdateArticleRequestBody) -> Self {
-        self.body = Some(value);
+    pub fn body(mut self, value: impl Into<models::UpdateArticleRequestBody>) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.

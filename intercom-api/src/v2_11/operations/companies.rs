@@ -16,6 +16,8 @@ impl Companies {
     }
     /// Retrieve companies
     ///
+    /// `GET /companies` (operationId `retrieveCompany`).
+    ///
     /// You can fetch a single company by passing in `company_id` or `name`.
     ///
     /// `https://api.intercom.io/companies?name={name}`
@@ -28,9 +30,18 @@ impl Companies {
     ///
     /// `https://api.intercom.io/companies?segment_id={segment_id}`
     ///
-    /// `GET /companies` (operationId `retrieveCompany`).
-    pub fn retrieve_company(&self) -> RetrieveCompany {
-        RetrieveCompany {
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().companies().find_companies().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn find_companies(&self) -> FindCompanies {
+        FindCompanies {
             client: self.client.clone(),
             name: None,
             company_id: None,
@@ -43,6 +54,8 @@ impl Companies {
     }
     /// Create or Update a company
     ///
+    /// `POST /companies` (operationId `createOrUpdateCompany`).
+    ///
     /// You can create or update a company.
     ///
     /// Companies will be only visible in Intercom when there is at least one associated user.
@@ -53,7 +66,16 @@ impl Companies {
     /// >
     /// > You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
     ///
-    /// `POST /companies` (operationId `createOrUpdateCompany`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().companies().create_or_update_company().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn create_or_update_company(&self) -> CreateOrUpdateCompany {
         CreateOrUpdateCompany {
             client: self.client.clone(),
@@ -63,9 +85,20 @@ impl Companies {
     }
     /// Retrieve a company by ID
     ///
+    /// `GET /companies/{company_id}` (operationId `RetrieveACompanyById`).
+    ///
     /// You can fetch a single company.
     ///
-    /// `GET /companies/{company_id}` (operationId `RetrieveACompanyById`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().companies().retrieve_a_company_by_id("<company_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_a_company_by_id(
         &self,
         company_id: impl Into<String>,
@@ -78,13 +111,24 @@ impl Companies {
     }
     /// Update a company
     ///
+    /// `PUT /companies/{company_id}` (operationId `UpdateCompany`).
+    ///
     /// You can update a single company using the Intercom provisioned `id`.
     ///
     /// > **Using `company_id`**
     /// >
     /// > When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
     ///
-    /// `PUT /companies/{company_id}` (operationId `UpdateCompany`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().companies().update_company("<company_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn update_company(&self, company_id: impl Into<String>) -> UpdateCompany {
         UpdateCompany {
             client: self.client.clone(),
@@ -93,6 +137,8 @@ impl Companies {
         }
     }
     /// Delete a company
+    ///
+    /// `DELETE /companies/{company_id}` (operationId `deleteCompany`).
     ///
     /// Delete a single company.
     ///
@@ -104,7 +150,16 @@ impl Companies {
     /// >
     /// > Third-party integrations that sync companies into Intercom (for example, Salesforce or Chargebee) will recreate any company deleted through this endpoint on their next sync. To prevent recreation, remove or filter the company at the source integration before deleting it via the API.
     ///
-    /// `DELETE /companies/{company_id}` (operationId `deleteCompany`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().companies().delete_company("<company_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn delete_company(&self, company_id: impl Into<String>) -> DeleteCompany {
         DeleteCompany {
             client: self.client.clone(),
@@ -114,9 +169,20 @@ impl Companies {
     }
     /// List attached contacts
     ///
+    /// `GET /companies/{company_id}/contacts` (operationId `ListAttachedContacts`).
+    ///
     /// You can fetch a list of all contacts that belong to a company.
     ///
-    /// `GET /companies/{company_id}/contacts` (operationId `ListAttachedContacts`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().companies().list_attached_contacts("<company_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_attached_contacts(
         &self,
         company_id: impl Into<String>,
@@ -131,9 +197,20 @@ impl Companies {
     }
     /// List attached segments for companies
     ///
+    /// `GET /companies/{company_id}/segments` (operationId `ListAttachedSegmentsForCompanies`).
+    ///
     /// You can fetch a list of all segments that belong to a company.
     ///
-    /// `GET /companies/{company_id}/segments` (operationId `ListAttachedSegmentsForCompanies`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().companies().list_attached_segments_for_companies("<company_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_attached_segments_for_companies(
         &self,
         company_id: impl Into<String>,
@@ -146,6 +223,8 @@ impl Companies {
     }
     /// List all companies
     ///
+    /// `POST /companies/list` (operationId `listAllCompanies`).
+    ///
     /// You can list companies. The company list is sorted by the `last_request_at` field and by default is ordered descending, most recently requested first.
     ///
     /// Note that the API does not include companies who have no associated users in list responses.
@@ -156,7 +235,16 @@ impl Companies {
     /// > You can use pagination to limit the number of results returned. The default is `20` results per page.
     /// > See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
     ///
-    /// `POST /companies/list` (operationId `listAllCompanies`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().companies().list_all_companies().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_all_companies(&self) -> ListAllCompanies {
         ListAllCompanies {
             client: self.client.clone(),
@@ -167,6 +255,8 @@ impl Companies {
         }
     }
     /// Scroll over all companies
+    ///
+    /// `GET /companies/scroll` (operationId `scrollOverAllCompanies`).
     ///
     /// The `list all companies` functionality does not work well for huge datasets, and can result in errors and performance problems when paging deeply. The Scroll API provides an efficient mechanism for iterating over all companies in a dataset.
     ///
@@ -185,7 +275,16 @@ impl Companies {
     /// > "Request failed due to an internal network error. Please restart the scroll operation."
     /// > If this happens, you will need to restart your scroll query: It is not possible to continue from a specific point when using scroll.
     ///
-    /// `GET /companies/scroll` (operationId `scrollOverAllCompanies`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().companies().scroll_over_all_companies().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn scroll_over_all_companies(&self) -> ScrollOverAllCompanies {
         ScrollOverAllCompanies {
             client: self.client.clone(),
@@ -195,25 +294,50 @@ impl Companies {
     }
     /// Attach a Contact to a Company
     ///
+    /// `POST /contacts/{contact_id}/companies` (operationId `attachContactToACompany`).
+    ///
     /// You can attach a company to a single contact.
     ///
-    /// `POST /contacts/{contact_id}/companies` (operationId `attachContactToACompany`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::AttachContactToACompanyRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().companies().attach_contact_to_a_company("<contact_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn attach_contact_to_a_company(
         &self,
         contact_id: impl Into<String>,
+        body: impl Into<models::AttachContactToACompanyRequest>,
     ) -> AttachContactToACompany {
         AttachContactToACompany {
             client: self.client.clone(),
             contact_id: contact_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Detach a contact from a company
     ///
+    /// `DELETE /contacts/{contact_id}/companies/{company_id}` (operationId `detachContactFromACompany`).
+    ///
     /// You can detach a company from a single contact.
     ///
-    /// `DELETE /contacts/{contact_id}/companies/{company_id}` (operationId `detachContactFromACompany`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().companies().detach_contact_from_a_company("<contact_id>", "<company_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn detach_contact_from_a_company(
         &self,
         contact_id: impl Into<String>,
@@ -227,10 +351,10 @@ impl Companies {
         }
     }
 }
-/// Request builder for [`Companies::retrieve_company`]: `GET /companies`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Companies::find_companies`]: `GET /companies`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RetrieveCompany {
+pub struct FindCompanies {
     client: Client,
     name: Option<String>,
     company_id: Option<String>,
@@ -240,7 +364,7 @@ pub struct RetrieveCompany {
     per_page: Option<i64>,
     extra: crate::runtime::Extras,
 }
-impl RetrieveCompany {
+impl FindCompanies {
     /// The `name` of the company to filter by.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
@@ -364,7 +488,7 @@ impl RetrieveCompany {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveCompany {
+impl crate::runtime::OperationExt for FindCompanies {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -380,8 +504,11 @@ pub struct CreateOrUpdateCompany {
 }
 impl CreateOrUpdateCompany {
     /// Sets the request body.
-    pub fn body(mut self, value: models::CreateOrUpdateCompanyRequest) -> Self {
-        self.body = Some(value);
+    pub fn body(
+        mut self,
+        value: impl Into<models::CreateOrUpdateCompanyRequest>,
+    ) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
@@ -966,15 +1093,10 @@ impl crate::runtime::OperationExt for ScrollOverAllCompanies {
 pub struct AttachContactToACompany {
     client: Client,
     contact_id: String,
-    body: Option<models::AttachContactToACompanyRequest>,
+    body: models::AttachContactToACompanyRequest,
     extra: crate::runtime::Extras,
 }
 impl AttachContactToACompany {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::AttachContactToACompanyRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -1009,9 +1131,7 @@ impl AttachContactToACompany {
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/companies");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }

@@ -16,9 +16,20 @@ impl Contacts {
     }
     /// List attached companies for contact
     ///
+    /// `GET /contacts/{contact_id}/companies` (operationId `listCompaniesForAContact`).
+    ///
     /// You can fetch a list of companies that are associated to a contact.
     ///
-    /// `GET /contacts/{contact_id}/companies` (operationId `listCompaniesForAContact`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().contacts().list_companies_for_a_contact("<contact_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_companies_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -33,9 +44,20 @@ impl Contacts {
     }
     /// List attached segments for contact
     ///
+    /// `GET /contacts/{contact_id}/segments` (operationId `listSegmentsForAContact`).
+    ///
     /// You can fetch a list of segments that are associated to a contact.
     ///
-    /// `GET /contacts/{contact_id}/segments` (operationId `listSegmentsForAContact`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().contacts().list_segments_for_a_contact("<contact_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_segments_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -48,6 +70,8 @@ impl Contacts {
     }
     /// List subscriptions for a contact
     ///
+    /// `GET /contacts/{contact_id}/subscriptions` (operationId `listSubscriptionsForAContact`).
+    ///
     /// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
     /// This will return a list of Subscription Type objects that the contact is associated with.
     ///
@@ -58,7 +82,16 @@ impl Contacts {
     ///
     /// **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
     ///
-    /// `GET /contacts/{contact_id}/subscriptions` (operationId `listSubscriptionsForAContact`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().contacts().list_subscriptions_for_a_contact("<contact_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_subscriptions_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -71,9 +104,20 @@ impl Contacts {
     }
     /// List tags attached to a contact
     ///
+    /// `GET /contacts/{contact_id}/tags` (operationId `listTagsForAContact`).
+    ///
     /// You can fetch a list of all tags that are attached to a specific contact.
     ///
-    /// `GET /contacts/{contact_id}/tags` (operationId `listTagsForAContact`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().contacts().list_tags_for_a_contact("<contact_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_tags_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -86,13 +130,24 @@ impl Contacts {
     }
     /// Get a contact
     ///
+    /// `GET /contacts/{contact_id}` (operationId `ShowContact`).
+    ///
     /// You can fetch the details of a single contact.
     ///
     /// > **Merged contacts**
     /// >
     /// > If a contact has been merged into another contact via the Merge endpoint (POST /contacts/merge), requesting it by its original ID will return a `404 Not Found` error. Use the merged-into contact's ID instead.
     ///
-    /// `GET /contacts/{contact_id}` (operationId `ShowContact`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().contacts().show_contact("<contact_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn show_contact(&self, contact_id: impl Into<String>) -> ShowContact {
         ShowContact {
             client: self.client.clone(),
@@ -102,9 +157,20 @@ impl Contacts {
     }
     /// Update a contact
     ///
+    /// `PUT /contacts/{contact_id}` (operationId `UpdateContact`).
+    ///
     /// You can update an existing contact (ie. user or lead).
     ///
-    /// `PUT /contacts/{contact_id}` (operationId `UpdateContact`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().contacts().update_contact("<contact_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn update_contact(&self, contact_id: impl Into<String>) -> UpdateContact {
         UpdateContact {
             client: self.client.clone(),
@@ -115,9 +181,20 @@ impl Contacts {
     }
     /// Delete a contact
     ///
+    /// `DELETE /contacts/{contact_id}` (operationId `DeleteContact`).
+    ///
     /// You can delete a single contact.
     ///
-    /// `DELETE /contacts/{contact_id}` (operationId `DeleteContact`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().contacts().delete_contact("<contact_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn delete_contact(&self, contact_id: impl Into<String>) -> DeleteContact {
         DeleteContact {
             client: self.client.clone(),
@@ -126,6 +203,8 @@ impl Contacts {
         }
     }
     /// Merge a lead and a user
+    ///
+    /// `POST /contacts/merge` (operationId `MergeContact`).
     ///
     /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
     ///
@@ -138,15 +217,31 @@ impl Contacts {
     /// >
     /// > Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
     ///
-    /// `POST /contacts/merge` (operationId `MergeContact`).
-    pub fn merge_contact(&self) -> MergeContact {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::MergeContactsRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().contacts().merge_contact(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn merge_contact(
+        &self,
+        body: impl Into<models::MergeContactsRequest>,
+    ) -> MergeContact {
         MergeContact {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Search contacts
+    ///
+    /// `POST /contacts/search` (operationId `SearchContacts`).
     ///
     /// You can search for multiple contacts by the value of their attributes in order to fetch exactly who you want.
     ///
@@ -279,15 +374,31 @@ impl Contacts {
     /// | ^        | String                               | Starts With                                                             |
     /// | $        | String                               | Ends With                                                               |
     ///
-    /// `POST /contacts/search` (operationId `SearchContacts`).
-    pub fn search_contacts(&self) -> SearchContacts {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::SearchRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().contacts().search_contacts(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn search_contacts(
+        &self,
+        body: impl Into<models::SearchRequest>,
+    ) -> SearchContacts {
         SearchContacts {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// List all contacts
+    ///
+    /// `GET /contacts` (operationId `ListContacts`).
     ///
     /// You can fetch a list of all contacts (ie. users or leads) in your workspace.
     /// > **Merged contacts**
@@ -299,7 +410,16 @@ impl Contacts {
     /// > You can use pagination to limit the number of results returned. The default is `50` results per page.
     /// > See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
     ///
-    /// `GET /contacts` (operationId `ListContacts`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().contacts().list_contacts().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_contacts(&self) -> ListContacts {
         ListContacts {
             client: self.client.clone(),
@@ -311,9 +431,20 @@ impl Contacts {
     }
     /// Create contact
     ///
+    /// `POST /contacts` (operationId `CreateContact`).
+    ///
     /// You can create a new contact (ie. user or lead).
     ///
-    /// `POST /contacts` (operationId `CreateContact`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().contacts().create_contact().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn create_contact(&self) -> CreateContact {
         CreateContact {
             client: self.client.clone(),
@@ -323,9 +454,20 @@ impl Contacts {
     }
     /// Archive contact
     ///
+    /// `POST /contacts/{contact_id}/archive` (operationId `ArchiveContact`).
+    ///
     /// You can archive a single contact.
     ///
-    /// `POST /contacts/{contact_id}/archive` (operationId `ArchiveContact`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().contacts().archive_contact("<contact_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn archive_contact(&self, contact_id: impl Into<String>) -> ArchiveContact {
         ArchiveContact {
             client: self.client.clone(),
@@ -335,9 +477,20 @@ impl Contacts {
     }
     /// Unarchive contact
     ///
+    /// `POST /contacts/{contact_id}/unarchive` (operationId `UnarchiveContact`).
+    ///
     /// You can unarchive a single contact.
     ///
-    /// `POST /contacts/{contact_id}/unarchive` (operationId `UnarchiveContact`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().contacts().unarchive_contact("<contact_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn unarchive_contact(&self, contact_id: impl Into<String>) -> UnarchiveContact {
         UnarchiveContact {
             client: self.client.clone(),
@@ -688,8 +841,8 @@ pub struct UpdateContact {
 }
 impl UpdateContact {
     /// Sets the request body.
-    pub fn body(mut self, value: models::UpdateContactRequest) -> Self {
-        self.body = Some(value);
+    pub fn body(mut self, value: impl Into<models::UpdateContactRequest>) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
@@ -793,15 +946,10 @@ impl crate::runtime::OperationExt for DeleteContact {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct MergeContact {
     client: Client,
-    body: Option<models::MergeContactsRequest>,
+    body: models::MergeContactsRequest,
     extra: crate::runtime::Extras,
 }
 impl MergeContact {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::MergeContactsRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -834,9 +982,7 @@ impl MergeContact {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/contacts/merge");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -851,21 +997,13 @@ impl crate::runtime::OperationExt for MergeContact {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchContacts {
     client: Client,
-    body: Option<models::SearchRequest>,
+    body: models::SearchRequest,
     extra: crate::runtime::Extras,
 }
 impl SearchContacts {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::SearchRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(mut self) -> crate::Pages<models::ContactList> {
-        if self.body.is_none() {
-            self.body = serde_json::from_str("{\"query\":{}}").ok();
-        }
+    pub fn pages(self) -> crate::Pages<models::ContactList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::pages(
                 self,
@@ -878,12 +1016,11 @@ impl SearchContacts {
                         .and_then(|v| v.starting_after.clone())
                 },
                 |mut call: Self, key: String| {
-                    if let Some(body) = call.body.as_mut() {
-                        body
-                            .pagination
-                            .get_or_insert_with(Default::default)
-                            .starting_after = Some(key);
-                    }
+                    call
+                        .body
+                        .pagination
+                        .get_or_insert_with(Default::default)
+                        .starting_after = Some(key);
                     call
                 },
             ),
@@ -938,9 +1075,7 @@ impl SearchContacts {
         parts.set_extras(&self.extra);
         parts.set_read_only();
         parts.push_path("/contacts/search");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -1070,8 +1205,8 @@ pub struct CreateContact {
 }
 impl CreateContact {
     /// Sets the request body.
-    pub fn body(mut self, value: models::CreateContactRequest) -> Self {
-        self.body = Some(value);
+    pub fn body(mut self, value: impl Into<models::CreateContactRequest>) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.

@@ -16,6 +16,8 @@ impl Conversations {
     }
     /// List all conversations
     ///
+    /// `GET /conversations` (operationId `listConversations`).
+    ///
     /// You can fetch a list of all conversations.
     ///
     /// You can optionally request the result page size and the cursor to start after to fetch the result.
@@ -24,7 +26,16 @@ impl Conversations {
     /// > You can use pagination to limit the number of results returned. The default is `20` results per page.
     /// > See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
     ///
-    /// `GET /conversations` (operationId `listConversations`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().list_conversations().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_conversations(&self) -> ListConversations {
         ListConversations {
             client: self.client.clone(),
@@ -34,6 +45,8 @@ impl Conversations {
         }
     }
     /// Creates a conversation
+    ///
+    /// `POST /conversations` (operationId `createConversation`).
     ///
     /// You can create a conversation that has been initiated by a contact (ie. user or lead).
     /// The conversation can be an in-app message only.
@@ -45,15 +58,31 @@ impl Conversations {
     ///
     /// This will return the Message model that has been created.
     ///
-    /// `POST /conversations` (operationId `createConversation`).
-    pub fn create_conversation(&self) -> CreateConversation {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::CreateConversationRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().create_conversation(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_conversation(
+        &self,
+        body: impl Into<models::CreateConversationRequest>,
+    ) -> CreateConversation {
         CreateConversation {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Retrieve a conversation
+    ///
+    /// `GET /conversations/{conversation_id}` (operationId `retrieveConversation`).
     ///
     /// You can fetch the details of a single conversation.
     ///
@@ -65,7 +94,16 @@ impl Conversations {
     ///
     /// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
     ///
-    /// `GET /conversations/{conversation_id}` (operationId `retrieveConversation`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().retrieve_conversation("<conversation_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -79,6 +117,8 @@ impl Conversations {
     }
     /// Update a conversation
     ///
+    /// `PUT /conversations/{conversation_id}` (operationId `updateConversation`).
+    ///
     /// You can update an existing conversation.
     ///
     /// > **Replying and other actions**
@@ -89,7 +129,16 @@ impl Conversations {
     /// >
     /// > The `PUT /conversations/{id}` endpoint now returns a `400 INVALID_PARAMETER` error when the request includes `custom_attributes` and your workspace contains multiple non-archived conversation custom attributes with the same name. Previously, the update would silently apply to a non-deterministic attribute. To resolve, rename or archive the duplicate attribute in your workspace settings, then retry the request.
     ///
-    /// `PUT /conversations/{conversation_id}` (operationId `updateConversation`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().update_conversation("<conversation_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn update_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -103,6 +152,8 @@ impl Conversations {
         }
     }
     /// Search conversations
+    ///
+    /// `POST /conversations/search` (operationId `searchConversations`).
     ///
     /// You can search for multiple conversations by the value of their attributes in order to fetch exactly which ones you want.
     ///
@@ -205,15 +256,31 @@ impl Conversations {
     /// | ^        | String                         | Starts With                                                  |
     /// | $        | String                         | Ends With                                                    |
     ///
-    /// `POST /conversations/search` (operationId `searchConversations`).
-    pub fn search_conversations(&self) -> SearchConversations {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::SearchRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().search_conversations(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn search_conversations(
+        &self,
+        body: impl Into<models::SearchRequest>,
+    ) -> SearchConversations {
         SearchConversations {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Reply to a conversation
+    ///
+    /// `POST /conversations/{conversation_id}/reply` (operationId `replyConversation`).
     ///
     /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
@@ -223,19 +290,33 @@ impl Conversations {
     /// >
     /// > To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
     ///
-    /// `POST /conversations/{conversation_id}/reply` (operationId `replyConversation`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::ReplyConversationRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().reply_conversation("<conversation_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn reply_conversation(
         &self,
         conversation_id: impl Into<String>,
+        body: impl Into<models::ReplyConversationRequest>,
     ) -> ReplyConversation {
         ReplyConversation {
             client: self.client.clone(),
             conversation_id: conversation_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Manage a conversation
+    ///
+    /// `POST /conversations/{conversation_id}/parts` (operationId `manageConversation`).
     ///
     /// For managing conversations you can:
     /// - Close a conversation
@@ -243,19 +324,33 @@ impl Conversations {
     /// - Open a conversation which is `snoozed` or `closed`
     /// - Assign a conversation to an admin and/or team.
     ///
-    /// `POST /conversations/{conversation_id}/parts` (operationId `manageConversation`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::ManageConversationRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().manage_conversation("<conversation_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn manage_conversation(
         &self,
         conversation_id: impl Into<String>,
+        body: impl Into<models::ManageConversationRequest>,
     ) -> ManageConversation {
         ManageConversation {
             client: self.client.clone(),
             conversation_id: conversation_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Run Assignment Rules on a conversation
+    ///
+    /// `POST /conversations/{conversation_id}/run_assignment_rules` (operationId `autoAssignConversation`).
     ///
     /// > **Deprecation of Run Assignment Rules**
     /// >
@@ -266,7 +361,16 @@ impl Conversations {
     /// >
     /// > It is not possible to use this endpoint with Workflows.
     ///
-    /// `POST /conversations/{conversation_id}/run_assignment_rules` (operationId `autoAssignConversation`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().auto_assign_conversation("<conversation_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn auto_assign_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -279,13 +383,24 @@ impl Conversations {
     }
     /// Attach a contact to a conversation
     ///
+    /// `POST /conversations/{conversation_id}/customers` (operationId `attachContactToConversation`).
+    ///
     /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
     ///
     /// > **Contacts without an email**
     /// >
     /// > If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
     ///
-    /// `POST /conversations/{conversation_id}/customers` (operationId `attachContactToConversation`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().attach_contact_to_conversation("<conversation_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn attach_contact_to_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -299,27 +414,43 @@ impl Conversations {
     }
     /// Detach a contact from a group conversation
     ///
+    /// `DELETE /conversations/{conversation_id}/customers/{contact_id}` (operationId `detachContactFromConversation`).
+    ///
     /// You can remove participants who are contacts from a group conversation, on behalf of an admin.
     ///
     /// > **Removing the last participant**
     /// >
     /// > You cannot remove the last remaining contact from a conversation.
     ///
-    /// `DELETE /conversations/{conversation_id}/customers/{contact_id}` (operationId `detachContactFromConversation`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::DetachContactFromConversationRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().detach_contact_from_conversation("<conversation_id>", "<contact_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn detach_contact_from_conversation(
         &self,
         conversation_id: impl Into<String>,
         contact_id: impl Into<String>,
+        body: impl Into<models::DetachContactFromConversationRequest>,
     ) -> DetachContactFromConversation {
         DetachContactFromConversation {
             client: self.client.clone(),
             conversation_id: conversation_id.into(),
             contact_id: contact_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Redact a conversation part
+    ///
+    /// `POST /conversations/redact` (operationId `redactConversation`).
     ///
     /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
     ///
@@ -327,27 +458,55 @@ impl Conversations {
     /// >
     /// > If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
     ///
-    /// `POST /conversations/redact` (operationId `redactConversation`).
-    pub fn redact_conversation(&self) -> RedactConversation {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::RedactConversationRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().redact_conversation(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn redact_conversation(
+        &self,
+        body: impl Into<models::RedactConversationRequest>,
+    ) -> RedactConversation {
         RedactConversation {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Convert a conversation to a ticket
     ///
+    /// `POST /conversations/{conversation_id}/convert` (operationId `convertConversationToTicket`).
+    ///
     /// You can convert a conversation to a ticket.
     ///
-    /// `POST /conversations/{conversation_id}/convert` (operationId `convertConversationToTicket`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::ConvertConversationToTicketRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().conversations().convert_conversation_to_ticket("<conversation_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn convert_conversation_to_ticket(
         &self,
         conversation_id: impl Into<String>,
+        body: impl Into<models::ConvertConversationToTicketRequest>,
     ) -> ConvertConversationToTicket {
         ConvertConversationToTicket {
             client: self.client.clone(),
             conversation_id: conversation_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
@@ -462,15 +621,10 @@ impl crate::runtime::OperationExt for ListConversations {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateConversation {
     client: Client,
-    body: Option<models::CreateConversationRequest>,
+    body: models::CreateConversationRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateConversation {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreateConversationRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -503,9 +657,7 @@ impl CreateConversation {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/conversations");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -592,8 +744,8 @@ impl UpdateConversation {
         self
     }
     /// Sets the request body.
-    pub fn body(mut self, value: models::UpdateConversationRequest) -> Self {
-        self.body = Some(value);
+    pub fn body(mut self, value: impl Into<models::UpdateConversationRequest>) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
@@ -649,21 +801,13 @@ impl crate::runtime::OperationExt for UpdateConversation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchConversations {
     client: Client,
-    body: Option<models::SearchRequest>,
+    body: models::SearchRequest,
     extra: crate::runtime::Extras,
 }
 impl SearchConversations {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::SearchRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(mut self) -> crate::Pages<models::PaginatedConversationResponse> {
-        if self.body.is_none() {
-            self.body = serde_json::from_str("{\"query\":{}}").ok();
-        }
+    pub fn pages(self) -> crate::Pages<models::PaginatedConversationResponse> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::pages(
                 self,
@@ -676,12 +820,11 @@ impl SearchConversations {
                         .and_then(|v| v.starting_after.clone())
                 },
                 |mut call: Self, key: String| {
-                    if let Some(body) = call.body.as_mut() {
-                        body
-                            .pagination
-                            .get_or_insert_with(Default::default)
-                            .starting_after = Some(key);
-                    }
+                    call
+                        .body
+                        .pagination
+                        .get_or_insert_with(Default::default)
+                        .starting_after = Some(key);
                     call
                 },
             ),
@@ -740,9 +883,7 @@ impl SearchConversations {
         parts.set_extras(&self.extra);
         parts.set_read_only();
         parts.push_path("/conversations/search");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -758,15 +899,10 @@ impl crate::runtime::OperationExt for SearchConversations {
 pub struct ReplyConversation {
     client: Client,
     conversation_id: String,
-    body: Option<models::ReplyConversationRequest>,
+    body: models::ReplyConversationRequest,
     extra: crate::runtime::Extras,
 }
 impl ReplyConversation {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::ReplyConversationRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -801,9 +937,7 @@ impl ReplyConversation {
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/reply");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -819,15 +953,10 @@ impl crate::runtime::OperationExt for ReplyConversation {
 pub struct ManageConversation {
     client: Client,
     conversation_id: String,
-    body: Option<models::ManageConversationRequest>,
+    body: models::ManageConversationRequest,
     extra: crate::runtime::Extras,
 }
 impl ManageConversation {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::ManageConversationRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -862,9 +991,7 @@ impl ManageConversation {
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/parts");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -937,8 +1064,11 @@ pub struct AttachContactToConversation {
 }
 impl AttachContactToConversation {
     /// Sets the request body.
-    pub fn body(mut self, value: models::AttachContactToConversationRequest) -> Self {
-        self.body = Some(value);
+    pub fn body(
+        mut self,
+        value: impl Into<models::AttachContactToConversationRequest>,
+    ) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
@@ -994,15 +1124,10 @@ pub struct DetachContactFromConversation {
     client: Client,
     conversation_id: String,
     contact_id: String,
-    body: Option<models::DetachContactFromConversationRequest>,
+    body: models::DetachContactFromConversationRequest,
     extra: crate::runtime::Extras,
 }
 impl DetachContactFromConversation {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::DetachContactFromConversationRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -1038,9 +1163,7 @@ impl DetachContactFromConversation {
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/customers/");
         parts.push_path_param(&self.contact_id);
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -1055,15 +1178,10 @@ impl crate::runtime::OperationExt for DetachContactFromConversation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RedactConversation {
     client: Client,
-    body: Option<models::RedactConversationRequest>,
+    body: models::RedactConversationRequest,
     extra: crate::runtime::Extras,
 }
 impl RedactConversation {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::RedactConversationRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -1096,9 +1214,7 @@ impl RedactConversation {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/conversations/redact");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -1114,15 +1230,10 @@ impl crate::runtime::OperationExt for RedactConversation {
 pub struct ConvertConversationToTicket {
     client: Client,
     conversation_id: String,
-    body: Option<models::ConvertConversationToTicketRequest>,
+    body: models::ConvertConversationToTicketRequest,
     extra: crate::runtime::Extras,
 }
 impl ConvertConversationToTicket {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::ConvertConversationToTicketRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -1155,9 +1266,7 @@ impl ConvertConversationToTicket {
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/convert");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }

@@ -16,9 +16,20 @@ impl DataAttributes {
     }
     /// List all data attributes
     ///
+    /// `GET /data_attributes` (operationId `listDataAttributes`).
+    ///
     /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
     ///
-    /// `GET /data_attributes` (operationId `listDataAttributes`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().data_attributes().list_data_attributes().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_data_attributes(&self) -> ListDataAttributes {
         ListDataAttributes {
             client: self.client.clone(),
@@ -29,17 +40,35 @@ impl DataAttributes {
     }
     /// Create a data attribute
     ///
+    /// `POST /data_attributes` (operationId `createDataAttribute`).
+    ///
     /// You can create a data attributes for a `contact` or a `company`.
     ///
-    /// `POST /data_attributes` (operationId `createDataAttribute`).
-    pub fn create_data_attribute(&self) -> CreateDataAttribute {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::CreateDataAttributeRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().data_attributes().create_data_attribute(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_data_attribute(
+        &self,
+        body: impl Into<models::CreateDataAttributeRequest>,
+    ) -> CreateDataAttribute {
         CreateDataAttribute {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Update a data attribute
+    ///
+    /// `PUT /data_attributes/{data_attribute_id}` (operationId `updateDataAttribute`).
     ///
     /// You can update a data attribute.
     ///
@@ -47,7 +76,16 @@ impl DataAttributes {
     /// >
     /// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
     ///
-    /// `PUT /data_attributes/{data_attribute_id}` (operationId `updateDataAttribute`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().data_attributes().update_data_attribute("<data_attribute_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn update_data_attribute(
         &self,
         data_attribute_id: impl Into<String>,
@@ -134,15 +172,10 @@ impl crate::runtime::OperationExt for ListDataAttributes {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDataAttribute {
     client: Client,
-    body: Option<models::CreateDataAttributeRequest>,
+    body: models::CreateDataAttributeRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateDataAttribute {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreateDataAttributeRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -175,9 +208,7 @@ impl CreateDataAttribute {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/data_attributes");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -198,8 +229,8 @@ pub struct UpdateDataAttribute {
 }
 impl UpdateDataAttribute {
     /// Sets the request body.
-    pub fn body(mut self, value: models::UpdateDataAttributeRequest) -> Self {
-        self.body = Some(value);
+    pub fn body(mut self, value: impl Into<models::UpdateDataAttributeRequest>) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.

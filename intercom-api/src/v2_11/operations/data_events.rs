@@ -16,6 +16,8 @@ impl DataEvents {
     }
     /// List all data events
     ///
+    /// `GET /events` (operationId `lisDataEvents`).
+    ///
     /// > 🚧
     /// >
     /// > Please note that you can only 'list' events that are less than 90 days old. Event counts and summaries will still include your events older than 90 days but you cannot 'list' these events individually if they are older than 90 days
@@ -30,13 +32,24 @@ impl DataEvents {
     ///
     /// You can optionally define the result page size as well with the `per_page` parameter.
     ///
-    /// `GET /events` (operationId `lisDataEvents`).
-    pub fn lis_data_events(
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(filter: models::ListDataEventsFilter) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().data_events().list_data_events(filter, "<type>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn list_data_events(
         &self,
-        filter: models::LisDataEventsFilter,
+        filter: models::ListDataEventsFilter,
         type_: impl Into<String>,
-    ) -> LisDataEvents {
-        LisDataEvents {
+    ) -> ListDataEvents {
+        ListDataEvents {
             client: self.client.clone(),
             filter,
             type_: type_.into(),
@@ -47,6 +60,8 @@ impl DataEvents {
         }
     }
     /// Submit a data event
+    ///
+    /// `POST /events` (operationId `createDataEvent`).
     ///
     /// You will need an Access Token that has write permissions to send Events. Once you have a key you can submit events via POST to the Events resource, which is located at <https://api.intercom.io/events>, or you can send events using one of the client libraries. When working with the HTTP API directly a client should send the event with a `Content-Type` of `application/json`.
     ///
@@ -89,19 +104,42 @@ impl DataEvents {
     /// - Event lists containing duplicate events will have those duplicates ignored.
     /// - Server errors will return a `500` response code and may contain an error message in the body.
     ///
-    /// `POST /events` (operationId `createDataEvent`).
-    pub fn create_data_event(&self) -> CreateDataEvent {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::CreateDataEventRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     client.v2_11().data_events().create_data_event(body).send().await?;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_data_event(
+        &self,
+        body: impl Into<models::CreateDataEventRequest>,
+    ) -> CreateDataEvent {
         CreateDataEvent {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Create event summaries
     ///
+    /// `POST /events/summaries` (operationId `dataEventSummaries`).
+    ///
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
     ///
-    /// `POST /events/summaries` (operationId `dataEventSummaries`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     client.v2_11().data_events().data_event_summaries().send().await?;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn data_event_summaries(&self) -> DataEventSummaries {
         DataEventSummaries {
             client: self.client.clone(),
@@ -110,19 +148,19 @@ impl DataEvents {
         }
     }
 }
-/// Request builder for [`DataEvents::lis_data_events`]: `GET /events`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataEvents::list_data_events`]: `GET /events`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct LisDataEvents {
+pub struct ListDataEvents {
     client: Client,
-    filter: models::LisDataEventsFilter,
+    filter: models::ListDataEventsFilter,
     type_: String,
     summary: Option<bool>,
     per_page: Option<i64>,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
     extra: crate::runtime::Extras,
 }
-impl LisDataEvents {
+impl ListDataEvents {
     /// summary flag
     pub fn summary(mut self, value: bool) -> Self {
         self.summary = Some(value);
@@ -220,7 +258,7 @@ impl LisDataEvents {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for LisDataEvents {
+impl crate::runtime::OperationExt for ListDataEvents {
     #[inline]
     fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
         &mut self.extra
@@ -231,15 +269,10 @@ impl crate::runtime::OperationExt for LisDataEvents {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDataEvent {
     client: Client,
-    body: Option<models::CreateDataEventRequest>,
+    body: models::CreateDataEventRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateDataEvent {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreateDataEventRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -268,9 +301,7 @@ impl CreateDataEvent {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/events");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -290,8 +321,11 @@ pub struct DataEventSummaries {
 }
 impl DataEventSummaries {
     /// Sets the request body.
-    pub fn body(mut self, value: models::CreateDataEventSummariesRequest) -> Self {
-        self.body = Some(value);
+    pub fn body(
+        mut self,
+        value: impl Into<models::CreateDataEventSummariesRequest>,
+    ) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.

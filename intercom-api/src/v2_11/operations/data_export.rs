@@ -16,6 +16,8 @@ impl DataExport {
     }
     /// Create content data export
     ///
+    /// `POST /export/content/data` (operationId `createDataExport`).
+    ///
     /// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
     ///
     /// This endpoint exports **message delivery and engagement data** for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more). The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces). It does not export raw message or conversation content.
@@ -34,15 +36,31 @@ impl DataExport {
     /// >
     /// > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
     ///
-    /// `POST /export/content/data` (operationId `createDataExport`).
-    pub fn create_data_export(&self) -> CreateDataExport {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::CreateDataExportsRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().data_export().create_data_export(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_data_export(
+        &self,
+        body: impl Into<models::CreateDataExportsRequest>,
+    ) -> CreateDataExport {
         CreateDataExport {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Show content data export
+    ///
+    /// `GET /export/content/data/{job_identifier}` (operationId `getDataExport`).
     ///
     /// You can view the status of your job by sending a `GET` request to the URL
     /// `https://api.intercom.io/export/content/data/{job_identifier}` - the `{job_identifier}` is the value returned in the response when you first created the export job. More on it can be seen in the Export Job Model.
@@ -50,7 +68,16 @@ impl DataExport {
     /// > 🚧 Jobs expire after two days
     /// > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
     ///
-    /// `GET /export/content/data/{job_identifier}` (operationId `getDataExport`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().data_export().get_data_export("<job_identifier>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn get_data_export(&self, job_identifier: impl Into<String>) -> GetDataExport {
         GetDataExport {
             client: self.client.clone(),
@@ -60,9 +87,20 @@ impl DataExport {
     }
     /// Cancel content data export
     ///
+    /// `POST /export/cancel/{job_identifier}` (operationId `cancelDataExport`).
+    ///
     /// You can cancel your job
     ///
-    /// `POST /export/cancel/{job_identifier}` (operationId `cancelDataExport`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().data_export().cancel_data_export("<job_identifier>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn cancel_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -75,6 +113,8 @@ impl DataExport {
     }
     /// Download content data export
     ///
+    /// `GET /download/content/data/{job_identifier}` (operationId `downloadDataExport`).
+    ///
     /// When a job has a status of complete, and thus a filled download_url, you can download your data by hitting that provided URL, formatted like so: <https://api.intercom.io/download/content/data/xyz1234>.
     ///
     /// Your exported message data will be streamed continuously back down to you in a gzipped CSV format.
@@ -83,7 +123,16 @@ impl DataExport {
     /// >
     /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
     ///
-    /// `GET /download/content/data/{job_identifier}` (operationId `downloadDataExport`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().data_export().download_data_export("<job_identifier>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn download_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -100,15 +149,10 @@ impl DataExport {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDataExport {
     client: Client,
-    body: Option<models::CreateDataExportsRequest>,
+    body: models::CreateDataExportsRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateDataExport {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreateDataExportsRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -141,9 +185,7 @@ impl CreateDataExport {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/export/content/data");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }

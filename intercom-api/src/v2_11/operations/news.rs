@@ -16,9 +16,20 @@ impl News {
     }
     /// List all news items
     ///
+    /// `GET /news/news_items` (operationId `listNewsItems`).
+    ///
     /// You can fetch a list of all news items
     ///
-    /// `GET /news/news_items` (operationId `listNewsItems`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().news().list_news_items().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_news_items(&self) -> ListNewsItems {
         ListNewsItems {
             client: self.client.clone(),
@@ -28,21 +39,48 @@ impl News {
     }
     /// Create a news item
     ///
+    /// `POST /news/news_items` (operationId `createNewsItem`).
+    ///
     /// You can create a news item
     ///
-    /// `POST /news/news_items` (operationId `createNewsItem`).
-    pub fn create_news_item(&self) -> CreateNewsItem {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::NewsItemRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().news().create_news_item(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_news_item(
+        &self,
+        body: impl Into<models::NewsItemRequest>,
+    ) -> CreateNewsItem {
         CreateNewsItem {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Retrieve a news item
     ///
+    /// `GET /news/news_items/{news_item_id}` (operationId `retrieveNewsItem`).
+    ///
     /// You can fetch the details of a single news item.
     ///
-    /// `GET /news/news_items/{news_item_id}` (operationId `retrieveNewsItem`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().news().retrieve_news_item("<news_item_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_news_item(
         &self,
         news_item_id: impl Into<String>,
@@ -56,19 +94,47 @@ impl News {
     /// Update a news item
     ///
     /// `PUT /news/news_items/{news_item_id}` (operationId `updateNewsItem`).
-    pub fn update_news_item(&self, news_item_id: impl Into<String>) -> UpdateNewsItem {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::NewsItemRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().news().update_news_item("<news_item_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn update_news_item(
+        &self,
+        news_item_id: impl Into<String>,
+        body: impl Into<models::NewsItemRequest>,
+    ) -> UpdateNewsItem {
         UpdateNewsItem {
             client: self.client.clone(),
             news_item_id: news_item_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Delete a news item
     ///
+    /// `DELETE /news/news_items/{news_item_id}` (operationId `deleteNewsItem`).
+    ///
     /// You can delete a single news item.
     ///
-    /// `DELETE /news/news_items/{news_item_id}` (operationId `deleteNewsItem`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().news().delete_news_item("<news_item_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn delete_news_item(&self, news_item_id: impl Into<String>) -> DeleteNewsItem {
         DeleteNewsItem {
             client: self.client.clone(),
@@ -78,9 +144,20 @@ impl News {
     }
     /// List all live newsfeed items
     ///
+    /// `GET /news/newsfeeds/{newsfeed_id}/items` (operationId `listLiveNewsfeedItems`).
+    ///
     /// You can fetch a list of all news items that are live on a given newsfeed
     ///
-    /// `GET /news/newsfeeds/{newsfeed_id}/items` (operationId `listLiveNewsfeedItems`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().news().list_live_newsfeed_items("<newsfeed_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_live_newsfeed_items(
         &self,
         newsfeed_id: impl Into<String>,
@@ -94,9 +171,20 @@ impl News {
     }
     /// List all newsfeeds
     ///
+    /// `GET /news/newsfeeds` (operationId `listNewsfeeds`).
+    ///
     /// You can fetch a list of all newsfeeds
     ///
-    /// `GET /news/newsfeeds` (operationId `listNewsfeeds`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().news().list_newsfeeds().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_newsfeeds(&self) -> ListNewsfeeds {
         ListNewsfeeds {
             client: self.client.clone(),
@@ -106,9 +194,20 @@ impl News {
     }
     /// Retrieve a newsfeed
     ///
+    /// `GET /news/newsfeeds/{newsfeed_id}` (operationId `retrieveNewsfeed`).
+    ///
     /// You can fetch the details of a single newsfeed
     ///
-    /// `GET /news/newsfeeds/{newsfeed_id}` (operationId `retrieveNewsfeed`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().news().retrieve_newsfeed("<newsfeed_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_newsfeed(&self, newsfeed_id: impl Into<String>) -> RetrieveNewsfeed {
         RetrieveNewsfeed {
             client: self.client.clone(),
@@ -243,15 +342,10 @@ impl crate::runtime::OperationExt for ListNewsItems {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateNewsItem {
     client: Client,
-    body: Option<models::NewsItemRequest>,
+    body: models::NewsItemRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateNewsItem {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::NewsItemRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -284,9 +378,7 @@ impl CreateNewsItem {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/news/news_items");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -353,15 +445,10 @@ impl crate::runtime::OperationExt for RetrieveNewsItem {
 pub struct UpdateNewsItem {
     client: Client,
     news_item_id: String,
-    body: Option<models::NewsItemRequest>,
+    body: models::NewsItemRequest,
     extra: crate::runtime::Extras,
 }
 impl UpdateNewsItem {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::NewsItemRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -395,9 +482,7 @@ impl UpdateNewsItem {
         parts.set_extras(&self.extra);
         parts.push_path("/news/news_items/");
         parts.push_path_param(&self.news_item_id);
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }

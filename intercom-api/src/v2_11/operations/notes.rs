@@ -16,9 +16,20 @@ impl Notes {
     }
     /// List all notes
     ///
+    /// `GET /contacts/{contact_id}/notes` (operationId `listNotes`).
+    ///
     /// You can fetch a list of notes that are associated to a contact.
     ///
-    /// `GET /contacts/{contact_id}/notes` (operationId `listNotes`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().notes().list_notes("<contact_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_notes(&self, contact_id: impl Into<String>) -> ListNotes {
         ListNotes {
             client: self.client.clone(),
@@ -30,22 +41,50 @@ impl Notes {
     }
     /// Create a note
     ///
+    /// `POST /contacts/{contact_id}/notes` (operationId `createNote`).
+    ///
     /// You can add a note to a single contact.
     ///
-    /// `POST /contacts/{contact_id}/notes` (operationId `createNote`).
-    pub fn create_note(&self, contact_id: impl Into<String>) -> CreateNote {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::CreateNoteRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().notes().create_note("<contact_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_note(
+        &self,
+        contact_id: impl Into<String>,
+        body: impl Into<models::CreateNoteRequest>,
+    ) -> CreateNote {
         CreateNote {
             client: self.client.clone(),
             contact_id: contact_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Retrieve a note
     ///
+    /// `GET /notes/{note_id}` (operationId `retrieveNote`).
+    ///
     /// You can fetch the details of a single note.
     ///
-    /// `GET /notes/{note_id}` (operationId `retrieveNote`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().notes().retrieve_note("<note_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_note(&self, note_id: impl Into<String>) -> RetrieveNote {
         RetrieveNote {
             client: self.client.clone(),
@@ -170,15 +209,10 @@ impl crate::runtime::OperationExt for ListNotes {
 pub struct CreateNote {
     client: Client,
     contact_id: String,
-    body: Option<models::CreateNoteRequest>,
+    body: models::CreateNoteRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateNote {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreateNoteRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -211,9 +245,7 @@ impl CreateNote {
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/notes");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }

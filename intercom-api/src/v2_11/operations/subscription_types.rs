@@ -16,6 +16,8 @@ impl SubscriptionTypes {
     }
     /// Add subscription to a contact
     ///
+    /// `POST /contacts/{contact_id}/subscriptions` (operationId `attachSubscriptionTypeToContact`).
+    ///
     /// You can add a specific subscription to a contact. In Intercom, we have two different subscription types based on user consent - opt-out and opt-in:
     ///
     /// 1.Attaching a contact to an opt-out subscription type will opt that user out from receiving messages related to that subscription type.
@@ -24,23 +26,46 @@ impl SubscriptionTypes {
     ///
     /// This will return a subscription type model for the subscription type that was added to the contact.
     ///
-    /// `POST /contacts/{contact_id}/subscriptions` (operationId `attachSubscriptionTypeToContact`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::AttachSubscriptionTypeToContactRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().subscription_types().attach_subscription_type_to_contact("<contact_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn attach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
+        body: impl Into<models::AttachSubscriptionTypeToContactRequest>,
     ) -> AttachSubscriptionTypeToContact {
         AttachSubscriptionTypeToContact {
             client: self.client.clone(),
             contact_id: contact_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Remove subscription from a contact
     ///
+    /// `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}` (operationId `detachSubscriptionTypeToContact`).
+    ///
     /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
     ///
-    /// `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}` (operationId `detachSubscriptionTypeToContact`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().subscription_types().detach_subscription_type_to_contact("<contact_id>", "<subscription_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn detach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -55,9 +80,20 @@ impl SubscriptionTypes {
     }
     /// List subscription types
     ///
+    /// `GET /subscription_types` (operationId `listSubscriptionTypes`).
+    ///
     /// You can list all subscription types. A list of subscription type objects will be returned.
     ///
-    /// `GET /subscription_types` (operationId `listSubscriptionTypes`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().subscription_types().list_subscription_types().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_subscription_types(&self) -> ListSubscriptionTypes {
         ListSubscriptionTypes {
             client: self.client.clone(),
@@ -71,18 +107,10 @@ impl SubscriptionTypes {
 pub struct AttachSubscriptionTypeToContact {
     client: Client,
     contact_id: String,
-    body: Option<models::AttachSubscriptionTypeToContactRequest>,
+    body: models::AttachSubscriptionTypeToContactRequest,
     extra: crate::runtime::Extras,
 }
 impl AttachSubscriptionTypeToContact {
-    /// Sets the request body.
-    pub fn body(
-        mut self,
-        value: models::AttachSubscriptionTypeToContactRequest,
-    ) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -117,9 +145,7 @@ impl AttachSubscriptionTypeToContact {
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/subscriptions");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }

@@ -16,16 +16,32 @@ impl Switch {
     }
     /// Create a phone Switch
     ///
+    /// `POST /phone_call_redirects` (operationId `createPhoneSwitch`).
+    ///
     /// You can use the API to deflect phone calls to the Intercom Messenger.
     /// Calling this endpoint will send an SMS with a link to the Messenger to the phone number specified.
     ///
     /// If custom attributes are specified, they will be added to the user or lead's custom data attributes.
     ///
-    /// `POST /phone_call_redirects` (operationId `createPhoneSwitch`).
-    pub fn create_phone_switch(&self) -> CreatePhoneSwitch {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::CreatePhoneSwitchRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().switch().create_phone_switch(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_phone_switch(
+        &self,
+        body: impl Into<models::CreatePhoneSwitchRequest>,
+    ) -> CreatePhoneSwitch {
         CreatePhoneSwitch {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
@@ -35,15 +51,10 @@ impl Switch {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreatePhoneSwitch {
     client: Client,
-    body: Option<models::CreatePhoneSwitchRequest>,
+    body: models::CreatePhoneSwitchRequest,
     extra: crate::runtime::Extras,
 }
 impl CreatePhoneSwitch {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreatePhoneSwitchRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -76,9 +87,7 @@ impl CreatePhoneSwitch {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/phone_call_redirects");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }

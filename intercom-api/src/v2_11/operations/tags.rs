@@ -16,25 +16,50 @@ impl Tags {
     }
     /// Add tag to a contact
     ///
+    /// `POST /contacts/{contact_id}/tags` (operationId `attachTagToContact`).
+    ///
     /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
     ///
-    /// `POST /contacts/{contact_id}/tags` (operationId `attachTagToContact`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::AttachTagToContactRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().attach_tag_to_contact("<contact_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn attach_tag_to_contact(
         &self,
         contact_id: impl Into<String>,
+        body: impl Into<models::AttachTagToContactRequest>,
     ) -> AttachTagToContact {
         AttachTagToContact {
             client: self.client.clone(),
             contact_id: contact_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Remove tag from a contact
     ///
+    /// `DELETE /contacts/{contact_id}/tags/{tag_id}` (operationId `detachTagFromContact`).
+    ///
     /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
     ///
-    /// `DELETE /contacts/{contact_id}/tags/{tag_id}` (operationId `detachTagFromContact`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().detach_tag_from_contact("<contact_id>", "<tag_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn detach_tag_from_contact(
         &self,
         contact_id: impl Into<String>,
@@ -49,43 +74,82 @@ impl Tags {
     }
     /// Add tag to a conversation
     ///
+    /// `POST /conversations/{conversation_id}/tags` (operationId `attachTagToConversation`).
+    ///
     /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
     ///
-    /// `POST /conversations/{conversation_id}/tags` (operationId `attachTagToConversation`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::AttachTagToConversationRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().attach_tag_to_conversation("<conversation_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn attach_tag_to_conversation(
         &self,
         conversation_id: impl Into<String>,
+        body: impl Into<models::AttachTagToConversationRequest>,
     ) -> AttachTagToConversation {
         AttachTagToConversation {
             client: self.client.clone(),
             conversation_id: conversation_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Remove tag from a conversation
     ///
+    /// `DELETE /conversations/{conversation_id}/tags/{tag_id}` (operationId `detachTagFromConversation`).
+    ///
     /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
     ///
-    /// `DELETE /conversations/{conversation_id}/tags/{tag_id}` (operationId `detachTagFromConversation`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::DetachTagFromConversationRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().detach_tag_from_conversation("<conversation_id>", "<tag_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn detach_tag_from_conversation(
         &self,
         conversation_id: impl Into<String>,
         tag_id: impl Into<String>,
+        body: impl Into<models::DetachTagFromConversationRequest>,
     ) -> DetachTagFromConversation {
         DetachTagFromConversation {
             client: self.client.clone(),
             conversation_id: conversation_id.into(),
             tag_id: tag_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// List all tags
     ///
+    /// `GET /tags` (operationId `listTags`).
+    ///
     /// You can fetch a list of all tags for a given workspace.
     ///
-    /// `GET /tags` (operationId `listTags`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().list_tags().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_tags(&self) -> ListTags {
         ListTags {
             client: self.client.clone(),
@@ -93,6 +157,8 @@ impl Tags {
         }
     }
     /// Create or update a tag, Tag or untag companies, Tag contacts
+    ///
+    /// `POST /tags` (operationId `createTag`).
     ///
     /// You can use this endpoint to perform the following operations:
     ///
@@ -108,20 +174,42 @@ impl Tags {
     ///
     /// Each operation will return a tag object.
     ///
-    /// `POST /tags` (operationId `createTag`).
-    pub fn create_tag(&self) -> CreateTag {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::CreateTagRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().create_tag(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_tag(&self, body: impl Into<models::CreateTagRequest>) -> CreateTag {
         CreateTag {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Find a specific tag
     ///
+    /// `GET /tags/{tag_id}` (operationId `findTag`).
+    ///
     /// You can fetch the details of tags that are on the workspace by their id.
     /// This will return a tag object.
     ///
-    /// `GET /tags/{tag_id}` (operationId `findTag`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().find_tag("<tag_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn find_tag(&self, tag_id: impl Into<String>) -> FindTag {
         FindTag {
             client: self.client.clone(),
@@ -131,9 +219,19 @@ impl Tags {
     }
     /// Delete tag
     ///
+    /// `DELETE /tags/{tag_id}` (operationId `deleteTag`).
+    ///
     /// You can delete the details of tags that are on the workspace by passing in the id.
     ///
-    /// `DELETE /tags/{tag_id}` (operationId `deleteTag`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     client.v2_11().tags().delete_tag("<tag_id>").send().await?;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn delete_tag(&self, tag_id: impl Into<String>) -> DeleteTag {
         DeleteTag {
             client: self.client.clone(),
@@ -143,35 +241,63 @@ impl Tags {
     }
     /// Add tag to a ticket
     ///
+    /// `POST /tickets/{ticket_id}/tags` (operationId `attachTagToTicket`).
+    ///
     /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
     ///
-    /// `POST /tickets/{ticket_id}/tags` (operationId `attachTagToTicket`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::AttachTagToTicketRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().attach_tag_to_ticket("<ticket_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
+        body: impl Into<models::AttachTagToTicketRequest>,
     ) -> AttachTagToTicket {
         AttachTagToTicket {
             client: self.client.clone(),
             ticket_id: ticket_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Remove tag from a ticket
     ///
+    /// `DELETE /tickets/{ticket_id}/tags/{tag_id}` (operationId `detachTagFromTicket`).
+    ///
     /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
     ///
-    /// `DELETE /tickets/{ticket_id}/tags/{tag_id}` (operationId `detachTagFromTicket`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::DetachTagFromTicketRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tags().detach_tag_from_ticket("<ticket_id>", "<tag_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn detach_tag_from_ticket(
         &self,
         ticket_id: impl Into<String>,
         tag_id: impl Into<String>,
+        body: impl Into<models::DetachTagFromTicketRequest>,
     ) -> DetachTagFromTicket {
         DetachTagFromTicket {
             client: self.client.clone(),
             ticket_id: ticket_id.into(),
             tag_id: tag_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
@@ -182,15 +308,10 @@ impl Tags {
 pub struct AttachTagToContact {
     client: Client,
     contact_id: String,
-    body: Option<models::AttachTagToContactRequest>,
+    body: models::AttachTagToContactRequest,
     extra: crate::runtime::Extras,
 }
 impl AttachTagToContact {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::AttachTagToContactRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -223,9 +344,7 @@ impl AttachTagToContact {
         parts.push_path("/contacts/");
         parts.push_path_param(&self.contact_id);
         parts.push_path("/tags");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -293,15 +412,10 @@ impl crate::runtime::OperationExt for DetachTagFromContact {
 pub struct AttachTagToConversation {
     client: Client,
     conversation_id: String,
-    body: Option<models::AttachTagToConversationRequest>,
+    body: models::AttachTagToConversationRequest,
     extra: crate::runtime::Extras,
 }
 impl AttachTagToConversation {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::AttachTagToConversationRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -334,9 +448,7 @@ impl AttachTagToConversation {
         parts.push_path("/conversations/");
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/tags");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -353,15 +465,10 @@ pub struct DetachTagFromConversation {
     client: Client,
     conversation_id: String,
     tag_id: String,
-    body: Option<models::DetachTagFromConversationRequest>,
+    body: models::DetachTagFromConversationRequest,
     extra: crate::runtime::Extras,
 }
 impl DetachTagFromConversation {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::DetachTagFromConversationRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -395,9 +502,7 @@ impl DetachTagFromConversation {
         parts.push_path_param(&self.conversation_id);
         parts.push_path("/tags/");
         parts.push_path_param(&self.tag_id);
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -461,15 +566,10 @@ impl crate::runtime::OperationExt for ListTags {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTag {
     client: Client,
-    body: Option<models::CreateTagRequest>,
+    body: models::CreateTagRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateTag {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreateTagRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -502,9 +602,7 @@ impl CreateTag {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/tags");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -618,15 +716,10 @@ impl crate::runtime::OperationExt for DeleteTag {
 pub struct AttachTagToTicket {
     client: Client,
     ticket_id: String,
-    body: Option<models::AttachTagToTicketRequest>,
+    body: models::AttachTagToTicketRequest,
     extra: crate::runtime::Extras,
 }
 impl AttachTagToTicket {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::AttachTagToTicketRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -659,9 +752,7 @@ impl AttachTagToTicket {
         parts.push_path("/tickets/");
         parts.push_path_param(&self.ticket_id);
         parts.push_path("/tags");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -678,15 +769,10 @@ pub struct DetachTagFromTicket {
     client: Client,
     ticket_id: String,
     tag_id: String,
-    body: Option<models::DetachTagFromTicketRequest>,
+    body: models::DetachTagFromTicketRequest,
     extra: crate::runtime::Extras,
 }
 impl DetachTagFromTicket {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::DetachTagFromTicketRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -720,9 +806,7 @@ impl DetachTagFromTicket {
         parts.push_path_param(&self.ticket_id);
         parts.push_path("/tags/");
         parts.push_path_param(&self.tag_id);
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }

@@ -16,34 +16,78 @@ impl Tickets {
     }
     /// Reply to a ticket
     ///
+    /// `POST /tickets/{ticket_id}/reply` (operationId `replyTicket`).
+    ///
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
-    /// `POST /tickets/{ticket_id}/reply` (operationId `replyTicket`).
-    pub fn reply_ticket(&self, ticket_id: impl Into<String>) -> ReplyTicket {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::ReplyTicketRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tickets().reply_ticket("<ticket_id>", body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn reply_ticket(
+        &self,
+        ticket_id: impl Into<String>,
+        body: impl Into<models::ReplyTicketRequest>,
+    ) -> ReplyTicket {
         ReplyTicket {
             client: self.client.clone(),
             ticket_id: ticket_id.into(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Create a ticket
     ///
+    /// `POST /tickets` (operationId `createTicket`).
+    ///
     /// You can create a new ticket.
     ///
-    /// `POST /tickets` (operationId `createTicket`).
-    pub fn create_ticket(&self) -> CreateTicket {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::CreateTicketRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tickets().create_ticket(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn create_ticket(
+        &self,
+        body: impl Into<models::CreateTicketRequest>,
+    ) -> CreateTicket {
         CreateTicket {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
     /// Retrieve a ticket
     ///
+    /// `GET /tickets/{ticket_id}` (operationId `getTicket`).
+    ///
     /// You can fetch the details of a single ticket.
     ///
-    /// `GET /tickets/{ticket_id}` (operationId `getTicket`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tickets().get_ticket("<ticket_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn get_ticket(&self, ticket_id: impl Into<String>) -> GetTicket {
         GetTicket {
             client: self.client.clone(),
@@ -53,9 +97,20 @@ impl Tickets {
     }
     /// Update a ticket
     ///
+    /// `PUT /tickets/{ticket_id}` (operationId `updateTicket`).
+    ///
     /// You can update a ticket.
     ///
-    /// `PUT /tickets/{ticket_id}` (operationId `updateTicket`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tickets().update_ticket("<ticket_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn update_ticket(&self, ticket_id: impl Into<String>) -> UpdateTicket {
         UpdateTicket {
             client: self.client.clone(),
@@ -65,6 +120,8 @@ impl Tickets {
         }
     }
     /// Search tickets
+    ///
+    /// `POST /tickets/search` (operationId `searchTickets`).
     ///
     /// You can search for multiple tickets by the value of their attributes in order to fetch exactly which ones you want.
     ///
@@ -128,11 +185,25 @@ impl Tickets {
     /// | ^        | String                         | Starts With                                                  |
     /// | $        | String                         | Ends With                                                    |
     ///
-    /// `POST /tickets/search` (operationId `searchTickets`).
-    pub fn search_tickets(&self) -> SearchTickets {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::SearchRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().tickets().search_tickets(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn search_tickets(
+        &self,
+        body: impl Into<models::SearchRequest>,
+    ) -> SearchTickets {
         SearchTickets {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
@@ -143,15 +214,10 @@ impl Tickets {
 pub struct ReplyTicket {
     client: Client,
     ticket_id: String,
-    body: Option<models::ReplyTicketRequest>,
+    body: models::ReplyTicketRequest,
     extra: crate::runtime::Extras,
 }
 impl ReplyTicket {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::ReplyTicketRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -186,9 +252,7 @@ impl ReplyTicket {
         parts.push_path("/tickets/");
         parts.push_path_param(&self.ticket_id);
         parts.push_path("/reply");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -203,15 +267,10 @@ impl crate::runtime::OperationExt for ReplyTicket {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTicket {
     client: Client,
-    body: Option<models::CreateTicketRequest>,
+    body: models::CreateTicketRequest,
     extra: crate::runtime::Extras,
 }
 impl CreateTicket {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::CreateTicketRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -242,9 +301,7 @@ impl CreateTicket {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/tickets");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
@@ -314,8 +371,8 @@ pub struct UpdateTicket {
 }
 impl UpdateTicket {
     /// Sets the request body.
-    pub fn body(mut self, value: models::UpdateTicketRequest) -> Self {
-        self.body = Some(value);
+    pub fn body(mut self, value: impl Into<models::UpdateTicketRequest>) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
@@ -366,21 +423,13 @@ impl crate::runtime::OperationExt for UpdateTicket {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchTickets {
     client: Client,
-    body: Option<models::SearchRequest>,
+    body: models::SearchRequest,
     extra: crate::runtime::Extras,
 }
 impl SearchTickets {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::SearchRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor (without a body, `{"query":{}}` is sent on every page); stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
     #[inline]
-    pub fn pages(mut self) -> crate::Pages<models::TicketList> {
-        if self.body.is_none() {
-            self.body = serde_json::from_str("{\"query\":{}}").ok();
-        }
+    pub fn pages(self) -> crate::Pages<models::TicketList> {
         crate::runtime::pagination::distinct_pages(
             crate::runtime::pagination::pages(
                 self,
@@ -393,12 +442,11 @@ impl SearchTickets {
                         .and_then(|v| v.starting_after.clone())
                 },
                 |mut call: Self, key: String| {
-                    if let Some(body) = call.body.as_mut() {
-                        body
-                            .pagination
-                            .get_or_insert_with(Default::default)
-                            .starting_after = Some(key);
-                    }
+                    call
+                        .body
+                        .pagination
+                        .get_or_insert_with(Default::default)
+                        .starting_after = Some(key);
                     call
                 },
             ),
@@ -453,9 +501,7 @@ impl SearchTickets {
         parts.set_extras(&self.extra);
         parts.set_read_only();
         parts.push_path("/tickets/search");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }

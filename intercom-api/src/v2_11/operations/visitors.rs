@@ -16,9 +16,20 @@ impl Visitors {
     }
     /// Retrieve a visitor with User ID
     ///
+    /// `GET /visitors` (operationId `retrieveVisitorWithUserId`).
+    ///
     /// You can fetch the details of a single visitor.
     ///
-    /// `GET /visitors` (operationId `retrieveVisitorWithUserId`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().visitors().retrieve_visitor_with_user_id("<user_id>").send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn retrieve_visitor_with_user_id(
         &self,
         user_id: impl Into<String>,
@@ -31,13 +42,24 @@ impl Visitors {
     }
     /// Update a visitor
     ///
+    /// `PUT /visitors` (operationId `updateVisitor`).
+    ///
     /// Sending a PUT request to `/visitors` will result in an update of an existing Visitor.
     ///
     /// **Option 1.** You can update a visitor by passing in the `user_id` of the visitor in the Request body.
     ///
     /// **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
     ///
-    /// `PUT /visitors` (operationId `updateVisitor`).
+    /// # Example
+    ///
+    /// ```no_run
+    /// async fn example() -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().visitors().update_visitor().send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn update_visitor(&self) -> UpdateVisitor {
         UpdateVisitor {
             client: self.client.clone(),
@@ -47,17 +69,33 @@ impl Visitors {
     }
     /// Convert a visitor
     ///
+    /// `POST /visitors/convert` (operationId `convertVisitor`).
+    ///
     /// You can merge a Visitor to a Contact of role type `lead` or `user`.
     ///
     /// > 📘 What happens upon a visitor being converted?
     /// >
     /// > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
     ///
-    /// `POST /visitors/convert` (operationId `convertVisitor`).
-    pub fn convert_visitor(&self) -> ConvertVisitor {
+    /// # Example
+    ///
+    /// ```no_run
+    /// use intercom_api::v2_11::models;
+    ///
+    /// async fn example(body: models::ConvertVisitorRequest) -> Result<(), intercom_api::Error> {
+    ///     let client = intercom_api::Client::new("<token>");
+    ///     let response = client.v2_11().visitors().convert_visitor(body).send().await?;
+    /// #   let _ = response;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn convert_visitor(
+        &self,
+        body: impl Into<models::ConvertVisitorRequest>,
+    ) -> ConvertVisitor {
         ConvertVisitor {
             client: self.client.clone(),
-            body: None,
+            body: body.into(),
             extra: Default::default(),
         }
     }
@@ -126,8 +164,8 @@ pub struct UpdateVisitor {
 }
 impl UpdateVisitor {
     /// Sets the request body.
-    pub fn body(mut self, value: models::UpdateVisitorRequest) -> Self {
-        self.body = Some(value);
+    pub fn body(mut self, value: impl Into<models::UpdateVisitorRequest>) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
@@ -179,15 +217,10 @@ impl crate::runtime::OperationExt for UpdateVisitor {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConvertVisitor {
     client: Client,
-    body: Option<models::ConvertVisitorRequest>,
+    body: models::ConvertVisitorRequest,
     extra: crate::runtime::Extras,
 }
 impl ConvertVisitor {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::ConvertVisitorRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
     /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.extra.set_options(options);
@@ -220,9 +253,7 @@ impl ConvertVisitor {
         );
         parts.set_extras(&self.extra);
         parts.push_path("/visitors/convert");
-        if let Some(body) = &self.body {
-            parts.set_json_body(body)?;
-        }
+        parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
