@@ -9,9 +9,7 @@
 use std::process::ExitCode;
 
 use intercom_api::Client;
-use intercom_api::v2_11::models::{
-    ManageConversationRequest, OpenConversationRequest, OpenConversationRequestMessageType,
-};
+use intercom_api::v2_11::models::{ManageConversationRequest, OpenConversationRequest};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -34,10 +32,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let conversation_id = args.next().unwrap_or_else(|| "123".to_owned());
     let admin_id = args.next().unwrap_or_else(|| "991267536".to_owned());
 
-    let request = ManageConversationRequest::Open(OpenConversationRequest {
-        message_type: OpenConversationRequestMessageType::Open,
-        admin_id,
-    });
+    // `"message_type": "open"` is a constant: serialization writes it.
+    let request = ManageConversationRequest::Open(OpenConversationRequest::new(admin_id));
     let conversation = client
         .v2_11()
         .conversations()

@@ -10,7 +10,6 @@ use std::process::ExitCode;
 
 use intercom_api::Client;
 use intercom_api::v2_11::models::{
-    ContactReplyBaseRequestMessageType, ContactReplyBaseRequestType,
     ContactReplyConversationRequest, ContactReplyIntercomUserIdRequest, ReplyConversationRequest,
 };
 
@@ -38,15 +37,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| "6762f1e31bb69f9f2193bb9f".to_owned());
 
     let reply = ReplyConversationRequest::Contact(ContactReplyConversationRequest::IntercomUserId(
-        ContactReplyIntercomUserIdRequest {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
-            intercom_user_id: contact_id,
-            body: "Thanks, that fixed it!".to_owned(),
-            attachment_urls: None,
-            attachment_files: None,
-            created_at: None,
-        },
+        // `"message_type": "comment"` and `"type": "user"` are constants: serialization
+        // writes them.
+        ContactReplyIntercomUserIdRequest::new("Thanks, that fixed it!", contact_id),
     ));
     let conversation = client
         .v2_11()

@@ -10,8 +10,7 @@ use std::process::ExitCode;
 
 use intercom_api::Client;
 use intercom_api::v2_11::models::{
-    AdminReplyTicketRequest, AdminReplyTicketRequestMessageType, AdminReplyTicketRequestType,
-    ReplyTicketRequest,
+    AdminReplyTicketRequest, AdminReplyTicketRequestMessageType, ReplyTicketRequest,
 };
 
 #[tokio::main]
@@ -35,15 +34,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let ticket_id = args.next().unwrap_or_else(|| "123".to_owned());
     let admin_id = args.next().unwrap_or_else(|| "991267536".to_owned());
 
+    // `"type": "admin"` is a constant of the request: serialization writes it.
     let reply = ReplyTicketRequest::Admin(AdminReplyTicketRequest {
-        message_type: AdminReplyTicketRequestMessageType::Comment,
-        type_: AdminReplyTicketRequestType::Admin,
-        admin_id,
         body: Some("We are on it and will update you shortly.".to_owned()),
-        attachment_urls: None,
-        created_at: None,
-        cross_post: None,
-        reply_options: None,
+        ..AdminReplyTicketRequest::new(AdminReplyTicketRequestMessageType::Comment, admin_id)
     });
     let part = client
         .v2_11()

@@ -10,7 +10,6 @@ use std::process::ExitCode;
 
 use intercom_api::Client;
 use intercom_api::v2_11::models::{
-    ContactReplyBaseRequestMessageType, ContactReplyBaseRequestType,
     ContactReplyTicketIntercomUserIdRequest, ContactReplyTicketRequest, ReplyTicketRequest,
 };
 
@@ -37,15 +36,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .unwrap_or_else(|| "6762f1e31bb69f9f2193bb9f".to_owned());
 
+    // `"message_type": "comment"` and `"type": "user"` are constants: serialization writes them.
     let reply = ReplyTicketRequest::Contact(ContactReplyTicketRequest::IntercomUserId(
-        ContactReplyTicketIntercomUserIdRequest {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
-            intercom_user_id: contact_id,
-            body: "Any news on this?".to_owned(),
-            attachment_urls: None,
-            created_at: None,
-        },
+        ContactReplyTicketIntercomUserIdRequest::new("Any news on this?", contact_id),
     ));
     let part = client
         .v2_11()

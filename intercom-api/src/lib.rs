@@ -109,6 +109,7 @@ mod codec;
 mod runtime;
 
 pub use codec::drift;
+pub use codec::{UnknownEnumValue, UnknownValue};
 
 // @generated versions (begin): managed by `cargo xtask regen`
 #[cfg(feature = "v2_10")]

@@ -8,10 +8,6 @@ use super::*;
 /// Payload of the request to close a conversation
 #[derive(Debug, Clone, PartialEq)]
 pub struct CloseConversationRequest {
-    /// `message_type`
-    pub message_type: CloseConversationRequestMessageType,
-    /// `type`
-    pub type_: CloseConversationRequestType,
     /// The id of the admin who is performing the action.
     pub admin_id: String,
     /// Optionally you can leave a message in the conversation to provide additional context to the user and other teammates.
@@ -20,8 +16,8 @@ pub struct CloseConversationRequest {
 impl serde::Serialize for CloseConversationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "close")
+            .req("type", "admin")
             .req("admin_id", &self.admin_id)
             .opt("body", &self.body)
             .end()
@@ -37,8 +33,8 @@ impl<'de> serde::Deserialize<'de> for CloseConversationRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<CloseConversationRequestMessageType>,
-        type_: Option<CloseConversationRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         admin_id: Option<String>,
         body: Option<Option<String>>,
     }
@@ -52,9 +48,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "close",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
+                }
                 "admin_id" => {
                     crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
                 }
@@ -70,9 +73,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
                 body: slots.body.flatten(),
             })
@@ -80,69 +83,18 @@ const _: () = {
     }
 };
 impl CloseConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
         Self {
-            message_type: CloseConversationRequestMessageType::Close,
-            type_: CloseConversationRequestType::Admin,
             admin_id: admin_id.into(),
             body: None,
         }
     }
 }
-/// `CloseConversationRequestMessageType` (defined inline at `/components/schemas/close_conversation_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CloseConversationRequestMessageType {
-    /// `close`
-    Close,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CloseConversationRequestMessageType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Close => "close",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "close" => Self::Close,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CloseConversationRequestMessageType);
-/// `CloseConversationRequestType` (defined inline at `/components/schemas/close_conversation_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CloseConversationRequestType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CloseConversationRequestType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CloseConversationRequestType);
 /// Contact Reply
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactReplyConversationRequest {
     /// `IntercomUserId` variant.
     IntercomUserId(ContactReplyIntercomUserIdRequest),
@@ -172,10 +124,6 @@ crate::codec::lenient_strict_union!(ContactReplyConversationRequest);
 /// Payload of the request to reply on behalf of a contact using their `email`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyEmailRequest {
-    /// `message_type`
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
-    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
     /// Attachment URLs
@@ -190,8 +138,8 @@ pub struct ContactReplyEmailRequest {
 impl serde::Serialize for ContactReplyEmailRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "comment")
+            .req("type", "user")
             .req("body", &self.body)
             .opt("attachment_urls", &self.attachment_urls)
             .req("email", &self.email)
@@ -209,8 +157,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyEmailRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<ContactReplyBaseRequestMessageType>,
-        type_: Option<ContactReplyBaseRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         body: Option<String>,
         attachment_urls: Option<Option<Vec<String>>>,
         email: Option<String>,
@@ -226,9 +174,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "comment",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
+                }
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
                 "attachment_urls" => {
                     crate::codec::fill(
@@ -263,9 +218,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: crate::codec::missing(slots.body, "body")?,
                 attachment_urls: slots.attachment_urls.flatten(),
                 email: crate::codec::missing(slots.email, "email")?,
@@ -275,11 +230,9 @@ const _: () = {
     }
 };
 impl ContactReplyEmailRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
         Self {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
             body: body.into(),
             attachment_urls: None,
             email: email.into(),
@@ -292,10 +245,6 @@ impl ContactReplyEmailRequest {
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyIntercomUserIdRequest {
-    /// `message_type`
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
-    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
     /// Attachment URLs
@@ -310,8 +259,8 @@ pub struct ContactReplyIntercomUserIdRequest {
 impl serde::Serialize for ContactReplyIntercomUserIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "comment")
+            .req("type", "user")
             .req("body", &self.body)
             .opt("attachment_urls", &self.attachment_urls)
             .req("intercom_user_id", &self.intercom_user_id)
@@ -329,8 +278,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyIntercomUserIdRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<ContactReplyBaseRequestMessageType>,
-        type_: Option<ContactReplyBaseRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         body: Option<String>,
         attachment_urls: Option<Option<Vec<String>>>,
         intercom_user_id: Option<String>,
@@ -346,9 +295,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "comment",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
+                }
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
                 "attachment_urls" => {
                     crate::codec::fill(
@@ -389,9 +345,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: crate::codec::missing(slots.body, "body")?,
                 attachment_urls: slots.attachment_urls.flatten(),
                 intercom_user_id: crate::codec::missing(
@@ -404,11 +360,9 @@ const _: () = {
     }
 };
 impl ContactReplyIntercomUserIdRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
         Self {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
             body: body.into(),
             attachment_urls: None,
             intercom_user_id: intercom_user_id.into(),
@@ -421,10 +375,6 @@ impl ContactReplyIntercomUserIdRequest {
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyUserIdRequest {
-    /// `message_type`
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
-    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
     /// Attachment URLs
@@ -439,8 +389,8 @@ pub struct ContactReplyUserIdRequest {
 impl serde::Serialize for ContactReplyUserIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "comment")
+            .req("type", "user")
             .req("body", &self.body)
             .opt("attachment_urls", &self.attachment_urls)
             .req("user_id", &self.user_id)
@@ -458,8 +408,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyUserIdRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<ContactReplyBaseRequestMessageType>,
-        type_: Option<ContactReplyBaseRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         body: Option<String>,
         attachment_urls: Option<Option<Vec<String>>>,
         user_id: Option<String>,
@@ -475,9 +425,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "comment",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
+                }
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
                 "attachment_urls" => {
                     crate::codec::fill(
@@ -514,9 +471,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: crate::codec::missing(slots.body, "body")?,
                 attachment_urls: slots.attachment_urls.flatten(),
                 user_id: crate::codec::missing(slots.user_id, "user_id")?,
@@ -526,11 +483,9 @@ const _: () = {
     }
 };
 impl ContactReplyUserIdRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
             body: body.into(),
             attachment_urls: None,
             user_id: user_id.into(),
@@ -695,7 +650,9 @@ impl crate::codec::StructDecode for Conversation {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationContacts {
     /// `type`
-    pub type_: Option<ConversationContactsType>,
+    ///
+    /// The spec allows only `contact.list`.
+    pub type_: Option<String>,
     /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
     pub contacts: Option<Vec<ContactReference>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -740,31 +697,6 @@ impl crate::codec::StructDecode for ConversationContacts {
         Ok(slots)
     }
 }
-/// `ConversationContactsType` (defined inline at `/components/schemas/conversation_contacts/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConversationContactsType {
-    /// `contact.list`
-    ContactList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationContactsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContactList => "contact.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact.list" => Self::ContactList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationContactsType);
 /// Inferred from the spec's success examples (`/paths/~1conversations~1{id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers/0`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationCustomersItem {
@@ -886,7 +818,7 @@ const _: () = {
     }
 };
 impl ConvertConversationToTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(ticket_type_id: impl Into<String>) -> Self {
         Self {
             ticket_type_id: ticket_type_id.into(),
@@ -975,7 +907,7 @@ const _: () = {
     }
 };
 impl CreateConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(from: CreateConversationRequestFrom, body: impl Into<String>) -> Self {
         Self {
             from,
@@ -1037,13 +969,14 @@ const _: () = {
     }
 };
 impl CreateConversationRequestFrom {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(type_: CreateConversationRequestFromType, id: impl Into<String>) -> Self {
         Self { type_, id: id.into() }
     }
 }
 /// The role associated to the contact - user or lead.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateConversationRequestFromType {
     /// `lead`
     Lead,
@@ -1051,8 +984,6 @@ pub enum CreateConversationRequestFromType {
     User,
     /// `contact`
     Contact,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl CreateConversationRequestFromType {
     /// The value on the wire.
@@ -1061,23 +992,35 @@ impl CreateConversationRequestFromType {
             Self::Lead => "lead",
             Self::User => "user",
             Self::Contact => "contact",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "lead" => Self::Lead,
-            "user" => Self::User,
-            "contact" => Self::Contact,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(CreateConversationRequestFromType);
+impl std::str::FromStr for CreateConversationRequestFromType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "lead" => Self::Lead,
+                "user" => Self::User,
+                "contact" => Self::Contact,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "CreateConversationRequestFromType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed CreateConversationRequestFromType);
 /// The `customer_request` object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomerRequest {
     /// Intercom User ID
     IntercomUserId(CustomerRequestIntercomUserId),
@@ -1148,7 +1091,7 @@ const _: () = {
     }
 };
 impl CustomerRequestEmail {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
     }
@@ -1208,7 +1151,7 @@ const _: () = {
     }
 };
 impl CustomerRequestIntercomUserId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(intercom_user_id: impl Into<String>) -> Self {
         Self {
             intercom_user_id: intercom_user_id.into(),
@@ -1261,7 +1204,7 @@ const _: () = {
     }
 };
 impl CustomerRequestUserId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self { user_id: user_id.into() }
     }

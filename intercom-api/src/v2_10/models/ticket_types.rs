@@ -91,7 +91,7 @@ const _: () = {
     }
 };
 impl CreateTicketTypeRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -104,6 +104,7 @@ impl CreateTicketTypeRequest {
 }
 /// Category of the Ticket Type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -111,8 +112,6 @@ pub enum CreateTicketTypeRequestCategory {
     BackOffice,
     /// `Tracker`
     Tracker,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl CreateTicketTypeRequestCategory {
     /// The value on the wire.
@@ -121,20 +120,31 @@ impl CreateTicketTypeRequestCategory {
             Self::Customer => "Customer",
             Self::BackOffice => "Back-office",
             Self::Tracker => "Tracker",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(CreateTicketTypeRequestCategory);
+impl std::str::FromStr for CreateTicketTypeRequestCategory {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "Customer" => Self::Customer,
+                "Back-office" => Self::BackOffice,
+                "Tracker" => Self::Tracker,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "CreateTicketTypeRequestCategory",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed CreateTicketTypeRequestCategory);
 /// Ticket Types
 ///
 /// A list of ticket types associated with a given workspace.
@@ -291,7 +301,7 @@ const _: () = {
     }
 };
 impl UpdateTicketTypeRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new() -> Self {
         Self {
             name: None,
@@ -305,6 +315,7 @@ impl UpdateTicketTypeRequest {
 }
 /// Category of the Ticket Type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -312,8 +323,6 @@ pub enum UpdateTicketTypeRequestCategory {
     BackOffice,
     /// `Tracker`
     Tracker,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl UpdateTicketTypeRequestCategory {
     /// The value on the wire.
@@ -322,17 +331,28 @@ impl UpdateTicketTypeRequestCategory {
             Self::Customer => "Customer",
             Self::BackOffice => "Back-office",
             Self::Tracker => "Tracker",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(UpdateTicketTypeRequestCategory);
+impl std::str::FromStr for UpdateTicketTypeRequestCategory {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "Customer" => Self::Customer,
+                "Back-office" => Self::BackOffice,
+                "Tracker" => Self::Tracker,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "UpdateTicketTypeRequestCategory",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed UpdateTicketTypeRequestCategory);

@@ -10,8 +10,6 @@ use super::*;
 pub struct AdminReplyTicketRequest {
     /// `message_type`
     pub message_type: AdminReplyTicketRequestMessageType,
-    /// `type`
-    pub type_: AdminReplyTicketRequestType,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     pub body: Option<String>,
     /// The id of the admin who is authoring the comment.
@@ -29,7 +27,7 @@ impl serde::Serialize for AdminReplyTicketRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
             .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("type", "admin")
             .opt("body", &self.body)
             .req("admin_id", &self.admin_id)
             .opt("reply_options", &self.reply_options)
@@ -49,7 +47,7 @@ const _: () = {
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<AdminReplyTicketRequestMessageType>,
-        type_: Option<AdminReplyTicketRequestType>,
+        type_: Option<()>,
         body: Option<Option<String>>,
         admin_id: Option<String>,
         reply_options: Option<Option<Vec<AdminReplyTicketRequestReplyOptionsItem>>>,
@@ -68,7 +66,9 @@ const _: () = {
                 "message_type" => {
                     crate::codec::fill(&mut slots.message_type, "message_type", map)
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
+                }
                 "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
                 "admin_id" => {
                     crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
@@ -105,9 +105,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
                 message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: slots.body.flatten(),
                 admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
                 reply_options: slots.reply_options.flatten(),
@@ -118,14 +118,13 @@ const _: () = {
     }
 };
 impl AdminReplyTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         message_type: AdminReplyTicketRequestMessageType,
         admin_id: impl Into<String>,
     ) -> Self {
         Self {
             message_type,
-            type_: AdminReplyTicketRequestType::Admin,
             body: None,
             admin_id: admin_id.into(),
             reply_options: None,
@@ -136,6 +135,7 @@ impl AdminReplyTicketRequest {
 }
 /// `AdminReplyTicketRequestMessageType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/message_type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AdminReplyTicketRequestMessageType {
     /// `comment`
     Comment,
@@ -143,8 +143,6 @@ pub enum AdminReplyTicketRequestMessageType {
     Note,
     /// `quick_reply`
     QuickReply,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl AdminReplyTicketRequestMessageType {
     /// The value on the wire.
@@ -153,20 +151,31 @@ impl AdminReplyTicketRequestMessageType {
             Self::Comment => "comment",
             Self::Note => "note",
             Self::QuickReply => "quick_reply",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "comment" => Self::Comment,
-            "note" => Self::Note,
-            "quick_reply" => Self::QuickReply,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(AdminReplyTicketRequestMessageType);
+impl std::str::FromStr for AdminReplyTicketRequestMessageType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "comment" => Self::Comment,
+                "note" => Self::Note,
+                "quick_reply" => Self::QuickReply,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "AdminReplyTicketRequestMessageType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed AdminReplyTicketRequestMessageType);
 /// Quick Reply Option
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyTicketRequestReplyOptionsItem {
@@ -219,7 +228,7 @@ const _: () = {
     }
 };
 impl AdminReplyTicketRequestReplyOptionsItem {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
         Self {
             text: text.into(),
@@ -227,40 +236,11 @@ impl AdminReplyTicketRequestReplyOptionsItem {
         }
     }
 }
-/// `AdminReplyTicketRequestType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdminReplyTicketRequestType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl AdminReplyTicketRequestType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(AdminReplyTicketRequestType);
 /// Email
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketEmailRequest {
-    /// `message_type`
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
-    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
     /// Attachment URLs
@@ -273,8 +253,8 @@ pub struct ContactReplyTicketEmailRequest {
 impl serde::Serialize for ContactReplyTicketEmailRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "comment")
+            .req("type", "user")
             .req("body", &self.body)
             .opt("attachment_urls", &self.attachment_urls)
             .req("email", &self.email)
@@ -291,8 +271,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyTicketEmailRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<ContactReplyBaseRequestMessageType>,
-        type_: Option<ContactReplyBaseRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         body: Option<String>,
         attachment_urls: Option<Option<Vec<String>>>,
         email: Option<String>,
@@ -307,9 +287,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "comment",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
+                }
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
                 "attachment_urls" => {
                     crate::codec::fill(
@@ -330,9 +317,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: crate::codec::missing(slots.body, "body")?,
                 attachment_urls: slots.attachment_urls.flatten(),
                 email: crate::codec::missing(slots.email, "email")?,
@@ -341,11 +328,9 @@ const _: () = {
     }
 };
 impl ContactReplyTicketEmailRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
         Self {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
             body: body.into(),
             attachment_urls: None,
             email: email.into(),
@@ -357,10 +342,6 @@ impl ContactReplyTicketEmailRequest {
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketIntercomUserIdRequest {
-    /// `message_type`
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
-    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
     /// Attachment URLs
@@ -373,8 +354,8 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
 impl serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "comment")
+            .req("type", "user")
             .req("body", &self.body)
             .opt("attachment_urls", &self.attachment_urls)
             .req("intercom_user_id", &self.intercom_user_id)
@@ -391,8 +372,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyTicketIntercomUserIdRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<ContactReplyBaseRequestMessageType>,
-        type_: Option<ContactReplyBaseRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         body: Option<String>,
         attachment_urls: Option<Option<Vec<String>>>,
         intercom_user_id: Option<String>,
@@ -407,9 +388,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "comment",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
+                }
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
                 "attachment_urls" => {
                     crate::codec::fill(
@@ -442,9 +430,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: crate::codec::missing(slots.body, "body")?,
                 attachment_urls: slots.attachment_urls.flatten(),
                 intercom_user_id: crate::codec::missing(
@@ -456,11 +444,9 @@ const _: () = {
     }
 };
 impl ContactReplyTicketIntercomUserIdRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
         Self {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
             body: body.into(),
             attachment_urls: None,
             intercom_user_id: intercom_user_id.into(),
@@ -470,6 +456,7 @@ impl ContactReplyTicketIntercomUserIdRequest {
 /// Contact Reply on ticket
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactReplyTicketRequest {
     /// `IntercomUserId` variant.
     IntercomUserId(ContactReplyTicketIntercomUserIdRequest),
@@ -499,10 +486,6 @@ crate::codec::lenient_strict_union!(ContactReplyTicketRequest);
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketUserIdRequest {
-    /// `message_type`
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
-    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
     /// Attachment URLs
@@ -515,8 +498,8 @@ pub struct ContactReplyTicketUserIdRequest {
 impl serde::Serialize for ContactReplyTicketUserIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "comment")
+            .req("type", "user")
             .req("body", &self.body)
             .opt("attachment_urls", &self.attachment_urls)
             .req("user_id", &self.user_id)
@@ -533,8 +516,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyTicketUserIdRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<ContactReplyBaseRequestMessageType>,
-        type_: Option<ContactReplyBaseRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         body: Option<String>,
         attachment_urls: Option<Option<Vec<String>>>,
         user_id: Option<String>,
@@ -549,9 +532,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "comment",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
+                }
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
                 "attachment_urls" => {
                     crate::codec::fill(
@@ -580,9 +570,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: crate::codec::missing(slots.body, "body")?,
                 attachment_urls: slots.attachment_urls.flatten(),
                 user_id: crate::codec::missing(slots.user_id, "user_id")?,
@@ -591,11 +581,9 @@ const _: () = {
     }
 };
 impl ContactReplyTicketUserIdRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
             body: body.into(),
             attachment_urls: None,
             user_id: user_id.into(),
@@ -701,7 +689,7 @@ const _: () = {
     }
 };
 impl CreateTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         ticket_type_id: impl Into<String>,
         contacts: Vec<CreateTicketRequestContactsItem>,
@@ -717,6 +705,7 @@ impl CreateTicketRequest {
 /// `CreateTicketRequestContactsItem` (defined inline at `/components/schemas/create_ticket_request/properties/contacts/items`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
     /// ID
     Id(CreateTicketRequestContactsItemId),
@@ -786,7 +775,7 @@ const _: () = {
     }
 };
 impl CreateTicketRequestContactsItemEmail {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
     }
@@ -839,7 +828,7 @@ const _: () = {
     }
 };
 impl CreateTicketRequestContactsItemExternalId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(external_id: impl Into<String>) -> Self {
         Self {
             external_id: external_id.into(),
@@ -890,13 +879,14 @@ const _: () = {
     }
 };
 impl CreateTicketRequestContactsItemId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 /// `ReplyTicketRequest` (defined inline at `/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ReplyTicketRequest {
     /// `type: user`
     Contact(ContactReplyTicketRequest),
@@ -946,7 +936,9 @@ crate::codec::lenient_strict_union!(ReplyTicketRequest);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketList {
     /// Always ticket.list
-    pub type_: Option<TicketListType>,
+    ///
+    /// The spec allows only `ticket.list`.
+    pub type_: Option<String>,
     /// The list of ticket objects
     pub tickets: Option<Vec<Option<Ticket>>>,
     /// A count of the total number of objects.
@@ -999,36 +991,13 @@ impl crate::codec::StructDecode for TicketList {
         Ok(slots)
     }
 }
-/// Always ticket.list
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketListType {
-    /// `ticket.list`
-    TicketList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketList => "ticket.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket.list" => Self::TicketList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketListType);
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketReply {
     /// Always ticket_part
-    pub type_: Option<TicketReplyType>,
+    ///
+    /// The spec allows only `ticket_part`.
+    pub type_: Option<String>,
     /// The id representing the part.
     pub id: Option<String>,
     /// Type of the part
@@ -1105,6 +1074,7 @@ impl crate::codec::StructDecode for TicketReply {
 }
 /// Type of the part
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TicketReplyPartType {
     /// `note`
     Note,
@@ -1113,7 +1083,7 @@ pub enum TicketReplyPartType {
     /// `quick_reply`
     QuickReply,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TicketReplyPartType {
     /// The value on the wire.
@@ -1125,42 +1095,22 @@ impl TicketReplyPartType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TicketReplyPartType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "note" => Self::Note,
-            "comment" => Self::Comment,
-            "quick_reply" => Self::QuickReply,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "note" => Self::Note,
+                "comment" => Self::Comment,
+                "quick_reply" => Self::QuickReply,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TicketReplyPartType);
-/// Always ticket_part
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketReplyType {
-    /// `ticket_part`
-    TicketPart,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketReplyType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketPart => "ticket_part",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket_part" => Self::TicketPart,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketReplyType);
 /// Update Ticket Request Payload
 ///
 /// You can update a Ticket
@@ -1263,7 +1213,7 @@ const _: () = {
     }
 };
 impl UpdateTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new() -> Self {
         Self {
             ticket_attributes: None,
@@ -1335,7 +1285,7 @@ const _: () = {
     }
 };
 impl UpdateTicketRequestAssignment {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new() -> Self {
         Self {
             admin_id: None,
@@ -1345,6 +1295,7 @@ impl UpdateTicketRequestAssignment {
 }
 /// The state of the ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateTicketRequestState {
     /// `in_progress`
     InProgress,
@@ -1352,8 +1303,6 @@ pub enum UpdateTicketRequestState {
     WaitingOnCustomer,
     /// `resolved`
     Resolved,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl UpdateTicketRequestState {
     /// The value on the wire.
@@ -1362,17 +1311,25 @@ impl UpdateTicketRequestState {
             Self::InProgress => "in_progress",
             Self::WaitingOnCustomer => "waiting_on_customer",
             Self::Resolved => "resolved",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(UpdateTicketRequestState);
+impl std::str::FromStr for UpdateTicketRequestState {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "in_progress" => Self::InProgress,
+                "waiting_on_customer" => Self::WaitingOnCustomer,
+                "resolved" => Self::Resolved,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new("UpdateTicketRequestState", other),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed UpdateTicketRequestState);

@@ -7,9 +7,13 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyBaseRequest {
     /// `message_type`
-    pub message_type: Option<ContactReplyBaseRequestMessageType>,
+    ///
+    /// The spec allows only `comment`.
+    pub message_type: Option<String>,
     /// `type`
-    pub type_: Option<ContactReplyBaseRequestType>,
+    ///
+    /// The spec allows only `user`.
+    pub type_: Option<String>,
     /// The text body of the comment.
     pub body: Option<String>,
     /// Attachment URLs
@@ -123,6 +127,7 @@ impl crate::codec::StructDecode for ContactSubscriptionTypes {
 }
 /// Create Ticket Reply Request Payload
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateTicketReplyWithCommentRequest {
     /// `type: user`
     Contact(ContactReplyTicketRequest),

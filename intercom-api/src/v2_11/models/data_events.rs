@@ -99,7 +99,7 @@ const _: () = {
     }
 };
 impl CreateDataEventRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(event_name: impl Into<String>, created_at: i64) -> Self {
         Self {
             event_name: event_name.into(),
@@ -180,7 +180,7 @@ const _: () = {
     }
 };
 impl CreateDataEventSummariesRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new() -> Self {
         Self {
             user_id: None,
@@ -265,7 +265,7 @@ const _: () = {
     }
 };
 impl CreateDataEventSummariesRequestEventSummaries {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new() -> Self {
         Self {
             event_name: None,
@@ -281,7 +281,9 @@ impl CreateDataEventSummariesRequestEventSummaries {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventSummary {
     /// The type of the object
-    pub type_: Option<DataEventSummaryType>,
+    ///
+    /// The spec allows only `event.summary`.
+    pub type_: Option<String>,
     /// The email address of the user
     pub email: Option<String>,
     /// The Intercom user ID of the user
@@ -450,34 +452,10 @@ impl crate::codec::StructDecode for DataEventSummaryPages {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataEventSummaryType {
-    /// `event.summary`
-    EventSummary,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DataEventSummaryType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventSummary => "event.summary",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "event.summary" => Self::EventSummary,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DataEventSummaryType);
 /// `LisDataEventsFilter` (defined inline at `/paths/~1events/get/parameters/1/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum LisDataEventsFilter {
     /// user_id query parameter
     UserId(LisDataEventsFilterUserId),
@@ -546,7 +524,7 @@ const _: () = {
     }
 };
 impl LisDataEventsFilterEmail {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
     }
@@ -606,7 +584,7 @@ const _: () = {
     }
 };
 impl LisDataEventsFilterIntercomUserId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(intercom_user_id: impl Into<String>) -> Self {
         Self {
             intercom_user_id: intercom_user_id.into(),
@@ -659,7 +637,7 @@ const _: () = {
     }
 };
 impl LisDataEventsFilterUserId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self { user_id: user_id.into() }
     }

@@ -47,7 +47,7 @@ const _: () = {
     }
 };
 impl AttachTagToContactRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
@@ -106,7 +106,7 @@ const _: () = {
     }
 };
 impl AttachTagToConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>, admin_id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -168,7 +168,7 @@ const _: () = {
     }
 };
 impl AttachTagToTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>, admin_id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -230,7 +230,7 @@ const _: () = {
     }
 };
 impl CreateOrUpdateTagRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -241,6 +241,7 @@ impl CreateOrUpdateTagRequest {
 /// `CreateTagRequest` (defined inline at `/paths/~1tags/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateTagRequest {
     /// `CreateOrUpdateTag` variant.
     CreateOrUpdateTag(CreateOrUpdateTagRequest),
@@ -318,7 +319,7 @@ const _: () = {
     }
 };
 impl DetachTagFromConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
         Self { admin_id: admin_id.into() }
     }
@@ -369,7 +370,7 @@ const _: () = {
     }
 };
 impl DetachTagFromTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
         Self { admin_id: admin_id.into() }
     }
@@ -428,7 +429,7 @@ const _: () = {
     }
 };
 impl TagCompanyRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         name: impl Into<String>,
         companies: Vec<TagCompanyRequestCompaniesItem>,
@@ -497,7 +498,7 @@ const _: () = {
     }
 };
 impl TagCompanyRequestCompaniesItem {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new() -> Self {
         Self { id: None, company_id: None }
     }
@@ -556,7 +557,7 @@ const _: () = {
     }
 };
 impl TagMultipleUsersRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         name: impl Into<String>,
         users: Vec<TagMultipleUsersRequestUsersItem>,
@@ -606,7 +607,7 @@ const _: () = {
     }
 };
 impl TagMultipleUsersRequestUsersItem {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new() -> Self {
         Self { id: None }
     }
@@ -665,7 +666,7 @@ const _: () = {
     }
 };
 impl UntagCompanyRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         name: impl Into<String>,
         companies: Vec<UntagCompanyRequestCompaniesItem>,
@@ -740,7 +741,7 @@ const _: () = {
     }
 };
 impl UntagCompanyRequestCompaniesItem {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         id: impl Into<String>,
         company_id: impl Into<String>,

@@ -166,7 +166,7 @@ const _: () = {
     }
 };
 impl CreateTicketTypeAttributeRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         name: impl Into<String>,
         description: impl Into<String>,
@@ -188,6 +188,7 @@ impl CreateTicketTypeAttributeRequest {
 }
 /// The data type of the attribute
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateTicketTypeAttributeRequestDataType {
     /// `string`
     String,
@@ -203,8 +204,6 @@ pub enum CreateTicketTypeAttributeRequestDataType {
     Datetime,
     /// `files`
     Files,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl CreateTicketTypeAttributeRequestDataType {
     /// The value on the wire.
@@ -217,24 +216,35 @@ impl CreateTicketTypeAttributeRequestDataType {
             Self::Boolean => "boolean",
             Self::Datetime => "datetime",
             Self::Files => "files",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "list" => Self::List,
-            "integer" => Self::Integer,
-            "decimal" => Self::Decimal,
-            "boolean" => Self::Boolean,
-            "datetime" => Self::Datetime,
-            "files" => Self::Files,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(CreateTicketTypeAttributeRequestDataType);
+impl std::str::FromStr for CreateTicketTypeAttributeRequestDataType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "string" => Self::String,
+                "list" => Self::List,
+                "integer" => Self::Integer,
+                "decimal" => Self::Decimal,
+                "boolean" => Self::Boolean,
+                "datetime" => Self::Datetime,
+                "files" => Self::Files,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "CreateTicketTypeAttributeRequestDataType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed CreateTicketTypeAttributeRequestDataType);
 /// Update Ticket Type Attribute Request Payload
 ///
 /// You can update a Ticket Type Attribute
@@ -402,7 +412,7 @@ const _: () = {
     }
 };
 impl UpdateTicketTypeAttributeRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new() -> Self {
         Self {
             name: None,

@@ -10,8 +10,6 @@ use super::*;
 pub struct AdminReplyTicketRequest {
     /// `message_type`
     pub message_type: AdminReplyTicketRequestMessageType,
-    /// `type`
-    pub type_: AdminReplyTicketRequestType,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     pub body: Option<String>,
     /// The id of the admin who is authoring the comment.
@@ -31,7 +29,7 @@ impl serde::Serialize for AdminReplyTicketRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
             .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("type", "admin")
             .opt("body", &self.body)
             .req("admin_id", &self.admin_id)
             .opt("created_at", &self.created_at)
@@ -52,7 +50,7 @@ const _: () = {
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<AdminReplyTicketRequestMessageType>,
-        type_: Option<AdminReplyTicketRequestType>,
+        type_: Option<()>,
         body: Option<Option<String>>,
         admin_id: Option<String>,
         created_at: Option<Option<i64>>,
@@ -72,7 +70,9 @@ const _: () = {
                 "message_type" => {
                     crate::codec::fill(&mut slots.message_type, "message_type", map)
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
+                }
                 "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
                 "admin_id" => {
                     crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
@@ -113,9 +113,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
                 message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: slots.body.flatten(),
                 admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
                 created_at: slots.created_at.flatten(),
@@ -127,14 +127,13 @@ const _: () = {
     }
 };
 impl AdminReplyTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         message_type: AdminReplyTicketRequestMessageType,
         admin_id: impl Into<String>,
     ) -> Self {
         Self {
             message_type,
-            type_: AdminReplyTicketRequestType::Admin,
             body: None,
             admin_id: admin_id.into(),
             created_at: None,
@@ -146,6 +145,7 @@ impl AdminReplyTicketRequest {
 }
 /// `AdminReplyTicketRequestMessageType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/message_type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AdminReplyTicketRequestMessageType {
     /// `comment`
     Comment,
@@ -153,8 +153,6 @@ pub enum AdminReplyTicketRequestMessageType {
     Note,
     /// `quick_reply`
     QuickReply,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl AdminReplyTicketRequestMessageType {
     /// The value on the wire.
@@ -163,20 +161,31 @@ impl AdminReplyTicketRequestMessageType {
             Self::Comment => "comment",
             Self::Note => "note",
             Self::QuickReply => "quick_reply",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "comment" => Self::Comment,
-            "note" => Self::Note,
-            "quick_reply" => Self::QuickReply,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(AdminReplyTicketRequestMessageType);
+impl std::str::FromStr for AdminReplyTicketRequestMessageType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "comment" => Self::Comment,
+                "note" => Self::Note,
+                "quick_reply" => Self::QuickReply,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "AdminReplyTicketRequestMessageType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed AdminReplyTicketRequestMessageType);
 /// Quick Reply Option
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyTicketRequestReplyOptionsItem {
@@ -229,7 +238,7 @@ const _: () = {
     }
 };
 impl AdminReplyTicketRequestReplyOptionsItem {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
         Self {
             text: text.into(),
@@ -237,40 +246,11 @@ impl AdminReplyTicketRequestReplyOptionsItem {
         }
     }
 }
-/// `AdminReplyTicketRequestType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdminReplyTicketRequestType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl AdminReplyTicketRequestType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(AdminReplyTicketRequestType);
 /// Email
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketEmailRequest {
-    /// `message_type`
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
-    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
@@ -285,8 +265,8 @@ pub struct ContactReplyTicketEmailRequest {
 impl serde::Serialize for ContactReplyTicketEmailRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "comment")
+            .req("type", "user")
             .req("body", &self.body)
             .opt("created_at", &self.created_at)
             .opt("attachment_urls", &self.attachment_urls)
@@ -304,8 +284,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyTicketEmailRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<ContactReplyBaseRequestMessageType>,
-        type_: Option<ContactReplyBaseRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         body: Option<String>,
         created_at: Option<Option<i64>>,
         attachment_urls: Option<Option<Vec<String>>>,
@@ -321,9 +301,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "comment",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
+                }
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
                 "created_at" => {
                     crate::codec::fill(&mut slots.created_at, "created_at", map)
@@ -354,9 +341,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: crate::codec::missing(slots.body, "body")?,
                 created_at: slots.created_at.flatten(),
                 attachment_urls: slots.attachment_urls.flatten(),
@@ -366,11 +353,9 @@ const _: () = {
     }
 };
 impl ContactReplyTicketEmailRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
         Self {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
             body: body.into(),
             created_at: None,
             attachment_urls: None,
@@ -383,10 +368,6 @@ impl ContactReplyTicketEmailRequest {
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketIntercomUserIdRequest {
-    /// `message_type`
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
-    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
@@ -401,8 +382,8 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
 impl serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "comment")
+            .req("type", "user")
             .req("body", &self.body)
             .opt("created_at", &self.created_at)
             .opt("attachment_urls", &self.attachment_urls)
@@ -420,8 +401,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyTicketIntercomUserIdRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<ContactReplyBaseRequestMessageType>,
-        type_: Option<ContactReplyBaseRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         body: Option<String>,
         created_at: Option<Option<i64>>,
         attachment_urls: Option<Option<Vec<String>>>,
@@ -437,9 +418,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "comment",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
+                }
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
                 "created_at" => {
                     crate::codec::fill(&mut slots.created_at, "created_at", map)
@@ -476,9 +464,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: crate::codec::missing(slots.body, "body")?,
                 created_at: slots.created_at.flatten(),
                 attachment_urls: slots.attachment_urls.flatten(),
@@ -491,11 +479,9 @@ const _: () = {
     }
 };
 impl ContactReplyTicketIntercomUserIdRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
         Self {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
             body: body.into(),
             created_at: None,
             attachment_urls: None,
@@ -506,6 +492,7 @@ impl ContactReplyTicketIntercomUserIdRequest {
 /// Contact Reply on ticket
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactReplyTicketRequest {
     /// `IntercomUserId` variant.
     IntercomUserId(ContactReplyTicketIntercomUserIdRequest),
@@ -535,10 +522,6 @@ crate::codec::lenient_strict_union!(ContactReplyTicketRequest);
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketUserIdRequest {
-    /// `message_type`
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// `type`
-    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
@@ -553,8 +536,8 @@ pub struct ContactReplyTicketUserIdRequest {
 impl serde::Serialize for ContactReplyTicketUserIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "comment")
+            .req("type", "user")
             .req("body", &self.body)
             .opt("created_at", &self.created_at)
             .opt("attachment_urls", &self.attachment_urls)
@@ -572,8 +555,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyTicketUserIdRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<ContactReplyBaseRequestMessageType>,
-        type_: Option<ContactReplyBaseRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         body: Option<String>,
         created_at: Option<Option<i64>>,
         attachment_urls: Option<Option<Vec<String>>>,
@@ -589,9 +572,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "comment",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
+                }
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
                 "created_at" => {
                     crate::codec::fill(&mut slots.created_at, "created_at", map)
@@ -624,9 +614,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: crate::codec::missing(slots.body, "body")?,
                 created_at: slots.created_at.flatten(),
                 attachment_urls: slots.attachment_urls.flatten(),
@@ -636,11 +626,9 @@ const _: () = {
     }
 };
 impl ContactReplyTicketUserIdRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
             body: body.into(),
             created_at: None,
             attachment_urls: None,
@@ -756,7 +744,7 @@ const _: () = {
     }
 };
 impl CreateTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         ticket_type_id: impl Into<String>,
         contacts: Vec<CreateTicketRequestContactsItem>,
@@ -773,6 +761,7 @@ impl CreateTicketRequest {
 /// `CreateTicketRequestContactsItem` (defined inline at `/components/schemas/create_ticket_request/properties/contacts/items`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
     /// ID
     Id(CreateTicketRequestContactsItemId),
@@ -842,7 +831,7 @@ const _: () = {
     }
 };
 impl CreateTicketRequestContactsItemEmail {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
     }
@@ -895,7 +884,7 @@ const _: () = {
     }
 };
 impl CreateTicketRequestContactsItemExternalId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(external_id: impl Into<String>) -> Self {
         Self {
             external_id: external_id.into(),
@@ -946,13 +935,14 @@ const _: () = {
     }
 };
 impl CreateTicketRequestContactsItemId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 /// `ReplyTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ReplyTicketRequest {
     /// `type: user`
     Contact(ContactReplyTicketRequest),
@@ -1002,7 +992,9 @@ crate::codec::lenient_strict_union!(ReplyTicketRequest);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketList {
     /// Always ticket.list
-    pub type_: Option<TicketListType>,
+    ///
+    /// The spec allows only `ticket.list`.
+    pub type_: Option<String>,
     /// The list of ticket objects
     pub tickets: Option<Vec<Ticket>>,
     /// A count of the total number of objects.
@@ -1055,36 +1047,13 @@ impl crate::codec::StructDecode for TicketList {
         Ok(slots)
     }
 }
-/// Always ticket.list
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketListType {
-    /// `ticket.list`
-    TicketList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketList => "ticket.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket.list" => Self::TicketList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketListType);
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketReply {
     /// Always ticket_part
-    pub type_: Option<TicketReplyType>,
+    ///
+    /// The spec allows only `ticket_part`.
+    pub type_: Option<String>,
     /// The id representing the part.
     pub id: Option<String>,
     /// Type of the part
@@ -1161,6 +1130,7 @@ impl crate::codec::StructDecode for TicketReply {
 }
 /// Type of the part
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TicketReplyPartType {
     /// `note`
     Note,
@@ -1169,7 +1139,7 @@ pub enum TicketReplyPartType {
     /// `quick_reply`
     QuickReply,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TicketReplyPartType {
     /// The value on the wire.
@@ -1181,42 +1151,22 @@ impl TicketReplyPartType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TicketReplyPartType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "note" => Self::Note,
-            "comment" => Self::Comment,
-            "quick_reply" => Self::QuickReply,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "note" => Self::Note,
+                "comment" => Self::Comment,
+                "quick_reply" => Self::QuickReply,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TicketReplyPartType);
-/// Always ticket_part
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketReplyType {
-    /// `ticket_part`
-    TicketPart,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketReplyType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketPart => "ticket_part",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket_part" => Self::TicketPart,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketReplyType);
 /// Update Ticket Request Payload
 ///
 /// You can update a Ticket
@@ -1319,7 +1269,7 @@ const _: () = {
     }
 };
 impl UpdateTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new() -> Self {
         Self {
             ticket_attributes: None,
@@ -1391,7 +1341,7 @@ const _: () = {
     }
 };
 impl UpdateTicketRequestAssignment {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new() -> Self {
         Self {
             admin_id: None,
@@ -1401,6 +1351,7 @@ impl UpdateTicketRequestAssignment {
 }
 /// The state of the ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateTicketRequestState {
     /// `in_progress`
     InProgress,
@@ -1408,8 +1359,6 @@ pub enum UpdateTicketRequestState {
     WaitingOnCustomer,
     /// `resolved`
     Resolved,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl UpdateTicketRequestState {
     /// The value on the wire.
@@ -1418,17 +1367,25 @@ impl UpdateTicketRequestState {
             Self::InProgress => "in_progress",
             Self::WaitingOnCustomer => "waiting_on_customer",
             Self::Resolved => "resolved",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(UpdateTicketRequestState);
+impl std::str::FromStr for UpdateTicketRequestState {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "in_progress" => Self::InProgress,
+                "waiting_on_customer" => Self::WaitingOnCustomer,
+                "resolved" => Self::Resolved,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new("UpdateTicketRequestState", other),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed UpdateTicketRequestState);
