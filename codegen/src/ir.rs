@@ -179,7 +179,7 @@ pub struct Field {
     /// The one value the spec allows (a single-value string `enum`, mostly a `type` tag): no Rust
     /// type is generated for it. The field's `ty` is then `String`: lenient types hold what was
     /// received, and strict types have no Rust field (serialization writes the value).
-    /// Decided by `lower` ([`crate::ir`] docs of `TypeKind::Enum`).
+    /// Decided by `lower` (the constant-members pass after lowering).
     pub constant: Option<String>,
 }
 
