@@ -50,6 +50,12 @@ impl Field {
     pub fn is_option(&self, usage: Usage) -> bool {
         usage.lenient() || !self.required || self.nullable
     }
+
+    /// Whether the field is a Rust field of its struct: every field except a constant one
+    /// ([`Field::constant`]) of a strict (request) type, which serialization writes itself.
+    pub fn is_rust_field(&self, usage: Usage) -> bool {
+        self.constant.is_none() || usage.lenient()
+    }
 }
 
 impl Struct {
@@ -141,7 +147,8 @@ pub struct TypeDef {
 pub enum TypeKind {
     /// A JSON object with known properties.
     Struct(Struct),
-    /// A string enum (always forward compatible: has an `Unknown(String)` fallback).
+    /// A string enum with at least two values (a single value is a constant, [`Field::constant`]).
+    /// Lenient (response) enums have an `Unknown` fallback; request-only enums do not.
     Enum(StringEnum),
     /// oneOf / anyOf.
     Union(Union),
@@ -178,6 +185,11 @@ pub struct Field {
     pub docs: Docs,
     /// Needs `Box` to break a recursive cycle.
     pub boxed: bool,
+    /// The one value the spec allows (a single-value string `enum`, mostly a `type` tag): no Rust
+    /// type is generated for it. The field's `ty` is then `String`: lenient types hold what was
+    /// received, and strict types have no Rust field (serialization writes the value).
+    /// Decided by `lower` (the constant-members pass after lowering).
+    pub constant: Option<String>,
 }
 
 /// A string enum.

@@ -16,9 +16,10 @@
 //! op client.v2_11().contacts().list_contacts(...) stream: Contact, pages: ContactList, cursor
 //! type models::Contact: struct, lenient (response)
 //! field models::Contact::email: Option<String>
-//! type models::TicketState: enum
+//! type models::TicketState: enum (non_exhaustive), lenient (response)
 //! variant models::TicketState::Submitted = "submitted"
-//! variant models::TicketState::Unknown(String): fallback for unknown values
+//! variant models::TicketState::Unknown(intercom_api::UnknownValue): fallback for unknown values
+//! const models::AdminReplyTicketRequest member "type" = "admin": written by serialization, no field
 //! ```
 //!
 //! Operations come first, sorted by call path; then types sorted by name, each followed by its
@@ -84,8 +85,12 @@ pub fn rust_type(t: &TypeRef) -> String {
     crate::emit::types::spelling(t, "")
 }
 
-/// The Rust type of a struct field as users see it (`Option`, `Box` included).
+/// The Rust type of a struct field as users see it (`Option`, `Box` included); for a constant
+/// member of a strict type, which is no Rust field, `const "value"`.
 pub fn field_type(usage: Usage, f: &Field) -> String {
+    if let (Some(c), false) = (&f.constant, f.is_rust_field(usage)) {
+        return format!("const {c:?}");
+    }
     let mut ty = rust_type(&f.ty);
     if f.boxed {
         ty = format!("Box<{ty}>");
@@ -127,6 +132,12 @@ pub fn policy(usage: Usage) -> String {
         (false, false) => "unused",
     };
     format!("{strictness} ({uses})")
+}
+
+/// Whether the generated type carries `#[non_exhaustive]`: every enum and union, so that a value or
+/// variant a spec update adds does not break an exhaustive `match` (the diff's rules rely on it).
+pub fn non_exhaustive(kind: &TypeKind) -> bool {
+    matches!(kind, TypeKind::Enum(_) | TypeKind::Union(_))
 }
 
 /// The kind of a type as listed: `struct`, `enum`, `union tagged by "type"`, `untagged union`,
@@ -187,8 +198,13 @@ fn operation_lines(vmod: &str, op: &Operation) -> Vec<String> {
 fn type_lines(def: &TypeDef) -> Vec<String> {
     let item = format!("models::{}", def.name);
     let mut lines = vec![format!(
-        "type {item}: {}, {}",
+        "type {item}: {}{}, {}",
         kind_name(&def.kind),
+        if non_exhaustive(&def.kind) {
+            " (non_exhaustive)"
+        } else {
+            ""
+        },
         policy(def.usage)
     )];
     let mut members = Vec::new();
@@ -200,6 +216,21 @@ fn type_lines(def: &TypeDef) -> Vec<String> {
                 } else {
                     format!(" (wire {:?})", f.wire_name)
                 };
+                if let Some(c) = &f.constant {
+                    if !f.is_rust_field(def.usage) {
+                        members.push(format!(
+                            "const {item} member {:?} = {c:?}: written by serialization, no field",
+                            f.wire_name
+                        ));
+                        continue;
+                    }
+                    members.push(format!(
+                        "field {item}::{}: {}{rename} (the spec allows only {c:?})",
+                        f.rust_name,
+                        field_type(def.usage, f)
+                    ));
+                    continue;
+                }
                 members.push(format!(
                     "field {item}::{}: {}{rename}",
                     f.rust_name,
@@ -217,9 +248,11 @@ fn type_lines(def: &TypeDef) -> Vec<String> {
             for v in &e.variants {
                 members.push(format!("variant {item}::{} = {:?}", v.rust_name, v.wire));
             }
-            members.push(format!(
-                "variant {item}::Unknown(String): fallback for unknown values"
-            ));
+            if def.usage.lenient() {
+                members.push(format!(
+                    "variant {item}::Unknown(intercom_api::UnknownValue): fallback for unknown values"
+                ));
+            }
         }
         TypeKind::Union(u) => {
             for v in &u.variants {
@@ -265,6 +298,7 @@ mod tests {
             nullable,
             docs: Docs::default(),
             boxed: false,
+            constant: None,
         }
     }
 

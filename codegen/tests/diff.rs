@@ -204,6 +204,12 @@ rule_tests! {
         "v1_1::models::Pet::CatV2", "`Cat` -> `CatV2`";
     union_tag_changed: "schemas", UnionTagChanged, PotentiallyBreaking,
         "v1_1::models::Animal", "untagged -> tagged by \"kind\"";
+    constant_became_enum: "schemas", ConstantBecameEnum, Breaking,
+        "v1_1::models::Thing::kind_tag", "`Option<ThingKindTag>`";
+    member_became_constant: "schemas", MemberBecameConstant, Breaking,
+        "v1_1::models::Thing::flavor", "became the constant \"sweet\"";
+    constant_value_changed: "schemas", ConstantValueChanged, PotentiallyBreaking,
+        "v1_1::models::Thing::species", "constant \"thing\" -> \"thing_v2\"";
     alias_target_changed: "schemas", AliasTargetChanged, Breaking,
         "v1_1::models::ThingIds", "`Vec<String>` -> `Vec<i64>`";
 }

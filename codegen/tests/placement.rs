@@ -188,7 +188,7 @@ fn listing_items(vmod: &str, listing: &str) -> Vec<(String, String)> {
                 None => format!("operations::{module}::{method}"),
             }
         } else {
-            let rest = ["type ", "field ", "variant "]
+            let rest = ["type ", "field ", "variant ", "const "]
                 .iter()
                 .find_map(|p| line.strip_prefix(p))
                 .unwrap_or_else(|| panic!("unknown listing line: {line}"));

@@ -20,6 +20,7 @@ const FIXTURES: &[&str] = &[
     "anyof_additional",
     "anyof_required_only",
     "best_fit_union",
+    "constants",
     "dangling_ref",
     "declared_redirect",
     "enum_values",
@@ -153,6 +154,7 @@ snapshot_tests!(
     anyof_additional,
     anyof_required_only,
     best_fit_union,
+    constants,
     dangling_ref,
     declared_redirect,
     enum_values,
@@ -468,14 +470,48 @@ fn ir_component_keeps_its_name_over_an_inline_enum() {
     let tt = ty(&api, "TicketType");
     assert_eq!(tt.schema_name.as_deref(), Some("ticket_type"));
     assert!(matches!(tt.kind, TypeKind::Struct(_)));
+    // The inline single-value enum is a constant member now: no type (such as the misleading
+    // `TicketTypeEnum` the collision used to produce), a `String` field holding the value.
     let f = field(&api, "Ticket", "type");
-    let TypeRef::Named(inline) = &f.ty else {
-        panic!("ticket.type is {:?}", f.ty)
-    };
-    assert_ne!(inline, "TicketType");
-    assert!(matches!(ty(&api, inline).kind, TypeKind::Enum(_)));
-    assert_eq!(ty(&api, inline).schema_name, None);
+    assert_eq!(f.ty, TypeRef::String);
+    assert_eq!(f.constant.as_deref(), Some("ticket"));
+    assert!(
+        api.types
+            .values()
+            .all(|d| !d.pointer.ends_with("/ticket/properties/type")),
+        "no type for the constant"
+    );
     assert_eq!(field(&api, "Ticket", "ticket_type").ty, named("TicketType"));
+}
+
+#[test]
+fn ir_single_value_enums_are_constants_without_a_type() {
+    let api = lower("constants");
+    for (owner, wire, value) in [
+        ("Note", "type", "note"),
+        ("CreateNoteRequest", "type", "note"),
+        ("CreateNoteRequest", "kind", "plain"),
+        ("NoteContent", "type", "note_content"),
+        ("Circle", "type", "circle"),
+        ("Square", "type", "square"),
+    ] {
+        let f = field(&api, owner, wire);
+        assert_eq!(f.constant.as_deref(), Some(value), "{owner}.{wire}");
+        assert_eq!(f.ty, TypeRef::String, "{owner}.{wire}");
+    }
+    // No enum type is left with a single value, except one used elsewhere than as a field.
+    let single: Vec<&str> = api
+        .types
+        .values()
+        .filter(|d| matches!(&d.kind, TypeKind::Enum(e) if e.variants.len() == 1))
+        .map(|d| d.name.as_str())
+        .collect();
+    assert_eq!(single, ["Marker"]);
+    // The tagged union still dispatches on the constant.
+    let Union { tag, variants } = union(&api, "Shape");
+    assert_eq!(tag.as_deref(), Some("type"));
+    let tags: Vec<_> = variants.iter().map(|v| v.tag_value.as_deref()).collect();
+    assert_eq!(tags, [Some("circle"), Some("square")]);
 }
 
 #[test]

@@ -32,8 +32,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let ticket_id = args.next().unwrap_or_else(|| "123".to_owned());
     let admin_id = args.next().unwrap_or_else(|| "991267536".to_owned());
 
-    // `new` takes the required fields (the constant `type` is filled in); optional ones are
-    // `None` until set, here with struct update syntax (`.with_body(..)` does the same).
+    // `new` takes the required fields (the constant `type` is no field: serialization writes it);
+    // optional ones are `None` until set, here with struct update syntax (`.with_body(..)` does the same).
     let reply = AdminReplyTicketRequest {
         body: Some("We are on it and will update you shortly.".to_owned()),
         ..AdminReplyTicketRequest::new(AdminReplyTicketRequestMessageType::Comment, admin_id)

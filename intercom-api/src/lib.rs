@@ -110,8 +110,13 @@
 //! - **Lenient responses.** Every field of a type reachable from a response is an `Option`; an
 //!   absent or `null` member never fails decoding. Members the spec does not declare are kept in
 //!   `additional_properties`, so re-encoding reproduces the input. String enums have an
-//!   `Unknown(String)` variant, unions an `Other`/`Unknown` variant holding the raw value. A string
-//!   field accepts a number or boolean (kept as text); an integer field accepts a decimal string.
+//!   `Unknown(`[`UnknownValue`]`)` variant, unions an `Other`/`Unknown` variant holding the raw
+//!   value. A string field accepts a number or boolean (kept as text); an integer field accepts a
+//!   decimal string. A member the spec fixes to one value (`type: admin`) is an `Option<String>`.
+//! - **Forward-compatible enums.** Every generated enum and union is `#[non_exhaustive]`: a value
+//!   or variant a spec update adds does not break a `match`. String enums parse with `FromStr` and
+//!   print their wire value with `Display`/`as_str()`; request-only enums have no `Unknown` and
+//!   their `FromStr` fails with [`UnknownEnumValue`].
 //! - **Drift.** A member of the wrong JSON kind never fails a response: that field decodes as
 //!   `None`, its raw value goes into the enclosing struct's `additional_properties`, and the event
 //!   is reported as a [`Drift`] (path, Rust type, expected type, JSON kind found, never the value)
@@ -122,7 +127,8 @@
 //!   field path, which keeps the whole body ([`DecodeError::body`]). No error's `Display` or
 //!   `Debug` shows response body content.
 //! - **Strict requests.** Types used only in requests keep required fields required and reject
-//!   undeclared members.
+//!   undeclared members. Constant members (`"type": "admin"`) are no fields: serialization writes
+//!   them and `new()` does not take them.
 //! - **Escape hatches.** Every operation builder implements [`OperationExt`]: `.query_param`,
 //!   `.header` and `.raw_body` for what the spec lacks; [`RawRequest`] calls any endpoint with
 //!   the same authentication, retries and errors.
@@ -151,6 +157,7 @@ mod codec;
 mod runtime;
 
 pub use codec::drift;
+pub use codec::{UnknownEnumValue, UnknownValue};
 
 // @generated versions (begin): managed by `cargo xtask regen`
 #[cfg(feature = "v2_10")]

@@ -6,9 +6,9 @@
 #![cfg(feature = "v2_11")]
 
 use intercom_api::v2_11::models::{
-    CloseConversationRequest, Component, ContactArchived, ContactArchivedType, ContactList,
-    CursorPages, FileAttribute, ManageConversationRequest, TextComponent, TextComponentType,
-    TicketCustomAttributesValue, TicketRequestCustomAttributesValue,
+    ArticleContent, CloseConversationRequest, Component, ContactArchived, ContactList, CursorPages,
+    FileAttribute, ManageConversationRequest, SingleFilterSearchRequestOperator, TextComponent,
+    TicketCustomAttributesValue, TicketRequestCustomAttributesValue, TicketTicketState,
 };
 use serde_json::json;
 
@@ -66,7 +66,7 @@ fn escaped_member_names_are_matched_and_kept() {
     // `t\u0079pe` is `type` once unescaped: it must fill the field, not the extra map.
     let archived: ContactArchived =
         serde_json::from_str(r#"{"t\u0079pe": "contact", "new\nline": 1}"#).expect("decode");
-    assert_eq!(archived.type_, Some(ContactArchivedType::Contact));
+    assert_eq!(archived.type_.as_deref(), Some("contact"));
     assert_eq!(
         archived.additional_properties.get("new\nline"),
         Some(&json!(1))
@@ -74,16 +74,116 @@ fn escaped_member_names_are_matched_and_kept() {
 }
 
 #[test]
-fn missing_members_and_unknown_enum_values_are_tolerated() {
+fn missing_members_and_other_constant_values_are_tolerated() {
     let empty: ContactArchived = serde_json::from_str("{}").expect("empty object");
     assert_eq!(empty, ContactArchived::default());
+    // `type` is a constant (`contact`) in the spec: a response keeps what it received, as a string.
     let odd: ContactArchived =
         serde_json::from_str(r#"{"type": "robot", "archived": null}"#).expect("decode");
-    assert_eq!(
-        odd.type_,
-        Some(ContactArchivedType::Unknown("robot".into()))
-    );
+    assert_eq!(odd.type_.as_deref(), Some("robot"));
     assert_eq!(odd.archived, None);
+    assert_eq!(
+        serde_json::to_value(&odd).expect("encode"),
+        json!({"type": "robot"})
+    );
+}
+
+#[test]
+fn unknown_enum_values_are_opaque_and_known_ones_never_unknown() {
+    let state: TicketTicketState = "on_the_moon".parse().expect("infallible");
+    match &state {
+        TicketTicketState::Unknown(value) => {
+            assert_eq!(value.as_str(), "on_the_moon");
+            assert_eq!(value.to_string(), "on_the_moon");
+            assert_eq!(format!("{value:?}"), r#""on_the_moon""#);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(state.as_str(), "on_the_moon");
+    assert_eq!(state.to_string(), "on_the_moon");
+    assert_eq!(
+        serde_json::to_value(&state).expect("encode"),
+        json!("on_the_moon")
+    );
+    // A known value always parses (and decodes) to its variant.
+    let known: TicketTicketState = "submitted".parse().expect("infallible");
+    assert_eq!(known, TicketTicketState::Submitted);
+    assert_eq!(
+        TicketTicketState::from("submitted"),
+        TicketTicketState::Submitted
+    );
+    let decoded: TicketTicketState = serde_json::from_str(r#""submitted""#).expect("decode");
+    assert_eq!(decoded, TicketTicketState::Submitted);
+    assert_eq!(AsRef::<str>::as_ref(&decoded), "submitted");
+}
+
+#[test]
+fn request_only_enums_have_no_unknown_and_reject_other_values() {
+    let parsed: SingleFilterSearchRequestOperator = "=".parse().expect("known");
+    assert_eq!(parsed.as_str(), "=");
+    let error = "~~"
+        .parse::<SingleFilterSearchRequestOperator>()
+        .expect_err("unknown");
+    assert_eq!(error.type_name(), "SingleFilterSearchRequestOperator");
+    assert_eq!(error.value(), "~~");
+    assert_eq!(
+        error.to_string(),
+        r#"unknown SingleFilterSearchRequestOperator value "~~""#
+    );
+    let error = serde_json::from_str::<SingleFilterSearchRequestOperator>(r#""~~""#)
+        .expect_err("decoding rejects it too");
+    assert!(
+        error
+            .to_string()
+            .contains("unknown SingleFilterSearchRequestOperator value"),
+        "{error}"
+    );
+}
+
+#[test]
+fn strict_constant_members_are_written_and_checked_but_not_fields() {
+    // `message_type: close` and `type: admin` are constants: `new` takes only `admin_id`.
+    let request = CloseConversationRequest::new("5");
+    assert_eq!(
+        serde_json::to_value(&request).expect("encode"),
+        json!({"message_type": "close", "type": "admin", "admin_id": "5"})
+    );
+    let error = serde_json::from_str::<CloseConversationRequest>(
+        r#"{"message_type": "close", "type": "user", "admin_id": "1"}"#,
+    )
+    .expect_err("another value");
+    assert!(
+        error
+            .to_string()
+            .contains(r#"type: expected "admin", found "user""#),
+        "{error}"
+    );
+    let error = serde_json::from_str::<CloseConversationRequest>(
+        r#"{"message_type": "close", "admin_id": "1"}"#,
+    )
+    .expect_err("required constant missing");
+    assert!(
+        error.to_string().contains("missing field `type`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn constants_of_types_used_both_ways_are_written_when_unset() {
+    // `ArticleContent` is lenient (responses) and sent in requests; its required `type` is
+    // `article_content`: written when `None`, and what was set (or received) otherwise.
+    let content = ArticleContent {
+        title: Some("Hi".into()),
+        ..ArticleContent::default()
+    };
+    let value = serde_json::to_value(&content).expect("encode");
+    assert_eq!(value["type"], json!("article_content"));
+    let received: ArticleContent = serde_json::from_str(r#"{"type": "other"}"#).expect("lenient");
+    assert_eq!(received.type_.as_deref(), Some("other"));
+    assert_eq!(
+        serde_json::to_value(&received).expect("encode")["type"],
+        json!("other")
+    );
 }
 
 #[test]
@@ -256,7 +356,7 @@ fn kind_unions_keep_what_their_variant_rejects_in_responses_and_refuse_it_in_req
 #[test]
 fn tagged_unions_decode_whatever_the_position_of_the_tag() {
     let expected = Component::Text(TextComponent {
-        type_: Some(TextComponentType::Text),
+        type_: Some("text".into()),
         id: Some("t1".into()),
         text: Some("hello".into()),
         additional_properties: [("later".to_string(), json!(1))].into(),

@@ -4,6 +4,17 @@
 //! - Response (lenient) types have every field as `Option`, keep undeclared members and have an
 //!   `Unknown`/`Other` fallback in every enum and union: new fields, values and variants decode.
 //!   Code that names a removed or changed item no longer compiles.
+//! - Every generated string enum and union is `#[non_exhaustive]` (`surface::non_exhaustive`), so
+//!   users' `match`es already have a wildcard arm: that is why `enum-value-added` and
+//!   `union-variant-added` are non-breaking, for request-only enums and strict unions too (which
+//!   have no `Unknown` variant). Without the attribute an added variant would break every
+//!   exhaustive `match`; `codegen/tests/rules_agree.rs` checks the generated code has it.
+//! - A single-value string enum is no type but a constant member (`ir::Field::constant`):
+//!   `Option<String>` in lenient types, no field in strict types (serialization writes it). A
+//!   constant that gains values becomes an enum-typed field (`constant-became-enum`) and an enum
+//!   that loses all values but one becomes a constant (`member-became-constant`): both change the
+//!   Rust field, so both are breaking (a response string that becomes a constant stays
+//!   `Option<String>` and is not reported).
 //! - Request (strict) types are built by users: a new required field, or a field that loses its
 //!   `Option`, breaks their code; a new optional field breaks struct literals that do not end in
 //!   `..Default::default()`.
@@ -184,13 +195,22 @@ rules! {
     RequestPropertyBecameNonNullable = "request-property-became-non-nullable", Breaking;
     /// The map of undeclared members (`additionalProperties`) appeared, disappeared or changed type.
     AdditionalPropertiesChanged = "additional-properties-changed", PotentiallyBreaking;
-    /// A string enum value was added: older crates decode it as `Unknown`.
+    /// A string enum value was added: older crates decode it as `Unknown`, and enums are
+    /// `#[non_exhaustive]`, so `match`es have a wildcard arm.
     EnumValueAdded = "enum-value-added", NonBreaking;
     /// A string enum value was removed: its variant is gone.
     EnumValueRemoved = "enum-value-removed", Breaking;
     /// The Rust variant name of an enum value changed.
     EnumVariantRenamed = "enum-variant-renamed", Breaking;
-    /// A union variant was added.
+    /// A constant member (a single-value enum: `Option<String>` in response types, no field in
+    /// request types) now allows other values: its field changed type (an enum) or appeared.
+    ConstantBecameEnum = "constant-became-enum", Breaking;
+    /// A member now allows one value only and its Rust field changed: an enum-typed field became
+    /// `Option<String>` (its enum type is gone), or a request type lost the field.
+    MemberBecameConstant = "member-became-constant", Breaking;
+    /// The one value a constant member allows changed: request types send the new one.
+    ConstantValueChanged = "constant-value-changed", PotentiallyBreaking;
+    /// A union variant was added: unions are `#[non_exhaustive]`, so `match`es have a wildcard arm.
     UnionVariantAdded = "union-variant-added", NonBreaking;
     /// A union variant was removed: its variant is gone.
     UnionVariantRemoved = "union-variant-removed", Breaking;

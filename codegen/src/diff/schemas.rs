@@ -119,9 +119,16 @@ fn struct_changes(
             .collect()
     };
     let (of, nf) = (index(old), index(new));
-    let field_item = |vmod: &str, f: &Field| format!("{}::{}", type_path(vmod, name), f.rust_name);
+    // A constant member of a strict type is no Rust field: the type names it.
+    let field_item = |vmod: &str, usage: Usage, f: &Field| {
+        if f.is_rust_field(usage) {
+            format!("{}::{}", type_path(vmod, name), f.rust_name)
+        } else {
+            type_path(vmod, name)
+        }
+    };
     for (wire, f) in &nf {
-        let item = field_item(cx.new_vmod, f);
+        let item = field_item(cx.new_vmod, new_usage, f);
         let Some(o) = of.get(wire) else {
             let ty = field_type(new_usage, f);
             let (rule, msg) = if !new_usage.request {
@@ -146,7 +153,7 @@ fn struct_changes(
         if !nf.contains_key(wire) {
             out.push(change(
                 name,
-                field_item(cx.old_vmod, f),
+                field_item(cx.old_vmod, old_usage, f),
                 Rule::PropertyRemoved,
                 format!(
                     "field `{}: {}` removed",
@@ -188,6 +195,27 @@ fn field_changes(
     let (ot, nt) = (field_type(old_usage, o), field_type(new_usage, f));
     let option_changed = o.is_option(old_usage) != f.is_option(new_usage);
     let mut push = |rule: Rule, msg: String| out.push(change(name, item.clone(), rule, msg));
+    // A member becoming or ceasing to be a constant matters when its Rust field changes: a lenient
+    // `Option<String>` that becomes a constant stays `Option<String>`.
+    match (&o.constant, &f.constant) {
+        (Some(_), None) if ot != nt => push(
+            Rule::ConstantBecameEnum,
+            format!("constant member became `{nt}`: the spec now allows other values"),
+        ),
+        (None, Some(c)) if ot != nt => push(
+            Rule::MemberBecameConstant,
+            format!("`{ot}` became the constant {c:?} (`{nt}`)"),
+        ),
+        (Some(a), Some(b)) if a != b => {
+            push(
+                Rule::ConstantValueChanged,
+                format!("constant {a:?} -> {b:?}"),
+            );
+        }
+        _ => {}
+    }
+    // Those are the type changes of a constant: not reported twice.
+    let constant_changed = o.constant.is_some() != f.constant.is_some();
     if o.rust_name != f.rust_name {
         push(
             Rule::PropertyRenamed,
@@ -198,7 +226,7 @@ fn field_changes(
         );
     }
     let spec_type_changed = o.ty != f.ty || o.boxed != f.boxed;
-    if spec_type_changed && ot != nt {
+    if spec_type_changed && ot != nt && !constant_changed {
         push(Rule::PropertyTypeChanged, format!("type `{ot}` -> `{nt}`"));
     }
     let types = if ot == nt {
@@ -237,7 +265,12 @@ fn field_changes(
         };
         push(rule, format!("{what}{types}"));
     }
-    if !spec_type_changed && o.required == f.required && o.nullable == f.nullable && ot != nt {
+    if !spec_type_changed
+        && !constant_changed
+        && o.required == f.required
+        && o.nullable == f.nullable
+        && ot != nt
+    {
         push(
             Rule::PropertyRustTypeChanged,
             format!(

@@ -98,19 +98,25 @@ pub fn scalar_from_impls(api: &Api, name: &proc_macro2::Ident, u: &Union) -> Tok
     out
 }
 
+/// The fields of a request (strict) struct users set: all but its constant members.
+fn settable(s: &Struct) -> impl Iterator<Item = &crate::ir::Field> {
+    s.fields.iter().filter(|f| f.constant.is_none())
+}
+
 /// `with_<field>` setters for the optional fields of a request (strict) struct; nothing for
 /// response types, which are read rather than built.
 pub fn with_setters(name: &proc_macro2::Ident, s: &Struct, usage: Usage) -> TokenStream {
     if usage.lenient() {
         return TokenStream::new();
     }
-    let args = if s.fields.iter().any(|f| f.required) {
+    // Constant members are no fields of a request struct (serialization writes them).
+    let args = if settable(s).any(|f| f.required) {
         ".."
     } else {
         ""
     };
     let mut taken = BTreeSet::new();
-    let setters = s.fields.iter().filter(|f| !f.required).map(|f| {
+    let setters = settable(s).filter(|f| !f.required).map(|f| {
         let field = format_ident!("{}", f.rust_name);
         let setter = format_ident!(
             "{}",
@@ -160,10 +166,11 @@ pub fn with_setters(name: &proc_macro2::Ident, s: &Struct, usage: Usage) -> Toke
 /// The doc lines of `new` on setting optional fields: the `with_*` setters, or struct update
 /// syntax over `new` (a struct with required members has no `Default`).
 pub fn new_pattern_doc(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let Some(f) = s.fields.iter().find(|f| !f.required) else {
+    let Some(f) = settable(s).find(|f| !f.required) else {
         return TokenStream::new();
     };
-    let args = if s.fields.iter().any(|f| f.required) {
+    // Constant members are no fields of a request struct (serialization writes them).
+    let args = if settable(s).any(|f| f.required) {
         ".."
     } else {
         ""

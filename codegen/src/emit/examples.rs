@@ -87,7 +87,7 @@ fn leftovers_impl(def: &TypeDef) -> Option<TokenStream> {
     let name = format_ident!("{}", def.name);
     let body = match &def.kind {
         TypeKind::Struct(s) => {
-            let fields = s.fields.iter().map(|f| {
+            let fields = s.fields.iter().filter(|f| f.is_rust_field(def.usage)).map(|f| {
                 let ident = format_ident!("{}", f.rust_name);
                 let token = pointer_token(&f.wire_name);
                 quote! { super::Leftovers::leftovers(&self.#ident, &format!("{path}/{}", #token), out); }

@@ -64,7 +64,7 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
         });
     }
     let models_doc = format!(
-        " Every schema of the Intercom API {} as a Rust type.\n\n Response types are lenient: every field is an `Option`, undeclared members are kept in `additional_properties`, and string enums keep unknown values in `Unknown`. Request types are strict: required fields are required and undeclared members are rejected.",
+        " Every schema of the Intercom API {} as a Rust type.\n\n Response types are lenient: every field is an `Option`, undeclared members are kept in `additional_properties`, and string enums keep unknown values in `Unknown`. Request types are strict: required fields are required and undeclared members are rejected. Every enum and union is `#[non_exhaustive]`. A member the spec fixes to one value (`type: admin`) has no type: an `Option<String>` in response types, written by serialization (no field) in request types.",
         api.version
     );
     let tokens = quote! {

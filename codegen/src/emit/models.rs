@@ -24,8 +24,8 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let lenient = def.usage.lenient();
     match &def.kind {
-        TypeKind::Struct(s) => struct_item(api, &name, doc, s, def.usage),
-        TypeKind::Enum(e) => enum_item(&name, doc, e),
+        TypeKind::Struct(s) => struct_item(&name, doc, s, def.usage),
+        TypeKind::Enum(e) => enum_item(&name, doc, e, lenient),
         TypeKind::Union(u) => {
             let from = union_from_impls(api, &name, u);
             let scalars = super::ergonomics::scalar_from_impls(api, &name, u);
@@ -57,7 +57,6 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
 }
 
 fn struct_item(
-    api: &Api,
     name: &proc_macro2::Ident,
     doc: TokenStream,
     s: &Struct,
@@ -66,17 +65,29 @@ fn struct_item(
     let lenient = usage.lenient();
     let mut fields = Vec::new();
     let mut all_optional = true;
-    for f in &s.fields {
+    for f in s.fields.iter().filter(|f| f.is_rust_field(usage)) {
         let ident = format_ident!("{}", f.rust_name);
         let ty = field_type(f, usage);
         if !f.is_option(usage) || (!lenient && f.required) {
             all_optional = false;
         }
+        // The value a constant member may hold (issue 13.2), said in its docs.
+        let constant = f.constant.as_ref().map(|c| {
+            if usage.request && f.required {
+                format!(" The spec allows only `{c}`; serialization writes it when this is `None`.")
+            } else {
+                format!(" The spec allows only `{c}`.")
+            }
+        });
         // A member the spec documents nowhere gets no doc, rather than its own name again.
-        let fdoc = if f.docs.is_empty() {
-            quote!(#[allow(missing_docs)])
-        } else {
-            docs::attrs(&f.docs, "")
+        let fdoc = match (f.docs.is_empty(), constant) {
+            (true, None) => quote!(#[allow(missing_docs)]),
+            (true, Some(line)) => quote!(#[doc = #line]),
+            (false, None) => docs::attrs(&f.docs, ""),
+            (false, Some(line)) => {
+                let own = docs::attrs(&f.docs, "");
+                quote! { #own #[doc = ""] #[doc = #line] }
+            }
         };
         fields.push(quote! { #fdoc pub #ident: #ty, });
     }
@@ -94,7 +105,7 @@ fn struct_item(
     let default = all_optional.then(|| quote!(Default,));
     let serialize = struct_serialize(name, s, usage, extra_name);
     let deserialize = struct_deserialize(name, s, usage, extra_name);
-    let constructor = (!lenient).then(|| constructor(api, name, s, extra_name));
+    let constructor = (!lenient).then(|| constructor(name, s, extra_name));
     let setters = super::ergonomics::with_setters(name, s, usage);
     quote! {
         #doc
@@ -137,6 +148,17 @@ fn struct_serialize(
     let members = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
         let wire = &f.wire_name;
+        if let Some(c) = &f.constant {
+            // Strict: not a Rust field, always written. Lenient and sent in requests: what was
+            // set, else the constant when the member is required.
+            return if !lenient {
+                quote! { .req(#wire, #c) }
+            } else if usage.request && f.required {
+                quote! { .req(#wire, self.#ident.as_deref().unwrap_or(#c)) }
+            } else {
+                quote! { .opt(#wire, &self.#ident) }
+            };
+        }
         if lenient || !f.required {
             quote! { .opt(#wire, &self.#ident) }
         } else {
@@ -173,9 +195,21 @@ fn struct_deserialize(
     let mut slots = Vec::new();
     let mut arms = Vec::new();
     let mut inits = Vec::new();
+    let mut checks = Vec::new();
     for f in &s.fields {
         let ident = format_ident!("{}", f.rust_name);
         let wire = &f.wire_name;
+        if let (Some(c), false) = (&f.constant, lenient) {
+            // Not stored: checked (the constant or `null`) and, when required, present.
+            slots.push(quote! { #ident: Option<()>, });
+            arms.push(
+                quote! { #wire => crate::codec::fill_constant(&mut slots.#ident, #wire, #c, map), },
+            );
+            if f.required {
+                checks.push(quote! { crate::codec::missing::<(), E>(slots.#ident, #wire)?; });
+            }
+            continue;
+        }
         if lenient {
             // Drift-tolerant: a value that does not fit leaves the field `None` and is kept raw.
             let set = if f.boxed {
@@ -235,7 +269,7 @@ fn struct_deserialize(
     let (slots_ty, finish) = if lenient {
         (quote!(Self), quote!(Ok(slots)))
     } else {
-        (quote!(Slots), quote!(Ok(Self { #(#inits)* })))
+        (quote!(Slots), quote!(#(#checks)* Ok(Self { #(#inits)* })))
     };
     // Where a lenient struct keeps members that drifted: its undeclared-members map.
     let extra_fn = extra.filter(|_| lenient).map(|extra| {
@@ -288,45 +322,16 @@ fn struct_deserialize(
     }
 }
 
-/// The single wire value of a one-variant string enum type, with its variant name.
-fn constant_of<'a>(api: &'a Api, t: &TypeRef) -> Option<&'a str> {
-    let TypeRef::Named(n) = t else { return None };
-    match &api.types.get(n)?.kind {
-        TypeKind::Enum(e) if e.variants.len() == 1 => Some(e.variants[0].rust_name.as_str()),
-        _ => None,
-    }
-}
-
-/// `new(required...)` for a strict (request) struct: required constant fields (single-value enums,
-/// such as a union tag) are filled in; optional fields start as `None`.
-fn constructor(
-    api: &Api,
-    name: &proc_macro2::Ident,
-    s: &Struct,
-    extra: Option<&str>,
-) -> TokenStream {
+/// `new(required...)` for a strict (request) struct: optional fields start as `None`; constant
+/// members (such as a union tag) are no fields at all (serialization writes them).
+fn constructor(name: &proc_macro2::Ident, s: &Struct, extra: Option<&str>) -> TokenStream {
     let mut args = Vec::new();
     let mut inits = Vec::new();
-    for f in &s.fields {
+    for f in s.fields.iter().filter(|f| f.constant.is_none()) {
         let ident = format_ident!("{}", f.rust_name);
         let required = f.required && !f.nullable;
         if !f.required {
             inits.push(quote! { #ident: None, });
-            continue;
-        }
-        if let Some(variant) = constant_of(api, &f.ty) {
-            let ty = rust_type(&f.ty, &quote!());
-            let variant = format_ident!("{}", variant);
-            let value = if f.boxed {
-                quote!(Box::new(#ty::#variant))
-            } else {
-                quote!(#ty::#variant)
-            };
-            inits.push(if required {
-                quote! { #ident: #value, }
-            } else {
-                quote! { #ident: Some(#value), }
-            });
             continue;
         }
         let mut ty = rust_type(&f.ty, &quote!());
@@ -359,7 +364,7 @@ fn constructor(
     let pattern = super::ergonomics::new_pattern_doc(name, s);
     quote! {
         impl #name {
-            /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+            /// A value with the required fields; optional fields are `None`.
             #pattern
             #too_many
             pub fn new(#(#args)*) -> Self {
@@ -369,7 +374,17 @@ fn constructor(
     }
 }
 
-fn enum_item(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
+/// A string enum: `#[non_exhaustive]` (a value added by a spec update is not a breaking change),
+/// `as_str()`, `FromStr` and, through `crate::codec::string_enum!`, serde, `Display` and
+/// `AsRef<str>`. An open (lenient) enum keeps values it does not know in `Unknown(UnknownValue)`
+/// and parses infallibly; a request-only enum has no `Unknown` (users cannot receive what they
+/// send) and its `FromStr` fails with `UnknownEnumValue`.
+fn enum_item(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    e: &StringEnum,
+    open: bool,
+) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         let d = format!(" `{}`", v.wire.replace('`', "'"));
@@ -385,25 +400,54 @@ fn enum_item(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> Tok
         let wire = &v.wire;
         quote! { #wire => Self::#ident, }
     });
+    let type_name = name.to_string();
+    let (unknown, unknown_str, err, fallback, codec) = if open {
+        (
+            quote! {
+                /// A value this version of the crate does not know; kept verbatim.
+                Unknown(crate::UnknownValue),
+            },
+            quote! { Self::Unknown(other) => other.as_str(), },
+            quote!(std::convert::Infallible),
+            quote! { other => Self::Unknown(crate::UnknownValue::new(other)), },
+            quote! { crate::codec::string_enum!(#name); },
+        )
+    } else {
+        (
+            quote!(),
+            quote!(),
+            quote!(crate::UnknownEnumValue),
+            quote! { other => return Err(crate::UnknownEnumValue::new(#type_name, other)), },
+            quote! { crate::codec::string_enum!(closed #name); },
+        )
+    };
+    let parse_doc = if open {
+        " The variant for a wire value (`Unknown` for values this crate does not know)."
+    } else {
+        " The variant for a wire value (an error for values this enum does not have)."
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
-            /// A value this version of the crate does not know; kept verbatim.
-            Unknown(String),
+            #unknown
         }
         impl #name {
             /// The value on the wire.
             pub fn as_str(&self) -> &str {
-                match self { #(#to_wire)* Self::Unknown(other) => other.as_str() }
-            }
-            /// The variant for a wire value (`Unknown` for values this crate does not know).
-            pub fn from_wire(value: &str) -> Self {
-                match value { #(#from_wire)* other => Self::Unknown(other.to_string()) }
+                match self { #(#to_wire)* #unknown_str }
             }
         }
-        crate::codec::string_enum!(#name);
+        impl std::str::FromStr for #name {
+            type Err = #err;
+            #[doc = #parse_doc]
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(match value { #(#from_wire)* #fallback })
+            }
+        }
+        #codec
     }
 }
 
@@ -483,6 +527,7 @@ fn untagged_union(
             #doc
             #[derive(Debug, Clone, PartialEq, serde::Serialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name { #(#variants)* #other }
             #decode
         },
@@ -491,6 +536,7 @@ fn untagged_union(
                 #doc
                 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
                 #[serde(untagged)]
+                #[non_exhaustive]
                 pub enum #name { #(#variants)* #other }
                 #decode
             },
@@ -498,6 +544,7 @@ fn untagged_union(
                 #doc
                 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(untagged)]
+                #[non_exhaustive]
                 pub enum #name { #(#variants)* #other }
             },
         },
@@ -638,15 +685,19 @@ fn by_kind(api: &Api, name: &proc_macro2::Ident, u: &Union, lenient: bool) -> Op
         match kind {
             Kind::String => {
                 expecting.push("a string");
-                let value = match resolved {
+                let body = match resolved {
+                    // A closed (request-only) enum rejects values it does not have.
                     TypeRef::Named(_) => {
                         let ty = rust_type(resolved, &quote!());
-                        wrap(quote!(#ty::from_wire(value)))
+                        quote!(value.parse::<#ty>().ok().map(#constructor))
                     }
-                    _ => wrap(quote!(value.to_owned())),
+                    _ => {
+                        let value = wrap(quote!(value.to_owned()));
+                        quote!(Some(#value))
+                    }
                 };
                 hooks.push(quote! {
-                    fn string(value: &str) -> Option<Self> { Some(#value) }
+                    fn string(value: &str) -> Option<Self> { #body }
                 });
             }
             Kind::Integer => {
@@ -804,6 +855,7 @@ fn tagged_union(
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name { #(#variants)* #unknown_variant }
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

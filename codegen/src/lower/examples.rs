@@ -368,6 +368,7 @@ impl<'a> Lowerer<'a> {
                 )),
             },
             boxed: false,
+            constant: None,
         });
         self.warn(
             &first,
@@ -433,6 +434,7 @@ impl<'a> Lowerer<'a> {
                     required: false,
                     docs: Docs::default(),
                     boxed: false,
+                    constant: None,
                 });
             }
             self.types.insert(

@@ -146,7 +146,14 @@ fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
                 .fields
                 .iter()
                 .filter(|f| f.required)
-                .map(|f| (f.wire_name.clone(), serde_json::json!({})))
+                // A constant member takes its value; other members an empty object.
+                .map(|f| {
+                    let value = match &f.constant {
+                        Some(c) => serde_json::json!(c),
+                        None => serde_json::json!({}),
+                    };
+                    (f.wire_name.clone(), value)
+                })
                 .collect();
             serde_json::Value::Object(members).to_string()
         });

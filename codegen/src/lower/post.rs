@@ -1,5 +1,6 @@
-//! Whole-API passes after lowering: usage (request/response), recursion boxing and alias-loop
-//! detection. Names and files are decided after these, by `placement`.
+//! Whole-API passes after lowering: constant members (single-value enums), usage
+//! (request/response), recursion boxing and alias-loop detection. Names and files are decided
+//! after these, by `placement`.
 
 use std::collections::BTreeSet;
 
@@ -8,6 +9,7 @@ use crate::ir::{Api, TypeKind, TypeRef};
 
 pub(crate) fn finish(api: &mut Api) -> Result<(), Error> {
     check_alias_loops(api)?;
+    inline_constants(api);
     mark_usage(api);
     box_recursion(api);
     Ok(())
@@ -118,6 +120,61 @@ fn mark_usage(api: &mut Api) {
         def.usage.request = req.contains(name);
         def.usage.response = resp.contains(name);
     }
+}
+
+/// A struct field whose type is a string enum with exactly one value (mostly a `type` tag, such as
+/// `type: admin`) holds a constant: the field records the value ([`crate::ir::Field::constant`]) and
+/// becomes a `String`, so no Rust type is generated for it (a type per constant tag would be most of
+/// the enums of a version, each `{ Admin, Unknown }`). A tagged union still dispatches on the value,
+/// which its variants record. Enums referenced elsewhere too (array items, parameters, union
+/// variants, aliases) keep their type; the others are dropped.
+fn inline_constants(api: &mut Api) {
+    let single: BTreeSet<String> = api
+        .types
+        .iter()
+        .filter_map(|(name, def)| match &def.kind {
+            TypeKind::Enum(e) if e.variants.len() == 1 => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    if single.is_empty() {
+        return;
+    }
+    let value = |api: &Api, n: &str| match api.types.get(n).map(|d| &d.kind) {
+        Some(TypeKind::Enum(e)) => e.variants[0].wire.clone(),
+        _ => unreachable!("a single-value enum"),
+    };
+    let mut constants = Vec::new();
+    for (name, def) in &api.types {
+        if let TypeKind::Struct(s) = &def.kind {
+            for (i, f) in s.fields.iter().enumerate() {
+                if let TypeRef::Named(n) = &f.ty
+                    && single.contains(n)
+                {
+                    constants.push((name.clone(), i, value(api, n)));
+                }
+            }
+        }
+    }
+    for (name, i, value) in constants {
+        if let Some(TypeKind::Struct(s)) = api.types.get_mut(&name).map(|d| &mut d.kind) {
+            s.fields[i].ty = TypeRef::String;
+            s.fields[i].constant = Some(value);
+        }
+    }
+    // Drop the enums nothing refers to any more.
+    let mut used = Vec::new();
+    for def in api.types.values() {
+        for c in children(&def.kind) {
+            named_in(c, &mut used);
+        }
+    }
+    for (_, n) in roots_of(api, true).into_iter().chain(roots_of(api, false)) {
+        used.push(n);
+    }
+    let used: BTreeSet<String> = used.into_iter().collect();
+    api.types
+        .retain(|name, _| !single.contains(name) || used.contains(name));
 }
 
 /// Direct (not through `Vec`/map) named children.

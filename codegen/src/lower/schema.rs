@@ -495,6 +495,7 @@ impl<'a> Lowerer<'a> {
                 nullable,
                 docs,
                 boxed: false,
+                constant: None,
             });
         }
         let additional = match shape.additional {

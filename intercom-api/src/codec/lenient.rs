@@ -487,17 +487,17 @@ impl<'de, T: StructDecode> Visitor<'de> for StructVisitor<T> {
     forward_scalars_to_raw!();
 }
 
-/// A string enum: a string fits (unknown values included, as `Unknown`); anything else drifts.
-pub fn lenient_enum<'de, T, D: Deserializer<'de>>(
+/// A string enum: a string fits (unknown values included, as `Unknown`); anything else drifts, and
+/// so does a string a closed (request-only) enum does not know.
+pub fn lenient_enum<'de, T: std::str::FromStr, D: Deserializer<'de>>(
     deserializer: D,
-    from_wire: fn(&str) -> T,
 ) -> Result<Fit<T>, D::Error> {
-    deserializer.deserialize_any(EnumVisitor(from_wire))
+    deserializer.deserialize_any(EnumVisitor(PhantomData))
 }
 
-struct EnumVisitor<T>(fn(&str) -> T);
+struct EnumVisitor<T>(PhantomData<T>);
 
-impl<'de, T> Visitor<'de> for EnumVisitor<T> {
+impl<'de, T: std::str::FromStr> Visitor<'de> for EnumVisitor<T> {
     type Value = Fit<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -505,7 +505,7 @@ impl<'de, T> Visitor<'de> for EnumVisitor<T> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Fit<T>, E> {
-        Ok(Ok((self.0)(v)))
+        Ok(v.parse().map_err(|_| Value::String(v.to_owned())))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {

@@ -1,6 +1,7 @@
 //! Serde helpers shared by the generated code (one copy instead of one per type).
 
 pub mod drift;
+mod enums;
 mod lenient;
 mod structs;
 mod unions;
@@ -9,21 +10,40 @@ pub use lenient::{
     Fit, Lenient, LenientSeed, lenient_enum, via_deserialize, via_deserialize_untagged, via_value,
 };
 pub use structs::{
-    Key, ObjectWriter, Outcome, StructDecode, decode_struct, fill, fill_opt_string, fill_string,
-    missing, set, set_boxed, set_extra, unknown_member,
+    Key, ObjectWriter, Outcome, StructDecode, decode_struct, fill, fill_constant, fill_opt_string,
+    fill_string, missing, set, set_boxed, set_extra, unknown_member,
 };
 pub use unions::{
     TaggedDecode, UnionDecode, decode_tagged, decode_union, map, map_or_other, rest, seq,
     seq_or_other,
 };
 
+pub use enums::{UnknownEnumValue, UnknownValue};
+
 use serde::de::DeserializeOwned;
 
-/// Implements `Serialize`, `Deserialize`, `Display` and `From<&str>` for a generated string enum
-/// that has `as_str()` and `from_wire()`.
+/// Implements `Serialize`, `Deserialize`, `Display`, `AsRef<str>` and [`Lenient`] for a generated
+/// string enum that has `as_str()` and `FromStr`. `string_enum!(Name)` is an open (response) enum,
+/// whose `FromStr` is infallible (`Unknown`); it also gets `From<&str>`. `string_enum!(closed Name)`
+/// is a request-only enum without `Unknown`: decoding rejects a value it does not know (and a
+/// response type reaching it keeps such a value raw, as drift).
 #[allow(unused_macros)]
 macro_rules! string_enum {
     ($name:ident) => {
+        $crate::codec::string_enum!(@common $name);
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match <Self as std::str::FromStr>::from_str(value) {
+                    Ok(v) => v,
+                    Err(never) => match never {},
+                }
+            }
+        }
+    };
+    (closed $name:ident) => {
+        $crate::codec::string_enum!(@common $name);
+    };
+    (@common $name:ident) => {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
@@ -31,7 +51,7 @@ macro_rules! string_enum {
         }
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_str($crate::codec::WireVisitor(Self::from_wire))
+                deserializer.deserialize_str($crate::codec::WireVisitor::<Self>::new())
             }
         }
         impl std::fmt::Display for $name {
@@ -39,16 +59,16 @@ macro_rules! string_enum {
                 f.write_str(self.as_str())
             }
         }
-        impl From<&str> for $name {
-            fn from(value: &str) -> Self {
-                Self::from_wire(value)
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
             }
         }
         impl $crate::codec::Lenient for $name {
             fn decode_lenient<'de, D: serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> Result<$crate::codec::Fit<Self>, D::Error> {
-                $crate::codec::lenient_enum(deserializer, Self::from_wire)
+                $crate::codec::lenient_enum(deserializer)
             }
         }
     };
@@ -110,10 +130,22 @@ pub(crate) use lenient_strict_union;
 #[allow(unused_imports)]
 pub(crate) use string_enum;
 
-/// Visits a string (borrowed or owned) and maps it with the enum's `from_wire`.
-pub struct WireVisitor<T>(pub fn(&str) -> T);
+/// Visits a string (borrowed or owned) and parses it with the enum's `FromStr` (an error for a
+/// value a closed enum does not know).
+pub struct WireVisitor<T>(std::marker::PhantomData<T>);
 
-impl<T> serde::de::Visitor<'_> for WireVisitor<T> {
+impl<T> WireVisitor<T> {
+    /// The visitor for enum `T`.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        WireVisitor(std::marker::PhantomData)
+    }
+}
+
+impl<T: std::str::FromStr> serde::de::Visitor<'_> for WireVisitor<T>
+where
+    T::Err: std::fmt::Display,
+{
     type Value = T;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -121,7 +153,7 @@ impl<T> serde::de::Visitor<'_> for WireVisitor<T> {
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
-        Ok((self.0)(v))
+        v.parse().map_err(E::custom)
     }
 }
 

@@ -209,6 +209,29 @@ fn fill_with<'de, S: DeserializeSeed<'de>, A: MapAccess<'de>>(
     Ok(Outcome::Fit)
 }
 
+/// Strict: a constant member (the one value the spec allows, which the struct does not store):
+/// `null` or that value; any other value is an error, and so is a repeated member.
+pub fn fill_constant<'de, A: MapAccess<'de>>(
+    slot: &mut Option<()>,
+    key: &'static str,
+    value: &'static str,
+    map: &mut A,
+) -> Result<Outcome, A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(key));
+    }
+    match map.next_value::<Option<std::borrow::Cow<'de, str>>>()? {
+        Some(found) if found != value => {
+            return Err(de::Error::custom(format_args!(
+                "{key}: expected {value:?}, found {found:?}"
+            )));
+        }
+        _ => {}
+    }
+    *slot = Some(());
+    Ok(Outcome::Fit)
+}
+
 /// Strict: the value of a required member, or the "missing field" error.
 pub fn missing<T, E: de::Error>(slot: Option<T>, key: &'static str) -> Result<T, E> {
     slot.ok_or_else(|| E::missing_field(key))

@@ -1232,7 +1232,6 @@ impl super::Leftovers for models::AdminReplyConversationRequest {
             &format!("{path}/{}", "message_type"),
             out,
         );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.admin_id,
@@ -1261,11 +1260,6 @@ impl super::Leftovers for models::AdminReplyConversationRequestMessageType {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::AdminReplyConversationRequestType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::AdminReplyTicketRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
@@ -1273,7 +1267,6 @@ impl super::Leftovers for models::AdminReplyTicketRequest {
             &format!("{path}/{}", "message_type"),
             out,
         );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.admin_id,
@@ -1306,11 +1299,6 @@ impl super::Leftovers for models::AdminReplyTicketRequestReplyOptionsItem {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.text, &format!("{path}/{}", "text"), out);
         super::Leftovers::leftovers(&self.uuid, &format!("{path}/{}", "uuid"), out);
-    }
-}
-impl super::Leftovers for models::AdminReplyTicketRequestType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::AdminWithApp {
@@ -1505,11 +1493,6 @@ impl super::Leftovers for models::ArticleContentState {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::ArticleContentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ArticleList {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -1586,11 +1569,6 @@ impl super::Leftovers for models::ArticleListItem {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ArticleListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ArticleSearchHighlights {
@@ -1675,11 +1653,6 @@ impl super::Leftovers for models::ArticleSearchResponseData {
         }
     }
 }
-impl super::Leftovers for models::ArticleSearchResponseType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ArticleState {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
@@ -1722,11 +1695,6 @@ impl super::Leftovers for models::ArticleStatistics {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ArticleStatisticsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ArticleTranslatedContent {
@@ -1774,23 +1742,8 @@ impl super::Leftovers for models::ArticleTranslatedContent {
         }
     }
 }
-impl super::Leftovers for models::ArticleTranslatedContentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::ArticleType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::AssignConversationRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(
             &self.admin_id,
@@ -1803,11 +1756,6 @@ impl super::Leftovers for models::AssignConversationRequest {
             out,
         );
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
-    }
-}
-impl super::Leftovers for models::AssignConversationRequestMessageType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::AssignConversationRequestType {
@@ -1922,27 +1870,11 @@ impl super::Leftovers for models::AttachTagToTicketRequest {
 impl super::Leftovers for models::CloseConversationRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
-        super::Leftovers::leftovers(
             &self.admin_id,
             &format!("{path}/{}", "admin_id"),
             out,
         );
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
-    }
-}
-impl super::Leftovers for models::CloseConversationRequestMessageType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::CloseConversationRequestType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::Collection {
@@ -2010,11 +1942,6 @@ impl super::Leftovers for models::CollectionList {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::CollectionListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::Company {
@@ -2106,11 +2033,6 @@ impl super::Leftovers for models::CompanyAttachedContacts {
         }
     }
 }
-impl super::Leftovers for models::CompanyAttachedContactsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::CompanyAttachedSegments {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -2118,11 +2040,6 @@ impl super::Leftovers for models::CompanyAttachedSegments {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::CompanyAttachedSegmentsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::CompanyData {
@@ -2133,11 +2050,6 @@ impl super::Leftovers for models::CompanyData {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::CompanyDataType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::CompanyList {
@@ -2153,11 +2065,6 @@ impl super::Leftovers for models::CompanyList {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::CompanyListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::CompanyPlan {
@@ -2190,11 +2097,6 @@ impl super::Leftovers for models::CompanyScroll {
         }
     }
 }
-impl super::Leftovers for models::CompanyScrollType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::CompanySegments {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -2208,11 +2110,6 @@ impl super::Leftovers for models::CompanySegments {
         }
     }
 }
-impl super::Leftovers for models::CompanySegmentsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::CompanyTags {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -2220,16 +2117,6 @@ impl super::Leftovers for models::CompanyTags {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::CompanyTagsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::CompanyType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::Contact {
@@ -2483,11 +2370,6 @@ impl super::Leftovers for models::ContactArchived {
         }
     }
 }
-impl super::Leftovers for models::ContactArchivedType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ContactAttachedCompanies {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -2506,11 +2388,6 @@ impl super::Leftovers for models::ContactAttachedCompanies {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ContactAttachedCompaniesType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ContactAvatar {
@@ -2565,11 +2442,6 @@ impl super::Leftovers for models::ContactDeleted {
         }
     }
 }
-impl super::Leftovers for models::ContactDeletedType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ContactList {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -2583,11 +2455,6 @@ impl super::Leftovers for models::ContactList {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ContactListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ContactLocation {
@@ -2689,11 +2556,6 @@ impl super::Leftovers for models::ContactReference {
         }
     }
 }
-impl super::Leftovers for models::ContactReferenceType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ContactReplyBaseRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
@@ -2713,16 +2575,6 @@ impl super::Leftovers for models::ContactReplyBaseRequest {
         }
     }
 }
-impl super::Leftovers for models::ContactReplyBaseRequestMessageType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::ContactReplyBaseRequestType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ContactReplyConversationRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         #[allow(unreachable_patterns)]
@@ -2736,12 +2588,6 @@ impl super::Leftovers for models::ContactReplyConversationRequest {
 }
 impl super::Leftovers for models::ContactReplyEmailRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.attachment_urls,
@@ -2758,12 +2604,6 @@ impl super::Leftovers for models::ContactReplyEmailRequest {
 }
 impl super::Leftovers for models::ContactReplyIntercomUserIdRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.attachment_urls,
@@ -2784,12 +2624,6 @@ impl super::Leftovers for models::ContactReplyIntercomUserIdRequest {
 }
 impl super::Leftovers for models::ContactReplyTicketEmailRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.attachment_urls,
@@ -2801,12 +2635,6 @@ impl super::Leftovers for models::ContactReplyTicketEmailRequest {
 }
 impl super::Leftovers for models::ContactReplyTicketIntercomUserIdRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.attachment_urls,
@@ -2833,12 +2661,6 @@ impl super::Leftovers for models::ContactReplyTicketRequest {
 }
 impl super::Leftovers for models::ContactReplyTicketUserIdRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.attachment_urls,
@@ -2854,12 +2676,6 @@ impl super::Leftovers for models::ContactReplyTicketUserIdRequest {
 }
 impl super::Leftovers for models::ContactReplyUserIdRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.attachment_urls,
@@ -2885,11 +2701,6 @@ impl super::Leftovers for models::ContactSegments {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ContactSegmentsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ContactSocialProfiles {
@@ -2957,11 +2768,6 @@ impl super::Leftovers for models::ContactUnarchived {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ContactUnarchivedType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::Conversation {
@@ -3083,11 +2889,6 @@ impl super::Leftovers for models::ConversationContacts {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ConversationContactsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ConversationCustomersItem {
@@ -3229,11 +3030,6 @@ impl super::Leftovers for models::ConversationListItemState {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::ConversationListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ConversationPart {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -3312,11 +3108,6 @@ impl super::Leftovers for models::ConversationParts {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ConversationPartsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ConversationPriority {
@@ -3807,13 +3598,7 @@ impl super::Leftovers for models::CreateMessageRequest {
 }
 impl super::Leftovers for models::CreateMessageRequestFrom {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
-    }
-}
-impl super::Leftovers for models::CreateMessageRequestFromType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::CreateMessageRequestMessageType {
@@ -4081,11 +3866,6 @@ impl super::Leftovers for models::CursorPages {
         }
     }
 }
-impl super::Leftovers for models::CursorPagesType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::CustomerRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         #[allow(unreachable_patterns)]
@@ -4202,17 +3982,7 @@ impl super::Leftovers for models::DataAttributeList {
         }
     }
 }
-impl super::Leftovers for models::DataAttributeListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::DataAttributeModel {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::DataAttributeType {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
     }
@@ -4271,11 +4041,6 @@ impl super::Leftovers for models::DataEventListPages {
         }
     }
 }
-impl super::Leftovers for models::DataEventListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::DataEventSummary {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -4319,16 +4084,6 @@ impl super::Leftovers for models::DataEventSummaryPages {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::DataEventSummaryType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::DataEventType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::DataExport {
@@ -4507,11 +4262,6 @@ impl super::Leftovers for models::DeletedArticleObject {
         }
     }
 }
-impl super::Leftovers for models::DeletedArticleObjectObject {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::DeletedCollectionObject {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
@@ -4524,11 +4274,6 @@ impl super::Leftovers for models::DeletedCollectionObject {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::DeletedCollectionObjectObject {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::DeletedCompanyObject {
@@ -4545,11 +4290,6 @@ impl super::Leftovers for models::DeletedCompanyObject {
         }
     }
 }
-impl super::Leftovers for models::DeletedCompanyObjectObject {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::DeletedObject {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
@@ -4562,11 +4302,6 @@ impl super::Leftovers for models::DeletedObject {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::DeletedObjectObject {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::DetachContactFromConversationRequest {
@@ -4660,11 +4395,6 @@ impl super::Leftovers for models::GroupContent {
         }
     }
 }
-impl super::Leftovers for models::GroupContentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::GroupTranslatedContent {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -4708,11 +4438,6 @@ impl super::Leftovers for models::GroupTranslatedContent {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::GroupTranslatedContentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::HelpCenter {
@@ -4768,11 +4493,6 @@ impl super::Leftovers for models::HelpCenterList {
         }
     }
 }
-impl super::Leftovers for models::HelpCenterListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::IntercomVersion {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
@@ -4814,11 +4534,6 @@ impl super::Leftovers for models::LinkedObjectList {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::LinkedObjectListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::LinkedObjectType {
@@ -5057,11 +4772,6 @@ impl super::Leftovers for models::NewsItemState {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::NewsItemType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::Newsfeed {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
@@ -5097,11 +4807,6 @@ impl super::Leftovers for models::NewsfeedAssignment {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::NewsfeedType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::Note {
@@ -5152,20 +4857,10 @@ impl super::Leftovers for models::NoteList {
 impl super::Leftovers for models::OpenConversationRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(
             &self.admin_id,
             &format!("{path}/{}", "admin_id"),
             out,
         );
-    }
-}
-impl super::Leftovers for models::OpenConversationRequestMessageType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::PagesLink {
@@ -5186,11 +4881,6 @@ impl super::Leftovers for models::PagesLink {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::PagesLinkType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::PaginatedResponse {
@@ -5446,11 +5136,6 @@ impl super::Leftovers for models::PhoneSwitch {
         }
     }
 }
-impl super::Leftovers for models::PhoneSwitchType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::RedactConversationRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         #[allow(unreachable_patterns)]
@@ -5463,7 +5148,6 @@ impl super::Leftovers for models::RedactConversationRequest {
 }
 impl super::Leftovers for models::RedactConversationRequestPart {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(
             &self.conversation_id,
             &format!("{path}/{}", "conversation_id"),
@@ -5476,14 +5160,8 @@ impl super::Leftovers for models::RedactConversationRequestPart {
         );
     }
 }
-impl super::Leftovers for models::RedactConversationRequestPartType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::RedactConversationRequestSource {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(
             &self.conversation_id,
             &format!("{path}/{}", "conversation_id"),
@@ -5494,11 +5172,6 @@ impl super::Leftovers for models::RedactConversationRequestSource {
             &format!("{path}/{}", "source_id"),
             out,
         );
-    }
-}
-impl super::Leftovers for models::RedactConversationRequestSourceType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::Reference {
@@ -5590,17 +5263,7 @@ impl super::Leftovers for models::SegmentList {
         }
     }
 }
-impl super::Leftovers for models::SegmentListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::SegmentPersonType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::SegmentType {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
     }
@@ -5674,11 +5337,6 @@ impl super::Leftovers for models::SlaAppliedSlaStatus {
 impl super::Leftovers for models::SnoozeConversationRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(
             &self.admin_id,
             &format!("{path}/{}", "admin_id"),
             out,
@@ -5688,11 +5346,6 @@ impl super::Leftovers for models::SnoozeConversationRequest {
             &format!("{path}/{}", "snoozed_until"),
             out,
         );
-    }
-}
-impl super::Leftovers for models::SnoozeConversationRequestMessageType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::SocialProfile {
@@ -5771,11 +5424,6 @@ impl super::Leftovers for models::SubscriptionTypeList {
         }
     }
 }
-impl super::Leftovers for models::SubscriptionTypeListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::SubscriptionTypeState {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
@@ -5840,11 +5488,6 @@ impl super::Leftovers for models::TagList {
         }
     }
 }
-impl super::Leftovers for models::TagListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::TagMultipleUsersRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
@@ -5863,11 +5506,6 @@ impl super::Leftovers for models::Tags {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::TagsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::Team {
@@ -5897,11 +5535,6 @@ impl super::Leftovers for models::TeamList {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::TeamListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::TeamPriorityLevel {
@@ -6029,11 +5662,6 @@ impl super::Leftovers for models::TicketContacts {
         }
     }
 }
-impl super::Leftovers for models::TicketContactsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::TicketCustomAttributesValue {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         #[allow(unreachable_patterns)]
@@ -6064,11 +5692,6 @@ impl super::Leftovers for models::TicketList {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::TicketListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::TicketPart {
@@ -6171,11 +5794,6 @@ impl super::Leftovers for models::TicketParts {
         }
     }
 }
-impl super::Leftovers for models::TicketPartsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::TicketReply {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -6213,11 +5831,6 @@ impl super::Leftovers for models::TicketReply {
     }
 }
 impl super::Leftovers for models::TicketReplyPartType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::TicketReplyType {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
     }
@@ -6381,11 +5994,6 @@ impl super::Leftovers for models::TicketTypeAttributeList {
     }
 }
 impl super::Leftovers for models::TicketTypeCategory {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::TicketTypeEnum {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
     }
@@ -6877,11 +6485,6 @@ impl super::Leftovers for models::VisitorCompanies {
         }
     }
 }
-impl super::Leftovers for models::VisitorCompaniesType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::VisitorDeletedObject {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
@@ -6894,11 +6497,6 @@ impl super::Leftovers for models::VisitorDeletedObject {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::VisitorDeletedObjectType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::VisitorLocationData {
@@ -6957,11 +6555,6 @@ impl super::Leftovers for models::VisitorSegments {
         }
     }
 }
-impl super::Leftovers for models::VisitorSegmentsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::VisitorSocialProfiles {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -6973,11 +6566,6 @@ impl super::Leftovers for models::VisitorSocialProfiles {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::VisitorSocialProfilesType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::VisitorTags {
@@ -6997,15 +6585,5 @@ impl super::Leftovers for models::VisitorTagsTagsItem {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::VisitorTagsTagsItemType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::VisitorTagsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }

@@ -1087,11 +1087,6 @@ impl super::Leftovers for models::ActivityLogList {
         }
     }
 }
-impl super::Leftovers for models::ActivityLogListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ActivityLogMetadata {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
@@ -1167,11 +1162,6 @@ impl super::Leftovers for models::ActivityLogPerformedBy {
         }
     }
 }
-impl super::Leftovers for models::ActivityLogPerformedByType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::AddressableList {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -1245,11 +1235,6 @@ impl super::Leftovers for models::AdminList {
         }
     }
 }
-impl super::Leftovers for models::AdminListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::AdminPriorityLevel {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
@@ -1274,7 +1259,6 @@ impl super::Leftovers for models::AdminReplyConversationRequest {
             &format!("{path}/{}", "message_type"),
             out,
         );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.admin_id,
@@ -1303,11 +1287,6 @@ impl super::Leftovers for models::AdminReplyConversationRequestMessageType {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::AdminReplyConversationRequestType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::AdminReplyTicketRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
@@ -1315,7 +1294,6 @@ impl super::Leftovers for models::AdminReplyTicketRequest {
             &format!("{path}/{}", "message_type"),
             out,
         );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.admin_id,
@@ -1353,16 +1331,6 @@ impl super::Leftovers for models::AdminReplyTicketRequestReplyOptionsItem {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.text, &format!("{path}/{}", "text"), out);
         super::Leftovers::leftovers(&self.uuid, &format!("{path}/{}", "uuid"), out);
-    }
-}
-impl super::Leftovers for models::AdminReplyTicketRequestType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::AdminType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::AdminWithApp {
@@ -1419,16 +1387,6 @@ impl super::Leftovers for models::AdminWithAppAvatar {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::AdminWithAppAvatarType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::AdminWithAppType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::AiAgent {
@@ -1620,11 +1578,6 @@ impl super::Leftovers for models::ArticleContentState {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::ArticleContentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ArticleList {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -1701,11 +1654,6 @@ impl super::Leftovers for models::ArticleListItem {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ArticleListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ArticleSearchHighlights {
@@ -1802,11 +1750,6 @@ impl super::Leftovers for models::ArticleStatistics {
         }
     }
 }
-impl super::Leftovers for models::ArticleStatisticsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ArticleTranslatedContent {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -1852,23 +1795,8 @@ impl super::Leftovers for models::ArticleTranslatedContent {
         }
     }
 }
-impl super::Leftovers for models::ArticleTranslatedContentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::ArticleType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::AssignConversationRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(
             &self.admin_id,
@@ -1881,11 +1809,6 @@ impl super::Leftovers for models::AssignConversationRequest {
             out,
         );
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
-    }
-}
-impl super::Leftovers for models::AssignConversationRequestMessageType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::AssignConversationRequestType {
@@ -2019,11 +1942,6 @@ impl super::Leftovers for models::ButtonComponentStyle {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::ButtonComponentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::CanvasObject {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
@@ -2073,11 +1991,6 @@ impl super::Leftovers for models::CheckboxComponentSaveState {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::CheckboxComponentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::CheckboxOption {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -2093,35 +2006,14 @@ impl super::Leftovers for models::CheckboxOption {
         }
     }
 }
-impl super::Leftovers for models::CheckboxOptionType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::CloseConversationRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(
             &self.admin_id,
             &format!("{path}/{}", "admin_id"),
             out,
         );
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
-    }
-}
-impl super::Leftovers for models::CloseConversationRequestMessageType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::CloseConversationRequestType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::Collection {
@@ -2189,11 +2081,6 @@ impl super::Leftovers for models::CollectionList {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::CollectionListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::Company {
@@ -2285,11 +2172,6 @@ impl super::Leftovers for models::CompanyAttachedContacts {
         }
     }
 }
-impl super::Leftovers for models::CompanyAttachedContactsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::CompanyAttachedSegments {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -2297,11 +2179,6 @@ impl super::Leftovers for models::CompanyAttachedSegments {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::CompanyAttachedSegmentsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::CompanyList {
@@ -2319,11 +2196,6 @@ impl super::Leftovers for models::CompanyList {
         }
     }
 }
-impl super::Leftovers for models::CompanyListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::CompanyPlan {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -2332,11 +2204,6 @@ impl super::Leftovers for models::CompanyPlan {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::CompanyPlanType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::CompanyScroll {
@@ -2359,11 +2226,6 @@ impl super::Leftovers for models::CompanyScroll {
         }
     }
 }
-impl super::Leftovers for models::CompanyScrollType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::CompanySegments {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -2377,11 +2239,6 @@ impl super::Leftovers for models::CompanySegments {
         }
     }
 }
-impl super::Leftovers for models::CompanySegmentsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::CompanyTags {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -2389,16 +2246,6 @@ impl super::Leftovers for models::CompanyTags {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::CompanyTagsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::CompanyType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::Component {
@@ -2761,11 +2608,6 @@ impl super::Leftovers for models::ContactArchived {
         }
     }
 }
-impl super::Leftovers for models::ContactArchivedType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ContactAttachedCompanies {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -2784,11 +2626,6 @@ impl super::Leftovers for models::ContactAttachedCompanies {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ContactAttachedCompaniesType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ContactAvatar {
@@ -2824,11 +2661,6 @@ impl super::Leftovers for models::ContactCompanies {
         }
     }
 }
-impl super::Leftovers for models::ContactCompaniesType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ContactCompany {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
@@ -2837,11 +2669,6 @@ impl super::Leftovers for models::ContactCompany {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ContactCompanyType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ContactDeleted {
@@ -2863,11 +2690,6 @@ impl super::Leftovers for models::ContactDeleted {
         }
     }
 }
-impl super::Leftovers for models::ContactDeletedType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ContactList {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -2881,11 +2703,6 @@ impl super::Leftovers for models::ContactList {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ContactListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ContactLocation {
@@ -2911,11 +2728,6 @@ impl super::Leftovers for models::ContactLocation {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ContactLocationType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ContactNotes {
@@ -2992,11 +2804,6 @@ impl super::Leftovers for models::ContactReference {
         }
     }
 }
-impl super::Leftovers for models::ContactReferenceType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ContactReplyBaseRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
@@ -3021,16 +2828,6 @@ impl super::Leftovers for models::ContactReplyBaseRequest {
         }
     }
 }
-impl super::Leftovers for models::ContactReplyBaseRequestMessageType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::ContactReplyBaseRequestType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ContactReplyConversationRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         #[allow(unreachable_patterns)]
@@ -3044,12 +2841,6 @@ impl super::Leftovers for models::ContactReplyConversationRequest {
 }
 impl super::Leftovers for models::ContactReplyEmailRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.created_at,
@@ -3071,12 +2862,6 @@ impl super::Leftovers for models::ContactReplyEmailRequest {
 }
 impl super::Leftovers for models::ContactReplyIntercomUserIdRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.created_at,
@@ -3102,12 +2887,6 @@ impl super::Leftovers for models::ContactReplyIntercomUserIdRequest {
 }
 impl super::Leftovers for models::ContactReplyTicketEmailRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.created_at,
@@ -3124,12 +2903,6 @@ impl super::Leftovers for models::ContactReplyTicketEmailRequest {
 }
 impl super::Leftovers for models::ContactReplyTicketIntercomUserIdRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.created_at,
@@ -3161,12 +2934,6 @@ impl super::Leftovers for models::ContactReplyTicketRequest {
 }
 impl super::Leftovers for models::ContactReplyTicketUserIdRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.created_at,
@@ -3187,12 +2954,6 @@ impl super::Leftovers for models::ContactReplyTicketUserIdRequest {
 }
 impl super::Leftovers for models::ContactReplyUserIdRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(&self.body, &format!("{path}/{}", "body"), out);
         super::Leftovers::leftovers(
             &self.created_at,
@@ -3223,11 +2984,6 @@ impl super::Leftovers for models::ContactSegments {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ContactSegmentsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ContactSocialProfiles {
@@ -3297,11 +3053,6 @@ impl super::Leftovers for models::ContactUnarchived {
         }
     }
 }
-impl super::Leftovers for models::ContactUnarchivedType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ContentObject {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
@@ -3350,11 +3101,6 @@ impl super::Leftovers for models::ContentSourcesList {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ContentSourcesListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::Context {
@@ -3531,11 +3277,6 @@ impl super::Leftovers for models::ConversationContacts {
         }
     }
 }
-impl super::Leftovers for models::ConversationContactsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ConversationCustomersItem {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -3671,11 +3412,6 @@ impl super::Leftovers for models::ConversationListItemState {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::ConversationListItemType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ConversationPart {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -3738,11 +3474,6 @@ impl super::Leftovers for models::ConversationPartAuthor {
         }
     }
 }
-impl super::Leftovers for models::ConversationPartType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ConversationParts {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -3759,11 +3490,6 @@ impl super::Leftovers for models::ConversationParts {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ConversationPartsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ConversationPriority {
@@ -3935,11 +3661,6 @@ impl super::Leftovers for models::ConversationStatistics {
         }
     }
 }
-impl super::Leftovers for models::ConversationStatisticsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ConversationTeammates {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -3951,11 +3672,6 @@ impl super::Leftovers for models::ConversationTeammates {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ConversationType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ConvertConversationToTicketRequest {
@@ -4560,11 +4276,6 @@ impl super::Leftovers for models::CursorPages {
         }
     }
 }
-impl super::Leftovers for models::CursorPagesType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::CustomerRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         #[allow(unreachable_patterns)]
@@ -4681,17 +4392,7 @@ impl super::Leftovers for models::DataAttributeList {
         }
     }
 }
-impl super::Leftovers for models::DataAttributeListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::DataAttributeModel {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::DataAttributeType {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
     }
@@ -4750,11 +4451,6 @@ impl super::Leftovers for models::DataEventListPages {
         }
     }
 }
-impl super::Leftovers for models::DataEventListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::DataEventSummary {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -4798,16 +4494,6 @@ impl super::Leftovers for models::DataEventSummaryPages {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::DataEventSummaryType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::DataEventType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::DataExport {
@@ -4976,11 +4662,6 @@ impl super::Leftovers for models::DataTableComponent {
         }
     }
 }
-impl super::Leftovers for models::DataTableComponentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::DataTableItem {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -4989,11 +4670,6 @@ impl super::Leftovers for models::DataTableItem {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::DataTableItemType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::DeletedArticleObject {
@@ -5010,11 +4686,6 @@ impl super::Leftovers for models::DeletedArticleObject {
         }
     }
 }
-impl super::Leftovers for models::DeletedArticleObjectObject {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::DeletedCollectionObject {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
@@ -5027,11 +4698,6 @@ impl super::Leftovers for models::DeletedCollectionObject {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::DeletedCollectionObjectObject {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::DeletedCompanyObject {
@@ -5048,11 +4714,6 @@ impl super::Leftovers for models::DeletedCompanyObject {
         }
     }
 }
-impl super::Leftovers for models::DeletedCompanyObjectObject {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::DeletedObject {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
@@ -5065,11 +4726,6 @@ impl super::Leftovers for models::DeletedObject {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::DeletedObjectObject {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::DetachContactFromConversationRequest {
@@ -5113,16 +4769,6 @@ impl super::Leftovers for models::DividerComponent {
         }
     }
 }
-impl super::Leftovers for models::DividerComponentBottomMargin {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::DividerComponentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::DropdownComponent {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -5154,11 +4800,6 @@ impl super::Leftovers for models::DropdownComponentSaveState {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::DropdownComponentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::DropdownOption {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -5172,11 +4813,6 @@ impl super::Leftovers for models::DropdownOption {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::DropdownOptionType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::Error {
@@ -5215,11 +4851,6 @@ impl super::Leftovers for models::Event {
         }
     }
 }
-impl super::Leftovers for models::EventType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::FileAttribute {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -5254,11 +4885,6 @@ impl super::Leftovers for models::GroupContent {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::GroupContentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::GroupTranslatedContent {
@@ -5304,11 +4930,6 @@ impl super::Leftovers for models::GroupTranslatedContent {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::GroupTranslatedContentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::HelpCenter {
@@ -5364,11 +4985,6 @@ impl super::Leftovers for models::HelpCenterList {
         }
     }
 }
-impl super::Leftovers for models::HelpCenterListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::ImageComponent {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -5394,16 +5010,6 @@ impl super::Leftovers for models::ImageComponent {
     }
 }
 impl super::Leftovers for models::ImageComponentAlign {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::ImageComponentBottomMargin {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::ImageComponentType {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
     }
@@ -5486,11 +5092,6 @@ impl super::Leftovers for models::InputComponentSaveState {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::InputComponentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::IntercomVersion {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
@@ -5534,11 +5135,6 @@ impl super::Leftovers for models::LinkedObjectList {
         }
     }
 }
-impl super::Leftovers for models::LinkedObjectListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::LinkedObjectType {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
@@ -5566,11 +5162,6 @@ impl super::Leftovers for models::ListComponentItemsItem {
             Self::Without(inner) => super::Leftovers::leftovers(inner, path, out),
             _ => {}
         }
-    }
-}
-impl super::Leftovers for models::ListComponentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ListDataAttributesModel {
@@ -5641,11 +5232,6 @@ impl super::Leftovers for models::ListItem {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::ListItemType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::ListItemWithImage {
@@ -5963,11 +5549,6 @@ impl super::Leftovers for models::NewsItemState {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::NewsItemType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::Newsfeed {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
@@ -6005,11 +5586,6 @@ impl super::Leftovers for models::NewsfeedAssignment {
         }
     }
 }
-impl super::Leftovers for models::NewsfeedType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::Note {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -6040,11 +5616,6 @@ impl super::Leftovers for models::NoteContact {
         }
     }
 }
-impl super::Leftovers for models::NoteContactType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::NoteList {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -6060,33 +5631,13 @@ impl super::Leftovers for models::NoteList {
         }
     }
 }
-impl super::Leftovers for models::NoteListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::NoteType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::OpenConversationRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
         super::Leftovers::leftovers(
             &self.admin_id,
             &format!("{path}/{}", "admin_id"),
             out,
         );
-    }
-}
-impl super::Leftovers for models::OpenConversationRequestMessageType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::PagesLink {
@@ -6109,11 +5660,6 @@ impl super::Leftovers for models::PagesLink {
         }
     }
 }
-impl super::Leftovers for models::PagesLinkType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::PaginatedConversationResponse {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -6133,11 +5679,6 @@ impl super::Leftovers for models::PaginatedConversationResponse {
         }
     }
 }
-impl super::Leftovers for models::PaginatedConversationResponseType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::PaginatedNewsItemResponse {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -6153,11 +5694,6 @@ impl super::Leftovers for models::PaginatedNewsItemResponse {
         }
     }
 }
-impl super::Leftovers for models::PaginatedNewsItemResponseType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::PaginatedNewsfeedResponse {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -6171,11 +5707,6 @@ impl super::Leftovers for models::PaginatedNewsfeedResponse {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::PaginatedNewsfeedResponseType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::PartAttachment {
@@ -6210,11 +5741,6 @@ impl super::Leftovers for models::PhoneSwitch {
         }
     }
 }
-impl super::Leftovers for models::PhoneSwitchType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::RedactConversationRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         #[allow(unreachable_patterns)]
@@ -6227,7 +5753,6 @@ impl super::Leftovers for models::RedactConversationRequest {
 }
 impl super::Leftovers for models::RedactConversationRequestPart {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(
             &self.conversation_id,
             &format!("{path}/{}", "conversation_id"),
@@ -6240,14 +5765,8 @@ impl super::Leftovers for models::RedactConversationRequestPart {
         );
     }
 }
-impl super::Leftovers for models::RedactConversationRequestPartType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::RedactConversationRequestSource {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
         super::Leftovers::leftovers(
             &self.conversation_id,
             &format!("{path}/{}", "conversation_id"),
@@ -6258,11 +5777,6 @@ impl super::Leftovers for models::RedactConversationRequestSource {
             &format!("{path}/{}", "source_id"),
             out,
         );
-    }
-}
-impl super::Leftovers for models::RedactConversationRequestSourceType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::Reference {
@@ -6338,11 +5852,6 @@ impl super::Leftovers for models::SearchArticlesResponseData {
         }
     }
 }
-impl super::Leftovers for models::SearchArticlesResponseType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::SearchRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.query, &format!("{path}/{}", "query"), out);
@@ -6403,17 +5912,7 @@ impl super::Leftovers for models::SegmentList {
         }
     }
 }
-impl super::Leftovers for models::SegmentListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::SegmentPersonType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::SegmentType {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
     }
@@ -6439,11 +5938,6 @@ impl super::Leftovers for models::SheetActionComponent {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::SheetActionComponentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::SingleFilterSearchRequest {
@@ -6507,11 +6001,6 @@ impl super::Leftovers for models::SingleSelectComponentSaveState {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::SingleSelectComponentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::SingleSelectOption {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -6525,11 +6014,6 @@ impl super::Leftovers for models::SingleSelectOption {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::SingleSelectOptionType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::SlaApplied {
@@ -6558,11 +6042,6 @@ impl super::Leftovers for models::SlaAppliedSlaStatus {
 impl super::Leftovers for models::SnoozeConversationRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
-            &self.message_type,
-            &format!("{path}/{}", "message_type"),
-            out,
-        );
-        super::Leftovers::leftovers(
             &self.admin_id,
             &format!("{path}/{}", "admin_id"),
             out,
@@ -6572,11 +6051,6 @@ impl super::Leftovers for models::SnoozeConversationRequest {
             &format!("{path}/{}", "snoozed_until"),
             out,
         );
-    }
-}
-impl super::Leftovers for models::SnoozeConversationRequestMessageType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::SocialProfile {
@@ -6604,11 +6078,6 @@ impl super::Leftovers for models::SpacerComponentSize {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::SpacerComponentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::StartingAfterPaging {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
@@ -6632,11 +6101,6 @@ impl super::Leftovers for models::SubmitActionComponent {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::SubmitActionComponentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::SubmitRequest {
@@ -6751,11 +6215,6 @@ impl super::Leftovers for models::SubscriptionTypeList {
         }
     }
 }
-impl super::Leftovers for models::SubscriptionTypeListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::SubscriptionTypeState {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
@@ -6820,11 +6279,6 @@ impl super::Leftovers for models::TagList {
         }
     }
 }
-impl super::Leftovers for models::TagListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::TagMultipleUsersRequest {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.name, &format!("{path}/{}", "name"), out);
@@ -6843,11 +6297,6 @@ impl super::Leftovers for models::Tags {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::TagsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::Team {
@@ -6879,11 +6328,6 @@ impl super::Leftovers for models::TeamList {
         }
     }
 }
-impl super::Leftovers for models::TeamListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::TeamPriorityLevel {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(
@@ -6899,11 +6343,6 @@ impl super::Leftovers for models::TeamPriorityLevel {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::TeamType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::TextAreaComponent {
@@ -6928,11 +6367,6 @@ impl super::Leftovers for models::TextAreaComponent {
         }
     }
 }
-impl super::Leftovers for models::TextAreaComponentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::TextComponent {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -6955,17 +6389,7 @@ impl super::Leftovers for models::TextComponentAlign {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::TextComponentBottomMargin {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::TextComponentStyle {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::TextComponentType {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
     }
@@ -7078,11 +6502,6 @@ impl super::Leftovers for models::TicketContacts {
         }
     }
 }
-impl super::Leftovers for models::TicketContactsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::TicketCustomAttributesValue {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         #[allow(unreachable_patterns)]
@@ -7113,11 +6532,6 @@ impl super::Leftovers for models::TicketList {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::TicketListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::TicketPart {
@@ -7202,11 +6616,6 @@ impl super::Leftovers for models::TicketPartTicketState {
         let _ = (path, out);
     }
 }
-impl super::Leftovers for models::TicketPartType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::TicketParts {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -7223,11 +6632,6 @@ impl super::Leftovers for models::TicketParts {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::TicketPartsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::TicketReply {
@@ -7267,11 +6671,6 @@ impl super::Leftovers for models::TicketReply {
     }
 }
 impl super::Leftovers for models::TicketReplyPartType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::TicketReplyType {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
     }
@@ -7434,22 +6833,7 @@ impl super::Leftovers for models::TicketTypeAttributeList {
         }
     }
 }
-impl super::Leftovers for models::TicketTypeAttributeListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::TicketTypeAttributeType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::TicketTypeCategory {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::TicketTypeEnum {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         let _ = (path, out);
     }
@@ -7466,16 +6850,6 @@ impl super::Leftovers for models::TicketTypeList {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::TicketTypeListType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::TicketTypeType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::Translation {
@@ -7799,11 +7173,6 @@ impl super::Leftovers for models::UrlActionComponent {
         }
     }
 }
-impl super::Leftovers for models::UrlActionComponentType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::Visitor {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -7975,11 +7344,6 @@ impl super::Leftovers for models::VisitorCompanies {
         }
     }
 }
-impl super::Leftovers for models::VisitorCompaniesType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::VisitorDeletedObject {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.id, &format!("{path}/{}", "id"), out);
@@ -7992,11 +7356,6 @@ impl super::Leftovers for models::VisitorDeletedObject {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::VisitorDeletedObjectType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::VisitorLocationData {
@@ -8055,11 +7414,6 @@ impl super::Leftovers for models::VisitorSegments {
         }
     }
 }
-impl super::Leftovers for models::VisitorSegmentsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::VisitorSocialProfiles {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);
@@ -8071,11 +7425,6 @@ impl super::Leftovers for models::VisitorSocialProfiles {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::VisitorSocialProfilesType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }
 impl super::Leftovers for models::VisitorTags {
@@ -8095,15 +7444,5 @@ impl super::Leftovers for models::VisitorTagsTagsItem {
         for key in self.additional_properties.keys() {
             out.push(format!("{path}/{}", super::pointer_token(key)));
         }
-    }
-}
-impl super::Leftovers for models::VisitorTagsTagsItemType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
-impl super::Leftovers for models::VisitorTagsType {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
     }
 }

@@ -74,6 +74,7 @@ impl crate::codec::StructDecode for ActivityLog {
 }
 /// `ActivityLogActivityType` (defined inline at `/components/schemas/activity_log/properties/activity_type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ActivityLogActivityType {
     /// `admin_assignment_limit_change`
     AdminAssignmentLimitChange,
@@ -214,7 +215,7 @@ pub enum ActivityLogActivityType {
     /// `welcome_message_change`
     WelcomeMessageChange,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ActivityLogActivityType {
     /// The value on the wire.
@@ -294,82 +295,89 @@ impl ActivityLogActivityType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ActivityLogActivityType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "admin_assignment_limit_change" => Self::AdminAssignmentLimitChange,
-            "admin_avatar_change" => Self::AdminAvatarChange,
-            "admin_away_mode_change" => Self::AdminAwayModeChange,
-            "admin_deletion" => Self::AdminDeletion,
-            "admin_deprovisioned" => Self::AdminDeprovisioned,
-            "admin_impersonation_end" => Self::AdminImpersonationEnd,
-            "admin_impersonation_start" => Self::AdminImpersonationStart,
-            "admin_invite_change" => Self::AdminInviteChange,
-            "admin_invite_creation" => Self::AdminInviteCreation,
-            "admin_invite_deletion" => Self::AdminInviteDeletion,
-            "admin_login_failure" => Self::AdminLoginFailure,
-            "admin_login_success" => Self::AdminLoginSuccess,
-            "admin_logout" => Self::AdminLogout,
-            "admin_password_reset_request" => Self::AdminPasswordResetRequest,
-            "admin_password_reset_success" => Self::AdminPasswordResetSuccess,
-            "admin_permission_change" => Self::AdminPermissionChange,
-            "admin_provisioned" => Self::AdminProvisioned,
-            "admin_two_factor_auth_change" => Self::AdminTwoFactorAuthChange,
-            "admin_unauthorized_sign_in_method" => Self::AdminUnauthorizedSignInMethod,
-            "app_admin_join" => Self::AppAdminJoin,
-            "app_authentication_method_change" => Self::AppAuthenticationMethodChange,
-            "app_data_deletion" => Self::AppDataDeletion,
-            "app_data_export" => Self::AppDataExport,
-            "app_google_sso_domain_change" => Self::AppGoogleSsoDomainChange,
-            "app_identity_verification_change" => Self::AppIdentityVerificationChange,
-            "app_name_change" => Self::AppNameChange,
-            "app_outbound_address_change" => Self::AppOutboundAddressChange,
-            "app_package_installation" => Self::AppPackageInstallation,
-            "app_package_token_regeneration" => Self::AppPackageTokenRegeneration,
-            "app_package_uninstallation" => Self::AppPackageUninstallation,
-            "app_team_creation" => Self::AppTeamCreation,
-            "app_team_deletion" => Self::AppTeamDeletion,
-            "app_team_membership_modification" => Self::AppTeamMembershipModification,
-            "app_timezone_change" => Self::AppTimezoneChange,
-            "app_webhook_creation" => Self::AppWebhookCreation,
-            "app_webhook_deletion" => Self::AppWebhookDeletion,
-            "articles_in_messenger_enabled_change" => {
-                Self::ArticlesInMessengerEnabledChange
-            }
-            "bulk_delete" => Self::BulkDelete,
-            "bulk_export" => Self::BulkExport,
-            "campaign_deletion" => Self::CampaignDeletion,
-            "campaign_state_change" => Self::CampaignStateChange,
-            "conversation_part_deletion" => Self::ConversationPartDeletion,
-            "conversation_pdf_export" => Self::ConversationPdfExport,
-            "conversation_topic_change" => Self::ConversationTopicChange,
-            "conversation_topic_creation" => Self::ConversationTopicCreation,
-            "conversation_topic_deletion" => Self::ConversationTopicDeletion,
-            "help_center_settings_change" => Self::HelpCenterSettingsChange,
-            "inbound_conversations_change" => Self::InboundConversationsChange,
-            "inbox_access_change" => Self::InboxAccessChange,
-            "message_deletion" => Self::MessageDeletion,
-            "message_state_change" => Self::MessageStateChange,
-            "messenger_look_and_feel_change" => Self::MessengerLookAndFeelChange,
-            "messenger_search_required_change" => Self::MessengerSearchRequiredChange,
-            "messenger_spaces_change" => Self::MessengerSpacesChange,
-            "office_hours_change" => Self::OfficeHoursChange,
-            "role_change" => Self::RoleChange,
-            "role_creation" => Self::RoleCreation,
-            "role_deletion" => Self::RoleDeletion,
-            "ruleset_activation_title_preview" => Self::RulesetActivationTitlePreview,
-            "ruleset_creation" => Self::RulesetCreation,
-            "ruleset_deletion" => Self::RulesetDeletion,
-            "search_browse_enabled_change" => Self::SearchBrowseEnabledChange,
-            "search_browse_required_change" => Self::SearchBrowseRequiredChange,
-            "seat_change" => Self::SeatChange,
-            "seat_revoke" => Self::SeatRevoke,
-            "security_settings_change" => Self::SecuritySettingsChange,
-            "temporary_expectation_change" => Self::TemporaryExpectationChange,
-            "upfront_email_collection_change" => Self::UpfrontEmailCollectionChange,
-            "welcome_message_change" => Self::WelcomeMessageChange,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "admin_assignment_limit_change" => Self::AdminAssignmentLimitChange,
+                "admin_avatar_change" => Self::AdminAvatarChange,
+                "admin_away_mode_change" => Self::AdminAwayModeChange,
+                "admin_deletion" => Self::AdminDeletion,
+                "admin_deprovisioned" => Self::AdminDeprovisioned,
+                "admin_impersonation_end" => Self::AdminImpersonationEnd,
+                "admin_impersonation_start" => Self::AdminImpersonationStart,
+                "admin_invite_change" => Self::AdminInviteChange,
+                "admin_invite_creation" => Self::AdminInviteCreation,
+                "admin_invite_deletion" => Self::AdminInviteDeletion,
+                "admin_login_failure" => Self::AdminLoginFailure,
+                "admin_login_success" => Self::AdminLoginSuccess,
+                "admin_logout" => Self::AdminLogout,
+                "admin_password_reset_request" => Self::AdminPasswordResetRequest,
+                "admin_password_reset_success" => Self::AdminPasswordResetSuccess,
+                "admin_permission_change" => Self::AdminPermissionChange,
+                "admin_provisioned" => Self::AdminProvisioned,
+                "admin_two_factor_auth_change" => Self::AdminTwoFactorAuthChange,
+                "admin_unauthorized_sign_in_method" => {
+                    Self::AdminUnauthorizedSignInMethod
+                }
+                "app_admin_join" => Self::AppAdminJoin,
+                "app_authentication_method_change" => Self::AppAuthenticationMethodChange,
+                "app_data_deletion" => Self::AppDataDeletion,
+                "app_data_export" => Self::AppDataExport,
+                "app_google_sso_domain_change" => Self::AppGoogleSsoDomainChange,
+                "app_identity_verification_change" => Self::AppIdentityVerificationChange,
+                "app_name_change" => Self::AppNameChange,
+                "app_outbound_address_change" => Self::AppOutboundAddressChange,
+                "app_package_installation" => Self::AppPackageInstallation,
+                "app_package_token_regeneration" => Self::AppPackageTokenRegeneration,
+                "app_package_uninstallation" => Self::AppPackageUninstallation,
+                "app_team_creation" => Self::AppTeamCreation,
+                "app_team_deletion" => Self::AppTeamDeletion,
+                "app_team_membership_modification" => Self::AppTeamMembershipModification,
+                "app_timezone_change" => Self::AppTimezoneChange,
+                "app_webhook_creation" => Self::AppWebhookCreation,
+                "app_webhook_deletion" => Self::AppWebhookDeletion,
+                "articles_in_messenger_enabled_change" => {
+                    Self::ArticlesInMessengerEnabledChange
+                }
+                "bulk_delete" => Self::BulkDelete,
+                "bulk_export" => Self::BulkExport,
+                "campaign_deletion" => Self::CampaignDeletion,
+                "campaign_state_change" => Self::CampaignStateChange,
+                "conversation_part_deletion" => Self::ConversationPartDeletion,
+                "conversation_pdf_export" => Self::ConversationPdfExport,
+                "conversation_topic_change" => Self::ConversationTopicChange,
+                "conversation_topic_creation" => Self::ConversationTopicCreation,
+                "conversation_topic_deletion" => Self::ConversationTopicDeletion,
+                "help_center_settings_change" => Self::HelpCenterSettingsChange,
+                "inbound_conversations_change" => Self::InboundConversationsChange,
+                "inbox_access_change" => Self::InboxAccessChange,
+                "message_deletion" => Self::MessageDeletion,
+                "message_state_change" => Self::MessageStateChange,
+                "messenger_look_and_feel_change" => Self::MessengerLookAndFeelChange,
+                "messenger_search_required_change" => Self::MessengerSearchRequiredChange,
+                "messenger_spaces_change" => Self::MessengerSpacesChange,
+                "office_hours_change" => Self::OfficeHoursChange,
+                "role_change" => Self::RoleChange,
+                "role_creation" => Self::RoleCreation,
+                "role_deletion" => Self::RoleDeletion,
+                "ruleset_activation_title_preview" => Self::RulesetActivationTitlePreview,
+                "ruleset_creation" => Self::RulesetCreation,
+                "ruleset_deletion" => Self::RulesetDeletion,
+                "search_browse_enabled_change" => Self::SearchBrowseEnabledChange,
+                "search_browse_required_change" => Self::SearchBrowseRequiredChange,
+                "seat_change" => Self::SeatChange,
+                "seat_revoke" => Self::SeatRevoke,
+                "security_settings_change" => Self::SecuritySettingsChange,
+                "temporary_expectation_change" => Self::TemporaryExpectationChange,
+                "upfront_email_collection_change" => Self::UpfrontEmailCollectionChange,
+                "welcome_message_change" => Self::WelcomeMessageChange,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ActivityLogActivityType);
@@ -973,7 +981,7 @@ const _: () = {
     }
 };
 impl SetAwayAdminRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(away_mode_enabled: bool, away_mode_reassign: bool) -> Self {
         Self {
             away_mode_enabled,

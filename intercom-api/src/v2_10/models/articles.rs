@@ -9,7 +9,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Article {
     /// The type of object - `article`.
-    pub type_: Option<ArticleType>,
+    ///
+    /// The spec allows only `article`.
+    pub type_: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
     pub id: Option<String>,
     /// The id of the workspace which the article belongs to.
@@ -120,7 +122,9 @@ impl crate::codec::StructDecode for Article {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleContent {
     /// The type of object - `article_content` .
-    pub type_: Option<ArticleContentType>,
+    ///
+    /// The spec allows only `article_content`.
+    pub type_: Option<String>,
     /// The title of the article.
     pub title: Option<String>,
     /// The description of the article.
@@ -195,13 +199,14 @@ impl crate::codec::StructDecode for ArticleContent {
 }
 /// Whether the article is `published` or is a `draft` .
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ArticleContentState {
     /// `published`
     Published,
     /// `draft`
     Draft,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ArticleContentState {
     /// The value on the wire.
@@ -212,48 +217,30 @@ impl ArticleContentState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ArticleContentState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "published" => Self::Published,
+                "draft" => Self::Draft,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ArticleContentState);
-/// The type of object - `article_content` .
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ArticleContentType {
-    /// `article_content`
-    ArticleContent,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ArticleContentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArticleContent => "article_content",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "article_content" => Self::ArticleContent,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ArticleContentType);
 /// Articles
 ///
 /// This will return a list of articles for the App.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleList {
     /// The type of the object - `list`.
-    pub type_: Option<ArticleListType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
     /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
@@ -313,7 +300,9 @@ impl crate::codec::StructDecode for ArticleList {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleListItem {
     /// The type of object - `article`.
-    pub type_: Option<ArticleType>,
+    ///
+    /// The spec allows only `article`.
+    pub type_: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
     pub id: Option<String>,
     /// The id of the workspace which the article belongs to.
@@ -414,31 +403,6 @@ impl crate::codec::StructDecode for ArticleListItem {
         Ok(slots)
     }
 }
-/// The type of the object - `list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ArticleListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ArticleListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ArticleListType);
 /// Article Search Highlights
 ///
 /// The highlighted results of an Article search. In the examples provided my search query is always "my query".
@@ -549,13 +513,14 @@ impl crate::codec::StructDecode for ArticleSearchHighlightsHighlightedSummaryIte
 }
 /// The type of text - `highlight` or `plain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
     /// `highlight`
     Highlight,
     /// `plain`
     Plain,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ArticleSearchHighlightsHighlightedSummaryItemItemType {
     /// The value on the wire.
@@ -566,13 +531,18 @@ impl ArticleSearchHighlightsHighlightedSummaryItemItemType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ArticleSearchHighlightsHighlightedSummaryItemItemType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "highlight" => Self::Highlight,
-            "plain" => Self::Plain,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "highlight" => Self::Highlight,
+                "plain" => Self::Plain,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ArticleSearchHighlightsHighlightedSummaryItemItemType);
@@ -627,13 +597,14 @@ impl crate::codec::StructDecode for ArticleSearchHighlightsHighlightedTitleItem 
 }
 /// The type of text - `highlight` or `plain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ArticleSearchHighlightsHighlightedTitleItemType {
     /// `highlight`
     Highlight,
     /// `plain`
     Plain,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ArticleSearchHighlightsHighlightedTitleItemType {
     /// The value on the wire.
@@ -644,13 +615,18 @@ impl ArticleSearchHighlightsHighlightedTitleItemType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ArticleSearchHighlightsHighlightedTitleItemType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "highlight" => Self::Highlight,
-            "plain" => Self::Plain,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "highlight" => Self::Highlight,
+                "plain" => Self::Plain,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ArticleSearchHighlightsHighlightedTitleItemType);
@@ -660,7 +636,9 @@ crate::codec::string_enum!(ArticleSearchHighlightsHighlightedTitleItemType);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchResponse {
     /// The type of the object - `list`.
-    pub type_: Option<ArticleSearchResponseType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// The total number of Articles matching the search query
     pub total_count: Option<i64>,
     /// An object containing the results of the search.
@@ -763,40 +741,16 @@ impl crate::codec::StructDecode for ArticleSearchResponseData {
         Ok(slots)
     }
 }
-/// The type of the object - `list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ArticleSearchResponseType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ArticleSearchResponseType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ArticleSearchResponseType);
 /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ArticleState {
     /// `published`
     Published,
     /// `draft`
     Draft,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ArticleState {
     /// The value on the wire.
@@ -807,13 +761,18 @@ impl ArticleState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ArticleState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "published" => Self::Published,
+                "draft" => Self::Draft,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ArticleState);
@@ -823,7 +782,9 @@ crate::codec::string_enum!(ArticleState);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleStatistics {
     /// The type of object - `article_statistics`.
-    pub type_: Option<ArticleStatisticsType>,
+    ///
+    /// The spec allows only `article_statistics`.
+    pub type_: Option<String>,
     /// The number of total views the article has received.
     pub views: Option<i64>,
     /// The number of conversations started from the article.
@@ -898,38 +859,15 @@ impl crate::codec::StructDecode for ArticleStatistics {
         Ok(slots)
     }
 }
-/// The type of object - `article_statistics`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ArticleStatisticsType {
-    /// `article_statistics`
-    ArticleStatistics,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ArticleStatisticsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArticleStatistics => "article_statistics",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "article_statistics" => Self::ArticleStatistics,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ArticleStatisticsType);
 /// Article Translated Content
 ///
 /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleTranslatedContent {
     /// The type of object - article_translated_content.
-    pub type_: Option<ArticleTranslatedContentType>,
+    ///
+    /// The spec allows only `article_translated_content`.
+    pub type_: Option<String>,
     /// The content of the article in Arabic
     pub ar: Option<ArticleContent>,
     /// The content of the article in Bulgarian
@@ -1118,56 +1056,6 @@ impl crate::codec::StructDecode for ArticleTranslatedContent {
         Ok(slots)
     }
 }
-/// The type of object - article_translated_content.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ArticleTranslatedContentType {
-    /// `article_translated_content`
-    ArticleTranslatedContent,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ArticleTranslatedContentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArticleTranslatedContent => "article_translated_content",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "article_translated_content" => Self::ArticleTranslatedContent,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ArticleTranslatedContentType);
-/// The type of object - `article`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ArticleType {
-    /// `article`
-    Article,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ArticleType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Article => "article",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "article" => Self::Article,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ArticleType);
 /// Create Article Request Payload
 ///
 /// You can create an Article
@@ -1292,7 +1180,7 @@ const _: () = {
     }
 };
 impl CreateArticleRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateArticleRequest::new(..).with_description(..)`, or `CreateArticleRequest { description: Some(..), ..CreateArticleRequest::new(..) }`.
     pub fn new(title: impl Into<String>, author_id: i64) -> Self {
@@ -1345,13 +1233,12 @@ impl CreateArticleRequest {
 }
 /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateArticleRequestState {
     /// `published`
     Published,
     /// `draft`
     Draft,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl CreateArticleRequestState {
     /// The value on the wire.
@@ -1359,19 +1246,27 @@ impl CreateArticleRequestState {
         match self {
             Self::Published => "published",
             Self::Draft => "draft",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(CreateArticleRequestState);
+impl std::str::FromStr for CreateArticleRequestState {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "published" => Self::Published,
+                "draft" => Self::Draft,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new("CreateArticleRequestState", other),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed CreateArticleRequestState);
 /// Deleted Article Object
 ///
 /// Response returned when an object is deleted
@@ -1380,7 +1275,9 @@ pub struct DeletedArticleObject {
     /// The unique identifier for the article which you provided in the URL.
     pub id: Option<String>,
     /// The type of object which was deleted. - article
-    pub object: Option<DeletedArticleObjectObject>,
+    ///
+    /// The spec allows only `article`.
+    pub object: Option<String>,
     /// Whether the article was deleted successfully or not.
     pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -1427,31 +1324,6 @@ impl crate::codec::StructDecode for DeletedArticleObject {
         Ok(slots)
     }
 }
-/// The type of object which was deleted. - article
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeletedArticleObjectObject {
-    /// `article`
-    Article,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DeletedArticleObjectObject {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Article => "article",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "article" => Self::Article,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DeletedArticleObjectObject);
 /// Update Article Request Payload
 ///
 /// You can Update an Article
@@ -1578,7 +1450,7 @@ const _: () = {
     }
 };
 impl UpdateArticleRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `UpdateArticleRequest::new().with_title(..)`, or `UpdateArticleRequest { title: Some(..), ..UpdateArticleRequest::new() }`.
     pub fn new() -> Self {
@@ -1641,13 +1513,12 @@ impl UpdateArticleRequest {
 }
 /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateArticleRequestState {
     /// `published`
     Published,
     /// `draft`
     Draft,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl UpdateArticleRequestState {
     /// The value on the wire.
@@ -1655,16 +1526,24 @@ impl UpdateArticleRequestState {
         match self {
             Self::Published => "published",
             Self::Draft => "draft",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(UpdateArticleRequestState);
+impl std::str::FromStr for UpdateArticleRequestState {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "published" => Self::Published,
+                "draft" => Self::Draft,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new("UpdateArticleRequestState", other),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed UpdateArticleRequestState);

@@ -8,10 +8,6 @@ use super::*;
 /// Payload of the request to close a conversation
 #[derive(Debug, Clone, PartialEq)]
 pub struct CloseConversationRequest {
-    #[allow(missing_docs)]
-    pub message_type: CloseConversationRequestMessageType,
-    #[allow(missing_docs)]
-    pub type_: CloseConversationRequestType,
     /// The id of the admin who is performing the action.
     pub admin_id: String,
     /// Optionally you can leave a message in the conversation to provide additional context to the user and other teammates.
@@ -20,8 +16,8 @@ pub struct CloseConversationRequest {
 impl serde::Serialize for CloseConversationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "close")
+            .req("type", "admin")
             .req("admin_id", &self.admin_id)
             .opt("body", &self.body)
             .end()
@@ -37,8 +33,8 @@ impl<'de> serde::Deserialize<'de> for CloseConversationRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<CloseConversationRequestMessageType>,
-        type_: Option<CloseConversationRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         admin_id: Option<String>,
         body: Option<Option<String>>,
     }
@@ -52,9 +48,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "close",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
+                }
                 "admin_id" => {
                     crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
                 }
@@ -70,9 +73,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
                 body: slots.body.flatten(),
             })
@@ -80,13 +83,11 @@ const _: () = {
     }
 };
 impl CloseConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CloseConversationRequest::new(..).with_body(..)`, or `CloseConversationRequest { body: Some(..), ..CloseConversationRequest::new(..) }`.
     pub fn new(admin_id: impl Into<String>) -> Self {
         Self {
-            message_type: CloseConversationRequestMessageType::Close,
-            type_: CloseConversationRequestType::Admin,
             admin_id: admin_id.into(),
             body: None,
         }
@@ -99,59 +100,10 @@ impl CloseConversationRequest {
         self
     }
 }
-/// `CloseConversationRequestMessageType` (defined inline at `/components/schemas/close_conversation_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CloseConversationRequestMessageType {
-    /// `close`
-    Close,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CloseConversationRequestMessageType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Close => "close",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "close" => Self::Close,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CloseConversationRequestMessageType);
-/// `CloseConversationRequestType` (defined inline at `/components/schemas/close_conversation_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CloseConversationRequestType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CloseConversationRequestType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CloseConversationRequestType);
 /// Contact Reply
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactReplyConversationRequest {
     /// `IntercomUserId` variant.
     IntercomUserId(ContactReplyIntercomUserIdRequest),
@@ -181,10 +133,6 @@ crate::codec::lenient_strict_union!(ContactReplyConversationRequest);
 /// Payload of the request to reply on behalf of a contact using their `email`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyEmailRequest {
-    #[allow(missing_docs)]
-    pub message_type: ContactReplyBaseRequestMessageType,
-    #[allow(missing_docs)]
-    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
     /// Attachment URLs
@@ -199,8 +147,8 @@ pub struct ContactReplyEmailRequest {
 impl serde::Serialize for ContactReplyEmailRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "comment")
+            .req("type", "user")
             .req("body", &self.body)
             .opt("attachment_urls", &self.attachment_urls)
             .req("email", &self.email)
@@ -218,8 +166,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyEmailRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<ContactReplyBaseRequestMessageType>,
-        type_: Option<ContactReplyBaseRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         body: Option<String>,
         attachment_urls: Option<Option<Vec<String>>>,
         email: Option<String>,
@@ -235,9 +183,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "comment",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
+                }
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
                 "attachment_urls" => {
                     crate::codec::fill(
@@ -272,9 +227,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: crate::codec::missing(slots.body, "body")?,
                 attachment_urls: slots.attachment_urls.flatten(),
                 email: crate::codec::missing(slots.email, "email")?,
@@ -284,13 +239,11 @@ const _: () = {
     }
 };
 impl ContactReplyEmailRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `ContactReplyEmailRequest::new(..).with_attachment_urls(..)`, or `ContactReplyEmailRequest { attachment_urls: Some(..), ..ContactReplyEmailRequest::new(..) }`.
     pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
         Self {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
             body: body.into(),
             attachment_urls: None,
             email: email.into(),
@@ -321,10 +274,6 @@ impl ContactReplyEmailRequest {
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyIntercomUserIdRequest {
-    #[allow(missing_docs)]
-    pub message_type: ContactReplyBaseRequestMessageType,
-    #[allow(missing_docs)]
-    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
     /// Attachment URLs
@@ -339,8 +288,8 @@ pub struct ContactReplyIntercomUserIdRequest {
 impl serde::Serialize for ContactReplyIntercomUserIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "comment")
+            .req("type", "user")
             .req("body", &self.body)
             .opt("attachment_urls", &self.attachment_urls)
             .req("intercom_user_id", &self.intercom_user_id)
@@ -358,8 +307,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyIntercomUserIdRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<ContactReplyBaseRequestMessageType>,
-        type_: Option<ContactReplyBaseRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         body: Option<String>,
         attachment_urls: Option<Option<Vec<String>>>,
         intercom_user_id: Option<String>,
@@ -375,9 +324,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "comment",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
+                }
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
                 "attachment_urls" => {
                     crate::codec::fill(
@@ -418,9 +374,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: crate::codec::missing(slots.body, "body")?,
                 attachment_urls: slots.attachment_urls.flatten(),
                 intercom_user_id: crate::codec::missing(
@@ -433,13 +389,11 @@ const _: () = {
     }
 };
 impl ContactReplyIntercomUserIdRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `ContactReplyIntercomUserIdRequest::new(..).with_attachment_urls(..)`, or `ContactReplyIntercomUserIdRequest { attachment_urls: Some(..), ..ContactReplyIntercomUserIdRequest::new(..) }`.
     pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
         Self {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
             body: body.into(),
             attachment_urls: None,
             intercom_user_id: intercom_user_id.into(),
@@ -470,10 +424,6 @@ impl ContactReplyIntercomUserIdRequest {
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyUserIdRequest {
-    #[allow(missing_docs)]
-    pub message_type: ContactReplyBaseRequestMessageType,
-    #[allow(missing_docs)]
-    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
     /// Attachment URLs
@@ -488,8 +438,8 @@ pub struct ContactReplyUserIdRequest {
 impl serde::Serialize for ContactReplyUserIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "comment")
+            .req("type", "user")
             .req("body", &self.body)
             .opt("attachment_urls", &self.attachment_urls)
             .req("user_id", &self.user_id)
@@ -507,8 +457,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyUserIdRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<ContactReplyBaseRequestMessageType>,
-        type_: Option<ContactReplyBaseRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         body: Option<String>,
         attachment_urls: Option<Option<Vec<String>>>,
         user_id: Option<String>,
@@ -524,9 +474,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "comment",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
+                }
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
                 "attachment_urls" => {
                     crate::codec::fill(
@@ -563,9 +520,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: crate::codec::missing(slots.body, "body")?,
                 attachment_urls: slots.attachment_urls.flatten(),
                 user_id: crate::codec::missing(slots.user_id, "user_id")?,
@@ -575,13 +532,11 @@ const _: () = {
     }
 };
 impl ContactReplyUserIdRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `ContactReplyUserIdRequest::new(..).with_attachment_urls(..)`, or `ContactReplyUserIdRequest { attachment_urls: Some(..), ..ContactReplyUserIdRequest::new(..) }`.
     pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
             body: body.into(),
             attachment_urls: None,
             user_id: user_id.into(),
@@ -764,8 +719,8 @@ impl crate::codec::StructDecode for Conversation {
 /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationContacts {
-    #[allow(missing_docs)]
-    pub type_: Option<ConversationContactsType>,
+    /// The spec allows only `contact.list`.
+    pub type_: Option<String>,
     /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
     pub contacts: Option<Vec<ContactReference>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -810,31 +765,6 @@ impl crate::codec::StructDecode for ConversationContacts {
         Ok(slots)
     }
 }
-/// `ConversationContactsType` (defined inline at `/components/schemas/conversation_contacts/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConversationContactsType {
-    /// `contact.list`
-    ContactList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationContactsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContactList => "contact.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact.list" => Self::ContactList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationContactsType);
 /// Inferred from the spec's success examples (`/paths/~1conversations~1{id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers/0`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationCustomersItem {
@@ -956,7 +886,7 @@ const _: () = {
     }
 };
 impl ConvertConversationToTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `ConvertConversationToTicketRequest::new(..).with_attributes(..)`, or `ConvertConversationToTicketRequest { attributes: Some(..), ..ConvertConversationToTicketRequest::new(..) }`.
     pub fn new(ticket_type_id: impl Into<String>) -> Self {
@@ -1057,7 +987,7 @@ const _: () = {
     }
 };
 impl CreateConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateConversationRequest::new(..).with_subject(..)`, or `CreateConversationRequest { subject: Some(..), ..CreateConversationRequest::new(..) }`.
     pub fn new(
@@ -1139,7 +1069,7 @@ const _: () = {
     }
 };
 impl CreateConversationRequestFrom {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         type_: impl Into<CreateConversationRequestFromType>,
         id: impl Into<String>,
@@ -1152,6 +1082,7 @@ impl CreateConversationRequestFrom {
 }
 /// The role associated to the contact - user or lead.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateConversationRequestFromType {
     /// `lead`
     Lead,
@@ -1159,8 +1090,6 @@ pub enum CreateConversationRequestFromType {
     User,
     /// `contact`
     Contact,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl CreateConversationRequestFromType {
     /// The value on the wire.
@@ -1169,23 +1098,35 @@ impl CreateConversationRequestFromType {
             Self::Lead => "lead",
             Self::User => "user",
             Self::Contact => "contact",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "lead" => Self::Lead,
-            "user" => Self::User,
-            "contact" => Self::Contact,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(CreateConversationRequestFromType);
+impl std::str::FromStr for CreateConversationRequestFromType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "lead" => Self::Lead,
+                "user" => Self::User,
+                "contact" => Self::Contact,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "CreateConversationRequestFromType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed CreateConversationRequestFromType);
 /// The `customer_request` object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomerRequest {
     /// Intercom User ID
     IntercomUserId(CustomerRequestIntercomUserId),
@@ -1256,7 +1197,7 @@ const _: () = {
     }
 };
 impl CustomerRequestEmail {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
     }
@@ -1316,7 +1257,7 @@ const _: () = {
     }
 };
 impl CustomerRequestIntercomUserId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(intercom_user_id: impl Into<String>) -> Self {
         Self {
             intercom_user_id: intercom_user_id.into(),
@@ -1369,7 +1310,7 @@ const _: () = {
     }
 };
 impl CustomerRequestUserId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self { user_id: user_id.into() }
     }

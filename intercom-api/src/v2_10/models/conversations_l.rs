@@ -9,7 +9,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationList {
     /// Always conversation.list
-    pub type_: Option<ConversationListType>,
+    ///
+    /// The spec allows only `conversation.list`.
+    pub type_: Option<String>,
     /// The list of conversation objects
     pub conversations: Option<Vec<ConversationListItem>>,
     /// A count of the total number of objects.
@@ -209,13 +211,14 @@ impl crate::codec::StructDecode for ConversationListItem {
 }
 /// If marked as priority, it will return priority or else not_priority.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ConversationListItemPriority {
     /// `priority`
     Priority,
     /// `not_priority`
     NotPriority,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ConversationListItemPriority {
     /// The value on the wire.
@@ -226,18 +229,24 @@ impl ConversationListItemPriority {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ConversationListItemPriority {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "priority" => Self::Priority,
-            "not_priority" => Self::NotPriority,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "priority" => Self::Priority,
+                "not_priority" => Self::NotPriority,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ConversationListItemPriority);
 /// Can be set to "open", "closed" or "snoozed".
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ConversationListItemState {
     /// `open`
     Open,
@@ -246,7 +255,7 @@ pub enum ConversationListItemState {
     /// `snoozed`
     Snoozed,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ConversationListItemState {
     /// The value on the wire.
@@ -258,39 +267,19 @@ impl ConversationListItemState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ConversationListItemState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            "snoozed" => Self::Snoozed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "open" => Self::Open,
+                "closed" => Self::Closed,
+                "snoozed" => Self::Snoozed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ConversationListItemState);
-/// Always conversation.list
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConversationListType {
-    /// `conversation.list`
-    ConversationList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationList => "conversation.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation.list" => Self::ConversationList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationListType);

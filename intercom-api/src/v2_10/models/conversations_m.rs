@@ -5,6 +5,7 @@
 use super::*;
 /// `ManageConversationRequest` (defined inline at `/paths/~1conversations~1{id}~1parts/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ManageConversationRequest {
     /// `message_type: close`
     Close(CloseConversationRequest),

@@ -8,15 +8,13 @@ use super::*;
 /// Payload of the request to open a conversation
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenConversationRequest {
-    #[allow(missing_docs)]
-    pub message_type: OpenConversationRequestMessageType,
     /// The id of the admin who is performing the action.
     pub admin_id: String,
 }
 impl serde::Serialize for OpenConversationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
+            .req("message_type", "open")
             .req("admin_id", &self.admin_id)
             .end()
     }
@@ -31,7 +29,7 @@ impl<'de> serde::Deserialize<'de> for OpenConversationRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<OpenConversationRequestMessageType>,
+        message_type: Option<()>,
         admin_id: Option<String>,
     }
     impl crate::codec::StructDecode for OpenConversationRequest {
@@ -44,7 +42,12 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "open",
+                        map,
+                    )
                 }
                 "admin_id" => {
                     crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
@@ -55,44 +58,16 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
                 admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
             })
         }
     }
 };
 impl OpenConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
-        Self {
-            message_type: OpenConversationRequestMessageType::Open,
-            admin_id: admin_id.into(),
-        }
+        Self { admin_id: admin_id.into() }
     }
 }
-/// `OpenConversationRequestMessageType` (defined inline at `/components/schemas/open_conversation_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OpenConversationRequestMessageType {
-    /// `open`
-    Open,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl OpenConversationRequestMessageType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(OpenConversationRequestMessageType);

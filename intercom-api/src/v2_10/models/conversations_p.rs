@@ -160,8 +160,8 @@ impl crate::codec::StructDecode for ConversationPartAuthor {
 /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationParts {
-    #[allow(missing_docs)]
-    pub type_: Option<ConversationPartsType>,
+    /// The spec allows only `conversation_part.list`.
+    pub type_: Option<String>,
     /// Conversation Parts
     ///
     /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
@@ -212,40 +212,16 @@ impl crate::codec::StructDecode for ConversationParts {
         Ok(slots)
     }
 }
-/// `ConversationPartsType` (defined inline at `/components/schemas/conversation_parts/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConversationPartsType {
-    /// `conversation_part.list`
-    ConversationPartList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationPartsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationPartList => "conversation_part.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation_part.list" => Self::ConversationPartList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationPartsType);
 /// If marked as priority, it will return priority or else not_priority.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ConversationPriority {
     /// `priority`
     Priority,
     /// `not_priority`
     NotPriority,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ConversationPriority {
     /// The value on the wire.
@@ -256,13 +232,18 @@ impl ConversationPriority {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ConversationPriority {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "priority" => Self::Priority,
-            "not_priority" => Self::NotPriority,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "priority" => Self::Priority,
+                "not_priority" => Self::NotPriority,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ConversationPriority);

@@ -68,6 +68,7 @@ impl crate::codec::StructDecode for ConversationRating {
 }
 /// The `redact_conversation_request` object.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RedactConversationRequest {
     /// Redact Conversation Part Request
     ///
@@ -142,8 +143,6 @@ crate::codec::lenient_strict_union!(RedactConversationRequest);
 /// Payload of the request to redact a conversation part
 #[derive(Debug, Clone, PartialEq)]
 pub struct RedactConversationRequestPart {
-    /// The type of resource being redacted.
-    pub type_: RedactConversationRequestPartType,
     /// The id of the conversation.
     pub conversation_id: String,
     /// The id of the conversation_part.
@@ -152,7 +151,7 @@ pub struct RedactConversationRequestPart {
 impl serde::Serialize for RedactConversationRequestPart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
+            .req("type", "conversation_part")
             .req("conversation_id", &self.conversation_id)
             .req("conversation_part_id", &self.conversation_part_id)
             .end()
@@ -168,7 +167,7 @@ impl<'de> serde::Deserialize<'de> for RedactConversationRequestPart {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        type_: Option<RedactConversationRequestPartType>,
+        type_: Option<()>,
         conversation_id: Option<String>,
         conversation_part_id: Option<String>,
     }
@@ -181,7 +180,14 @@ const _: () = {
             map: &mut A,
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(
+                        &mut slots.type_,
+                        "type",
+                        "conversation_part",
+                        map,
+                    )
+                }
                 "conversation_id" => {
                     crate::codec::fill_string(
                         &mut slots.conversation_id,
@@ -207,8 +213,8 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
                 conversation_id: crate::codec::missing(
                     slots.conversation_id,
                     "conversation_id",
@@ -222,50 +228,22 @@ const _: () = {
     }
 };
 impl RedactConversationRequestPart {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         conversation_id: impl Into<String>,
         conversation_part_id: impl Into<String>,
     ) -> Self {
         Self {
-            type_: RedactConversationRequestPartType::ConversationPart,
             conversation_id: conversation_id.into(),
             conversation_part_id: conversation_part_id.into(),
         }
     }
 }
-/// The type of resource being redacted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RedactConversationRequestPartType {
-    /// `conversation_part`
-    ConversationPart,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl RedactConversationRequestPartType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationPart => "conversation_part",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation_part" => Self::ConversationPart,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(RedactConversationRequestPartType);
 /// Redact Conversation Source Request
 ///
 /// Payload of the request to redact a conversation source
 #[derive(Debug, Clone, PartialEq)]
 pub struct RedactConversationRequestSource {
-    /// The type of resource being redacted.
-    pub type_: RedactConversationRequestSourceType,
     /// The id of the conversation.
     pub conversation_id: String,
     /// The id of the source.
@@ -274,7 +252,7 @@ pub struct RedactConversationRequestSource {
 impl serde::Serialize for RedactConversationRequestSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
+            .req("type", "source")
             .req("conversation_id", &self.conversation_id)
             .req("source_id", &self.source_id)
             .end()
@@ -290,7 +268,7 @@ impl<'de> serde::Deserialize<'de> for RedactConversationRequestSource {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        type_: Option<RedactConversationRequestSourceType>,
+        type_: Option<()>,
         conversation_id: Option<String>,
         source_id: Option<String>,
     }
@@ -303,7 +281,9 @@ const _: () = {
             map: &mut A,
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "source", map)
+                }
                 "conversation_id" => {
                     crate::codec::fill_string(
                         &mut slots.conversation_id,
@@ -325,8 +305,8 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
                 conversation_id: crate::codec::missing(
                     slots.conversation_id,
                     "conversation_id",
@@ -337,45 +317,20 @@ const _: () = {
     }
 };
 impl RedactConversationRequestSource {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         conversation_id: impl Into<String>,
         source_id: impl Into<String>,
     ) -> Self {
         Self {
-            type_: RedactConversationRequestSourceType::Source,
             conversation_id: conversation_id.into(),
             source_id: source_id.into(),
         }
     }
 }
-/// The type of resource being redacted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RedactConversationRequestSourceType {
-    /// `source`
-    Source,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl RedactConversationRequestSourceType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "source" => Self::Source,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(RedactConversationRequestSourceType);
 /// The `reply_conversation_request` object.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ReplyConversationRequest {
     /// `type: user`
     Contact(ContactReplyConversationRequest),

@@ -84,6 +84,7 @@ impl crate::codec::StructDecode for ConversationSource {
 }
 /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ConversationSourceType {
     /// `conversation`
     Conversation,
@@ -106,7 +107,7 @@ pub enum ConversationSourceType {
     /// `whatsapp`
     Whatsapp,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ConversationSourceType {
     /// The value on the wire.
@@ -125,26 +126,32 @@ impl ConversationSourceType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ConversationSourceType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation" => Self::Conversation,
-            "email" => Self::Email,
-            "facebook" => Self::Facebook,
-            "instagram" => Self::Instagram,
-            "phone_call" => Self::PhoneCall,
-            "phone_switch" => Self::PhoneSwitch,
-            "push" => Self::Push,
-            "sms" => Self::Sms,
-            "twitter" => Self::Twitter,
-            "whatsapp" => Self::Whatsapp,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "conversation" => Self::Conversation,
+                "email" => Self::Email,
+                "facebook" => Self::Facebook,
+                "instagram" => Self::Instagram,
+                "phone_call" => Self::PhoneCall,
+                "phone_switch" => Self::PhoneSwitch,
+                "push" => Self::Push,
+                "sms" => Self::Sms,
+                "twitter" => Self::Twitter,
+                "whatsapp" => Self::Whatsapp,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ConversationSourceType);
 /// Can be set to "open", "closed" or "snoozed".
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ConversationState {
     /// `open`
     Open,
@@ -153,7 +160,7 @@ pub enum ConversationState {
     /// `snoozed`
     Snoozed,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ConversationState {
     /// The value on the wire.
@@ -165,14 +172,19 @@ impl ConversationState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ConversationState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            "snoozed" => Self::Snoozed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "open" => Self::Open,
+                "closed" => Self::Closed,
+                "snoozed" => Self::Snoozed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ConversationState);
@@ -379,6 +391,7 @@ impl crate::codec::StructDecode for SlaApplied {
 /// - `missed`: If there are any missed sla_events for the conversation and no canceled events. If there’s even a single missed sla event, the status will always be missed. A missed status is not applied when the SLA expires, only the next time a teammate replies.
 /// - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SlaAppliedSlaStatus {
     /// `hit`
     Hit,
@@ -389,7 +402,7 @@ pub enum SlaAppliedSlaStatus {
     /// `active`
     Active,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl SlaAppliedSlaStatus {
     /// The value on the wire.
@@ -402,15 +415,20 @@ impl SlaAppliedSlaStatus {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for SlaAppliedSlaStatus {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "hit" => Self::Hit,
-            "missed" => Self::Missed,
-            "cancelled" => Self::Cancelled,
-            "active" => Self::Active,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "hit" => Self::Hit,
+                "missed" => Self::Missed,
+                "cancelled" => Self::Cancelled,
+                "active" => Self::Active,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(SlaAppliedSlaStatus);
@@ -419,8 +437,6 @@ crate::codec::string_enum!(SlaAppliedSlaStatus);
 /// Payload of the request to snooze a conversation
 #[derive(Debug, Clone, PartialEq)]
 pub struct SnoozeConversationRequest {
-    #[allow(missing_docs)]
-    pub message_type: SnoozeConversationRequestMessageType,
     /// The id of the admin who is performing the action.
     pub admin_id: String,
     /// The time you want the conversation to reopen.
@@ -429,7 +445,7 @@ pub struct SnoozeConversationRequest {
 impl serde::Serialize for SnoozeConversationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
+            .req("message_type", "snoozed")
             .req("admin_id", &self.admin_id)
             .req("snoozed_until", &self.snoozed_until)
             .end()
@@ -445,7 +461,7 @@ impl<'de> serde::Deserialize<'de> for SnoozeConversationRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<SnoozeConversationRequestMessageType>,
+        message_type: Option<()>,
         admin_id: Option<String>,
         snoozed_until: Option<i64>,
     }
@@ -459,7 +475,12 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "snoozed",
+                        map,
+                    )
                 }
                 "admin_id" => {
                     crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
@@ -478,8 +499,8 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
                 admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
                 snoozed_until: crate::codec::missing(
                     slots.snoozed_until,
@@ -490,37 +511,11 @@ const _: () = {
     }
 };
 impl SnoozeConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(admin_id: impl Into<String>, snoozed_until: i64) -> Self {
         Self {
-            message_type: SnoozeConversationRequestMessageType::Snoozed,
             admin_id: admin_id.into(),
             snoozed_until,
         }
     }
 }
-/// `SnoozeConversationRequestMessageType` (defined inline at `/components/schemas/snooze_conversation_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SnoozeConversationRequestMessageType {
-    /// `snoozed`
-    Snoozed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl SnoozeConversationRequestMessageType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Snoozed => "snoozed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "snoozed" => Self::Snoozed,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(SnoozeConversationRequestMessageType);

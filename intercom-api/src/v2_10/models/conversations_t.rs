@@ -60,7 +60,9 @@ impl crate::codec::StructDecode for ConversationTeammates {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tags {
     /// The type of the object
-    pub type_: Option<TagsType>,
+    ///
+    /// The spec allows only `tag.list`.
+    pub type_: Option<String>,
     /// A list of tags objects associated with the conversation.
     pub tags: Option<Vec<Tag>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -105,28 +107,3 @@ impl crate::codec::StructDecode for Tags {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TagsType {
-    /// `tag.list`
-    TagList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TagsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TagList => "tag.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "tag.list" => Self::TagList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TagsType);

@@ -47,7 +47,7 @@ const _: () = {
     }
 };
 impl UpdateConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `UpdateConversationRequest::new().with_read(..)`, or `UpdateConversationRequest { read: Some(..), ..UpdateConversationRequest::new() }`.
     pub fn new() -> Self {

@@ -99,7 +99,7 @@ const _: () = {
     }
 };
 impl CreateDataEventRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateDataEventRequest::new(..).with_user_id(..)`, or `CreateDataEventRequest { user_id: Some(..), ..CreateDataEventRequest::new(..) }`.
     pub fn new(event_name: impl Into<String>, created_at: i64) -> Self {
@@ -207,7 +207,7 @@ const _: () = {
     }
 };
 impl CreateDataEventSummariesRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateDataEventSummariesRequest::new().with_user_id(..)`, or `CreateDataEventSummariesRequest { user_id: Some(..), ..CreateDataEventSummariesRequest::new() }`.
     pub fn new() -> Self {
@@ -309,7 +309,7 @@ const _: () = {
     }
 };
 impl CreateDataEventSummariesRequestEventSummaries {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateDataEventSummariesRequestEventSummaries::new().with_event_name(..)`, or `CreateDataEventSummariesRequestEventSummaries { event_name: Some(..), ..CreateDataEventSummariesRequestEventSummaries::new() }`.
     pub fn new() -> Self {
@@ -349,7 +349,9 @@ impl CreateDataEventSummariesRequestEventSummaries {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventSummary {
     /// The type of the object
-    pub type_: Option<DataEventSummaryType>,
+    ///
+    /// The spec allows only `event.summary`.
+    pub type_: Option<String>,
     /// The email address of the user
     pub email: Option<String>,
     /// The Intercom user ID of the user
@@ -518,34 +520,10 @@ impl crate::codec::StructDecode for DataEventSummaryPages {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataEventSummaryType {
-    /// `event.summary`
-    EventSummary,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DataEventSummaryType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventSummary => "event.summary",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "event.summary" => Self::EventSummary,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DataEventSummaryType);
 /// `ListDataEventsFilter` (defined inline at `/paths/~1events/get/parameters/1/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ListDataEventsFilter {
     /// user_id query parameter
     UserId(ListDataEventsFilterUserId),
@@ -614,7 +592,7 @@ const _: () = {
     }
 };
 impl ListDataEventsFilterEmail {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
     }
@@ -674,7 +652,7 @@ const _: () = {
     }
 };
 impl ListDataEventsFilterIntercomUserId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(intercom_user_id: impl Into<String>) -> Self {
         Self {
             intercom_user_id: intercom_user_id.into(),
@@ -727,7 +705,7 @@ const _: () = {
     }
 };
 impl ListDataEventsFilterUserId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self { user_id: user_id.into() }
     }

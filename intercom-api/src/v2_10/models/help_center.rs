@@ -104,7 +104,9 @@ impl crate::codec::StructDecode for Collection {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CollectionList {
     /// The type of the object - `list`.
-    pub type_: Option<CollectionListType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
     /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
@@ -158,31 +160,6 @@ impl crate::codec::StructDecode for CollectionList {
         Ok(slots)
     }
 }
-/// The type of the object - `list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CollectionListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CollectionListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CollectionListType);
 /// Create Collection Request Payload
 ///
 /// You can create a collection
@@ -284,7 +261,7 @@ const _: () = {
     }
 };
 impl CreateCollectionRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateCollectionRequest::new(..).with_description(..)`, or `CreateCollectionRequest { description: Some(..), ..CreateCollectionRequest::new(..) }`.
     pub fn new(name: impl Into<String>) -> Self {
@@ -330,7 +307,9 @@ pub struct DeletedCollectionObject {
     /// The unique identifier for the collection which you provided in the URL.
     pub id: Option<String>,
     /// The type of object which was deleted. - `collection`
-    pub object: Option<DeletedCollectionObjectObject>,
+    ///
+    /// The spec allows only `collection`.
+    pub object: Option<String>,
     /// Whether the collection was deleted successfully or not.
     pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -377,38 +356,15 @@ impl crate::codec::StructDecode for DeletedCollectionObject {
         Ok(slots)
     }
 }
-/// The type of object which was deleted. - `collection`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeletedCollectionObjectObject {
-    /// `collection`
-    Collection,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DeletedCollectionObjectObject {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Collection => "collection",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "collection" => Self::Collection,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DeletedCollectionObjectObject);
 /// Group Content
 ///
 /// The Content of a Group.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupContent {
     /// The type of object - `group_content` .
-    pub type_: Option<GroupContentType>,
+    ///
+    /// The spec allows only `group_content`.
+    pub type_: Option<String>,
     /// The name of the collection or section.
     pub name: Option<String>,
     /// The description of the collection. Only available for collections.
@@ -457,38 +413,15 @@ impl crate::codec::StructDecode for GroupContent {
         Ok(slots)
     }
 }
-/// The type of object - `group_content` .
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GroupContentType {
-    /// `group_content`
-    GroupContent,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl GroupContentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GroupContent => "group_content",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "group_content" => Self::GroupContent,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(GroupContentType);
 /// Group Translated Content
 ///
 /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupTranslatedContent {
     /// The type of object - group_translated_content.
-    pub type_: Option<GroupTranslatedContentType>,
+    ///
+    /// The spec allows only `group_translated_content`.
+    pub type_: Option<String>,
     /// The content of the group in Arabic
     pub ar: Option<GroupContent>,
     /// The content of the group in Bulgarian
@@ -677,31 +610,6 @@ impl crate::codec::StructDecode for GroupTranslatedContent {
         Ok(slots)
     }
 }
-/// The type of object - group_translated_content.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GroupTranslatedContentType {
-    /// `group_translated_content`
-    GroupTranslatedContent,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl GroupTranslatedContentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GroupTranslatedContent => "group_translated_content",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "group_translated_content" => Self::GroupTranslatedContent,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(GroupTranslatedContentType);
 /// Help Center
 ///
 /// Help Centers contain collections
@@ -787,7 +695,9 @@ impl crate::codec::StructDecode for HelpCenter {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HelpCenterList {
     /// The type of the object - `list`.
-    pub type_: Option<HelpCenterListType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// An array of Help Center objects
     pub data: Option<Vec<HelpCenter>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -832,31 +742,6 @@ impl crate::codec::StructDecode for HelpCenterList {
         Ok(slots)
     }
 }
-/// The type of the object - `list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HelpCenterListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl HelpCenterListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(HelpCenterListType);
 /// Update Collection Request Payload
 ///
 /// You can update a collection
@@ -944,7 +829,7 @@ const _: () = {
     }
 };
 impl UpdateCollectionRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `UpdateCollectionRequest::new().with_name(..)`, or `UpdateCollectionRequest { name: Some(..), ..UpdateCollectionRequest::new() }`.
     pub fn new() -> Self {

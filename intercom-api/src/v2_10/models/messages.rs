@@ -119,7 +119,7 @@ const _: () = {
     }
 };
 impl CreateMessageRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateMessageRequest::new(..).with_subject(..)`, or `CreateMessageRequest { subject: Some(..), ..CreateMessageRequest::new(..) }`.
     pub fn new(
@@ -162,15 +162,13 @@ impl CreateMessageRequest {
 /// The sender of the message. If not provided, the default sender will be used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestFrom {
-    /// Always `admin`.
-    pub type_: CreateMessageRequestFromType,
     /// The identifier for the admin which is given by Intercom.
     pub id: i64,
 }
 impl serde::Serialize for CreateMessageRequestFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
+            .req("type", "admin")
             .req("id", &self.id)
             .end()
     }
@@ -185,7 +183,7 @@ impl<'de> serde::Deserialize<'de> for CreateMessageRequestFrom {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        type_: Option<CreateMessageRequestFromType>,
+        type_: Option<()>,
         id: Option<i64>,
     }
     impl crate::codec::StructDecode for CreateMessageRequestFrom {
@@ -197,62 +195,35 @@ const _: () = {
             map: &mut A,
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
+                }
                 "id" => crate::codec::fill(&mut slots.id, "id", map),
                 _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
                 id: crate::codec::missing(slots.id, "id")?,
             })
         }
     }
 };
 impl CreateMessageRequestFrom {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(id: i64) -> Self {
-        Self {
-            type_: CreateMessageRequestFromType::Admin,
-            id,
-        }
+        Self { id }
     }
 }
-/// Always `admin`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CreateMessageRequestFromType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CreateMessageRequestFromType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CreateMessageRequestFromType);
 /// The kind of message being created. Values: `in_app` or `email`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateMessageRequestMessageType {
     /// `in_app`
     InApp,
     /// `email`
     Email,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl CreateMessageRequestMessageType {
     /// The value on the wire.
@@ -260,19 +231,30 @@ impl CreateMessageRequestMessageType {
         match self {
             Self::InApp => "in_app",
             Self::Email => "email",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "in_app" => Self::InApp,
-            "email" => Self::Email,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(CreateMessageRequestMessageType);
+impl std::str::FromStr for CreateMessageRequestMessageType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "in_app" => Self::InApp,
+                "email" => Self::Email,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "CreateMessageRequestMessageType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed CreateMessageRequestMessageType);
 /// The sender of the message. If not provided, the default sender will be used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestTo {
@@ -325,7 +307,7 @@ const _: () = {
     }
 };
 impl CreateMessageRequestTo {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         type_: impl Into<CreateMessageRequestToType>,
         id: impl Into<String>,
@@ -338,13 +320,12 @@ impl CreateMessageRequestTo {
 }
 /// The role associated to the contact - `user` or `lead`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateMessageRequestToType {
     /// `user`
     User,
     /// `lead`
     Lead,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl CreateMessageRequestToType {
     /// The value on the wire.
@@ -352,16 +333,24 @@ impl CreateMessageRequestToType {
         match self {
             Self::User => "user",
             Self::Lead => "lead",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "lead" => Self::Lead,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(CreateMessageRequestToType);
+impl std::str::FromStr for CreateMessageRequestToType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "user" => Self::User,
+                "lead" => Self::Lead,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new("CreateMessageRequestToType", other),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed CreateMessageRequestToType);

@@ -2,7 +2,7 @@
 
 /*! Every schema of the Intercom API 2.10 as a Rust type.
 
- Response types are lenient: every field is an `Option`, undeclared members are kept in `additional_properties`, and string enums keep unknown values in `Unknown`. Request types are strict: required fields are required and undeclared members are rejected.*/
+ Response types are lenient: every field is an `Option`, undeclared members are kept in `additional_properties`, and string enums keep unknown values in `Unknown`. Request types are strict: required fields are required and undeclared members are rejected. Every enum and union is `#[non_exhaustive]`. A member the spec fixes to one value (`type: admin`) has no type: an `Option<String>` in response types, written by serialization (no field) in request types.*/
 #![allow(clippy::large_enum_variant)]
 mod admins;
 pub use admins::*;

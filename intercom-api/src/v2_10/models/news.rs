@@ -11,7 +11,9 @@ pub struct DeletedObject {
     /// The unique identifier for the news item which you provided in the URL.
     pub id: Option<String>,
     /// The type of object which was deleted - news-item.
-    pub object: Option<DeletedObjectObject>,
+    ///
+    /// The spec allows only `news-item`.
+    pub object: Option<String>,
     /// Whether the news item was deleted successfully or not.
     pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -58,31 +60,6 @@ impl crate::codec::StructDecode for DeletedObject {
         Ok(slots)
     }
 }
-/// The type of object which was deleted - news-item.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeletedObjectObject {
-    /// `news-item`
-    NewsItem,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DeletedObjectObject {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewsItem => "news-item",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "news-item" => Self::NewsItem,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DeletedObjectObject);
 /// Create News Item Request
 ///
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
@@ -201,7 +178,7 @@ const _: () = {
     }
 };
 impl NewsItemRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `NewsItemRequest::new(..).with_body(..)`, or `NewsItemRequest { body: Some(..), ..NewsItemRequest::new(..) }`.
     pub fn new(title: impl Into<String>, sender_id: i64) -> Self {
@@ -260,13 +237,12 @@ impl NewsItemRequest {
 }
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum NewsItemRequestState {
     /// `draft`
     Draft,
     /// `live`
     Live,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl NewsItemRequestState {
     /// The value on the wire.
@@ -274,16 +250,24 @@ impl NewsItemRequestState {
         match self {
             Self::Draft => "draft",
             Self::Live => "live",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(NewsItemRequestState);
+impl std::str::FromStr for NewsItemRequestState {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "draft" => Self::Draft,
+                "live" => Self::Live,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new("NewsItemRequestState", other),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed NewsItemRequestState);

@@ -76,7 +76,7 @@ const _: () = {
     }
 };
 impl CreateNoteRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateNoteRequest::new(..).with_contact_id(..)`, or `CreateNoteRequest { contact_id: Some(..), ..CreateNoteRequest::new(..) }`.
     pub fn new(body: impl Into<String>) -> Self {

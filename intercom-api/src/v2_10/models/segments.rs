@@ -9,7 +9,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SegmentList {
     /// The type of the object
-    pub type_: Option<SegmentListType>,
+    ///
+    /// The spec allows only `segment.list`.
+    pub type_: Option<String>,
     /// A list of Segment objects
     pub segments: Option<Vec<Segment>>,
     /// A pagination object, which may be empty, indicating no further pages to fetch.
@@ -58,28 +60,3 @@ impl crate::codec::StructDecode for SegmentList {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SegmentListType {
-    /// `segment.list`
-    SegmentList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl SegmentListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SegmentList => "segment.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "segment.list" => Self::SegmentList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(SegmentListType);

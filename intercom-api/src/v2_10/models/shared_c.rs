@@ -9,7 +9,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Company {
     /// Value is `company`
-    pub type_: Option<CompanyType>,
+    ///
+    /// The spec allows only `company`.
+    pub type_: Option<String>,
     /// The Intercom defined id representing the company.
     pub id: Option<String>,
     /// The name of the company.
@@ -130,7 +132,9 @@ pub struct CompanyData {
     /// The unique identifier for the company which is given by Intercom.
     pub id: Option<String>,
     /// The type of the object
-    pub type_: Option<CompanyDataType>,
+    ///
+    /// The spec allows only `company`.
+    pub type_: Option<String>,
     /// The relative URL of the company.
     pub url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -177,31 +181,6 @@ impl crate::codec::StructDecode for CompanyData {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyDataType {
-    /// `company`
-    Company,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CompanyDataType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Company => "company",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CompanyDataType);
 /// `CompanyPlan` (defined inline at `/components/schemas/company/properties/plan`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyPlan {
@@ -259,7 +238,9 @@ impl crate::codec::StructDecode for CompanyPlan {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanySegments {
     /// The type of the object
-    pub type_: Option<CompanySegmentsType>,
+    ///
+    /// The spec allows only `segment.list`.
+    pub type_: Option<String>,
     /// A segment is a group of your contacts defined by the rules that you set.
     pub segments: Option<Vec<Segment>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -304,36 +285,13 @@ impl crate::codec::StructDecode for CompanySegments {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanySegmentsType {
-    /// `segment.list`
-    SegmentList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CompanySegmentsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SegmentList => "segment.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "segment.list" => Self::SegmentList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CompanySegmentsType);
 /// The list of tags associated with the company
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyTags {
     /// The type of the object
-    pub type_: Option<CompanyTagsType>,
+    ///
+    /// The spec allows only `tag.list`.
+    pub type_: Option<String>,
     /// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
     pub tags: Option<Vec<TagBasic>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -378,56 +336,6 @@ impl crate::codec::StructDecode for CompanyTags {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyTagsType {
-    /// `tag.list`
-    TagList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CompanyTagsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TagList => "tag.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "tag.list" => Self::TagList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CompanyTagsType);
-/// Value is `company`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyType {
-    /// `company`
-    Company,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CompanyType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Company => "company",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CompanyType);
 /// Contact
 ///
 /// Contact are the objects that represent your leads and users in Intercom.
@@ -1071,7 +979,9 @@ impl crate::codec::StructDecode for ContactOptedOutSubscriptionTypes {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReference {
     /// always contact
-    pub type_: Option<ContactReferenceType>,
+    ///
+    /// The spec allows only `contact`.
+    pub type_: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
     pub id: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
@@ -1120,81 +1030,6 @@ impl crate::codec::StructDecode for ContactReference {
         Ok(slots)
     }
 }
-/// always contact
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactReferenceType {
-    /// `contact`
-    Contact,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactReferenceType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactReferenceType);
-/// `ContactReplyBaseRequestMessageType` (defined inline at `/components/schemas/contact_reply_base_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactReplyBaseRequestMessageType {
-    /// `comment`
-    Comment,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactReplyBaseRequestMessageType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Comment => "comment",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "comment" => Self::Comment,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactReplyBaseRequestMessageType);
-/// `ContactReplyBaseRequestType` (defined inline at `/components/schemas/contact_reply_base_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactReplyBaseRequestType {
-    /// `user`
-    User,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactReplyBaseRequestType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactReplyBaseRequestType);
 /// Social Profile
 ///
 /// An object containing social profiles that a contact has.
@@ -1316,7 +1151,9 @@ impl crate::codec::StructDecode for ContactTags {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CursorPages {
     /// the type of object `pages`.
-    pub type_: Option<CursorPagesType>,
+    ///
+    /// The spec allows only `pages`.
+    pub type_: Option<String>,
     /// The current page
     pub page: Option<i64>,
     #[allow(missing_docs)]
@@ -1373,28 +1210,3 @@ impl crate::codec::StructDecode for CursorPages {
         Ok(slots)
     }
 }
-/// the type of object `pages`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CursorPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CursorPagesType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CursorPagesType);

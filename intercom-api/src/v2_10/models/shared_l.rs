@@ -60,6 +60,7 @@ impl crate::codec::StructDecode for LinkedObject {
 }
 /// Category of the Linked Ticket Object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LinkedObjectCategory {
     /// `Customer`
     Customer,
@@ -68,7 +69,7 @@ pub enum LinkedObjectCategory {
     /// `Tracker`
     Tracker,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl LinkedObjectCategory {
     /// The value on the wire.
@@ -80,14 +81,19 @@ impl LinkedObjectCategory {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for LinkedObjectCategory {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "Customer" => Self::Customer,
+                "Back-office" => Self::BackOffice,
+                "Tracker" => Self::Tracker,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(LinkedObjectCategory);
@@ -97,7 +103,9 @@ crate::codec::string_enum!(LinkedObjectCategory);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LinkedObjectList {
     /// Always list.
-    pub type_: Option<LinkedObjectListType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// The total number of linked objects.
     pub total_count: Option<i64>,
     /// Whether or not there are more linked objects than returned.
@@ -150,40 +158,16 @@ impl crate::codec::StructDecode for LinkedObjectList {
         Ok(slots)
     }
 }
-/// Always list.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LinkedObjectListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl LinkedObjectListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(LinkedObjectListType);
 /// ticket or conversation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LinkedObjectType {
     /// `ticket`
     Ticket,
     /// `conversation`
     Conversation,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl LinkedObjectType {
     /// The value on the wire.
@@ -194,13 +178,18 @@ impl LinkedObjectType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for LinkedObjectType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket" => Self::Ticket,
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "ticket" => Self::Ticket,
+                "conversation" => Self::Conversation,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(LinkedObjectType);

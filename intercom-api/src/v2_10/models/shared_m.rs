@@ -80,6 +80,7 @@ impl crate::codec::StructDecode for Message {
 }
 /// The type of message that was sent. Can be email, inapp, facebook or twitter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MessageMessageType {
     /// `email`
     Email,
@@ -90,7 +91,7 @@ pub enum MessageMessageType {
     /// `twitter`
     Twitter,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl MessageMessageType {
     /// The value on the wire.
@@ -103,15 +104,20 @@ impl MessageMessageType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for MessageMessageType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "inapp" => Self::Inapp,
-            "facebook" => Self::Facebook,
-            "twitter" => Self::Twitter,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "email" => Self::Email,
+                "inapp" => Self::Inapp,
+                "facebook" => Self::Facebook,
+                "twitter" => Self::Twitter,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(MessageMessageType);
@@ -234,7 +240,7 @@ const _: () = {
     }
 };
 impl MultipleFilterSearchRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `MultipleFilterSearchRequest::new().with_operator(..)`, or `MultipleFilterSearchRequest { operator: Some(..), ..MultipleFilterSearchRequest::new() }`.
     pub fn new() -> Self {
@@ -264,13 +270,12 @@ impl MultipleFilterSearchRequest {
 }
 /// An operator to allow boolean inspection between multiple fields.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MultipleFilterSearchRequestOperator {
     /// `AND`
     And,
     /// `OR`
     Or,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl MultipleFilterSearchRequestOperator {
     /// The value on the wire.
@@ -278,22 +283,34 @@ impl MultipleFilterSearchRequestOperator {
         match self {
             Self::And => "AND",
             Self::Or => "OR",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "AND" => Self::And,
-            "OR" => Self::Or,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(MultipleFilterSearchRequestOperator);
+impl std::str::FromStr for MultipleFilterSearchRequestOperator {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "AND" => Self::And,
+                "OR" => Self::Or,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "MultipleFilterSearchRequestOperator",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed MultipleFilterSearchRequestOperator);
 /// Multiple or Single Filter Search Request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MultipleOrSingleFilterSearchRequest {
     /// `Multiple` variant.
     Multiple(MultipleFilterSearchRequest),

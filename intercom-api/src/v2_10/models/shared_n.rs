@@ -9,7 +9,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsItem {
     /// The type of object.
-    pub type_: Option<NewsItemType>,
+    ///
+    /// The spec allows only `news-item`.
+    pub type_: Option<String>,
     /// The unique identifier for the news item which is given by Intercom.
     pub id: Option<String>,
     /// The id of the workspace which the news item belongs to.
@@ -110,13 +112,14 @@ impl crate::codec::StructDecode for NewsItem {
 }
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum NewsItemState {
     /// `draft`
     Draft,
     /// `live`
     Live,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl NewsItemState {
     /// The value on the wire.
@@ -127,41 +130,21 @@ impl NewsItemState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for NewsItemState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "draft" => Self::Draft,
+                "live" => Self::Live,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(NewsItemState);
-/// The type of object.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NewsItemType {
-    /// `news-item`
-    NewsItem,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl NewsItemType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewsItem => "news-item",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "news-item" => Self::NewsItem,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(NewsItemType);
 /// Newsfeed
 ///
 /// A newsfeed is a collection of news items, targeted to a specific audience.
@@ -172,7 +155,9 @@ pub struct Newsfeed {
     /// The unique identifier for the newsfeed which is given by Intercom.
     pub id: Option<String>,
     /// The type of object.
-    pub type_: Option<NewsfeedType>,
+    ///
+    /// The spec allows only `newsfeed`.
+    pub type_: Option<String>,
     /// The name of the newsfeed. This name will never be visible to your users.
     pub name: Option<String>,
     /// Timestamp for when the newsfeed was created.
@@ -278,28 +263,3 @@ impl crate::codec::StructDecode for NewsfeedAssignment {
         Ok(slots)
     }
 }
-/// The type of object.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NewsfeedType {
-    /// `newsfeed`
-    Newsfeed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl NewsfeedType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Newsfeed => "newsfeed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "newsfeed" => Self::Newsfeed,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(NewsfeedType);

@@ -553,6 +553,7 @@ impl crate::codec::StructDecode for PaginatedResponseConversationsItemTags {
 /// `PaginatedResponseDataItem` (defined inline at `/components/schemas/paginated_response/properties/data/items`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PaginatedResponseDataItem {
     /// `NewsItem` variant.
     NewsItem(NewsItem),
@@ -618,13 +619,14 @@ impl From<Newsfeed> for PaginatedResponseDataItem {
 crate::codec::lenient_untagged!(PaginatedResponseDataItem);
 /// The type of object
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaginatedResponseType {
     /// `list`
     List,
     /// `conversation.list`
     ConversationList,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl PaginatedResponseType {
     /// The value on the wire.
@@ -635,13 +637,18 @@ impl PaginatedResponseType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for PaginatedResponseType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            "conversation.list" => Self::ConversationList,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "list" => Self::List,
+                "conversation.list" => Self::ConversationList,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(PaginatedResponseType);

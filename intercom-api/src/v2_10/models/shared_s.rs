@@ -59,7 +59,7 @@ const _: () = {
     }
 };
 impl SearchRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `SearchRequest::new(..).with_pagination(..)`, or `SearchRequest { pagination: Some(..), ..SearchRequest::new(..) }`.
     pub fn new(query: impl Into<SearchRequestQuery>) -> Self {
@@ -79,6 +79,7 @@ impl SearchRequest {
 /// `SearchRequestQuery` (defined inline at `/components/schemas/search_request/properties/query`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SearchRequestQuery {
     /// Single filter search request
     Single(SingleFilterSearchRequest),
@@ -102,7 +103,9 @@ crate::codec::lenient_strict_union!(SearchRequestQuery);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Segment {
     /// The type of object.
-    pub type_: Option<SegmentType>,
+    ///
+    /// The spec allows only `segment`.
+    pub type_: Option<String>,
     /// The unique identifier representing the segment.
     pub id: Option<String>,
     /// The name of the segment.
@@ -169,13 +172,14 @@ impl crate::codec::StructDecode for Segment {
 }
 /// Type of the contact: contact (lead) or user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SegmentPersonType {
     /// `contact`
     Contact,
     /// `user`
     User,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl SegmentPersonType {
     /// The value on the wire.
@@ -186,41 +190,21 @@ impl SegmentPersonType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for SegmentPersonType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "user" => Self::User,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "contact" => Self::Contact,
+                "user" => Self::User,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(SegmentPersonType);
-/// The type of object.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SegmentType {
-    /// `segment`
-    Segment,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl SegmentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Segment => "segment",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "segment" => Self::Segment,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(SegmentType);
 /// Single Filter Search Request
 ///
 /// Search using Intercoms Search APIs with a single filter.
@@ -293,7 +277,7 @@ const _: () = {
     }
 };
 impl SingleFilterSearchRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `SingleFilterSearchRequest::new().with_field(..)`, or `SingleFilterSearchRequest { field: Some(..), ..SingleFilterSearchRequest::new() }`.
     pub fn new() -> Self {
@@ -334,6 +318,7 @@ impl SingleFilterSearchRequest {
 /// - `integer` fields: `=`, `!=`, `IN`, `NIN`, `<`, `>`, `<=`, `>=`
 /// - `date` fields (all standard timestamp attributes and date custom attributes): `=`, `<`, `>` only. `!=`, `<=`, `>=`, `IN`, and `NIN` are not supported and return an error.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestOperator {
     /// `=`
     Equals,
@@ -359,8 +344,6 @@ pub enum SingleFilterSearchRequestOperator {
     StartsWith,
     /// `$`
     EndsWith,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl SingleFilterSearchRequestOperator {
     /// The value on the wire.
@@ -378,32 +361,44 @@ impl SingleFilterSearchRequestOperator {
             Self::NotContains => "!~",
             Self::StartsWith => "^",
             Self::EndsWith => "$",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "=" => Self::Equals,
-            "!=" => Self::NotEquals,
-            "IN" => Self::In,
-            "NIN" => Self::Nin,
-            "<" => Self::LessThan,
-            "<=" => Self::LessThanOrEquals,
-            ">" => Self::GreaterThan,
-            ">=" => Self::GreaterThanOrEquals,
-            "~" => Self::Contains,
-            "!~" => Self::NotContains,
-            "^" => Self::StartsWith,
-            "$" => Self::EndsWith,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(SingleFilterSearchRequestOperator);
+impl std::str::FromStr for SingleFilterSearchRequestOperator {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "=" => Self::Equals,
+                "!=" => Self::NotEquals,
+                "IN" => Self::In,
+                "NIN" => Self::Nin,
+                "<" => Self::LessThan,
+                "<=" => Self::LessThanOrEquals,
+                ">" => Self::GreaterThan,
+                ">=" => Self::GreaterThanOrEquals,
+                "~" => Self::Contains,
+                "!~" => Self::NotContains,
+                "^" => Self::StartsWith,
+                "$" => Self::EndsWith,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "SingleFilterSearchRequestOperator",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed SingleFilterSearchRequestOperator);
 /// The value that you want to search on.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestValue {
     /// `String` variant.
     String(String),
@@ -634,13 +629,14 @@ impl crate::codec::StructDecode for SubscriptionType {
 }
 /// Describes the type of consent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SubscriptionTypeConsentType {
     /// `opt_out`
     OptOut,
     /// `opt_in`
     OptIn,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl SubscriptionTypeConsentType {
     /// The value on the wire.
@@ -651,25 +647,31 @@ impl SubscriptionTypeConsentType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for SubscriptionTypeConsentType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "opt_out" => Self::OptOut,
-            "opt_in" => Self::OptIn,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "opt_out" => Self::OptOut,
+                "opt_in" => Self::OptIn,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(SubscriptionTypeConsentType);
 /// `SubscriptionTypeContentTypesItem` (defined inline at `/components/schemas/subscription_type/properties/content_types/items`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SubscriptionTypeContentTypesItem {
     /// `email`
     Email,
     /// `sms_message`
     SmsMessage,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl SubscriptionTypeContentTypesItem {
     /// The value on the wire.
@@ -680,13 +682,18 @@ impl SubscriptionTypeContentTypesItem {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for SubscriptionTypeContentTypesItem {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "sms_message" => Self::SmsMessage,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "email" => Self::Email,
+                "sms_message" => Self::SmsMessage,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(SubscriptionTypeContentTypesItem);
@@ -696,7 +703,9 @@ crate::codec::string_enum!(SubscriptionTypeContentTypesItem);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionTypeList {
     /// The type of the object
-    pub type_: Option<SubscriptionTypeListType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// A list of subscription type objects associated with the workspace .
     pub data: Option<Vec<SubscriptionType>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -741,33 +750,9 @@ impl crate::codec::StructDecode for SubscriptionTypeList {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SubscriptionTypeListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl SubscriptionTypeListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(SubscriptionTypeListType);
 /// The state of the subscription type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SubscriptionTypeState {
     /// `live`
     Live,
@@ -776,7 +761,7 @@ pub enum SubscriptionTypeState {
     /// `archived`
     Archived,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl SubscriptionTypeState {
     /// The value on the wire.
@@ -788,14 +773,19 @@ impl SubscriptionTypeState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for SubscriptionTypeState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "live" => Self::Live,
-            "draft" => Self::Draft,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "live" => Self::Live,
+                "draft" => Self::Draft,
+                "archived" => Self::Archived,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(SubscriptionTypeState);

@@ -127,7 +127,9 @@ impl crate::codec::StructDecode for TagBasic {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagList {
     /// The type of the object
-    pub type_: Option<TagListType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// A list of tags objects associated with the workspace .
     pub data: Option<Vec<Tag>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -172,31 +174,6 @@ impl crate::codec::StructDecode for TagList {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TagListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TagListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TagListType);
 /// Team Priority Level
 ///
 /// Admin priority levels for teams
@@ -254,7 +231,9 @@ impl crate::codec::StructDecode for TeamPriorityLevel {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ticket {
     /// Always ticket
-    pub type_: Option<TicketTypeEnum>,
+    ///
+    /// The spec allows only `ticket`.
+    pub type_: Option<String>,
     /// The unique identifier for the ticket which is given by Intercom.
     pub id: Option<String>,
     /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
@@ -373,6 +352,7 @@ impl crate::codec::StructDecode for Ticket {
 }
 /// Category of the Ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TicketCategory {
     /// `Customer`
     Customer,
@@ -381,7 +361,7 @@ pub enum TicketCategory {
     /// `Tracker`
     Tracker,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TicketCategory {
     /// The value on the wire.
@@ -393,14 +373,19 @@ impl TicketCategory {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TicketCategory {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "Customer" => Self::Customer,
+                "Back-office" => Self::BackOffice,
+                "Tracker" => Self::Tracker,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TicketCategory);
@@ -410,7 +395,9 @@ crate::codec::string_enum!(TicketCategory);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketContacts {
     /// always contact.list
-    pub type_: Option<TicketContactsType>,
+    ///
+    /// The spec allows only `contact.list`.
+    pub type_: Option<String>,
     /// The list of contacts affected by this ticket.
     pub contacts: Option<Vec<ContactReference>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -455,31 +442,6 @@ impl crate::codec::StructDecode for TicketContacts {
         Ok(slots)
     }
 }
-/// always contact.list
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketContactsType {
-    /// `contact.list`
-    ContactList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketContactsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContactList => "contact.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact.list" => Self::ContactList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketContactsType);
 /// Ticket Attributes
 ///
 /// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
@@ -490,6 +452,7 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
 /// `TicketCustomAttributesValue` (defined inline at `/components/schemas/ticket_custom_attributes/additionalProperties`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketCustomAttributesValue {
     /// `String` variant.
     String(String),
@@ -739,6 +702,7 @@ impl crate::codec::StructDecode for TicketPartAuthor {
 }
 /// The type of the author
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TicketPartAuthorType {
     /// `admin`
     Admin,
@@ -749,7 +713,7 @@ pub enum TicketPartAuthorType {
     /// `user`
     User,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TicketPartAuthorType {
     /// The value on the wire.
@@ -762,20 +726,26 @@ impl TicketPartAuthorType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TicketPartAuthorType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "bot" => Self::Bot,
-            "team" => Self::Team,
-            "user" => Self::User,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "admin" => Self::Admin,
+                "bot" => Self::Bot,
+                "team" => Self::Team,
+                "user" => Self::User,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TicketPartAuthorType);
 /// The previous state of the ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TicketPartPreviousTicketState {
     /// `submitted`
     Submitted,
@@ -786,7 +756,7 @@ pub enum TicketPartPreviousTicketState {
     /// `resolved`
     Resolved,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TicketPartPreviousTicketState {
     /// The value on the wire.
@@ -799,20 +769,26 @@ impl TicketPartPreviousTicketState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TicketPartPreviousTicketState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "submitted" => Self::Submitted,
+                "in_progress" => Self::InProgress,
+                "waiting_on_customer" => Self::WaitingOnCustomer,
+                "resolved" => Self::Resolved,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TicketPartPreviousTicketState);
 /// The state of the ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TicketPartTicketState {
     /// `submitted`
     Submitted,
@@ -823,7 +799,7 @@ pub enum TicketPartTicketState {
     /// `resolved`
     Resolved,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TicketPartTicketState {
     /// The value on the wire.
@@ -836,15 +812,20 @@ impl TicketPartTicketState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TicketPartTicketState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "submitted" => Self::Submitted,
+                "in_progress" => Self::InProgress,
+                "waiting_on_customer" => Self::WaitingOnCustomer,
+                "resolved" => Self::Resolved,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TicketPartTicketState);
@@ -853,8 +834,8 @@ crate::codec::string_enum!(TicketPartTicketState);
 /// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketParts {
-    #[allow(missing_docs)]
-    pub type_: Option<TicketPartsType>,
+    /// The spec allows only `ticket_part.list`.
+    pub type_: Option<String>,
     /// Tickt Parts
     ///
     /// A list of Ticket Part objects for each ticket. There is a limit of 500 parts.
@@ -905,31 +886,6 @@ impl crate::codec::StructDecode for TicketParts {
         Ok(slots)
     }
 }
-/// `TicketPartsType` (defined inline at `/components/schemas/ticket_parts/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketPartsType {
-    /// `ticket_part.list`
-    TicketPartList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketPartsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketPartList => "ticket_part.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket_part.list" => Self::TicketPartList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketPartsType);
 /// Ticket Attributes
 ///
 /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
@@ -940,6 +896,7 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
 /// `TicketRequestCustomAttributesValue` (defined inline at `/components/schemas/ticket_request_custom_attributes/additionalProperties`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketRequestCustomAttributesValue {
     /// `String` variant.
     String(String),
@@ -1016,6 +973,7 @@ impl From<Vec<serde_json::Value>> for TicketRequestCustomAttributesValue {
 crate::codec::lenient_strict_union!(TicketRequestCustomAttributesValue);
 /// The state the ticket is currenly in
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TicketTicketState {
     /// `submitted`
     Submitted,
@@ -1026,7 +984,7 @@ pub enum TicketTicketState {
     /// `resolved`
     Resolved,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TicketTicketState {
     /// The value on the wire.
@@ -1039,15 +997,20 @@ impl TicketTicketState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TicketTicketState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "submitted" => Self::Submitted,
+                "in_progress" => Self::InProgress,
+                "waiting_on_customer" => Self::WaitingOnCustomer,
+                "resolved" => Self::Resolved,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TicketTicketState);
@@ -1321,6 +1284,7 @@ impl crate::codec::StructDecode for TicketTypeAttributeList {
 }
 /// Category of the Ticket Type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TicketTypeCategory {
     /// `Customer`
     Customer,
@@ -1329,7 +1293,7 @@ pub enum TicketTypeCategory {
     /// `Tracker`
     Tracker,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TicketTypeCategory {
     /// The value on the wire.
@@ -1341,42 +1305,22 @@ impl TicketTypeCategory {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TicketTypeCategory {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "Customer" => Self::Customer,
+                "Back-office" => Self::BackOffice,
+                "Tracker" => Self::Tracker,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TicketTypeCategory);
-/// Always ticket
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketTypeEnum {
-    /// `ticket`
-    Ticket,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketTypeEnum {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ticket => "ticket",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket" => Self::Ticket,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketTypeEnum);
 /// Translation
 ///
 /// A translation object contains the localised details of a subscription type.

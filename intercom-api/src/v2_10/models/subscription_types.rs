@@ -61,7 +61,7 @@ const _: () = {
     }
 };
 impl AttachSubscriptionTypeToContactRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>, consent_type: impl Into<String>) -> Self {
         Self {
             id: id.into(),

@@ -70,7 +70,7 @@ const _: () = {
     }
 };
 impl CreatePhoneSwitchRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreatePhoneSwitchRequest::new(..).with_custom_attributes(..)`, or `CreatePhoneSwitchRequest { custom_attributes: Some(..), ..CreatePhoneSwitchRequest::new(..) }`.
     pub fn new(phone: impl Into<String>) -> Self {
@@ -94,8 +94,8 @@ pub type CustomAttributes = serde_json::Map<String, serde_json::Value>;
 /// Phone Switch Response
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneSwitch {
-    #[allow(missing_docs)]
-    pub type_: Option<PhoneSwitchType>,
+    /// The spec allows only `phone_call_redirect`.
+    pub type_: Option<String>,
     /// Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
     pub phone: Option<String>,
     /// Not declared in the spec; its success examples use it (`/paths/~1phone_call_redirects/post/responses/200/content/application~1json/examples/successful/value/url`). Typed like its absent declared sibling `phone`.
@@ -144,28 +144,3 @@ impl crate::codec::StructDecode for PhoneSwitch {
         Ok(slots)
     }
 }
-/// `PhoneSwitchType` (defined inline at `/components/schemas/phone_switch/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PhoneSwitchType {
-    /// `phone_call_redirect`
-    PhoneCallRedirect,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl PhoneSwitchType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PhoneCallRedirect => "phone_call_redirect",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "phone_call_redirect" => Self::PhoneCallRedirect,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(PhoneSwitchType);

@@ -47,7 +47,7 @@ const _: () = {
     }
 };
 impl AttachTagToContactRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
@@ -106,7 +106,7 @@ const _: () = {
     }
 };
 impl AttachTagToConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>, admin_id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -168,7 +168,7 @@ const _: () = {
     }
 };
 impl AttachTagToTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>, admin_id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -230,7 +230,7 @@ const _: () = {
     }
 };
 impl CreateOrUpdateTagRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateOrUpdateTagRequest::new(..).with_id(..)`, or `CreateOrUpdateTagRequest { id: Some(..), ..CreateOrUpdateTagRequest::new(..) }`.
     pub fn new(name: impl Into<String>) -> Self {
@@ -250,6 +250,7 @@ impl CreateOrUpdateTagRequest {
 /// `CreateTagRequest` (defined inline at `/paths/~1tags/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateTagRequest {
     /// `CreateOrUpdateTag` variant.
     CreateOrUpdateTag(CreateOrUpdateTagRequest),
@@ -327,7 +328,7 @@ const _: () = {
     }
 };
 impl DetachTagFromConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
         Self { admin_id: admin_id.into() }
     }
@@ -378,7 +379,7 @@ const _: () = {
     }
 };
 impl DetachTagFromTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
         Self { admin_id: admin_id.into() }
     }
@@ -437,7 +438,7 @@ const _: () = {
     }
 };
 impl TagCompanyRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         name: impl Into<String>,
         companies: Vec<TagCompanyRequestCompaniesItem>,
@@ -506,7 +507,7 @@ const _: () = {
     }
 };
 impl TagCompanyRequestCompaniesItem {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `TagCompanyRequestCompaniesItem::new().with_id(..)`, or `TagCompanyRequestCompaniesItem { id: Some(..), ..TagCompanyRequestCompaniesItem::new() }`.
     pub fn new() -> Self {
@@ -579,7 +580,7 @@ const _: () = {
     }
 };
 impl TagMultipleUsersRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         name: impl Into<String>,
         users: Vec<TagMultipleUsersRequestUsersItem>,
@@ -629,7 +630,7 @@ const _: () = {
     }
 };
 impl TagMultipleUsersRequestUsersItem {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `TagMultipleUsersRequestUsersItem::new().with_id(..)`, or `TagMultipleUsersRequestUsersItem { id: Some(..), ..TagMultipleUsersRequestUsersItem::new() }`.
     pub fn new() -> Self {
@@ -697,7 +698,7 @@ const _: () = {
     }
 };
 impl UntagCompanyRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         name: impl Into<String>,
         companies: Vec<UntagCompanyRequestCompaniesItem>,
@@ -776,7 +777,7 @@ const _: () = {
     }
 };
 impl UntagCompanyRequestCompaniesItem {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `UntagCompanyRequestCompaniesItem::new().with_id(..)`, or `UntagCompanyRequestCompaniesItem { id: Some(..), ..UntagCompanyRequestCompaniesItem::new() }`.
     pub fn new() -> Self {

@@ -91,7 +91,7 @@ const _: () = {
     }
 };
 impl CreateTicketTypeRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateTicketTypeRequest::new(..).with_description(..)`, or `CreateTicketTypeRequest { description: Some(..), ..CreateTicketTypeRequest::new(..) }`.
     pub fn new(name: impl Into<String>) -> Self {
@@ -131,6 +131,7 @@ impl CreateTicketTypeRequest {
 }
 /// Category of the Ticket Type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -138,8 +139,6 @@ pub enum CreateTicketTypeRequestCategory {
     BackOffice,
     /// `Tracker`
     Tracker,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl CreateTicketTypeRequestCategory {
     /// The value on the wire.
@@ -148,20 +147,31 @@ impl CreateTicketTypeRequestCategory {
             Self::Customer => "Customer",
             Self::BackOffice => "Back-office",
             Self::Tracker => "Tracker",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(CreateTicketTypeRequestCategory);
+impl std::str::FromStr for CreateTicketTypeRequestCategory {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "Customer" => Self::Customer,
+                "Back-office" => Self::BackOffice,
+                "Tracker" => Self::Tracker,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "CreateTicketTypeRequestCategory",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed CreateTicketTypeRequestCategory);
 /// Ticket Types
 ///
 /// A list of ticket types associated with a given workspace.
@@ -318,7 +328,7 @@ const _: () = {
     }
 };
 impl UpdateTicketTypeRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `UpdateTicketTypeRequest::new().with_name(..)`, or `UpdateTicketTypeRequest { name: Some(..), ..UpdateTicketTypeRequest::new() }`.
     pub fn new() -> Self {
@@ -369,6 +379,7 @@ impl UpdateTicketTypeRequest {
 }
 /// Category of the Ticket Type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -376,8 +387,6 @@ pub enum UpdateTicketTypeRequestCategory {
     BackOffice,
     /// `Tracker`
     Tracker,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl UpdateTicketTypeRequestCategory {
     /// The value on the wire.
@@ -386,17 +395,28 @@ impl UpdateTicketTypeRequestCategory {
             Self::Customer => "Customer",
             Self::BackOffice => "Back-office",
             Self::Tracker => "Tracker",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(UpdateTicketTypeRequestCategory);
+impl std::str::FromStr for UpdateTicketTypeRequestCategory {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "Customer" => Self::Customer,
+                "Back-office" => Self::BackOffice,
+                "Tracker" => Self::Tracker,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "UpdateTicketTypeRequestCategory",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed UpdateTicketTypeRequestCategory);

@@ -10,8 +10,6 @@ use super::*;
 pub struct AdminReplyTicketRequest {
     #[allow(missing_docs)]
     pub message_type: AdminReplyTicketRequestMessageType,
-    #[allow(missing_docs)]
-    pub type_: AdminReplyTicketRequestType,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     pub body: Option<String>,
     /// The id of the admin who is authoring the comment.
@@ -29,7 +27,7 @@ impl serde::Serialize for AdminReplyTicketRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
             .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("type", "admin")
             .opt("body", &self.body)
             .req("admin_id", &self.admin_id)
             .opt("reply_options", &self.reply_options)
@@ -49,7 +47,7 @@ const _: () = {
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<AdminReplyTicketRequestMessageType>,
-        type_: Option<AdminReplyTicketRequestType>,
+        type_: Option<()>,
         body: Option<Option<String>>,
         admin_id: Option<String>,
         reply_options: Option<Option<Vec<AdminReplyTicketRequestReplyOptionsItem>>>,
@@ -68,7 +66,9 @@ const _: () = {
                 "message_type" => {
                     crate::codec::fill(&mut slots.message_type, "message_type", map)
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
+                }
                 "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
                 "admin_id" => {
                     crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
@@ -105,9 +105,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
                 message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: slots.body.flatten(),
                 admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
                 reply_options: slots.reply_options.flatten(),
@@ -118,7 +118,7 @@ const _: () = {
     }
 };
 impl AdminReplyTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `AdminReplyTicketRequest::new(..).with_body(..)`, or `AdminReplyTicketRequest { body: Some(..), ..AdminReplyTicketRequest::new(..) }`.
     pub fn new(
@@ -127,7 +127,6 @@ impl AdminReplyTicketRequest {
     ) -> Self {
         Self {
             message_type: message_type.into(),
-            type_: AdminReplyTicketRequestType::Admin,
             body: None,
             admin_id: admin_id.into(),
             reply_options: None,
@@ -168,6 +167,7 @@ impl AdminReplyTicketRequest {
 }
 /// `AdminReplyTicketRequestMessageType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/message_type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AdminReplyTicketRequestMessageType {
     /// `comment`
     Comment,
@@ -175,8 +175,6 @@ pub enum AdminReplyTicketRequestMessageType {
     Note,
     /// `quick_reply`
     QuickReply,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl AdminReplyTicketRequestMessageType {
     /// The value on the wire.
@@ -185,20 +183,31 @@ impl AdminReplyTicketRequestMessageType {
             Self::Comment => "comment",
             Self::Note => "note",
             Self::QuickReply => "quick_reply",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "comment" => Self::Comment,
-            "note" => Self::Note,
-            "quick_reply" => Self::QuickReply,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(AdminReplyTicketRequestMessageType);
+impl std::str::FromStr for AdminReplyTicketRequestMessageType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "comment" => Self::Comment,
+                "note" => Self::Note,
+                "quick_reply" => Self::QuickReply,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "AdminReplyTicketRequestMessageType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed AdminReplyTicketRequestMessageType);
 /// Quick Reply Option
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyTicketRequestReplyOptionsItem {
@@ -251,7 +260,7 @@ const _: () = {
     }
 };
 impl AdminReplyTicketRequestReplyOptionsItem {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
         Self {
             text: text.into(),
@@ -259,40 +268,11 @@ impl AdminReplyTicketRequestReplyOptionsItem {
         }
     }
 }
-/// `AdminReplyTicketRequestType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdminReplyTicketRequestType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl AdminReplyTicketRequestType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(AdminReplyTicketRequestType);
 /// Email
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketEmailRequest {
-    #[allow(missing_docs)]
-    pub message_type: ContactReplyBaseRequestMessageType,
-    #[allow(missing_docs)]
-    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
     /// Attachment URLs
@@ -305,8 +285,8 @@ pub struct ContactReplyTicketEmailRequest {
 impl serde::Serialize for ContactReplyTicketEmailRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "comment")
+            .req("type", "user")
             .req("body", &self.body)
             .opt("attachment_urls", &self.attachment_urls)
             .req("email", &self.email)
@@ -323,8 +303,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyTicketEmailRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<ContactReplyBaseRequestMessageType>,
-        type_: Option<ContactReplyBaseRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         body: Option<String>,
         attachment_urls: Option<Option<Vec<String>>>,
         email: Option<String>,
@@ -339,9 +319,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "comment",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
+                }
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
                 "attachment_urls" => {
                     crate::codec::fill(
@@ -362,9 +349,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: crate::codec::missing(slots.body, "body")?,
                 attachment_urls: slots.attachment_urls.flatten(),
                 email: crate::codec::missing(slots.email, "email")?,
@@ -373,13 +360,11 @@ const _: () = {
     }
 };
 impl ContactReplyTicketEmailRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `ContactReplyTicketEmailRequest::new(..).with_attachment_urls(..)`, or `ContactReplyTicketEmailRequest { attachment_urls: Some(..), ..ContactReplyTicketEmailRequest::new(..) }`.
     pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
         Self {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
             body: body.into(),
             attachment_urls: None,
             email: email.into(),
@@ -401,10 +386,6 @@ impl ContactReplyTicketEmailRequest {
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketIntercomUserIdRequest {
-    #[allow(missing_docs)]
-    pub message_type: ContactReplyBaseRequestMessageType,
-    #[allow(missing_docs)]
-    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
     /// Attachment URLs
@@ -417,8 +398,8 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
 impl serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "comment")
+            .req("type", "user")
             .req("body", &self.body)
             .opt("attachment_urls", &self.attachment_urls)
             .req("intercom_user_id", &self.intercom_user_id)
@@ -435,8 +416,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyTicketIntercomUserIdRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<ContactReplyBaseRequestMessageType>,
-        type_: Option<ContactReplyBaseRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         body: Option<String>,
         attachment_urls: Option<Option<Vec<String>>>,
         intercom_user_id: Option<String>,
@@ -451,9 +432,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "comment",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
+                }
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
                 "attachment_urls" => {
                     crate::codec::fill(
@@ -486,9 +474,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: crate::codec::missing(slots.body, "body")?,
                 attachment_urls: slots.attachment_urls.flatten(),
                 intercom_user_id: crate::codec::missing(
@@ -500,13 +488,11 @@ const _: () = {
     }
 };
 impl ContactReplyTicketIntercomUserIdRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `ContactReplyTicketIntercomUserIdRequest::new(..).with_attachment_urls(..)`, or `ContactReplyTicketIntercomUserIdRequest { attachment_urls: Some(..), ..ContactReplyTicketIntercomUserIdRequest::new(..) }`.
     pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
         Self {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
             body: body.into(),
             attachment_urls: None,
             intercom_user_id: intercom_user_id.into(),
@@ -526,6 +512,7 @@ impl ContactReplyTicketIntercomUserIdRequest {
 /// Contact Reply on ticket
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactReplyTicketRequest {
     /// `IntercomUserId` variant.
     IntercomUserId(ContactReplyTicketIntercomUserIdRequest),
@@ -555,10 +542,6 @@ crate::codec::lenient_strict_union!(ContactReplyTicketRequest);
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketUserIdRequest {
-    #[allow(missing_docs)]
-    pub message_type: ContactReplyBaseRequestMessageType,
-    #[allow(missing_docs)]
-    pub type_: ContactReplyBaseRequestType,
     /// The text body of the comment.
     pub body: String,
     /// Attachment URLs
@@ -571,8 +554,8 @@ pub struct ContactReplyTicketUserIdRequest {
 impl serde::Serialize for ContactReplyTicketUserIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("message_type", "comment")
+            .req("type", "user")
             .req("body", &self.body)
             .opt("attachment_urls", &self.attachment_urls)
             .req("user_id", &self.user_id)
@@ -589,8 +572,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyTicketUserIdRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<ContactReplyBaseRequestMessageType>,
-        type_: Option<ContactReplyBaseRequestType>,
+        message_type: Option<()>,
+        type_: Option<()>,
         body: Option<String>,
         attachment_urls: Option<Option<Vec<String>>>,
         user_id: Option<String>,
@@ -605,9 +588,16 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "comment",
+                        map,
+                    )
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
+                }
                 "body" => crate::codec::fill_string(&mut slots.body, "body", map),
                 "attachment_urls" => {
                     crate::codec::fill(
@@ -636,9 +626,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: crate::codec::missing(slots.body, "body")?,
                 attachment_urls: slots.attachment_urls.flatten(),
                 user_id: crate::codec::missing(slots.user_id, "user_id")?,
@@ -647,13 +637,11 @@ const _: () = {
     }
 };
 impl ContactReplyTicketUserIdRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `ContactReplyTicketUserIdRequest::new(..).with_attachment_urls(..)`, or `ContactReplyTicketUserIdRequest { attachment_urls: Some(..), ..ContactReplyTicketUserIdRequest::new(..) }`.
     pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
-            message_type: ContactReplyBaseRequestMessageType::Comment,
-            type_: ContactReplyBaseRequestType::User,
             body: body.into(),
             attachment_urls: None,
             user_id: user_id.into(),
@@ -769,7 +757,7 @@ const _: () = {
     }
 };
 impl CreateTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateTicketRequest::new(..).with_company_id(..)`, or `CreateTicketRequest { company_id: Some(..), ..CreateTicketRequest::new(..) }`.
     pub fn new(
@@ -802,6 +790,7 @@ impl CreateTicketRequest {
 /// `CreateTicketRequestContactsItem` (defined inline at `/components/schemas/create_ticket_request/properties/contacts/items`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
     /// ID
     Id(CreateTicketRequestContactsItemId),
@@ -871,7 +860,7 @@ const _: () = {
     }
 };
 impl CreateTicketRequestContactsItemEmail {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
     }
@@ -924,7 +913,7 @@ const _: () = {
     }
 };
 impl CreateTicketRequestContactsItemExternalId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(external_id: impl Into<String>) -> Self {
         Self {
             external_id: external_id.into(),
@@ -975,13 +964,14 @@ const _: () = {
     }
 };
 impl CreateTicketRequestContactsItemId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 /// `ReplyTicketRequest` (defined inline at `/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ReplyTicketRequest {
     /// `type: user`
     Contact(ContactReplyTicketRequest),
@@ -1031,7 +1021,9 @@ crate::codec::lenient_strict_union!(ReplyTicketRequest);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketList {
     /// Always ticket.list
-    pub type_: Option<TicketListType>,
+    ///
+    /// The spec allows only `ticket.list`.
+    pub type_: Option<String>,
     /// The list of ticket objects
     pub tickets: Option<Vec<Option<Ticket>>>,
     /// A count of the total number of objects.
@@ -1085,36 +1077,13 @@ impl crate::codec::StructDecode for TicketList {
         Ok(slots)
     }
 }
-/// Always ticket.list
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketListType {
-    /// `ticket.list`
-    TicketList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketList => "ticket.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket.list" => Self::TicketList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketListType);
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketReply {
     /// Always ticket_part
-    pub type_: Option<TicketReplyType>,
+    ///
+    /// The spec allows only `ticket_part`.
+    pub type_: Option<String>,
     /// The id representing the part.
     pub id: Option<String>,
     /// Type of the part
@@ -1191,6 +1160,7 @@ impl crate::codec::StructDecode for TicketReply {
 }
 /// Type of the part
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TicketReplyPartType {
     /// `note`
     Note,
@@ -1199,7 +1169,7 @@ pub enum TicketReplyPartType {
     /// `quick_reply`
     QuickReply,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TicketReplyPartType {
     /// The value on the wire.
@@ -1211,42 +1181,22 @@ impl TicketReplyPartType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TicketReplyPartType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "note" => Self::Note,
-            "comment" => Self::Comment,
-            "quick_reply" => Self::QuickReply,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "note" => Self::Note,
+                "comment" => Self::Comment,
+                "quick_reply" => Self::QuickReply,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TicketReplyPartType);
-/// Always ticket_part
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketReplyType {
-    /// `ticket_part`
-    TicketPart,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketReplyType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketPart => "ticket_part",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket_part" => Self::TicketPart,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketReplyType);
 /// Update Ticket Request Payload
 ///
 /// You can update a Ticket
@@ -1349,7 +1299,7 @@ const _: () = {
     }
 };
 impl UpdateTicketRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `UpdateTicketRequest::new().with_ticket_attributes(..)`, or `UpdateTicketRequest { ticket_attributes: Some(..), ..UpdateTicketRequest::new() }`.
     pub fn new() -> Self {
@@ -1461,7 +1411,7 @@ const _: () = {
     }
 };
 impl UpdateTicketRequestAssignment {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `UpdateTicketRequestAssignment::new().with_admin_id(..)`, or `UpdateTicketRequestAssignment { admin_id: Some(..), ..UpdateTicketRequestAssignment::new() }`.
     pub fn new() -> Self {
@@ -1485,6 +1435,7 @@ impl UpdateTicketRequestAssignment {
 }
 /// The state of the ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateTicketRequestState {
     /// `in_progress`
     InProgress,
@@ -1492,8 +1443,6 @@ pub enum UpdateTicketRequestState {
     WaitingOnCustomer,
     /// `resolved`
     Resolved,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl UpdateTicketRequestState {
     /// The value on the wire.
@@ -1502,17 +1451,25 @@ impl UpdateTicketRequestState {
             Self::InProgress => "in_progress",
             Self::WaitingOnCustomer => "waiting_on_customer",
             Self::Resolved => "resolved",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(UpdateTicketRequestState);
+impl std::str::FromStr for UpdateTicketRequestState {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "in_progress" => Self::InProgress,
+                "waiting_on_customer" => Self::WaitingOnCustomer,
+                "resolved" => Self::Resolved,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new("UpdateTicketRequestState", other),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed UpdateTicketRequestState);

@@ -6,10 +6,10 @@ use super::*;
 /// Contact Reply Base Object
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyBaseRequest {
-    #[allow(missing_docs)]
-    pub message_type: Option<ContactReplyBaseRequestMessageType>,
-    #[allow(missing_docs)]
-    pub type_: Option<ContactReplyBaseRequestType>,
+    /// The spec allows only `comment`.
+    pub message_type: Option<String>,
+    /// The spec allows only `user`.
+    pub type_: Option<String>,
     /// The text body of the comment.
     pub body: Option<String>,
     /// Attachment URLs
@@ -123,6 +123,7 @@ impl crate::codec::StructDecode for ContactSubscriptionTypes {
 }
 /// Create Ticket Reply Request Payload
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateTicketReplyWithCommentRequest {
     /// `type: user`
     Contact(ContactReplyTicketRequest),

@@ -9,7 +9,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEvent {
     /// The type of the object
-    pub type_: Option<DataEventType>,
+    ///
+    /// The spec allows only `event`.
+    pub type_: Option<String>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
     pub event_name: Option<String>,
     /// The time the event occurred as a UTC Unix timestamp
@@ -84,7 +86,9 @@ impl crate::codec::StructDecode for DataEvent {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventList {
     /// The type of the object
-    pub type_: Option<DataEventListType>,
+    ///
+    /// The spec allows only `event.list`.
+    pub type_: Option<String>,
     /// A list of data events
     pub events: Option<Vec<DataEvent>>,
     /// Pagination
@@ -182,56 +186,6 @@ impl crate::codec::StructDecode for DataEventListPages {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataEventListType {
-    /// `event.list`
-    EventList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DataEventListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventList => "event.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "event.list" => Self::EventList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DataEventListType);
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataEventType {
-    /// `event`
-    Event,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DataEventType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "event",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "event" => Self::Event,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DataEventType);
 /// Data Export CSV
 ///
 /// A CSV output file

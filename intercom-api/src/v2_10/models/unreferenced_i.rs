@@ -6,6 +6,7 @@ use super::*;
 /// Intercom API version.
 /// By default, it's equal to the version set in the app package.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IntercomVersion {
     /// `1.0`
     V1_0,
@@ -40,7 +41,7 @@ pub enum IntercomVersion {
     /// `2.10`
     V2_10,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl IntercomVersion {
     /// The value on the wire.
@@ -65,27 +66,32 @@ impl IntercomVersion {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for IntercomVersion {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "1.0" => Self::V1_0,
-            "1.1" => Self::V1_1,
-            "1.2" => Self::V1_2,
-            "1.3" => Self::V1_3,
-            "1.4" => Self::V1_4,
-            "2.0" => Self::V2_0,
-            "2.1" => Self::V2_1,
-            "2.2" => Self::V2_2,
-            "2.3" => Self::V2_3,
-            "2.4" => Self::V2_4,
-            "2.5" => Self::V2_5,
-            "2.6" => Self::V2_6,
-            "2.7" => Self::V2_7,
-            "2.8" => Self::V2_8,
-            "2.9" => Self::V2_9,
-            "2.10" => Self::V2_10,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "1.0" => Self::V1_0,
+                "1.1" => Self::V1_1,
+                "1.2" => Self::V1_2,
+                "1.3" => Self::V1_3,
+                "1.4" => Self::V1_4,
+                "2.0" => Self::V2_0,
+                "2.1" => Self::V2_1,
+                "2.2" => Self::V2_2,
+                "2.3" => Self::V2_3,
+                "2.4" => Self::V2_4,
+                "2.5" => Self::V2_5,
+                "2.6" => Self::V2_6,
+                "2.7" => Self::V2_7,
+                "2.8" => Self::V2_8,
+                "2.9" => Self::V2_9,
+                "2.10" => Self::V2_10,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(IntercomVersion);

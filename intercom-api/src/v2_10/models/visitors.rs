@@ -63,7 +63,7 @@ const _: () = {
     }
 };
 impl ConvertVisitorRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         type_: impl Into<String>,
         user: impl Into<ConvertVisitorRequestUser>,
@@ -136,7 +136,7 @@ const _: () = {
     }
 };
 impl ConvertVisitorRequestUser {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `ConvertVisitorRequestUser::new().with_id(..)`, or `ConvertVisitorRequestUser { id: Some(..), ..ConvertVisitorRequestUser::new() }`.
     pub fn new() -> Self {
@@ -224,7 +224,7 @@ const _: () = {
     }
 };
 impl ConvertVisitorRequestVisitor {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `ConvertVisitorRequestVisitor::new().with_id(..)`, or `ConvertVisitorRequestVisitor { id: Some(..), ..ConvertVisitorRequestVisitor::new() }`.
     pub fn new() -> Self {
@@ -333,7 +333,7 @@ const _: () = {
     }
 };
 impl UpdateVisitorRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `UpdateVisitorRequest::new().with_id(..)`, or `UpdateVisitorRequest { id: Some(..), ..UpdateVisitorRequest::new() }`.
     pub fn new() -> Self {
@@ -606,7 +606,9 @@ impl crate::codec::StructDecode for VisitorAvatar {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorCompanies {
     /// The type of the object
-    pub type_: Option<VisitorCompaniesType>,
+    ///
+    /// The spec allows only `company.list`.
+    pub type_: Option<String>,
     /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
     pub companies: Option<Vec<Company>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -651,31 +653,6 @@ impl crate::codec::StructDecode for VisitorCompanies {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VisitorCompaniesType {
-    /// `company.list`
-    CompanyList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl VisitorCompaniesType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CompanyList => "company.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "company.list" => Self::CompanyList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(VisitorCompaniesType);
 /// `VisitorLocationData` (defined inline at `/components/schemas/visitor/properties/location_data`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorLocationData {
@@ -753,7 +730,9 @@ impl crate::codec::StructDecode for VisitorLocationData {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSegments {
     /// The type of the object
-    pub type_: Option<VisitorSegmentsType>,
+    ///
+    /// The spec allows only `segment.list`.
+    pub type_: Option<String>,
     #[allow(missing_docs)]
     pub segments: Option<Vec<String>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -798,36 +777,13 @@ impl crate::codec::StructDecode for VisitorSegments {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VisitorSegmentsType {
-    /// `segment.list`
-    SegmentList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl VisitorSegmentsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SegmentList => "segment.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "segment.list" => Self::SegmentList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(VisitorSegmentsType);
 /// `VisitorSocialProfiles` (defined inline at `/components/schemas/visitor/properties/social_profiles`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSocialProfiles {
     /// The type of the object
-    pub type_: Option<VisitorSocialProfilesType>,
+    ///
+    /// The spec allows only `social_profile.list`.
+    pub type_: Option<String>,
     #[allow(missing_docs)]
     pub social_profiles: Option<Vec<String>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -872,36 +828,13 @@ impl crate::codec::StructDecode for VisitorSocialProfiles {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VisitorSocialProfilesType {
-    /// `social_profile.list`
-    SocialProfileList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl VisitorSocialProfilesType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SocialProfileList => "social_profile.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "social_profile.list" => Self::SocialProfileList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(VisitorSocialProfilesType);
 /// `VisitorTags` (defined inline at `/components/schemas/visitor/properties/tags`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTags {
     /// The type of the object
-    pub type_: Option<VisitorTagsType>,
+    ///
+    /// The spec allows only `tag.list`.
+    pub type_: Option<String>,
     #[allow(missing_docs)]
     pub tags: Option<Vec<VisitorTagsTagsItem>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -950,7 +883,9 @@ impl crate::codec::StructDecode for VisitorTags {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTagsTagsItem {
     /// The type of the object
-    pub type_: Option<VisitorTagsTagsItemType>,
+    ///
+    /// The spec allows only `tag`.
+    pub type_: Option<String>,
     /// The id of the tag.
     pub id: Option<String>,
     /// The name of the tag.
@@ -999,53 +934,3 @@ impl crate::codec::StructDecode for VisitorTagsTagsItem {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VisitorTagsTagsItemType {
-    /// `tag`
-    Tag,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl VisitorTagsTagsItemType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tag => "tag",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "tag" => Self::Tag,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(VisitorTagsTagsItemType);
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VisitorTagsType {
-    /// `tag.list`
-    TagList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl VisitorTagsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TagList => "tag.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "tag.list" => Self::TagList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(VisitorTagsType);

@@ -47,7 +47,7 @@ const _: () = {
     }
 };
 impl AttachContactToACompanyRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
@@ -58,7 +58,9 @@ impl AttachContactToACompanyRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyAttachedContacts {
     /// The type of object - `list`
-    pub type_: Option<CompanyAttachedContactsType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// An array containing Contact Objects
     pub data: Option<Vec<Contact>>,
     /// The total number of contacts
@@ -112,38 +114,15 @@ impl crate::codec::StructDecode for CompanyAttachedContacts {
         Ok(slots)
     }
 }
-/// The type of object - `list`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyAttachedContactsType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CompanyAttachedContactsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CompanyAttachedContactsType);
 /// Company Attached Segments
 ///
 /// A list of Segment Objects
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyAttachedSegments {
     /// The type of object - `list`
-    pub type_: Option<CompanyAttachedSegmentsType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// An array containing Segment Objects
     pub data: Option<Vec<Segment>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -188,38 +167,15 @@ impl crate::codec::StructDecode for CompanyAttachedSegments {
         Ok(slots)
     }
 }
-/// The type of object - `list`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyAttachedSegmentsType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CompanyAttachedSegmentsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CompanyAttachedSegmentsType);
 /// Companies
 ///
 /// This will return a list of companies for the App.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyList {
     /// The type of object - `list`.
-    pub type_: Option<CompanyListType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
     /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
@@ -273,38 +229,15 @@ impl crate::codec::StructDecode for CompanyList {
         Ok(slots)
     }
 }
-/// The type of object - `list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CompanyListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CompanyListType);
 /// Company Scroll
 ///
 /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyScroll {
     /// The type of object - `list`
-    pub type_: Option<CompanyScrollType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
     pub data: Option<Vec<Company>>,
     /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
@@ -362,31 +295,6 @@ impl crate::codec::StructDecode for CompanyScroll {
         Ok(slots)
     }
 }
-/// The type of object - `list`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyScrollType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CompanyScrollType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CompanyScrollType);
 /// Create Or Update Company Request Payload
 ///
 /// You can create or update a Company
@@ -524,7 +432,7 @@ const _: () = {
     }
 };
 impl CreateOrUpdateCompanyRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateOrUpdateCompanyRequest::new().with_name(..)`, or `CreateOrUpdateCompanyRequest { name: Some(..), ..CreateOrUpdateCompanyRequest::new() }`.
     pub fn new() -> Self {
@@ -599,7 +507,9 @@ pub struct DeletedCompanyObject {
     /// The unique identifier for the company which is given by Intercom.
     pub id: Option<String>,
     /// The type of object which was deleted. - `company`
-    pub object: Option<DeletedCompanyObjectObject>,
+    ///
+    /// The spec allows only `company`.
+    pub object: Option<String>,
     /// Whether the company was deleted successfully or not.
     pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -646,28 +556,3 @@ impl crate::codec::StructDecode for DeletedCompanyObject {
         Ok(slots)
     }
 }
-/// The type of object which was deleted. - `company`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeletedCompanyObjectObject {
-    /// `company`
-    Company,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DeletedCompanyObjectObject {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Company => "company",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DeletedCompanyObjectObject);

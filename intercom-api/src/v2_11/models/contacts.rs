@@ -9,7 +9,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactArchived {
     /// always contact
-    pub type_: Option<ContactArchivedType>,
+    ///
+    /// The spec allows only `contact`.
+    pub type_: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
     pub id: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
@@ -62,38 +64,15 @@ impl crate::codec::StructDecode for ContactArchived {
         Ok(slots)
     }
 }
-/// always contact
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactArchivedType {
-    /// `contact`
-    Contact,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactArchivedType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactArchivedType);
 /// Contact Attached Companies
 ///
 /// A list of Company Objects
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactAttachedCompanies {
     /// The type of object
-    pub type_: Option<ContactAttachedCompaniesType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// An array containing Company Objects
     pub companies: Option<Vec<Company>>,
     /// The total number of companies associated to this contact
@@ -150,38 +129,15 @@ impl crate::codec::StructDecode for ContactAttachedCompanies {
         Ok(slots)
     }
 }
-/// The type of object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactAttachedCompaniesType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactAttachedCompaniesType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactAttachedCompaniesType);
 /// Contact Deleted
 ///
 /// deleted contact object
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactDeleted {
     /// always contact
-    pub type_: Option<ContactDeletedType>,
+    ///
+    /// The spec allows only `contact`.
+    pub type_: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
     pub id: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
@@ -234,38 +190,15 @@ impl crate::codec::StructDecode for ContactDeleted {
         Ok(slots)
     }
 }
-/// always contact
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactDeletedType {
-    /// `contact`
-    Contact,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactDeletedType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactDeletedType);
 /// Contact List
 ///
 /// Contacts are your users in Intercom.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactList {
     /// Always list
-    pub type_: Option<ContactListType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// The list of contact objects
     pub data: Option<Vec<Contact>>,
     /// A count of the total number of objects.
@@ -319,38 +252,15 @@ impl crate::codec::StructDecode for ContactList {
         Ok(slots)
     }
 }
-/// Always list
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactListType);
 /// Segments
 ///
 /// A list of segments objects attached to a specific contact.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactSegments {
     /// The type of the object
-    pub type_: Option<ContactSegmentsType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// Segment objects associated with the contact.
     pub data: Option<Vec<Segment>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -395,38 +305,15 @@ impl crate::codec::StructDecode for ContactSegments {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactSegmentsType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactSegmentsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactSegmentsType);
 /// Contact Unarchived
 ///
 /// unarchived contact object
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactUnarchived {
     /// always contact
-    pub type_: Option<ContactUnarchivedType>,
+    ///
+    /// The spec allows only `contact`.
+    pub type_: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
     pub id: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
@@ -479,31 +366,6 @@ impl crate::codec::StructDecode for ContactUnarchived {
         Ok(slots)
     }
 }
-/// always contact
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactUnarchivedType {
-    /// `contact`
-    Contact,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactUnarchivedType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactUnarchivedType);
 /// Create Contact Request Payload
 ///
 /// Payload to create a contact
@@ -655,7 +517,7 @@ const _: () = {
     }
 };
 impl CreateContactRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateContactRequest::new().with_role(..)`, or `CreateContactRequest { role: Some(..), ..CreateContactRequest::new() }`.
     pub fn new() -> Self {
@@ -788,7 +650,7 @@ const _: () = {
     }
 };
 impl MergeContactsRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(from: impl Into<String>, into: impl Into<String>) -> Self {
         Self {
             from: from.into(),
@@ -803,8 +665,8 @@ impl MergeContactsRequest {
 /// Their responses are likely to contain a pages object that hosts pagination links which a client can use to paginate through the data without having to construct a query. The link relations for the pages field are as follows.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PagesLink {
-    #[allow(missing_docs)]
-    pub type_: Option<PagesLinkType>,
+    /// The spec allows only `pages`.
+    pub type_: Option<String>,
     #[allow(missing_docs)]
     pub page: Option<i64>,
     /// A link to the next page of results. A response that does not contain a next link does not have further data to fetch.
@@ -861,31 +723,6 @@ impl crate::codec::StructDecode for PagesLink {
         Ok(slots)
     }
 }
-/// `PagesLinkType` (defined inline at `/components/schemas/pages_link/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PagesLinkType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl PagesLinkType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(PagesLinkType);
 /// Update Contact Request Payload
 ///
 /// You can update a contact
@@ -1037,7 +874,7 @@ const _: () = {
     }
 };
 impl UpdateContactRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `UpdateContactRequest::new().with_role(..)`, or `UpdateContactRequest { role: Some(..), ..UpdateContactRequest::new() }`.
     pub fn new() -> Self {

@@ -10,8 +10,6 @@ use super::*;
 pub struct AdminReplyConversationRequest {
     #[allow(missing_docs)]
     pub message_type: AdminReplyConversationRequestMessageType,
-    #[allow(missing_docs)]
-    pub type_: AdminReplyConversationRequestType,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     pub body: Option<String>,
     /// The id of the admin who is authoring the comment.
@@ -27,7 +25,7 @@ impl serde::Serialize for AdminReplyConversationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
             .req("message_type", &self.message_type)
-            .req("type", &self.type_)
+            .req("type", "admin")
             .opt("body", &self.body)
             .req("admin_id", &self.admin_id)
             .opt("created_at", &self.created_at)
@@ -47,7 +45,7 @@ const _: () = {
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<AdminReplyConversationRequestMessageType>,
-        type_: Option<AdminReplyConversationRequestType>,
+        type_: Option<()>,
         body: Option<Option<String>>,
         admin_id: Option<String>,
         created_at: Option<Option<i64>>,
@@ -66,7 +64,9 @@ const _: () = {
                 "message_type" => {
                     crate::codec::fill(&mut slots.message_type, "message_type", map)
                 }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                "type" => {
+                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
+                }
                 "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
                 "admin_id" => {
                     crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
@@ -107,9 +107,9 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.type_, "type")?;
             Ok(Self {
                 message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                type_: crate::codec::missing(slots.type_, "type")?,
                 body: slots.body.flatten(),
                 admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
                 created_at: slots.created_at.flatten(),
@@ -120,7 +120,7 @@ const _: () = {
     }
 };
 impl AdminReplyConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `AdminReplyConversationRequest::new(..).with_body(..)`, or `AdminReplyConversationRequest { body: Some(..), ..AdminReplyConversationRequest::new(..) }`.
     pub fn new(
@@ -129,7 +129,6 @@ impl AdminReplyConversationRequest {
     ) -> Self {
         Self {
             message_type: message_type.into(),
-            type_: AdminReplyConversationRequestType::Admin,
             body: None,
             admin_id: admin_id.into(),
             created_at: None,
@@ -168,13 +167,12 @@ impl AdminReplyConversationRequest {
 }
 /// `AdminReplyConversationRequestMessageType` (defined inline at `/components/schemas/admin_reply_conversation_request/properties/message_type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AdminReplyConversationRequestMessageType {
     /// `comment`
     Comment,
     /// `note`
     Note,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl AdminReplyConversationRequestMessageType {
     /// The value on the wire.
@@ -182,44 +180,30 @@ impl AdminReplyConversationRequestMessageType {
         match self {
             Self::Comment => "comment",
             Self::Note => "note",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "comment" => Self::Comment,
-            "note" => Self::Note,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(AdminReplyConversationRequestMessageType);
-/// `AdminReplyConversationRequestType` (defined inline at `/components/schemas/admin_reply_conversation_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdminReplyConversationRequestType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl AdminReplyConversationRequestType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_string()),
-        }
+impl std::str::FromStr for AdminReplyConversationRequestMessageType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "comment" => Self::Comment,
+                "note" => Self::Note,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "AdminReplyConversationRequestMessageType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
     }
 }
-crate::codec::string_enum!(AdminReplyConversationRequestType);
+crate::codec::string_enum!(closed AdminReplyConversationRequestMessageType);
 /// AI Agent
 ///
 /// Data related to AI Agent involvement in the conversation.
@@ -293,13 +277,14 @@ impl crate::codec::StructDecode for AiAgent {
 }
 /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AiAgentLastAnswerType {
     /// `ai_answer`
     AiAnswer,
     /// `custom_answer`
     CustomAnswer,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl AiAgentLastAnswerType {
     /// The value on the wire.
@@ -310,18 +295,24 @@ impl AiAgentLastAnswerType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for AiAgentLastAnswerType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ai_answer" => Self::AiAnswer,
-            "custom_answer" => Self::CustomAnswer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "ai_answer" => Self::AiAnswer,
+                "custom_answer" => Self::CustomAnswer,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(AiAgentLastAnswerType);
 /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AiAgentResolutionState {
     /// `assumed_resolution`
     AssumedResolution,
@@ -332,7 +323,7 @@ pub enum AiAgentResolutionState {
     /// `abandoned`
     Abandoned,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl AiAgentResolutionState {
     /// The value on the wire.
@@ -345,20 +336,26 @@ impl AiAgentResolutionState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for AiAgentResolutionState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "assumed_resolution" => Self::AssumedResolution,
-            "confirmed_resolution" => Self::ConfirmedResolution,
-            "routed_to_team" => Self::RoutedToTeam,
-            "abandoned" => Self::Abandoned,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "assumed_resolution" => Self::AssumedResolution,
+                "confirmed_resolution" => Self::ConfirmedResolution,
+                "routed_to_team" => Self::RoutedToTeam,
+                "abandoned" => Self::Abandoned,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(AiAgentResolutionState);
 /// The type of the source that triggered AI Agent involvement in the conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AiAgentSourceType {
     /// `essentials_plan_setup`
     EssentialsPlanSetup,
@@ -371,7 +368,7 @@ pub enum AiAgentSourceType {
     /// `fin_preview`
     FinPreview,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl AiAgentSourceType {
     /// The value on the wire.
@@ -385,16 +382,21 @@ impl AiAgentSourceType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for AiAgentSourceType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "essentials_plan_setup" => Self::EssentialsPlanSetup,
-            "profile" => Self::Profile,
-            "workflow" => Self::Workflow,
-            "workflow_preview" => Self::WorkflowPreview,
-            "fin_preview" => Self::FinPreview,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "essentials_plan_setup" => Self::EssentialsPlanSetup,
+                "profile" => Self::Profile,
+                "workflow" => Self::Workflow,
+                "workflow_preview" => Self::WorkflowPreview,
+                "fin_preview" => Self::FinPreview,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(AiAgentSourceType);
@@ -403,8 +405,6 @@ crate::codec::string_enum!(AiAgentSourceType);
 /// Payload of the request to assign a conversation
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssignConversationRequest {
-    #[allow(missing_docs)]
-    pub message_type: AssignConversationRequestMessageType,
     #[allow(missing_docs)]
     pub type_: AssignConversationRequestType,
     /// The id of the admin who is performing the action.
@@ -417,7 +417,7 @@ pub struct AssignConversationRequest {
 impl serde::Serialize for AssignConversationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
+            .req("message_type", "assignment")
             .req("type", &self.type_)
             .req("admin_id", &self.admin_id)
             .req("assignee_id", &self.assignee_id)
@@ -435,7 +435,7 @@ impl<'de> serde::Deserialize<'de> for AssignConversationRequest {
 const _: () = {
     #[derive(Default)]
     pub struct Slots {
-        message_type: Option<AssignConversationRequestMessageType>,
+        message_type: Option<()>,
         type_: Option<AssignConversationRequestType>,
         admin_id: Option<String>,
         assignee_id: Option<String>,
@@ -451,7 +451,12 @@ const _: () = {
         ) -> Result<crate::codec::Outcome, A::Error> {
             match key.as_str() {
                 "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    crate::codec::fill_constant(
+                        &mut slots.message_type,
+                        "message_type",
+                        "assignment",
+                        map,
+                    )
                 }
                 "type" => crate::codec::fill(&mut slots.type_, "type", map),
                 "admin_id" => {
@@ -472,8 +477,8 @@ const _: () = {
             }
         }
         fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
             Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
                 type_: crate::codec::missing(slots.type_, "type")?,
                 admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
                 assignee_id: crate::codec::missing(slots.assignee_id, "assignee_id")?,
@@ -483,7 +488,7 @@ const _: () = {
     }
 };
 impl AssignConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `AssignConversationRequest::new(..).with_body(..)`, or `AssignConversationRequest { body: Some(..), ..AssignConversationRequest::new(..) }`.
     pub fn new(
@@ -492,7 +497,6 @@ impl AssignConversationRequest {
         assignee_id: impl Into<String>,
     ) -> Self {
         Self {
-            message_type: AssignConversationRequestMessageType::Assignment,
             type_: type_.into(),
             admin_id: admin_id.into(),
             assignee_id: assignee_id.into(),
@@ -507,40 +511,14 @@ impl AssignConversationRequest {
         self
     }
 }
-/// `AssignConversationRequestMessageType` (defined inline at `/components/schemas/assign_conversation_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AssignConversationRequestMessageType {
-    /// `assignment`
-    Assignment,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl AssignConversationRequestMessageType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Assignment => "assignment",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "assignment" => Self::Assignment,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(AssignConversationRequestMessageType);
 /// `AssignConversationRequestType` (defined inline at `/components/schemas/assign_conversation_request/properties/type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AssignConversationRequestType {
     /// `admin`
     Admin,
     /// `team`
     Team,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl AssignConversationRequestType {
     /// The value on the wire.
@@ -548,19 +526,30 @@ impl AssignConversationRequestType {
         match self {
             Self::Admin => "admin",
             Self::Team => "team",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "team" => Self::Team,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(AssignConversationRequestType);
+impl std::str::FromStr for AssignConversationRequestType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "admin" => Self::Admin,
+                "team" => Self::Team,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "AssignConversationRequestType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed AssignConversationRequestType);
 /// Assign Conversation Request
 ///
 /// Payload of the request to assign a conversation
@@ -617,7 +606,7 @@ const _: () = {
     }
 };
 impl AttachContactToConversationRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `AttachContactToConversationRequest::new().with_admin_id(..)`, or `AttachContactToConversationRequest { admin_id: Some(..), ..AttachContactToConversationRequest::new() }`.
     pub fn new() -> Self {
@@ -645,6 +634,7 @@ impl AttachContactToConversationRequest {
 /// `AttachContactToConversationRequestCustomer` (defined inline at `/components/schemas/attach_contact_to_conversation_request/properties/customer`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AttachContactToConversationRequestCustomer {
     /// Intercom User ID
     IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
@@ -724,7 +714,7 @@ const _: () = {
     }
 };
 impl AttachContactToConversationRequestCustomerEmail {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerEmail { customer: Some(..), ..AttachContactToConversationRequestCustomerEmail::new(..) }`.
     pub fn new(email: impl Into<String>) -> Self {
@@ -811,7 +801,7 @@ const _: () = {
     }
 };
 impl AttachContactToConversationRequestCustomerIntercomUserId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerIntercomUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerIntercomUserId::new(..) }`.
     pub fn new(intercom_user_id: impl Into<String>) -> Self {
@@ -883,7 +873,7 @@ const _: () = {
     }
 };
 impl AttachContactToConversationRequestCustomerUserId {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerUserId::new(..) }`.
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -973,7 +963,7 @@ const _: () = {
     }
 };
 impl ConversationAttachmentFiles {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         content_type: impl Into<String>,
         data: impl Into<String>,

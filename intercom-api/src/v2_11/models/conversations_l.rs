@@ -9,7 +9,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationListItem {
     /// Always conversation.
-    pub type_: Option<ConversationListItemType>,
+    ///
+    /// The spec allows only `conversation`.
+    pub type_: Option<String>,
     /// The id representing the conversation.
     pub id: Option<String>,
     /// The title given to the conversation.
@@ -163,13 +165,14 @@ impl crate::codec::StructDecode for ConversationListItem {
 }
 /// If marked as priority, it will return priority or else not_priority.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ConversationListItemPriority {
     /// `priority`
     Priority,
     /// `not_priority`
     NotPriority,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ConversationListItemPriority {
     /// The value on the wire.
@@ -180,18 +183,24 @@ impl ConversationListItemPriority {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ConversationListItemPriority {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "priority" => Self::Priority,
-            "not_priority" => Self::NotPriority,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "priority" => Self::Priority,
+                "not_priority" => Self::NotPriority,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ConversationListItemPriority);
 /// Can be set to "open", "closed" or "snoozed".
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ConversationListItemState {
     /// `open`
     Open,
@@ -200,7 +209,7 @@ pub enum ConversationListItemState {
     /// `snoozed`
     Snoozed,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ConversationListItemState {
     /// The value on the wire.
@@ -212,39 +221,19 @@ impl ConversationListItemState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ConversationListItemState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            "snoozed" => Self::Snoozed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "open" => Self::Open,
+                "closed" => Self::Closed,
+                "snoozed" => Self::Snoozed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ConversationListItemState);
-/// Always conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConversationListItemType {
-    /// `conversation`
-    Conversation,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationListItemType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Conversation => "conversation",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationListItemType);

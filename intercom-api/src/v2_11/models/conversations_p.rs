@@ -9,7 +9,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationPart {
     /// Always conversation_part
-    pub type_: Option<ConversationPartType>,
+    ///
+    /// The spec allows only `conversation_part`.
+    pub type_: Option<String>,
     /// The id representing the conversation part.
     pub id: Option<String>,
     /// The type of conversation part.
@@ -155,38 +157,13 @@ impl crate::codec::StructDecode for ConversationPartAuthor {
         Ok(slots)
     }
 }
-/// Always conversation_part
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConversationPartType {
-    /// `conversation_part`
-    ConversationPart,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationPartType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationPart => "conversation_part",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation_part" => Self::ConversationPart,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationPartType);
 /// Conversation Parts
 ///
 /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationParts {
-    #[allow(missing_docs)]
-    pub type_: Option<ConversationPartsType>,
+    /// The spec allows only `conversation_part.list`.
+    pub type_: Option<String>,
     /// Conversation Parts
     ///
     /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
@@ -237,40 +214,16 @@ impl crate::codec::StructDecode for ConversationParts {
         Ok(slots)
     }
 }
-/// `ConversationPartsType` (defined inline at `/components/schemas/conversation_parts/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConversationPartsType {
-    /// `conversation_part.list`
-    ConversationPartList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ConversationPartsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationPartList => "conversation_part.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation_part.list" => Self::ConversationPartList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ConversationPartsType);
 /// If marked as priority, it will return priority or else not_priority.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ConversationPriority {
     /// `priority`
     Priority,
     /// `not_priority`
     NotPriority,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ConversationPriority {
     /// The value on the wire.
@@ -281,13 +234,18 @@ impl ConversationPriority {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ConversationPriority {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "priority" => Self::Priority,
-            "not_priority" => Self::NotPriority,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "priority" => Self::Priority,
+                "not_priority" => Self::NotPriority,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ConversationPriority);
@@ -297,7 +255,9 @@ crate::codec::string_enum!(ConversationPriority);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedConversationResponse {
     /// Always conversation.list
-    pub type_: Option<PaginatedConversationResponseType>,
+    ///
+    /// The spec allows only `conversation.list`.
+    pub type_: Option<String>,
     /// The list of conversation objects
     pub conversations: Option<Vec<ConversationListItem>>,
     /// A count of the total number of objects.
@@ -351,28 +311,3 @@ impl crate::codec::StructDecode for PaginatedConversationResponse {
         Ok(slots)
     }
 }
-/// Always conversation.list
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaginatedConversationResponseType {
-    /// `conversation.list`
-    ConversationList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl PaginatedConversationResponseType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationList => "conversation.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation.list" => Self::ConversationList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(PaginatedConversationResponseType);

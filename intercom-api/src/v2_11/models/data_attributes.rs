@@ -105,7 +105,7 @@ const _: () = {
     }
 };
 impl CreateDataAttributeRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateDataAttributeRequest::new(..).with_description(..)`, or `CreateDataAttributeRequest { description: Some(..), ..CreateDataAttributeRequest::new(..) }`.
     pub fn new(
@@ -145,6 +145,7 @@ impl CreateDataAttributeRequest {
 }
 /// The type of data stored for this attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateDataAttributeRequestDataType {
     /// `string`
     String,
@@ -158,8 +159,6 @@ pub enum CreateDataAttributeRequestDataType {
     Datetime,
     /// `date`
     Date,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl CreateDataAttributeRequestDataType {
     /// The value on the wire.
@@ -171,32 +170,42 @@ impl CreateDataAttributeRequestDataType {
             Self::Boolean => "boolean",
             Self::Datetime => "datetime",
             Self::Date => "date",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "integer" => Self::Integer,
-            "float" => Self::Float,
-            "boolean" => Self::Boolean,
-            "datetime" => Self::Datetime,
-            "date" => Self::Date,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(CreateDataAttributeRequestDataType);
+impl std::str::FromStr for CreateDataAttributeRequestDataType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "string" => Self::String,
+                "integer" => Self::Integer,
+                "float" => Self::Float,
+                "boolean" => Self::Boolean,
+                "datetime" => Self::Datetime,
+                "date" => Self::Date,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "CreateDataAttributeRequestDataType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed CreateDataAttributeRequestDataType);
 /// The model that the data attribute belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateDataAttributeRequestModel {
     /// `contact`
     Contact,
     /// `company`
     Company,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl CreateDataAttributeRequestModel {
     /// The value on the wire.
@@ -204,26 +213,39 @@ impl CreateDataAttributeRequestModel {
         match self {
             Self::Contact => "contact",
             Self::Company => "company",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(CreateDataAttributeRequestModel);
+impl std::str::FromStr for CreateDataAttributeRequestModel {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "contact" => Self::Contact,
+                "company" => Self::Company,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "CreateDataAttributeRequestModel",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed CreateDataAttributeRequestModel);
 /// Data Attribute
 ///
 /// Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataAttribute {
     /// Value is `data_attribute`.
-    pub type_: Option<DataAttributeType>,
+    ///
+    /// The spec allows only `data_attribute`.
+    pub type_: Option<String>,
     /// The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
     pub id: Option<i64>,
     /// Value is `contact` for user/lead attributes and `company` for company attributes.
@@ -330,6 +352,7 @@ impl crate::codec::StructDecode for DataAttribute {
 }
 /// The data type of the attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DataAttributeDataType {
     /// `string`
     String,
@@ -342,7 +365,7 @@ pub enum DataAttributeDataType {
     /// `date`
     Date,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl DataAttributeDataType {
     /// The value on the wire.
@@ -356,16 +379,21 @@ impl DataAttributeDataType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for DataAttributeDataType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "integer" => Self::Integer,
-            "float" => Self::Float,
-            "boolean" => Self::Boolean,
-            "date" => Self::Date,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "string" => Self::String,
+                "integer" => Self::Integer,
+                "float" => Self::Float,
+                "boolean" => Self::Boolean,
+                "date" => Self::Date,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(DataAttributeDataType);
@@ -375,7 +403,9 @@ crate::codec::string_enum!(DataAttributeDataType);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataAttributeList {
     /// The type of the object
-    pub type_: Option<DataAttributeListType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// A list of data attributes
     pub data: Option<Vec<DataAttribute>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -420,40 +450,16 @@ impl crate::codec::StructDecode for DataAttributeList {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataAttributeListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DataAttributeListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DataAttributeListType);
 /// Value is `contact` for user/lead attributes and `company` for company attributes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DataAttributeModel {
     /// `contact`
     Contact,
     /// `company`
     Company,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl DataAttributeModel {
     /// The value on the wire.
@@ -464,43 +470,24 @@ impl DataAttributeModel {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for DataAttributeModel {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "contact" => Self::Contact,
+                "company" => Self::Company,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(DataAttributeModel);
-/// Value is `data_attribute`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataAttributeType {
-    /// `data_attribute`
-    DataAttribute,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DataAttributeType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataAttribute => "data_attribute",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "data_attribute" => Self::DataAttribute,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DataAttributeType);
 /// `ListDataAttributesModel` (defined inline at `/paths/~1data_attributes/get/parameters/1/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListDataAttributesModel {
     /// `contact`
     Contact,
@@ -508,8 +495,6 @@ pub enum ListDataAttributesModel {
     Company,
     /// `conversation`
     Conversation,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl ListDataAttributesModel {
     /// The value on the wire.
@@ -518,20 +503,28 @@ impl ListDataAttributesModel {
             Self::Contact => "contact",
             Self::Company => "company",
             Self::Conversation => "conversation",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(ListDataAttributesModel);
+impl std::str::FromStr for ListDataAttributesModel {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "contact" => Self::Contact,
+                "company" => Self::Company,
+                "conversation" => Self::Conversation,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new("ListDataAttributesModel", other),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed ListDataAttributesModel);
 /// Update Data Attribute Request
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequest {
@@ -615,7 +608,7 @@ const _: () = {
     }
 };
 impl UpdateDataAttributeRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `UpdateDataAttributeRequest::new().with_archived(..)`, or `UpdateDataAttributeRequest { archived: Some(..), ..UpdateDataAttributeRequest::new() }`.
     pub fn new() -> Self {
@@ -696,7 +689,7 @@ const _: () = {
     }
 };
 impl UpdateDataAttributeRequestOptionsItem {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(value: impl Into<String>) -> Self {
         Self { value: value.into() }
     }

@@ -82,7 +82,7 @@ const _: () = {
     }
 };
 impl CreateDataExportsRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(created_at_after: i64, created_at_before: i64) -> Self {
         Self {
             created_at_after,
@@ -153,6 +153,7 @@ impl crate::codec::StructDecode for DataExport {
 }
 /// The current state of your job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DataExportStatus {
     /// `pending`
     Pending,
@@ -167,7 +168,7 @@ pub enum DataExportStatus {
     /// `canceled`
     Canceled,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl DataExportStatus {
     /// The value on the wire.
@@ -182,17 +183,22 @@ impl DataExportStatus {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for DataExportStatus {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "in_progress" => Self::InProgress,
-            "failed" => Self::Failed,
-            "completed" => Self::Completed,
-            "no_data" => Self::NoData,
-            "canceled" => Self::Canceled,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "pending" => Self::Pending,
+                "in_progress" => Self::InProgress,
+                "failed" => Self::Failed,
+                "completed" => Self::Completed,
+                "no_data" => Self::NoData,
+                "canceled" => Self::Canceled,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(DataExportStatus);

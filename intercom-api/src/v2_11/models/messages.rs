@@ -128,7 +128,7 @@ const _: () = {
     }
 };
 impl CreateMessageRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateMessageRequest::new(..).with_subject(..)`, or `CreateMessageRequest { subject: Some(..), ..CreateMessageRequest::new(..) }`.
     pub fn new(
@@ -226,13 +226,14 @@ const _: () = {
     }
 };
 impl CreateMessageRequestFrom {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(type_: impl Into<CreateMessageRequestFromType>, id: i64) -> Self {
         Self { type_: type_.into(), id }
     }
 }
 /// One of `lead`, `user`, `contact`, or `admin`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateMessageRequestFromType {
     /// `lead`
     Lead,
@@ -242,8 +243,6 @@ pub enum CreateMessageRequestFromType {
     Contact,
     /// `admin`
     Admin,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl CreateMessageRequestFromType {
     /// The value on the wire.
@@ -253,30 +252,40 @@ impl CreateMessageRequestFromType {
             Self::User => "user",
             Self::Contact => "contact",
             Self::Admin => "admin",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "lead" => Self::Lead,
-            "user" => Self::User,
-            "contact" => Self::Contact,
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(CreateMessageRequestFromType);
+impl std::str::FromStr for CreateMessageRequestFromType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "lead" => Self::Lead,
+                "user" => Self::User,
+                "contact" => Self::Contact,
+                "admin" => Self::Admin,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "CreateMessageRequestFromType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed CreateMessageRequestFromType);
 /// The kind of message being created. Values: `in_app` or `email`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateMessageRequestMessageType {
     /// `in_app`
     InApp,
     /// `email`
     Email,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl CreateMessageRequestMessageType {
     /// The value on the wire.
@@ -284,19 +293,30 @@ impl CreateMessageRequestMessageType {
         match self {
             Self::InApp => "in_app",
             Self::Email => "email",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "in_app" => Self::InApp,
-            "email" => Self::Email,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(CreateMessageRequestMessageType);
+impl std::str::FromStr for CreateMessageRequestMessageType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "in_app" => Self::InApp,
+                "email" => Self::Email,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "CreateMessageRequestMessageType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed CreateMessageRequestMessageType);
 /// The recipient of the message. If not provided, the default recipient will be used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestTo {
@@ -349,7 +369,7 @@ const _: () = {
     }
 };
 impl CreateMessageRequestTo {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     pub fn new(
         type_: impl Into<CreateMessageRequestToType>,
         id: impl Into<String>,
@@ -362,13 +382,12 @@ impl CreateMessageRequestTo {
 }
 /// The role associated to the contact - `user` or `lead`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateMessageRequestToType {
     /// `user`
     User,
     /// `lead`
     Lead,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl CreateMessageRequestToType {
     /// The value on the wire.
@@ -376,16 +395,24 @@ impl CreateMessageRequestToType {
         match self {
             Self::User => "user",
             Self::Lead => "lead",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "lead" => Self::Lead,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(CreateMessageRequestToType);
+impl std::str::FromStr for CreateMessageRequestToType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "user" => Self::User,
+                "lead" => Self::Lead,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new("CreateMessageRequestToType", other),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed CreateMessageRequestToType);

@@ -11,7 +11,9 @@ pub struct DeletedObject {
     /// The unique identifier for the news item which you provided in the URL.
     pub id: Option<String>,
     /// The type of object which was deleted - news-item.
-    pub object: Option<DeletedObjectObject>,
+    ///
+    /// The spec allows only `news-item`.
+    pub object: Option<String>,
     /// Whether the news item was deleted successfully or not.
     pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -58,38 +60,15 @@ impl crate::codec::StructDecode for DeletedObject {
         Ok(slots)
     }
 }
-/// The type of object which was deleted - news-item.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeletedObjectObject {
-    /// `news-item`
-    NewsItem,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DeletedObjectObject {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewsItem => "news-item",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "news-item" => Self::NewsItem,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DeletedObjectObject);
 /// News Item
 ///
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsItem {
     /// The type of object.
-    pub type_: Option<NewsItemType>,
+    ///
+    /// The spec allows only `news-item`.
+    pub type_: Option<String>,
     /// The unique identifier for the news item which is given by Intercom.
     pub id: Option<String>,
     /// The id of the workspace which the news item belongs to.
@@ -302,7 +281,7 @@ const _: () = {
     }
 };
 impl NewsItemRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `NewsItemRequest::new(..).with_body(..)`, or `NewsItemRequest { body: Some(..), ..NewsItemRequest::new(..) }`.
     pub fn new(title: impl Into<String>, sender_id: i64) -> Self {
@@ -361,13 +340,12 @@ impl NewsItemRequest {
 }
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum NewsItemRequestState {
     /// `draft`
     Draft,
     /// `live`
     Live,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl NewsItemRequestState {
     /// The value on the wire.
@@ -375,28 +353,37 @@ impl NewsItemRequestState {
         match self {
             Self::Draft => "draft",
             Self::Live => "live",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(NewsItemRequestState);
+impl std::str::FromStr for NewsItemRequestState {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "draft" => Self::Draft,
+                "live" => Self::Live,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new("NewsItemRequestState", other),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed NewsItemRequestState);
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum NewsItemState {
     /// `draft`
     Draft,
     /// `live`
     Live,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl NewsItemState {
     /// The value on the wire.
@@ -407,41 +394,21 @@ impl NewsItemState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for NewsItemState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "draft" => Self::Draft,
+                "live" => Self::Live,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(NewsItemState);
-/// The type of object.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NewsItemType {
-    /// `news-item`
-    NewsItem,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl NewsItemType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewsItem => "news-item",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "news-item" => Self::NewsItem,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(NewsItemType);
 /// Newsfeed
 ///
 /// A newsfeed is a collection of news items, targeted to a specific audience.
@@ -452,7 +419,9 @@ pub struct Newsfeed {
     /// The unique identifier for the newsfeed which is given by Intercom.
     pub id: Option<String>,
     /// The type of object.
-    pub type_: Option<NewsfeedType>,
+    ///
+    /// The spec allows only `newsfeed`.
+    pub type_: Option<String>,
     /// The name of the newsfeed. This name will never be visible to your users.
     pub name: Option<String>,
     /// Timestamp for when the newsfeed was created.
@@ -558,36 +527,13 @@ impl crate::codec::StructDecode for NewsfeedAssignment {
         Ok(slots)
     }
 }
-/// The type of object.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NewsfeedType {
-    /// `newsfeed`
-    Newsfeed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl NewsfeedType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Newsfeed => "newsfeed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "newsfeed" => Self::Newsfeed,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(NewsfeedType);
 /// Paginated News Item Response
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedNewsItemResponse {
     /// The type of object
-    pub type_: Option<PaginatedNewsItemResponseType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
     /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
@@ -641,36 +587,13 @@ impl crate::codec::StructDecode for PaginatedNewsItemResponse {
         Ok(slots)
     }
 }
-/// The type of object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaginatedNewsItemResponseType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl PaginatedNewsItemResponseType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(PaginatedNewsItemResponseType);
 /// Paginated Newsfeed Response
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedNewsfeedResponse {
     /// The type of object
-    pub type_: Option<PaginatedNewsfeedResponseType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
     /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
     pub pages: Option<CursorPages>,
@@ -724,28 +647,3 @@ impl crate::codec::StructDecode for PaginatedNewsfeedResponse {
         Ok(slots)
     }
 }
-/// The type of object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaginatedNewsfeedResponseType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl PaginatedNewsfeedResponseType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(PaginatedNewsfeedResponseType);

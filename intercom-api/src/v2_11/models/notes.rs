@@ -57,7 +57,7 @@ const _: () = {
     }
 };
 impl CreateNoteRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateNoteRequest::new(..).with_admin_id(..)`, or `CreateNoteRequest { admin_id: Some(..), ..CreateNoteRequest::new(..) }`.
     pub fn new(body: impl Into<String>) -> Self {
@@ -80,7 +80,9 @@ impl CreateNoteRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Note {
     /// String representing the object's type. Always has the value `note`.
-    pub type_: Option<NoteType>,
+    ///
+    /// The spec allows only `note`.
+    pub type_: Option<String>,
     /// The id of the note.
     pub id: Option<String>,
     /// The time the note was created.
@@ -145,7 +147,9 @@ impl crate::codec::StructDecode for Note {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoteContact {
     /// String representing the object's type. Always has the value `contact`.
-    pub type_: Option<NoteContactType>,
+    ///
+    /// The spec allows only `contact`.
+    pub type_: Option<String>,
     /// The id of the contact.
     pub id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -190,38 +194,15 @@ impl crate::codec::StructDecode for NoteContact {
         Ok(slots)
     }
 }
-/// String representing the object's type. Always has the value `contact`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NoteContactType {
-    /// `contact`
-    Contact,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl NoteContactType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(NoteContactType);
 /// Paginated Response
 ///
 /// A paginated list of notes associated with a contact.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoteList {
     /// String representing the object's type. Always has the value `list`.
-    pub type_: Option<NoteListType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// An array of notes.
     pub data: Option<Vec<Note>>,
     /// A count of the total number of notes.
@@ -275,53 +256,3 @@ impl crate::codec::StructDecode for NoteList {
         Ok(slots)
     }
 }
-/// String representing the object's type. Always has the value `list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NoteListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl NoteListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(NoteListType);
-/// String representing the object's type. Always has the value `note`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NoteType {
-    /// `note`
-    Note,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl NoteType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Note => "note",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "note" => Self::Note,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(NoteType);

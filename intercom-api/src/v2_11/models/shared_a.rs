@@ -64,7 +64,9 @@ impl crate::codec::StructDecode for AddressableList {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Admin {
     /// String representing the object's type. Always has the value `admin`.
-    pub type_: Option<AdminType>,
+    ///
+    /// The spec allows only `admin`.
+    pub type_: Option<String>,
     /// The id representing the admin.
     pub id: Option<String>,
     /// The name of the admin.
@@ -192,28 +194,3 @@ impl crate::codec::StructDecode for AdminAvatar {
         Ok(slots)
     }
 }
-/// String representing the object's type. Always has the value `admin`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdminType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl AdminType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(AdminType);

@@ -9,7 +9,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Company {
     /// Value is `company`
-    pub type_: Option<CompanyType>,
+    ///
+    /// The spec allows only `company`.
+    pub type_: Option<String>,
     /// The Intercom defined id representing the company.
     pub id: Option<String>,
     /// The name of the company.
@@ -126,7 +128,9 @@ impl crate::codec::StructDecode for Company {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyPlan {
     /// Value is always "plan"
-    pub type_: Option<CompanyPlanType>,
+    ///
+    /// The spec allows only `plan`.
+    pub type_: Option<String>,
     /// The id of the plan
     pub id: Option<String>,
     /// The name of the plan
@@ -175,36 +179,13 @@ impl crate::codec::StructDecode for CompanyPlan {
         Ok(slots)
     }
 }
-/// Value is always "plan"
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyPlanType {
-    /// `plan`
-    Plan,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CompanyPlanType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Plan => "plan",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "plan" => Self::Plan,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CompanyPlanType);
 /// The list of segments associated with the company
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanySegments {
     /// The type of the object
-    pub type_: Option<CompanySegmentsType>,
+    ///
+    /// The spec allows only `segment.list`.
+    pub type_: Option<String>,
     /// A segment is a group of your contacts defined by the rules that you set.
     pub segments: Option<Vec<Segment>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -249,36 +230,13 @@ impl crate::codec::StructDecode for CompanySegments {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanySegmentsType {
-    /// `segment.list`
-    SegmentList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CompanySegmentsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SegmentList => "segment.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "segment.list" => Self::SegmentList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CompanySegmentsType);
 /// The list of tags associated with the company
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyTags {
     /// The type of the object
-    pub type_: Option<CompanyTagsType>,
+    ///
+    /// The spec allows only `tag.list`.
+    pub type_: Option<String>,
     /// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
     pub tags: Option<Vec<TagBasic>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -323,56 +281,6 @@ impl crate::codec::StructDecode for CompanyTags {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyTagsType {
-    /// `tag.list`
-    TagList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CompanyTagsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TagList => "tag.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "tag.list" => Self::TagList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CompanyTagsType);
-/// Value is `company`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyType {
-    /// `company`
-    Company,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CompanyType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Company => "company",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CompanyType);
 /// Contact
 ///
 /// Contact are the objects that represent your leads and users in Intercom.
@@ -705,7 +613,9 @@ impl crate::codec::StructDecode for ContactAvatar {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactCompanies {
     /// The type of object
-    pub type_: Option<ContactCompaniesType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// An array containing Company Objects
     pub data: Option<Vec<ContactCompany>>,
     /// Url to get more company resources for this contact
@@ -762,31 +672,6 @@ impl crate::codec::StructDecode for ContactCompanies {
         Ok(slots)
     }
 }
-/// The type of object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactCompaniesType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactCompaniesType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactCompaniesType);
 /// Contact company
 ///
 /// A reference to a company associated with a contact
@@ -795,7 +680,9 @@ pub struct ContactCompany {
     /// The unique identifier for the company
     pub id: Option<String>,
     /// The type of the object
-    pub type_: Option<ContactCompanyType>,
+    ///
+    /// The spec allows only `company`.
+    pub type_: Option<String>,
     /// URL to get the full company resource
     pub url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -842,38 +729,15 @@ impl crate::codec::StructDecode for ContactCompany {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactCompanyType {
-    /// `company`
-    Company,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactCompanyType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Company => "company",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactCompanyType);
 /// Contact Location
 ///
 /// An object containing location meta data about a Intercom contact.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactLocation {
     /// Always location
-    pub type_: Option<ContactLocationType>,
+    ///
+    /// The spec allows only `location`.
+    pub type_: Option<String>,
     /// The country that the contact is located in
     pub country: Option<String>,
     /// The overal region that the contact is located in
@@ -934,31 +798,6 @@ impl crate::codec::StructDecode for ContactLocation {
         Ok(slots)
     }
 }
-/// Always location
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactLocationType {
-    /// `location`
-    Location,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactLocationType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Location => "location",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "location" => Self::Location,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactLocationType);
 /// Contact notes
 ///
 /// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
@@ -1150,7 +989,9 @@ impl crate::codec::StructDecode for ContactOptedOutSubscriptionTypes {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReference {
     /// always contact
-    pub type_: Option<ContactReferenceType>,
+    ///
+    /// The spec allows only `contact`.
+    pub type_: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
     pub id: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
@@ -1199,81 +1040,6 @@ impl crate::codec::StructDecode for ContactReference {
         Ok(slots)
     }
 }
-/// always contact
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactReferenceType {
-    /// `contact`
-    Contact,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactReferenceType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactReferenceType);
-/// `ContactReplyBaseRequestMessageType` (defined inline at `/components/schemas/contact_reply_base_request/properties/message_type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactReplyBaseRequestMessageType {
-    /// `comment`
-    Comment,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactReplyBaseRequestMessageType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Comment => "comment",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "comment" => Self::Comment,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactReplyBaseRequestMessageType);
-/// `ContactReplyBaseRequestType` (defined inline at `/components/schemas/contact_reply_base_request/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactReplyBaseRequestType {
-    /// `user`
-    User,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ContactReplyBaseRequestType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ContactReplyBaseRequestType);
 /// Social Profile
 ///
 /// An object containing social profiles that a contact has.
@@ -1395,7 +1161,9 @@ impl crate::codec::StructDecode for ContactTags {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CursorPages {
     /// the type of object `pages`.
-    pub type_: Option<CursorPagesType>,
+    ///
+    /// The spec allows only `pages`.
+    pub type_: Option<String>,
     /// The current page
     pub page: Option<i64>,
     #[allow(missing_docs)]
@@ -1452,30 +1220,5 @@ impl crate::codec::StructDecode for CursorPages {
         Ok(slots)
     }
 }
-/// the type of object `pages`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CursorPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CursorPagesType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CursorPagesType);
 /// Free-form JSON object standing in for `custom_attributes`, which the spec references but does not define.
 pub type CustomAttributes = serde_json::Map<String, serde_json::Value>;

@@ -127,7 +127,9 @@ impl crate::codec::StructDecode for TagBasic {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagList {
     /// The type of the object
-    pub type_: Option<TagListType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// A list of tags objects associated with the workspace .
     pub data: Option<Vec<Tag>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -172,31 +174,6 @@ impl crate::codec::StructDecode for TagList {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TagListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TagListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TagListType);
 /// Team Priority Level
 ///
 /// Admin priority levels for teams
@@ -254,7 +231,9 @@ impl crate::codec::StructDecode for TeamPriorityLevel {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ticket {
     /// Always ticket
-    pub type_: Option<TicketTypeEnum>,
+    ///
+    /// The spec allows only `ticket`.
+    pub type_: Option<String>,
     /// The unique identifier for the ticket which is given by Intercom.
     pub id: Option<String>,
     /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
@@ -373,6 +352,7 @@ impl crate::codec::StructDecode for Ticket {
 }
 /// Category of the Ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TicketCategory {
     /// `Customer`
     Customer,
@@ -381,7 +361,7 @@ pub enum TicketCategory {
     /// `Tracker`
     Tracker,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TicketCategory {
     /// The value on the wire.
@@ -393,14 +373,19 @@ impl TicketCategory {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TicketCategory {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "Customer" => Self::Customer,
+                "Back-office" => Self::BackOffice,
+                "Tracker" => Self::Tracker,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TicketCategory);
@@ -410,7 +395,9 @@ crate::codec::string_enum!(TicketCategory);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketContacts {
     /// always contact.list
-    pub type_: Option<TicketContactsType>,
+    ///
+    /// The spec allows only `contact.list`.
+    pub type_: Option<String>,
     /// The list of contacts affected by this ticket.
     pub contacts: Option<Vec<ContactReference>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -455,31 +442,6 @@ impl crate::codec::StructDecode for TicketContacts {
         Ok(slots)
     }
 }
-/// always contact.list
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketContactsType {
-    /// `contact.list`
-    ContactList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketContactsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContactList => "contact.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "contact.list" => Self::ContactList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketContactsType);
 /// Ticket Attributes
 ///
 /// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
@@ -490,6 +452,7 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
 /// `TicketCustomAttributesValue` (defined inline at `/components/schemas/ticket_custom_attributes/additionalProperties`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketCustomAttributesValue {
     /// `String` variant.
     String(String),
@@ -585,7 +548,9 @@ crate::codec::lenient_union!(TicketCustomAttributesValue);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketPart {
     /// Always ticket_part
-    pub type_: Option<TicketPartType>,
+    ///
+    /// The spec allows only `ticket_part`.
+    pub type_: Option<String>,
     /// The id representing the ticket part.
     pub id: Option<String>,
     /// The type of ticket part.
@@ -739,6 +704,7 @@ impl crate::codec::StructDecode for TicketPartAuthor {
 }
 /// The type of the author
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TicketPartAuthorType {
     /// `admin`
     Admin,
@@ -749,7 +715,7 @@ pub enum TicketPartAuthorType {
     /// `user`
     User,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TicketPartAuthorType {
     /// The value on the wire.
@@ -762,20 +728,26 @@ impl TicketPartAuthorType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TicketPartAuthorType {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "bot" => Self::Bot,
-            "team" => Self::Team,
-            "user" => Self::User,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "admin" => Self::Admin,
+                "bot" => Self::Bot,
+                "team" => Self::Team,
+                "user" => Self::User,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TicketPartAuthorType);
 /// The previous state of the ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TicketPartPreviousTicketState {
     /// `submitted`
     Submitted,
@@ -786,7 +758,7 @@ pub enum TicketPartPreviousTicketState {
     /// `resolved`
     Resolved,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TicketPartPreviousTicketState {
     /// The value on the wire.
@@ -799,20 +771,26 @@ impl TicketPartPreviousTicketState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TicketPartPreviousTicketState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "submitted" => Self::Submitted,
+                "in_progress" => Self::InProgress,
+                "waiting_on_customer" => Self::WaitingOnCustomer,
+                "resolved" => Self::Resolved,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TicketPartPreviousTicketState);
 /// The state of the ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TicketPartTicketState {
     /// `submitted`
     Submitted,
@@ -823,7 +801,7 @@ pub enum TicketPartTicketState {
     /// `resolved`
     Resolved,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TicketPartTicketState {
     /// The value on the wire.
@@ -836,50 +814,30 @@ impl TicketPartTicketState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TicketPartTicketState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "submitted" => Self::Submitted,
+                "in_progress" => Self::InProgress,
+                "waiting_on_customer" => Self::WaitingOnCustomer,
+                "resolved" => Self::Resolved,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TicketPartTicketState);
-/// Always ticket_part
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketPartType {
-    /// `ticket_part`
-    TicketPart,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketPartType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketPart => "ticket_part",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket_part" => Self::TicketPart,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketPartType);
 /// Ticket Parts
 ///
 /// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketParts {
-    #[allow(missing_docs)]
-    pub type_: Option<TicketPartsType>,
+    /// The spec allows only `ticket_part.list`.
+    pub type_: Option<String>,
     /// Tickt Parts
     ///
     /// A list of Ticket Part objects for each ticket. There is a limit of 500 parts.
@@ -930,31 +888,6 @@ impl crate::codec::StructDecode for TicketParts {
         Ok(slots)
     }
 }
-/// `TicketPartsType` (defined inline at `/components/schemas/ticket_parts/properties/type`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketPartsType {
-    /// `ticket_part.list`
-    TicketPartList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketPartsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketPartList => "ticket_part.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket_part.list" => Self::TicketPartList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketPartsType);
 /// Ticket Attributes
 ///
 /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
@@ -965,6 +898,7 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
 /// `TicketRequestCustomAttributesValue` (defined inline at `/components/schemas/ticket_request_custom_attributes/additionalProperties`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketRequestCustomAttributesValue {
     /// `String` variant.
     String(String),
@@ -1041,6 +975,7 @@ impl From<Vec<serde_json::Value>> for TicketRequestCustomAttributesValue {
 crate::codec::lenient_strict_union!(TicketRequestCustomAttributesValue);
 /// The state the ticket is currently in
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TicketTicketState {
     /// `submitted`
     Submitted,
@@ -1051,7 +986,7 @@ pub enum TicketTicketState {
     /// `resolved`
     Resolved,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TicketTicketState {
     /// The value on the wire.
@@ -1064,15 +999,20 @@ impl TicketTicketState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TicketTicketState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "submitted" => Self::Submitted,
+                "in_progress" => Self::InProgress,
+                "waiting_on_customer" => Self::WaitingOnCustomer,
+                "resolved" => Self::Resolved,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TicketTicketState);
@@ -1082,7 +1022,9 @@ crate::codec::string_enum!(TicketTicketState);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketType {
     /// String representing the object's type. Always has the value `ticket_type`.
-    pub type_: Option<TicketTypeType>,
+    ///
+    /// The spec allows only `ticket_type`.
+    pub type_: Option<String>,
     /// The id representing the ticket type.
     pub id: Option<String>,
     /// Category of the Ticket Type.
@@ -1175,7 +1117,9 @@ impl crate::codec::StructDecode for TicketType {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketTypeAttribute {
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
-    pub type_: Option<TicketTypeAttributeType>,
+    ///
+    /// The spec allows only `ticket_type_attribute`.
+    pub type_: Option<String>,
     /// The id representing the ticket type attribute.
     pub id: Option<String>,
     /// The id of the workspace that the ticket type attribute belongs to.
@@ -1293,7 +1237,9 @@ impl crate::codec::StructDecode for TicketTypeAttribute {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketTypeAttributeList {
     /// String representing the object's type. Always has the value `ticket_type_attributes.list`.
-    pub type_: Option<TicketTypeAttributeListType>,
+    ///
+    /// The spec allows only `ticket_type_attributes.list`.
+    pub type_: Option<String>,
     /// A list of ticket type attributes associated with a given ticket type.
     pub ticket_type_attributes: Option<Vec<TicketTypeAttribute>>,
     /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}~1convert/post/responses/200/content/application~1json/examples/successful/value/ticket_type/ticket_type_attributes/data`). Typed like its absent declared sibling `ticket_type_attributes`.
@@ -1344,58 +1290,9 @@ impl crate::codec::StructDecode for TicketTypeAttributeList {
         Ok(slots)
     }
 }
-/// String representing the object's type. Always has the value `ticket_type_attributes.list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketTypeAttributeListType {
-    /// `ticket_type_attributes.list`
-    TicketTypeAttributesList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketTypeAttributeListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketTypeAttributesList => "ticket_type_attributes.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket_type_attributes.list" => Self::TicketTypeAttributesList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketTypeAttributeListType);
-/// String representing the object's type. Always has the value `ticket_type_attribute`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketTypeAttributeType {
-    /// `ticket_type_attribute`
-    TicketTypeAttribute,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketTypeAttributeType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketTypeAttribute => "ticket_type_attribute",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket_type_attribute" => Self::TicketTypeAttribute,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketTypeAttributeType);
 /// Category of the Ticket Type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TicketTypeCategory {
     /// `Customer`
     Customer,
@@ -1404,7 +1301,7 @@ pub enum TicketTypeCategory {
     /// `Tracker`
     Tracker,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TicketTypeCategory {
     /// The value on the wire.
@@ -1416,67 +1313,22 @@ impl TicketTypeCategory {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TicketTypeCategory {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "Customer" => Self::Customer,
+                "Back-office" => Self::BackOffice,
+                "Tracker" => Self::Tracker,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TicketTypeCategory);
-/// Always ticket
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketTypeEnum {
-    /// `ticket`
-    Ticket,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketTypeEnum {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ticket => "ticket",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket" => Self::Ticket,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketTypeEnum);
-/// String representing the object's type. Always has the value `ticket_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketTypeType {
-    /// `ticket_type`
-    TicketType,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketTypeType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketType => "ticket_type",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket_type" => Self::TicketType,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketTypeType);
 /// Translation
 ///
 /// A translation object contains the localised details of a subscription type.

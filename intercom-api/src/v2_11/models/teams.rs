@@ -62,7 +62,9 @@ impl crate::codec::StructDecode for AdminPriorityLevel {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Team {
     /// Value is always "team"
-    pub type_: Option<TeamType>,
+    ///
+    /// The spec allows only `team`.
+    pub type_: Option<String>,
     /// The id of the team
     pub id: Option<String>,
     /// The name of the team
@@ -127,7 +129,9 @@ impl crate::codec::StructDecode for Team {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamList {
     /// The type of the object
-    pub type_: Option<TeamListType>,
+    ///
+    /// The spec allows only `team.list`.
+    pub type_: Option<String>,
     /// A list of team objects
     pub teams: Option<Vec<Team>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -172,53 +176,3 @@ impl crate::codec::StructDecode for TeamList {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TeamListType {
-    /// `team.list`
-    TeamList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TeamListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TeamList => "team.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "team.list" => Self::TeamList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TeamListType);
-/// Value is always "team"
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TeamType {
-    /// `team`
-    Team,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TeamType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Team => "team",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "team" => Self::Team,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TeamType);

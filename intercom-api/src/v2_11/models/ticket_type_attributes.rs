@@ -166,7 +166,7 @@ const _: () = {
     }
 };
 impl CreateTicketTypeAttributeRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateTicketTypeAttributeRequest::new(..).with_required_to_create(..)`, or `CreateTicketTypeAttributeRequest { required_to_create: Some(..), ..CreateTicketTypeAttributeRequest::new(..) }`.
     pub fn new(
@@ -230,6 +230,7 @@ impl CreateTicketTypeAttributeRequest {
 }
 /// The data type of the attribute
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateTicketTypeAttributeRequestDataType {
     /// `string`
     String,
@@ -245,8 +246,6 @@ pub enum CreateTicketTypeAttributeRequestDataType {
     Datetime,
     /// `files`
     Files,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl CreateTicketTypeAttributeRequestDataType {
     /// The value on the wire.
@@ -259,24 +258,35 @@ impl CreateTicketTypeAttributeRequestDataType {
             Self::Boolean => "boolean",
             Self::Datetime => "datetime",
             Self::Files => "files",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "list" => Self::List,
-            "integer" => Self::Integer,
-            "decimal" => Self::Decimal,
-            "boolean" => Self::Boolean,
-            "datetime" => Self::Datetime,
-            "files" => Self::Files,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(CreateTicketTypeAttributeRequestDataType);
+impl std::str::FromStr for CreateTicketTypeAttributeRequestDataType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "string" => Self::String,
+                "list" => Self::List,
+                "integer" => Self::Integer,
+                "decimal" => Self::Decimal,
+                "boolean" => Self::Boolean,
+                "datetime" => Self::Datetime,
+                "files" => Self::Files,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "CreateTicketTypeAttributeRequestDataType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed CreateTicketTypeAttributeRequestDataType);
 /// Update Ticket Type Attribute Request Payload
 ///
 /// You can update a Ticket Type Attribute
@@ -444,7 +454,7 @@ const _: () = {
     }
 };
 impl UpdateTicketTypeAttributeRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `UpdateTicketTypeAttributeRequest::new().with_name(..)`, or `UpdateTicketTypeAttributeRequest { name: Some(..), ..UpdateTicketTypeAttributeRequest::new() }`.
     pub fn new() -> Self {

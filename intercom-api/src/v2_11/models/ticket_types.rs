@@ -91,7 +91,7 @@ const _: () = {
     }
 };
 impl CreateTicketTypeRequest {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `CreateTicketTypeRequest::new(..).with_description(..)`, or `CreateTicketTypeRequest { description: Some(..), ..CreateTicketTypeRequest::new(..) }`.
     pub fn new(name: impl Into<String>) -> Self {
@@ -131,6 +131,7 @@ impl CreateTicketTypeRequest {
 }
 /// Category of the Ticket Type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -138,8 +139,6 @@ pub enum CreateTicketTypeRequestCategory {
     BackOffice,
     /// `Tracker`
     Tracker,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl CreateTicketTypeRequestCategory {
     /// The value on the wire.
@@ -148,27 +147,40 @@ impl CreateTicketTypeRequestCategory {
             Self::Customer => "Customer",
             Self::BackOffice => "Back-office",
             Self::Tracker => "Tracker",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(CreateTicketTypeRequestCategory);
+impl std::str::FromStr for CreateTicketTypeRequestCategory {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "Customer" => Self::Customer,
+                "Back-office" => Self::BackOffice,
+                "Tracker" => Self::Tracker,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "CreateTicketTypeRequestCategory",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed CreateTicketTypeRequestCategory);
 /// Ticket Types
 ///
 /// A list of ticket types associated with a given workspace.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketTypeList {
     /// String representing the object's type. Always has the value `ticket_type.list`.
-    pub type_: Option<TicketTypeListType>,
+    ///
+    /// The spec allows only `ticket_type_attributes.list`.
+    pub type_: Option<String>,
     /// A list of ticket_types associated with a given workspace.
     pub ticket_types: Option<Vec<TicketType>>,
     /// Not declared in the spec; its success examples use it (`/paths/~1ticket_types/get/responses/200/content/application~1json/examples/successful/value/data`). Typed like its absent declared sibling `ticket_types`.
@@ -217,31 +229,6 @@ impl crate::codec::StructDecode for TicketTypeList {
         Ok(slots)
     }
 }
-/// String representing the object's type. Always has the value `ticket_type.list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TicketTypeListType {
-    /// `ticket_type_attributes.list`
-    TicketTypeAttributesList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TicketTypeListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketTypeAttributesList => "ticket_type_attributes.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ticket_type_attributes.list" => Self::TicketTypeAttributesList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TicketTypeListType);
 /// Update Ticket Type Request Payload
 ///
 /// The request payload for updating a ticket type.
@@ -343,7 +330,7 @@ const _: () = {
     }
 };
 impl UpdateTicketTypeRequestBody {
-    /// A value with the required fields; constant fields are filled in and optional fields are `None`.
+    /// A value with the required fields; optional fields are `None`.
     ///
     /// Optional fields: `UpdateTicketTypeRequestBody::new().with_name(..)`, or `UpdateTicketTypeRequestBody { name: Some(..), ..UpdateTicketTypeRequestBody::new() }`.
     pub fn new() -> Self {
@@ -394,6 +381,7 @@ impl UpdateTicketTypeRequestBody {
 }
 /// Category of the Ticket Type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateTicketTypeRequestBodyCategory {
     /// `Customer`
     Customer,
@@ -401,8 +389,6 @@ pub enum UpdateTicketTypeRequestBodyCategory {
     BackOffice,
     /// `Tracker`
     Tracker,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
 }
 impl UpdateTicketTypeRequestBodyCategory {
     /// The value on the wire.
@@ -411,17 +397,28 @@ impl UpdateTicketTypeRequestBodyCategory {
             Self::Customer => "Customer",
             Self::BackOffice => "Back-office",
             Self::Tracker => "Tracker",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_string()),
         }
     }
 }
-crate::codec::string_enum!(UpdateTicketTypeRequestBodyCategory);
+impl std::str::FromStr for UpdateTicketTypeRequestBodyCategory {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "Customer" => Self::Customer,
+                "Back-office" => Self::BackOffice,
+                "Tracker" => Self::Tracker,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "UpdateTicketTypeRequestBodyCategory",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+crate::codec::string_enum!(closed UpdateTicketTypeRequestBodyCategory);

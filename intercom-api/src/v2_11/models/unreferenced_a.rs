@@ -5,6 +5,7 @@
 use super::*;
 /// Action Component
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ActionComponent {
     /// `type: sheet`
     Sheet(SheetActionComponent),

@@ -12,7 +12,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ButtonComponent {
     /// The type of component you are rendering.
-    pub type_: Option<ButtonComponentType>,
+    ///
+    /// The spec allows only `button`.
+    pub type_: Option<String>,
     /// A unique identifier for the component.
     pub id: Option<String>,
     /// The text that will be rendered inside the button.
@@ -75,6 +77,7 @@ impl crate::codec::StructDecode for ButtonComponent {
 }
 /// Styles the button. Default is 'primary'.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ButtonComponentStyle {
     /// `primary`
     Primary,
@@ -83,7 +86,7 @@ pub enum ButtonComponentStyle {
     /// `link`
     Link,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ButtonComponentStyle {
     /// The value on the wire.
@@ -95,39 +98,19 @@ impl ButtonComponentStyle {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ButtonComponentStyle {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "primary" => Self::Primary,
-            "secondary" => Self::Secondary,
-            "link" => Self::Link,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "primary" => Self::Primary,
+                "secondary" => Self::Secondary,
+                "link" => Self::Link,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ButtonComponentStyle);
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ButtonComponentType {
-    /// `button`
-    Button,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ButtonComponentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Button => "button",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "button" => Self::Button,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ButtonComponentType);

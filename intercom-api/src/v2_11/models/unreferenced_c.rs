@@ -73,7 +73,9 @@ impl crate::codec::StructDecode for CanvasObject {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckboxComponent {
     /// The type of component you are rendering.
-    pub type_: Option<CheckboxComponentType>,
+    ///
+    /// The spec allows only `checkbox`.
+    pub type_: Option<String>,
     /// A unique identifier for the component.
     pub id: Option<String>,
     /// The list of options. Minimum of 1.
@@ -140,6 +142,7 @@ impl crate::codec::StructDecode for CheckboxComponent {
 }
 /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CheckboxComponentSaveState {
     /// `unsaved`
     Unsaved,
@@ -148,7 +151,7 @@ pub enum CheckboxComponentSaveState {
     /// `failed`
     Failed,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl CheckboxComponentSaveState {
     /// The value on the wire.
@@ -160,49 +163,31 @@ impl CheckboxComponentSaveState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for CheckboxComponentSaveState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "unsaved" => Self::Unsaved,
-            "saved" => Self::Saved,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "unsaved" => Self::Unsaved,
+                "saved" => Self::Saved,
+                "failed" => Self::Failed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(CheckboxComponentSaveState);
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CheckboxComponentType {
-    /// `checkbox`
-    Checkbox,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CheckboxComponentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Checkbox => "checkbox",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "checkbox" => Self::Checkbox,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CheckboxComponentType);
 /// Checkbox Option
 ///
 /// A checkbox option component that can be selected.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckboxOption {
     /// The type of component you are rendering.
-    pub type_: Option<CheckboxOptionType>,
+    ///
+    /// The spec allows only `option`.
+    pub type_: Option<String>,
     /// A unique identifier for the option.
     pub id: Option<String>,
     /// The text shown next to the checkbox.
@@ -255,33 +240,9 @@ impl crate::codec::StructDecode for CheckboxOption {
         Ok(slots)
     }
 }
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CheckboxOptionType {
-    /// `option`
-    Option,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl CheckboxOptionType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Option => "option",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "option" => Self::Option,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(CheckboxOptionType);
 /// The `component` object.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Component {
     /// `type: button`
     Button(ButtonComponent),
@@ -453,6 +414,7 @@ crate::codec::lenient_union!(Component);
 /// For subsequent requests whereby an admin has interacted with a component with a submit action, the request payload will contain the same details with `current_canvas`, `input_values` and the `component_id` also present. This allows you to understand what component the request came from, see what the value of any input was, action anything in your codebase, and then respond knowing what canvas was previously shown beforehand.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConfigureRequest {
     /// `WorkspaceId` variant.
     WorkspaceId(ConfigureRequestWorkspaceId),
@@ -682,6 +644,7 @@ impl crate::codec::StructDecode for ConfigureRequestWorkspaceRegion {
 /// - A results object which will end the configuration and trigger the initialize request to be sent. There will be a card_creation_options object in the payload showing your key-value pairs from the results object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConfigureResponse {
     /// `ResultsResponse` variant.
     ResultsResponse(ResultsResponse),
@@ -779,10 +742,10 @@ impl crate::codec::StructDecode for ConfigureResponseCanvas {
 /// Contact Reply Base Object
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyBaseRequest {
-    #[allow(missing_docs)]
-    pub message_type: Option<ContactReplyBaseRequestMessageType>,
-    #[allow(missing_docs)]
-    pub type_: Option<ContactReplyBaseRequestType>,
+    /// The spec allows only `comment`.
+    pub message_type: Option<String>,
+    /// The spec allows only `user`.
+    pub type_: Option<String>,
     /// The text body of the comment.
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
@@ -1022,6 +985,7 @@ impl crate::codec::StructDecode for Context {
 }
 /// Where the app is added or the action took place. Can be either 'conversation', 'home', 'message', or 'operator'.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContextLocation {
     /// `conversation`
     Conversation,
@@ -1032,7 +996,7 @@ pub enum ContextLocation {
     /// `operator`
     Operator,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ContextLocation {
     /// The value on the wire.
@@ -1045,20 +1009,26 @@ impl ContextLocation {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ContextLocation {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "conversation" => Self::Conversation,
-            "home" => Self::Home,
-            "message" => Self::Message,
-            "operator" => Self::Operator,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "conversation" => Self::Conversation,
+                "home" => Self::Home,
+                "message" => Self::Message,
+                "operator" => Self::Operator,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ContextLocation);
 /// Create Ticket Reply Request Payload
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateTicketReplyWithCommentRequest {
     /// `type: user`
     Contact(ContactReplyTicketRequest),

@@ -9,7 +9,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEvent {
     /// The type of the object
-    pub type_: Option<DataEventType>,
+    ///
+    /// The spec allows only `event`.
+    pub type_: Option<String>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
     pub event_name: Option<String>,
     /// The time the event occurred as a UTC Unix timestamp
@@ -84,7 +86,9 @@ impl crate::codec::StructDecode for DataEvent {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventList {
     /// The type of the object
-    pub type_: Option<DataEventListType>,
+    ///
+    /// The spec allows only `event.list`.
+    pub type_: Option<String>,
     /// A list of data events
     pub events: Option<Vec<DataEvent>>,
     /// Pagination
@@ -182,56 +186,6 @@ impl crate::codec::StructDecode for DataEventListPages {
         Ok(slots)
     }
 }
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataEventListType {
-    /// `event.list`
-    EventList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DataEventListType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventList => "event.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "event.list" => Self::EventList,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DataEventListType);
-/// The type of the object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataEventType {
-    /// `event`
-    Event,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DataEventType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "event",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "event" => Self::Event,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DataEventType);
 /// Data Export CSV
 ///
 /// A CSV output file
@@ -389,7 +343,9 @@ impl crate::codec::StructDecode for DataExportCsv {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataTableComponent {
     /// The type of component you are rendering.
-    pub type_: Option<DataTableComponentType>,
+    ///
+    /// The spec allows only `data-table`.
+    pub type_: Option<String>,
     /// The items that will be rendered in the data-table.
     pub items: Option<Vec<DataTableItem>>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -434,38 +390,15 @@ impl crate::codec::StructDecode for DataTableComponent {
         Ok(slots)
     }
 }
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataTableComponentType {
-    /// `data-table`
-    DataTable,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DataTableComponentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataTable => "data-table",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "data-table" => Self::DataTable,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DataTableComponentType);
 /// Data Table Item
 ///
 /// A field-value pair component for use in a data table.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataTableItem {
     /// The type of component you are rendering.
-    pub type_: Option<DataTableItemType>,
+    ///
+    /// The spec allows only `field-value`.
+    pub type_: Option<String>,
     /// The text of the key in your key-value pair.
     pub field: Option<String>,
     /// The text of the value in your key-value pair.
@@ -514,42 +447,21 @@ impl crate::codec::StructDecode for DataTableItem {
         Ok(slots)
     }
 }
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataTableItemType {
-    /// `field-value`
-    FieldValue,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DataTableItemType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FieldValue => "field-value",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "field-value" => Self::FieldValue,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DataTableItemType);
 /// Divider Component
 ///
 /// A divider component is used to separate components with a line.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DividerComponent {
     /// The type of component you are rendering.
-    pub type_: Option<DividerComponentType>,
+    ///
+    /// The spec allows only `divider`.
+    pub type_: Option<String>,
     /// A unique identifier for the component.
     pub id: Option<String>,
     /// Disables a component's margin-bottom of 10px.
-    pub bottom_margin: Option<DividerComponentBottomMargin>,
+    ///
+    /// The spec allows only `none`.
+    pub bottom_margin: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -594,56 +506,6 @@ impl crate::codec::StructDecode for DividerComponent {
         Ok(slots)
     }
 }
-/// Disables a component's margin-bottom of 10px.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DividerComponentBottomMargin {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DividerComponentBottomMargin {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DividerComponentBottomMargin);
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DividerComponentType {
-    /// `divider`
-    Divider,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DividerComponentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Divider => "divider",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "divider" => Self::Divider,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DividerComponentType);
 /// Dropdown Component
 ///
 /// A dropdown component is used to capture a choice from the options that you provide.
@@ -652,7 +514,9 @@ crate::codec::string_enum!(DividerComponentType);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DropdownComponent {
     /// The type of component you are rendering.
-    pub type_: Option<DropdownComponentType>,
+    ///
+    /// The spec allows only `dropdown`.
+    pub type_: Option<String>,
     /// A unique identifier for the component.
     pub id: Option<String>,
     /// The list of options. Can provide 2 to 10.
@@ -719,6 +583,7 @@ impl crate::codec::StructDecode for DropdownComponent {
 }
 /// Styles all options and prevents the action. Default is `unsaved`. Will be overridden if `save_state` is `saved`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DropdownComponentSaveState {
     /// `unsaved`
     Unsaved,
@@ -727,7 +592,7 @@ pub enum DropdownComponentSaveState {
     /// `failed`
     Failed,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl DropdownComponentSaveState {
     /// The value on the wire.
@@ -739,49 +604,31 @@ impl DropdownComponentSaveState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for DropdownComponentSaveState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "unsaved" => Self::Unsaved,
-            "saved" => Self::Saved,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "unsaved" => Self::Unsaved,
+                "saved" => Self::Saved,
+                "failed" => Self::Failed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(DropdownComponentSaveState);
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DropdownComponentType {
-    /// `dropdown`
-    Dropdown,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DropdownComponentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dropdown => "dropdown",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "dropdown" => Self::Dropdown,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DropdownComponentType);
 /// Dropdown Option
 ///
 /// A dropdown option component that can be selected.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DropdownOption {
     /// The type of component you are rendering.
-    pub type_: Option<DropdownOptionType>,
+    ///
+    /// The spec allows only `option`.
+    pub type_: Option<String>,
     /// A unique identifier for the option.
     pub id: Option<String>,
     /// The text shown within this option.
@@ -834,28 +681,3 @@ impl crate::codec::StructDecode for DropdownOption {
         Ok(slots)
     }
 }
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DropdownOptionType {
-    /// `option`
-    Option,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl DropdownOptionType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Option => "option",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "option" => Self::Option,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(DropdownOptionType);

@@ -9,7 +9,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Event {
     /// What action took place. The only value currently accepted is `completed`.
-    pub type_: Option<EventType>,
+    ///
+    /// The spec allows only `completed`.
+    pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -50,28 +52,3 @@ impl crate::codec::StructDecode for Event {
         Ok(slots)
     }
 }
-/// What action took place. The only value currently accepted is `completed`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EventType {
-    /// `completed`
-    Completed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl EventType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Completed => "completed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "completed" => Self::Completed,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(EventType);

@@ -12,7 +12,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageComponent {
     /// The type of component you are rendering.
-    pub type_: Option<ImageComponentType>,
+    ///
+    /// The spec allows only `image`.
+    pub type_: Option<String>,
     /// A unique identifier for the component.
     pub id: Option<String>,
     /// The URL where the image is located.
@@ -26,7 +28,9 @@ pub struct ImageComponent {
     /// Rounds the corners of the image. Default is `false`.
     pub rounded: Option<bool>,
     /// Disables a component's margin-bottom of 10px.
-    pub bottom_margin: Option<ImageComponentBottomMargin>,
+    ///
+    /// The spec allows only `none`.
+    pub bottom_margin: Option<String>,
     /// This can be a URL Action only.
     pub action: Option<UrlActionComponent>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -87,6 +91,7 @@ impl crate::codec::StructDecode for ImageComponent {
 }
 /// Aligns the image inside the component. Default is `left`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImageComponentAlign {
     /// `left`
     Left,
@@ -97,7 +102,7 @@ pub enum ImageComponentAlign {
     /// `full_width`
     FullWidth,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl ImageComponentAlign {
     /// The value on the wire.
@@ -110,68 +115,23 @@ impl ImageComponentAlign {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for ImageComponentAlign {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "left" => Self::Left,
-            "center" => Self::Center,
-            "right" => Self::Right,
-            "full_width" => Self::FullWidth,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "left" => Self::Left,
+                "center" => Self::Center,
+                "right" => Self::Right,
+                "full_width" => Self::FullWidth,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(ImageComponentAlign);
-/// Disables a component's margin-bottom of 10px.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImageComponentBottomMargin {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ImageComponentBottomMargin {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ImageComponentBottomMargin);
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImageComponentType {
-    /// `image`
-    Image,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ImageComponentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Image => "image",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "image" => Self::Image,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ImageComponentType);
 /// Initialize Request
 ///
 /// The request payload will have all the data needed for you to understand who is using your app, where they are using it, and how you should respond. There are different request payloads for Messenger capabilities and Inbox capabilities.
@@ -301,7 +261,9 @@ impl crate::codec::StructDecode for InitializeResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InputComponent {
     /// The type of component you are rendering.
-    pub type_: Option<InputComponentType>,
+    ///
+    /// The spec allows only `input`.
+    pub type_: Option<String>,
     /// A unique identifier for the component.
     pub id: Option<String>,
     /// The text shown above the input.
@@ -372,6 +334,7 @@ impl crate::codec::StructDecode for InputComponent {
 }
 /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InputComponentSaveState {
     /// `unsaved`
     Unsaved,
@@ -380,7 +343,7 @@ pub enum InputComponentSaveState {
     /// `failed`
     Failed,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl InputComponentSaveState {
     /// The value on the wire.
@@ -392,45 +355,26 @@ impl InputComponentSaveState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for InputComponentSaveState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "unsaved" => Self::Unsaved,
-            "saved" => Self::Saved,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "unsaved" => Self::Unsaved,
+                "saved" => Self::Saved,
+                "failed" => Self::Failed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(InputComponentSaveState);
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InputComponentType {
-    /// `input`
-    Input,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl InputComponentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Input => "input",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "input" => Self::Input,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(InputComponentType);
 /// Intercom API version.
 /// By default, it's equal to the version set in the app package.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IntercomVersion {
     /// `1.0`
     V1_0,
@@ -469,7 +413,7 @@ pub enum IntercomVersion {
     /// `Preview`
     Preview,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl IntercomVersion {
     /// The value on the wire.
@@ -496,29 +440,34 @@ impl IntercomVersion {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for IntercomVersion {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "1.0" => Self::V1_0,
-            "1.1" => Self::V1_1,
-            "1.2" => Self::V1_2,
-            "1.3" => Self::V1_3,
-            "1.4" => Self::V1_4,
-            "2.0" => Self::V2_0,
-            "2.1" => Self::V2_1,
-            "2.2" => Self::V2_2,
-            "2.3" => Self::V2_3,
-            "2.4" => Self::V2_4,
-            "2.5" => Self::V2_5,
-            "2.6" => Self::V2_6,
-            "2.7" => Self::V2_7,
-            "2.8" => Self::V2_8,
-            "2.9" => Self::V2_9,
-            "2.10" => Self::V2_10,
-            "2.11" => Self::V2_11,
-            "Preview" => Self::Preview,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "1.0" => Self::V1_0,
+                "1.1" => Self::V1_1,
+                "1.2" => Self::V1_2,
+                "1.3" => Self::V1_3,
+                "1.4" => Self::V1_4,
+                "2.0" => Self::V2_0,
+                "2.1" => Self::V2_1,
+                "2.2" => Self::V2_2,
+                "2.3" => Self::V2_3,
+                "2.4" => Self::V2_4,
+                "2.5" => Self::V2_5,
+                "2.6" => Self::V2_6,
+                "2.7" => Self::V2_7,
+                "2.8" => Self::V2_8,
+                "2.9" => Self::V2_9,
+                "2.10" => Self::V2_10,
+                "2.11" => Self::V2_11,
+                "Preview" => Self::Preview,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(IntercomVersion);

@@ -13,7 +13,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListComponent {
     /// The type of component you are rendering.
-    pub type_: Option<ListComponentType>,
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
     /// The items that will be rendered in the list.
     pub items: Option<Vec<ListComponentItemsItem>>,
     /// Styles all list items and prevents the action. Default is `false`.
@@ -65,6 +67,7 @@ impl crate::codec::StructDecode for ListComponent {
 /// `ListComponentItemsItem` (defined inline at `/components/schemas/list_component/properties/items/items`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ListComponentItemsItem {
     /// `With` variant.
     With(ListItemWithImage),
@@ -136,38 +139,15 @@ impl From<ListItemWithoutImage> for ListComponentItemsItem {
     }
 }
 crate::codec::lenient_untagged!(ListComponentItemsItem);
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ListComponentType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ListComponentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ListComponentType);
 /// List Item
 ///
 /// A list item component that can be rendered in a list.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItem {
     /// The type of component you are rendering.
-    pub type_: Option<ListItemType>,
+    ///
+    /// The spec allows only `item`.
+    pub type_: Option<String>,
     /// A unique identifier for the item.
     pub id: Option<String>,
     /// The text shown as the title for the item.
@@ -236,36 +216,13 @@ impl crate::codec::StructDecode for ListItem {
         Ok(slots)
     }
 }
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ListItemType {
-    /// `item`
-    Item,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl ListItemType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Item => "item",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "item" => Self::Item,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(ListItemType);
 /// List Item With Image
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItemWithImage {
     /// The type of component you are rendering.
-    pub type_: Option<ListItemType>,
+    ///
+    /// The spec allows only `item`.
+    pub type_: Option<String>,
     /// A unique identifier for the item.
     pub id: Option<String>,
     /// The text shown as the title for the item.
@@ -350,7 +307,9 @@ impl crate::codec::StructDecode for ListItemWithImage {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItemWithoutImage {
     /// The type of component you are rendering.
-    pub type_: Option<ListItemType>,
+    ///
+    /// The spec allows only `item`.
+    pub type_: Option<String>,
     /// A unique identifier for the item.
     pub id: Option<String>,
     /// The text shown as the title for the item.

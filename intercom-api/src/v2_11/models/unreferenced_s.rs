@@ -11,7 +11,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SheetActionComponent {
     /// The type of action you are attaching to a component.
-    pub type_: Option<SheetActionComponentType>,
+    ///
+    /// The spec allows only `sheet`.
+    pub type_: Option<String>,
     /// The link which hosts your sheet.
     pub url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -56,31 +58,6 @@ impl crate::codec::StructDecode for SheetActionComponent {
         Ok(slots)
     }
 }
-/// The type of action you are attaching to a component.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SheetActionComponentType {
-    /// `sheet`
-    Sheet,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl SheetActionComponentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sheet => "sheet",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "sheet" => Self::Sheet,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(SheetActionComponentType);
 /// Single Select Component
 ///
 /// A single-select component is used to capture a choice from up to 10 options that you provide. You can submit the value of the select option by:
@@ -92,7 +69,9 @@ crate::codec::string_enum!(SheetActionComponentType);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SingleSelectComponent {
     /// The type of component you are rendering.
-    pub type_: Option<SingleSelectComponentType>,
+    ///
+    /// The spec allows only `single-select`.
+    pub type_: Option<String>,
     /// A unique identifier for the component.
     pub id: Option<String>,
     /// The list of options. Can provide 2 to 10.
@@ -163,6 +142,7 @@ impl crate::codec::StructDecode for SingleSelectComponent {
 }
 /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SingleSelectComponentSaveState {
     /// `unsaved`
     Unsaved,
@@ -171,7 +151,7 @@ pub enum SingleSelectComponentSaveState {
     /// `failed`
     Failed,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl SingleSelectComponentSaveState {
     /// The value on the wire.
@@ -183,49 +163,31 @@ impl SingleSelectComponentSaveState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for SingleSelectComponentSaveState {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "unsaved" => Self::Unsaved,
-            "saved" => Self::Saved,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "unsaved" => Self::Unsaved,
+                "saved" => Self::Saved,
+                "failed" => Self::Failed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(SingleSelectComponentSaveState);
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SingleSelectComponentType {
-    /// `single-select`
-    SingleSelect,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl SingleSelectComponentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SingleSelect => "single-select",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "single-select" => Self::SingleSelect,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(SingleSelectComponentType);
 /// Single Select Option
 ///
 /// A single select option component that can be selected.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SingleSelectOption {
     /// The type of component you are rendering.
-    pub type_: Option<SingleSelectOptionType>,
+    ///
+    /// The spec allows only `option`.
+    pub type_: Option<String>,
     /// A unique identifier for the option.
     pub id: Option<String>,
     /// The text shown within this option.
@@ -278,38 +240,15 @@ impl crate::codec::StructDecode for SingleSelectOption {
         Ok(slots)
     }
 }
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SingleSelectOptionType {
-    /// `option`
-    Option,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl SingleSelectOptionType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Option => "option",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "option" => Self::Option,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(SingleSelectOptionType);
 /// Spacer Component
 ///
 /// A spacer component is used to create empty space between components.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SpacerComponent {
     /// The type of component you are rendering.
-    pub type_: Option<SpacerComponentType>,
+    ///
+    /// The spec allows only `spacer`.
+    pub type_: Option<String>,
     /// A unique identifier for the component.
     pub id: Option<String>,
     /// The amount of space between components. Default is `s`.
@@ -360,6 +299,7 @@ impl crate::codec::StructDecode for SpacerComponent {
 }
 /// The amount of space between components. Default is `s`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SpacerComponentSize {
     /// `xs`
     Xs,
@@ -372,7 +312,7 @@ pub enum SpacerComponentSize {
     /// `xl`
     Xl,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl SpacerComponentSize {
     /// The value on the wire.
@@ -386,51 +326,33 @@ impl SpacerComponentSize {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for SpacerComponentSize {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "xs" => Self::Xs,
-            "s" => Self::S,
-            "m" => Self::M,
-            "l" => Self::L,
-            "xl" => Self::Xl,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "xs" => Self::Xs,
+                "s" => Self::S,
+                "m" => Self::M,
+                "l" => Self::L,
+                "xl" => Self::Xl,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(SpacerComponentSize);
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SpacerComponentType {
-    /// `spacer`
-    Spacer,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl SpacerComponentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Spacer => "spacer",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "spacer" => Self::Spacer,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(SpacerComponentType);
 /// Submit Action Component
 ///
 /// A submit action triggers a [Submit Request](https://developers.intercom.com/docs/canvas-kit#submit-request) to be sent. This request will include all values which have been entered into all the interactive components on the current canvas.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubmitActionComponent {
     /// The type of action you are attaching to a component.
-    pub type_: Option<SubmitActionComponentType>,
+    ///
+    /// The spec allows only `submit`.
+    pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -471,31 +393,6 @@ impl crate::codec::StructDecode for SubmitActionComponent {
         Ok(slots)
     }
 }
-/// The type of action you are attaching to a component.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SubmitActionComponentType {
-    /// `submit`
-    Submit,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl SubmitActionComponentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submit => "submit",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "submit" => Self::Submit,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(SubmitActionComponentType);
 /// Submit Request
 ///
 /// The Submit request is triggered when a component with a submit action is interacted with in Messenger Inbox.

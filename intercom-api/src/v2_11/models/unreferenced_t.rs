@@ -11,7 +11,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextAreaComponent {
     /// The type of component you are rendering.
-    pub type_: Option<TextAreaComponentType>,
+    ///
+    /// The spec allows only `textarea`.
+    pub type_: Option<String>,
     /// A unique identifier for the component.
     pub id: Option<String>,
     /// The text shown above the text area.
@@ -76,38 +78,15 @@ impl crate::codec::StructDecode for TextAreaComponent {
         Ok(slots)
     }
 }
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TextAreaComponentType {
-    /// `textarea`
-    Textarea,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TextAreaComponentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Textarea => "textarea",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "textarea" => Self::Textarea,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TextAreaComponentType);
 /// Text Component
 ///
 /// A text component is used for rendering blocks of text. Links and bold font can be rendered through Markdown. There are different styles provided which edit the color, weight, and font size. These cannot be edited through Markdown.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextComponent {
     /// The type of component you are rendering.
-    pub type_: Option<TextComponentType>,
+    ///
+    /// The spec allows only `text`.
+    pub type_: Option<String>,
     /// A unique identifier for the component.
     pub id: Option<String>,
     /// The text that will be rendered.
@@ -117,7 +96,9 @@ pub struct TextComponent {
     /// Styles the text. Default is `paragraph`.
     pub style: Option<TextComponentStyle>,
     /// Disables a component's margin-bottom of 10px.
-    pub bottom_margin: Option<TextComponentBottomMargin>,
+    ///
+    /// The spec allows only `none`.
+    pub bottom_margin: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -170,6 +151,7 @@ impl crate::codec::StructDecode for TextComponent {
 }
 /// Aligns the text. Default is `left`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TextComponentAlign {
     /// `left`
     Left,
@@ -178,7 +160,7 @@ pub enum TextComponentAlign {
     /// `right`
     Right,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TextComponentAlign {
     /// The value on the wire.
@@ -190,44 +172,25 @@ impl TextComponentAlign {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TextComponentAlign {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "left" => Self::Left,
-            "center" => Self::Center,
-            "right" => Self::Right,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "left" => Self::Left,
+                "center" => Self::Center,
+                "right" => Self::Right,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TextComponentAlign);
-/// Disables a component's margin-bottom of 10px.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TextComponentBottomMargin {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TextComponentBottomMargin {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TextComponentBottomMargin);
 /// Styles the text. Default is `paragraph`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TextComponentStyle {
     /// `header`
     Header,
@@ -238,7 +201,7 @@ pub enum TextComponentStyle {
     /// `error`
     Error,
     /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 impl TextComponentStyle {
     /// The value on the wire.
@@ -251,40 +214,20 @@ impl TextComponentStyle {
             Self::Unknown(other) => other.as_str(),
         }
     }
+}
+impl std::str::FromStr for TextComponentStyle {
+    type Err = std::convert::Infallible;
     /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "header" => Self::Header,
-            "paragraph" => Self::Paragraph,
-            "muted" => Self::Muted,
-            "error" => Self::Error,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "header" => Self::Header,
+                "paragraph" => Self::Paragraph,
+                "muted" => Self::Muted,
+                "error" => Self::Error,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
     }
 }
 crate::codec::string_enum!(TextComponentStyle);
-/// The type of component you are rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TextComponentType {
-    /// `text`
-    Text,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl TextComponentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "text" => Self::Text,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(TextComponentType);

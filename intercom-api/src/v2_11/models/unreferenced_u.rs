@@ -9,7 +9,9 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlActionComponent {
     /// The type of action you are attaching to a component.
-    pub type_: Option<UrlActionComponentType>,
+    ///
+    /// The spec allows only `url`.
+    pub type_: Option<String>,
     /// The link you want to open.
     pub url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -54,28 +56,3 @@ impl crate::codec::StructDecode for UrlActionComponent {
         Ok(slots)
     }
 }
-/// The type of action you are attaching to a component.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UrlActionComponentType {
-    /// `url`
-    Url,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl UrlActionComponentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Url => "url",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "url" => Self::Url,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(UrlActionComponentType);

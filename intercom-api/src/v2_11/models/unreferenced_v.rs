@@ -11,7 +11,9 @@ pub struct VisitorDeletedObject {
     /// The unique identifier for the visitor which is given by Intercom.
     pub id: Option<String>,
     /// The type of object which was deleted
-    pub type_: Option<VisitorDeletedObjectType>,
+    ///
+    /// The spec allows only `visitor`.
+    pub type_: Option<String>,
     /// Automatically generated identifier for the Visitor.
     pub user_id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
@@ -58,28 +60,3 @@ impl crate::codec::StructDecode for VisitorDeletedObject {
         Ok(slots)
     }
 }
-/// The type of object which was deleted
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VisitorDeletedObjectType {
-    /// `visitor`
-    Visitor,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(String),
-}
-impl VisitorDeletedObjectType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Visitor => "visitor",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "visitor" => Self::Visitor,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::codec::string_enum!(VisitorDeletedObjectType);
