@@ -150,8 +150,9 @@ fn the_declared_msrv_is_at_least_every_dependencys() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    eprintln!(
-        "msrv: {ours}: {} dependencies declare at most {}.{}; compiled with {}",
+    // Written to stderr directly (not `eprintln!`, which the test harness captures): CI logs show it.
+    let line = format!(
+        "msrv: {ours}: {} dependencies declare at most {}.{}; compiled with {}\n",
         seen.len(),
         highest.0,
         highest.1,
@@ -159,6 +160,7 @@ fn the_declared_msrv_is_at_least_every_dependencys() {
             .as_deref()
             .unwrap_or("no such toolchain here (not compiled)")
     );
+    std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes()).expect("write stderr");
 }
 
 /// A rustup toolchain of exactly `version` (`1.88` matches `1.88` and `1.88.0`), if installed.
