@@ -115,6 +115,7 @@ impl fmt::Display for Kind {
 /// meanwhile on this thread, each also logged as a `tracing` warning.
 ///
 /// ```
+/// # #[cfg(feature = "v2_11")] {
 /// use intercom_api::drift;
 ///
 /// let (tag, report) = drift::collect(|| {
@@ -124,6 +125,7 @@ impl fmt::Display for Kind {
 /// assert_eq!(tag.applied_at, None);
 /// assert_eq!(tag.additional_properties["applied_at"], "soon");
 /// assert_eq!(report[0].path(), "applied_at");
+/// # }
 /// ```
 ///
 /// Calls may nest: an inner `collect` takes only what was recorded inside it.

@@ -134,6 +134,7 @@ impl Extras {
 /// to every page of a builder's `.pages()`/`.stream()`.
 ///
 /// ```no_run
+/// # #[cfg(feature = "v2_11")]
 /// # async fn run(client: &intercom_api::Client) -> Result<(), intercom_api::Error> {
 /// use intercom_api::OperationExt;
 /// use intercom_api::v2_11::models::SetAwayAdminRequest;
