@@ -520,34 +520,18 @@ fn untagged_union(
             Other(serde_json::Value),
         }
     });
-    match by_kind(api, name, u, lenient) {
-        // Variants told apart by their JSON kind: one `deserialize_any` visitor
-        // (`crate::codec::UnionDecode`) instead of serde's buffering untagged derive.
-        Some(decode) => quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-            #[serde(untagged)]
-            #[non_exhaustive]
-            pub enum #name { #(#variants)* #other }
-            #decode
-        },
-        None => match best_fit(api, name, u, lenient) {
-            Some(decode) => quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-                #[serde(untagged)]
-                #[non_exhaustive]
-                pub enum #name { #(#variants)* #other }
-                #decode
-            },
-            None => quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-                #[serde(untagged)]
-                #[non_exhaustive]
-                pub enum #name { #(#variants)* #other }
-            },
-        },
+    // Variants told apart by their JSON kind: one `deserialize_any` visitor
+    // (`crate::codec::UnionDecode`) instead of serde's buffering untagged derive; else, for structs
+    // no tag tells apart, the best-fit decoder; else serde's derive.
+    let decode = by_kind(api, name, u, lenient).or_else(|| best_fit(api, name, u, lenient));
+    let derive_de = decode.is_none().then(|| quote!(serde::Deserialize,));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive_de)]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum #name { #(#variants)* #other }
+        #decode
     }
 }
 
