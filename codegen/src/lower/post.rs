@@ -2,7 +2,7 @@
 //! (request/response), recursion boxing and alias-loop detection. Names and files are decided
 //! after these, by `placement`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::Error;
 use crate::ir::{Api, TypeKind, TypeRef};
@@ -129,29 +129,28 @@ fn mark_usage(api: &mut Api) {
 /// which its variants record. Enums referenced elsewhere too (array items, parameters, union
 /// variants, aliases) keep their type; the others are dropped.
 fn inline_constants(api: &mut Api) {
-    let single: BTreeSet<String> = api
+    // Single-value enum -> its one wire value.
+    let single: BTreeMap<String, String> = api
         .types
         .iter()
         .filter_map(|(name, def)| match &def.kind {
-            TypeKind::Enum(e) if e.variants.len() == 1 => Some(name.clone()),
+            TypeKind::Enum(e) if e.variants.len() == 1 => {
+                Some((name.clone(), e.variants[0].wire.clone()))
+            }
             _ => None,
         })
         .collect();
     if single.is_empty() {
         return;
     }
-    let value = |api: &Api, n: &str| match api.types.get(n).map(|d| &d.kind) {
-        Some(TypeKind::Enum(e)) => e.variants[0].wire.clone(),
-        _ => unreachable!("a single-value enum"),
-    };
     let mut constants = Vec::new();
     for (name, def) in &api.types {
         if let TypeKind::Struct(s) = &def.kind {
             for (i, f) in s.fields.iter().enumerate() {
                 if let TypeRef::Named(n) = &f.ty
-                    && single.contains(n)
+                    && let Some(value) = single.get(n)
                 {
-                    constants.push((name.clone(), i, value(api, n)));
+                    constants.push((name.clone(), i, value.clone()));
                 }
             }
         }
@@ -174,7 +173,7 @@ fn inline_constants(api: &mut Api) {
     }
     let used: BTreeSet<String> = used.into_iter().collect();
     api.types
-        .retain(|name, _| !single.contains(name) || used.contains(name));
+        .retain(|name, _| !single.contains_key(name) || used.contains(name));
 }
 
 /// Direct (not through `Vec`/map) named children.
