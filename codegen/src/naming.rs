@@ -144,10 +144,12 @@ pub fn method_name(operation_id: &str) -> String {
 /// The checked-in corrections of spec names (`specs/naming-overrides.txt`, documented there).
 const OVERRIDES: &str = include_str!("../../specs/naming-overrides.txt");
 
-/// The `(operationId, replacement)` entries of `specs/naming-overrides.txt`, in file order.
-/// Malformed lines are skipped here and reported by [`override_problems`].
-pub fn operation_overrides() -> Vec<(&'static str, &'static str)> {
-    parse_overrides(OVERRIDES).0
+/// The `(operationId, replacement)` entries of `specs/naming-overrides.txt`, in file order, parsed
+/// once. Malformed lines are skipped here and reported by [`override_problems`].
+pub fn operation_overrides() -> &'static [(&'static str, &'static str)] {
+    static ENTRIES: std::sync::LazyLock<Vec<(&str, &str)>> =
+        std::sync::LazyLock::new(|| parse_overrides(OVERRIDES).0);
+    &ENTRIES
 }
 
 /// Lines of `specs/naming-overrides.txt` that are not `<id> -> <id>` (a unit test keeps it empty).
@@ -176,7 +178,7 @@ fn parse_overrides(text: &str) -> (Vec<(&str, &str)>, Vec<String>) {
 /// `specs/naming-overrides.txt` gives for it. Method, builder and inline type names derive from it.
 pub fn operation_name(operation_id: &str) -> &str {
     operation_overrides()
-        .into_iter()
+        .iter()
         .find(|(from, _)| *from == operation_id)
         .map_or(operation_id, |(_, to)| to)
 }

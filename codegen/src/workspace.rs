@@ -127,7 +127,7 @@ pub fn generate_version(
         warnings: api.warnings.clone(),
         example_members: api.example_members,
         naming_overrides_used: crate::naming::operation_overrides()
-            .into_iter()
+            .iter()
             .filter(|(from, _)| api.operations.iter().any(|o| o.operation_id == *from))
             .map(|(from, _)| from.to_string())
             .collect(),
