@@ -2,10 +2,10 @@
 //! 2, with the command's usage), and every command has `--help`. Nothing here regenerates: a usage
 //! error must stop before any work.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use codegen::workspace;
+mod support;
+use support::real_root;
 
 /// Every command, as `cargo xtask help` lists it.
 const COMMANDS: &[&str] = &[
@@ -16,10 +16,6 @@ const COMMANDS: &[&str] = &[
     "normalize",
     "upstream",
 ];
-
-fn real_root() -> PathBuf {
-    workspace::find_root(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("workspace root")
-}
 
 fn xtask(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))

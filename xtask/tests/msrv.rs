@@ -13,14 +13,12 @@
 //! also compiled with it (`cargo +<msrv> check`); the output line says whether that ran.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    codegen::workspace::find_root(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("workspace root")
-}
+mod support;
+use support::real_root as root;
 
 fn metadata() -> Value {
     let out = Command::new(env!("CARGO"))

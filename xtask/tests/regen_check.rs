@@ -1,12 +1,12 @@
 //! The checked-in generated crate is the golden snapshot: regenerating in memory must reproduce it.
 
-use std::path::Path;
-
 use codegen::workspace::{self, Stale};
+
+mod support;
 
 #[test]
 fn checked_in_crate_matches_regeneration() {
-    let root = workspace::find_root(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("workspace root");
+    let root = support::real_root();
     let generation = workspace::generate(&root).unwrap_or_else(|e| panic!("regen failed: {e}"));
     let stale: Vec<String> = workspace::stale_files(&root, &generation)
         .into_iter()
@@ -24,7 +24,7 @@ fn checked_in_crate_matches_regeneration() {
 
 #[test]
 fn regeneration_is_deterministic() {
-    let root = workspace::find_root(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("workspace root");
+    let root = support::real_root();
     let a = workspace::generate(&root).unwrap_or_else(|e| panic!("regen failed: {e}"));
     let b = workspace::generate(&root).unwrap_or_else(|e| panic!("regen failed: {e}"));
     assert_eq!(a.files, b.files);

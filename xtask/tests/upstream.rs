@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
-use codegen::workspace;
+mod support;
 
 const REPO: &str = "/repos/intercom/Intercom-OpenAPI";
 /// The commit both checked-in pins name.
@@ -206,7 +206,7 @@ struct TempWorkspace {
 }
 
 fn temp_workspace() -> TempWorkspace {
-    let real = workspace::find_root(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("root");
+    let real = support::real_root();
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().to_path_buf();
     std::fs::write(root.join("Cargo.toml"), "[workspace]\n").expect("Cargo.toml");
