@@ -56,14 +56,7 @@ pub fn scalar_from_impls(api: &Api, name: &proc_macro2::Ident, u: &Union) -> Tok
     let count = |k: &Scalar| kinds.iter().filter(|x| *x == k).count();
     let mut out = TokenStream::new();
     for (v, kind) in u.variants.iter().zip(&kinds) {
-        let ident = format_ident!("{}", v.rust_name);
-        let wrap = |value: TokenStream| {
-            if v.boxed {
-                quote!(Self::#ident(Box::new(#value)))
-            } else {
-                quote!(Self::#ident(#value))
-            }
-        };
+        let wrap = |value: TokenStream| super::models::variant_value(v, value);
         let alone = count(kind) == 1;
         let impls: Vec<(TokenStream, TokenStream)> = match kind {
             Scalar::Text if alone && count(&Scalar::Enum) == 0 => vec![

@@ -465,16 +465,11 @@ fn union_from_impls(api: &Api, name: &proc_macro2::Ident, u: &Union) -> TokenStr
     };
     let impls = u.variants.iter().filter(|v| distinct(v)).map(|v| {
         let ty = rust_type(&v.ty, &quote!());
-        let ident = format_ident!("{}", v.rust_name);
-        let value = if v.boxed {
-            quote!(Box::new(value))
-        } else {
-            quote!(value)
-        };
+        let value = variant_value(v, quote!(value));
         quote! {
             impl From<#ty> for #name {
                 fn from(value: #ty) -> Self {
-                    Self::#ident(#value)
+                    #value
                 }
             }
         }
@@ -488,6 +483,16 @@ fn variant_payload(v: &UnionVariant) -> TokenStream {
 }
 
 /// A function from the variant's payload to the union (`Self::Variant`, boxing where needed).
+/// `Self::Variant(value)`, boxed where the variant breaks a recursive cycle.
+pub(super) fn variant_value(v: &UnionVariant, value: TokenStream) -> TokenStream {
+    let ident = format_ident!("{}", v.rust_name);
+    if v.boxed {
+        quote!(Self::#ident(Box::new(#value)))
+    } else {
+        quote!(Self::#ident(#value))
+    }
+}
+
 fn variant_constructor(v: &UnionVariant) -> TokenStream {
     let ident = format_ident!("{}", v.rust_name);
     if v.boxed {
@@ -650,14 +655,7 @@ fn by_kind(api: &Api, name: &proc_macro2::Ident, u: &Union, lenient: bool) -> Op
     let mut hooks = Vec::new();
     let mut expecting = Vec::new();
     for (kind, v) in kinds {
-        let ident = format_ident!("{}", v.rust_name);
-        let wrap = |value: TokenStream| {
-            if v.boxed {
-                quote!(Self::#ident(Box::new(#value)))
-            } else {
-                quote!(Self::#ident(#value))
-            }
-        };
+        let wrap = |value: TokenStream| variant_value(v, value);
         let constructor = variant_constructor(v);
         let resolved = api.resolve_alias(&v.ty);
         // What the variant decodes into without failing, so a response union need not buffer.
