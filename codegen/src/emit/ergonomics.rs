@@ -96,18 +96,22 @@ fn settable(s: &Struct) -> impl Iterator<Item = &crate::ir::Field> {
     s.fields.iter().filter(|f| f.constant.is_none())
 }
 
+/// How docs spell the arguments of `new`: `..` when it takes any, else nothing.
+fn new_args(s: &Struct) -> &'static str {
+    if settable(s).any(|f| f.required) {
+        ".."
+    } else {
+        ""
+    }
+}
+
 /// `with_<field>` setters for the optional fields of a request (strict) struct; nothing for
 /// response types, which are read rather than built.
 pub fn with_setters(name: &proc_macro2::Ident, s: &Struct, usage: Usage) -> TokenStream {
     if usage.lenient() {
         return TokenStream::new();
     }
-    // Constant members are no fields of a request struct (serialization writes them).
-    let args = if settable(s).any(|f| f.required) {
-        ".."
-    } else {
-        ""
-    };
+    let args = new_args(s);
     let mut taken = BTreeSet::new();
     let setters = settable(s).filter(|f| !f.required).map(|f| {
         let field = format_ident!("{}", f.rust_name);
@@ -162,12 +166,7 @@ pub fn new_pattern_doc(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let Some(f) = settable(s).find(|f| !f.required) else {
         return TokenStream::new();
     };
-    // Constant members are no fields of a request struct (serialization writes them).
-    let args = if settable(s).any(|f| f.required) {
-        ".."
-    } else {
-        ""
-    };
+    let args = new_args(s);
     let setter = naming::setter_name(&f.rust_name);
     let line = format!(
         " Optional fields: `{name}::new({args}).{setter}(..)`, or `{name} {{ {}: Some(..), ..{name}::new({args}) }}`.",
