@@ -530,4 +530,10 @@ impl Operation {
     pub fn success(&self) -> Option<&ResponseDef> {
         self.responses.iter().find(|r| r.status.starts_with('2'))
     }
+
+    /// No success response but a declared 3xx: the call returns the redirect (`Redirect`), which
+    /// is not followed.
+    pub fn declares_redirect(&self) -> bool {
+        self.success().is_none() && self.responses.iter().any(|r| r.status.starts_with('3'))
+    }
 }

@@ -115,9 +115,7 @@ pub fn return_type(op: &Operation) -> String {
         Some(ResponseBody::Empty) => "()".to_string(),
         Some(ResponseBody::Text(_)) => "String".to_string(),
         Some(ResponseBody::Bytes(_)) => "bytes::Bytes".to_string(),
-        None if op.responses.iter().any(|r| r.status.starts_with('3')) => {
-            "intercom_api::Redirect".to_string()
-        }
+        None if op.declares_redirect() => "intercom_api::Redirect".to_string(),
         None => "serde_json::Value".to_string(),
     }
 }

@@ -293,8 +293,7 @@ fn operation(
     });
 
     // No 2xx but a 3xx: the redirect (status and `Location`) is the result.
-    let declared_redirect =
-        op.success().is_none() && op.responses.iter().any(|r| r.status.starts_with('3'));
+    let declared_redirect = op.declares_redirect();
     let (ret, decode) = match op.success().map(|r| &r.body) {
         Some(ResponseBody::Json(t)) => (
             rust_type(t, &quote!(models::)),
