@@ -447,11 +447,8 @@ impl<'a> Lowerer<'a> {
     fn referenced_docs(&self, node: Node<'a>) -> Docs {
         let target = match node {
             Node::Ref(t) => Some(t),
-            Node::Inline(s) => match &s.schema_kind {
-                openapiv3::SchemaKind::Type(openapiv3::Type::Array(a)) => match &a.items {
-                    Some(ReferenceOr::Reference { reference }) => Some(reference.as_str()),
-                    _ => None,
-                },
+            Node::Inline(s) => match View::new(s).items {
+                Some(Node::Ref(t)) => Some(t),
                 _ => None,
             },
         };
