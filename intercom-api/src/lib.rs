@@ -168,6 +168,14 @@ pub mod v2_10;
 #[cfg_attr(docsrs, doc(cfg(feature = "v2_11")))]
 #[rustfmt::skip]
 pub mod v2_11;
+#[cfg(feature = "v2_14")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2_14")))]
+#[rustfmt::skip]
+pub mod v2_14;
+#[cfg(feature = "v2_16")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2_16")))]
+#[rustfmt::skip]
+pub mod v2_16;
 // @generated versions (end)
 
 // The public runtime: each type has this one path.

@@ -5,6 +5,10 @@
 pub mod v2_10;
 #[cfg(feature = "v2_11")]
 pub mod v2_11;
+#[cfg(feature = "v2_14")]
+pub mod v2_14;
+#[cfg(feature = "v2_16")]
+pub mod v2_16;
 /// Decoders of one version.
 pub struct Dispatch {
     /// Response examples.
@@ -90,6 +94,22 @@ pub fn dispatch(version: &str) -> Option<Dispatch> {
                 response: v2_11::response,
                 request: v2_11::request,
                 leftovers: v2_11::leftovers,
+            })
+        }
+        #[cfg(feature = "v2_14")]
+        "2.14" => {
+            Some(Dispatch {
+                response: v2_14::response,
+                request: v2_14::request,
+                leftovers: v2_14::leftovers,
+            })
+        }
+        #[cfg(feature = "v2_16")]
+        "2.16" => {
+            Some(Dispatch {
+                response: v2_16::response,
+                request: v2_16::request,
+                leftovers: v2_16::leftovers,
             })
         }
         _ => None,

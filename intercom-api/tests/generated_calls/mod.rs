@@ -5,6 +5,10 @@
 pub mod v2_10;
 #[cfg(feature = "v2_11")]
 pub mod v2_11;
+#[cfg(feature = "v2_14")]
+pub mod v2_14;
+#[cfg(feature = "v2_16")]
+pub mod v2_16;
 /// Calls `operation_id` of `version`; `None` when the version's feature is off.
 pub async fn call(
     version: &str,
@@ -18,6 +22,10 @@ pub async fn call(
         "2.10" => Some(v2_10::call(client, operation_id, args).await),
         #[cfg(feature = "v2_11")]
         "2.11" => Some(v2_11::call(client, operation_id, args).await),
+        #[cfg(feature = "v2_14")]
+        "2.14" => Some(v2_14::call(client, operation_id, args).await),
+        #[cfg(feature = "v2_16")]
+        "2.16" => Some(v2_16::call(client, operation_id, args).await),
         _ => None,
     }
 }
