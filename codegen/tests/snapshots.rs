@@ -828,3 +828,25 @@ fn ir_undocumented_members_take_the_referenced_schemas_description_or_nothing() 
     let models = models_text(&generate("field_docs").0);
     assert!(!models.contains("/// `pages`"), "{models}");
 }
+
+#[test]
+fn ir_accept_header_parameter_is_no_argument_and_no_type() {
+    let api = lower("media_types");
+    let op = api
+        .operations
+        .iter()
+        .find(|o| o.operation_id == "downloadFile")
+        .expect("downloadFile");
+    let names: Vec<&str> = op.parameters.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["id"]);
+    assert!(
+        !api.types.keys().any(|n| n.contains("Accept")),
+        "{:?}",
+        api.types.keys().collect::<Vec<_>>()
+    );
+    let ops = operations_text(&generate("media_types").0);
+    assert!(
+        ops.contains("set_accept(\"application/octet-stream\")"),
+        "{ops}"
+    );
+}

@@ -15,6 +15,9 @@ use crate::naming;
 
 /// The header the runtime sends itself, from the module the call came from.
 const VERSION_HEADER: &str = "intercom-version";
+/// The header the generated call sets from the media types its success response declares
+/// (`application/json`, or the one non-JSON type), so a parameter declaring it is no argument.
+const ACCEPT_HEADER: &str = "accept";
 
 fn resolve<'a, T>(
     r: &'a ReferenceOr<T>,
@@ -352,7 +355,10 @@ impl<'a> Lowerer<'a> {
                 return Ok(None);
             }
         };
-        if location == ParamLocation::Header && data.name.eq_ignore_ascii_case(VERSION_HEADER) {
+        if location == ParamLocation::Header
+            && (data.name.eq_ignore_ascii_case(VERSION_HEADER)
+                || data.name.eq_ignore_ascii_case(ACCEPT_HEADER))
+        {
             return Ok(None);
         }
         if !seen.insert((data.name.clone(), location)) {

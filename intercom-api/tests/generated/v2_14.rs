@@ -6703,11 +6703,6 @@ impl super::Leftovers for models::FinAgentUser {
         );
     }
 }
-impl super::Leftovers for models::GetDownloadReportingDataJobIdentifierAccept {
-    fn leftovers(&self, path: &str, out: &mut Vec<String>) {
-        let _ = (path, out);
-    }
-}
 impl super::Leftovers for models::GetExportReportingDataGetDatasetsResponse {
     fn leftovers(&self, path: &str, out: &mut Vec<String>) {
         super::Leftovers::leftovers(&self.type_, &format!("{path}/{}", "type"), out);

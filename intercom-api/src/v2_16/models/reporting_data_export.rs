@@ -3,41 +3,6 @@
 //! Models of the `reporting_data_export` group (Intercom API 2.16).
 #[allow(unused_imports)]
 use super::*;
-/// `GetDownloadReportingDataJobIdentifierAccept` (defined inline at `/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GetDownloadReportingDataJobIdentifierAccept {
-    /// `application/octet-stream`
-    ApplicationOctetStream,
-}
-impl GetDownloadReportingDataJobIdentifierAccept {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApplicationOctetStream => "application/octet-stream",
-        }
-    }
-}
-impl std::str::FromStr for GetDownloadReportingDataJobIdentifierAccept {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "application/octet-stream" => Self::ApplicationOctetStream,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new(
-                            "GetDownloadReportingDataJobIdentifierAccept",
-                            other,
-                        ),
-                    );
-                }
-            },
-        )
-    }
-}
-crate::codec::string_enum!(closed GetDownloadReportingDataJobIdentifierAccept);
 /// `GetExportReportingDataGetDatasetsResponse` (defined inline at `/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponse {
