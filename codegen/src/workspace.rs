@@ -20,6 +20,11 @@ pub const LIB_END: &str = "// @generated versions (end)";
 pub const FEATURES_BEGIN: &str = "# @generated features (begin): managed by `cargo xtask regen`";
 /// End marker in `Cargo.toml`.
 pub const FEATURES_END: &str = "# @generated features (end)";
+/// Marker lines of the managed region in `README.md`: the table of shipped versions.
+pub const README_BEGIN: &str =
+    "<!-- @generated versions table (begin): managed by `cargo xtask regen` -->";
+/// End marker in `README.md`.
+pub const README_END: &str = "<!-- @generated versions table (end) -->";
 
 /// Time spent per stage.
 #[derive(Debug, Clone, Copy, Default)]
@@ -106,6 +111,15 @@ pub fn generate_version(
     version: &str,
     sha256: &str,
 ) -> Result<(Vec<GeneratedFile>, VersionReport), Error> {
+    generate_lowered(text, version, sha256).map(|(files, report, _)| (files, report))
+}
+
+/// [`generate_version`], also returning the lowered API (for what compares versions).
+fn generate_lowered(
+    text: &str,
+    version: &str,
+    sha256: &str,
+) -> Result<(Vec<GeneratedFile>, VersionReport, crate::ir::Api), Error> {
     let t0 = Instant::now();
     let doc = crate::load::load_str(text)?;
     let t1 = Instant::now();
@@ -147,7 +161,7 @@ pub fn generate_version(
             })
             .collect(),
     };
-    Ok((files, report))
+    Ok((files, report, api))
 }
 
 /// Generates every pinned version of `workspace` (spec texts located with [`specs::locate`]).
@@ -184,7 +198,7 @@ pub fn generate_from(
             .iter()
             .zip(texts)
             .map(|(pin, text)| {
-                scope.spawn(move || generate_version(text, &pin.version, &pin.sha256))
+                scope.spawn(move || generate_lowered(text, &pin.version, &pin.sha256))
             })
             .collect();
         handles
@@ -195,12 +209,14 @@ pub fn generate_from(
             })
             .collect()
     });
+    let mut apis = Vec::new();
     for (pin, result) in pins.iter().zip(generated) {
-        let (out, report) = result?;
+        let (out, report, api) = result?;
         for f in out {
             files.insert(f.path, f.contents);
         }
         reports.push(report);
+        apis.push(api);
         owned_dirs.push(format!(
             "intercom-api/src/{}",
             naming::version_module(&pin.version)
@@ -226,6 +242,18 @@ pub fn generate_from(
             FEATURES_END,
             &features_region(&versions),
             cargo_path,
+        )?,
+    );
+    let readme_path = "README.md";
+    let readme = read(workspace, readme_path)?;
+    files.insert(
+        readme_path.to_string(),
+        replace_region(
+            &readme,
+            README_BEGIN,
+            README_END,
+            &readme_region(&apis, &reports),
+            readme_path,
         )?,
     );
     let warnings = naming_override_warnings(&reports);
@@ -280,9 +308,22 @@ fn lib_region(versions: &[String]) -> String {
     s
 }
 
+/// The version the crate's `default` feature enables: the newest stable one (numbered, `2.16`;
+/// never an unstable description such as `Preview`), in [`specs::version_key`] order.
+pub fn default_version(versions: &[String]) -> Option<&str> {
+    versions
+        .iter()
+        .filter(|v| {
+            v.split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .max_by_key(|v| specs::version_key(v))
+        .map(String::as_str)
+}
+
 fn features_region(versions: &[String]) -> String {
     let mut s = String::new();
-    if let Some(latest) = versions.last() {
+    if let Some(latest) = default_version(versions) {
         s.push_str(&format!(
             "default = [\"{}\"]\n",
             naming::version_module(latest)
@@ -290,6 +331,50 @@ fn features_region(versions: &[String]) -> String {
     }
     for v in versions {
         s.push_str(&format!("{} = []\n", naming::version_module(v)));
+    }
+    s
+}
+
+/// The README's table of shipped versions, newest first: feature, operations and types (the counts
+/// of the `regen:` lines), and what changed from the version before in one line (from the same
+/// [`crate::diff::compare`] as `cargo xtask diff`).
+fn readme_region(apis: &[crate::ir::Api], reports: &[VersionReport]) -> String {
+    let versions: Vec<String> = reports.iter().map(|r| r.version.clone()).collect();
+    let default = default_version(&versions);
+    let mut rows = Vec::new();
+    for (i, (api, report)) in apis.iter().zip(reports).enumerate() {
+        let m = naming::version_module(&report.version);
+        let feature = if default == Some(report.version.as_str()) {
+            format!("`{m}` (default)")
+        } else {
+            format!("`{m}`")
+        };
+        let changed = match i.checked_sub(1).map(|p| &apis[p]) {
+            None => "the oldest version shipped".to_string(),
+            Some(prev) => {
+                let d = crate::diff::compare(prev, api, &prev.version, &api.version);
+                format!(
+                    "from {}: {} operations added, {} removed; {} types added, {} removed; {} breaking changes (`migrations::{}_to_{m}`)",
+                    prev.version,
+                    d.operations.added,
+                    d.operations.removed,
+                    d.types.added,
+                    d.types.removed,
+                    d.count(crate::diff::Class::Breaking),
+                    naming::version_module(&prev.version),
+                )
+            }
+        };
+        rows.push(format!(
+            "| {} | {feature} | {} | {} | {changed} |\n",
+            report.version, report.operations, report.types
+        ));
+    }
+    let mut s = String::from(
+        "| version | cargo feature | operations | types | what changed |\n|---|---|---|---|---|\n",
+    );
+    for r in rows.iter().rev() {
+        s.push_str(r);
     }
     s
 }

@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use codegen::naming;
 use codegen::versions::{self, Source};
-use codegen::workspace::Stale;
+use codegen::workspace::{self, Stale};
 
 use crate::args::Failure;
 use crate::regen::print_reports;
@@ -50,6 +51,10 @@ pub fn run(root: &Path, args: &Args, command: Command) -> Result<ExitCode, Failu
             ));
         }
     };
+    // The default feature before, to say when adding a version moves it.
+    let before: Vec<String> = codegen::specs::load_pins(root)
+        .map(|pins| pins.into_iter().map(|p| p.version).collect())
+        .unwrap_or_default();
     let updated = match command {
         Command::AddVersion => versions::add_version(root, version, &source)?,
         Command::Pin => versions::pin(root, version, &source)?,
@@ -70,6 +75,26 @@ pub fn run(root: &Path, args: &Args, command: Command) -> Result<ExitCode, Failu
         ),
     }
     println!("cached: {}", updated.cached.display());
+    let after: Vec<String> = updated
+        .generation
+        .reports
+        .iter()
+        .map(|r| r.version.clone())
+        .collect();
+    let (old_default, new_default) = (
+        workspace::default_version(&before),
+        workspace::default_version(&after),
+    );
+    if old_default != new_default
+        && let Some(new_default) = new_default
+    {
+        println!(
+            "default: the `default` feature is now {} (the newest stable version; was {}): users of \
+             the default features move to it, see README and the migration guide",
+            naming::version_module(new_default),
+            old_default.map_or_else(|| "none".to_string(), naming::version_module),
+        );
+    }
     print_reports(&updated.generation);
     for s in &updated.written {
         match s {

@@ -290,9 +290,65 @@ fn cli_pin_prints_the_regen_summary() {
         "{stdout}"
     );
 
+    // Re-pinning an older version leaves the default where it was.
+    assert!(!stdout.contains("\ndefault: "), "{stdout}");
+
     let out = xtask(&ws.root, &["pin", "2.11"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--from FILE"));
+}
+
+#[test]
+fn cli_add_version_says_when_the_default_moves() {
+    let ws = temp_workspace();
+    let file = current_spec("2.11");
+    let out = xtask(
+        &ws.root,
+        &["add-version", "2.99", "--from", &file.display().to_string()],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pins = codegen::specs::load_pins(&real_root()).expect("pins");
+    let versions: Vec<String> = pins.into_iter().map(|p| p.version).collect();
+    let was = workspace::default_version(&versions).expect("a default version");
+    let line = format!(
+        "\ndefault: the `default` feature is now v2_99 (the newest stable version; was {})",
+        codegen::naming::version_module(was)
+    );
+    assert!(stdout.contains(&line), "{stdout}");
+    // The README's table of versions follows, with the new default first.
+    let readme = read(&ws.root, "README.md");
+    let table = &readme[readme.find(workspace::README_BEGIN).expect("table begin")..];
+    let first_row = table.lines().nth(3).unwrap_or_default();
+    assert!(
+        first_row.starts_with("| 2.99 | `v2_99` (default) | 108 | 351 | from 2.16: "),
+        "{first_row}"
+    );
+}
+
+#[test]
+fn versions_table_in_the_readme_matches_the_regen_counts() {
+    let root = real_root();
+    let generation = workspace::generate(&root).unwrap_or_else(|e| panic!("regen: {e}"));
+    let readme = read(&root, "README.md");
+    for r in &generation.reports {
+        let row = format!(
+            "| {} | `{}`",
+            r.version,
+            codegen::naming::version_module(&r.version)
+        );
+        let line = readme
+            .lines()
+            .find(|l| l.starts_with(&row))
+            .unwrap_or_else(|| panic!("README has no row for {}", r.version));
+        let cells: Vec<&str> = line.split(" | ").collect();
+        assert_eq!(cells[2], r.operations.to_string(), "{line}");
+        assert_eq!(cells[3], r.types.to_string(), "{line}");
+    }
 }
 
 #[test]

@@ -44,6 +44,8 @@ pub fn temp_workspace() -> TempWorkspace {
     let root = dir.path().join("ws");
     std::fs::create_dir_all(&root).expect("mkdir ws");
     std::fs::copy(real.join("Cargo.toml"), root.join("Cargo.toml")).expect("copy Cargo.toml");
+    // Regen writes the README's table of versions.
+    std::fs::copy(real.join("README.md"), root.join("README.md")).expect("copy README.md");
     copy_tree(&real.join("specs"), &root.join("specs"), &["target"]);
     copy_tree(
         &real.join("intercom-api"),
