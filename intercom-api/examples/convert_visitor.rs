@@ -9,7 +9,7 @@
 use std::process::ExitCode;
 
 use intercom_api::Client;
-use intercom_api::v2_11::models::{
+use intercom_api::v2_16::models::{
     ConvertVisitorRequest, ConvertVisitorRequestUser, ConvertVisitorRequestVisitor,
 };
 
@@ -42,7 +42,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         ConvertVisitorRequestVisitor::new().with_user_id(visitor_user_id),
     );
     let contact = client
-        .v2_11()
+        .v2_16()
         .visitors()
         .convert_visitor(request)
         .send()

@@ -9,7 +9,7 @@
 use std::process::ExitCode;
 
 use intercom_api::Client;
-use intercom_api::v2_11::models::{CreateArticleRequest, CreateArticleRequestState};
+use intercom_api::v2_16::models::{CreateArticleRequest, CreateArticleRequestState};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -36,7 +36,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .with_body("<p>Welcome aboard!</p>")
         .with_state(CreateArticleRequestState::Draft);
     let article = client
-        .v2_11()
+        .v2_16()
         .articles()
         .create_article(request)
         .send()

@@ -9,7 +9,7 @@
 use std::process::ExitCode;
 
 use intercom_api::Client;
-use intercom_api::v2_11::models::CreateCollectionRequest;
+use intercom_api::v2_16::models::CreateCollectionRequest;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -36,7 +36,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         ..CreateCollectionRequest::new(name)
     };
     let collection = client
-        .v2_11()
+        .v2_16()
         .help_center()
         .create_collection(request)
         .send()

@@ -9,9 +9,9 @@
 use std::process::ExitCode;
 
 use intercom_api::Client;
-use intercom_api::v2_11::models::{
-    CreateMessageRequest, CreateMessageRequestFrom, CreateMessageRequestFromType,
-    CreateMessageRequestMessageType, CreateMessageRequestTo, CreateMessageRequestToType,
+use intercom_api::v2_16::models::{
+    CreateMessageRequest, CreateMessageRequestFrom, CreateMessageRequestMessageType, Recipient,
+    RecipientType,
 };
 
 #[tokio::main]
@@ -37,14 +37,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .unwrap_or_else(|| "667d616c8a68186f43bafe52".to_owned());
 
+    // `from` is always an admin (its `type` is written for you); `to` takes one recipient or a list.
     let request = CreateMessageRequest::new(
         CreateMessageRequestMessageType::InApp,
-        "Hi! Your export is ready.",
-        CreateMessageRequestFrom::new(CreateMessageRequestFromType::Admin, admin_id),
-        CreateMessageRequestTo::new(CreateMessageRequestToType::User, contact_id),
-    );
+        CreateMessageRequestFrom::new(admin_id),
+        Recipient::new(RecipientType::User, contact_id),
+    )
+    .with_body("Hi! Your export is ready.");
     let message = client
-        .v2_11()
+        .v2_16()
         .messages()
         .create_message(request)
         .send()

@@ -35,10 +35,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     // `.stream()` requests the next page only when the current one is used up.
     let mut notes = client
-        .v2_11()
+        .v2_16()
         .notes()
         .list_notes(contact_id)
-        .per_page(50)
         .stream()
         .max_items(500);
     let mut count = 0;

@@ -9,7 +9,7 @@
 use std::process::ExitCode;
 
 use intercom_api::Client;
-use intercom_api::v2_11::models::OpenConversationRequest;
+use intercom_api::v2_16::models::OpenConversationRequest;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -35,7 +35,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // `manage_conversation` takes `impl Into<ManageConversationRequest>`: any variant's payload.
     let request = OpenConversationRequest::new(admin_id);
     let conversation = client
-        .v2_11()
+        .v2_16()
         .conversations()
         .manage_conversation(conversation_id, request)
         .send()

@@ -9,7 +9,7 @@
 use std::process::ExitCode;
 
 use intercom_api::Client;
-use intercom_api::v2_11::models::{ContactReplyConversationRequest, ContactReplyEmailRequest};
+use intercom_api::v2_16::models::{ContactReplyConversationRequest, ContactReplyEmailRequest};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -40,7 +40,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         email,
     ));
     let conversation = client
-        .v2_11()
+        .v2_16()
         .conversations()
         .reply_conversation(conversation_id, reply)
         .send()

@@ -9,7 +9,7 @@
 use std::process::ExitCode;
 
 use intercom_api::Client;
-use intercom_api::v2_11::models::{
+use intercom_api::v2_16::models::{
     ContactReplyConversationRequest, ContactReplyIntercomUserIdRequest,
 };
 
@@ -41,7 +41,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         contact_id,
     ));
     let conversation = client
-        .v2_11()
+        .v2_16()
         .conversations()
         .reply_conversation(conversation_id, reply)
         .send()

@@ -9,7 +9,7 @@
 use std::process::ExitCode;
 
 use intercom_api::Client;
-use intercom_api::v2_11::models::{AdminReplyTicketRequest, AdminReplyTicketRequestMessageType};
+use intercom_api::v2_16::models::{AdminReplyTicketRequestMessageType, ReplyTicketRequestAdmin};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -34,13 +34,13 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     // `new` takes the required fields (the constant `type` is no field: serialization writes it);
     // optional ones are `None` until set, here with struct update syntax (`.with_body(..)` does the same).
-    let reply = AdminReplyTicketRequest {
+    let reply = ReplyTicketRequestAdmin {
         body: Some("We are on it and will update you shortly.".to_owned()),
-        ..AdminReplyTicketRequest::new(AdminReplyTicketRequestMessageType::Comment, admin_id)
+        ..ReplyTicketRequestAdmin::new(AdminReplyTicketRequestMessageType::Comment, admin_id)
     };
     // The body is an argument: `impl Into<ReplyTicketRequest>` takes either variant's payload.
     let part = client
-        .v2_11()
+        .v2_16()
         .tickets()
         .reply_ticket(ticket_id, reply)
         .send()

@@ -9,8 +9,8 @@
 use std::process::ExitCode;
 
 use intercom_api::Client;
-use intercom_api::v2_11::models::{
-    ContactReplyTicketIntercomUserIdRequest, ContactReplyTicketRequest,
+use intercom_api::v2_16::models::{
+    ReplyTicketRequestContact, ReplyTicketRequestContactIntercomUserId,
 };
 
 #[tokio::main]
@@ -36,12 +36,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .unwrap_or_else(|| "6762f1e31bb69f9f2193bb9f".to_owned());
 
-    let reply = ContactReplyTicketRequest::from(ContactReplyTicketIntercomUserIdRequest::new(
+    let reply = ReplyTicketRequestContact::from(ReplyTicketRequestContactIntercomUserId::new(
         "Any news on this?",
         contact_id,
     ));
     let part = client
-        .v2_11()
+        .v2_16()
         .tickets()
         .reply_ticket(ticket_id, reply)
         .send()

@@ -31,7 +31,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let ticket_id = args.next().unwrap_or_else(|| "123".to_owned());
 
     let ticket = client
-        .v2_11()
+        .v2_16()
         .tickets()
         .get_ticket(ticket_id)
         .send()
@@ -44,9 +44,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             .as_ref()
             .and_then(|t| t.name.as_deref())
             .unwrap_or("?"),
+        // Since 2.14 a ticket's state is an object with labels and a category.
         ticket
             .ticket_state
-            .map_or_else(|| "?".to_owned(), |s| s.to_string()),
+            .as_ref()
+            .and_then(|s| s.external_label.as_deref())
+            .unwrap_or("?"),
     );
     Ok(())
 }

@@ -10,7 +10,7 @@
 //! reports no request violation (it answers 4xx and lists them in the `sl-violations` header) and
 //! the 2xx response, the spec's example picked by Prism, decodes into the generated type. Any
 //! remaining response violation makes Prism (with `--errors`) answer 500, which fails the call.
-//! Then every program in `examples/` runs against the 2.11 mock and must exit with status 0.
+//! Then every program in `examples/` runs against the 2.16 mock (the default version) and must exit with status 0.
 //!
 //! Prints `contract: <version>: <passed>/<total>`, `contract examples: <passed>/<total>` and every
 //! failure with its operation, arguments and Prism's violations. Needs Node.js and npm.
@@ -38,7 +38,7 @@ use contract_support::{examples, synth};
 const ARGUMENT_ERROR: &str = "argument error:";
 
 /// The API version the programs in `examples/` are written against.
-const EXAMPLES_VERSION: &str = "2.11";
+const EXAMPLES_VERSION: &str = "2.16";
 
 /// The example shown in the README's Quickstart.
 const QUICKSTART_EXAMPLE: &str = "reply_conversation_contact_email";
@@ -535,7 +535,7 @@ fn every_operation_and_example_passes_against_prism() {
                 tally.buildable_examples, tally.valid_examples
             ));
         }
-        // The examples are written against 2.11.
+        // The examples are written against 2.16, the default version.
         if version == EXAMPLES_VERSION {
             example_versions += 1;
             if let Err(e) = check_examples(&root, &prism.base_url, &work_dir) {

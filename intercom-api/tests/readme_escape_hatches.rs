@@ -1,4 +1,4 @@
-use intercom_api::v2_11::models::SetAwayAdminRequest;
+use intercom_api::v2_16::models::SetAwayAdminRequest;
 use intercom_api::{Client, Method, OperationExt};
 use serde::Deserialize;
 use serde_json::json;
@@ -9,12 +9,13 @@ struct Widget {
 }
 
 async fn run(client: &Client) -> Result<(), intercom_api::Error> {
-    // An undeclared query parameter and an extra header on a generated operation.
+    // Undeclared query parameters (2.16's `list_contacts` declares none) and an extra header on
+    // a generated operation.
     let contacts = client
-        .v2_11()
+        .v2_16()
         .contacts()
         .list_contacts()
-        .per_page(50)
+        .query_param("per_page", "50")
         .query_param("include_archived", "true")
         .header("X-Request-Source", "nightly-sync")
         .send()
@@ -24,9 +25,9 @@ async fn run(client: &Client) -> Result<(), intercom_api::Error> {
     // A raw JSON body in place of the typed one (the required argument), with a field the spec
     // does not declare.
     client
-        .v2_11()
+        .v2_16()
         .admins()
-        .set_away_admin("991", SetAwayAdminRequest::new(true, false))
+        .set_away_admin(991, SetAwayAdminRequest::new(true, false))
         .raw_body(json!({
             "away_mode_enabled": true,
             "away_mode_reassign": false,
@@ -35,10 +36,10 @@ async fn run(client: &Client) -> Result<(), intercom_api::Error> {
         .send()
         .await?;
 
-    // An endpoint the spec does not describe: same auth, `Intercom-Version: 2.11`, retries and
+    // An endpoint the spec does not describe: same auth, `Intercom-Version: 2.16`, retries and
     // `Error`; decoded into your own type, or `.send_json()` for a `serde_json::Value`.
     let widget: Widget = client
-        .v2_11()
+        .v2_16()
         .request(Method::POST, "/widgets")
         .json(json!({"name": "Support hours"}))
         .send()
@@ -78,7 +79,7 @@ async fn readme_example_runs() {
         .await;
     Mock::given(method("POST"))
         .and(path("/widgets"))
-        .and(header("intercom-version", "2.11"))
+        .and(header("intercom-version", "2.16"))
         .and(header("authorization", "Bearer tok"))
         .and(body_json(json!({"name": "Support hours"})))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "w1"})))

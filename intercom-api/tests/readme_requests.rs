@@ -1,8 +1,8 @@
 use intercom_api::Client;
-use intercom_api::v2_11::models::{
-    AdminReplyTicketRequest, AdminReplyTicketRequestMessageType, MultipleFilterSearchRequest,
-    MultipleFilterSearchRequestOperator, SearchRequest, SingleFilterSearchRequest,
-    SingleFilterSearchRequestOperator as Op,
+use intercom_api::v2_16::models::{
+    AdminReplyTicketRequestMessageType, MultipleFilterSearchRequest,
+    MultipleFilterSearchRequestOperator, ReplyTicketRequestAdmin, SearchRequest,
+    SingleFilterSearchRequest, SingleFilterSearchRequestOperator as Op,
 };
 
 async fn run(client: &Client) -> Result<(), intercom_api::Error> {
@@ -13,23 +13,23 @@ async fn run(client: &Client) -> Result<(), intercom_api::Error> {
         .with_operator(Op::Equals)
         .with_value("open");
     let tickets = client
-        .v2_11()
+        .v2_16()
         .tickets()
         .search_tickets(SearchRequest::new(open.clone()))
         .send()
         .await?;
     println!("{:?} open tickets", tickets.total_count);
 
-    // Several filters combined with AND (or OR): a list of filters.
+    // Several filters combined with AND (or OR): a list of filters (or a list of combinations).
     let recent = SingleFilterSearchRequest::new()
         .with_field("created_at")
         .with_operator(Op::GreaterThan)
         .with_value(1_700_000_000_i64);
     let both = MultipleFilterSearchRequest::new()
         .with_operator(MultipleFilterSearchRequestOperator::And)
-        .with_value([open, recent]);
+        .with_value(vec![open, recent]);
     let conversations = client
-        .v2_11()
+        .v2_16()
         .conversations()
         .search_conversations(SearchRequest::new(both))
         .send()
@@ -37,12 +37,12 @@ async fn run(client: &Client) -> Result<(), intercom_api::Error> {
     println!("{:?} recent open conversations", conversations.total_count);
 
     // A request struct with required members has no `Default`: struct update syntax over `new`.
-    let reply = AdminReplyTicketRequest {
+    let reply = ReplyTicketRequestAdmin {
         body: Some("We are on it.".to_owned()),
-        ..AdminReplyTicketRequest::new(AdminReplyTicketRequestMessageType::Comment, "991")
+        ..ReplyTicketRequestAdmin::new(AdminReplyTicketRequestMessageType::Comment, "991")
     };
     client
-        .v2_11()
+        .v2_16()
         .tickets()
         .reply_ticket("123", reply)
         .send()
