@@ -13,8 +13,8 @@
 #
 # Usage: scripts/bench-compile.sh [--smoke]
 #   RUNS=N              measured builds per configuration (default 3; --smoke: 1)
-#   CONFIGS="a b ..."   subset of: runtime v2_11 v2_10 all v2_11-release all-release v2_11-calls
-#                       (default: all of them; --smoke: v2_11)
+#   CONFIGS="a b ..."   subset of: runtime v2_10 v2_11 v2_14 v2_16 all v2_11-release all-release
+#                       v2_11-calls (default: all of them; --smoke: v2_11)
 #
 # `v2_11-calls` builds the crate plus a consumer that sends every 2.11 operation (the contract
 # test, `tests/contract.rs`): generic code compiled where it is used (decoding, the send futures)
@@ -28,7 +28,7 @@ if [[ "${1:-}" == "--smoke" ]]; then
     smoke=1
 fi
 runs=${RUNS:-3}
-configs=${CONFIGS:-"runtime v2_11 v2_10 all v2_11-release all-release v2_11-calls"}
+configs=${CONFIGS:-"runtime v2_10 v2_11 v2_14 v2_16 all v2_11-release all-release v2_11-calls"}
 if [[ $smoke == 1 ]]; then
     runs=${RUNS:-1}
     configs=${CONFIGS:-"v2_11"}
@@ -41,6 +41,8 @@ flags_of() {
         runtime) echo "--no-default-features" ;;
         v2_11) echo "--no-default-features --features v2_11" ;;
         v2_10) echo "--no-default-features --features v2_10" ;;
+        v2_14) echo "--no-default-features --features v2_14" ;;
+        v2_16) echo "--no-default-features --features v2_16" ;;
         all) echo "--all-features" ;;
         v2_11-release) echo "--no-default-features --features v2_11 --release" ;;
         all-release) echo "--all-features --release" ;;
