@@ -2,11 +2,12 @@
 //!
 //! Stages, one module each: [`load`] (YAML -> document) -> [`lower`] (the only code that touches
 //! `openapiv3`; -> [`ir`]) -> [`emit`] (IR -> `quote` tokens) -> [`render`] (`prettyplease` + header).
-//! Names come from [`naming`] only. [`specs`] pins and finds the upstream descriptions and holds the
-//! one version-string check; [`http`] is the one HTTP helper (downloads, the GitHub API);
+//! Names come from [`naming`] only. [`specs`] pins and finds the upstream descriptions (and their
+//! [`corrections`], merged in by [`load`]) and holds the one version-string check; [`http`] is the one HTTP helper (downloads, the GitHub API);
 //! [`workspace`] regenerates the whole crate; [`upstream`] lists what upstream has that the pins
 //! do not.
 
+pub mod corrections;
 pub mod diff;
 pub mod emit;
 pub mod error;

@@ -1,9 +1,13 @@
 //! Stage 1: YAML text -> a JSON tree (kept for pointers, examples and normalization) and an
-//! `openapiv3::OpenAPI` document. Errors name the JSON pointer of the offending node.
+//! `openapiv3::OpenAPI` document. Errors name the JSON pointer of the offending node. A pinned
+//! description's corrections ([`crate::corrections`]) are merged into the JSON tree before the
+//! typed document is built, so lowering only ever sees the corrected description.
 
 use serde_json::{Map, Value};
 
+use crate::corrections::{self, Applied};
 use crate::error::{Error, pointer_token};
+use crate::specs::{CorrectionsText, SpecText};
 
 /// A loaded OpenAPI description.
 #[derive(Debug, Clone)]
@@ -16,10 +20,58 @@ pub struct Document {
 
 /// Parses YAML (or JSON) text into a [`Document`].
 pub fn load_str(text: &str) -> Result<Document, Error> {
+    from_json(parse_json_tree(text)?)
+}
+
+/// A located description loaded with its corrections.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The corrected description.
+    pub doc: Document,
+    /// What the corrections changed (`None` when the pin has none).
+    pub corrections: Option<Applied>,
+}
+
+/// Loads a located description ([`crate::specs::locate`]) and applies its corrections file, if
+/// any. Errors name the file (and the JSON pointer): a corrections file that does not parse, or a
+/// corrected description that is not valid OpenAPI.
+pub fn load_spec(spec: &SpecText) -> Result<Loaded, Error> {
+    load_with(&spec.text, spec.corrections.as_ref(), &spec.pin.version)
+}
+
+/// [`load_spec`] for a description text and an optional corrections file; `version` names them in
+/// errors.
+pub fn load_with(
+    text: &str,
+    corrections: Option<&CorrectionsText>,
+    version: &str,
+) -> Result<Loaded, Error> {
+    let Some(c) = corrections else {
+        return Ok(Loaded {
+            doc: load_str(text)?,
+            corrections: None,
+        });
+    };
+    let patch = corrections::parse(&c.text)
+        .map_err(|e| Error::other(format!("corrections {version}: {}: {e}", c.path.display())))?;
+    let mut raw = parse_json_tree(text)?;
+    let applied = corrections::apply(&mut raw, &patch);
+    let doc = from_json(raw).map_err(|e| {
+        Error::other(format!(
+            "spec {version} with corrections {}: {e}",
+            c.path.display()
+        ))
+    })?;
+    Ok(Loaded {
+        doc,
+        corrections: Some(applied),
+    })
+}
+
+fn parse_json_tree(text: &str) -> Result<Value, Error> {
     let yaml: serde_yaml::Value =
         serde_yaml::from_str(text).map_err(|e| Error::at("#", format!("invalid YAML: {e}")))?;
-    let raw = yaml_to_json(yaml, "#")?;
-    from_json(raw)
+    yaml_to_json(yaml, "#")
 }
 
 /// Builds a [`Document`] from an already parsed JSON tree.

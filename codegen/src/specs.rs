@@ -1,6 +1,7 @@
 //! Spec pins (`specs/<version>.toml`) and finding the pinned YAML: `$INTERCOM_OPENAPI_DIR`, then
 //! `../shared/intercom-openapi` beside the workspace, then the download cache, then a download of the
-//! pinned upstream commit. The sha256 is checked every time.
+//! pinned upstream commit. The sha256 is checked every time. A pin may also name a corrections file
+//! (`[corrections]`, see [`crate::corrections`]), found and checked the same way under `corrections/`.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,9 @@ use crate::error::Error;
 
 /// File name of a description inside a version directory.
 pub const SPEC_FILE: &str = "api.intercom.io.yaml";
+
+/// File name of a corrections file inside `corrections/<version>/` of a mirror.
+pub const CORRECTIONS_FILE: &str = "openapi-overrides.yml";
 
 /// One pinned upstream description.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,20 +29,48 @@ pub struct Pin {
     pub path: String,
     /// Expected sha256 of the file, lower-case hex.
     pub sha256: String,
+    /// The corrections applied to the description before lowering (a `[corrections]` table), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrections: Option<CorrectionsPin>,
+}
+
+/// A pinned corrections file: a JSON Merge Patch (RFC 7386) of the description, such as Intercom's
+/// own `fern/openapi-overrides.yml` (see [`crate::corrections`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectionsPin {
+    /// Path of the file in the pin's upstream repository (`fern/openapi-overrides.yml`).
+    pub path: String,
+    /// Upstream commit it is taken from (`unknown` for a file of one's own).
+    pub commit: String,
+    /// Expected sha256 of the file, lower-case hex.
+    pub sha256: String,
 }
 
 impl Pin {
     /// Raw download URL of the pinned file.
     pub fn url(&self) -> String {
-        format!(
-            "https://raw.githubusercontent.com/{}/{}/{}",
-            self.repository, self.commit, self.path
-        )
+        raw_url(&self.repository, &self.commit, &self.path)
+    }
+
+    /// Raw download URL of the pinned corrections file, if the pin has one.
+    pub fn corrections_url(&self) -> Option<String> {
+        self.corrections
+            .as_ref()
+            .map(|c| raw_url(&self.repository, &c.commit, &c.path))
     }
 
     /// `specs/<version>.toml` of `workspace`.
     pub fn file(workspace: &Path, version: &str) -> PathBuf {
         workspace.join("specs").join(format!("{version}.toml"))
+    }
+
+    /// The hashes generated files name in their header: the description's sha256, and the
+    /// corrections' when the pin has them (`<sha256>; corrections sha256 <sha256>`).
+    pub fn provenance_hash(&self) -> String {
+        match &self.corrections {
+            Some(c) => format!("{}; corrections sha256 {}", self.sha256, c.sha256),
+            None => self.sha256.clone(),
+        }
     }
 
     /// The TOML text of this pin, with a comment header.
@@ -51,6 +83,19 @@ impl Pin {
     }
 }
 
+fn raw_url(repository: &str, commit: &str, path: &str) -> String {
+    format!("https://raw.githubusercontent.com/{repository}/{commit}/{path}")
+}
+
+/// A located, hash-checked corrections file.
+#[derive(Debug, Clone)]
+pub struct CorrectionsText {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its text.
+    pub text: String,
+}
+
 /// A located, hash-checked description.
 #[derive(Debug, Clone)]
 pub struct SpecText {
@@ -60,6 +105,19 @@ pub struct SpecText {
     pub path: PathBuf,
     /// Its text.
     pub text: String,
+    /// The pin's corrections file, located and hash-checked (`None` when the pin has none, or
+    /// after [`SpecText::without_corrections`]).
+    pub corrections: Option<CorrectionsText>,
+}
+
+impl SpecText {
+    /// The same description without its corrections (what `cargo xtask diff 2.14-corrections`
+    /// reads).
+    pub fn without_corrections(mut self) -> SpecText {
+        self.corrections = None;
+        self.pin.corrections = None;
+        self
+    }
 }
 
 /// Lower-case hex sha256 of `bytes`.
@@ -133,19 +191,36 @@ pub fn load_pins(workspace: &Path) -> Result<Vec<Pin>, Error> {
 
 /// The places a pinned version is looked for, in order (the download cache last).
 pub fn candidates(workspace: &Path, pin: &Pin) -> Vec<PathBuf> {
+    mirror_places(
+        workspace,
+        &[pin.version.as_str(), SPEC_FILE],
+        cache_path(workspace, pin),
+    )
+}
+
+/// The places a pin's corrections file is looked for, in order (the download cache last): like the
+/// description, under `corrections/<version>/openapi-overrides.yml`. Empty when the pin has none.
+pub fn corrections_candidates(workspace: &Path, pin: &Pin) -> Vec<PathBuf> {
+    match corrections_cache_path(workspace, pin) {
+        Some(cache) => mirror_places(
+            workspace,
+            &["corrections", pin.version.as_str(), CORRECTIONS_FILE],
+            cache,
+        ),
+        None => Vec::new(),
+    }
+}
+
+fn mirror_places(workspace: &Path, rel: &[&str], cache: PathBuf) -> Vec<PathBuf> {
+    let join = |base: PathBuf| rel.iter().fold(base, |p, part| p.join(part));
     let mut out = Vec::new();
     if let Some(dir) = std::env::var_os("INTERCOM_OPENAPI_DIR") {
-        out.push(PathBuf::from(dir).join(&pin.version).join(SPEC_FILE));
+        out.push(join(PathBuf::from(dir)));
     }
-    out.push(
-        workspace
-            .join("..")
-            .join("shared")
-            .join("intercom-openapi")
-            .join(&pin.version)
-            .join(SPEC_FILE),
-    );
-    out.push(cache_path(workspace, pin));
+    out.push(join(
+        workspace.join("..").join("shared").join("intercom-openapi"),
+    ));
+    out.push(cache);
     out
 }
 
@@ -157,17 +232,82 @@ pub fn cache_path(workspace: &Path, pin: &Pin) -> PathBuf {
         .join(format!("{}-{}.yaml", pin.version, pin.sha256))
 }
 
+/// Where a pin's downloaded corrections file is cached (git-ignored), if the pin has one.
+pub fn corrections_cache_path(workspace: &Path, pin: &Pin) -> Option<PathBuf> {
+    pin.corrections.as_ref().map(|c| {
+        workspace
+            .join(".cache")
+            .join("specs")
+            .join(format!("{}-corrections-{}.yml", pin.version, c.sha256))
+    })
+}
+
+/// One file to find: what it is called in messages, its hash, the places and the download.
+struct Wanted {
+    /// `spec 2.11` or `corrections 2.14`.
+    what: String,
+    version: String,
+    sha256: String,
+    places: Vec<PathBuf>,
+    url: String,
+    cache: PathBuf,
+}
+
 /// Finds the pinned description, checking its hash; downloads it into the cache as a last resort.
 /// A file with another hash (an older mirror) is passed over when a later place (the cache) has the
-/// pinned one; if none has it, the first mismatch is the error.
+/// pinned one; if none has it, the first mismatch is the error. The pin's corrections file, if
+/// any, is found the same way.
 pub fn locate(workspace: &Path, pin: &Pin) -> Result<SpecText, Error> {
-    let places = candidates(workspace, pin);
-    let tried: Vec<String> = places.iter().map(|p| p.display().to_string()).collect();
+    let spec = Wanted {
+        what: format!("spec {}", pin.version),
+        version: pin.version.clone(),
+        sha256: pin.sha256.clone(),
+        places: candidates(workspace, pin),
+        url: pin.url(),
+        cache: cache_path(workspace, pin),
+    };
+    let (path, text) = find(&spec)?;
+    Ok(SpecText {
+        pin: pin.clone(),
+        path,
+        text,
+        corrections: locate_corrections(workspace, pin)?,
+    })
+}
+
+/// Finds the pin's corrections file like [`locate`] finds the description (`None` when the pin
+/// has none).
+pub fn locate_corrections(workspace: &Path, pin: &Pin) -> Result<Option<CorrectionsText>, Error> {
+    let (Some(c), Some(url), Some(cache)) = (
+        &pin.corrections,
+        pin.corrections_url(),
+        corrections_cache_path(workspace, pin),
+    ) else {
+        return Ok(None);
+    };
+    let wanted = Wanted {
+        what: format!("corrections {}", pin.version),
+        version: pin.version.clone(),
+        sha256: c.sha256.clone(),
+        places: corrections_candidates(workspace, pin),
+        url,
+        cache,
+    };
+    let (path, text) = find(&wanted)?;
+    Ok(Some(CorrectionsText { path, text }))
+}
+
+fn find(wanted: &Wanted) -> Result<(PathBuf, String), Error> {
+    let tried: Vec<String> = wanted
+        .places
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     let mut first_mismatch: Option<Error> = None;
-    for path in &places {
+    for path in &wanted.places {
         if let Ok(bytes) = std::fs::read(path) {
-            match checked(pin, path.clone(), bytes) {
-                Ok(found) => return Ok(found),
+            match checked(wanted, path, bytes) {
+                Ok(text) => return Ok((path.clone(), text)),
                 Err(e) => {
                     first_mismatch.get_or_insert(e);
                 }
@@ -177,31 +317,41 @@ pub fn locate(workspace: &Path, pin: &Pin) -> Result<SpecText, Error> {
     if let Some(e) = first_mismatch {
         return Err(Error::other(format!("{e}; tried {}", tried.join(", "))));
     }
-    match crate::http::download(&pin.url()) {
+    match crate::http::download(&wanted.url) {
         Ok(bytes) => {
             let actual = sha256_hex(&bytes);
-            if actual != pin.sha256 {
-                return Err(mismatch(pin, &pin.url(), &actual));
+            if actual != wanted.sha256 {
+                return Err(mismatch(wanted, &wanted.url, &actual));
             }
-            let cache = cache_path(workspace, pin);
+            let cache = &wanted.cache;
             if let Some(parent) = cache.parent() {
                 let _ = std::fs::create_dir_all(parent);
             }
-            std::fs::write(&cache, &bytes)
+            std::fs::write(cache, &bytes)
                 .map_err(|e| Error::other(format!("cannot write {}: {e}", cache.display())))?;
-            checked(pin, cache, bytes)
+            let text = checked(wanted, cache, bytes)?;
+            Ok((cache.clone(), text))
         }
         Err(e) => Err(Error::other(format!(
-            "spec {} not found (expected sha256 {}): tried {}, then downloading failed: {e}",
-            pin.version,
-            pin.sha256,
+            "{} not found (expected sha256 {}): tried {}, then downloading failed: {e}",
+            wanted.what,
+            wanted.sha256,
             tried.join(", "),
         ))),
     }
 }
 
-/// Reads a description from an explicit file and checks it against `pin`.
+/// Reads a description from an explicit file and checks it against `pin` (its corrections are
+/// not read: the result has none).
 pub fn read_checked(pin: &Pin, path: &Path) -> Result<SpecText, Error> {
+    let wanted = Wanted {
+        what: format!("spec {}", pin.version),
+        version: pin.version.clone(),
+        sha256: pin.sha256.clone(),
+        places: Vec::new(),
+        url: pin.url(),
+        cache: PathBuf::new(),
+    };
     let bytes = std::fs::read(path).map_err(|e| {
         Error::other(format!(
             "spec {}: cannot read {}: {e}",
@@ -209,32 +359,28 @@ pub fn read_checked(pin: &Pin, path: &Path) -> Result<SpecText, Error> {
             path.display()
         ))
     })?;
-    checked(pin, path.to_path_buf(), bytes)
-}
-
-fn checked(pin: &Pin, path: PathBuf, bytes: Vec<u8>) -> Result<SpecText, Error> {
-    let actual = sha256_hex(&bytes);
-    if actual != pin.sha256 {
-        return Err(mismatch(pin, &path.display().to_string(), &actual));
-    }
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Error::other(format!(
-            "spec {}: {} is not UTF-8",
-            pin.version,
-            path.display()
-        ))
-    })?;
+    let text = checked(&wanted, path, bytes)?;
     Ok(SpecText {
         pin: pin.clone(),
-        path,
+        path: path.to_path_buf(),
         text,
+        corrections: None,
     })
 }
 
-fn mismatch(pin: &Pin, place: &str, actual: &str) -> Error {
+fn checked(wanted: &Wanted, path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
+    let actual = sha256_hex(&bytes);
+    if actual != wanted.sha256 {
+        return Err(mismatch(wanted, &path.display().to_string(), &actual));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| Error::other(format!("{}: {} is not UTF-8", wanted.what, path.display())))
+}
+
+fn mismatch(wanted: &Wanted, place: &str, actual: &str) -> Error {
     Error::other(format!(
-        "spec {}: sha256 mismatch for {place}: expected {}, actual {actual} (update specs/{}.toml with `cargo xtask pin` if the new file is intended)",
-        pin.version, pin.sha256, pin.version
+        "{}: sha256 mismatch for {place}: expected {}, actual {actual} (update specs/{}.toml with `cargo xtask pin` if the new file is intended)",
+        wanted.what, wanted.sha256, wanted.version
     ))
 }
 
@@ -280,6 +426,7 @@ mod tests {
             commit: "c".into(),
             path: "p".into(),
             sha256: "s".into(),
+            corrections: None,
         };
         std::fs::write(specs.join("2.x.toml"), pin.to_toml()).unwrap_or_else(|e| panic!("{e}"));
         let e = load_pins(&dir).err().map(|e| e.to_string());

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::specs::{self, Pin, SPEC_FILE};
+use crate::specs::{self, CorrectionsPin, CorrectionsText, Pin, SPEC_FILE, SpecText};
 use crate::workspace::{self, Generation, Stale};
 
 /// Upstream repository of new pins.
@@ -33,6 +33,24 @@ pub enum Source {
     },
 }
 
+/// What happens to a pin's corrections file ([`crate::corrections`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Corrections {
+    /// Keep the pin's corrections, if any (a new version has none).
+    #[default]
+    Keep,
+    /// Drop them.
+    Remove,
+    /// Pin this local file (`--corrections FILE`): its sha256 is recorded, with the description's
+    /// commit (or `unknown`) and the path of the previous corrections (or
+    /// [`UPSTREAM_CORRECTIONS_PATH`]), and it is put in the spec cache.
+    File(PathBuf),
+}
+
+/// Path of Intercom's corrections file in the upstream repository (applies to `descriptions/2.14`,
+/// says its `fern/generators.yml`).
+pub const UPSTREAM_CORRECTIONS_PATH: &str = "fern/openapi-overrides.yml";
+
 /// What [`add_version`] or [`pin`] did.
 #[derive(Debug, Clone)]
 pub struct Updated {
@@ -42,6 +60,8 @@ pub struct Updated {
     pub previous: Option<Pin>,
     /// Where the spec was cached.
     pub cached: PathBuf,
+    /// Where a corrections file given as [`Corrections::File`] was cached.
+    pub cached_corrections: Option<PathBuf>,
     /// The regeneration that was written.
     pub generation: Generation,
     /// Files written or removed by the regeneration (pin and cache not included).
@@ -55,18 +75,40 @@ pub fn upstream_path(version: &str) -> String {
 
 /// Adds a new version: fails if `specs/<version>.toml` exists.
 pub fn add_version(workspace: &Path, version: &str, source: &Source) -> Result<Updated, Error> {
-    update(workspace, version, source, false)
+    update(workspace, version, source, &Corrections::Keep, false)
 }
 
 /// Re-pins an existing version to another revision of its description: fails if it is not pinned.
+/// Its corrections, if any, are kept.
 pub fn pin(workspace: &Path, version: &str, source: &Source) -> Result<Updated, Error> {
-    update(workspace, version, source, true)
+    update(workspace, version, source, &Corrections::Keep, true)
+}
+
+/// [`add_version`] with a corrections file.
+pub fn add_version_with(
+    workspace: &Path,
+    version: &str,
+    source: &Source,
+    corrections: &Corrections,
+) -> Result<Updated, Error> {
+    update(workspace, version, source, corrections, false)
+}
+
+/// [`pin`], choosing what happens to the corrections.
+pub fn pin_with(
+    workspace: &Path,
+    version: &str,
+    source: &Source,
+    corrections: &Corrections,
+) -> Result<Updated, Error> {
+    update(workspace, version, source, corrections, true)
 }
 
 fn update(
     workspace: &Path,
     version: &str,
     source: &Source,
+    corrections: &Corrections,
     existing: bool,
 ) -> Result<Updated, Error> {
     specs::check_version(version)?;
@@ -99,9 +141,10 @@ fn update(
     let mut pin = Pin {
         version: version.to_string(),
         repository,
-        commit,
+        commit: commit.clone(),
         path,
         sha256: String::new(),
+        corrections: None,
     };
     let (bytes, origin) = match source {
         Source::File { path, .. } => (
@@ -123,6 +166,42 @@ fn update(
     pin.sha256 = specs::sha256_hex(&bytes);
     let text = String::from_utf8(bytes)
         .map_err(|_| Error::other(format!("spec {version}: {origin} is not UTF-8")))?;
+    let mut new_corrections = None;
+    match corrections {
+        Corrections::Remove => {}
+        Corrections::Keep => {
+            if let Some(prev) = previous.as_ref().and_then(|p| p.corrections.clone()) {
+                pin.corrections = Some(prev);
+                new_corrections = specs::locate_corrections(workspace, &pin)?;
+            }
+        }
+        Corrections::File(file) => {
+            let bytes = std::fs::read(file).map_err(|e| {
+                Error::other(format!(
+                    "corrections {version}: cannot read {}: {e}",
+                    file.display()
+                ))
+            })?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Error::other(format!(
+                    "corrections {version}: {} is not UTF-8",
+                    file.display()
+                ))
+            })?;
+            pin.corrections = Some(CorrectionsPin {
+                path: previous
+                    .as_ref()
+                    .and_then(|p| p.corrections.as_ref())
+                    .map_or_else(|| UPSTREAM_CORRECTIONS_PATH.to_string(), |c| c.path.clone()),
+                commit,
+                sha256: specs::sha256_hex(text.as_bytes()),
+            });
+            new_corrections = Some(CorrectionsText {
+                path: file.clone(),
+                text,
+            });
+        }
+    }
 
     // Regenerate in memory with the new pin before writing anything.
     pins.retain(|p| p.version != version);
@@ -131,16 +210,17 @@ fn update(
     let mut located = Vec::new();
     for p in &pins {
         if p.version == version {
-            located.push(None);
+            located.push(SpecText {
+                pin: pin.clone(),
+                path: PathBuf::from(&origin),
+                text: text.clone(),
+                corrections: new_corrections.clone(),
+            });
         } else {
-            located.push(Some(specs::locate(workspace, p)?));
+            located.push(specs::locate(workspace, p)?);
         }
     }
-    let texts: Vec<&str> = located
-        .iter()
-        .map(|l| l.as_ref().map_or(text.as_str(), |s| s.text.as_str()))
-        .collect();
-    let generation = workspace::generate_from(workspace, &pins, texts)
+    let generation = workspace::generate_from(workspace, &located)
         .map_err(|e| Error::other(format!("spec {version} from {origin}: {e}")))?;
 
     let cached = specs::cache_path(workspace, &pin);
@@ -150,6 +230,16 @@ fn update(
     }
     std::fs::write(&cached, text.as_bytes())
         .map_err(|e| Error::other(format!("cannot write {}: {e}", cached.display())))?;
+    let mut cached_corrections = None;
+    if let (Corrections::File(_), Some(c), Some(path)) = (
+        corrections,
+        &new_corrections,
+        specs::corrections_cache_path(workspace, &pin),
+    ) {
+        std::fs::write(&path, c.text.as_bytes())
+            .map_err(|e| Error::other(format!("cannot write {}: {e}", path.display())))?;
+        cached_corrections = Some(path);
+    }
     std::fs::write(&pin_file, pin.to_toml())
         .map_err(|e| Error::other(format!("cannot write {}: {e}", pin_file.display())))?;
     let written = workspace::write(workspace, &generation)?;
@@ -157,6 +247,7 @@ fn update(
         pin,
         previous,
         cached,
+        cached_corrections,
         generation,
         written,
     })

@@ -10,7 +10,7 @@ use crate::emit::{self, GeneratedFile};
 use crate::error::{Error, Warning};
 use crate::naming;
 use crate::render::Provenance;
-use crate::specs::{self, Pin};
+use crate::specs::{self, SpecText};
 
 /// Marker lines of the managed region in `intercom-api/src/lib.rs`.
 pub const LIB_BEGIN: &str = "// @generated versions (begin): managed by `cargo xtask regen`";
@@ -60,6 +60,9 @@ pub struct VersionReport {
     /// The entries of `specs/naming-overrides.txt` (their spec operationIds) that name an
     /// operation of this version.
     pub naming_overrides_used: Vec<String>,
+    /// Changes the pin's corrections made to the description (`None`: the pin has none); see
+    /// [`crate::corrections`] for what counts.
+    pub corrections_applied: Option<usize>,
 }
 
 impl VersionReport {
@@ -77,6 +80,12 @@ impl VersionReport {
             "example members typed: {}: {}",
             self.version, self.example_members
         )
+    }
+
+    /// `corrections: <version>: <N> schema changes applied`, for a pin with corrections.
+    pub fn corrections_line(&self) -> Option<String> {
+        self.corrections_applied
+            .map(|n| format!("corrections: {}: {n} schema changes applied", self.version))
     }
 
     /// `regen: <version>: <N> types, <M> operations, <W> warnings`.
@@ -105,46 +114,79 @@ pub struct Generation {
     pub warnings: Vec<Warning>,
 }
 
-/// Generates one version from spec text.
+/// Generates one version from spec text (no corrections).
 pub fn generate_version(
     text: &str,
     version: &str,
     sha256: &str,
 ) -> Result<(Vec<GeneratedFile>, VersionReport), Error> {
-    generate_lowered(text, version, sha256).map(|(files, report, _)| (files, report))
+    generate_loaded(
+        || {
+            Ok(crate::load::Loaded {
+                doc: crate::load::load_str(text)?,
+                corrections: None,
+            })
+        },
+        version,
+        sha256,
+    )
+    .map(|(files, report, _)| (files, report))
 }
 
-/// [`generate_version`], also returning the lowered API (for what compares versions).
-fn generate_lowered(
-    text: &str,
+/// Generates one version from a located pin: its description with its corrections applied.
+pub fn generate_spec(spec: &SpecText) -> Result<(Vec<GeneratedFile>, VersionReport), Error> {
+    generate_spec_lowered(spec).map(|(files, report, _)| (files, report))
+}
+
+/// [`generate_spec`], also returning the lowered API (for what compares versions).
+fn generate_spec_lowered(
+    spec: &SpecText,
+) -> Result<(Vec<GeneratedFile>, VersionReport, crate::ir::Api), Error> {
+    generate_loaded(
+        || crate::load::load_spec(spec),
+        &spec.pin.version,
+        &spec.pin.provenance_hash(),
+    )
+}
+
+/// `hash`: what the generated headers name (see [`specs::Pin::provenance_hash`]).
+fn generate_loaded(
+    load: impl FnOnce() -> Result<crate::load::Loaded, Error>,
     version: &str,
-    sha256: &str,
+    hash: &str,
 ) -> Result<(Vec<GeneratedFile>, VersionReport, crate::ir::Api), Error> {
     let t0 = Instant::now();
-    let doc = crate::load::load_str(text)?;
+    let loaded = load()?;
     let t1 = Instant::now();
-    let api = crate::lower::lower(&doc, version)?;
+    let api = crate::lower::lower(&loaded.doc, version)?;
     let t2 = Instant::now();
     crate::render::take_render_time();
-    let mut files = emit::emit_version(&api, &Provenance::version(version, sha256))?;
+    let mut files = emit::emit_version(&api, &Provenance::version(version, hash))?;
     // The public API listing (`intercom-api/api/<vmod>.txt`), reviewed in pull requests.
     files.push(GeneratedFile {
         path: crate::surface::path(version),
-        contents: crate::surface::render(&api, sha256),
+        contents: crate::surface::render(&api, hash),
     });
     let t3 = Instant::now();
     let render = crate::render::take_render_time();
+    let mut warnings = loaded
+        .corrections
+        .as_ref()
+        .map(|c| c.warnings.clone())
+        .unwrap_or_default();
+    warnings.extend(api.warnings.iter().cloned());
     let report = VersionReport {
         version: version.to_string(),
         types: api.types.len(),
         operations: api.operations.len(),
-        warnings: api.warnings.clone(),
+        warnings,
         example_members: api.example_members,
         naming_overrides_used: crate::naming::operation_overrides()
             .iter()
             .filter(|(from, _)| api.operations.iter().any(|o| o.operation_id == *from))
             .map(|(from, _)| from.to_string())
             .collect(),
+        corrections_applied: loaded.corrections.as_ref().map(|c| c.changes.len()),
         timings: Timings {
             load: t1 - t0,
             lower: t2 - t1,
@@ -167,23 +209,15 @@ fn generate_lowered(
 /// Generates every pinned version of `workspace` (spec texts located with [`specs::locate`]).
 pub fn generate(workspace: &Path) -> Result<Generation, Error> {
     let pins = specs::load_pins(workspace)?;
-    let mut texts = Vec::new();
+    let mut specs = Vec::new();
     for pin in &pins {
-        texts.push(specs::locate(workspace, pin)?);
+        specs.push(specs::locate(workspace, pin)?);
     }
-    generate_from(
-        workspace,
-        &pins,
-        texts.iter().map(|t| t.text.as_str()).collect(),
-    )
+    generate_from(workspace, &specs)
 }
 
-/// Generates from already located spec texts (one per pin, same order).
-pub fn generate_from(
-    workspace: &Path,
-    pins: &[Pin],
-    texts: Vec<&str>,
-) -> Result<Generation, Error> {
+/// Generates from already located specs (one per pin, in version order).
+pub fn generate_from(workspace: &Path, specs: &[SpecText]) -> Result<Generation, Error> {
     let mut files = BTreeMap::new();
     let mut reports = Vec::new();
     let mut owned_dirs = vec![
@@ -194,12 +228,9 @@ pub fn generate_from(
     // Versions are independent: each is generated on its own thread (the output is collected in
     // pin order, so it does not depend on scheduling).
     let generated: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = pins
+        let handles: Vec<_> = specs
             .iter()
-            .zip(texts)
-            .map(|(pin, text)| {
-                scope.spawn(move || generate_lowered(text, &pin.version, &pin.sha256))
-            })
+            .map(|spec| scope.spawn(move || generate_spec_lowered(spec)))
             .collect();
         handles
             .into_iter()
@@ -210,7 +241,8 @@ pub fn generate_from(
             .collect()
     });
     let mut apis = Vec::new();
-    for (pin, result) in pins.iter().zip(generated) {
+    for (spec, result) in specs.iter().zip(generated) {
+        let pin = &spec.pin;
         let (out, report, api) = result?;
         for f in out {
             files.insert(f.path, f.contents);
@@ -222,7 +254,7 @@ pub fn generate_from(
             naming::version_module(&pin.version)
         ));
     }
-    let versions: Vec<String> = pins.iter().map(|p| p.version.clone()).collect();
+    let versions: Vec<String> = specs.iter().map(|s| s.pin.version.clone()).collect();
     for reg in emit::emit_registries(&versions)? {
         files.insert(reg.path, reg.contents);
     }
@@ -509,6 +541,7 @@ mod tests {
             pagination: Vec::new(),
             example_members: 0,
             naming_overrides_used: used.iter().map(|s| s.to_string()).collect(),
+            corrections_applied: None,
         }
     }
 

@@ -289,6 +289,7 @@ fn bad_arguments_and_specs_are_errors() {
         version: None,
         path: PathBuf::from("broken.yaml"),
         text: "openapi: [unclosed".into(),
+        corrections: None,
     };
     let err = bad.lower().err().map(|e| e.to_string()).unwrap_or_default();
     assert!(err.contains("broken.yaml") && err.contains("YAML"), "{err}");
@@ -298,6 +299,7 @@ fn bad_arguments_and_specs_are_errors() {
         version: None,
         path: PathBuf::from("odd.yaml"),
         text: "openapi: 3.0.3\ninfo: {title: x, version: latest}\npaths: {}\n".into(),
+        corrections: None,
     };
     let err = no_version
         .lower()
@@ -347,7 +349,7 @@ fn root() -> PathBuf {
     workspace::find_root(&PathBuf::from(env!("CARGO_MANIFEST_DIR"))).expect("workspace root")
 }
 
-/// A pinned version, located and hash-checked like regen does.
+/// A pinned version, located and hash-checked like regen does, with its corrections.
 fn pinned(version: &str) -> Api {
     let root = root();
     let pins = specs::load_pins(&root).unwrap_or_else(|e| panic!("{e}"));
@@ -356,7 +358,10 @@ fn pinned(version: &str) -> Api {
         .find(|p| p.version == version)
         .unwrap_or_else(|| panic!("{version} is not pinned"));
     let spec = specs::locate(&root, pin).unwrap_or_else(|e| panic!("{e}"));
-    codegen::lower_str(&spec.text, version).unwrap_or_else(|e| panic!("{version}: {e}"))
+    let doc = codegen::load::load_spec(&spec)
+        .unwrap_or_else(|e| panic!("{version}: {e}"))
+        .doc;
+    codegen::lower::lower(&doc, version).unwrap_or_else(|e| panic!("{version}: {e}"))
 }
 
 /// Older revisions of 2.11 in the local mirror (see `../shared/intercom-openapi/SOURCE.md`).

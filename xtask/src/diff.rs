@@ -16,6 +16,9 @@ pub const FAIL_ON_EXIT: u8 = 3;
 #[command(after_help = "\
 OLD, NEW: a pinned version (2.11), a spec file (its version is its info.version), or
 <git-rev>:<version> (origin/main:2.11: the spec pinned by specs/<version>.toml at that revision).
+A pinned side is read with its corrections, as regen reads it; add -corrections for the same
+description without them, +corrections to require them:
+  cargo xtask diff 2.14-corrections 2.14     what the corrections change
 
 Exit status 3 when --fail-on is given and a change of that class (or worse) is found.")]
 pub struct Args {

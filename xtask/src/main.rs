@@ -2,11 +2,14 @@
 //! --help`).
 //!
 //! - `regen [--check] [--force]`: regenerate the `intercom-api` crate from the pinned specs.
-//! - `add-version <VERSION> [--from FILE] [--commit SHA]`: pin a new version and regenerate.
-//! - `pin <VERSION> (--from FILE [--commit SHA] | --commit SHA)`: re-pin a version and regenerate.
+//! - `add-version <VERSION> [--from FILE] [--commit SHA] [--corrections FILE]`: pin a new version
+//!   and regenerate.
+//! - `pin <VERSION> (--from FILE [--commit SHA] | --commit SHA) [--corrections FILE |
+//!   --no-corrections]`: re-pin a version and regenerate.
 //! - `normalize <VERSION> [--out FILE] [--lenient-responses yes|no]`: the repaired spec, as JSON.
 //! - `diff OLD NEW [--format text|markdown|json] [--fail-on breaking|potentially-breaking]`: what
-//!   changed between two specs, and whether users of the crate break.
+//!   changed between two specs, and whether users of the crate break (`2.14-corrections`: a pinned
+//!   description without its corrections).
 //! - `upstream [--json] [--branch BRANCH]`: what upstream has that the pins do not.
 //!
 //! The command line is parsed by `clap`: an unknown flag or an extra argument is a usage error

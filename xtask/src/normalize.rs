@@ -37,7 +37,8 @@ pub fn run(root: &Path, args: &Args) -> Result<ExitCode, Failure> {
         .find(|p| p.version == *version)
         .ok_or_else(|| Failure::Error(format!("version {version} is not pinned in specs/")))?;
     let spec = codegen::specs::locate(root, pin)?;
-    let doc = codegen::load::load_str(&spec.text)?;
+    // With its corrections, as regen reads it.
+    let doc = codegen::load::load_spec(&spec)?.doc;
     let mut normalized = codegen::normalize::normalize(&doc.raw)?;
     let lenient = args.lenient_responses == YesNo::Yes;
     let mut relaxed = Vec::new();

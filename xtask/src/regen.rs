@@ -23,12 +23,20 @@ pub struct Args {
     pub force: bool,
 }
 
-/// The report of a generation: one summary line per version, then every warning, the example
-/// members typed and the pagination lines.
+/// The report of a generation: one summary line per version, the corrections applied, then every
+/// warning, the example members typed and the pagination lines.
 pub fn report_text(generation: &Generation) -> String {
     let mut out = String::new();
     for r in &generation.reports {
         out.push_str(&r.summary());
+        out.push('\n');
+    }
+    for line in generation
+        .reports
+        .iter()
+        .filter_map(|r| r.corrections_line())
+    {
+        out.push_str(&line);
         out.push('\n');
     }
     for r in &generation.reports {
@@ -105,8 +113,7 @@ fn regenerate(root: &Path, force: bool) -> Result<ExitCode, Failure> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let generation =
-        workspace::generate_from(root, &pins, texts.iter().map(|t| t.text.as_str()).collect())?;
+    let generation = workspace::generate_from(root, &texts)?;
     let report = report_text(&generation);
     print!("{report}");
     regen_cache::clear(root);

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use codegen::naming;
-use codegen::versions::{self, Source};
+use codegen::versions::{self, Corrections, Source};
 use codegen::workspace::{self, Stale};
 
 use crate::args::Failure;
@@ -15,7 +15,11 @@ use crate::regen::print_reports;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Without --from, the file is downloaded from the upstream repository at --commit.
---from without --commit records commit `unknown`.")]
+--from without --commit records commit `unknown`.
+--corrections FILE pins a corrections file for the version (a JSON Merge Patch of the description,
+applied before generating; Intercom's own is fern/openapi-overrides.yml, README \"Corrections\"),
+recorded with the same commit; `pin` keeps the version's corrections unless given --corrections or
+--no-corrections.")]
 pub struct Args {
     /// The API version, digits separated by dots (2.12).
     pub version: String,
@@ -25,6 +29,12 @@ pub struct Args {
     /// The upstream commit the description is taken from (downloaded when --from is not given).
     #[arg(long, value_name = "SHA")]
     pub commit: Option<String>,
+    /// Pin this corrections file for the version (applied to the description before generating).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_corrections")]
+    pub corrections: Option<PathBuf>,
+    /// Drop the version's corrections file.
+    #[arg(long)]
+    pub no_corrections: bool,
 }
 
 /// Which command.
@@ -55,9 +65,14 @@ pub fn run(root: &Path, args: &Args, command: Command) -> Result<ExitCode, Failu
     let before: Vec<String> = codegen::specs::load_pins(root)
         .map(|pins| pins.into_iter().map(|p| p.version).collect())
         .unwrap_or_default();
+    let corrections = match (&args.corrections, args.no_corrections) {
+        (Some(file), _) => Corrections::File(file.clone()),
+        (None, true) => Corrections::Remove,
+        (None, false) => Corrections::Keep,
+    };
     let updated = match command {
-        Command::AddVersion => versions::add_version(root, version, &source)?,
-        Command::Pin => versions::pin(root, version, &source)?,
+        Command::AddVersion => versions::add_version_with(root, version, &source, &corrections)?,
+        Command::Pin => versions::pin_with(root, version, &source, &corrections)?,
     };
     let pin = &updated.pin;
     match &updated.previous {
@@ -74,7 +89,20 @@ pub fn run(root: &Path, args: &Args, command: Command) -> Result<ExitCode, Failu
             pin.version, prev.sha256, pin.sha256, prev.commit, pin.commit
         ),
     }
+    match (&pin.corrections, &updated.previous) {
+        (Some(c), _) => println!(
+            "corrections: {}: pinned sha256 {} (commit {})",
+            pin.version, c.sha256, c.commit
+        ),
+        (None, Some(prev)) if prev.corrections.is_some() => {
+            println!("corrections: {}: removed", pin.version)
+        }
+        _ => {}
+    }
     println!("cached: {}", updated.cached.display());
+    if let Some(c) = &updated.cached_corrections {
+        println!("cached: {}", c.display());
+    }
     let after: Vec<String> = updated
         .generation
         .reports

@@ -128,6 +128,11 @@ fn other_usage_errors() {
         "cargo xtask add-version",
     );
     assert_usage_error(&["upstream", "--jsn"], "'--jsn'", "cargo xtask upstream");
+    assert_usage_error(
+        &["pin", "2.14", "--corrections", "x.yml", "--no-corrections"],
+        "cannot be used with",
+        "cargo xtask pin",
+    );
 }
 
 #[test]
@@ -155,6 +160,13 @@ fn every_command_has_help() {
         pin.contains("--from <FILE>") && pin.contains("--commit <SHA>"),
         "{pin}"
     );
+    for cmd in ["pin", "add-version"] {
+        let page = help(&[cmd, "--help"]);
+        assert!(
+            page.contains("--corrections <FILE>") && page.contains("--no-corrections"),
+            "{cmd}: {page}"
+        );
+    }
     let diff = help(&["diff", "--help"]);
     assert!(
         diff.contains("- markdown: Markdown, shortened to fit a GitHub comment"),
@@ -166,6 +178,10 @@ fn every_command_has_help() {
         "{short}"
     );
     assert!(diff.contains("<git-rev>:<version>"), "{diff}");
+    assert!(
+        diff.contains("cargo xtask diff 2.14-corrections 2.14") && diff.contains("+corrections"),
+        "{diff}"
+    );
     let upstream = help(&["upstream", "--help"]);
     assert!(
         upstream.contains("--json") && upstream.contains("GITHUB_API_URL"),

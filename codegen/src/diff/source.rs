@@ -1,12 +1,20 @@
 //! The sides of `cargo xtask diff OLD NEW`: a pinned version (`2.10`), a spec file path, or
-//! `<git-rev>:<version>` (the spec pinned by `specs/<version>.toml` at that git revision).
+//! `<git-rev>:<version>` (the spec pinned by `specs/<version>.toml` at that git revision). A pinned
+//! side is read as regen reads it, with its corrections; `<side>-corrections` is the same
+//! description without them, `<side>+corrections` insists that it has some.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::error::Error;
 use crate::ir::Api;
-use crate::specs::{self, Pin, is_version};
+use crate::specs::{self, CorrectionsText, Pin, is_version};
+
+/// Suffix of a pinned side read without its corrections (`2.14-corrections`).
+pub const WITHOUT_CORRECTIONS: &str = "-corrections";
+/// Suffix of a pinned side that must have corrections (`2.14+corrections`, the same as `2.14`
+/// when it has them).
+pub const WITH_CORRECTIONS: &str = "+corrections";
 
 /// What a diff argument names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,15 +30,38 @@ pub enum SpecRef {
         /// The version.
         version: String,
     },
+    /// A pinned side (`Pinned` or `GitPin`) read without its corrections (`2.14-corrections`).
+    WithoutCorrections(Box<SpecRef>),
+    /// A pinned side that must have corrections (`2.14+corrections`).
+    WithCorrections(Box<SpecRef>),
 }
 
 impl SpecRef {
     /// Interprets a command-line argument: an existing file wins, then a version, then
     /// `<rev>:<version>`.
+    /// A pinned side may end in `-corrections` or `+corrections`.
     pub fn parse(arg: &str) -> Result<SpecRef, Error> {
         let path = Path::new(arg);
         if path.is_file() {
             return Ok(SpecRef::File(path.to_path_buf()));
+        }
+        for (suffix, wrap) in [
+            (
+                WITHOUT_CORRECTIONS,
+                SpecRef::WithoutCorrections as fn(Box<SpecRef>) -> SpecRef,
+            ),
+            (WITH_CORRECTIONS, SpecRef::WithCorrections),
+        ] {
+            if let Some(inner) = arg.strip_suffix(suffix) {
+                return match SpecRef::parse(inner)
+                    .map_err(|e| Error::other(format!("`{arg}`: {e}")))?
+                {
+                    r @ (SpecRef::Pinned(_) | SpecRef::GitPin { .. }) => Ok(wrap(Box::new(r))),
+                    _ => Err(Error::other(format!(
+                        "`{arg}`: only a pinned version (2.14{suffix}) or <git-rev>:<version>{suffix} has corrections"
+                    ))),
+                };
+            }
         }
         if is_version(arg) {
             return Ok(SpecRef::Pinned(arg.to_string()));
@@ -58,6 +89,8 @@ impl SpecRef {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| p.display().to_string()),
             SpecRef::GitPin { rev, version } => format!("{rev}:{version}"),
+            SpecRef::WithoutCorrections(inner) => format!("{}{WITHOUT_CORRECTIONS}", inner.label()),
+            SpecRef::WithCorrections(inner) => format!("{}{WITH_CORRECTIONS}", inner.label()),
         }
     }
 }
@@ -73,13 +106,20 @@ pub struct LoadedSpec {
     pub path: PathBuf,
     /// The text.
     pub text: String,
+    /// The pin's corrections, applied when lowering.
+    pub corrections: Option<CorrectionsText>,
 }
 
 impl LoadedSpec {
     /// Lowers the text; a file's version is its `info.version`.
     pub fn lower(&self) -> Result<Api, Error> {
-        let doc = crate::load::load_str(&self.text)
-            .map_err(|e| Error::other(format!("{}: {e}", self.path.display())))?;
+        let doc = crate::load::load_with(
+            &self.text,
+            self.corrections.as_ref(),
+            self.version.as_deref().unwrap_or(&self.label),
+        )
+        .map_err(|e| Error::other(format!("{}: {e}", self.path.display())))?
+        .doc;
         let version = match &self.version {
             Some(v) => v.clone(),
             None => {
@@ -124,6 +164,7 @@ pub fn load(workspace: &Path, r: &SpecRef) -> Result<LoadedSpec, Error> {
                 version: None,
                 path: path.clone(),
                 text,
+                corrections: None,
             })
         }
         SpecRef::GitPin { rev, version } => {
@@ -152,6 +193,35 @@ pub fn load(workspace: &Path, r: &SpecRef) -> Result<LoadedSpec, Error> {
             }
             located(r, workspace, &pin)
         }
+        SpecRef::WithoutCorrections(inner) => {
+            let spec = load(workspace, inner)?;
+            if spec.corrections.is_none() {
+                return Err(Error::other(format!(
+                    "`{}`: the pin of {} has no corrections",
+                    r.label(),
+                    inner.label()
+                )));
+            }
+            Ok(LoadedSpec {
+                label: r.label(),
+                corrections: None,
+                ..spec
+            })
+        }
+        SpecRef::WithCorrections(inner) => {
+            let spec = load(workspace, inner)?;
+            if spec.corrections.is_none() {
+                return Err(Error::other(format!(
+                    "`{}`: the pin of {} has no corrections",
+                    r.label(),
+                    inner.label()
+                )));
+            }
+            Ok(LoadedSpec {
+                label: r.label(),
+                ..spec
+            })
+        }
     }
 }
 
@@ -162,6 +232,7 @@ fn located(r: &SpecRef, workspace: &Path, pin: &Pin) -> Result<LoadedSpec, Error
         version: Some(pin.version.clone()),
         path: spec.path,
         text: spec.text,
+        corrections: spec.corrections,
     })
 }
 
@@ -187,6 +258,19 @@ mod tests {
             .map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("no-such-file.yaml")));
         assert!(SpecRef::parse(":2.11").is_err());
+        assert_eq!(
+            SpecRef::parse("2.14-corrections").ok(),
+            Some(SpecRef::WithoutCorrections(Box::new(SpecRef::Pinned(
+                "2.14".into()
+            ))))
+        );
+        let with = SpecRef::parse("origin/main:2.14+corrections").ok();
+        assert_eq!(
+            with.as_ref().map(SpecRef::label).as_deref(),
+            Some("origin/main:2.14+corrections")
+        );
+        let err = SpecRef::parse("x-corrections").err().map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("x-corrections")));
         assert!(!is_version("2..1") && !is_version("") && is_version("2.11"));
     }
 }

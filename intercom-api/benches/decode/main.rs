@@ -81,8 +81,9 @@ fn spec_2_11() -> Value {
         .find(|p| p.version == "2.11")
         .expect("a 2.11 pin in specs/");
     let spec = codegen::specs::locate(&root, pin).unwrap_or_else(|e| panic!("{e}"));
-    codegen::load::load_str(&spec.text)
+    codegen::load::load_spec(&spec)
         .unwrap_or_else(|e| panic!("{e}"))
+        .doc
         .raw
 }
 
