@@ -46,6 +46,8 @@ pub fn sanitize(md: &str) -> String {
     let mut in_fence = false;
     // Inside a Markdoc `{% admonition %}` block: its lines become a block quote.
     let mut in_admonition = false;
+    // Inside a list item: the width of its marker (`* `, `1. `), to indent lazy continuations.
+    let mut list_indent: Option<usize> = None;
     let md = html_breaks(&md.replace("\r\n", "\n"));
     for raw in md.split('\n') {
         let trimmed = raw.trim_start();
@@ -85,7 +87,21 @@ pub fn sanitize(md: &str) -> String {
         if in_fence {
             out.push(raw.trim_end().to_string());
         } else {
-            out.push(escape_line(trimmed.trim_end()));
+            let line = escape_line(trimmed.trim_end());
+            // A line that continues a list item without indentation (a "lazy continuation") is
+            // indented under the item's text, as rustdoc (and clippy's `doc_lazy_continuation`)
+            // wants; a blank line ends the item.
+            if line.is_empty() {
+                list_indent = None;
+                out.push(line);
+            } else if let Some(width) = list_marker_width(&line) {
+                list_indent = Some(width);
+                out.push(line);
+            } else if let Some(width) = list_indent {
+                out.push(format!("{}{line}", " ".repeat(width)));
+            } else {
+                out.push(line);
+            }
         }
     }
     if in_fence {
@@ -103,6 +119,17 @@ pub fn sanitize(md: &str) -> String {
         result.pop();
     }
     result.join("\n")
+}
+
+/// The width of the list marker a line starts with (`* `, `- `, `+ `, `12. `, `3) `), if any.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if ["* ", "- ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// A whole-line Markdoc tag (`{% admonition type="info" %}`, `{% /admonition %}`): its inside.
@@ -314,6 +341,15 @@ mod tests {
         assert_eq!(
             s,
             "Use &lt;contact_id&gt; and [this](https://x.io/a) or \\[that\\].\nindented\n```text\ncode\n```\nSee <https://example.com>."
+        );
+    }
+
+    #[test]
+    fn lazy_list_continuations_are_indented_under_their_item() {
+        let md = "Actions:\n* `a` — one.\n* `b` — two, and\nmore about b.\n\nAfter.\n10. ten\nstill ten";
+        assert_eq!(
+            sanitize(md),
+            "Actions:\n* `a` — one.\n* `b` — two, and\n  more about b.\n\nAfter.\n10. ten\n    still ten"
         );
     }
 

@@ -26,9 +26,9 @@ impl Content {
     /// * `set_availability` — toggle Fin AI Agent, Copilot, and Sales Agent availability flags.
     /// * `set_audience` — manage segment membership on content.
     /// * `update_tags` — apply and/or remove existing tags on content. Unlike the other
-    /// actions, `update_tags` addresses articles by the parent `article` id, not
-    /// `article_content`. Tags must already exist and not be archived; supply at least one of
-    /// `add_tag_ids` / `remove_tag_ids`.
+    ///   actions, `update_tags` addresses articles by the parent `article` id, not
+    ///   `article_content`. Tags must already exist and not be archived; supply at least one of
+    ///   `add_tag_ids` / `remove_tag_ids`.
     ///
     /// The endpoint validates the request, enqueues background work, and returns 202 with a
     /// placeholder envelope. Items whose `type` is not in the action's allowlist are silently
