@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::diff::guide;
 use crate::emit::{self, GeneratedFile};
 use crate::error::{Error, Warning};
+use crate::ir::Api;
 use crate::naming;
 use crate::render::Provenance;
 use crate::specs::{self, Pin};
@@ -98,6 +100,8 @@ pub struct Generation {
     /// Warnings about the workspace rather than one version: entries of
     /// `specs/naming-overrides.txt` that are malformed or match no operation of any pinned version.
     pub warnings: Vec<Warning>,
+    /// The counts of the migration guides, one per pair of adjacent pinned versions, oldest first.
+    pub migrations: Vec<guide::Summary>,
 }
 
 /// Generates one version from spec text.
@@ -106,6 +110,15 @@ pub fn generate_version(
     version: &str,
     sha256: &str,
 ) -> Result<(Vec<GeneratedFile>, VersionReport), Error> {
+    generate_version_api(text, version, sha256).map(|(files, report, _)| (files, report))
+}
+
+/// [`generate_version`], also returning the lowered API (for the migration guides).
+fn generate_version_api(
+    text: &str,
+    version: &str,
+    sha256: &str,
+) -> Result<(Vec<GeneratedFile>, VersionReport, Api), Error> {
     let t0 = Instant::now();
     let doc = crate::load::load_str(text)?;
     let t1 = Instant::now();
@@ -147,7 +160,7 @@ pub fn generate_version(
             })
             .collect(),
     };
-    Ok((files, report))
+    Ok((files, report, api))
 }
 
 /// Generates every pinned version of `workspace` (spec texts located with [`specs::locate`]).
@@ -176,6 +189,7 @@ pub fn generate_from(
         "intercom-api/tests/generated".to_string(),
         "intercom-api/tests/generated_calls".to_string(),
         "intercom-api/api".to_string(),
+        guide::DIR.to_string(),
     ];
     // Versions are independent: each is generated on its own thread (the output is collected in
     // pin order, so it does not depend on scheduling).
@@ -184,7 +198,7 @@ pub fn generate_from(
             .iter()
             .zip(texts)
             .map(|(pin, text)| {
-                scope.spawn(move || generate_version(text, &pin.version, &pin.sha256))
+                scope.spawn(move || generate_version_api(text, &pin.version, &pin.sha256))
             })
             .collect();
         handles
@@ -195,12 +209,14 @@ pub fn generate_from(
             })
             .collect()
     });
+    let mut apis = Vec::new();
     for (pin, result) in pins.iter().zip(generated) {
-        let (out, report) = result?;
+        let (out, report, api) = result?;
         for f in out {
             files.insert(f.path, f.contents);
         }
         reports.push(report);
+        apis.push(api);
         owned_dirs.push(format!(
             "intercom-api/src/{}",
             naming::version_module(&pin.version)
@@ -210,11 +226,25 @@ pub fn generate_from(
     for reg in emit::emit_registries(&versions)? {
         files.insert(reg.path, reg.contents);
     }
+    let guides = migration_guides(pins, &apis);
+    if !guides.is_empty() {
+        files.insert(format!("{}/mod.rs", guide::DIR), guide::index(&guides));
+    }
+    let migrations: Vec<guide::Summary> = guides.iter().map(|g| g.summary.clone()).collect();
+    for g in guides {
+        files.insert(g.path, g.text);
+    }
     let lib_path = "intercom-api/src/lib.rs";
     let lib = read(workspace, lib_path)?;
     files.insert(
         lib_path.to_string(),
-        replace_region(&lib, LIB_BEGIN, LIB_END, &lib_region(&versions), lib_path)?,
+        replace_region(
+            &lib,
+            LIB_BEGIN,
+            LIB_END,
+            &lib_region(&versions, !migrations.is_empty()),
+            lib_path,
+        )?,
     );
     let cargo_path = "intercom-api/Cargo.toml";
     let cargo = read(workspace, cargo_path)?;
@@ -234,7 +264,26 @@ pub fn generate_from(
         reports,
         owned_dirs,
         warnings,
+        migrations,
     })
+}
+
+/// One migration guide per pair of adjacent pinned versions (in [`specs::version_key`] order),
+/// from the same comparison as `cargo xtask diff`. `apis` are the lowered `pins`, same order.
+fn migration_guides(pins: &[Pin], apis: &[Api]) -> Vec<guide::Guide> {
+    let mut order: Vec<usize> = (0..pins.len().min(apis.len())).collect();
+    order.sort_by_key(|&i| specs::version_key(&pins[i].version));
+    order
+        .windows(2)
+        .map(|w| {
+            let (a, b) = (&pins[w[0]], &pins[w[1]]);
+            guide::guide(
+                &apis[w[0]],
+                &apis[w[1]],
+                &Provenance::pair((&a.version, &a.sha256), (&b.version, &b.sha256)),
+            )
+        })
+        .collect()
 }
 
 /// Malformed entries of `specs/naming-overrides.txt`, and entries no pinned version uses.
@@ -268,7 +317,7 @@ fn read(workspace: &Path, rel: &str) -> Result<String, Error> {
         .map_err(|e| Error::other(format!("cannot read {rel}: {e}")))
 }
 
-fn lib_region(versions: &[String]) -> String {
+fn lib_region(versions: &[String], migrations: bool) -> String {
     let mut s = String::new();
     for v in versions {
         let m = naming::version_module(v);
@@ -276,6 +325,10 @@ fn lib_region(versions: &[String]) -> String {
         s.push_str(&format!(
             "#[cfg(feature = \"{m}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{m}\")))]\n#[rustfmt::skip]\npub mod {m};\n"
         ));
+    }
+    if migrations {
+        // Documentation only: present whatever the features.
+        s.push_str("#[rustfmt::skip]\npub mod migrations;\n");
     }
     s
 }

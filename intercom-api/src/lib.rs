@@ -176,6 +176,8 @@ pub mod v2_14;
 #[cfg_attr(docsrs, doc(cfg(feature = "v2_16")))]
 #[rustfmt::skip]
 pub mod v2_16;
+#[rustfmt::skip]
+pub mod migrations;
 // @generated versions (end)
 
 // The public runtime: each type has this one path.

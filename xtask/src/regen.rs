@@ -24,7 +24,7 @@ pub struct Args {
 }
 
 /// The report of a generation: one summary line per version, then every warning, the example
-/// members typed and the pagination lines.
+/// members typed, one `migration: <old> -> <new>: ...` line per guide and the pagination lines.
 pub fn report_text(generation: &Generation) -> String {
     let mut out = String::new();
     for r in &generation.reports {
@@ -41,6 +41,10 @@ pub fn report_text(generation: &Generation) -> String {
     }
     for r in &generation.reports {
         out.push_str(&r.example_members_line());
+        out.push('\n');
+    }
+    for m in &generation.migrations {
+        out.push_str(&m.line());
         out.push('\n');
     }
     for r in &generation.reports {
