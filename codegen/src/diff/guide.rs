@@ -143,10 +143,15 @@ pub fn render(old: &Api, new: &Api, report: &Report, provenance: &Provenance) ->
     let page = Page {
         old: SideIndex::new(old),
         new: SideIndex::new(new),
-        pairs: matching
+        new_of: matching
             .pairs
             .iter()
             .map(|p| (std::ptr::from_ref(p.old), p.new))
+            .collect(),
+        old_of: matching
+            .pairs
+            .iter()
+            .map(|p| (std::ptr::from_ref(p.new), p.old))
             .collect(),
     };
     let mut doc = Doc::default();
@@ -184,7 +189,7 @@ pub fn index(guides: &[Guide]) -> String {
     for g in guides {
         let s = &g.summary;
         doc.line(&format!(
-            "| {} | {} | {} | {} | {} | {} | [`{m}`]({m}) |",
+            "| {} | {} | {} | {} | {} | {} | [`{m}`] |",
             s.old,
             s.new,
             s.breaking,
@@ -528,7 +533,9 @@ struct Page<'a> {
     new: SideIndex<'a>,
     /// The operations `match_operations` paired, old -> new (keyed by address: operations have no
     /// other identity across the two versions).
-    pairs: BTreeMap<*const Operation, &'a Operation>,
+    new_of: BTreeMap<*const Operation, &'a Operation>,
+    /// The same pairs, new -> old.
+    old_of: BTreeMap<*const Operation, &'a Operation>,
 }
 
 impl Page<'_> {
@@ -710,7 +717,10 @@ impl Page<'_> {
                     }
                 }
                 if new.is_none() {
-                    new = old.and_then(|op| self.pairs.get(&std::ptr::from_ref(op)).copied());
+                    new = old.and_then(|op| self.new_of.get(&std::ptr::from_ref(op)).copied());
+                }
+                if old.is_none() {
+                    old = new.and_then(|op| self.old_of.get(&std::ptr::from_ref(op)).copied());
                 }
                 let route = code(o.subject);
                 let call = |op: &Operation| format!("{}().{}()", op.module, op.method_name);
@@ -829,7 +839,10 @@ impl Page<'_> {
             }
             _ => {}
         }
-        if new_side.as_ref().is_some_and(SideIndex::is_argument) {
+        let removed = || self.old.item(&c.item);
+        if new_side.as_ref().is_some_and(SideIndex::is_argument)
+            || (new_side.is_none() && removed().as_ref().is_some_and(SideIndex::is_argument))
+        {
             return text(&c.message);
         }
         let member = match (&new_side, &old_side) {
@@ -846,10 +859,7 @@ impl Page<'_> {
                 }
             }
             (Some(n), None) => self.new.member_text(n),
-            (None, _) => self
-                .old
-                .item(&c.item)
-                .and_then(|o| self.old.member_text(&o)),
+            (None, _) => removed().and_then(|o| self.old.member_text(&o)),
         };
         match member {
             Some(m) => format!("{m}: {}", text(&c.message)),

@@ -116,16 +116,16 @@
 //! ## `articles()` (tag `Articles`): 4 types, 2 members
 //!
 //! - new types: [`SearchArticlesResponse`](crate::v2_11::models::SearchArticlesResponse) (struct), [`SearchArticlesResponseData`](crate::v2_11::models::SearchArticlesResponseData) (struct), [`UpdateArticleRequestBody`](crate::v2_11::models::UpdateArticleRequestBody) (struct), [`UpdateArticleRequestBodyState`](crate::v2_11::models::UpdateArticleRequestBodyState) (enum)
-//! - [`client.v2_11().articles().list_articles()`](crate::v2_11::operations::articles::Articles::list_articles) (`GET /articles`): new optional parameters: [`.page()`](crate::v2_11::operations::articles::ListArticles::page) `i64`, [`.per_page()`](crate::v2_11::operations::articles::ListArticles::per_page) `i64`
+//! - `articles().list_articles()` `GET /articles` ([`v2_10`](crate::v2_10::operations::articles::Articles::list_articles) -> [`v2_11`](crate::v2_11::operations::articles::Articles::list_articles)): new optional parameters: [`.page()`](crate::v2_11::operations::articles::ListArticles::page) `i64`, [`.per_page()`](crate::v2_11::operations::articles::ListArticles::per_page) `i64`
 //!
 //! ## `companies()` (tag `Companies`): 2 members
 //!
-//! - [`client.v2_11().companies().list_attached_contacts()`](crate::v2_11::operations::companies::Companies::list_attached_contacts) (`GET /companies/{company_id}/contacts`): new optional parameters: [`.page()`](crate::v2_11::operations::companies::ListAttachedContacts::page) `i64`, [`.per_page()`](crate::v2_11::operations::companies::ListAttachedContacts::per_page) `i64`
+//! - `companies().list_attached_contacts()` `GET /companies/{company_id}/contacts` ([`v2_10`](crate::v2_10::operations::companies::Companies::list_attached_contacts) -> [`v2_11`](crate::v2_11::operations::companies::Companies::list_attached_contacts)): new optional parameters: [`.page()`](crate::v2_11::operations::companies::ListAttachedContacts::page) `i64`, [`.per_page()`](crate::v2_11::operations::companies::ListAttachedContacts::per_page) `i64`
 //!
 //! ## `contacts()` (tag `Contacts`): 5 members
 //!
-//! - [`client.v2_11().contacts().list_contacts()`](crate::v2_11::operations::contacts::Contacts::list_contacts) (`GET /contacts`): new optional parameters: [`.page()`](crate::v2_11::operations::contacts::ListContacts::page) `i64`, [`.per_page()`](crate::v2_11::operations::contacts::ListContacts::per_page) `i64`, [`.starting_after()`](crate::v2_11::operations::contacts::ListContacts::starting_after) `String`
-//! - [`client.v2_11().contacts().list_companies_for_a_contact()`](crate::v2_11::operations::contacts::Contacts::list_companies_for_a_contact) (`GET /contacts/{contact_id}/companies`): new optional parameters: [`.page()`](crate::v2_11::operations::contacts::ListCompaniesForAContact::page) `i64`, [`.per_page()`](crate::v2_11::operations::contacts::ListCompaniesForAContact::per_page) `i64`
+//! - `contacts().list_contacts()` `GET /contacts` ([`v2_10`](crate::v2_10::operations::contacts::Contacts::list_contacts) -> [`v2_11`](crate::v2_11::operations::contacts::Contacts::list_contacts)): new optional parameters: [`.page()`](crate::v2_11::operations::contacts::ListContacts::page) `i64`, [`.per_page()`](crate::v2_11::operations::contacts::ListContacts::per_page) `i64`, [`.starting_after()`](crate::v2_11::operations::contacts::ListContacts::starting_after) `String`
+//! - `contacts().list_companies_for_a_contact()` `GET /contacts/{contact_id}/companies` ([`v2_10`](crate::v2_10::operations::contacts::Contacts::list_companies_for_a_contact) -> [`v2_11`](crate::v2_11::operations::contacts::Contacts::list_companies_for_a_contact)): new optional parameters: [`.page()`](crate::v2_11::operations::contacts::ListCompaniesForAContact::page) `i64`, [`.per_page()`](crate::v2_11::operations::contacts::ListCompaniesForAContact::per_page) `i64`
 //!
 //! ## `conversations()` (tag `Conversations`): 8 types, 6 members
 //!
@@ -139,12 +139,12 @@
 //!
 //! ## `data_events()` (tag `Data Events`): 1 member
 //!
-//! - [`client.v2_11().data_events().list_data_events()`](crate::v2_11::operations::data_events::DataEvents::list_data_events) (`GET /events`): new optional parameters: [`.per_page()`](crate::v2_11::operations::data_events::ListDataEvents::per_page) `i64`
+//! - `data_events().list_data_events()` `GET /events` ([`v2_10`](crate::v2_10::operations::data_events::DataEvents::list_data_events) -> [`v2_11`](crate::v2_11::operations::data_events::DataEvents::list_data_events)): new optional parameters: [`.per_page()`](crate::v2_11::operations::data_events::ListDataEvents::per_page) `i64`
 //!
 //! ## `help_center()` (tag `Help Center`): 4 members
 //!
-//! - [`client.v2_11().help_center().list_all_collections()`](crate::v2_11::operations::help_center::HelpCenter::list_all_collections) (`GET /help_center/collections`): new optional parameters: [`.page()`](crate::v2_11::operations::help_center::ListAllCollections::page) `i64`, [`.per_page()`](crate::v2_11::operations::help_center::ListAllCollections::per_page) `i64`
-//! - [`client.v2_11().help_center().list_help_centers()`](crate::v2_11::operations::help_center::HelpCenter::list_help_centers) (`GET /help_center/help_centers`): new optional parameters: [`.page()`](crate::v2_11::operations::help_center::ListHelpCenters::page) `i64`, [`.per_page()`](crate::v2_11::operations::help_center::ListHelpCenters::per_page) `i64`
+//! - `help_center().list_all_collections()` `GET /help_center/collections` ([`v2_10`](crate::v2_10::operations::help_center::HelpCenter::list_all_collections) -> [`v2_11`](crate::v2_11::operations::help_center::HelpCenter::list_all_collections)): new optional parameters: [`.page()`](crate::v2_11::operations::help_center::ListAllCollections::page) `i64`, [`.per_page()`](crate::v2_11::operations::help_center::ListAllCollections::per_page) `i64`
+//! - `help_center().list_help_centers()` `GET /help_center/help_centers` ([`v2_10`](crate::v2_10::operations::help_center::HelpCenter::list_help_centers) -> [`v2_11`](crate::v2_11::operations::help_center::HelpCenter::list_help_centers)): new optional parameters: [`.page()`](crate::v2_11::operations::help_center::ListHelpCenters::page) `i64`, [`.per_page()`](crate::v2_11::operations::help_center::ListHelpCenters::per_page) `i64`
 //!
 //! ## `messages()` (tag `Messages`): 1 type
 //!
@@ -156,7 +156,7 @@
 //!
 //! ## `notes()` (tag `Notes`): 2 members
 //!
-//! - [`client.v2_11().notes().list_notes()`](crate::v2_11::operations::notes::Notes::list_notes) (`GET /contacts/{contact_id}/notes`): new optional parameters: [`.page()`](crate::v2_11::operations::notes::ListNotes::page) `i64`, [`.per_page()`](crate::v2_11::operations::notes::ListNotes::per_page) `i64`
+//! - `notes().list_notes()` `GET /contacts/{contact_id}/notes` ([`v2_10`](crate::v2_10::operations::notes::Notes::list_notes) -> [`v2_11`](crate::v2_11::operations::notes::Notes::list_notes)): new optional parameters: [`.page()`](crate::v2_11::operations::notes::ListNotes::page) `i64`, [`.per_page()`](crate::v2_11::operations::notes::ListNotes::per_page) `i64`
 //!
 //! ## `ticket_types()` (tag `Ticket Types`): 2 types
 //!
