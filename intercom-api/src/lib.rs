@@ -102,6 +102,9 @@
 //! Operations the spec does not describe are reachable with [`Client::request`] or
 //! `client.v2_11().request(method, path)`.
 //!
+//! Moving code from one version to the next: [`migrations`] has one page per pair of adjacent
+//! versions (what breaks, with the counterpart in the new version; what was added, by tag).
+//!
 //! # Decoding policy
 //!
 //! Intercom's live API does not always follow its spec, so responses decode leniently and
