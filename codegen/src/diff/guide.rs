@@ -839,21 +839,19 @@ impl Page<'_> {
             }
             _ => {}
         }
+        // A removal names the item in the old version.
         let removed = || self.old.item(&c.item);
         if new_side.as_ref().is_some_and(SideIndex::is_argument)
             || (new_side.is_none() && removed().as_ref().is_some_and(SideIndex::is_argument))
         {
             return text(&c.message);
         }
+        let renamed = c.old_item.as_deref().map(member_name) != Some(member_name(&c.item));
         let member = match (&new_side, &old_side) {
             (Some(n), Some(o)) => {
                 let (nt, ot) = (self.new.member_text(n), self.old.member_text(o));
                 match (ot, nt) {
-                    (Some(ot), Some(nt))
-                        if member_name(&c.old_item) != member_name(&Some(c.item.clone())) =>
-                    {
-                        Some(format!("{ot} -> {nt}"))
-                    }
+                    (Some(ot), Some(nt)) if renamed => Some(format!("{ot} -> {nt}")),
                     (_, Some(nt)) => Some(nt),
                     (ot, None) => ot,
                 }
@@ -977,12 +975,11 @@ impl Page<'_> {
 }
 
 /// The last segment of an item (`T::field` -> `field`, `m::f(p)` -> `p`).
-fn member_name(item: &Option<String>) -> Option<String> {
-    let item = item.as_deref()?;
-    if let Some((_, p)) = item.split_once('(') {
-        return Some(p.trim_end_matches(')').to_string());
+fn member_name(item: &str) -> &str {
+    match item.split_once('(') {
+        Some((_, p)) => p.trim_end_matches(')'),
+        None => item.rsplit("::").next().unwrap_or(item),
     }
-    item.rsplit("::").next().map(str::to_string)
 }
 
 /// Changes grouped by section and subject (report order: sorted).
