@@ -21,6 +21,15 @@ impl Provenance {
         }
     }
 
+    /// Generated from two pinned versions (a migration guide), each `(version, sha256)`.
+    pub fn pair((old, old_sha): (&str, &str), (new, new_sha): (&str, &str)) -> Self {
+        Provenance {
+            source: format!(
+                "specs/{old}.toml (sha256 {old_sha}) and specs/{new}.toml (sha256 {new_sha})"
+            ),
+        }
+    }
+
     /// Generated from every pinned version.
     pub fn all() -> Self {
         Provenance {

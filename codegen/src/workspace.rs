@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::diff::guide;
 use crate::emit::{self, GeneratedFile};
 use crate::error::{Error, Warning};
+use crate::ir::Api;
 use crate::naming;
 use crate::render::Provenance;
 use crate::specs::{self, SpecText};
@@ -112,6 +114,8 @@ pub struct Generation {
     /// Warnings about the workspace rather than one version: entries of
     /// `specs/naming-overrides.txt` that are malformed or match no operation of any pinned version.
     pub warnings: Vec<Warning>,
+    /// The counts of the migration guides, one per pair of adjacent pinned versions, oldest first.
+    pub migrations: Vec<guide::Summary>,
 }
 
 /// Generates one version from spec text (no corrections).
@@ -224,6 +228,7 @@ pub fn generate_from(workspace: &Path, specs: &[SpecText]) -> Result<Generation,
         "intercom-api/tests/generated".to_string(),
         "intercom-api/tests/generated_calls".to_string(),
         "intercom-api/api".to_string(),
+        guide::DIR.to_string(),
     ];
     // Versions are independent: each is generated on its own thread (the output is collected in
     // pin order, so it does not depend on scheduling).
@@ -258,11 +263,25 @@ pub fn generate_from(workspace: &Path, specs: &[SpecText]) -> Result<Generation,
     for reg in emit::emit_registries(&versions)? {
         files.insert(reg.path, reg.contents);
     }
+    let guides = migration_guides(specs, &apis);
+    if !guides.is_empty() {
+        files.insert(format!("{}/mod.rs", guide::DIR), guide::index(&guides));
+    }
+    let migrations: Vec<guide::Summary> = guides.iter().map(|g| g.summary.clone()).collect();
+    for g in guides {
+        files.insert(g.path, g.text);
+    }
     let lib_path = "intercom-api/src/lib.rs";
     let lib = read(workspace, lib_path)?;
     files.insert(
         lib_path.to_string(),
-        replace_region(&lib, LIB_BEGIN, LIB_END, &lib_region(&versions), lib_path)?,
+        replace_region(
+            &lib,
+            LIB_BEGIN,
+            LIB_END,
+            &lib_region(&versions, !migrations.is_empty()),
+            lib_path,
+        )?,
     );
     let cargo_path = "intercom-api/Cargo.toml";
     let cargo = read(workspace, cargo_path)?;
@@ -294,7 +313,27 @@ pub fn generate_from(workspace: &Path, specs: &[SpecText]) -> Result<Generation,
         reports,
         owned_dirs,
         warnings,
+        migrations,
     })
+}
+
+/// One migration guide per pair of adjacent pinned versions (in [`specs::version_key`] order),
+/// from the same comparison as `cargo xtask diff`. `apis` are the lowered `specs`, same order.
+fn migration_guides(specs: &[SpecText], apis: &[Api]) -> Vec<guide::Guide> {
+    let mut order: Vec<usize> = (0..specs.len().min(apis.len())).collect();
+    order.sort_by_key(|&i| specs::version_key(&specs[i].pin.version));
+    order
+        .windows(2)
+        .map(|w| {
+            let (a, b) = (&specs[w[0]].pin, &specs[w[1]].pin);
+            let (ha, hb) = (a.provenance_hash(), b.provenance_hash());
+            guide::guide(
+                &apis[w[0]],
+                &apis[w[1]],
+                &Provenance::pair((&a.version, &ha), (&b.version, &hb)),
+            )
+        })
+        .collect()
 }
 
 /// Malformed entries of `specs/naming-overrides.txt`, and entries no pinned version uses.
@@ -328,7 +367,7 @@ fn read(workspace: &Path, rel: &str) -> Result<String, Error> {
         .map_err(|e| Error::other(format!("cannot read {rel}: {e}")))
 }
 
-fn lib_region(versions: &[String]) -> String {
+fn lib_region(versions: &[String], migrations: bool) -> String {
     let mut s = String::new();
     for v in versions {
         let m = naming::version_module(v);
@@ -336,6 +375,10 @@ fn lib_region(versions: &[String]) -> String {
         s.push_str(&format!(
             "#[cfg(feature = \"{m}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{m}\")))]\n#[rustfmt::skip]\npub mod {m};\n"
         ));
+    }
+    if migrations {
+        // Documentation only: present whatever the features.
+        s.push_str("#[rustfmt::skip]\npub mod migrations;\n");
     }
     s
 }

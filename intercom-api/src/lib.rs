@@ -102,6 +102,9 @@
 //! Operations the spec does not describe are reachable with [`Client::request`] or
 //! `client.v2_11().request(method, path)`.
 //!
+//! Moving code from one version to the next: [`migrations`] has one page per pair of adjacent
+//! versions (what breaks, with the counterpart in the new version; what was added, by tag).
+//!
 //! # Decoding policy
 //!
 //! Intercom's live API does not always follow its spec, so responses decode leniently and
@@ -176,6 +179,8 @@ pub mod v2_14;
 #[cfg_attr(docsrs, doc(cfg(feature = "v2_16")))]
 #[rustfmt::skip]
 pub mod v2_16;
+#[rustfmt::skip]
+pub mod migrations;
 // @generated versions (end)
 
 // The public runtime: each type has this one path.

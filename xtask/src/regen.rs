@@ -24,7 +24,8 @@ pub struct Args {
 }
 
 /// The report of a generation: one summary line per version, the corrections applied, then every
-/// warning, the example members typed and the pagination lines.
+/// warning, the example members typed, one `migration: <old> -> <new>: ...` line per guide and the
+/// pagination lines.
 pub fn report_text(generation: &Generation) -> String {
     let mut out = String::new();
     for r in &generation.reports {
@@ -49,6 +50,10 @@ pub fn report_text(generation: &Generation) -> String {
     }
     for r in &generation.reports {
         out.push_str(&r.example_members_line());
+        out.push('\n');
+    }
+    for m in &generation.migrations {
+        out.push_str(&m.line());
         out.push('\n');
     }
     for r in &generation.reports {

@@ -8,6 +8,7 @@
 //! `<git-rev>:<version>`) to spec texts.
 
 pub mod format;
+pub mod guide;
 pub mod match_ops;
 pub mod operations;
 pub mod rules;
@@ -53,6 +54,10 @@ pub struct Change {
     /// The generated Rust item it touches, e.g. `v2_11::models::Ticket::ticket_state` or
     /// `v2_11::operations::contacts::retrieve_contact`. Removed items are named in the old version.
     pub item: String,
+    /// For a change to something both versions have (a changed field, a renamed method), the same
+    /// item in the old version, whose name may differ; `None` for additions and removals. Not
+    /// part of the report formats: the migration guides ([`guide`]) name both sides.
+    pub old_item: Option<String>,
     /// The rule that found it.
     pub rule: Rule,
     /// What changed, with old and new values.

@@ -16,6 +16,7 @@ pub(crate) fn compare(cx: &Context<'_>, m: &Matching<'_>) -> Vec<Change> {
             section: Section::Operations,
             subject: op_subject(op),
             item: operation_item(cx.new_vmod, op),
+            old_item: None,
             rule: Rule::OperationAdded,
             message: format!(
                 "new operation `{}`: {} -> `{}`",
@@ -30,6 +31,7 @@ pub(crate) fn compare(cx: &Context<'_>, m: &Matching<'_>) -> Vec<Change> {
             section: Section::Operations,
             subject: op_subject(op),
             item: operation_item(cx.old_vmod, op),
+            old_item: None,
             rule: Rule::OperationRemoved,
             message: format!(
                 "operation `{}` removed: {} is gone",
@@ -55,20 +57,24 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
     let (old, new) = (pair.old, pair.new);
     let subject = op_subject(new);
     let item = operation_item(cx.new_vmod, new);
-    let mut push = |rule: Rule, item: &str, message: String| {
+    let old_item = operation_item(cx.old_vmod, old);
+    // `old`: the same item in the old version, for changes to something both have.
+    let mut push = |rule: Rule, (item, old): (&str, Option<&str>), message: String| {
         out.push(Change {
             section: Section::Operations,
             subject: subject.clone(),
             item: item.to_string(),
+            old_item: old.map(str::to_string),
             rule,
             message,
         });
     };
+    let both = (item.as_str(), Some(old_item.as_str()));
 
     if old.method_name != new.method_name {
         push(
             Rule::OperationRenamed,
-            &item,
+            both,
             format!(
                 "operationId `{}` -> `{}`: {} -> {}",
                 old.operation_id,
@@ -80,7 +86,7 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
     } else if old.operation_id != new.operation_id {
         push(
             Rule::OperationIdChanged,
-            &item,
+            both,
             format!(
                 "operationId `{}` -> `{}` (same method name)",
                 old.operation_id, new.operation_id
@@ -90,7 +96,7 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
     if old.module != new.module {
         push(
             Rule::OperationMoved,
-            &item,
+            both,
             format!(
                 "tag `{}` -> `{}`: {} -> {}",
                 old.tag,
@@ -103,14 +109,14 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
     if old.http_method != new.http_method {
         push(
             Rule::OperationMethodChanged,
-            &item,
+            both,
             format!("HTTP method {} -> {}", old.http_method, new.http_method),
         );
     }
     if normalize_path(&old.path) != normalize_path(&new.path) {
         push(
             Rule::OperationPathChanged,
-            &item,
+            both,
             format!("path `{}` -> `{}`", old.path, new.path),
         );
     } else if old.path != new.path {
@@ -122,7 +128,7 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
             .collect();
         push(
             Rule::PathParamRenamed,
-            &item,
+            both,
             format!(
                 "path parameters renamed: {} (path was `{}`)",
                 renames.join(", "),
@@ -133,12 +139,12 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
     match (old.deprecated, new.deprecated) {
         (false, true) => push(
             Rule::OperationDeprecated,
-            &item,
+            both,
             "now deprecated".to_string(),
         ),
         (true, false) => push(
             Rule::OperationUndeprecated,
-            &item,
+            both,
             "no longer deprecated".to_string(),
         ),
         _ => {}
@@ -173,12 +179,14 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
                 };
                 push(
                     rule,
-                    &param_item(cx.new_vmod, new, np),
+                    (&param_item(cx.new_vmod, new, np), None),
                     format!("new {}, {what}", describe(np)),
                 );
             }
             Some(op_) => {
-                let pi = param_item(cx.new_vmod, new, np);
+                let new_pi = param_item(cx.new_vmod, new, np);
+                let old_pi = param_item(cx.old_vmod, old, op_);
+                let pi = (new_pi.as_str(), Some(old_pi.as_str()));
                 if op_.required != np.required {
                     let (rule, what) = if np.required {
                         (
@@ -191,13 +199,13 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
                             "became optional: argument -> setter",
                         )
                     };
-                    push(rule, &pi, format!("{} {what}", describe(np)));
+                    push(rule, pi, format!("{} {what}", describe(np)));
                 }
                 let (ot, nt) = (rust_type(&op_.ty), rust_type(&np.ty));
                 if ot != nt {
                     push(
                         Rule::ParamTypeChanged,
-                        &pi,
+                        pi,
                         format!(
                             "{} parameter `{}`: type `{ot}` -> `{nt}`",
                             np.location.as_str(),
@@ -212,7 +220,7 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
         if !new_params.contains_key(key) {
             push(
                 Rule::ParamRemoved,
-                &param_item(cx.old_vmod, old, op_),
+                (&param_item(cx.old_vmod, old, op_), None),
                 format!("{} removed", describe(op_)),
             );
         }
@@ -220,6 +228,8 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
 
     // Request body.
     let body_item = format!("{item}(body)");
+    let old_body_item = format!("{old_item}(body)");
+    let body_both = (body_item.as_str(), Some(old_body_item.as_str()));
     match (&old.body, &new.body) {
         (None, Some(b)) => {
             let (rule, what) = if b.required {
@@ -229,20 +239,20 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
             };
             push(
                 rule,
-                &body_item,
+                (&body_item, None),
                 format!("new request body `{}`, {what}", rust_type(&b.ty)),
             );
         }
         (Some(b), None) => push(
             Rule::RequestBodyRemoved,
-            &format!("{}(body)", operation_item(cx.old_vmod, old)),
+            (&old_body_item, None),
             format!("request body `{}` removed", rust_type(&b.ty)),
         ),
         (Some(a), Some(b)) => {
             if a.required != b.required {
                 push(
                     Rule::RequestBodyRequiredChanged,
-                    &body_item,
+                    body_both,
                     format!(
                         "request body became {}",
                         if b.required {
@@ -257,7 +267,7 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
             if at != bt {
                 push(
                     Rule::RequestBodyTypeChanged,
-                    &body_item,
+                    body_both,
                     format!("request body type `{at}` -> `{bt}`"),
                 );
             }
@@ -270,7 +280,7 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
     if ort != nrt {
         push(
             Rule::ResponseTypeChanged,
-            &item,
+            both,
             format!("returns `{ort}` -> `{nrt}`"),
         );
     }
@@ -280,14 +290,14 @@ fn pair_changes(cx: &Context<'_>, pair: &OpPair<'_>, out: &mut Vec<Change>) {
     for s in ns.iter().filter(|s| !os.contains(s)) {
         push(
             Rule::ResponseStatusAdded,
-            &item,
+            both,
             format!("response {s} documented"),
         );
     }
     for s in os.iter().filter(|s| !ns.contains(s)) {
         push(
             Rule::ResponseStatusRemoved,
-            &item,
+            both,
             format!("response {s} no longer documented"),
         );
     }

@@ -14,7 +14,7 @@ pub(crate) fn compare(cx: &Context<'_>) -> Vec<Change> {
         match cx.old.types.get(name) {
             None => out.push(change(
                 name,
-                type_path(cx.new_vmod, name),
+                only(type_path(cx.new_vmod, name)),
                 Rule::TypeAdded,
                 format!("new {}, {}", kind_name(&def.kind), policy(def.usage)),
             )),
@@ -25,7 +25,7 @@ pub(crate) fn compare(cx: &Context<'_>) -> Vec<Change> {
         if !cx.new.types.contains_key(name) {
             out.push(change(
                 name,
-                type_path(cx.old_vmod, name),
+                only(type_path(cx.old_vmod, name)),
                 Rule::TypeRemoved,
                 format!("{} removed", kind_name(&def.kind)),
             ));
@@ -38,11 +38,20 @@ fn type_path(vmod: &str, name: &str) -> String {
     crate::surface::type_item(vmod, name)
 }
 
-fn change(subject: &str, item: String, rule: Rule, message: String) -> Change {
+/// The item a change is about, and the same item in the old version when both have it.
+type Item = (String, Option<String>);
+
+/// An item only one version has (an addition or a removal).
+fn only(item: String) -> Item {
+    (item, None)
+}
+
+fn change(subject: &str, (item, old_item): Item, rule: Rule, message: String) -> Change {
     Change {
         section: Section::Schemas,
         subject: subject.to_string(),
         item,
+        old_item,
         rule,
         message,
     }
@@ -59,7 +68,10 @@ fn kind_id(kind: &TypeKind) -> &'static str {
 
 fn type_changes(cx: &Context<'_>, old: &TypeDef, new: &TypeDef, out: &mut Vec<Change>) {
     let name = new.name.as_str();
-    let item = type_path(cx.new_vmod, name);
+    let item = (
+        type_path(cx.new_vmod, name),
+        Some(type_path(cx.old_vmod, name)),
+    );
     if kind_id(&old.kind) != kind_id(&new.kind) {
         out.push(change(
             name,
@@ -128,8 +140,9 @@ fn struct_changes(
         }
     };
     for (wire, f) in &nf {
-        let item = field_item(cx.new_vmod, new_usage, f);
+        let new_item = field_item(cx.new_vmod, new_usage, f);
         let Some(o) = of.get(wire) else {
+            let item = only(new_item);
             let ty = field_type(new_usage, f);
             let (rule, msg) = if !new_usage.request {
                 (Rule::PropertyAdded, format!("new field `{ty}`"))
@@ -147,13 +160,14 @@ fn struct_changes(
             out.push(change(name, item, rule, msg));
             continue;
         };
+        let item = (new_item, Some(field_item(cx.old_vmod, old_usage, o)));
         field_changes(name, item, (old_usage, o), (new_usage, f), out);
     }
     for (wire, f) in &of {
         if !nf.contains_key(wire) {
             out.push(change(
                 name,
-                field_item(cx.old_vmod, old_usage, f),
+                only(field_item(cx.old_vmod, old_usage, f)),
                 Rule::PropertyRemoved,
                 format!(
                     "field `{}: {}` removed",
@@ -174,7 +188,10 @@ fn struct_changes(
     if oa != na {
         out.push(change(
             name,
-            type_path(cx.new_vmod, name),
+            (
+                type_path(cx.new_vmod, name),
+                Some(type_path(cx.old_vmod, name)),
+            ),
             Rule::AdditionalPropertiesChanged,
             format!(
                 "map of undeclared members {} -> {}",
@@ -187,7 +204,7 @@ fn struct_changes(
 
 fn field_changes(
     name: &str,
-    item: String,
+    item: Item,
     (old_usage, o): (Usage, &Field),
     (new_usage, f): (Usage, &Field),
     out: &mut Vec<Change>,
@@ -300,13 +317,16 @@ fn enum_changes(
         match ov.get(wire) {
             None => out.push(change(
                 name,
-                item,
+                only(item),
                 Rule::EnumValueAdded,
                 format!("new value {wire:?}"),
             )),
             Some(old_rust) if old_rust != rust => out.push(change(
                 name,
-                item,
+                (
+                    item,
+                    Some(format!("{}::{old_rust}", type_path(cx.old_vmod, name))),
+                ),
                 Rule::EnumVariantRenamed,
                 format!("value {wire:?}: variant `{old_rust}` -> `{rust}`"),
             )),
@@ -317,7 +337,7 @@ fn enum_changes(
         if !nv.contains_key(wire) {
             out.push(change(
                 name,
-                format!("{}::{rust}", type_path(cx.old_vmod, name)),
+                only(format!("{}::{rust}", type_path(cx.old_vmod, name))),
                 Rule::EnumValueRemoved,
                 format!("value {wire:?} removed (now decodes as `Unknown`)"),
             ));
@@ -326,7 +346,10 @@ fn enum_changes(
 }
 
 fn union_changes(cx: &Context<'_>, name: &str, old: &Union, new: &Union, out: &mut Vec<Change>) {
-    let type_item = type_path(cx.new_vmod, name);
+    let type_item = (
+        type_path(cx.new_vmod, name),
+        Some(type_path(cx.old_vmod, name)),
+    );
     if old.tag != new.tag {
         let show = |t: &Option<String>| match t {
             Some(t) => format!("tagged by {t:?}"),
@@ -361,11 +384,15 @@ fn union_changes(cx: &Context<'_>, name: &str, old: &Union, new: &Union, out: &m
         match ov.get(k) {
             None => out.push(change(
                 name,
-                item,
+                only(item),
                 Rule::UnionVariantAdded,
                 format!("new variant {}", what(v)),
             )),
             Some(o) => {
+                let item = (
+                    item,
+                    Some(format!("{}::{}", type_path(cx.old_vmod, name), o.rust_name)),
+                );
                 if o.rust_name != v.rust_name {
                     out.push(change(
                         name,
@@ -390,7 +417,7 @@ fn union_changes(cx: &Context<'_>, name: &str, old: &Union, new: &Union, out: &m
         if !nv.contains_key(k) {
             out.push(change(
                 name,
-                format!("{}::{}", type_path(cx.old_vmod, name), v.rust_name),
+                only(format!("{}::{}", type_path(cx.old_vmod, name), v.rust_name)),
                 Rule::UnionVariantRemoved,
                 format!("variant {} removed", what(v)),
             ));
