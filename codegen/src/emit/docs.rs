@@ -346,7 +346,8 @@ mod tests {
 
     #[test]
     fn lazy_list_continuations_are_indented_under_their_item() {
-        let md = "Actions:\n* `a` — one.\n* `b` — two, and\nmore about b.\n\nAfter.\n10. ten\nstill ten";
+        let md =
+            "Actions:\n* `a` — one.\n* `b` — two, and\nmore about b.\n\nAfter.\n10. ten\nstill ten";
         assert_eq!(
             sanitize(md),
             "Actions:\n* `a` — one.\n* `b` — two, and\n  more about b.\n\nAfter.\n10. ten\n    still ten"
