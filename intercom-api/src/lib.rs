@@ -196,7 +196,7 @@ pub use runtime::{
 pub mod __private {
     pub use crate::runtime::{
         Extras, RawResponse, RequestParts, body, decode_bytes, decode_empty, decode_json,
-        decode_redirect, decode_text, pagination, reqwest, send,
+        decode_json_array, decode_redirect, decode_text, pagination, reqwest, send,
     };
 
     /// The serde helpers of the generated types.

@@ -71,15 +71,23 @@ impl fmt::Debug for Action {
             Action::Unwrapped { member, rest } => f
                 .debug_struct("Unwrapped")
                 .field("member", member)
-                .field("rest", &rest.keys().collect::<Vec<_>>())
+                .field("rest", &sorted_keys(rest))
                 .finish(),
         }
     }
 }
 
+/// The member names of `rest`, sorted (whatever order the map keeps).
+fn sorted_keys(rest: &Map<String, Value>) -> Vec<&str> {
+    let mut keys: Vec<&str> = rest.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    keys
+}
+
 impl fmt::Display for Action {
     /// `kept raw`, `decoded as member data`,
-    /// `unwrapped member data (other members, kept in the record: type)`.
+    /// `unwrapped member data (other members, kept in the record: total_count, type)` (names
+    /// sorted).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Action::KeptRaw => f.write_str("kept raw"),
@@ -88,8 +96,11 @@ impl fmt::Display for Action {
                 write!(f, "unwrapped member {member}")
             }
             Action::Unwrapped { member, rest } => {
-                write!(f, "unwrapped member {member} (other members, kept in the record: ")?;
-                for (i, key) in rest.keys().enumerate() {
+                write!(
+                    f,
+                    "unwrapped member {member} (other members, kept in the record: "
+                )?;
+                for (i, key) in sorted_keys(rest).into_iter().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
