@@ -48,10 +48,12 @@ pub enum Action {
     KeptRaw,
     /// A JSON array arrived where a list object was declared (a struct whose one array member
     /// holds the list, beside constants and counts: `{"type": "list", "data": [..]}`); the array
-    /// was decoded as that member, named here, and the object's other fields are `None`.
+    /// was decoded as that member, named here, and the object's other fields are `None`. Records
+    /// made inside the array have paths in the decoded value: `data[1].order` for `[1].order`.
     DecodedAsMember(&'static str),
     /// A JSON object arrived where the response body is declared as an array, with exactly one
     /// member holding an array (`{"type": "list", "data": [..]}`): that array was decoded.
+    /// Records made inside it have paths in the decoded array: `[1].order` for `data[1].order`.
     Unwrapped {
         /// The name of the member whose array was decoded.
         member: String,
