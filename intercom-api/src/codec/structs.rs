@@ -12,6 +12,8 @@
 //!   repeated member keeps its last value (as `serde_json::Value` does); a member whose value does
 //!   not fit its field ([`Lenient`](super::Lenient)) leaves the field `None` and is kept raw in the
 //!   undeclared-members map under its own name, with a [`drift`](super::drift) record.
+//!   A list object (one array member beside constants and numbers, `StructDecode::LIST_MEMBER`)
+//!   also takes a bare JSON array as that member (`super::lists`).
 //! - **strict** (request types): required members must be present, a repeated member is an error,
 //!   and an undeclared member is an error unless the spec declares `additionalProperties`.
 
