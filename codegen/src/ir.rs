@@ -74,6 +74,20 @@ impl Struct {
     }
 }
 
+impl ResponseBody {
+    /// The item type of a JSON body declared as an array (through aliases): such a body also
+    /// decodes from an object with exactly one array member (the runtime's `decode_json_array`).
+    pub fn json_array_item<'a>(&'a self, api: &'a Api) -> Option<&'a TypeRef> {
+        match self {
+            ResponseBody::Json(t) => match api.resolve_alias(t) {
+                TypeRef::Array(item) => Some(item),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
 impl ParamLocation {
     /// `path`, `query`, `header`.
     pub fn as_str(self) -> &'static str {
@@ -166,6 +180,10 @@ pub struct Struct {
     /// Rust name of the flattened map of undeclared members (`additional_properties` unless a
     /// field has it). Decided by `lower::placement`, once the fields are final.
     pub additional_name: String,
+    /// Wire name of the one array member of a list object (a lenient struct whose other members
+    /// are constants and numbers, such as `{"type": "list", "data": [..], "total_count": 2}`): a
+    /// bare JSON array arriving for the struct decodes as this member. Decided by `lower::lists`.
+    pub list_member: Option<String>,
 }
 
 /// One struct field.

@@ -30,6 +30,7 @@ const FIXTURES: &[&str] = &[
     "implied_pagination",
     "keywords",
     "kind_union",
+    "list_objects",
     "maps",
     "media_types",
     "name_collision",
@@ -164,6 +165,7 @@ snapshot_tests!(
     implied_pagination,
     keywords,
     kind_union,
+    list_objects,
     maps,
     media_types,
     name_collision,
@@ -482,6 +484,33 @@ fn ir_component_keeps_its_name_over_an_inline_enum() {
         "no type for the constant"
     );
     assert_eq!(field(&api, "Ticket", "ticket_type").ty, named("TicketType"));
+}
+
+#[test]
+fn ir_list_objects_are_one_array_beside_constants_and_numbers() {
+    let api = lower("list_objects");
+    let lists: Vec<(&str, &str)> = api
+        .types
+        .values()
+        .filter_map(|d| match &d.kind {
+            TypeKind::Struct(s) => s.list_member.as_deref().map(|m| (d.name.as_str(), m)),
+            _ => None,
+        })
+        .collect();
+    // Not `Page` (an object member), `Tag` (strings), `TwoLists` (two arrays), nor the strict
+    // `CreateTagsRequest`.
+    assert_eq!(lists, [("AliasList", "items"), ("TagList", "data")]);
+    assert!(!ty(&api, "CreateTagsRequest").usage.lenient());
+    // The array body is decoded through `decode_json_array`, the list objects through their type.
+    let (files, _) = generate("list_objects");
+    let ops = operations_text(&files);
+    assert_eq!(
+        ops.matches("crate::runtime::decode_json_array").count(),
+        1,
+        "{ops}"
+    );
+    let models = models_text(&files);
+    assert_eq!(models.matches("const LIST_MEMBER").count(), 2, "{models}");
 }
 
 #[test]

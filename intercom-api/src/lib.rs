@@ -124,7 +124,9 @@
 //!   `None`, its raw value goes into the enclosing struct's `additional_properties`, and the event
 //!   is reported as a [`Drift`] (path, Rust type, expected type, JSON kind found, never the value)
 //!   in [`Response::drift`] and as a `tracing` warning (target `intercom_api::drift`). A body decoded
-//!   by hand gets its report from [`drift::collect`].
+//!   by hand gets its report from [`drift::collect`]. A list in the other list shape (a bare array
+//!   for a list object `{"type": "list", "data": [..]}`, or such an object for a declared array) is
+//!   decoded across the swap, with a drift record saying so ([`drift::Action`]).
 //! - **What still fails.** Malformed JSON, a top-level body of the wrong kind, a body nested deeper
 //!   than [`MAX_RESPONSE_DEPTH`] or larger than the client's limit: a [`DecodeError`] naming the
 //!   field path, which keeps the whole body ([`DecodeError::body`]). No error's `Display` or
@@ -201,7 +203,7 @@ pub use runtime::{
 pub mod __private {
     pub use crate::runtime::{
         Extras, RawResponse, RequestParts, body, decode_bytes, decode_empty, decode_json,
-        decode_redirect, decode_text, pagination, reqwest, send,
+        decode_json_array, decode_redirect, decode_text, pagination, reqwest, send,
     };
 
     /// The serde helpers of the generated types.

@@ -373,3 +373,122 @@ fn a_request_union_reached_from_a_response_type_hands_back_what_it_rejects() {
     let fit = TicketRequestCustomAttributesValue::decode_lenient(&mut de).expect("fits");
     assert_eq!(fit, Ok(TicketRequestCustomAttributesValue::Number(7.0)));
 }
+
+/// Issue 18.6: a list object (one array member beside constants and counts, decided by the
+/// generator) takes a bare array as that member, wherever it appears, with a record saying so.
+#[test]
+fn a_bare_array_where_a_list_object_is_declared_becomes_its_array_member() {
+    use intercom_api::drift::Action;
+    use intercom_api::v2_11::models::TicketContacts;
+    let contacts = json!([{"type": "contact", "id": "c1"}, {"type": "contact", "id": "c2"}]);
+    // Nested: the ticket's `contacts` member.
+    let body = json!({"id": "t1", "contacts": contacts.clone()});
+    let (ticket, report) = drift::collect(|| serde_json::from_value::<Ticket>(body.clone()));
+    let ticket = ticket.expect("decodes");
+    let list = ticket.contacts.as_ref().expect("contacts decoded");
+    let ids: Vec<_> = list
+        .contacts
+        .iter()
+        .flatten()
+        .map(|c| c.id.as_deref())
+        .collect();
+    assert_eq!(ids, [Some("c1"), Some("c2")]);
+    assert!(ticket.additional_properties.is_empty());
+    let [d] = &report[..] else {
+        panic!("{report:?}")
+    };
+    assert_eq!(
+        (d.path(), d.type_name(), d.expected(), d.found()),
+        ("contacts", "TicketContacts", "TicketContacts", Kind::Array)
+    );
+    assert_eq!(d.action(), &Action::DecodedAsMember("contacts"));
+    // Re-encoding writes the declared shape, holding the same items.
+    assert_eq!(
+        serde_json::to_value(&ticket).expect("encode")["contacts"],
+        json!({ "contacts": contacts })
+    );
+    // At the root, from text and from a `Value`; outside `collect` too (logged).
+    let from_text: TicketContacts = serde_json::from_str(&contacts.to_string()).expect("text");
+    let from_value: TicketContacts = serde_json::from_value(contacts.clone()).expect("value");
+    assert_eq!(from_text, from_value);
+    assert_eq!(from_text.contacts.as_ref().map(Vec::len), Some(2));
+    // An empty array is an empty list.
+    let (empty, report) = drift::collect(|| serde_json::from_str::<TicketContacts>("[]"));
+    assert_eq!(empty.expect("empty").contacts, Some(Vec::new()));
+    assert_eq!(report.len(), 1);
+}
+
+#[test]
+fn drift_inside_a_bare_list_is_reported_in_the_member_and_an_unfit_array_stays_raw() {
+    use intercom_api::drift::Action;
+    // An item member that drifts: reported below the list member, after the shape record.
+    let body = json!({"contacts": [{"id": "c1"}, {"id": {"v": 1}}]});
+    let (ticket, report) = drift::collect(|| serde_json::from_value::<Ticket>(body.clone()));
+    ticket.expect("decodes");
+    let paths: Vec<_> = report.iter().map(|d| d.path()).collect();
+    assert_eq!(paths, ["contacts", "contacts.contacts[1].id"]);
+    assert_eq!(report[1].action(), &Action::KeptRaw);
+    // Items that are not the list's items: the array is no list of contacts, and drifts whole
+    // as before (raw in the ticket, re-encoded as received, one record).
+    let (ticket, report) = decode::<Ticket>(json!({"id": "t1", "contacts": ["c1", 2]}));
+    assert_eq!(ticket.contacts, None);
+    assert_eq!(ticket.additional_properties["contacts"], json!(["c1", 2]));
+    assert_eq!(report, ["contacts"]);
+}
+
+#[test]
+fn a_struct_that_is_more_than_a_list_does_not_take_a_bare_array() {
+    // `ContactList` has `pages` (an object) beside its `data`; `Tag` has no array at all.
+    let text = r#"[{"type": "contact", "id": "c1"}]"#;
+    let err = serde_json::from_str::<ContactList>(text).expect_err("not a list object");
+    assert!(err.to_string().contains("invalid type: sequence"), "{err}");
+    let (ticket, report) = decode::<Ticket>(json!({"ticket_type": [{"id": "1"}]}));
+    assert_eq!(ticket.ticket_type, None);
+    assert_eq!(report, ["ticket_type"]);
+}
+
+#[test]
+fn an_array_body_also_decodes_from_an_object_wrapping_one_array() {
+    use intercom_api::__private::codec::ArrayBody;
+    use intercom_api::drift::Action;
+    let (body, report) = drift::collect(|| {
+        serde_json::from_value::<ArrayBody<Tag>>(
+            json!([{"id": "1"}, {"id": "2", "applied_at": "x"}]),
+        )
+    });
+    assert_eq!(body.expect("an array").0.len(), 2);
+    let paths: Vec<_> = report.iter().map(|d| d.path()).collect();
+    assert_eq!(paths, ["[1].applied_at"]);
+
+    let wrapped = json!({"type": "tag.list", "data": [{"id": "1", "applied_at": "x"}], "n": 1});
+    let (body, report) = drift::collect(|| serde_json::from_value::<ArrayBody<Tag>>(wrapped));
+    let tags = body.expect("wrapped").0;
+    assert_eq!(tags[0].id.as_deref(), Some("1"));
+    let paths: Vec<_> = report.iter().map(|d| d.path()).collect();
+    assert_eq!(paths, [".", "[0].applied_at"]);
+    let Action::Unwrapped { member, rest } = report[0].action() else {
+        panic!("{report:?}")
+    };
+    assert_eq!(member, "data");
+    assert_eq!(
+        Value::Object(rest.clone()),
+        json!({"type": "tag.list", "n": 1})
+    );
+    assert_eq!(report[0].type_name(), "Vec<Tag>");
+
+    // No array member, two of them, or not an object: the wrong kind, nothing recorded.
+    for wrong in [
+        json!({"data": {}}),
+        json!({"a": [], "b": []}),
+        json!("tags"),
+    ] {
+        let (body, report) =
+            drift::collect(|| serde_json::from_value::<ArrayBody<Tag>>(wrong.clone()));
+        let err = body.expect_err("the wrong kind");
+        assert!(
+            err.to_string().starts_with("invalid type:"),
+            "{wrong}: {err}"
+        );
+        assert!(report.is_empty(), "{wrong}: {report:?}");
+    }
+}

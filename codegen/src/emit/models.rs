@@ -283,9 +283,14 @@ fn struct_deserialize(
         }
     });
     let type_name = name.to_string();
+    // A list object takes a bare array as its one array member (`lower::lists`).
+    let list_member = s.list_member.as_ref().filter(|_| lenient).map(|member| {
+        quote! { const LIST_MEMBER: Option<&'static str> = Some(#member); }
+    });
     let decode = quote! {
         impl crate::codec::StructDecode for #name {
             const NAME: &'static str = #type_name;
+            #list_member
             type Slots = #slots_ty;
             fn member<'de, A: serde::de::MapAccess<'de>>(
                 slots: &mut #slots_ty,

@@ -295,6 +295,11 @@ fn operation(
     // No 2xx but a 3xx: the redirect (status and `Location`) is the result.
     let declared_redirect = op.declares_redirect();
     let (ret, decode) = match op.success().map(|r| &r.body) {
+        // An array body also decodes from an object wrapping one array (`{"type": "list", ..}`).
+        Some(body @ ResponseBody::Json(t)) if body.json_array_item(api).is_some() => (
+            rust_type(t, &quote!(models::)),
+            quote!(crate::runtime::decode_json_array),
+        ),
         Some(ResponseBody::Json(t)) => (
             rust_type(t, &quote!(models::)),
             quote!(crate::runtime::decode_json),

@@ -454,6 +454,7 @@ impl<'a> Lowerer<'a> {
                         fields,
                         additional: None,
                         additional_name: String::new(),
+                        list_member: None,
                     }),
                     usage: Usage::default(),
                     module: String::new(),

@@ -7,6 +7,7 @@
 
 mod bodies;
 mod examples;
+mod lists;
 mod operation;
 mod pagination;
 pub mod placement;
@@ -78,6 +79,7 @@ pub fn lower(doc: &Document, version: &str) -> Result<Api, Error> {
         example_members,
     };
     post::finish(&mut api)?;
+    lists::mark_list_objects(&mut api);
     bodies::require_bodies(&mut api);
     pagination::detect(&mut api);
     placement::place(&mut api);

@@ -514,6 +514,7 @@ impl<'a> Lowerer<'a> {
                 fields,
                 additional,
                 additional_name: String::new(),
+                list_member: None,
             }),
             &["Object"],
         ))

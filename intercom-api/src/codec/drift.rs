@@ -13,17 +13,105 @@
 //!
 //! The path of a record is built while the decoder unwinds: the member that drifted records
 //! itself, and every enclosing struct member, array item and map entry prefixes its own segment.
+//!
+//! Two shape swaps of a list are decoded instead of kept raw ([`Action`]): a bare JSON array where
+//! a list object (`{"type": "list", "data": [..]}`) is declared becomes that object with the array
+//! as its one array member, and a response body declared as an array that arrives as an object
+//! with exactly one array member becomes that array, the object's other members kept in the record.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 
+use serde_json::{Map, Value};
+
 /// One member whose JSON value did not fit its declared type.
+///
+/// `Debug` and `Display` never show a value (only [`Action::Unwrapped`] holds any, and they print
+/// its member names).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Drift {
     path: String,
-    type_name: &'static str,
+    type_name: Cow<'static, str>,
     expected: String,
     found: Kind,
+    action: Action,
+}
+
+/// What the decoder made of a value that did not fit ([`Drift::action`]).
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Action {
+    /// The field was left `None` and the value kept raw in the enclosing struct's
+    /// `additional_properties` under the member's name (a union that matched no variant keeps
+    /// it in its `Other`/`Unknown` variant).
+    KeptRaw,
+    /// A JSON array arrived where a list object was declared (a struct whose one array member
+    /// holds the list, beside constants and counts: `{"type": "list", "data": [..]}`); the array
+    /// was decoded as that member, named here, and the object's other fields are `None`. Records
+    /// made inside the array have paths in the decoded value: `data[1].order` for `[1].order`.
+    DecodedAsMember(&'static str),
+    /// A JSON object arrived where the response body is declared as an array, with exactly one
+    /// member holding an array (`{"type": "list", "data": [..]}`): that array was decoded.
+    /// Records made inside it have paths in the decoded array: `[1].order` for `data[1].order`.
+    Unwrapped {
+        /// The name of the member whose array was decoded.
+        member: String,
+        /// The object's other members, as received: nothing is dropped. `Debug` and `Display`
+        /// print their names only (responses hold customer data).
+        rest: Map<String, Value>,
+    },
+}
+
+impl fmt::Debug for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::KeptRaw => f.write_str("KeptRaw"),
+            Action::DecodedAsMember(member) => {
+                f.debug_tuple("DecodedAsMember").field(member).finish()
+            }
+            Action::Unwrapped { member, rest } => f
+                .debug_struct("Unwrapped")
+                .field("member", member)
+                .field("rest", &sorted_keys(rest))
+                .finish(),
+        }
+    }
+}
+
+/// The member names of `rest`, sorted (whatever order the map keeps).
+fn sorted_keys(rest: &Map<String, Value>) -> Vec<&str> {
+    let mut keys: Vec<&str> = rest.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    keys
+}
+
+impl fmt::Display for Action {
+    /// `kept raw`, `decoded as member data`,
+    /// `unwrapped member data (other members, kept in the record: total_count, type)` (names
+    /// sorted).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::KeptRaw => f.write_str("kept raw"),
+            Action::DecodedAsMember(member) => write!(f, "decoded as member {member}"),
+            Action::Unwrapped { member, rest } if rest.is_empty() => {
+                write!(f, "unwrapped member {member}")
+            }
+            Action::Unwrapped { member, rest } => {
+                write!(
+                    f,
+                    "unwrapped member {member} (other members, kept in the record: "
+                )?;
+                for (i, key) in sorted_keys(rest).into_iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    f.write_str(key)?;
+                }
+                f.write_str(")")
+            }
+        }
+    }
 }
 
 impl Drift {
@@ -34,9 +122,9 @@ impl Drift {
     }
 
     /// The Rust type that holds the member (the struct with the field, or the union that
-    /// matched no variant), without its module path: `Ticket`.
-    pub fn type_name(&self) -> &'static str {
-        self.type_name
+    /// matched no variant, or the list that changed shape), without its module path: `Ticket`.
+    pub fn type_name(&self) -> &str {
+        &self.type_name
     }
 
     /// The Rust type the member was declared with, without module paths:
@@ -49,15 +137,27 @@ impl Drift {
     pub fn found(&self) -> Kind {
         self.found
     }
+
+    /// What the decoder made of it: kept raw, or a list decoded across a shape swap.
+    pub fn action(&self) -> &Action {
+        &self.action
+    }
 }
 
 impl fmt::Display for Drift {
+    /// `data[3].ticket_state (in Ticket): expected TicketTicketState, found an object`, and for a
+    /// list that changed shape what was decoded: `. (in TagList): expected TagList, found an
+    /// array; decoded as member data`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{} (in {}): expected {}, found {}",
             self.path, self.type_name, self.expected, self.found
-        )
+        )?;
+        match self.action {
+            Action::KeptRaw => Ok(()),
+            _ => write!(f, "; {}", self.action),
+        }
     }
 }
 
@@ -157,24 +257,48 @@ pub fn collect<R>(decode: impl FnOnce() -> R) -> (R, Vec<Drift>) {
     drop(restore);
     let drifts: Vec<Drift> = records.into_iter().map(Record::finish).collect();
     for d in &drifts {
-        tracing::warn!(
-            target: "intercom_api::drift",
-            path = %d.path,
-            type_name = d.type_name,
-            expected = %d.expected,
-            found = d.found.as_str(),
-            "response member does not fit its declared type; kept raw",
+        warn(
+            tracing::field::display(&d.path),
+            &d.type_name,
+            &d.expected,
+            d.found,
+            &d.action,
         );
     }
     (result, drifts)
 }
 
+/// The `tracing` warning of a record: names, never values.
+fn warn(path: impl tracing::Value, type_name: &str, expected: &str, found: Kind, action: &Action) {
+    if let Action::KeptRaw = action {
+        tracing::warn!(
+            target: "intercom_api::drift",
+            path,
+            type_name,
+            expected = %expected,
+            found = found.as_str(),
+            "response member does not fit its declared type; kept raw",
+        );
+    } else {
+        tracing::warn!(
+            target: "intercom_api::drift",
+            path,
+            type_name,
+            expected = %expected,
+            found = found.as_str(),
+            action = %action,
+            "response list arrived in the other list shape; decoded",
+        );
+    }
+}
+
 /// A record being built: its path segments, innermost first.
 struct Record {
     rev_path: Vec<Segment>,
-    type_name: &'static str,
+    type_name: Cow<'static, str>,
     expected: String,
     found: Kind,
+    action: Action,
 }
 
 enum Segment {
@@ -208,6 +332,7 @@ impl Record {
             type_name: self.type_name,
             expected: self.expected,
             found: self.found,
+            action: self.action,
         }
     }
 }
@@ -237,16 +362,43 @@ pub(crate) fn record(
     found: Kind,
 ) {
     let type_name = type_name.rsplit("::").next().unwrap_or(type_name);
+    record_action(
+        Cow::Borrowed(type_name),
+        key,
+        expected,
+        found,
+        Action::KeptRaw,
+        None,
+    );
+}
+
+/// Records a list decoded across a shape swap ([`Action::DecodedAsMember`],
+/// [`Action::Unwrapped`]): the value itself (no member name), declared as `expected` (a
+/// `std::any::type_name`, also the type name of the record), received `found`. The record goes
+/// before those made since `mark` (the ones inside the list).
+pub(crate) fn record_list(expected: &'static str, found: Kind, action: Action, mark: usize) {
+    record_action(
+        Cow::Owned(short_name(expected)),
+        None,
+        expected,
+        found,
+        action,
+        Some(mark),
+    );
+}
+
+/// Records one drift; at position `at` of the records (`None`: the end).
+fn record_action(
+    type_name: Cow<'static, str>,
+    key: Option<&str>,
+    expected: &'static str,
+    found: Kind,
+    action: Action,
+    at: Option<usize>,
+) {
     let expected = short_name(expected);
     if !ACTIVE.with(Cell::get) {
-        tracing::warn!(
-            target: "intercom_api::drift",
-            path = key.unwrap_or("."),
-            type_name,
-            expected = %expected,
-            found = found.as_str(),
-            "response member does not fit its declared type; kept raw",
-        );
+        warn(key.unwrap_or("."), &type_name, &expected, found, &action);
         return;
     }
     let record = Record {
@@ -257,8 +409,13 @@ pub(crate) fn record(
         type_name,
         expected,
         found,
+        action,
     };
-    RECORDS.with(|r| r.borrow_mut().push(record));
+    RECORDS.with(|r| {
+        let mut records = r.borrow_mut();
+        let at = at.unwrap_or(records.len()).min(records.len());
+        records.insert(at, record);
+    });
     COUNT.with(|c| c.set(c.get() + 1));
 }
 

@@ -19,6 +19,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use super::drift;
+use super::lists::read_list;
 use super::structs::{StructDecode, read_members};
 
 /// The drift case of a visitor for every non-string scalar kind: the value comes back raw.
@@ -64,6 +65,7 @@ macro_rules! forward_scalars_to_raw {
         forward_non_strings_to_raw!();
     };
 }
+pub(super) use {forward_non_strings_to_raw, forward_scalars_to_raw};
 
 /// What a drift-tolerant decode produced: the value, or the raw JSON that did not fit.
 pub type Fit<T> = Result<T, Value>;
@@ -107,7 +109,7 @@ fn raw_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Value, A::Error> {
     Value::deserialize(SeqAccessDeserializer::new(seq))
 }
 
-fn raw_map<'de, A: MapAccess<'de>>(map: A) -> Result<Value, A::Error> {
+pub(super) fn raw_map<'de, A: MapAccess<'de>>(map: A) -> Result<Value, A::Error> {
     Value::deserialize(MapAccessDeserializer::new(map))
 }
 
@@ -460,7 +462,7 @@ fn reencode<T: Serialize>(value: &T) -> Value {
 }
 
 /// A generated struct: an object is decoded member by member (each member drift-tolerant in turn);
-/// anything else drifts.
+/// a bare array into the one array member of a list object (`lists`); anything else drifts.
 impl<T: StructDecode> Lenient for T {
     fn decode_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fit<Self>, D::Error> {
         deserializer.deserialize_any(StructVisitor(PhantomData))
@@ -480,8 +482,12 @@ impl<'de, T: StructDecode> Visitor<'de> for StructVisitor<T> {
         read_members(T::Slots::default(), &mut map).map(Ok)
     }
 
+    /// A list object takes a bare array as its array member; any other struct drifts.
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        raw_seq(seq).map(Err)
+        match T::LIST_MEMBER {
+            Some(member) => read_list(member, seq),
+            None => raw_seq(seq).map(Err),
+        }
     }
 
     forward_scalars_to_raw!();

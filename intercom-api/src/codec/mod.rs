@@ -3,12 +3,14 @@
 pub mod drift;
 mod enums;
 mod lenient;
+mod lists;
 mod structs;
 mod unions;
 
 pub use lenient::{
     Fit, Lenient, LenientSeed, lenient_enum, via_deserialize, via_deserialize_untagged, via_value,
 };
+pub use lists::ArrayBody;
 pub use structs::{
     Key, ObjectWriter, Outcome, StructDecode, decode_struct, fill, fill_constant, fill_opt_string,
     fill_string, missing, set, set_boxed, set_extra, unknown_member,

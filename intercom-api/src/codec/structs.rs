@@ -12,18 +12,21 @@
 //!   repeated member keeps its last value (as `serde_json::Value` does); a member whose value does
 //!   not fit its field ([`Lenient`](super::Lenient)) leaves the field `None` and is kept raw in the
 //!   undeclared-members map under its own name, with a [`drift`](super::drift) record.
+//!   A list object (one array member beside constants and numbers, `StructDecode::LIST_MEMBER`)
+//!   also takes a bare JSON array as that member (`super::lists`).
 //! - **strict** (request types): required members must be present, a repeated member is an error,
 //!   and an undeclared member is an error unless the spec declares `additionalProperties`.
 
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, DeserializeSeed, MapAccess};
+use serde::de::{self, Deserialize, DeserializeSeed, MapAccess, SeqAccess};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
 use super::drift::{self, Kind};
 use super::lenient::{Lenient, LenientSeed};
+use super::lists::read_list;
 
 /// A generated struct that decodes from a JSON object member by member.
 pub trait StructDecode: Sized {
@@ -41,6 +44,11 @@ pub trait StructDecode: Sized {
         map: &mut A,
     ) -> Result<Outcome, A::Error>;
 
+    /// The one array member of a list object (a lenient struct whose other members are constants
+    /// and counts, decided by the generator): a bare JSON array decodes as this member, with a
+    /// drift record. `None` for every other struct.
+    const LIST_MEMBER: Option<&'static str> = None;
+
     /// The undeclared-members map, where a member that drifted is kept (lenient types).
     fn extra(slots: &mut Self::Slots) -> Option<&mut BTreeMap<String, Value>> {
         let _ = slots;
@@ -51,11 +59,16 @@ pub trait StructDecode: Sized {
     fn finish<E: de::Error>(slots: Self::Slots) -> Result<Self, E>;
 }
 
-/// `Deserialize::deserialize` of a [`StructDecode`] type: a JSON object, member by member.
+/// `Deserialize::deserialize` of a [`StructDecode`] type: a JSON object, member by member (or,
+/// for a list object, a bare array as its [`LIST_MEMBER`](StructDecode::LIST_MEMBER)).
 pub fn decode_struct<'de, T: StructDecode, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    deserializer.deserialize_map(StructVisitor(PhantomData))
+    if T::LIST_MEMBER.is_some() {
+        deserializer.deserialize_any(StructVisitor(PhantomData))
+    } else {
+        deserializer.deserialize_map(StructVisitor(PhantomData))
+    }
 }
 
 struct StructVisitor<T>(PhantomData<T>);
@@ -69,6 +82,16 @@ impl<'de, T: StructDecode> de::Visitor<'de> for StructVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         read_members(T::Slots::default(), &mut map)
+    }
+
+    /// A list object: a bare array whose items fit its array member. Any other array is the
+    /// wrong kind.
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        let fit = match T::LIST_MEMBER {
+            Some(member) => read_list(member, seq)?.ok(),
+            None => None,
+        };
+        fit.ok_or_else(|| de::Error::invalid_type(de::Unexpected::Seq, &self))
     }
 }
 

@@ -33,7 +33,8 @@ pub use response::{MAX_RESPONSE_DEPTH, RateLimit, Redirect, Response};
 pub use extra::Extras;
 pub use request::RequestParts;
 pub use response::{
-    RawResponse, decode_bytes, decode_empty, decode_json, decode_redirect, decode_text,
+    RawResponse, decode_bytes, decode_empty, decode_json, decode_json_array, decode_redirect,
+    decode_text,
 };
 pub use send::{body, send};
 

@@ -9,6 +9,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use super::error::{DecodeError, Error};
+use crate::codec::ArrayBody;
 use crate::codec::drift::{self, Drift};
 
 /// Header carrying Intercom's request id.
@@ -213,6 +214,15 @@ pub fn decode_json<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>,
             Err(DecodeError::new(raw.status, request_id, path, error, raw.body.clone()).into())
         }
     }
+}
+
+/// Decodes the JSON body of an operation declared to return an array: [`decode_json`], where an
+/// object with exactly one array member (`{"type": "list", "data": [..]}`) also decodes, as that
+/// array, with a drift record that keeps the object's other members
+/// ([`drift::Action::Unwrapped`]).
+#[doc(hidden)]
+pub fn decode_json_array<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<Vec<T>>, Error> {
+    decode_json::<ArrayBody<T>>(raw).map(|response| response.map(|body| body.0))
 }
 
 /// Deepest nesting of arrays and objects a response body may have. A contact in a list page

@@ -284,6 +284,7 @@ impl<'de> serde::Deserialize<'de> for ContactSegments {
 }
 impl crate::codec::StructDecode for ContactSegments {
     const NAME: &'static str = "ContactSegments";
+    const LIST_MEMBER: Option<&'static str> = Some("data");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

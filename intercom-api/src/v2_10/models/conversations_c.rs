@@ -744,6 +744,7 @@ impl<'de> serde::Deserialize<'de> for ConversationContacts {
 }
 impl crate::codec::StructDecode for ConversationContacts {
     const NAME: &'static str = "ConversationContacts";
+    const LIST_MEMBER: Option<&'static str> = Some("contacts");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

@@ -86,6 +86,7 @@ impl<'de> serde::Deserialize<'de> for Tags {
 }
 impl crate::codec::StructDecode for Tags {
     const NAME: &'static str = "Tags";
+    const LIST_MEMBER: Option<&'static str> = Some("tags");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

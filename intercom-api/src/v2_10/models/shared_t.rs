@@ -153,6 +153,7 @@ impl<'de> serde::Deserialize<'de> for TagList {
 }
 impl crate::codec::StructDecode for TagList {
     const NAME: &'static str = "TagList";
+    const LIST_MEMBER: Option<&'static str> = Some("data");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
@@ -421,6 +422,7 @@ impl<'de> serde::Deserialize<'de> for TicketContacts {
 }
 impl crate::codec::StructDecode for TicketContacts {
     const NAME: &'static str = "TicketContacts";
+    const LIST_MEMBER: Option<&'static str> = Some("contacts");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
@@ -864,6 +866,7 @@ impl<'de> serde::Deserialize<'de> for TicketParts {
 }
 impl crate::codec::StructDecode for TicketParts {
     const NAME: &'static str = "TicketParts";
+    const LIST_MEMBER: Option<&'static str> = Some("ticket_parts");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

@@ -672,6 +672,7 @@ impl<'de> serde::Deserialize<'de> for AdminList {
 }
 impl crate::codec::StructDecode for AdminList {
     const NAME: &'static str = "AdminList";
+    const LIST_MEMBER: Option<&'static str> = Some("admins");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

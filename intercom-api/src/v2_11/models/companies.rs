@@ -146,6 +146,7 @@ impl<'de> serde::Deserialize<'de> for CompanyAttachedSegments {
 }
 impl crate::codec::StructDecode for CompanyAttachedSegments {
     const NAME: &'static str = "CompanyAttachedSegments";
+    const LIST_MEMBER: Option<&'static str> = Some("data");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

@@ -209,6 +209,7 @@ impl<'de> serde::Deserialize<'de> for CompanySegments {
 }
 impl crate::codec::StructDecode for CompanySegments {
     const NAME: &'static str = "CompanySegments";
+    const LIST_MEMBER: Option<&'static str> = Some("segments");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
@@ -260,6 +261,7 @@ impl<'de> serde::Deserialize<'de> for CompanyTags {
 }
 impl crate::codec::StructDecode for CompanyTags {
     const NAME: &'static str = "CompanyTags";
+    const LIST_MEMBER: Option<&'static str> = Some("tags");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

@@ -729,6 +729,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionTypeList {
 }
 impl crate::codec::StructDecode for SubscriptionTypeList {
     const NAME: &'static str = "SubscriptionTypeList";
+    const LIST_MEMBER: Option<&'static str> = Some("data");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

@@ -890,6 +890,7 @@ impl<'de> serde::Deserialize<'de> for ContentObject {
 }
 impl crate::codec::StructDecode for ContentObject {
     const NAME: &'static str = "ContentObject";
+    const LIST_MEMBER: Option<&'static str> = Some("components");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

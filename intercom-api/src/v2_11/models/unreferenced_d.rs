@@ -369,6 +369,7 @@ impl<'de> serde::Deserialize<'de> for DataTableComponent {
 }
 impl crate::codec::StructDecode for DataTableComponent {
     const NAME: &'static str = "DataTableComponent";
+    const LIST_MEMBER: Option<&'static str> = Some("items");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

@@ -42,6 +42,7 @@ impl<'de> serde::Deserialize<'de> for ListComponent {
 }
 impl crate::codec::StructDecode for ListComponent {
     const NAME: &'static str = "ListComponent";
+    const LIST_MEMBER: Option<&'static str> = Some("items");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

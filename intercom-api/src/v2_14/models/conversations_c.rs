@@ -765,6 +765,7 @@ impl<'de> serde::Deserialize<'de> for ContentSourcesList {
 }
 impl crate::codec::StructDecode for ContentSourcesList {
     const NAME: &'static str = "ContentSourcesList";
+    const LIST_MEMBER: Option<&'static str> = Some("content_sources");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
@@ -983,6 +984,7 @@ impl<'de> serde::Deserialize<'de> for ConversationContacts {
 }
 impl crate::codec::StructDecode for ConversationContacts {
     const NAME: &'static str = "ConversationContacts";
+    const LIST_MEMBER: Option<&'static str> = Some("contacts");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

@@ -369,6 +369,7 @@ impl<'de> serde::Deserialize<'de> for ConversationParts {
 }
 impl crate::codec::StructDecode for ConversationParts {
     const NAME: &'static str = "ConversationParts";
+    const LIST_MEMBER: Option<&'static str> = Some("conversation_parts");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

@@ -35,6 +35,7 @@ impl<'de> serde::Deserialize<'de> for ConversationTeammates {
 }
 impl crate::codec::StructDecode for ConversationTeammates {
     const NAME: &'static str = "ConversationTeammates";
+    const LIST_MEMBER: Option<&'static str> = Some("admins");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

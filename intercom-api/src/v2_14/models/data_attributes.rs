@@ -630,6 +630,7 @@ impl<'de> serde::Deserialize<'de> for DataAttributeList {
 }
 impl crate::codec::StructDecode for DataAttributeList {
     const NAME: &'static str = "DataAttributeList";
+    const LIST_MEMBER: Option<&'static str> = Some("data");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

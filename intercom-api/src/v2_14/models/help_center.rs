@@ -720,6 +720,7 @@ impl<'de> serde::Deserialize<'de> for HelpCenterList {
 }
 impl crate::codec::StructDecode for HelpCenterList {
     const NAME: &'static str = "HelpCenterList";
+    const LIST_MEMBER: Option<&'static str> = Some("data");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

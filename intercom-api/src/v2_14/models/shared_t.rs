@@ -155,6 +155,7 @@ impl<'de> serde::Deserialize<'de> for TagList {
 }
 impl crate::codec::StructDecode for TagList {
     const NAME: &'static str = "TagList";
+    const LIST_MEMBER: Option<&'static str> = Some("data");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
@@ -208,6 +209,7 @@ impl<'de> serde::Deserialize<'de> for Tags {
 }
 impl crate::codec::StructDecode for Tags {
     const NAME: &'static str = "Tags";
+    const LIST_MEMBER: Option<&'static str> = Some("tags");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
@@ -464,6 +466,7 @@ impl<'de> serde::Deserialize<'de> for TicketContacts {
 }
 impl crate::codec::StructDecode for TicketContacts {
     const NAME: &'static str = "TicketContacts";
+    const LIST_MEMBER: Option<&'static str> = Some("contacts");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
@@ -1185,6 +1188,7 @@ impl<'de> serde::Deserialize<'de> for TicketParts {
 }
 impl crate::codec::StructDecode for TicketParts {
     const NAME: &'static str = "TicketParts";
+    const LIST_MEMBER: Option<&'static str> = Some("ticket_parts");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

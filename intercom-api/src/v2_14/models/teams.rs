@@ -163,6 +163,7 @@ impl<'de> serde::Deserialize<'de> for TeamList {
 }
 impl crate::codec::StructDecode for TeamList {
     const NAME: &'static str = "TeamList";
+    const LIST_MEMBER: Option<&'static str> = Some("teams");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

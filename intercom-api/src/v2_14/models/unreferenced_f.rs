@@ -99,6 +99,7 @@ impl<'de> serde::Deserialize<'de> for FinAgentCsatRequestedEventCsat {
 }
 impl crate::codec::StructDecode for FinAgentCsatRequestedEventCsat {
     const NAME: &'static str = "FinAgentCsatRequestedEventCsat";
+    const LIST_MEMBER: Option<&'static str> = Some("options");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

@@ -894,6 +894,7 @@ impl<'de> serde::Deserialize<'de> for VisitorCompanies {
 }
 impl crate::codec::StructDecode for VisitorCompanies {
     const NAME: &'static str = "VisitorCompanies";
+    const LIST_MEMBER: Option<&'static str> = Some("companies");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
@@ -1018,6 +1019,7 @@ impl<'de> serde::Deserialize<'de> for VisitorSegments {
 }
 impl crate::codec::StructDecode for VisitorSegments {
     const NAME: &'static str = "VisitorSegments";
+    const LIST_MEMBER: Option<&'static str> = Some("segments");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
@@ -1069,6 +1071,7 @@ impl<'de> serde::Deserialize<'de> for VisitorSocialProfiles {
 }
 impl crate::codec::StructDecode for VisitorSocialProfiles {
     const NAME: &'static str = "VisitorSocialProfiles";
+    const LIST_MEMBER: Option<&'static str> = Some("social_profiles");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
@@ -1120,6 +1123,7 @@ impl<'de> serde::Deserialize<'de> for VisitorTags {
 }
 impl crate::codec::StructDecode for VisitorTags {
     const NAME: &'static str = "VisitorTags";
+    const LIST_MEMBER: Option<&'static str> = Some("tags");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

@@ -120,6 +120,7 @@ impl<'de> serde::Deserialize<'de> for AudienceList {
 }
 impl crate::codec::StructDecode for AudienceList {
     const NAME: &'static str = "AudienceList";
+    const LIST_MEMBER: Option<&'static str> = Some("data");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

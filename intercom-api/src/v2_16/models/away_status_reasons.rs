@@ -108,6 +108,7 @@ impl<'de> serde::Deserialize<'de> for AwayStatusReasonList {
 }
 impl crate::codec::StructDecode for AwayStatusReasonList {
     const NAME: &'static str = "AwayStatusReasonList";
+    const LIST_MEMBER: Option<&'static str> = Some("data");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

@@ -422,6 +422,7 @@ impl<'de> serde::Deserialize<'de> for ContentSnippetList {
 }
 impl crate::codec::StructDecode for ContentSnippetList {
     const NAME: &'static str = "ContentSnippetList";
+    const LIST_MEMBER: Option<&'static str> = Some("data");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

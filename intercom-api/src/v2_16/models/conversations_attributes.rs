@@ -738,6 +738,7 @@ impl<'de> serde::Deserialize<'de> for ConversationAttributeList {
 }
 impl crate::codec::StructDecode for ConversationAttributeList {
     const NAME: &'static str = "ConversationAttributeList";
+    const LIST_MEMBER: Option<&'static str> = Some("data");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

@@ -89,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for HandlingEventList {
 }
 impl crate::codec::StructDecode for HandlingEventList {
     const NAME: &'static str = "HandlingEventList";
+    const LIST_MEMBER: Option<&'static str> = Some("handling_events");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

@@ -582,6 +582,7 @@ impl<'de> serde::Deserialize<'de> for InternalArticleSearchResponseData {
 }
 impl crate::codec::StructDecode for InternalArticleSearchResponseData {
     const NAME: &'static str = "InternalArticleSearchResponseData";
+    const LIST_MEMBER: Option<&'static str> = Some("internal_articles");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

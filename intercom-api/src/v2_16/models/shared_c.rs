@@ -331,6 +331,7 @@ impl<'de> serde::Deserialize<'de> for CompanyNotes {
 }
 impl crate::codec::StructDecode for CompanyNotes {
     const NAME: &'static str = "CompanyNotes";
+    const LIST_MEMBER: Option<&'static str> = Some("notes");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
@@ -435,6 +436,7 @@ impl<'de> serde::Deserialize<'de> for CompanySegments {
 }
 impl crate::codec::StructDecode for CompanySegments {
     const NAME: &'static str = "CompanySegments";
+    const LIST_MEMBER: Option<&'static str> = Some("segments");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
@@ -486,6 +488,7 @@ impl<'de> serde::Deserialize<'de> for CompanyTags {
 }
 impl crate::codec::StructDecode for CompanyTags {
     const NAME: &'static str = "CompanyTags";
+    const LIST_MEMBER: Option<&'static str> = Some("tags");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
@@ -1522,6 +1525,7 @@ impl<'de> serde::Deserialize<'de> for ContentSourcesList {
 }
 impl crate::codec::StructDecode for ContentSourcesList {
     const NAME: &'static str = "ContentSourcesList";
+    const LIST_MEMBER: Option<&'static str> = Some("content_sources");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
@@ -2410,6 +2414,7 @@ impl<'de> serde::Deserialize<'de> for ConversationContacts {
 }
 impl crate::codec::StructDecode for ConversationContacts {
     const NAME: &'static str = "ConversationContacts";
+    const LIST_MEMBER: Option<&'static str> = Some("contacts");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,
@@ -2970,6 +2975,7 @@ impl<'de> serde::Deserialize<'de> for ConversationParts {
 }
 impl crate::codec::StructDecode for ConversationParts {
     const NAME: &'static str = "ConversationParts";
+    const LIST_MEMBER: Option<&'static str> = Some("conversation_parts");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

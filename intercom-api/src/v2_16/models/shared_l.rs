@@ -135,6 +135,7 @@ impl<'de> serde::Deserialize<'de> for LinkedObjectList {
 }
 impl crate::codec::StructDecode for LinkedObjectList {
     const NAME: &'static str = "LinkedObjectList";
+    const LIST_MEMBER: Option<&'static str> = Some("data");
     type Slots = Self;
     fn member<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self,

@@ -832,7 +832,7 @@ impl CollectFinVoiceCallsByConversationId {
         Output = Result<Response<Vec<models::AiCallResponse>>, Error>,
     > + Send + 'static {
         let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
+        crate::runtime::send(self.client, parts, crate::runtime::decode_json_array)
     }
     /// The request, built before anything is sent.
     #[inline]
