@@ -282,7 +282,8 @@ fn lib_region(versions: &[String]) -> String {
 
 fn features_region(versions: &[String]) -> String {
     let mut s = String::new();
-    if let Some(latest) = versions.last() {
+    // The newest stable version: a named one (`Preview`) is never the default.
+    if let Some(latest) = crate::specs::newest_stable(versions.iter().map(String::as_str)) {
         s.push_str(&format!(
             "default = [\"{}\"]\n",
             naming::version_module(latest)
@@ -425,6 +426,27 @@ mod tests {
             example_members: 0,
             naming_overrides_used: used.iter().map(|s| s.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn a_named_version_gets_a_module_and_feature_but_is_never_the_default() {
+        let versions: Vec<String> = ["2.10", "2.16", "Preview"].map(String::from).to_vec();
+        assert_eq!(
+            features_region(&versions),
+            "default = [\"v2_16\"]\nv2_10 = []\nv2_16 = []\nv_preview = []\n"
+        );
+        assert!(
+            lib_region(&versions).ends_with(
+                "#[cfg(feature = \"v_preview\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"v_preview\")))]\n#[rustfmt::skip]\npub mod v_preview;\n"
+            ),
+            "{}",
+            lib_region(&versions)
+        );
+        // Only named versions: no default feature.
+        assert_eq!(
+            features_region(&["Preview".to_string()]),
+            "v_preview = []\n"
+        );
     }
 
     #[test]

@@ -1,11 +1,12 @@
-//! Every newer Intercom version works out of the box (issue 11): each description under
-//! `../shared/intercom-openapi/upcoming/<version>/` is added, as `cargo xtask add-version` would,
-//! to a temporary copy of the workspace; the crate is regenerated, compiled with only those
+//! The next Intercom version works out of the box (issues 11 and 18): each description under
+//! `../shared/intercom-openapi/next/<version>/` (today `Preview`, Intercom's unstable description,
+//! sent as `Intercom-Version: Preview`; test input, never shipped) is added, as
+//! `cargo xtask add-version` would, to a temporary copy of the workspace; the crate is regenerated, compiled with only those
 //! versions' features, and the example-decoding and Prism contract tests run for them
 //! (`INTERCOM_TEST_VERSIONS` restricts those tests to the new versions). No version-specific code:
 //! whatever these versions need must come from the generic rules of the generator.
 //!
-//! Prints, per upcoming version, `regen: <v>: ...`, `examples: <v>: p/t`, `contract: <v>: p/t` and
+//! Prints, per next version, `regen: <v>: ...`, `examples: <v>: p/t`, `contract: <v>: p/t` and
 //! the other lines of those tests, and fails unless every example decodes and every operation
 //! passes. The copy builds in `target/upcoming` (kept between runs, so later runs are warm); Prism
 //! is shared with the real workspace's `.tools/`.
@@ -21,16 +22,16 @@ use codegen::versions::{self, Source};
 mod support;
 use support::{copy_tree, real_root};
 
-/// `../shared/intercom-openapi/upcoming/<version>/api.intercom.io.yaml`, by version.
-fn upcoming(root: &Path) -> Vec<(String, PathBuf)> {
+/// `../shared/intercom-openapi/next/<version>/api.intercom.io.yaml`, by version.
+fn next_versions(root: &Path) -> Vec<(String, PathBuf)> {
     let dir = root
         .join("..")
         .join("shared")
         .join("intercom-openapi")
-        .join("upcoming");
+        .join("next");
     let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
         panic!(
-            "{}: {e} (the local spec mirror with upcoming versions, see SOURCE.md)",
+            "{}: {e} (the local spec mirror with the next versions, see SOURCE.md)",
             dir.display()
         )
     });
@@ -85,13 +86,13 @@ fn progress(line: &str) {
 }
 
 #[test]
-fn upcoming_versions_regenerate_decode_and_pass_the_contract_test() {
+fn next_versions_regenerate_decode_and_pass_the_contract_test() {
     let started = Instant::now();
     let real = real_root();
-    let versions = upcoming(&real);
+    let versions = next_versions(&real);
     assert!(
         !versions.is_empty(),
-        "no upcoming versions in ../shared/intercom-openapi/upcoming"
+        "no versions in ../shared/intercom-openapi/next"
     );
 
     let dir = tempfile::tempdir().expect("temp dir");
@@ -128,6 +129,22 @@ fn upcoming_versions_regenerate_decode_and_pass_the_contract_test() {
         features.push(codegen::naming::version_module(version));
         names.push(version.clone());
     }
+
+    // A named version (`Preview`) never becomes the default feature: that stays the newest
+    // stable pin.
+    let pins = codegen::specs::load_pins(&root).expect("the copy's pins load");
+    let stable = codegen::specs::newest_stable(pins.iter().map(|p| p.version.as_str()))
+        .expect("a stable pin");
+    let cargo = std::fs::read_to_string(root.join("intercom-api").join("Cargo.toml"))
+        .expect("read the copy's intercom-api/Cargo.toml");
+    let default = format!(
+        "default = [\"{}\"]",
+        codegen::naming::version_module(stable)
+    );
+    assert!(
+        cargo.lines().any(|l| l == default),
+        "the copy's intercom-api/Cargo.toml has no `{default}`:\n{cargo}"
+    );
 
     let target = real.join("target").join("upcoming");
     let output = Command::new(env!("CARGO"))
@@ -176,6 +193,6 @@ fn upcoming_versions_regenerate_decode_and_pass_the_contract_test() {
     }
     assert!(
         problems.is_empty(),
-        "upcoming versions are not fully supported: {problems:?}"
+        "the next versions are not fully supported: {problems:?}"
     );
 }
