@@ -297,7 +297,7 @@ fn bad_arguments_and_specs_are_errors() {
         label: "odd.yaml".into(),
         version: None,
         path: PathBuf::from("odd.yaml"),
-        text: "openapi: 3.0.3\ninfo: {title: x, version: latest}\npaths: {}\n".into(),
+        text: "openapi: 3.0.3\ninfo: {title: x, version: \"latest build\"}\npaths: {}\n".into(),
     };
     let err = no_version
         .lower()
@@ -305,7 +305,9 @@ fn bad_arguments_and_specs_are_errors() {
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(
-        err.contains("\"latest\"") && err.contains("odd.yaml"),
+        err.contains("\"latest build\"")
+            && err.contains("' ' is not an ASCII letter")
+            && err.contains("odd.yaml"),
         "{err}"
     );
 
@@ -314,7 +316,10 @@ fn bad_arguments_and_specs_are_errors() {
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
-    assert!(err.contains("9.99") && err.contains("not pinned"), "{err}");
+    assert!(
+        err.contains("`9.99` is neither an existing file nor a pinned version"),
+        "{err}"
+    );
     let err = diff::source::load(
         &root,
         &SpecRef::GitPin {
