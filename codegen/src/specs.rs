@@ -118,7 +118,9 @@ pub fn check_version(version: &str) -> Result<(), Error> {
 /// Two versions of `versions` that share a module and feature
 /// ([`naming::version_module`](crate::naming::version_module): they differ only in case, or in
 /// `.` versus `-`) are an error naming both.
-pub fn check_modules_distinct<'a>(versions: impl IntoIterator<Item = &'a str>) -> Result<(), Error> {
+pub fn check_modules_distinct<'a>(
+    versions: impl IntoIterator<Item = &'a str>,
+) -> Result<(), Error> {
     let mut seen: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
     for v in versions {
         let module = crate::naming::version_module(v);
@@ -319,14 +321,23 @@ mod tests {
         let long = "a".repeat(MAX_VERSION_LEN + 1);
         for (bad, why) in [
             ("", "it is empty"),
-            ("2..1", "a dot or hyphen is at the start or end, or next to another"),
+            (
+                "2..1",
+                "a dot or hyphen is at the start or end, or next to another",
+            ),
             (".2", "a dot or hyphen is at the start or end"),
             ("2.", "a dot or hyphen is at the start or end"),
             ("-Preview", "a dot or hyphen is at the start or end"),
             ("2.-1", "next to another"),
-            ("../2.12", "'/' is not an ASCII letter, digit, dot or hyphen"),
+            (
+                "../2.12",
+                "'/' is not an ASCII letter, digit, dot or hyphen",
+            ),
             ("2,11", "',' is not an ASCII letter, digit, dot or hyphen"),
-            ("2.11 beta", "' ' is not an ASCII letter, digit, dot or hyphen"),
+            (
+                "2.11 beta",
+                "' ' is not an ASCII letter, digit, dot or hyphen",
+            ),
             ("2_11", "'_' is not an ASCII letter"),
             ("２.11", "'２' is not an ASCII letter"),
             ("Prévu", "'é' is not an ASCII letter"),
@@ -335,10 +346,10 @@ mod tests {
             assert!(!is_version(bad), "{bad}");
             let e = check_version(bad).err().map(|e| e.to_string());
             assert!(
-                e.as_deref().is_some_and(|e| e
-                    .starts_with(&format!("invalid version {bad:?}: "))
-                    && e.contains(why)
-                    && e.contains("like 2.12 or Preview")),
+                e.as_deref()
+                    .is_some_and(|e| e.starts_with(&format!("invalid version {bad:?}: "))
+                        && e.contains(why)
+                        && e.contains("like 2.12 or Preview")),
                 "{bad}: {e:?}"
             );
         }
@@ -357,12 +368,28 @@ mod tests {
     #[test]
     fn stable_versions_sort_numerically_before_named_ones() {
         let mut versions = vec![
-            "Preview", "2.10", "2.11-beta", "2.9", "Alpha", "10.0", "2.11", "0",
+            "Preview",
+            "2.10",
+            "2.11-beta",
+            "2.9",
+            "Alpha",
+            "10.0",
+            "2.11",
+            "0",
         ];
         versions.sort_by_key(|v| version_key(v));
         assert_eq!(
             versions,
-            ["0", "2.9", "2.10", "2.11", "10.0", "2.11-beta", "Alpha", "Preview"]
+            [
+                "0",
+                "2.9",
+                "2.10",
+                "2.11",
+                "10.0",
+                "2.11-beta",
+                "Alpha",
+                "Preview"
+            ]
         );
         assert_eq!(
             newest_stable(["2.10", "Preview", "2.16", "2.9"]),
@@ -448,9 +475,9 @@ mod tests {
         .err()
         .map(|e| e.to_string());
         assert!(
-            e.as_deref().is_some_and(
-                |e| e.contains("\"Preview\" and \"preview\" would both be module and feature `v_preview`")
-            ),
+            e.as_deref().is_some_and(|e| e.contains(
+                "\"Preview\" and \"preview\" would both be module and feature `v_preview`"
+            )),
             "{e:?}"
         );
     }

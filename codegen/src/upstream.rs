@@ -291,8 +291,8 @@ pub fn check(pins: &[Pin], config: &Config) -> Result<Report, Error> {
     let pinned: BTreeSet<&str> = pins.iter().map(|p| p.version.as_str()).collect();
     // Newer than the newest stable pin: a pinned named version (`Preview`) sorts after every
     // numbered one and would hide them.
-    let newest_pin = specs::newest_stable(pins.iter().map(|p| p.version.as_str()))
-        .map(specs::version_key);
+    let newest_pin =
+        specs::newest_stable(pins.iter().map(|p| p.version.as_str())).map(specs::version_key);
     let mut repositories: Vec<&str> = pins.iter().map(|p| p.repository.as_str()).collect();
     repositories.sort_unstable();
     repositories.dedup();

@@ -207,8 +207,14 @@ async fn form_body_is_sent_as_multipart_on_every_attempt() {
             "meta": {"k": true},
         }))
         .expect("an object");
-    let raw = client(&server).execute(parts).await.expect("200 after a retry");
-    assert_eq!(decode_json::<Contact>(raw).expect("decodes").body().id, "c1");
+    let raw = client(&server)
+        .execute(parts)
+        .await
+        .expect("200 after a retry");
+    assert_eq!(
+        decode_json::<Contact>(raw).expect("decodes").body().id,
+        "c1"
+    );
 
     let requests = server.received_requests().await.unwrap_or_default();
     assert_eq!(requests.len(), 2, "one retry");
@@ -251,7 +257,9 @@ async fn a_form_body_that_is_not_an_object_is_an_invalid_request_error() {
         .expect_err("must fail");
     assert!(
         matches!(&error, Error::InvalidRequest(_))
-            && error.to_string().contains("multipart/form-data request body must be an object"),
+            && error
+                .to_string()
+                .contains("multipart/form-data request body must be an object"),
         "{error:?}"
     );
 }

@@ -16,7 +16,7 @@ use crate::regen::print_reports;
 Without --from, the file is downloaded from the upstream repository at --commit.
 --from without --commit records commit `unknown`.")]
 pub struct Args {
-    /// The API version, digits separated by dots (2.12).
+    /// The API version: letters and digits in parts separated by dots or hyphens (2.12, Preview).
     pub version: String,
     /// Take the description from this local file.
     #[arg(long, value_name = "FILE")]

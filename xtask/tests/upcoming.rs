@@ -64,18 +64,47 @@ fn interesting(line: &str) -> bool {
     .any(|p| line.starts_with(p))
 }
 
-/// `<prefix><version>: p/t` with p == t, from `output`.
+/// `p/t` as two counts.
+fn counts(word: &str) -> Option<(u64, u64)> {
+    let (p, t) = word.split_once('/')?;
+    Some((p.parse().ok()?, t.parse().ok()?))
+}
+
+/// `<prefix><version>: p/t` with p == t, from `output` (other lines with that head, like
+/// `contract: <v>: Prism listening at ...`, are not the count).
 fn complete(output: &str, prefix: &str, version: &str) -> Result<(), String> {
     let head = format!("{prefix}{version}: ");
-    let line = output
+    let (line, (p, t)) = output
         .lines()
-        .find(|l| l.starts_with(&head))
+        .filter_map(|l| {
+            let rest = l.strip_prefix(&head)?;
+            Some((l, counts(rest.split_whitespace().next()?)?))
+        })
+        .next()
         .ok_or_else(|| format!("no `{head}p/t` line"))?;
-    let counts = line[head.len()..].split_whitespace().next().unwrap_or("");
-    match counts.split_once('/') {
-        Some((p, t)) if p == t && t != "0" => Ok(()),
-        _ => Err(format!("`{line}` is not complete")),
+    if p == t && t != 0 {
+        Ok(())
+    } else {
+        Err(format!("`{line}` is not complete"))
     }
+}
+
+#[test]
+fn only_a_full_count_line_is_complete() {
+    let output = "contract: Preview: Prism listening at http://127.0.0.1:1 after 3.0 s\n\
+                  contract: Preview: 252/252\n\
+                  examples: Preview: 872/873\n\
+                  examples: 2.16: 0/0\n";
+    assert_eq!(complete(output, "contract: ", "Preview"), Ok(()));
+    assert_eq!(
+        complete(output, "examples: ", "Preview"),
+        Err("`examples: Preview: 872/873` is not complete".to_string())
+    );
+    assert!(complete(output, "examples: ", "2.16").is_err());
+    assert_eq!(
+        complete(output, "contract: ", "2.16"),
+        Err("no `contract: 2.16: p/t` line".to_string())
+    );
 }
 
 /// A line that shows even when the test passes: written to the process's stderr directly, which

@@ -211,9 +211,8 @@ mod tests {
             .and_then(|r| load(&dir, &r).err())
             .map(|e| e.to_string());
         assert!(
-            err.as_deref().is_some_and(|e| e.contains(
-                "`no-such-file.yaml` is neither an existing file nor a pinned version"
-            )),
+            err.as_deref().is_some_and(|e| e
+                .contains("`no-such-file.yaml` is neither an existing file nor a pinned version")),
             "{err:?}"
         );
     }

@@ -553,16 +553,18 @@ struct FormField {
 
 /// The form of one attempt (a `reqwest` form is a stream, used up by the attempt that sends it).
 fn multipart_form(fields: &[FormField]) -> reqwest::multipart::Form {
-    fields.iter().fold(reqwest::multipart::Form::new(), |form, f| {
-        let part = reqwest::multipart::Part::text(f.value.clone());
-        let part = if f.json {
-            part.mime_str("application/json")
-                .unwrap_or_else(|_| reqwest::multipart::Part::text(f.value.clone()))
-        } else {
-            part
-        };
-        form.part(f.name.clone(), part)
-    })
+    fields
+        .iter()
+        .fold(reqwest::multipart::Form::new(), |form, f| {
+            let part = reqwest::multipart::Part::text(f.value.clone());
+            let part = if f.json {
+                part.mime_str("application/json")
+                    .unwrap_or_else(|_| reqwest::multipart::Part::text(f.value.clone()))
+            } else {
+                part
+            };
+            form.part(f.name.clone(), part)
+        })
 }
 
 /// The headers of every attempt: authentication, `Intercom-Version` (when set), `Accept`,
