@@ -74,9 +74,9 @@ pub const MAX_VERSION_LEN: usize = 64;
 /// Whether `s` is an API version: ASCII letters and digits in parts separated by single dots or
 /// hyphens, at most [`MAX_VERSION_LEN`] bytes (`2.11`, `3.0`, `2.11-beta`, `Preview`). The one
 /// version-string check of the workspace: a version becomes a file name (`specs/2.11.toml`), a
-/// module and cargo feature ([`naming::version_module`](crate::naming::version_module)), the
-/// `Intercom-Version` header the module sends, and is matched against upstream's `descriptions/`
-/// folders.
+/// module and cargo feature ([`naming::version_module`](crate::naming::version_module)) and the
+/// `Intercom-Version` header the module sends. Upstream's `descriptions/` folders are matched
+/// against the numbered ones only ([`is_stable`]).
 pub fn is_version(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= MAX_VERSION_LEN

@@ -234,7 +234,9 @@ impl GitHub<'_> {
             .iter()
             .filter(|i| i.get("type").and_then(Value::as_str) == Some("dir"))
             .filter_map(|i| i.get("name").and_then(Value::as_str))
-            .filter(|name| specs::is_version(name))
+            // Upstream numbers its version folders; other names (a `README`, a scratch folder)
+            // are not versions to offer.
+            .filter(|name| specs::is_stable(name))
             .map(str::to_string)
             .collect();
         versions.sort_by_key(|v| specs::version_key(v));
