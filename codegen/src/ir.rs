@@ -301,6 +301,10 @@ pub struct Operation {
     pub docs: Docs,
     /// Path, query and header parameters (the `Intercom-Version` header is dropped: the runtime sends it).
     pub parameters: Vec<Parameter>,
+    /// The `Intercom-Version` this operation sends instead of its module's version: set when its
+    /// `Intercom-Version` header parameter allows one value only (a single-value `enum`) and that
+    /// is not the module's version (an endpoint that needs another version than the rest).
+    pub api_version: Option<String>,
     /// JSON request body.
     pub body: Option<Body>,
     /// Responses by status code (`200`, `404`, `default`), in spec order.
@@ -484,7 +488,8 @@ pub struct Parameter {
 /// A request body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
-    /// Media type (`application/json`).
+    /// Media type: `application/json` (or `multipart/form-data`, sent as one part per member;
+    /// anything else is sent as JSON, with a warning).
     pub media_type: String,
     /// Type.
     pub ty: TypeRef,
@@ -507,6 +512,11 @@ pub fn media_essence(ct: &str) -> String {
 pub fn media_is_json(ct: &str) -> bool {
     let ct = media_essence(ct);
     ct == "application/json" || ct.ends_with("+json")
+}
+
+/// `multipart/form-data`: a request body sent as one part per member.
+pub fn media_is_form(ct: &str) -> bool {
+    media_essence(ct) == "multipart/form-data"
 }
 
 /// `text/*`: returned as a `String` (decoded as UTF-8).

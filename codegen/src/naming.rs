@@ -202,9 +202,25 @@ pub fn module_name(s: &str) -> String {
     if m.is_empty() { "misc".to_string() } else { m }
 }
 
-/// `2.11` -> `v2_11`; the module and cargo feature of an API version.
+/// The module and cargo feature of an API version: `v`, then the version in lower case with its
+/// dots and hyphens as underscores, after one more underscore when it starts with a letter:
+/// `2.11` -> `v2_11`, `2.11-beta` -> `v2_11_beta`, `Preview` -> `v_preview`. The `v` keeps every
+/// version module apart from the crate's own modules (`runtime`, `codec`) and from keywords. Two
+/// versions that differ only in case or in `.` versus `-` share a module: pins reject that
+/// ([`crate::specs::check_modules_distinct`]).
 pub fn version_module(version: &str) -> String {
-    format!("v{}", version.replace(['.', '-'], "_"))
+    let rest: String = version
+        .chars()
+        .map(|c| match c {
+            '.' | '-' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        format!("v_{rest}")
+    } else {
+        format!("v{rest}")
+    }
 }
 
 /// Returns `base`, or `base` + the first of `suffixes` + a counter, that is not in `taken`; records it.
@@ -290,6 +306,31 @@ mod tests {
             "list_attached_contacts"
         );
         assert_eq!(method_name("retrieveContact"), "retrieve_contact");
+    }
+
+    #[test]
+    fn version_modules_are_identifiers_and_features() {
+        for (version, module) in [
+            ("2.11", "v2_11"),
+            ("2.9", "v2_9"),
+            ("10.20.30", "v10_20_30"),
+            ("0", "v0"),
+            ("2.11-beta", "v2_11_beta"),
+            ("Preview", "v_preview"),
+            ("Unstable", "v_unstable"),
+            ("self", "v_self"),
+            ("runtime", "v_runtime"),
+        ] {
+            assert_eq!(version_module(version), module, "{version}");
+            // A Rust identifier that is not a keyword, and a cargo feature name.
+            assert!(
+                syn::parse_str::<syn::Ident>(module).is_ok(),
+                "{module} is not an identifier"
+            );
+        }
+        // Case and `.`/`-` are folded: such versions share a module (and pins reject the pair).
+        assert_eq!(version_module("preview"), version_module("Preview"));
+        assert_eq!(version_module("2-11"), version_module("2.11"));
     }
 
     #[test]

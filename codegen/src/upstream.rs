@@ -234,7 +234,9 @@ impl GitHub<'_> {
             .iter()
             .filter(|i| i.get("type").and_then(Value::as_str) == Some("dir"))
             .filter_map(|i| i.get("name").and_then(Value::as_str))
-            .filter(|name| specs::is_version(name))
+            // Upstream numbers its version folders; other names (a `README`, a scratch folder)
+            // are not versions to offer.
+            .filter(|name| specs::is_stable(name))
             .map(str::to_string)
             .collect();
         versions.sort_by_key(|v| specs::version_key(v));
@@ -289,7 +291,10 @@ pub fn check(pins: &[Pin], config: &Config) -> Result<Report, Error> {
     }
 
     let pinned: BTreeSet<&str> = pins.iter().map(|p| p.version.as_str()).collect();
-    let newest_pin = pins.iter().map(|p| specs::version_key(&p.version)).max();
+    // Newer than the newest stable pin: a pinned named version (`Preview`) sorts after every
+    // numbered one and would hide them.
+    let newest_pin =
+        specs::newest_stable(pins.iter().map(|p| p.version.as_str())).map(specs::version_key);
     let mut repositories: Vec<&str> = pins.iter().map(|p| p.repository.as_str()).collect();
     repositories.sort_unstable();
     repositories.dedup();

@@ -115,6 +115,7 @@ fn update(
     let pin_file = Pin::file(workspace, version);
     let mut pins = specs::load_pins(workspace)?;
     let previous = pins.iter().find(|p| p.version == version).cloned();
+    specs::check_modules_distinct(pins.iter().map(|p| p.version.as_str()).chain([version]))?;
     match (&previous, existing) {
         (Some(_), false) => {
             return Err(Error::other(format!(

@@ -384,16 +384,9 @@ fn lib_region(versions: &[String], migrations: bool) -> String {
 }
 
 /// The version the crate's `default` feature enables: the newest stable one (numbered, `2.16`;
-/// never an unstable description such as `Preview`), in [`specs::version_key`] order.
+/// never a named description such as `Preview`), [`specs::newest_stable`].
 pub fn default_version(versions: &[String]) -> Option<&str> {
-    versions
-        .iter()
-        .filter(|v| {
-            v.split('.')
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        })
-        .max_by_key(|v| specs::version_key(v))
-        .map(String::as_str)
+    specs::newest_stable(versions.iter().map(String::as_str))
 }
 
 fn features_region(versions: &[String]) -> String {
@@ -586,6 +579,27 @@ mod tests {
             naming_overrides_used: used.iter().map(|s| s.to_string()).collect(),
             corrections_applied: None,
         }
+    }
+
+    #[test]
+    fn a_named_version_gets_a_module_and_feature_but_is_never_the_default() {
+        let versions: Vec<String> = ["2.10", "2.16", "Preview"].map(String::from).to_vec();
+        assert_eq!(
+            features_region(&versions),
+            "default = [\"v2_16\"]\nv2_10 = []\nv2_16 = []\nv_preview = []\n"
+        );
+        assert!(
+            lib_region(&versions).ends_with(
+                "#[cfg(feature = \"v_preview\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"v_preview\")))]\n#[rustfmt::skip]\npub mod v_preview;\n"
+            ),
+            "{}",
+            lib_region(&versions)
+        );
+        // Only named versions: no default feature.
+        assert_eq!(
+            features_region(&["Preview".to_string()]),
+            "v_preview = []\n"
+        );
     }
 
     #[test]

@@ -298,7 +298,7 @@ fn bad_arguments_and_specs_are_errors() {
         label: "odd.yaml".into(),
         version: None,
         path: PathBuf::from("odd.yaml"),
-        text: "openapi: 3.0.3\ninfo: {title: x, version: latest}\npaths: {}\n".into(),
+        text: "openapi: 3.0.3\ninfo: {title: x, version: \"latest build\"}\npaths: {}\n".into(),
         corrections: None,
     };
     let err = no_version
@@ -307,7 +307,9 @@ fn bad_arguments_and_specs_are_errors() {
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(
-        err.contains("\"latest\"") && err.contains("odd.yaml"),
+        err.contains("\"latest build\"")
+            && err.contains("' ' is not an ASCII letter")
+            && err.contains("odd.yaml"),
         "{err}"
     );
 
@@ -316,7 +318,10 @@ fn bad_arguments_and_specs_are_errors() {
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
-    assert!(err.contains("9.99") && err.contains("not pinned"), "{err}");
+    assert!(
+        err.contains("`9.99` is neither an existing file nor a pinned version"),
+        "{err}"
+    );
     let err = diff::source::load(
         &root,
         &SpecRef::GitPin {

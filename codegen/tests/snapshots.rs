@@ -27,6 +27,7 @@ const FIXTURES: &[&str] = &[
     "example_members",
     "examples_no_schema",
     "field_docs",
+    "form_body",
     "implied_pagination",
     "keywords",
     "kind_union",
@@ -43,6 +44,7 @@ const FIXTURES: &[&str] = &[
     "search_operator",
     "tagged_oneof",
     "untagged_json",
+    "version_header",
 ];
 
 fn fixtures_dir() -> PathBuf {
@@ -162,6 +164,7 @@ snapshot_tests!(
     example_members,
     examples_no_schema,
     field_docs,
+    form_body,
     implied_pagination,
     keywords,
     kind_union,
@@ -178,6 +181,7 @@ snapshot_tests!(
     search_operator,
     tagged_oneof,
     untagged_json,
+    version_header,
 );
 
 #[test]
@@ -878,4 +882,70 @@ fn ir_accept_header_parameter_is_no_argument_and_no_type() {
         ops.contains("set_accept(\"application/octet-stream\")"),
         "{ops}"
     );
+
+fn ir_an_operation_sends_the_only_intercom_version_its_spec_allows() {
+    let api = lower("version_header");
+    let sent = |id: &str| {
+        api.operations
+            .iter()
+            .find(|o| o.operation_id == id)
+            .unwrap_or_else(|| panic!("no {id}"))
+            .api_version
+            .clone()
+    };
+    // The enum lists the module's version: the module's version is sent.
+    assert_eq!(sent("listTags"), None);
+    // The operation's own one-value enum wins over the path's, whatever the header's case.
+    assert_eq!(sent("attachTagToArticle"), Some("preview".to_string()));
+    // Several values, none the module's: the module's version, and a warning at the schema.
+    assert_eq!(sent("getBeta"), None);
+    let warnings: Vec<String> = api.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("/paths/~1beta/get/parameters/0/schema")
+                && w.contains("allows alpha, beta but not \"9.99\"")),
+        "{warnings:?}"
+    );
+    // The header is never a parameter of the call.
+    assert!(api.operations.iter().all(|o| {
+        o.parameters
+            .iter()
+            .all(|p| !p.name.eq_ignore_ascii_case("intercom-version"))
+    }));
+}
+
+#[test]
+fn ir_a_multipart_form_body_is_typed_and_sent_as_a_form() {
+    let api = lower("form_body");
+    let body = |id: &str| {
+        api.operations
+            .iter()
+            .find(|o| o.operation_id == id)
+            .and_then(|o| o.body.clone())
+            .unwrap_or_else(|| panic!("{id} has no body"))
+    };
+    let upload = body("uploadCatalog");
+    assert!(codegen::ir::media_is_form(&upload.media_type));
+    assert!(matches!(upload.ty, TypeRef::Named(_)), "{:?}", upload.ty);
+    // Only the media type that is neither JSON nor a multipart form is "sent as JSON anyway".
+    let warnings: Vec<String> = api.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|w| w.contains("sent as JSON anyway"))
+            .count(),
+        1,
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("application/x-www-form-urlencoded")),
+        "{warnings:?}"
+    );
+    let (files, _) = generate("form_body");
+    let ops = operations_text(&files);
+    assert!(ops.contains("parts.set_form_body("), "{ops}");
+    assert!(ops.contains("parts.set_json_body("), "{ops}");
 }

@@ -141,6 +141,129 @@ async fn json_body_is_sent_with_content_type() {
     );
 }
 
+/// The parts of a `multipart/form-data` body: (name, part content type, value), in order.
+fn form_parts(content_type: &str, body: &[u8]) -> Vec<(String, Option<String>, String)> {
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .unwrap_or_else(|| panic!("not a multipart/form-data content type: {content_type}"));
+    let body = String::from_utf8_lossy(body);
+    let delimiter = format!("--{boundary}");
+    let mut sections: Vec<&str> = body.split(delimiter.as_str()).collect();
+    assert_eq!(sections.first(), Some(&""), "{body}");
+    assert_eq!(sections.pop(), Some("--\r\n"), "{body}");
+    sections
+        .into_iter()
+        .skip(1)
+        .map(|section| {
+            let section = section
+                .strip_prefix("\r\n")
+                .and_then(|s| s.strip_suffix("\r\n"))
+                .unwrap_or_else(|| panic!("part not framed by CRLF: {section:?}"));
+            let (head, value) = section
+                .split_once("\r\n\r\n")
+                .unwrap_or_else(|| panic!("part without headers: {section:?}"));
+            let mut name = None;
+            let mut media = None;
+            for line in head.lines() {
+                let lower = line.to_ascii_lowercase();
+                if let Some(rest) = lower.strip_prefix("content-disposition: form-data; name=\"") {
+                    name = rest.strip_suffix('"').map(str::to_owned);
+                } else if let Some(rest) = lower.strip_prefix("content-type: ") {
+                    media = Some(rest.to_owned());
+                }
+            }
+            (
+                name.unwrap_or_else(|| panic!("part without a name: {head:?}")),
+                media,
+                value.to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn form_body_is_sent_as_multipart_on_every_attempt() {
+    let server = MockServer::start().await;
+    // The first attempt fails with a retryable status: the form must be sent again, whole.
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/catalog"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "c1"})))
+        .mount(&server)
+        .await;
+    let mut parts = RequestParts::new(Method::PUT, "2.11", "/catalog");
+    parts.push_path("/catalog");
+    parts
+        .set_form_body(&serde_json::json!({
+            "catalog": "[{\"id\": \"p1\"}]",
+            "finalize": "false",
+            "part_number": 2,
+            "skipped": null,
+            "tags": ["a", "b"],
+            "meta": {"k": true},
+        }))
+        .expect("an object");
+    let raw = client(&server)
+        .execute(parts)
+        .await
+        .expect("200 after a retry");
+    assert_eq!(
+        decode_json::<Contact>(raw).expect("decodes").body().id,
+        "c1"
+    );
+
+    let requests = server.received_requests().await.unwrap_or_default();
+    assert_eq!(requests.len(), 2, "one retry");
+    let expected = vec![
+        ("catalog".to_owned(), None, "[{\"id\": \"p1\"}]".to_owned()),
+        ("finalize".to_owned(), None, "false".to_owned()),
+        (
+            "meta".to_owned(),
+            Some("application/json".to_owned()),
+            "{\"k\":true}".to_owned(),
+        ),
+        ("part_number".to_owned(), None, "2".to_owned()),
+        ("tags".to_owned(), None, "a".to_owned()),
+        ("tags".to_owned(), None, "b".to_owned()),
+    ];
+    for request in &requests {
+        let content_type = request
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        // Members come in the order the body serializes them (a `json!` object's order depends on
+        // serde_json's `preserve_order`): compared by name, repeated names in array order.
+        let mut parts = form_parts(content_type, &request.body);
+        parts.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(parts, expected);
+        assert_eq!(
+            request.headers.get_all("content-type").iter().count(),
+            1,
+            "one Content-Type"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_form_body_that_is_not_an_object_is_an_invalid_request_error() {
+    let mut parts = RequestParts::new(Method::POST, "2.11", "/catalog");
+    let error = parts
+        .set_form_body(&serde_json::json!(["not", "an", "object"]))
+        .expect_err("must fail");
+    assert!(
+        matches!(&error, Error::InvalidRequest(_))
+            && error
+                .to_string()
+                .contains("multipart/form-data request body must be an object"),
+        "{error:?}"
+    );
+}
+
 #[tokio::test]
 async fn unserializable_body_is_an_invalid_request_error() {
     let mut map = std::collections::BTreeMap::new();

@@ -21,7 +21,7 @@ applied before generating; Intercom's own is fern/openapi-overrides.yml, README 
 recorded with the same commit; `pin` keeps the version's corrections unless given --corrections or
 --no-corrections.")]
 pub struct Args {
-    /// The API version, digits separated by dots (2.12).
+    /// The API version: letters and digits in parts separated by dots or hyphens (2.12, Preview).
     pub version: String,
     /// Take the description from this local file.
     #[arg(long, value_name = "FILE")]

@@ -76,7 +76,7 @@ impl SpecRef {
             });
         }
         Err(Error::other(format!(
-            "`{arg}` is not an existing file, a pinned version (like 2.11), or <git-rev>:<version> (like origin/main:2.11)"
+            "`{arg}` is not an existing file, a pinned version (like 2.11 or Preview), or <git-rev>:<version> (like origin/main:2.11)"
         )))
     }
 
@@ -124,13 +124,10 @@ impl LoadedSpec {
             Some(v) => v.clone(),
             None => {
                 let v = doc.openapi.info.version.trim().to_string();
-                if !is_version(&v) {
+                if let Err(e) = specs::check_version(&v) {
                     return Err(Error::at(
                         "#/info/version",
-                        format!(
-                            "{}: info.version {v:?} is not a version like 2.11",
-                            self.path.display()
-                        ),
+                        format!("{}: info.version: {e}", self.path.display()),
                     ));
                 }
                 v
@@ -148,7 +145,7 @@ pub fn load(workspace: &Path, r: &SpecRef) -> Result<LoadedSpec, Error> {
             let file = Pin::file(workspace, version);
             let text = std::fs::read_to_string(&file).map_err(|e| {
                 Error::other(format!(
-                    "version {version} is not pinned: cannot read {}: {e}",
+                    "`{version}` is neither an existing file nor a pinned version: cannot read {}: {e}",
                     file.display()
                 ))
             })?;
@@ -253,10 +250,22 @@ mod tests {
                 version: "2.11".into()
             })
         );
-        let err = SpecRef::parse("no-such-file.yaml")
+        // A named version, pinned or at a revision.
+        assert_eq!(
+            SpecRef::parse("Preview").ok(),
+            Some(SpecRef::Pinned("Preview".into()))
+        );
+        assert_eq!(
+            SpecRef::parse("HEAD~1:Preview").ok(),
+            Some(SpecRef::GitPin {
+                rev: "HEAD~1".into(),
+                version: "Preview".into()
+            })
+        );
+        let err = SpecRef::parse("no/such-file.yaml")
             .err()
             .map(|e| e.to_string());
-        assert!(err.is_some_and(|e| e.contains("no-such-file.yaml")));
+        assert!(err.is_some_and(|e| e.contains("no/such-file.yaml")));
         assert!(SpecRef::parse(":2.11").is_err());
         assert_eq!(
             SpecRef::parse("2.14-corrections").ok(),
@@ -269,8 +278,28 @@ mod tests {
             with.as_ref().map(SpecRef::label).as_deref(),
             Some("origin/main:2.14+corrections")
         );
-        let err = SpecRef::parse("x-corrections").err().map(|e| e.to_string());
-        assert!(err.is_some_and(|e| e.contains("x-corrections")));
+        let err = SpecRef::parse("2..1-corrections")
+            .err()
+            .map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("2..1-corrections")));
+        assert!(SpecRef::parse("HEAD:2..1").is_err());
         assert!(!is_version("2..1") && !is_version("") && is_version("2.11"));
+    }
+
+    #[test]
+    fn a_missing_file_that_reads_as_a_version_is_reported_as_both() {
+        // `no-such-file.yaml` is a well-formed version string: it is looked up as a pin.
+        let r = SpecRef::parse("no-such-file.yaml").map_err(|e| e.to_string());
+        assert_eq!(r, Ok(SpecRef::Pinned("no-such-file.yaml".into())));
+        let dir = std::env::temp_dir().join(format!("codegen-diff-source-{}", std::process::id()));
+        let err = r
+            .ok()
+            .and_then(|r| load(&dir, &r).err())
+            .map(|e| e.to_string());
+        assert!(
+            err.as_deref().is_some_and(|e| e
+                .contains("`no-such-file.yaml` is neither an existing file nor a pinned version")),
+            "{err:?}"
+        );
     }
 }

@@ -152,6 +152,17 @@ fn operation(
     let deprecated_doc = op
         .deprecated
         .then(|| quote!(#[doc = ""] #[doc = " **Deprecated** in the spec."]));
+    // An operation whose spec requires another `Intercom-Version` than its module's sends that one.
+    let (version, version_doc) = match &op.api_version {
+        Some(v) => {
+            let doc = format!(
+                " Sends `Intercom-Version: {v}` (the only value its spec allows), not the module's `{}`.",
+                api.version
+            );
+            (quote!(#v), quote!(#[doc = ""] #[doc = #doc]))
+        }
+        None => (quote!(super::super::VERSION), TokenStream::new()),
+    };
 
     let params: Vec<&Parameter> = op
         .parameters
@@ -285,10 +296,15 @@ fn operation(
         })
         .collect();
     let body_stmt = op.body.as_ref().map(|b| {
-        if b.required {
-            quote! { parts.set_json_body(&self.body)?; }
+        let set = if crate::ir::media_is_form(&b.media_type) {
+            quote!(set_form_body)
         } else {
-            quote! { if let Some(body) = &self.body { parts.set_json_body(body)?; } }
+            quote!(set_json_body)
+        };
+        if b.required {
+            quote! { parts.#set(&self.body)?; }
+        } else {
+            quote! { if let Some(body) = &self.body { parts.#set(body)?; } }
         }
     });
 
@@ -348,6 +364,7 @@ fn operation(
 
     let method_tokens = quote! {
         #method_doc
+        #version_doc
         #headers_doc
         #deprecated_doc
         #example_doc
@@ -403,7 +420,7 @@ fn operation(
             fn request_parts(&self) -> Result<RequestParts, Error> {
                 let mut parts = RequestParts::new(
                     crate::runtime::reqwest::Method::#method,
-                    super::super::VERSION,
+                    #version,
                     #path_template,
                 );
                 parts.set_extras(&self.extra);

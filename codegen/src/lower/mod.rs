@@ -66,7 +66,7 @@ const RESERVED: &[&str] = &[
 
 /// Lowers a loaded description into the IR for `version`.
 pub fn lower(doc: &Document, version: &str) -> Result<Api, Error> {
-    let mut cx = Lowerer::new(doc);
+    let mut cx = Lowerer::new(doc, version);
     cx.claim_component_names();
     cx.lower_components()?;
     let operations = cx.lower_operations()?;
@@ -91,6 +91,8 @@ pub fn lower(doc: &Document, version: &str) -> Result<Api, Error> {
 /// Lowering state.
 pub(crate) struct Lowerer<'a> {
     doc: &'a Document,
+    /// The API version lowered (the `Intercom-Version` its module sends).
+    version: &'a str,
     /// Rust names in use.
     taken: BTreeSet<String>,
     /// Types of the members written beside a `oneOf`, by pointer: lowered once (named after the
@@ -111,9 +113,10 @@ pub(crate) struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(doc: &'a Document) -> Self {
+    fn new(doc: &'a Document, version: &'a str) -> Self {
         Lowerer {
             doc,
+            version,
             taken: RESERVED.iter().map(|s| s.to_string()).collect(),
             base_fields: BTreeMap::new(),
             component_names: BTreeMap::new(),

@@ -9,7 +9,7 @@ use super::view::{Node, View};
 use crate::error::{Error, pointer_token};
 use crate::ir::{
     Body, Docs, Operation, ParamLocation, Parameter, ResponseBody, ResponseDef, TypeRef,
-    media_is_json, media_is_text,
+    media_is_form, media_is_json, media_is_text,
 };
 use crate::naming;
 
@@ -131,6 +131,8 @@ impl<'a> Lowerer<'a> {
                 .iter()
                 .map(|s| s.to_string())
                 .collect();
+                let mut api_version = None;
+                let mut version_seen = false;
                 for (p, pptr) in all {
                     let comps = doc.openapi.components.as_ref();
                     let p = resolve(
@@ -139,6 +141,13 @@ impl<'a> Lowerer<'a> {
                         |n| comps.and_then(|c| c.parameters.get(n)),
                         &pptr,
                     )?;
+                    // The operation-level declaration comes first and wins.
+                    if let OaParameter::Header { parameter_data, .. } = p
+                        && parameter_data.name.eq_ignore_ascii_case(VERSION_HEADER)
+                        && !std::mem::replace(&mut version_seen, true)
+                    {
+                        api_version = self.declared_version(parameter_data, &pptr);
+                    }
                     if let Some(param) =
                         self.parameter(p, &pptr, &hint, &mut seen, &mut arg_names)?
                     {
@@ -165,7 +174,7 @@ impl<'a> Lowerer<'a> {
                             None => None,
                             Some((ct, media)) => {
                                 let mptr = format!("{bptr}/content/{}/schema", pointer_token(ct));
-                                if !media_is_json(ct) {
+                                if !media_is_json(ct) && !media_is_form(ct) {
                                     self.warn(&mptr, format!("request body media type {ct:?} is not JSON: sent as JSON anyway"));
                                 }
                                 let ty = match &media.schema {
@@ -309,6 +318,7 @@ impl<'a> Lowerer<'a> {
                         description: op.description.clone(),
                     },
                     parameters: params,
+                    api_version,
                     body,
                     responses,
                     deprecated: op.deprecated,
@@ -317,6 +327,39 @@ impl<'a> Lowerer<'a> {
             }
         }
         Ok(out)
+    }
+
+    /// The `Intercom-Version` an operation's own `Intercom-Version` header parameter requires,
+    /// when that is not the module's version: its schema (inline or a component) allows one
+    /// string only. Several allowed values without the module's version are a warning (the
+    /// module's version is sent).
+    fn declared_version(&mut self, data: &openapiv3::ParameterData, ptr: &str) -> Option<String> {
+        let ParameterSchemaOrContent::Schema(s) = &data.format else {
+            return None;
+        };
+        let view = match Node::of(s) {
+            Node::Inline(s) => View::new(s),
+            Node::Ref(target) => View::new(self.component_of_ref(target)?.1),
+        };
+        let allowed = view.enum_values;
+        if allowed.is_empty() || allowed.iter().any(|v| v == self.version) {
+            return None;
+        }
+        match allowed.as_slice() {
+            [only] => Some(only.clone()),
+            _ => {
+                self.warn(
+                    &format!("{ptr}/schema"),
+                    format!(
+                        "the `Intercom-Version` header allows {} but not {:?}: sends {:?}",
+                        allowed.join(", "),
+                        self.version,
+                        self.version
+                    ),
+                );
+                None
+            }
+        }
     }
 
     fn parameter(

@@ -433,7 +433,7 @@ impl<'a> Lowerer<'a> {
 
     /// The component a `$ref` names (`#/components/schemas/<name>`, `~1`/`~0` unescaped), if it
     /// exists.
-    fn component_of_ref(&self, target: &str) -> Option<(String, &'a Schema)> {
+    pub(super) fn component_of_ref(&self, target: &str) -> Option<(String, &'a Schema)> {
         let name = target
             .strip_prefix("#/components/schemas/")?
             .replace("~1", "/")

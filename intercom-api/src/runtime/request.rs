@@ -96,6 +96,8 @@ pub struct RequestParts {
     /// Extra headers, already validated.
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<Bytes>,
+    /// A `multipart/form-data` body (instead of `body`), encoded for each attempt.
+    form: Option<Vec<FormField>>,
     /// `body` is a raw body that the typed one must not replace.
     raw_body: bool,
     /// Media type asked for in `Accept`.
@@ -152,6 +154,7 @@ impl RequestParts {
             extra_query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            form: None,
             raw_body: false,
             accept: "application/json",
             options: CallOptions::default(),
@@ -234,6 +237,52 @@ impl RequestParts {
         let json = serde_json::to_vec(body)
             .map_err(|e| Error::invalid_request_with("cannot serialize the request body", e))?;
         self.body = Some(Bytes::from(json));
+        Ok(())
+    }
+
+    /// Sends `body` as a `multipart/form-data` body, one part per member (in the order `body`
+    /// serializes them):
+    /// strings as they are, numbers and booleans as their JSON text, each element of an array as
+    /// a part of its own, objects as JSON (`Content-Type: application/json`); `null` members are
+    /// left out. Unless a raw body was set with [`set_extras`](Self::set_extras).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when serialization fails or `body` is not an object.
+    pub fn set_form_body<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+        if self.raw_body {
+            return Ok(());
+        }
+        let value = serde_json::to_value(body)
+            .map_err(|e| Error::invalid_request_with("cannot serialize the request body", e))?;
+        let serde_json::Value::Object(members) = value else {
+            return Err(Error::invalid_request(
+                "a multipart/form-data request body must be an object",
+            ));
+        };
+        let mut fields = Vec::with_capacity(members.len());
+        for (name, member) in members {
+            let items = match member {
+                serde_json::Value::Array(items) => items,
+                other => vec![other],
+            };
+            for item in items {
+                let (value, json) = match item {
+                    serde_json::Value::Null => continue,
+                    serde_json::Value::String(s) => (s, false),
+                    v @ (serde_json::Value::Bool(_) | serde_json::Value::Number(_)) => {
+                        (v.to_string(), false)
+                    }
+                    v => (v.to_string(), true),
+                };
+                fields.push(FormField {
+                    name: name.clone(),
+                    value,
+                    json,
+                });
+            }
+        }
+        self.form = Some(fields);
         Ok(())
     }
 
@@ -409,6 +458,9 @@ impl Call<'_> {
         }
         if let Some(body) = &self.parts.body {
             request = request.body(body.clone());
+        } else if let Some(fields) = &self.parts.form {
+            // Sets `Content-Type: multipart/form-data; boundary=...` and the length.
+            request = request.multipart(multipart_form(fields));
         }
         let mut response = request.send().await.map_err(|e| self.transport(e))?;
         let status = response.status();
@@ -488,6 +540,31 @@ impl Call<'_> {
             server_wait: None,
         }
     }
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone)]
+struct FormField {
+    name: String,
+    value: String,
+    /// `value` is JSON (an object member): sent with `Content-Type: application/json`.
+    json: bool,
+}
+
+/// The form of one attempt (a `reqwest` form is a stream, used up by the attempt that sends it).
+fn multipart_form(fields: &[FormField]) -> reqwest::multipart::Form {
+    fields
+        .iter()
+        .fold(reqwest::multipart::Form::new(), |form, f| {
+            let part = reqwest::multipart::Part::text(f.value.clone());
+            let part = if f.json {
+                part.mime_str("application/json")
+                    .unwrap_or_else(|_| reqwest::multipart::Part::text(f.value.clone()))
+            } else {
+                part
+            };
+            form.part(f.name.clone(), part)
+        })
 }
 
 /// The headers of every attempt: authentication, `Intercom-Version` (when set), `Accept`,

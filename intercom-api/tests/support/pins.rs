@@ -1,5 +1,5 @@
 //! The pinned versions a spec-driven test checks: every pin, or those named by
-//! `INTERCOM_TEST_VERSIONS` (comma-separated, e.g. `2.14,2.16`: the upcoming-versions run builds
+//! `INTERCOM_TEST_VERSIONS` (comma-separated, e.g. `2.14,2.16`: the next-version run (`Preview`) builds
 //! only their features and sets it).
 
 use std::path::Path;
