@@ -589,11 +589,11 @@ mod tests {
             "default = [\"v2_16\"]\nv2_10 = []\nv2_16 = []\nv_preview = []\n"
         );
         assert!(
-            lib_region(&versions).ends_with(
+            lib_region(&versions, false).ends_with(
                 "#[cfg(feature = \"v_preview\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"v_preview\")))]\n#[rustfmt::skip]\npub mod v_preview;\n"
             ),
             "{}",
-            lib_region(&versions)
+            lib_region(&versions, false)
         );
         // Only named versions: no default feature.
         assert_eq!(

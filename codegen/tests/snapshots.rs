@@ -882,7 +882,9 @@ fn ir_accept_header_parameter_is_no_argument_and_no_type() {
         ops.contains("set_accept(\"application/octet-stream\")"),
         "{ops}"
     );
+}
 
+#[test]
 fn ir_an_operation_sends_the_only_intercom_version_its_spec_allows() {
     let api = lower("version_header");
     let sent = |id: &str| {
