@@ -1,9 +1,9 @@
-//! Parse-only baseline for `cargo xtask regen` (issue 13.13): the time to merely parse both pinned
+//! Parse-only baseline for `cargo xtask regen` (issue 13.13): the time to merely parse every pinned
 //! descriptions with `serde_yaml` into `openapiv3::OpenAPI`, nothing else (no JSON tree, no
 //! lowering, no emitting). The user-facing `cargo xtask regen` is compared with it in BENCHMARKS.md.
 //!
 //! `cargo bench -p intercom-api-codegen --bench parse` runs one warm-up and `BENCH_RUNS` (default
-//! 20) measured runs and prints the median per file and for both. Without `--bench` (that is, under
+//! 20) measured runs and prints the median per file and for all of them. Without `--bench` (that is, under
 //! `cargo test --benches`) or with `BENCH_SMOKE=1` it parses each file once, only to check that it
 //! works. `BENCH_RUNS=1` with `--bench` makes one process do one parse of each file, for timing the
 //! process from outside (hyperfine).
@@ -42,7 +42,7 @@ fn main() {
     };
     let warmup = usize::from(!smoke && runs > 1);
     let mut per_file: Vec<Vec<Duration>> = vec![Vec::new(); pins.len()];
-    let mut both = Vec::new();
+    let mut all = Vec::new();
     for run in 0..warmup + runs {
         let mut sum = Duration::ZERO;
         for (i, text) in texts.iter().enumerate() {
@@ -58,7 +58,7 @@ fn main() {
             sum += elapsed;
         }
         if run >= warmup {
-            both.push(sum);
+            all.push(sum);
         }
     }
     let versions: Vec<&str> = pins.iter().map(|p| p.version.as_str()).collect();
@@ -66,7 +66,7 @@ fn main() {
         println!(
             "parse (smoke, 1 run, not a measurement): {} parsed in {} ms",
             versions.join(" + "),
-            ms(both[0])
+            ms(all[0])
         );
         return;
     }
@@ -74,7 +74,7 @@ fn main() {
     for (pin, samples) in pins.iter().zip(&per_file) {
         println!("  {}: {} ms", pin.version, ms(median(samples)));
     }
-    println!("  both: {} ms", ms(median(&both)));
+    println!("  all: {} ms", ms(median(&all)));
 }
 
 fn median(samples: &[Duration]) -> Duration {

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use codegen::workspace;
 
-/// Target for both versions together (the issue's goal).
+/// Target of issue 10, set when two versions (2.10, 2.11) were pinned: every pinned version together.
+/// With four versions it is missed (BENCHMARKS.md, "Regeneration": 2.10 + 2.11 alone still meet it);
+/// the budget of issue 18 is the warm `cargo xtask regen` against the parse-only baseline instead.
 const TARGET: Duration = Duration::from_millis(500);
 
 struct Config {
