@@ -17,8 +17,8 @@ pub mod source;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, Operation, ResponseBody};
-use crate::lower::post_api::{named_in, reachable};
+use crate::ir::{Api, Operation};
+use crate::lower::post_api::{operation_roots, reachable};
 use crate::naming;
 
 pub use format::Format;
@@ -227,31 +227,12 @@ pub(crate) struct Context<'a> {
     pub(crate) new_vmod: &'a str,
 }
 
-fn roots(op: &Operation, request: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    if request {
-        for p in &op.parameters {
-            named_in(&p.ty, &mut out);
-        }
-        if let Some(b) = &op.body {
-            named_in(&b.ty, &mut out);
-        }
-    } else {
-        for r in &op.responses {
-            if let ResponseBody::Json(t) = &r.body {
-                named_in(t, &mut out);
-            }
-        }
-    }
-    out
-}
-
 fn affected(cx: &Context<'_>, m: &Matching<'_>, changed: &BTreeMap<&str, Class>) -> Vec<Affected> {
     let mut out = Vec::new();
     for p in &m.pairs {
         let side = |request: bool| -> Vec<(String, Class)> {
-            let mut names: BTreeSet<String> = reachable(cx.new, roots(p.new, request));
-            names.extend(reachable(cx.old, roots(p.old, request)));
+            let mut names: BTreeSet<String> = reachable(cx.new, operation_roots(p.new, request));
+            names.extend(reachable(cx.old, operation_roots(p.old, request)));
             names
                 .into_iter()
                 .filter_map(|n| changed.get(n.as_str()).map(|c| (n, *c)))

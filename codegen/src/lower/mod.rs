@@ -14,7 +14,7 @@ pub mod placement;
 pub mod post_api {
     //! Graph helpers over the IR (reachability), shared with other tools.
     pub use super::placement::{SHARED_MODULE, UNREFERENCED_MODULE};
-    pub use super::post::{children, named_in, reachable};
+    pub use super::post::{children, named_in, operation_roots, reachable};
 }
 mod post;
 mod schema;

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::Error;
-use crate::ir::{Api, TypeKind, TypeRef};
+use crate::ir::{Api, Operation, TypeKind, TypeRef};
 
 pub(crate) fn finish(api: &mut Api) -> Result<(), Error> {
     check_alias_loops(api)?;
@@ -88,26 +88,33 @@ pub fn reachable(api: &Api, roots: impl IntoIterator<Item = String>) -> BTreeSet
     seen
 }
 
+/// Every named type an operation's request (`request`: parameters and body) or its JSON responses
+/// refer to directly, in declaration order.
+pub fn operation_roots(op: &Operation, request: bool) -> Vec<String> {
+    let mut found = Vec::new();
+    if request {
+        for p in &op.parameters {
+            named_in(&p.ty, &mut found);
+        }
+        if let Some(b) = &op.body {
+            named_in(&b.ty, &mut found);
+        }
+    } else {
+        for r in &op.responses {
+            if let crate::ir::ResponseBody::Json(t) = &r.body {
+                named_in(t, &mut found);
+            }
+        }
+    }
+    found
+}
+
 /// `(tag, named type)` for every named type an operation's request (`request`) or responses refer
 /// to directly.
 pub(super) fn roots_of(api: &Api, request: bool) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for op in &api.operations {
-        let mut found = Vec::new();
-        if request {
-            for p in &op.parameters {
-                named_in(&p.ty, &mut found);
-            }
-            if let Some(b) = &op.body {
-                named_in(&b.ty, &mut found);
-            }
-        } else {
-            for r in &op.responses {
-                if let crate::ir::ResponseBody::Json(t) = &r.body {
-                    named_in(t, &mut found);
-                }
-            }
-        }
+        let found = operation_roots(op, request);
         out.extend(found.into_iter().map(|n| (op.tag.clone(), n)));
     }
     out
