@@ -223,6 +223,20 @@ pub fn version_module(version: &str) -> String {
     }
 }
 
+/// The module of the migration guide between two versions: `2.11`, `2.14` -> `v2_11_to_v2_14`.
+pub fn migration_module(old: &str, new: &str) -> String {
+    format!("{}_to_{}", version_module(old), version_module(new))
+}
+
+/// `s` with its first character in upper case (`typed like ...` -> `Typed like ...`).
+pub fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// Returns `base`, or `base` + the first of `suffixes` + a counter, that is not in `taken`; records it.
 /// Deterministic: the same sequence of requests gives the same names.
 pub fn claim(taken: &mut BTreeSet<String>, base: &str, suffixes: &[&str]) -> String {
@@ -249,9 +263,76 @@ pub fn claim(taken: &mut BTreeSet<String>, base: &str, suffixes: &[&str]) -> Str
     }
 }
 
+/// The humps of a camel-case name, case kept: a word starts where a capital follows a lower-case
+/// letter or a digit, so a run of capitals stays one word and every other character stays in its
+/// word (`IntercomUserId` -> `Intercom`, `User`, `Id`; `HTTPServer` -> `HTTPServer`).
+pub fn split_humps_keep_case(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        let boundary = c.is_ascii_uppercase()
+            && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+        match out.last_mut() {
+            Some(w) if !boundary => w.push(c),
+            _ => out.push(c.to_string()),
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+/// The lower-case words of a type name: a word starts at every capital, and every character that
+/// is not a letter or digit separates words and is dropped (`ConversationPartV2` ->
+/// `conversation`, `part`, `v2`; `V2_11` -> `v2`, `11`).
+pub fn split_capitals_lowercase(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            words.push(String::new());
+            continue;
+        }
+        match words.last_mut() {
+            Some(w) if !c.is_ascii_uppercase() => w.push(c),
+            _ => words.push(c.to_ascii_lowercase().to_string()),
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_capitals_lowercase_splits_on_every_capital_and_separator() {
+        assert_eq!(
+            split_capitals_lowercase("ConversationPartV2"),
+            ["conversation", "part", "v2"]
+        );
+        assert_eq!(split_capitals_lowercase("V2_11"), ["v2", "11"]);
+        assert_eq!(
+            split_capitals_lowercase("HTTPServer"),
+            ["h", "t", "t", "p", "server"]
+        );
+    }
+
+    #[test]
+    fn upper_first_and_migration_module() {
+        assert_eq!(upper_first("typed like `id`"), "Typed like `id`");
+        assert_eq!(upper_first(""), "");
+        assert_eq!(migration_module("2.11", "Preview"), "v2_11_to_v_preview");
+    }
+
+    #[test]
+    fn split_humps_keep_case_keeps_capital_runs_and_separators() {
+        assert_eq!(
+            split_humps_keep_case("IntercomUserId"),
+            ["Intercom", "User", "Id"]
+        );
+        assert_eq!(split_humps_keep_case("HTTPServer"), ["HTTPServer"]);
+        assert_eq!(split_humps_keep_case("V2_11Id"), ["V2_11", "Id"]);
+    }
 
     #[test]
     fn operator_symbols_get_real_names() {

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{Change, Class, Report, Section, by_subject};
+use crate::naming;
 
 /// Output format of `cargo xtask diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,7 +207,7 @@ fn markdown_at(report: &Report, detail: Detail) -> String {
         "**{} changes**: {}. {}.\n",
         report.changes.len(),
         classes.join(", "),
-        upper_first(&counts_line(report))
+        naming::upper_first(&counts_line(report))
     );
     if report.changes.is_empty() {
         let _ = writeln!(out, "No changes to operations or schemas.");
@@ -220,79 +221,96 @@ fn markdown_at(report: &Report, detail: Detail) -> String {
         );
     }
     for section in [Section::Operations, Section::Schemas] {
-        let in_section: Vec<&Change> = report
-            .changes
+        markdown_section(&mut out, report, section, detail);
+    }
+    markdown_affected(&mut out, report, detail);
+    markdown_rules(&mut out, report);
+    out
+}
+
+/// One section's changes, a table (or counts per rule) per class.
+fn markdown_section(out: &mut String, report: &Report, section: Section, detail: Detail) {
+    let in_section: Vec<&Change> = report
+        .changes
+        .iter()
+        .filter(|c| c.section == section)
+        .collect();
+    if in_section.is_empty() {
+        return;
+    }
+    let (heading, subject) = match section {
+        Section::Operations => ("Operations", "operation"),
+        Section::Schemas => ("Schemas", "schema"),
+    };
+    let _ = writeln!(out, "### {heading} ({} changes)\n", in_section.len());
+    for class in Class::ALL {
+        let rows: Vec<&Change> = in_section
             .iter()
-            .filter(|c| c.section == section)
+            .copied()
+            .filter(|c| c.class() == class)
             .collect();
-        if in_section.is_empty() {
+        if rows.is_empty() {
             continue;
         }
-        let (heading, subject) = match section {
-            Section::Operations => ("Operations", "operation"),
-            Section::Schemas => ("Schemas", "schema"),
+        let counted = match class {
+            Class::Breaking => false,
+            Class::PotentiallyBreaking => detail >= Detail::CountAllButBreaking,
+            Class::NonBreaking => detail >= Detail::CountNonBreaking,
         };
-        let _ = writeln!(out, "### {heading} ({} changes)\n", in_section.len());
-        for class in Class::ALL {
-            let rows: Vec<&Change> = in_section
-                .iter()
-                .copied()
-                .filter(|c| c.class() == class)
-                .collect();
-            if rows.is_empty() {
-                continue;
-            }
-            let counted = match class {
-                Class::Breaking => false,
-                Class::PotentiallyBreaking => detail >= Detail::CountAllButBreaking,
-                Class::NonBreaking => detail >= Detail::CountNonBreaking,
-            };
-            let collapsed = class == Class::NonBreaking;
-            if collapsed {
-                let _ = writeln!(
-                    out,
-                    "<details><summary>{} ({})</summary>\n",
-                    badge(class),
-                    rows.len()
-                );
-            } else {
-                let _ = writeln!(out, "#### {} ({})\n", badge(class), rows.len());
-            }
-            if counted {
-                rule_counts(&mut out, &rows);
-            } else {
-                change_table(&mut out, subject, &rows);
-            }
-            if collapsed {
-                let _ = writeln!(out, "\n</details>");
-            }
-            out.push('\n');
-        }
-    }
-    if !report.affected.is_empty() {
-        let _ = writeln!(
-            out,
-            "<details><summary>Operations affected by schema changes ({})</summary>\n",
-            report.affected.len()
-        );
-        if detail >= Detail::CountAllButBreaking {
-            let _ = writeln!(out, "Listed by `cargo xtask diff --format text`.");
+        let collapsed = class == Class::NonBreaking;
+        if collapsed {
+            let _ = writeln!(
+                out,
+                "<details><summary>{} ({})</summary>\n",
+                badge(class),
+                rows.len()
+            );
         } else {
-            let _ = writeln!(out, "| operation | item | request types | response types |");
-            let _ = writeln!(out, "|---|---|---|---|");
-            for a in &report.affected {
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} | {} |",
-                    code(&a.subject),
-                    code(&a.item),
-                    cell(&affected_list(&a.request_types)),
-                    cell(&affected_list(&a.response_types))
-                );
-            }
+            let _ = writeln!(out, "#### {} ({})\n", badge(class), rows.len());
         }
-        let _ = writeln!(out, "\n</details>\n");
+        if counted {
+            rule_counts(out, &rows);
+        } else {
+            change_table(out, subject, &rows);
+        }
+        if collapsed {
+            let _ = writeln!(out, "\n</details>");
+        }
+        out.push('\n');
     }
+}
+
+/// The operations affected by schema changes, collapsed.
+fn markdown_affected(out: &mut String, report: &Report, detail: Detail) {
+    if report.affected.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<details><summary>Operations affected by schema changes ({})</summary>\n",
+        report.affected.len()
+    );
+    if detail >= Detail::CountAllButBreaking {
+        let _ = writeln!(out, "Listed by `cargo xtask diff --format text`.");
+    } else {
+        let _ = writeln!(out, "| operation | item | request types | response types |");
+        let _ = writeln!(out, "|---|---|---|---|");
+        for a in &report.affected {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                code(&a.subject),
+                code(&a.item),
+                cell(&affected_list(&a.request_types)),
+                cell(&affected_list(&a.response_types))
+            );
+        }
+    }
+    let _ = writeln!(out, "\n</details>\n");
+}
+
+/// The rules the changes fall under, with their class and description, collapsed.
+fn markdown_rules(out: &mut String, report: &Report) {
     let mut rules: Vec<_> = report.changes.iter().map(|c| c.rule).collect();
     rules.sort();
     rules.dedup();
@@ -307,7 +325,6 @@ fn markdown_at(report: &Report, detail: Detail) -> String {
         );
     }
     let _ = writeln!(out, "\n</details>");
-    out
 }
 
 fn change_table(out: &mut String, subject: &str, rows: &[&Change]) {
@@ -343,14 +360,6 @@ fn rule_counts(out: &mut String, rows: &[&Change]) {
     let _ = writeln!(out, "|---|---|---|");
     for (rule, (n, subjects)) in counts {
         let _ = writeln!(out, "| {} | {n} | {} |", code(rule), subjects.len());
-    }
-}
-
-fn upper_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

@@ -106,17 +106,8 @@ impl Summary {
 
     /// `v2_11_to_v2_14`: the module of the guide.
     pub fn module(&self) -> String {
-        module_name(&self.old, &self.new)
+        naming::migration_module(&self.old, &self.new)
     }
-}
-
-/// `v2_11_to_v2_14`.
-pub fn module_name(old: &str, new: &str) -> String {
-    format!(
-        "{}_to_{}",
-        naming::version_module(old),
-        naming::version_module(new)
-    )
 }
 
 /// One rendered guide.
@@ -565,99 +556,92 @@ impl Page<'_> {
         let in_kind =
             |k: Kind| -> Vec<&Change> { report.changes.iter().filter(|c| kind(c) == k).collect() };
 
-        // Breaking.
         let breaking = in_kind(Kind::Breaking);
-        doc.heading(1, &format!("Breaking changes ({})", breaking.len()));
-        if breaking.is_empty() {
-            doc.para("None.");
-        } else {
-            doc.para(
-                "Code using these items no longer compiles, or requests that worked are now rejected.",
-            );
-            let owners = owners(&breaking);
-            let (ops, types): (Vec<&Owner>, Vec<&Owner>) = owners
-                .iter()
-                .partition(|o| o.section == Section::Operations);
-            let (moved, signatures): (Vec<&Owner>, Vec<&Owner>) = ops.into_iter().partition(|o| {
-                o.changes.iter().any(|c| {
-                    matches!(
-                        c.rule,
-                        Rule::OperationRemoved | Rule::OperationRenamed | Rule::OperationMoved
-                    )
-                })
-            });
-            let (removed_types, changed_types): (Vec<&Owner>, Vec<&Owner>) = types
-                .into_iter()
-                .partition(|o| o.changes.iter().any(|c| c.rule == Rule::TypeRemoved));
-            self.owner_list(
-                doc,
-                "Operations removed, renamed or moved",
-                "operation",
-                &moved,
-            );
-            self.owner_list(
-                doc,
-                "Operation signatures: parameters, request bodies, return types",
-                "operation",
-                &signatures,
-            );
-            self.removed_types(doc, &removed_types);
-            self.owner_list(
-                doc,
-                "Types changed: members removed, renamed or retyped",
-                "type",
-                &changed_types,
-            );
+        if kind_heading(
+            doc,
+            "Breaking changes",
+            &breaking,
+            "Code using these items no longer compiles, or requests that worked are now rejected.",
+        ) {
+            self.breaking(doc, &breaking);
         }
-
-        // Potentially breaking.
         let potentially = in_kind(Kind::PotentiallyBreaking);
-        doc.heading(
-            1,
-            &format!("Potentially breaking changes ({})", potentially.len()),
-        );
-        if potentially.is_empty() {
-            doc.para("None.");
-        } else {
-            doc.para(
-                "Code compiles for most users, but some code or some requests may break (struct literals without `..Default::default()`, changed wire behavior).",
-            );
-            let owners = owners(&potentially);
-            let (ops, types): (Vec<&Owner>, Vec<&Owner>) = owners
-                .iter()
-                .partition(|o| o.section == Section::Operations);
-            self.owner_list(doc, "Operations", "operation", &ops);
-            self.owner_list(doc, "Types", "type", &types);
+        if kind_heading(
+            doc,
+            "Potentially breaking changes",
+            &potentially,
+            "Code compiles for most users, but some code or some requests may break (struct literals without `..Default::default()`, changed wire behavior).",
+        ) {
+            self.operations_and_types(doc, &potentially);
         }
-
         // Additions, by tag module.
         let additions = in_kind(Kind::Addition);
-        doc.heading(1, &format!("Additions ({})", additions.len()));
-        if additions.is_empty() {
-            doc.para("None.");
-        } else {
-            doc.para(
-                "New operations, types, fields, values, variants and setters, grouped by the tag module of the operations (`client.<version>().<tag>()`) and the group of the types (their one tag, or `shared` by several tags, or `unreferenced` by no operation). Existing code keeps compiling.",
-            );
+        if kind_heading(
+            doc,
+            "Additions",
+            &additions,
+            "New operations, types, fields, values, variants and setters, grouped by the tag module of the operations (`client.<version>().<tag>()`) and the group of the types (their one tag, or `shared` by several tags, or `unreferenced` by no operation). Existing code keeps compiling.",
+        ) {
             self.additions(doc, &additions);
         }
-
-        // Other.
         let other = in_kind(Kind::Other);
-        doc.heading(1, &format!("Other changes ({})", other.len()));
-        if other.is_empty() {
-            doc.para("None.");
-        } else {
-            doc.para(
-                "Non-breaking changes that need no code change: members that became optional, required or nullable in types only read from responses (their fields are `Option` whatever the spec says), renamed path parameters (arguments are positional), new operationIds for the same method, deprecations, documented response statuses.",
-            );
-            let owners = owners(&other);
-            let (ops, types): (Vec<&Owner>, Vec<&Owner>) = owners
-                .iter()
-                .partition(|o| o.section == Section::Operations);
-            self.owner_list(doc, "Operations", "operation", &ops);
-            self.owner_list(doc, "Types", "type", &types);
+        if kind_heading(
+            doc,
+            "Other changes",
+            &other,
+            "Non-breaking changes that need no code change: members that became optional, required or nullable in types only read from responses (their fields are `Option` whatever the spec says), renamed path parameters (arguments are positional), new operationIds for the same method, deprecations, documented response statuses.",
+        ) {
+            self.operations_and_types(doc, &other);
         }
+    }
+
+    /// The breaking changes: operations removed, renamed or moved; operation signatures; types
+    /// removed; types changed.
+    fn breaking(&self, doc: &mut Doc, breaking: &[&Change]) {
+        let owners = owners(breaking);
+        let (ops, types): (Vec<&Owner>, Vec<&Owner>) = owners
+            .iter()
+            .partition(|o| o.section == Section::Operations);
+        let (moved, signatures): (Vec<&Owner>, Vec<&Owner>) = ops.into_iter().partition(|o| {
+            o.changes.iter().any(|c| {
+                matches!(
+                    c.rule,
+                    Rule::OperationRemoved | Rule::OperationRenamed | Rule::OperationMoved
+                )
+            })
+        });
+        let (removed_types, changed_types): (Vec<&Owner>, Vec<&Owner>) = types
+            .into_iter()
+            .partition(|o| o.changes.iter().any(|c| c.rule == Rule::TypeRemoved));
+        self.owner_list(
+            doc,
+            "Operations removed, renamed or moved",
+            "operation",
+            &moved,
+        );
+        self.owner_list(
+            doc,
+            "Operation signatures: parameters, request bodies, return types",
+            "operation",
+            &signatures,
+        );
+        self.removed_types(doc, &removed_types);
+        self.owner_list(
+            doc,
+            "Types changed: members removed, renamed or retyped",
+            "type",
+            &changed_types,
+        );
+    }
+
+    /// Changes listed per operation, then per type.
+    fn operations_and_types(&self, doc: &mut Doc, changes: &[&Change]) {
+        let owners = owners(changes);
+        let (ops, types): (Vec<&Owner>, Vec<&Owner>) = owners
+            .iter()
+            .partition(|o| o.section == Section::Operations);
+        self.owner_list(doc, "Operations", "operation", &ops);
+        self.owner_list(doc, "Types", "type", &types);
     }
 
     /// A heading, then one entry per operation or type.
@@ -892,14 +876,7 @@ impl Page<'_> {
     /// Additions grouped by tag module: new operations, new types, new members of existing
     /// operations and types.
     fn additions(&self, doc: &mut Doc, changes: &[&Change]) {
-        // group -> (new operations, new types, owners with new members)
-        #[derive(Default)]
-        struct Group<'c> {
-            ops: Vec<&'c Change>,
-            types: Vec<&'c Change>,
-            members: Vec<&'c Change>,
-        }
-        let mut groups: BTreeMap<(bool, String), Group> = BTreeMap::new();
+        let mut groups: BTreeMap<(bool, String), AdditionGroup> = BTreeMap::new();
         for c in changes {
             let group = match self.new.item(&c.item) {
                 Some(Item::Op(op) | Item::Param(op, _)) => op.module.clone(),
@@ -916,61 +893,90 @@ impl Page<'_> {
             }
         }
         for ((_, group), g) in &groups {
-            let tag = self
-                .new
-                .api
-                .operations
-                .iter()
-                .find(|o| o.module == *group)
-                .map(|o| o.tag.as_str());
-            let what = match (group.as_str(), tag) {
-                (_, Some(tag)) => format!("{} (tag {})", code(&format!("{group}()")), code(tag)),
-                ("shared", None) => "Types used by several tags (`shared`)".to_string(),
-                ("unreferenced", None) => "Types no operation uses (`unreferenced`)".to_string(),
-                (g, None) => code(g),
-            };
-            let mut parts = Vec::new();
-            if !g.ops.is_empty() {
-                parts.push(count(g.ops.len(), "operation"));
-            }
-            if !g.types.is_empty() {
-                parts.push(count(g.types.len(), "type"));
-            }
-            if !g.members.is_empty() {
-                parts.push(count(g.members.len(), "member"));
-            }
-            doc.heading(2, &format!("{what}: {}", parts.join(", ")));
-            for c in &g.ops {
-                match self.new.item(&c.item) {
-                    Some(Item::Op(op)) => doc.line(&format!(
-                        "- new operation {} ({}), returns {}",
-                        self.new.op_link(op),
-                        code(&format!("{} {}", op.http_method, op.path)),
-                        code(&return_type(op))
-                    )),
-                    _ => doc.line(&format!("- {}: {}", code(&c.item), text(&c.message))),
-                }
-            }
-            if !g.types.is_empty() {
-                let names: Vec<String> = g
-                    .types
-                    .iter()
-                    .map(|c| match self.new.api.types.get(&c.subject) {
-                        Some(def) => format!(
-                            "{} ({})",
-                            self.new.short_type_link(&def.name),
-                            kind_word(&def.kind)
-                        ),
-                        None => code(&c.subject),
-                    })
-                    .collect();
-                doc.line(&format!("- new types: {}", names.join(", ")));
-            }
-            for o in owners(&g.members) {
-                self.owner(doc, &o);
-            }
-            doc.blank();
+            self.addition_group(doc, group, g);
         }
+    }
+
+    /// One group's additions: a heading with the counts, then the new operations, the new types
+    /// and the new members per owner.
+    fn addition_group(&self, doc: &mut Doc, group: &str, g: &AdditionGroup<'_>) {
+        let tag = self
+            .new
+            .api
+            .operations
+            .iter()
+            .find(|o| o.module == *group)
+            .map(|o| o.tag.as_str());
+        let what = match (group, tag) {
+            (_, Some(tag)) => format!("{} (tag {})", code(&format!("{group}()")), code(tag)),
+            ("shared", None) => "Types used by several tags (`shared`)".to_string(),
+            ("unreferenced", None) => "Types no operation uses (`unreferenced`)".to_string(),
+            (g, None) => code(g),
+        };
+        let mut parts = Vec::new();
+        if !g.ops.is_empty() {
+            parts.push(count(g.ops.len(), "operation"));
+        }
+        if !g.types.is_empty() {
+            parts.push(count(g.types.len(), "type"));
+        }
+        if !g.members.is_empty() {
+            parts.push(count(g.members.len(), "member"));
+        }
+        doc.heading(2, &format!("{what}: {}", parts.join(", ")));
+        for c in &g.ops {
+            match self.new.item(&c.item) {
+                Some(Item::Op(op)) => doc.line(&format!(
+                    "- new operation {} ({}), returns {}",
+                    self.new.op_link(op),
+                    code(&format!("{} {}", op.http_method, op.path)),
+                    code(&return_type(op))
+                )),
+                _ => doc.line(&format!("- {}: {}", code(&c.item), text(&c.message))),
+            }
+        }
+        if !g.types.is_empty() {
+            let names: Vec<String> = g
+                .types
+                .iter()
+                .map(|c| match self.new.api.types.get(&c.subject) {
+                    Some(def) => format!(
+                        "{} ({})",
+                        self.new.short_type_link(&def.name),
+                        kind_word(&def.kind)
+                    ),
+                    None => code(&c.subject),
+                })
+                .collect();
+            doc.line(&format!("- new types: {}", names.join(", ")));
+        }
+        for o in owners(&g.members) {
+            self.owner(doc, &o);
+        }
+        doc.blank();
+    }
+}
+
+/// The additions of one group (tag module, `shared` or `unreferenced`).
+#[derive(Default)]
+struct AdditionGroup<'c> {
+    /// New operations.
+    ops: Vec<&'c Change>,
+    /// New types.
+    types: Vec<&'c Change>,
+    /// New members of existing operations and types.
+    members: Vec<&'c Change>,
+}
+
+/// A kind's heading with its count, then `intro`, or "None." when it has no changes; whether it has.
+fn kind_heading(doc: &mut Doc, title: &str, changes: &[&Change], intro: &str) -> bool {
+    doc.heading(1, &format!("{title} ({})", changes.len()));
+    if changes.is_empty() {
+        doc.para("None.");
+        false
+    } else {
+        doc.para(intro);
+        true
     }
 }
 

@@ -142,22 +142,7 @@ fn struct_changes(
     for (wire, f) in &nf {
         let new_item = field_item(cx.new_vmod, new_usage, f);
         let Some(o) = of.get(wire) else {
-            let item = only(new_item);
-            let ty = field_type(new_usage, f);
-            let (rule, msg) = if !new_usage.request {
-                (Rule::PropertyAdded, format!("new field `{ty}`"))
-            } else if f.required {
-                (
-                    Rule::RequestPropertyAddedRequired,
-                    format!("new required field `{ty}` in a type used in requests"),
-                )
-            } else {
-                (
-                    Rule::RequestPropertyAdded,
-                    format!("new optional field `{ty}` in a type used in requests"),
-                )
-            };
-            out.push(change(name, item, rule, msg));
+            out.push(field_added(name, only(new_item), new_usage, f));
             continue;
         };
         let item = (new_item, Some(field_item(cx.old_vmod, old_usage, o)));
@@ -177,6 +162,36 @@ fn struct_changes(
             ));
         }
     }
+    additional_changes(cx, name, (old_usage, old), (new_usage, new), out);
+}
+
+/// A new field: its rule depends on whether the type is used in requests and the field required.
+fn field_added(name: &str, item: Item, new_usage: Usage, f: &Field) -> Change {
+    let ty = field_type(new_usage, f);
+    let (rule, msg) = if !new_usage.request {
+        (Rule::PropertyAdded, format!("new field `{ty}`"))
+    } else if f.required {
+        (
+            Rule::RequestPropertyAddedRequired,
+            format!("new required field `{ty}` in a type used in requests"),
+        )
+    } else {
+        (
+            Rule::RequestPropertyAdded,
+            format!("new optional field `{ty}` in a type used in requests"),
+        )
+    };
+    change(name, item, rule, msg)
+}
+
+/// The map of undeclared members: added, removed, renamed or retyped.
+fn additional_changes(
+    cx: &Context<'_>,
+    name: &str,
+    (old_usage, old): (Usage, &Struct),
+    (new_usage, new): (Usage, &Struct),
+    out: &mut Vec<Change>,
+) {
     let describe = |a: &Option<(String, crate::ir::TypeRef)>| match a {
         Some((n, t)) => format!("`{n}: BTreeMap<String, {}>`", rust_type(t)),
         None => "none".to_string(),
@@ -211,76 +226,35 @@ fn field_changes(
 ) {
     let (ot, nt) = (field_type(old_usage, o), field_type(new_usage, f));
     let option_changed = o.is_option(old_usage) != f.is_option(new_usage);
-    let mut push = |rule: Rule, msg: String| out.push(change(name, item.clone(), rule, msg));
-    // A member becoming or ceasing to be a constant matters when its Rust field changes: a lenient
-    // `Option<String>` that becomes a constant stays `Option<String>`.
-    match (&o.constant, &f.constant) {
-        (Some(_), None) if ot != nt => push(
-            Rule::ConstantBecameEnum,
-            format!("constant member became `{nt}`: the spec now allows other values"),
-        ),
-        (None, Some(c)) if ot != nt => push(
-            Rule::MemberBecameConstant,
-            format!("`{ot}` became the constant {c:?} (`{nt}`)"),
-        ),
-        (Some(a), Some(b)) if a != b => {
-            push(
-                Rule::ConstantValueChanged,
-                format!("constant {a:?} -> {b:?}"),
-            );
-        }
-        _ => {}
+    let mut push = |(rule, msg): (Rule, String)| out.push(change(name, item.clone(), rule, msg));
+    if let Some(c) = constant_change(o, f, &ot, &nt) {
+        push(c);
     }
     // Those are the type changes of a constant: not reported twice.
     let constant_changed = o.constant.is_some() != f.constant.is_some();
     if o.rust_name != f.rust_name {
-        push(
+        push((
             Rule::PropertyRenamed,
             format!(
                 "wire `{}`: field `{}` -> `{}`",
                 f.wire_name, o.rust_name, f.rust_name
             ),
-        );
+        ));
     }
     let spec_type_changed = o.ty != f.ty || o.boxed != f.boxed;
     if spec_type_changed && ot != nt && !constant_changed {
-        push(Rule::PropertyTypeChanged, format!("type `{ot}` -> `{nt}`"));
+        push((Rule::PropertyTypeChanged, format!("type `{ot}` -> `{nt}`")));
     }
     let types = if ot == nt {
         format!(" (field stays `{nt}`)")
     } else {
         format!(" (field `{ot}` -> `{nt}`)")
     };
-    if o.required != f.required {
-        if f.required {
-            let rule = if new_usage.request {
-                Rule::RequestPropertyBecameRequired
-            } else {
-                Rule::PropertyBecameRequired
-            };
-            push(rule, format!("became required{types}"));
-        } else {
-            let rule = if option_changed {
-                Rule::RequestPropertyBecameOptional
-            } else {
-                Rule::PropertyBecameOptional
-            };
-            push(rule, format!("became optional{types}"));
-        }
+    if let Some(c) = required_change(o, f, new_usage, option_changed, &types) {
+        push(c);
     }
-    if o.nullable != f.nullable {
-        let rule = match (f.nullable, option_changed) {
-            (true, true) => Rule::RequestPropertyBecameNullable,
-            (true, false) => Rule::PropertyBecameNullable,
-            (false, true) => Rule::RequestPropertyBecameNonNullable,
-            (false, false) => Rule::PropertyBecameNonNullable,
-        };
-        let what = if f.nullable {
-            "became nullable"
-        } else {
-            "no longer nullable"
-        };
-        push(rule, format!("{what}{types}"));
+    if let Some(c) = nullable_change(o, f, option_changed, &types) {
+        push(c);
     }
     if !spec_type_changed
         && !constant_changed
@@ -288,14 +262,86 @@ fn field_changes(
         && o.nullable == f.nullable
         && ot != nt
     {
-        push(
+        push((
             Rule::PropertyRustTypeChanged,
             format!(
                 "type `{ot}` -> `{nt}`: the type is now {}",
                 policy(new_usage)
             ),
-        );
+        ));
     }
+}
+
+/// A member becoming or ceasing to be a constant matters when its Rust field changes (`ot` ->
+/// `nt`): a lenient `Option<String>` that becomes a constant stays `Option<String>`.
+fn constant_change(o: &Field, f: &Field, ot: &str, nt: &str) -> Option<(Rule, String)> {
+    match (&o.constant, &f.constant) {
+        (Some(_), None) if ot != nt => Some((
+            Rule::ConstantBecameEnum,
+            format!("constant member became `{nt}`: the spec now allows other values"),
+        )),
+        (None, Some(c)) if ot != nt => Some((
+            Rule::MemberBecameConstant,
+            format!("`{ot}` became the constant {c:?} (`{nt}`)"),
+        )),
+        (Some(a), Some(b)) if a != b => Some((
+            Rule::ConstantValueChanged,
+            format!("constant {a:?} -> {b:?}"),
+        )),
+        _ => None,
+    }
+}
+
+/// A field that became required or optional; `types`: how its Rust type changed.
+fn required_change(
+    o: &Field,
+    f: &Field,
+    new_usage: Usage,
+    option_changed: bool,
+    types: &str,
+) -> Option<(Rule, String)> {
+    if o.required == f.required {
+        return None;
+    }
+    Some(if f.required {
+        let rule = if new_usage.request {
+            Rule::RequestPropertyBecameRequired
+        } else {
+            Rule::PropertyBecameRequired
+        };
+        (rule, format!("became required{types}"))
+    } else {
+        let rule = if option_changed {
+            Rule::RequestPropertyBecameOptional
+        } else {
+            Rule::PropertyBecameOptional
+        };
+        (rule, format!("became optional{types}"))
+    })
+}
+
+/// A field that became nullable or non-nullable; `types`: how its Rust type changed.
+fn nullable_change(
+    o: &Field,
+    f: &Field,
+    option_changed: bool,
+    types: &str,
+) -> Option<(Rule, String)> {
+    if o.nullable == f.nullable {
+        return None;
+    }
+    let rule = match (f.nullable, option_changed) {
+        (true, true) => Rule::RequestPropertyBecameNullable,
+        (true, false) => Rule::PropertyBecameNullable,
+        (false, true) => Rule::RequestPropertyBecameNonNullable,
+        (false, false) => Rule::PropertyBecameNonNullable,
+    };
+    let what = if f.nullable {
+        "became nullable"
+    } else {
+        "no longer nullable"
+    };
+    Some((rule, format!("{what}{types}")))
 }
 
 fn enum_changes(

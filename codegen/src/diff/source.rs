@@ -165,61 +165,59 @@ pub fn load(workspace: &Path, r: &SpecRef) -> Result<LoadedSpec, Error> {
             })
         }
         SpecRef::GitPin { rev, version } => {
-            let spec = format!("{rev}:specs/{version}.toml");
-            let output = Command::new("git")
-                .arg("-C")
-                .arg(workspace)
-                .args(["show", &spec])
-                .output()
-                .map_err(|e| Error::other(format!("cannot run `git show {spec}`: {e}")))?;
-            if !output.status.success() {
-                return Err(Error::other(format!(
-                    "`git show {spec}` failed: {}",
-                    String::from_utf8_lossy(&output.stderr).trim()
-                )));
-            }
-            let text = String::from_utf8(output.stdout)
-                .map_err(|_| Error::other(format!("{spec} is not UTF-8")))?;
-            let pin: Pin = toml::from_str(&text)
-                .map_err(|e| Error::other(format!("invalid pin {spec}: {e}")))?;
-            if pin.version != *version {
-                return Err(Error::other(format!(
-                    "{spec} pins version {} instead of {version}",
-                    pin.version
-                )));
-            }
+            let pin = git_pin(workspace, rev, version)?;
             located(r, workspace, &pin)
         }
-        SpecRef::WithoutCorrections(inner) => {
-            let spec = load(workspace, inner)?;
-            if spec.corrections.is_none() {
-                return Err(Error::other(format!(
-                    "`{}`: the pin of {} has no corrections",
-                    r.label(),
-                    inner.label()
-                )));
-            }
-            Ok(LoadedSpec {
-                label: r.label(),
-                corrections: None,
-                ..spec
-            })
-        }
-        SpecRef::WithCorrections(inner) => {
-            let spec = load(workspace, inner)?;
-            if spec.corrections.is_none() {
-                return Err(Error::other(format!(
-                    "`{}`: the pin of {} has no corrections",
-                    r.label(),
-                    inner.label()
-                )));
-            }
-            Ok(LoadedSpec {
-                label: r.label(),
-                ..spec
-            })
-        }
+        SpecRef::WithoutCorrections(inner) => Ok(LoadedSpec {
+            corrections: None,
+            ..with_corrections(workspace, r, inner)?
+        }),
+        SpecRef::WithCorrections(inner) => with_corrections(workspace, r, inner),
     }
+}
+
+/// The pin of `version` as commit `rev` has it (`git show`).
+fn git_pin(workspace: &Path, rev: &str, version: &str) -> Result<Pin, Error> {
+    let spec = format!("{rev}:specs/{version}.toml");
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(workspace)
+        .args(["show", &spec])
+        .output()
+        .map_err(|e| Error::other(format!("cannot run `git show {spec}`: {e}")))?;
+    if !output.status.success() {
+        return Err(Error::other(format!(
+            "`git show {spec}` failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    let text = String::from_utf8(output.stdout)
+        .map_err(|_| Error::other(format!("{spec} is not UTF-8")))?;
+    let pin: Pin =
+        toml::from_str(&text).map_err(|e| Error::other(format!("invalid pin {spec}: {e}")))?;
+    if pin.version != *version {
+        return Err(Error::other(format!(
+            "{spec} pins version {} instead of {version}",
+            pin.version
+        )));
+    }
+    Ok(pin)
+}
+
+/// The spec `inner` names, labelled as `r`, whose pin must have corrections.
+fn with_corrections(workspace: &Path, r: &SpecRef, inner: &SpecRef) -> Result<LoadedSpec, Error> {
+    let spec = load(workspace, inner)?;
+    if spec.corrections.is_none() {
+        return Err(Error::other(format!(
+            "`{}`: the pin of {} has no corrections",
+            r.label(),
+            inner.label()
+        )));
+    }
+    Ok(LoadedSpec {
+        label: r.label(),
+        ..spec
+    })
 }
 
 fn located(r: &SpecRef, workspace: &Path, pin: &Pin) -> Result<LoadedSpec, Error> {

@@ -306,29 +306,7 @@ impl<'a> Lowerer<'a> {
         let Some(TypeKind::Struct(s)) = self.types.get(owner).map(|d| &d.kind) else {
             return;
         };
-        // A declared sibling never present beside the member, which every value fits: the best one,
-        // when it is the only best.
-        let mut candidates: Vec<(usize, &Field)> = Vec::new();
-        for f in &s.fields {
-            let declared = !added.contains(&(owner.to_string(), f.wire_name.clone()));
-            let absent = seen
-                .absent
-                .as_ref()
-                .is_some_and(|a| a.contains(&f.wire_name));
-            if !declared || !absent {
-                continue;
-            }
-            let score: Option<usize> = seen.values.iter().map(|v| self.fit(&f.ty, v, 0)).sum();
-            if let Some(score) = score.filter(|s| *s > 0) {
-                candidates.push((score, f));
-            }
-        }
-        let best = candidates.iter().map(|(s, _)| *s).max();
-        let best: Vec<(String, TypeRef, bool)> = candidates
-            .iter()
-            .filter(|(s, _)| Some(*s) == best)
-            .map(|(_, f)| (f.wire_name.clone(), f.ty.clone(), f.nullable))
-            .collect();
+        let best = self.best_siblings(owner, s, &seen, added);
         let first = seen.pointers.first().cloned().unwrap_or_default();
         let more = match seen.pointers.len() {
             0 | 1 => String::new(),
@@ -364,7 +342,7 @@ impl<'a> Lowerer<'a> {
                 description: Some(format!(
                     "Not declared in the spec; its success examples use it (`{}`). {}.",
                     first.trim_start_matches('#'),
-                    capitalize(&how)
+                    naming::upper_first(&how)
                 )),
             },
             boxed: false,
@@ -376,6 +354,39 @@ impl<'a> Lowerer<'a> {
                 "example member {member:?} is not declared by `{owner}`: added field `{rust_name}`, {how}{more}"
             ),
         );
+    }
+
+    /// The declared siblings never present beside an undeclared member that every value of it
+    /// fits best: `(wire name, type, nullable)`; the member is typed like the one when it is the
+    /// only best.
+    fn best_siblings(
+        &self,
+        owner: &str,
+        s: &Struct,
+        seen: &Seen<'a>,
+        added: &BTreeSet<(String, String)>,
+    ) -> Vec<(String, TypeRef, bool)> {
+        let mut candidates: Vec<(usize, &Field)> = Vec::new();
+        for f in &s.fields {
+            let declared = !added.contains(&(owner.to_string(), f.wire_name.clone()));
+            let absent = seen
+                .absent
+                .as_ref()
+                .is_some_and(|a| a.contains(&f.wire_name));
+            if !declared || !absent {
+                continue;
+            }
+            let score: Option<usize> = seen.values.iter().map(|v| self.fit(&f.ty, v, 0)).sum();
+            if let Some(score) = score.filter(|s| *s > 0) {
+                candidates.push((score, f));
+            }
+        }
+        let best = candidates.iter().map(|(s, _)| *s).max();
+        candidates
+            .iter()
+            .filter(|(s, _)| Some(*s) == best)
+            .map(|(_, f)| (f.wire_name.clone(), f.ty.clone(), f.nullable))
+            .collect()
     }
 
     /// A type for the (non-null) `values`: a scalar, an array, an inline struct named `hint`, or
@@ -407,70 +418,68 @@ impl<'a> Lowerer<'a> {
             return TypeRef::Array(Box::new(item));
         }
         if values.iter().all(|v| v.is_object()) {
-            // Members in first-seen order, each with every value it takes.
-            let mut members: Vec<(&str, Vec<&Value>)> = Vec::new();
-            for v in values.iter().filter_map(|v| v.as_object()) {
-                for (k, x) in v {
-                    match members.iter_mut().find(|(m, _)| *m == k.as_str()) {
-                        Some((_, xs)) => xs.push(x),
-                        None => members.push((k.as_str(), vec![x])),
-                    }
-                }
-            }
-            if members.is_empty() {
-                return TypeRef::JsonObject;
-            }
-            let name = naming::claim(&mut self.taken, hint, &["Object"]);
-            let mut taken = BTreeSet::new();
-            let mut fields = Vec::new();
-            for (wire, xs) in members {
-                let mptr = format!("{ptr}/{}", pointer_token(wire));
-                let ty = self.infer(&xs, &format!("{name}{}", naming::type_name(wire)), &mptr);
-                fields.push(Field {
-                    wire_name: wire.to_string(),
-                    rust_name: naming::claim(&mut taken, &naming::field_name(wire), &["_"]),
-                    nullable: xs.iter().any(|x| x.is_null()),
-                    ty,
-                    required: false,
-                    docs: Docs::default(),
-                    boxed: false,
-                    constant: None,
-                });
-            }
-            self.types.insert(
-                name.clone(),
-                TypeDef {
-                    name: name.clone(),
-                    pointer: ptr.to_string(),
-                    schema_name: None,
-                    docs: Docs {
-                        title: None,
-                        description: Some(format!(
-                            "Inferred from the spec's success examples (`{}`): the spec does not declare this object.",
-                            ptr.trim_start_matches('#')
-                        )),
-                    },
-                    kind: TypeKind::Struct(Struct {
-                        fields,
-                        additional: None,
-                        additional_name: String::new(),
-                        list_member: None,
-                    }),
-                    usage: Usage::default(),
-                    module: String::new(),
-                    file: String::new(),
-                },
-            );
-            return TypeRef::Named(name);
+            return self.infer_object(&values, hint, ptr);
         }
         TypeRef::Json
     }
-}
 
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
+    /// A struct named `hint` (claimed) for object `values`: their members in first-seen order,
+    /// each typed from every value it takes; a JSON object when they have none.
+    fn infer_object(&mut self, values: &[&Value], hint: &str, ptr: &str) -> TypeRef {
+        // Members in first-seen order, each with every value it takes.
+        let mut members: Vec<(&str, Vec<&Value>)> = Vec::new();
+        for v in values.iter().filter_map(|v| v.as_object()) {
+            for (k, x) in v {
+                match members.iter_mut().find(|(m, _)| *m == k.as_str()) {
+                    Some((_, xs)) => xs.push(x),
+                    None => members.push((k.as_str(), vec![x])),
+                }
+            }
+        }
+        if members.is_empty() {
+            return TypeRef::JsonObject;
+        }
+        let name = naming::claim(&mut self.taken, hint, &["Object"]);
+        let mut taken = BTreeSet::new();
+        let mut fields = Vec::new();
+        for (wire, xs) in members {
+            let mptr = format!("{ptr}/{}", pointer_token(wire));
+            let ty = self.infer(&xs, &format!("{name}{}", naming::type_name(wire)), &mptr);
+            fields.push(Field {
+                wire_name: wire.to_string(),
+                rust_name: naming::claim(&mut taken, &naming::field_name(wire), &["_"]),
+                nullable: xs.iter().any(|x| x.is_null()),
+                ty,
+                required: false,
+                docs: Docs::default(),
+                boxed: false,
+                constant: None,
+            });
+        }
+        self.types.insert(
+            name.clone(),
+            TypeDef {
+                name: name.clone(),
+                pointer: ptr.to_string(),
+                schema_name: None,
+                docs: Docs {
+                    title: None,
+                    description: Some(format!(
+                        "Inferred from the spec's success examples (`{}`): the spec does not declare this object.",
+                        ptr.trim_start_matches('#')
+                    )),
+                },
+                kind: TypeKind::Struct(Struct {
+                    fields,
+                    additional: None,
+                    additional_name: String::new(),
+                    list_member: None,
+                }),
+                usage: Usage::default(),
+                module: String::new(),
+                file: String::new(),
+            },
+        );
+        TypeRef::Named(name)
     }
 }

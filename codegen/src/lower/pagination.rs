@@ -14,8 +14,8 @@
 //! several holding the same item type.
 
 use crate::ir::{
-    Api, FieldStep, Operation, PageKind, Pagination, ParamLocation, ResponseBody, Struct, TypeKind,
-    TypeRef,
+    Api, Body, Field, FieldStep, Operation, PageKind, Pagination, ParamLocation, ResponseBody,
+    Struct, TypeKind, TypeRef,
 };
 
 /// Sets `pagination` on every operation whose shapes match one of the kinds.
@@ -87,8 +87,33 @@ fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
     if !lenient {
         return None;
     }
-    // The items: the page's one array field, or several holding the same item type (a declared
-    // one and the example's name for it, such as `companies` and `data`): whichever is present.
+    let (items, items_alt, item_ty) = page_items(api, page)?;
+    let kind = page_kind(api, op, page_ty)?;
+    Some(Pagination {
+        kind,
+        items,
+        items_alt,
+        item_ty: item_ty.clone(),
+        item_id: item_id(api, item_ty),
+        item_nullable: matches!(api.resolve_alias(item_ty), TypeRef::Nullable(_)),
+        page_ty: page_ty.clone(),
+    })
+}
+
+fn field_step(f: &Field) -> FieldStep {
+    FieldStep {
+        wire_name: f.wire_name.clone(),
+        rust_name: f.rust_name.clone(),
+    }
+}
+
+/// The items: the page's one array field, or several holding the same item type (a declared
+/// one and the example's name for it, such as `companies` and `data`): whichever is present.
+/// Returns the first, the others and the item type.
+fn page_items<'a>(
+    api: &'a Api,
+    page: &'a Struct,
+) -> Option<(FieldStep, Vec<FieldStep>, &'a TypeRef)> {
     let arrays: Vec<_> = page
         .fields
         .iter()
@@ -101,109 +126,100 @@ fn detect_one(api: &Api, op: &Operation) -> Option<Pagination> {
     {
         return None;
     }
-    let items_alt = alternatives
-        .iter()
-        .map(|f| FieldStep {
-            wire_name: f.wire_name.clone(),
-            rust_name: f.rust_name.clone(),
-        })
-        .collect();
+    let items_alt = alternatives.iter().map(|f| field_step(f)).collect();
     let TypeRef::Array(item_ty) = api.resolve_alias(&items.ty) else {
         return None;
     };
-    let items_step = FieldStep {
-        wire_name: items.wire_name.clone(),
-        rust_name: items.rust_name.clone(),
-    };
+    Some((field_step(items), items_alt, &**item_ty))
+}
 
+/// How the next page is asked for: the first strategy the operation and its page fit.
+fn page_kind(api: &Api, op: &Operation, page_ty: &TypeRef) -> Option<PageKind> {
     let cursor = path(api, page_ty, &["pages", "next", "starting_after"])
         .filter(|(_, t)| **t == TypeRef::String);
-    let kind = if let (Some(setter), Some((next, _))) = (
+    if let (Some(setter), Some((next, _))) = (
         query_setter(op, "starting_after", &TypeRef::String),
         &cursor,
     ) {
-        PageKind::Cursor {
+        Some(PageKind::Cursor {
             setter,
             next: next.clone(),
-        }
+        })
     } else if let (Some(body), Some((next, _))) = (&op.body, &cursor) {
-        let (bs, _) = struct_of(api, &body.ty)?;
-        let pf = bs
-            .fields
-            .iter()
-            .find(|f| f.wire_name == "pagination" && !f.boxed)?;
-        let (ps, plenient) = struct_of(api, &pf.ty)?;
-        let all_optional = plenient || ps.fields.iter().all(|f| !f.required);
-        let cf = ps.fields.iter().find(|f| {
-            f.wire_name == "starting_after" && api.resolve_alias(&f.ty) == &TypeRef::String
-        })?;
-        // The body's pagination object must be optional and defaultable to be filled in.
-        if pf.required || !all_optional || !matches!(pf.ty, TypeRef::Named(_)) {
-            return None;
-        }
-        let empty_body = (!body.required).then(|| {
-            let members: serde_json::Map<String, serde_json::Value> = bs
-                .fields
-                .iter()
-                .filter(|f| f.required)
-                // A constant member takes its value; other members an empty object.
-                .map(|f| {
-                    let value = match &f.constant {
-                        Some(c) => serde_json::json!(c),
-                        None => serde_json::json!({}),
-                    };
-                    (f.wire_name.clone(), value)
-                })
-                .collect();
-            serde_json::Value::Object(members).to_string()
-        });
-        PageKind::SearchBody {
-            pagination_field: pf.rust_name.clone(),
-            cursor_field: cf.rust_name.clone(),
-            body_optional: !body.required,
-            empty_body,
-            next: next.clone(),
-        }
+        search_body(api, body, next)
     } else if let Some(setter) = query_setter(op, "page", &TypeRef::Integer) {
         let (page_steps, pt) = path(api, page_ty, &["pages", "page"])?;
         let (total_steps, tt) = path(api, page_ty, &["pages", "total_pages"])?;
         if *pt != TypeRef::Integer || *tt != TypeRef::Integer {
             return None;
         }
-        PageKind::PageNumber {
+        Some(PageKind::PageNumber {
             setter,
             page: page_steps,
             total: total_steps,
-        }
+        })
     } else if let Some(setter) = query_setter(op, "scroll_param", &TypeRef::String) {
         let (next, t) = path(api, page_ty, &["scroll_param"])?;
         if *t != TypeRef::String {
             return None;
         }
-        PageKind::Scroll { setter, next }
+        Some(PageKind::Scroll { setter, next })
     } else {
-        implied(api, op, page_ty, cursor.map(|(steps, _)| steps))?
-    };
-    let item_id = struct_of(api, item_ty)
+        implied(api, op, page_ty, cursor.map(|(steps, _)| steps))
+    }
+}
+
+/// A cursor the request body carries (`pagination.starting_after`): its pagination object must
+/// be optional and defaultable to be filled in.
+fn search_body(api: &Api, body: &Body, next: &[FieldStep]) -> Option<PageKind> {
+    let (bs, _) = struct_of(api, &body.ty)?;
+    let pf = bs
+        .fields
+        .iter()
+        .find(|f| f.wire_name == "pagination" && !f.boxed)?;
+    let (ps, plenient) = struct_of(api, &pf.ty)?;
+    let all_optional = plenient || ps.fields.iter().all(|f| !f.required);
+    let cf = ps.fields.iter().find(|f| {
+        f.wire_name == "starting_after" && api.resolve_alias(&f.ty) == &TypeRef::String
+    })?;
+    if pf.required || !all_optional || !matches!(pf.ty, TypeRef::Named(_)) {
+        return None;
+    }
+    let empty_body = (!body.required).then(|| {
+        let members: serde_json::Map<String, serde_json::Value> = bs
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            // A constant member takes its value; other members an empty object.
+            .map(|f| {
+                let value = match &f.constant {
+                    Some(c) => serde_json::json!(c),
+                    None => serde_json::json!({}),
+                };
+                (f.wire_name.clone(), value)
+            })
+            .collect();
+        serde_json::Value::Object(members).to_string()
+    });
+    Some(PageKind::SearchBody {
+        pagination_field: pf.rust_name.clone(),
+        cursor_field: cf.rust_name.clone(),
+        body_optional: !body.required,
+        empty_body,
+        next: next.to_vec(),
+    })
+}
+
+/// The items' `id` string member, when the item is a lenient struct that has one.
+fn item_id(api: &Api, item_ty: &TypeRef) -> Option<FieldStep> {
+    struct_of(api, item_ty)
         .filter(|(_, lenient)| *lenient)
         .and_then(|(s, _)| {
             s.fields.iter().find(|f| {
                 f.wire_name == "id" && !f.boxed && api.resolve_alias(&f.ty) == &TypeRef::String
             })
         })
-        .map(|f| FieldStep {
-            wire_name: f.wire_name.clone(),
-            rust_name: f.rust_name.clone(),
-        });
-    Some(Pagination {
-        kind,
-        items: items_step,
-        items_alt,
-        item_ty: (**item_ty).clone(),
-        item_id,
-        item_nullable: matches!(api.resolve_alias(item_ty), TypeRef::Nullable(_)),
-        page_ty: page_ty.clone(),
-    })
+        .map(field_step)
 }
 
 /// A `GET` without any `starting_after`, `page` or `scroll_param` query parameter whose response

@@ -141,7 +141,7 @@ pub fn file_of(module: &str, name: &str) -> String {
             .iter()
             .any(|g| *g == w || format!("{w}s") == *g || format!("{g}s") == w)
     };
-    let words = camel_words(name);
+    let words = naming::split_capitals_lowercase(name);
     let key = words
         .iter()
         .find(|w| !is_group_word(w))
@@ -149,23 +149,6 @@ pub fn file_of(module: &str, name: &str) -> String {
         .and_then(|w| w.chars().next())
         .unwrap_or('x');
     format!("{module}_{key}")
-}
-
-/// `ConversationPartV2` -> `conversation`, `part`, `v2`: lower-case words of a type name.
-fn camel_words(name: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            words.push(String::new());
-            continue;
-        }
-        match words.last_mut() {
-            Some(w) if !c.is_ascii_uppercase() => w.push(c),
-            _ => words.push(c.to_ascii_lowercase().to_string()),
-        }
-    }
-    words.retain(|w| !w.is_empty());
-    words
 }
 
 /// Every struct's map of undeclared members is `additional_properties`, or that plus `_`s when a
@@ -231,14 +214,5 @@ components:
         };
         assert_eq!(name("Plain").as_deref(), Some("additional_properties"));
         assert_eq!(name("Taken").as_deref(), Some("additional_properties__"));
-    }
-
-    #[test]
-    fn camel_words_split_on_capitals_and_separators() {
-        assert_eq!(
-            camel_words("ConversationPartV2"),
-            ["conversation", "part", "v2"]
-        );
-        assert_eq!(camel_words("V2_11"), ["v2", "11"]);
     }
 }

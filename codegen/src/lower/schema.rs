@@ -30,6 +30,19 @@ enum Shape {
     Kind(TypeKind, &'static [&'static str]),
 }
 
+/// What every variant of one union is lowered with.
+struct UnionParts<'a, 'u> {
+    ptr: &'u str,
+    /// `oneOf` or `anyOf`.
+    key: &'u str,
+    union_name: &'u str,
+    /// The members every variant has besides its own.
+    base: Option<&'u ObjectShape<'a>>,
+    /// Each variant's constant members.
+    consts: &'u [BTreeMap<String, String>],
+    tag: Option<&'u str>,
+}
+
 fn docs_of(v: &View<'_>) -> Docs {
     Docs {
         title: v.title.map(str::to_string),
@@ -302,6 +315,12 @@ impl<'a> Lowerer<'a> {
                 &["Enum"],
             ));
         }
+        self.typed_shape(v, ptr, hint)
+    }
+
+    /// A schema by its `type` alone: a scalar, an array, an object (a struct when it has
+    /// properties, else a map or a JSON object), or any JSON value without a type.
+    fn typed_shape(&mut self, v: &View<'a>, ptr: &str, hint: &str) -> Result<Shape, Error> {
         Ok(match v.ty {
             Some("string") => Shape::Ref(TypeRef::String),
             Some("integer") => Shape::Ref(TypeRef::Integer),
@@ -539,38 +558,9 @@ impl<'a> Lowerer<'a> {
             let shape = self.object_shape_of_view(v, ptr, 0)?;
             return self.struct_shape(shape, ptr, hint);
         }
-        // Members written beside the oneOf (and `required` naming members the variants declare)
-        // belong to every variant: each variant is lowered as base + its own members.
-        let base = match base {
-            Some(mut outer) => {
-                if !v.properties.is_empty() || !v.required.is_empty() || !v.all_of.is_empty() {
-                    let own = self.object_shape_of_view(v, ptr, 0)?;
-                    merge(&mut outer, own);
-                }
-                Some(outer)
-            }
-            None if !v.properties.is_empty() || !v.all_of.is_empty() => {
-                self.warn(
-                    ptr,
-                    format!(
-                        "properties beside {key}: merged into every variant (each variant is the common members plus its own)"
-                    ),
-                );
-                Some(self.object_shape_of_view(v, ptr, 0)?)
-            }
-            None => None,
-        };
+        let base = self.union_base(v, ptr, key, base)?;
         if let Some(base) = &base {
-            for (wire, node, fptr) in &base.properties {
-                if !self.base_fields.contains_key(fptr) {
-                    let ty = self.node(
-                        *node,
-                        fptr,
-                        &format!("{union_name}{}", naming::type_name(wire)),
-                    )?;
-                    self.base_fields.insert(fptr.clone(), ty);
-                }
-            }
+            self.lower_base_fields(base, union_name)?;
         }
         if variants.len() == 1 && base.is_none() {
             let t = self.node(variants[0], &format!("{ptr}/{key}/0"), hint)?;
@@ -583,25 +573,15 @@ impl<'a> Lowerer<'a> {
             .map(|(i, n)| self.const_props(*n, &format!("{ptr}/{key}/{i}"), 0))
             .collect();
         let tag = find_tag(&consts);
-        // Variant names.
-        let mut bases: Vec<(String, bool)> =
-            variants.iter().map(|n| self.variant_base(*n)).collect();
-        distinguish_inline_objects(variants, &mut bases);
-        let mut names: Vec<String> = bases.iter().map(|(b, _)| b.clone()).collect();
-        if bases.iter().all(|(_, from_name)| *from_name)
-            && let Some(stripped) = strip_common(&names)
-        {
-            names = stripped;
-        }
-        if let Some(tag) = &tag {
-            let distinct: BTreeSet<&String> = names.iter().collect();
-            if distinct.len() != names.len() {
-                names = consts
-                    .iter()
-                    .map(|c| naming::enum_variant_name(&c[tag]))
-                    .collect();
-            }
-        }
+        let names = self.variant_names(variants, &consts, tag.as_deref());
+        let union = UnionParts {
+            ptr,
+            key,
+            union_name,
+            base: base.as_ref(),
+            consts: &consts,
+            tag: tag.as_deref(),
+        };
         let mut taken: BTreeSet<String> = ["Unknown", "Other", "Null"]
             .iter()
             .map(|s| s.to_string())
@@ -609,47 +589,9 @@ impl<'a> Lowerer<'a> {
         let mut out = Vec::new();
         let mut has_null = v.nullable;
         for (i, node) in variants.iter().enumerate() {
-            let vptr = format!("{ptr}/{key}/{i}");
             let rust_name = naming::claim(&mut taken, &names[i], &["Variant"]);
-            if let Node::Inline(s) = node {
-                let vv = View::new(s);
-                has_null |= vv.nullable;
-                if vv.is_constraint_only() {
-                    self.warn(&vptr, "a constraint-only variant mixed with real variants: using serde_json::Value");
-                    out.push(UnionVariant {
-                        rust_name,
-                        ty: TypeRef::Json,
-                        tag_value: None,
-                        docs: docs_of(&vv),
-                        boxed: false,
-                    });
-                    continue;
-                }
-            }
-            let ty = match &base {
-                Some(base) => self.merged_variant(
-                    base.clone(),
-                    *node,
-                    &vptr,
-                    &format!("{union_name}{rust_name}"),
-                )?,
-                None => self.node(*node, &vptr, &format!("{union_name}{rust_name}"))?,
-            };
-            if tag.is_none() && out.iter().any(|o: &UnionVariant| o.ty == ty) {
-                self.warn(
-                    &vptr,
-                    "this variant has the same Rust type as an earlier one: untagged decoding never picks it",
-                );
-            }
-            let docs = self.node_docs(*node, &vptr);
-            let tag_value = tag.as_ref().map(|t| consts[i][t].clone());
-            out.push(UnionVariant {
-                rust_name,
-                ty,
-                tag_value,
-                docs,
-                boxed: false,
-            });
+            let variant = self.union_variant(&union, i, *node, rust_name, &out, &mut has_null)?;
+            out.push(variant);
         }
         if has_null && tag.is_none() {
             out.push(UnionVariant {
@@ -667,6 +609,132 @@ impl<'a> Lowerer<'a> {
             TypeKind::Union(Union { tag, variants: out }),
             &["Union"],
         ))
+    }
+
+    /// The members every variant of a union has: those of enclosing unions (`outer`) and those
+    /// written beside the oneOf (and `required` naming members the variants declare). Each variant
+    /// is lowered as base + its own members.
+    fn union_base(
+        &mut self,
+        v: &View<'a>,
+        ptr: &str,
+        key: &str,
+        outer: Option<ObjectShape<'a>>,
+    ) -> Result<Option<ObjectShape<'a>>, Error> {
+        Ok(match outer {
+            Some(mut outer) => {
+                if !v.properties.is_empty() || !v.required.is_empty() || !v.all_of.is_empty() {
+                    let own = self.object_shape_of_view(v, ptr, 0)?;
+                    merge(&mut outer, own);
+                }
+                Some(outer)
+            }
+            None if !v.properties.is_empty() || !v.all_of.is_empty() => {
+                self.warn(
+                    ptr,
+                    format!(
+                        "properties beside {key}: merged into every variant (each variant is the common members plus its own)"
+                    ),
+                );
+                Some(self.object_shape_of_view(v, ptr, 0)?)
+            }
+            None => None,
+        })
+    }
+
+    /// The types of a union's common members, lowered once per member (named after the union).
+    fn lower_base_fields(&mut self, base: &ObjectShape<'a>, union_name: &str) -> Result<(), Error> {
+        for (wire, node, fptr) in &base.properties {
+            if !self.base_fields.contains_key(fptr) {
+                let ty = self.node(
+                    *node,
+                    fptr,
+                    &format!("{union_name}{}", naming::type_name(wire)),
+                )?;
+                self.base_fields.insert(fptr.clone(), ty);
+            }
+        }
+        Ok(())
+    }
+
+    /// The variants' names before claiming: their types' names (without the words they all share
+    /// when every one comes from a name), or the tag's values when those names collide.
+    fn variant_names(
+        &self,
+        variants: &[Node<'a>],
+        consts: &[BTreeMap<String, String>],
+        tag: Option<&str>,
+    ) -> Vec<String> {
+        let mut bases: Vec<(String, bool)> =
+            variants.iter().map(|n| self.variant_base(*n)).collect();
+        distinguish_inline_objects(variants, &mut bases);
+        let mut names: Vec<String> = bases.iter().map(|(b, _)| b.clone()).collect();
+        if bases.iter().all(|(_, from_name)| *from_name)
+            && let Some(stripped) = strip_common(&names)
+        {
+            names = stripped;
+        }
+        if let Some(tag) = tag {
+            let distinct: BTreeSet<&String> = names.iter().collect();
+            if distinct.len() != names.len() {
+                names = consts
+                    .iter()
+                    .map(|c| naming::enum_variant_name(&c[tag]))
+                    .collect();
+            }
+        }
+        names
+    }
+
+    /// Variant `i` of a union; `earlier`: the variants before it. Sets `has_null` when the
+    /// variant is nullable.
+    fn union_variant(
+        &mut self,
+        union: &UnionParts<'a, '_>,
+        i: usize,
+        node: Node<'a>,
+        rust_name: String,
+        earlier: &[UnionVariant],
+        has_null: &mut bool,
+    ) -> Result<UnionVariant, Error> {
+        let vptr = format!("{}/{}/{i}", union.ptr, union.key);
+        if let Node::Inline(s) = node {
+            let vv = View::new(s);
+            *has_null |= vv.nullable;
+            if vv.is_constraint_only() {
+                self.warn(
+                    &vptr,
+                    "a constraint-only variant mixed with real variants: using serde_json::Value",
+                );
+                return Ok(UnionVariant {
+                    rust_name,
+                    ty: TypeRef::Json,
+                    tag_value: None,
+                    docs: docs_of(&vv),
+                    boxed: false,
+                });
+            }
+        }
+        let hint = format!("{}{rust_name}", union.union_name);
+        let ty = match union.base {
+            Some(base) => self.merged_variant(base.clone(), node, &vptr, &hint)?,
+            None => self.node(node, &vptr, &hint)?,
+        };
+        if union.tag.is_none() && earlier.iter().any(|o| o.ty == ty) {
+            self.warn(
+                &vptr,
+                "this variant has the same Rust type as an earlier one: untagged decoding never picks it",
+            );
+        }
+        let docs = self.node_docs(node, &vptr);
+        let tag_value = union.tag.map(|t| union.consts[i][t].clone());
+        Ok(UnionVariant {
+            rust_name,
+            ty,
+            tag_value,
+            docs,
+            boxed: false,
+        })
     }
 
     /// A union variant with the union's common members (`base`) merged in: a struct of base + the
@@ -942,28 +1010,15 @@ fn json_type_name(v: &View<'_>) -> String {
     }
 }
 
-/// Splits `IntercomUserId` into `Intercom`, `User`, `Id`.
-fn camel_words(s: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut prev: Option<char> = None;
-    for c in s.chars() {
-        let boundary = c.is_ascii_uppercase()
-            && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
-        match out.last_mut() {
-            Some(w) if !boundary => w.push(c),
-            _ => out.push(c.to_string()),
-        }
-        prev = Some(c);
-    }
-    out
-}
-
 /// Drops the words all names share at the start and at the end, when what remains is distinct.
 fn strip_common(names: &[String]) -> Option<Vec<String>> {
     if names.len() < 2 {
         return None;
     }
-    let words: Vec<Vec<String>> = names.iter().map(|n| camel_words(n)).collect();
+    let words: Vec<Vec<String>> = names
+        .iter()
+        .map(|n| naming::split_humps_keep_case(n))
+        .collect();
     let min = words.iter().map(Vec::len).min()?;
     let prefix = (0..min)
         .take_while(|&i| words.iter().all(|w| w[i] == words[0][i]))
