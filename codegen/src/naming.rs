@@ -223,6 +223,35 @@ pub fn version_module(version: &str) -> String {
     }
 }
 
+/// Drops the words all names share at the start and at the end, when what remains is distinct.
+pub fn strip_common_words(names: &[String]) -> Option<Vec<String>> {
+    if names.len() < 2 {
+        return None;
+    }
+    let words: Vec<Vec<String>> = names.iter().map(|n| split_humps_keep_case(n)).collect();
+    let min = words.iter().map(Vec::len).min()?;
+    let prefix = (0..min)
+        .take_while(|&i| words.iter().all(|w| w[i] == words[0][i]))
+        .count();
+    let suffix = (0..min - prefix)
+        .take_while(|&i| {
+            words
+                .iter()
+                .all(|w| w[w.len() - 1 - i] == words[0][words[0].len() - 1 - i])
+        })
+        .count();
+    let out: Vec<String> = words
+        .iter()
+        .map(|w| w[prefix..w.len() - suffix].concat())
+        .collect();
+    let distinct: BTreeSet<&String> = out.iter().collect();
+    let ok = out
+        .iter()
+        .all(|n| !n.is_empty() && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+        && distinct.len() == out.len();
+    ok.then_some(out)
+}
+
 /// The module of the migration guide between two versions: `2.11`, `2.14` -> `v2_11_to_v2_14`.
 pub fn migration_module(old: &str, new: &str) -> String {
     format!("{}_to_{}", version_module(old), version_module(new))
@@ -315,6 +344,24 @@ mod tests {
             split_capitals_lowercase("HTTPServer"),
             ["h", "t", "t", "p", "server"]
         );
+    }
+
+    #[test]
+    fn strips_common_words() {
+        let names: Vec<String> = [
+            "ContactReplyIntercomUserIdRequest",
+            "ContactReplyEmailRequest",
+            "ContactReplyUserIdRequest",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            strip_common_words(&names).unwrap(),
+            ["IntercomUserId", "Email", "UserId"]
+        );
+        let same: Vec<String> = ["FooBar", "FooBar"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(strip_common_words(&same), None);
     }
 
     #[test]

@@ -670,7 +670,7 @@ impl<'a> Lowerer<'a> {
         distinguish_inline_objects(variants, &mut bases);
         let mut names: Vec<String> = bases.iter().map(|(b, _)| b.clone()).collect();
         if bases.iter().all(|(_, from_name)| *from_name)
-            && let Some(stripped) = strip_common(&names)
+            && let Some(stripped) = naming::strip_common_words(&names)
         {
             names = stripped;
         }
@@ -1007,60 +1007,5 @@ fn json_type_name(v: &View<'_>) -> String {
             _ => "Object".to_string(),
         },
         t => prim(t).to_string(),
-    }
-}
-
-/// Drops the words all names share at the start and at the end, when what remains is distinct.
-fn strip_common(names: &[String]) -> Option<Vec<String>> {
-    if names.len() < 2 {
-        return None;
-    }
-    let words: Vec<Vec<String>> = names
-        .iter()
-        .map(|n| naming::split_humps_keep_case(n))
-        .collect();
-    let min = words.iter().map(Vec::len).min()?;
-    let prefix = (0..min)
-        .take_while(|&i| words.iter().all(|w| w[i] == words[0][i]))
-        .count();
-    let suffix = (0..min - prefix)
-        .take_while(|&i| {
-            words
-                .iter()
-                .all(|w| w[w.len() - 1 - i] == words[0][words[0].len() - 1 - i])
-        })
-        .count();
-    let out: Vec<String> = words
-        .iter()
-        .map(|w| w[prefix..w.len() - suffix].concat())
-        .collect();
-    let distinct: BTreeSet<&String> = out.iter().collect();
-    let ok = out
-        .iter()
-        .all(|n| !n.is_empty() && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
-        && distinct.len() == out.len();
-    ok.then_some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn strips_common_words() {
-        let names: Vec<String> = [
-            "ContactReplyIntercomUserIdRequest",
-            "ContactReplyEmailRequest",
-            "ContactReplyUserIdRequest",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        assert_eq!(
-            strip_common(&names).unwrap(),
-            ["IntercomUserId", "Email", "UserId"]
-        );
-        let same: Vec<String> = ["FooBar", "FooBar"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(strip_common(&same), None);
     }
 }
