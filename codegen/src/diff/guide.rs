@@ -556,42 +556,17 @@ impl Page<'_> {
         let in_kind =
             |k: Kind| -> Vec<&Change> { report.changes.iter().filter(|c| kind(c) == k).collect() };
 
-        let breaking = in_kind(Kind::Breaking);
-        if kind_heading(
-            doc,
-            "Breaking changes",
-            &breaking,
-            "Code using these items no longer compiles, or requests that worked are now rejected.",
-        ) {
-            self.breaking(doc, &breaking);
-        }
-        let potentially = in_kind(Kind::PotentiallyBreaking);
-        if kind_heading(
-            doc,
-            "Potentially breaking changes",
-            &potentially,
-            "Code compiles for most users, but some code or some requests may break (struct literals without `..Default::default()`, changed wire behavior).",
-        ) {
-            self.operations_and_types(doc, &potentially);
-        }
-        // Additions, by tag module.
-        let additions = in_kind(Kind::Addition);
-        if kind_heading(
-            doc,
-            "Additions",
-            &additions,
-            "New operations, types, fields, values, variants and setters, grouped by the tag module of the operations (`client.<version>().<tag>()`) and the group of the types (their one tag, or `shared` by several tags, or `unreferenced` by no operation). Existing code keeps compiling.",
-        ) {
-            self.additions(doc, &additions);
-        }
-        let other = in_kind(Kind::Other);
-        if kind_heading(
-            doc,
-            "Other changes",
-            &other,
-            "Non-breaking changes that need no code change: members that became optional, required or nullable in types only read from responses (their fields are `Option` whatever the spec says), renamed path parameters (arguments are positional), new operationIds for the same method, deprecations, documented response statuses.",
-        ) {
-            self.operations_and_types(doc, &other);
+        for (k, title, intro) in KIND_SECTIONS {
+            let changes = in_kind(k);
+            if !kind_heading(doc, title, &changes, intro) {
+                continue;
+            }
+            match k {
+                Kind::Breaking => self.breaking(doc, &changes),
+                // Additions, by tag module.
+                Kind::Addition => self.additions(doc, &changes),
+                Kind::PotentiallyBreaking | Kind::Other => self.operations_and_types(doc, &changes),
+            }
         }
     }
 
@@ -967,6 +942,30 @@ struct AdditionGroup<'c> {
     /// New members of existing operations and types.
     members: Vec<&'c Change>,
 }
+
+/// The guide's sections, one per kind in this order: the kind, its heading and what it means.
+const KIND_SECTIONS: [(Kind, &str, &str); 4] = [
+    (
+        Kind::Breaking,
+        "Breaking changes",
+        "Code using these items no longer compiles, or requests that worked are now rejected.",
+    ),
+    (
+        Kind::PotentiallyBreaking,
+        "Potentially breaking changes",
+        "Code compiles for most users, but some code or some requests may break (struct literals without `..Default::default()`, changed wire behavior).",
+    ),
+    (
+        Kind::Addition,
+        "Additions",
+        "New operations, types, fields, values, variants and setters, grouped by the tag module of the operations (`client.<version>().<tag>()`) and the group of the types (their one tag, or `shared` by several tags, or `unreferenced` by no operation). Existing code keeps compiling.",
+    ),
+    (
+        Kind::Other,
+        "Other changes",
+        "Non-breaking changes that need no code change: members that became optional, required or nullable in types only read from responses (their fields are `Option` whatever the spec says), renamed path parameters (arguments are positional), new operationIds for the same method, deprecations, documented response statuses.",
+    ),
+];
 
 /// A kind's heading with its count, then `intro`, or "None." when it has no changes; whether it has.
 fn kind_heading(doc: &mut Doc, title: &str, changes: &[&Change], intro: &str) -> bool {

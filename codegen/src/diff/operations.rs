@@ -190,11 +190,11 @@ impl PairChanges<'_, '_> {
         for (key, np) in &new_params {
             match old_params.get(key) {
                 None => {
-                    let (rule, what) = if np.required {
-                        (Rule::ParamAddedRequired, "required: a new argument")
-                    } else {
-                        (Rule::ParamAddedOptional, "optional: a new setter")
-                    };
+                    let (rule, what) = added(
+                        np.required,
+                        Rule::ParamAddedRequired,
+                        Rule::ParamAddedOptional,
+                    );
                     self.push(
                         rule,
                         (&param_item(cx.new_vmod, new, np), None),
@@ -255,11 +255,11 @@ impl PairChanges<'_, '_> {
         let body_both = (body_item.as_str(), Some(old_body_item.as_str()));
         match (&self.old.body, &self.new.body) {
             (None, Some(b)) => {
-                let (rule, what) = if b.required {
-                    (Rule::RequestBodyAddedRequired, "required: a new argument")
-                } else {
-                    (Rule::RequestBodyAddedOptional, "optional: a new setter")
-                };
+                let (rule, what) = added(
+                    b.required,
+                    Rule::RequestBodyAddedRequired,
+                    Rule::RequestBodyAddedOptional,
+                );
                 self.push(
                     rule,
                     (&body_item, None),
@@ -325,6 +325,16 @@ impl PairChanges<'_, '_> {
                 format!("response {s} no longer documented"),
             );
         }
+    }
+}
+
+/// The rule of a new parameter or body and what it means for the call: a new argument when
+/// `required`, else a new setter.
+fn added(required: bool, if_required: Rule, if_optional: Rule) -> (Rule, &'static str) {
+    if required {
+        (if_required, "required: a new argument")
+    } else {
+        (if_optional, "optional: a new setter")
     }
 }
 

@@ -50,10 +50,12 @@ struct Taken {
     methods: BTreeSet<(String, String)>,
 }
 
+/// What `r` is, following `$ref`s into `#/components/<section>/` (`lookup` finds a name there).
 fn resolve<'a, T>(
     r: &'a ReferenceOr<T>,
     section: &str,
-    lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
+    comps: Option<&'a openapiv3::Components>,
+    lookup: impl Fn(&'a openapiv3::Components, &str) -> Option<&'a ReferenceOr<T>>,
     ptr: &str,
 ) -> Result<&'a T, Error> {
     let mut current = r;
@@ -68,7 +70,8 @@ fn resolve<'a, T>(
                         format!("unsupported $ref {reference:?} (expected {prefix}*)"),
                     )
                 })?;
-                current = lookup(name)
+                current = comps
+                    .and_then(|c| lookup(c, name))
                     .ok_or_else(|| Error::at(ptr, format!("dangling $ref {reference:?}")))?;
             }
         }
@@ -219,12 +222,7 @@ impl<'a> Lowerer<'a> {
         let mut version_seen = false;
         for (p, pptr) in all {
             let comps = doc.openapi.components.as_ref();
-            let p = resolve(
-                p,
-                "parameters",
-                |n| comps.and_then(|c| c.parameters.get(n)),
-                &pptr,
-            )?;
+            let p = resolve(p, "parameters", comps, |c, n| c.parameters.get(n), &pptr)?;
             // The operation-level declaration comes first and wins.
             if let OaParameter::Header { parameter_data, .. } = p
                 && parameter_data.name.eq_ignore_ascii_case(VERSION_HEADER)
@@ -252,7 +250,8 @@ impl<'a> Lowerer<'a> {
         let rb = resolve(
             rb,
             "requestBodies",
-            |n| comps.and_then(|c| c.request_bodies.get(n)),
+            comps,
+            |c, n| c.request_bodies.get(n),
             &bptr,
         )?;
         let Some((ct, media)) = rb
@@ -313,12 +312,7 @@ impl<'a> Lowerer<'a> {
         for (status, r) in entries {
             let rptr = format!("{ptr}/responses/{}", pointer_token(&status));
             let comps = doc.openapi.components.as_ref();
-            let r = resolve(
-                r,
-                "responses",
-                |n| comps.and_then(|c| c.responses.get(n)),
-                &rptr,
-            )?;
+            let r = resolve(r, "responses", comps, |c, n| c.responses.get(n), &rptr)?;
             let success = status.starts_with('2');
             let rhint = if success && first_success {
                 format!("{hint}Response")
