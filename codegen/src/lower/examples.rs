@@ -459,6 +459,7 @@ impl<'a> Lowerer<'a> {
                     usage: Usage::default(),
                     module: String::new(),
                     file: String::new(),
+                    used_at: None,
                 },
             );
             return TypeRef::Named(name);

@@ -85,6 +85,7 @@ impl<'a> Lowerer<'a> {
                     usage: Usage::default(),
                     module: String::new(),
                     file: String::new(),
+                    used_at: None,
                 });
             }
             None => return Err(Error::at(ptr, "unknown component schema")),
@@ -127,6 +128,7 @@ impl<'a> Lowerer<'a> {
                     usage: Usage::default(),
                     module: String::new(),
                     file: String::new(),
+                    used_at: None,
                 });
                 rust
             }
@@ -247,6 +249,7 @@ impl<'a> Lowerer<'a> {
             usage: Usage::default(),
             module: String::new(),
             file: String::new(),
+            used_at: None,
         });
         Ok(TypeRef::Named(rust))
     }
@@ -641,7 +644,10 @@ impl<'a> Lowerer<'a> {
                     "this variant has the same Rust type as an earlier one: untagged decoding never picks it",
                 );
             }
-            let docs = self.node_docs(*node, &vptr);
+            let mut docs = self.node_docs(*node, &vptr);
+            if docs.is_empty() {
+                docs = self.referenced_docs(*node);
+            }
             let tag_value = tag.as_ref().map(|t| consts[i][t].clone());
             out.push(UnionVariant {
                 rust_name,
@@ -727,6 +733,7 @@ impl<'a> Lowerer<'a> {
             usage: Usage::default(),
             module: String::new(),
             file: String::new(),
+            used_at: None,
         });
         Ok(TypeRef::Named(name))
     }

@@ -21,27 +21,76 @@ pub struct AdminReplyConversationRequest {
     /// A list of files that will be added as attachments. You can include up to 10 files
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
-impl serde::Serialize for AdminReplyConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", "admin")
-            .opt("body", &self.body)
-            .req("admin_id", &self.admin_id)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("attachment_files", &self.attachment_files)
-            .end()
+impl AdminReplyConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AdminReplyConversationRequest::new(..).with_body(..)`, or `AdminReplyConversationRequest { body: Some(..), ..AdminReplyConversationRequest::new(..) }`.
+    pub fn new(
+        message_type: impl Into<AdminReplyConversationRequestMessageType>,
+        admin_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            message_type: message_type.into(),
+            body: None,
+            admin_id: admin_id.into(),
+            created_at: None,
+            attachment_urls: None,
+            attachment_files: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AdminReplyConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AdminReplyConversationRequest {
+    /// Sets `body` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AdminReplyConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", &self.message_type)
+                .req("type", "admin")
+                .opt("body", &self.body)
+                .req("admin_id", &self.admin_id)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AdminReplyConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<AdminReplyConversationRequestMessageType>,
@@ -119,53 +168,9 @@ const _: () = {
         }
     }
 };
-impl AdminReplyConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AdminReplyConversationRequest::new(..).with_body(..)`, or `AdminReplyConversationRequest { body: Some(..), ..AdminReplyConversationRequest::new(..) }`.
-    pub fn new(
-        message_type: impl Into<AdminReplyConversationRequestMessageType>,
-        admin_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            message_type: message_type.into(),
-            body: None,
-            admin_id: admin_id.into(),
-            created_at: None,
-            attachment_urls: None,
-            attachment_files: None,
-        }
-    }
-}
-impl AdminReplyConversationRequest {
-    /// Sets `body` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `created_at` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `attachment_files` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_attachment_files(..)`.
-    pub fn with_attachment_files(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
-    ) -> Self {
-        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-/// `AdminReplyConversationRequestMessageType` (defined inline at `/components/schemas/admin_reply_conversation_request/properties/message_type`).
+/// The `message_type` member of `AdminReplyConversationRequest`.
+///
+/// Defined inline at `/components/schemas/admin_reply_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdminReplyConversationRequestMessageType {
@@ -203,7 +208,9 @@ impl std::str::FromStr for AdminReplyConversationRequestMessageType {
         )
     }
 }
-crate::codec::string_enum!(closed AdminReplyConversationRequestMessageType);
+const _: () = {
+    crate::codec::string_enum!(closed AdminReplyConversationRequestMessageType);
+};
 /// Assign Conversation Request
 ///
 /// Payload of the request to assign a conversation
@@ -218,25 +225,52 @@ pub struct AssignConversationRequest {
     /// Optionally you can send a response in the conversation when it is assigned.
     pub body: Option<String>,
 }
-impl serde::Serialize for AssignConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "assignment")
-            .req("type", &self.type_)
-            .req("admin_id", &self.admin_id)
-            .req("assignee_id", &self.assignee_id)
-            .opt("body", &self.body)
-            .end()
+impl AssignConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AssignConversationRequest::new(..).with_body(..)`, or `AssignConversationRequest { body: Some(..), ..AssignConversationRequest::new(..) }`.
+    pub fn new(
+        type_: impl Into<AssignConversationRequestType>,
+        admin_id: impl Into<String>,
+        assignee_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            admin_id: admin_id.into(),
+            assignee_id: assignee_id.into(),
+            body: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AssignConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AssignConversationRequest {
+    /// Sets `body` (to `Some`), builder style: `AssignConversationRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AssignConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "assignment")
+                .req("type", &self.type_)
+                .req("admin_id", &self.admin_id)
+                .req("assignee_id", &self.assignee_id)
+                .opt("body", &self.body)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AssignConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -291,31 +325,9 @@ const _: () = {
         }
     }
 };
-impl AssignConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AssignConversationRequest::new(..).with_body(..)`, or `AssignConversationRequest { body: Some(..), ..AssignConversationRequest::new(..) }`.
-    pub fn new(
-        type_: impl Into<AssignConversationRequestType>,
-        admin_id: impl Into<String>,
-        assignee_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            admin_id: admin_id.into(),
-            assignee_id: assignee_id.into(),
-            body: None,
-        }
-    }
-}
-impl AssignConversationRequest {
-    /// Sets `body` (to `Some`), builder style: `AssignConversationRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
-/// `AssignConversationRequestType` (defined inline at `/components/schemas/assign_conversation_request/properties/type`).
+/// The `type` member of `AssignConversationRequest`.
+///
+/// Defined inline at `/components/schemas/assign_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssignConversationRequestType {
@@ -353,7 +365,9 @@ impl std::str::FromStr for AssignConversationRequestType {
         )
     }
 }
-crate::codec::string_enum!(closed AssignConversationRequestType);
+const _: () = {
+    crate::codec::string_enum!(closed AssignConversationRequestType);
+};
 /// Assign Conversation Request
 ///
 /// Payload of the request to assign a conversation
@@ -364,22 +378,51 @@ pub struct AttachContactToConversationRequest {
     #[allow(missing_docs)]
     pub customer: Option<AttachContactToConversationRequestCustomer>,
 }
-impl serde::Serialize for AttachContactToConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("admin_id", &self.admin_id)
-            .opt("customer", &self.customer)
-            .end()
+impl AttachContactToConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequest::new().with_admin_id(..)`, or `AttachContactToConversationRequest { admin_id: Some(..), ..AttachContactToConversationRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            admin_id: None,
+            customer: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachContactToConversationRequest {
+    /// Sets `admin_id` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_admin_id(..)`.
+    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
+    }
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_customer(..)`.
+    pub fn with_customer(
+        mut self,
+        value: impl Into<AttachContactToConversationRequestCustomer>,
+    ) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachContactToConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("admin_id", &self.admin_id)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         admin_id: Option<Option<String>>,
@@ -409,33 +452,9 @@ const _: () = {
         }
     }
 };
-impl AttachContactToConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequest::new().with_admin_id(..)`, or `AttachContactToConversationRequest { admin_id: Some(..), ..AttachContactToConversationRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            admin_id: None,
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequest {
-    /// Sets `admin_id` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_admin_id(..)`.
-    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
-        self.admin_id = Some(value.into());
-        self
-    }
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_customer(..)`.
-    pub fn with_customer(
-        mut self,
-        value: impl Into<AttachContactToConversationRequestCustomer>,
-    ) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}
-/// `AttachContactToConversationRequestCustomer` (defined inline at `/components/schemas/attach_contact_to_conversation_request/properties/customer`).
+/// The `customer` member of `AttachContactToConversationRequest`.
+///
+/// Defined inline at `/components/schemas/attach_contact_to_conversation_request/properties/customer`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -465,7 +484,9 @@ for AttachContactToConversationRequestCustomer {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(AttachContactToConversationRequestCustomer);
+const _: () = {
+    crate::codec::lenient_strict_union!(AttachContactToConversationRequestCustomer);
+};
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerEmail {
@@ -474,22 +495,44 @@ pub struct AttachContactToConversationRequestCustomerEmail {
     #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
-impl serde::Serialize for AttachContactToConversationRequestCustomerEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("email", &self.email)
-            .opt("customer", &self.customer)
-            .end()
+impl AttachContactToConversationRequestCustomerEmail {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerEmail { customer: Some(..), ..AttachContactToConversationRequestCustomerEmail::new(..) }`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            customer: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequestCustomerEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachContactToConversationRequestCustomerEmail {
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`.
+    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachContactToConversationRequestCustomerEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("email", &self.email)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for AttachContactToConversationRequestCustomerEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         email: Option<String>,
@@ -517,24 +560,6 @@ const _: () = {
         }
     }
 };
-impl AttachContactToConversationRequestCustomerEmail {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerEmail { customer: Some(..), ..AttachContactToConversationRequestCustomerEmail::new(..) }`.
-    pub fn new(email: impl Into<String>) -> Self {
-        Self {
-            email: email.into(),
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequestCustomerEmail {
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`.
-    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}
 /// Intercom User ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
@@ -543,23 +568,44 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
-impl serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .opt("customer", &self.customer)
-            .end()
+impl AttachContactToConversationRequestCustomerIntercomUserId {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerIntercomUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerIntercomUserId::new(..) }`.
+    pub fn new(intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            intercom_user_id: intercom_user_id.into(),
+            customer: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de>
-for AttachContactToConversationRequestCustomerIntercomUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachContactToConversationRequestCustomerIntercomUserId {
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`.
+    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for AttachContactToConversationRequestCustomerIntercomUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         intercom_user_id: Option<String>,
@@ -604,24 +650,6 @@ const _: () = {
         }
     }
 };
-impl AttachContactToConversationRequestCustomerIntercomUserId {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerIntercomUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerIntercomUserId::new(..) }`.
-    pub fn new(intercom_user_id: impl Into<String>) -> Self {
-        Self {
-            intercom_user_id: intercom_user_id.into(),
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequestCustomerIntercomUserId {
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`.
-    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}
 /// User ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerUserId {
@@ -630,22 +658,44 @@ pub struct AttachContactToConversationRequestCustomerUserId {
     #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
-impl serde::Serialize for AttachContactToConversationRequestCustomerUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("user_id", &self.user_id)
-            .opt("customer", &self.customer)
-            .end()
+impl AttachContactToConversationRequestCustomerUserId {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerUserId::new(..) }`.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            customer: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequestCustomerUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachContactToConversationRequestCustomerUserId {
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`.
+    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachContactToConversationRequestCustomerUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for AttachContactToConversationRequestCustomerUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         user_id: Option<String>,
@@ -676,24 +726,6 @@ const _: () = {
         }
     }
 };
-impl AttachContactToConversationRequestCustomerUserId {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerUserId::new(..) }`.
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self {
-            user_id: user_id.into(),
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequestCustomerUserId {
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`.
-    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}
 /// Conversation attachment files
 ///
 /// Properties of the attachment files in a conversation part
@@ -706,23 +738,55 @@ pub struct ConversationAttachmentFiles {
     /// The name of the file.
     pub name: Option<String>,
 }
-impl serde::Serialize for ConversationAttachmentFiles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("content_type", &self.content_type)
-            .opt("data", &self.data)
-            .opt("name", &self.name)
-            .end()
+impl ConversationAttachmentFiles {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ConversationAttachmentFiles::new().with_content_type(..)`, or `ConversationAttachmentFiles { content_type: Some(..), ..ConversationAttachmentFiles::new() }`.
+    pub fn new() -> Self {
+        Self {
+            content_type: None,
+            data: None,
+            name: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ConversationAttachmentFiles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ConversationAttachmentFiles {
+    /// Sets `content_type` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_content_type(..)`.
+    pub fn with_content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Some(value.into());
+        self
+    }
+    /// Sets `data` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_data(..)`.
+    pub fn with_data(mut self, value: impl Into<String>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+    /// Sets `name` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ConversationAttachmentFiles {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("content_type", &self.content_type)
+                .opt("data", &self.data)
+                .opt("name", &self.name)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttachmentFiles {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         content_type: Option<Option<String>>,
@@ -766,32 +830,3 @@ const _: () = {
         }
     }
 };
-impl ConversationAttachmentFiles {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ConversationAttachmentFiles::new().with_content_type(..)`, or `ConversationAttachmentFiles { content_type: Some(..), ..ConversationAttachmentFiles::new() }`.
-    pub fn new() -> Self {
-        Self {
-            content_type: None,
-            data: None,
-            name: None,
-        }
-    }
-}
-impl ConversationAttachmentFiles {
-    /// Sets `content_type` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_content_type(..)`.
-    pub fn with_content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `data` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_data(..)`.
-    pub fn with_data(mut self, value: impl Into<String>) -> Self {
-        self.data = Some(value.into());
-        self
-    }
-    /// Sets `name` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}

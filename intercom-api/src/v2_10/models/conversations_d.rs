@@ -9,19 +9,30 @@ pub struct DetachContactFromConversationRequest {
     /// The `id` of the admin who is performing the action.
     pub admin_id: String,
 }
-impl serde::Serialize for DetachContactFromConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("admin_id", &self.admin_id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DetachContactFromConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl DetachContactFromConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self { admin_id: admin_id.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for DetachContactFromConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DetachContactFromConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         admin_id: Option<String>,
@@ -48,9 +59,3 @@ const _: () = {
         }
     }
 };
-impl DetachContactFromConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(admin_id: impl Into<String>) -> Self {
-        Self { admin_id: admin_id.into() }
-    }
-}

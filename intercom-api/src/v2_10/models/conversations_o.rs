@@ -11,22 +11,31 @@ pub struct OpenConversationRequest {
     /// The id of the admin who is performing the action.
     pub admin_id: String,
 }
-impl serde::Serialize for OpenConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "open")
-            .req("admin_id", &self.admin_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl OpenConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self { admin_id: admin_id.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for OpenConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "open")
+                .req("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for OpenConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -65,9 +74,3 @@ const _: () = {
         }
     }
 };
-impl OpenConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(admin_id: impl Into<String>) -> Self {
-        Self { admin_id: admin_id.into() }
-    }
-}

@@ -11,19 +11,37 @@ pub struct UpdateConversationRequest {
     /// Mark a conversation as read within Intercom.
     pub read: Option<bool>,
 }
-impl serde::Serialize for UpdateConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).opt("read", &self.read).end()
+impl UpdateConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateConversationRequest::new().with_read(..)`, or `UpdateConversationRequest { read: Some(..), ..UpdateConversationRequest::new() }`.
+    pub fn new() -> Self {
+        Self { read: None }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateConversationRequest {
+    /// Sets `read` (to `Some`), builder style: `UpdateConversationRequest::new().with_read(..)`.
+    pub fn with_read(mut self, value: impl Into<bool>) -> Self {
+        self.read = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).opt("read", &self.read).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         read: Option<Option<bool>>,
@@ -46,18 +64,3 @@ const _: () = {
         }
     }
 };
-impl UpdateConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateConversationRequest::new().with_read(..)`, or `UpdateConversationRequest { read: Some(..), ..UpdateConversationRequest::new() }`.
-    pub fn new() -> Self {
-        Self { read: None }
-    }
-}
-impl UpdateConversationRequest {
-    /// Sets `read` (to `Some`), builder style: `UpdateConversationRequest::new().with_read(..)`.
-    pub fn with_read(mut self, value: impl Into<bool>) -> Self {
-        self.read = Some(value.into());
-        self
-    }
-}

@@ -19,26 +19,69 @@ pub struct CreateDataEventRequest {
     /// Optional metadata about the event.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
 }
-impl serde::Serialize for CreateDataEventRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("event_name", &self.event_name)
-            .req("created_at", &self.created_at)
-            .opt("user_id", &self.user_id)
-            .opt("id", &self.id)
-            .opt("email", &self.email)
-            .opt("metadata", &self.metadata)
-            .end()
+impl CreateDataEventRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataEventRequest::new(..).with_user_id(..)`, or `CreateDataEventRequest { user_id: Some(..), ..CreateDataEventRequest::new(..) }`.
+    pub fn new(event_name: impl Into<String>, created_at: i64) -> Self {
+        Self {
+            event_name: event_name.into(),
+            created_at,
+            user_id: None,
+            id: None,
+            email: None,
+            metadata: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateDataEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateDataEventRequest {
+    /// Sets `user_id` (to `Some`), builder style: `CreateDataEventRequest::new(..).with_user_id(..)`.
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets `id` (to `Some`), builder style: `CreateDataEventRequest::new(..).with_id(..)`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `email` (to `Some`), builder style: `CreateDataEventRequest::new(..).with_email(..)`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `metadata` (to `Some`), builder style: `CreateDataEventRequest::new(..).with_metadata(..)`.
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateDataEventRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("event_name", &self.event_name)
+                .req("created_at", &self.created_at)
+                .opt("user_id", &self.user_id)
+                .opt("id", &self.id)
+                .opt("email", &self.email)
+                .opt("metadata", &self.metadata)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         event_name: Option<String>,
@@ -98,46 +141,6 @@ const _: () = {
         }
     }
 };
-impl CreateDataEventRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateDataEventRequest::new(..).with_user_id(..)`, or `CreateDataEventRequest { user_id: Some(..), ..CreateDataEventRequest::new(..) }`.
-    pub fn new(event_name: impl Into<String>, created_at: i64) -> Self {
-        Self {
-            event_name: event_name.into(),
-            created_at,
-            user_id: None,
-            id: None,
-            email: None,
-            metadata: None,
-        }
-    }
-}
-impl CreateDataEventRequest {
-    /// Sets `user_id` (to `Some`), builder style: `CreateDataEventRequest::new(..).with_user_id(..)`.
-    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-    /// Sets `id` (to `Some`), builder style: `CreateDataEventRequest::new(..).with_id(..)`.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `email` (to `Some`), builder style: `CreateDataEventRequest::new(..).with_email(..)`.
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-    /// Sets `metadata` (to `Some`), builder style: `CreateDataEventRequest::new(..).with_metadata(..)`.
-    pub fn with_metadata(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.metadata = Some(value.into());
-        self
-    }
-}
 /// Create Data Event Summaries Request
 ///
 /// You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense "verb-noun" combination, to improve readability, for example `updated-plan`.
@@ -148,22 +151,51 @@ pub struct CreateDataEventSummariesRequest {
     /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
     pub event_summaries: Option<CreateDataEventSummariesRequestEventSummaries>,
 }
-impl serde::Serialize for CreateDataEventSummariesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("user_id", &self.user_id)
-            .opt("event_summaries", &self.event_summaries)
-            .end()
+impl CreateDataEventSummariesRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataEventSummariesRequest::new().with_user_id(..)`, or `CreateDataEventSummariesRequest { user_id: Some(..), ..CreateDataEventSummariesRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            user_id: None,
+            event_summaries: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateDataEventSummariesRequest {
+    /// Sets `user_id` (to `Some`), builder style: `CreateDataEventSummariesRequest::new().with_user_id(..)`.
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets `event_summaries` (to `Some`), builder style: `CreateDataEventSummariesRequest::new().with_event_summaries(..)`.
+    pub fn with_event_summaries(
+        mut self,
+        value: impl Into<CreateDataEventSummariesRequestEventSummaries>,
+    ) -> Self {
+        self.event_summaries = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateDataEventSummariesRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("user_id", &self.user_id)
+                .opt("event_summaries", &self.event_summaries)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         user_id: Option<Option<String>>,
@@ -206,32 +238,6 @@ const _: () = {
         }
     }
 };
-impl CreateDataEventSummariesRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateDataEventSummariesRequest::new().with_user_id(..)`, or `CreateDataEventSummariesRequest { user_id: Some(..), ..CreateDataEventSummariesRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            user_id: None,
-            event_summaries: None,
-        }
-    }
-}
-impl CreateDataEventSummariesRequest {
-    /// Sets `user_id` (to `Some`), builder style: `CreateDataEventSummariesRequest::new().with_user_id(..)`.
-    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-    /// Sets `event_summaries` (to `Some`), builder style: `CreateDataEventSummariesRequest::new().with_event_summaries(..)`.
-    pub fn with_event_summaries(
-        mut self,
-        value: impl Into<CreateDataEventSummariesRequestEventSummaries>,
-    ) -> Self {
-        self.event_summaries = Some(value.into());
-        self
-    }
-}
 /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataEventSummariesRequestEventSummaries {
@@ -244,24 +250,62 @@ pub struct CreateDataEventSummariesRequestEventSummaries {
     /// The last time the event was sent
     pub last: Option<i64>,
 }
-impl serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("event_name", &self.event_name)
-            .opt("count", &self.count)
-            .opt("first", &self.first)
-            .opt("last", &self.last)
-            .end()
+impl CreateDataEventSummariesRequestEventSummaries {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataEventSummariesRequestEventSummaries::new().with_event_name(..)`, or `CreateDataEventSummariesRequestEventSummaries { event_name: Some(..), ..CreateDataEventSummariesRequestEventSummaries::new() }`.
+    pub fn new() -> Self {
+        Self {
+            event_name: None,
+            count: None,
+            first: None,
+            last: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequestEventSummaries {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateDataEventSummariesRequestEventSummaries {
+    /// Sets `event_name` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_event_name(..)`.
+    pub fn with_event_name(mut self, value: impl Into<String>) -> Self {
+        self.event_name = Some(value.into());
+        self
+    }
+    /// Sets `count` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_count(..)`.
+    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `first` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_first(..)`.
+    pub fn with_first(mut self, value: impl Into<i64>) -> Self {
+        self.first = Some(value.into());
+        self
+    }
+    /// Sets `last` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_last(..)`.
+    pub fn with_last(mut self, value: impl Into<i64>) -> Self {
+        self.last = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("event_name", &self.event_name)
+                .opt("count", &self.count)
+                .opt("first", &self.first)
+                .opt("last", &self.last)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequestEventSummaries {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         event_name: Option<Option<String>>,
@@ -308,41 +352,6 @@ const _: () = {
         }
     }
 };
-impl CreateDataEventSummariesRequestEventSummaries {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateDataEventSummariesRequestEventSummaries::new().with_event_name(..)`, or `CreateDataEventSummariesRequestEventSummaries { event_name: Some(..), ..CreateDataEventSummariesRequestEventSummaries::new() }`.
-    pub fn new() -> Self {
-        Self {
-            event_name: None,
-            count: None,
-            first: None,
-            last: None,
-        }
-    }
-}
-impl CreateDataEventSummariesRequestEventSummaries {
-    /// Sets `event_name` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_event_name(..)`.
-    pub fn with_event_name(mut self, value: impl Into<String>) -> Self {
-        self.event_name = Some(value.into());
-        self
-    }
-    /// Sets `count` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_count(..)`.
-    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
-        self.count = Some(value.into());
-        self
-    }
-    /// Sets `first` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_first(..)`.
-    pub fn with_first(mut self, value: impl Into<i64>) -> Self {
-        self.first = Some(value.into());
-        self
-    }
-    /// Sets `last` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_last(..)`.
-    pub fn with_last(mut self, value: impl Into<i64>) -> Self {
-        self.last = Some(value.into());
-        self
-    }
-}
 /// Data Event Summary
 ///
 /// This will return a summary of data events for the App.
@@ -365,53 +374,58 @@ pub struct DataEventSummary {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataEventSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("email", &self.email)
-            .opt("intercom_user_id", &self.intercom_user_id)
-            .opt("user_id", &self.user_id)
-            .opt("events", &self.events)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataEventSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataEventSummary {
-    const NAME: &'static str = "DataEventSummary";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            "events" => crate::codec::set(&mut slots.events, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DataEventSummary {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("email", &self.email)
+                .opt("intercom_user_id", &self.intercom_user_id)
+                .opt("user_id", &self.user_id)
+                .opt("events", &self.events)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DataEventSummary {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DataEventSummary {
+        const NAME: &'static str = "DataEventSummary";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "events" => crate::codec::set(&mut slots.events, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Data Event Summary Item
 ///
 /// This will return a summary of a data event for the App.
@@ -430,51 +444,56 @@ pub struct DataEventSummaryItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataEventSummaryItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("first", &self.first)
-            .opt("last", &self.last)
-            .opt("count", &self.count)
-            .opt("description", &self.description)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataEventSummaryItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataEventSummaryItem {
-    const NAME: &'static str = "DataEventSummaryItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "name" => crate::codec::set(&mut slots.name, map),
-            "first" => crate::codec::set(&mut slots.first, map),
-            "last" => crate::codec::set(&mut slots.last, map),
-            "count" => crate::codec::set(&mut slots.count, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DataEventSummaryItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("first", &self.first)
+                .opt("last", &self.last)
+                .opt("count", &self.count)
+                .opt("description", &self.description)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DataEventSummaryItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DataEventSummaryItem {
+        const NAME: &'static str = "DataEventSummaryItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::set(&mut slots.name, map),
+                "first" => crate::codec::set(&mut slots.first, map),
+                "last" => crate::codec::set(&mut slots.last, map),
+                "count" => crate::codec::set(&mut slots.count, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Inferred from the spec's success examples (`/paths/~1events/get/responses/200/content/application~1json/examples/Successful response/value/pages`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventSummaryPages {
@@ -483,44 +502,51 @@ pub struct DataEventSummaryPages {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataEventSummaryPages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("next", &self.next)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataEventSummaryPages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataEventSummaryPages {
-    const NAME: &'static str = "DataEventSummaryPages";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "next" => crate::codec::set(&mut slots.next, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DataEventSummaryPages {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("next", &self.next)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DataEventSummaryPages {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DataEventSummaryPages {
+        const NAME: &'static str = "DataEventSummaryPages";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "next" => crate::codec::set(&mut slots.next, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
-/// `ListDataEventsFilter` (defined inline at `/paths/~1events/get/parameters/1/schema`).
+};
+/// The `filter` parameter of `list_data_events`.
+///
+/// Defined inline at `/paths/~1events/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -547,26 +573,37 @@ impl From<ListDataEventsFilterEmail> for ListDataEventsFilter {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(ListDataEventsFilter);
+const _: () = {
+    crate::codec::lenient_strict_union!(ListDataEventsFilter);
+};
 /// email query parameter
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListDataEventsFilterEmail {
     #[allow(missing_docs)]
     pub email: String,
 }
-impl serde::Serialize for ListDataEventsFilterEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListDataEventsFilterEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ListDataEventsFilterEmail {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for ListDataEventsFilterEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListDataEventsFilterEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         email: Option<String>,
@@ -591,33 +628,38 @@ const _: () = {
         }
     }
 };
-impl ListDataEventsFilterEmail {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(email: impl Into<String>) -> Self {
-        Self { email: email.into() }
-    }
-}
 /// intercom_user_id query parameter
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListDataEventsFilterIntercomUserId {
     #[allow(missing_docs)]
     pub intercom_user_id: String,
 }
-impl serde::Serialize for ListDataEventsFilterIntercomUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListDataEventsFilterIntercomUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ListDataEventsFilterIntercomUserId {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            intercom_user_id: intercom_user_id.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for ListDataEventsFilterIntercomUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListDataEventsFilterIntercomUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         intercom_user_id: Option<String>,
@@ -651,33 +693,36 @@ const _: () = {
         }
     }
 };
-impl ListDataEventsFilterIntercomUserId {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(intercom_user_id: impl Into<String>) -> Self {
-        Self {
-            intercom_user_id: intercom_user_id.into(),
-        }
-    }
-}
 /// user_id query parameter
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListDataEventsFilterUserId {
     #[allow(missing_docs)]
     pub user_id: String,
 }
-impl serde::Serialize for ListDataEventsFilterUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("user_id", &self.user_id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListDataEventsFilterUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ListDataEventsFilterUserId {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for ListDataEventsFilterUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListDataEventsFilterUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         user_id: Option<String>,
@@ -704,9 +749,3 @@ const _: () = {
         }
     }
 };
-impl ListDataEventsFilterUserId {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self { user_id: user_id.into() }
-    }
-}

@@ -23,30 +23,74 @@ pub struct CreateMessageRequest {
     /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
     pub create_conversation_without_contact_reply: Option<bool>,
 }
-impl serde::Serialize for CreateMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .opt("subject", &self.subject)
-            .req("body", &self.body)
-            .opt("template", &self.template)
-            .req("from", &self.from)
-            .req("to", &self.to)
-            .opt(
-                "create_conversation_without_contact_reply",
-                &self.create_conversation_without_contact_reply,
-            )
-            .end()
+impl CreateMessageRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateMessageRequest::new(..).with_subject(..)`, or `CreateMessageRequest { subject: Some(..), ..CreateMessageRequest::new(..) }`.
+    pub fn new(
+        message_type: impl Into<CreateMessageRequestMessageType>,
+        body: impl Into<String>,
+        from: impl Into<CreateMessageRequestFrom>,
+        to: impl Into<CreateMessageRequestTo>,
+    ) -> Self {
+        Self {
+            message_type: message_type.into(),
+            subject: None,
+            body: body.into(),
+            template: None,
+            from: from.into(),
+            to: to.into(),
+            create_conversation_without_contact_reply: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateMessageRequest {
+    /// Sets `subject` (to `Some`), builder style: `CreateMessageRequest::new(..).with_subject(..)`.
+    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+    /// Sets `template` (to `Some`), builder style: `CreateMessageRequest::new(..).with_template(..)`.
+    pub fn with_template(mut self, value: impl Into<String>) -> Self {
+        self.template = Some(value.into());
+        self
+    }
+    /// Sets `create_conversation_without_contact_reply` (to `Some`), builder style: `CreateMessageRequest::new(..).with_create_conversation_without_contact_reply(..)`.
+    pub fn with_create_conversation_without_contact_reply(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.create_conversation_without_contact_reply = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateMessageRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", &self.message_type)
+                .opt("subject", &self.subject)
+                .req("body", &self.body)
+                .opt("template", &self.template)
+                .req("from", &self.from)
+                .req("to", &self.to)
+                .opt(
+                    "create_conversation_without_contact_reply",
+                    &self.create_conversation_without_contact_reply,
+                )
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<CreateMessageRequestMessageType>,
@@ -118,69 +162,37 @@ const _: () = {
         }
     }
 };
-impl CreateMessageRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateMessageRequest::new(..).with_subject(..)`, or `CreateMessageRequest { subject: Some(..), ..CreateMessageRequest::new(..) }`.
-    pub fn new(
-        message_type: impl Into<CreateMessageRequestMessageType>,
-        body: impl Into<String>,
-        from: impl Into<CreateMessageRequestFrom>,
-        to: impl Into<CreateMessageRequestTo>,
-    ) -> Self {
-        Self {
-            message_type: message_type.into(),
-            subject: None,
-            body: body.into(),
-            template: None,
-            from: from.into(),
-            to: to.into(),
-            create_conversation_without_contact_reply: None,
-        }
-    }
-}
-impl CreateMessageRequest {
-    /// Sets `subject` (to `Some`), builder style: `CreateMessageRequest::new(..).with_subject(..)`.
-    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
-        self.subject = Some(value.into());
-        self
-    }
-    /// Sets `template` (to `Some`), builder style: `CreateMessageRequest::new(..).with_template(..)`.
-    pub fn with_template(mut self, value: impl Into<String>) -> Self {
-        self.template = Some(value.into());
-        self
-    }
-    /// Sets `create_conversation_without_contact_reply` (to `Some`), builder style: `CreateMessageRequest::new(..).with_create_conversation_without_contact_reply(..)`.
-    pub fn with_create_conversation_without_contact_reply(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.create_conversation_without_contact_reply = Some(value.into());
-        self
-    }
-}
 /// The sender of the message. If not provided, the default sender will be used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestFrom {
     /// The identifier for the admin which is given by Intercom.
     pub id: i64,
 }
-impl serde::Serialize for CreateMessageRequestFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", "admin")
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateMessageRequestFrom {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(id: i64) -> Self {
+        Self { id }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateMessageRequestFrom {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", "admin")
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestFrom {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<()>,
@@ -210,12 +222,6 @@ const _: () = {
         }
     }
 };
-impl CreateMessageRequestFrom {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(id: i64) -> Self {
-        Self { id }
-    }
-}
 /// The kind of message being created. Values: `in_app` or `email`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -254,7 +260,9 @@ impl std::str::FromStr for CreateMessageRequestMessageType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateMessageRequestMessageType);
+const _: () = {
+    crate::codec::string_enum!(closed CreateMessageRequestMessageType);
+};
 /// The sender of the message. If not provided, the default sender will be used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestTo {
@@ -263,22 +271,37 @@ pub struct CreateMessageRequestTo {
     /// The identifier for the contact which is given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for CreateMessageRequestTo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateMessageRequestTo {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        type_: impl Into<CreateMessageRequestToType>,
+        id: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            id: id.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateMessageRequestTo {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestTo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<CreateMessageRequestToType>,
@@ -306,18 +329,6 @@ const _: () = {
         }
     }
 };
-impl CreateMessageRequestTo {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        type_: impl Into<CreateMessageRequestToType>,
-        id: impl Into<String>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            id: id.into(),
-        }
-    }
-}
 /// The role associated to the contact - `user` or `lead`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -353,4 +364,6 @@ impl std::str::FromStr for CreateMessageRequestToType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateMessageRequestToType);
+const _: () = {
+    crate::codec::string_enum!(closed CreateMessageRequestToType);
+};

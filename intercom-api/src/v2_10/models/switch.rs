@@ -13,22 +13,43 @@ pub struct CreatePhoneSwitchRequest {
     #[allow(missing_docs)]
     pub custom_attributes: Option<CustomAttributes>,
 }
-impl serde::Serialize for CreatePhoneSwitchRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("phone", &self.phone)
-            .opt("custom_attributes", &self.custom_attributes)
-            .end()
+impl CreatePhoneSwitchRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreatePhoneSwitchRequest::new(..).with_custom_attributes(..)`, or `CreatePhoneSwitchRequest { custom_attributes: Some(..), ..CreatePhoneSwitchRequest::new(..) }`.
+    pub fn new(phone: impl Into<String>) -> Self {
+        Self {
+            phone: phone.into(),
+            custom_attributes: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreatePhoneSwitchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreatePhoneSwitchRequest {
+    /// Sets `custom_attributes` (to `Some`), builder style: `CreatePhoneSwitchRequest::new(..).with_custom_attributes(..)`.
+    pub fn with_custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreatePhoneSwitchRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("phone", &self.phone)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreatePhoneSwitchRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         phone: Option<String>,
@@ -69,24 +90,6 @@ const _: () = {
         }
     }
 };
-impl CreatePhoneSwitchRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreatePhoneSwitchRequest::new(..).with_custom_attributes(..)`, or `CreatePhoneSwitchRequest { custom_attributes: Some(..), ..CreatePhoneSwitchRequest::new(..) }`.
-    pub fn new(phone: impl Into<String>) -> Self {
-        Self {
-            phone: phone.into(),
-            custom_attributes: None,
-        }
-    }
-}
-impl CreatePhoneSwitchRequest {
-    /// Sets `custom_attributes` (to `Some`), builder style: `CreatePhoneSwitchRequest::new(..).with_custom_attributes(..)`.
-    pub fn with_custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
-        self.custom_attributes = Some(value.into());
-        self
-    }
-}
 /// Free-form JSON object standing in for `custom_attributes`, which the spec references but does not define.
 pub type CustomAttributes = serde_json::Map<String, serde_json::Value>;
 /// Phone Switch
@@ -103,44 +106,49 @@ pub struct PhoneSwitch {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for PhoneSwitch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("phone", &self.phone)
-            .opt("url", &self.url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PhoneSwitch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for PhoneSwitch {
-    const NAME: &'static str = "PhoneSwitch";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "phone" => crate::codec::set(&mut slots.phone, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for PhoneSwitch {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("phone", &self.phone)
+                .opt("url", &self.url)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for PhoneSwitch {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for PhoneSwitch {
+        const NAME: &'static str = "PhoneSwitch";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "phone" => crate::codec::set(&mut slots.phone, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};

@@ -3,25 +3,36 @@
 //! Models of the `tags` group (Intercom API 2.10).
 #[allow(unused_imports)]
 use super::*;
-/// `AttachTagToContactRequest` (defined inline at `/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`).
+/// The request body of `attach_tag_to_contact`.
+///
+/// Defined inline at `/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachTagToContactRequest {
     /// The unique identifier for the tag which is given by Intercom
     pub id: String,
 }
-impl serde::Serialize for AttachTagToContactRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachTagToContactRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachTagToContactRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachTagToContactRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachTagToContactRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         id: Option<String>,
@@ -46,13 +57,9 @@ const _: () = {
         }
     }
 };
-impl AttachTagToContactRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
-/// `AttachTagToConversationRequest` (defined inline at `/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`).
+/// The request body of `attach_tag_to_conversation`.
+///
+/// Defined inline at `/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachTagToConversationRequest {
     /// The unique identifier for the tag which is given by Intercom
@@ -60,22 +67,34 @@ pub struct AttachTagToConversationRequest {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
 }
-impl serde::Serialize for AttachTagToConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .req("admin_id", &self.admin_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachTagToConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachTagToConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(id: impl Into<String>, admin_id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            admin_id: admin_id.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachTagToConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .req("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachTagToConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         id: Option<String>,
@@ -105,7 +124,17 @@ const _: () = {
         }
     }
 };
-impl AttachTagToConversationRequest {
+/// The request body of `attach_tag_to_ticket`.
+///
+/// Defined inline at `/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttachTagToTicketRequest {
+    /// The unique identifier for the tag which is given by Intercom
+    pub id: String,
+    /// The unique identifier for the admin which is given by Intercom.
+    pub admin_id: String,
+}
+impl AttachTagToTicketRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>, admin_id: impl Into<String>) -> Self {
         Self {
@@ -114,30 +143,25 @@ impl AttachTagToConversationRequest {
         }
     }
 }
-/// `AttachTagToTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct AttachTagToTicketRequest {
-    /// The unique identifier for the tag which is given by Intercom
-    pub id: String,
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-}
-impl serde::Serialize for AttachTagToTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .req("admin_id", &self.admin_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachTagToTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
 const _: () = {
+    impl serde::Serialize for AttachTagToTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .req("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachTagToTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         id: Option<String>,
@@ -167,15 +191,6 @@ const _: () = {
         }
     }
 };
-impl AttachTagToTicketRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(id: impl Into<String>, admin_id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            admin_id: admin_id.into(),
-        }
-    }
-}
 /// Create or Update Tag Request Payload
 ///
 /// You can create or update an existing tag.
@@ -186,22 +201,43 @@ pub struct CreateOrUpdateTagRequest {
     /// The id of tag to updates.
     pub id: Option<String>,
 }
-impl serde::Serialize for CreateOrUpdateTagRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("id", &self.id)
-            .end()
+impl CreateOrUpdateTagRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateOrUpdateTagRequest::new(..).with_id(..)`, or `CreateOrUpdateTagRequest { id: Some(..), ..CreateOrUpdateTagRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            id: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateOrUpdateTagRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateOrUpdateTagRequest {
+    /// Sets `id` (to `Some`), builder style: `CreateOrUpdateTagRequest::new(..).with_id(..)`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateOrUpdateTagRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateOrUpdateTagRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -229,36 +265,20 @@ const _: () = {
         }
     }
 };
-impl CreateOrUpdateTagRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateOrUpdateTagRequest::new(..).with_id(..)`, or `CreateOrUpdateTagRequest { id: Some(..), ..CreateOrUpdateTagRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            id: None,
-        }
-    }
-}
-impl CreateOrUpdateTagRequest {
-    /// Sets `id` (to `Some`), builder style: `CreateOrUpdateTagRequest::new(..).with_id(..)`.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
-/// `CreateTagRequest` (defined inline at `/paths/~1tags/post/requestBody/content/application~1json/schema`).
+/// The request body of `create_tag`.
+///
+/// Defined inline at `/paths/~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateTagRequest {
-    /// `CreateOrUpdateTag` variant.
+    /// You can create or update an existing tag.
     CreateOrUpdateTag(CreateOrUpdateTagRequest),
-    /// `TagCompany` variant.
+    /// You can tag a single company or a list of companies.
     TagCompany(TagCompanyRequest),
-    /// `UntagCompany` variant.
+    /// You can tag a single company or a list of companies.
     UntagCompany(UntagCompanyRequest),
-    /// `TagMultipleUsers` variant.
+    /// You can tag a list of users.
     TagMultipleUsers(TagMultipleUsersRequest),
 }
 impl From<CreateOrUpdateTagRequest> for CreateTagRequest {
@@ -281,26 +301,41 @@ impl From<TagMultipleUsersRequest> for CreateTagRequest {
         Self::TagMultipleUsers(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateTagRequest);
-/// `DetachTagFromConversationRequest` (defined inline at `/paths/~1conversations~1{conversation_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`).
+const _: () = {
+    crate::codec::lenient_strict_union!(CreateTagRequest);
+};
+/// The request body of `detach_tag_from_conversation`.
+///
+/// Defined inline at `/paths/~1conversations~1{conversation_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetachTagFromConversationRequest {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
 }
-impl serde::Serialize for DetachTagFromConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("admin_id", &self.admin_id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DetachTagFromConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl DetachTagFromConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self { admin_id: admin_id.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for DetachTagFromConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DetachTagFromConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         admin_id: Option<String>,
@@ -327,31 +362,38 @@ const _: () = {
         }
     }
 };
-impl DetachTagFromConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(admin_id: impl Into<String>) -> Self {
-        Self { admin_id: admin_id.into() }
-    }
-}
-/// `DetachTagFromTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`).
+/// The request body of `detach_tag_from_ticket`.
+///
+/// Defined inline at `/paths/~1tickets~1{ticket_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetachTagFromTicketRequest {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
 }
-impl serde::Serialize for DetachTagFromTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("admin_id", &self.admin_id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DetachTagFromTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl DetachTagFromTicketRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self { admin_id: admin_id.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for DetachTagFromTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DetachTagFromTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         admin_id: Option<String>,
@@ -378,12 +420,6 @@ const _: () = {
         }
     }
 };
-impl DetachTagFromTicketRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(admin_id: impl Into<String>) -> Self {
-        Self { admin_id: admin_id.into() }
-    }
-}
 /// Tag Company Request Payload
 ///
 /// You can tag a single company or a list of companies.
@@ -394,22 +430,37 @@ pub struct TagCompanyRequest {
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: Vec<TagCompanyRequestCompaniesItem>,
 }
-impl serde::Serialize for TagCompanyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("companies", &self.companies)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TagCompanyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl TagCompanyRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        name: impl Into<String>,
+        companies: Vec<TagCompanyRequestCompaniesItem>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            companies,
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for TagCompanyRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("companies", &self.companies)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagCompanyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -437,19 +488,9 @@ const _: () = {
         }
     }
 };
-impl TagCompanyRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        companies: Vec<TagCompanyRequestCompaniesItem>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            companies,
-        }
-    }
-}
-/// `TagCompanyRequestCompaniesItem` (defined inline at `/components/schemas/tag_company_request/properties/companies/items`).
+/// An item of the `companies` member of `TagCompanyRequest`.
+///
+/// Defined inline at `/components/schemas/tag_company_request/properties/companies/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCompanyRequestCompaniesItem {
     /// The Intercom defined id representing the company.
@@ -457,22 +498,45 @@ pub struct TagCompanyRequestCompaniesItem {
     /// The company id you have defined for the company.
     pub company_id: Option<String>,
 }
-impl serde::Serialize for TagCompanyRequestCompaniesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("company_id", &self.company_id)
-            .end()
+impl TagCompanyRequestCompaniesItem {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `TagCompanyRequestCompaniesItem::new().with_id(..)`, or `TagCompanyRequestCompaniesItem { id: Some(..), ..TagCompanyRequestCompaniesItem::new() }`.
+    pub fn new() -> Self {
+        Self { id: None, company_id: None }
     }
 }
-impl<'de> serde::Deserialize<'de> for TagCompanyRequestCompaniesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl TagCompanyRequestCompaniesItem {
+    /// Sets `id` (to `Some`), builder style: `TagCompanyRequestCompaniesItem::new().with_id(..)`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `company_id` (to `Some`), builder style: `TagCompanyRequestCompaniesItem::new().with_company_id(..)`.
+    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for TagCompanyRequestCompaniesItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("company_id", &self.company_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagCompanyRequestCompaniesItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         id: Option<Option<String>>,
@@ -506,26 +570,6 @@ const _: () = {
         }
     }
 };
-impl TagCompanyRequestCompaniesItem {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `TagCompanyRequestCompaniesItem::new().with_id(..)`, or `TagCompanyRequestCompaniesItem { id: Some(..), ..TagCompanyRequestCompaniesItem::new() }`.
-    pub fn new() -> Self {
-        Self { id: None, company_id: None }
-    }
-}
-impl TagCompanyRequestCompaniesItem {
-    /// Sets `id` (to `Some`), builder style: `TagCompanyRequestCompaniesItem::new().with_id(..)`.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `company_id` (to `Some`), builder style: `TagCompanyRequestCompaniesItem::new().with_company_id(..)`.
-    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
-        self.company_id = Some(value.into());
-        self
-    }
-}
 /// Tag Users Request Payload
 ///
 /// You can tag a list of users.
@@ -536,22 +580,34 @@ pub struct TagMultipleUsersRequest {
     #[allow(missing_docs)]
     pub users: Vec<TagMultipleUsersRequestUsersItem>,
 }
-impl serde::Serialize for TagMultipleUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("users", &self.users)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TagMultipleUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl TagMultipleUsersRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        name: impl Into<String>,
+        users: Vec<TagMultipleUsersRequestUsersItem>,
+    ) -> Self {
+        Self { name: name.into(), users }
     }
 }
 const _: () = {
+    impl serde::Serialize for TagMultipleUsersRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("users", &self.users)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagMultipleUsersRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -579,34 +635,45 @@ const _: () = {
         }
     }
 };
-impl TagMultipleUsersRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        users: Vec<TagMultipleUsersRequestUsersItem>,
-    ) -> Self {
-        Self { name: name.into(), users }
-    }
-}
-/// `TagMultipleUsersRequestUsersItem` (defined inline at `/components/schemas/tag_multiple_users_request/properties/users/items`).
+/// An item of the `users` member of `TagMultipleUsersRequest`.
+///
+/// Defined inline at `/components/schemas/tag_multiple_users_request/properties/users/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagMultipleUsersRequestUsersItem {
     /// The Intercom defined id representing the user.
     pub id: Option<String>,
 }
-impl serde::Serialize for TagMultipleUsersRequestUsersItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).opt("id", &self.id).end()
+impl TagMultipleUsersRequestUsersItem {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `TagMultipleUsersRequestUsersItem::new().with_id(..)`, or `TagMultipleUsersRequestUsersItem { id: Some(..), ..TagMultipleUsersRequestUsersItem::new() }`.
+    pub fn new() -> Self {
+        Self { id: None }
     }
 }
-impl<'de> serde::Deserialize<'de> for TagMultipleUsersRequestUsersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl TagMultipleUsersRequestUsersItem {
+    /// Sets `id` (to `Some`), builder style: `TagMultipleUsersRequestUsersItem::new().with_id(..)`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for TagMultipleUsersRequestUsersItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).opt("id", &self.id).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagMultipleUsersRequestUsersItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         id: Option<Option<String>>,
@@ -629,21 +696,6 @@ const _: () = {
         }
     }
 };
-impl TagMultipleUsersRequestUsersItem {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `TagMultipleUsersRequestUsersItem::new().with_id(..)`, or `TagMultipleUsersRequestUsersItem { id: Some(..), ..TagMultipleUsersRequestUsersItem::new() }`.
-    pub fn new() -> Self {
-        Self { id: None }
-    }
-}
-impl TagMultipleUsersRequestUsersItem {
-    /// Sets `id` (to `Some`), builder style: `TagMultipleUsersRequestUsersItem::new().with_id(..)`.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
 /// Untag Company Request Payload
 ///
 /// You can tag a single company or a list of companies.
@@ -654,22 +706,37 @@ pub struct UntagCompanyRequest {
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: Vec<UntagCompanyRequestCompaniesItem>,
 }
-impl serde::Serialize for UntagCompanyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("companies", &self.companies)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UntagCompanyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UntagCompanyRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        name: impl Into<String>,
+        companies: Vec<UntagCompanyRequestCompaniesItem>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            companies,
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for UntagCompanyRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("companies", &self.companies)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UntagCompanyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -697,19 +764,9 @@ const _: () = {
         }
     }
 };
-impl UntagCompanyRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        companies: Vec<UntagCompanyRequestCompaniesItem>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            companies,
-        }
-    }
-}
-/// `UntagCompanyRequestCompaniesItem` (defined inline at `/components/schemas/untag_company_request/properties/companies/items`).
+/// An item of the `companies` member of `UntagCompanyRequest`.
+///
+/// Defined inline at `/components/schemas/untag_company_request/properties/companies/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UntagCompanyRequestCompaniesItem {
     /// The Intercom defined id representing the company.
@@ -719,23 +776,55 @@ pub struct UntagCompanyRequestCompaniesItem {
     /// Always set to true
     pub untag: Option<bool>,
 }
-impl serde::Serialize for UntagCompanyRequestCompaniesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("company_id", &self.company_id)
-            .opt("untag", &self.untag)
-            .end()
+impl UntagCompanyRequestCompaniesItem {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UntagCompanyRequestCompaniesItem::new().with_id(..)`, or `UntagCompanyRequestCompaniesItem { id: Some(..), ..UntagCompanyRequestCompaniesItem::new() }`.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            company_id: None,
+            untag: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UntagCompanyRequestCompaniesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UntagCompanyRequestCompaniesItem {
+    /// Sets `id` (to `Some`), builder style: `UntagCompanyRequestCompaniesItem::new().with_id(..)`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `company_id` (to `Some`), builder style: `UntagCompanyRequestCompaniesItem::new().with_company_id(..)`.
+    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `untag` (to `Some`), builder style: `UntagCompanyRequestCompaniesItem::new().with_untag(..)`.
+    pub fn with_untag(mut self, value: impl Into<bool>) -> Self {
+        self.untag = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UntagCompanyRequestCompaniesItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("company_id", &self.company_id)
+                .opt("untag", &self.untag)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UntagCompanyRequestCompaniesItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         id: Option<Option<String>>,
@@ -776,32 +865,3 @@ const _: () = {
         }
     }
 };
-impl UntagCompanyRequestCompaniesItem {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UntagCompanyRequestCompaniesItem::new().with_id(..)`, or `UntagCompanyRequestCompaniesItem { id: Some(..), ..UntagCompanyRequestCompaniesItem::new() }`.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            company_id: None,
-            untag: None,
-        }
-    }
-}
-impl UntagCompanyRequestCompaniesItem {
-    /// Sets `id` (to `Some`), builder style: `UntagCompanyRequestCompaniesItem::new().with_id(..)`.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `company_id` (to `Some`), builder style: `UntagCompanyRequestCompaniesItem::new().with_company_id(..)`.
-    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
-        self.company_id = Some(value.into());
-        self
-    }
-    /// Sets `untag` (to `Some`), builder style: `UntagCompanyRequestCompaniesItem::new().with_untag(..)`.
-    pub fn with_untag(mut self, value: impl Into<bool>) -> Self {
-        self.untag = Some(value.into());
-        self
-    }
-}

@@ -47,75 +47,82 @@ pub struct Article {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Article {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .opt("author_id", &self.author_id)
-            .opt("state", &self.state)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("url", &self.url)
-            .opt("parent_id", &self.parent_id)
-            .opt("parent_ids", &self.parent_ids)
-            .opt("parent_type", &self.parent_type)
-            .opt("default_locale", &self.default_locale)
-            .opt("translated_content", &self.translated_content)
-            .opt("statistics", &self.statistics)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Article {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Article {
-    const NAME: &'static str = "Article";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "author_id" => crate::codec::set(&mut slots.author_id, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "parent_id" => crate::codec::set(&mut slots.parent_id, map),
-            "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
-            "parent_type" => crate::codec::set(&mut slots.parent_type, map),
-            "default_locale" => crate::codec::set(&mut slots.default_locale, map),
-            "translated_content" => crate::codec::set(&mut slots.translated_content, map),
-            "statistics" => crate::codec::set(&mut slots.statistics, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for Article {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("url", &self.url)
+                .opt("parent_id", &self.parent_id)
+                .opt("parent_ids", &self.parent_ids)
+                .opt("parent_type", &self.parent_type)
+                .opt("default_locale", &self.default_locale)
+                .opt("translated_content", &self.translated_content)
+                .opt("statistics", &self.statistics)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for Article {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for Article {
+        const NAME: &'static str = "Article";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "parent_id" => crate::codec::set(&mut slots.parent_id, map),
+                "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
+                "parent_type" => crate::codec::set(&mut slots.parent_type, map),
+                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
+                "translated_content" => {
+                    crate::codec::set(&mut slots.translated_content, map)
+                }
+                "statistics" => crate::codec::set(&mut slots.statistics, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Article Content
 ///
 /// The Content of an Article.
@@ -144,59 +151,64 @@ pub struct ArticleContent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", self.type_.as_deref().unwrap_or("article_content"))
-            .opt("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .opt("author_id", &self.author_id)
-            .opt("state", &self.state)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("url", &self.url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleContent {
-    const NAME: &'static str = "ArticleContent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "author_id" => crate::codec::set(&mut slots.author_id, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleContent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", self.type_.as_deref().unwrap_or("article_content"))
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("url", &self.url)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleContent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleContent {
+        const NAME: &'static str = "ArticleContent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Whether the article is `published` or is a `draft` .
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -231,7 +243,9 @@ impl std::str::FromStr for ArticleContentState {
         )
     }
 }
-crate::codec::string_enum!(ArticleContentState);
+const _: () = {
+    crate::codec::string_enum!(ArticleContentState);
+};
 /// Articles
 ///
 /// This will return a list of articles for the App.
@@ -251,49 +265,54 @@ pub struct ArticleList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleList {
-    const NAME: &'static str = "ArticleList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleList {
+        const NAME: &'static str = "ArticleList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Articles
 ///
 /// The data returned about your articles when you list them.
@@ -336,73 +355,80 @@ pub struct ArticleListItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleListItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .opt("author_id", &self.author_id)
-            .opt("state", &self.state)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("url", &self.url)
-            .opt("parent_id", &self.parent_id)
-            .opt("parent_ids", &self.parent_ids)
-            .opt("parent_type", &self.parent_type)
-            .opt("default_locale", &self.default_locale)
-            .opt("translated_content", &self.translated_content)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleListItem {
-    const NAME: &'static str = "ArticleListItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "author_id" => crate::codec::set(&mut slots.author_id, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "parent_id" => crate::codec::set(&mut slots.parent_id, map),
-            "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
-            "parent_type" => crate::codec::set(&mut slots.parent_type, map),
-            "default_locale" => crate::codec::set(&mut slots.default_locale, map),
-            "translated_content" => crate::codec::set(&mut slots.translated_content, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleListItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("url", &self.url)
+                .opt("parent_id", &self.parent_id)
+                .opt("parent_ids", &self.parent_ids)
+                .opt("parent_type", &self.parent_type)
+                .opt("default_locale", &self.default_locale)
+                .opt("translated_content", &self.translated_content)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleListItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleListItem {
+        const NAME: &'static str = "ArticleListItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "parent_id" => crate::codec::set(&mut slots.parent_id, map),
+                "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
+                "parent_type" => crate::codec::set(&mut slots.parent_type, map),
+                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
+                "translated_content" => {
+                    crate::codec::set(&mut slots.translated_content, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Article Search Highlights
 ///
 /// The highlighted results of an Article search. In the examples provided my search query is always "my query".
@@ -419,49 +445,56 @@ pub struct ArticleSearchHighlights {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleSearchHighlights {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("article_id", &self.article_id)
-            .opt("highlighted_title", &self.highlighted_title)
-            .opt("highlighted_summary", &self.highlighted_summary)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleSearchHighlights {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleSearchHighlights {
-    const NAME: &'static str = "ArticleSearchHighlights";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "article_id" => crate::codec::set(&mut slots.article_id, map),
-            "highlighted_title" => crate::codec::set(&mut slots.highlighted_title, map),
-            "highlighted_summary" => {
-                crate::codec::set(&mut slots.highlighted_summary, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleSearchHighlights {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("article_id", &self.article_id)
+                .opt("highlighted_title", &self.highlighted_title)
+                .opt("highlighted_summary", &self.highlighted_summary)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleSearchHighlights {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleSearchHighlights {
+        const NAME: &'static str = "ArticleSearchHighlights";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "article_id" => crate::codec::set(&mut slots.article_id, map),
+                "highlighted_title" => {
+                    crate::codec::set(&mut slots.highlighted_title, map)
+                }
+                "highlighted_summary" => {
+                    crate::codec::set(&mut slots.highlighted_summary, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// An instance of highlighted summary text.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
@@ -472,45 +505,52 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("text", &self.text)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedSummaryItemItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleSearchHighlightsHighlightedSummaryItemItem {
-    const NAME: &'static str = "ArticleSearchHighlightsHighlightedSummaryItemItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "text" => crate::codec::set(&mut slots.text, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("text", &self.text)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de>
+    for ArticleSearchHighlightsHighlightedSummaryItemItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode
+    for ArticleSearchHighlightsHighlightedSummaryItemItem {
+        const NAME: &'static str = "ArticleSearchHighlightsHighlightedSummaryItemItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "text" => crate::codec::set(&mut slots.text, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// The type of text - `highlight` or `plain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -545,7 +585,9 @@ impl std::str::FromStr for ArticleSearchHighlightsHighlightedSummaryItemItemType
         )
     }
 }
-crate::codec::string_enum!(ArticleSearchHighlightsHighlightedSummaryItemItemType);
+const _: () = {
+    crate::codec::string_enum!(ArticleSearchHighlightsHighlightedSummaryItemItemType);
+};
 /// A highlighted article title.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedTitleItem {
@@ -556,45 +598,50 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("text", &self.text)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleSearchHighlightsHighlightedTitleItem {
-    const NAME: &'static str = "ArticleSearchHighlightsHighlightedTitleItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "text" => crate::codec::set(&mut slots.text, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("text", &self.text)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleSearchHighlightsHighlightedTitleItem {
+        const NAME: &'static str = "ArticleSearchHighlightsHighlightedTitleItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "text" => crate::codec::set(&mut slots.text, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// The type of text - `highlight` or `plain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -629,7 +676,9 @@ impl std::str::FromStr for ArticleSearchHighlightsHighlightedTitleItemType {
         )
     }
 }
-crate::codec::string_enum!(ArticleSearchHighlightsHighlightedTitleItemType);
+const _: () = {
+    crate::codec::string_enum!(ArticleSearchHighlightsHighlightedTitleItemType);
+};
 /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -664,7 +713,9 @@ impl std::str::FromStr for ArticleState {
         )
     }
 }
-crate::codec::string_enum!(ArticleState);
+const _: () = {
+    crate::codec::string_enum!(ArticleState);
+};
 /// Article Statistics
 ///
 /// The statistics of an article.
@@ -691,63 +742,68 @@ pub struct ArticleStatistics {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleStatistics {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("views", &self.views)
-            .opt("conversions", &self.conversions)
-            .opt("reactions", &self.reactions)
-            .opt("happy_reaction_percentage", &self.happy_reaction_percentage)
-            .opt("neutral_reaction_percentage", &self.neutral_reaction_percentage)
-            .opt("sad_reaction_percentage", &self.sad_reaction_percentage)
-            .opt("conversations", &self.conversations)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleStatistics {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleStatistics {
-    const NAME: &'static str = "ArticleStatistics";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "views" => crate::codec::set(&mut slots.views, map),
-            "conversions" => crate::codec::set(&mut slots.conversions, map),
-            "reactions" => crate::codec::set(&mut slots.reactions, map),
-            "happy_reaction_percentage" => {
-                crate::codec::set(&mut slots.happy_reaction_percentage, map)
-            }
-            "neutral_reaction_percentage" => {
-                crate::codec::set(&mut slots.neutral_reaction_percentage, map)
-            }
-            "sad_reaction_percentage" => {
-                crate::codec::set(&mut slots.sad_reaction_percentage, map)
-            }
-            "conversations" => crate::codec::set(&mut slots.conversations, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleStatistics {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("views", &self.views)
+                .opt("conversions", &self.conversions)
+                .opt("reactions", &self.reactions)
+                .opt("happy_reaction_percentage", &self.happy_reaction_percentage)
+                .opt("neutral_reaction_percentage", &self.neutral_reaction_percentage)
+                .opt("sad_reaction_percentage", &self.sad_reaction_percentage)
+                .opt("conversations", &self.conversations)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleStatistics {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleStatistics {
+        const NAME: &'static str = "ArticleStatistics";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "views" => crate::codec::set(&mut slots.views, map),
+                "conversions" => crate::codec::set(&mut slots.conversions, map),
+                "reactions" => crate::codec::set(&mut slots.reactions, map),
+                "happy_reaction_percentage" => {
+                    crate::codec::set(&mut slots.happy_reaction_percentage, map)
+                }
+                "neutral_reaction_percentage" => {
+                    crate::codec::set(&mut slots.neutral_reaction_percentage, map)
+                }
+                "sad_reaction_percentage" => {
+                    crate::codec::set(&mut slots.sad_reaction_percentage, map)
+                }
+                "conversations" => crate::codec::set(&mut slots.conversations, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Article Translated Content
 ///
 /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
@@ -834,117 +890,122 @@ pub struct ArticleTranslatedContent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleTranslatedContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("ar", &self.ar)
-            .opt("bg", &self.bg)
-            .opt("bs", &self.bs)
-            .opt("ca", &self.ca)
-            .opt("cs", &self.cs)
-            .opt("da", &self.da)
-            .opt("de", &self.de)
-            .opt("el", &self.el)
-            .opt("en", &self.en)
-            .opt("es", &self.es)
-            .opt("et", &self.et)
-            .opt("fi", &self.fi)
-            .opt("fr", &self.fr)
-            .opt("he", &self.he)
-            .opt("hr", &self.hr)
-            .opt("hu", &self.hu)
-            .opt("id", &self.id)
-            .opt("it", &self.it)
-            .opt("ja", &self.ja)
-            .opt("ko", &self.ko)
-            .opt("lt", &self.lt)
-            .opt("lv", &self.lv)
-            .opt("mn", &self.mn)
-            .opt("nb", &self.nb)
-            .opt("nl", &self.nl)
-            .opt("pl", &self.pl)
-            .opt("pt", &self.pt)
-            .opt("ro", &self.ro)
-            .opt("ru", &self.ru)
-            .opt("sl", &self.sl)
-            .opt("sr", &self.sr)
-            .opt("sv", &self.sv)
-            .opt("tr", &self.tr)
-            .opt("vi", &self.vi)
-            .opt("pt-BR", &self.pt_br)
-            .opt("zh-CN", &self.zh_cn)
-            .opt("zh-TW", &self.zh_tw)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleTranslatedContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleTranslatedContent {
-    const NAME: &'static str = "ArticleTranslatedContent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "ar" => crate::codec::set(&mut slots.ar, map),
-            "bg" => crate::codec::set(&mut slots.bg, map),
-            "bs" => crate::codec::set(&mut slots.bs, map),
-            "ca" => crate::codec::set(&mut slots.ca, map),
-            "cs" => crate::codec::set(&mut slots.cs, map),
-            "da" => crate::codec::set(&mut slots.da, map),
-            "de" => crate::codec::set(&mut slots.de, map),
-            "el" => crate::codec::set(&mut slots.el, map),
-            "en" => crate::codec::set(&mut slots.en, map),
-            "es" => crate::codec::set(&mut slots.es, map),
-            "et" => crate::codec::set(&mut slots.et, map),
-            "fi" => crate::codec::set(&mut slots.fi, map),
-            "fr" => crate::codec::set(&mut slots.fr, map),
-            "he" => crate::codec::set(&mut slots.he, map),
-            "hr" => crate::codec::set(&mut slots.hr, map),
-            "hu" => crate::codec::set(&mut slots.hu, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "it" => crate::codec::set(&mut slots.it, map),
-            "ja" => crate::codec::set(&mut slots.ja, map),
-            "ko" => crate::codec::set(&mut slots.ko, map),
-            "lt" => crate::codec::set(&mut slots.lt, map),
-            "lv" => crate::codec::set(&mut slots.lv, map),
-            "mn" => crate::codec::set(&mut slots.mn, map),
-            "nb" => crate::codec::set(&mut slots.nb, map),
-            "nl" => crate::codec::set(&mut slots.nl, map),
-            "pl" => crate::codec::set(&mut slots.pl, map),
-            "pt" => crate::codec::set(&mut slots.pt, map),
-            "ro" => crate::codec::set(&mut slots.ro, map),
-            "ru" => crate::codec::set(&mut slots.ru, map),
-            "sl" => crate::codec::set(&mut slots.sl, map),
-            "sr" => crate::codec::set(&mut slots.sr, map),
-            "sv" => crate::codec::set(&mut slots.sv, map),
-            "tr" => crate::codec::set(&mut slots.tr, map),
-            "vi" => crate::codec::set(&mut slots.vi, map),
-            "pt-BR" => crate::codec::set(&mut slots.pt_br, map),
-            "zh-CN" => crate::codec::set(&mut slots.zh_cn, map),
-            "zh-TW" => crate::codec::set(&mut slots.zh_tw, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleTranslatedContent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("ar", &self.ar)
+                .opt("bg", &self.bg)
+                .opt("bs", &self.bs)
+                .opt("ca", &self.ca)
+                .opt("cs", &self.cs)
+                .opt("da", &self.da)
+                .opt("de", &self.de)
+                .opt("el", &self.el)
+                .opt("en", &self.en)
+                .opt("es", &self.es)
+                .opt("et", &self.et)
+                .opt("fi", &self.fi)
+                .opt("fr", &self.fr)
+                .opt("he", &self.he)
+                .opt("hr", &self.hr)
+                .opt("hu", &self.hu)
+                .opt("id", &self.id)
+                .opt("it", &self.it)
+                .opt("ja", &self.ja)
+                .opt("ko", &self.ko)
+                .opt("lt", &self.lt)
+                .opt("lv", &self.lv)
+                .opt("mn", &self.mn)
+                .opt("nb", &self.nb)
+                .opt("nl", &self.nl)
+                .opt("pl", &self.pl)
+                .opt("pt", &self.pt)
+                .opt("ro", &self.ro)
+                .opt("ru", &self.ru)
+                .opt("sl", &self.sl)
+                .opt("sr", &self.sr)
+                .opt("sv", &self.sv)
+                .opt("tr", &self.tr)
+                .opt("vi", &self.vi)
+                .opt("pt-BR", &self.pt_br)
+                .opt("zh-CN", &self.zh_cn)
+                .opt("zh-TW", &self.zh_tw)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleTranslatedContent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleTranslatedContent {
+        const NAME: &'static str = "ArticleTranslatedContent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "ar" => crate::codec::set(&mut slots.ar, map),
+                "bg" => crate::codec::set(&mut slots.bg, map),
+                "bs" => crate::codec::set(&mut slots.bs, map),
+                "ca" => crate::codec::set(&mut slots.ca, map),
+                "cs" => crate::codec::set(&mut slots.cs, map),
+                "da" => crate::codec::set(&mut slots.da, map),
+                "de" => crate::codec::set(&mut slots.de, map),
+                "el" => crate::codec::set(&mut slots.el, map),
+                "en" => crate::codec::set(&mut slots.en, map),
+                "es" => crate::codec::set(&mut slots.es, map),
+                "et" => crate::codec::set(&mut slots.et, map),
+                "fi" => crate::codec::set(&mut slots.fi, map),
+                "fr" => crate::codec::set(&mut slots.fr, map),
+                "he" => crate::codec::set(&mut slots.he, map),
+                "hr" => crate::codec::set(&mut slots.hr, map),
+                "hu" => crate::codec::set(&mut slots.hu, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "it" => crate::codec::set(&mut slots.it, map),
+                "ja" => crate::codec::set(&mut slots.ja, map),
+                "ko" => crate::codec::set(&mut slots.ko, map),
+                "lt" => crate::codec::set(&mut slots.lt, map),
+                "lv" => crate::codec::set(&mut slots.lv, map),
+                "mn" => crate::codec::set(&mut slots.mn, map),
+                "nb" => crate::codec::set(&mut slots.nb, map),
+                "nl" => crate::codec::set(&mut slots.nl, map),
+                "pl" => crate::codec::set(&mut slots.pl, map),
+                "pt" => crate::codec::set(&mut slots.pt, map),
+                "ro" => crate::codec::set(&mut slots.ro, map),
+                "ru" => crate::codec::set(&mut slots.ru, map),
+                "sl" => crate::codec::set(&mut slots.sl, map),
+                "sr" => crate::codec::set(&mut slots.sr, map),
+                "sv" => crate::codec::set(&mut slots.sv, map),
+                "tr" => crate::codec::set(&mut slots.tr, map),
+                "vi" => crate::codec::set(&mut slots.vi, map),
+                "pt-BR" => crate::codec::set(&mut slots.pt_br, map),
+                "zh-CN" => crate::codec::set(&mut slots.zh_cn, map),
+                "zh-TW" => crate::codec::set(&mut slots.zh_tw, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Create Article Request Payload
 ///
 /// You can create an Article
@@ -967,28 +1028,83 @@ pub struct CreateArticleRequest {
     /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
     pub translated_content: Option<ArticleTranslatedContent>,
 }
-impl serde::Serialize for CreateArticleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .req("author_id", &self.author_id)
-            .opt("state", &self.state)
-            .opt("parent_id", &self.parent_id)
-            .opt("parent_type", &self.parent_type)
-            .opt("translated_content", &self.translated_content)
-            .end()
+impl CreateArticleRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateArticleRequest::new(..).with_description(..)`, or `CreateArticleRequest { description: Some(..), ..CreateArticleRequest::new(..) }`.
+    pub fn new(title: impl Into<String>, author_id: i64) -> Self {
+        Self {
+            title: title.into(),
+            description: None,
+            body: None,
+            author_id,
+            state: None,
+            parent_id: None,
+            parent_type: None,
+            translated_content: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateArticleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateArticleRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateArticleRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `body` (to `Some`), builder style: `CreateArticleRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `state` (to `Some`), builder style: `CreateArticleRequest::new(..).with_state(..)`.
+    pub fn with_state(mut self, value: impl Into<CreateArticleRequestState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `parent_id` (to `Some`), builder style: `CreateArticleRequest::new(..).with_parent_id(..)`.
+    pub fn with_parent_id(mut self, value: impl Into<i64>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+    /// Sets `parent_type` (to `Some`), builder style: `CreateArticleRequest::new(..).with_parent_type(..)`.
+    pub fn with_parent_type(mut self, value: impl Into<String>) -> Self {
+        self.parent_type = Some(value.into());
+        self
+    }
+    /// Sets `translated_content` (to `Some`), builder style: `CreateArticleRequest::new(..).with_translated_content(..)`.
+    pub fn with_translated_content(
+        mut self,
+        value: impl Into<ArticleTranslatedContent>,
+    ) -> Self {
+        self.translated_content = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .req("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("parent_id", &self.parent_id)
+                .opt("parent_type", &self.parent_type)
+                .opt("translated_content", &self.translated_content)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         title: Option<String>,
@@ -1068,58 +1184,6 @@ const _: () = {
         }
     }
 };
-impl CreateArticleRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateArticleRequest::new(..).with_description(..)`, or `CreateArticleRequest { description: Some(..), ..CreateArticleRequest::new(..) }`.
-    pub fn new(title: impl Into<String>, author_id: i64) -> Self {
-        Self {
-            title: title.into(),
-            description: None,
-            body: None,
-            author_id,
-            state: None,
-            parent_id: None,
-            parent_type: None,
-            translated_content: None,
-        }
-    }
-}
-impl CreateArticleRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateArticleRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `body` (to `Some`), builder style: `CreateArticleRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `state` (to `Some`), builder style: `CreateArticleRequest::new(..).with_state(..)`.
-    pub fn with_state(mut self, value: impl Into<CreateArticleRequestState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `parent_id` (to `Some`), builder style: `CreateArticleRequest::new(..).with_parent_id(..)`.
-    pub fn with_parent_id(mut self, value: impl Into<i64>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-    /// Sets `parent_type` (to `Some`), builder style: `CreateArticleRequest::new(..).with_parent_type(..)`.
-    pub fn with_parent_type(mut self, value: impl Into<String>) -> Self {
-        self.parent_type = Some(value.into());
-        self
-    }
-    /// Sets `translated_content` (to `Some`), builder style: `CreateArticleRequest::new(..).with_translated_content(..)`.
-    pub fn with_translated_content(
-        mut self,
-        value: impl Into<ArticleTranslatedContent>,
-    ) -> Self {
-        self.translated_content = Some(value.into());
-        self
-    }
-}
 /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1155,7 +1219,9 @@ impl std::str::FromStr for CreateArticleRequestState {
         )
     }
 }
-crate::codec::string_enum!(closed CreateArticleRequestState);
+const _: () = {
+    crate::codec::string_enum!(closed CreateArticleRequestState);
+};
 /// Deleted Article Object
 ///
 /// Response returned when an object is deleted
@@ -1172,47 +1238,52 @@ pub struct DeletedArticleObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DeletedArticleObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletedArticleObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeletedArticleObject {
-    const NAME: &'static str = "DeletedArticleObject";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DeletedArticleObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DeletedArticleObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DeletedArticleObject {
+        const NAME: &'static str = "DeletedArticleObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Article Search Response
 ///
 /// The results of an Article search
@@ -1232,49 +1303,54 @@ pub struct SearchArticlesResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for SearchArticlesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SearchArticlesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for SearchArticlesResponse {
-    const NAME: &'static str = "SearchArticlesResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for SearchArticlesResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for SearchArticlesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for SearchArticlesResponse {
+        const NAME: &'static str = "SearchArticlesResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// An object containing the results of the search.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchArticlesResponseData {
@@ -1285,45 +1361,50 @@ pub struct SearchArticlesResponseData {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for SearchArticlesResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("articles", &self.articles)
-            .opt("highlights", &self.highlights)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SearchArticlesResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for SearchArticlesResponseData {
-    const NAME: &'static str = "SearchArticlesResponseData";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "articles" => crate::codec::set(&mut slots.articles, map),
-            "highlights" => crate::codec::set(&mut slots.highlights, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for SearchArticlesResponseData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("articles", &self.articles)
+                .opt("highlights", &self.highlights)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for SearchArticlesResponseData {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for SearchArticlesResponseData {
+        const NAME: &'static str = "SearchArticlesResponseData";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "articles" => crate::codec::set(&mut slots.articles, map),
+                "highlights" => crate::codec::set(&mut slots.highlights, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Update Article Request Payload
 ///
 /// You can Update an Article
@@ -1346,28 +1427,96 @@ pub struct UpdateArticleRequestBody {
     /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
     pub translated_content: Option<ArticleTranslatedContent>,
 }
-impl serde::Serialize for UpdateArticleRequestBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .opt("author_id", &self.author_id)
-            .opt("state", &self.state)
-            .opt("parent_id", &self.parent_id)
-            .opt("parent_type", &self.parent_type)
-            .opt("translated_content", &self.translated_content)
-            .end()
+impl UpdateArticleRequestBody {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateArticleRequestBody::new().with_title(..)`, or `UpdateArticleRequestBody { title: Some(..), ..UpdateArticleRequestBody::new() }`.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            description: None,
+            body: None,
+            author_id: None,
+            state: None,
+            parent_id: None,
+            parent_type: None,
+            translated_content: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateArticleRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateArticleRequestBody {
+    /// Sets `title` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_title(..)`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `body` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `author_id` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_author_id(..)`.
+    pub fn with_author_id(mut self, value: impl Into<i64>) -> Self {
+        self.author_id = Some(value.into());
+        self
+    }
+    /// Sets `state` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_state(..)`.
+    pub fn with_state(
+        mut self,
+        value: impl Into<UpdateArticleRequestBodyState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `parent_id` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_parent_id(..)`.
+    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+    /// Sets `parent_type` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_parent_type(..)`.
+    pub fn with_parent_type(mut self, value: impl Into<String>) -> Self {
+        self.parent_type = Some(value.into());
+        self
+    }
+    /// Sets `translated_content` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_translated_content(..)`.
+    pub fn with_translated_content(
+        mut self,
+        value: impl Into<ArticleTranslatedContent>,
+    ) -> Self {
+        self.translated_content = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateArticleRequestBody {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("parent_id", &self.parent_id)
+                .opt("parent_type", &self.parent_type)
+                .opt("translated_content", &self.translated_content)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateArticleRequestBody {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         title: Option<Option<String>>,
@@ -1449,71 +1598,6 @@ const _: () = {
         }
     }
 };
-impl UpdateArticleRequestBody {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateArticleRequestBody::new().with_title(..)`, or `UpdateArticleRequestBody { title: Some(..), ..UpdateArticleRequestBody::new() }`.
-    pub fn new() -> Self {
-        Self {
-            title: None,
-            description: None,
-            body: None,
-            author_id: None,
-            state: None,
-            parent_id: None,
-            parent_type: None,
-            translated_content: None,
-        }
-    }
-}
-impl UpdateArticleRequestBody {
-    /// Sets `title` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_title(..)`.
-    pub fn with_title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-    /// Sets `description` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `body` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `author_id` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_author_id(..)`.
-    pub fn with_author_id(mut self, value: impl Into<i64>) -> Self {
-        self.author_id = Some(value.into());
-        self
-    }
-    /// Sets `state` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_state(..)`.
-    pub fn with_state(
-        mut self,
-        value: impl Into<UpdateArticleRequestBodyState>,
-    ) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `parent_id` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_parent_id(..)`.
-    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-    /// Sets `parent_type` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_parent_type(..)`.
-    pub fn with_parent_type(mut self, value: impl Into<String>) -> Self {
-        self.parent_type = Some(value.into());
-        self
-    }
-    /// Sets `translated_content` (to `Some`), builder style: `UpdateArticleRequestBody::new().with_translated_content(..)`.
-    pub fn with_translated_content(
-        mut self,
-        value: impl Into<ArticleTranslatedContent>,
-    ) -> Self {
-        self.translated_content = Some(value.into());
-        self
-    }
-}
 /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1552,4 +1636,6 @@ impl std::str::FromStr for UpdateArticleRequestBodyState {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateArticleRequestBodyState);
+const _: () = {
+    crate::codec::string_enum!(closed UpdateArticleRequestBodyState);
+};

@@ -21,49 +21,54 @@ pub struct ContactArchived {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactArchived {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("external_id", &self.external_id)
-            .opt("archived", &self.archived)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactArchived {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactArchived {
-    const NAME: &'static str = "ContactArchived";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContactArchived {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("archived", &self.archived)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContactArchived {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContactArchived {
+        const NAME: &'static str = "ContactArchived";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Contact Attached Companies
 ///
 /// A list of Company Objects
@@ -84,51 +89,56 @@ pub struct ContactAttachedCompanies {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactAttachedCompanies {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("companies", &self.companies)
-            .opt("total_count", &self.total_count)
-            .opt("pages", &self.pages)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactAttachedCompanies {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactAttachedCompanies {
-    const NAME: &'static str = "ContactAttachedCompanies";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "companies" => crate::codec::set(&mut slots.companies, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContactAttachedCompanies {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("companies", &self.companies)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContactAttachedCompanies {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContactAttachedCompanies {
+        const NAME: &'static str = "ContactAttachedCompanies";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "companies" => crate::codec::set(&mut slots.companies, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Contact Deleted
 ///
 /// deleted contact object
@@ -147,49 +157,54 @@ pub struct ContactDeleted {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactDeleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("external_id", &self.external_id)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactDeleted {
-    const NAME: &'static str = "ContactDeleted";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContactDeleted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContactDeleted {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContactDeleted {
+        const NAME: &'static str = "ContactDeleted";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Contact List
 ///
 /// Contacts are your users in Intercom.
@@ -209,49 +224,54 @@ pub struct ContactList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("total_count", &self.total_count)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactList {
-    const NAME: &'static str = "ContactList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContactList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContactList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContactList {
+        const NAME: &'static str = "ContactList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Segments
 ///
 /// A list of segments objects attached to a specific contact.
@@ -266,46 +286,51 @@ pub struct ContactSegments {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactSegments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactSegments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactSegments {
-    const NAME: &'static str = "ContactSegments";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContactSegments {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContactSegments {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContactSegments {
+        const NAME: &'static str = "ContactSegments";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Contact Unarchived
 ///
 /// unarchived contact object
@@ -324,49 +349,54 @@ pub struct ContactUnarchived {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactUnarchived {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("external_id", &self.external_id)
-            .opt("archived", &self.archived)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactUnarchived {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactUnarchived {
-    const NAME: &'static str = "ContactUnarchived";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContactUnarchived {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("archived", &self.archived)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContactUnarchived {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContactUnarchived {
+        const NAME: &'static str = "ContactUnarchived";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Create Contact Request Payload
 ///
 /// Payload to create a contact
@@ -395,31 +425,114 @@ pub struct CreateContactRequest {
     /// The custom attributes which are set for the contact
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for CreateContactRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("role", &self.role)
-            .opt("external_id", &self.external_id)
-            .opt("email", &self.email)
-            .opt("phone", &self.phone)
-            .opt("name", &self.name)
-            .opt("avatar", &self.avatar)
-            .opt("signed_up_at", &self.signed_up_at)
-            .opt("last_seen_at", &self.last_seen_at)
-            .opt("owner_id", &self.owner_id)
-            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
-            .opt("custom_attributes", &self.custom_attributes)
-            .end()
+impl CreateContactRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateContactRequest::new().with_role(..)`, or `CreateContactRequest { role: Some(..), ..CreateContactRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            role: None,
+            external_id: None,
+            email: None,
+            phone: None,
+            name: None,
+            avatar: None,
+            signed_up_at: None,
+            last_seen_at: None,
+            owner_id: None,
+            unsubscribed_from_emails: None,
+            custom_attributes: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateContactRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateContactRequest {
+    /// Sets `role` (to `Some`), builder style: `CreateContactRequest::new().with_role(..)`.
+    pub fn with_role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `external_id` (to `Some`), builder style: `CreateContactRequest::new().with_external_id(..)`.
+    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets `email` (to `Some`), builder style: `CreateContactRequest::new().with_email(..)`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `phone` (to `Some`), builder style: `CreateContactRequest::new().with_phone(..)`.
+    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `name` (to `Some`), builder style: `CreateContactRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `avatar` (to `Some`), builder style: `CreateContactRequest::new().with_avatar(..)`.
+    pub fn with_avatar(mut self, value: impl Into<String>) -> Self {
+        self.avatar = Some(value.into());
+        self
+    }
+    /// Sets `signed_up_at` (to `Some`), builder style: `CreateContactRequest::new().with_signed_up_at(..)`.
+    pub fn with_signed_up_at(mut self, value: impl Into<i64>) -> Self {
+        self.signed_up_at = Some(value.into());
+        self
+    }
+    /// Sets `last_seen_at` (to `Some`), builder style: `CreateContactRequest::new().with_last_seen_at(..)`.
+    pub fn with_last_seen_at(mut self, value: impl Into<i64>) -> Self {
+        self.last_seen_at = Some(value.into());
+        self
+    }
+    /// Sets `owner_id` (to `Some`), builder style: `CreateContactRequest::new().with_owner_id(..)`.
+    pub fn with_owner_id(mut self, value: impl Into<i64>) -> Self {
+        self.owner_id = Some(value.into());
+        self
+    }
+    /// Sets `unsubscribed_from_emails` (to `Some`), builder style: `CreateContactRequest::new().with_unsubscribed_from_emails(..)`.
+    pub fn with_unsubscribed_from_emails(mut self, value: impl Into<bool>) -> Self {
+        self.unsubscribed_from_emails = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes` (to `Some`), builder style: `CreateContactRequest::new().with_custom_attributes(..)`.
+    pub fn with_custom_attributes(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateContactRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("role", &self.role)
+                .opt("external_id", &self.external_id)
+                .opt("email", &self.email)
+                .opt("phone", &self.phone)
+                .opt("name", &self.name)
+                .opt("avatar", &self.avatar)
+                .opt("signed_up_at", &self.signed_up_at)
+                .opt("last_seen_at", &self.last_seen_at)
+                .opt("owner_id", &self.owner_id)
+                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateContactRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         role: Option<Option<String>>,
@@ -517,86 +630,6 @@ const _: () = {
         }
     }
 };
-impl CreateContactRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateContactRequest::new().with_role(..)`, or `CreateContactRequest { role: Some(..), ..CreateContactRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            role: None,
-            external_id: None,
-            email: None,
-            phone: None,
-            name: None,
-            avatar: None,
-            signed_up_at: None,
-            last_seen_at: None,
-            owner_id: None,
-            unsubscribed_from_emails: None,
-            custom_attributes: None,
-        }
-    }
-}
-impl CreateContactRequest {
-    /// Sets `role` (to `Some`), builder style: `CreateContactRequest::new().with_role(..)`.
-    pub fn with_role(mut self, value: impl Into<String>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-    /// Sets `external_id` (to `Some`), builder style: `CreateContactRequest::new().with_external_id(..)`.
-    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
-        self.external_id = Some(value.into());
-        self
-    }
-    /// Sets `email` (to `Some`), builder style: `CreateContactRequest::new().with_email(..)`.
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-    /// Sets `phone` (to `Some`), builder style: `CreateContactRequest::new().with_phone(..)`.
-    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-    /// Sets `name` (to `Some`), builder style: `CreateContactRequest::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `avatar` (to `Some`), builder style: `CreateContactRequest::new().with_avatar(..)`.
-    pub fn with_avatar(mut self, value: impl Into<String>) -> Self {
-        self.avatar = Some(value.into());
-        self
-    }
-    /// Sets `signed_up_at` (to `Some`), builder style: `CreateContactRequest::new().with_signed_up_at(..)`.
-    pub fn with_signed_up_at(mut self, value: impl Into<i64>) -> Self {
-        self.signed_up_at = Some(value.into());
-        self
-    }
-    /// Sets `last_seen_at` (to `Some`), builder style: `CreateContactRequest::new().with_last_seen_at(..)`.
-    pub fn with_last_seen_at(mut self, value: impl Into<i64>) -> Self {
-        self.last_seen_at = Some(value.into());
-        self
-    }
-    /// Sets `owner_id` (to `Some`), builder style: `CreateContactRequest::new().with_owner_id(..)`.
-    pub fn with_owner_id(mut self, value: impl Into<i64>) -> Self {
-        self.owner_id = Some(value.into());
-        self
-    }
-    /// Sets `unsubscribed_from_emails` (to `Some`), builder style: `CreateContactRequest::new().with_unsubscribed_from_emails(..)`.
-    pub fn with_unsubscribed_from_emails(mut self, value: impl Into<bool>) -> Self {
-        self.unsubscribed_from_emails = Some(value.into());
-        self
-    }
-    /// Sets `custom_attributes` (to `Some`), builder style: `CreateContactRequest::new().with_custom_attributes(..)`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.custom_attributes = Some(value.into());
-        self
-    }
-}
 /// Merge contact data
 ///
 /// Merge contact data.
@@ -607,22 +640,34 @@ pub struct MergeContactsRequest {
     /// The unique identifier for the contact to merge into. Must be a user.
     pub into: String,
 }
-impl serde::Serialize for MergeContactsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("from", &self.from)
-            .req("into", &self.into)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MergeContactsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl MergeContactsRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(from: impl Into<String>, into: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            into: into.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for MergeContactsRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("from", &self.from)
+                .req("into", &self.into)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for MergeContactsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         from: Option<String>,
@@ -650,15 +695,6 @@ const _: () = {
         }
     }
 };
-impl MergeContactsRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(from: impl Into<String>, into: impl Into<String>) -> Self {
-        Self {
-            from: from.into(),
-            into: into.into(),
-        }
-    }
-}
 /// Pagination Object
 ///
 /// The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
@@ -679,51 +715,56 @@ pub struct PagesLink {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for PagesLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("page", &self.page)
-            .opt("next", &self.next)
-            .opt("per_page", &self.per_page)
-            .opt("total_pages", &self.total_pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PagesLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for PagesLink {
-    const NAME: &'static str = "PagesLink";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "page" => crate::codec::set(&mut slots.page, map),
-            "next" => crate::codec::set(&mut slots.next, map),
-            "per_page" => crate::codec::set(&mut slots.per_page, map),
-            "total_pages" => crate::codec::set(&mut slots.total_pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for PagesLink {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("page", &self.page)
+                .opt("next", &self.next)
+                .opt("per_page", &self.per_page)
+                .opt("total_pages", &self.total_pages)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for PagesLink {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for PagesLink {
+        const NAME: &'static str = "PagesLink";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "page" => crate::codec::set(&mut slots.page, map),
+                "next" => crate::codec::set(&mut slots.next, map),
+                "per_page" => crate::codec::set(&mut slots.per_page, map),
+                "total_pages" => crate::codec::set(&mut slots.total_pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Update Contact Request Payload
 ///
 /// You can update a contact
@@ -752,31 +793,114 @@ pub struct UpdateContactRequest {
     /// The custom attributes which are set for the contact
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for UpdateContactRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("role", &self.role)
-            .opt("external_id", &self.external_id)
-            .opt("email", &self.email)
-            .opt("phone", &self.phone)
-            .opt("name", &self.name)
-            .opt("avatar", &self.avatar)
-            .opt("signed_up_at", &self.signed_up_at)
-            .opt("last_seen_at", &self.last_seen_at)
-            .opt("owner_id", &self.owner_id)
-            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
-            .opt("custom_attributes", &self.custom_attributes)
-            .end()
+impl UpdateContactRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateContactRequest::new().with_role(..)`, or `UpdateContactRequest { role: Some(..), ..UpdateContactRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            role: None,
+            external_id: None,
+            email: None,
+            phone: None,
+            name: None,
+            avatar: None,
+            signed_up_at: None,
+            last_seen_at: None,
+            owner_id: None,
+            unsubscribed_from_emails: None,
+            custom_attributes: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateContactRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateContactRequest {
+    /// Sets `role` (to `Some`), builder style: `UpdateContactRequest::new().with_role(..)`.
+    pub fn with_role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `external_id` (to `Some`), builder style: `UpdateContactRequest::new().with_external_id(..)`.
+    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets `email` (to `Some`), builder style: `UpdateContactRequest::new().with_email(..)`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `phone` (to `Some`), builder style: `UpdateContactRequest::new().with_phone(..)`.
+    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `name` (to `Some`), builder style: `UpdateContactRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `avatar` (to `Some`), builder style: `UpdateContactRequest::new().with_avatar(..)`.
+    pub fn with_avatar(mut self, value: impl Into<String>) -> Self {
+        self.avatar = Some(value.into());
+        self
+    }
+    /// Sets `signed_up_at` (to `Some`), builder style: `UpdateContactRequest::new().with_signed_up_at(..)`.
+    pub fn with_signed_up_at(mut self, value: impl Into<i64>) -> Self {
+        self.signed_up_at = Some(value.into());
+        self
+    }
+    /// Sets `last_seen_at` (to `Some`), builder style: `UpdateContactRequest::new().with_last_seen_at(..)`.
+    pub fn with_last_seen_at(mut self, value: impl Into<i64>) -> Self {
+        self.last_seen_at = Some(value.into());
+        self
+    }
+    /// Sets `owner_id` (to `Some`), builder style: `UpdateContactRequest::new().with_owner_id(..)`.
+    pub fn with_owner_id(mut self, value: impl Into<i64>) -> Self {
+        self.owner_id = Some(value.into());
+        self
+    }
+    /// Sets `unsubscribed_from_emails` (to `Some`), builder style: `UpdateContactRequest::new().with_unsubscribed_from_emails(..)`.
+    pub fn with_unsubscribed_from_emails(mut self, value: impl Into<bool>) -> Self {
+        self.unsubscribed_from_emails = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes` (to `Some`), builder style: `UpdateContactRequest::new().with_custom_attributes(..)`.
+    pub fn with_custom_attributes(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateContactRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("role", &self.role)
+                .opt("external_id", &self.external_id)
+                .opt("email", &self.email)
+                .opt("phone", &self.phone)
+                .opt("name", &self.name)
+                .opt("avatar", &self.avatar)
+                .opt("signed_up_at", &self.signed_up_at)
+                .opt("last_seen_at", &self.last_seen_at)
+                .opt("owner_id", &self.owner_id)
+                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateContactRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         role: Option<Option<String>>,
@@ -874,83 +998,3 @@ const _: () = {
         }
     }
 };
-impl UpdateContactRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateContactRequest::new().with_role(..)`, or `UpdateContactRequest { role: Some(..), ..UpdateContactRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            role: None,
-            external_id: None,
-            email: None,
-            phone: None,
-            name: None,
-            avatar: None,
-            signed_up_at: None,
-            last_seen_at: None,
-            owner_id: None,
-            unsubscribed_from_emails: None,
-            custom_attributes: None,
-        }
-    }
-}
-impl UpdateContactRequest {
-    /// Sets `role` (to `Some`), builder style: `UpdateContactRequest::new().with_role(..)`.
-    pub fn with_role(mut self, value: impl Into<String>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-    /// Sets `external_id` (to `Some`), builder style: `UpdateContactRequest::new().with_external_id(..)`.
-    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
-        self.external_id = Some(value.into());
-        self
-    }
-    /// Sets `email` (to `Some`), builder style: `UpdateContactRequest::new().with_email(..)`.
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-    /// Sets `phone` (to `Some`), builder style: `UpdateContactRequest::new().with_phone(..)`.
-    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-    /// Sets `name` (to `Some`), builder style: `UpdateContactRequest::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `avatar` (to `Some`), builder style: `UpdateContactRequest::new().with_avatar(..)`.
-    pub fn with_avatar(mut self, value: impl Into<String>) -> Self {
-        self.avatar = Some(value.into());
-        self
-    }
-    /// Sets `signed_up_at` (to `Some`), builder style: `UpdateContactRequest::new().with_signed_up_at(..)`.
-    pub fn with_signed_up_at(mut self, value: impl Into<i64>) -> Self {
-        self.signed_up_at = Some(value.into());
-        self
-    }
-    /// Sets `last_seen_at` (to `Some`), builder style: `UpdateContactRequest::new().with_last_seen_at(..)`.
-    pub fn with_last_seen_at(mut self, value: impl Into<i64>) -> Self {
-        self.last_seen_at = Some(value.into());
-        self
-    }
-    /// Sets `owner_id` (to `Some`), builder style: `UpdateContactRequest::new().with_owner_id(..)`.
-    pub fn with_owner_id(mut self, value: impl Into<i64>) -> Self {
-        self.owner_id = Some(value.into());
-        self
-    }
-    /// Sets `unsubscribed_from_emails` (to `Some`), builder style: `UpdateContactRequest::new().with_unsubscribed_from_emails(..)`.
-    pub fn with_unsubscribed_from_emails(mut self, value: impl Into<bool>) -> Self {
-        self.unsubscribed_from_emails = Some(value.into());
-        self
-    }
-    /// Sets `custom_attributes` (to `Some`), builder style: `UpdateContactRequest::new().with_custom_attributes(..)`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.custom_attributes = Some(value.into());
-        self
-    }
-}

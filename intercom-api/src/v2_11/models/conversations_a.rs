@@ -21,27 +21,76 @@ pub struct AdminReplyConversationRequest {
     /// A list of files that will be added as attachments. You can include up to 10 files
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
-impl serde::Serialize for AdminReplyConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", "admin")
-            .opt("body", &self.body)
-            .req("admin_id", &self.admin_id)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("attachment_files", &self.attachment_files)
-            .end()
+impl AdminReplyConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AdminReplyConversationRequest::new(..).with_body(..)`, or `AdminReplyConversationRequest { body: Some(..), ..AdminReplyConversationRequest::new(..) }`.
+    pub fn new(
+        message_type: impl Into<AdminReplyConversationRequestMessageType>,
+        admin_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            message_type: message_type.into(),
+            body: None,
+            admin_id: admin_id.into(),
+            created_at: None,
+            attachment_urls: None,
+            attachment_files: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AdminReplyConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AdminReplyConversationRequest {
+    /// Sets `body` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AdminReplyConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", &self.message_type)
+                .req("type", "admin")
+                .opt("body", &self.body)
+                .req("admin_id", &self.admin_id)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AdminReplyConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<AdminReplyConversationRequestMessageType>,
@@ -119,53 +168,9 @@ const _: () = {
         }
     }
 };
-impl AdminReplyConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AdminReplyConversationRequest::new(..).with_body(..)`, or `AdminReplyConversationRequest { body: Some(..), ..AdminReplyConversationRequest::new(..) }`.
-    pub fn new(
-        message_type: impl Into<AdminReplyConversationRequestMessageType>,
-        admin_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            message_type: message_type.into(),
-            body: None,
-            admin_id: admin_id.into(),
-            created_at: None,
-            attachment_urls: None,
-            attachment_files: None,
-        }
-    }
-}
-impl AdminReplyConversationRequest {
-    /// Sets `body` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `created_at` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `attachment_files` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_attachment_files(..)`.
-    pub fn with_attachment_files(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
-    ) -> Self {
-        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-/// `AdminReplyConversationRequestMessageType` (defined inline at `/components/schemas/admin_reply_conversation_request/properties/message_type`).
+/// The `message_type` member of `AdminReplyConversationRequest`.
+///
+/// Defined inline at `/components/schemas/admin_reply_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdminReplyConversationRequestMessageType {
@@ -203,7 +208,9 @@ impl std::str::FromStr for AdminReplyConversationRequestMessageType {
         )
     }
 }
-crate::codec::string_enum!(closed AdminReplyConversationRequestMessageType);
+const _: () = {
+    crate::codec::string_enum!(closed AdminReplyConversationRequestMessageType);
+};
 /// AI Agent
 ///
 /// Data related to AI Agent involvement in the conversation.
@@ -226,55 +233,60 @@ pub struct AiAgent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for AiAgent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("source_type", &self.source_type)
-            .opt("source_title", &self.source_title)
-            .opt("last_answer_type", &self.last_answer_type)
-            .opt("resolution_state", &self.resolution_state)
-            .opt("rating", &self.rating)
-            .opt("rating_remark", &self.rating_remark)
-            .opt("content_sources", &self.content_sources)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AiAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for AiAgent {
-    const NAME: &'static str = "AiAgent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "source_type" => crate::codec::set(&mut slots.source_type, map),
-            "source_title" => crate::codec::set(&mut slots.source_title, map),
-            "last_answer_type" => crate::codec::set(&mut slots.last_answer_type, map),
-            "resolution_state" => crate::codec::set(&mut slots.resolution_state, map),
-            "rating" => crate::codec::set(&mut slots.rating, map),
-            "rating_remark" => crate::codec::set(&mut slots.rating_remark, map),
-            "content_sources" => crate::codec::set(&mut slots.content_sources, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for AiAgent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("source_type", &self.source_type)
+                .opt("source_title", &self.source_title)
+                .opt("last_answer_type", &self.last_answer_type)
+                .opt("resolution_state", &self.resolution_state)
+                .opt("rating", &self.rating)
+                .opt("rating_remark", &self.rating_remark)
+                .opt("content_sources", &self.content_sources)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for AiAgent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for AiAgent {
+        const NAME: &'static str = "AiAgent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "source_type" => crate::codec::set(&mut slots.source_type, map),
+                "source_title" => crate::codec::set(&mut slots.source_title, map),
+                "last_answer_type" => crate::codec::set(&mut slots.last_answer_type, map),
+                "resolution_state" => crate::codec::set(&mut slots.resolution_state, map),
+                "rating" => crate::codec::set(&mut slots.rating, map),
+                "rating_remark" => crate::codec::set(&mut slots.rating_remark, map),
+                "content_sources" => crate::codec::set(&mut slots.content_sources, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -309,7 +321,9 @@ impl std::str::FromStr for AiAgentLastAnswerType {
         )
     }
 }
-crate::codec::string_enum!(AiAgentLastAnswerType);
+const _: () = {
+    crate::codec::string_enum!(AiAgentLastAnswerType);
+};
 /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -352,7 +366,9 @@ impl std::str::FromStr for AiAgentResolutionState {
         )
     }
 }
-crate::codec::string_enum!(AiAgentResolutionState);
+const _: () = {
+    crate::codec::string_enum!(AiAgentResolutionState);
+};
 /// The type of the source that triggered AI Agent involvement in the conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -399,7 +415,9 @@ impl std::str::FromStr for AiAgentSourceType {
         )
     }
 }
-crate::codec::string_enum!(AiAgentSourceType);
+const _: () = {
+    crate::codec::string_enum!(AiAgentSourceType);
+};
 /// Assign Conversation Request
 ///
 /// Payload of the request to assign a conversation
@@ -414,25 +432,52 @@ pub struct AssignConversationRequest {
     /// Optionally you can send a response in the conversation when it is assigned.
     pub body: Option<String>,
 }
-impl serde::Serialize for AssignConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "assignment")
-            .req("type", &self.type_)
-            .req("admin_id", &self.admin_id)
-            .req("assignee_id", &self.assignee_id)
-            .opt("body", &self.body)
-            .end()
+impl AssignConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AssignConversationRequest::new(..).with_body(..)`, or `AssignConversationRequest { body: Some(..), ..AssignConversationRequest::new(..) }`.
+    pub fn new(
+        type_: impl Into<AssignConversationRequestType>,
+        admin_id: impl Into<String>,
+        assignee_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            admin_id: admin_id.into(),
+            assignee_id: assignee_id.into(),
+            body: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AssignConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AssignConversationRequest {
+    /// Sets `body` (to `Some`), builder style: `AssignConversationRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AssignConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "assignment")
+                .req("type", &self.type_)
+                .req("admin_id", &self.admin_id)
+                .req("assignee_id", &self.assignee_id)
+                .opt("body", &self.body)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AssignConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -487,31 +532,9 @@ const _: () = {
         }
     }
 };
-impl AssignConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AssignConversationRequest::new(..).with_body(..)`, or `AssignConversationRequest { body: Some(..), ..AssignConversationRequest::new(..) }`.
-    pub fn new(
-        type_: impl Into<AssignConversationRequestType>,
-        admin_id: impl Into<String>,
-        assignee_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            admin_id: admin_id.into(),
-            assignee_id: assignee_id.into(),
-            body: None,
-        }
-    }
-}
-impl AssignConversationRequest {
-    /// Sets `body` (to `Some`), builder style: `AssignConversationRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
-/// `AssignConversationRequestType` (defined inline at `/components/schemas/assign_conversation_request/properties/type`).
+/// The `type` member of `AssignConversationRequest`.
+///
+/// Defined inline at `/components/schemas/assign_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssignConversationRequestType {
@@ -549,7 +572,9 @@ impl std::str::FromStr for AssignConversationRequestType {
         )
     }
 }
-crate::codec::string_enum!(closed AssignConversationRequestType);
+const _: () = {
+    crate::codec::string_enum!(closed AssignConversationRequestType);
+};
 /// Assign Conversation Request
 ///
 /// Payload of the request to assign a conversation
@@ -560,22 +585,51 @@ pub struct AttachContactToConversationRequest {
     #[allow(missing_docs)]
     pub customer: Option<AttachContactToConversationRequestCustomer>,
 }
-impl serde::Serialize for AttachContactToConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("admin_id", &self.admin_id)
-            .opt("customer", &self.customer)
-            .end()
+impl AttachContactToConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequest::new().with_admin_id(..)`, or `AttachContactToConversationRequest { admin_id: Some(..), ..AttachContactToConversationRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            admin_id: None,
+            customer: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachContactToConversationRequest {
+    /// Sets `admin_id` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_admin_id(..)`.
+    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
+    }
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_customer(..)`.
+    pub fn with_customer(
+        mut self,
+        value: impl Into<AttachContactToConversationRequestCustomer>,
+    ) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachContactToConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("admin_id", &self.admin_id)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         admin_id: Option<Option<String>>,
@@ -605,33 +659,9 @@ const _: () = {
         }
     }
 };
-impl AttachContactToConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequest::new().with_admin_id(..)`, or `AttachContactToConversationRequest { admin_id: Some(..), ..AttachContactToConversationRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            admin_id: None,
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequest {
-    /// Sets `admin_id` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_admin_id(..)`.
-    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
-        self.admin_id = Some(value.into());
-        self
-    }
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_customer(..)`.
-    pub fn with_customer(
-        mut self,
-        value: impl Into<AttachContactToConversationRequestCustomer>,
-    ) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}
-/// `AttachContactToConversationRequestCustomer` (defined inline at `/components/schemas/attach_contact_to_conversation_request/properties/customer`).
+/// The `customer` member of `AttachContactToConversationRequest`.
+///
+/// Defined inline at `/components/schemas/attach_contact_to_conversation_request/properties/customer`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -661,7 +691,9 @@ for AttachContactToConversationRequestCustomer {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(AttachContactToConversationRequestCustomer);
+const _: () = {
+    crate::codec::lenient_strict_union!(AttachContactToConversationRequestCustomer);
+};
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerEmail {
@@ -670,22 +702,44 @@ pub struct AttachContactToConversationRequestCustomerEmail {
     #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
-impl serde::Serialize for AttachContactToConversationRequestCustomerEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("email", &self.email)
-            .opt("customer", &self.customer)
-            .end()
+impl AttachContactToConversationRequestCustomerEmail {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerEmail { customer: Some(..), ..AttachContactToConversationRequestCustomerEmail::new(..) }`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            customer: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequestCustomerEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachContactToConversationRequestCustomerEmail {
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`.
+    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachContactToConversationRequestCustomerEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("email", &self.email)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for AttachContactToConversationRequestCustomerEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         email: Option<String>,
@@ -713,24 +767,6 @@ const _: () = {
         }
     }
 };
-impl AttachContactToConversationRequestCustomerEmail {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerEmail { customer: Some(..), ..AttachContactToConversationRequestCustomerEmail::new(..) }`.
-    pub fn new(email: impl Into<String>) -> Self {
-        Self {
-            email: email.into(),
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequestCustomerEmail {
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`.
-    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}
 /// Intercom User ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
@@ -739,23 +775,44 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
-impl serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .opt("customer", &self.customer)
-            .end()
+impl AttachContactToConversationRequestCustomerIntercomUserId {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerIntercomUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerIntercomUserId::new(..) }`.
+    pub fn new(intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            intercom_user_id: intercom_user_id.into(),
+            customer: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de>
-for AttachContactToConversationRequestCustomerIntercomUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachContactToConversationRequestCustomerIntercomUserId {
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`.
+    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for AttachContactToConversationRequestCustomerIntercomUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         intercom_user_id: Option<String>,
@@ -800,24 +857,6 @@ const _: () = {
         }
     }
 };
-impl AttachContactToConversationRequestCustomerIntercomUserId {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerIntercomUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerIntercomUserId::new(..) }`.
-    pub fn new(intercom_user_id: impl Into<String>) -> Self {
-        Self {
-            intercom_user_id: intercom_user_id.into(),
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequestCustomerIntercomUserId {
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`.
-    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}
 /// User ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerUserId {
@@ -826,22 +865,44 @@ pub struct AttachContactToConversationRequestCustomerUserId {
     #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
-impl serde::Serialize for AttachContactToConversationRequestCustomerUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("user_id", &self.user_id)
-            .opt("customer", &self.customer)
-            .end()
+impl AttachContactToConversationRequestCustomerUserId {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerUserId::new(..) }`.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            customer: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequestCustomerUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachContactToConversationRequestCustomerUserId {
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`.
+    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachContactToConversationRequestCustomerUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for AttachContactToConversationRequestCustomerUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         user_id: Option<String>,
@@ -872,24 +933,6 @@ const _: () = {
         }
     }
 };
-impl AttachContactToConversationRequestCustomerUserId {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerUserId::new(..) }`.
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self {
-            user_id: user_id.into(),
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequestCustomerUserId {
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`.
-    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}
 /// Conversation attachment files
 ///
 /// Properties of the attachment files in a conversation part
@@ -902,23 +945,40 @@ pub struct ConversationAttachmentFiles {
     /// The name of the file.
     pub name: String,
 }
-impl serde::Serialize for ConversationAttachmentFiles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("content_type", &self.content_type)
-            .req("data", &self.data)
-            .req("name", &self.name)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttachmentFiles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ConversationAttachmentFiles {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        content_type: impl Into<String>,
+        data: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            content_type: content_type.into(),
+            data: data.into(),
+            name: name.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for ConversationAttachmentFiles {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("content_type", &self.content_type)
+                .req("data", &self.data)
+                .req("name", &self.name)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttachmentFiles {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         content_type: Option<String>,
@@ -962,17 +1022,3 @@ const _: () = {
         }
     }
 };
-impl ConversationAttachmentFiles {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        content_type: impl Into<String>,
-        data: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
-        Self {
-            content_type: content_type.into(),
-            data: data.into(),
-            name: name.into(),
-        }
-    }
-}

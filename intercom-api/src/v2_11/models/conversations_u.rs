@@ -13,22 +13,48 @@ pub struct UpdateConversationRequest {
     #[allow(missing_docs)]
     pub custom_attributes: Option<CustomAttributes>,
 }
-impl serde::Serialize for UpdateConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("read", &self.read)
-            .opt("custom_attributes", &self.custom_attributes)
-            .end()
+impl UpdateConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateConversationRequest::new().with_read(..)`, or `UpdateConversationRequest { read: Some(..), ..UpdateConversationRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            read: None,
+            custom_attributes: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateConversationRequest {
+    /// Sets `read` (to `Some`), builder style: `UpdateConversationRequest::new().with_read(..)`.
+    pub fn with_read(mut self, value: impl Into<bool>) -> Self {
+        self.read = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes` (to `Some`), builder style: `UpdateConversationRequest::new().with_custom_attributes(..)`.
+    pub fn with_custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("read", &self.read)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         read: Option<Option<bool>>,
@@ -66,26 +92,3 @@ const _: () = {
         }
     }
 };
-impl UpdateConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateConversationRequest::new().with_read(..)`, or `UpdateConversationRequest { read: Some(..), ..UpdateConversationRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            read: None,
-            custom_attributes: None,
-        }
-    }
-}
-impl UpdateConversationRequest {
-    /// Sets `read` (to `Some`), builder style: `UpdateConversationRequest::new().with_read(..)`.
-    pub fn with_read(mut self, value: impl Into<bool>) -> Self {
-        self.read = Some(value.into());
-        self
-    }
-    /// Sets `custom_attributes` (to `Some`), builder style: `UpdateConversationRequest::new().with_custom_attributes(..)`.
-    pub fn with_custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
-        self.custom_attributes = Some(value.into());
-        self
-    }
-}

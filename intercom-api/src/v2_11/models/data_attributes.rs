@@ -19,26 +19,68 @@ pub struct CreateDataAttributeRequest {
     /// Can this attribute be updated by the Messenger
     pub messenger_writable: Option<bool>,
 }
-impl serde::Serialize for CreateDataAttributeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("model", &self.model)
-            .req("data_type", &self.data_type)
-            .opt("description", &self.description)
-            .opt("options", &self.options)
-            .opt("messenger_writable", &self.messenger_writable)
-            .end()
+impl CreateDataAttributeRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataAttributeRequest::new(..).with_description(..)`, or `CreateDataAttributeRequest { description: Some(..), ..CreateDataAttributeRequest::new(..) }`.
+    pub fn new(
+        name: impl Into<String>,
+        model: impl Into<CreateDataAttributeRequestModel>,
+        data_type: impl Into<CreateDataAttributeRequestDataType>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            model: model.into(),
+            data_type: data_type.into(),
+            description: None,
+            options: None,
+            messenger_writable: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateDataAttributeRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateDataAttributeRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `options` (to `Some`), builder style: `CreateDataAttributeRequest::new(..).with_options(..)`.
+    pub fn with_options(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `messenger_writable` (to `Some`), builder style: `CreateDataAttributeRequest::new(..).with_messenger_writable(..)`.
+    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
+        self.messenger_writable = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateDataAttributeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("model", &self.model)
+                .req("data_type", &self.data_type)
+                .opt("description", &self.description)
+                .opt("options", &self.options)
+                .opt("messenger_writable", &self.messenger_writable)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -104,45 +146,6 @@ const _: () = {
         }
     }
 };
-impl CreateDataAttributeRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateDataAttributeRequest::new(..).with_description(..)`, or `CreateDataAttributeRequest { description: Some(..), ..CreateDataAttributeRequest::new(..) }`.
-    pub fn new(
-        name: impl Into<String>,
-        model: impl Into<CreateDataAttributeRequestModel>,
-        data_type: impl Into<CreateDataAttributeRequestDataType>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            model: model.into(),
-            data_type: data_type.into(),
-            description: None,
-            options: None,
-            messenger_writable: None,
-        }
-    }
-}
-impl CreateDataAttributeRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateDataAttributeRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `options` (to `Some`), builder style: `CreateDataAttributeRequest::new(..).with_options(..)`.
-    pub fn with_options(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `messenger_writable` (to `Some`), builder style: `CreateDataAttributeRequest::new(..).with_messenger_writable(..)`.
-    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
-        self.messenger_writable = Some(value.into());
-        self
-    }
-}
 /// The type of data stored for this attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -197,7 +200,9 @@ impl std::str::FromStr for CreateDataAttributeRequestDataType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateDataAttributeRequestDataType);
+const _: () = {
+    crate::codec::string_enum!(closed CreateDataAttributeRequestDataType);
+};
 /// The model that the data attribute belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -236,7 +241,9 @@ impl std::str::FromStr for CreateDataAttributeRequestModel {
         )
     }
 }
-crate::codec::string_enum!(closed CreateDataAttributeRequestModel);
+const _: () = {
+    crate::codec::string_enum!(closed CreateDataAttributeRequestModel);
+};
 /// Data Attribute
 ///
 /// Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
@@ -281,75 +288,82 @@ pub struct DataAttribute {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataAttribute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("model", &self.model)
-            .opt("name", &self.name)
-            .opt("full_name", &self.full_name)
-            .opt("label", &self.label)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("options", &self.options)
-            .opt("api_writable", &self.api_writable)
-            .opt("messenger_writable", &self.messenger_writable)
-            .opt("ui_writable", &self.ui_writable)
-            .opt("custom", &self.custom)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataAttribute {
-    const NAME: &'static str = "DataAttribute";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "model" => crate::codec::set(&mut slots.model, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "full_name" => crate::codec::set(&mut slots.full_name, map),
-            "label" => crate::codec::set(&mut slots.label, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "options" => crate::codec::set(&mut slots.options, map),
-            "api_writable" => crate::codec::set(&mut slots.api_writable, map),
-            "messenger_writable" => crate::codec::set(&mut slots.messenger_writable, map),
-            "ui_writable" => crate::codec::set(&mut slots.ui_writable, map),
-            "custom" => crate::codec::set(&mut slots.custom, map),
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DataAttribute {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("model", &self.model)
+                .opt("name", &self.name)
+                .opt("full_name", &self.full_name)
+                .opt("label", &self.label)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("options", &self.options)
+                .opt("api_writable", &self.api_writable)
+                .opt("messenger_writable", &self.messenger_writable)
+                .opt("ui_writable", &self.ui_writable)
+                .opt("custom", &self.custom)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DataAttribute {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DataAttribute {
+        const NAME: &'static str = "DataAttribute";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "model" => crate::codec::set(&mut slots.model, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "full_name" => crate::codec::set(&mut slots.full_name, map),
+                "label" => crate::codec::set(&mut slots.label, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "options" => crate::codec::set(&mut slots.options, map),
+                "api_writable" => crate::codec::set(&mut slots.api_writable, map),
+                "messenger_writable" => {
+                    crate::codec::set(&mut slots.messenger_writable, map)
+                }
+                "ui_writable" => crate::codec::set(&mut slots.ui_writable, map),
+                "custom" => crate::codec::set(&mut slots.custom, map),
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// The data type of the attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -396,7 +410,9 @@ impl std::str::FromStr for DataAttributeDataType {
         )
     }
 }
-crate::codec::string_enum!(DataAttributeDataType);
+const _: () = {
+    crate::codec::string_enum!(DataAttributeDataType);
+};
 /// Data Attribute List
 ///
 /// A list of all data attributes belonging to a workspace for contacts, companies or conversations.
@@ -411,46 +427,51 @@ pub struct DataAttributeList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataAttributeList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataAttributeList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataAttributeList {
-    const NAME: &'static str = "DataAttributeList";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DataAttributeList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DataAttributeList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DataAttributeList {
+        const NAME: &'static str = "DataAttributeList";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Value is `contact` for user/lead attributes and `company` for company attributes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -485,8 +506,12 @@ impl std::str::FromStr for DataAttributeModel {
         )
     }
 }
-crate::codec::string_enum!(DataAttributeModel);
-/// `ListDataAttributesModel` (defined inline at `/paths/~1data_attributes/get/parameters/1/schema`).
+const _: () = {
+    crate::codec::string_enum!(DataAttributeModel);
+};
+/// The `model` parameter of `list_data_attributes`.
+///
+/// Defined inline at `/paths/~1data_attributes/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListDataAttributesModel {
@@ -525,7 +550,9 @@ impl std::str::FromStr for ListDataAttributesModel {
         )
     }
 }
-crate::codec::string_enum!(closed ListDataAttributesModel);
+const _: () = {
+    crate::codec::string_enum!(closed ListDataAttributesModel);
+};
 /// Update Data Attribute Request
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequest {
@@ -538,24 +565,65 @@ pub struct UpdateDataAttributeRequest {
     /// Can this attribute be updated by the Messenger
     pub messenger_writable: Option<bool>,
 }
-impl serde::Serialize for UpdateDataAttributeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("archived", &self.archived)
-            .opt("description", &self.description)
-            .opt("options", &self.options)
-            .opt("messenger_writable", &self.messenger_writable)
-            .end()
+impl UpdateDataAttributeRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateDataAttributeRequest::new().with_archived(..)`, or `UpdateDataAttributeRequest { archived: Some(..), ..UpdateDataAttributeRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            archived: None,
+            description: None,
+            options: None,
+            messenger_writable: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateDataAttributeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateDataAttributeRequest {
+    /// Sets `archived` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_archived(..)`.
+    pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
+        self.archived = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `options` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_options(..)`.
+    pub fn with_options(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<UpdateDataAttributeRequestOptionsItem>>,
+    ) -> Self {
+        self.options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `messenger_writable` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_messenger_writable(..)`.
+    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
+        self.messenger_writable = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateDataAttributeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("archived", &self.archived)
+                .opt("description", &self.description)
+                .opt("options", &self.options)
+                .opt("messenger_writable", &self.messenger_writable)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateDataAttributeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         archived: Option<Option<bool>>,
@@ -608,63 +676,36 @@ const _: () = {
         }
     }
 };
-impl UpdateDataAttributeRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateDataAttributeRequest::new().with_archived(..)`, or `UpdateDataAttributeRequest { archived: Some(..), ..UpdateDataAttributeRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            archived: None,
-            description: None,
-            options: None,
-            messenger_writable: None,
-        }
-    }
-}
-impl UpdateDataAttributeRequest {
-    /// Sets `archived` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_archived(..)`.
-    pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
-        self.archived = Some(value.into());
-        self
-    }
-    /// Sets `description` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `options` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_options(..)`.
-    pub fn with_options(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<UpdateDataAttributeRequestOptionsItem>>,
-    ) -> Self {
-        self.options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `messenger_writable` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_messenger_writable(..)`.
-    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
-        self.messenger_writable = Some(value.into());
-        self
-    }
-}
-/// `UpdateDataAttributeRequestOptionsItem` (defined inline at `/components/schemas/update_data_attribute_request/properties/options/items`).
+/// An item of the `options` member of `UpdateDataAttributeRequest`.
+///
+/// Defined inline at `/components/schemas/update_data_attribute_request/properties/options/items`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDataAttributeRequestOptionsItem {
     #[allow(missing_docs)]
     pub value: String,
 }
-impl serde::Serialize for UpdateDataAttributeRequestOptionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("value", &self.value).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateDataAttributeRequestOptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateDataAttributeRequestOptionsItem {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self { value: value.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateDataAttributeRequestOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("value", &self.value).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateDataAttributeRequestOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         value: Option<String>,
@@ -689,9 +730,3 @@ const _: () = {
         }
     }
 };
-impl UpdateDataAttributeRequestOptionsItem {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self { value: value.into() }
-    }
-}

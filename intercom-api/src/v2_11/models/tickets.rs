@@ -25,28 +25,85 @@ pub struct AdminReplyTicketRequest {
     /// If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.
     pub cross_post: Option<bool>,
 }
-impl serde::Serialize for AdminReplyTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", "admin")
-            .opt("body", &self.body)
-            .req("admin_id", &self.admin_id)
-            .opt("created_at", &self.created_at)
-            .opt("reply_options", &self.reply_options)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("cross_post", &self.cross_post)
-            .end()
+impl AdminReplyTicketRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AdminReplyTicketRequest::new(..).with_body(..)`, or `AdminReplyTicketRequest { body: Some(..), ..AdminReplyTicketRequest::new(..) }`.
+    pub fn new(
+        message_type: impl Into<AdminReplyTicketRequestMessageType>,
+        admin_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            message_type: message_type.into(),
+            body: None,
+            admin_id: admin_id.into(),
+            created_at: None,
+            reply_options: None,
+            attachment_urls: None,
+            cross_post: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AdminReplyTicketRequest {
+    /// Sets `body` (to `Some`), builder style: `AdminReplyTicketRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `AdminReplyTicketRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `reply_options` (to `Some`), builder style: `AdminReplyTicketRequest::new(..).with_reply_options(..)`.
+    pub fn with_reply_options(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<AdminReplyTicketRequestReplyOptionsItem>,
+        >,
+    ) -> Self {
+        self.reply_options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `AdminReplyTicketRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `cross_post` (to `Some`), builder style: `AdminReplyTicketRequest::new(..).with_cross_post(..)`.
+    pub fn with_cross_post(mut self, value: impl Into<bool>) -> Self {
+        self.cross_post = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AdminReplyTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", &self.message_type)
+                .req("type", "admin")
+                .opt("body", &self.body)
+                .req("admin_id", &self.admin_id)
+                .opt("created_at", &self.created_at)
+                .opt("reply_options", &self.reply_options)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("cross_post", &self.cross_post)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<AdminReplyTicketRequestMessageType>,
@@ -126,61 +183,9 @@ const _: () = {
         }
     }
 };
-impl AdminReplyTicketRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AdminReplyTicketRequest::new(..).with_body(..)`, or `AdminReplyTicketRequest { body: Some(..), ..AdminReplyTicketRequest::new(..) }`.
-    pub fn new(
-        message_type: impl Into<AdminReplyTicketRequestMessageType>,
-        admin_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            message_type: message_type.into(),
-            body: None,
-            admin_id: admin_id.into(),
-            created_at: None,
-            reply_options: None,
-            attachment_urls: None,
-            cross_post: None,
-        }
-    }
-}
-impl AdminReplyTicketRequest {
-    /// Sets `body` (to `Some`), builder style: `AdminReplyTicketRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `created_at` (to `Some`), builder style: `AdminReplyTicketRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `reply_options` (to `Some`), builder style: `AdminReplyTicketRequest::new(..).with_reply_options(..)`.
-    pub fn with_reply_options(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<AdminReplyTicketRequestReplyOptionsItem>,
-        >,
-    ) -> Self {
-        self.reply_options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `AdminReplyTicketRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `cross_post` (to `Some`), builder style: `AdminReplyTicketRequest::new(..).with_cross_post(..)`.
-    pub fn with_cross_post(mut self, value: impl Into<bool>) -> Self {
-        self.cross_post = Some(value.into());
-        self
-    }
-}
-/// `AdminReplyTicketRequestMessageType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/message_type`).
+/// The `message_type` member of `AdminReplyTicketRequest`.
+///
+/// Defined inline at `/components/schemas/admin_reply_ticket_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdminReplyTicketRequestMessageType {
@@ -222,7 +227,9 @@ impl std::str::FromStr for AdminReplyTicketRequestMessageType {
         )
     }
 }
-crate::codec::string_enum!(closed AdminReplyTicketRequestMessageType);
+const _: () = {
+    crate::codec::string_enum!(closed AdminReplyTicketRequestMessageType);
+};
 /// Quick Reply Option
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyTicketRequestReplyOptionsItem {
@@ -231,22 +238,34 @@ pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment ticket part that is created when a user clicks on this reply option.
     pub uuid: String,
 }
-impl serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("text", &self.text)
-            .req("uuid", &self.uuid)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequestReplyOptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AdminReplyTicketRequestReplyOptionsItem {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            uuid: uuid.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("text", &self.text)
+                .req("uuid", &self.uuid)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequestReplyOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         text: Option<String>,
@@ -274,15 +293,6 @@ const _: () = {
         }
     }
 };
-impl AdminReplyTicketRequestReplyOptionsItem {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            uuid: uuid.into(),
-        }
-    }
-}
 /// Email
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
@@ -299,26 +309,57 @@ pub struct ContactReplyTicketEmailRequest {
     /// The email you have defined for the user.
     pub email: String,
 }
-impl serde::Serialize for ContactReplyTicketEmailRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .req("email", &self.email)
-            .end()
+impl ContactReplyTicketEmailRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyTicketEmailRequest::new(..).with_created_at(..)`, or `ContactReplyTicketEmailRequest { created_at: Some(..), ..ContactReplyTicketEmailRequest::new(..) }`.
+    pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
+        Self {
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
+            email: email.into(),
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ContactReplyTicketEmailRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContactReplyTicketEmailRequest {
+    /// Sets `created_at` (to `Some`), builder style: `ContactReplyTicketEmailRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyTicketEmailRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ContactReplyTicketEmailRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .req("email", &self.email)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyTicketEmailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -389,34 +430,6 @@ const _: () = {
         }
     }
 };
-impl ContactReplyTicketEmailRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ContactReplyTicketEmailRequest::new(..).with_created_at(..)`, or `ContactReplyTicketEmailRequest { created_at: Some(..), ..ContactReplyTicketEmailRequest::new(..) }`.
-    pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
-        Self {
-            body: body.into(),
-            created_at: None,
-            attachment_urls: None,
-            email: email.into(),
-        }
-    }
-}
-impl ContactReplyTicketEmailRequest {
-    /// Sets `created_at` (to `Some`), builder style: `ContactReplyTicketEmailRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyTicketEmailRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Intercom User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
@@ -433,26 +446,57 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
 }
-impl serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .end()
+impl ContactReplyTicketIntercomUserIdRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyTicketIntercomUserIdRequest::new(..).with_created_at(..)`, or `ContactReplyTicketIntercomUserIdRequest { created_at: Some(..), ..ContactReplyTicketIntercomUserIdRequest::new(..) }`.
+    pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
+            intercom_user_id: intercom_user_id.into(),
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ContactReplyTicketIntercomUserIdRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContactReplyTicketIntercomUserIdRequest {
+    /// Sets `created_at` (to `Some`), builder style: `ContactReplyTicketIntercomUserIdRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyTicketIntercomUserIdRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyTicketIntercomUserIdRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -532,44 +576,16 @@ const _: () = {
         }
     }
 };
-impl ContactReplyTicketIntercomUserIdRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ContactReplyTicketIntercomUserIdRequest::new(..).with_created_at(..)`, or `ContactReplyTicketIntercomUserIdRequest { created_at: Some(..), ..ContactReplyTicketIntercomUserIdRequest::new(..) }`.
-    pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
-        Self {
-            body: body.into(),
-            created_at: None,
-            attachment_urls: None,
-            intercom_user_id: intercom_user_id.into(),
-        }
-    }
-}
-impl ContactReplyTicketIntercomUserIdRequest {
-    /// Sets `created_at` (to `Some`), builder style: `ContactReplyTicketIntercomUserIdRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyTicketIntercomUserIdRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Contact Reply on ticket
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactReplyTicketRequest {
-    /// `IntercomUserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
     IntercomUserId(ContactReplyTicketIntercomUserIdRequest),
-    /// `UserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `user_id`
     UserId(ContactReplyTicketUserIdRequest),
-    /// `Email` variant.
+    /// Payload of the request to reply on behalf of a contact using their `email`
     Email(ContactReplyTicketEmailRequest),
 }
 impl From<ContactReplyTicketIntercomUserIdRequest> for ContactReplyTicketRequest {
@@ -587,7 +603,9 @@ impl From<ContactReplyTicketEmailRequest> for ContactReplyTicketRequest {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(ContactReplyTicketRequest);
+const _: () = {
+    crate::codec::lenient_strict_union!(ContactReplyTicketRequest);
+};
 /// User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `user_id`
@@ -604,26 +622,57 @@ pub struct ContactReplyTicketUserIdRequest {
     /// The external_id you have defined for the contact.
     pub user_id: String,
 }
-impl serde::Serialize for ContactReplyTicketUserIdRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .req("user_id", &self.user_id)
-            .end()
+impl ContactReplyTicketUserIdRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyTicketUserIdRequest::new(..).with_created_at(..)`, or `ContactReplyTicketUserIdRequest { created_at: Some(..), ..ContactReplyTicketUserIdRequest::new(..) }`.
+    pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
+        Self {
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
+            user_id: user_id.into(),
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ContactReplyTicketUserIdRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContactReplyTicketUserIdRequest {
+    /// Sets `created_at` (to `Some`), builder style: `ContactReplyTicketUserIdRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyTicketUserIdRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ContactReplyTicketUserIdRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .req("user_id", &self.user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyTicketUserIdRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -696,34 +745,6 @@ const _: () = {
         }
     }
 };
-impl ContactReplyTicketUserIdRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ContactReplyTicketUserIdRequest::new(..).with_created_at(..)`, or `ContactReplyTicketUserIdRequest { created_at: Some(..), ..ContactReplyTicketUserIdRequest::new(..) }`.
-    pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
-        Self {
-            body: body.into(),
-            created_at: None,
-            attachment_urls: None,
-            user_id: user_id.into(),
-        }
-    }
-}
-impl ContactReplyTicketUserIdRequest {
-    /// Sets `created_at` (to `Some`), builder style: `ContactReplyTicketUserIdRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyTicketUserIdRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Create Ticket Request Payload
 ///
 /// You can create a Ticket
@@ -740,25 +761,65 @@ pub struct CreateTicketRequest {
     /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
 }
-impl serde::Serialize for CreateTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("ticket_type_id", &self.ticket_type_id)
-            .req("contacts", &self.contacts)
-            .opt("company_id", &self.company_id)
-            .opt("created_at", &self.created_at)
-            .opt("ticket_attributes", &self.ticket_attributes)
-            .end()
+impl CreateTicketRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateTicketRequest::new(..).with_company_id(..)`, or `CreateTicketRequest { company_id: Some(..), ..CreateTicketRequest::new(..) }`.
+    pub fn new(
+        ticket_type_id: impl Into<String>,
+        contacts: Vec<CreateTicketRequestContactsItem>,
+    ) -> Self {
+        Self {
+            ticket_type_id: ticket_type_id.into(),
+            contacts,
+            company_id: None,
+            created_at: None,
+            ticket_attributes: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateTicketRequest {
+    /// Sets `company_id` (to `Some`), builder style: `CreateTicketRequest::new(..).with_company_id(..)`.
+    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `CreateTicketRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `ticket_attributes` (to `Some`), builder style: `CreateTicketRequest::new(..).with_ticket_attributes(..)`.
+    pub fn with_ticket_attributes(
+        mut self,
+        value: impl Into<TicketRequestCustomAttributes>,
+    ) -> Self {
+        self.ticket_attributes = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("ticket_type_id", &self.ticket_type_id)
+                .req("contacts", &self.contacts)
+                .opt("company_id", &self.company_id)
+                .opt("created_at", &self.created_at)
+                .opt("ticket_attributes", &self.ticket_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         ticket_type_id: Option<String>,
@@ -831,44 +892,9 @@ const _: () = {
         }
     }
 };
-impl CreateTicketRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateTicketRequest::new(..).with_company_id(..)`, or `CreateTicketRequest { company_id: Some(..), ..CreateTicketRequest::new(..) }`.
-    pub fn new(
-        ticket_type_id: impl Into<String>,
-        contacts: Vec<CreateTicketRequestContactsItem>,
-    ) -> Self {
-        Self {
-            ticket_type_id: ticket_type_id.into(),
-            contacts,
-            company_id: None,
-            created_at: None,
-            ticket_attributes: None,
-        }
-    }
-}
-impl CreateTicketRequest {
-    /// Sets `company_id` (to `Some`), builder style: `CreateTicketRequest::new(..).with_company_id(..)`.
-    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
-        self.company_id = Some(value.into());
-        self
-    }
-    /// Sets `created_at` (to `Some`), builder style: `CreateTicketRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `ticket_attributes` (to `Some`), builder style: `CreateTicketRequest::new(..).with_ticket_attributes(..)`.
-    pub fn with_ticket_attributes(
-        mut self,
-        value: impl Into<TicketRequestCustomAttributes>,
-    ) -> Self {
-        self.ticket_attributes = Some(value.into());
-        self
-    }
-}
-/// `CreateTicketRequestContactsItem` (defined inline at `/components/schemas/create_ticket_request/properties/contacts/items`).
+/// An item of the `contacts` member of `CreateTicketRequest`.
+///
+/// Defined inline at `/components/schemas/create_ticket_request/properties/contacts/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -896,26 +922,37 @@ impl From<CreateTicketRequestContactsItemEmail> for CreateTicketRequestContactsI
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateTicketRequestContactsItem);
+const _: () = {
+    crate::codec::lenient_strict_union!(CreateTicketRequestContactsItem);
+};
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestContactsItemEmail {
     /// The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
     pub email: String,
 }
-impl serde::Serialize for CreateTicketRequestContactsItemEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateTicketRequestContactsItemEmail {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateTicketRequestContactsItemEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         email: Option<String>,
@@ -940,33 +977,38 @@ const _: () = {
         }
     }
 };
-impl CreateTicketRequestContactsItemEmail {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(email: impl Into<String>) -> Self {
-        Self { email: email.into() }
-    }
-}
 /// External ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestContactsItemExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub external_id: String,
 }
-impl serde::Serialize for CreateTicketRequestContactsItemExternalId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("external_id", &self.external_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemExternalId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateTicketRequestContactsItemExternalId {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(external_id: impl Into<String>) -> Self {
+        Self {
+            external_id: external_id.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateTicketRequestContactsItemExternalId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("external_id", &self.external_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemExternalId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         external_id: Option<String>,
@@ -993,33 +1035,34 @@ const _: () = {
         }
     }
 };
-impl CreateTicketRequestContactsItemExternalId {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(external_id: impl Into<String>) -> Self {
-        Self {
-            external_id: external_id.into(),
-        }
-    }
-}
 /// ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestContactsItemId {
     /// The identifier for the contact as given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for CreateTicketRequestContactsItemId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateTicketRequestContactsItemId {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateTicketRequestContactsItemId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         id: Option<String>,
@@ -1044,46 +1087,16 @@ const _: () = {
         }
     }
 };
-impl CreateTicketRequestContactsItemId {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
-/// `ReplyTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`).
+/// The request body of `reply_ticket`.
+///
+/// Defined inline at `/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ReplyTicketRequest {
     /// `type: user`
     Contact(ContactReplyTicketRequest),
-    /// `type: admin`
+    /// Payload of the request to reply on behalf of an admin
     Admin(AdminReplyTicketRequest),
-}
-impl serde::Serialize for ReplyTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReplyTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for ReplyTicketRequest {
-    const TAG: &'static str = "type";
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("user") => crate::codec::from_value(value).map(Self::Contact),
-            Some("admin") => crate::codec::from_value(value).map(Self::Admin),
-            other => Err(crate::codec::unknown_tag("type", other, &["user", "admin"])),
-        }
-    }
 }
 impl From<ContactReplyTicketRequest> for ReplyTicketRequest {
     fn from(value: ContactReplyTicketRequest) -> Self {
@@ -1095,7 +1108,40 @@ impl From<AdminReplyTicketRequest> for ReplyTicketRequest {
         Self::Admin(value)
     }
 }
-crate::codec::lenient_strict_union!(ReplyTicketRequest);
+const _: () = {
+    impl serde::Serialize for ReplyTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for ReplyTicketRequest {
+        const TAG: &'static str = "type";
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("user") => crate::codec::from_value(value).map(Self::Contact),
+                Some("admin") => crate::codec::from_value(value).map(Self::Admin),
+                other => {
+                    Err(crate::codec::unknown_tag("type", other, &["user", "admin"]))
+                }
+            }
+        }
+    }
+    crate::codec::lenient_strict_union!(ReplyTicketRequest);
+};
 /// Ticket List
 ///
 /// Tickets are how you track requests from your users.
@@ -1115,49 +1161,54 @@ pub struct TicketList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for TicketList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("tickets", &self.tickets)
-            .opt("total_count", &self.total_count)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketList {
-    const NAME: &'static str = "TicketList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "tickets" => crate::codec::set(&mut slots.tickets, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for TicketList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("tickets", &self.tickets)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for TicketList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for TicketList {
+        const NAME: &'static str = "TicketList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "tickets" => crate::codec::set(&mut slots.tickets, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketReply {
@@ -1186,59 +1237,64 @@ pub struct TicketReply {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for TicketReply {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("part_type", &self.part_type)
-            .opt("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("author", &self.author)
-            .opt("attachments", &self.attachments)
-            .opt("redacted", &self.redacted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketReply {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketReply {
-    const NAME: &'static str = "TicketReply";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "part_type" => crate::codec::set(&mut slots.part_type, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "author" => crate::codec::set(&mut slots.author, map),
-            "attachments" => crate::codec::set(&mut slots.attachments, map),
-            "redacted" => crate::codec::set(&mut slots.redacted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for TicketReply {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("part_type", &self.part_type)
+                .opt("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("author", &self.author)
+                .opt("attachments", &self.attachments)
+                .opt("redacted", &self.redacted)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for TicketReply {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for TicketReply {
+        const NAME: &'static str = "TicketReply";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "part_type" => crate::codec::set(&mut slots.part_type, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "author" => crate::codec::set(&mut slots.author, map),
+                "attachments" => crate::codec::set(&mut slots.attachments, map),
+                "redacted" => crate::codec::set(&mut slots.redacted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Type of the part
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1277,7 +1333,9 @@ impl std::str::FromStr for TicketReplyPartType {
         )
     }
 }
-crate::codec::string_enum!(TicketReplyPartType);
+const _: () = {
+    crate::codec::string_enum!(TicketReplyPartType);
+};
 /// Update Ticket Request Payload
 ///
 /// You can update a Ticket
@@ -1296,26 +1354,82 @@ pub struct UpdateTicketRequest {
     #[allow(missing_docs)]
     pub assignment: Option<UpdateTicketRequestAssignment>,
 }
-impl serde::Serialize for UpdateTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("ticket_attributes", &self.ticket_attributes)
-            .opt("state", &self.state)
-            .opt("open", &self.open)
-            .opt("is_shared", &self.is_shared)
-            .opt("snoozed_until", &self.snoozed_until)
-            .opt("assignment", &self.assignment)
-            .end()
+impl UpdateTicketRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateTicketRequest::new().with_ticket_attributes(..)`, or `UpdateTicketRequest { ticket_attributes: Some(..), ..UpdateTicketRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            ticket_attributes: None,
+            state: None,
+            open: None,
+            is_shared: None,
+            snoozed_until: None,
+            assignment: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateTicketRequest {
+    /// Sets `ticket_attributes` (to `Some`), builder style: `UpdateTicketRequest::new().with_ticket_attributes(..)`.
+    pub fn with_ticket_attributes(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.ticket_attributes = Some(value.into());
+        self
+    }
+    /// Sets `state` (to `Some`), builder style: `UpdateTicketRequest::new().with_state(..)`.
+    pub fn with_state(mut self, value: impl Into<UpdateTicketRequestState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `open` (to `Some`), builder style: `UpdateTicketRequest::new().with_open(..)`.
+    pub fn with_open(mut self, value: impl Into<bool>) -> Self {
+        self.open = Some(value.into());
+        self
+    }
+    /// Sets `is_shared` (to `Some`), builder style: `UpdateTicketRequest::new().with_is_shared(..)`.
+    pub fn with_is_shared(mut self, value: impl Into<bool>) -> Self {
+        self.is_shared = Some(value.into());
+        self
+    }
+    /// Sets `snoozed_until` (to `Some`), builder style: `UpdateTicketRequest::new().with_snoozed_until(..)`.
+    pub fn with_snoozed_until(mut self, value: impl Into<i64>) -> Self {
+        self.snoozed_until = Some(value.into());
+        self
+    }
+    /// Sets `assignment` (to `Some`), builder style: `UpdateTicketRequest::new().with_assignment(..)`.
+    pub fn with_assignment(
+        mut self,
+        value: impl Into<UpdateTicketRequestAssignment>,
+    ) -> Self {
+        self.assignment = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("ticket_attributes", &self.ticket_attributes)
+                .opt("state", &self.state)
+                .opt("open", &self.open)
+                .opt("is_shared", &self.is_shared)
+                .opt("snoozed_until", &self.snoozed_until)
+                .opt("assignment", &self.assignment)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         ticket_attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
@@ -1379,60 +1493,9 @@ const _: () = {
         }
     }
 };
-impl UpdateTicketRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateTicketRequest::new().with_ticket_attributes(..)`, or `UpdateTicketRequest { ticket_attributes: Some(..), ..UpdateTicketRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            ticket_attributes: None,
-            state: None,
-            open: None,
-            is_shared: None,
-            snoozed_until: None,
-            assignment: None,
-        }
-    }
-}
-impl UpdateTicketRequest {
-    /// Sets `ticket_attributes` (to `Some`), builder style: `UpdateTicketRequest::new().with_ticket_attributes(..)`.
-    pub fn with_ticket_attributes(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.ticket_attributes = Some(value.into());
-        self
-    }
-    /// Sets `state` (to `Some`), builder style: `UpdateTicketRequest::new().with_state(..)`.
-    pub fn with_state(mut self, value: impl Into<UpdateTicketRequestState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `open` (to `Some`), builder style: `UpdateTicketRequest::new().with_open(..)`.
-    pub fn with_open(mut self, value: impl Into<bool>) -> Self {
-        self.open = Some(value.into());
-        self
-    }
-    /// Sets `is_shared` (to `Some`), builder style: `UpdateTicketRequest::new().with_is_shared(..)`.
-    pub fn with_is_shared(mut self, value: impl Into<bool>) -> Self {
-        self.is_shared = Some(value.into());
-        self
-    }
-    /// Sets `snoozed_until` (to `Some`), builder style: `UpdateTicketRequest::new().with_snoozed_until(..)`.
-    pub fn with_snoozed_until(mut self, value: impl Into<i64>) -> Self {
-        self.snoozed_until = Some(value.into());
-        self
-    }
-    /// Sets `assignment` (to `Some`), builder style: `UpdateTicketRequest::new().with_assignment(..)`.
-    pub fn with_assignment(
-        mut self,
-        value: impl Into<UpdateTicketRequestAssignment>,
-    ) -> Self {
-        self.assignment = Some(value.into());
-        self
-    }
-}
-/// `UpdateTicketRequestAssignment` (defined inline at `/components/schemas/update_ticket_request/properties/assignment`).
+/// The `assignment` member of `UpdateTicketRequest`.
+///
+/// Defined inline at `/components/schemas/update_ticket_request/properties/assignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequestAssignment {
     /// The ID of the admin performing the action.
@@ -1440,22 +1503,48 @@ pub struct UpdateTicketRequestAssignment {
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
     pub assignee_id: Option<String>,
 }
-impl serde::Serialize for UpdateTicketRequestAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("admin_id", &self.admin_id)
-            .opt("assignee_id", &self.assignee_id)
-            .end()
+impl UpdateTicketRequestAssignment {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateTicketRequestAssignment::new().with_admin_id(..)`, or `UpdateTicketRequestAssignment { admin_id: Some(..), ..UpdateTicketRequestAssignment::new() }`.
+    pub fn new() -> Self {
+        Self {
+            admin_id: None,
+            assignee_id: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateTicketRequestAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateTicketRequestAssignment {
+    /// Sets `admin_id` (to `Some`), builder style: `UpdateTicketRequestAssignment::new().with_admin_id(..)`.
+    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
+    }
+    /// Sets `assignee_id` (to `Some`), builder style: `UpdateTicketRequestAssignment::new().with_assignee_id(..)`.
+    pub fn with_assignee_id(mut self, value: impl Into<String>) -> Self {
+        self.assignee_id = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateTicketRequestAssignment {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("admin_id", &self.admin_id)
+                .opt("assignee_id", &self.assignee_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateTicketRequestAssignment {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         admin_id: Option<Option<String>>,
@@ -1491,29 +1580,6 @@ const _: () = {
         }
     }
 };
-impl UpdateTicketRequestAssignment {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateTicketRequestAssignment::new().with_admin_id(..)`, or `UpdateTicketRequestAssignment { admin_id: Some(..), ..UpdateTicketRequestAssignment::new() }`.
-    pub fn new() -> Self {
-        Self {
-            admin_id: None,
-            assignee_id: None,
-        }
-    }
-}
-impl UpdateTicketRequestAssignment {
-    /// Sets `admin_id` (to `Some`), builder style: `UpdateTicketRequestAssignment::new().with_admin_id(..)`.
-    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
-        self.admin_id = Some(value.into());
-        self
-    }
-    /// Sets `assignee_id` (to `Some`), builder style: `UpdateTicketRequestAssignment::new().with_assignee_id(..)`.
-    pub fn with_assignee_id(mut self, value: impl Into<String>) -> Self {
-        self.assignee_id = Some(value.into());
-        self
-    }
-}
 /// The state of the ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1553,4 +1619,6 @@ impl std::str::FromStr for UpdateTicketRequestState {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateTicketRequestState);
+const _: () = {
+    crate::codec::string_enum!(closed UpdateTicketRequestState);
+};

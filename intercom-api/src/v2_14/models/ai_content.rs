@@ -29,57 +29,62 @@ pub struct ContentImportSource {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentImportSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("last_synced_at", &self.last_synced_at)
-            .opt("sync_behavior", &self.sync_behavior)
-            .opt("status", &self.status)
-            .opt("url", &self.url)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentImportSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentImportSource {
-    const NAME: &'static str = "ContentImportSource";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "last_synced_at" => crate::codec::set(&mut slots.last_synced_at, map),
-            "sync_behavior" => crate::codec::set(&mut slots.sync_behavior, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContentImportSource {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("last_synced_at", &self.last_synced_at)
+                .opt("sync_behavior", &self.sync_behavior)
+                .opt("status", &self.status)
+                .opt("url", &self.url)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContentImportSource {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContentImportSource {
+        const NAME: &'static str = "ContentImportSource";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "last_synced_at" => crate::codec::set(&mut slots.last_synced_at, map),
+                "sync_behavior" => crate::codec::set(&mut slots.sync_behavior, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// The status of the content import source.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -114,7 +119,9 @@ impl std::str::FromStr for ContentImportSourceStatus {
         )
     }
 }
-crate::codec::string_enum!(ContentImportSourceStatus);
+const _: () = {
+    crate::codec::string_enum!(ContentImportSourceStatus);
+};
 /// If you intend to create or update External Pages via the API, this should be set to `api`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -153,7 +160,9 @@ impl std::str::FromStr for ContentImportSourceSyncBehavior {
         )
     }
 }
-crate::codec::string_enum!(ContentImportSourceSyncBehavior);
+const _: () = {
+    crate::codec::string_enum!(ContentImportSourceSyncBehavior);
+};
 /// Content Import Sources
 ///
 /// This will return a list of the content import sources for the App.
@@ -172,49 +181,54 @@ pub struct ContentImportSourcesList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentImportSourcesList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentImportSourcesList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentImportSourcesList {
-    const NAME: &'static str = "ContentImportSourcesList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContentImportSourcesList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContentImportSourcesList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContentImportSourcesList {
+        const NAME: &'static str = "ContentImportSourcesList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Create Content Import Source Payload
 ///
 /// You can add an Content Import Source to your Fin Content Library.
@@ -225,23 +239,47 @@ pub struct CreateContentImportSourceRequest {
     /// The URL of the content import source.
     pub url: String,
 }
-impl serde::Serialize for CreateContentImportSourceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("sync_behavior", "api")
-            .opt("status", &self.status)
-            .req("url", &self.url)
-            .end()
+impl CreateContentImportSourceRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateContentImportSourceRequest::new(..).with_status(..)`, or `CreateContentImportSourceRequest { status: Some(..), ..CreateContentImportSourceRequest::new(..) }`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            status: None,
+            url: url.into(),
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateContentImportSourceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateContentImportSourceRequest {
+    /// Sets `status` (to `Some`), builder style: `CreateContentImportSourceRequest::new(..).with_status(..)`.
+    pub fn with_status(
+        mut self,
+        value: impl Into<CreateContentImportSourceRequestStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateContentImportSourceRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("sync_behavior", "api")
+                .opt("status", &self.status)
+                .req("url", &self.url)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateContentImportSourceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         sync_behavior: Option<()>,
@@ -286,27 +324,6 @@ const _: () = {
         }
     }
 };
-impl CreateContentImportSourceRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateContentImportSourceRequest::new(..).with_status(..)`, or `CreateContentImportSourceRequest { status: Some(..), ..CreateContentImportSourceRequest::new(..) }`.
-    pub fn new(url: impl Into<String>) -> Self {
-        Self {
-            status: None,
-            url: url.into(),
-        }
-    }
-}
-impl CreateContentImportSourceRequest {
-    /// Sets `status` (to `Some`), builder style: `CreateContentImportSourceRequest::new(..).with_status(..)`.
-    pub fn with_status(
-        mut self,
-        value: impl Into<CreateContentImportSourceRequestStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
 /// The status of the content import source.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -345,7 +362,9 @@ impl std::str::FromStr for CreateContentImportSourceRequestStatus {
         )
     }
 }
-crate::codec::string_enum!(closed CreateContentImportSourceRequestStatus);
+const _: () = {
+    crate::codec::string_enum!(closed CreateContentImportSourceRequestStatus);
+};
 /// Create External Page Payload
 ///
 /// You can add an External Page to your Fin Content Library.
@@ -366,28 +385,69 @@ pub struct CreateExternalPageRequest {
     /// The identifier for the external page which was given by the source. Must be unique for the source.
     pub external_id: String,
 }
-impl serde::Serialize for CreateExternalPageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("title", &self.title)
-            .req("html", &self.html)
-            .opt("url", &self.url)
-            .opt("ai_agent_availability", &self.ai_agent_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .req("locale", "en")
-            .req("source_id", &self.source_id)
-            .req("external_id", &self.external_id)
-            .end()
+impl CreateExternalPageRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateExternalPageRequest::new(..).with_url(..)`, or `CreateExternalPageRequest { url: Some(..), ..CreateExternalPageRequest::new(..) }`.
+    pub fn new(
+        title: impl Into<String>,
+        html: impl Into<String>,
+        source_id: i64,
+        external_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            html: html.into(),
+            url: None,
+            ai_agent_availability: None,
+            ai_copilot_availability: None,
+            source_id,
+            external_id: external_id.into(),
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateExternalPageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateExternalPageRequest {
+    /// Sets `url` (to `Some`), builder style: `CreateExternalPageRequest::new(..).with_url(..)`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `ai_agent_availability` (to `Some`), builder style: `CreateExternalPageRequest::new(..).with_ai_agent_availability(..)`.
+    pub fn with_ai_agent_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_agent_availability = Some(value.into());
+        self
+    }
+    /// Sets `ai_copilot_availability` (to `Some`), builder style: `CreateExternalPageRequest::new(..).with_ai_copilot_availability(..)`.
+    pub fn with_ai_copilot_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_copilot_availability = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateExternalPageRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .req("html", &self.html)
+                .opt("url", &self.url)
+                .opt("ai_agent_availability", &self.ai_agent_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .req("locale", "en")
+                .req("source_id", &self.source_id)
+                .req("external_id", &self.external_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateExternalPageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         title: Option<String>,
@@ -465,44 +525,6 @@ const _: () = {
         }
     }
 };
-impl CreateExternalPageRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateExternalPageRequest::new(..).with_url(..)`, or `CreateExternalPageRequest { url: Some(..), ..CreateExternalPageRequest::new(..) }`.
-    pub fn new(
-        title: impl Into<String>,
-        html: impl Into<String>,
-        source_id: i64,
-        external_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            title: title.into(),
-            html: html.into(),
-            url: None,
-            ai_agent_availability: None,
-            ai_copilot_availability: None,
-            source_id,
-            external_id: external_id.into(),
-        }
-    }
-}
-impl CreateExternalPageRequest {
-    /// Sets `url` (to `Some`), builder style: `CreateExternalPageRequest::new(..).with_url(..)`.
-    pub fn with_url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `ai_agent_availability` (to `Some`), builder style: `CreateExternalPageRequest::new(..).with_ai_agent_availability(..)`.
-    pub fn with_ai_agent_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_agent_availability = Some(value.into());
-        self
-    }
-    /// Sets `ai_copilot_availability` (to `Some`), builder style: `CreateExternalPageRequest::new(..).with_ai_copilot_availability(..)`.
-    pub fn with_ai_copilot_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_copilot_availability = Some(value.into());
-        self
-    }
-}
 /// External Page
 ///
 /// External pages that you have added to your Fin Content Library.
@@ -545,77 +567,82 @@ pub struct ExternalPage {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ExternalPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("html", &self.html)
-            .opt("url", &self.url)
-            .opt("ai_agent_availability", &self.ai_agent_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .opt("fin_availability", &self.fin_availability)
-            .opt("locale", &self.locale)
-            .opt("source_id", &self.source_id)
-            .opt("external_id", &self.external_id)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("last_ingested_at", &self.last_ingested_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ExternalPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ExternalPage {
-    const NAME: &'static str = "ExternalPage";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "html" => crate::codec::set(&mut slots.html, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "ai_agent_availability" => {
-                crate::codec::set(&mut slots.ai_agent_availability, map)
-            }
-            "ai_copilot_availability" => {
-                crate::codec::set(&mut slots.ai_copilot_availability, map)
-            }
-            "ai_sales_agent_availability" => {
-                crate::codec::set(&mut slots.ai_sales_agent_availability, map)
-            }
-            "fin_availability" => crate::codec::set(&mut slots.fin_availability, map),
-            "locale" => crate::codec::set(&mut slots.locale, map),
-            "source_id" => crate::codec::set(&mut slots.source_id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "last_ingested_at" => crate::codec::set(&mut slots.last_ingested_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ExternalPage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("html", &self.html)
+                .opt("url", &self.url)
+                .opt("ai_agent_availability", &self.ai_agent_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .opt("fin_availability", &self.fin_availability)
+                .opt("locale", &self.locale)
+                .opt("source_id", &self.source_id)
+                .opt("external_id", &self.external_id)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("last_ingested_at", &self.last_ingested_at)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ExternalPage {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ExternalPage {
+        const NAME: &'static str = "ExternalPage";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "html" => crate::codec::set(&mut slots.html, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "ai_agent_availability" => {
+                    crate::codec::set(&mut slots.ai_agent_availability, map)
+                }
+                "ai_copilot_availability" => {
+                    crate::codec::set(&mut slots.ai_copilot_availability, map)
+                }
+                "ai_sales_agent_availability" => {
+                    crate::codec::set(&mut slots.ai_sales_agent_availability, map)
+                }
+                "fin_availability" => crate::codec::set(&mut slots.fin_availability, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                "source_id" => crate::codec::set(&mut slots.source_id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "last_ingested_at" => crate::codec::set(&mut slots.last_ingested_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// External Pages
 ///
 /// This will return a list of external pages for the App.
@@ -634,49 +661,54 @@ pub struct ExternalPagesList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ExternalPagesList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ExternalPagesList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ExternalPagesList {
-    const NAME: &'static str = "ExternalPagesList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ExternalPagesList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ExternalPagesList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ExternalPagesList {
+        const NAME: &'static str = "ExternalPagesList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Create Content Import Source Payload
 ///
 /// You can modify a Content Import Source of your Fin Content Library.
@@ -689,23 +721,51 @@ pub struct UpdateContentImportSourceRequest {
     /// The URL of the content import source. This may only be different from the existing value if the sync behavior is API.
     pub url: String,
 }
-impl serde::Serialize for UpdateContentImportSourceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("sync_behavior", &self.sync_behavior)
-            .opt("status", &self.status)
-            .req("url", &self.url)
-            .end()
+impl UpdateContentImportSourceRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateContentImportSourceRequest::new(..).with_status(..)`, or `UpdateContentImportSourceRequest { status: Some(..), ..UpdateContentImportSourceRequest::new(..) }`.
+    pub fn new(
+        sync_behavior: impl Into<UpdateContentImportSourceRequestSyncBehavior>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            sync_behavior: sync_behavior.into(),
+            status: None,
+            url: url.into(),
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateContentImportSourceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateContentImportSourceRequest {
+    /// Sets `status` (to `Some`), builder style: `UpdateContentImportSourceRequest::new(..).with_status(..)`.
+    pub fn with_status(
+        mut self,
+        value: impl Into<UpdateContentImportSourceRequestStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateContentImportSourceRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("sync_behavior", &self.sync_behavior)
+                .opt("status", &self.status)
+                .req("url", &self.url)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateContentImportSourceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         sync_behavior: Option<UpdateContentImportSourceRequestSyncBehavior>,
@@ -748,31 +808,6 @@ const _: () = {
         }
     }
 };
-impl UpdateContentImportSourceRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateContentImportSourceRequest::new(..).with_status(..)`, or `UpdateContentImportSourceRequest { status: Some(..), ..UpdateContentImportSourceRequest::new(..) }`.
-    pub fn new(
-        sync_behavior: impl Into<UpdateContentImportSourceRequestSyncBehavior>,
-        url: impl Into<String>,
-    ) -> Self {
-        Self {
-            sync_behavior: sync_behavior.into(),
-            status: None,
-            url: url.into(),
-        }
-    }
-}
-impl UpdateContentImportSourceRequest {
-    /// Sets `status` (to `Some`), builder style: `UpdateContentImportSourceRequest::new(..).with_status(..)`.
-    pub fn with_status(
-        mut self,
-        value: impl Into<UpdateContentImportSourceRequestStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
 /// The status of the content import source.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -811,7 +846,9 @@ impl std::str::FromStr for UpdateContentImportSourceRequestStatus {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateContentImportSourceRequestStatus);
+const _: () = {
+    crate::codec::string_enum!(closed UpdateContentImportSourceRequestStatus);
+};
 /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -854,7 +891,9 @@ impl std::str::FromStr for UpdateContentImportSourceRequestSyncBehavior {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateContentImportSourceRequestSyncBehavior);
+const _: () = {
+    crate::codec::string_enum!(closed UpdateContentImportSourceRequestSyncBehavior);
+};
 /// Update External Page Payload
 ///
 /// You can update an External Page in your Fin Content Library.
@@ -873,27 +912,62 @@ pub struct UpdateExternalPageRequest {
     /// The identifier for the external page which was given by the source. Must be unique for the source.
     pub external_id: Option<String>,
 }
-impl serde::Serialize for UpdateExternalPageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("title", &self.title)
-            .req("html", &self.html)
-            .req("url", &self.url)
-            .opt("fin_availability", &self.fin_availability)
-            .req("locale", "en")
-            .req("source_id", &self.source_id)
-            .opt("external_id", &self.external_id)
-            .end()
+impl UpdateExternalPageRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateExternalPageRequest::new(..).with_fin_availability(..)`, or `UpdateExternalPageRequest { fin_availability: Some(..), ..UpdateExternalPageRequest::new(..) }`.
+    pub fn new(
+        title: impl Into<String>,
+        html: impl Into<String>,
+        url: impl Into<String>,
+        source_id: i64,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            html: html.into(),
+            url: url.into(),
+            fin_availability: None,
+            source_id,
+            external_id: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateExternalPageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateExternalPageRequest {
+    /// Sets `fin_availability` (to `Some`), builder style: `UpdateExternalPageRequest::new(..).with_fin_availability(..)`.
+    pub fn with_fin_availability(mut self, value: impl Into<bool>) -> Self {
+        self.fin_availability = Some(value.into());
+        self
+    }
+    /// Sets `external_id` (to `Some`), builder style: `UpdateExternalPageRequest::new(..).with_external_id(..)`.
+    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateExternalPageRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .req("html", &self.html)
+                .req("url", &self.url)
+                .opt("fin_availability", &self.fin_availability)
+                .req("locale", "en")
+                .req("source_id", &self.source_id)
+                .opt("external_id", &self.external_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateExternalPageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         title: Option<String>,
@@ -965,35 +1039,3 @@ const _: () = {
         }
     }
 };
-impl UpdateExternalPageRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateExternalPageRequest::new(..).with_fin_availability(..)`, or `UpdateExternalPageRequest { fin_availability: Some(..), ..UpdateExternalPageRequest::new(..) }`.
-    pub fn new(
-        title: impl Into<String>,
-        html: impl Into<String>,
-        url: impl Into<String>,
-        source_id: i64,
-    ) -> Self {
-        Self {
-            title: title.into(),
-            html: html.into(),
-            url: url.into(),
-            fin_availability: None,
-            source_id,
-            external_id: None,
-        }
-    }
-}
-impl UpdateExternalPageRequest {
-    /// Sets `fin_availability` (to `Some`), builder style: `UpdateExternalPageRequest::new(..).with_fin_availability(..)`.
-    pub fn with_fin_availability(mut self, value: impl Into<bool>) -> Self {
-        self.fin_availability = Some(value.into());
-        self
-    }
-    /// Sets `external_id` (to `Some`), builder style: `UpdateExternalPageRequest::new(..).with_external_id(..)`.
-    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
-        self.external_id = Some(value.into());
-        self
-    }
-}

@@ -3,25 +3,36 @@
 //! Models of the `companies` group (Intercom API 2.14).
 #[allow(unused_imports)]
 use super::*;
-/// `AttachContactToACompanyRequest` (defined inline at `/paths/~1contacts~1{contact_id}~1companies/post/requestBody/content/application~1json/schema`).
+/// The request body of `attach_contact_to_a_company`.
+///
+/// Defined inline at `/paths/~1contacts~1{contact_id}~1companies/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToACompanyRequest {
     /// The unique identifier for the company which is given by Intercom
     pub id: String,
 }
-impl serde::Serialize for AttachContactToACompanyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachContactToACompanyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachContactToACompanyRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachContactToACompanyRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachContactToACompanyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         id: Option<String>,
@@ -46,12 +57,6 @@ const _: () = {
         }
     }
 };
-impl AttachContactToACompanyRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
 /// Company Attached Contacts
 ///
 /// A list of Contact Objects
@@ -71,49 +76,54 @@ pub struct CompanyAttachedContacts {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CompanyAttachedContacts {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("total_count", &self.total_count)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CompanyAttachedContacts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CompanyAttachedContacts {
-    const NAME: &'static str = "CompanyAttachedContacts";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for CompanyAttachedContacts {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for CompanyAttachedContacts {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for CompanyAttachedContacts {
+        const NAME: &'static str = "CompanyAttachedContacts";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Company Attached Segments
 ///
 /// A list of Segment Objects
@@ -128,46 +138,51 @@ pub struct CompanyAttachedSegments {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CompanyAttachedSegments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CompanyAttachedSegments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CompanyAttachedSegments {
-    const NAME: &'static str = "CompanyAttachedSegments";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for CompanyAttachedSegments {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for CompanyAttachedSegments {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for CompanyAttachedSegments {
+        const NAME: &'static str = "CompanyAttachedSegments";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Companies
 ///
 /// This will return a list of companies for the App.
@@ -186,49 +201,54 @@ pub struct CompanyList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CompanyList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CompanyList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CompanyList {
-    const NAME: &'static str = "CompanyList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for CompanyList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for CompanyList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for CompanyList {
+        const NAME: &'static str = "CompanyList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Company Scroll
 ///
 /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
@@ -250,51 +270,56 @@ pub struct CompanyScroll {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CompanyScroll {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("scroll_param", &self.scroll_param)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CompanyScroll {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CompanyScroll {
-    const NAME: &'static str = "CompanyScroll";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "scroll_param" => crate::codec::set(&mut slots.scroll_param, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for CompanyScroll {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("scroll_param", &self.scroll_param)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for CompanyScroll {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for CompanyScroll {
+        const NAME: &'static str = "CompanyScroll";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "scroll_param" => crate::codec::set(&mut slots.scroll_param, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Create Or Update Company Request Payload
 ///
 /// You can create or update a Company
@@ -319,29 +344,100 @@ pub struct CreateOrUpdateCompanyRequest {
     /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
     pub monthly_spend: Option<i64>,
 }
-impl serde::Serialize for CreateOrUpdateCompanyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("company_id", &self.company_id)
-            .opt("plan", &self.plan)
-            .opt("size", &self.size)
-            .opt("website", &self.website)
-            .opt("industry", &self.industry)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("remote_created_at", &self.remote_created_at)
-            .opt("monthly_spend", &self.monthly_spend)
-            .end()
+impl CreateOrUpdateCompanyRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateOrUpdateCompanyRequest::new().with_name(..)`, or `CreateOrUpdateCompanyRequest { name: Some(..), ..CreateOrUpdateCompanyRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            company_id: None,
+            plan: None,
+            size: None,
+            website: None,
+            industry: None,
+            custom_attributes: None,
+            remote_created_at: None,
+            monthly_spend: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateOrUpdateCompanyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateOrUpdateCompanyRequest {
+    /// Sets `name` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `company_id` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_company_id(..)`.
+    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `plan` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_plan(..)`.
+    pub fn with_plan(mut self, value: impl Into<String>) -> Self {
+        self.plan = Some(value.into());
+        self
+    }
+    /// Sets `size` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_size(..)`.
+    pub fn with_size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+    /// Sets `website` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_website(..)`.
+    pub fn with_website(mut self, value: impl Into<String>) -> Self {
+        self.website = Some(value.into());
+        self
+    }
+    /// Sets `industry` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_industry(..)`.
+    pub fn with_industry(mut self, value: impl Into<String>) -> Self {
+        self.industry = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_custom_attributes(..)`.
+    pub fn with_custom_attributes(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `remote_created_at` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_remote_created_at(..)`.
+    pub fn with_remote_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.remote_created_at = Some(value.into());
+        self
+    }
+    /// Sets `monthly_spend` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_monthly_spend(..)`.
+    pub fn with_monthly_spend(mut self, value: impl Into<i64>) -> Self {
+        self.monthly_spend = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateOrUpdateCompanyRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("company_id", &self.company_id)
+                .opt("plan", &self.plan)
+                .opt("size", &self.size)
+                .opt("website", &self.website)
+                .opt("industry", &self.industry)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("remote_created_at", &self.remote_created_at)
+                .opt("monthly_spend", &self.monthly_spend)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateOrUpdateCompanyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<Option<String>>,
@@ -431,74 +527,6 @@ const _: () = {
         }
     }
 };
-impl CreateOrUpdateCompanyRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateOrUpdateCompanyRequest::new().with_name(..)`, or `CreateOrUpdateCompanyRequest { name: Some(..), ..CreateOrUpdateCompanyRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            company_id: None,
-            plan: None,
-            size: None,
-            website: None,
-            industry: None,
-            custom_attributes: None,
-            remote_created_at: None,
-            monthly_spend: None,
-        }
-    }
-}
-impl CreateOrUpdateCompanyRequest {
-    /// Sets `name` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `company_id` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_company_id(..)`.
-    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
-        self.company_id = Some(value.into());
-        self
-    }
-    /// Sets `plan` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_plan(..)`.
-    pub fn with_plan(mut self, value: impl Into<String>) -> Self {
-        self.plan = Some(value.into());
-        self
-    }
-    /// Sets `size` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_size(..)`.
-    pub fn with_size(mut self, value: impl Into<i64>) -> Self {
-        self.size = Some(value.into());
-        self
-    }
-    /// Sets `website` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_website(..)`.
-    pub fn with_website(mut self, value: impl Into<String>) -> Self {
-        self.website = Some(value.into());
-        self
-    }
-    /// Sets `industry` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_industry(..)`.
-    pub fn with_industry(mut self, value: impl Into<String>) -> Self {
-        self.industry = Some(value.into());
-        self
-    }
-    /// Sets `custom_attributes` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_custom_attributes(..)`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.custom_attributes = Some(value.into());
-        self
-    }
-    /// Sets `remote_created_at` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_remote_created_at(..)`.
-    pub fn with_remote_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.remote_created_at = Some(value.into());
-        self
-    }
-    /// Sets `monthly_spend` (to `Some`), builder style: `CreateOrUpdateCompanyRequest::new().with_monthly_spend(..)`.
-    pub fn with_monthly_spend(mut self, value: impl Into<i64>) -> Self {
-        self.monthly_spend = Some(value.into());
-        self
-    }
-}
 /// Deleted Company Object
 ///
 /// Response returned when an object is deleted
@@ -515,123 +543,65 @@ pub struct DeletedCompanyObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DeletedCompanyObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletedCompanyObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeletedCompanyObject {
-    const NAME: &'static str = "DeletedCompanyObject";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DeletedCompanyObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DeletedCompanyObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DeletedCompanyObject {
+        const NAME: &'static str = "DeletedCompanyObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
-/// `FindCompaniesResponse` (defined inline at `/paths/~1companies/get/responses/200/content/application~1json/schema`).
+};
+/// The `200` response of `find_companies`.
+///
+/// Defined inline at `/paths/~1companies/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum FindCompaniesResponse {
-    /// `Company` variant.
+    /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
     Company(Company),
-    /// `CompanyList` variant.
+    /// This will return a list of companies for the App.
     CompanyList(CompanyList),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for FindCompaniesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        match crate::codec::best_fit(
-            &raw,
-            &[
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "app_id",
-                    "plan",
-                    "plan.type",
-                    "plan.id",
-                    "plan.name",
-                    "company_id",
-                    "remote_created_at",
-                    "created_at",
-                    "updated_at",
-                    "last_request_at",
-                    "size",
-                    "website",
-                    "industry",
-                    "monthly_spend",
-                    "session_count",
-                    "user_count",
-                    "custom_attributes",
-                    "tags",
-                    "tags.type",
-                    "tags.tags",
-                    "segments",
-                    "segments.type",
-                    "segments.segments",
-                ],
-                &[
-                    "type",
-                    "pages",
-                    "pages.type",
-                    "pages.page",
-                    "pages.next",
-                    "pages.per_page",
-                    "pages.total_pages",
-                    "total_count",
-                    "data",
-                ],
-            ],
-        ) {
-            Some(0usize) => {
-                match <Company as serde::Deserialize>::deserialize(&raw) {
-                    Ok(value) => Ok((Self::Company)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(1usize) => {
-                match <CompanyList as serde::Deserialize>::deserialize(&raw) {
-                    Ok(value) => Ok((Self::CompanyList)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            _ => Ok(Self::Other(raw)),
-        }
-    }
 }
 impl From<Company> for FindCompaniesResponse {
     fn from(value: Company) -> Self {
@@ -643,7 +613,76 @@ impl From<CompanyList> for FindCompaniesResponse {
         Self::CompanyList(value)
     }
 }
-crate::codec::lenient_untagged!(FindCompaniesResponse);
+const _: () = {
+    impl<'de> serde::Deserialize<'de> for FindCompaniesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let raw = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            match crate::codec::best_fit(
+                &raw,
+                &[
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "app_id",
+                        "plan",
+                        "plan.type",
+                        "plan.id",
+                        "plan.name",
+                        "company_id",
+                        "remote_created_at",
+                        "created_at",
+                        "updated_at",
+                        "last_request_at",
+                        "size",
+                        "website",
+                        "industry",
+                        "monthly_spend",
+                        "session_count",
+                        "user_count",
+                        "custom_attributes",
+                        "tags",
+                        "tags.type",
+                        "tags.tags",
+                        "segments",
+                        "segments.type",
+                        "segments.segments",
+                    ],
+                    &[
+                        "type",
+                        "pages",
+                        "pages.type",
+                        "pages.page",
+                        "pages.next",
+                        "pages.per_page",
+                        "pages.total_pages",
+                        "total_count",
+                        "data",
+                    ],
+                ],
+            ) {
+                Some(0usize) => {
+                    match <Company as serde::Deserialize>::deserialize(&raw) {
+                        Ok(value) => Ok((Self::Company)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(1usize) => {
+                    match <CompanyList as serde::Deserialize>::deserialize(&raw) {
+                        Ok(value) => Ok((Self::CompanyList)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                _ => Ok(Self::Other(raw)),
+            }
+        }
+    }
+    crate::codec::lenient_untagged!(FindCompaniesResponse);
+};
 /// Update Company Request Payload
 ///
 /// You can update a Company
@@ -664,27 +703,86 @@ pub struct UpdateCompanyRequest {
     /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
     pub monthly_spend: Option<i64>,
 }
-impl serde::Serialize for UpdateCompanyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("plan", &self.plan)
-            .opt("size", &self.size)
-            .opt("website", &self.website)
-            .opt("industry", &self.industry)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("monthly_spend", &self.monthly_spend)
-            .end()
+impl UpdateCompanyRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateCompanyRequest::new().with_name(..)`, or `UpdateCompanyRequest { name: Some(..), ..UpdateCompanyRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            plan: None,
+            size: None,
+            website: None,
+            industry: None,
+            custom_attributes: None,
+            monthly_spend: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateCompanyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateCompanyRequest {
+    /// Sets `name` (to `Some`), builder style: `UpdateCompanyRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `plan` (to `Some`), builder style: `UpdateCompanyRequest::new().with_plan(..)`.
+    pub fn with_plan(mut self, value: impl Into<String>) -> Self {
+        self.plan = Some(value.into());
+        self
+    }
+    /// Sets `size` (to `Some`), builder style: `UpdateCompanyRequest::new().with_size(..)`.
+    pub fn with_size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+    /// Sets `website` (to `Some`), builder style: `UpdateCompanyRequest::new().with_website(..)`.
+    pub fn with_website(mut self, value: impl Into<String>) -> Self {
+        self.website = Some(value.into());
+        self
+    }
+    /// Sets `industry` (to `Some`), builder style: `UpdateCompanyRequest::new().with_industry(..)`.
+    pub fn with_industry(mut self, value: impl Into<String>) -> Self {
+        self.industry = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes` (to `Some`), builder style: `UpdateCompanyRequest::new().with_custom_attributes(..)`.
+    pub fn with_custom_attributes(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `monthly_spend` (to `Some`), builder style: `UpdateCompanyRequest::new().with_monthly_spend(..)`.
+    pub fn with_monthly_spend(mut self, value: impl Into<i64>) -> Self {
+        self.monthly_spend = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateCompanyRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("plan", &self.plan)
+                .opt("size", &self.size)
+                .opt("website", &self.website)
+                .opt("industry", &self.industry)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("monthly_spend", &self.monthly_spend)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateCompanyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<Option<String>>,
@@ -754,59 +852,3 @@ const _: () = {
         }
     }
 };
-impl UpdateCompanyRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateCompanyRequest::new().with_name(..)`, or `UpdateCompanyRequest { name: Some(..), ..UpdateCompanyRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            plan: None,
-            size: None,
-            website: None,
-            industry: None,
-            custom_attributes: None,
-            monthly_spend: None,
-        }
-    }
-}
-impl UpdateCompanyRequest {
-    /// Sets `name` (to `Some`), builder style: `UpdateCompanyRequest::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `plan` (to `Some`), builder style: `UpdateCompanyRequest::new().with_plan(..)`.
-    pub fn with_plan(mut self, value: impl Into<String>) -> Self {
-        self.plan = Some(value.into());
-        self
-    }
-    /// Sets `size` (to `Some`), builder style: `UpdateCompanyRequest::new().with_size(..)`.
-    pub fn with_size(mut self, value: impl Into<i64>) -> Self {
-        self.size = Some(value.into());
-        self
-    }
-    /// Sets `website` (to `Some`), builder style: `UpdateCompanyRequest::new().with_website(..)`.
-    pub fn with_website(mut self, value: impl Into<String>) -> Self {
-        self.website = Some(value.into());
-        self
-    }
-    /// Sets `industry` (to `Some`), builder style: `UpdateCompanyRequest::new().with_industry(..)`.
-    pub fn with_industry(mut self, value: impl Into<String>) -> Self {
-        self.industry = Some(value.into());
-        self
-    }
-    /// Sets `custom_attributes` (to `Some`), builder style: `UpdateCompanyRequest::new().with_custom_attributes(..)`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.custom_attributes = Some(value.into());
-        self
-    }
-    /// Sets `monthly_spend` (to `Some`), builder style: `UpdateCompanyRequest::new().with_monthly_spend(..)`.
-    pub fn with_monthly_spend(mut self, value: impl Into<i64>) -> Self {
-        self.monthly_spend = Some(value.into());
-        self
-    }
-}

@@ -13,24 +13,45 @@ pub struct CloseConversationRequest {
     /// Optionally you can leave a message in the conversation to provide additional context to the user and other teammates.
     pub body: Option<String>,
 }
-impl serde::Serialize for CloseConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "close")
-            .req("type", "admin")
-            .req("admin_id", &self.admin_id)
-            .opt("body", &self.body)
-            .end()
+impl CloseConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CloseConversationRequest::new(..).with_body(..)`, or `CloseConversationRequest { body: Some(..), ..CloseConversationRequest::new(..) }`.
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            body: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CloseConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CloseConversationRequest {
+    /// Sets `body` (to `Some`), builder style: `CloseConversationRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CloseConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "close")
+                .req("type", "admin")
+                .req("admin_id", &self.admin_id)
+                .opt("body", &self.body)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CloseConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -82,34 +103,16 @@ const _: () = {
         }
     }
 };
-impl CloseConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CloseConversationRequest::new(..).with_body(..)`, or `CloseConversationRequest { body: Some(..), ..CloseConversationRequest::new(..) }`.
-    pub fn new(admin_id: impl Into<String>) -> Self {
-        Self {
-            admin_id: admin_id.into(),
-            body: None,
-        }
-    }
-}
-impl CloseConversationRequest {
-    /// Sets `body` (to `Some`), builder style: `CloseConversationRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
 /// Contact Reply
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactReplyConversationRequest {
-    /// `IntercomUserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
     IntercomUserId(ContactReplyIntercomUserIdRequest),
-    /// `Email` variant.
+    /// Payload of the request to reply on behalf of a contact using their `email`
     Email(ContactReplyEmailRequest),
-    /// `UserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `user_id`
     UserId(ContactReplyUserIdRequest),
 }
 impl From<ContactReplyIntercomUserIdRequest> for ContactReplyConversationRequest {
@@ -127,7 +130,9 @@ impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
         Self::UserId(value)
     }
 }
-crate::codec::lenient_strict_union!(ContactReplyConversationRequest);
+const _: () = {
+    crate::codec::lenient_strict_union!(ContactReplyConversationRequest);
+};
 /// Email
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
@@ -150,28 +155,79 @@ pub struct ContactReplyEmailRequest {
     /// A list of files that will be added as attachments.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
-impl serde::Serialize for ContactReplyEmailRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .req("email", &self.email)
-            .opt("attachment_files", &self.attachment_files)
-            .end()
+impl ContactReplyEmailRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyEmailRequest::new(..).with_created_at(..)`, or `ContactReplyEmailRequest { created_at: Some(..), ..ContactReplyEmailRequest::new(..) }`.
+    pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
+        Self {
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
+            reply_options: None,
+            email: email.into(),
+            attachment_files: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ContactReplyEmailRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContactReplyEmailRequest {
+    /// Sets `created_at` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `reply_options` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_reply_options(..)`.
+    pub fn with_reply_options(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
+        >,
+    ) -> Self {
+        self.reply_options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ContactReplyEmailRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .req("email", &self.email)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyEmailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -258,54 +314,6 @@ const _: () = {
         }
     }
 };
-impl ContactReplyEmailRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ContactReplyEmailRequest::new(..).with_created_at(..)`, or `ContactReplyEmailRequest { created_at: Some(..), ..ContactReplyEmailRequest::new(..) }`.
-    pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
-        Self {
-            body: body.into(),
-            created_at: None,
-            attachment_urls: None,
-            reply_options: None,
-            email: email.into(),
-            attachment_files: None,
-        }
-    }
-}
-impl ContactReplyEmailRequest {
-    /// Sets `created_at` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `reply_options` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_reply_options(..)`.
-    pub fn with_reply_options(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
-        >,
-    ) -> Self {
-        self.reply_options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_attachment_files(..)`.
-    pub fn with_attachment_files(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
-    ) -> Self {
-        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Intercom User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
@@ -328,28 +336,79 @@ pub struct ContactReplyIntercomUserIdRequest {
     /// A list of files that will be added as attachments.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
-impl serde::Serialize for ContactReplyIntercomUserIdRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .opt("attachment_files", &self.attachment_files)
-            .end()
+impl ContactReplyIntercomUserIdRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyIntercomUserIdRequest::new(..).with_created_at(..)`, or `ContactReplyIntercomUserIdRequest { created_at: Some(..), ..ContactReplyIntercomUserIdRequest::new(..) }`.
+    pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
+            reply_options: None,
+            intercom_user_id: intercom_user_id.into(),
+            attachment_files: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ContactReplyIntercomUserIdRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContactReplyIntercomUserIdRequest {
+    /// Sets `created_at` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `reply_options` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_reply_options(..)`.
+    pub fn with_reply_options(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
+        >,
+    ) -> Self {
+        self.reply_options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ContactReplyIntercomUserIdRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyIntercomUserIdRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -445,54 +504,6 @@ const _: () = {
         }
     }
 };
-impl ContactReplyIntercomUserIdRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ContactReplyIntercomUserIdRequest::new(..).with_created_at(..)`, or `ContactReplyIntercomUserIdRequest { created_at: Some(..), ..ContactReplyIntercomUserIdRequest::new(..) }`.
-    pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
-        Self {
-            body: body.into(),
-            created_at: None,
-            attachment_urls: None,
-            reply_options: None,
-            intercom_user_id: intercom_user_id.into(),
-            attachment_files: None,
-        }
-    }
-}
-impl ContactReplyIntercomUserIdRequest {
-    /// Sets `created_at` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `reply_options` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_reply_options(..)`.
-    pub fn with_reply_options(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
-        >,
-    ) -> Self {
-        self.reply_options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_attachment_files(..)`.
-    pub fn with_attachment_files(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
-    ) -> Self {
-        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `user_id`
@@ -515,28 +526,79 @@ pub struct ContactReplyUserIdRequest {
     /// A list of files that will be added as attachments. You can include up to 10 files.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
-impl serde::Serialize for ContactReplyUserIdRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .req("user_id", &self.user_id)
-            .opt("attachment_files", &self.attachment_files)
-            .end()
+impl ContactReplyUserIdRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyUserIdRequest::new(..).with_created_at(..)`, or `ContactReplyUserIdRequest { created_at: Some(..), ..ContactReplyUserIdRequest::new(..) }`.
+    pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
+        Self {
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
+            reply_options: None,
+            user_id: user_id.into(),
+            attachment_files: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ContactReplyUserIdRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContactReplyUserIdRequest {
+    /// Sets `created_at` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `reply_options` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_reply_options(..)`.
+    pub fn with_reply_options(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
+        >,
+    ) -> Self {
+        self.reply_options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ContactReplyUserIdRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .req("user_id", &self.user_id)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyUserIdRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -625,54 +687,6 @@ const _: () = {
         }
     }
 };
-impl ContactReplyUserIdRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ContactReplyUserIdRequest::new(..).with_created_at(..)`, or `ContactReplyUserIdRequest { created_at: Some(..), ..ContactReplyUserIdRequest::new(..) }`.
-    pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
-        Self {
-            body: body.into(),
-            created_at: None,
-            attachment_urls: None,
-            reply_options: None,
-            user_id: user_id.into(),
-            attachment_files: None,
-        }
-    }
-}
-impl ContactReplyUserIdRequest {
-    /// Sets `created_at` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `reply_options` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_reply_options(..)`.
-    pub fn with_reply_options(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
-        >,
-    ) -> Self {
-        self.reply_options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_attachment_files(..)`.
-    pub fn with_attachment_files(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
-    ) -> Self {
-        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Content Source
 ///
 /// The content source used by AI Agent in the conversation.
@@ -691,49 +705,54 @@ pub struct ContentSource {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("content_type", &self.content_type)
-            .opt("url", &self.url)
-            .opt("title", &self.title)
-            .opt("locale", &self.locale)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSource {
-    const NAME: &'static str = "ContentSource";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "content_type" => crate::codec::set(&mut slots.content_type, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "locale" => crate::codec::set(&mut slots.locale, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContentSource {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("content_type", &self.content_type)
+                .opt("url", &self.url)
+                .opt("title", &self.title)
+                .opt("locale", &self.locale)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContentSource {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContentSource {
+        const NAME: &'static str = "ContentSource";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "content_type" => crate::codec::set(&mut slots.content_type, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Content Source List
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSourcesList {
@@ -746,48 +765,53 @@ pub struct ContentSourcesList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSourcesList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("total_count", &self.total_count)
-            .opt("content_sources", &self.content_sources)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSourcesList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSourcesList {
-    const NAME: &'static str = "ContentSourcesList";
-    const LIST_MEMBER: Option<&'static str> = Some("content_sources");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "content_sources" => crate::codec::set(&mut slots.content_sources, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContentSourcesList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("total_count", &self.total_count)
+                .opt("content_sources", &self.content_sources)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContentSourcesList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContentSourcesList {
+        const NAME: &'static str = "ContentSourcesList";
+        const LIST_MEMBER: Option<&'static str> = Some("content_sources");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "content_sources" => crate::codec::set(&mut slots.content_sources, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Conversation
 ///
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
@@ -855,105 +879,116 @@ pub struct Conversation {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Conversation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("waiting_since", &self.waiting_since)
-            .opt("snoozed_until", &self.snoozed_until)
-            .opt("open", &self.open)
-            .opt("state", &self.state)
-            .opt("read", &self.read)
-            .opt("priority", &self.priority)
-            .opt("admin_assignee_id", &self.admin_assignee_id)
-            .opt("team_assignee_id", &self.team_assignee_id)
-            .opt("tags", &self.tags)
-            .opt("conversation_rating", &self.conversation_rating)
-            .opt("source", &self.source)
-            .opt("contacts", &self.contacts)
-            .opt("teammates", &self.teammates)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("first_contact_reply", &self.first_contact_reply)
-            .opt("sla_applied", &self.sla_applied)
-            .opt("statistics", &self.statistics)
-            .opt("conversation_parts", &self.conversation_parts)
-            .opt("linked_objects", &self.linked_objects)
-            .opt("ai_agent_participated", &self.ai_agent_participated)
-            .opt("ai_agent", &self.ai_agent)
-            .opt("customers", &self.customers)
-            .opt("ticket", &self.ticket)
-            .opt("topics", &self.topics)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Conversation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Conversation {
-    const NAME: &'static str = "Conversation";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "waiting_since" => crate::codec::set(&mut slots.waiting_since, map),
-            "snoozed_until" => crate::codec::set(&mut slots.snoozed_until, map),
-            "open" => crate::codec::set(&mut slots.open, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "read" => crate::codec::set(&mut slots.read, map),
-            "priority" => crate::codec::set(&mut slots.priority, map),
-            "admin_assignee_id" => crate::codec::set(&mut slots.admin_assignee_id, map),
-            "team_assignee_id" => crate::codec::set(&mut slots.team_assignee_id, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            "conversation_rating" => {
-                crate::codec::set(&mut slots.conversation_rating, map)
-            }
-            "source" => crate::codec::set(&mut slots.source, map),
-            "contacts" => crate::codec::set(&mut slots.contacts, map),
-            "teammates" => crate::codec::set(&mut slots.teammates, map),
-            "custom_attributes" => crate::codec::set(&mut slots.custom_attributes, map),
-            "first_contact_reply" => {
-                crate::codec::set(&mut slots.first_contact_reply, map)
-            }
-            "sla_applied" => crate::codec::set(&mut slots.sla_applied, map),
-            "statistics" => crate::codec::set(&mut slots.statistics, map),
-            "conversation_parts" => crate::codec::set(&mut slots.conversation_parts, map),
-            "linked_objects" => crate::codec::set(&mut slots.linked_objects, map),
-            "ai_agent_participated" => {
-                crate::codec::set(&mut slots.ai_agent_participated, map)
-            }
-            "ai_agent" => crate::codec::set(&mut slots.ai_agent, map),
-            "customers" => crate::codec::set(&mut slots.customers, map),
-            "ticket" => crate::codec::set(&mut slots.ticket, map),
-            "topics" => crate::codec::set(&mut slots.topics, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for Conversation {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("waiting_since", &self.waiting_since)
+                .opt("snoozed_until", &self.snoozed_until)
+                .opt("open", &self.open)
+                .opt("state", &self.state)
+                .opt("read", &self.read)
+                .opt("priority", &self.priority)
+                .opt("admin_assignee_id", &self.admin_assignee_id)
+                .opt("team_assignee_id", &self.team_assignee_id)
+                .opt("tags", &self.tags)
+                .opt("conversation_rating", &self.conversation_rating)
+                .opt("source", &self.source)
+                .opt("contacts", &self.contacts)
+                .opt("teammates", &self.teammates)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("first_contact_reply", &self.first_contact_reply)
+                .opt("sla_applied", &self.sla_applied)
+                .opt("statistics", &self.statistics)
+                .opt("conversation_parts", &self.conversation_parts)
+                .opt("linked_objects", &self.linked_objects)
+                .opt("ai_agent_participated", &self.ai_agent_participated)
+                .opt("ai_agent", &self.ai_agent)
+                .opt("customers", &self.customers)
+                .opt("ticket", &self.ticket)
+                .opt("topics", &self.topics)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for Conversation {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for Conversation {
+        const NAME: &'static str = "Conversation";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "waiting_since" => crate::codec::set(&mut slots.waiting_since, map),
+                "snoozed_until" => crate::codec::set(&mut slots.snoozed_until, map),
+                "open" => crate::codec::set(&mut slots.open, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "read" => crate::codec::set(&mut slots.read, map),
+                "priority" => crate::codec::set(&mut slots.priority, map),
+                "admin_assignee_id" => {
+                    crate::codec::set(&mut slots.admin_assignee_id, map)
+                }
+                "team_assignee_id" => crate::codec::set(&mut slots.team_assignee_id, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "conversation_rating" => {
+                    crate::codec::set(&mut slots.conversation_rating, map)
+                }
+                "source" => crate::codec::set(&mut slots.source, map),
+                "contacts" => crate::codec::set(&mut slots.contacts, map),
+                "teammates" => crate::codec::set(&mut slots.teammates, map),
+                "custom_attributes" => {
+                    crate::codec::set(&mut slots.custom_attributes, map)
+                }
+                "first_contact_reply" => {
+                    crate::codec::set(&mut slots.first_contact_reply, map)
+                }
+                "sla_applied" => crate::codec::set(&mut slots.sla_applied, map),
+                "statistics" => crate::codec::set(&mut slots.statistics, map),
+                "conversation_parts" => {
+                    crate::codec::set(&mut slots.conversation_parts, map)
+                }
+                "linked_objects" => crate::codec::set(&mut slots.linked_objects, map),
+                "ai_agent_participated" => {
+                    crate::codec::set(&mut slots.ai_agent_participated, map)
+                }
+                "ai_agent" => crate::codec::set(&mut slots.ai_agent, map),
+                "customers" => crate::codec::set(&mut slots.customers, map),
+                "ticket" => crate::codec::set(&mut slots.ticket, map),
+                "topics" => crate::codec::set(&mut slots.topics, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Contacts
 ///
 /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
@@ -966,46 +1001,51 @@ pub struct ConversationContacts {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationContacts {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("contacts", &self.contacts)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationContacts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationContacts {
-    const NAME: &'static str = "ConversationContacts";
-    const LIST_MEMBER: Option<&'static str> = Some("contacts");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "contacts" => crate::codec::set(&mut slots.contacts, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConversationContacts {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("contacts", &self.contacts)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConversationContacts {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ConversationContacts {
+        const NAME: &'static str = "ConversationContacts";
+        const LIST_MEMBER: Option<&'static str> = Some("contacts");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "contacts" => crate::codec::set(&mut slots.contacts, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Inferred from the spec's success examples (`/paths/~1conversations~1{conversation_id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers/0`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationCustomersItem {
@@ -1016,45 +1056,50 @@ pub struct ConversationCustomersItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationCustomersItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationCustomersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationCustomersItem {
-    const NAME: &'static str = "ConversationCustomersItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConversationCustomersItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConversationCustomersItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ConversationCustomersItem {
+        const NAME: &'static str = "ConversationCustomersItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Convert Ticket Request Payload
 ///
 /// You can convert a Conversation to a Ticket
@@ -1065,22 +1110,46 @@ pub struct ConvertConversationToTicketRequest {
     /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
     pub attributes: Option<TicketRequestCustomAttributes>,
 }
-impl serde::Serialize for ConvertConversationToTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("ticket_type_id", &self.ticket_type_id)
-            .opt("attributes", &self.attributes)
-            .end()
+impl ConvertConversationToTicketRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ConvertConversationToTicketRequest::new(..).with_attributes(..)`, or `ConvertConversationToTicketRequest { attributes: Some(..), ..ConvertConversationToTicketRequest::new(..) }`.
+    pub fn new(ticket_type_id: impl Into<String>) -> Self {
+        Self {
+            ticket_type_id: ticket_type_id.into(),
+            attributes: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ConvertConversationToTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ConvertConversationToTicketRequest {
+    /// Sets `attributes` (to `Some`), builder style: `ConvertConversationToTicketRequest::new(..).with_attributes(..)`.
+    pub fn with_attributes(
+        mut self,
+        value: impl Into<TicketRequestCustomAttributes>,
+    ) -> Self {
+        self.attributes = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ConvertConversationToTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("ticket_type_id", &self.ticket_type_id)
+                .opt("attributes", &self.attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertConversationToTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         ticket_type_id: Option<String>,
@@ -1126,27 +1195,6 @@ const _: () = {
         }
     }
 };
-impl ConvertConversationToTicketRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ConvertConversationToTicketRequest::new(..).with_attributes(..)`, or `ConvertConversationToTicketRequest { attributes: Some(..), ..ConvertConversationToTicketRequest::new(..) }`.
-    pub fn new(ticket_type_id: impl Into<String>) -> Self {
-        Self {
-            ticket_type_id: ticket_type_id.into(),
-            attributes: None,
-        }
-    }
-}
-impl ConvertConversationToTicketRequest {
-    /// Sets `attributes` (to `Some`), builder style: `ConvertConversationToTicketRequest::new(..).with_attributes(..)`.
-    pub fn with_attributes(
-        mut self,
-        value: impl Into<TicketRequestCustomAttributes>,
-    ) -> Self {
-        self.attributes = Some(value.into());
-        self
-    }
-}
 /// Create Conversation Request Payload
 ///
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
@@ -1163,25 +1211,65 @@ pub struct CreateConversationRequest {
     /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
     pub created_at: Option<i64>,
 }
-impl serde::Serialize for CreateConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("from", &self.from)
-            .req("body", &self.body)
-            .opt("subject", &self.subject)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("created_at", &self.created_at)
-            .end()
+impl CreateConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationRequest::new(..).with_subject(..)`, or `CreateConversationRequest { subject: Some(..), ..CreateConversationRequest::new(..) }`.
+    pub fn new(
+        from: impl Into<CreateConversationRequestFrom>,
+        body: impl Into<String>,
+    ) -> Self {
+        Self {
+            from: from.into(),
+            body: body.into(),
+            subject: None,
+            attachment_urls: None,
+            created_at: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateConversationRequest {
+    /// Sets `subject` (to `Some`), builder style: `CreateConversationRequest::new(..).with_subject(..)`.
+    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `CreateConversationRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `CreateConversationRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("from", &self.from)
+                .req("body", &self.body)
+                .opt("subject", &self.subject)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("created_at", &self.created_at)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         from: Option<CreateConversationRequestFrom>,
@@ -1235,44 +1323,9 @@ const _: () = {
         }
     }
 };
-impl CreateConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationRequest::new(..).with_subject(..)`, or `CreateConversationRequest { subject: Some(..), ..CreateConversationRequest::new(..) }`.
-    pub fn new(
-        from: impl Into<CreateConversationRequestFrom>,
-        body: impl Into<String>,
-    ) -> Self {
-        Self {
-            from: from.into(),
-            body: body.into(),
-            subject: None,
-            attachment_urls: None,
-            created_at: None,
-        }
-    }
-}
-impl CreateConversationRequest {
-    /// Sets `subject` (to `Some`), builder style: `CreateConversationRequest::new(..).with_subject(..)`.
-    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
-        self.subject = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `CreateConversationRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `created_at` (to `Some`), builder style: `CreateConversationRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-}
-/// `CreateConversationRequestFrom` (defined inline at `/components/schemas/create_conversation_request/properties/from`).
+/// The `from` member of `CreateConversationRequest`.
+///
+/// Defined inline at `/components/schemas/create_conversation_request/properties/from`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationRequestFrom {
     /// The role associated to the contact - user or lead.
@@ -1280,22 +1333,37 @@ pub struct CreateConversationRequestFrom {
     /// The identifier for the contact which is given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for CreateConversationRequestFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationRequestFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateConversationRequestFrom {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        type_: impl Into<CreateConversationRequestFromType>,
+        id: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            id: id.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateConversationRequestFrom {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationRequestFrom {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<CreateConversationRequestFromType>,
@@ -1323,18 +1391,6 @@ const _: () = {
         }
     }
 };
-impl CreateConversationRequestFrom {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        type_: impl Into<CreateConversationRequestFromType>,
-        id: impl Into<String>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            id: id.into(),
-        }
-    }
-}
 /// The role associated to the contact - user or lead.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1377,7 +1433,9 @@ impl std::str::FromStr for CreateConversationRequestFromType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateConversationRequestFromType);
+const _: () = {
+    crate::codec::string_enum!(closed CreateConversationRequestFromType);
+};
 /// Part type - custom_action_finished
 ///
 /// Contains details about final status of the completed action for conversation part type &lt;code&gt;custom_action_finished&lt;/code&gt;.
@@ -1388,44 +1446,51 @@ pub struct CustomActionFinished {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CustomActionFinished {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("action", &self.action)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomActionFinished {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CustomActionFinished {
-    const NAME: &'static str = "CustomActionFinished";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "action" => crate::codec::set(&mut slots.action, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for CustomActionFinished {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("action", &self.action)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for CustomActionFinished {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for CustomActionFinished {
+        const NAME: &'static str = "CustomActionFinished";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "action" => crate::codec::set(&mut slots.action, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
-/// `CustomActionFinishedAction` (defined inline at `/components/schemas/custom_action_finished/properties/action`).
+};
+/// The `action` member of `CustomActionFinished`.
+///
+/// Defined inline at `/components/schemas/custom_action_finished/properties/action`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionFinishedAction {
     /// Name of the action
@@ -1435,45 +1500,50 @@ pub struct CustomActionFinishedAction {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CustomActionFinishedAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("result", &self.result)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomActionFinishedAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CustomActionFinishedAction {
-    const NAME: &'static str = "CustomActionFinishedAction";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "name" => crate::codec::set(&mut slots.name, map),
-            "result" => crate::codec::set(&mut slots.result, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for CustomActionFinishedAction {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("result", &self.result)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for CustomActionFinishedAction {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for CustomActionFinishedAction {
+        const NAME: &'static str = "CustomActionFinishedAction";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::set(&mut slots.name, map),
+                "result" => crate::codec::set(&mut slots.result, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Status of the action
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1508,7 +1578,9 @@ impl std::str::FromStr for CustomActionFinishedActionResult {
         )
     }
 }
-crate::codec::string_enum!(CustomActionFinishedActionResult);
+const _: () = {
+    crate::codec::string_enum!(CustomActionFinishedActionResult);
+};
 /// Part type - custom_action_started
 ///
 /// Contains details about name of the action that was initiated for conversation part type &lt;code&gt;custom_action_started&lt;/code&gt;.
@@ -1519,44 +1591,51 @@ pub struct CustomActionStarted {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CustomActionStarted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("action", &self.action)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomActionStarted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CustomActionStarted {
-    const NAME: &'static str = "CustomActionStarted";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "action" => crate::codec::set(&mut slots.action, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for CustomActionStarted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("action", &self.action)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for CustomActionStarted {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for CustomActionStarted {
+        const NAME: &'static str = "CustomActionStarted";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "action" => crate::codec::set(&mut slots.action, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
-/// `CustomActionStartedAction` (defined inline at `/components/schemas/custom_action_started/properties/action`).
+};
+/// The `action` member of `CustomActionStarted`.
+///
+/// Defined inline at `/components/schemas/custom_action_started/properties/action`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionStartedAction {
     /// Name of the action
@@ -1564,43 +1643,48 @@ pub struct CustomActionStartedAction {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CustomActionStartedAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomActionStartedAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CustomActionStartedAction {
-    const NAME: &'static str = "CustomActionStartedAction";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "name" => crate::codec::set(&mut slots.name, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for CustomActionStartedAction {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for CustomActionStartedAction {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for CustomActionStartedAction {
+        const NAME: &'static str = "CustomActionStartedAction";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// The `customer_request` object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -1630,26 +1714,37 @@ impl From<CustomerRequestEmail> for CustomerRequest {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(CustomerRequest);
+const _: () = {
+    crate::codec::lenient_strict_union!(CustomerRequest);
+};
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRequestEmail {
     /// The email you have defined for the contact who is being added as a participant.
     pub email: String,
 }
-impl serde::Serialize for CustomerRequestEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerRequestEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CustomerRequestEmail {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for CustomerRequestEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CustomerRequestEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         email: Option<String>,
@@ -1674,33 +1769,38 @@ const _: () = {
         }
     }
 };
-impl CustomerRequestEmail {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(email: impl Into<String>) -> Self {
-        Self { email: email.into() }
-    }
-}
 /// Intercom User ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRequestIntercomUserId {
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
 }
-impl serde::Serialize for CustomerRequestIntercomUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerRequestIntercomUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CustomerRequestIntercomUserId {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            intercom_user_id: intercom_user_id.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for CustomerRequestIntercomUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CustomerRequestIntercomUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         intercom_user_id: Option<String>,
@@ -1734,33 +1834,36 @@ const _: () = {
         }
     }
 };
-impl CustomerRequestIntercomUserId {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(intercom_user_id: impl Into<String>) -> Self {
-        Self {
-            intercom_user_id: intercom_user_id.into(),
-        }
-    }
-}
 /// User ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRequestUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub user_id: String,
 }
-impl serde::Serialize for CustomerRequestUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("user_id", &self.user_id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerRequestUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CustomerRequestUserId {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for CustomerRequestUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CustomerRequestUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         user_id: Option<String>,
@@ -1787,9 +1890,3 @@ const _: () = {
         }
     }
 };
-impl CustomerRequestUserId {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self { user_id: user_id.into() }
-    }
-}

@@ -11,22 +11,34 @@ pub struct QuickReplyOption {
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
     pub uuid: String,
 }
-impl serde::Serialize for QuickReplyOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("text", &self.text)
-            .req("uuid", &self.uuid)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for QuickReplyOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl QuickReplyOption {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            uuid: uuid.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for QuickReplyOption {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("text", &self.text)
+                .req("uuid", &self.uuid)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for QuickReplyOption {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         text: Option<String>,
@@ -54,12 +66,3 @@ const _: () = {
         }
     }
 };
-impl QuickReplyOption {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            uuid: uuid.into(),
-        }
-    }
-}

@@ -17,24 +17,65 @@ pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// The custom attributes which are set for the Custom Object instance.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
 }
-impl serde::Serialize for CreateOrUpdateCustomObjectInstanceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("external_id", &self.external_id)
-            .opt("external_created_at", &self.external_created_at)
-            .opt("external_updated_at", &self.external_updated_at)
-            .opt("custom_attributes", &self.custom_attributes)
-            .end()
+impl CreateOrUpdateCustomObjectInstanceRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateOrUpdateCustomObjectInstanceRequest::new().with_external_id(..)`, or `CreateOrUpdateCustomObjectInstanceRequest { external_id: Some(..), ..CreateOrUpdateCustomObjectInstanceRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            external_id: None,
+            external_created_at: None,
+            external_updated_at: None,
+            custom_attributes: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateOrUpdateCustomObjectInstanceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateOrUpdateCustomObjectInstanceRequest {
+    /// Sets `external_id` (to `Some`), builder style: `CreateOrUpdateCustomObjectInstanceRequest::new().with_external_id(..)`.
+    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets `external_created_at` (to `Some`), builder style: `CreateOrUpdateCustomObjectInstanceRequest::new().with_external_created_at(..)`.
+    pub fn with_external_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.external_created_at = Some(value.into());
+        self
+    }
+    /// Sets `external_updated_at` (to `Some`), builder style: `CreateOrUpdateCustomObjectInstanceRequest::new().with_external_updated_at(..)`.
+    pub fn with_external_updated_at(mut self, value: impl Into<i64>) -> Self {
+        self.external_updated_at = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes` (to `Some`), builder style: `CreateOrUpdateCustomObjectInstanceRequest::new().with_custom_attributes(..)`.
+    pub fn with_custom_attributes(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateOrUpdateCustomObjectInstanceRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("external_id", &self.external_id)
+                .opt("external_created_at", &self.external_created_at)
+                .opt("external_updated_at", &self.external_updated_at)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateOrUpdateCustomObjectInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         external_id: Option<Option<String>>,
@@ -104,44 +145,6 @@ const _: () = {
         }
     }
 };
-impl CreateOrUpdateCustomObjectInstanceRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateOrUpdateCustomObjectInstanceRequest::new().with_external_id(..)`, or `CreateOrUpdateCustomObjectInstanceRequest { external_id: Some(..), ..CreateOrUpdateCustomObjectInstanceRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            external_id: None,
-            external_created_at: None,
-            external_updated_at: None,
-            custom_attributes: None,
-        }
-    }
-}
-impl CreateOrUpdateCustomObjectInstanceRequest {
-    /// Sets `external_id` (to `Some`), builder style: `CreateOrUpdateCustomObjectInstanceRequest::new().with_external_id(..)`.
-    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
-        self.external_id = Some(value.into());
-        self
-    }
-    /// Sets `external_created_at` (to `Some`), builder style: `CreateOrUpdateCustomObjectInstanceRequest::new().with_external_created_at(..)`.
-    pub fn with_external_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.external_created_at = Some(value.into());
-        self
-    }
-    /// Sets `external_updated_at` (to `Some`), builder style: `CreateOrUpdateCustomObjectInstanceRequest::new().with_external_updated_at(..)`.
-    pub fn with_external_updated_at(mut self, value: impl Into<i64>) -> Self {
-        self.external_updated_at = Some(value.into());
-        self
-    }
-    /// Sets `custom_attributes` (to `Some`), builder style: `CreateOrUpdateCustomObjectInstanceRequest::new().with_custom_attributes(..)`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.custom_attributes = Some(value.into());
-        self
-    }
-}
 /// Custom Object Instance Deleted
 ///
 /// deleted custom object instance object
@@ -156,44 +159,49 @@ pub struct CustomObjectInstanceDeleted {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CustomObjectInstanceDeleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("object", &self.object)
-            .opt("id", &self.id)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomObjectInstanceDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CustomObjectInstanceDeleted {
-    const NAME: &'static str = "CustomObjectInstanceDeleted";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "object" => crate::codec::set(&mut slots.object, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for CustomObjectInstanceDeleted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("object", &self.object)
+                .opt("id", &self.id)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for CustomObjectInstanceDeleted {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for CustomObjectInstanceDeleted {
+        const NAME: &'static str = "CustomObjectInstanceDeleted";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "object" => crate::codec::set(&mut slots.object, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};

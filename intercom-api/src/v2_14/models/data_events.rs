@@ -30,7 +30,9 @@ impl From<CreateDataEventRequestEmail> for CreateDataEventRequest {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateDataEventRequest);
+const _: () = {
+    crate::codec::lenient_strict_union!(CreateDataEventRequest);
+};
 /// email required
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataEventRequestEmail {
@@ -43,24 +45,54 @@ pub struct CreateDataEventRequestEmail {
     /// Optional metadata about the event.
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for CreateDataEventRequestEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("email", &self.email)
-            .req("event_name", &self.event_name)
-            .req("created_at", &self.created_at)
-            .opt("metadata", &self.metadata)
-            .end()
+impl CreateDataEventRequestEmail {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataEventRequestEmail::new(..).with_metadata(..)`, or `CreateDataEventRequestEmail { metadata: Some(..), ..CreateDataEventRequestEmail::new(..) }`.
+    pub fn new(
+        email: impl Into<String>,
+        event_name: impl Into<String>,
+        created_at: i64,
+    ) -> Self {
+        Self {
+            email: email.into(),
+            event_name: event_name.into(),
+            created_at,
+            metadata: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateDataEventRequestEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateDataEventRequestEmail {
+    /// Sets `metadata` (to `Some`), builder style: `CreateDataEventRequestEmail::new(..).with_metadata(..)`.
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateDataEventRequestEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("email", &self.email)
+                .req("event_name", &self.event_name)
+                .req("created_at", &self.created_at)
+                .opt("metadata", &self.metadata)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventRequestEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         email: Option<String>,
@@ -105,33 +137,6 @@ const _: () = {
         }
     }
 };
-impl CreateDataEventRequestEmail {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateDataEventRequestEmail::new(..).with_metadata(..)`, or `CreateDataEventRequestEmail { metadata: Some(..), ..CreateDataEventRequestEmail::new(..) }`.
-    pub fn new(
-        email: impl Into<String>,
-        event_name: impl Into<String>,
-        created_at: i64,
-    ) -> Self {
-        Self {
-            email: email.into(),
-            event_name: event_name.into(),
-            created_at,
-            metadata: None,
-        }
-    }
-}
-impl CreateDataEventRequestEmail {
-    /// Sets `metadata` (to `Some`), builder style: `CreateDataEventRequestEmail::new(..).with_metadata(..)`.
-    pub fn with_metadata(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.metadata = Some(value.into());
-        self
-    }
-}
 /// id required
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataEventRequestId {
@@ -144,24 +149,54 @@ pub struct CreateDataEventRequestId {
     /// Optional metadata about the event.
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for CreateDataEventRequestId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .req("event_name", &self.event_name)
-            .req("created_at", &self.created_at)
-            .opt("metadata", &self.metadata)
-            .end()
+impl CreateDataEventRequestId {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataEventRequestId::new(..).with_metadata(..)`, or `CreateDataEventRequestId { metadata: Some(..), ..CreateDataEventRequestId::new(..) }`.
+    pub fn new(
+        id: impl Into<String>,
+        event_name: impl Into<String>,
+        created_at: i64,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            event_name: event_name.into(),
+            created_at,
+            metadata: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateDataEventRequestId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateDataEventRequestId {
+    /// Sets `metadata` (to `Some`), builder style: `CreateDataEventRequestId::new(..).with_metadata(..)`.
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateDataEventRequestId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .req("event_name", &self.event_name)
+                .req("created_at", &self.created_at)
+                .opt("metadata", &self.metadata)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventRequestId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         id: Option<String>,
@@ -206,33 +241,6 @@ const _: () = {
         }
     }
 };
-impl CreateDataEventRequestId {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateDataEventRequestId::new(..).with_metadata(..)`, or `CreateDataEventRequestId { metadata: Some(..), ..CreateDataEventRequestId::new(..) }`.
-    pub fn new(
-        id: impl Into<String>,
-        event_name: impl Into<String>,
-        created_at: i64,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            event_name: event_name.into(),
-            created_at,
-            metadata: None,
-        }
-    }
-}
-impl CreateDataEventRequestId {
-    /// Sets `metadata` (to `Some`), builder style: `CreateDataEventRequestId::new(..).with_metadata(..)`.
-    pub fn with_metadata(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.metadata = Some(value.into());
-        self
-    }
-}
 /// user_id required
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataEventRequestUserId {
@@ -245,24 +253,54 @@ pub struct CreateDataEventRequestUserId {
     /// Optional metadata about the event.
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for CreateDataEventRequestUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("user_id", &self.user_id)
-            .req("event_name", &self.event_name)
-            .req("created_at", &self.created_at)
-            .opt("metadata", &self.metadata)
-            .end()
+impl CreateDataEventRequestUserId {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataEventRequestUserId::new(..).with_metadata(..)`, or `CreateDataEventRequestUserId { metadata: Some(..), ..CreateDataEventRequestUserId::new(..) }`.
+    pub fn new(
+        user_id: impl Into<String>,
+        event_name: impl Into<String>,
+        created_at: i64,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            event_name: event_name.into(),
+            created_at,
+            metadata: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateDataEventRequestUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateDataEventRequestUserId {
+    /// Sets `metadata` (to `Some`), builder style: `CreateDataEventRequestUserId::new(..).with_metadata(..)`.
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateDataEventRequestUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .req("event_name", &self.event_name)
+                .req("created_at", &self.created_at)
+                .opt("metadata", &self.metadata)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventRequestUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         user_id: Option<String>,
@@ -309,33 +347,6 @@ const _: () = {
         }
     }
 };
-impl CreateDataEventRequestUserId {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateDataEventRequestUserId::new(..).with_metadata(..)`, or `CreateDataEventRequestUserId { metadata: Some(..), ..CreateDataEventRequestUserId::new(..) }`.
-    pub fn new(
-        user_id: impl Into<String>,
-        event_name: impl Into<String>,
-        created_at: i64,
-    ) -> Self {
-        Self {
-            user_id: user_id.into(),
-            event_name: event_name.into(),
-            created_at,
-            metadata: None,
-        }
-    }
-}
-impl CreateDataEventRequestUserId {
-    /// Sets `metadata` (to `Some`), builder style: `CreateDataEventRequestUserId::new(..).with_metadata(..)`.
-    pub fn with_metadata(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.metadata = Some(value.into());
-        self
-    }
-}
 /// Create Data Event Summaries Request
 ///
 /// You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense "verb-noun" combination, to improve readability, for example `updated-plan`.
@@ -346,22 +357,51 @@ pub struct CreateDataEventSummariesRequest {
     /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
     pub event_summaries: Option<CreateDataEventSummariesRequestEventSummaries>,
 }
-impl serde::Serialize for CreateDataEventSummariesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("user_id", &self.user_id)
-            .opt("event_summaries", &self.event_summaries)
-            .end()
+impl CreateDataEventSummariesRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataEventSummariesRequest::new().with_user_id(..)`, or `CreateDataEventSummariesRequest { user_id: Some(..), ..CreateDataEventSummariesRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            user_id: None,
+            event_summaries: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateDataEventSummariesRequest {
+    /// Sets `user_id` (to `Some`), builder style: `CreateDataEventSummariesRequest::new().with_user_id(..)`.
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets `event_summaries` (to `Some`), builder style: `CreateDataEventSummariesRequest::new().with_event_summaries(..)`.
+    pub fn with_event_summaries(
+        mut self,
+        value: impl Into<CreateDataEventSummariesRequestEventSummaries>,
+    ) -> Self {
+        self.event_summaries = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateDataEventSummariesRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("user_id", &self.user_id)
+                .opt("event_summaries", &self.event_summaries)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         user_id: Option<Option<String>>,
@@ -404,32 +444,6 @@ const _: () = {
         }
     }
 };
-impl CreateDataEventSummariesRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateDataEventSummariesRequest::new().with_user_id(..)`, or `CreateDataEventSummariesRequest { user_id: Some(..), ..CreateDataEventSummariesRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            user_id: None,
-            event_summaries: None,
-        }
-    }
-}
-impl CreateDataEventSummariesRequest {
-    /// Sets `user_id` (to `Some`), builder style: `CreateDataEventSummariesRequest::new().with_user_id(..)`.
-    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-    /// Sets `event_summaries` (to `Some`), builder style: `CreateDataEventSummariesRequest::new().with_event_summaries(..)`.
-    pub fn with_event_summaries(
-        mut self,
-        value: impl Into<CreateDataEventSummariesRequestEventSummaries>,
-    ) -> Self {
-        self.event_summaries = Some(value.into());
-        self
-    }
-}
 /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataEventSummariesRequestEventSummaries {
@@ -442,24 +456,62 @@ pub struct CreateDataEventSummariesRequestEventSummaries {
     /// The last time the event was sent
     pub last: Option<i64>,
 }
-impl serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("event_name", &self.event_name)
-            .opt("count", &self.count)
-            .opt("first", &self.first)
-            .opt("last", &self.last)
-            .end()
+impl CreateDataEventSummariesRequestEventSummaries {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataEventSummariesRequestEventSummaries::new().with_event_name(..)`, or `CreateDataEventSummariesRequestEventSummaries { event_name: Some(..), ..CreateDataEventSummariesRequestEventSummaries::new() }`.
+    pub fn new() -> Self {
+        Self {
+            event_name: None,
+            count: None,
+            first: None,
+            last: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequestEventSummaries {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateDataEventSummariesRequestEventSummaries {
+    /// Sets `event_name` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_event_name(..)`.
+    pub fn with_event_name(mut self, value: impl Into<String>) -> Self {
+        self.event_name = Some(value.into());
+        self
+    }
+    /// Sets `count` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_count(..)`.
+    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `first` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_first(..)`.
+    pub fn with_first(mut self, value: impl Into<i64>) -> Self {
+        self.first = Some(value.into());
+        self
+    }
+    /// Sets `last` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_last(..)`.
+    pub fn with_last(mut self, value: impl Into<i64>) -> Self {
+        self.last = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("event_name", &self.event_name)
+                .opt("count", &self.count)
+                .opt("first", &self.first)
+                .opt("last", &self.last)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequestEventSummaries {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         event_name: Option<Option<String>>,
@@ -506,41 +558,6 @@ const _: () = {
         }
     }
 };
-impl CreateDataEventSummariesRequestEventSummaries {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateDataEventSummariesRequestEventSummaries::new().with_event_name(..)`, or `CreateDataEventSummariesRequestEventSummaries { event_name: Some(..), ..CreateDataEventSummariesRequestEventSummaries::new() }`.
-    pub fn new() -> Self {
-        Self {
-            event_name: None,
-            count: None,
-            first: None,
-            last: None,
-        }
-    }
-}
-impl CreateDataEventSummariesRequestEventSummaries {
-    /// Sets `event_name` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_event_name(..)`.
-    pub fn with_event_name(mut self, value: impl Into<String>) -> Self {
-        self.event_name = Some(value.into());
-        self
-    }
-    /// Sets `count` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_count(..)`.
-    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
-        self.count = Some(value.into());
-        self
-    }
-    /// Sets `first` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_first(..)`.
-    pub fn with_first(mut self, value: impl Into<i64>) -> Self {
-        self.first = Some(value.into());
-        self
-    }
-    /// Sets `last` (to `Some`), builder style: `CreateDataEventSummariesRequestEventSummaries::new().with_last(..)`.
-    pub fn with_last(mut self, value: impl Into<i64>) -> Self {
-        self.last = Some(value.into());
-        self
-    }
-}
 /// Data Event Summary
 ///
 /// This will return a summary of data events for the App.
@@ -563,53 +580,58 @@ pub struct DataEventSummary {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataEventSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("email", &self.email)
-            .opt("intercom_user_id", &self.intercom_user_id)
-            .opt("user_id", &self.user_id)
-            .opt("events", &self.events)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataEventSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataEventSummary {
-    const NAME: &'static str = "DataEventSummary";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            "events" => crate::codec::set(&mut slots.events, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DataEventSummary {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("email", &self.email)
+                .opt("intercom_user_id", &self.intercom_user_id)
+                .opt("user_id", &self.user_id)
+                .opt("events", &self.events)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DataEventSummary {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DataEventSummary {
+        const NAME: &'static str = "DataEventSummary";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "events" => crate::codec::set(&mut slots.events, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Data Event Summary Item
 ///
 /// This will return a summary of a data event for the App.
@@ -628,51 +650,56 @@ pub struct DataEventSummaryItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataEventSummaryItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("first", &self.first)
-            .opt("last", &self.last)
-            .opt("count", &self.count)
-            .opt("description", &self.description)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataEventSummaryItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataEventSummaryItem {
-    const NAME: &'static str = "DataEventSummaryItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "name" => crate::codec::set(&mut slots.name, map),
-            "first" => crate::codec::set(&mut slots.first, map),
-            "last" => crate::codec::set(&mut slots.last, map),
-            "count" => crate::codec::set(&mut slots.count, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DataEventSummaryItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("first", &self.first)
+                .opt("last", &self.last)
+                .opt("count", &self.count)
+                .opt("description", &self.description)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DataEventSummaryItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DataEventSummaryItem {
+        const NAME: &'static str = "DataEventSummaryItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::set(&mut slots.name, map),
+                "first" => crate::codec::set(&mut slots.first, map),
+                "last" => crate::codec::set(&mut slots.last, map),
+                "count" => crate::codec::set(&mut slots.count, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Inferred from the spec's success examples (`/paths/~1events/get/responses/200/content/application~1json/examples/Successful response/value/pages`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventSummaryPages {
@@ -681,40 +708,45 @@ pub struct DataEventSummaryPages {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataEventSummaryPages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("next", &self.next)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataEventSummaryPages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataEventSummaryPages {
-    const NAME: &'static str = "DataEventSummaryPages";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "next" => crate::codec::set(&mut slots.next, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DataEventSummaryPages {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("next", &self.next)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DataEventSummaryPages {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DataEventSummaryPages {
+        const NAME: &'static str = "DataEventSummaryPages";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "next" => crate::codec::set(&mut slots.next, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};

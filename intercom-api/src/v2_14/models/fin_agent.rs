@@ -21,25 +21,64 @@ pub struct FinAgentAttachment {
     /// Base64-encoded file data. Required when type is 'file'.
     pub data: Option<String>,
 }
-impl serde::Serialize for FinAgentAttachment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .opt("url", &self.url)
-            .opt("name", &self.name)
-            .opt("content_type", &self.content_type)
-            .opt("data", &self.data)
-            .end()
+impl FinAgentAttachment {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `FinAgentAttachment::new(..).with_url(..)`, or `FinAgentAttachment { url: Some(..), ..FinAgentAttachment::new(..) }`.
+    pub fn new(type_: impl Into<FinAgentAttachmentType>) -> Self {
+        Self {
+            type_: type_.into(),
+            url: None,
+            name: None,
+            content_type: None,
+            data: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for FinAgentAttachment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl FinAgentAttachment {
+    /// Sets `url` (to `Some`), builder style: `FinAgentAttachment::new(..).with_url(..)`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `name` (to `Some`), builder style: `FinAgentAttachment::new(..).with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `content_type` (to `Some`), builder style: `FinAgentAttachment::new(..).with_content_type(..)`.
+    pub fn with_content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Some(value.into());
+        self
+    }
+    /// Sets `data` (to `Some`), builder style: `FinAgentAttachment::new(..).with_data(..)`.
+    pub fn with_data(mut self, value: impl Into<String>) -> Self {
+        self.data = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for FinAgentAttachment {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .opt("url", &self.url)
+                .opt("name", &self.name)
+                .opt("content_type", &self.content_type)
+                .opt("data", &self.data)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentAttachment {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<FinAgentAttachmentType>,
@@ -89,42 +128,6 @@ const _: () = {
         }
     }
 };
-impl FinAgentAttachment {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `FinAgentAttachment::new(..).with_url(..)`, or `FinAgentAttachment { url: Some(..), ..FinAgentAttachment::new(..) }`.
-    pub fn new(type_: impl Into<FinAgentAttachmentType>) -> Self {
-        Self {
-            type_: type_.into(),
-            url: None,
-            name: None,
-            content_type: None,
-            data: None,
-        }
-    }
-}
-impl FinAgentAttachment {
-    /// Sets `url` (to `Some`), builder style: `FinAgentAttachment::new(..).with_url(..)`.
-    pub fn with_url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `name` (to `Some`), builder style: `FinAgentAttachment::new(..).with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `content_type` (to `Some`), builder style: `FinAgentAttachment::new(..).with_content_type(..)`.
-    pub fn with_content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `data` (to `Some`), builder style: `FinAgentAttachment::new(..).with_data(..)`.
-    pub fn with_data(mut self, value: impl Into<String>) -> Self {
-        self.data = Some(value.into());
-        self
-    }
-}
 /// The type of attachment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -160,7 +163,9 @@ impl std::str::FromStr for FinAgentAttachmentType {
         )
     }
 }
-crate::codec::string_enum!(closed FinAgentAttachmentType);
+const _: () = {
+    crate::codec::string_enum!(closed FinAgentAttachmentType);
+};
 /// Fin Agent Attribute Errors
 ///
 /// Contains error details if any user or conversation attribute updates failed.
@@ -173,45 +178,50 @@ pub struct FinAgentAttributeErrors {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for FinAgentAttributeErrors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("user", &self.user)
-            .opt("conversation", &self.conversation)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrors {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for FinAgentAttributeErrors {
-    const NAME: &'static str = "FinAgentAttributeErrors";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "user" => crate::codec::set(&mut slots.user, map),
-            "conversation" => crate::codec::set(&mut slots.conversation, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for FinAgentAttributeErrors {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("user", &self.user)
+                .opt("conversation", &self.conversation)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrors {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for FinAgentAttributeErrors {
+        const NAME: &'static str = "FinAgentAttributeErrors";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "user" => crate::codec::set(&mut slots.user, map),
+                "conversation" => crate::codec::set(&mut slots.conversation, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Conversation-related attribute errors.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentAttributeErrorsConversation {
@@ -220,43 +230,48 @@ pub struct FinAgentAttributeErrorsConversation {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for FinAgentAttributeErrorsConversation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("attributes", &self.attributes)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrorsConversation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for FinAgentAttributeErrorsConversation {
-    const NAME: &'static str = "FinAgentAttributeErrorsConversation";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "attributes" => crate::codec::set(&mut slots.attributes, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for FinAgentAttributeErrorsConversation {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("attributes", &self.attributes)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrorsConversation {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for FinAgentAttributeErrorsConversation {
+        const NAME: &'static str = "FinAgentAttributeErrorsConversation";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "attributes" => crate::codec::set(&mut slots.attributes, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// User-related attribute errors.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentAttributeErrorsUser {
@@ -265,43 +280,48 @@ pub struct FinAgentAttributeErrorsUser {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for FinAgentAttributeErrorsUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("attributes", &self.attributes)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrorsUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for FinAgentAttributeErrorsUser {
-    const NAME: &'static str = "FinAgentAttributeErrorsUser";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "attributes" => crate::codec::set(&mut slots.attributes, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for FinAgentAttributeErrorsUser {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("attributes", &self.attributes)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrorsUser {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for FinAgentAttributeErrorsUser {
+        const NAME: &'static str = "FinAgentAttributeErrorsUser";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "attributes" => crate::codec::set(&mut slots.attributes, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Fin Agent Conversation Metadata
 ///
 /// Metadata about the conversation, including history and attributes.
@@ -316,51 +336,6 @@ pub struct FinAgentConversationMetadata {
     /// Limit to 10 attributes.
     pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for FinAgentConversationMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("history", &self.history)
-            .opt("attributes", &self.attributes)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentConversationMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        history: Option<Option<Vec<FinAgentMessage>>>,
-        attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for FinAgentConversationMetadata {
-        const NAME: &'static str = "FinAgentConversationMetadata";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "history" => crate::codec::fill(&mut slots.history, "history", map),
-                "attributes" => {
-                    crate::codec::fill(&mut slots.attributes, "attributes", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["history", "attributes"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                history: slots.history.flatten(),
-                attributes: slots.attributes.flatten(),
-            })
-        }
-    }
-};
 impl FinAgentConversationMetadata {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -390,6 +365,54 @@ impl FinAgentConversationMetadata {
         self
     }
 }
+const _: () = {
+    impl serde::Serialize for FinAgentConversationMetadata {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("history", &self.history)
+                .opt("attributes", &self.attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentConversationMetadata {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    #[derive(Default)]
+    pub struct Slots {
+        history: Option<Option<Vec<FinAgentMessage>>>,
+        attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    }
+    impl crate::codec::StructDecode for FinAgentConversationMetadata {
+        const NAME: &'static str = "FinAgentConversationMetadata";
+        type Slots = Slots;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Slots,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "history" => crate::codec::fill(&mut slots.history, "history", map),
+                "attributes" => {
+                    crate::codec::fill(&mut slots.attributes, "attributes", map)
+                }
+                _ => Err(crate::codec::unknown_member(key, &["history", "attributes"])),
+            }
+        }
+        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+            Ok(Self {
+                history: slots.history.flatten(),
+                attributes: slots.attributes.flatten(),
+            })
+        }
+    }
+};
 /// Fin Agent Message
 ///
 /// A message exchanged within a Fin Agent conversation.
@@ -409,24 +432,51 @@ pub struct FinAgentMessage {
     /// Only present in webhook event responses (fin_replied).
     pub timestamp_ms: Option<String>,
 }
-impl serde::Serialize for FinAgentMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("author", &self.author)
-            .req("body", &self.body)
-            .req("timestamp", &self.timestamp)
-            .opt("timestamp_ms", &self.timestamp_ms)
-            .end()
+impl FinAgentMessage {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `FinAgentMessage::new(..).with_timestamp_ms(..)`, or `FinAgentMessage { timestamp_ms: Some(..), ..FinAgentMessage::new(..) }`.
+    pub fn new(
+        author: impl Into<FinAgentMessageAuthor>,
+        body: impl Into<String>,
+        timestamp: impl Into<String>,
+    ) -> Self {
+        Self {
+            author: author.into(),
+            body: body.into(),
+            timestamp: timestamp.into(),
+            timestamp_ms: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for FinAgentMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl FinAgentMessage {
+    /// Sets `timestamp_ms` (to `Some`), builder style: `FinAgentMessage::new(..).with_timestamp_ms(..)`.
+    pub fn with_timestamp_ms(mut self, value: impl Into<String>) -> Self {
+        self.timestamp_ms = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for FinAgentMessage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("author", &self.author)
+                .req("body", &self.body)
+                .req("timestamp", &self.timestamp)
+                .opt("timestamp_ms", &self.timestamp_ms)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentMessage {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         author: Option<FinAgentMessageAuthor>,
@@ -475,30 +525,6 @@ const _: () = {
         }
     }
 };
-impl FinAgentMessage {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `FinAgentMessage::new(..).with_timestamp_ms(..)`, or `FinAgentMessage { timestamp_ms: Some(..), ..FinAgentMessage::new(..) }`.
-    pub fn new(
-        author: impl Into<FinAgentMessageAuthor>,
-        body: impl Into<String>,
-        timestamp: impl Into<String>,
-    ) -> Self {
-        Self {
-            author: author.into(),
-            body: body.into(),
-            timestamp: timestamp.into(),
-            timestamp_ms: None,
-        }
-    }
-}
-impl FinAgentMessage {
-    /// Sets `timestamp_ms` (to `Some`), builder style: `FinAgentMessage::new(..).with_timestamp_ms(..)`.
-    pub fn with_timestamp_ms(mut self, value: impl Into<String>) -> Self {
-        self.timestamp_ms = Some(value.into());
-        self
-    }
-}
 /// The author that created the message.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -538,7 +564,9 @@ impl std::str::FromStr for FinAgentMessageAuthor {
         )
     }
 }
-crate::codec::string_enum!(closed FinAgentMessageAuthor);
+const _: () = {
+    crate::codec::string_enum!(closed FinAgentMessageAuthor);
+};
 /// Fin Agent User
 ///
 /// A user object representing the user in a Fin Agent conversation.
@@ -556,24 +584,60 @@ pub struct FinAgentUser {
     /// Limit to 10 attributes.
     pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for FinAgentUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .opt("name", &self.name)
-            .opt("email", &self.email)
-            .opt("attributes", &self.attributes)
-            .end()
+impl FinAgentUser {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `FinAgentUser::new(..).with_name(..)`, or `FinAgentUser { name: Some(..), ..FinAgentUser::new(..) }`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            email: None,
+            attributes: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for FinAgentUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl FinAgentUser {
+    /// Sets `name` (to `Some`), builder style: `FinAgentUser::new(..).with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `email` (to `Some`), builder style: `FinAgentUser::new(..).with_email(..)`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `attributes` (to `Some`), builder style: `FinAgentUser::new(..).with_attributes(..)`.
+    pub fn with_attributes(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.attributes = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for FinAgentUser {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .opt("name", &self.name)
+                .opt("email", &self.email)
+                .opt("attributes", &self.attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentUser {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         id: Option<String>,
@@ -616,40 +680,9 @@ const _: () = {
         }
     }
 };
-impl FinAgentUser {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `FinAgentUser::new(..).with_name(..)`, or `FinAgentUser { name: Some(..), ..FinAgentUser::new(..) }`.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            name: None,
-            email: None,
-            attributes: None,
-        }
-    }
-}
-impl FinAgentUser {
-    /// Sets `name` (to `Some`), builder style: `FinAgentUser::new(..).with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `email` (to `Some`), builder style: `FinAgentUser::new(..).with_email(..)`.
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-    /// Sets `attributes` (to `Some`), builder style: `FinAgentUser::new(..).with_attributes(..)`.
-    pub fn with_attributes(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.attributes = Some(value.into());
-        self
-    }
-}
-/// `ReplyToFinRequest` (defined inline at `/paths/~1fin~1reply/post/requestBody/content/application~1json/schema`).
+/// The request body of `reply_to_fin`.
+///
+/// Defined inline at `/paths/~1fin~1reply/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplyToFinRequest {
     /// The ID of the conversation.
@@ -661,24 +694,54 @@ pub struct ReplyToFinRequest {
     /// An array of attachments to include with the message. Maximum of 10 attachments.
     pub attachments: Option<Vec<FinAgentAttachment>>,
 }
-impl serde::Serialize for ReplyToFinRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("conversation_id", &self.conversation_id)
-            .req("message", &self.message)
-            .req("user", &self.user)
-            .opt("attachments", &self.attachments)
-            .end()
+impl ReplyToFinRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ReplyToFinRequest::new(..).with_attachments(..)`, or `ReplyToFinRequest { attachments: Some(..), ..ReplyToFinRequest::new(..) }`.
+    pub fn new(
+        conversation_id: impl Into<String>,
+        message: impl Into<FinAgentMessage>,
+        user: impl Into<FinAgentUser>,
+    ) -> Self {
+        Self {
+            conversation_id: conversation_id.into(),
+            message: message.into(),
+            user: user.into(),
+            attachments: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ReplyToFinRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ReplyToFinRequest {
+    /// Sets `attachments` (to `Some`), builder style: `ReplyToFinRequest::new(..).with_attachments(..)`.
+    pub fn with_attachments(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<FinAgentAttachment>>,
+    ) -> Self {
+        self.attachments = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ReplyToFinRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("conversation_id", &self.conversation_id)
+                .req("message", &self.message)
+                .req("user", &self.user)
+                .opt("attachments", &self.attachments)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyToFinRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         conversation_id: Option<String>,
@@ -730,34 +793,9 @@ const _: () = {
         }
     }
 };
-impl ReplyToFinRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ReplyToFinRequest::new(..).with_attachments(..)`, or `ReplyToFinRequest { attachments: Some(..), ..ReplyToFinRequest::new(..) }`.
-    pub fn new(
-        conversation_id: impl Into<String>,
-        message: impl Into<FinAgentMessage>,
-        user: impl Into<FinAgentUser>,
-    ) -> Self {
-        Self {
-            conversation_id: conversation_id.into(),
-            message: message.into(),
-            user: user.into(),
-            attachments: None,
-        }
-    }
-}
-impl ReplyToFinRequest {
-    /// Sets `attachments` (to `Some`), builder style: `ReplyToFinRequest::new(..).with_attachments(..)`.
-    pub fn with_attachments(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<FinAgentAttachment>>,
-    ) -> Self {
-        self.attachments = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-/// `ReplyToFinResponse` (defined inline at `/paths/~1fin~1reply/post/responses/200/content/application~1json/schema`).
+/// The `200` response of `reply_to_fin`.
+///
+/// Defined inline at `/paths/~1fin~1reply/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplyToFinResponse {
     /// The ID of the conversation.
@@ -775,55 +813,60 @@ pub struct ReplyToFinResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ReplyToFinResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("user_id", &self.user_id)
-            .opt("status", &self.status)
-            .opt("created_at_ms", &self.created_at_ms)
-            .opt("errors", &self.errors)
-            .opt("sse_subscription_url", &self.sse_subscription_url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReplyToFinResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ReplyToFinResponse {
-    const NAME: &'static str = "ReplyToFinResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
-            "errors" => crate::codec::set(&mut slots.errors, map),
-            "sse_subscription_url" => {
-                crate::codec::set(&mut slots.sse_subscription_url, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ReplyToFinResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("user_id", &self.user_id)
+                .opt("status", &self.status)
+                .opt("created_at_ms", &self.created_at_ms)
+                .opt("errors", &self.errors)
+                .opt("sse_subscription_url", &self.sse_subscription_url)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ReplyToFinResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ReplyToFinResponse {
+        const NAME: &'static str = "ReplyToFinResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
+                "errors" => crate::codec::set(&mut slots.errors, map),
+                "sse_subscription_url" => {
+                    crate::codec::set(&mut slots.sse_subscription_url, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Fin's current status in the conversation workflow.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -870,8 +913,12 @@ impl std::str::FromStr for ReplyToFinResponseStatus {
         )
     }
 }
-crate::codec::string_enum!(ReplyToFinResponseStatus);
-/// `StartFinConversationRequest` (defined inline at `/paths/~1fin~1start/post/requestBody/content/application~1json/schema`).
+const _: () = {
+    crate::codec::string_enum!(ReplyToFinResponseStatus);
+};
+/// The request body of `start_fin_conversation`.
+///
+/// Defined inline at `/paths/~1fin~1start/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StartFinConversationRequest {
     /// The ID of the conversation that is calling Fin via this API.
@@ -885,25 +932,64 @@ pub struct StartFinConversationRequest {
     /// Metadata about the conversation, including history and attributes.
     pub conversation_metadata: Option<FinAgentConversationMetadata>,
 }
-impl serde::Serialize for StartFinConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("conversation_id", &self.conversation_id)
-            .req("message", &self.message)
-            .req("user", &self.user)
-            .opt("attachments", &self.attachments)
-            .opt("conversation_metadata", &self.conversation_metadata)
-            .end()
+impl StartFinConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `StartFinConversationRequest::new(..).with_attachments(..)`, or `StartFinConversationRequest { attachments: Some(..), ..StartFinConversationRequest::new(..) }`.
+    pub fn new(
+        conversation_id: impl Into<String>,
+        message: impl Into<FinAgentMessage>,
+        user: impl Into<FinAgentUser>,
+    ) -> Self {
+        Self {
+            conversation_id: conversation_id.into(),
+            message: message.into(),
+            user: user.into(),
+            attachments: None,
+            conversation_metadata: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for StartFinConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl StartFinConversationRequest {
+    /// Sets `attachments` (to `Some`), builder style: `StartFinConversationRequest::new(..).with_attachments(..)`.
+    pub fn with_attachments(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<FinAgentAttachment>>,
+    ) -> Self {
+        self.attachments = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `conversation_metadata` (to `Some`), builder style: `StartFinConversationRequest::new(..).with_conversation_metadata(..)`.
+    pub fn with_conversation_metadata(
+        mut self,
+        value: impl Into<FinAgentConversationMetadata>,
+    ) -> Self {
+        self.conversation_metadata = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for StartFinConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("conversation_id", &self.conversation_id)
+                .req("message", &self.message)
+                .req("user", &self.user)
+                .opt("attachments", &self.attachments)
+                .opt("conversation_metadata", &self.conversation_metadata)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for StartFinConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         conversation_id: Option<String>,
@@ -970,43 +1056,9 @@ const _: () = {
         }
     }
 };
-impl StartFinConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `StartFinConversationRequest::new(..).with_attachments(..)`, or `StartFinConversationRequest { attachments: Some(..), ..StartFinConversationRequest::new(..) }`.
-    pub fn new(
-        conversation_id: impl Into<String>,
-        message: impl Into<FinAgentMessage>,
-        user: impl Into<FinAgentUser>,
-    ) -> Self {
-        Self {
-            conversation_id: conversation_id.into(),
-            message: message.into(),
-            user: user.into(),
-            attachments: None,
-            conversation_metadata: None,
-        }
-    }
-}
-impl StartFinConversationRequest {
-    /// Sets `attachments` (to `Some`), builder style: `StartFinConversationRequest::new(..).with_attachments(..)`.
-    pub fn with_attachments(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<FinAgentAttachment>>,
-    ) -> Self {
-        self.attachments = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `conversation_metadata` (to `Some`), builder style: `StartFinConversationRequest::new(..).with_conversation_metadata(..)`.
-    pub fn with_conversation_metadata(
-        mut self,
-        value: impl Into<FinAgentConversationMetadata>,
-    ) -> Self {
-        self.conversation_metadata = Some(value.into());
-        self
-    }
-}
-/// `StartFinConversationResponse` (defined inline at `/paths/~1fin~1start/post/responses/200/content/application~1json/schema`).
+/// The `200` response of `start_fin_conversation`.
+///
+/// Defined inline at `/paths/~1fin~1start/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartFinConversationResponse {
     /// The ID of the conversation.
@@ -1024,55 +1076,60 @@ pub struct StartFinConversationResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for StartFinConversationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("user_id", &self.user_id)
-            .opt("status", &self.status)
-            .opt("created_at_ms", &self.created_at_ms)
-            .opt("errors", &self.errors)
-            .opt("sse_subscription_url", &self.sse_subscription_url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for StartFinConversationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for StartFinConversationResponse {
-    const NAME: &'static str = "StartFinConversationResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
-            "errors" => crate::codec::set(&mut slots.errors, map),
-            "sse_subscription_url" => {
-                crate::codec::set(&mut slots.sse_subscription_url, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for StartFinConversationResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("user_id", &self.user_id)
+                .opt("status", &self.status)
+                .opt("created_at_ms", &self.created_at_ms)
+                .opt("errors", &self.errors)
+                .opt("sse_subscription_url", &self.sse_subscription_url)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for StartFinConversationResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for StartFinConversationResponse {
+        const NAME: &'static str = "StartFinConversationResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
+                "errors" => crate::codec::set(&mut slots.errors, map),
+                "sse_subscription_url" => {
+                    crate::codec::set(&mut slots.sse_subscription_url, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Fin's current status in the conversation workflow.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1119,8 +1176,12 @@ impl std::str::FromStr for StartFinConversationResponseStatus {
         )
     }
 }
-crate::codec::string_enum!(StartFinConversationResponseStatus);
-/// `SubmitFinCsatRequest` (defined inline at `/paths/~1fin~1csat/post/requestBody/content/application~1json/schema`).
+const _: () = {
+    crate::codec::string_enum!(StartFinConversationResponseStatus);
+};
+/// The request body of `submit_fin_csat`.
+///
+/// Defined inline at `/paths/~1fin~1csat/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmitFinCsatRequest {
     /// Your external conversation ID — the same ID you started the conversation with, and the one echoed on the `csat_requested` event.
@@ -1130,23 +1191,48 @@ pub struct SubmitFinCsatRequest {
     /// Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once — the rating locks after a remark is recorded.
     pub remark: Option<String>,
 }
-impl serde::Serialize for SubmitFinCsatRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("conversation_id", &self.conversation_id)
-            .req("rating", &self.rating)
-            .opt("remark", &self.remark)
-            .end()
+impl SubmitFinCsatRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `SubmitFinCsatRequest::new(..).with_remark(..)`, or `SubmitFinCsatRequest { remark: Some(..), ..SubmitFinCsatRequest::new(..) }`.
+    pub fn new(
+        conversation_id: impl Into<String>,
+        rating: impl Into<SubmitFinCsatRequestRating>,
+    ) -> Self {
+        Self {
+            conversation_id: conversation_id.into(),
+            rating: rating.into(),
+            remark: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for SubmitFinCsatRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl SubmitFinCsatRequest {
+    /// Sets `remark` (to `Some`), builder style: `SubmitFinCsatRequest::new(..).with_remark(..)`.
+    pub fn with_remark(mut self, value: impl Into<String>) -> Self {
+        self.remark = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for SubmitFinCsatRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("conversation_id", &self.conversation_id)
+                .req("rating", &self.rating)
+                .opt("remark", &self.remark)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SubmitFinCsatRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         conversation_id: Option<String>,
@@ -1195,28 +1281,6 @@ const _: () = {
         }
     }
 };
-impl SubmitFinCsatRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `SubmitFinCsatRequest::new(..).with_remark(..)`, or `SubmitFinCsatRequest { remark: Some(..), ..SubmitFinCsatRequest::new(..) }`.
-    pub fn new(
-        conversation_id: impl Into<String>,
-        rating: impl Into<SubmitFinCsatRequestRating>,
-    ) -> Self {
-        Self {
-            conversation_id: conversation_id.into(),
-            rating: rating.into(),
-            remark: None,
-        }
-    }
-}
-impl SubmitFinCsatRequest {
-    /// Sets `remark` (to `Some`), builder style: `SubmitFinCsatRequest::new(..).with_remark(..)`.
-    pub fn with_remark(mut self, value: impl Into<String>) -> Self {
-        self.remark = Some(value.into());
-        self
-    }
-}
 /// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1264,8 +1328,12 @@ impl std::str::FromStr for SubmitFinCsatRequestRating {
         )
     }
 }
-crate::codec::string_enum!(closed SubmitFinCsatRequestRating);
-/// `SubmitFinCsatResponse` (defined inline at `/paths/~1fin~1csat/post/responses/200/content/application~1json/schema`).
+const _: () = {
+    crate::codec::string_enum!(closed SubmitFinCsatRequestRating);
+};
+/// The `200` response of `submit_fin_csat`.
+///
+/// Defined inline at `/paths/~1fin~1csat/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubmitFinCsatResponse {
     /// The external ID of the rated conversation.
@@ -1279,47 +1347,52 @@ pub struct SubmitFinCsatResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for SubmitFinCsatResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("rating", &self.rating)
-            .opt("status", &self.status)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SubmitFinCsatResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for SubmitFinCsatResponse {
-    const NAME: &'static str = "SubmitFinCsatResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "rating" => crate::codec::set(&mut slots.rating, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for SubmitFinCsatResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("rating", &self.rating)
+                .opt("status", &self.status)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for SubmitFinCsatResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for SubmitFinCsatResponse {
+        const NAME: &'static str = "SubmitFinCsatResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "rating" => crate::codec::set(&mut slots.rating, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// The rating now recorded on the conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1366,8 +1439,12 @@ impl std::str::FromStr for SubmitFinCsatResponseRating {
         )
     }
 }
-crate::codec::string_enum!(SubmitFinCsatResponseRating);
-/// `SubmitFinCsatResponseT422` (defined inline at `/paths/~1fin~1csat/post/responses/422/content/application~1json/schema`).
+const _: () = {
+    crate::codec::string_enum!(SubmitFinCsatResponseRating);
+};
+/// The `422` response of `submit_fin_csat`.
+///
+/// Defined inline at `/paths/~1fin~1csat/post/responses/422/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubmitFinCsatResponseT422 {
     /// Validation messages keyed by the field they apply to, or `base` for conversation-level failures.
@@ -1375,40 +1452,45 @@ pub struct SubmitFinCsatResponseT422 {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for SubmitFinCsatResponseT422 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("errors", &self.errors)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SubmitFinCsatResponseT422 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for SubmitFinCsatResponseT422 {
-    const NAME: &'static str = "SubmitFinCsatResponseT422";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "errors" => crate::codec::set(&mut slots.errors, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for SubmitFinCsatResponseT422 {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("errors", &self.errors)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for SubmitFinCsatResponseT422 {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for SubmitFinCsatResponseT422 {
+        const NAME: &'static str = "SubmitFinCsatResponseT422";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "errors" => crate::codec::set(&mut slots.errors, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};

@@ -17,24 +17,47 @@ pub struct CreateInternalArticleRequest {
     /// The id of the owner of the article.
     pub owner_id: i64,
 }
-impl serde::Serialize for CreateInternalArticleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("title", &self.title)
-            .opt("body", &self.body)
-            .req("author_id", &self.author_id)
-            .req("owner_id", &self.owner_id)
-            .end()
+impl CreateInternalArticleRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateInternalArticleRequest::new(..).with_body(..)`, or `CreateInternalArticleRequest { body: Some(..), ..CreateInternalArticleRequest::new(..) }`.
+    pub fn new(title: impl Into<String>, author_id: i64, owner_id: i64) -> Self {
+        Self {
+            title: title.into(),
+            body: None,
+            author_id,
+            owner_id,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateInternalArticleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateInternalArticleRequest {
+    /// Sets `body` (to `Some`), builder style: `CreateInternalArticleRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateInternalArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .opt("body", &self.body)
+                .req("author_id", &self.author_id)
+                .req("owner_id", &self.owner_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInternalArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         title: Option<String>,
@@ -75,26 +98,6 @@ const _: () = {
         }
     }
 };
-impl CreateInternalArticleRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateInternalArticleRequest::new(..).with_body(..)`, or `CreateInternalArticleRequest { body: Some(..), ..CreateInternalArticleRequest::new(..) }`.
-    pub fn new(title: impl Into<String>, author_id: i64, owner_id: i64) -> Self {
-        Self {
-            title: title.into(),
-            body: None,
-            author_id,
-            owner_id,
-        }
-    }
-}
-impl CreateInternalArticleRequest {
-    /// Sets `body` (to `Some`), builder style: `CreateInternalArticleRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
 /// Deleted Internal Article Object
 ///
 /// Response returned when an object is deleted
@@ -111,47 +114,52 @@ pub struct DeletedInternalArticleObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DeletedInternalArticleObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletedInternalArticleObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeletedInternalArticleObject {
-    const NAME: &'static str = "DeletedInternalArticleObject";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DeletedInternalArticleObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DeletedInternalArticleObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DeletedInternalArticleObject {
+        const NAME: &'static str = "DeletedInternalArticleObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Internal Article
 ///
 /// The Internal Articles API is a central place to gather all information and take actions on your internal articles.
@@ -175,49 +183,54 @@ pub struct InternalArticleList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for InternalArticleList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalArticleList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for InternalArticleList {
-    const NAME: &'static str = "InternalArticleList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for InternalArticleList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for InternalArticleList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for InternalArticleList {
+        const NAME: &'static str = "InternalArticleList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Internal Articles
 ///
 /// The data returned about your internal articles when you list them.
@@ -246,59 +259,64 @@ pub struct InternalArticleListItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for InternalArticleListItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("body", &self.body)
-            .opt("owner_id", &self.owner_id)
-            .opt("author_id", &self.author_id)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("locale", &self.locale)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalArticleListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for InternalArticleListItem {
-    const NAME: &'static str = "InternalArticleListItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "owner_id" => crate::codec::set(&mut slots.owner_id, map),
-            "author_id" => crate::codec::set(&mut slots.author_id, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "locale" => crate::codec::set(&mut slots.locale, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for InternalArticleListItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("body", &self.body)
+                .opt("owner_id", &self.owner_id)
+                .opt("author_id", &self.author_id)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("locale", &self.locale)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for InternalArticleListItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for InternalArticleListItem {
+        const NAME: &'static str = "InternalArticleListItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "owner_id" => crate::codec::set(&mut slots.owner_id, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Internal Article Search Response
 ///
 /// The results of an Internal Article search
@@ -318,49 +336,54 @@ pub struct InternalArticleSearchResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for InternalArticleSearchResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalArticleSearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for InternalArticleSearchResponse {
-    const NAME: &'static str = "InternalArticleSearchResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for InternalArticleSearchResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for InternalArticleSearchResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for InternalArticleSearchResponse {
+        const NAME: &'static str = "InternalArticleSearchResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// An object containing the results of the search.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternalArticleSearchResponseData {
@@ -369,44 +392,51 @@ pub struct InternalArticleSearchResponseData {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for InternalArticleSearchResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("internal_articles", &self.internal_articles)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalArticleSearchResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for InternalArticleSearchResponseData {
-    const NAME: &'static str = "InternalArticleSearchResponseData";
-    const LIST_MEMBER: Option<&'static str> = Some("internal_articles");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "internal_articles" => crate::codec::set(&mut slots.internal_articles, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for InternalArticleSearchResponseData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("internal_articles", &self.internal_articles)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for InternalArticleSearchResponseData {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for InternalArticleSearchResponseData {
+        const NAME: &'static str = "InternalArticleSearchResponseData";
+        const LIST_MEMBER: Option<&'static str> = Some("internal_articles");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "internal_articles" => {
+                    crate::codec::set(&mut slots.internal_articles, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Update Internal Article Request Payload
 ///
 /// You can Update an Internal Article
@@ -421,24 +451,62 @@ pub struct UpdateInternalArticleRequest {
     /// The id of the author of the article.
     pub owner_id: Option<i64>,
 }
-impl serde::Serialize for UpdateInternalArticleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("title", &self.title)
-            .opt("body", &self.body)
-            .opt("author_id", &self.author_id)
-            .opt("owner_id", &self.owner_id)
-            .end()
+impl UpdateInternalArticleRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateInternalArticleRequest::new().with_title(..)`, or `UpdateInternalArticleRequest { title: Some(..), ..UpdateInternalArticleRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            body: None,
+            author_id: None,
+            owner_id: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateInternalArticleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateInternalArticleRequest {
+    /// Sets `title` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_title(..)`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `body` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `author_id` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_author_id(..)`.
+    pub fn with_author_id(mut self, value: impl Into<i64>) -> Self {
+        self.author_id = Some(value.into());
+        self
+    }
+    /// Sets `owner_id` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_owner_id(..)`.
+    pub fn with_owner_id(mut self, value: impl Into<i64>) -> Self {
+        self.owner_id = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateInternalArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("title", &self.title)
+                .opt("body", &self.body)
+                .opt("author_id", &self.author_id)
+                .opt("owner_id", &self.owner_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInternalArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         title: Option<Option<String>>,
@@ -479,38 +547,3 @@ const _: () = {
         }
     }
 };
-impl UpdateInternalArticleRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateInternalArticleRequest::new().with_title(..)`, or `UpdateInternalArticleRequest { title: Some(..), ..UpdateInternalArticleRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            title: None,
-            body: None,
-            author_id: None,
-            owner_id: None,
-        }
-    }
-}
-impl UpdateInternalArticleRequest {
-    /// Sets `title` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_title(..)`.
-    pub fn with_title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-    /// Sets `body` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `author_id` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_author_id(..)`.
-    pub fn with_author_id(mut self, value: impl Into<i64>) -> Self {
-        self.author_id = Some(value.into());
-        self
-    }
-    /// Sets `owner_id` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_owner_id(..)`.
-    pub fn with_owner_id(mut self, value: impl Into<i64>) -> Self {
-        self.owner_id = Some(value.into());
-        self
-    }
-}

@@ -14,48 +14,6 @@ pub enum CreateMessageRequest {
     /// message_type: `inapp`.
     Inapp(CreateMessageRequestInapp),
 }
-impl serde::Serialize for CreateMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Email(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Inapp(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for CreateMessageRequest {
-    const TAG: &'static str = "message_type";
-    fn variant<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-    ) -> Option<Result<Self, A::Error>> {
-        Some(
-            match tag {
-                "email" => crate::codec::rest(Self::TAG, tag, map).map(Self::Email),
-                "inapp" => crate::codec::rest(Self::TAG, tag, map).map(Self::Inapp),
-                _ => return None,
-            },
-        )
-    }
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("email") => crate::codec::from_value(value).map(Self::Email),
-            Some("inapp") => crate::codec::from_value(value).map(Self::Inapp),
-            other => {
-                Err(
-                    crate::codec::unknown_tag("message_type", other, &["email", "inapp"]),
-                )
-            }
-        }
-    }
-}
 impl From<CreateMessageRequestEmail> for CreateMessageRequest {
     fn from(value: CreateMessageRequestEmail) -> Self {
         Self::Email(value)
@@ -66,7 +24,58 @@ impl From<CreateMessageRequestInapp> for CreateMessageRequest {
         Self::Inapp(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateMessageRequest);
+const _: () = {
+    impl serde::Serialize for CreateMessageRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Email(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Inapp(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for CreateMessageRequest {
+        const TAG: &'static str = "message_type";
+        fn variant<'de, A: serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: &mut A,
+        ) -> Option<Result<Self, A::Error>> {
+            Some(
+                match tag {
+                    "email" => crate::codec::rest(Self::TAG, tag, map).map(Self::Email),
+                    "inapp" => crate::codec::rest(Self::TAG, tag, map).map(Self::Inapp),
+                    _ => return None,
+                },
+            )
+        }
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("email") => crate::codec::from_value(value).map(Self::Email),
+                Some("inapp") => crate::codec::from_value(value).map(Self::Inapp),
+                other => {
+                    Err(
+                        crate::codec::unknown_tag(
+                            "message_type",
+                            other,
+                            &["email", "inapp"],
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateMessageRequest);
+};
 /// message_type: `email`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestEmail {
@@ -85,31 +94,71 @@ pub struct CreateMessageRequestEmail {
     /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
     pub create_conversation_without_contact_reply: Option<bool>,
 }
-impl serde::Serialize for CreateMessageRequestEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "email")
-            .req("subject", &self.subject)
-            .req("body", &self.body)
-            .req("template", &self.template)
-            .req("from", &self.from)
-            .req("to", &self.to)
-            .opt("created_at", &self.created_at)
-            .opt(
-                "create_conversation_without_contact_reply",
-                &self.create_conversation_without_contact_reply,
-            )
-            .end()
+impl CreateMessageRequestEmail {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateMessageRequestEmail::new(..).with_created_at(..)`, or `CreateMessageRequestEmail { created_at: Some(..), ..CreateMessageRequestEmail::new(..) }`.
+    pub fn new(
+        subject: impl Into<String>,
+        body: impl Into<String>,
+        template: impl Into<String>,
+        from: impl Into<CreateMessageRequestEmailFrom>,
+        to: impl Into<CreateMessageRequestEmailTo>,
+    ) -> Self {
+        Self {
+            subject: subject.into(),
+            body: body.into(),
+            template: template.into(),
+            from: from.into(),
+            to: to.into(),
+            created_at: None,
+            create_conversation_without_contact_reply: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateMessageRequestEmail {
+    /// Sets `created_at` (to `Some`), builder style: `CreateMessageRequestEmail::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `create_conversation_without_contact_reply` (to `Some`), builder style: `CreateMessageRequestEmail::new(..).with_create_conversation_without_contact_reply(..)`.
+    pub fn with_create_conversation_without_contact_reply(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.create_conversation_without_contact_reply = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateMessageRequestEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "email")
+                .req("subject", &self.subject)
+                .req("body", &self.body)
+                .req("template", &self.template)
+                .req("from", &self.from)
+                .req("to", &self.to)
+                .opt("created_at", &self.created_at)
+                .opt(
+                    "create_conversation_without_contact_reply",
+                    &self.create_conversation_without_contact_reply,
+                )
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -192,65 +241,37 @@ const _: () = {
         }
     }
 };
-impl CreateMessageRequestEmail {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateMessageRequestEmail::new(..).with_created_at(..)`, or `CreateMessageRequestEmail { created_at: Some(..), ..CreateMessageRequestEmail::new(..) }`.
-    pub fn new(
-        subject: impl Into<String>,
-        body: impl Into<String>,
-        template: impl Into<String>,
-        from: impl Into<CreateMessageRequestEmailFrom>,
-        to: impl Into<CreateMessageRequestEmailTo>,
-    ) -> Self {
-        Self {
-            subject: subject.into(),
-            body: body.into(),
-            template: template.into(),
-            from: from.into(),
-            to: to.into(),
-            created_at: None,
-            create_conversation_without_contact_reply: None,
-        }
-    }
-}
-impl CreateMessageRequestEmail {
-    /// Sets `created_at` (to `Some`), builder style: `CreateMessageRequestEmail::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `create_conversation_without_contact_reply` (to `Some`), builder style: `CreateMessageRequestEmail::new(..).with_create_conversation_without_contact_reply(..)`.
-    pub fn with_create_conversation_without_contact_reply(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.create_conversation_without_contact_reply = Some(value.into());
-        self
-    }
-}
 /// The sender of the message. If not provided, the default sender will be used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestEmailFrom {
     /// The identifier for the admin which is given by Intercom.
     pub id: i64,
 }
-impl serde::Serialize for CreateMessageRequestEmailFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", "admin")
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestEmailFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateMessageRequestEmailFrom {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(id: i64) -> Self {
+        Self { id }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateMessageRequestEmailFrom {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", "admin")
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestEmailFrom {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<()>,
@@ -280,12 +301,6 @@ const _: () = {
         }
     }
 };
-impl CreateMessageRequestEmailFrom {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(id: i64) -> Self {
-        Self { id }
-    }
-}
 /// The sender of the message. If not provided, the default sender will be used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestEmailTo {
@@ -294,22 +309,37 @@ pub struct CreateMessageRequestEmailTo {
     /// The identifier for the contact which is given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for CreateMessageRequestEmailTo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestEmailTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateMessageRequestEmailTo {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        type_: impl Into<CreateMessageRequestEmailToType>,
+        id: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            id: id.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateMessageRequestEmailTo {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestEmailTo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<CreateMessageRequestEmailToType>,
@@ -337,18 +367,6 @@ const _: () = {
         }
     }
 };
-impl CreateMessageRequestEmailTo {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        type_: impl Into<CreateMessageRequestEmailToType>,
-        id: impl Into<String>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            id: id.into(),
-        }
-    }
-}
 /// The role associated to the contact - `user` or `lead`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -387,7 +405,9 @@ impl std::str::FromStr for CreateMessageRequestEmailToType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateMessageRequestEmailToType);
+const _: () = {
+    crate::codec::string_enum!(closed CreateMessageRequestEmailToType);
+};
 /// message_type: `inapp`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestInapp {
@@ -406,31 +426,79 @@ pub struct CreateMessageRequestInapp {
     /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
     pub create_conversation_without_contact_reply: Option<bool>,
 }
-impl serde::Serialize for CreateMessageRequestInapp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "inapp")
-            .opt("subject", &self.subject)
-            .req("body", &self.body)
-            .opt("template", &self.template)
-            .req("from", &self.from)
-            .req("to", &self.to)
-            .opt("created_at", &self.created_at)
-            .opt(
-                "create_conversation_without_contact_reply",
-                &self.create_conversation_without_contact_reply,
-            )
-            .end()
+impl CreateMessageRequestInapp {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateMessageRequestInapp::new(..).with_subject(..)`, or `CreateMessageRequestInapp { subject: Some(..), ..CreateMessageRequestInapp::new(..) }`.
+    pub fn new(
+        body: impl Into<String>,
+        from: impl Into<CreateMessageRequestInappFrom>,
+        to: impl Into<CreateMessageRequestInappTo>,
+    ) -> Self {
+        Self {
+            subject: None,
+            body: body.into(),
+            template: None,
+            from: from.into(),
+            to: to.into(),
+            created_at: None,
+            create_conversation_without_contact_reply: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestInapp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateMessageRequestInapp {
+    /// Sets `subject` (to `Some`), builder style: `CreateMessageRequestInapp::new(..).with_subject(..)`.
+    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+    /// Sets `template` (to `Some`), builder style: `CreateMessageRequestInapp::new(..).with_template(..)`.
+    pub fn with_template(mut self, value: impl Into<String>) -> Self {
+        self.template = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `CreateMessageRequestInapp::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `create_conversation_without_contact_reply` (to `Some`), builder style: `CreateMessageRequestInapp::new(..).with_create_conversation_without_contact_reply(..)`.
+    pub fn with_create_conversation_without_contact_reply(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.create_conversation_without_contact_reply = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateMessageRequestInapp {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "inapp")
+                .opt("subject", &self.subject)
+                .req("body", &self.body)
+                .opt("template", &self.template)
+                .req("from", &self.from)
+                .req("to", &self.to)
+                .opt("created_at", &self.created_at)
+                .opt(
+                    "create_conversation_without_contact_reply",
+                    &self.create_conversation_without_contact_reply,
+                )
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestInapp {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -513,73 +581,37 @@ const _: () = {
         }
     }
 };
-impl CreateMessageRequestInapp {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateMessageRequestInapp::new(..).with_subject(..)`, or `CreateMessageRequestInapp { subject: Some(..), ..CreateMessageRequestInapp::new(..) }`.
-    pub fn new(
-        body: impl Into<String>,
-        from: impl Into<CreateMessageRequestInappFrom>,
-        to: impl Into<CreateMessageRequestInappTo>,
-    ) -> Self {
-        Self {
-            subject: None,
-            body: body.into(),
-            template: None,
-            from: from.into(),
-            to: to.into(),
-            created_at: None,
-            create_conversation_without_contact_reply: None,
-        }
-    }
-}
-impl CreateMessageRequestInapp {
-    /// Sets `subject` (to `Some`), builder style: `CreateMessageRequestInapp::new(..).with_subject(..)`.
-    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
-        self.subject = Some(value.into());
-        self
-    }
-    /// Sets `template` (to `Some`), builder style: `CreateMessageRequestInapp::new(..).with_template(..)`.
-    pub fn with_template(mut self, value: impl Into<String>) -> Self {
-        self.template = Some(value.into());
-        self
-    }
-    /// Sets `created_at` (to `Some`), builder style: `CreateMessageRequestInapp::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `create_conversation_without_contact_reply` (to `Some`), builder style: `CreateMessageRequestInapp::new(..).with_create_conversation_without_contact_reply(..)`.
-    pub fn with_create_conversation_without_contact_reply(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.create_conversation_without_contact_reply = Some(value.into());
-        self
-    }
-}
 /// The sender of the message. If not provided, the default sender will be used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestInappFrom {
     /// The identifier for the admin which is given by Intercom.
     pub id: i64,
 }
-impl serde::Serialize for CreateMessageRequestInappFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", "admin")
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestInappFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateMessageRequestInappFrom {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(id: i64) -> Self {
+        Self { id }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateMessageRequestInappFrom {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", "admin")
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestInappFrom {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<()>,
@@ -609,12 +641,6 @@ const _: () = {
         }
     }
 };
-impl CreateMessageRequestInappFrom {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(id: i64) -> Self {
-        Self { id }
-    }
-}
 /// The sender of the message. If not provided, the default sender will be used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestInappTo {
@@ -623,22 +649,37 @@ pub struct CreateMessageRequestInappTo {
     /// The identifier for the contact which is given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for CreateMessageRequestInappTo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestInappTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateMessageRequestInappTo {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        type_: impl Into<CreateMessageRequestInappToType>,
+        id: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            id: id.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateMessageRequestInappTo {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestInappTo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<CreateMessageRequestInappToType>,
@@ -666,18 +707,6 @@ const _: () = {
         }
     }
 };
-impl CreateMessageRequestInappTo {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        type_: impl Into<CreateMessageRequestInappToType>,
-        id: impl Into<String>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            id: id.into(),
-        }
-    }
-}
 /// The role associated to the contact - `user` or `lead`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -716,4 +745,6 @@ impl std::str::FromStr for CreateMessageRequestInappToType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateMessageRequestInappToType);
+const _: () = {
+    crate::codec::string_enum!(closed CreateMessageRequestInappToType);
+};

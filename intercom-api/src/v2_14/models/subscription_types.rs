@@ -3,7 +3,9 @@
 //! Models of the `subscription_types` group (Intercom API 2.14).
 #[allow(unused_imports)]
 use super::*;
-/// `AttachSubscriptionTypeToContactRequest` (defined inline at `/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`).
+/// The request body of `attach_subscription_type_to_contact`.
+///
+/// Defined inline at `/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachSubscriptionTypeToContactRequest {
     /// The unique identifier for the subscription which is given by Intercom
@@ -11,22 +13,34 @@ pub struct AttachSubscriptionTypeToContactRequest {
     /// The consent_type of a subscription, opt_out or opt_in.
     pub consent_type: String,
 }
-impl serde::Serialize for AttachSubscriptionTypeToContactRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .req("consent_type", &self.consent_type)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachSubscriptionTypeToContactRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachSubscriptionTypeToContactRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(id: impl Into<String>, consent_type: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            consent_type: consent_type.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachSubscriptionTypeToContactRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .req("consent_type", &self.consent_type)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachSubscriptionTypeToContactRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         id: Option<String>,
@@ -60,12 +74,3 @@ const _: () = {
         }
     }
 };
-impl AttachSubscriptionTypeToContactRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(id: impl Into<String>, consent_type: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            consent_type: consent_type.into(),
-        }
-    }
-}

@@ -29,33 +29,99 @@ pub struct CreateTicketTypeAttributeRequest {
     /// Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)
     pub allow_multiple_values: Option<bool>,
 }
-impl serde::Serialize for CreateTicketTypeAttributeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("description", &self.description)
-            .req("data_type", &self.data_type)
-            .opt("required_to_create", &self.required_to_create)
-            .opt(
-                "required_to_create_for_contacts",
-                &self.required_to_create_for_contacts,
-            )
-            .opt("visible_on_create", &self.visible_on_create)
-            .opt("visible_to_contacts", &self.visible_to_contacts)
-            .opt("multiline", &self.multiline)
-            .opt("list_items", &self.list_items)
-            .opt("allow_multiple_values", &self.allow_multiple_values)
-            .end()
+impl CreateTicketTypeAttributeRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateTicketTypeAttributeRequest::new(..).with_required_to_create(..)`, or `CreateTicketTypeAttributeRequest { required_to_create: Some(..), ..CreateTicketTypeAttributeRequest::new(..) }`.
+    pub fn new(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        data_type: impl Into<CreateTicketTypeAttributeRequestDataType>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            description: description.into(),
+            data_type: data_type.into(),
+            required_to_create: None,
+            required_to_create_for_contacts: None,
+            visible_on_create: None,
+            visible_to_contacts: None,
+            multiline: None,
+            list_items: None,
+            allow_multiple_values: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateTicketTypeAttributeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateTicketTypeAttributeRequest {
+    /// Sets `required_to_create` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_required_to_create(..)`.
+    pub fn with_required_to_create(mut self, value: impl Into<bool>) -> Self {
+        self.required_to_create = Some(value.into());
+        self
+    }
+    /// Sets `required_to_create_for_contacts` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_required_to_create_for_contacts(..)`.
+    pub fn with_required_to_create_for_contacts(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.required_to_create_for_contacts = Some(value.into());
+        self
+    }
+    /// Sets `visible_on_create` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_visible_on_create(..)`.
+    pub fn with_visible_on_create(mut self, value: impl Into<bool>) -> Self {
+        self.visible_on_create = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_contacts` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_visible_to_contacts(..)`.
+    pub fn with_visible_to_contacts(mut self, value: impl Into<bool>) -> Self {
+        self.visible_to_contacts = Some(value.into());
+        self
+    }
+    /// Sets `multiline` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_multiline(..)`.
+    pub fn with_multiline(mut self, value: impl Into<bool>) -> Self {
+        self.multiline = Some(value.into());
+        self
+    }
+    /// Sets `list_items` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_list_items(..)`.
+    pub fn with_list_items(mut self, value: impl Into<String>) -> Self {
+        self.list_items = Some(value.into());
+        self
+    }
+    /// Sets `allow_multiple_values` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_allow_multiple_values(..)`.
+    pub fn with_allow_multiple_values(mut self, value: impl Into<bool>) -> Self {
+        self.allow_multiple_values = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateTicketTypeAttributeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("description", &self.description)
+                .req("data_type", &self.data_type)
+                .opt("required_to_create", &self.required_to_create)
+                .opt(
+                    "required_to_create_for_contacts",
+                    &self.required_to_create_for_contacts,
+                )
+                .opt("visible_on_create", &self.visible_on_create)
+                .opt("visible_to_contacts", &self.visible_to_contacts)
+                .opt("multiline", &self.multiline)
+                .opt("list_items", &self.list_items)
+                .opt("allow_multiple_values", &self.allow_multiple_values)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketTypeAttributeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -165,69 +231,6 @@ const _: () = {
         }
     }
 };
-impl CreateTicketTypeAttributeRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateTicketTypeAttributeRequest::new(..).with_required_to_create(..)`, or `CreateTicketTypeAttributeRequest { required_to_create: Some(..), ..CreateTicketTypeAttributeRequest::new(..) }`.
-    pub fn new(
-        name: impl Into<String>,
-        description: impl Into<String>,
-        data_type: impl Into<CreateTicketTypeAttributeRequestDataType>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            description: description.into(),
-            data_type: data_type.into(),
-            required_to_create: None,
-            required_to_create_for_contacts: None,
-            visible_on_create: None,
-            visible_to_contacts: None,
-            multiline: None,
-            list_items: None,
-            allow_multiple_values: None,
-        }
-    }
-}
-impl CreateTicketTypeAttributeRequest {
-    /// Sets `required_to_create` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_required_to_create(..)`.
-    pub fn with_required_to_create(mut self, value: impl Into<bool>) -> Self {
-        self.required_to_create = Some(value.into());
-        self
-    }
-    /// Sets `required_to_create_for_contacts` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_required_to_create_for_contacts(..)`.
-    pub fn with_required_to_create_for_contacts(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.required_to_create_for_contacts = Some(value.into());
-        self
-    }
-    /// Sets `visible_on_create` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_visible_on_create(..)`.
-    pub fn with_visible_on_create(mut self, value: impl Into<bool>) -> Self {
-        self.visible_on_create = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_contacts` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_visible_to_contacts(..)`.
-    pub fn with_visible_to_contacts(mut self, value: impl Into<bool>) -> Self {
-        self.visible_to_contacts = Some(value.into());
-        self
-    }
-    /// Sets `multiline` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_multiline(..)`.
-    pub fn with_multiline(mut self, value: impl Into<bool>) -> Self {
-        self.multiline = Some(value.into());
-        self
-    }
-    /// Sets `list_items` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_list_items(..)`.
-    pub fn with_list_items(mut self, value: impl Into<String>) -> Self {
-        self.list_items = Some(value.into());
-        self
-    }
-    /// Sets `allow_multiple_values` (to `Some`), builder style: `CreateTicketTypeAttributeRequest::new(..).with_allow_multiple_values(..)`.
-    pub fn with_allow_multiple_values(mut self, value: impl Into<bool>) -> Self {
-        self.allow_multiple_values = Some(value.into());
-        self
-    }
-}
 /// The data type of the attribute
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -286,7 +289,9 @@ impl std::str::FromStr for CreateTicketTypeAttributeRequestDataType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateTicketTypeAttributeRequestDataType);
+const _: () = {
+    crate::codec::string_enum!(closed CreateTicketTypeAttributeRequestDataType);
+};
 /// Update Ticket Type Attribute Request Payload
 ///
 /// You can update a Ticket Type Attribute
@@ -313,33 +318,110 @@ pub struct UpdateTicketTypeAttributeRequest {
     /// Whether the attribute should be archived and not shown during creation of the ticket (it will still be present on previously created tickets)
     pub archived: Option<bool>,
 }
-impl serde::Serialize for UpdateTicketTypeAttributeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("required_to_create", &self.required_to_create)
-            .opt(
-                "required_to_create_for_contacts",
-                &self.required_to_create_for_contacts,
-            )
-            .opt("visible_on_create", &self.visible_on_create)
-            .opt("visible_to_contacts", &self.visible_to_contacts)
-            .opt("multiline", &self.multiline)
-            .opt("list_items", &self.list_items)
-            .opt("allow_multiple_values", &self.allow_multiple_values)
-            .opt("archived", &self.archived)
-            .end()
+impl UpdateTicketTypeAttributeRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateTicketTypeAttributeRequest::new().with_name(..)`, or `UpdateTicketTypeAttributeRequest { name: Some(..), ..UpdateTicketTypeAttributeRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            required_to_create: None,
+            required_to_create_for_contacts: None,
+            visible_on_create: None,
+            visible_to_contacts: None,
+            multiline: None,
+            list_items: None,
+            allow_multiple_values: None,
+            archived: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateTicketTypeAttributeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateTicketTypeAttributeRequest {
+    /// Sets `name` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required_to_create` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_required_to_create(..)`.
+    pub fn with_required_to_create(mut self, value: impl Into<bool>) -> Self {
+        self.required_to_create = Some(value.into());
+        self
+    }
+    /// Sets `required_to_create_for_contacts` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_required_to_create_for_contacts(..)`.
+    pub fn with_required_to_create_for_contacts(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.required_to_create_for_contacts = Some(value.into());
+        self
+    }
+    /// Sets `visible_on_create` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_visible_on_create(..)`.
+    pub fn with_visible_on_create(mut self, value: impl Into<bool>) -> Self {
+        self.visible_on_create = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_contacts` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_visible_to_contacts(..)`.
+    pub fn with_visible_to_contacts(mut self, value: impl Into<bool>) -> Self {
+        self.visible_to_contacts = Some(value.into());
+        self
+    }
+    /// Sets `multiline` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_multiline(..)`.
+    pub fn with_multiline(mut self, value: impl Into<bool>) -> Self {
+        self.multiline = Some(value.into());
+        self
+    }
+    /// Sets `list_items` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_list_items(..)`.
+    pub fn with_list_items(mut self, value: impl Into<String>) -> Self {
+        self.list_items = Some(value.into());
+        self
+    }
+    /// Sets `allow_multiple_values` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_allow_multiple_values(..)`.
+    pub fn with_allow_multiple_values(mut self, value: impl Into<bool>) -> Self {
+        self.allow_multiple_values = Some(value.into());
+        self
+    }
+    /// Sets `archived` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_archived(..)`.
+    pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
+        self.archived = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateTicketTypeAttributeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("required_to_create", &self.required_to_create)
+                .opt(
+                    "required_to_create_for_contacts",
+                    &self.required_to_create_for_contacts,
+                )
+                .opt("visible_on_create", &self.visible_on_create)
+                .opt("visible_to_contacts", &self.visible_to_contacts)
+                .opt("multiline", &self.multiline)
+                .opt("list_items", &self.list_items)
+                .opt("allow_multiple_values", &self.allow_multiple_values)
+                .opt("archived", &self.archived)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateTicketTypeAttributeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<Option<String>>,
@@ -453,77 +535,3 @@ const _: () = {
         }
     }
 };
-impl UpdateTicketTypeAttributeRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateTicketTypeAttributeRequest::new().with_name(..)`, or `UpdateTicketTypeAttributeRequest { name: Some(..), ..UpdateTicketTypeAttributeRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            description: None,
-            required_to_create: None,
-            required_to_create_for_contacts: None,
-            visible_on_create: None,
-            visible_to_contacts: None,
-            multiline: None,
-            list_items: None,
-            allow_multiple_values: None,
-            archived: None,
-        }
-    }
-}
-impl UpdateTicketTypeAttributeRequest {
-    /// Sets `name` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required_to_create` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_required_to_create(..)`.
-    pub fn with_required_to_create(mut self, value: impl Into<bool>) -> Self {
-        self.required_to_create = Some(value.into());
-        self
-    }
-    /// Sets `required_to_create_for_contacts` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_required_to_create_for_contacts(..)`.
-    pub fn with_required_to_create_for_contacts(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.required_to_create_for_contacts = Some(value.into());
-        self
-    }
-    /// Sets `visible_on_create` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_visible_on_create(..)`.
-    pub fn with_visible_on_create(mut self, value: impl Into<bool>) -> Self {
-        self.visible_on_create = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_contacts` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_visible_to_contacts(..)`.
-    pub fn with_visible_to_contacts(mut self, value: impl Into<bool>) -> Self {
-        self.visible_to_contacts = Some(value.into());
-        self
-    }
-    /// Sets `multiline` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_multiline(..)`.
-    pub fn with_multiline(mut self, value: impl Into<bool>) -> Self {
-        self.multiline = Some(value.into());
-        self
-    }
-    /// Sets `list_items` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_list_items(..)`.
-    pub fn with_list_items(mut self, value: impl Into<String>) -> Self {
-        self.list_items = Some(value.into());
-        self
-    }
-    /// Sets `allow_multiple_values` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_allow_multiple_values(..)`.
-    pub fn with_allow_multiple_values(mut self, value: impl Into<bool>) -> Self {
-        self.allow_multiple_values = Some(value.into());
-        self
-    }
-    /// Sets `archived` (to `Some`), builder style: `UpdateTicketTypeAttributeRequest::new().with_archived(..)`.
-    pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
-        self.archived = Some(value.into());
-        self
-    }
-}

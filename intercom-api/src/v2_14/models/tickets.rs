@@ -3,7 +3,9 @@
 //! Models of the `tickets` group (Intercom API 2.14).
 #[allow(unused_imports)]
 use super::*;
-/// `AdminReplyTicketRequestMessageType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/message_type`).
+/// The `message_type` member of `AdminReplyTicketRequest`.
+///
+/// Defined inline at `/components/schemas/admin_reply_ticket_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdminReplyTicketRequestMessageType {
@@ -45,7 +47,9 @@ impl std::str::FromStr for AdminReplyTicketRequestMessageType {
         )
     }
 }
-crate::codec::string_enum!(closed AdminReplyTicketRequestMessageType);
+const _: () = {
+    crate::codec::string_enum!(closed AdminReplyTicketRequestMessageType);
+};
 /// Quick Reply Option
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyTicketRequestReplyOptionsItem {
@@ -54,22 +58,34 @@ pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment ticket part that is created when a user clicks on this reply option.
     pub uuid: String,
 }
-impl serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("text", &self.text)
-            .req("uuid", &self.uuid)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequestReplyOptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AdminReplyTicketRequestReplyOptionsItem {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            uuid: uuid.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("text", &self.text)
+                .req("uuid", &self.uuid)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequestReplyOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         text: Option<String>,
@@ -97,16 +113,9 @@ const _: () = {
         }
     }
 };
-impl AdminReplyTicketRequestReplyOptionsItem {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            uuid: uuid.into(),
-        }
-    }
-}
-/// `CreateTicketRequestAssignment` (defined inline at `/components/schemas/create_ticket_request/properties/assignment`).
+/// The `assignment` member of `CreateTicketRequest`.
+///
+/// Defined inline at `/components/schemas/create_ticket_request/properties/assignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketRequestAssignment {
     /// The ID of the admin to which the ticket is assigned. If not provided, the ticket will be unassigned.
@@ -114,22 +123,48 @@ pub struct CreateTicketRequestAssignment {
     /// The ID of the team to which the ticket is assigned. If not provided, the ticket will be unassigned.
     pub team_assignee_id: Option<String>,
 }
-impl serde::Serialize for CreateTicketRequestAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("admin_assignee_id", &self.admin_assignee_id)
-            .opt("team_assignee_id", &self.team_assignee_id)
-            .end()
+impl CreateTicketRequestAssignment {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateTicketRequestAssignment::new().with_admin_assignee_id(..)`, or `CreateTicketRequestAssignment { admin_assignee_id: Some(..), ..CreateTicketRequestAssignment::new() }`.
+    pub fn new() -> Self {
+        Self {
+            admin_assignee_id: None,
+            team_assignee_id: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateTicketRequestAssignment {
+    /// Sets `admin_assignee_id` (to `Some`), builder style: `CreateTicketRequestAssignment::new().with_admin_assignee_id(..)`.
+    pub fn with_admin_assignee_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_assignee_id = Some(value.into());
+        self
+    }
+    /// Sets `team_assignee_id` (to `Some`), builder style: `CreateTicketRequestAssignment::new().with_team_assignee_id(..)`.
+    pub fn with_team_assignee_id(mut self, value: impl Into<String>) -> Self {
+        self.team_assignee_id = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateTicketRequestAssignment {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("admin_assignee_id", &self.admin_assignee_id)
+                .opt("team_assignee_id", &self.team_assignee_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestAssignment {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         admin_assignee_id: Option<Option<String>>,
@@ -176,30 +211,9 @@ const _: () = {
         }
     }
 };
-impl CreateTicketRequestAssignment {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateTicketRequestAssignment::new().with_admin_assignee_id(..)`, or `CreateTicketRequestAssignment { admin_assignee_id: Some(..), ..CreateTicketRequestAssignment::new() }`.
-    pub fn new() -> Self {
-        Self {
-            admin_assignee_id: None,
-            team_assignee_id: None,
-        }
-    }
-}
-impl CreateTicketRequestAssignment {
-    /// Sets `admin_assignee_id` (to `Some`), builder style: `CreateTicketRequestAssignment::new().with_admin_assignee_id(..)`.
-    pub fn with_admin_assignee_id(mut self, value: impl Into<String>) -> Self {
-        self.admin_assignee_id = Some(value.into());
-        self
-    }
-    /// Sets `team_assignee_id` (to `Some`), builder style: `CreateTicketRequestAssignment::new().with_team_assignee_id(..)`.
-    pub fn with_team_assignee_id(mut self, value: impl Into<String>) -> Self {
-        self.team_assignee_id = Some(value.into());
-        self
-    }
-}
-/// `CreateTicketRequestContactsItem` (defined inline at `/components/schemas/create_ticket_request/properties/contacts/items`).
+/// An item of the `contacts` member of `CreateTicketRequest`.
+///
+/// Defined inline at `/components/schemas/create_ticket_request/properties/contacts/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -227,26 +241,37 @@ impl From<CreateTicketRequestContactsItemEmail> for CreateTicketRequestContactsI
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateTicketRequestContactsItem);
+const _: () = {
+    crate::codec::lenient_strict_union!(CreateTicketRequestContactsItem);
+};
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestContactsItemEmail {
     /// The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
     pub email: String,
 }
-impl serde::Serialize for CreateTicketRequestContactsItemEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateTicketRequestContactsItemEmail {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateTicketRequestContactsItemEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         email: Option<String>,
@@ -271,33 +296,38 @@ const _: () = {
         }
     }
 };
-impl CreateTicketRequestContactsItemEmail {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(email: impl Into<String>) -> Self {
-        Self { email: email.into() }
-    }
-}
 /// External ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestContactsItemExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub external_id: String,
 }
-impl serde::Serialize for CreateTicketRequestContactsItemExternalId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("external_id", &self.external_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemExternalId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateTicketRequestContactsItemExternalId {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(external_id: impl Into<String>) -> Self {
+        Self {
+            external_id: external_id.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateTicketRequestContactsItemExternalId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("external_id", &self.external_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemExternalId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         external_id: Option<String>,
@@ -324,33 +354,34 @@ const _: () = {
         }
     }
 };
-impl CreateTicketRequestContactsItemExternalId {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(external_id: impl Into<String>) -> Self {
-        Self {
-            external_id: external_id.into(),
-        }
-    }
-}
 /// ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestContactsItemId {
     /// The identifier for the contact as given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for CreateTicketRequestContactsItemId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateTicketRequestContactsItemId {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateTicketRequestContactsItemId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         id: Option<String>,
@@ -375,13 +406,9 @@ const _: () = {
         }
     }
 };
-impl CreateTicketRequestContactsItemId {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
-/// `CreateTicketRequestObject` (defined inline at `/paths/~1tickets/post/requestBody/content/application~1json/schema`).
+/// The request body of `create_ticket`.
+///
+/// Defined inline at `/paths/~1tickets/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestObject {
     /// The ID of the type of ticket you want to create
@@ -403,27 +430,79 @@ pub struct CreateTicketRequestObject {
     /// Option to disable notifications when a Ticket is created.
     pub skip_notifications: Option<bool>,
 }
-impl serde::Serialize for CreateTicketRequestObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("ticket_type_id", &self.ticket_type_id)
-            .req("contacts", &self.contacts)
-            .opt("conversation_to_link_id", &self.conversation_to_link_id)
-            .opt("company_id", &self.company_id)
-            .opt("created_at", &self.created_at)
-            .opt("assignment", &self.assignment)
-            .opt("skip_notifications", &self.skip_notifications)
-            .end()
+impl CreateTicketRequestObject {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateTicketRequestObject::new(..).with_conversation_to_link_id(..)`, or `CreateTicketRequestObject { conversation_to_link_id: Some(..), ..CreateTicketRequestObject::new(..) }`.
+    pub fn new(
+        ticket_type_id: impl Into<String>,
+        contacts: Vec<CreateTicketRequestContactsItem>,
+    ) -> Self {
+        Self {
+            ticket_type_id: ticket_type_id.into(),
+            contacts,
+            conversation_to_link_id: None,
+            company_id: None,
+            created_at: None,
+            assignment: None,
+            skip_notifications: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateTicketRequestObject {
+    /// Sets `conversation_to_link_id` (to `Some`), builder style: `CreateTicketRequestObject::new(..).with_conversation_to_link_id(..)`.
+    pub fn with_conversation_to_link_id(mut self, value: impl Into<String>) -> Self {
+        self.conversation_to_link_id = Some(value.into());
+        self
+    }
+    /// Sets `company_id` (to `Some`), builder style: `CreateTicketRequestObject::new(..).with_company_id(..)`.
+    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `CreateTicketRequestObject::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `assignment` (to `Some`), builder style: `CreateTicketRequestObject::new(..).with_assignment(..)`.
+    pub fn with_assignment(
+        mut self,
+        value: impl Into<CreateTicketRequestAssignment>,
+    ) -> Self {
+        self.assignment = Some(value.into());
+        self
+    }
+    /// Sets `skip_notifications` (to `Some`), builder style: `CreateTicketRequestObject::new(..).with_skip_notifications(..)`.
+    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
+        self.skip_notifications = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateTicketRequestObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("ticket_type_id", &self.ticket_type_id)
+                .req("contacts", &self.contacts)
+                .opt("conversation_to_link_id", &self.conversation_to_link_id)
+                .opt("company_id", &self.company_id)
+                .opt("created_at", &self.created_at)
+                .opt("assignment", &self.assignment)
+                .opt("skip_notifications", &self.skip_notifications)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         ticket_type_id: Option<String>,
@@ -512,56 +591,9 @@ const _: () = {
         }
     }
 };
-impl CreateTicketRequestObject {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateTicketRequestObject::new(..).with_conversation_to_link_id(..)`, or `CreateTicketRequestObject { conversation_to_link_id: Some(..), ..CreateTicketRequestObject::new(..) }`.
-    pub fn new(
-        ticket_type_id: impl Into<String>,
-        contacts: Vec<CreateTicketRequestContactsItem>,
-    ) -> Self {
-        Self {
-            ticket_type_id: ticket_type_id.into(),
-            contacts,
-            conversation_to_link_id: None,
-            company_id: None,
-            created_at: None,
-            assignment: None,
-            skip_notifications: None,
-        }
-    }
-}
-impl CreateTicketRequestObject {
-    /// Sets `conversation_to_link_id` (to `Some`), builder style: `CreateTicketRequestObject::new(..).with_conversation_to_link_id(..)`.
-    pub fn with_conversation_to_link_id(mut self, value: impl Into<String>) -> Self {
-        self.conversation_to_link_id = Some(value.into());
-        self
-    }
-    /// Sets `company_id` (to `Some`), builder style: `CreateTicketRequestObject::new(..).with_company_id(..)`.
-    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
-        self.company_id = Some(value.into());
-        self
-    }
-    /// Sets `created_at` (to `Some`), builder style: `CreateTicketRequestObject::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `assignment` (to `Some`), builder style: `CreateTicketRequestObject::new(..).with_assignment(..)`.
-    pub fn with_assignment(
-        mut self,
-        value: impl Into<CreateTicketRequestAssignment>,
-    ) -> Self {
-        self.assignment = Some(value.into());
-        self
-    }
-    /// Sets `skip_notifications` (to `Some`), builder style: `CreateTicketRequestObject::new(..).with_skip_notifications(..)`.
-    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
-        self.skip_notifications = Some(value.into());
-        self
-    }
-}
-/// `EnqueueCreateTicketRequest` (defined inline at `/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`).
+/// The request body of `enqueue_create_ticket`.
+///
+/// Defined inline at `/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnqueueCreateTicketRequest {
     /// The ID of the type of ticket you want to create
@@ -583,27 +615,79 @@ pub struct EnqueueCreateTicketRequest {
     /// Option to disable notifications when a Ticket is created.
     pub skip_notifications: Option<bool>,
 }
-impl serde::Serialize for EnqueueCreateTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("ticket_type_id", &self.ticket_type_id)
-            .req("contacts", &self.contacts)
-            .opt("conversation_to_link_id", &self.conversation_to_link_id)
-            .opt("company_id", &self.company_id)
-            .opt("created_at", &self.created_at)
-            .opt("assignment", &self.assignment)
-            .opt("skip_notifications", &self.skip_notifications)
-            .end()
+impl EnqueueCreateTicketRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `EnqueueCreateTicketRequest::new(..).with_conversation_to_link_id(..)`, or `EnqueueCreateTicketRequest { conversation_to_link_id: Some(..), ..EnqueueCreateTicketRequest::new(..) }`.
+    pub fn new(
+        ticket_type_id: impl Into<String>,
+        contacts: Vec<CreateTicketRequestContactsItem>,
+    ) -> Self {
+        Self {
+            ticket_type_id: ticket_type_id.into(),
+            contacts,
+            conversation_to_link_id: None,
+            company_id: None,
+            created_at: None,
+            assignment: None,
+            skip_notifications: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for EnqueueCreateTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl EnqueueCreateTicketRequest {
+    /// Sets `conversation_to_link_id` (to `Some`), builder style: `EnqueueCreateTicketRequest::new(..).with_conversation_to_link_id(..)`.
+    pub fn with_conversation_to_link_id(mut self, value: impl Into<String>) -> Self {
+        self.conversation_to_link_id = Some(value.into());
+        self
+    }
+    /// Sets `company_id` (to `Some`), builder style: `EnqueueCreateTicketRequest::new(..).with_company_id(..)`.
+    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `EnqueueCreateTicketRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `assignment` (to `Some`), builder style: `EnqueueCreateTicketRequest::new(..).with_assignment(..)`.
+    pub fn with_assignment(
+        mut self,
+        value: impl Into<CreateTicketRequestAssignment>,
+    ) -> Self {
+        self.assignment = Some(value.into());
+        self
+    }
+    /// Sets `skip_notifications` (to `Some`), builder style: `EnqueueCreateTicketRequest::new(..).with_skip_notifications(..)`.
+    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
+        self.skip_notifications = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for EnqueueCreateTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("ticket_type_id", &self.ticket_type_id)
+                .req("contacts", &self.contacts)
+                .opt("conversation_to_link_id", &self.conversation_to_link_id)
+                .opt("company_id", &self.company_id)
+                .opt("created_at", &self.created_at)
+                .opt("assignment", &self.assignment)
+                .opt("skip_notifications", &self.skip_notifications)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for EnqueueCreateTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         ticket_type_id: Option<String>,
@@ -692,89 +776,16 @@ const _: () = {
         }
     }
 };
-impl EnqueueCreateTicketRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `EnqueueCreateTicketRequest::new(..).with_conversation_to_link_id(..)`, or `EnqueueCreateTicketRequest { conversation_to_link_id: Some(..), ..EnqueueCreateTicketRequest::new(..) }`.
-    pub fn new(
-        ticket_type_id: impl Into<String>,
-        contacts: Vec<CreateTicketRequestContactsItem>,
-    ) -> Self {
-        Self {
-            ticket_type_id: ticket_type_id.into(),
-            contacts,
-            conversation_to_link_id: None,
-            company_id: None,
-            created_at: None,
-            assignment: None,
-            skip_notifications: None,
-        }
-    }
-}
-impl EnqueueCreateTicketRequest {
-    /// Sets `conversation_to_link_id` (to `Some`), builder style: `EnqueueCreateTicketRequest::new(..).with_conversation_to_link_id(..)`.
-    pub fn with_conversation_to_link_id(mut self, value: impl Into<String>) -> Self {
-        self.conversation_to_link_id = Some(value.into());
-        self
-    }
-    /// Sets `company_id` (to `Some`), builder style: `EnqueueCreateTicketRequest::new(..).with_company_id(..)`.
-    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
-        self.company_id = Some(value.into());
-        self
-    }
-    /// Sets `created_at` (to `Some`), builder style: `EnqueueCreateTicketRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `assignment` (to `Some`), builder style: `EnqueueCreateTicketRequest::new(..).with_assignment(..)`.
-    pub fn with_assignment(
-        mut self,
-        value: impl Into<CreateTicketRequestAssignment>,
-    ) -> Self {
-        self.assignment = Some(value.into());
-        self
-    }
-    /// Sets `skip_notifications` (to `Some`), builder style: `EnqueueCreateTicketRequest::new(..).with_skip_notifications(..)`.
-    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
-        self.skip_notifications = Some(value.into());
-        self
-    }
-}
-/// `ReplyTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`).
+/// The request body of `reply_ticket`.
+///
+/// Defined inline at `/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ReplyTicketRequest {
     /// `type: user`
     Contact(ReplyTicketRequestContact),
-    /// `type: admin`
+    /// Payload of the request to reply on behalf of an admin
     Admin(ReplyTicketRequestAdmin),
-}
-impl serde::Serialize for ReplyTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReplyTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for ReplyTicketRequest {
-    const TAG: &'static str = "type";
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("user") => crate::codec::from_value(value).map(Self::Contact),
-            Some("admin") => crate::codec::from_value(value).map(Self::Admin),
-            other => Err(crate::codec::unknown_tag("type", other, &["user", "admin"])),
-        }
-    }
 }
 impl From<ReplyTicketRequestContact> for ReplyTicketRequest {
     fn from(value: ReplyTicketRequestContact) -> Self {
@@ -786,7 +797,40 @@ impl From<ReplyTicketRequestAdmin> for ReplyTicketRequest {
         Self::Admin(value)
     }
 }
-crate::codec::lenient_strict_union!(ReplyTicketRequest);
+const _: () = {
+    impl serde::Serialize for ReplyTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for ReplyTicketRequest {
+        const TAG: &'static str = "type";
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("user") => crate::codec::from_value(value).map(Self::Contact),
+                Some("admin") => crate::codec::from_value(value).map(Self::Admin),
+                other => {
+                    Err(crate::codec::unknown_tag("type", other, &["user", "admin"]))
+                }
+            }
+        }
+    }
+    crate::codec::lenient_strict_union!(ReplyTicketRequest);
+};
 /// Admin Reply on ticket
 ///
 /// Payload of the request to reply on behalf of an admin
@@ -811,29 +855,92 @@ pub struct ReplyTicketRequestAdmin {
     /// If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.
     pub cross_post: Option<bool>,
 }
-impl serde::Serialize for ReplyTicketRequestAdmin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("skip_notifications", &self.skip_notifications)
-            .req("message_type", &self.message_type)
-            .req("type", "admin")
-            .opt("body", &self.body)
-            .req("admin_id", &self.admin_id)
-            .opt("created_at", &self.created_at)
-            .opt("reply_options", &self.reply_options)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("cross_post", &self.cross_post)
-            .end()
+impl ReplyTicketRequestAdmin {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ReplyTicketRequestAdmin::new(..).with_skip_notifications(..)`, or `ReplyTicketRequestAdmin { skip_notifications: Some(..), ..ReplyTicketRequestAdmin::new(..) }`.
+    pub fn new(
+        message_type: impl Into<AdminReplyTicketRequestMessageType>,
+        admin_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            skip_notifications: None,
+            message_type: message_type.into(),
+            body: None,
+            admin_id: admin_id.into(),
+            created_at: None,
+            reply_options: None,
+            attachment_urls: None,
+            cross_post: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ReplyTicketRequestAdmin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ReplyTicketRequestAdmin {
+    /// Sets `skip_notifications` (to `Some`), builder style: `ReplyTicketRequestAdmin::new(..).with_skip_notifications(..)`.
+    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
+        self.skip_notifications = Some(value.into());
+        self
+    }
+    /// Sets `body` (to `Some`), builder style: `ReplyTicketRequestAdmin::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `ReplyTicketRequestAdmin::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `reply_options` (to `Some`), builder style: `ReplyTicketRequestAdmin::new(..).with_reply_options(..)`.
+    pub fn with_reply_options(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<AdminReplyTicketRequestReplyOptionsItem>,
+        >,
+    ) -> Self {
+        self.reply_options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ReplyTicketRequestAdmin::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `cross_post` (to `Some`), builder style: `ReplyTicketRequestAdmin::new(..).with_cross_post(..)`.
+    pub fn with_cross_post(mut self, value: impl Into<bool>) -> Self {
+        self.cross_post = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ReplyTicketRequestAdmin {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("skip_notifications", &self.skip_notifications)
+                .req("message_type", &self.message_type)
+                .req("type", "admin")
+                .opt("body", &self.body)
+                .req("admin_id", &self.admin_id)
+                .opt("created_at", &self.created_at)
+                .opt("reply_options", &self.reply_options)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("cross_post", &self.cross_post)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyTicketRequestAdmin {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         skip_notifications: Option<Option<bool>>,
@@ -923,76 +1030,16 @@ const _: () = {
         }
     }
 };
-impl ReplyTicketRequestAdmin {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ReplyTicketRequestAdmin::new(..).with_skip_notifications(..)`, or `ReplyTicketRequestAdmin { skip_notifications: Some(..), ..ReplyTicketRequestAdmin::new(..) }`.
-    pub fn new(
-        message_type: impl Into<AdminReplyTicketRequestMessageType>,
-        admin_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            skip_notifications: None,
-            message_type: message_type.into(),
-            body: None,
-            admin_id: admin_id.into(),
-            created_at: None,
-            reply_options: None,
-            attachment_urls: None,
-            cross_post: None,
-        }
-    }
-}
-impl ReplyTicketRequestAdmin {
-    /// Sets `skip_notifications` (to `Some`), builder style: `ReplyTicketRequestAdmin::new(..).with_skip_notifications(..)`.
-    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
-        self.skip_notifications = Some(value.into());
-        self
-    }
-    /// Sets `body` (to `Some`), builder style: `ReplyTicketRequestAdmin::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `created_at` (to `Some`), builder style: `ReplyTicketRequestAdmin::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `reply_options` (to `Some`), builder style: `ReplyTicketRequestAdmin::new(..).with_reply_options(..)`.
-    pub fn with_reply_options(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<AdminReplyTicketRequestReplyOptionsItem>,
-        >,
-    ) -> Self {
-        self.reply_options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `ReplyTicketRequestAdmin::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `cross_post` (to `Some`), builder style: `ReplyTicketRequestAdmin::new(..).with_cross_post(..)`.
-    pub fn with_cross_post(mut self, value: impl Into<bool>) -> Self {
-        self.cross_post = Some(value.into());
-        self
-    }
-}
 /// Contact Reply on ticket
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ReplyTicketRequestContact {
-    /// `IntercomUserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
     IntercomUserId(ReplyTicketRequestContactIntercomUserId),
-    /// `UserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `user_id`
     UserId(ReplyTicketRequestContactUserId),
-    /// `Email` variant.
+    /// Payload of the request to reply on behalf of a contact using their `email`
     Email(ReplyTicketRequestContactEmail),
 }
 impl From<ReplyTicketRequestContactIntercomUserId> for ReplyTicketRequestContact {
@@ -1010,7 +1057,9 @@ impl From<ReplyTicketRequestContactEmail> for ReplyTicketRequestContact {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(ReplyTicketRequestContact);
+const _: () = {
+    crate::codec::lenient_strict_union!(ReplyTicketRequestContact);
+};
 /// Email
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
@@ -1033,28 +1082,76 @@ pub struct ReplyTicketRequestContactEmail {
     /// The email you have defined for the user.
     pub email: String,
 }
-impl serde::Serialize for ReplyTicketRequestContactEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("skip_notifications", &self.skip_notifications)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .req("email", &self.email)
-            .end()
+impl ReplyTicketRequestContactEmail {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ReplyTicketRequestContactEmail::new(..).with_skip_notifications(..)`, or `ReplyTicketRequestContactEmail { skip_notifications: Some(..), ..ReplyTicketRequestContactEmail::new(..) }`.
+    pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
+        Self {
+            skip_notifications: None,
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
+            reply_options: None,
+            email: email.into(),
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ReplyTicketRequestContactEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ReplyTicketRequestContactEmail {
+    /// Sets `skip_notifications` (to `Some`), builder style: `ReplyTicketRequestContactEmail::new(..).with_skip_notifications(..)`.
+    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
+        self.skip_notifications = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `ReplyTicketRequestContactEmail::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ReplyTicketRequestContactEmail::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `reply_options` (to `Some`), builder style: `ReplyTicketRequestContactEmail::new(..).with_reply_options(..)`.
+    pub fn with_reply_options(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
+        >,
+    ) -> Self {
+        self.reply_options = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ReplyTicketRequestContactEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("skip_notifications", &self.skip_notifications)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .req("email", &self.email)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyTicketRequestContactEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         skip_notifications: Option<Option<bool>>,
@@ -1141,51 +1238,6 @@ const _: () = {
         }
     }
 };
-impl ReplyTicketRequestContactEmail {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ReplyTicketRequestContactEmail::new(..).with_skip_notifications(..)`, or `ReplyTicketRequestContactEmail { skip_notifications: Some(..), ..ReplyTicketRequestContactEmail::new(..) }`.
-    pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
-        Self {
-            skip_notifications: None,
-            body: body.into(),
-            created_at: None,
-            attachment_urls: None,
-            reply_options: None,
-            email: email.into(),
-        }
-    }
-}
-impl ReplyTicketRequestContactEmail {
-    /// Sets `skip_notifications` (to `Some`), builder style: `ReplyTicketRequestContactEmail::new(..).with_skip_notifications(..)`.
-    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
-        self.skip_notifications = Some(value.into());
-        self
-    }
-    /// Sets `created_at` (to `Some`), builder style: `ReplyTicketRequestContactEmail::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `ReplyTicketRequestContactEmail::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `reply_options` (to `Some`), builder style: `ReplyTicketRequestContactEmail::new(..).with_reply_options(..)`.
-    pub fn with_reply_options(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
-        >,
-    ) -> Self {
-        self.reply_options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Intercom User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
@@ -1208,28 +1260,76 @@ pub struct ReplyTicketRequestContactIntercomUserId {
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
 }
-impl serde::Serialize for ReplyTicketRequestContactIntercomUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("skip_notifications", &self.skip_notifications)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .end()
+impl ReplyTicketRequestContactIntercomUserId {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ReplyTicketRequestContactIntercomUserId::new(..).with_skip_notifications(..)`, or `ReplyTicketRequestContactIntercomUserId { skip_notifications: Some(..), ..ReplyTicketRequestContactIntercomUserId::new(..) }`.
+    pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            skip_notifications: None,
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
+            reply_options: None,
+            intercom_user_id: intercom_user_id.into(),
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ReplyTicketRequestContactIntercomUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ReplyTicketRequestContactIntercomUserId {
+    /// Sets `skip_notifications` (to `Some`), builder style: `ReplyTicketRequestContactIntercomUserId::new(..).with_skip_notifications(..)`.
+    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
+        self.skip_notifications = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `ReplyTicketRequestContactIntercomUserId::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ReplyTicketRequestContactIntercomUserId::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `reply_options` (to `Some`), builder style: `ReplyTicketRequestContactIntercomUserId::new(..).with_reply_options(..)`.
+    pub fn with_reply_options(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
+        >,
+    ) -> Self {
+        self.reply_options = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ReplyTicketRequestContactIntercomUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("skip_notifications", &self.skip_notifications)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyTicketRequestContactIntercomUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         skip_notifications: Option<Option<bool>>,
@@ -1325,51 +1425,6 @@ const _: () = {
         }
     }
 };
-impl ReplyTicketRequestContactIntercomUserId {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ReplyTicketRequestContactIntercomUserId::new(..).with_skip_notifications(..)`, or `ReplyTicketRequestContactIntercomUserId { skip_notifications: Some(..), ..ReplyTicketRequestContactIntercomUserId::new(..) }`.
-    pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
-        Self {
-            skip_notifications: None,
-            body: body.into(),
-            created_at: None,
-            attachment_urls: None,
-            reply_options: None,
-            intercom_user_id: intercom_user_id.into(),
-        }
-    }
-}
-impl ReplyTicketRequestContactIntercomUserId {
-    /// Sets `skip_notifications` (to `Some`), builder style: `ReplyTicketRequestContactIntercomUserId::new(..).with_skip_notifications(..)`.
-    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
-        self.skip_notifications = Some(value.into());
-        self
-    }
-    /// Sets `created_at` (to `Some`), builder style: `ReplyTicketRequestContactIntercomUserId::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `ReplyTicketRequestContactIntercomUserId::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `reply_options` (to `Some`), builder style: `ReplyTicketRequestContactIntercomUserId::new(..).with_reply_options(..)`.
-    pub fn with_reply_options(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
-        >,
-    ) -> Self {
-        self.reply_options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `user_id`
@@ -1392,28 +1447,76 @@ pub struct ReplyTicketRequestContactUserId {
     /// The external_id you have defined for the contact.
     pub user_id: String,
 }
-impl serde::Serialize for ReplyTicketRequestContactUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("skip_notifications", &self.skip_notifications)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .req("user_id", &self.user_id)
-            .end()
+impl ReplyTicketRequestContactUserId {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ReplyTicketRequestContactUserId::new(..).with_skip_notifications(..)`, or `ReplyTicketRequestContactUserId { skip_notifications: Some(..), ..ReplyTicketRequestContactUserId::new(..) }`.
+    pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
+        Self {
+            skip_notifications: None,
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
+            reply_options: None,
+            user_id: user_id.into(),
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ReplyTicketRequestContactUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ReplyTicketRequestContactUserId {
+    /// Sets `skip_notifications` (to `Some`), builder style: `ReplyTicketRequestContactUserId::new(..).with_skip_notifications(..)`.
+    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
+        self.skip_notifications = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `ReplyTicketRequestContactUserId::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ReplyTicketRequestContactUserId::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `reply_options` (to `Some`), builder style: `ReplyTicketRequestContactUserId::new(..).with_reply_options(..)`.
+    pub fn with_reply_options(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
+        >,
+    ) -> Self {
+        self.reply_options = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ReplyTicketRequestContactUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("skip_notifications", &self.skip_notifications)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .req("user_id", &self.user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyTicketRequestContactUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         skip_notifications: Option<Option<bool>>,
@@ -1502,51 +1605,6 @@ const _: () = {
         }
     }
 };
-impl ReplyTicketRequestContactUserId {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ReplyTicketRequestContactUserId::new(..).with_skip_notifications(..)`, or `ReplyTicketRequestContactUserId { skip_notifications: Some(..), ..ReplyTicketRequestContactUserId::new(..) }`.
-    pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
-        Self {
-            skip_notifications: None,
-            body: body.into(),
-            created_at: None,
-            attachment_urls: None,
-            reply_options: None,
-            user_id: user_id.into(),
-        }
-    }
-}
-impl ReplyTicketRequestContactUserId {
-    /// Sets `skip_notifications` (to `Some`), builder style: `ReplyTicketRequestContactUserId::new(..).with_skip_notifications(..)`.
-    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
-        self.skip_notifications = Some(value.into());
-        self
-    }
-    /// Sets `created_at` (to `Some`), builder style: `ReplyTicketRequestContactUserId::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `ReplyTicketRequestContactUserId::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `reply_options` (to `Some`), builder style: `ReplyTicketRequestContactUserId::new(..).with_reply_options(..)`.
-    pub fn with_reply_options(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
-        >,
-    ) -> Self {
-        self.reply_options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Ticket Deleted
 ///
 /// deleted ticket object
@@ -1563,47 +1621,52 @@ pub struct TicketDeleted {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for TicketDeleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketDeleted {
-    const NAME: &'static str = "TicketDeleted";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for TicketDeleted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for TicketDeleted {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for TicketDeleted {
+        const NAME: &'static str = "TicketDeleted";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Ticket List
 ///
 /// Tickets are how you track requests from your users.
@@ -1623,49 +1686,54 @@ pub struct TicketList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for TicketList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("tickets", &self.tickets)
-            .opt("total_count", &self.total_count)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketList {
-    const NAME: &'static str = "TicketList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "tickets" => crate::codec::set(&mut slots.tickets, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for TicketList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("tickets", &self.tickets)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for TicketList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for TicketList {
+        const NAME: &'static str = "TicketList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "tickets" => crate::codec::set(&mut slots.tickets, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketReply {
@@ -1696,61 +1764,66 @@ pub struct TicketReply {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for TicketReply {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("part_type", &self.part_type)
-            .opt("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("author", &self.author)
-            .opt("attachments", &self.attachments)
-            .opt("redacted", &self.redacted)
-            .opt("app_package_code", &self.app_package_code)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketReply {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketReply {
-    const NAME: &'static str = "TicketReply";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "part_type" => crate::codec::set(&mut slots.part_type, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "author" => crate::codec::set(&mut slots.author, map),
-            "attachments" => crate::codec::set(&mut slots.attachments, map),
-            "redacted" => crate::codec::set(&mut slots.redacted, map),
-            "app_package_code" => crate::codec::set(&mut slots.app_package_code, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for TicketReply {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("part_type", &self.part_type)
+                .opt("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("author", &self.author)
+                .opt("attachments", &self.attachments)
+                .opt("redacted", &self.redacted)
+                .opt("app_package_code", &self.app_package_code)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for TicketReply {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for TicketReply {
+        const NAME: &'static str = "TicketReply";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "part_type" => crate::codec::set(&mut slots.part_type, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "author" => crate::codec::set(&mut slots.author, map),
+                "attachments" => crate::codec::set(&mut slots.attachments, map),
+                "redacted" => crate::codec::set(&mut slots.redacted, map),
+                "app_package_code" => crate::codec::set(&mut slots.app_package_code, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Type of the part
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1789,8 +1862,12 @@ impl std::str::FromStr for TicketReplyPartType {
         )
     }
 }
-crate::codec::string_enum!(TicketReplyPartType);
-/// `UpdateTicketRequestObject` (defined inline at `/paths/~1tickets~1{ticket_id}/put/requestBody/content/application~1json/schema`).
+const _: () = {
+    crate::codec::string_enum!(TicketReplyPartType);
+};
+/// The request body of `update_ticket`.
+///
+/// Defined inline at `/paths/~1tickets~1{ticket_id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequestObject {
     /// The attributes set on the ticket.
@@ -1812,29 +1889,100 @@ pub struct UpdateTicketRequestObject {
     /// Option to disable notifications when a Ticket is updated.
     pub skip_notifications: Option<bool>,
 }
-impl serde::Serialize for UpdateTicketRequestObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("ticket_attributes", &self.ticket_attributes)
-            .opt("ticket_state_id", &self.ticket_state_id)
-            .opt("company_id", &self.company_id)
-            .opt("open", &self.open)
-            .opt("is_shared", &self.is_shared)
-            .opt("snoozed_until", &self.snoozed_until)
-            .opt("admin_id", &self.admin_id)
-            .opt("assignee_id", &self.assignee_id)
-            .opt("skip_notifications", &self.skip_notifications)
-            .end()
+impl UpdateTicketRequestObject {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateTicketRequestObject::new().with_ticket_attributes(..)`, or `UpdateTicketRequestObject { ticket_attributes: Some(..), ..UpdateTicketRequestObject::new() }`.
+    pub fn new() -> Self {
+        Self {
+            ticket_attributes: None,
+            ticket_state_id: None,
+            company_id: None,
+            open: None,
+            is_shared: None,
+            snoozed_until: None,
+            admin_id: None,
+            assignee_id: None,
+            skip_notifications: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateTicketRequestObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateTicketRequestObject {
+    /// Sets `ticket_attributes` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_ticket_attributes(..)`.
+    pub fn with_ticket_attributes(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.ticket_attributes = Some(value.into());
+        self
+    }
+    /// Sets `ticket_state_id` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_ticket_state_id(..)`.
+    pub fn with_ticket_state_id(mut self, value: impl Into<String>) -> Self {
+        self.ticket_state_id = Some(value.into());
+        self
+    }
+    /// Sets `company_id` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_company_id(..)`.
+    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `open` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_open(..)`.
+    pub fn with_open(mut self, value: impl Into<bool>) -> Self {
+        self.open = Some(value.into());
+        self
+    }
+    /// Sets `is_shared` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_is_shared(..)`.
+    pub fn with_is_shared(mut self, value: impl Into<bool>) -> Self {
+        self.is_shared = Some(value.into());
+        self
+    }
+    /// Sets `snoozed_until` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_snoozed_until(..)`.
+    pub fn with_snoozed_until(mut self, value: impl Into<i64>) -> Self {
+        self.snoozed_until = Some(value.into());
+        self
+    }
+    /// Sets `admin_id` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_admin_id(..)`.
+    pub fn with_admin_id(mut self, value: impl Into<i64>) -> Self {
+        self.admin_id = Some(value.into());
+        self
+    }
+    /// Sets `assignee_id` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_assignee_id(..)`.
+    pub fn with_assignee_id(mut self, value: impl Into<String>) -> Self {
+        self.assignee_id = Some(value.into());
+        self
+    }
+    /// Sets `skip_notifications` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_skip_notifications(..)`.
+    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
+        self.skip_notifications = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateTicketRequestObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("ticket_attributes", &self.ticket_attributes)
+                .opt("ticket_state_id", &self.ticket_state_id)
+                .opt("company_id", &self.company_id)
+                .opt("open", &self.open)
+                .opt("is_shared", &self.is_shared)
+                .opt("snoozed_until", &self.snoozed_until)
+                .opt("admin_id", &self.admin_id)
+                .opt("assignee_id", &self.assignee_id)
+                .opt("skip_notifications", &self.skip_notifications)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateTicketRequestObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         ticket_attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
@@ -1932,71 +2080,3 @@ const _: () = {
         }
     }
 };
-impl UpdateTicketRequestObject {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateTicketRequestObject::new().with_ticket_attributes(..)`, or `UpdateTicketRequestObject { ticket_attributes: Some(..), ..UpdateTicketRequestObject::new() }`.
-    pub fn new() -> Self {
-        Self {
-            ticket_attributes: None,
-            ticket_state_id: None,
-            company_id: None,
-            open: None,
-            is_shared: None,
-            snoozed_until: None,
-            admin_id: None,
-            assignee_id: None,
-            skip_notifications: None,
-        }
-    }
-}
-impl UpdateTicketRequestObject {
-    /// Sets `ticket_attributes` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_ticket_attributes(..)`.
-    pub fn with_ticket_attributes(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.ticket_attributes = Some(value.into());
-        self
-    }
-    /// Sets `ticket_state_id` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_ticket_state_id(..)`.
-    pub fn with_ticket_state_id(mut self, value: impl Into<String>) -> Self {
-        self.ticket_state_id = Some(value.into());
-        self
-    }
-    /// Sets `company_id` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_company_id(..)`.
-    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
-        self.company_id = Some(value.into());
-        self
-    }
-    /// Sets `open` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_open(..)`.
-    pub fn with_open(mut self, value: impl Into<bool>) -> Self {
-        self.open = Some(value.into());
-        self
-    }
-    /// Sets `is_shared` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_is_shared(..)`.
-    pub fn with_is_shared(mut self, value: impl Into<bool>) -> Self {
-        self.is_shared = Some(value.into());
-        self
-    }
-    /// Sets `snoozed_until` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_snoozed_until(..)`.
-    pub fn with_snoozed_until(mut self, value: impl Into<i64>) -> Self {
-        self.snoozed_until = Some(value.into());
-        self
-    }
-    /// Sets `admin_id` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_admin_id(..)`.
-    pub fn with_admin_id(mut self, value: impl Into<i64>) -> Self {
-        self.admin_id = Some(value.into());
-        self
-    }
-    /// Sets `assignee_id` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_assignee_id(..)`.
-    pub fn with_assignee_id(mut self, value: impl Into<String>) -> Self {
-        self.assignee_id = Some(value.into());
-        self
-    }
-    /// Sets `skip_notifications` (to `Some`), builder style: `UpdateTicketRequestObject::new().with_skip_notifications(..)`.
-    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
-        self.skip_notifications = Some(value.into());
-        self
-    }
-}

@@ -69,116 +69,123 @@ pub struct Article {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Article {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .opt("body_markdown", &self.body_markdown)
-            .opt("author_id", &self.author_id)
-            .opt("state", &self.state)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("has_unpublished_changes", &self.has_unpublished_changes)
-            .opt("draft_updated_at", &self.draft_updated_at)
-            .opt("url", &self.url)
-            .opt("parent_ids", &self.parent_ids)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .opt("created_by_id", &self.created_by_id)
-            .opt("updated_by_id", &self.updated_by_id)
-            .opt(
-                "exclude_from_article_suggestions",
-                &self.exclude_from_article_suggestions,
-            )
-            .opt("help_center_audience", &self.help_center_audience)
-            .opt("scheduled_publish_at", &self.scheduled_publish_at)
-            .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
-            .opt("default_locale", &self.default_locale)
-            .opt("translated_content", &self.translated_content)
-            .opt("tags", &self.tags)
-            .opt("statistics", &self.statistics)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Article {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Article {
-    const NAME: &'static str = "Article";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
-            "author_id" => crate::codec::set(&mut slots.author_id, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "has_unpublished_changes" => {
-                crate::codec::set(&mut slots.has_unpublished_changes, map)
-            }
-            "draft_updated_at" => crate::codec::set(&mut slots.draft_updated_at, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
-            "ai_chatbot_availability" => {
-                crate::codec::set(&mut slots.ai_chatbot_availability, map)
-            }
-            "ai_copilot_availability" => {
-                crate::codec::set(&mut slots.ai_copilot_availability, map)
-            }
-            "ai_sales_agent_availability" => {
-                crate::codec::set(&mut slots.ai_sales_agent_availability, map)
-            }
-            "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
-            "updated_by_id" => crate::codec::set(&mut slots.updated_by_id, map),
-            "exclude_from_article_suggestions" => {
-                crate::codec::set(&mut slots.exclude_from_article_suggestions, map)
-            }
-            "help_center_audience" => {
-                crate::codec::set(&mut slots.help_center_audience, map)
-            }
-            "scheduled_publish_at" => {
-                crate::codec::set(&mut slots.scheduled_publish_at, map)
-            }
-            "scheduled_unpublish_at" => {
-                crate::codec::set(&mut slots.scheduled_unpublish_at, map)
-            }
-            "default_locale" => crate::codec::set(&mut slots.default_locale, map),
-            "translated_content" => crate::codec::set(&mut slots.translated_content, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            "statistics" => crate::codec::set(&mut slots.statistics, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for Article {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("has_unpublished_changes", &self.has_unpublished_changes)
+                .opt("draft_updated_at", &self.draft_updated_at)
+                .opt("url", &self.url)
+                .opt("parent_ids", &self.parent_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .opt("created_by_id", &self.created_by_id)
+                .opt("updated_by_id", &self.updated_by_id)
+                .opt(
+                    "exclude_from_article_suggestions",
+                    &self.exclude_from_article_suggestions,
+                )
+                .opt("help_center_audience", &self.help_center_audience)
+                .opt("scheduled_publish_at", &self.scheduled_publish_at)
+                .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
+                .opt("default_locale", &self.default_locale)
+                .opt("translated_content", &self.translated_content)
+                .opt("tags", &self.tags)
+                .opt("statistics", &self.statistics)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for Article {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for Article {
+        const NAME: &'static str = "Article";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "has_unpublished_changes" => {
+                    crate::codec::set(&mut slots.has_unpublished_changes, map)
+                }
+                "draft_updated_at" => crate::codec::set(&mut slots.draft_updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
+                "ai_chatbot_availability" => {
+                    crate::codec::set(&mut slots.ai_chatbot_availability, map)
+                }
+                "ai_copilot_availability" => {
+                    crate::codec::set(&mut slots.ai_copilot_availability, map)
+                }
+                "ai_sales_agent_availability" => {
+                    crate::codec::set(&mut slots.ai_sales_agent_availability, map)
+                }
+                "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
+                "updated_by_id" => crate::codec::set(&mut slots.updated_by_id, map),
+                "exclude_from_article_suggestions" => {
+                    crate::codec::set(&mut slots.exclude_from_article_suggestions, map)
+                }
+                "help_center_audience" => {
+                    crate::codec::set(&mut slots.help_center_audience, map)
+                }
+                "scheduled_publish_at" => {
+                    crate::codec::set(&mut slots.scheduled_publish_at, map)
+                }
+                "scheduled_unpublish_at" => {
+                    crate::codec::set(&mut slots.scheduled_unpublish_at, map)
+                }
+                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
+                "translated_content" => {
+                    crate::codec::set(&mut slots.translated_content, map)
+                }
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "statistics" => crate::codec::set(&mut slots.statistics, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Article Content
 ///
 /// The Content of an Article.
@@ -225,85 +232,90 @@ pub struct ArticleContent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .opt("body_markdown", &self.body_markdown)
-            .opt("author_id", &self.author_id)
-            .opt("state", &self.state)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("has_unpublished_changes", &self.has_unpublished_changes)
-            .opt("draft_updated_at", &self.draft_updated_at)
-            .opt("url", &self.url)
-            .opt("audience_ids", &self.audience_ids)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .opt("created_by_id", &self.created_by_id)
-            .opt("updated_by_id", &self.updated_by_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleContent {
-    const NAME: &'static str = "ArticleContent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
-            "author_id" => crate::codec::set(&mut slots.author_id, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "has_unpublished_changes" => {
-                crate::codec::set(&mut slots.has_unpublished_changes, map)
-            }
-            "draft_updated_at" => crate::codec::set(&mut slots.draft_updated_at, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
-            "ai_chatbot_availability" => {
-                crate::codec::set(&mut slots.ai_chatbot_availability, map)
-            }
-            "ai_copilot_availability" => {
-                crate::codec::set(&mut slots.ai_copilot_availability, map)
-            }
-            "ai_sales_agent_availability" => {
-                crate::codec::set(&mut slots.ai_sales_agent_availability, map)
-            }
-            "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
-            "updated_by_id" => crate::codec::set(&mut slots.updated_by_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleContent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("has_unpublished_changes", &self.has_unpublished_changes)
+                .opt("draft_updated_at", &self.draft_updated_at)
+                .opt("url", &self.url)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .opt("created_by_id", &self.created_by_id)
+                .opt("updated_by_id", &self.updated_by_id)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleContent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleContent {
+        const NAME: &'static str = "ArticleContent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "has_unpublished_changes" => {
+                    crate::codec::set(&mut slots.has_unpublished_changes, map)
+                }
+                "draft_updated_at" => crate::codec::set(&mut slots.draft_updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
+                "ai_chatbot_availability" => {
+                    crate::codec::set(&mut slots.ai_chatbot_availability, map)
+                }
+                "ai_copilot_availability" => {
+                    crate::codec::set(&mut slots.ai_copilot_availability, map)
+                }
+                "ai_sales_agent_availability" => {
+                    crate::codec::set(&mut slots.ai_sales_agent_availability, map)
+                }
+                "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
+                "updated_by_id" => crate::codec::set(&mut slots.updated_by_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Whether the article is `published` or is a `draft` .
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -338,7 +350,9 @@ impl std::str::FromStr for ArticleContentState {
         )
     }
 }
-crate::codec::string_enum!(ArticleContentState);
+const _: () = {
+    crate::codec::string_enum!(ArticleContentState);
+};
 /// The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -389,7 +403,9 @@ impl std::str::FromStr for ArticleHelpCenterAudience {
         )
     }
 }
-crate::codec::string_enum!(ArticleHelpCenterAudience);
+const _: () = {
+    crate::codec::string_enum!(ArticleHelpCenterAudience);
+};
 /// Articles
 ///
 /// This will return a list of articles for the App.
@@ -409,49 +425,54 @@ pub struct ArticleList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleList {
-    const NAME: &'static str = "ArticleList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleList {
+        const NAME: &'static str = "ArticleList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Articles
 ///
 /// The data returned about your articles when you list them.
@@ -516,114 +537,121 @@ pub struct ArticleListItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleListItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .opt("body_markdown", &self.body_markdown)
-            .opt("author_id", &self.author_id)
-            .opt("state", &self.state)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("has_unpublished_changes", &self.has_unpublished_changes)
-            .opt("draft_updated_at", &self.draft_updated_at)
-            .opt("url", &self.url)
-            .opt("parent_ids", &self.parent_ids)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .opt("created_by_id", &self.created_by_id)
-            .opt("updated_by_id", &self.updated_by_id)
-            .opt(
-                "exclude_from_article_suggestions",
-                &self.exclude_from_article_suggestions,
-            )
-            .opt("help_center_audience", &self.help_center_audience)
-            .opt("scheduled_publish_at", &self.scheduled_publish_at)
-            .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
-            .opt("default_locale", &self.default_locale)
-            .opt("translated_content", &self.translated_content)
-            .opt("tags", &self.tags)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleListItem {
-    const NAME: &'static str = "ArticleListItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
-            "author_id" => crate::codec::set(&mut slots.author_id, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "has_unpublished_changes" => {
-                crate::codec::set(&mut slots.has_unpublished_changes, map)
-            }
-            "draft_updated_at" => crate::codec::set(&mut slots.draft_updated_at, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
-            "ai_chatbot_availability" => {
-                crate::codec::set(&mut slots.ai_chatbot_availability, map)
-            }
-            "ai_copilot_availability" => {
-                crate::codec::set(&mut slots.ai_copilot_availability, map)
-            }
-            "ai_sales_agent_availability" => {
-                crate::codec::set(&mut slots.ai_sales_agent_availability, map)
-            }
-            "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
-            "updated_by_id" => crate::codec::set(&mut slots.updated_by_id, map),
-            "exclude_from_article_suggestions" => {
-                crate::codec::set(&mut slots.exclude_from_article_suggestions, map)
-            }
-            "help_center_audience" => {
-                crate::codec::set(&mut slots.help_center_audience, map)
-            }
-            "scheduled_publish_at" => {
-                crate::codec::set(&mut slots.scheduled_publish_at, map)
-            }
-            "scheduled_unpublish_at" => {
-                crate::codec::set(&mut slots.scheduled_unpublish_at, map)
-            }
-            "default_locale" => crate::codec::set(&mut slots.default_locale, map),
-            "translated_content" => crate::codec::set(&mut slots.translated_content, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleListItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("has_unpublished_changes", &self.has_unpublished_changes)
+                .opt("draft_updated_at", &self.draft_updated_at)
+                .opt("url", &self.url)
+                .opt("parent_ids", &self.parent_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .opt("created_by_id", &self.created_by_id)
+                .opt("updated_by_id", &self.updated_by_id)
+                .opt(
+                    "exclude_from_article_suggestions",
+                    &self.exclude_from_article_suggestions,
+                )
+                .opt("help_center_audience", &self.help_center_audience)
+                .opt("scheduled_publish_at", &self.scheduled_publish_at)
+                .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
+                .opt("default_locale", &self.default_locale)
+                .opt("translated_content", &self.translated_content)
+                .opt("tags", &self.tags)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleListItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleListItem {
+        const NAME: &'static str = "ArticleListItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "has_unpublished_changes" => {
+                    crate::codec::set(&mut slots.has_unpublished_changes, map)
+                }
+                "draft_updated_at" => crate::codec::set(&mut slots.draft_updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
+                "ai_chatbot_availability" => {
+                    crate::codec::set(&mut slots.ai_chatbot_availability, map)
+                }
+                "ai_copilot_availability" => {
+                    crate::codec::set(&mut slots.ai_copilot_availability, map)
+                }
+                "ai_sales_agent_availability" => {
+                    crate::codec::set(&mut slots.ai_sales_agent_availability, map)
+                }
+                "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
+                "updated_by_id" => crate::codec::set(&mut slots.updated_by_id, map),
+                "exclude_from_article_suggestions" => {
+                    crate::codec::set(&mut slots.exclude_from_article_suggestions, map)
+                }
+                "help_center_audience" => {
+                    crate::codec::set(&mut slots.help_center_audience, map)
+                }
+                "scheduled_publish_at" => {
+                    crate::codec::set(&mut slots.scheduled_publish_at, map)
+                }
+                "scheduled_unpublish_at" => {
+                    crate::codec::set(&mut slots.scheduled_unpublish_at, map)
+                }
+                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
+                "translated_content" => {
+                    crate::codec::set(&mut slots.translated_content, map)
+                }
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Article Search Highlights
 ///
 /// The highlighted results of an Article search. In the examples provided my search query is always "my query".
@@ -640,49 +668,56 @@ pub struct ArticleSearchHighlights {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleSearchHighlights {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("article_id", &self.article_id)
-            .opt("highlighted_title", &self.highlighted_title)
-            .opt("highlighted_summary", &self.highlighted_summary)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleSearchHighlights {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleSearchHighlights {
-    const NAME: &'static str = "ArticleSearchHighlights";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "article_id" => crate::codec::set(&mut slots.article_id, map),
-            "highlighted_title" => crate::codec::set(&mut slots.highlighted_title, map),
-            "highlighted_summary" => {
-                crate::codec::set(&mut slots.highlighted_summary, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleSearchHighlights {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("article_id", &self.article_id)
+                .opt("highlighted_title", &self.highlighted_title)
+                .opt("highlighted_summary", &self.highlighted_summary)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleSearchHighlights {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleSearchHighlights {
+        const NAME: &'static str = "ArticleSearchHighlights";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "article_id" => crate::codec::set(&mut slots.article_id, map),
+                "highlighted_title" => {
+                    crate::codec::set(&mut slots.highlighted_title, map)
+                }
+                "highlighted_summary" => {
+                    crate::codec::set(&mut slots.highlighted_summary, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// An instance of highlighted summary text.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
@@ -693,45 +728,52 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("text", &self.text)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedSummaryItemItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleSearchHighlightsHighlightedSummaryItemItem {
-    const NAME: &'static str = "ArticleSearchHighlightsHighlightedSummaryItemItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "text" => crate::codec::set(&mut slots.text, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("text", &self.text)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de>
+    for ArticleSearchHighlightsHighlightedSummaryItemItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode
+    for ArticleSearchHighlightsHighlightedSummaryItemItem {
+        const NAME: &'static str = "ArticleSearchHighlightsHighlightedSummaryItemItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "text" => crate::codec::set(&mut slots.text, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// The type of text - `highlight` or `plain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -766,7 +808,9 @@ impl std::str::FromStr for ArticleSearchHighlightsHighlightedSummaryItemItemType
         )
     }
 }
-crate::codec::string_enum!(ArticleSearchHighlightsHighlightedSummaryItemItemType);
+const _: () = {
+    crate::codec::string_enum!(ArticleSearchHighlightsHighlightedSummaryItemItemType);
+};
 /// A highlighted article title.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedTitleItem {
@@ -777,45 +821,50 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("text", &self.text)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleSearchHighlightsHighlightedTitleItem {
-    const NAME: &'static str = "ArticleSearchHighlightsHighlightedTitleItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "text" => crate::codec::set(&mut slots.text, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("text", &self.text)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleSearchHighlightsHighlightedTitleItem {
+        const NAME: &'static str = "ArticleSearchHighlightsHighlightedTitleItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "text" => crate::codec::set(&mut slots.text, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// The type of text - `highlight` or `plain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -850,7 +899,9 @@ impl std::str::FromStr for ArticleSearchHighlightsHighlightedTitleItemType {
         )
     }
 }
-crate::codec::string_enum!(ArticleSearchHighlightsHighlightedTitleItemType);
+const _: () = {
+    crate::codec::string_enum!(ArticleSearchHighlightsHighlightedTitleItemType);
+};
 /// Article Search Response
 ///
 /// The results of an Article search
@@ -870,49 +921,54 @@ pub struct ArticleSearchResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleSearchResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleSearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleSearchResponse {
-    const NAME: &'static str = "ArticleSearchResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleSearchResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleSearchResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleSearchResponse {
+        const NAME: &'static str = "ArticleSearchResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// An object containing the results of the search.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchResponseData {
@@ -923,45 +979,50 @@ pub struct ArticleSearchResponseData {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleSearchResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("articles", &self.articles)
-            .opt("highlights", &self.highlights)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleSearchResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleSearchResponseData {
-    const NAME: &'static str = "ArticleSearchResponseData";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "articles" => crate::codec::set(&mut slots.articles, map),
-            "highlights" => crate::codec::set(&mut slots.highlights, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleSearchResponseData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("articles", &self.articles)
+                .opt("highlights", &self.highlights)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleSearchResponseData {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleSearchResponseData {
+        const NAME: &'static str = "ArticleSearchResponseData";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "articles" => crate::codec::set(&mut slots.articles, map),
+                "highlights" => crate::codec::set(&mut slots.highlights, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -996,7 +1057,9 @@ impl std::str::FromStr for ArticleState {
         )
     }
 }
-crate::codec::string_enum!(ArticleState);
+const _: () = {
+    crate::codec::string_enum!(ArticleState);
+};
 /// Article Statistics
 ///
 /// The statistics of an article.
@@ -1029,71 +1092,76 @@ pub struct ArticleStatistics {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleStatistics {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("views", &self.views)
-            .opt("conversions", &self.conversions)
-            .opt("reactions", &self.reactions)
-            .opt("happy_reaction_percentage", &self.happy_reaction_percentage)
-            .opt("neutral_reaction_percentage", &self.neutral_reaction_percentage)
-            .opt("sad_reaction_percentage", &self.sad_reaction_percentage)
-            .opt("fin_involvements", &self.fin_involvements)
-            .opt("fin_resolutions", &self.fin_resolutions)
-            .opt("fin_resolution_rate", &self.fin_resolution_rate)
-            .opt("conversations", &self.conversations)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleStatistics {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleStatistics {
-    const NAME: &'static str = "ArticleStatistics";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "views" => crate::codec::set(&mut slots.views, map),
-            "conversions" => crate::codec::set(&mut slots.conversions, map),
-            "reactions" => crate::codec::set(&mut slots.reactions, map),
-            "happy_reaction_percentage" => {
-                crate::codec::set(&mut slots.happy_reaction_percentage, map)
-            }
-            "neutral_reaction_percentage" => {
-                crate::codec::set(&mut slots.neutral_reaction_percentage, map)
-            }
-            "sad_reaction_percentage" => {
-                crate::codec::set(&mut slots.sad_reaction_percentage, map)
-            }
-            "fin_involvements" => crate::codec::set(&mut slots.fin_involvements, map),
-            "fin_resolutions" => crate::codec::set(&mut slots.fin_resolutions, map),
-            "fin_resolution_rate" => {
-                crate::codec::set(&mut slots.fin_resolution_rate, map)
-            }
-            "conversations" => crate::codec::set(&mut slots.conversations, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleStatistics {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("views", &self.views)
+                .opt("conversions", &self.conversions)
+                .opt("reactions", &self.reactions)
+                .opt("happy_reaction_percentage", &self.happy_reaction_percentage)
+                .opt("neutral_reaction_percentage", &self.neutral_reaction_percentage)
+                .opt("sad_reaction_percentage", &self.sad_reaction_percentage)
+                .opt("fin_involvements", &self.fin_involvements)
+                .opt("fin_resolutions", &self.fin_resolutions)
+                .opt("fin_resolution_rate", &self.fin_resolution_rate)
+                .opt("conversations", &self.conversations)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleStatistics {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleStatistics {
+        const NAME: &'static str = "ArticleStatistics";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "views" => crate::codec::set(&mut slots.views, map),
+                "conversions" => crate::codec::set(&mut slots.conversions, map),
+                "reactions" => crate::codec::set(&mut slots.reactions, map),
+                "happy_reaction_percentage" => {
+                    crate::codec::set(&mut slots.happy_reaction_percentage, map)
+                }
+                "neutral_reaction_percentage" => {
+                    crate::codec::set(&mut slots.neutral_reaction_percentage, map)
+                }
+                "sad_reaction_percentage" => {
+                    crate::codec::set(&mut slots.sad_reaction_percentage, map)
+                }
+                "fin_involvements" => crate::codec::set(&mut slots.fin_involvements, map),
+                "fin_resolutions" => crate::codec::set(&mut slots.fin_resolutions, map),
+                "fin_resolution_rate" => {
+                    crate::codec::set(&mut slots.fin_resolution_rate, map)
+                }
+                "conversations" => crate::codec::set(&mut slots.conversations, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Article Translated Content
 ///
 /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
@@ -1180,117 +1248,122 @@ pub struct ArticleTranslatedContent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleTranslatedContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("ar", &self.ar)
-            .opt("bg", &self.bg)
-            .opt("bs", &self.bs)
-            .opt("ca", &self.ca)
-            .opt("cs", &self.cs)
-            .opt("da", &self.da)
-            .opt("de", &self.de)
-            .opt("el", &self.el)
-            .opt("en", &self.en)
-            .opt("es", &self.es)
-            .opt("et", &self.et)
-            .opt("fi", &self.fi)
-            .opt("fr", &self.fr)
-            .opt("he", &self.he)
-            .opt("hr", &self.hr)
-            .opt("hu", &self.hu)
-            .opt("id", &self.id)
-            .opt("it", &self.it)
-            .opt("ja", &self.ja)
-            .opt("ko", &self.ko)
-            .opt("lt", &self.lt)
-            .opt("lv", &self.lv)
-            .opt("mn", &self.mn)
-            .opt("nb", &self.nb)
-            .opt("nl", &self.nl)
-            .opt("pl", &self.pl)
-            .opt("pt", &self.pt)
-            .opt("ro", &self.ro)
-            .opt("ru", &self.ru)
-            .opt("sl", &self.sl)
-            .opt("sr", &self.sr)
-            .opt("sv", &self.sv)
-            .opt("tr", &self.tr)
-            .opt("vi", &self.vi)
-            .opt("pt-BR", &self.pt_br)
-            .opt("zh-CN", &self.zh_cn)
-            .opt("zh-TW", &self.zh_tw)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleTranslatedContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleTranslatedContent {
-    const NAME: &'static str = "ArticleTranslatedContent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "ar" => crate::codec::set(&mut slots.ar, map),
-            "bg" => crate::codec::set(&mut slots.bg, map),
-            "bs" => crate::codec::set(&mut slots.bs, map),
-            "ca" => crate::codec::set(&mut slots.ca, map),
-            "cs" => crate::codec::set(&mut slots.cs, map),
-            "da" => crate::codec::set(&mut slots.da, map),
-            "de" => crate::codec::set(&mut slots.de, map),
-            "el" => crate::codec::set(&mut slots.el, map),
-            "en" => crate::codec::set(&mut slots.en, map),
-            "es" => crate::codec::set(&mut slots.es, map),
-            "et" => crate::codec::set(&mut slots.et, map),
-            "fi" => crate::codec::set(&mut slots.fi, map),
-            "fr" => crate::codec::set(&mut slots.fr, map),
-            "he" => crate::codec::set(&mut slots.he, map),
-            "hr" => crate::codec::set(&mut slots.hr, map),
-            "hu" => crate::codec::set(&mut slots.hu, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "it" => crate::codec::set(&mut slots.it, map),
-            "ja" => crate::codec::set(&mut slots.ja, map),
-            "ko" => crate::codec::set(&mut slots.ko, map),
-            "lt" => crate::codec::set(&mut slots.lt, map),
-            "lv" => crate::codec::set(&mut slots.lv, map),
-            "mn" => crate::codec::set(&mut slots.mn, map),
-            "nb" => crate::codec::set(&mut slots.nb, map),
-            "nl" => crate::codec::set(&mut slots.nl, map),
-            "pl" => crate::codec::set(&mut slots.pl, map),
-            "pt" => crate::codec::set(&mut slots.pt, map),
-            "ro" => crate::codec::set(&mut slots.ro, map),
-            "ru" => crate::codec::set(&mut slots.ru, map),
-            "sl" => crate::codec::set(&mut slots.sl, map),
-            "sr" => crate::codec::set(&mut slots.sr, map),
-            "sv" => crate::codec::set(&mut slots.sv, map),
-            "tr" => crate::codec::set(&mut slots.tr, map),
-            "vi" => crate::codec::set(&mut slots.vi, map),
-            "pt-BR" => crate::codec::set(&mut slots.pt_br, map),
-            "zh-CN" => crate::codec::set(&mut slots.zh_cn, map),
-            "zh-TW" => crate::codec::set(&mut slots.zh_tw, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleTranslatedContent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("ar", &self.ar)
+                .opt("bg", &self.bg)
+                .opt("bs", &self.bs)
+                .opt("ca", &self.ca)
+                .opt("cs", &self.cs)
+                .opt("da", &self.da)
+                .opt("de", &self.de)
+                .opt("el", &self.el)
+                .opt("en", &self.en)
+                .opt("es", &self.es)
+                .opt("et", &self.et)
+                .opt("fi", &self.fi)
+                .opt("fr", &self.fr)
+                .opt("he", &self.he)
+                .opt("hr", &self.hr)
+                .opt("hu", &self.hu)
+                .opt("id", &self.id)
+                .opt("it", &self.it)
+                .opt("ja", &self.ja)
+                .opt("ko", &self.ko)
+                .opt("lt", &self.lt)
+                .opt("lv", &self.lv)
+                .opt("mn", &self.mn)
+                .opt("nb", &self.nb)
+                .opt("nl", &self.nl)
+                .opt("pl", &self.pl)
+                .opt("pt", &self.pt)
+                .opt("ro", &self.ro)
+                .opt("ru", &self.ru)
+                .opt("sl", &self.sl)
+                .opt("sr", &self.sr)
+                .opt("sv", &self.sv)
+                .opt("tr", &self.tr)
+                .opt("vi", &self.vi)
+                .opt("pt-BR", &self.pt_br)
+                .opt("zh-CN", &self.zh_cn)
+                .opt("zh-TW", &self.zh_tw)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleTranslatedContent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleTranslatedContent {
+        const NAME: &'static str = "ArticleTranslatedContent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "ar" => crate::codec::set(&mut slots.ar, map),
+                "bg" => crate::codec::set(&mut slots.bg, map),
+                "bs" => crate::codec::set(&mut slots.bs, map),
+                "ca" => crate::codec::set(&mut slots.ca, map),
+                "cs" => crate::codec::set(&mut slots.cs, map),
+                "da" => crate::codec::set(&mut slots.da, map),
+                "de" => crate::codec::set(&mut slots.de, map),
+                "el" => crate::codec::set(&mut slots.el, map),
+                "en" => crate::codec::set(&mut slots.en, map),
+                "es" => crate::codec::set(&mut slots.es, map),
+                "et" => crate::codec::set(&mut slots.et, map),
+                "fi" => crate::codec::set(&mut slots.fi, map),
+                "fr" => crate::codec::set(&mut slots.fr, map),
+                "he" => crate::codec::set(&mut slots.he, map),
+                "hr" => crate::codec::set(&mut slots.hr, map),
+                "hu" => crate::codec::set(&mut slots.hu, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "it" => crate::codec::set(&mut slots.it, map),
+                "ja" => crate::codec::set(&mut slots.ja, map),
+                "ko" => crate::codec::set(&mut slots.ko, map),
+                "lt" => crate::codec::set(&mut slots.lt, map),
+                "lv" => crate::codec::set(&mut slots.lv, map),
+                "mn" => crate::codec::set(&mut slots.mn, map),
+                "nb" => crate::codec::set(&mut slots.nb, map),
+                "nl" => crate::codec::set(&mut slots.nl, map),
+                "pl" => crate::codec::set(&mut slots.pl, map),
+                "pt" => crate::codec::set(&mut slots.pt, map),
+                "ro" => crate::codec::set(&mut slots.ro, map),
+                "ru" => crate::codec::set(&mut slots.ru, map),
+                "sl" => crate::codec::set(&mut slots.sl, map),
+                "sr" => crate::codec::set(&mut slots.sr, map),
+                "sv" => crate::codec::set(&mut slots.sv, map),
+                "tr" => crate::codec::set(&mut slots.tr, map),
+                "vi" => crate::codec::set(&mut slots.vi, map),
+                "pt-BR" => crate::codec::set(&mut slots.pt_br, map),
+                "zh-CN" => crate::codec::set(&mut slots.zh_cn, map),
+                "zh-TW" => crate::codec::set(&mut slots.zh_tw, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Article Version
 ///
 /// A historical version of an article, including its content.
@@ -1329,69 +1402,74 @@ pub struct ArticleVersion {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("article_id", &self.article_id)
-            .opt("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .opt("body_markdown", &self.body_markdown)
-            .opt("author_id", &self.author_id)
-            .opt("created_by_id", &self.created_by_id)
-            .opt("created_via", &self.created_via)
-            .opt("from_version_id", &self.from_version_id)
-            .opt("state", &self.state)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleVersion {
-    const NAME: &'static str = "ArticleVersion";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "article_id" => crate::codec::set(&mut slots.article_id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
-            "author_id" => crate::codec::set(&mut slots.author_id, map),
-            "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
-            "created_via" => crate::codec::set(&mut slots.created_via, map),
-            "from_version_id" => crate::codec::set(&mut slots.from_version_id, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleVersion {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("article_id", &self.article_id)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("author_id", &self.author_id)
+                .opt("created_by_id", &self.created_by_id)
+                .opt("created_via", &self.created_via)
+                .opt("from_version_id", &self.from_version_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleVersion {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleVersion {
+        const NAME: &'static str = "ArticleVersion";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "article_id" => crate::codec::set(&mut slots.article_id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
+                "created_via" => crate::codec::set(&mut slots.created_via, map),
+                "from_version_id" => crate::codec::set(&mut slots.from_version_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Article Versions
 ///
 /// A paginated list of versions of an article.
@@ -1411,49 +1489,54 @@ pub struct ArticleVersionList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleVersionList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleVersionList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleVersionList {
-    const NAME: &'static str = "ArticleVersionList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleVersionList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleVersionList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleVersionList {
+        const NAME: &'static str = "ArticleVersionList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1488,7 +1571,9 @@ impl std::str::FromStr for ArticleVersionState {
         )
     }
 }
-crate::codec::string_enum!(ArticleVersionState);
+const _: () = {
+    crate::codec::string_enum!(ArticleVersionState);
+};
 /// Article Version Summary
 ///
 /// A metadata summary of an article version, as returned by the version-history list endpoint. Omits the version's body content - fetch a single version to retrieve its `body` and `body_markdown`.
@@ -1521,63 +1606,68 @@ pub struct ArticleVersionSummary {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleVersionSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("article_id", &self.article_id)
-            .opt("title", &self.title)
-            .opt("description", &self.description)
-            .opt("author_id", &self.author_id)
-            .opt("created_by_id", &self.created_by_id)
-            .opt("created_via", &self.created_via)
-            .opt("from_version_id", &self.from_version_id)
-            .opt("state", &self.state)
-            .opt("created_at", &self.created_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleVersionSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleVersionSummary {
-    const NAME: &'static str = "ArticleVersionSummary";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "article_id" => crate::codec::set(&mut slots.article_id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "author_id" => crate::codec::set(&mut slots.author_id, map),
-            "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
-            "created_via" => crate::codec::set(&mut slots.created_via, map),
-            "from_version_id" => crate::codec::set(&mut slots.from_version_id, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ArticleVersionSummary {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("article_id", &self.article_id)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("author_id", &self.author_id)
+                .opt("created_by_id", &self.created_by_id)
+                .opt("created_via", &self.created_via)
+                .opt("from_version_id", &self.from_version_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ArticleVersionSummary {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ArticleVersionSummary {
+        const NAME: &'static str = "ArticleVersionSummary";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "article_id" => crate::codec::set(&mut slots.article_id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
+                "created_via" => crate::codec::set(&mut slots.created_via, map),
+                "from_version_id" => crate::codec::set(&mut slots.from_version_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1612,8 +1702,12 @@ impl std::str::FromStr for ArticleVersionSummaryState {
         )
     }
 }
-crate::codec::string_enum!(ArticleVersionSummaryState);
-/// `AttachTagToArticleRequest` (defined inline at `/paths/~1articles~1{article_id}~1tags/post/requestBody/content/application~1json/schema`).
+const _: () = {
+    crate::codec::string_enum!(ArticleVersionSummaryState);
+};
+/// The request body of `attach_tag_to_article`.
+///
+/// Defined inline at `/paths/~1articles~1{article_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachTagToArticleRequest {
     /// The unique identifier of the tag to apply, as given by Intercom.
@@ -1621,22 +1715,43 @@ pub struct AttachTagToArticleRequest {
     /// Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.
     pub admin_id: Option<String>,
 }
-impl serde::Serialize for AttachTagToArticleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .opt("admin_id", &self.admin_id)
-            .end()
+impl AttachTagToArticleRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachTagToArticleRequest::new(..).with_admin_id(..)`, or `AttachTagToArticleRequest { admin_id: Some(..), ..AttachTagToArticleRequest::new(..) }`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            admin_id: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AttachTagToArticleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachTagToArticleRequest {
+    /// Sets `admin_id` (to `Some`), builder style: `AttachTagToArticleRequest::new(..).with_admin_id(..)`.
+    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachTagToArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .opt("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachTagToArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         id: Option<String>,
@@ -1666,24 +1781,6 @@ const _: () = {
         }
     }
 };
-impl AttachTagToArticleRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachTagToArticleRequest::new(..).with_admin_id(..)`, or `AttachTagToArticleRequest { admin_id: Some(..), ..AttachTagToArticleRequest::new(..) }`.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            admin_id: None,
-        }
-    }
-}
-impl AttachTagToArticleRequest {
-    /// Sets `admin_id` (to `Some`), builder style: `AttachTagToArticleRequest::new(..).with_admin_id(..)`.
-    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
-        self.admin_id = Some(value.into());
-        self
-    }
-}
 /// Create Article Request Payload
 ///
 /// You can create an Article
@@ -1720,35 +1817,135 @@ pub struct CreateArticleRequest {
     /// ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a pending unpublish schedule. Timestamps in the past or equal to the current time are rejected with 400 `parameter_invalid` — the value must be strictly in the future. Rejected with 400 `parameter_invalid` if the article has never been published. Sending in the same request as `scheduled_publish_at` returns 400 — only one pending schedule per article. Empty string returns 400 `parameter_invalid`.
     pub scheduled_unpublish_at: Option<String>,
 }
-impl serde::Serialize for CreateArticleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .opt("body_markdown", &self.body_markdown)
-            .req("author_id", &self.author_id)
-            .opt("state", &self.state)
-            .opt("parent_id", &self.parent_id)
-            .opt("parent_type", &self.parent_type)
-            .opt("translated_content", &self.translated_content)
-            .opt("audience_ids", &self.audience_ids)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .opt("scheduled_publish_at", &self.scheduled_publish_at)
-            .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
-            .end()
+impl CreateArticleRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateArticleRequest::new(..).with_description(..)`, or `CreateArticleRequest { description: Some(..), ..CreateArticleRequest::new(..) }`.
+    pub fn new(title: impl Into<String>, author_id: i64) -> Self {
+        Self {
+            title: title.into(),
+            description: None,
+            body: None,
+            body_markdown: None,
+            author_id,
+            state: None,
+            parent_id: None,
+            parent_type: None,
+            translated_content: None,
+            audience_ids: None,
+            ai_chatbot_availability: None,
+            ai_copilot_availability: None,
+            ai_sales_agent_availability: None,
+            scheduled_publish_at: None,
+            scheduled_unpublish_at: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateArticleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateArticleRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateArticleRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `body` (to `Some`), builder style: `CreateArticleRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `body_markdown` (to `Some`), builder style: `CreateArticleRequest::new(..).with_body_markdown(..)`.
+    pub fn with_body_markdown(mut self, value: impl Into<String>) -> Self {
+        self.body_markdown = Some(value.into());
+        self
+    }
+    /// Sets `state` (to `Some`), builder style: `CreateArticleRequest::new(..).with_state(..)`.
+    pub fn with_state(mut self, value: impl Into<CreateArticleRequestState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `parent_id` (to `Some`), builder style: `CreateArticleRequest::new(..).with_parent_id(..)`.
+    pub fn with_parent_id(mut self, value: impl Into<i64>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+    /// Sets `parent_type` (to `Some`), builder style: `CreateArticleRequest::new(..).with_parent_type(..)`.
+    pub fn with_parent_type(mut self, value: impl Into<String>) -> Self {
+        self.parent_type = Some(value.into());
+        self
+    }
+    /// Sets `translated_content` (to `Some`), builder style: `CreateArticleRequest::new(..).with_translated_content(..)`.
+    pub fn with_translated_content(
+        mut self,
+        value: impl Into<ArticleTranslatedContent>,
+    ) -> Self {
+        self.translated_content = Some(value.into());
+        self
+    }
+    /// Sets `audience_ids` (to `Some`), builder style: `CreateArticleRequest::new(..).with_audience_ids(..)`.
+    pub fn with_audience_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.audience_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `ai_chatbot_availability` (to `Some`), builder style: `CreateArticleRequest::new(..).with_ai_chatbot_availability(..)`.
+    pub fn with_ai_chatbot_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_chatbot_availability = Some(value.into());
+        self
+    }
+    /// Sets `ai_copilot_availability` (to `Some`), builder style: `CreateArticleRequest::new(..).with_ai_copilot_availability(..)`.
+    pub fn with_ai_copilot_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_copilot_availability = Some(value.into());
+        self
+    }
+    /// Sets `ai_sales_agent_availability` (to `Some`), builder style: `CreateArticleRequest::new(..).with_ai_sales_agent_availability(..)`.
+    pub fn with_ai_sales_agent_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_sales_agent_availability = Some(value.into());
+        self
+    }
+    /// Sets `scheduled_publish_at` (to `Some`), builder style: `CreateArticleRequest::new(..).with_scheduled_publish_at(..)`.
+    pub fn with_scheduled_publish_at(mut self, value: impl Into<String>) -> Self {
+        self.scheduled_publish_at = Some(value.into());
+        self
+    }
+    /// Sets `scheduled_unpublish_at` (to `Some`), builder style: `CreateArticleRequest::new(..).with_scheduled_unpublish_at(..)`.
+    pub fn with_scheduled_unpublish_at(mut self, value: impl Into<String>) -> Self {
+        self.scheduled_unpublish_at = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .req("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("parent_id", &self.parent_id)
+                .opt("parent_type", &self.parent_type)
+                .opt("translated_content", &self.translated_content)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .opt("scheduled_publish_at", &self.scheduled_publish_at)
+                .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         title: Option<String>,
@@ -1894,103 +2091,6 @@ const _: () = {
         }
     }
 };
-impl CreateArticleRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateArticleRequest::new(..).with_description(..)`, or `CreateArticleRequest { description: Some(..), ..CreateArticleRequest::new(..) }`.
-    pub fn new(title: impl Into<String>, author_id: i64) -> Self {
-        Self {
-            title: title.into(),
-            description: None,
-            body: None,
-            body_markdown: None,
-            author_id,
-            state: None,
-            parent_id: None,
-            parent_type: None,
-            translated_content: None,
-            audience_ids: None,
-            ai_chatbot_availability: None,
-            ai_copilot_availability: None,
-            ai_sales_agent_availability: None,
-            scheduled_publish_at: None,
-            scheduled_unpublish_at: None,
-        }
-    }
-}
-impl CreateArticleRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateArticleRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `body` (to `Some`), builder style: `CreateArticleRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `body_markdown` (to `Some`), builder style: `CreateArticleRequest::new(..).with_body_markdown(..)`.
-    pub fn with_body_markdown(mut self, value: impl Into<String>) -> Self {
-        self.body_markdown = Some(value.into());
-        self
-    }
-    /// Sets `state` (to `Some`), builder style: `CreateArticleRequest::new(..).with_state(..)`.
-    pub fn with_state(mut self, value: impl Into<CreateArticleRequestState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `parent_id` (to `Some`), builder style: `CreateArticleRequest::new(..).with_parent_id(..)`.
-    pub fn with_parent_id(mut self, value: impl Into<i64>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-    /// Sets `parent_type` (to `Some`), builder style: `CreateArticleRequest::new(..).with_parent_type(..)`.
-    pub fn with_parent_type(mut self, value: impl Into<String>) -> Self {
-        self.parent_type = Some(value.into());
-        self
-    }
-    /// Sets `translated_content` (to `Some`), builder style: `CreateArticleRequest::new(..).with_translated_content(..)`.
-    pub fn with_translated_content(
-        mut self,
-        value: impl Into<ArticleTranslatedContent>,
-    ) -> Self {
-        self.translated_content = Some(value.into());
-        self
-    }
-    /// Sets `audience_ids` (to `Some`), builder style: `CreateArticleRequest::new(..).with_audience_ids(..)`.
-    pub fn with_audience_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Self {
-        self.audience_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `ai_chatbot_availability` (to `Some`), builder style: `CreateArticleRequest::new(..).with_ai_chatbot_availability(..)`.
-    pub fn with_ai_chatbot_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_chatbot_availability = Some(value.into());
-        self
-    }
-    /// Sets `ai_copilot_availability` (to `Some`), builder style: `CreateArticleRequest::new(..).with_ai_copilot_availability(..)`.
-    pub fn with_ai_copilot_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_copilot_availability = Some(value.into());
-        self
-    }
-    /// Sets `ai_sales_agent_availability` (to `Some`), builder style: `CreateArticleRequest::new(..).with_ai_sales_agent_availability(..)`.
-    pub fn with_ai_sales_agent_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_sales_agent_availability = Some(value.into());
-        self
-    }
-    /// Sets `scheduled_publish_at` (to `Some`), builder style: `CreateArticleRequest::new(..).with_scheduled_publish_at(..)`.
-    pub fn with_scheduled_publish_at(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_publish_at = Some(value.into());
-        self
-    }
-    /// Sets `scheduled_unpublish_at` (to `Some`), builder style: `CreateArticleRequest::new(..).with_scheduled_unpublish_at(..)`.
-    pub fn with_scheduled_unpublish_at(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_unpublish_at = Some(value.into());
-        self
-    }
-}
 /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2026,7 +2126,9 @@ impl std::str::FromStr for CreateArticleRequestState {
         )
     }
 }
-crate::codec::string_enum!(closed CreateArticleRequestState);
+const _: () = {
+    crate::codec::string_enum!(closed CreateArticleRequestState);
+};
 /// Deleted Article Object
 ///
 /// Response returned when an object is deleted
@@ -2043,47 +2145,52 @@ pub struct DeletedArticleObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DeletedArticleObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletedArticleObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeletedArticleObject {
-    const NAME: &'static str = "DeletedArticleObject";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DeletedArticleObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DeletedArticleObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DeletedArticleObject {
+        const NAME: &'static str = "DeletedArticleObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Publish Article Draft Request Payload
 ///
 /// Optional body for publishing a staged article draft. On a single-language
@@ -2095,19 +2202,42 @@ pub struct PublishArticleDraftRequest {
     /// multilingual workspaces; each locale must have a pending draft.
     pub locales: Option<Vec<String>>,
 }
-impl serde::Serialize for PublishArticleDraftRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).opt("locales", &self.locales).end()
+impl PublishArticleDraftRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `PublishArticleDraftRequest::new().with_locales(..)`, or `PublishArticleDraftRequest { locales: Some(..), ..PublishArticleDraftRequest::new() }`.
+    pub fn new() -> Self {
+        Self { locales: None }
     }
 }
-impl<'de> serde::Deserialize<'de> for PublishArticleDraftRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl PublishArticleDraftRequest {
+    /// Sets `locales` (to `Some`), builder style: `PublishArticleDraftRequest::new().with_locales(..)`.
+    pub fn with_locales(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.locales = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for PublishArticleDraftRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("locales", &self.locales)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PublishArticleDraftRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         locales: Option<Option<Vec<String>>>,
@@ -2132,24 +2262,6 @@ const _: () = {
         }
     }
 };
-impl PublishArticleDraftRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `PublishArticleDraftRequest::new().with_locales(..)`, or `PublishArticleDraftRequest { locales: Some(..), ..PublishArticleDraftRequest::new() }`.
-    pub fn new() -> Self {
-        Self { locales: None }
-    }
-}
-impl PublishArticleDraftRequest {
-    /// Sets `locales` (to `Some`), builder style: `PublishArticleDraftRequest::new().with_locales(..)`.
-    pub fn with_locales(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.locales = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Update Article Request Payload
 ///
 /// You can Update an Article
@@ -2186,35 +2298,145 @@ pub struct UpdateArticleRequest {
     /// ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a pending unpublish schedule. Timestamps in the past or equal to the current time are rejected with 400 `parameter_invalid` — the value must be strictly in the future. Rejected with 400 `parameter_invalid` if the article has never been published. Sending in the same request as `scheduled_publish_at` returns 400 — only one pending schedule per article. Empty string returns 400 `parameter_invalid`.
     pub scheduled_unpublish_at: Option<String>,
 }
-impl serde::Serialize for UpdateArticleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .opt("body_markdown", &self.body_markdown)
-            .opt("author_id", &self.author_id)
-            .opt("state", &self.state)
-            .opt("parent_id", &self.parent_id)
-            .opt("parent_type", &self.parent_type)
-            .opt("translated_content", &self.translated_content)
-            .opt("audience_ids", &self.audience_ids)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .opt("scheduled_publish_at", &self.scheduled_publish_at)
-            .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
-            .end()
+impl UpdateArticleRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateArticleRequest::new().with_title(..)`, or `UpdateArticleRequest { title: Some(..), ..UpdateArticleRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            description: None,
+            body: None,
+            body_markdown: None,
+            author_id: None,
+            state: None,
+            parent_id: None,
+            parent_type: None,
+            translated_content: None,
+            audience_ids: None,
+            ai_chatbot_availability: None,
+            ai_copilot_availability: None,
+            ai_sales_agent_availability: None,
+            scheduled_publish_at: None,
+            scheduled_unpublish_at: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateArticleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateArticleRequest {
+    /// Sets `title` (to `Some`), builder style: `UpdateArticleRequest::new().with_title(..)`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateArticleRequest::new().with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `body` (to `Some`), builder style: `UpdateArticleRequest::new().with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `body_markdown` (to `Some`), builder style: `UpdateArticleRequest::new().with_body_markdown(..)`.
+    pub fn with_body_markdown(mut self, value: impl Into<String>) -> Self {
+        self.body_markdown = Some(value.into());
+        self
+    }
+    /// Sets `author_id` (to `Some`), builder style: `UpdateArticleRequest::new().with_author_id(..)`.
+    pub fn with_author_id(mut self, value: impl Into<i64>) -> Self {
+        self.author_id = Some(value.into());
+        self
+    }
+    /// Sets `state` (to `Some`), builder style: `UpdateArticleRequest::new().with_state(..)`.
+    pub fn with_state(mut self, value: impl Into<UpdateArticleRequestState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `parent_id` (to `Some`), builder style: `UpdateArticleRequest::new().with_parent_id(..)`.
+    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+    /// Sets `parent_type` (to `Some`), builder style: `UpdateArticleRequest::new().with_parent_type(..)`.
+    pub fn with_parent_type(mut self, value: impl Into<String>) -> Self {
+        self.parent_type = Some(value.into());
+        self
+    }
+    /// Sets `translated_content` (to `Some`), builder style: `UpdateArticleRequest::new().with_translated_content(..)`.
+    pub fn with_translated_content(
+        mut self,
+        value: impl Into<ArticleTranslatedContent>,
+    ) -> Self {
+        self.translated_content = Some(value.into());
+        self
+    }
+    /// Sets `audience_ids` (to `Some`), builder style: `UpdateArticleRequest::new().with_audience_ids(..)`.
+    pub fn with_audience_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.audience_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `ai_chatbot_availability` (to `Some`), builder style: `UpdateArticleRequest::new().with_ai_chatbot_availability(..)`.
+    pub fn with_ai_chatbot_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_chatbot_availability = Some(value.into());
+        self
+    }
+    /// Sets `ai_copilot_availability` (to `Some`), builder style: `UpdateArticleRequest::new().with_ai_copilot_availability(..)`.
+    pub fn with_ai_copilot_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_copilot_availability = Some(value.into());
+        self
+    }
+    /// Sets `ai_sales_agent_availability` (to `Some`), builder style: `UpdateArticleRequest::new().with_ai_sales_agent_availability(..)`.
+    pub fn with_ai_sales_agent_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_sales_agent_availability = Some(value.into());
+        self
+    }
+    /// Sets `scheduled_publish_at` (to `Some`), builder style: `UpdateArticleRequest::new().with_scheduled_publish_at(..)`.
+    pub fn with_scheduled_publish_at(mut self, value: impl Into<String>) -> Self {
+        self.scheduled_publish_at = Some(value.into());
+        self
+    }
+    /// Sets `scheduled_unpublish_at` (to `Some`), builder style: `UpdateArticleRequest::new().with_scheduled_unpublish_at(..)`.
+    pub fn with_scheduled_unpublish_at(mut self, value: impl Into<String>) -> Self {
+        self.scheduled_unpublish_at = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("parent_id", &self.parent_id)
+                .opt("parent_type", &self.parent_type)
+                .opt("translated_content", &self.translated_content)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .opt("scheduled_publish_at", &self.scheduled_publish_at)
+                .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         title: Option<Option<String>>,
@@ -2362,113 +2584,6 @@ const _: () = {
         }
     }
 };
-impl UpdateArticleRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateArticleRequest::new().with_title(..)`, or `UpdateArticleRequest { title: Some(..), ..UpdateArticleRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            title: None,
-            description: None,
-            body: None,
-            body_markdown: None,
-            author_id: None,
-            state: None,
-            parent_id: None,
-            parent_type: None,
-            translated_content: None,
-            audience_ids: None,
-            ai_chatbot_availability: None,
-            ai_copilot_availability: None,
-            ai_sales_agent_availability: None,
-            scheduled_publish_at: None,
-            scheduled_unpublish_at: None,
-        }
-    }
-}
-impl UpdateArticleRequest {
-    /// Sets `title` (to `Some`), builder style: `UpdateArticleRequest::new().with_title(..)`.
-    pub fn with_title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-    /// Sets `description` (to `Some`), builder style: `UpdateArticleRequest::new().with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `body` (to `Some`), builder style: `UpdateArticleRequest::new().with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `body_markdown` (to `Some`), builder style: `UpdateArticleRequest::new().with_body_markdown(..)`.
-    pub fn with_body_markdown(mut self, value: impl Into<String>) -> Self {
-        self.body_markdown = Some(value.into());
-        self
-    }
-    /// Sets `author_id` (to `Some`), builder style: `UpdateArticleRequest::new().with_author_id(..)`.
-    pub fn with_author_id(mut self, value: impl Into<i64>) -> Self {
-        self.author_id = Some(value.into());
-        self
-    }
-    /// Sets `state` (to `Some`), builder style: `UpdateArticleRequest::new().with_state(..)`.
-    pub fn with_state(mut self, value: impl Into<UpdateArticleRequestState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `parent_id` (to `Some`), builder style: `UpdateArticleRequest::new().with_parent_id(..)`.
-    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-    /// Sets `parent_type` (to `Some`), builder style: `UpdateArticleRequest::new().with_parent_type(..)`.
-    pub fn with_parent_type(mut self, value: impl Into<String>) -> Self {
-        self.parent_type = Some(value.into());
-        self
-    }
-    /// Sets `translated_content` (to `Some`), builder style: `UpdateArticleRequest::new().with_translated_content(..)`.
-    pub fn with_translated_content(
-        mut self,
-        value: impl Into<ArticleTranslatedContent>,
-    ) -> Self {
-        self.translated_content = Some(value.into());
-        self
-    }
-    /// Sets `audience_ids` (to `Some`), builder style: `UpdateArticleRequest::new().with_audience_ids(..)`.
-    pub fn with_audience_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Self {
-        self.audience_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `ai_chatbot_availability` (to `Some`), builder style: `UpdateArticleRequest::new().with_ai_chatbot_availability(..)`.
-    pub fn with_ai_chatbot_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_chatbot_availability = Some(value.into());
-        self
-    }
-    /// Sets `ai_copilot_availability` (to `Some`), builder style: `UpdateArticleRequest::new().with_ai_copilot_availability(..)`.
-    pub fn with_ai_copilot_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_copilot_availability = Some(value.into());
-        self
-    }
-    /// Sets `ai_sales_agent_availability` (to `Some`), builder style: `UpdateArticleRequest::new().with_ai_sales_agent_availability(..)`.
-    pub fn with_ai_sales_agent_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_sales_agent_availability = Some(value.into());
-        self
-    }
-    /// Sets `scheduled_publish_at` (to `Some`), builder style: `UpdateArticleRequest::new().with_scheduled_publish_at(..)`.
-    pub fn with_scheduled_publish_at(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_publish_at = Some(value.into());
-        self
-    }
-    /// Sets `scheduled_unpublish_at` (to `Some`), builder style: `UpdateArticleRequest::new().with_scheduled_unpublish_at(..)`.
-    pub fn with_scheduled_unpublish_at(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_unpublish_at = Some(value.into());
-        self
-    }
-}
 /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft or a scheduled publish time is set in the same request. The `PUT /articles/{id}/draft` endpoint ignores this field and always stages a draft. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2504,4 +2619,6 @@ impl std::str::FromStr for UpdateArticleRequestState {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateArticleRequestState);
+const _: () = {
+    crate::codec::string_enum!(closed UpdateArticleRequestState);
+};

@@ -27,55 +27,60 @@ pub struct Audience {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Audience {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("predicates", &self.predicates)
-            .opt("role_predicates", &self.role_predicates)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Audience {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Audience {
-    const NAME: &'static str = "Audience";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "predicates" => crate::codec::set(&mut slots.predicates, map),
-            "role_predicates" => crate::codec::set(&mut slots.role_predicates, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for Audience {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("predicates", &self.predicates)
+                .opt("role_predicates", &self.role_predicates)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for Audience {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for Audience {
+        const NAME: &'static str = "Audience";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "predicates" => crate::codec::set(&mut slots.predicates, map),
+                "role_predicates" => crate::codec::set(&mut slots.role_predicates, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Audience List
 ///
 /// A paginated list of audience objects.
@@ -98,54 +103,59 @@ pub struct AudienceList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for AudienceList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("total_count", &self.total_count)
-            .opt("page", &self.page)
-            .opt("per_page", &self.per_page)
-            .opt("total_pages", &self.total_pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AudienceList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for AudienceList {
-    const NAME: &'static str = "AudienceList";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "page" => crate::codec::set(&mut slots.page, map),
-            "per_page" => crate::codec::set(&mut slots.per_page, map),
-            "total_pages" => crate::codec::set(&mut slots.total_pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for AudienceList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("total_count", &self.total_count)
+                .opt("page", &self.page)
+                .opt("per_page", &self.per_page)
+                .opt("total_pages", &self.total_pages)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for AudienceList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for AudienceList {
+        const NAME: &'static str = "AudienceList";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "page" => crate::codec::set(&mut slots.page, map),
+                "per_page" => crate::codec::set(&mut slots.per_page, map),
+                "total_pages" => crate::codec::set(&mut slots.total_pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Create Audience Request
 ///
 /// The request payload for creating an audience.
@@ -158,23 +168,56 @@ pub struct CreateAudienceRequest {
     /// Role-based predicates that further filter audience membership by contact role.
     pub role_predicates: Option<Vec<Predicate>>,
 }
-impl serde::Serialize for CreateAudienceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("predicates", &self.predicates)
-            .opt("role_predicates", &self.role_predicates)
-            .end()
+impl CreateAudienceRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateAudienceRequest::new(..).with_predicates(..)`, or `CreateAudienceRequest { predicates: Some(..), ..CreateAudienceRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            predicates: None,
+            role_predicates: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateAudienceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateAudienceRequest {
+    /// Sets `predicates` (to `Some`), builder style: `CreateAudienceRequest::new(..).with_predicates(..)`.
+    pub fn with_predicates(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Predicate>>,
+    ) -> Self {
+        self.predicates = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `role_predicates` (to `Some`), builder style: `CreateAudienceRequest::new(..).with_role_predicates(..)`.
+    pub fn with_role_predicates(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Predicate>>,
+    ) -> Self {
+        self.role_predicates = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateAudienceRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("predicates", &self.predicates)
+                .opt("role_predicates", &self.role_predicates)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateAudienceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -220,36 +263,6 @@ const _: () = {
         }
     }
 };
-impl CreateAudienceRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateAudienceRequest::new(..).with_predicates(..)`, or `CreateAudienceRequest { predicates: Some(..), ..CreateAudienceRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            predicates: None,
-            role_predicates: None,
-        }
-    }
-}
-impl CreateAudienceRequest {
-    /// Sets `predicates` (to `Some`), builder style: `CreateAudienceRequest::new(..).with_predicates(..)`.
-    pub fn with_predicates(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<Predicate>>,
-    ) -> Self {
-        self.predicates = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `role_predicates` (to `Some`), builder style: `CreateAudienceRequest::new(..).with_role_predicates(..)`.
-    pub fn with_role_predicates(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<Predicate>>,
-    ) -> Self {
-        self.role_predicates = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Predicate
 ///
 /// A condition used to filter contacts in an audience.
@@ -266,49 +279,54 @@ pub struct Predicate {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Predicate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("attribute", &self.attribute)
-            .opt("type", &self.type_)
-            .opt("comparison", &self.comparison)
-            .opt("value", &self.value)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Predicate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Predicate {
-    const NAME: &'static str = "Predicate";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "attribute" => crate::codec::set(&mut slots.attribute, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "comparison" => crate::codec::set(&mut slots.comparison, map),
-            "value" => crate::codec::set(&mut slots.value, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for Predicate {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("attribute", &self.attribute)
+                .opt("type", &self.type_)
+                .opt("comparison", &self.comparison)
+                .opt("value", &self.value)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for Predicate {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for Predicate {
+        const NAME: &'static str = "Predicate";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "attribute" => crate::codec::set(&mut slots.attribute, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "comparison" => crate::codec::set(&mut slots.comparison, map),
+                "value" => crate::codec::set(&mut slots.value, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Update Audience Request
 ///
 /// The request payload for updating an audience. All fields are optional — only provided fields will be updated.
@@ -321,23 +339,61 @@ pub struct UpdateAudienceRequest {
     /// Role-based predicates that further filter audience membership by contact role.
     pub role_predicates: Option<Vec<Predicate>>,
 }
-impl serde::Serialize for UpdateAudienceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("predicates", &self.predicates)
-            .opt("role_predicates", &self.role_predicates)
-            .end()
+impl UpdateAudienceRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateAudienceRequest::new().with_name(..)`, or `UpdateAudienceRequest { name: Some(..), ..UpdateAudienceRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            predicates: None,
+            role_predicates: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateAudienceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateAudienceRequest {
+    /// Sets `name` (to `Some`), builder style: `UpdateAudienceRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `predicates` (to `Some`), builder style: `UpdateAudienceRequest::new().with_predicates(..)`.
+    pub fn with_predicates(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Predicate>>,
+    ) -> Self {
+        self.predicates = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `role_predicates` (to `Some`), builder style: `UpdateAudienceRequest::new().with_role_predicates(..)`.
+    pub fn with_role_predicates(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Predicate>>,
+    ) -> Self {
+        self.role_predicates = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateAudienceRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("predicates", &self.predicates)
+                .opt("role_predicates", &self.role_predicates)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateAudienceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<Option<String>>,
@@ -383,38 +439,3 @@ const _: () = {
         }
     }
 };
-impl UpdateAudienceRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateAudienceRequest::new().with_name(..)`, or `UpdateAudienceRequest { name: Some(..), ..UpdateAudienceRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            predicates: None,
-            role_predicates: None,
-        }
-    }
-}
-impl UpdateAudienceRequest {
-    /// Sets `name` (to `Some`), builder style: `UpdateAudienceRequest::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `predicates` (to `Some`), builder style: `UpdateAudienceRequest::new().with_predicates(..)`.
-    pub fn with_predicates(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<Predicate>>,
-    ) -> Self {
-        self.predicates = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `role_predicates` (to `Some`), builder style: `UpdateAudienceRequest::new().with_role_predicates(..)`.
-    pub fn with_role_predicates(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<Predicate>>,
-    ) -> Self {
-        self.role_predicates = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}

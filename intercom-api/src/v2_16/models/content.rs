@@ -26,25 +26,68 @@ pub struct ContentBulkActionRequest {
     /// archived IDs is rejected with `parameter_invalid` (HTTP 422).
     pub tags: Option<ContentBulkActionRequestTags>,
 }
-impl serde::Serialize for ContentBulkActionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("action", &self.action)
-            .req("content_ids", &self.content_ids)
-            .opt("availability", &self.availability)
-            .opt("audience", &self.audience)
-            .opt("tags", &self.tags)
-            .end()
+impl ContentBulkActionRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ContentBulkActionRequest::new(..).with_availability(..)`, or `ContentBulkActionRequest { availability: Some(..), ..ContentBulkActionRequest::new(..) }`.
+    pub fn new(
+        action: impl Into<ContentBulkActionRequestAction>,
+        content_ids: Vec<ContentBulkActionRequestContentIdsItem>,
+    ) -> Self {
+        Self {
+            action: action.into(),
+            content_ids,
+            availability: None,
+            audience: None,
+            tags: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ContentBulkActionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContentBulkActionRequest {
+    /// Sets `availability` (to `Some`), builder style: `ContentBulkActionRequest::new(..).with_availability(..)`.
+    pub fn with_availability(
+        mut self,
+        value: impl Into<ContentBulkActionRequestAvailability>,
+    ) -> Self {
+        self.availability = Some(value.into());
+        self
+    }
+    /// Sets `audience` (to `Some`), builder style: `ContentBulkActionRequest::new(..).with_audience(..)`.
+    pub fn with_audience(
+        mut self,
+        value: impl Into<ContentBulkActionRequestAudience>,
+    ) -> Self {
+        self.audience = Some(value.into());
+        self
+    }
+    /// Sets `tags` (to `Some`), builder style: `ContentBulkActionRequest::new(..).with_tags(..)`.
+    pub fn with_tags(mut self, value: impl Into<ContentBulkActionRequestTags>) -> Self {
+        self.tags = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ContentBulkActionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("action", &self.action)
+                .req("content_ids", &self.content_ids)
+                .opt("availability", &self.availability)
+                .opt("audience", &self.audience)
+                .opt("tags", &self.tags)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         action: Option<ContentBulkActionRequestAction>,
@@ -98,46 +141,6 @@ const _: () = {
         }
     }
 };
-impl ContentBulkActionRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ContentBulkActionRequest::new(..).with_availability(..)`, or `ContentBulkActionRequest { availability: Some(..), ..ContentBulkActionRequest::new(..) }`.
-    pub fn new(
-        action: impl Into<ContentBulkActionRequestAction>,
-        content_ids: Vec<ContentBulkActionRequestContentIdsItem>,
-    ) -> Self {
-        Self {
-            action: action.into(),
-            content_ids,
-            availability: None,
-            audience: None,
-            tags: None,
-        }
-    }
-}
-impl ContentBulkActionRequest {
-    /// Sets `availability` (to `Some`), builder style: `ContentBulkActionRequest::new(..).with_availability(..)`.
-    pub fn with_availability(
-        mut self,
-        value: impl Into<ContentBulkActionRequestAvailability>,
-    ) -> Self {
-        self.availability = Some(value.into());
-        self
-    }
-    /// Sets `audience` (to `Some`), builder style: `ContentBulkActionRequest::new(..).with_audience(..)`.
-    pub fn with_audience(
-        mut self,
-        value: impl Into<ContentBulkActionRequestAudience>,
-    ) -> Self {
-        self.audience = Some(value.into());
-        self
-    }
-    /// Sets `tags` (to `Some`), builder style: `ContentBulkActionRequest::new(..).with_tags(..)`.
-    pub fn with_tags(mut self, value: impl Into<ContentBulkActionRequestTags>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
 /// The bulk action to perform. Allowed `content_ids[].type` values vary per action:
 /// * `publish`, `unpublish`: `article_content`
 /// * `delete`: `article_content`, `content_snippet`, `file_source_content`, `internal_article`
@@ -196,7 +199,9 @@ impl std::str::FromStr for ContentBulkActionRequestAction {
         )
     }
 }
-crate::codec::string_enum!(closed ContentBulkActionRequestAction);
+const _: () = {
+    crate::codec::string_enum!(closed ContentBulkActionRequestAction);
+};
 /// Required when `action` is `set_audience`. Manages segment membership.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionRequestAudience {
@@ -207,23 +212,61 @@ pub struct ContentBulkActionRequestAudience {
     /// When `true`, removes all segments from the selected content.
     pub remove_all: Option<bool>,
 }
-impl serde::Serialize for ContentBulkActionRequestAudience {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("add_segment_ids", &self.add_segment_ids)
-            .opt("remove_segment_ids", &self.remove_segment_ids)
-            .opt("remove_all", &self.remove_all)
-            .end()
+impl ContentBulkActionRequestAudience {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ContentBulkActionRequestAudience::new().with_add_segment_ids(..)`, or `ContentBulkActionRequestAudience { add_segment_ids: Some(..), ..ContentBulkActionRequestAudience::new() }`.
+    pub fn new() -> Self {
+        Self {
+            add_segment_ids: None,
+            remove_segment_ids: None,
+            remove_all: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestAudience {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContentBulkActionRequestAudience {
+    /// Sets `add_segment_ids` (to `Some`), builder style: `ContentBulkActionRequestAudience::new().with_add_segment_ids(..)`.
+    pub fn with_add_segment_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.add_segment_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `remove_segment_ids` (to `Some`), builder style: `ContentBulkActionRequestAudience::new().with_remove_segment_ids(..)`.
+    pub fn with_remove_segment_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.remove_segment_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `remove_all` (to `Some`), builder style: `ContentBulkActionRequestAudience::new().with_remove_all(..)`.
+    pub fn with_remove_all(mut self, value: impl Into<bool>) -> Self {
+        self.remove_all = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ContentBulkActionRequestAudience {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("add_segment_ids", &self.add_segment_ids)
+                .opt("remove_segment_ids", &self.remove_segment_ids)
+                .opt("remove_all", &self.remove_all)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestAudience {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         add_segment_ids: Option<Option<Vec<i64>>>,
@@ -275,41 +318,6 @@ const _: () = {
         }
     }
 };
-impl ContentBulkActionRequestAudience {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ContentBulkActionRequestAudience::new().with_add_segment_ids(..)`, or `ContentBulkActionRequestAudience { add_segment_ids: Some(..), ..ContentBulkActionRequestAudience::new() }`.
-    pub fn new() -> Self {
-        Self {
-            add_segment_ids: None,
-            remove_segment_ids: None,
-            remove_all: None,
-        }
-    }
-}
-impl ContentBulkActionRequestAudience {
-    /// Sets `add_segment_ids` (to `Some`), builder style: `ContentBulkActionRequestAudience::new().with_add_segment_ids(..)`.
-    pub fn with_add_segment_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Self {
-        self.add_segment_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `remove_segment_ids` (to `Some`), builder style: `ContentBulkActionRequestAudience::new().with_remove_segment_ids(..)`.
-    pub fn with_remove_segment_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Self {
-        self.remove_segment_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `remove_all` (to `Some`), builder style: `ContentBulkActionRequestAudience::new().with_remove_all(..)`.
-    pub fn with_remove_all(mut self, value: impl Into<bool>) -> Self {
-        self.remove_all = Some(value.into());
-        self
-    }
-}
 /// Required when `action` is `set_availability`. Each field is optional — only the
 /// properties present in the request are toggled.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -321,23 +329,55 @@ pub struct ContentBulkActionRequestAvailability {
     /// Toggle Sales Agent availability.
     pub sales_agent: Option<bool>,
 }
-impl serde::Serialize for ContentBulkActionRequestAvailability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("ai_agent", &self.ai_agent)
-            .opt("copilot", &self.copilot)
-            .opt("sales_agent", &self.sales_agent)
-            .end()
+impl ContentBulkActionRequestAvailability {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ContentBulkActionRequestAvailability::new().with_ai_agent(..)`, or `ContentBulkActionRequestAvailability { ai_agent: Some(..), ..ContentBulkActionRequestAvailability::new() }`.
+    pub fn new() -> Self {
+        Self {
+            ai_agent: None,
+            copilot: None,
+            sales_agent: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestAvailability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContentBulkActionRequestAvailability {
+    /// Sets `ai_agent` (to `Some`), builder style: `ContentBulkActionRequestAvailability::new().with_ai_agent(..)`.
+    pub fn with_ai_agent(mut self, value: impl Into<bool>) -> Self {
+        self.ai_agent = Some(value.into());
+        self
+    }
+    /// Sets `copilot` (to `Some`), builder style: `ContentBulkActionRequestAvailability::new().with_copilot(..)`.
+    pub fn with_copilot(mut self, value: impl Into<bool>) -> Self {
+        self.copilot = Some(value.into());
+        self
+    }
+    /// Sets `sales_agent` (to `Some`), builder style: `ContentBulkActionRequestAvailability::new().with_sales_agent(..)`.
+    pub fn with_sales_agent(mut self, value: impl Into<bool>) -> Self {
+        self.sales_agent = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ContentBulkActionRequestAvailability {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("ai_agent", &self.ai_agent)
+                .opt("copilot", &self.copilot)
+                .opt("sales_agent", &self.sales_agent)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestAvailability {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         ai_agent: Option<Option<bool>>,
@@ -377,36 +417,9 @@ const _: () = {
         }
     }
 };
-impl ContentBulkActionRequestAvailability {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ContentBulkActionRequestAvailability::new().with_ai_agent(..)`, or `ContentBulkActionRequestAvailability { ai_agent: Some(..), ..ContentBulkActionRequestAvailability::new() }`.
-    pub fn new() -> Self {
-        Self {
-            ai_agent: None,
-            copilot: None,
-            sales_agent: None,
-        }
-    }
-}
-impl ContentBulkActionRequestAvailability {
-    /// Sets `ai_agent` (to `Some`), builder style: `ContentBulkActionRequestAvailability::new().with_ai_agent(..)`.
-    pub fn with_ai_agent(mut self, value: impl Into<bool>) -> Self {
-        self.ai_agent = Some(value.into());
-        self
-    }
-    /// Sets `copilot` (to `Some`), builder style: `ContentBulkActionRequestAvailability::new().with_copilot(..)`.
-    pub fn with_copilot(mut self, value: impl Into<bool>) -> Self {
-        self.copilot = Some(value.into());
-        self
-    }
-    /// Sets `sales_agent` (to `Some`), builder style: `ContentBulkActionRequestAvailability::new().with_sales_agent(..)`.
-    pub fn with_sales_agent(mut self, value: impl Into<bool>) -> Self {
-        self.sales_agent = Some(value.into());
-        self
-    }
-}
-/// `ContentBulkActionRequestContentIdsItem` (defined inline at `/components/schemas/content_bulk_action_request/properties/content_ids/items`).
+/// An item of the `content_ids` member of `ContentBulkActionRequest`.
+///
+/// Defined inline at `/components/schemas/content_bulk_action_request/properties/content_ids/items`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContentBulkActionRequestContentIdsItem {
     #[allow(missing_docs)]
@@ -414,22 +427,37 @@ pub struct ContentBulkActionRequestContentIdsItem {
     #[allow(missing_docs)]
     pub id: String,
 }
-impl serde::Serialize for ContentBulkActionRequestContentIdsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestContentIdsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContentBulkActionRequestContentIdsItem {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        type_: impl Into<ContentBulkActionRequestContentIdsItemType>,
+        id: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            id: id.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for ContentBulkActionRequestContentIdsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestContentIdsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<ContentBulkActionRequestContentIdsItemType>,
@@ -457,19 +485,9 @@ const _: () = {
         }
     }
 };
-impl ContentBulkActionRequestContentIdsItem {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        type_: impl Into<ContentBulkActionRequestContentIdsItemType>,
-        id: impl Into<String>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            id: id.into(),
-        }
-    }
-}
-/// `ContentBulkActionRequestContentIdsItemType` (defined inline at `/components/schemas/content_bulk_action_request/properties/content_ids/items/properties/type`).
+/// The `type` member of `ContentBulkActionRequestContentIdsItem`.
+///
+/// Defined inline at `/components/schemas/content_bulk_action_request/properties/content_ids/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentBulkActionRequestContentIdsItemType {
@@ -523,7 +541,9 @@ impl std::str::FromStr for ContentBulkActionRequestContentIdsItemType {
         )
     }
 }
-crate::codec::string_enum!(closed ContentBulkActionRequestContentIdsItemType);
+const _: () = {
+    crate::codec::string_enum!(closed ContentBulkActionRequestContentIdsItemType);
+};
 /// Required when `action` is `update_tags`. Applies and/or removes existing tags.
 /// Supply at least one of `add_tag_ids` / `remove_tag_ids`. At most 100 distinct tag IDs
 /// may be supplied across `add_tag_ids` and `remove_tag_ids` combined. Tag IDs must
@@ -536,22 +556,54 @@ pub struct ContentBulkActionRequestTags {
     /// Tag IDs to remove from the selected content.
     pub remove_tag_ids: Option<Vec<i64>>,
 }
-impl serde::Serialize for ContentBulkActionRequestTags {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("add_tag_ids", &self.add_tag_ids)
-            .opt("remove_tag_ids", &self.remove_tag_ids)
-            .end()
+impl ContentBulkActionRequestTags {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ContentBulkActionRequestTags::new().with_add_tag_ids(..)`, or `ContentBulkActionRequestTags { add_tag_ids: Some(..), ..ContentBulkActionRequestTags::new() }`.
+    pub fn new() -> Self {
+        Self {
+            add_tag_ids: None,
+            remove_tag_ids: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestTags {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContentBulkActionRequestTags {
+    /// Sets `add_tag_ids` (to `Some`), builder style: `ContentBulkActionRequestTags::new().with_add_tag_ids(..)`.
+    pub fn with_add_tag_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.add_tag_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `remove_tag_ids` (to `Some`), builder style: `ContentBulkActionRequestTags::new().with_remove_tag_ids(..)`.
+    pub fn with_remove_tag_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.remove_tag_ids = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ContentBulkActionRequestTags {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("add_tag_ids", &self.add_tag_ids)
+                .opt("remove_tag_ids", &self.remove_tag_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestTags {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         add_tag_ids: Option<Option<Vec<i64>>>,
@@ -590,35 +642,6 @@ const _: () = {
         }
     }
 };
-impl ContentBulkActionRequestTags {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ContentBulkActionRequestTags::new().with_add_tag_ids(..)`, or `ContentBulkActionRequestTags { add_tag_ids: Some(..), ..ContentBulkActionRequestTags::new() }`.
-    pub fn new() -> Self {
-        Self {
-            add_tag_ids: None,
-            remove_tag_ids: None,
-        }
-    }
-}
-impl ContentBulkActionRequestTags {
-    /// Sets `add_tag_ids` (to `Some`), builder style: `ContentBulkActionRequestTags::new().with_add_tag_ids(..)`.
-    pub fn with_add_tag_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Self {
-        self.add_tag_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `remove_tag_ids` (to `Some`), builder style: `ContentBulkActionRequestTags::new().with_remove_tag_ids(..)`.
-    pub fn with_remove_tag_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Self {
-        self.remove_tag_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Content Bulk Action Response Envelope
 ///
 /// Phase 1 envelope returned immediately after the request is enqueued. A future
@@ -633,45 +656,50 @@ pub struct ContentBulkActionResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentBulkActionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("status", &self.status)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentBulkActionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentBulkActionResponse {
-    const NAME: &'static str = "ContentBulkActionResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContentBulkActionResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("status", &self.status)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContentBulkActionResponse {
+        const NAME: &'static str = "ContentBulkActionResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Content Search Article Content Item
 ///
 /// A single locale variant of a help center article returned from Knowledge Hub search.
@@ -690,49 +718,54 @@ pub struct ContentSearchArticleContentItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSearchArticleContentItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("locale", &self.locale)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSearchArticleContentItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSearchArticleContentItem {
-    const NAME: &'static str = "ContentSearchArticleContentItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "locale" => crate::codec::set(&mut slots.locale, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContentSearchArticleContentItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("locale", &self.locale)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContentSearchArticleContentItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContentSearchArticleContentItem {
+        const NAME: &'static str = "ContentSearchArticleContentItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Content Search Article Item
 ///
 /// A help center article result from Knowledge Hub search, with one nested `article_content` entry per locale.
@@ -751,49 +784,54 @@ pub struct ContentSearchArticleItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSearchArticleItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("contents", &self.contents)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSearchArticleItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSearchArticleItem {
-    const NAME: &'static str = "ContentSearchArticleItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "contents" => crate::codec::set(&mut slots.contents, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContentSearchArticleItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("contents", &self.contents)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContentSearchArticleItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContentSearchArticleItem {
+        const NAME: &'static str = "ContentSearchArticleItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "contents" => crate::codec::set(&mut slots.contents, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Content Search Default Item
 ///
 /// The flat result shape returned from Knowledge Hub search for content snippets, external pages, uploaded files, and internal articles.
@@ -810,49 +848,54 @@ pub struct ContentSearchDefaultItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSearchDefaultItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("contents", &self.contents)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSearchDefaultItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSearchDefaultItem {
-    const NAME: &'static str = "ContentSearchDefaultItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "contents" => crate::codec::set(&mut slots.contents, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContentSearchDefaultItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("contents", &self.contents)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContentSearchDefaultItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContentSearchDefaultItem {
+        const NAME: &'static str = "ContentSearchDefaultItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "contents" => crate::codec::set(&mut slots.contents, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Inferred from the spec's success examples (`/paths/~1content~1search/get/responses/200/content/application~1json/examples/Search successful/value/data/4/contents/0`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSearchDefaultItemContentsItem {
@@ -867,49 +910,54 @@ pub struct ContentSearchDefaultItemContentsItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSearchDefaultItemContentsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("locale", &self.locale)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSearchDefaultItemContentsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSearchDefaultItemContentsItem {
-    const NAME: &'static str = "ContentSearchDefaultItemContentsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "locale" => crate::codec::set(&mut slots.locale, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContentSearchDefaultItemContentsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("locale", &self.locale)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContentSearchDefaultItemContentsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContentSearchDefaultItemContentsItem {
+        const NAME: &'static str = "ContentSearchDefaultItemContentsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// The kind of content item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -952,7 +1000,9 @@ impl std::str::FromStr for ContentSearchDefaultItemType {
         )
     }
 }
-crate::codec::string_enum!(ContentSearchDefaultItemType);
+const _: () = {
+    crate::codec::string_enum!(ContentSearchDefaultItemType);
+};
 /// Content Search Response
 ///
 /// A paginated list of Knowledge Hub content results matching a search query.
@@ -971,49 +1021,54 @@ pub struct ContentSearchResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSearchResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("total_count", &self.total_count)
-            .opt("pages", &self.pages)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSearchResponse {
-    const NAME: &'static str = "ContentSearchResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContentSearchResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContentSearchResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContentSearchResponse {
+        const NAME: &'static str = "ContentSearchResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Pagination metadata, including links to neighbouring pages.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSearchResponsePages {
@@ -1032,53 +1087,58 @@ pub struct ContentSearchResponsePages {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSearchResponsePages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("page", &self.page)
-            .opt("per_page", &self.per_page)
-            .opt("total_pages", &self.total_pages)
-            .opt("next", &self.next)
-            .opt("prev", &self.prev)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSearchResponsePages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSearchResponsePages {
-    const NAME: &'static str = "ContentSearchResponsePages";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "page" => crate::codec::set(&mut slots.page, map),
-            "per_page" => crate::codec::set(&mut slots.per_page, map),
-            "total_pages" => crate::codec::set(&mut slots.total_pages, map),
-            "next" => crate::codec::set(&mut slots.next, map),
-            "prev" => crate::codec::set(&mut slots.prev, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContentSearchResponsePages {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("page", &self.page)
+                .opt("per_page", &self.per_page)
+                .opt("total_pages", &self.total_pages)
+                .opt("next", &self.next)
+                .opt("prev", &self.prev)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContentSearchResponsePages {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContentSearchResponsePages {
+        const NAME: &'static str = "ContentSearchResponsePages";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "page" => crate::codec::set(&mut slots.page, map),
+                "per_page" => crate::codec::set(&mut slots.per_page, map),
+                "total_pages" => crate::codec::set(&mut slots.total_pages, map),
+                "next" => crate::codec::set(&mut slots.next, map),
+                "prev" => crate::codec::set(&mut slots.prev, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Content Search Result
 ///
 /// A single search result. The `type` field discriminates between the flat shape used for snippets, external pages, files, and internal articles, and the nested shape used for help center articles.
@@ -1086,41 +1146,12 @@ impl crate::codec::StructDecode for ContentSearchResponsePages {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContentSearchResult {
-    /// `Default` variant.
+    /// The flat result shape returned from Knowledge Hub search for content snippets, external pages, uploaded files, and internal articles.
     Default(ContentSearchDefaultItem),
-    /// `Article` variant.
+    /// A help center article result from Knowledge Hub search, with one nested `article_content` entry per locale.
     Article(ContentSearchArticleItem),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for ContentSearchResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        match crate::codec::best_fit(
-            &raw,
-            &[&["type", "id", "title", "contents"], &["type", "id", "title", "contents"]],
-        ) {
-            Some(0usize) => {
-                match <ContentSearchDefaultItem as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Default)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(1usize) => {
-                match <ContentSearchArticleItem as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Article)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            _ => Ok(Self::Other(raw)),
-        }
-    }
 }
 impl From<ContentSearchDefaultItem> for ContentSearchResult {
     fn from(value: ContentSearchDefaultItem) -> Self {
@@ -1132,8 +1163,46 @@ impl From<ContentSearchArticleItem> for ContentSearchResult {
         Self::Article(value)
     }
 }
-crate::codec::lenient_untagged!(ContentSearchResult);
-/// `SearchContentContentTypesItem` (defined inline at `/paths/~1content~1search/get/parameters/11/schema/items`).
+const _: () = {
+    impl<'de> serde::Deserialize<'de> for ContentSearchResult {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let raw = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            match crate::codec::best_fit(
+                &raw,
+                &[
+                    &["type", "id", "title", "contents"],
+                    &["type", "id", "title", "contents"],
+                ],
+            ) {
+                Some(0usize) => {
+                    match <ContentSearchDefaultItem as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Default)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(1usize) => {
+                    match <ContentSearchArticleItem as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Article)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                _ => Ok(Self::Other(raw)),
+            }
+        }
+    }
+    crate::codec::lenient_untagged!(ContentSearchResult);
+};
+/// An item of the `content_types` parameter of `search_content`.
+///
+/// Defined inline at `/paths/~1content~1search/get/parameters/11/schema/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchContentContentTypesItem {
@@ -1183,8 +1252,12 @@ impl std::str::FromStr for SearchContentContentTypesItem {
         )
     }
 }
-crate::codec::string_enum!(closed SearchContentContentTypesItem);
-/// `SearchContentCopilotState` (defined inline at `/paths/~1content~1search/get/parameters/12/schema`).
+const _: () = {
+    crate::codec::string_enum!(closed SearchContentContentTypesItem);
+};
+/// The `copilot_state` parameter of `search_content`.
+///
+/// Defined inline at `/paths/~1content~1search/get/parameters/12/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchContentCopilotState {
@@ -1219,8 +1292,12 @@ impl std::str::FromStr for SearchContentCopilotState {
         )
     }
 }
-crate::codec::string_enum!(closed SearchContentCopilotState);
-/// `SearchContentFinSalesState` (defined inline at `/paths/~1content~1search/get/parameters/14/schema`).
+const _: () = {
+    crate::codec::string_enum!(closed SearchContentCopilotState);
+};
+/// The `fin_sales_state` parameter of `search_content`.
+///
+/// Defined inline at `/paths/~1content~1search/get/parameters/14/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchContentFinSalesState {
@@ -1255,8 +1332,12 @@ impl std::str::FromStr for SearchContentFinSalesState {
         )
     }
 }
-crate::codec::string_enum!(closed SearchContentFinSalesState);
-/// `SearchContentFinServiceState` (defined inline at `/paths/~1content~1search/get/parameters/13/schema`).
+const _: () = {
+    crate::codec::string_enum!(closed SearchContentFinSalesState);
+};
+/// The `fin_service_state` parameter of `search_content`.
+///
+/// Defined inline at `/paths/~1content~1search/get/parameters/13/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchContentFinServiceState {
@@ -1294,8 +1375,12 @@ impl std::str::FromStr for SearchContentFinServiceState {
         )
     }
 }
-crate::codec::string_enum!(closed SearchContentFinServiceState);
-/// `SearchContentFolderEntityType` (defined inline at `/paths/~1content~1search/get/parameters/10/schema`).
+const _: () = {
+    crate::codec::string_enum!(closed SearchContentFinServiceState);
+};
+/// The `folder_entity_type` parameter of `search_content`.
+///
+/// Defined inline at `/paths/~1content~1search/get/parameters/10/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchContentFolderEntityType {
@@ -1329,8 +1414,12 @@ impl std::str::FromStr for SearchContentFolderEntityType {
         )
     }
 }
-crate::codec::string_enum!(closed SearchContentFolderEntityType);
-/// `SearchContentStatesItem` (defined inline at `/paths/~1content~1search/get/parameters/4/schema/items`).
+const _: () = {
+    crate::codec::string_enum!(closed SearchContentFolderEntityType);
+};
+/// An item of the `states` parameter of `search_content`.
+///
+/// Defined inline at `/paths/~1content~1search/get/parameters/4/schema/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchContentStatesItem {
@@ -1365,8 +1454,12 @@ impl std::str::FromStr for SearchContentStatesItem {
         )
     }
 }
-crate::codec::string_enum!(closed SearchContentStatesItem);
-/// `SearchContentTagOperator` (defined inline at `/paths/~1content~1search/get/parameters/7/schema`).
+const _: () = {
+    crate::codec::string_enum!(closed SearchContentStatesItem);
+};
+/// The `tag_operator` parameter of `search_content`.
+///
+/// Defined inline at `/paths/~1content~1search/get/parameters/7/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchContentTagOperator {
@@ -1401,4 +1494,6 @@ impl std::str::FromStr for SearchContentTagOperator {
         )
     }
 }
-crate::codec::string_enum!(closed SearchContentTagOperator);
+const _: () = {
+    crate::codec::string_enum!(closed SearchContentTagOperator);
+};

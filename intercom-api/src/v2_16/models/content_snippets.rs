@@ -3,7 +3,9 @@
 //! Models of the `content_snippets` group (Intercom API 2.16).
 #[allow(unused_imports)]
 use super::*;
-/// `AttachTagToContentSnippetRequest` (defined inline at `/paths/~1content_snippets~1{content_snippet_id}~1tags/post/requestBody/content/application~1json/schema`).
+/// The request body of `attach_tag_to_content_snippet`.
+///
+/// Defined inline at `/paths/~1content_snippets~1{content_snippet_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachTagToContentSnippetRequest {
     /// The unique identifier of the tag to apply, as given by Intercom.
@@ -11,22 +13,43 @@ pub struct AttachTagToContentSnippetRequest {
     /// Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.
     pub admin_id: Option<String>,
 }
-impl serde::Serialize for AttachTagToContentSnippetRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .opt("admin_id", &self.admin_id)
-            .end()
+impl AttachTagToContentSnippetRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachTagToContentSnippetRequest::new(..).with_admin_id(..)`, or `AttachTagToContentSnippetRequest { admin_id: Some(..), ..AttachTagToContentSnippetRequest::new(..) }`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            admin_id: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AttachTagToContentSnippetRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachTagToContentSnippetRequest {
+    /// Sets `admin_id` (to `Some`), builder style: `AttachTagToContentSnippetRequest::new(..).with_admin_id(..)`.
+    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachTagToContentSnippetRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .opt("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachTagToContentSnippetRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         id: Option<String>,
@@ -56,24 +79,6 @@ const _: () = {
         }
     }
 };
-impl AttachTagToContentSnippetRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachTagToContentSnippetRequest::new(..).with_admin_id(..)`, or `AttachTagToContentSnippetRequest { admin_id: Some(..), ..AttachTagToContentSnippetRequest::new(..) }`.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            admin_id: None,
-        }
-    }
-}
-impl AttachTagToContentSnippetRequest {
-    /// Sets `admin_id` (to `Some`), builder style: `AttachTagToContentSnippetRequest::new(..).with_admin_id(..)`.
-    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
-        self.admin_id = Some(value.into());
-        self
-    }
-}
 /// Content Snippet
 ///
 /// A content snippet is a reusable piece of content for your AI agent and Copilot.
@@ -110,79 +115,84 @@ pub struct ContentSnippet {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSnippet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("locale", &self.locale)
-            .opt("json_blocks", &self.json_blocks)
-            .opt("body_markdown", &self.body_markdown)
-            .opt("chatbot_availability", &self.chatbot_availability)
-            .opt("copilot_availability", &self.copilot_availability)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("audience_ids", &self.audience_ids)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSnippet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSnippet {
-    const NAME: &'static str = "ContentSnippet";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "locale" => crate::codec::set(&mut slots.locale, map),
-            "json_blocks" => crate::codec::set(&mut slots.json_blocks, map),
-            "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
-            "chatbot_availability" => {
-                crate::codec::set(&mut slots.chatbot_availability, map)
-            }
-            "copilot_availability" => {
-                crate::codec::set(&mut slots.copilot_availability, map)
-            }
-            "ai_chatbot_availability" => {
-                crate::codec::set(&mut slots.ai_chatbot_availability, map)
-            }
-            "ai_copilot_availability" => {
-                crate::codec::set(&mut slots.ai_copilot_availability, map)
-            }
-            "ai_sales_agent_availability" => {
-                crate::codec::set(&mut slots.ai_sales_agent_availability, map)
-            }
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContentSnippet {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("locale", &self.locale)
+                .opt("json_blocks", &self.json_blocks)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("chatbot_availability", &self.chatbot_availability)
+                .opt("copilot_availability", &self.copilot_availability)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("audience_ids", &self.audience_ids)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContentSnippet {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContentSnippet {
+        const NAME: &'static str = "ContentSnippet";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                "json_blocks" => crate::codec::set(&mut slots.json_blocks, map),
+                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
+                "chatbot_availability" => {
+                    crate::codec::set(&mut slots.chatbot_availability, map)
+                }
+                "copilot_availability" => {
+                    crate::codec::set(&mut slots.copilot_availability, map)
+                }
+                "ai_chatbot_availability" => {
+                    crate::codec::set(&mut slots.ai_chatbot_availability, map)
+                }
+                "ai_copilot_availability" => {
+                    crate::codec::set(&mut slots.ai_copilot_availability, map)
+                }
+                "ai_sales_agent_availability" => {
+                    crate::codec::set(&mut slots.ai_sales_agent_availability, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Create Content Snippet Request
 ///
 /// The request payload for creating a content snippet. You must provide either `json_blocks` or `body_markdown` for the snippet content — they are mutually exclusive.
@@ -205,28 +215,93 @@ pub struct ContentSnippetCreateRequest {
     /// Whether the content snippet should be available for AI Sales Agent. Defaults to false.
     pub ai_sales_agent_availability: Option<bool>,
 }
-impl serde::Serialize for ContentSnippetCreateRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("title", &self.title)
-            .opt("json_blocks", &self.json_blocks)
-            .opt("body_markdown", &self.body_markdown)
-            .opt("locale", &self.locale)
-            .opt("audience_ids", &self.audience_ids)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .end()
+impl ContentSnippetCreateRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ContentSnippetCreateRequest::new(..).with_json_blocks(..)`, or `ContentSnippetCreateRequest { json_blocks: Some(..), ..ContentSnippetCreateRequest::new(..) }`.
+    pub fn new(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            json_blocks: None,
+            body_markdown: None,
+            locale: None,
+            audience_ids: None,
+            ai_chatbot_availability: None,
+            ai_copilot_availability: None,
+            ai_sales_agent_availability: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ContentSnippetCreateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContentSnippetCreateRequest {
+    /// Sets `json_blocks` (to `Some`), builder style: `ContentSnippetCreateRequest::new(..).with_json_blocks(..)`.
+    pub fn with_json_blocks(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
+        >,
+    ) -> Self {
+        self.json_blocks = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `body_markdown` (to `Some`), builder style: `ContentSnippetCreateRequest::new(..).with_body_markdown(..)`.
+    pub fn with_body_markdown(mut self, value: impl Into<String>) -> Self {
+        self.body_markdown = Some(value.into());
+        self
+    }
+    /// Sets `locale` (to `Some`), builder style: `ContentSnippetCreateRequest::new(..).with_locale(..)`.
+    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+    /// Sets `audience_ids` (to `Some`), builder style: `ContentSnippetCreateRequest::new(..).with_audience_ids(..)`.
+    pub fn with_audience_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.audience_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `ai_chatbot_availability` (to `Some`), builder style: `ContentSnippetCreateRequest::new(..).with_ai_chatbot_availability(..)`.
+    pub fn with_ai_chatbot_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_chatbot_availability = Some(value.into());
+        self
+    }
+    /// Sets `ai_copilot_availability` (to `Some`), builder style: `ContentSnippetCreateRequest::new(..).with_ai_copilot_availability(..)`.
+    pub fn with_ai_copilot_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_copilot_availability = Some(value.into());
+        self
+    }
+    /// Sets `ai_sales_agent_availability` (to `Some`), builder style: `ContentSnippetCreateRequest::new(..).with_ai_sales_agent_availability(..)`.
+    pub fn with_ai_sales_agent_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_sales_agent_availability = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ContentSnippetCreateRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .opt("json_blocks", &self.json_blocks)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("locale", &self.locale)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSnippetCreateRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         title: Option<String>,
@@ -318,68 +393,6 @@ const _: () = {
         }
     }
 };
-impl ContentSnippetCreateRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ContentSnippetCreateRequest::new(..).with_json_blocks(..)`, or `ContentSnippetCreateRequest { json_blocks: Some(..), ..ContentSnippetCreateRequest::new(..) }`.
-    pub fn new(title: impl Into<String>) -> Self {
-        Self {
-            title: title.into(),
-            json_blocks: None,
-            body_markdown: None,
-            locale: None,
-            audience_ids: None,
-            ai_chatbot_availability: None,
-            ai_copilot_availability: None,
-            ai_sales_agent_availability: None,
-        }
-    }
-}
-impl ContentSnippetCreateRequest {
-    /// Sets `json_blocks` (to `Some`), builder style: `ContentSnippetCreateRequest::new(..).with_json_blocks(..)`.
-    pub fn with_json_blocks(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
-        >,
-    ) -> Self {
-        self.json_blocks = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `body_markdown` (to `Some`), builder style: `ContentSnippetCreateRequest::new(..).with_body_markdown(..)`.
-    pub fn with_body_markdown(mut self, value: impl Into<String>) -> Self {
-        self.body_markdown = Some(value.into());
-        self
-    }
-    /// Sets `locale` (to `Some`), builder style: `ContentSnippetCreateRequest::new(..).with_locale(..)`.
-    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
-        self.locale = Some(value.into());
-        self
-    }
-    /// Sets `audience_ids` (to `Some`), builder style: `ContentSnippetCreateRequest::new(..).with_audience_ids(..)`.
-    pub fn with_audience_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Self {
-        self.audience_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `ai_chatbot_availability` (to `Some`), builder style: `ContentSnippetCreateRequest::new(..).with_ai_chatbot_availability(..)`.
-    pub fn with_ai_chatbot_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_chatbot_availability = Some(value.into());
-        self
-    }
-    /// Sets `ai_copilot_availability` (to `Some`), builder style: `ContentSnippetCreateRequest::new(..).with_ai_copilot_availability(..)`.
-    pub fn with_ai_copilot_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_copilot_availability = Some(value.into());
-        self
-    }
-    /// Sets `ai_sales_agent_availability` (to `Some`), builder style: `ContentSnippetCreateRequest::new(..).with_ai_sales_agent_availability(..)`.
-    pub fn with_ai_sales_agent_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_sales_agent_availability = Some(value.into());
-        self
-    }
-}
 /// Content Snippet List
 ///
 /// A paginated list of content snippets.
@@ -400,54 +413,59 @@ pub struct ContentSnippetList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSnippetList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("total_count", &self.total_count)
-            .opt("page", &self.page)
-            .opt("per_page", &self.per_page)
-            .opt("total_pages", &self.total_pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSnippetList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSnippetList {
-    const NAME: &'static str = "ContentSnippetList";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "page" => crate::codec::set(&mut slots.page, map),
-            "per_page" => crate::codec::set(&mut slots.per_page, map),
-            "total_pages" => crate::codec::set(&mut slots.total_pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContentSnippetList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("total_count", &self.total_count)
+                .opt("page", &self.page)
+                .opt("per_page", &self.per_page)
+                .opt("total_pages", &self.total_pages)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContentSnippetList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContentSnippetList {
+        const NAME: &'static str = "ContentSnippetList";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "page" => crate::codec::set(&mut slots.page, map),
+                "per_page" => crate::codec::set(&mut slots.per_page, map),
+                "total_pages" => crate::codec::set(&mut slots.total_pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Update Content Snippet Request
 ///
 /// The request payload for updating a content snippet. All fields are optional — only provided fields will be updated. `json_blocks` and `body_markdown` are mutually exclusive.
@@ -470,28 +488,98 @@ pub struct ContentSnippetUpdateRequest {
     /// Whether the content snippet should be available for AI Sales Agent.
     pub ai_sales_agent_availability: Option<bool>,
 }
-impl serde::Serialize for ContentSnippetUpdateRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("title", &self.title)
-            .opt("json_blocks", &self.json_blocks)
-            .opt("body_markdown", &self.body_markdown)
-            .opt("locale", &self.locale)
-            .opt("audience_ids", &self.audience_ids)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .end()
+impl ContentSnippetUpdateRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ContentSnippetUpdateRequest::new().with_title(..)`, or `ContentSnippetUpdateRequest { title: Some(..), ..ContentSnippetUpdateRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            json_blocks: None,
+            body_markdown: None,
+            locale: None,
+            audience_ids: None,
+            ai_chatbot_availability: None,
+            ai_copilot_availability: None,
+            ai_sales_agent_availability: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ContentSnippetUpdateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContentSnippetUpdateRequest {
+    /// Sets `title` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_title(..)`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `json_blocks` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_json_blocks(..)`.
+    pub fn with_json_blocks(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
+        >,
+    ) -> Self {
+        self.json_blocks = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `body_markdown` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_body_markdown(..)`.
+    pub fn with_body_markdown(mut self, value: impl Into<String>) -> Self {
+        self.body_markdown = Some(value.into());
+        self
+    }
+    /// Sets `locale` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_locale(..)`.
+    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+    /// Sets `audience_ids` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_audience_ids(..)`.
+    pub fn with_audience_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.audience_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `ai_chatbot_availability` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_ai_chatbot_availability(..)`.
+    pub fn with_ai_chatbot_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_chatbot_availability = Some(value.into());
+        self
+    }
+    /// Sets `ai_copilot_availability` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_ai_copilot_availability(..)`.
+    pub fn with_ai_copilot_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_copilot_availability = Some(value.into());
+        self
+    }
+    /// Sets `ai_sales_agent_availability` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_ai_sales_agent_availability(..)`.
+    pub fn with_ai_sales_agent_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_sales_agent_availability = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ContentSnippetUpdateRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("title", &self.title)
+                .opt("json_blocks", &self.json_blocks)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("locale", &self.locale)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSnippetUpdateRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         title: Option<Option<String>>,
@@ -583,70 +671,3 @@ const _: () = {
         }
     }
 };
-impl ContentSnippetUpdateRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ContentSnippetUpdateRequest::new().with_title(..)`, or `ContentSnippetUpdateRequest { title: Some(..), ..ContentSnippetUpdateRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            title: None,
-            json_blocks: None,
-            body_markdown: None,
-            locale: None,
-            audience_ids: None,
-            ai_chatbot_availability: None,
-            ai_copilot_availability: None,
-            ai_sales_agent_availability: None,
-        }
-    }
-}
-impl ContentSnippetUpdateRequest {
-    /// Sets `title` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_title(..)`.
-    pub fn with_title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-    /// Sets `json_blocks` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_json_blocks(..)`.
-    pub fn with_json_blocks(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
-        >,
-    ) -> Self {
-        self.json_blocks = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `body_markdown` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_body_markdown(..)`.
-    pub fn with_body_markdown(mut self, value: impl Into<String>) -> Self {
-        self.body_markdown = Some(value.into());
-        self
-    }
-    /// Sets `locale` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_locale(..)`.
-    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
-        self.locale = Some(value.into());
-        self
-    }
-    /// Sets `audience_ids` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_audience_ids(..)`.
-    pub fn with_audience_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Self {
-        self.audience_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `ai_chatbot_availability` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_ai_chatbot_availability(..)`.
-    pub fn with_ai_chatbot_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_chatbot_availability = Some(value.into());
-        self
-    }
-    /// Sets `ai_copilot_availability` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_ai_copilot_availability(..)`.
-    pub fn with_ai_copilot_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_copilot_availability = Some(value.into());
-        self
-    }
-    /// Sets `ai_sales_agent_availability` (to `Some`), builder style: `ContentSnippetUpdateRequest::new().with_ai_sales_agent_availability(..)`.
-    pub fn with_ai_sales_agent_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_sales_agent_availability = Some(value.into());
-        self
-    }
-}

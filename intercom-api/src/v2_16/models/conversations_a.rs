@@ -27,29 +27,93 @@ pub struct AdminReplyConversationRequest {
     /// Option to disable notifications when replying to a conversation.
     pub skip_notifications: Option<bool>,
 }
-impl serde::Serialize for AdminReplyConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", "admin")
-            .opt("body", &self.body)
-            .req("admin_id", &self.admin_id)
-            .opt("created_at", &self.created_at)
-            .opt("reply_options", &self.reply_options)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("attachment_files", &self.attachment_files)
-            .opt("skip_notifications", &self.skip_notifications)
-            .end()
+impl AdminReplyConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AdminReplyConversationRequest::new(..).with_body(..)`, or `AdminReplyConversationRequest { body: Some(..), ..AdminReplyConversationRequest::new(..) }`.
+    pub fn new(
+        message_type: impl Into<AdminReplyConversationRequestMessageType>,
+        admin_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            message_type: message_type.into(),
+            body: None,
+            admin_id: admin_id.into(),
+            created_at: None,
+            reply_options: None,
+            attachment_urls: None,
+            attachment_files: None,
+            skip_notifications: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AdminReplyConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AdminReplyConversationRequest {
+    /// Sets `body` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `reply_options` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_reply_options(..)`.
+    pub fn with_reply_options(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<QuickReplyOption>>,
+    ) -> Self {
+        self.reply_options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `skip_notifications` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_skip_notifications(..)`.
+    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
+        self.skip_notifications = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AdminReplyConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", &self.message_type)
+                .req("type", "admin")
+                .opt("body", &self.body)
+                .req("admin_id", &self.admin_id)
+                .opt("created_at", &self.created_at)
+                .opt("reply_options", &self.reply_options)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("attachment_files", &self.attachment_files)
+                .opt("skip_notifications", &self.skip_notifications)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AdminReplyConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<AdminReplyConversationRequestMessageType>,
@@ -143,68 +207,9 @@ const _: () = {
         }
     }
 };
-impl AdminReplyConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AdminReplyConversationRequest::new(..).with_body(..)`, or `AdminReplyConversationRequest { body: Some(..), ..AdminReplyConversationRequest::new(..) }`.
-    pub fn new(
-        message_type: impl Into<AdminReplyConversationRequestMessageType>,
-        admin_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            message_type: message_type.into(),
-            body: None,
-            admin_id: admin_id.into(),
-            created_at: None,
-            reply_options: None,
-            attachment_urls: None,
-            attachment_files: None,
-            skip_notifications: None,
-        }
-    }
-}
-impl AdminReplyConversationRequest {
-    /// Sets `body` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `created_at` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `reply_options` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_reply_options(..)`.
-    pub fn with_reply_options(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<QuickReplyOption>>,
-    ) -> Self {
-        self.reply_options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `attachment_files` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_attachment_files(..)`.
-    pub fn with_attachment_files(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
-    ) -> Self {
-        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `skip_notifications` (to `Some`), builder style: `AdminReplyConversationRequest::new(..).with_skip_notifications(..)`.
-    pub fn with_skip_notifications(mut self, value: impl Into<bool>) -> Self {
-        self.skip_notifications = Some(value.into());
-        self
-    }
-}
-/// `AdminReplyConversationRequestMessageType` (defined inline at `/components/schemas/admin_reply_conversation_request/properties/message_type`).
+/// The `message_type` member of `AdminReplyConversationRequest`.
+///
+/// Defined inline at `/components/schemas/admin_reply_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdminReplyConversationRequestMessageType {
@@ -246,7 +251,9 @@ impl std::str::FromStr for AdminReplyConversationRequestMessageType {
         )
     }
 }
-crate::codec::string_enum!(closed AdminReplyConversationRequestMessageType);
+const _: () = {
+    crate::codec::string_enum!(closed AdminReplyConversationRequestMessageType);
+};
 /// Assign Conversation Request
 ///
 /// Payload of the request to assign a conversation
@@ -261,25 +268,52 @@ pub struct AssignConversationRequest {
     /// Optionally you can send a response in the conversation when it is assigned.
     pub body: Option<String>,
 }
-impl serde::Serialize for AssignConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "assignment")
-            .req("type", &self.type_)
-            .req("admin_id", &self.admin_id)
-            .req("assignee_id", &self.assignee_id)
-            .opt("body", &self.body)
-            .end()
+impl AssignConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AssignConversationRequest::new(..).with_body(..)`, or `AssignConversationRequest { body: Some(..), ..AssignConversationRequest::new(..) }`.
+    pub fn new(
+        type_: impl Into<AssignConversationRequestType>,
+        admin_id: impl Into<String>,
+        assignee_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            admin_id: admin_id.into(),
+            assignee_id: assignee_id.into(),
+            body: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AssignConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AssignConversationRequest {
+    /// Sets `body` (to `Some`), builder style: `AssignConversationRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AssignConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "assignment")
+                .req("type", &self.type_)
+                .req("admin_id", &self.admin_id)
+                .req("assignee_id", &self.assignee_id)
+                .opt("body", &self.body)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AssignConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -334,31 +368,9 @@ const _: () = {
         }
     }
 };
-impl AssignConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AssignConversationRequest::new(..).with_body(..)`, or `AssignConversationRequest { body: Some(..), ..AssignConversationRequest::new(..) }`.
-    pub fn new(
-        type_: impl Into<AssignConversationRequestType>,
-        admin_id: impl Into<String>,
-        assignee_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            admin_id: admin_id.into(),
-            assignee_id: assignee_id.into(),
-            body: None,
-        }
-    }
-}
-impl AssignConversationRequest {
-    /// Sets `body` (to `Some`), builder style: `AssignConversationRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
-/// `AssignConversationRequestType` (defined inline at `/components/schemas/assign_conversation_request/properties/type`).
+/// The `type` member of `AssignConversationRequest`.
+///
+/// Defined inline at `/components/schemas/assign_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssignConversationRequestType {
@@ -396,7 +408,9 @@ impl std::str::FromStr for AssignConversationRequestType {
         )
     }
 }
-crate::codec::string_enum!(closed AssignConversationRequestType);
+const _: () = {
+    crate::codec::string_enum!(closed AssignConversationRequestType);
+};
 /// Assign Conversation Request
 ///
 /// Payload of the request to assign a conversation
@@ -407,22 +421,51 @@ pub struct AttachContactToConversationRequest {
     #[allow(missing_docs)]
     pub customer: Option<AttachContactToConversationRequestCustomer>,
 }
-impl serde::Serialize for AttachContactToConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("admin_id", &self.admin_id)
-            .opt("customer", &self.customer)
-            .end()
+impl AttachContactToConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequest::new().with_admin_id(..)`, or `AttachContactToConversationRequest { admin_id: Some(..), ..AttachContactToConversationRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            admin_id: None,
+            customer: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachContactToConversationRequest {
+    /// Sets `admin_id` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_admin_id(..)`.
+    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
+    }
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_customer(..)`.
+    pub fn with_customer(
+        mut self,
+        value: impl Into<AttachContactToConversationRequestCustomer>,
+    ) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachContactToConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("admin_id", &self.admin_id)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         admin_id: Option<Option<String>>,
@@ -452,33 +495,9 @@ const _: () = {
         }
     }
 };
-impl AttachContactToConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequest::new().with_admin_id(..)`, or `AttachContactToConversationRequest { admin_id: Some(..), ..AttachContactToConversationRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            admin_id: None,
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequest {
-    /// Sets `admin_id` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_admin_id(..)`.
-    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
-        self.admin_id = Some(value.into());
-        self
-    }
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_customer(..)`.
-    pub fn with_customer(
-        mut self,
-        value: impl Into<AttachContactToConversationRequestCustomer>,
-    ) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}
-/// `AttachContactToConversationRequestCustomer` (defined inline at `/components/schemas/attach_contact_to_conversation_request/properties/customer`).
+/// The `customer` member of `AttachContactToConversationRequest`.
+///
+/// Defined inline at `/components/schemas/attach_contact_to_conversation_request/properties/customer`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -508,7 +527,9 @@ for AttachContactToConversationRequestCustomer {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(AttachContactToConversationRequestCustomer);
+const _: () = {
+    crate::codec::lenient_strict_union!(AttachContactToConversationRequestCustomer);
+};
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerEmail {
@@ -517,22 +538,44 @@ pub struct AttachContactToConversationRequestCustomerEmail {
     #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
-impl serde::Serialize for AttachContactToConversationRequestCustomerEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("email", &self.email)
-            .opt("customer", &self.customer)
-            .end()
+impl AttachContactToConversationRequestCustomerEmail {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerEmail { customer: Some(..), ..AttachContactToConversationRequestCustomerEmail::new(..) }`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            customer: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequestCustomerEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachContactToConversationRequestCustomerEmail {
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`.
+    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachContactToConversationRequestCustomerEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("email", &self.email)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for AttachContactToConversationRequestCustomerEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         email: Option<String>,
@@ -560,24 +603,6 @@ const _: () = {
         }
     }
 };
-impl AttachContactToConversationRequestCustomerEmail {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerEmail { customer: Some(..), ..AttachContactToConversationRequestCustomerEmail::new(..) }`.
-    pub fn new(email: impl Into<String>) -> Self {
-        Self {
-            email: email.into(),
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequestCustomerEmail {
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`.
-    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}
 /// Intercom User ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
@@ -586,23 +611,44 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
-impl serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .opt("customer", &self.customer)
-            .end()
+impl AttachContactToConversationRequestCustomerIntercomUserId {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerIntercomUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerIntercomUserId::new(..) }`.
+    pub fn new(intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            intercom_user_id: intercom_user_id.into(),
+            customer: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de>
-for AttachContactToConversationRequestCustomerIntercomUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachContactToConversationRequestCustomerIntercomUserId {
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`.
+    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for AttachContactToConversationRequestCustomerIntercomUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         intercom_user_id: Option<String>,
@@ -647,24 +693,6 @@ const _: () = {
         }
     }
 };
-impl AttachContactToConversationRequestCustomerIntercomUserId {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerIntercomUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerIntercomUserId::new(..) }`.
-    pub fn new(intercom_user_id: impl Into<String>) -> Self {
-        Self {
-            intercom_user_id: intercom_user_id.into(),
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequestCustomerIntercomUserId {
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`.
-    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}
 /// User ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerUserId {
@@ -673,22 +701,44 @@ pub struct AttachContactToConversationRequestCustomerUserId {
     #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
-impl serde::Serialize for AttachContactToConversationRequestCustomerUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("user_id", &self.user_id)
-            .opt("customer", &self.customer)
-            .end()
+impl AttachContactToConversationRequestCustomerUserId {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerUserId::new(..) }`.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            customer: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequestCustomerUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachContactToConversationRequestCustomerUserId {
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`.
+    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachContactToConversationRequestCustomerUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for AttachContactToConversationRequestCustomerUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         user_id: Option<String>,
@@ -719,21 +769,3 @@ const _: () = {
         }
     }
 };
-impl AttachContactToConversationRequestCustomerUserId {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerUserId::new(..) }`.
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self {
-            user_id: user_id.into(),
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequestCustomerUserId {
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`.
-    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}

@@ -10,215 +10,24 @@ use super::*;
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ConversationAttribute {
-    /// `String` variant.
+    /// An object with `multiline` (`ConversationAttributeStringType`).
     String(ConversationAttributeStringType),
-    /// `Integer` variant.
+    /// An object (`ConversationAttributeIntegerType`).
     Integer(ConversationAttributeIntegerType),
-    /// `List` variant.
+    /// An object (`ConversationAttributeListType`).
     List(ConversationAttributeListType),
-    /// `Decimal` variant.
+    /// An object (`ConversationAttributeDecimalType`).
     Decimal(ConversationAttributeDecimalType),
-    /// `Boolean` variant.
+    /// An object (`ConversationAttributeBooleanType`).
     Boolean(ConversationAttributeBooleanType),
-    /// `Datetime` variant.
+    /// An object (`ConversationAttributeDatetimeType`).
     Datetime(ConversationAttributeDatetimeType),
-    /// `Relationship` variant.
+    /// An object (`ConversationAttributeRelationshipType`).
     Relationship(ConversationAttributeRelationshipType),
-    /// `Files` variant.
+    /// An object (`ConversationAttributeFilesType`).
     Files(ConversationAttributeFilesType),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        match crate::codec::best_fit(
-            &raw,
-            &[
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                    "multiline",
-                    "options",
-                    "reference",
-                    "reference.type",
-                    "reference.object_type_id",
-                ],
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                ],
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                    "options",
-                ],
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                ],
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                ],
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                ],
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                    "reference",
-                    "reference.type",
-                    "reference.object_type_id",
-                ],
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                ],
-            ],
-        ) {
-            Some(0usize) => {
-                match <ConversationAttributeStringType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::String)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(1usize) => {
-                match <ConversationAttributeIntegerType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Integer)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(2usize) => {
-                match <ConversationAttributeListType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::List)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(3usize) => {
-                match <ConversationAttributeDecimalType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Decimal)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(4usize) => {
-                match <ConversationAttributeBooleanType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Boolean)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(5usize) => {
-                match <ConversationAttributeDatetimeType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Datetime)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(6usize) => {
-                match <ConversationAttributeRelationshipType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Relationship)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(7usize) => {
-                match <ConversationAttributeFilesType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Files)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            _ => Ok(Self::Other(raw)),
-        }
-    }
 }
 impl From<ConversationAttributeStringType> for ConversationAttribute {
     fn from(value: ConversationAttributeStringType) -> Self {
@@ -260,7 +69,202 @@ impl From<ConversationAttributeFilesType> for ConversationAttribute {
         Self::Files(value)
     }
 }
-crate::codec::lenient_untagged!(ConversationAttribute);
+const _: () = {
+    impl<'de> serde::Deserialize<'de> for ConversationAttribute {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let raw = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            match crate::codec::best_fit(
+                &raw,
+                &[
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                        "multiline",
+                        "options",
+                        "reference",
+                        "reference.type",
+                        "reference.object_type_id",
+                    ],
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                    ],
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                        "options",
+                    ],
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                    ],
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                    ],
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                    ],
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                        "reference",
+                        "reference.type",
+                        "reference.object_type_id",
+                    ],
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                    ],
+                ],
+            ) {
+                Some(0usize) => {
+                    match <ConversationAttributeStringType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::String)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(1usize) => {
+                    match <ConversationAttributeIntegerType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Integer)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(2usize) => {
+                    match <ConversationAttributeListType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::List)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(3usize) => {
+                    match <ConversationAttributeDecimalType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Decimal)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(4usize) => {
+                    match <ConversationAttributeBooleanType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Boolean)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(5usize) => {
+                    match <ConversationAttributeDatetimeType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Datetime)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(6usize) => {
+                    match <ConversationAttributeRelationshipType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Relationship)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(7usize) => {
+                    match <ConversationAttributeFilesType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Files)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                _ => Ok(Self::Other(raw)),
+            }
+        }
+    }
+    crate::codec::lenient_untagged!(ConversationAttribute);
+};
 /// Conversation Attribute (Boolean)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeBooleanType {
@@ -291,65 +295,70 @@ pub struct ConversationAttributeBooleanType {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeBooleanType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeBooleanType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeBooleanType {
-    const NAME: &'static str = "ConversationAttributeBooleanType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConversationAttributeBooleanType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeBooleanType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ConversationAttributeBooleanType {
+        const NAME: &'static str = "ConversationAttributeBooleanType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Conversation Attribute (Datetime)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeDatetimeType {
@@ -380,65 +389,70 @@ pub struct ConversationAttributeDatetimeType {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeDatetimeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeDatetimeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeDatetimeType {
-    const NAME: &'static str = "ConversationAttributeDatetimeType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConversationAttributeDatetimeType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeDatetimeType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ConversationAttributeDatetimeType {
+        const NAME: &'static str = "ConversationAttributeDatetimeType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Conversation Attribute (Decimal)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeDecimalType {
@@ -469,65 +483,70 @@ pub struct ConversationAttributeDecimalType {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeDecimalType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeDecimalType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeDecimalType {
-    const NAME: &'static str = "ConversationAttributeDecimalType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConversationAttributeDecimalType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeDecimalType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ConversationAttributeDecimalType {
+        const NAME: &'static str = "ConversationAttributeDecimalType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Conversation Attribute (Files)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeFilesType {
@@ -558,65 +577,70 @@ pub struct ConversationAttributeFilesType {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeFilesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeFilesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeFilesType {
-    const NAME: &'static str = "ConversationAttributeFilesType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConversationAttributeFilesType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeFilesType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ConversationAttributeFilesType {
+        const NAME: &'static str = "ConversationAttributeFilesType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Conversation Attribute (Integer)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeIntegerType {
@@ -647,65 +671,70 @@ pub struct ConversationAttributeIntegerType {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeIntegerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeIntegerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeIntegerType {
-    const NAME: &'static str = "ConversationAttributeIntegerType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConversationAttributeIntegerType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeIntegerType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ConversationAttributeIntegerType {
+        const NAME: &'static str = "ConversationAttributeIntegerType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Conversation Attribute List
 ///
 /// A list of all conversation attributes belonging to a workspace.
@@ -720,46 +749,51 @@ pub struct ConversationAttributeList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeList {
-    const NAME: &'static str = "ConversationAttributeList";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConversationAttributeList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ConversationAttributeList {
+        const NAME: &'static str = "ConversationAttributeList";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Conversation Attribute (List)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeListType {
@@ -792,67 +826,72 @@ pub struct ConversationAttributeListType {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .opt("options", &self.options)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeListType {
-    const NAME: &'static str = "ConversationAttributeListType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            "options" => crate::codec::set(&mut slots.options, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConversationAttributeListType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .opt("options", &self.options)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeListType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ConversationAttributeListType {
+        const NAME: &'static str = "ConversationAttributeListType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                "options" => crate::codec::set(&mut slots.options, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Conversation Attribute Option
 ///
 /// A single option on a list-type conversation attribute.
@@ -867,47 +906,52 @@ pub struct ConversationAttributeOption {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("label", &self.label)
-            .opt("archived", &self.archived)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeOption {
-    const NAME: &'static str = "ConversationAttributeOption";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "label" => crate::codec::set(&mut slots.label, map),
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConversationAttributeOption {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("label", &self.label)
+                .opt("archived", &self.archived)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeOption {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ConversationAttributeOption {
+        const NAME: &'static str = "ConversationAttributeOption";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "label" => crate::codec::set(&mut slots.label, map),
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Conversation Attribute (Relationship)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeRelationshipType {
@@ -940,67 +984,72 @@ pub struct ConversationAttributeRelationshipType {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeRelationshipType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .opt("reference", &self.reference)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeRelationshipType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeRelationshipType {
-    const NAME: &'static str = "ConversationAttributeRelationshipType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            "reference" => crate::codec::set(&mut slots.reference, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConversationAttributeRelationshipType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .opt("reference", &self.reference)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeRelationshipType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ConversationAttributeRelationshipType {
+        const NAME: &'static str = "ConversationAttributeRelationshipType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                "reference" => crate::codec::set(&mut slots.reference, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Reference configuration for related objects.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeRelationshipTypeReference {
@@ -1011,45 +1060,51 @@ pub struct ConversationAttributeRelationshipTypeReference {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeRelationshipTypeReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("object_type_id", &self.object_type_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeRelationshipTypeReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeRelationshipTypeReference {
-    const NAME: &'static str = "ConversationAttributeRelationshipTypeReference";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "object_type_id" => crate::codec::set(&mut slots.object_type_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConversationAttributeRelationshipTypeReference {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("object_type_id", &self.object_type_id)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de>
+    for ConversationAttributeRelationshipTypeReference {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ConversationAttributeRelationshipTypeReference {
+        const NAME: &'static str = "ConversationAttributeRelationshipTypeReference";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "object_type_id" => crate::codec::set(&mut slots.object_type_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// The cardinality of the relationship: `one` or `many`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1084,7 +1139,9 @@ impl std::str::FromStr for ConversationAttributeRelationshipTypeReferenceType {
         )
     }
 }
-crate::codec::string_enum!(ConversationAttributeRelationshipTypeReferenceType);
+const _: () = {
+    crate::codec::string_enum!(ConversationAttributeRelationshipTypeReferenceType);
+};
 /// Conversation Attribute (String)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeStringType {
@@ -1121,71 +1178,76 @@ pub struct ConversationAttributeStringType {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeStringType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .opt("multiline", &self.multiline)
-            .opt("options", &self.options)
-            .opt("reference", &self.reference)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeStringType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeStringType {
-    const NAME: &'static str = "ConversationAttributeStringType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            "multiline" => crate::codec::set(&mut slots.multiline, map),
-            "options" => crate::codec::set(&mut slots.options, map),
-            "reference" => crate::codec::set(&mut slots.reference, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConversationAttributeStringType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .opt("multiline", &self.multiline)
+                .opt("options", &self.options)
+                .opt("reference", &self.reference)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeStringType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ConversationAttributeStringType {
+        const NAME: &'static str = "ConversationAttributeStringType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                "multiline" => crate::codec::set(&mut slots.multiline, map),
+                "options" => crate::codec::set(&mut slots.options, map),
+                "reference" => crate::codec::set(&mut slots.reference, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Inferred from the spec's success examples (`/paths/~1conversations~1attributes/get/responses/200/content/application~1json/examples/Successful response/value/data/1/options/0`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeStringTypeOptionsItem {
@@ -1198,47 +1260,52 @@ pub struct ConversationAttributeStringTypeOptionsItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeStringTypeOptionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("label", &self.label)
-            .opt("archived", &self.archived)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeStringTypeOptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeStringTypeOptionsItem {
-    const NAME: &'static str = "ConversationAttributeStringTypeOptionsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "label" => crate::codec::set(&mut slots.label, map),
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConversationAttributeStringTypeOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("label", &self.label)
+                .opt("archived", &self.archived)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeStringTypeOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ConversationAttributeStringTypeOptionsItem {
+        const NAME: &'static str = "ConversationAttributeStringTypeOptionsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "label" => crate::codec::set(&mut slots.label, map),
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Inferred from the spec's success examples (`/paths/~1conversations~1attributes/get/responses/200/content/application~1json/examples/Successful response/value/data/2/reference`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeStringTypeReference {
@@ -1249,45 +1316,50 @@ pub struct ConversationAttributeStringTypeReference {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeStringTypeReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("object_type_id", &self.object_type_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeStringTypeReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeStringTypeReference {
-    const NAME: &'static str = "ConversationAttributeStringTypeReference";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "object_type_id" => crate::codec::set(&mut slots.object_type_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConversationAttributeStringTypeReference {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("object_type_id", &self.object_type_id)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeStringTypeReference {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ConversationAttributeStringTypeReference {
+        const NAME: &'static str = "ConversationAttributeStringTypeReference";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "object_type_id" => crate::codec::set(&mut slots.object_type_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Create Conversation Attribute Request (Boolean)
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationAttributeBooleanRequest {
@@ -1300,25 +1372,61 @@ pub struct CreateConversationAttributeBooleanRequest {
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
 }
-impl serde::Serialize for CreateConversationAttributeBooleanRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "boolean")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .end()
+impl CreateConversationAttributeBooleanRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeBooleanRequest::new(..).with_description(..)`, or `CreateConversationAttributeBooleanRequest { description: Some(..), ..CreateConversationAttributeBooleanRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeBooleanRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateConversationAttributeBooleanRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeBooleanRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeBooleanRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeBooleanRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateConversationAttributeBooleanRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "boolean")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeBooleanRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -1387,39 +1495,6 @@ const _: () = {
         }
     }
 };
-impl CreateConversationAttributeBooleanRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeBooleanRequest::new(..).with_description(..)`, or `CreateConversationAttributeBooleanRequest { description: Some(..), ..CreateConversationAttributeBooleanRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-        }
-    }
-}
-impl CreateConversationAttributeBooleanRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeBooleanRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeBooleanRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeBooleanRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Create Conversation Attribute Request (Datetime)
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationAttributeDatetimeRequest {
@@ -1432,25 +1507,61 @@ pub struct CreateConversationAttributeDatetimeRequest {
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
 }
-impl serde::Serialize for CreateConversationAttributeDatetimeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "datetime")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .end()
+impl CreateConversationAttributeDatetimeRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeDatetimeRequest::new(..).with_description(..)`, or `CreateConversationAttributeDatetimeRequest { description: Some(..), ..CreateConversationAttributeDatetimeRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeDatetimeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateConversationAttributeDatetimeRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeDatetimeRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeDatetimeRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeDatetimeRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateConversationAttributeDatetimeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "datetime")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeDatetimeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -1519,39 +1630,6 @@ const _: () = {
         }
     }
 };
-impl CreateConversationAttributeDatetimeRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeDatetimeRequest::new(..).with_description(..)`, or `CreateConversationAttributeDatetimeRequest { description: Some(..), ..CreateConversationAttributeDatetimeRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-        }
-    }
-}
-impl CreateConversationAttributeDatetimeRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeDatetimeRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeDatetimeRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeDatetimeRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Create Conversation Attribute Request (Decimal)
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationAttributeDecimalRequest {
@@ -1564,25 +1642,61 @@ pub struct CreateConversationAttributeDecimalRequest {
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
 }
-impl serde::Serialize for CreateConversationAttributeDecimalRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "decimal")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .end()
+impl CreateConversationAttributeDecimalRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeDecimalRequest::new(..).with_description(..)`, or `CreateConversationAttributeDecimalRequest { description: Some(..), ..CreateConversationAttributeDecimalRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeDecimalRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateConversationAttributeDecimalRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeDecimalRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeDecimalRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeDecimalRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateConversationAttributeDecimalRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "decimal")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeDecimalRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -1651,39 +1765,6 @@ const _: () = {
         }
     }
 };
-impl CreateConversationAttributeDecimalRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeDecimalRequest::new(..).with_description(..)`, or `CreateConversationAttributeDecimalRequest { description: Some(..), ..CreateConversationAttributeDecimalRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-        }
-    }
-}
-impl CreateConversationAttributeDecimalRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeDecimalRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeDecimalRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeDecimalRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Create Conversation Attribute Request (Files)
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationAttributeFilesRequest {
@@ -1696,25 +1777,61 @@ pub struct CreateConversationAttributeFilesRequest {
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
 }
-impl serde::Serialize for CreateConversationAttributeFilesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "files")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .end()
+impl CreateConversationAttributeFilesRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeFilesRequest::new(..).with_description(..)`, or `CreateConversationAttributeFilesRequest { description: Some(..), ..CreateConversationAttributeFilesRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeFilesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateConversationAttributeFilesRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeFilesRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeFilesRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeFilesRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateConversationAttributeFilesRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "files")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeFilesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -1783,39 +1900,6 @@ const _: () = {
         }
     }
 };
-impl CreateConversationAttributeFilesRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeFilesRequest::new(..).with_description(..)`, or `CreateConversationAttributeFilesRequest { description: Some(..), ..CreateConversationAttributeFilesRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-        }
-    }
-}
-impl CreateConversationAttributeFilesRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeFilesRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeFilesRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeFilesRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Create Conversation Attribute Request (Integer)
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationAttributeIntegerRequest {
@@ -1828,25 +1912,61 @@ pub struct CreateConversationAttributeIntegerRequest {
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
 }
-impl serde::Serialize for CreateConversationAttributeIntegerRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "integer")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .end()
+impl CreateConversationAttributeIntegerRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeIntegerRequest::new(..).with_description(..)`, or `CreateConversationAttributeIntegerRequest { description: Some(..), ..CreateConversationAttributeIntegerRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeIntegerRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateConversationAttributeIntegerRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeIntegerRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeIntegerRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeIntegerRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateConversationAttributeIntegerRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "integer")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeIntegerRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -1915,39 +2035,6 @@ const _: () = {
         }
     }
 };
-impl CreateConversationAttributeIntegerRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeIntegerRequest::new(..).with_description(..)`, or `CreateConversationAttributeIntegerRequest { description: Some(..), ..CreateConversationAttributeIntegerRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-        }
-    }
-}
-impl CreateConversationAttributeIntegerRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeIntegerRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeIntegerRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeIntegerRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Create Conversation Attribute Request (List)
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationAttributeListRequest {
@@ -1962,26 +2049,73 @@ pub struct CreateConversationAttributeListRequest {
     /// Initial options for this list attribute. Each option must have a `label`.
     pub options: Option<Vec<CreateConversationAttributeOptionRequest>>,
 }
-impl serde::Serialize for CreateConversationAttributeListRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "list")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("options", &self.options)
-            .end()
+impl CreateConversationAttributeListRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeListRequest::new(..).with_description(..)`, or `CreateConversationAttributeListRequest { description: Some(..), ..CreateConversationAttributeListRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+            options: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeListRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateConversationAttributeListRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `options` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_options(..)`.
+    pub fn with_options(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<CreateConversationAttributeOptionRequest>,
+        >,
+    ) -> Self {
+        self.options = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateConversationAttributeListRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "list")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("options", &self.options)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -2054,50 +2188,6 @@ const _: () = {
         }
     }
 };
-impl CreateConversationAttributeListRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeListRequest::new(..).with_description(..)`, or `CreateConversationAttributeListRequest { description: Some(..), ..CreateConversationAttributeListRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-            options: None,
-        }
-    }
-}
-impl CreateConversationAttributeListRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `options` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_options(..)`.
-    pub fn with_options(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<CreateConversationAttributeOptionRequest>,
-        >,
-    ) -> Self {
-        self.options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Create Conversation Attribute Option Request
 ///
 /// Payload for adding a new option to a list-type conversation attribute.
@@ -2106,19 +2196,28 @@ pub struct CreateConversationAttributeOptionRequest {
     /// The label for the new option.
     pub label: String,
 }
-impl serde::Serialize for CreateConversationAttributeOptionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("label", &self.label).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeOptionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateConversationAttributeOptionRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(label: impl Into<String>) -> Self {
+        Self { label: label.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateConversationAttributeOptionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("label", &self.label).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeOptionRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         label: Option<String>,
@@ -2143,12 +2242,6 @@ const _: () = {
         }
     }
 };
-impl CreateConversationAttributeOptionRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(label: impl Into<String>) -> Self {
-        Self { label: label.into() }
-    }
-}
 /// Create Conversation Attribute Request (Relationship)
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationAttributeRelationshipRequest {
@@ -2163,26 +2256,72 @@ pub struct CreateConversationAttributeRelationshipRequest {
     /// Reference configuration for related objects.
     pub reference: Option<CreateConversationAttributeRelationshipRequestReference>,
 }
-impl serde::Serialize for CreateConversationAttributeRelationshipRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "relationship")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("reference", &self.reference)
-            .end()
+impl CreateConversationAttributeRelationshipRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeRelationshipRequest::new(..).with_description(..)`, or `CreateConversationAttributeRelationshipRequest { description: Some(..), ..CreateConversationAttributeRelationshipRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+            reference: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeRelationshipRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateConversationAttributeRelationshipRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `reference` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_reference(..)`.
+    pub fn with_reference(
+        mut self,
+        value: impl Into<CreateConversationAttributeRelationshipRequestReference>,
+    ) -> Self {
+        self.reference = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateConversationAttributeRelationshipRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "relationship")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("reference", &self.reference)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for CreateConversationAttributeRelationshipRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -2257,48 +2396,6 @@ const _: () = {
         }
     }
 };
-impl CreateConversationAttributeRelationshipRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeRelationshipRequest::new(..).with_description(..)`, or `CreateConversationAttributeRelationshipRequest { description: Some(..), ..CreateConversationAttributeRelationshipRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-            reference: None,
-        }
-    }
-}
-impl CreateConversationAttributeRelationshipRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `reference` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_reference(..)`.
-    pub fn with_reference(
-        mut self,
-        value: impl Into<CreateConversationAttributeRelationshipRequestReference>,
-    ) -> Self {
-        self.reference = Some(value.into());
-        self
-    }
-}
 /// Reference configuration for related objects.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationAttributeRelationshipRequestReference {
@@ -2307,23 +2404,46 @@ pub struct CreateConversationAttributeRelationshipRequestReference {
     /// The ID of the related custom object type.
     pub object_type_id: Option<String>,
 }
-impl serde::Serialize for CreateConversationAttributeRelationshipRequestReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .opt("object_type_id", &self.object_type_id)
-            .end()
+impl CreateConversationAttributeRelationshipRequestReference {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeRelationshipRequestReference::new(..).with_object_type_id(..)`, or `CreateConversationAttributeRelationshipRequestReference { object_type_id: Some(..), ..CreateConversationAttributeRelationshipRequestReference::new(..) }`.
+    pub fn new(
+        type_: impl Into<CreateConversationAttributeRelationshipRequestReferenceType>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            object_type_id: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CreateConversationAttributeRelationshipRequestReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateConversationAttributeRelationshipRequestReference {
+    /// Sets `object_type_id` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequestReference::new(..).with_object_type_id(..)`.
+    pub fn with_object_type_id(mut self, value: impl Into<String>) -> Self {
+        self.object_type_id = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateConversationAttributeRelationshipRequestReference {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .opt("object_type_id", &self.object_type_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for CreateConversationAttributeRelationshipRequestReference {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<CreateConversationAttributeRelationshipRequestReferenceType>,
@@ -2358,26 +2478,6 @@ const _: () = {
         }
     }
 };
-impl CreateConversationAttributeRelationshipRequestReference {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeRelationshipRequestReference::new(..).with_object_type_id(..)`, or `CreateConversationAttributeRelationshipRequestReference { object_type_id: Some(..), ..CreateConversationAttributeRelationshipRequestReference::new(..) }`.
-    pub fn new(
-        type_: impl Into<CreateConversationAttributeRelationshipRequestReferenceType>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            object_type_id: None,
-        }
-    }
-}
-impl CreateConversationAttributeRelationshipRequestReference {
-    /// Sets `object_type_id` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequestReference::new(..).with_object_type_id(..)`.
-    pub fn with_object_type_id(mut self, value: impl Into<String>) -> Self {
-        self.object_type_id = Some(value.into());
-        self
-    }
-}
 /// The cardinality of the relationship: `one` or `many`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2416,9 +2516,11 @@ impl std::str::FromStr for CreateConversationAttributeRelationshipRequestReferen
         )
     }
 }
-crate::codec::string_enum!(
-    closed CreateConversationAttributeRelationshipRequestReferenceType
-);
+const _: () = {
+    crate::codec::string_enum!(
+        closed CreateConversationAttributeRelationshipRequestReferenceType
+    );
+};
 /// Create Conversation Attribute Request
 ///
 /// Payload for creating a new conversation attribute.
@@ -2441,83 +2543,6 @@ pub enum CreateConversationAttributeRequest {
     Relationship(CreateConversationAttributeRelationshipRequest),
     /// `data_type: files`
     Files(CreateConversationAttributeFilesRequest),
-}
-impl serde::Serialize for CreateConversationAttributeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::String(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Integer(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::List(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Decimal(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Boolean(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Datetime(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Relationship(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Files(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for CreateConversationAttributeRequest {
-    const TAG: &'static str = "data_type";
-    fn variant<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-    ) -> Option<Result<Self, A::Error>> {
-        Some(
-            match tag {
-                "string" => crate::codec::rest(Self::TAG, tag, map).map(Self::String),
-                "integer" => crate::codec::rest(Self::TAG, tag, map).map(Self::Integer),
-                "list" => crate::codec::rest(Self::TAG, tag, map).map(Self::List),
-                "decimal" => crate::codec::rest(Self::TAG, tag, map).map(Self::Decimal),
-                "boolean" => crate::codec::rest(Self::TAG, tag, map).map(Self::Boolean),
-                "datetime" => crate::codec::rest(Self::TAG, tag, map).map(Self::Datetime),
-                "relationship" => {
-                    crate::codec::rest(Self::TAG, tag, map).map(Self::Relationship)
-                }
-                "files" => crate::codec::rest(Self::TAG, tag, map).map(Self::Files),
-                _ => return None,
-            },
-        )
-    }
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("string") => crate::codec::from_value(value).map(Self::String),
-            Some("integer") => crate::codec::from_value(value).map(Self::Integer),
-            Some("list") => crate::codec::from_value(value).map(Self::List),
-            Some("decimal") => crate::codec::from_value(value).map(Self::Decimal),
-            Some("boolean") => crate::codec::from_value(value).map(Self::Boolean),
-            Some("datetime") => crate::codec::from_value(value).map(Self::Datetime),
-            Some("relationship") => {
-                crate::codec::from_value(value).map(Self::Relationship)
-            }
-            Some("files") => crate::codec::from_value(value).map(Self::Files),
-            other => {
-                Err(
-                    crate::codec::unknown_tag(
-                        "data_type",
-                        other,
-                        &[
-                            "string",
-                            "integer",
-                            "list",
-                            "decimal",
-                            "boolean",
-                            "datetime",
-                            "relationship",
-                            "files",
-                        ],
-                    ),
-                )
-            }
-        }
-    }
 }
 impl From<CreateConversationAttributeStringRequest>
 for CreateConversationAttributeRequest {
@@ -2567,7 +2592,99 @@ for CreateConversationAttributeRequest {
         Self::Files(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateConversationAttributeRequest);
+const _: () = {
+    impl serde::Serialize for CreateConversationAttributeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::String(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Integer(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::List(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Decimal(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Boolean(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Datetime(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Relationship(inner) => {
+                    serde::Serialize::serialize(inner, serializer)
+                }
+                Self::Files(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for CreateConversationAttributeRequest {
+        const TAG: &'static str = "data_type";
+        fn variant<'de, A: serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: &mut A,
+        ) -> Option<Result<Self, A::Error>> {
+            Some(
+                match tag {
+                    "string" => crate::codec::rest(Self::TAG, tag, map).map(Self::String),
+                    "integer" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Integer)
+                    }
+                    "list" => crate::codec::rest(Self::TAG, tag, map).map(Self::List),
+                    "decimal" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Decimal)
+                    }
+                    "boolean" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Boolean)
+                    }
+                    "datetime" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Datetime)
+                    }
+                    "relationship" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Relationship)
+                    }
+                    "files" => crate::codec::rest(Self::TAG, tag, map).map(Self::Files),
+                    _ => return None,
+                },
+            )
+        }
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("string") => crate::codec::from_value(value).map(Self::String),
+                Some("integer") => crate::codec::from_value(value).map(Self::Integer),
+                Some("list") => crate::codec::from_value(value).map(Self::List),
+                Some("decimal") => crate::codec::from_value(value).map(Self::Decimal),
+                Some("boolean") => crate::codec::from_value(value).map(Self::Boolean),
+                Some("datetime") => crate::codec::from_value(value).map(Self::Datetime),
+                Some("relationship") => {
+                    crate::codec::from_value(value).map(Self::Relationship)
+                }
+                Some("files") => crate::codec::from_value(value).map(Self::Files),
+                other => {
+                    Err(
+                        crate::codec::unknown_tag(
+                            "data_type",
+                            other,
+                            &[
+                                "string",
+                                "integer",
+                                "list",
+                                "decimal",
+                                "boolean",
+                                "datetime",
+                                "relationship",
+                                "files",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateConversationAttributeRequest);
+};
 /// Create Conversation Attribute Request (String)
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationAttributeStringRequest {
@@ -2582,26 +2699,68 @@ pub struct CreateConversationAttributeStringRequest {
     /// Whether this string attribute is multiline.
     pub multiline: Option<bool>,
 }
-impl serde::Serialize for CreateConversationAttributeStringRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "string")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("multiline", &self.multiline)
-            .end()
+impl CreateConversationAttributeStringRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeStringRequest::new(..).with_description(..)`, or `CreateConversationAttributeStringRequest { description: Some(..), ..CreateConversationAttributeStringRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+            multiline: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeStringRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateConversationAttributeStringRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `multiline` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_multiline(..)`.
+    pub fn with_multiline(mut self, value: impl Into<bool>) -> Self {
+        self.multiline = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateConversationAttributeStringRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "string")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("multiline", &self.multiline)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeStringRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -2674,45 +2833,6 @@ const _: () = {
         }
     }
 };
-impl CreateConversationAttributeStringRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeStringRequest::new(..).with_description(..)`, or `CreateConversationAttributeStringRequest { description: Some(..), ..CreateConversationAttributeStringRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-            multiline: None,
-        }
-    }
-}
-impl CreateConversationAttributeStringRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `multiline` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_multiline(..)`.
-    pub fn with_multiline(mut self, value: impl Into<bool>) -> Self {
-        self.multiline = Some(value.into());
-        self
-    }
-}
 /// Update Conversation Attribute Option Request
 ///
 /// Payload for renaming a list option on a conversation attribute.
@@ -2721,19 +2841,28 @@ pub struct UpdateConversationAttributeOptionRequest {
     /// The updated label for the option.
     pub label: String,
 }
-impl serde::Serialize for UpdateConversationAttributeOptionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("label", &self.label).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateConversationAttributeOptionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateConversationAttributeOptionRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(label: impl Into<String>) -> Self {
+        Self { label: label.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateConversationAttributeOptionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("label", &self.label).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateConversationAttributeOptionRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         label: Option<String>,
@@ -2758,12 +2887,6 @@ const _: () = {
         }
     }
 };
-impl UpdateConversationAttributeOptionRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(label: impl Into<String>) -> Self {
-        Self { label: label.into() }
-    }
-}
 /// Update Conversation Attribute Request
 ///
 /// Payload for updating a conversation attribute.
@@ -2782,26 +2905,82 @@ pub struct UpdateConversationAttributeRequest {
     /// (Relationship data type only) Reference configuration for related objects.
     pub reference: Option<UpdateConversationAttributeRequestReference>,
 }
-impl serde::Serialize for UpdateConversationAttributeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("multiline", &self.multiline)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("reference", &self.reference)
-            .end()
+impl UpdateConversationAttributeRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateConversationAttributeRequest::new().with_name(..)`, or `UpdateConversationAttributeRequest { name: Some(..), ..UpdateConversationAttributeRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            multiline: None,
+            required: None,
+            visible_to_team_ids: None,
+            reference: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateConversationAttributeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateConversationAttributeRequest {
+    /// Sets `name` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `multiline` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_multiline(..)`.
+    pub fn with_multiline(mut self, value: impl Into<bool>) -> Self {
+        self.multiline = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `reference` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_reference(..)`.
+    pub fn with_reference(
+        mut self,
+        value: impl Into<UpdateConversationAttributeRequestReference>,
+    ) -> Self {
+        self.reference = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateConversationAttributeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("multiline", &self.multiline)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("reference", &self.reference)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateConversationAttributeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<Option<String>>,
@@ -2867,59 +3046,6 @@ const _: () = {
         }
     }
 };
-impl UpdateConversationAttributeRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateConversationAttributeRequest::new().with_name(..)`, or `UpdateConversationAttributeRequest { name: Some(..), ..UpdateConversationAttributeRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            description: None,
-            multiline: None,
-            required: None,
-            visible_to_team_ids: None,
-            reference: None,
-        }
-    }
-}
-impl UpdateConversationAttributeRequest {
-    /// Sets `name` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `multiline` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_multiline(..)`.
-    pub fn with_multiline(mut self, value: impl Into<bool>) -> Self {
-        self.multiline = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `reference` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_reference(..)`.
-    pub fn with_reference(
-        mut self,
-        value: impl Into<UpdateConversationAttributeRequestReference>,
-    ) -> Self {
-        self.reference = Some(value.into());
-        self
-    }
-}
 /// (Relationship data type only) Reference configuration for related objects.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateConversationAttributeRequestReference {
@@ -2928,22 +3054,45 @@ pub struct UpdateConversationAttributeRequestReference {
     /// The ID of the related custom object type.
     pub object_type_id: Option<String>,
 }
-impl serde::Serialize for UpdateConversationAttributeRequestReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .opt("object_type_id", &self.object_type_id)
-            .end()
+impl UpdateConversationAttributeRequestReference {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateConversationAttributeRequestReference::new(..).with_object_type_id(..)`, or `UpdateConversationAttributeRequestReference { object_type_id: Some(..), ..UpdateConversationAttributeRequestReference::new(..) }`.
+    pub fn new(
+        type_: impl Into<UpdateConversationAttributeRequestReferenceType>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            object_type_id: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateConversationAttributeRequestReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateConversationAttributeRequestReference {
+    /// Sets `object_type_id` (to `Some`), builder style: `UpdateConversationAttributeRequestReference::new(..).with_object_type_id(..)`.
+    pub fn with_object_type_id(mut self, value: impl Into<String>) -> Self {
+        self.object_type_id = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateConversationAttributeRequestReference {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .opt("object_type_id", &self.object_type_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateConversationAttributeRequestReference {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<UpdateConversationAttributeRequestReferenceType>,
@@ -2977,26 +3126,6 @@ const _: () = {
         }
     }
 };
-impl UpdateConversationAttributeRequestReference {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateConversationAttributeRequestReference::new(..).with_object_type_id(..)`, or `UpdateConversationAttributeRequestReference { object_type_id: Some(..), ..UpdateConversationAttributeRequestReference::new(..) }`.
-    pub fn new(
-        type_: impl Into<UpdateConversationAttributeRequestReferenceType>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            object_type_id: None,
-        }
-    }
-}
-impl UpdateConversationAttributeRequestReference {
-    /// Sets `object_type_id` (to `Some`), builder style: `UpdateConversationAttributeRequestReference::new(..).with_object_type_id(..)`.
-    pub fn with_object_type_id(mut self, value: impl Into<String>) -> Self {
-        self.object_type_id = Some(value.into());
-        self
-    }
-}
 /// The cardinality of the relationship: `one` or `many`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3035,4 +3164,6 @@ impl std::str::FromStr for UpdateConversationAttributeRequestReferenceType {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateConversationAttributeRequestReferenceType);
+const _: () = {
+    crate::codec::string_enum!(closed UpdateConversationAttributeRequestReferenceType);
+};

@@ -13,24 +13,45 @@ pub struct CloseConversationRequest {
     /// Optionally you can leave a message in the conversation to provide additional context to the user and other teammates.
     pub body: Option<String>,
 }
-impl serde::Serialize for CloseConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "close")
-            .req("type", "admin")
-            .req("admin_id", &self.admin_id)
-            .opt("body", &self.body)
-            .end()
+impl CloseConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CloseConversationRequest::new(..).with_body(..)`, or `CloseConversationRequest { body: Some(..), ..CloseConversationRequest::new(..) }`.
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            body: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CloseConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CloseConversationRequest {
+    /// Sets `body` (to `Some`), builder style: `CloseConversationRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CloseConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "close")
+                .req("type", "admin")
+                .req("admin_id", &self.admin_id)
+                .opt("body", &self.body)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CloseConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -82,34 +103,16 @@ const _: () = {
         }
     }
 };
-impl CloseConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CloseConversationRequest::new(..).with_body(..)`, or `CloseConversationRequest { body: Some(..), ..CloseConversationRequest::new(..) }`.
-    pub fn new(admin_id: impl Into<String>) -> Self {
-        Self {
-            admin_id: admin_id.into(),
-            body: None,
-        }
-    }
-}
-impl CloseConversationRequest {
-    /// Sets `body` (to `Some`), builder style: `CloseConversationRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
 /// Contact Reply
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactReplyConversationRequest {
-    /// `IntercomUserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
     IntercomUserId(ContactReplyIntercomUserIdRequest),
-    /// `Email` variant.
+    /// Payload of the request to reply on behalf of a contact using their `email`
     Email(ContactReplyEmailRequest),
-    /// `UserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `user_id`
     UserId(ContactReplyUserIdRequest),
 }
 impl From<ContactReplyIntercomUserIdRequest> for ContactReplyConversationRequest {
@@ -127,7 +130,9 @@ impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
         Self::UserId(value)
     }
 }
-crate::codec::lenient_strict_union!(ContactReplyConversationRequest);
+const _: () = {
+    crate::codec::lenient_strict_union!(ContactReplyConversationRequest);
+};
 /// Email
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
@@ -150,28 +155,79 @@ pub struct ContactReplyEmailRequest {
     /// A list of files that will be added as attachments.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
-impl serde::Serialize for ContactReplyEmailRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .req("email", &self.email)
-            .opt("attachment_files", &self.attachment_files)
-            .end()
+impl ContactReplyEmailRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyEmailRequest::new(..).with_created_at(..)`, or `ContactReplyEmailRequest { created_at: Some(..), ..ContactReplyEmailRequest::new(..) }`.
+    pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
+        Self {
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
+            reply_options: None,
+            email: email.into(),
+            attachment_files: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ContactReplyEmailRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContactReplyEmailRequest {
+    /// Sets `created_at` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `reply_options` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_reply_options(..)`.
+    pub fn with_reply_options(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
+        >,
+    ) -> Self {
+        self.reply_options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ContactReplyEmailRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .req("email", &self.email)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyEmailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -258,54 +314,6 @@ const _: () = {
         }
     }
 };
-impl ContactReplyEmailRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ContactReplyEmailRequest::new(..).with_created_at(..)`, or `ContactReplyEmailRequest { created_at: Some(..), ..ContactReplyEmailRequest::new(..) }`.
-    pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
-        Self {
-            body: body.into(),
-            created_at: None,
-            attachment_urls: None,
-            reply_options: None,
-            email: email.into(),
-            attachment_files: None,
-        }
-    }
-}
-impl ContactReplyEmailRequest {
-    /// Sets `created_at` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `reply_options` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_reply_options(..)`.
-    pub fn with_reply_options(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
-        >,
-    ) -> Self {
-        self.reply_options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyEmailRequest::new(..).with_attachment_files(..)`.
-    pub fn with_attachment_files(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
-    ) -> Self {
-        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Intercom User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
@@ -328,28 +336,79 @@ pub struct ContactReplyIntercomUserIdRequest {
     /// A list of files that will be added as attachments.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
-impl serde::Serialize for ContactReplyIntercomUserIdRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .opt("attachment_files", &self.attachment_files)
-            .end()
+impl ContactReplyIntercomUserIdRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyIntercomUserIdRequest::new(..).with_created_at(..)`, or `ContactReplyIntercomUserIdRequest { created_at: Some(..), ..ContactReplyIntercomUserIdRequest::new(..) }`.
+    pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
+            reply_options: None,
+            intercom_user_id: intercom_user_id.into(),
+            attachment_files: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ContactReplyIntercomUserIdRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContactReplyIntercomUserIdRequest {
+    /// Sets `created_at` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `reply_options` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_reply_options(..)`.
+    pub fn with_reply_options(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
+        >,
+    ) -> Self {
+        self.reply_options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ContactReplyIntercomUserIdRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyIntercomUserIdRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -445,54 +504,6 @@ const _: () = {
         }
     }
 };
-impl ContactReplyIntercomUserIdRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ContactReplyIntercomUserIdRequest::new(..).with_created_at(..)`, or `ContactReplyIntercomUserIdRequest { created_at: Some(..), ..ContactReplyIntercomUserIdRequest::new(..) }`.
-    pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
-        Self {
-            body: body.into(),
-            created_at: None,
-            attachment_urls: None,
-            reply_options: None,
-            intercom_user_id: intercom_user_id.into(),
-            attachment_files: None,
-        }
-    }
-}
-impl ContactReplyIntercomUserIdRequest {
-    /// Sets `created_at` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `reply_options` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_reply_options(..)`.
-    pub fn with_reply_options(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
-        >,
-    ) -> Self {
-        self.reply_options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyIntercomUserIdRequest::new(..).with_attachment_files(..)`.
-    pub fn with_attachment_files(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
-    ) -> Self {
-        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `user_id`
@@ -515,28 +526,79 @@ pub struct ContactReplyUserIdRequest {
     /// A list of files that will be added as attachments. You can include up to 10 files.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
-impl serde::Serialize for ContactReplyUserIdRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .req("user_id", &self.user_id)
-            .opt("attachment_files", &self.attachment_files)
-            .end()
+impl ContactReplyUserIdRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ContactReplyUserIdRequest::new(..).with_created_at(..)`, or `ContactReplyUserIdRequest { created_at: Some(..), ..ContactReplyUserIdRequest::new(..) }`.
+    pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
+        Self {
+            body: body.into(),
+            created_at: None,
+            attachment_urls: None,
+            reply_options: None,
+            user_id: user_id.into(),
+            attachment_files: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ContactReplyUserIdRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ContactReplyUserIdRequest {
+    /// Sets `created_at` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `reply_options` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_reply_options(..)`.
+    pub fn with_reply_options(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
+        >,
+    ) -> Self {
+        self.reply_options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_attachment_files(..)`.
+    pub fn with_attachment_files(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ContactReplyUserIdRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .req("user_id", &self.user_id)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyUserIdRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<()>,
@@ -625,54 +687,6 @@ const _: () = {
         }
     }
 };
-impl ContactReplyUserIdRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ContactReplyUserIdRequest::new(..).with_created_at(..)`, or `ContactReplyUserIdRequest { created_at: Some(..), ..ContactReplyUserIdRequest::new(..) }`.
-    pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
-        Self {
-            body: body.into(),
-            created_at: None,
-            attachment_urls: None,
-            reply_options: None,
-            user_id: user_id.into(),
-            attachment_files: None,
-        }
-    }
-}
-impl ContactReplyUserIdRequest {
-    /// Sets `created_at` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `reply_options` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_reply_options(..)`.
-    pub fn with_reply_options(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ContactReplyBaseRequestReplyOptionsItem>,
-        >,
-    ) -> Self {
-        self.reply_options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `attachment_files` (to `Some`), builder style: `ContactReplyUserIdRequest::new(..).with_attachment_files(..)`.
-    pub fn with_attachment_files(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ConversationAttachmentFiles>>,
-    ) -> Self {
-        self.attachment_files = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
 /// Convert Ticket Request Payload
 ///
 /// You can convert a Conversation to a Ticket
@@ -685,23 +699,53 @@ pub struct ConvertConversationToTicketRequest {
     /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
     pub attributes: Option<TicketRequestCustomAttributes>,
 }
-impl serde::Serialize for ConvertConversationToTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("ticket_type_id", &self.ticket_type_id)
-            .opt("ticket_state_id", &self.ticket_state_id)
-            .opt("attributes", &self.attributes)
-            .end()
+impl ConvertConversationToTicketRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ConvertConversationToTicketRequest::new(..).with_ticket_state_id(..)`, or `ConvertConversationToTicketRequest { ticket_state_id: Some(..), ..ConvertConversationToTicketRequest::new(..) }`.
+    pub fn new(ticket_type_id: impl Into<String>) -> Self {
+        Self {
+            ticket_type_id: ticket_type_id.into(),
+            ticket_state_id: None,
+            attributes: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for ConvertConversationToTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl ConvertConversationToTicketRequest {
+    /// Sets `ticket_state_id` (to `Some`), builder style: `ConvertConversationToTicketRequest::new(..).with_ticket_state_id(..)`.
+    pub fn with_ticket_state_id(mut self, value: impl Into<String>) -> Self {
+        self.ticket_state_id = Some(value.into());
+        self
+    }
+    /// Sets `attributes` (to `Some`), builder style: `ConvertConversationToTicketRequest::new(..).with_attributes(..)`.
+    pub fn with_attributes(
+        mut self,
+        value: impl Into<TicketRequestCustomAttributes>,
+    ) -> Self {
+        self.attributes = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for ConvertConversationToTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("ticket_type_id", &self.ticket_type_id)
+                .opt("ticket_state_id", &self.ticket_state_id)
+                .opt("attributes", &self.attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertConversationToTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         ticket_type_id: Option<String>,
@@ -756,33 +800,6 @@ const _: () = {
         }
     }
 };
-impl ConvertConversationToTicketRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ConvertConversationToTicketRequest::new(..).with_ticket_state_id(..)`, or `ConvertConversationToTicketRequest { ticket_state_id: Some(..), ..ConvertConversationToTicketRequest::new(..) }`.
-    pub fn new(ticket_type_id: impl Into<String>) -> Self {
-        Self {
-            ticket_type_id: ticket_type_id.into(),
-            ticket_state_id: None,
-            attributes: None,
-        }
-    }
-}
-impl ConvertConversationToTicketRequest {
-    /// Sets `ticket_state_id` (to `Some`), builder style: `ConvertConversationToTicketRequest::new(..).with_ticket_state_id(..)`.
-    pub fn with_ticket_state_id(mut self, value: impl Into<String>) -> Self {
-        self.ticket_state_id = Some(value.into());
-        self
-    }
-    /// Sets `attributes` (to `Some`), builder style: `ConvertConversationToTicketRequest::new(..).with_attributes(..)`.
-    pub fn with_attributes(
-        mut self,
-        value: impl Into<TicketRequestCustomAttributes>,
-    ) -> Self {
-        self.attributes = Some(value.into());
-        self
-    }
-}
 /// Create Conversation Request Payload
 ///
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
@@ -801,26 +818,72 @@ pub struct CreateConversationRequest {
     /// The unique identifier of the brand to associate with this conversation.
     pub brand_id: Option<String>,
 }
-impl serde::Serialize for CreateConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("from", &self.from)
-            .req("body", &self.body)
-            .opt("subject", &self.subject)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("created_at", &self.created_at)
-            .opt("brand_id", &self.brand_id)
-            .end()
+impl CreateConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationRequest::new(..).with_subject(..)`, or `CreateConversationRequest { subject: Some(..), ..CreateConversationRequest::new(..) }`.
+    pub fn new(
+        from: impl Into<CreateConversationRequestFrom>,
+        body: impl Into<String>,
+    ) -> Self {
+        Self {
+            from: from.into(),
+            body: body.into(),
+            subject: None,
+            attachment_urls: None,
+            created_at: None,
+            brand_id: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateConversationRequest {
+    /// Sets `subject` (to `Some`), builder style: `CreateConversationRequest::new(..).with_subject(..)`.
+    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `CreateConversationRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `CreateConversationRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `brand_id` (to `Some`), builder style: `CreateConversationRequest::new(..).with_brand_id(..)`.
+    pub fn with_brand_id(mut self, value: impl Into<String>) -> Self {
+        self.brand_id = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("from", &self.from)
+                .req("body", &self.body)
+                .opt("subject", &self.subject)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("created_at", &self.created_at)
+                .opt("brand_id", &self.brand_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         from: Option<CreateConversationRequestFrom>,
@@ -886,50 +949,9 @@ const _: () = {
         }
     }
 };
-impl CreateConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationRequest::new(..).with_subject(..)`, or `CreateConversationRequest { subject: Some(..), ..CreateConversationRequest::new(..) }`.
-    pub fn new(
-        from: impl Into<CreateConversationRequestFrom>,
-        body: impl Into<String>,
-    ) -> Self {
-        Self {
-            from: from.into(),
-            body: body.into(),
-            subject: None,
-            attachment_urls: None,
-            created_at: None,
-            brand_id: None,
-        }
-    }
-}
-impl CreateConversationRequest {
-    /// Sets `subject` (to `Some`), builder style: `CreateConversationRequest::new(..).with_subject(..)`.
-    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
-        self.subject = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `CreateConversationRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `created_at` (to `Some`), builder style: `CreateConversationRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `brand_id` (to `Some`), builder style: `CreateConversationRequest::new(..).with_brand_id(..)`.
-    pub fn with_brand_id(mut self, value: impl Into<String>) -> Self {
-        self.brand_id = Some(value.into());
-        self
-    }
-}
-/// `CreateConversationRequestFrom` (defined inline at `/components/schemas/create_conversation_request/properties/from`).
+/// The `from` member of `CreateConversationRequest`.
+///
+/// Defined inline at `/components/schemas/create_conversation_request/properties/from`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationRequestFrom {
     /// The role associated to the contact - user or lead.
@@ -937,22 +959,37 @@ pub struct CreateConversationRequestFrom {
     /// The identifier for the contact which is given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for CreateConversationRequestFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationRequestFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateConversationRequestFrom {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        type_: impl Into<CreateConversationRequestFromType>,
+        id: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            id: id.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateConversationRequestFrom {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationRequestFrom {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<CreateConversationRequestFromType>,
@@ -980,18 +1017,6 @@ const _: () = {
         }
     }
 };
-impl CreateConversationRequestFrom {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        type_: impl Into<CreateConversationRequestFromType>,
-        id: impl Into<String>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            id: id.into(),
-        }
-    }
-}
 /// The role associated to the contact - user or lead.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1034,7 +1059,9 @@ impl std::str::FromStr for CreateConversationRequestFromType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateConversationRequestFromType);
+const _: () = {
+    crate::codec::string_enum!(closed CreateConversationRequestFromType);
+};
 /// The `customer_request` object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -1064,26 +1091,37 @@ impl From<CustomerRequestEmail> for CustomerRequest {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(CustomerRequest);
+const _: () = {
+    crate::codec::lenient_strict_union!(CustomerRequest);
+};
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRequestEmail {
     /// The email you have defined for the contact who is being added as a participant.
     pub email: String,
 }
-impl serde::Serialize for CustomerRequestEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerRequestEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CustomerRequestEmail {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for CustomerRequestEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CustomerRequestEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         email: Option<String>,
@@ -1108,33 +1146,38 @@ const _: () = {
         }
     }
 };
-impl CustomerRequestEmail {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(email: impl Into<String>) -> Self {
-        Self { email: email.into() }
-    }
-}
 /// Intercom User ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRequestIntercomUserId {
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
 }
-impl serde::Serialize for CustomerRequestIntercomUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerRequestIntercomUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CustomerRequestIntercomUserId {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            intercom_user_id: intercom_user_id.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for CustomerRequestIntercomUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CustomerRequestIntercomUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         intercom_user_id: Option<String>,
@@ -1168,33 +1211,36 @@ const _: () = {
         }
     }
 };
-impl CustomerRequestIntercomUserId {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(intercom_user_id: impl Into<String>) -> Self {
-        Self {
-            intercom_user_id: intercom_user_id.into(),
-        }
-    }
-}
 /// User ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRequestUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub user_id: String,
 }
-impl serde::Serialize for CustomerRequestUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("user_id", &self.user_id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerRequestUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CustomerRequestUserId {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
     }
 }
 const _: () = {
+    impl serde::Serialize for CustomerRequestUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CustomerRequestUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         user_id: Option<String>,
@@ -1221,9 +1267,3 @@ const _: () = {
         }
     }
 };
-impl CustomerRequestUserId {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self { user_id: user_id.into() }
-    }
-}

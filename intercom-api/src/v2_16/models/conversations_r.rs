@@ -16,54 +16,6 @@ pub enum RedactConversationRequest {
     /// Payload of the request to redact a conversation source
     Source(RedactConversationRequestSource),
 }
-impl serde::Serialize for RedactConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Part(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Source(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for RedactConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for RedactConversationRequest {
-    const TAG: &'static str = "type";
-    fn variant<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-    ) -> Option<Result<Self, A::Error>> {
-        Some(
-            match tag {
-                "conversation_part" => {
-                    crate::codec::rest(Self::TAG, tag, map).map(Self::Part)
-                }
-                "source" => crate::codec::rest(Self::TAG, tag, map).map(Self::Source),
-                _ => return None,
-            },
-        )
-    }
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("conversation_part") => crate::codec::from_value(value).map(Self::Part),
-            Some("source") => crate::codec::from_value(value).map(Self::Source),
-            other => {
-                Err(
-                    crate::codec::unknown_tag(
-                        "type",
-                        other,
-                        &["conversation_part", "source"],
-                    ),
-                )
-            }
-        }
-    }
-}
 impl From<RedactConversationRequestPart> for RedactConversationRequest {
     fn from(value: RedactConversationRequestPart) -> Self {
         Self::Part(value)
@@ -74,7 +26,62 @@ impl From<RedactConversationRequestSource> for RedactConversationRequest {
         Self::Source(value)
     }
 }
-crate::codec::lenient_strict_union!(RedactConversationRequest);
+const _: () = {
+    impl serde::Serialize for RedactConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Part(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Source(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RedactConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for RedactConversationRequest {
+        const TAG: &'static str = "type";
+        fn variant<'de, A: serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: &mut A,
+        ) -> Option<Result<Self, A::Error>> {
+            Some(
+                match tag {
+                    "conversation_part" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Part)
+                    }
+                    "source" => crate::codec::rest(Self::TAG, tag, map).map(Self::Source),
+                    _ => return None,
+                },
+            )
+        }
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("conversation_part") => {
+                    crate::codec::from_value(value).map(Self::Part)
+                }
+                Some("source") => crate::codec::from_value(value).map(Self::Source),
+                other => {
+                    Err(
+                        crate::codec::unknown_tag(
+                            "type",
+                            other,
+                            &["conversation_part", "source"],
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    crate::codec::lenient_strict_union!(RedactConversationRequest);
+};
 /// Redact Conversation Part Request
 ///
 /// Payload of the request to redact a conversation part
@@ -85,23 +92,38 @@ pub struct RedactConversationRequestPart {
     /// The id of the conversation_part.
     pub conversation_part_id: String,
 }
-impl serde::Serialize for RedactConversationRequestPart {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", "conversation_part")
-            .req("conversation_id", &self.conversation_id)
-            .req("conversation_part_id", &self.conversation_part_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RedactConversationRequestPart {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl RedactConversationRequestPart {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        conversation_id: impl Into<String>,
+        conversation_part_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            conversation_id: conversation_id.into(),
+            conversation_part_id: conversation_part_id.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for RedactConversationRequestPart {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", "conversation_part")
+                .req("conversation_id", &self.conversation_id)
+                .req("conversation_part_id", &self.conversation_part_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RedactConversationRequestPart {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<()>,
@@ -164,18 +186,6 @@ const _: () = {
         }
     }
 };
-impl RedactConversationRequestPart {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        conversation_id: impl Into<String>,
-        conversation_part_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            conversation_id: conversation_id.into(),
-            conversation_part_id: conversation_part_id.into(),
-        }
-    }
-}
 /// Redact Conversation Source Request
 ///
 /// Payload of the request to redact a conversation source
@@ -186,23 +196,38 @@ pub struct RedactConversationRequestSource {
     /// The id of the source.
     pub source_id: String,
 }
-impl serde::Serialize for RedactConversationRequestSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", "source")
-            .req("conversation_id", &self.conversation_id)
-            .req("source_id", &self.source_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RedactConversationRequestSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl RedactConversationRequestSource {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        conversation_id: impl Into<String>,
+        source_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            conversation_id: conversation_id.into(),
+            source_id: source_id.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for RedactConversationRequestSource {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", "source")
+                .req("conversation_id", &self.conversation_id)
+                .req("source_id", &self.source_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RedactConversationRequestSource {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<()>,
@@ -253,52 +278,14 @@ const _: () = {
         }
     }
 };
-impl RedactConversationRequestSource {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        conversation_id: impl Into<String>,
-        source_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            conversation_id: conversation_id.into(),
-            source_id: source_id.into(),
-        }
-    }
-}
 /// The `reply_conversation_request` object.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ReplyConversationRequest {
     /// `type: user`
     Contact(ContactReplyConversationRequest),
-    /// `type: admin`
+    /// Payload of the request to reply on behalf of an admin
     Admin(AdminReplyConversationRequest),
-}
-impl serde::Serialize for ReplyConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReplyConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for ReplyConversationRequest {
-    const TAG: &'static str = "type";
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("user") => crate::codec::from_value(value).map(Self::Contact),
-            Some("admin") => crate::codec::from_value(value).map(Self::Admin),
-            other => Err(crate::codec::unknown_tag("type", other, &["user", "admin"])),
-        }
-    }
 }
 impl From<ContactReplyConversationRequest> for ReplyConversationRequest {
     fn from(value: ContactReplyConversationRequest) -> Self {
@@ -310,4 +297,37 @@ impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
         Self::Admin(value)
     }
 }
-crate::codec::lenient_strict_union!(ReplyConversationRequest);
+const _: () = {
+    impl serde::Serialize for ReplyConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for ReplyConversationRequest {
+        const TAG: &'static str = "type";
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("user") => crate::codec::from_value(value).map(Self::Contact),
+                Some("admin") => crate::codec::from_value(value).map(Self::Admin),
+                other => {
+                    Err(crate::codec::unknown_tag("type", other, &["user", "admin"]))
+                }
+            }
+        }
+    }
+    crate::codec::lenient_strict_union!(ReplyConversationRequest);
+};

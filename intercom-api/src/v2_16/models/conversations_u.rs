@@ -17,24 +17,62 @@ pub struct UpdateConversationRequest {
     /// The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
     pub company_id: Option<String>,
 }
-impl serde::Serialize for UpdateConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("read", &self.read)
-            .opt("title", &self.title)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("company_id", &self.company_id)
-            .end()
+impl UpdateConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateConversationRequest::new().with_read(..)`, or `UpdateConversationRequest { read: Some(..), ..UpdateConversationRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            read: None,
+            title: None,
+            custom_attributes: None,
+            company_id: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateConversationRequest {
+    /// Sets `read` (to `Some`), builder style: `UpdateConversationRequest::new().with_read(..)`.
+    pub fn with_read(mut self, value: impl Into<bool>) -> Self {
+        self.read = Some(value.into());
+        self
+    }
+    /// Sets `title` (to `Some`), builder style: `UpdateConversationRequest::new().with_title(..)`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes` (to `Some`), builder style: `UpdateConversationRequest::new().with_custom_attributes(..)`.
+    pub fn with_custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `company_id` (to `Some`), builder style: `UpdateConversationRequest::new().with_company_id(..)`.
+    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("read", &self.read)
+                .opt("title", &self.title)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("company_id", &self.company_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         read: Option<Option<bool>>,
@@ -87,38 +125,3 @@ const _: () = {
         }
     }
 };
-impl UpdateConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateConversationRequest::new().with_read(..)`, or `UpdateConversationRequest { read: Some(..), ..UpdateConversationRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            read: None,
-            title: None,
-            custom_attributes: None,
-            company_id: None,
-        }
-    }
-}
-impl UpdateConversationRequest {
-    /// Sets `read` (to `Some`), builder style: `UpdateConversationRequest::new().with_read(..)`.
-    pub fn with_read(mut self, value: impl Into<bool>) -> Self {
-        self.read = Some(value.into());
-        self
-    }
-    /// Sets `title` (to `Some`), builder style: `UpdateConversationRequest::new().with_title(..)`.
-    pub fn with_title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-    /// Sets `custom_attributes` (to `Some`), builder style: `UpdateConversationRequest::new().with_custom_attributes(..)`.
-    pub fn with_custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
-        self.custom_attributes = Some(value.into());
-        self
-    }
-    /// Sets `company_id` (to `Some`), builder style: `UpdateConversationRequest::new().with_company_id(..)`.
-    pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
-        self.company_id = Some(value.into());
-        self
-    }
-}

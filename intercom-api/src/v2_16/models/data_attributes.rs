@@ -23,7 +23,9 @@ impl From<CreateDataAttributeRequestOtherType> for CreateDataAttributeRequest {
         Self::OtherType(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateDataAttributeRequest);
+const _: () = {
+    crate::codec::lenient_strict_union!(CreateDataAttributeRequest);
+};
 /// list attribute
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataAttributeRequestListAttribute {
@@ -38,26 +40,59 @@ pub struct CreateDataAttributeRequestListAttribute {
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
     pub options: Vec<CreateDataAttributeRequestListAttributeOptionsItem>,
 }
-impl serde::Serialize for CreateDataAttributeRequestListAttribute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("model", &self.model)
-            .opt("description", &self.description)
-            .opt("messenger_writable", &self.messenger_writable)
-            .req("data_type", "options")
-            .req("options", &self.options)
-            .end()
+impl CreateDataAttributeRequestListAttribute {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataAttributeRequestListAttribute::new(..).with_description(..)`, or `CreateDataAttributeRequestListAttribute { description: Some(..), ..CreateDataAttributeRequestListAttribute::new(..) }`.
+    pub fn new(
+        name: impl Into<String>,
+        model: impl Into<CreateDataAttributeRequestModel>,
+        options: Vec<CreateDataAttributeRequestListAttributeOptionsItem>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            model: model.into(),
+            description: None,
+            messenger_writable: None,
+            options,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequestListAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateDataAttributeRequestListAttribute {
+    /// Sets `description` (to `Some`), builder style: `CreateDataAttributeRequestListAttribute::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `messenger_writable` (to `Some`), builder style: `CreateDataAttributeRequestListAttribute::new(..).with_messenger_writable(..)`.
+    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
+        self.messenger_writable = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateDataAttributeRequestListAttribute {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("model", &self.model)
+                .opt("description", &self.description)
+                .opt("messenger_writable", &self.messenger_writable)
+                .req("data_type", "options")
+                .req("options", &self.options)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequestListAttribute {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -130,56 +165,46 @@ const _: () = {
         }
     }
 };
-impl CreateDataAttributeRequestListAttribute {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateDataAttributeRequestListAttribute::new(..).with_description(..)`, or `CreateDataAttributeRequestListAttribute { description: Some(..), ..CreateDataAttributeRequestListAttribute::new(..) }`.
-    pub fn new(
-        name: impl Into<String>,
-        model: impl Into<CreateDataAttributeRequestModel>,
-        options: Vec<CreateDataAttributeRequestListAttributeOptionsItem>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            model: model.into(),
-            description: None,
-            messenger_writable: None,
-            options,
-        }
-    }
-}
-impl CreateDataAttributeRequestListAttribute {
-    /// Sets `description` (to `Some`), builder style: `CreateDataAttributeRequestListAttribute::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `messenger_writable` (to `Some`), builder style: `CreateDataAttributeRequestListAttribute::new(..).with_messenger_writable(..)`.
-    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
-        self.messenger_writable = Some(value.into());
-        self
-    }
-}
-/// `CreateDataAttributeRequestListAttributeOptionsItem` (defined inline at `/components/schemas/create_data_attribute_request/oneOf/0/properties/options/items`).
+/// An item of the `options` member of `CreateDataAttributeRequestListAttribute`.
+///
+/// Defined inline at `/components/schemas/create_data_attribute_request/oneOf/0/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataAttributeRequestListAttributeOptionsItem {
     #[allow(missing_docs)]
     pub value: Option<String>,
 }
-impl serde::Serialize for CreateDataAttributeRequestListAttributeOptionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).opt("value", &self.value).end()
+impl CreateDataAttributeRequestListAttributeOptionsItem {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataAttributeRequestListAttributeOptionsItem::new().with_value(..)`, or `CreateDataAttributeRequestListAttributeOptionsItem { value: Some(..), ..CreateDataAttributeRequestListAttributeOptionsItem::new() }`.
+    pub fn new() -> Self {
+        Self { value: None }
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CreateDataAttributeRequestListAttributeOptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateDataAttributeRequestListAttributeOptionsItem {
+    /// Sets `value` (to `Some`), builder style: `CreateDataAttributeRequestListAttributeOptionsItem::new().with_value(..)`.
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateDataAttributeRequestListAttributeOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).opt("value", &self.value).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for CreateDataAttributeRequestListAttributeOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         value: Option<Option<String>>,
@@ -205,21 +230,6 @@ const _: () = {
         }
     }
 };
-impl CreateDataAttributeRequestListAttributeOptionsItem {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateDataAttributeRequestListAttributeOptionsItem::new().with_value(..)`, or `CreateDataAttributeRequestListAttributeOptionsItem { value: Some(..), ..CreateDataAttributeRequestListAttributeOptionsItem::new() }`.
-    pub fn new() -> Self {
-        Self { value: None }
-    }
-}
-impl CreateDataAttributeRequestListAttributeOptionsItem {
-    /// Sets `value` (to `Some`), builder style: `CreateDataAttributeRequestListAttributeOptionsItem::new().with_value(..)`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
 /// The model that the data attribute belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -258,7 +268,9 @@ impl std::str::FromStr for CreateDataAttributeRequestModel {
         )
     }
 }
-crate::codec::string_enum!(closed CreateDataAttributeRequestModel);
+const _: () = {
+    crate::codec::string_enum!(closed CreateDataAttributeRequestModel);
+};
 /// other type
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataAttributeRequestOtherType {
@@ -273,25 +285,58 @@ pub struct CreateDataAttributeRequestOtherType {
     #[allow(missing_docs)]
     pub data_type: CreateDataAttributeRequestOtherTypeDataType,
 }
-impl serde::Serialize for CreateDataAttributeRequestOtherType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("model", &self.model)
-            .opt("description", &self.description)
-            .opt("messenger_writable", &self.messenger_writable)
-            .req("data_type", &self.data_type)
-            .end()
+impl CreateDataAttributeRequestOtherType {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateDataAttributeRequestOtherType::new(..).with_description(..)`, or `CreateDataAttributeRequestOtherType { description: Some(..), ..CreateDataAttributeRequestOtherType::new(..) }`.
+    pub fn new(
+        name: impl Into<String>,
+        model: impl Into<CreateDataAttributeRequestModel>,
+        data_type: impl Into<CreateDataAttributeRequestOtherTypeDataType>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            model: model.into(),
+            description: None,
+            messenger_writable: None,
+            data_type: data_type.into(),
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequestOtherType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateDataAttributeRequestOtherType {
+    /// Sets `description` (to `Some`), builder style: `CreateDataAttributeRequestOtherType::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `messenger_writable` (to `Some`), builder style: `CreateDataAttributeRequestOtherType::new(..).with_messenger_writable(..)`.
+    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
+        self.messenger_writable = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateDataAttributeRequestOtherType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("model", &self.model)
+                .opt("description", &self.description)
+                .opt("messenger_writable", &self.messenger_writable)
+                .req("data_type", &self.data_type)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequestOtherType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -353,37 +398,9 @@ const _: () = {
         }
     }
 };
-impl CreateDataAttributeRequestOtherType {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateDataAttributeRequestOtherType::new(..).with_description(..)`, or `CreateDataAttributeRequestOtherType { description: Some(..), ..CreateDataAttributeRequestOtherType::new(..) }`.
-    pub fn new(
-        name: impl Into<String>,
-        model: impl Into<CreateDataAttributeRequestModel>,
-        data_type: impl Into<CreateDataAttributeRequestOtherTypeDataType>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            model: model.into(),
-            description: None,
-            messenger_writable: None,
-            data_type: data_type.into(),
-        }
-    }
-}
-impl CreateDataAttributeRequestOtherType {
-    /// Sets `description` (to `Some`), builder style: `CreateDataAttributeRequestOtherType::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `messenger_writable` (to `Some`), builder style: `CreateDataAttributeRequestOtherType::new(..).with_messenger_writable(..)`.
-    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
-        self.messenger_writable = Some(value.into());
-        self
-    }
-}
-/// `CreateDataAttributeRequestOtherTypeDataType` (defined inline at `/components/schemas/create_data_attribute_request/oneOf/1/properties/data_type`).
+/// The `data_type` member of `CreateDataAttributeRequestOtherType`.
+///
+/// Defined inline at `/components/schemas/create_data_attribute_request/oneOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateDataAttributeRequestOtherTypeDataType {
@@ -437,7 +454,9 @@ impl std::str::FromStr for CreateDataAttributeRequestOtherTypeDataType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateDataAttributeRequestOtherTypeDataType);
+const _: () = {
+    crate::codec::string_enum!(closed CreateDataAttributeRequestOtherTypeDataType);
+};
 /// Data Attribute
 ///
 /// Data Attributes are metadata used to describe your contact and company models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
@@ -482,75 +501,82 @@ pub struct DataAttribute {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataAttribute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("model", &self.model)
-            .opt("name", &self.name)
-            .opt("full_name", &self.full_name)
-            .opt("label", &self.label)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("options", &self.options)
-            .opt("api_writable", &self.api_writable)
-            .opt("messenger_writable", &self.messenger_writable)
-            .opt("ui_writable", &self.ui_writable)
-            .opt("custom", &self.custom)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataAttribute {
-    const NAME: &'static str = "DataAttribute";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "model" => crate::codec::set(&mut slots.model, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "full_name" => crate::codec::set(&mut slots.full_name, map),
-            "label" => crate::codec::set(&mut slots.label, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "options" => crate::codec::set(&mut slots.options, map),
-            "api_writable" => crate::codec::set(&mut slots.api_writable, map),
-            "messenger_writable" => crate::codec::set(&mut slots.messenger_writable, map),
-            "ui_writable" => crate::codec::set(&mut slots.ui_writable, map),
-            "custom" => crate::codec::set(&mut slots.custom, map),
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DataAttribute {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("model", &self.model)
+                .opt("name", &self.name)
+                .opt("full_name", &self.full_name)
+                .opt("label", &self.label)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("options", &self.options)
+                .opt("api_writable", &self.api_writable)
+                .opt("messenger_writable", &self.messenger_writable)
+                .opt("ui_writable", &self.ui_writable)
+                .opt("custom", &self.custom)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DataAttribute {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DataAttribute {
+        const NAME: &'static str = "DataAttribute";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "model" => crate::codec::set(&mut slots.model, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "full_name" => crate::codec::set(&mut slots.full_name, map),
+                "label" => crate::codec::set(&mut slots.label, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "options" => crate::codec::set(&mut slots.options, map),
+                "api_writable" => crate::codec::set(&mut slots.api_writable, map),
+                "messenger_writable" => {
+                    crate::codec::set(&mut slots.messenger_writable, map)
+                }
+                "ui_writable" => crate::codec::set(&mut slots.ui_writable, map),
+                "custom" => crate::codec::set(&mut slots.custom, map),
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// The data type of the attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -597,7 +623,9 @@ impl std::str::FromStr for DataAttributeDataType {
         )
     }
 }
-crate::codec::string_enum!(DataAttributeDataType);
+const _: () = {
+    crate::codec::string_enum!(DataAttributeDataType);
+};
 /// Data Attribute List
 ///
 /// A list of all data attributes belonging to a workspace for contacts or companies.
@@ -612,46 +640,51 @@ pub struct DataAttributeList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataAttributeList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataAttributeList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataAttributeList {
-    const NAME: &'static str = "DataAttributeList";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DataAttributeList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DataAttributeList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DataAttributeList {
+        const NAME: &'static str = "DataAttributeList";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Value is `contact` for user/lead attributes and `company` for company attributes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -686,8 +719,12 @@ impl std::str::FromStr for DataAttributeModel {
         )
     }
 }
-crate::codec::string_enum!(DataAttributeModel);
-/// `ListDataAttributesModel` (defined inline at `/paths/~1data_attributes/get/parameters/1/schema`).
+const _: () = {
+    crate::codec::string_enum!(DataAttributeModel);
+};
+/// The `model` parameter of `list_data_attributes`.
+///
+/// Defined inline at `/paths/~1data_attributes/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListDataAttributesModel {
@@ -722,7 +759,9 @@ impl std::str::FromStr for ListDataAttributesModel {
         )
     }
 }
-crate::codec::string_enum!(closed ListDataAttributesModel);
+const _: () = {
+    crate::codec::string_enum!(closed ListDataAttributesModel);
+};
 /// Update Data Attribute Request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -738,7 +777,9 @@ impl From<UpdateDataAttributeRequestListAttribute> for UpdateDataAttributeReques
         Self::ListAttribute(value)
     }
 }
-crate::codec::lenient_strict_union!(UpdateDataAttributeRequest);
+const _: () = {
+    crate::codec::lenient_strict_union!(UpdateDataAttributeRequest);
+};
 /// list attribute
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDataAttributeRequestListAttribute {
@@ -751,24 +792,59 @@ pub struct UpdateDataAttributeRequestListAttribute {
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
     pub options: Vec<UpdateDataAttributeRequestListAttributeOptionsItem>,
 }
-impl serde::Serialize for UpdateDataAttributeRequestListAttribute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("archived", &self.archived)
-            .opt("description", &self.description)
-            .opt("messenger_writable", &self.messenger_writable)
-            .req("options", &self.options)
-            .end()
+impl UpdateDataAttributeRequestListAttribute {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateDataAttributeRequestListAttribute::new(..).with_archived(..)`, or `UpdateDataAttributeRequestListAttribute { archived: Some(..), ..UpdateDataAttributeRequestListAttribute::new(..) }`.
+    pub fn new(
+        options: Vec<UpdateDataAttributeRequestListAttributeOptionsItem>,
+    ) -> Self {
+        Self {
+            archived: None,
+            description: None,
+            messenger_writable: None,
+            options,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateDataAttributeRequestListAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateDataAttributeRequestListAttribute {
+    /// Sets `archived` (to `Some`), builder style: `UpdateDataAttributeRequestListAttribute::new(..).with_archived(..)`.
+    pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
+        self.archived = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateDataAttributeRequestListAttribute::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `messenger_writable` (to `Some`), builder style: `UpdateDataAttributeRequestListAttribute::new(..).with_messenger_writable(..)`.
+    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
+        self.messenger_writable = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateDataAttributeRequestListAttribute {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("archived", &self.archived)
+                .opt("description", &self.description)
+                .opt("messenger_writable", &self.messenger_writable)
+                .req("options", &self.options)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateDataAttributeRequestListAttribute {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         archived: Option<Option<bool>>,
@@ -821,58 +897,46 @@ const _: () = {
         }
     }
 };
-impl UpdateDataAttributeRequestListAttribute {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateDataAttributeRequestListAttribute::new(..).with_archived(..)`, or `UpdateDataAttributeRequestListAttribute { archived: Some(..), ..UpdateDataAttributeRequestListAttribute::new(..) }`.
-    pub fn new(
-        options: Vec<UpdateDataAttributeRequestListAttributeOptionsItem>,
-    ) -> Self {
-        Self {
-            archived: None,
-            description: None,
-            messenger_writable: None,
-            options,
-        }
-    }
-}
-impl UpdateDataAttributeRequestListAttribute {
-    /// Sets `archived` (to `Some`), builder style: `UpdateDataAttributeRequestListAttribute::new(..).with_archived(..)`.
-    pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
-        self.archived = Some(value.into());
-        self
-    }
-    /// Sets `description` (to `Some`), builder style: `UpdateDataAttributeRequestListAttribute::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `messenger_writable` (to `Some`), builder style: `UpdateDataAttributeRequestListAttribute::new(..).with_messenger_writable(..)`.
-    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
-        self.messenger_writable = Some(value.into());
-        self
-    }
-}
-/// `UpdateDataAttributeRequestListAttributeOptionsItem` (defined inline at `/components/schemas/update_data_attribute_request/oneOf/0/properties/options/items`).
+/// An item of the `options` member of `UpdateDataAttributeRequestListAttribute`.
+///
+/// Defined inline at `/components/schemas/update_data_attribute_request/oneOf/0/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequestListAttributeOptionsItem {
     #[allow(missing_docs)]
     pub value: Option<String>,
 }
-impl serde::Serialize for UpdateDataAttributeRequestListAttributeOptionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).opt("value", &self.value).end()
+impl UpdateDataAttributeRequestListAttributeOptionsItem {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateDataAttributeRequestListAttributeOptionsItem::new().with_value(..)`, or `UpdateDataAttributeRequestListAttributeOptionsItem { value: Some(..), ..UpdateDataAttributeRequestListAttributeOptionsItem::new() }`.
+    pub fn new() -> Self {
+        Self { value: None }
     }
 }
-impl<'de> serde::Deserialize<'de>
-for UpdateDataAttributeRequestListAttributeOptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateDataAttributeRequestListAttributeOptionsItem {
+    /// Sets `value` (to `Some`), builder style: `UpdateDataAttributeRequestListAttributeOptionsItem::new().with_value(..)`.
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateDataAttributeRequestListAttributeOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).opt("value", &self.value).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for UpdateDataAttributeRequestListAttributeOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         value: Option<Option<String>>,
@@ -898,18 +962,3 @@ const _: () = {
         }
     }
 };
-impl UpdateDataAttributeRequestListAttributeOptionsItem {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateDataAttributeRequestListAttributeOptionsItem::new().with_value(..)`, or `UpdateDataAttributeRequestListAttributeOptionsItem { value: Some(..), ..UpdateDataAttributeRequestListAttributeOptionsItem::new() }`.
-    pub fn new() -> Self {
-        Self { value: None }
-    }
-}
-impl UpdateDataAttributeRequestListAttributeOptionsItem {
-    /// Sets `value` (to `Some`), builder style: `UpdateDataAttributeRequestListAttributeOptionsItem::new().with_value(..)`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}

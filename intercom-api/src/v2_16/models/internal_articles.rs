@@ -3,7 +3,9 @@
 //! Models of the `internal_articles` group (Intercom API 2.16).
 #[allow(unused_imports)]
 use super::*;
-/// `AttachTagToInternalArticleRequest` (defined inline at `/paths/~1internal_articles~1{internal_article_id}~1tags/post/requestBody/content/application~1json/schema`).
+/// The request body of `attach_tag_to_internal_article`.
+///
+/// Defined inline at `/paths/~1internal_articles~1{internal_article_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachTagToInternalArticleRequest {
     /// The unique identifier of the tag to apply, as given by Intercom.
@@ -11,22 +13,43 @@ pub struct AttachTagToInternalArticleRequest {
     /// Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.
     pub admin_id: Option<String>,
 }
-impl serde::Serialize for AttachTagToInternalArticleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .opt("admin_id", &self.admin_id)
-            .end()
+impl AttachTagToInternalArticleRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachTagToInternalArticleRequest::new(..).with_admin_id(..)`, or `AttachTagToInternalArticleRequest { admin_id: Some(..), ..AttachTagToInternalArticleRequest::new(..) }`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            admin_id: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for AttachTagToInternalArticleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl AttachTagToInternalArticleRequest {
+    /// Sets `admin_id` (to `Some`), builder style: `AttachTagToInternalArticleRequest::new(..).with_admin_id(..)`.
+    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachTagToInternalArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .opt("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachTagToInternalArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         id: Option<String>,
@@ -56,24 +79,6 @@ const _: () = {
         }
     }
 };
-impl AttachTagToInternalArticleRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachTagToInternalArticleRequest::new(..).with_admin_id(..)`, or `AttachTagToInternalArticleRequest { admin_id: Some(..), ..AttachTagToInternalArticleRequest::new(..) }`.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            admin_id: None,
-        }
-    }
-}
-impl AttachTagToInternalArticleRequest {
-    /// Sets `admin_id` (to `Some`), builder style: `AttachTagToInternalArticleRequest::new(..).with_admin_id(..)`.
-    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
-        self.admin_id = Some(value.into());
-        self
-    }
-}
 /// Create Internal Article Request Payload
 ///
 /// You can create an Internal Article
@@ -98,29 +103,85 @@ pub struct CreateInternalArticleRequest {
     /// Whether the internal article should be available for AI Sales Agent. Defaults to false.
     pub ai_sales_agent_availability: Option<bool>,
 }
-impl serde::Serialize for CreateInternalArticleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("title", &self.title)
-            .opt("body", &self.body)
-            .opt("body_markdown", &self.body_markdown)
-            .req("author_id", &self.author_id)
-            .req("owner_id", &self.owner_id)
-            .opt("audience_ids", &self.audience_ids)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .end()
+impl CreateInternalArticleRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateInternalArticleRequest::new(..).with_body(..)`, or `CreateInternalArticleRequest { body: Some(..), ..CreateInternalArticleRequest::new(..) }`.
+    pub fn new(title: impl Into<String>, author_id: i64, owner_id: i64) -> Self {
+        Self {
+            title: title.into(),
+            body: None,
+            body_markdown: None,
+            author_id,
+            owner_id,
+            audience_ids: None,
+            ai_chatbot_availability: None,
+            ai_copilot_availability: None,
+            ai_sales_agent_availability: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateInternalArticleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateInternalArticleRequest {
+    /// Sets `body` (to `Some`), builder style: `CreateInternalArticleRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `body_markdown` (to `Some`), builder style: `CreateInternalArticleRequest::new(..).with_body_markdown(..)`.
+    pub fn with_body_markdown(mut self, value: impl Into<String>) -> Self {
+        self.body_markdown = Some(value.into());
+        self
+    }
+    /// Sets `audience_ids` (to `Some`), builder style: `CreateInternalArticleRequest::new(..).with_audience_ids(..)`.
+    pub fn with_audience_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.audience_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `ai_chatbot_availability` (to `Some`), builder style: `CreateInternalArticleRequest::new(..).with_ai_chatbot_availability(..)`.
+    pub fn with_ai_chatbot_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_chatbot_availability = Some(value.into());
+        self
+    }
+    /// Sets `ai_copilot_availability` (to `Some`), builder style: `CreateInternalArticleRequest::new(..).with_ai_copilot_availability(..)`.
+    pub fn with_ai_copilot_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_copilot_availability = Some(value.into());
+        self
+    }
+    /// Sets `ai_sales_agent_availability` (to `Some`), builder style: `CreateInternalArticleRequest::new(..).with_ai_sales_agent_availability(..)`.
+    pub fn with_ai_sales_agent_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_sales_agent_availability = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateInternalArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .req("author_id", &self.author_id)
+                .req("owner_id", &self.owner_id)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInternalArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         title: Option<String>,
@@ -212,59 +273,6 @@ const _: () = {
         }
     }
 };
-impl CreateInternalArticleRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateInternalArticleRequest::new(..).with_body(..)`, or `CreateInternalArticleRequest { body: Some(..), ..CreateInternalArticleRequest::new(..) }`.
-    pub fn new(title: impl Into<String>, author_id: i64, owner_id: i64) -> Self {
-        Self {
-            title: title.into(),
-            body: None,
-            body_markdown: None,
-            author_id,
-            owner_id,
-            audience_ids: None,
-            ai_chatbot_availability: None,
-            ai_copilot_availability: None,
-            ai_sales_agent_availability: None,
-        }
-    }
-}
-impl CreateInternalArticleRequest {
-    /// Sets `body` (to `Some`), builder style: `CreateInternalArticleRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `body_markdown` (to `Some`), builder style: `CreateInternalArticleRequest::new(..).with_body_markdown(..)`.
-    pub fn with_body_markdown(mut self, value: impl Into<String>) -> Self {
-        self.body_markdown = Some(value.into());
-        self
-    }
-    /// Sets `audience_ids` (to `Some`), builder style: `CreateInternalArticleRequest::new(..).with_audience_ids(..)`.
-    pub fn with_audience_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Self {
-        self.audience_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `ai_chatbot_availability` (to `Some`), builder style: `CreateInternalArticleRequest::new(..).with_ai_chatbot_availability(..)`.
-    pub fn with_ai_chatbot_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_chatbot_availability = Some(value.into());
-        self
-    }
-    /// Sets `ai_copilot_availability` (to `Some`), builder style: `CreateInternalArticleRequest::new(..).with_ai_copilot_availability(..)`.
-    pub fn with_ai_copilot_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_copilot_availability = Some(value.into());
-        self
-    }
-    /// Sets `ai_sales_agent_availability` (to `Some`), builder style: `CreateInternalArticleRequest::new(..).with_ai_sales_agent_availability(..)`.
-    pub fn with_ai_sales_agent_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_sales_agent_availability = Some(value.into());
-        self
-    }
-}
 /// Deleted Internal Article Object
 ///
 /// Response returned when an object is deleted
@@ -281,47 +289,52 @@ pub struct DeletedInternalArticleObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DeletedInternalArticleObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletedInternalArticleObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeletedInternalArticleObject {
-    const NAME: &'static str = "DeletedInternalArticleObject";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DeletedInternalArticleObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DeletedInternalArticleObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DeletedInternalArticleObject {
+        const NAME: &'static str = "DeletedInternalArticleObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Internal Article
 ///
 /// The Internal Articles API is a central place to gather all information and take actions on your internal articles.
@@ -345,49 +358,54 @@ pub struct InternalArticleList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for InternalArticleList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalArticleList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for InternalArticleList {
-    const NAME: &'static str = "InternalArticleList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for InternalArticleList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for InternalArticleList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for InternalArticleList {
+        const NAME: &'static str = "InternalArticleList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Internal Articles
 ///
 /// The data returned about your internal articles when you list them.
@@ -426,75 +444,80 @@ pub struct InternalArticleListItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for InternalArticleListItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("body", &self.body)
-            .opt("body_markdown", &self.body_markdown)
-            .opt("owner_id", &self.owner_id)
-            .opt("author_id", &self.author_id)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("locale", &self.locale)
-            .opt("audience_ids", &self.audience_ids)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalArticleListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for InternalArticleListItem {
-    const NAME: &'static str = "InternalArticleListItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
-            "owner_id" => crate::codec::set(&mut slots.owner_id, map),
-            "author_id" => crate::codec::set(&mut slots.author_id, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "locale" => crate::codec::set(&mut slots.locale, map),
-            "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
-            "ai_chatbot_availability" => {
-                crate::codec::set(&mut slots.ai_chatbot_availability, map)
-            }
-            "ai_copilot_availability" => {
-                crate::codec::set(&mut slots.ai_copilot_availability, map)
-            }
-            "ai_sales_agent_availability" => {
-                crate::codec::set(&mut slots.ai_sales_agent_availability, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for InternalArticleListItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("owner_id", &self.owner_id)
+                .opt("author_id", &self.author_id)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("locale", &self.locale)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for InternalArticleListItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for InternalArticleListItem {
+        const NAME: &'static str = "InternalArticleListItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
+                "owner_id" => crate::codec::set(&mut slots.owner_id, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
+                "ai_chatbot_availability" => {
+                    crate::codec::set(&mut slots.ai_chatbot_availability, map)
+                }
+                "ai_copilot_availability" => {
+                    crate::codec::set(&mut slots.ai_copilot_availability, map)
+                }
+                "ai_sales_agent_availability" => {
+                    crate::codec::set(&mut slots.ai_sales_agent_availability, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Internal Article Search Response
 ///
 /// The results of an Internal Article search
@@ -514,49 +537,54 @@ pub struct InternalArticleSearchResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for InternalArticleSearchResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalArticleSearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for InternalArticleSearchResponse {
-    const NAME: &'static str = "InternalArticleSearchResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for InternalArticleSearchResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for InternalArticleSearchResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for InternalArticleSearchResponse {
+        const NAME: &'static str = "InternalArticleSearchResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// An object containing the results of the search.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternalArticleSearchResponseData {
@@ -565,44 +593,51 @@ pub struct InternalArticleSearchResponseData {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for InternalArticleSearchResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("internal_articles", &self.internal_articles)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalArticleSearchResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for InternalArticleSearchResponseData {
-    const NAME: &'static str = "InternalArticleSearchResponseData";
-    const LIST_MEMBER: Option<&'static str> = Some("internal_articles");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "internal_articles" => crate::codec::set(&mut slots.internal_articles, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for InternalArticleSearchResponseData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("internal_articles", &self.internal_articles)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for InternalArticleSearchResponseData {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for InternalArticleSearchResponseData {
+        const NAME: &'static str = "InternalArticleSearchResponseData";
+        const LIST_MEMBER: Option<&'static str> = Some("internal_articles");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "internal_articles" => {
+                    crate::codec::set(&mut slots.internal_articles, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Update Internal Article Request Payload
 ///
 /// You can Update an Internal Article
@@ -627,29 +662,100 @@ pub struct UpdateInternalArticleRequest {
     /// Whether the internal article should be available for AI Sales Agent.
     pub ai_sales_agent_availability: Option<bool>,
 }
-impl serde::Serialize for UpdateInternalArticleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("title", &self.title)
-            .opt("body", &self.body)
-            .opt("body_markdown", &self.body_markdown)
-            .opt("author_id", &self.author_id)
-            .opt("owner_id", &self.owner_id)
-            .opt("audience_ids", &self.audience_ids)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .end()
+impl UpdateInternalArticleRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateInternalArticleRequest::new().with_title(..)`, or `UpdateInternalArticleRequest { title: Some(..), ..UpdateInternalArticleRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            body: None,
+            body_markdown: None,
+            author_id: None,
+            owner_id: None,
+            audience_ids: None,
+            ai_chatbot_availability: None,
+            ai_copilot_availability: None,
+            ai_sales_agent_availability: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateInternalArticleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateInternalArticleRequest {
+    /// Sets `title` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_title(..)`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `body` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `body_markdown` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_body_markdown(..)`.
+    pub fn with_body_markdown(mut self, value: impl Into<String>) -> Self {
+        self.body_markdown = Some(value.into());
+        self
+    }
+    /// Sets `author_id` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_author_id(..)`.
+    pub fn with_author_id(mut self, value: impl Into<i64>) -> Self {
+        self.author_id = Some(value.into());
+        self
+    }
+    /// Sets `owner_id` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_owner_id(..)`.
+    pub fn with_owner_id(mut self, value: impl Into<i64>) -> Self {
+        self.owner_id = Some(value.into());
+        self
+    }
+    /// Sets `audience_ids` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_audience_ids(..)`.
+    pub fn with_audience_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.audience_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `ai_chatbot_availability` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_ai_chatbot_availability(..)`.
+    pub fn with_ai_chatbot_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_chatbot_availability = Some(value.into());
+        self
+    }
+    /// Sets `ai_copilot_availability` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_ai_copilot_availability(..)`.
+    pub fn with_ai_copilot_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_copilot_availability = Some(value.into());
+        self
+    }
+    /// Sets `ai_sales_agent_availability` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_ai_sales_agent_availability(..)`.
+    pub fn with_ai_sales_agent_availability(mut self, value: impl Into<bool>) -> Self {
+        self.ai_sales_agent_availability = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateInternalArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("title", &self.title)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("author_id", &self.author_id)
+                .opt("owner_id", &self.owner_id)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInternalArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         title: Option<Option<String>>,
@@ -741,71 +847,3 @@ const _: () = {
         }
     }
 };
-impl UpdateInternalArticleRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateInternalArticleRequest::new().with_title(..)`, or `UpdateInternalArticleRequest { title: Some(..), ..UpdateInternalArticleRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            title: None,
-            body: None,
-            body_markdown: None,
-            author_id: None,
-            owner_id: None,
-            audience_ids: None,
-            ai_chatbot_availability: None,
-            ai_copilot_availability: None,
-            ai_sales_agent_availability: None,
-        }
-    }
-}
-impl UpdateInternalArticleRequest {
-    /// Sets `title` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_title(..)`.
-    pub fn with_title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-    /// Sets `body` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `body_markdown` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_body_markdown(..)`.
-    pub fn with_body_markdown(mut self, value: impl Into<String>) -> Self {
-        self.body_markdown = Some(value.into());
-        self
-    }
-    /// Sets `author_id` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_author_id(..)`.
-    pub fn with_author_id(mut self, value: impl Into<i64>) -> Self {
-        self.author_id = Some(value.into());
-        self
-    }
-    /// Sets `owner_id` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_owner_id(..)`.
-    pub fn with_owner_id(mut self, value: impl Into<i64>) -> Self {
-        self.owner_id = Some(value.into());
-        self
-    }
-    /// Sets `audience_ids` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_audience_ids(..)`.
-    pub fn with_audience_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Self {
-        self.audience_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `ai_chatbot_availability` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_ai_chatbot_availability(..)`.
-    pub fn with_ai_chatbot_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_chatbot_availability = Some(value.into());
-        self
-    }
-    /// Sets `ai_copilot_availability` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_ai_copilot_availability(..)`.
-    pub fn with_ai_copilot_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_copilot_availability = Some(value.into());
-        self
-    }
-    /// Sets `ai_sales_agent_availability` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_ai_sales_agent_availability(..)`.
-    pub fn with_ai_sales_agent_availability(mut self, value: impl Into<bool>) -> Self {
-        self.ai_sales_agent_availability = Some(value.into());
-        self
-    }
-}

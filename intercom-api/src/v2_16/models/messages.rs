@@ -29,33 +29,99 @@ pub struct CreateMessageRequest {
     /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
     pub create_conversation_without_contact_reply: Option<bool>,
 }
-impl serde::Serialize for CreateMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .opt("subject", &self.subject)
-            .opt("body", &self.body)
-            .opt("template", &self.template)
-            .req("from", &self.from)
-            .req("to", &self.to)
-            .opt("cc", &self.cc)
-            .opt("bcc", &self.bcc)
-            .opt("created_at", &self.created_at)
-            .opt(
-                "create_conversation_without_contact_reply",
-                &self.create_conversation_without_contact_reply,
-            )
-            .end()
+impl CreateMessageRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateMessageRequest::new(..).with_subject(..)`, or `CreateMessageRequest { subject: Some(..), ..CreateMessageRequest::new(..) }`.
+    pub fn new(
+        message_type: impl Into<CreateMessageRequestMessageType>,
+        from: impl Into<CreateMessageRequestFrom>,
+        to: impl Into<CreateMessageRequestTo>,
+    ) -> Self {
+        Self {
+            message_type: message_type.into(),
+            subject: None,
+            body: None,
+            template: None,
+            from: from.into(),
+            to: to.into(),
+            cc: None,
+            bcc: None,
+            created_at: None,
+            create_conversation_without_contact_reply: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateMessageRequest {
+    /// Sets `subject` (to `Some`), builder style: `CreateMessageRequest::new(..).with_subject(..)`.
+    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+    /// Sets `body` (to `Some`), builder style: `CreateMessageRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `template` (to `Some`), builder style: `CreateMessageRequest::new(..).with_template(..)`.
+    pub fn with_template(mut self, value: impl Into<String>) -> Self {
+        self.template = Some(value.into());
+        self
+    }
+    /// Sets `cc` (to `Some`), builder style: `CreateMessageRequest::new(..).with_cc(..)`.
+    pub fn with_cc(mut self, value: impl Into<CreateMessageRequestCc>) -> Self {
+        self.cc = Some(value.into());
+        self
+    }
+    /// Sets `bcc` (to `Some`), builder style: `CreateMessageRequest::new(..).with_bcc(..)`.
+    pub fn with_bcc(mut self, value: impl Into<CreateMessageRequestBcc>) -> Self {
+        self.bcc = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (to `Some`), builder style: `CreateMessageRequest::new(..).with_created_at(..)`.
+    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `create_conversation_without_contact_reply` (to `Some`), builder style: `CreateMessageRequest::new(..).with_create_conversation_without_contact_reply(..)`.
+    pub fn with_create_conversation_without_contact_reply(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.create_conversation_without_contact_reply = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateMessageRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", &self.message_type)
+                .opt("subject", &self.subject)
+                .opt("body", &self.body)
+                .opt("template", &self.template)
+                .req("from", &self.from)
+                .req("to", &self.to)
+                .opt("cc", &self.cc)
+                .opt("bcc", &self.bcc)
+                .opt("created_at", &self.created_at)
+                .opt(
+                    "create_conversation_without_contact_reply",
+                    &self.create_conversation_without_contact_reply,
+                )
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         message_type: Option<CreateMessageRequestMessageType>,
@@ -141,94 +207,17 @@ const _: () = {
         }
     }
 };
-impl CreateMessageRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateMessageRequest::new(..).with_subject(..)`, or `CreateMessageRequest { subject: Some(..), ..CreateMessageRequest::new(..) }`.
-    pub fn new(
-        message_type: impl Into<CreateMessageRequestMessageType>,
-        from: impl Into<CreateMessageRequestFrom>,
-        to: impl Into<CreateMessageRequestTo>,
-    ) -> Self {
-        Self {
-            message_type: message_type.into(),
-            subject: None,
-            body: None,
-            template: None,
-            from: from.into(),
-            to: to.into(),
-            cc: None,
-            bcc: None,
-            created_at: None,
-            create_conversation_without_contact_reply: None,
-        }
-    }
-}
-impl CreateMessageRequest {
-    /// Sets `subject` (to `Some`), builder style: `CreateMessageRequest::new(..).with_subject(..)`.
-    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
-        self.subject = Some(value.into());
-        self
-    }
-    /// Sets `body` (to `Some`), builder style: `CreateMessageRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `template` (to `Some`), builder style: `CreateMessageRequest::new(..).with_template(..)`.
-    pub fn with_template(mut self, value: impl Into<String>) -> Self {
-        self.template = Some(value.into());
-        self
-    }
-    /// Sets `cc` (to `Some`), builder style: `CreateMessageRequest::new(..).with_cc(..)`.
-    pub fn with_cc(mut self, value: impl Into<CreateMessageRequestCc>) -> Self {
-        self.cc = Some(value.into());
-        self
-    }
-    /// Sets `bcc` (to `Some`), builder style: `CreateMessageRequest::new(..).with_bcc(..)`.
-    pub fn with_bcc(mut self, value: impl Into<CreateMessageRequestBcc>) -> Self {
-        self.bcc = Some(value.into());
-        self
-    }
-    /// Sets `created_at` (to `Some`), builder style: `CreateMessageRequest::new(..).with_created_at(..)`.
-    pub fn with_created_at(mut self, value: impl Into<i64>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `create_conversation_without_contact_reply` (to `Some`), builder style: `CreateMessageRequest::new(..).with_create_conversation_without_contact_reply(..)`.
-    pub fn with_create_conversation_without_contact_reply(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.create_conversation_without_contact_reply = Some(value.into());
-        self
-    }
-}
-/// `CreateMessageRequestBcc` (defined inline at `/components/schemas/create_message_request/properties/bcc`).
+/// The `bcc` member of `CreateMessageRequest`.
+///
+/// Defined inline at `/components/schemas/create_message_request/properties/bcc`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestBcc {
-    /// `Recipient` variant.
+    /// A recipient of a message
     Recipient(Recipient),
     /// The BCC recipients of the message.
     RecipientArray(Vec<Recipient>),
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestBcc {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_union(deserializer)
-    }
-}
-impl crate::codec::UnionDecode for CreateMessageRequestBcc {
-    const EXPECTING: &'static str = "an object or an array";
-    fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::codec::map(map).map(Self::Recipient)
-    }
-    fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        crate::codec::seq(seq).map(Self::RecipientArray)
-    }
 }
 impl From<Recipient> for CreateMessageRequestBcc {
     fn from(value: Recipient) -> Self {
@@ -241,32 +230,36 @@ impl From<Vec<Recipient>> for CreateMessageRequestBcc {
         Self::RecipientArray(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateMessageRequestBcc);
-/// `CreateMessageRequestCc` (defined inline at `/components/schemas/create_message_request/properties/cc`).
+const _: () = {
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestBcc {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for CreateMessageRequestBcc {
+        const EXPECTING: &'static str = "an object or an array";
+        fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+            crate::codec::map(map).map(Self::Recipient)
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::RecipientArray)
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateMessageRequestBcc);
+};
+/// The `cc` member of `CreateMessageRequest`.
+///
+/// Defined inline at `/components/schemas/create_message_request/properties/cc`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestCc {
-    /// `Recipient` variant.
+    /// A recipient of a message
     Recipient(Recipient),
     /// The CC recipients of the message.
     RecipientArray(Vec<Recipient>),
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestCc {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_union(deserializer)
-    }
-}
-impl crate::codec::UnionDecode for CreateMessageRequestCc {
-    const EXPECTING: &'static str = "an object or an array";
-    fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::codec::map(map).map(Self::Recipient)
-    }
-    fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        crate::codec::seq(seq).map(Self::RecipientArray)
-    }
 }
 impl From<Recipient> for CreateMessageRequestCc {
     fn from(value: Recipient) -> Self {
@@ -279,29 +272,56 @@ impl From<Vec<Recipient>> for CreateMessageRequestCc {
         Self::RecipientArray(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateMessageRequestCc);
+const _: () = {
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestCc {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for CreateMessageRequestCc {
+        const EXPECTING: &'static str = "an object or an array";
+        fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+            crate::codec::map(map).map(Self::Recipient)
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::RecipientArray)
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateMessageRequestCc);
+};
 /// The sender of the message. If not provided, the default sender will be used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestFrom {
     /// The identifier for the admin which is given by Intercom.
     pub id: i64,
 }
-impl serde::Serialize for CreateMessageRequestFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", "admin")
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateMessageRequestFrom {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(id: i64) -> Self {
+        Self { id }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateMessageRequestFrom {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", "admin")
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestFrom {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<()>,
@@ -331,12 +351,6 @@ const _: () = {
         }
     }
 };
-impl CreateMessageRequestFrom {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(id: i64) -> Self {
-        Self { id }
-    }
-}
 /// The kind of message being created. Values: `in_app`, `email` or `whatsapp`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -379,32 +393,20 @@ impl std::str::FromStr for CreateMessageRequestMessageType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateMessageRequestMessageType);
-/// `CreateMessageRequestTo` (defined inline at `/components/schemas/create_message_request/properties/to`).
+const _: () = {
+    crate::codec::string_enum!(closed CreateMessageRequestMessageType);
+};
+/// The `to` member of `CreateMessageRequest`.
+///
+/// Defined inline at `/components/schemas/create_message_request/properties/to`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestTo {
-    /// `Recipient` variant.
+    /// A recipient of a message
     Recipient(Recipient),
     /// The recipients of the message.
     RecipientArray(Vec<Recipient>),
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_union(deserializer)
-    }
-}
-impl crate::codec::UnionDecode for CreateMessageRequestTo {
-    const EXPECTING: &'static str = "an object or an array";
-    fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::codec::map(map).map(Self::Recipient)
-    }
-    fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        crate::codec::seq(seq).map(Self::RecipientArray)
-    }
 }
 impl From<Recipient> for CreateMessageRequestTo {
     fn from(value: Recipient) -> Self {
@@ -417,7 +419,25 @@ impl From<Vec<Recipient>> for CreateMessageRequestTo {
         Self::RecipientArray(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateMessageRequestTo);
+const _: () = {
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestTo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for CreateMessageRequestTo {
+        const EXPECTING: &'static str = "an object or an array";
+        fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+            crate::codec::map(map).map(Self::Recipient)
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::RecipientArray)
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateMessageRequestTo);
+};
 /// Recipient
 ///
 /// A recipient of a message
@@ -428,22 +448,34 @@ pub struct Recipient {
     /// The identifier for the contact which is given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for Recipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Recipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl Recipient {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(type_: impl Into<RecipientType>, id: impl Into<String>) -> Self {
+        Self {
+            type_: type_.into(),
+            id: id.into(),
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for Recipient {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Recipient {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         type_: Option<RecipientType>,
@@ -471,15 +503,6 @@ const _: () = {
         }
     }
 };
-impl Recipient {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(type_: impl Into<RecipientType>, id: impl Into<String>) -> Self {
-        Self {
-            type_: type_.into(),
-            id: id.into(),
-        }
-    }
-}
 /// The role associated to the contact - `user` or `lead`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -511,7 +534,9 @@ impl std::str::FromStr for RecipientType {
         )
     }
 }
-crate::codec::string_enum!(closed RecipientType);
+const _: () = {
+    crate::codec::string_enum!(closed RecipientType);
+};
 /// The delivery status of a specific WhatsApp message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatus {
@@ -534,57 +559,62 @@ pub struct WhatsappMessageStatus {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for WhatsappMessageStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("status", &self.status)
-            .opt("type", &self.type_)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("template_name", &self.template_name)
-            .opt("message_id", &self.message_id)
-            .opt("error", &self.error)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappMessageStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for WhatsappMessageStatus {
-    const NAME: &'static str = "WhatsappMessageStatus";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "template_name" => crate::codec::set(&mut slots.template_name, map),
-            "message_id" => crate::codec::set(&mut slots.message_id, map),
-            "error" => crate::codec::set(&mut slots.error, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for WhatsappMessageStatus {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("status", &self.status)
+                .opt("type", &self.type_)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("template_name", &self.template_name)
+                .opt("message_id", &self.message_id)
+                .opt("error", &self.error)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for WhatsappMessageStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for WhatsappMessageStatus {
+        const NAME: &'static str = "WhatsappMessageStatus";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "template_name" => crate::codec::set(&mut slots.template_name, map),
+                "message_id" => crate::codec::set(&mut slots.message_id, map),
+                "error" => crate::codec::set(&mut slots.error, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Error details, present only when status is "failed"
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusError {
@@ -595,45 +625,50 @@ pub struct WhatsappMessageStatusError {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for WhatsappMessageStatusError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("message", &self.message)
-            .opt("details", &self.details)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for WhatsappMessageStatusError {
-    const NAME: &'static str = "WhatsappMessageStatusError";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "message" => crate::codec::set(&mut slots.message, map),
-            "details" => crate::codec::set(&mut slots.details, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for WhatsappMessageStatusError {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("message", &self.message)
+                .opt("details", &self.details)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusError {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for WhatsappMessageStatusError {
+        const NAME: &'static str = "WhatsappMessageStatusError";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "message" => crate::codec::set(&mut slots.message, map),
+                "details" => crate::codec::set(&mut slots.details, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// The `whatsapp_message_status_list` object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusList {
@@ -650,52 +685,59 @@ pub struct WhatsappMessageStatusList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for WhatsappMessageStatusList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("ruleset_id", &self.ruleset_id)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("events", &self.events)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for WhatsappMessageStatusList {
-    const NAME: &'static str = "WhatsappMessageStatusList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "ruleset_id" => crate::codec::set(&mut slots.ruleset_id, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "events" => crate::codec::set(&mut slots.events, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for WhatsappMessageStatusList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("ruleset_id", &self.ruleset_id)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("events", &self.events)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for WhatsappMessageStatusList {
+        const NAME: &'static str = "WhatsappMessageStatusList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "ruleset_id" => crate::codec::set(&mut slots.ruleset_id, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "events" => crate::codec::set(&mut slots.events, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
-/// `WhatsappMessageStatusListEventsItem` (defined inline at `/components/schemas/whatsapp_message_status_list/properties/events/items`).
+};
+/// An item of the `events` member of `WhatsappMessageStatusList`.
+///
+/// Defined inline at `/components/schemas/whatsapp_message_status_list/properties/events/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusListEventsItem {
     /// Event ID
@@ -721,61 +763,66 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for WhatsappMessageStatusListEventsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("status", &self.status)
-            .opt("type", &self.type_)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("whatsapp_message_id", &self.whatsapp_message_id)
-            .opt("template_name", &self.template_name)
-            .opt("user_id", &self.user_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusListEventsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for WhatsappMessageStatusListEventsItem {
-    const NAME: &'static str = "WhatsappMessageStatusListEventsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "whatsapp_message_id" => {
-                crate::codec::set(&mut slots.whatsapp_message_id, map)
-            }
-            "template_name" => crate::codec::set(&mut slots.template_name, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for WhatsappMessageStatusListEventsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("status", &self.status)
+                .opt("type", &self.type_)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("whatsapp_message_id", &self.whatsapp_message_id)
+                .opt("template_name", &self.template_name)
+                .opt("user_id", &self.user_id)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusListEventsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for WhatsappMessageStatusListEventsItem {
+        const NAME: &'static str = "WhatsappMessageStatusListEventsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "whatsapp_message_id" => {
+                    crate::codec::set(&mut slots.whatsapp_message_id, map)
+                }
+                "template_name" => crate::codec::set(&mut slots.template_name, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Current status of the message
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -818,8 +865,12 @@ impl std::str::FromStr for WhatsappMessageStatusListEventsItemStatus {
         )
     }
 }
-crate::codec::string_enum!(WhatsappMessageStatusListEventsItemStatus);
-/// `WhatsappMessageStatusListPages` (defined inline at `/components/schemas/whatsapp_message_status_list/properties/pages`).
+const _: () = {
+    crate::codec::string_enum!(WhatsappMessageStatusListEventsItemStatus);
+};
+/// The `pages` member of `WhatsappMessageStatusList`.
+///
+/// Defined inline at `/components/schemas/whatsapp_message_status_list/properties/pages`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusListPages {
     /// The spec allows only `pages`.
@@ -833,49 +884,54 @@ pub struct WhatsappMessageStatusListPages {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for WhatsappMessageStatusListPages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("per_page", &self.per_page)
-            .opt("total_pages", &self.total_pages)
-            .opt("next", &self.next)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusListPages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for WhatsappMessageStatusListPages {
-    const NAME: &'static str = "WhatsappMessageStatusListPages";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "per_page" => crate::codec::set(&mut slots.per_page, map),
-            "total_pages" => crate::codec::set(&mut slots.total_pages, map),
-            "next" => crate::codec::set(&mut slots.next, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for WhatsappMessageStatusListPages {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("per_page", &self.per_page)
+                .opt("total_pages", &self.total_pages)
+                .opt("next", &self.next)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusListPages {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for WhatsappMessageStatusListPages {
+        const NAME: &'static str = "WhatsappMessageStatusListPages";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "per_page" => crate::codec::set(&mut slots.per_page, map),
+                "total_pages" => crate::codec::set(&mut slots.total_pages, map),
+                "next" => crate::codec::set(&mut slots.next, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Information for fetching next page (null if no more pages)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusListPagesNext {
@@ -884,43 +940,48 @@ pub struct WhatsappMessageStatusListPagesNext {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for WhatsappMessageStatusListPagesNext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("starting_after", &self.starting_after)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusListPagesNext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for WhatsappMessageStatusListPagesNext {
-    const NAME: &'static str = "WhatsappMessageStatusListPagesNext";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "starting_after" => crate::codec::set(&mut slots.starting_after, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for WhatsappMessageStatusListPagesNext {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("starting_after", &self.starting_after)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusListPagesNext {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for WhatsappMessageStatusListPagesNext {
+        const NAME: &'static str = "WhatsappMessageStatusListPagesNext";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "starting_after" => crate::codec::set(&mut slots.starting_after, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Current delivery status of the message
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -963,4 +1024,6 @@ impl std::str::FromStr for WhatsappMessageStatusStatus {
         )
     }
 }
-crate::codec::string_enum!(WhatsappMessageStatusStatus);
+const _: () = {
+    crate::codec::string_enum!(WhatsappMessageStatusStatus);
+};

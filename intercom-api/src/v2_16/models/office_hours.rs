@@ -19,25 +19,65 @@ pub struct CreateOfficeHoursExceptionRequest {
     /// Whether the exception repeats every year on the same date.
     pub recurring_annually: Option<bool>,
 }
-impl serde::Serialize for CreateOfficeHoursExceptionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("exception_date", &self.exception_date)
-            .req("exception_type", &self.exception_type)
-            .opt("name", &self.name)
-            .opt("time_intervals", &self.time_intervals)
-            .opt("recurring_annually", &self.recurring_annually)
-            .end()
+impl CreateOfficeHoursExceptionRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateOfficeHoursExceptionRequest::new(..).with_name(..)`, or `CreateOfficeHoursExceptionRequest { name: Some(..), ..CreateOfficeHoursExceptionRequest::new(..) }`.
+    pub fn new(
+        exception_date: impl Into<String>,
+        exception_type: impl Into<CreateOfficeHoursExceptionRequestExceptionType>,
+    ) -> Self {
+        Self {
+            exception_date: exception_date.into(),
+            exception_type: exception_type.into(),
+            name: None,
+            time_intervals: None,
+            recurring_annually: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateOfficeHoursExceptionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateOfficeHoursExceptionRequest {
+    /// Sets `name` (to `Some`), builder style: `CreateOfficeHoursExceptionRequest::new(..).with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `time_intervals` (to `Some`), builder style: `CreateOfficeHoursExceptionRequest::new(..).with_time_intervals(..)`.
+    pub fn with_time_intervals(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<OfficeHoursTimeInterval>>,
+    ) -> Self {
+        self.time_intervals = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `recurring_annually` (to `Some`), builder style: `CreateOfficeHoursExceptionRequest::new(..).with_recurring_annually(..)`.
+    pub fn with_recurring_annually(mut self, value: impl Into<bool>) -> Self {
+        self.recurring_annually = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateOfficeHoursExceptionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("exception_date", &self.exception_date)
+                .req("exception_type", &self.exception_type)
+                .opt("name", &self.name)
+                .opt("time_intervals", &self.time_intervals)
+                .opt("recurring_annually", &self.recurring_annually)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateOfficeHoursExceptionRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         exception_date: Option<String>,
@@ -109,43 +149,6 @@ const _: () = {
         }
     }
 };
-impl CreateOfficeHoursExceptionRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateOfficeHoursExceptionRequest::new(..).with_name(..)`, or `CreateOfficeHoursExceptionRequest { name: Some(..), ..CreateOfficeHoursExceptionRequest::new(..) }`.
-    pub fn new(
-        exception_date: impl Into<String>,
-        exception_type: impl Into<CreateOfficeHoursExceptionRequestExceptionType>,
-    ) -> Self {
-        Self {
-            exception_date: exception_date.into(),
-            exception_type: exception_type.into(),
-            name: None,
-            time_intervals: None,
-            recurring_annually: None,
-        }
-    }
-}
-impl CreateOfficeHoursExceptionRequest {
-    /// Sets `name` (to `Some`), builder style: `CreateOfficeHoursExceptionRequest::new(..).with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `time_intervals` (to `Some`), builder style: `CreateOfficeHoursExceptionRequest::new(..).with_time_intervals(..)`.
-    pub fn with_time_intervals(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<OfficeHoursTimeInterval>>,
-    ) -> Self {
-        self.time_intervals = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `recurring_annually` (to `Some`), builder style: `CreateOfficeHoursExceptionRequest::new(..).with_recurring_annually(..)`.
-    pub fn with_recurring_annually(mut self, value: impl Into<bool>) -> Self {
-        self.recurring_annually = Some(value.into());
-        self
-    }
-}
 /// The type of exception.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -184,7 +187,9 @@ impl std::str::FromStr for CreateOfficeHoursExceptionRequestExceptionType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateOfficeHoursExceptionRequestExceptionType);
+const _: () = {
+    crate::codec::string_enum!(closed CreateOfficeHoursExceptionRequestExceptionType);
+};
 /// Create Office Hours Schedule Request
 ///
 /// The request payload for creating an office hours schedule.
@@ -197,23 +202,40 @@ pub struct CreateOfficeHoursScheduleRequest {
     /// The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.
     pub time_intervals: Vec<OfficeHoursTimeInterval>,
 }
-impl serde::Serialize for CreateOfficeHoursScheduleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("time_zone_name", &self.time_zone_name)
-            .req("time_intervals", &self.time_intervals)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateOfficeHoursScheduleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateOfficeHoursScheduleRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        name: impl Into<String>,
+        time_zone_name: impl Into<String>,
+        time_intervals: Vec<OfficeHoursTimeInterval>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            time_zone_name: time_zone_name.into(),
+            time_intervals,
+        }
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateOfficeHoursScheduleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("time_zone_name", &self.time_zone_name)
+                .req("time_intervals", &self.time_intervals)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateOfficeHoursScheduleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -265,21 +287,9 @@ const _: () = {
         }
     }
 };
-impl CreateOfficeHoursScheduleRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        time_zone_name: impl Into<String>,
-        time_intervals: Vec<OfficeHoursTimeInterval>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            time_zone_name: time_zone_name.into(),
-            time_intervals,
-        }
-    }
-}
-/// `DeleteOfficeHoursExceptionResponse` (defined inline at `/paths/~1office_hours_schedules~1{office_hours_schedule_id}~1office_hours_exceptions~1{id}/delete/responses/200/content/application~1json/schema`).
+/// The `200` response of `delete_office_hours_exception`.
+///
+/// Defined inline at `/paths/~1office_hours_schedules~1{office_hours_schedule_id}~1office_hours_exceptions~1{id}/delete/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteOfficeHoursExceptionResponse {
     #[allow(missing_docs)]
@@ -291,48 +301,55 @@ pub struct DeleteOfficeHoursExceptionResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DeleteOfficeHoursExceptionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteOfficeHoursExceptionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeleteOfficeHoursExceptionResponse {
-    const NAME: &'static str = "DeleteOfficeHoursExceptionResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DeleteOfficeHoursExceptionResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DeleteOfficeHoursExceptionResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DeleteOfficeHoursExceptionResponse {
+        const NAME: &'static str = "DeleteOfficeHoursExceptionResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
-/// `DeleteOfficeHoursScheduleResponse` (defined inline at `/paths/~1office_hours_schedules~1{id}/delete/responses/200/content/application~1json/schema`).
+};
+/// The `200` response of `delete_office_hours_schedule`.
+///
+/// Defined inline at `/paths/~1office_hours_schedules~1{id}/delete/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteOfficeHoursScheduleResponse {
     #[allow(missing_docs)]
@@ -344,47 +361,52 @@ pub struct DeleteOfficeHoursScheduleResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DeleteOfficeHoursScheduleResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteOfficeHoursScheduleResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeleteOfficeHoursScheduleResponse {
-    const NAME: &'static str = "DeleteOfficeHoursScheduleResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DeleteOfficeHoursScheduleResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DeleteOfficeHoursScheduleResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DeleteOfficeHoursScheduleResponse {
+        const NAME: &'static str = "DeleteOfficeHoursScheduleResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Office Hours Exception
 ///
 /// An exception overrides a schedule's regular hours on a specific date, such as a public holiday.
@@ -413,63 +435,70 @@ pub struct OfficeHoursException {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for OfficeHoursException {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("office_hours_schedule_id", &self.office_hours_schedule_id)
-            .opt("exception_date", &self.exception_date)
-            .opt("exception_type", &self.exception_type)
-            .opt("name", &self.name)
-            .opt("time_intervals", &self.time_intervals)
-            .opt("recurring_annually", &self.recurring_annually)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OfficeHoursException {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for OfficeHoursException {
-    const NAME: &'static str = "OfficeHoursException";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "office_hours_schedule_id" => {
-                crate::codec::set(&mut slots.office_hours_schedule_id, map)
-            }
-            "exception_date" => crate::codec::set(&mut slots.exception_date, map),
-            "exception_type" => crate::codec::set(&mut slots.exception_type, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "time_intervals" => crate::codec::set(&mut slots.time_intervals, map),
-            "recurring_annually" => crate::codec::set(&mut slots.recurring_annually, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for OfficeHoursException {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("office_hours_schedule_id", &self.office_hours_schedule_id)
+                .opt("exception_date", &self.exception_date)
+                .opt("exception_type", &self.exception_type)
+                .opt("name", &self.name)
+                .opt("time_intervals", &self.time_intervals)
+                .opt("recurring_annually", &self.recurring_annually)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for OfficeHoursException {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for OfficeHoursException {
+        const NAME: &'static str = "OfficeHoursException";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "office_hours_schedule_id" => {
+                    crate::codec::set(&mut slots.office_hours_schedule_id, map)
+                }
+                "exception_date" => crate::codec::set(&mut slots.exception_date, map),
+                "exception_type" => crate::codec::set(&mut slots.exception_type, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "time_intervals" => crate::codec::set(&mut slots.time_intervals, map),
+                "recurring_annually" => {
+                    crate::codec::set(&mut slots.recurring_annually, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// `closed` means the workspace is closed all day; `custom_hours` replaces the regular hours with `time_intervals`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -504,7 +533,9 @@ impl std::str::FromStr for OfficeHoursExceptionExceptionType {
         )
     }
 }
-crate::codec::string_enum!(OfficeHoursExceptionExceptionType);
+const _: () = {
+    crate::codec::string_enum!(OfficeHoursExceptionExceptionType);
+};
 /// Office Hours Exception List
 ///
 /// A list of office hours exceptions.
@@ -517,45 +548,50 @@ pub struct OfficeHoursExceptionList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for OfficeHoursExceptionList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OfficeHoursExceptionList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for OfficeHoursExceptionList {
-    const NAME: &'static str = "OfficeHoursExceptionList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for OfficeHoursExceptionList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for OfficeHoursExceptionList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for OfficeHoursExceptionList {
+        const NAME: &'static str = "OfficeHoursExceptionList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Office Hours Schedule
 ///
 /// An office hours schedule defines the recurring weekly hours during which the workspace is open.
@@ -580,57 +616,64 @@ pub struct OfficeHoursSchedule {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for OfficeHoursSchedule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("time_zone_name", &self.time_zone_name)
-            .opt("time_intervals", &self.time_intervals)
-            .opt("twenty_four_seven", &self.twenty_four_seven)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OfficeHoursSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for OfficeHoursSchedule {
-    const NAME: &'static str = "OfficeHoursSchedule";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "time_zone_name" => crate::codec::set(&mut slots.time_zone_name, map),
-            "time_intervals" => crate::codec::set(&mut slots.time_intervals, map),
-            "twenty_four_seven" => crate::codec::set(&mut slots.twenty_four_seven, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for OfficeHoursSchedule {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("time_zone_name", &self.time_zone_name)
+                .opt("time_intervals", &self.time_intervals)
+                .opt("twenty_four_seven", &self.twenty_four_seven)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for OfficeHoursSchedule {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for OfficeHoursSchedule {
+        const NAME: &'static str = "OfficeHoursSchedule";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "time_zone_name" => crate::codec::set(&mut slots.time_zone_name, map),
+                "time_intervals" => crate::codec::set(&mut slots.time_intervals, map),
+                "twenty_four_seven" => {
+                    crate::codec::set(&mut slots.twenty_four_seven, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Office Hours Schedule List
 ///
 /// A list of office hours schedules.
@@ -643,45 +686,50 @@ pub struct OfficeHoursScheduleList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for OfficeHoursScheduleList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OfficeHoursScheduleList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for OfficeHoursScheduleList {
-    const NAME: &'static str = "OfficeHoursScheduleList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for OfficeHoursScheduleList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for OfficeHoursScheduleList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for OfficeHoursScheduleList {
+        const NAME: &'static str = "OfficeHoursScheduleList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Office Hours Time Interval
 ///
 /// A single open interval. For schedules, `start_minute` and `end_minute` are minute offsets from the start of the week (Monday 00:00 = 0), in the range 0 to 10080. For exceptions, they are minute offsets from midnight on `exception_date`, in the range 0 to 1440.
@@ -696,47 +744,52 @@ pub struct OfficeHoursTimeInterval {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for OfficeHoursTimeInterval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("start_minute", &self.start_minute)
-            .opt("end_minute", &self.end_minute)
-            .opt("day_of_week", &self.day_of_week)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OfficeHoursTimeInterval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for OfficeHoursTimeInterval {
-    const NAME: &'static str = "OfficeHoursTimeInterval";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "start_minute" => crate::codec::set(&mut slots.start_minute, map),
-            "end_minute" => crate::codec::set(&mut slots.end_minute, map),
-            "day_of_week" => crate::codec::set(&mut slots.day_of_week, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for OfficeHoursTimeInterval {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("start_minute", &self.start_minute)
+                .opt("end_minute", &self.end_minute)
+                .opt("day_of_week", &self.day_of_week)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for OfficeHoursTimeInterval {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for OfficeHoursTimeInterval {
+        const NAME: &'static str = "OfficeHoursTimeInterval";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "start_minute" => crate::codec::set(&mut slots.start_minute, map),
+                "end_minute" => crate::codec::set(&mut slots.end_minute, map),
+                "day_of_week" => crate::codec::set(&mut slots.day_of_week, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Update Office Hours Exception Request
 ///
 /// The request payload for updating an office hours exception. Only the provided fields are updated.
@@ -753,25 +806,75 @@ pub struct UpdateOfficeHoursExceptionRequest {
     /// Whether the exception repeats every year on the same date.
     pub recurring_annually: Option<bool>,
 }
-impl serde::Serialize for UpdateOfficeHoursExceptionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("exception_date", &self.exception_date)
-            .opt("exception_type", &self.exception_type)
-            .opt("name", &self.name)
-            .opt("time_intervals", &self.time_intervals)
-            .opt("recurring_annually", &self.recurring_annually)
-            .end()
+impl UpdateOfficeHoursExceptionRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateOfficeHoursExceptionRequest::new().with_exception_date(..)`, or `UpdateOfficeHoursExceptionRequest { exception_date: Some(..), ..UpdateOfficeHoursExceptionRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            exception_date: None,
+            exception_type: None,
+            name: None,
+            time_intervals: None,
+            recurring_annually: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateOfficeHoursExceptionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateOfficeHoursExceptionRequest {
+    /// Sets `exception_date` (to `Some`), builder style: `UpdateOfficeHoursExceptionRequest::new().with_exception_date(..)`.
+    pub fn with_exception_date(mut self, value: impl Into<String>) -> Self {
+        self.exception_date = Some(value.into());
+        self
+    }
+    /// Sets `exception_type` (to `Some`), builder style: `UpdateOfficeHoursExceptionRequest::new().with_exception_type(..)`.
+    pub fn with_exception_type(
+        mut self,
+        value: impl Into<UpdateOfficeHoursExceptionRequestExceptionType>,
+    ) -> Self {
+        self.exception_type = Some(value.into());
+        self
+    }
+    /// Sets `name` (to `Some`), builder style: `UpdateOfficeHoursExceptionRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `time_intervals` (to `Some`), builder style: `UpdateOfficeHoursExceptionRequest::new().with_time_intervals(..)`.
+    pub fn with_time_intervals(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<OfficeHoursTimeInterval>>,
+    ) -> Self {
+        self.time_intervals = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `recurring_annually` (to `Some`), builder style: `UpdateOfficeHoursExceptionRequest::new().with_recurring_annually(..)`.
+    pub fn with_recurring_annually(mut self, value: impl Into<bool>) -> Self {
+        self.recurring_annually = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateOfficeHoursExceptionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("exception_date", &self.exception_date)
+                .opt("exception_type", &self.exception_type)
+                .opt("name", &self.name)
+                .opt("time_intervals", &self.time_intervals)
+                .opt("recurring_annually", &self.recurring_annually)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateOfficeHoursExceptionRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         exception_date: Option<Option<String>>,
@@ -837,53 +940,6 @@ const _: () = {
         }
     }
 };
-impl UpdateOfficeHoursExceptionRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateOfficeHoursExceptionRequest::new().with_exception_date(..)`, or `UpdateOfficeHoursExceptionRequest { exception_date: Some(..), ..UpdateOfficeHoursExceptionRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            exception_date: None,
-            exception_type: None,
-            name: None,
-            time_intervals: None,
-            recurring_annually: None,
-        }
-    }
-}
-impl UpdateOfficeHoursExceptionRequest {
-    /// Sets `exception_date` (to `Some`), builder style: `UpdateOfficeHoursExceptionRequest::new().with_exception_date(..)`.
-    pub fn with_exception_date(mut self, value: impl Into<String>) -> Self {
-        self.exception_date = Some(value.into());
-        self
-    }
-    /// Sets `exception_type` (to `Some`), builder style: `UpdateOfficeHoursExceptionRequest::new().with_exception_type(..)`.
-    pub fn with_exception_type(
-        mut self,
-        value: impl Into<UpdateOfficeHoursExceptionRequestExceptionType>,
-    ) -> Self {
-        self.exception_type = Some(value.into());
-        self
-    }
-    /// Sets `name` (to `Some`), builder style: `UpdateOfficeHoursExceptionRequest::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `time_intervals` (to `Some`), builder style: `UpdateOfficeHoursExceptionRequest::new().with_time_intervals(..)`.
-    pub fn with_time_intervals(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<OfficeHoursTimeInterval>>,
-    ) -> Self {
-        self.time_intervals = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `recurring_annually` (to `Some`), builder style: `UpdateOfficeHoursExceptionRequest::new().with_recurring_annually(..)`.
-    pub fn with_recurring_annually(mut self, value: impl Into<bool>) -> Self {
-        self.recurring_annually = Some(value.into());
-        self
-    }
-}
 /// The type of exception.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -922,7 +978,9 @@ impl std::str::FromStr for UpdateOfficeHoursExceptionRequestExceptionType {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateOfficeHoursExceptionRequestExceptionType);
+const _: () = {
+    crate::codec::string_enum!(closed UpdateOfficeHoursExceptionRequestExceptionType);
+};
 /// Update Office Hours Schedule Request
 ///
 /// The request payload for updating an office hours schedule. Only the provided fields are updated.
@@ -935,23 +993,58 @@ pub struct UpdateOfficeHoursScheduleRequest {
     /// The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.
     pub time_intervals: Option<Vec<OfficeHoursTimeInterval>>,
 }
-impl serde::Serialize for UpdateOfficeHoursScheduleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("time_zone_name", &self.time_zone_name)
-            .opt("time_intervals", &self.time_intervals)
-            .end()
+impl UpdateOfficeHoursScheduleRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateOfficeHoursScheduleRequest::new().with_name(..)`, or `UpdateOfficeHoursScheduleRequest { name: Some(..), ..UpdateOfficeHoursScheduleRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            time_zone_name: None,
+            time_intervals: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateOfficeHoursScheduleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateOfficeHoursScheduleRequest {
+    /// Sets `name` (to `Some`), builder style: `UpdateOfficeHoursScheduleRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `time_zone_name` (to `Some`), builder style: `UpdateOfficeHoursScheduleRequest::new().with_time_zone_name(..)`.
+    pub fn with_time_zone_name(mut self, value: impl Into<String>) -> Self {
+        self.time_zone_name = Some(value.into());
+        self
+    }
+    /// Sets `time_intervals` (to `Some`), builder style: `UpdateOfficeHoursScheduleRequest::new().with_time_intervals(..)`.
+    pub fn with_time_intervals(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<OfficeHoursTimeInterval>>,
+    ) -> Self {
+        self.time_intervals = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateOfficeHoursScheduleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("time_zone_name", &self.time_zone_name)
+                .opt("time_intervals", &self.time_intervals)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateOfficeHoursScheduleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<Option<String>>,
@@ -997,35 +1090,3 @@ const _: () = {
         }
     }
 };
-impl UpdateOfficeHoursScheduleRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateOfficeHoursScheduleRequest::new().with_name(..)`, or `UpdateOfficeHoursScheduleRequest { name: Some(..), ..UpdateOfficeHoursScheduleRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            time_zone_name: None,
-            time_intervals: None,
-        }
-    }
-}
-impl UpdateOfficeHoursScheduleRequest {
-    /// Sets `name` (to `Some`), builder style: `UpdateOfficeHoursScheduleRequest::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `time_zone_name` (to `Some`), builder style: `UpdateOfficeHoursScheduleRequest::new().with_time_zone_name(..)`.
-    pub fn with_time_zone_name(mut self, value: impl Into<String>) -> Self {
-        self.time_zone_name = Some(value.into());
-        self
-    }
-    /// Sets `time_intervals` (to `Some`), builder style: `UpdateOfficeHoursScheduleRequest::new().with_time_intervals(..)`.
-    pub fn with_time_intervals(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<OfficeHoursTimeInterval>>,
-    ) -> Self {
-        self.time_intervals = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}

@@ -20,25 +20,67 @@ pub struct CreateTicketTypeRequest {
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
     pub is_internal: Option<bool>,
 }
-impl serde::Serialize for CreateTicketTypeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .opt("category", &self.category)
-            .opt("icon", &self.icon)
-            .opt("is_internal", &self.is_internal)
-            .end()
+impl CreateTicketTypeRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateTicketTypeRequest::new(..).with_description(..)`, or `CreateTicketTypeRequest { description: Some(..), ..CreateTicketTypeRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            category: None,
+            icon: None,
+            is_internal: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateTicketTypeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl CreateTicketTypeRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateTicketTypeRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `category` (to `Some`), builder style: `CreateTicketTypeRequest::new(..).with_category(..)`.
+    pub fn with_category(
+        mut self,
+        value: impl Into<CreateTicketTypeRequestCategory>,
+    ) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+    /// Sets `icon` (to `Some`), builder style: `CreateTicketTypeRequest::new(..).with_icon(..)`.
+    pub fn with_icon(mut self, value: impl Into<String>) -> Self {
+        self.icon = Some(value.into());
+        self
+    }
+    /// Sets `is_internal` (to `Some`), builder style: `CreateTicketTypeRequest::new(..).with_is_internal(..)`.
+    pub fn with_is_internal(mut self, value: impl Into<bool>) -> Self {
+        self.is_internal = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for CreateTicketTypeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .opt("category", &self.category)
+                .opt("icon", &self.icon)
+                .opt("is_internal", &self.is_internal)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketTypeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<String>,
@@ -90,45 +132,6 @@ const _: () = {
         }
     }
 };
-impl CreateTicketTypeRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateTicketTypeRequest::new(..).with_description(..)`, or `CreateTicketTypeRequest { description: Some(..), ..CreateTicketTypeRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            category: None,
-            icon: None,
-            is_internal: None,
-        }
-    }
-}
-impl CreateTicketTypeRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateTicketTypeRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `category` (to `Some`), builder style: `CreateTicketTypeRequest::new(..).with_category(..)`.
-    pub fn with_category(
-        mut self,
-        value: impl Into<CreateTicketTypeRequestCategory>,
-    ) -> Self {
-        self.category = Some(value.into());
-        self
-    }
-    /// Sets `icon` (to `Some`), builder style: `CreateTicketTypeRequest::new(..).with_icon(..)`.
-    pub fn with_icon(mut self, value: impl Into<String>) -> Self {
-        self.icon = Some(value.into());
-        self
-    }
-    /// Sets `is_internal` (to `Some`), builder style: `CreateTicketTypeRequest::new(..).with_is_internal(..)`.
-    pub fn with_is_internal(mut self, value: impl Into<bool>) -> Self {
-        self.is_internal = Some(value.into());
-        self
-    }
-}
 /// Category of the Ticket Type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -171,7 +174,9 @@ impl std::str::FromStr for CreateTicketTypeRequestCategory {
         )
     }
 }
-crate::codec::string_enum!(closed CreateTicketTypeRequestCategory);
+const _: () = {
+    crate::codec::string_enum!(closed CreateTicketTypeRequestCategory);
+};
 /// Ticket Types
 ///
 /// A list of ticket types associated with a given workspace.
@@ -184,45 +189,50 @@ pub struct TicketTypeList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for TicketTypeList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketTypeList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketTypeList {
-    const NAME: &'static str = "TicketTypeList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for TicketTypeList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for TicketTypeList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for TicketTypeList {
+        const NAME: &'static str = "TicketTypeList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};
 /// Update Ticket Type Request Payload
 ///
 /// The request payload for updating a ticket type.
@@ -242,26 +252,79 @@ pub struct UpdateTicketTypeRequest {
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
     pub is_internal: Option<bool>,
 }
-impl serde::Serialize for UpdateTicketTypeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("category", &self.category)
-            .opt("icon", &self.icon)
-            .opt("archived", &self.archived)
-            .opt("is_internal", &self.is_internal)
-            .end()
+impl UpdateTicketTypeRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateTicketTypeRequest::new().with_name(..)`, or `UpdateTicketTypeRequest { name: Some(..), ..UpdateTicketTypeRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            category: None,
+            icon: None,
+            archived: None,
+            is_internal: None,
+        }
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateTicketTypeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
+impl UpdateTicketTypeRequest {
+    /// Sets `name` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `category` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_category(..)`.
+    pub fn with_category(
+        mut self,
+        value: impl Into<UpdateTicketTypeRequestCategory>,
+    ) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+    /// Sets `icon` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_icon(..)`.
+    pub fn with_icon(mut self, value: impl Into<String>) -> Self {
+        self.icon = Some(value.into());
+        self
+    }
+    /// Sets `archived` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_archived(..)`.
+    pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
+        self.archived = Some(value.into());
+        self
+    }
+    /// Sets `is_internal` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_is_internal(..)`.
+    pub fn with_is_internal(mut self, value: impl Into<bool>) -> Self {
+        self.is_internal = Some(value.into());
+        self
     }
 }
 const _: () = {
+    impl serde::Serialize for UpdateTicketTypeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("category", &self.category)
+                .opt("icon", &self.icon)
+                .opt("archived", &self.archived)
+                .opt("is_internal", &self.is_internal)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateTicketTypeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
     #[derive(Default)]
     pub struct Slots {
         name: Option<Option<String>>,
@@ -323,56 +386,6 @@ const _: () = {
         }
     }
 };
-impl UpdateTicketTypeRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateTicketTypeRequest::new().with_name(..)`, or `UpdateTicketTypeRequest { name: Some(..), ..UpdateTicketTypeRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            description: None,
-            category: None,
-            icon: None,
-            archived: None,
-            is_internal: None,
-        }
-    }
-}
-impl UpdateTicketTypeRequest {
-    /// Sets `name` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `category` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_category(..)`.
-    pub fn with_category(
-        mut self,
-        value: impl Into<UpdateTicketTypeRequestCategory>,
-    ) -> Self {
-        self.category = Some(value.into());
-        self
-    }
-    /// Sets `icon` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_icon(..)`.
-    pub fn with_icon(mut self, value: impl Into<String>) -> Self {
-        self.icon = Some(value.into());
-        self
-    }
-    /// Sets `archived` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_archived(..)`.
-    pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
-        self.archived = Some(value.into());
-        self
-    }
-    /// Sets `is_internal` (to `Some`), builder style: `UpdateTicketTypeRequest::new().with_is_internal(..)`.
-    pub fn with_is_internal(mut self, value: impl Into<bool>) -> Self {
-        self.is_internal = Some(value.into());
-        self
-    }
-}
 /// Category of the Ticket Type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -415,4 +428,6 @@ impl std::str::FromStr for UpdateTicketTypeRequestCategory {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateTicketTypeRequestCategory);
+const _: () = {
+    crate::codec::string_enum!(closed UpdateTicketTypeRequestCategory);
+};
